@@ -1,0 +1,523 @@
+package rapport
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// CustomerKind separates people from organisations.
+type CustomerKind string
+
+const (
+	KindPerson       CustomerKind = "person"
+	KindOrganisation CustomerKind = "organisation"
+)
+
+func (k CustomerKind) Valid() bool { return k == KindPerson || k == KindOrganisation }
+
+// Relationship is a kind of relationship the firm has with a customer; several may apply.
+type Relationship string
+
+var Relationships = []Relationship{
+	"consumer", "client", "prospect", "partner", "supplier", "distributor",
+	"alumnus", "retiree", "community_member",
+}
+
+func (r Relationship) Valid() bool { return oneOf(r, Relationships) }
+
+// Channel is a way of reaching a customer: the channel of an interaction and the
+// customer's preferred channel.
+type Channel string
+
+var Channels = []Channel{
+	"email", "phone", "sms", "chat", "in_person", "post", "web", "portal", "social", "other",
+}
+
+func (c Channel) Valid() bool { return oneOf(c, Channels) }
+
+// Customer is the unified profile of one person or organisation, whatever the number of
+// source systems that know them.
+type Customer struct {
+	ID               ID              `json:"id"`
+	Kind             CustomerKind    `json:"kind"`
+	Name             string          `json:"name"` // organisation name, or the person's full name
+	GivenName        string          `json:"given_name,omitempty"`
+	FamilyName       string          `json:"family_name,omitempty"`
+	Emails           []ContactPoint  `json:"emails"`
+	Phones           []ContactPoint  `json:"phones"`
+	Addresses        []Address       `json:"addresses"`
+	Language         string          `json:"language,omitempty"` // BCP 47, such as "en" or "pt-BR"
+	PreferredChannel Channel         `json:"preferred_channel,omitempty"`
+	Relationships    []Relationship  `json:"relationships"`
+	Tags             []string        `json:"tags"`
+	OwnerID          ID              `json:"owner_id,omitzero"` // the account manager
+	OwnerName        string          `json:"owner_name,omitempty"`
+	Attributes       json.RawMessage `json:"attributes"` // custom attributes, a JSON object
+	MergedInto       ID              `json:"merged_into,omitzero"`
+	Version          int             `json:"version"` // increases with every change; send it back to detect lost updates
+	CreatedAt        time.Time       `json:"created_at"`
+	UpdatedAt        time.Time       `json:"updated_at"`
+}
+
+// ContactPoint is an e-mail address or a phone number with an optional label ("work").
+// The first one of each kind is the primary one.
+type ContactPoint struct {
+	Value string `json:"value"`
+	Label string `json:"label,omitempty"`
+}
+
+// UnmarshalJSON accepts a plain string as well as {"value": …, "label": …}.
+func (cp *ContactPoint) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		cp.Label = ""
+		return json.Unmarshal(b, &cp.Value)
+	}
+	type plain ContactPoint
+	return json.Unmarshal(b, (*plain)(cp))
+}
+
+// Address is a postal address.
+type Address struct {
+	Label    string `json:"label,omitempty"`
+	Street   string `json:"street,omitempty"` // lines separated by newlines
+	City     string `json:"city,omitempty"`
+	Postcode string `json:"postcode,omitempty"`
+	Region   string `json:"region,omitempty"`
+	Country  string `json:"country,omitempty"` // ISO 3166-1 alpha-2, such as "PT"
+}
+
+// String is the address on one line.
+func (a Address) String() string {
+	var parts []string
+	for _, p := range []string{strings.ReplaceAll(a.Street, "\n", ", "), strings.TrimSpace(a.Postcode + " " + a.City), a.Region, a.Country} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// PrimaryEmail is the first e-mail address, or "".
+func (c *Customer) PrimaryEmail() string {
+	if len(c.Emails) == 0 {
+		return ""
+	}
+	return c.Emails[0].Value
+}
+
+// PrimaryPhone is the first phone number, or "".
+func (c *Customer) PrimaryPhone() string {
+	if len(c.Phones) == 0 {
+		return ""
+	}
+	return c.Phones[0].Value
+}
+
+// HasRelationship reports whether r applies to the customer.
+func (c *Customer) HasRelationship(r Relationship) bool { return oneOf(r, c.Relationships) }
+
+// Normalize tidies the input in place: trims spaces, derives the display name of a
+// person, lower-cases tags and drops duplicates. Validate reports what is still wrong.
+func (c *Customer) Normalize() {
+	c.Name = strings.TrimSpace(c.Name)
+	c.GivenName = strings.TrimSpace(c.GivenName)
+	c.FamilyName = strings.TrimSpace(c.FamilyName)
+	if c.Kind == KindPerson && c.Name == "" {
+		c.Name = strings.TrimSpace(c.GivenName + " " + c.FamilyName)
+	}
+	c.Language = strings.TrimSpace(c.Language)
+	c.Emails = tidyContacts(c.Emails, NormalizeEmail)
+	c.Phones = tidyContacts(c.Phones, NormalizePhone)
+	for i := range c.Addresses {
+		a := &c.Addresses[i]
+		a.Label, a.Street, a.City = strings.TrimSpace(a.Label), strings.TrimSpace(a.Street), strings.TrimSpace(a.City)
+		a.Postcode, a.Region = strings.TrimSpace(a.Postcode), strings.TrimSpace(a.Region)
+		a.Country = strings.ToUpper(strings.TrimSpace(a.Country))
+	}
+	c.Relationships = uniq(c.Relationships, func(r Relationship) string { return string(r) })
+	for i, t := range c.Tags {
+		c.Tags[i] = strings.ToLower(strings.Join(strings.Fields(t), " "))
+	}
+	c.Tags = uniq(c.Tags, func(t string) string { return t })
+	if len(bytes.TrimSpace(c.Attributes)) == 0 || string(bytes.TrimSpace(c.Attributes)) == "null" {
+		c.Attributes = json.RawMessage("{}")
+	}
+	if c.Emails == nil {
+		c.Emails = []ContactPoint{}
+	}
+	if c.Phones == nil {
+		c.Phones = []ContactPoint{}
+	}
+	if c.Addresses == nil {
+		c.Addresses = []Address{}
+	}
+	if c.Relationships == nil {
+		c.Relationships = []Relationship{}
+	}
+	if c.Tags == nil {
+		c.Tags = []string{}
+	}
+}
+
+// Validate reports every problem with the customer, field by field.
+func (c *Customer) Validate() error {
+	p := Problems{}
+	switch c.Kind {
+	case KindPerson:
+		if c.Name == "" {
+			p.Add("name", "a person needs a name: give a given name, a family name or both")
+		}
+	case KindOrganisation:
+		if c.Name == "" {
+			p.Add("name", "an organisation needs a name")
+		}
+		if c.GivenName != "" || c.FamilyName != "" {
+			p.Add("given_name", "given and family names are for people; an organisation has only a name")
+		}
+	case "":
+		p.Add("kind", `kind is required: "person" or "organisation"`)
+	default:
+		p.Add("kind", `kind %q is unknown: use "person" or "organisation"`, c.Kind)
+	}
+	checkText(p, "name", c.Name, 200)
+	checkText(p, "given_name", c.GivenName, 100)
+	checkText(p, "family_name", c.FamilyName, 100)
+	if len(c.Emails) > 20 {
+		p.Add("emails", "at most 20 e-mail addresses per customer")
+	}
+	for i, e := range c.Emails {
+		field := fmt.Sprintf("emails[%d]", i)
+		if err := ValidEmail(e.Value); err != "" {
+			p.Add(field, "%s", err)
+		}
+		checkText(p, field+".label", e.Label, 50)
+	}
+	if len(c.Phones) > 20 {
+		p.Add("phones", "at most 20 phone numbers per customer")
+	}
+	for i, ph := range c.Phones {
+		field := fmt.Sprintf("phones[%d]", i)
+		if err := ValidPhone(ph.Value); err != "" {
+			p.Add(field, "%s", err)
+		}
+		checkText(p, field+".label", ph.Label, 50)
+	}
+	if len(c.Addresses) > 20 {
+		p.Add("addresses", "at most 20 addresses per customer")
+	}
+	for i, a := range c.Addresses {
+		field := fmt.Sprintf("addresses[%d]", i)
+		if a.Street == "" && a.City == "" && a.Postcode == "" {
+			p.Add(field, "an address needs at least a street, a city or a postcode")
+		}
+		checkText(p, field+".street", a.Street, 500)
+		checkText(p, field+".city", a.City, 100)
+		checkText(p, field+".postcode", a.Postcode, 20)
+		checkText(p, field+".region", a.Region, 100)
+		checkText(p, field+".label", a.Label, 50)
+		if a.Country != "" && !isCountryCode(a.Country) {
+			p.Add(field+".country", "country %q is not an ISO 3166 two-letter code such as GB, DE or PT", a.Country)
+		}
+	}
+	if c.Language != "" && !isLanguageTag(c.Language) {
+		p.Add("language", "language %q is not a language tag such as en, de or pt-BR", c.Language)
+	}
+	if c.PreferredChannel != "" && !c.PreferredChannel.Valid() {
+		p.Add("preferred_channel", "preferred channel %q is unknown; use one of %s", c.PreferredChannel, list(Channels))
+	}
+	for _, r := range c.Relationships {
+		if !r.Valid() {
+			p.Add("relationships", "relationship %q is unknown; use any of %s", r, list(Relationships))
+		}
+	}
+	if len(c.Tags) > 50 {
+		p.Add("tags", "at most 50 tags per customer")
+	}
+	for _, t := range c.Tags {
+		if t == "" {
+			p.Add("tags", "a tag cannot be empty")
+		}
+		checkText(p, "tags", t, 50)
+	}
+	checkAttributes(p, "attributes", c.Attributes)
+	return p.Err()
+}
+
+// Absorb takes what a newer record of the same customer says: its names, language,
+// channel and owner replace these when given; contacts, addresses, relationships and
+// tags are added to these; its attributes are merged in.
+func (c *Customer) Absorb(in *Customer) {
+	for _, f := range []struct{ dst, src *string }{
+		{&c.GivenName, &in.GivenName}, {&c.FamilyName, &in.FamilyName}, {&c.Language, &in.Language},
+	} {
+		if *f.src != "" {
+			*f.dst = *f.src
+		}
+	}
+	switch {
+	case c.Kind == KindPerson && (in.GivenName != "" || in.FamilyName != ""):
+		c.Name = "" // derived again from the names by Normalize
+	case in.Name != "":
+		c.Name = in.Name
+	}
+	if in.PreferredChannel != "" {
+		c.PreferredChannel = in.PreferredChannel
+	}
+	if !in.OwnerID.IsZero() {
+		c.OwnerID = in.OwnerID
+	}
+	c.Emails = append(c.Emails, in.Emails...)
+	c.Phones = append(c.Phones, in.Phones...)
+	have := map[string]bool{}
+	for _, a := range c.Addresses {
+		have[strings.ToLower(a.String())] = true
+	}
+	for _, a := range in.Addresses {
+		if !have[strings.ToLower(a.String())] {
+			c.Addresses = append(c.Addresses, a)
+		}
+	}
+	c.Relationships = append(c.Relationships, in.Relationships...)
+	c.Tags = append(c.Tags, in.Tags...)
+	var attrs, more map[string]any
+	if json.Unmarshal(c.Attributes, &attrs) == nil && json.Unmarshal(in.Attributes, &more) == nil && len(more) > 0 {
+		if attrs == nil {
+			attrs = map[string]any{}
+		}
+		for k, v := range more {
+			attrs[k] = v
+		}
+		c.Attributes, _ = json.Marshal(attrs)
+	}
+	c.Normalize() // drops the duplicates appended above
+}
+
+// CustomerFilter selects customers. Zero fields do not filter.
+type CustomerFilter struct {
+	Query          string // words of a name, an e-mail address or a phone number
+	Kind           CustomerKind
+	Relationship   Relationship
+	Tag            string
+	OwnerID        ID
+	OrganisationID ID // people and subsidiaries linked to this organisation
+	Cursor         string
+	Limit          int
+}
+
+// CustomerUpdate changes the fields that are not nil.
+type CustomerUpdate struct {
+	Name             *string          `json:"name"`
+	GivenName        *string          `json:"given_name"`
+	FamilyName       *string          `json:"family_name"`
+	Emails           *[]ContactPoint  `json:"emails"`
+	Phones           *[]ContactPoint  `json:"phones"`
+	Addresses        *[]Address       `json:"addresses"`
+	Language         *string          `json:"language"`
+	PreferredChannel *Channel         `json:"preferred_channel"`
+	Relationships    *[]Relationship  `json:"relationships"`
+	Tags             *[]string        `json:"tags"`
+	OwnerID          *ID              `json:"owner_id"`
+	Attributes       *json.RawMessage `json:"attributes"`
+	Version          int              `json:"version"` // when not 0, the update fails with ECONFLICT if the customer has changed since
+}
+
+// Apply copies the set fields of u onto c.
+func (u CustomerUpdate) Apply(c *Customer) {
+	set(&c.GivenName, u.GivenName)
+	set(&c.FamilyName, u.FamilyName)
+	if u.Name != nil {
+		c.Name = *u.Name
+	} else if c.Kind == KindPerson && (u.GivenName != nil || u.FamilyName != nil) {
+		c.Name = "" // derived again by Normalize
+	}
+	set(&c.Emails, u.Emails)
+	set(&c.Phones, u.Phones)
+	set(&c.Addresses, u.Addresses)
+	set(&c.Language, u.Language)
+	set(&c.PreferredChannel, u.PreferredChannel)
+	set(&c.Relationships, u.Relationships)
+	set(&c.Tags, u.Tags)
+	set(&c.OwnerID, u.OwnerID)
+	set(&c.Attributes, u.Attributes)
+}
+
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// CustomerService reads and writes customer profiles.
+type CustomerService interface {
+	// FindCustomerByID returns ENOTFOUND if the customer does not exist or the scope may
+	// not see it. The read is recorded in the audit trail.
+	FindCustomerByID(ctx context.Context, s Scope, id ID) (*Customer, error)
+	// FindCustomers returns a page of customers and the cursor of the next page ("" at the end).
+	FindCustomers(ctx context.Context, s Scope, f CustomerFilter) ([]*Customer, string, error)
+	// CountCustomers counts the customers the filter selects, among those the scope sees.
+	CountCustomers(ctx context.Context, s Scope, f CustomerFilter) (int, error)
+	CreateCustomer(ctx context.Context, s Scope, c *Customer) error
+	// UpdateCustomer returns ECONFLICT if u.Version is set and stale.
+	UpdateCustomer(ctx context.Context, s Scope, id ID, u CustomerUpdate) (*Customer, error)
+	DeleteCustomer(ctx context.Context, s Scope, id ID) error
+}
+
+// NormalizeEmail returns the form in which e-mail addresses are compared.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// ValidEmail returns what is wrong with an e-mail address, or "".
+func ValidEmail(s string) string {
+	at := strings.LastIndexByte(s, '@')
+	switch {
+	case s == "":
+		return "an e-mail address cannot be empty"
+	case len(s) > 254:
+		return "an e-mail address has at most 254 characters"
+	case at < 1 || at == len(s)-1:
+		return fmt.Sprintf("%q is not an e-mail address: it needs a name, an @ and a domain", s)
+	case strings.ContainsAny(s, " \t\r\n<>,;\"()[]\\"):
+		return fmt.Sprintf("%q is not an e-mail address: it holds a space or a character such as < > , ; that addresses cannot hold", s)
+	case !strings.Contains(s[at+1:], ".") || strings.HasPrefix(s[at+1:], ".") || strings.HasSuffix(s, "."):
+		return fmt.Sprintf("%q is not an e-mail address: the domain after @ needs a dot, as in example.com", s)
+	case !utf8.ValidString(s):
+		return "an e-mail address must be valid UTF-8"
+	}
+	return ""
+}
+
+// NormalizePhone keeps the digits of a phone number and a leading + (00 becomes +), the
+// form in which numbers are compared.
+func NormalizePhone(s string) string {
+	s = strings.TrimSpace(s)
+	var b strings.Builder
+	if strings.HasPrefix(s, "+") {
+		b.WriteByte('+')
+	} else if strings.HasPrefix(s, "00") {
+		b.WriteByte('+')
+		s = s[2:]
+	}
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// ValidPhone returns what is wrong with a phone number, or "".
+func ValidPhone(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "a phone number cannot be empty"
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9') && !strings.ContainsRune("+-() ./", r) {
+			return fmt.Sprintf("%q is not a phone number: it may hold only digits, spaces, + - ( ) . and /", s)
+		}
+	}
+	n := len(strings.TrimPrefix(NormalizePhone(s), "+"))
+	if n < 5 || n > 15 {
+		return fmt.Sprintf("%q is not a phone number: it has %d digits where 5 to 15 are expected", s, n)
+	}
+	return ""
+}
+
+// tidyContacts trims values and labels, drops empty values and duplicates (compared in
+// normal form).
+func tidyContacts(in []ContactPoint, norm func(string) string) []ContactPoint {
+	seen := make(map[string]bool, len(in))
+	out := in[:0]
+	for _, cp := range in {
+		cp.Value, cp.Label = strings.TrimSpace(cp.Value), strings.TrimSpace(cp.Label)
+		if cp.Value == "" {
+			continue
+		}
+		if k := norm(cp.Value); !seen[k] {
+			seen[k] = true
+			out = append(out, cp)
+		}
+	}
+	return out
+}
+
+// checkText rejects invalid UTF-8, control characters (other than newlines and tabs)
+// and text over max characters.
+func checkText(p Problems, field, s string, max int) {
+	if !utf8.ValidString(s) {
+		p.Add(field, "%s is not valid UTF-8 text; send text encoded as UTF-8", field)
+		return
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		p.Add(field, "%s has %d characters; at most %d are allowed", field, n, max)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' {
+			p.Add(field, "%s holds the control character %U, which is not allowed", field, r)
+			return
+		}
+	}
+}
+
+// checkAttributes requires a JSON object of at most 64 KiB.
+func checkAttributes(p Problems, field string, raw json.RawMessage) {
+	trimmed := bytes.TrimSpace(raw)
+	switch {
+	case len(raw) > 64<<10:
+		p.Add(field, "%s are %d bytes; at most 64 KiB are allowed", field, len(raw))
+	case len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed):
+		p.Add(field, "%s must be a JSON object such as {\"segment\": \"gold\"}", field)
+	}
+}
+
+func isLanguageTag(s string) bool {
+	for i, part := range strings.Split(s, "-") {
+		n := len(part)
+		if (i == 0 && (n < 2 || n > 3)) || n < 1 || n > 8 {
+			return false
+		}
+		for _, r := range part {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || (i > 0 && r >= '0' && r <= '9')) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isCountryCode(s string) bool {
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
+}
+
+func oneOf[T comparable](v T, values []T) bool {
+	for _, x := range values {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func uniq[T any](in []T, key func(T) string) []T {
+	seen := make(map[string]bool, len(in))
+	out := in[:0]
+	for _, v := range in {
+		if k := key(v); !seen[k] {
+			seen[k] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func list[T ~string](values []T) string {
+	s := make([]string, len(values))
+	for i, v := range values {
+		s[i] = string(v)
+	}
+	return strings.Join(s, ", ")
+}

@@ -1,0 +1,83 @@
+package rapport
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+)
+
+// Source is a system customer data comes from: billing, orders, the support desk.
+type Source struct {
+	ID          ID        `json:"id"`
+	Name        string    `json:"name"` // short name used in files and the API, such as "billing"
+	Title       string    `json:"title,omitempty"`
+	RecordCount int       `json:"record_count"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+func (src *Source) Validate() error {
+	p := Problems{}
+	src.Name = strings.TrimSpace(src.Name)
+	if src.Name == "" {
+		p.Add("name", "a source needs a short name such as \"billing\"")
+	}
+	checkName(p, "name", src.Name)
+	checkText(p, "title", src.Title, 200)
+	return p.Err()
+}
+
+// SourceRecord is a customer record as one source system sent it, kept apart from the
+// unified profile it belongs to so that identity resolution can redo its work.
+type SourceRecord struct {
+	ID         ID              `json:"id"`
+	Source     string          `json:"source"`
+	SourceKey  string          `json:"source_id"`
+	CustomerID ID              `json:"customer_id"`
+	Fields     json.RawMessage `json:"fields"` // as received
+	ReceivedAt time.Time       `json:"received_at"`
+	UpdatedAt  time.Time       `json:"updated_at"`
+}
+
+// IncomingCustomer is a customer record from a source system: its key in that system
+// and the profile fields it holds. Raw keeps the record as received.
+type IncomingCustomer struct {
+	Line      int    `json:"-"`
+	Source    string `json:"source"`
+	SourceKey string `json:"source_id"`
+	Customer
+	Raw json.RawMessage `json:"-"`
+}
+
+// Validate reports every problem with the record.
+func (ic *IncomingCustomer) Validate() error {
+	ic.Source, ic.SourceKey = strings.TrimSpace(ic.Source), strings.TrimSpace(ic.SourceKey)
+	ic.Customer.Normalize()
+	err := ic.Customer.Validate()
+	p := Problems{}
+	var e *Error
+	if errors.As(err, &e) {
+		for f, msg := range e.Fields {
+			p[f] = msg
+		}
+	}
+	if ic.Source == "" || ic.SourceKey == "" {
+		p.Add("source_id", "source and source_id are required: the system the record comes from and its id there")
+	}
+	checkName(p, "source", ic.Source)
+	checkText(p, "source_id", ic.SourceKey, 200)
+	return p.Err()
+}
+
+// SourceService reads and writes source systems and the records they send.
+type SourceService interface {
+	FindSources(ctx context.Context, s Scope) ([]*Source, error)
+	CreateSource(ctx context.Context, s Scope, src *Source) error
+	// FindSourceRecords returns the source records of a customer.
+	FindSourceRecords(ctx context.Context, s Scope, customerID ID) ([]*SourceRecord, error)
+	// IngestCustomers writes customer records keyed by (source, source id). A record seen
+	// before updates the customer it is linked to; a new record whose e-mail address
+	// matches a customer's is linked to that customer; otherwise it creates a customer.
+	IngestCustomers(ctx context.Context, s Scope, rows []IncomingCustomer) (IngestResult, error)
+}

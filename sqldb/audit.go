@@ -1,0 +1,71 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/rapportckm/rapport"
+)
+
+var _ rapport.AuditService = (*DB)(nil)
+
+// FindAuditEvents returns a page of the audit trail, newest first.
+func (db *DB) FindAuditEvents(ctx context.Context, s rapport.Scope, f rapport.AuditFilter) ([]*rapport.AuditEvent, string, error) {
+	if err := rapport.Require(s.IsAdmin(), "read the audit trail"); err != nil {
+		return nil, "", err
+	}
+	n := limit(f.Limit, 50, 500)
+	q := &Query{}
+	conds := []string{"TRUE"}
+	if !f.UserID.IsZero() {
+		conds = append(conds, "e.user_id = "+q.Arg(f.UserID))
+	}
+	if !f.CustomerID.IsZero() {
+		conds = append(conds, "e.customer_id = "+q.Arg(f.CustomerID))
+	}
+	if f.Action != "" {
+		conds = append(conds, "e.action = "+q.Arg(f.Action))
+	}
+	if f.Entity != "" {
+		conds = append(conds, "e.entity = "+q.Arg(f.Entity))
+	}
+	if f.ThroughWall {
+		conds = append(conds, "e.through_wall")
+	}
+	if !f.Since.IsZero() {
+		conds = append(conds, "e.at >= "+q.Arg(f.Since.UTC()))
+	}
+	if !f.Until.IsZero() {
+		conds = append(conds, "e.at < "+q.Arg(f.Until.UTC()))
+	}
+	if f.Cursor != "" {
+		at, id, err := parseTimeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		conds = append(conds, fmt.Sprintf("(e.at, e.id) < (%s, %s)", q.Arg(at), q.Arg(id)))
+	}
+	var events []*rapport.AuditEvent
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		events, err = queryAll(tx, `SELECT e.id, e.at, e.actor_kind, e.user_id, COALESCE(u.name, ''), e.token_id, e.via, e.addr,
+			e.action, e.entity, e.entity_id, e.customer_id, e.through_wall, e.detail
+			FROM audit_events e LEFT JOIN users u ON u.id = e.user_id
+			WHERE `+strings.Join(conds, " AND ")+` ORDER BY e.at DESC, e.id DESC LIMIT `+strconv.Itoa(n+1), q.Args(),
+			func(rows *sql.Rows) (*rapport.AuditEvent, error) {
+				e := &rapport.AuditEvent{}
+				err := rows.Scan(&e.ID, &e.At, &e.ActorKind, &e.UserID, &e.UserName, &e.TokenID, &e.Via, &e.Addr,
+					&e.Action, &e.Entity, &e.EntityID, &e.CustomerID, &e.ThroughWall, &e.Detail)
+				return e, err
+			})
+		return err
+	})
+	var next string
+	if len(events) > n {
+		events = events[:n]
+		next = timeCursor(events[n-1].At, events[n-1].ID)
+	}
+	return events, next, err
+}

@@ -1,0 +1,444 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/rapportckm/rapport"
+)
+
+var _ rapport.CustomerService = (*DB)(nil)
+
+const customerColumns = `c.id, c.kind, c.name, c.sort_name, c.given_name, c.family_name, c.language,
+	c.preferred_channel, c.owner_id, COALESCE(u.name, ''), c.attributes, c.merged_into, c.version,
+	c.created_at, c.updated_at`
+
+const customerFrom = `customers c LEFT JOIN users u ON u.id = c.owner_id`
+
+// customerRow is a customer with its sort key, which cursors need.
+type customerRow struct {
+	*rapport.Customer
+	sortName string
+}
+
+func scanCustomer(rows *sql.Rows) (customerRow, error) {
+	c := &rapport.Customer{}
+	var attrs []byte
+	r := customerRow{Customer: c}
+	err := rows.Scan(&c.ID, &c.Kind, &c.Name, &r.sortName, &c.GivenName, &c.FamilyName, &c.Language,
+		&c.PreferredChannel, &c.OwnerID, &c.OwnerName, &attrs, &c.MergedInto, &c.Version,
+		&c.CreatedAt, &c.UpdatedAt)
+	c.Attributes = attrs
+	return r, err
+}
+
+// FindCustomerByID returns a visible customer with all its details and records the read.
+func (db *DB) FindCustomerByID(ctx context.Context, s rapport.Scope, id rapport.ID) (*rapport.Customer, error) {
+	var c *rapport.Customer
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		c, err = tx.findCustomer(id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, db.auditRead(ctx, s, "customer", c.ID, c.ID, "profile")
+}
+
+// findCustomer returns the customer if the transaction's scope may see it.
+func (tx *Tx) findCustomer(id rapport.ID) (*rapport.Customer, error) {
+	q := &Query{}
+	rows, err := queryAll(tx, `SELECT `+customerColumns+` FROM `+customerFrom+`
+		WHERE c.id = `+q.Arg(id)+` AND `+visibleCustomer(q, tx.scope, "c.id"), q.Args(), scanCustomer)
+	if err != nil {
+		return nil, err
+	} else if len(rows) == 0 {
+		return nil, rapport.NotFound("customer")
+	}
+	c := rows[0].Customer
+	return c, tx.loadCustomerDetails([]*rapport.Customer{c})
+}
+
+// FindCustomers lists customers by name, or by relevance when f.Query is set.
+func (db *DB) FindCustomers(ctx context.Context, s rapport.Scope, f rapport.CustomerFilter) ([]*rapport.Customer, string, error) {
+	var out []*rapport.Customer
+	var next string
+	err := db.view(ctx, s, func(tx *Tx) error {
+		n := limit(f.Limit, 50, 500)
+		q := &Query{}
+		join, conds, rank := customerConditions(q, db.dialect, s, f)
+		order := "c.sort_name, c.id"
+		offset := 0
+		if rank != "" {
+			// Ranked results page by position; the sort key of a rank is not portable.
+			order = rank + ", c.sort_name, c.id"
+			if f.Cursor != "" {
+				parts, err := decodeCursor(f.Cursor, 2)
+				if err != nil {
+					return err
+				}
+				if offset, err = strconv.Atoi(parts[1]); err != nil || parts[0] != "offset" || offset < 0 {
+					return rapport.FieldError("cursor", "the cursor is not valid: use the next_cursor of the previous page, or start again without one")
+				}
+			}
+		} else if f.Cursor != "" {
+			parts, err := decodeCursor(f.Cursor, 2)
+			if err != nil {
+				return err
+			}
+			id, err := rapport.ParseID(parts[1])
+			if err != nil {
+				return rapport.FieldError("cursor", "the cursor is not valid: use the next_cursor of the previous page, or start again without one")
+			}
+			conds = append(conds, fmt.Sprintf("(c.sort_name > %s OR (c.sort_name = %s AND c.id > %s))", q.Arg(parts[0]), q.Arg(parts[0]), q.Arg(id)))
+		}
+		query := `SELECT ` + customerColumns + ` FROM ` + customerFrom + join + ` WHERE ` + strings.Join(conds, " AND ") +
+			` ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(n+1) + ` OFFSET ` + strconv.Itoa(offset)
+		rows, err := queryAll(tx, query, q.Args(), scanCustomer)
+		if err != nil {
+			return err
+		}
+		if len(rows) > n {
+			rows = rows[:n]
+			last := rows[n-1]
+			if rank != "" {
+				next = encodeCursor("offset", strconv.Itoa(offset+n))
+			} else {
+				next = encodeCursor(last.sortName, last.ID.String())
+			}
+		}
+		for _, r := range rows {
+			out = append(out, r.Customer)
+		}
+		return tx.loadCustomerDetails(out)
+	})
+	return out, next, err
+}
+
+// CountCustomers counts what FindCustomers would list.
+func (db *DB) CountCustomers(ctx context.Context, s rapport.Scope, f rapport.CustomerFilter) (int, error) {
+	var n int
+	err := db.view(ctx, s, func(tx *Tx) error {
+		q := &Query{}
+		join, conds, _ := customerConditions(q, db.dialect, s, f)
+		return tx.queryRow(`SELECT COUNT(*) FROM customers c`+join+` WHERE `+strings.Join(conds, " AND "), q.Args()...).Scan(&n)
+	})
+	return n, err
+}
+
+// customerConditions turns a filter into SQL; the scope's visibility is always among them.
+func customerConditions(q *Query, d Dialect, s rapport.Scope, f rapport.CustomerFilter) (join string, conds []string, rank string) {
+	conds = []string{"c.merged_into IS NULL", visibleCustomer(q, s, "c.id")}
+	if f.Kind != "" {
+		conds = append(conds, "c.kind = "+q.Arg(string(f.Kind)))
+	}
+	if f.Relationship != "" {
+		conds = append(conds, "EXISTS (SELECT 1 FROM customer_relationships r WHERE r.customer_id = c.id AND r.kind = "+q.Arg(string(f.Relationship))+")")
+	}
+	if f.Tag != "" {
+		conds = append(conds, "EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = c.id AND t.tag = "+q.Arg(strings.ToLower(strings.TrimSpace(f.Tag)))+")")
+	}
+	if !f.OwnerID.IsZero() {
+		conds = append(conds, "c.owner_id = "+q.Arg(f.OwnerID))
+	}
+	if !f.OrganisationID.IsZero() {
+		conds = append(conds, "c.id IN (SELECT l.from_id FROM customer_links l WHERE l.to_id = "+q.Arg(f.OrganisationID)+")")
+	}
+	if terms := searchTerms(f.Query); len(terms) > 0 {
+		var where string
+		join, where, rank = d.MatchCustomers(q, terms)
+		conds = append(conds, where)
+	} else if strings.TrimSpace(f.Query) != "" {
+		conds = append(conds, "FALSE") // only punctuation: nothing can match
+	}
+	return " " + join, conds, rank
+}
+
+// loadCustomerDetails fills in contacts, addresses, relationships and tags.
+func (tx *Tx) loadCustomerDetails(cs []*rapport.Customer) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	byID := make(map[rapport.ID]*rapport.Customer, len(cs))
+	ids := make([]any, len(cs))
+	for i, c := range cs {
+		byID[c.ID] = c
+		ids[i] = c.ID
+		c.Emails, c.Phones, c.Addresses = []rapport.ContactPoint{}, []rapport.ContactPoint{}, []rapport.Address{}
+		c.Relationships, c.Tags = []rapport.Relationship{}, []string{}
+	}
+	q := &Query{}
+	in := q.In(ids...)
+	rows, err := tx.query(`SELECT customer_id, kind, value, label FROM customer_contacts WHERE customer_id IN `+in+` ORDER BY position`, q.Args()...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id rapport.ID
+		var kind string
+		var cp rapport.ContactPoint
+		if err := rows.Scan(&id, &kind, &cp.Value, &cp.Label); err != nil {
+			rows.Close()
+			return err
+		}
+		if c := byID[id]; kind == "email" {
+			c.Emails = append(c.Emails, cp)
+		} else {
+			c.Phones = append(c.Phones, cp)
+		}
+	}
+	if err := closeRows(rows); err != nil {
+		return err
+	}
+	rows, err = tx.query(`SELECT customer_id, label, street, city, postcode, region, country FROM customer_addresses WHERE customer_id IN `+in+` ORDER BY position`, q.Args()...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id rapport.ID
+		var a rapport.Address
+		if err := rows.Scan(&id, &a.Label, &a.Street, &a.City, &a.Postcode, &a.Region, &a.Country); err != nil {
+			rows.Close()
+			return err
+		}
+		byID[id].Addresses = append(byID[id].Addresses, a)
+	}
+	if err := closeRows(rows); err != nil {
+		return err
+	}
+	rows, err = tx.query(`SELECT customer_id, 'r', kind FROM customer_relationships WHERE customer_id IN `+in+`
+		UNION ALL SELECT customer_id, 't', tag FROM customer_tags WHERE customer_id IN `+in, q.Args()...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id rapport.ID
+		var what, v string
+		if err := rows.Scan(&id, &what, &v); err != nil {
+			rows.Close()
+			return err
+		}
+		if c := byID[id]; what == "r" {
+			c.Relationships = append(c.Relationships, rapport.Relationship(v))
+		} else {
+			c.Tags = append(c.Tags, v)
+		}
+	}
+	if err := closeRows(rows); err != nil {
+		return err
+	}
+	for _, c := range cs {
+		sortRelationships(c.Relationships)
+		sort.Strings(c.Tags)
+	}
+	return nil
+}
+
+func closeRows(rows *sql.Rows) error {
+	err := rows.Err()
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// sortRelationships orders relationships as rapport.Relationships lists them.
+func sortRelationships(rs []rapport.Relationship) {
+	pos := func(r rapport.Relationship) int {
+		for i, v := range rapport.Relationships {
+			if v == r {
+				return i
+			}
+		}
+		return len(rapport.Relationships)
+	}
+	sort.Slice(rs, func(i, j int) bool { return pos(rs[i]) < pos(rs[j]) })
+}
+
+// CreateCustomer validates and stores a new customer.
+func (db *DB) CreateCustomer(ctx context.Context, s rapport.Scope, c *rapport.Customer) error {
+	if err := rapport.Require(s.CanWriteCustomers(), "create customers"); err != nil {
+		return err
+	}
+	c.Normalize()
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return db.update(ctx, s, func(tx *Tx) error {
+		if err := tx.insertCustomer(c); err != nil {
+			return err
+		}
+		return tx.audit("create", "customer", c.ID, c.ID, false, c.Name)
+	})
+}
+
+// insertCustomer stores a normalised, valid customer under a new id.
+func (tx *Tx) insertCustomer(c *rapport.Customer) error {
+	if err := tx.checkOwner(c.OwnerID); err != nil {
+		return err
+	}
+	c.ID = rapport.NewID()
+	c.Version = 1
+	c.CreatedAt, c.UpdatedAt = tx.now, tx.now
+	c.MergedInto = rapport.ID{}
+	_, err := tx.exec(`INSERT INTO customers (id, kind, name, sort_name, given_name, family_name, language,
+		preferred_channel, owner_id, attributes, search_doc, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		c.ID, string(c.Kind), c.Name, sortName(c.Name), c.GivenName, c.FamilyName, c.Language,
+		string(c.PreferredChannel), c.OwnerID, string(c.Attributes), searchDocument(c), c.Version, c.CreatedAt, c.UpdatedAt)
+	if err != nil {
+		return err
+	}
+	if err := tx.writeCustomerDetails(c); err != nil {
+		return err
+	}
+	return tx.fillOwnerName(c)
+}
+
+// UpdateCustomer applies u to a visible customer.
+func (db *DB) UpdateCustomer(ctx context.Context, s rapport.Scope, id rapport.ID, u rapport.CustomerUpdate) (*rapport.Customer, error) {
+	if err := rapport.Require(s.CanWriteCustomers(), "change customers"); err != nil {
+		return nil, err
+	}
+	var c *rapport.Customer
+	err := db.update(ctx, s, func(tx *Tx) (err error) {
+		if c, err = tx.findCustomer(id); err != nil {
+			return err
+		}
+		if u.Version != 0 && u.Version != c.Version {
+			return rapport.Errorf(rapport.ECONFLICT, "%s was changed by someone else since you loaded it (your version %d, now %d): reload and make your change again", c.Name, u.Version, c.Version)
+		}
+		u.Apply(c)
+		c.Normalize()
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		if err := tx.saveCustomer(c); err != nil {
+			return err
+		}
+		return tx.audit("update", "customer", c.ID, c.ID, false, c.Name)
+	})
+	return c, err
+}
+
+// saveCustomer writes a changed customer; it fails with ECONFLICT if another
+// transaction changed it first.
+func (tx *Tx) saveCustomer(c *rapport.Customer) error {
+	if err := tx.checkOwner(c.OwnerID); err != nil {
+		return err
+	}
+	res, err := tx.exec(`UPDATE customers SET name = $1, sort_name = $2, given_name = $3, family_name = $4,
+		language = $5, preferred_channel = $6, owner_id = $7, attributes = $8, search_doc = $9,
+		version = version + 1, updated_at = $10 WHERE id = $11 AND version = $12`,
+		c.Name, sortName(c.Name), c.GivenName, c.FamilyName, c.Language, string(c.PreferredChannel),
+		c.OwnerID, string(c.Attributes), searchDocument(c), tx.now, c.ID, c.Version)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return rapport.Errorf(rapport.ECONFLICT, "%s was changed by someone else at the same time: reload and make your change again", c.Name)
+	}
+	c.Version++
+	c.UpdatedAt = tx.now
+	if err := tx.writeCustomerDetails(c); err != nil {
+		return err
+	}
+	return tx.fillOwnerName(c)
+}
+
+// writeCustomerDetails replaces the customer's contacts, addresses, relationships and tags.
+func (tx *Tx) writeCustomerDetails(c *rapport.Customer) error {
+	for _, table := range []string{"customer_contacts", "customer_addresses", "customer_relationships", "customer_tags"} {
+		if _, err := tx.exec(`DELETE FROM `+table+` WHERE customer_id = $1`, c.ID); err != nil {
+			return err
+		}
+	}
+	if len(c.Emails)+len(c.Phones) > 0 {
+		q := &Query{}
+		var values []string
+		add := func(kind string, cps []rapport.ContactPoint, norm func(string) string) {
+			for i, cp := range cps {
+				values = append(values, fmt.Sprintf("(%s, %s, %s, %s, %s, %s)", q.Arg(c.ID), q.Arg(kind), q.Arg(i), q.Arg(cp.Value), q.Arg(norm(cp.Value)), q.Arg(cp.Label)))
+			}
+		}
+		add("email", c.Emails, rapport.NormalizeEmail)
+		add("phone", c.Phones, rapport.NormalizePhone)
+		if _, err := tx.exec(`INSERT INTO customer_contacts (customer_id, kind, position, value, normalized, label) VALUES `+strings.Join(values, ", "), q.Args()...); err != nil {
+			return err
+		}
+	}
+	if len(c.Addresses) > 0 {
+		q := &Query{}
+		var values []string
+		for i, a := range c.Addresses {
+			values = append(values, fmt.Sprintf("(%s, %s, %s, %s, %s, %s, %s, %s)", q.Arg(c.ID), q.Arg(i), q.Arg(a.Label), q.Arg(a.Street), q.Arg(a.City), q.Arg(a.Postcode), q.Arg(a.Region), q.Arg(a.Country)))
+		}
+		if _, err := tx.exec(`INSERT INTO customer_addresses (customer_id, position, label, street, city, postcode, region, country) VALUES `+strings.Join(values, ", "), q.Args()...); err != nil {
+			return err
+		}
+	}
+	for _, r := range c.Relationships {
+		if _, err := tx.exec(`INSERT INTO customer_relationships (customer_id, kind) VALUES ($1, $2)`, c.ID, string(r)); err != nil {
+			return err
+		}
+	}
+	for _, t := range c.Tags {
+		if _, err := tx.exec(`INSERT INTO customer_tags (customer_id, tag) VALUES ($1, $2)`, c.ID, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkOwner requires the owner, if any, to be an active user.
+func (tx *Tx) checkOwner(id rapport.ID) error {
+	if id.IsZero() {
+		return nil
+	}
+	var active bool
+	err := tx.queryRow(`SELECT active FROM users WHERE id = $1`, id).Scan(&active)
+	if err == sql.ErrNoRows || (err == nil && !active) {
+		return rapport.FieldError("owner_id", "the owner must be an active staff user; no such user %s", id)
+	}
+	return err
+}
+
+func (tx *Tx) fillOwnerName(c *rapport.Customer) error {
+	c.OwnerName = ""
+	if c.OwnerID.IsZero() {
+		return nil
+	}
+	return tx.queryRow(`SELECT name FROM users WHERE id = $1`, c.OwnerID).Scan(&c.OwnerName)
+}
+
+// DeleteCustomer deletes a visible customer with everything recorded about them.
+func (db *DB) DeleteCustomer(ctx context.Context, s rapport.Scope, id rapport.ID) error {
+	if err := rapport.Require(s.CanDeleteCustomers(), "delete customers"); err != nil {
+		return err
+	}
+	return db.update(ctx, s, func(tx *Tx) error {
+		c, err := tx.findCustomer(id)
+		if err != nil {
+			return err
+		}
+		var merged int
+		if err := tx.queryRow(`SELECT COUNT(*) FROM customers WHERE merged_into = $1`, id).Scan(&merged); err != nil {
+			return err
+		} else if merged > 0 {
+			return rapport.Errorf(rapport.ECONFLICT, "%s holds %d merged records: unmerge them before deleting", c.Name, merged)
+		}
+		if _, err := tx.exec(`DELETE FROM customers WHERE id = $1`, id); err != nil {
+			return err
+		}
+		if err := tx.refreshWallCoverage(); err != nil {
+			return err
+		}
+		return tx.audit("delete", "customer", id, id, false, c.Name)
+	})
+}

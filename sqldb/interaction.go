@@ -1,0 +1,505 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/rapportckm/rapport"
+)
+
+var _ rapport.InteractionService = (*DB)(nil)
+
+const interactionColumns = `i.id, i.customer_id, i.organisation_id, i.type, i.channel, i.occurred_at,
+	COALESCE(src.name, ''), COALESCE(i.source_key, ''), i.actor_kind, i.actor_id, i.summary, i.body,
+	i.amount, i.currency, i.attributes, i.created_at`
+
+const interactionFrom = `interactions i LEFT JOIN sources src ON src.id = i.source_id`
+
+func scanInteraction(rows *sql.Rows) (*rapport.Interaction, error) {
+	in := &rapport.Interaction{}
+	var amount sql.NullInt64
+	var attrs []byte
+	err := rows.Scan(&in.ID, &in.CustomerID, &in.OrganisationID, &in.Type, &in.Channel, &in.OccurredAt,
+		&in.Source, &in.SourceKey, &in.ActorKind, &in.ActorID, &in.Summary, &in.Body,
+		&amount, &in.Currency, &attrs, &in.CreatedAt)
+	if amount.Valid {
+		a := rapport.Amount(amount.Int64)
+		in.Amount = &a
+	}
+	in.Attributes = attrs
+	return in, err
+}
+
+// FindInteractionByID returns an interaction of a visible customer and records the read.
+func (db *DB) FindInteractionByID(ctx context.Context, s rapport.Scope, id rapport.ID) (*rapport.Interaction, error) {
+	var in *rapport.Interaction
+	err := db.view(ctx, s, func(tx *Tx) error {
+		q := &Query{}
+		found, err := queryAll(tx, `SELECT `+interactionColumns+` FROM `+interactionFrom+` WHERE i.id = `+q.Arg(id)+
+			` AND `+visibleCustomer(q, s, "i.customer_id"), q.Args(), scanInteraction)
+		if err != nil {
+			return err
+		} else if len(found) == 0 {
+			return rapport.NotFound("interaction")
+		}
+		in = found[0]
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return in, db.auditRead(ctx, s, "interaction", in.ID, in.CustomerID, "")
+}
+
+// FindInteractions returns a page of a customer's interactions and records the read.
+func (db *DB) FindInteractions(ctx context.Context, s rapport.Scope, f rapport.InteractionFilter) ([]*rapport.Interaction, string, error) {
+	var page []*rapport.Interaction
+	var next string
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		page, next, err = tx.findInteractions(f)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return page, next, db.auditRead(ctx, s, "interactions", rapport.ID{}, f.CustomerID, "timeline")
+}
+
+// findInteractions reads one page of the timeline with a keyset cursor, so that page
+// 1,000 of a customer with 100,000 interactions costs what page 1 costs.
+func (tx *Tx) findInteractions(f rapport.InteractionFilter) ([]*rapport.Interaction, string, error) {
+	kind, err := tx.findCustomerKind(f.CustomerID)
+	if err != nil {
+		return nil, "", err
+	}
+	n := limit(f.Limit, 50, 500)
+	q := &Query{}
+	var conds []string
+	if len(f.Types) > 0 {
+		conds = append(conds, "i.type IN "+q.In(anySlice(f.Types)...))
+	}
+	if len(f.Channels) > 0 {
+		conds = append(conds, "i.channel IN "+q.In(anySlice(f.Channels)...))
+	}
+	if len(f.Sources) > 0 {
+		conds = append(conds, "src.name IN "+q.In(anySlice(f.Sources)...))
+	}
+	if f.Cursor != "" {
+		at, id, err := parseTimeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		conds = append(conds, fmt.Sprintf("(i.occurred_at, i.id) < (%s, %s)", q.Arg(at), q.Arg(id)))
+	}
+	branch := func(cond string) string {
+		return `SELECT ` + interactionColumns + ` FROM ` + interactionFrom + ` WHERE ` + strings.Join(append([]string{cond}, conds...), " AND ") +
+			` ORDER BY i.occurred_at DESC, i.id DESC LIMIT ` + strconv.Itoa(n+1)
+	}
+	customer := q.Arg(f.CustomerID)
+	query := branch("i.customer_id = " + customer)
+	if kind == rapport.KindOrganisation {
+		// An organisation's timeline also holds what its (visible) people did on its
+		// behalf. Two index scans merged beat one scan over an OR.
+		query = `SELECT * FROM (` + query + `) a UNION ALL SELECT * FROM (` +
+			branch("i.organisation_id = "+customer+" AND i.customer_id <> "+customer+" AND "+visibleCustomer(q, tx.scope, "i.customer_id")) +
+			`) b ORDER BY 6 DESC, 1 DESC LIMIT ` + strconv.Itoa(n+1)
+	}
+	page, err := queryAll(tx, query, q.Args(), scanInteraction)
+	if err != nil {
+		return nil, "", err
+	}
+	var next string
+	if len(page) > n {
+		page = page[:n]
+		next = timeCursor(page[n-1].OccurredAt, page[n-1].ID)
+	}
+	return page, next, nil
+}
+
+func anySlice[T any](in []T) []any {
+	out := make([]any, len(in))
+	for i, v := range in {
+		out[i] = v
+	}
+	return out
+}
+
+// CreateInteraction records an interaction logged in Rapport itself (a call, a visit).
+func (db *DB) CreateInteraction(ctx context.Context, s rapport.Scope, in *rapport.Interaction) error {
+	if err := rapport.Require(s.CanWriteCustomers(), "log interactions"); err != nil {
+		return err
+	}
+	if in.ActorKind == "" && s.Kind == rapport.ActorStaff {
+		in.ActorKind, in.ActorID = rapport.ActorStaff, s.UserID.String()
+	}
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	return db.update(ctx, s, func(tx *Tx) error {
+		if _, err := tx.findCustomerKind(in.CustomerID); err != nil {
+			return err
+		}
+		if err := tx.checkOrganisation(in.OrganisationID); err != nil {
+			return err
+		}
+		var sourceID rapport.ID
+		if in.Source != "" {
+			ids, err := tx.sourceIDs([]string{in.Source})
+			if err != nil {
+				return err
+			}
+			sourceID = ids[in.Source]
+		}
+		in.ID, in.CreatedAt = rapport.NewID(), tx.now
+		var amount any
+		if in.Amount != nil {
+			amount = int64(*in.Amount)
+		}
+		var sourceKey any
+		if in.SourceKey != "" {
+			sourceKey = in.SourceKey
+		}
+		if _, err := tx.exec(`INSERT INTO interactions (id, customer_id, recorded_customer_id, organisation_id, type, channel,
+			occurred_at, source_id, source_key, actor_kind, actor_id, summary, body, amount, currency, attributes, created_at)
+			VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+			in.ID, in.CustomerID, in.OrganisationID, string(in.Type), string(in.Channel), in.OccurredAt, sourceID, sourceKey,
+			string(in.ActorKind), in.ActorID, in.Summary, in.Body, amount, in.Currency, string(in.Attributes), in.CreatedAt); err != nil {
+			return err
+		}
+		return tx.audit("create", "interaction", in.ID, in.CustomerID, false, string(in.Type)+": "+in.Summary)
+	})
+}
+
+// checkOrganisation requires id, if set, to name a visible organisation.
+func (tx *Tx) checkOrganisation(id rapport.ID) error {
+	if id.IsZero() {
+		return nil
+	}
+	kind, err := tx.findCustomerKind(id)
+	if err != nil {
+		return rapport.FieldError("organisation_id", "organisation %s not found", id)
+	} else if kind != rapport.KindOrganisation {
+		return rapport.FieldError("organisation_id", "organisation_id must name an organisation; %s is a person", id)
+	}
+	return nil
+}
+
+// IngestInteractions upserts rows from source systems keyed by (source, source id).
+func (db *DB) IngestInteractions(ctx context.Context, s rapport.Scope, rows []rapport.IncomingInteraction) (rapport.IngestResult, error) {
+	res := rapport.IngestResult{Received: len(rows), Errors: []rapport.LineError{}}
+	if err := rapport.Require(s.CanWriteCustomers(), "write interactions"); err != nil {
+		return res, err
+	}
+	valid := rows[:0:0]
+	for i := range rows {
+		r := &rows[i]
+		if r.Line == 0 {
+			r.Line = i + 1
+		}
+		r.Normalize()
+		if err := r.Validate(); err != nil {
+			res.Errors = append(res.Errors, rapport.LineErrorOf(r.Line, err))
+			continue
+		}
+		valid = append(valid, *r)
+	}
+	err := db.update(ctx, s, func(tx *Tx) error {
+		created, updated, rejected, err := tx.ingestInteractions(valid)
+		if err != nil {
+			return err
+		}
+		res.Created, res.Updated = created, updated
+		res.Errors = append(res.Errors, rejected...)
+		res.Rejected = len(res.Errors)
+		return tx.audit("ingest", "interactions", rapport.ID{}, rapport.ID{}, false,
+			fmt.Sprintf("received %d, created %d, updated %d, rejected %d", res.Received, res.Created, res.Updated, res.Rejected))
+	})
+	if err != nil {
+		return rapport.IngestResult{Received: len(rows), Errors: []rapport.LineError{}}, err
+	}
+	sortLineErrors(res.Errors)
+	return res, nil
+}
+
+// ingestChunk is how many rows one INSERT carries: 17 values each stays well under
+// both databases' limit on parameters.
+const ingestChunk = 500
+
+// sourceRef is a record's key in a source system.
+type sourceRef struct {
+	source rapport.ID
+	key    string
+}
+
+// ingestRow is an accepted row with the customer it was recorded for.
+type ingestRow struct {
+	*rapport.IncomingInteraction
+	recorded rapport.ID
+	source   rapport.ID
+}
+
+func (tx *Tx) ingestInteractions(rows []rapport.IncomingInteraction) (created, updated int, rejected []rapport.LineError, err error) {
+	if len(rows) == 0 {
+		return 0, 0, nil, nil
+	}
+	// Resolve names and references in a few set-wise queries, then check each row.
+	names := map[string]bool{}
+	for _, r := range rows {
+		names[r.Source] = true
+		if r.CustomerSource != "" {
+			names[r.CustomerSource] = true
+		}
+	}
+	sources, err := tx.sourceIDs(keys(names))
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	var refs []sourceRef
+	for _, r := range rows {
+		if r.CustomerSource != "" {
+			refs = append(refs, sourceRef{sources[r.CustomerSource], r.CustomerSourceKey})
+		}
+	}
+	bySourceKey, err := tx.sourceRecordCustomers(refs)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	ids := map[rapport.ID]bool{}
+	refs = refs[:0]
+	for i := range rows {
+		r := &rows[i]
+		if r.CustomerID.IsZero() {
+			r.CustomerID = bySourceKey[sourceRef{sources[r.CustomerSource], r.CustomerSourceKey}]
+		}
+		ids[r.CustomerID], ids[r.OrganisationID] = true, true
+		refs = append(refs, sourceRef{sources[r.Source], r.SourceKey})
+	}
+	existing, err := tx.interactionCustomers(refs)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	for _, owner := range existing {
+		ids[owner] = true
+	}
+	visible, err := tx.visibleCustomers(keys(ids))
+	if err != nil {
+		return 0, 0, nil, err
+	}
+
+	batch := make([]ingestRow, 0, ingestChunk)
+	inBatch := map[sourceRef]bool{}
+	flush := func() error {
+		err := tx.upsertInteractions(batch)
+		batch, inBatch = batch[:0], map[sourceRef]bool{}
+		return err
+	}
+	reject := func(r *rapport.IncomingInteraction, field, msg string) {
+		rejected = append(rejected, rapport.LineError{Line: r.Line, Code: rapport.ENOTFOUND, Field: field, Message: msg})
+	}
+	for i := range rows {
+		r := &rows[i]
+		ref := sourceRef{sources[r.Source], r.SourceKey}
+		cust, ok := visible[r.CustomerID]
+		switch {
+		case r.CustomerID.IsZero():
+			reject(r, "customer_source_id", fmt.Sprintf("no customer has id %q in source %q: send the customer first", r.CustomerSourceKey, r.CustomerSource))
+			continue
+		case !ok:
+			reject(r, "customer_id", "customer "+r.CustomerID.String()+" not found")
+			continue
+		case !r.OrganisationID.IsZero() && visible[r.OrganisationID].kind != rapport.KindOrganisation:
+			reject(r, "organisation_id", "organisation "+r.OrganisationID.String()+" not found")
+			continue
+		}
+		if owner, seen := existing[ref]; seen {
+			if _, ok := visible[owner]; !ok {
+				reject(r, "source_id", fmt.Sprintf("interaction %q of source %q belongs to a customer not found", r.SourceKey, r.Source))
+				continue
+			}
+			updated++
+		} else {
+			created++
+		}
+		existing[ref] = cust.current
+		if inBatch[ref] || len(batch) == ingestChunk {
+			if err := flush(); err != nil {
+				return 0, 0, nil, err
+			}
+		}
+		inBatch[ref] = true
+		// A merged customer's interactions belong to the profile it was merged into.
+		recorded := r.CustomerID
+		r.CustomerID = cust.current
+		batch = append(batch, ingestRow{IncomingInteraction: r, recorded: recorded, source: ref.source})
+	}
+	return created, updated, rejected, flush()
+}
+
+// upsertInteractions writes rows in one statement; a row whose (source, source id) is
+// stored already replaces it, keeping its id.
+func (tx *Tx) upsertInteractions(rows []ingestRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	q := &Query{args: make([]any, 0, len(rows)*17)}
+	var b strings.Builder
+	b.WriteString(`INSERT INTO interactions (id, customer_id, recorded_customer_id, organisation_id, type, channel,
+		occurred_at, source_id, source_key, actor_kind, actor_id, summary, body, amount, currency, attributes, created_at) VALUES `)
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		var amount any
+		if r.Amount != nil {
+			amount = int64(*r.Amount)
+		}
+		fmt.Fprintf(&b, "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+			q.Arg(rapport.NewID()), q.Arg(r.CustomerID), q.Arg(r.recorded), q.Arg(r.OrganisationID), q.Arg(string(r.Type)),
+			q.Arg(string(r.Channel)), q.Arg(r.OccurredAt), q.Arg(r.source), q.Arg(r.SourceKey), q.Arg(string(r.ActorKind)),
+			q.Arg(r.ActorID), q.Arg(r.Summary), q.Arg(r.Body), q.Arg(amount), q.Arg(r.Currency), q.Arg(string(r.Attributes)), q.Arg(tx.now))
+	}
+	b.WriteString(` ON CONFLICT (source_id, source_key) DO UPDATE SET customer_id = excluded.customer_id,
+		recorded_customer_id = excluded.recorded_customer_id, organisation_id = excluded.organisation_id,
+		type = excluded.type, channel = excluded.channel, occurred_at = excluded.occurred_at,
+		actor_kind = excluded.actor_kind, actor_id = excluded.actor_id, summary = excluded.summary, body = excluded.body,
+		amount = excluded.amount, currency = excluded.currency, attributes = excluded.attributes`)
+	_, err := tx.exec(b.String(), q.Args()...)
+	return err
+}
+
+// sourceIDs returns the ids of the named sources, creating those that are new.
+func (tx *Tx) sourceIDs(names []string) (map[string]rapport.ID, error) {
+	ids := make(map[string]rapport.ID, len(names))
+	find := func() error {
+		q := &Query{}
+		rows, err := tx.query(`SELECT id, name FROM sources WHERE name IN `+q.In(anySlice(names)...), q.Args()...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id rapport.ID
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				rows.Close()
+				return err
+			}
+			ids[name] = id
+		}
+		return closeRows(rows)
+	}
+	if len(names) == 0 {
+		return ids, nil
+	}
+	if err := find(); err != nil || len(ids) == len(names) {
+		return ids, err
+	}
+	for _, name := range names {
+		if _, ok := ids[name]; !ok {
+			src := &rapport.Source{Name: name}
+			if err := src.Validate(); err != nil {
+				return nil, err
+			}
+			if _, err := tx.exec(`INSERT INTO sources (id, name, title, created_at) VALUES ($1, $2, '', $3) ON CONFLICT (name) DO NOTHING`,
+				rapport.NewID(), name, tx.now); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return ids, find()
+}
+
+// sourceRecordCustomers maps source record keys to the customers they belong to.
+func (tx *Tx) sourceRecordCustomers(refs []sourceRef) (map[sourceRef]rapport.ID, error) {
+	return tx.bySourceRef(`SELECT source_id, source_key, customer_id FROM source_records`, refs)
+}
+
+// interactionCustomers maps interaction keys already stored to their customers.
+func (tx *Tx) interactionCustomers(refs []sourceRef) (map[sourceRef]rapport.ID, error) {
+	return tx.bySourceRef(`SELECT source_id, source_key, customer_id FROM interactions`, refs)
+}
+
+// bySourceRef runs selectFrom (which yields source_id, source_key and an id) for the
+// refs, a source and a chunk of keys at a time.
+func (tx *Tx) bySourceRef(selectFrom string, refs []sourceRef) (map[sourceRef]rapport.ID, error) {
+	out := make(map[sourceRef]rapport.ID, len(refs))
+	bySource := map[rapport.ID][]any{}
+	for _, r := range refs {
+		bySource[r.source] = append(bySource[r.source], r.key)
+	}
+	for source, ks := range bySource {
+		for start := 0; start < len(ks); start += ingestChunk {
+			q := &Query{}
+			src := q.Arg(source)
+			rows, err := tx.query(selectFrom+` WHERE source_id = `+src+` AND source_key IN `+q.In(ks[start:min(start+ingestChunk, len(ks))]...), q.Args()...)
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				var ref sourceRef
+				var id rapport.ID
+				if err := rows.Scan(&ref.source, &ref.key, &id); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				out[ref] = id
+			}
+			if err := closeRows(rows); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// customerInfo is what ingest needs to know of a customer the scope may see.
+type customerInfo struct {
+	kind    rapport.CustomerKind
+	current rapport.ID // the customer itself, or the profile it was merged into
+}
+
+// visibleCustomers returns the customers among ids that the scope may see.
+func (tx *Tx) visibleCustomers(ids []rapport.ID) (map[rapport.ID]customerInfo, error) {
+	out := make(map[rapport.ID]customerInfo, len(ids))
+	for start := 0; start < len(ids); start += ingestChunk {
+		q := &Query{}
+		in := q.In(anySlice(ids[start:min(start+ingestChunk, len(ids))])...)
+		rows, err := tx.query(`SELECT c.id, c.kind, COALESCE(c.merged_into, c.id) FROM customers c WHERE c.id IN `+in+
+			` AND `+visibleCustomer(q, tx.scope, "COALESCE(c.merged_into, c.id)"), q.Args()...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id rapport.ID
+			var info customerInfo
+			if err := rows.Scan(&id, &info.kind, &info.current); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = info
+		}
+		if err := closeRows(rows); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func keys[K comparable, V any](m map[K]V) []K {
+	out := make([]K, 0, len(m))
+	for k := range m {
+		var zero K
+		if k != zero {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func sortLineErrors(errs []rapport.LineError) {
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
+}

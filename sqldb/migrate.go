@@ -1,0 +1,79 @@
+package sqldb
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Migrate applies the dialect's migrations that have not run yet, in name order, each in
+// its own transaction, and records them in schema_migrations. Applied files are never
+// edited: a change to the schema is a new file.
+func (db *DB) Migrate(ctx context.Context) ([]string, error) {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version TEXT PRIMARY KEY, applied_at TIMESTAMP NOT NULL)`); err != nil {
+		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	names, err := MigrationNames(db.dialect.Migrations())
+	if err != nil {
+		return nil, err
+	}
+	var applied []string
+	for _, name := range names {
+		ok, err := db.migrate(ctx, name)
+		if err != nil {
+			return applied, fmt.Errorf("migration %s: %w", name, err)
+		}
+		if ok {
+			applied = append(applied, name)
+		}
+	}
+	return applied, nil
+}
+
+func (db *DB) migrate(ctx context.Context, name string) (bool, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	if err := db.dialect.LockMigrations(ctx, tx); err != nil {
+		return false, err
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, name).Scan(&n); err != nil {
+		return false, err
+	} else if n > 0 {
+		return false, nil
+	}
+	body, err := fs.ReadFile(db.dialect.Migrations(), name)
+	if err != nil {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, name, time.Now().UTC()); err != nil {
+		return false, err
+	}
+	return true, tx.Commit()
+}
+
+// MigrationNames lists the .sql files of a migrations directory in the order they apply.
+func MigrationNames(fsys fs.FS) ([]string, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".sql") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	return names, nil
+}

@@ -1,0 +1,91 @@
+// Package postgres opens a Rapport database on PostgreSQL, for several app servers
+// sharing one database. It holds what PostgreSQL does differently from SQLite:
+// the driver, error codes, full-text search and the migrations.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/sqldb"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Open connects to the database at url (postgres://user:password@host:port/name).
+func Open(url string) (*sqldb.DB, error) {
+	config, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("the PostgreSQL URL is not valid: %w", err)
+	}
+	// Times come back in UTC, as they do from SQLite, not in the server's zone.
+	pool := stdlib.OpenDB(*config, stdlib.OptionAfterConnect(func(_ context.Context, conn *pgx.Conn) error {
+		conn.TypeMap().RegisterType(&pgtype.Type{Name: "timestamptz", OID: pgtype.TimestamptzOID,
+			Codec: &pgtype.TimestamptzCodec{ScanLocation: time.UTC}})
+		return nil
+	}))
+	pool.SetMaxOpenConns(16)
+	pool.SetMaxIdleConns(16)
+	if err := pool.Ping(); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	return sqldb.New(pool, pool, dialect{}), nil
+}
+
+type dialect struct{}
+
+func (dialect) Name() string { return "postgres" }
+
+func (dialect) Migrations() fs.FS {
+	sub, _ := fs.Sub(migrations, "migrations")
+	return sub
+}
+
+// migrationLock is the advisory lock key that serialises migrations across servers.
+const migrationLock = 727727
+
+func (dialect) LockMigrations(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock)
+	return err
+}
+
+// Translate maps SQLSTATE codes to Rapport errors.
+func (dialect) Translate(err error) error {
+	var e *pgconn.PgError
+	if !errors.As(err, &e) {
+		return err
+	}
+	switch e.Code {
+	case "23505": // unique_violation
+		return &rapport.Error{Code: rapport.ECONFLICT, Message: "it conflicts with a record that exists already"}
+	case "23503": // foreign_key_violation
+		return &rapport.Error{Code: rapport.EINVALID, Message: "it refers to a record that does not exist"}
+	case "22P02", "22007", "22008": // invalid text representation, datetime format, datetime overflow
+		return &rapport.Error{Code: rapport.EINVALID, Message: "a value is not in the expected form"}
+	}
+	return err
+}
+
+// MatchCustomers searches the tsvector column: every term as a prefix, ranked by ts_rank.
+// Terms hold only letters and digits, so they cannot change the query's syntax.
+func (dialect) MatchCustomers(q *sqldb.Query, terms []string) (join, where, rank string) {
+	prefixed := make([]string, len(terms))
+	for i, t := range terms {
+		prefixed[i] = t + ":*"
+	}
+	query := "to_tsquery('simple', " + q.Arg(strings.Join(prefixed, " & ")) + ")"
+	return "", "c.search @@ " + query, "ts_rank(c.search, " + query + ") DESC"
+}

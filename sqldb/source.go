@@ -1,0 +1,256 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/rapportckm/rapport"
+)
+
+var _ rapport.SourceService = (*DB)(nil)
+
+// FindSources lists the source systems with the number of customer records each sent.
+func (db *DB) FindSources(ctx context.Context, s rapport.Scope) ([]*rapport.Source, error) {
+	var sources []*rapport.Source
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		sources, err = queryAll(tx, `SELECT s.id, s.name, s.title, s.created_at,
+			(SELECT COUNT(*) FROM source_records r WHERE r.source_id = s.id) FROM sources s ORDER BY s.name`, nil,
+			func(rows *sql.Rows) (*rapport.Source, error) {
+				src := &rapport.Source{}
+				return src, rows.Scan(&src.ID, &src.Name, &src.Title, &src.CreatedAt, &src.RecordCount)
+			})
+		return err
+	})
+	return sources, err
+}
+
+// CreateSource registers a source system.
+func (db *DB) CreateSource(ctx context.Context, s rapport.Scope, src *rapport.Source) error {
+	if err := rapport.Require(s.IsAdmin(), "register source systems"); err != nil {
+		return err
+	}
+	if err := src.Validate(); err != nil {
+		return err
+	}
+	return db.update(ctx, s, func(tx *Tx) error {
+		src.ID, src.CreatedAt = rapport.NewID(), tx.now
+		if _, err := tx.exec(`INSERT INTO sources (id, name, title, created_at) VALUES ($1, $2, $3, $4)`, src.ID, src.Name, src.Title, src.CreatedAt); err != nil {
+			return err
+		}
+		return tx.audit("create", "source", src.ID, rapport.ID{}, false, src.Name)
+	})
+}
+
+// FindSourceRecords returns the records source systems sent for a visible customer,
+// including those of customers merged into it.
+func (db *DB) FindSourceRecords(ctx context.Context, s rapport.Scope, customerID rapport.ID) ([]*rapport.SourceRecord, error) {
+	var recs []*rapport.SourceRecord
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		if _, err := tx.findCustomerKind(customerID); err != nil {
+			return err
+		}
+		recs, err = queryAll(tx, `SELECT r.id, s.name, r.source_key, r.customer_id, r.fields, r.received_at, r.updated_at
+			FROM source_records r JOIN sources s ON s.id = r.source_id
+			WHERE r.customer_id = $1 OR r.customer_id IN (SELECT id FROM customers WHERE merged_into = $1)
+			ORDER BY s.name, r.source_key`, []any{customerID}, func(rows *sql.Rows) (*rapport.SourceRecord, error) {
+			r := &rapport.SourceRecord{}
+			var fields []byte
+			err := rows.Scan(&r.ID, &r.Source, &r.SourceKey, &r.CustomerID, &fields, &r.ReceivedAt, &r.UpdatedAt)
+			r.Fields = fields
+			return r, err
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return recs, db.auditRead(ctx, s, "source_records", rapport.ID{}, customerID, "")
+}
+
+// IngestCustomers writes customer records from source systems. A record seen before
+// updates its customer; a new one joins the customer that has the same e-mail address
+// (among those the scope may see) or creates one.
+func (db *DB) IngestCustomers(ctx context.Context, s rapport.Scope, rows []rapport.IncomingCustomer) (rapport.IngestResult, error) {
+	res := rapport.IngestResult{Received: len(rows), Errors: []rapport.LineError{}, Items: []rapport.IngestItem{}}
+	if err := rapport.Require(s.CanWriteCustomers(), "write customers"); err != nil {
+		return res, err
+	}
+	var valid []*rapport.IncomingCustomer
+	for i := range rows {
+		r := &rows[i]
+		if r.Line == 0 {
+			r.Line = i + 1
+		}
+		if err := r.Validate(); err != nil {
+			res.Errors = append(res.Errors, rapport.LineErrorOf(r.Line, err))
+			continue
+		}
+		valid = append(valid, r)
+	}
+	err := db.update(ctx, s, func(tx *Tx) error {
+		items, rejected, err := tx.ingestCustomers(valid)
+		if err != nil {
+			return err
+		}
+		res.Items = items
+		res.Errors = append(res.Errors, rejected...)
+		for _, it := range items {
+			if it.Result == "created" {
+				res.Created++
+			} else {
+				res.Updated++
+			}
+		}
+		res.Rejected = len(res.Errors)
+		return tx.audit("ingest", "customers", rapport.ID{}, rapport.ID{}, false,
+			fmt.Sprintf("received %d, created %d, updated or linked %d, rejected %d", res.Received, res.Created, res.Updated, res.Rejected))
+	})
+	if err != nil {
+		return rapport.IngestResult{Received: len(rows), Errors: []rapport.LineError{}, Items: []rapport.IngestItem{}}, err
+	}
+	sortLineErrors(res.Errors)
+	return res, nil
+}
+
+func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.IngestItem, []rapport.LineError, error) {
+	var items []rapport.IngestItem
+	var rejected []rapport.LineError
+	names := map[string]bool{}
+	for _, r := range rows {
+		names[r.Source] = true
+	}
+	sources, err := tx.sourceIDs(keys(names))
+	if err != nil {
+		return nil, nil, err
+	}
+	refs := make([]sourceRef, len(rows))
+	var emails []any
+	for i, r := range rows {
+		refs[i] = sourceRef{sources[r.Source], r.SourceKey}
+		for _, e := range r.Emails {
+			emails = append(emails, rapport.NormalizeEmail(e.Value))
+		}
+	}
+	linked, err := tx.sourceRecordCustomers(refs)
+	if err != nil {
+		return nil, nil, err
+	}
+	byEmail, err := tx.customersByEmail(emails)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i, r := range rows {
+		ref := refs[i]
+		item := rapport.IngestItem{Line: r.Line}
+		var c *rapport.Customer
+		if id, ok := linked[ref]; ok {
+			if c, err = tx.findCustomer(id); err != nil {
+				if rapport.ErrorCode(err) != rapport.ENOTFOUND {
+					return nil, nil, err
+				}
+				rejected = append(rejected, rapport.LineError{Line: r.Line, Code: rapport.ENOTFOUND, Field: "source_id",
+					Message: fmt.Sprintf("record %q of source %q belongs to a customer not found", r.SourceKey, r.Source)})
+				continue
+			}
+			item.Result = "updated"
+		} else if id := firstMatch(byEmail, r.Emails); !id.IsZero() {
+			if c, err = tx.findCustomer(id); err != nil {
+				return nil, nil, err
+			}
+			item.Result = "linked"
+		}
+		if c == nil {
+			c = &r.Customer
+			if err := tx.insertCustomer(c); err != nil {
+				if rapport.ErrorCode(err) == rapport.EINTERNAL {
+					return nil, nil, err
+				}
+				rejected = append(rejected, rapport.LineErrorOf(r.Line, err))
+				continue
+			}
+			item.Result = "created"
+		} else {
+			if c.MergedInto != (rapport.ID{}) {
+				if c, err = tx.findCustomer(c.MergedInto); err != nil {
+					return nil, nil, err
+				}
+			}
+			c.Absorb(&r.Customer)
+			if err := c.Validate(); err != nil {
+				rejected = append(rejected, rapport.LineErrorOf(r.Line, err))
+				continue
+			}
+			if err := tx.saveCustomer(c); err != nil {
+				if rapport.ErrorCode(err) == rapport.EINTERNAL {
+					return nil, nil, err
+				}
+				rejected = append(rejected, rapport.LineErrorOf(r.Line, err))
+				continue
+			}
+		}
+		if err := tx.saveSourceRecord(ref, c.ID, r); err != nil {
+			return nil, nil, err
+		}
+		for _, e := range c.Emails {
+			if _, ok := byEmail[rapport.NormalizeEmail(e.Value)]; !ok {
+				byEmail[rapport.NormalizeEmail(e.Value)] = c.ID
+			}
+		}
+		linked[ref] = c.ID
+		item.ID, item.CustomerID = c.ID, c.ID
+		items = append(items, item)
+	}
+	return items, rejected, nil
+}
+
+// saveSourceRecord stores the record as received, linked to its customer.
+func (tx *Tx) saveSourceRecord(ref sourceRef, customerID rapport.ID, r *rapport.IncomingCustomer) error {
+	raw := string(r.Raw)
+	if raw == "" {
+		raw = "{}"
+	}
+	_, err := tx.exec(`INSERT INTO source_records (id, source_id, source_key, customer_id, fields, received_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6)
+		ON CONFLICT (source_id, source_key) DO UPDATE SET fields = excluded.fields, updated_at = excluded.updated_at`,
+		rapport.NewID(), ref.source, ref.key, customerID, raw, tx.now)
+	return err
+}
+
+// customersByEmail maps normalised e-mail addresses to the visible customer that holds
+// them (the oldest, when several do).
+func (tx *Tx) customersByEmail(emails []any) (map[string]rapport.ID, error) {
+	out := map[string]rapport.ID{}
+	for start := 0; start < len(emails); start += ingestChunk {
+		q := &Query{}
+		in := q.In(emails[start:min(start+ingestChunk, len(emails))]...)
+		rows, err := tx.query(`SELECT cc.normalized, c.id FROM customer_contacts cc JOIN customers c ON c.id = cc.customer_id
+			WHERE cc.kind = 'email' AND cc.normalized IN `+in+` AND c.merged_into IS NULL AND `+visibleCustomer(q, tx.scope, "c.id")+`
+			ORDER BY c.id DESC`, q.Args()...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var email string
+			var id rapport.ID
+			if err := rows.Scan(&email, &id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[email] = id // rows come newest first, so the oldest customer wins
+		}
+		if err := closeRows(rows); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func firstMatch(byEmail map[string]rapport.ID, emails []rapport.ContactPoint) rapport.ID {
+	for _, e := range emails {
+		if id, ok := byEmail[rapport.NormalizeEmail(e.Value)]; ok {
+			return id
+		}
+	}
+	return rapport.ID{}
+}

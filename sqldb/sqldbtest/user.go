@@ -1,0 +1,257 @@
+package sqldbtest
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapportckm/rapport"
+)
+
+func testUsers(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+
+	u := &rapport.User{Email: " New.Person@Example.com ", Name: "New Person", Role: rapport.RoleManager, Teams: []rapport.TeamRef{{ID: f.salesTeam.ID}}}
+	wantCode(t, db.CreateUser(ctx, f.sales, u, ""), rapport.EFORBIDDEN)
+	must(t, db.CreateUser(ctx, f.admin, u, "correct horse battery"))
+	if u.Email != "new.person@example.com" || len(u.Teams) != 1 || u.Teams[0].Name != "Sales" {
+		t.Errorf("got %q in %v, want the normalised address in Sales", u.Email, u.Teams)
+	}
+	wantField(t, db.CreateUser(ctx, f.admin, &rapport.User{Email: "NEW.person@example.com", Name: "Twin", Role: rapport.RoleAgent}, ""), "email")
+	wantField(t, db.CreateUser(ctx, f.admin, &rapport.User{Email: "x@example.com", Name: "X", Role: "boss"}, ""), "role")
+	wantField(t, db.CreateUser(ctx, f.admin, &rapport.User{Email: "y@example.com", Name: "Y", Role: rapport.RoleAgent}, "short"), "password")
+	wantField(t, db.CreateUser(ctx, f.admin, &rapport.User{Email: "z@example.com", Name: "Z", Role: rapport.RoleAgent, Teams: []rapport.TeamRef{{ID: rapport.NewID()}}}, ""), "team_ids")
+
+	got, err := db.UpdateUser(ctx, f.admin, u.ID, rapport.UserUpdate{Role: ptr(rapport.RoleAgent), TeamIDs: &[]rapport.ID{f.dealsTeam.ID}})
+	must(t, err)
+	if got.Role != rapport.RoleAgent || len(got.Teams) != 1 || got.Teams[0].ID != f.dealsTeam.ID {
+		t.Errorf("got %s in %v, want agent in Deals", got.Role, got.Teams)
+	}
+	_, err = db.UpdateUser(ctx, f.admin, f.admin.UserID, rapport.UserUpdate{Role: ptr(rapport.RoleAgent)})
+	wantField(t, err, "role")
+
+	users, err := db.FindUsers(ctx, f.loner)
+	must(t, err)
+	if len(users) != 5 {
+		t.Errorf("got %d users, want 5", len(users))
+	}
+	n, err := db.CountUsers(ctx)
+	must(t, err)
+	if n != 5 {
+		t.Errorf("got count %d, want 5", n)
+	}
+
+	t.Run("Tokens", func(t *testing.T) {
+		tok, secret, err := db.CreateToken(ctx, f.sales, f.sales.UserID, "billing sync")
+		must(t, err)
+		if !strings.HasPrefix(secret, "rpt_") || len(secret) < 30 {
+			t.Fatalf("got secret %q, want rpt_ and 32 random characters", secret)
+		}
+		who, got, err := db.FindToken(ctx, secret)
+		must(t, err)
+		if who.ID != f.sales.UserID || got.ID != tok.ID {
+			t.Errorf("got user %v token %v, want sam's token", who.ID, got.ID)
+		}
+		_, _, err = db.CreateToken(ctx, f.sales, f.deals.UserID, "not mine")
+		wantCode(t, err, rapport.EFORBIDDEN)
+		_, _, err = db.FindToken(ctx, secret+"x")
+		wantCode(t, err, rapport.EUNAUTHORIZED)
+		wantCode(t, db.RevokeToken(ctx, f.deals, tok.ID), rapport.ENOTFOUND)
+		must(t, db.RevokeToken(ctx, f.sales, tok.ID))
+		_, _, err = db.FindToken(ctx, secret)
+		wantCode(t, err, rapport.EUNAUTHORIZED)
+		tokens, err := db.FindTokens(ctx, f.sales, f.sales.UserID)
+		must(t, err)
+		if len(tokens) != 1 || tokens[0].RevokedAt.IsZero() {
+			t.Errorf("got %+v, want one revoked token", tokens)
+		}
+
+		// Deactivating a user stops their tokens.
+		_, secret, err = db.CreateToken(ctx, f.admin, u.ID, "")
+		must(t, err)
+		_, err = db.UpdateUser(ctx, f.admin, u.ID, rapport.UserUpdate{Active: ptr(false)})
+		must(t, err)
+		_, _, err = db.FindToken(ctx, secret)
+		wantCode(t, err, rapport.EUNAUTHORIZED)
+	})
+}
+
+func testAuthentication(t *testing.T, open Opener) {
+	db := open(t)
+
+	t.Run("Setup", func(t *testing.T) {
+		secret, err := db.CreateSetupSecret(ctx)
+		must(t, err)
+		again, err := db.CreateSetupSecret(ctx)
+		must(t, err)
+		if secret == "" || again != secret {
+			t.Fatalf("got %q then %q, want the same secret for every server until setup is done", secret, again)
+		}
+		err = db.CompleteSetup(ctx, "wrong", &rapport.User{Email: "a@example.com", Name: "A"}, "correct horse battery", "1.2.3.4")
+		wantCode(t, err, rapport.ENOTFOUND)
+		admin := &rapport.User{Email: "first@example.com", Name: "First Admin"}
+		must(t, db.CompleteSetup(ctx, secret, admin, "correct horse battery", "1.2.3.4"))
+		if admin.Role != rapport.RoleAdmin {
+			t.Errorf("got role %s, want admin", admin.Role)
+		}
+		err = db.CompleteSetup(ctx, secret, &rapport.User{Email: "second@example.com", Name: "B"}, "correct horse battery", "1.2.3.4")
+		wantCode(t, err, rapport.ENOTFOUND)
+		_, err = db.CreateSetupSecret(ctx)
+		wantCode(t, err, rapport.ECONFLICT)
+	})
+
+	t.Run("SignInAndSessions", func(t *testing.T) {
+		u, err := db.Authenticate(ctx, "FIRST@example.com", "correct horse battery", "10.0.0.1")
+		must(t, err)
+		secret, err := db.CreateSession(ctx, u.ID, "10.0.0.1", "test")
+		must(t, err)
+		who, err := db.FindSession(ctx, secret)
+		must(t, err)
+		if who.ID != u.ID {
+			t.Errorf("got %v, want the signed-in user", who.ID)
+		}
+		must(t, db.DeleteSession(ctx, secret))
+		_, err = db.FindSession(ctx, secret)
+		wantCode(t, err, rapport.EUNAUTHORIZED)
+		_, err = db.FindSession(ctx, "made-up")
+		wantCode(t, err, rapport.EUNAUTHORIZED)
+	})
+
+	t.Run("WrongPasswordAndLimits", func(t *testing.T) {
+		_, err := db.Authenticate(ctx, "first@example.com", "wrong password", "10.0.0.2")
+		wantCode(t, err, rapport.EUNAUTHORIZED)
+		_, err = db.Authenticate(ctx, "nobody@example.com", "wrong password", "10.0.0.2")
+		wantCode(t, err, rapport.EUNAUTHORIZED)
+		for i := 0; i < 4; i++ {
+			_, err = db.Authenticate(ctx, "first@example.com", "wrong password", atf("10.0.1.%d", i))
+			wantCode(t, err, rapport.EUNAUTHORIZED)
+		}
+		// Five failures on the account: even the right password waits now.
+		_, err = db.Authenticate(ctx, "first@example.com", "correct horse battery", "10.0.0.3")
+		wantCode(t, err, rapport.ERATELIMIT)
+		// The limit passes with time.
+		db.Now = func() time.Time { return time.Now().Add(16 * time.Minute) }
+		defer func() { db.Now = time.Now }()
+		_, err = db.Authenticate(ctx, "first@example.com", "correct horse battery", "10.0.0.3")
+		must(t, err)
+	})
+
+	t.Run("PerAddressLimit", func(t *testing.T) {
+		for i := 0; i < 20; i++ {
+			_, err := db.Authenticate(ctx, atf("guess%d@example.com", i), "wrong password", "10.9.9.9")
+			wantCode(t, err, rapport.EUNAUTHORIZED)
+		}
+		_, err := db.Authenticate(ctx, "first@example.com", "correct horse battery", "10.9.9.9")
+		wantCode(t, err, rapport.ERATELIMIT)
+	})
+}
+
+func testTeams(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	wantField(t, db.CreateTeam(ctx, f.admin, &rapport.Team{Name: "Sales", Function: "sales"}), "name")
+	wantField(t, db.CreateTeam(ctx, f.admin, &rapport.Team{Name: "Ghosts", Function: "haunting"}), "function")
+	wantCode(t, db.CreateTeam(ctx, f.sales, &rapport.Team{Name: "Mine", Function: "sales"}), rapport.EFORBIDDEN)
+	team := &rapport.Team{Name: "Service Desk", Function: "service", Members: []rapport.UserRef{{ID: f.sales.UserID}, {ID: f.loner.UserID}}}
+	must(t, db.CreateTeam(ctx, f.admin, team))
+	if len(team.Members) != 2 {
+		t.Errorf("got %d members, want 2", len(team.Members))
+	}
+	got, err := db.UpdateTeam(ctx, f.admin, team.ID, rapport.TeamUpdate{Description: ptr("First line"), MemberIDs: &[]rapport.ID{f.loner.UserID}})
+	must(t, err)
+	if got.Description != "First line" || len(got.Members) != 1 || got.Members[0].ID != f.loner.UserID {
+		t.Errorf("got %+v, want lou alone, described", got)
+	}
+	teams, err := db.FindTeams(ctx, f.loner)
+	must(t, err)
+	if len(teams) != 3 {
+		t.Errorf("got %d teams, want 3", len(teams))
+	}
+	must(t, db.DeleteTeam(ctx, f.admin, team.ID))
+	_, err = db.FindTeamByID(ctx, f.admin, team.ID)
+	wantCode(t, err, rapport.ENOTFOUND)
+}
+
+func testAudit(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	c := &rapport.Customer{Kind: rapport.KindOrganisation, Name: "Audited Ltd"}
+	must(t, db.CreateCustomer(ctx, f.sales, c))
+	_, err := db.FindCustomerByID(ctx, f.deals, c.ID)
+	must(t, err)
+	_, err = db.UpdateCustomer(ctx, f.sales, c.ID, rapport.CustomerUpdate{Language: ptr("en")})
+	must(t, err)
+
+	events, _, err := db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{CustomerID: c.ID})
+	must(t, err)
+	var got []string
+	for _, e := range events {
+		got = append(got, e.Action+" by "+e.UserName)
+	}
+	want := []string{"update by sam", "read by dee", "create by sam"}
+	if !eq(got, want) {
+		t.Fatalf("got %v, want %v (newest first)", got, want)
+	}
+	if e := events[1]; e.Via != "test" || e.Addr != "127.0.0.1" || e.Entity != "customer" || e.EntityID != c.ID {
+		t.Errorf("got %+v, want where from and what", e)
+	}
+	events, _, err = db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{UserID: f.deals.UserID, Action: "read"})
+	must(t, err)
+	if len(events) != 1 {
+		t.Errorf("got %d reads by dee, want 1", len(events))
+	}
+	events, next, err := db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{Limit: 2})
+	must(t, err)
+	if len(events) != 2 || next == "" {
+		t.Fatalf("got %d events and cursor %q, want a page of 2 and more", len(events), next)
+	}
+	more, _, err := db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{Limit: 2, Cursor: next})
+	must(t, err)
+	if len(more) == 0 || more[0].ID == events[1].ID {
+		t.Errorf("second page repeats the first")
+	}
+	events, _, err = db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{Since: time.Now().Add(time.Hour)})
+	must(t, err)
+	if len(events) != 0 {
+		t.Errorf("got %d events from the future", len(events))
+	}
+	_, _, err = db.FindAuditEvents(ctx, f.sales, rapport.AuditFilter{})
+	wantCode(t, err, rapport.EFORBIDDEN)
+}
+
+func testIdempotency(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	user := f.sales.UserID
+	stored, err := db.BeginIdempotent(ctx, user, "k1", "hash-a")
+	must(t, err)
+	if stored != nil {
+		t.Fatalf("got %+v for a new key, want nil", stored)
+	}
+	_, err = db.BeginIdempotent(ctx, user, "k1", "hash-a")
+	wantCode(t, err, rapport.ECONFLICT) // still running
+	must(t, db.FinishIdempotent(ctx, user, "k1", 201, []byte(`{"id":"x"}`)))
+	stored, err = db.BeginIdempotent(ctx, user, "k1", "hash-a")
+	must(t, err)
+	if stored == nil || stored.Status != 201 || string(stored.Body) != `{"id":"x"}` {
+		t.Fatalf("got %+v, want the stored 201 response", stored)
+	}
+	_, err = db.BeginIdempotent(ctx, user, "k1", "hash-b")
+	wantCode(t, err, rapport.ECONFLICT)
+	// Another user's key of the same name is theirs.
+	stored, err = db.BeginIdempotent(ctx, f.deals.UserID, "k1", "hash-b")
+	must(t, err)
+	if stored != nil {
+		t.Errorf("got another user's response")
+	}
+	// A failed request releases the key.
+	_, err = db.BeginIdempotent(ctx, user, "k2", "h")
+	must(t, err)
+	must(t, db.FinishIdempotent(ctx, user, "k2", 500, nil))
+	stored, err = db.BeginIdempotent(ctx, user, "k2", "h")
+	must(t, err)
+	if stored != nil {
+		t.Errorf("got %+v after a failure, want the key free again", stored)
+	}
+}
