@@ -8,14 +8,15 @@ import (
 
 // Wall is an information barrier ("Chinese wall"): the customers it covers exist only
 // for the members of its teams. It covers the customers chosen for it and, through
-// links, the people and subsidiaries of any organisation among them.
+// links, the people and subsidiaries of a covered organisation and the organisations
+// a covered customer owns.
 type Wall struct {
 	ID          ID            `json:"id"`
 	Name        string        `json:"name"`
 	Description string        `json:"description,omitempty"`
 	Teams       []TeamRef     `json:"teams"`
 	Customers   []CustomerRef `json:"customers"`     // chosen
-	Covered     int           `json:"covered_count"` // chosen plus those reached through links
+	Covered     int           `json:"covered_count"` // the chosen and those reached through links
 	CreatedAt   time.Time     `json:"created_at"`
 	UpdatedAt   time.Time     `json:"updated_at"`
 }

@@ -203,8 +203,9 @@ func (tx *Tx) checkAllExist(table, field string, ids []rapport.ID) error {
 }
 
 // refreshWallCoverage derives wall_coverage again from wall_members and links: each
-// chosen customer, and everyone linked to a covered organisation, transitively. Walls
-// are few and coverage is small, so it is recomputed whole whenever members or links change.
+// chosen customer; the people and subsidiaries of a covered organisation; and the
+// organisations a covered customer owns, whose affairs are the owner's. Walls are few
+// and coverage is small, so it is recomputed whole whenever members or links change.
 func (tx *Tx) refreshWallCoverage() error {
 	if _, err := tx.exec(`DELETE FROM wall_coverage`); err != nil {
 		return err
@@ -213,7 +214,9 @@ func (tx *Tx) refreshWallCoverage() error {
 		WITH RECURSIVE covered(wall_id, customer_id) AS (
 			SELECT wall_id, customer_id FROM wall_members
 			UNION
-			SELECT covered.wall_id, l.from_id FROM customer_links l JOIN covered ON l.to_id = covered.customer_id)
+			SELECT covered.wall_id, CASE WHEN l.to_id = covered.customer_id THEN l.from_id ELSE l.to_id END
+			FROM customer_links l JOIN covered
+				ON l.to_id = covered.customer_id OR (l.from_id = covered.customer_id AND l.kind = 'owns'))
 		SELECT customer_id, wall_id FROM covered`)
 	return err
 }

@@ -1,0 +1,321 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/rapportckm/rapport"
+)
+
+type errorBody struct {
+	Error struct {
+		Code    string            `json:"code"`
+		Message string            `json:"message"`
+		Field   string            `json:"field"`
+		Fields  map[string]string `json:"fields"`
+	} `json:"error"`
+}
+
+type page[T any] struct {
+	Data       []T    `json:"data"`
+	NextCursor string `json:"next_cursor"`
+}
+
+func TestAPI(t *testing.T) {
+	for name, open := range databases(t) {
+		t.Run(name, func(t *testing.T) { testAPI(t, newEnv(t, open)) })
+	}
+}
+
+func testAPI(t *testing.T, e *env) {
+	const agent, admin, outsider = "agent@example.com", "admin@example.com", "outsider@example.com"
+
+	t.Run("Errors", func(t *testing.T) {
+		for _, tt := range []struct {
+			name, method, path, as, body string
+			status                       int
+			code, field                  string
+		}{
+			{"NoToken", "GET", "/api/v1/customers", "", "", 401, "unauthorized", ""},
+			{"BadToken", "GET", "/api/v1/customers", "nobody", "", 401, "unauthorized", ""},
+			{"UnknownEndpoint", "GET", "/api/v1/nothing", agent, "", 404, "not_found", ""},
+			{"MalformedID", "GET", "/api/v1/customers/42", agent, "", 404, "not_found", ""},
+			{"UnknownID", "GET", "/api/v1/customers/" + rapport.NewID().String(), agent, "", 404, "not_found", ""},
+			{"MissingKind", "POST", "/api/v1/customers", agent, `{"name":"X"}`, 400, "invalid", "kind"},
+			{"BadEmail", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"X","emails":["nope"]}`, 400, "invalid", "emails[0]"},
+			{"UnknownField", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"X","emial":"x@y.z"}`, 400, "invalid", "emial"},
+			{"WrongType", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":42}`, 400, "invalid", "given_name"},
+			{"BrokenJSON", "POST", "/api/v1/customers", agent, `{"kind":`, 400, "invalid", ""},
+			{"EmptyBody", "POST", "/api/v1/customers", agent, ``, 400, "invalid", ""},
+			{"AnalystCannotCreate", "POST", "/api/v1/customers", outsider, `{"kind":"person","given_name":"X"}`, 403, "forbidden", ""},
+			{"AgentCannotListWalls", "GET", "/api/v1/walls", agent, "", 403, "forbidden", ""},
+			{"AgentCannotCreateUsers", "POST", "/api/v1/users", agent, `{"email":"x@example.com","name":"X","role":"admin"}`, 403, "forbidden", ""},
+			{"BadLimit", "GET", "/api/v1/customers?limit=9999", agent, "", 400, "invalid", "limit"},
+			{"BadCursor", "GET", "/api/v1/customers?cursor=zzz", agent, "", 400, "invalid", "cursor"},
+			{"BadTime", "POST", "/api/v1/customers/" + e.open.ID.String() + "/interactions", agent, `{"type":"call","channel":"phone","occurred_at":"yesterday","summary":"x"}`, 400, "invalid", ""},
+			{"BadAmount", "POST", "/api/v1/customers/" + e.open.ID.String() + "/interactions", agent, `{"type":"order","channel":"web","occurred_at":"2024-01-01T00:00:00Z","summary":"x","amount":1.23456,"currency":"EUR"}`, 400, "invalid", ""},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				res, body := e.do(tt.method, tt.path, tt.as, tt.body)
+				if res.StatusCode != tt.status {
+					t.Fatalf("got %d %s, want %d", res.StatusCode, body, tt.status)
+				}
+				eb := decode[errorBody](t, body)
+				if eb.Error.Code != tt.code || eb.Error.Message == "" || eb.Error.Field != tt.field {
+					t.Errorf("got %+v, want code %q field %q and a message", eb.Error, tt.code, tt.field)
+				}
+				if res.Header.Get("Content-Type") != "application/json" {
+					t.Errorf("got content type %q, want application/json", res.Header.Get("Content-Type"))
+				}
+			})
+		}
+	})
+
+	var created rapport.Customer
+	t.Run("CustomerLifecycle", func(t *testing.T) {
+		res, body := e.do("POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"Ana","family_name":"Silva",
+			"emails":["ana@example.pt",{"value":"ana.work@example.pt","label":"work"}],"phones":["+351 21 123 4567"],
+			"addresses":[{"street":"Rua Augusta 1","city":"Lisboa","postcode":"1100-048","country":"pt"}],
+			"language":"pt-PT","preferred_channel":"email","relationships":["client"],"tags":["VIP"],
+			"attributes":{"segment":"gold"}}`)
+		if res.StatusCode != 201 {
+			t.Fatalf("got %d %s, want 201", res.StatusCode, body)
+		}
+		created = decode[rapport.Customer](t, body)
+		if res.Header.Get("Location") != "/api/v1/customers/"+created.ID.String() {
+			t.Errorf("got Location %q", res.Header.Get("Location"))
+		}
+		if created.Name != "Ana Silva" || created.Emails[1].Label != "work" || created.Addresses[0].Country != "PT" || created.Tags[0] != "vip" {
+			t.Errorf("got %+v", created)
+		}
+		res, body = e.do("PATCH", "/api/v1/customers/"+created.ID.String(), agent, fmt.Sprintf(`{"language":"en","version":%d}`, created.Version))
+		if res.StatusCode != 200 || decode[rapport.Customer](t, body).Language != "en" {
+			t.Fatalf("got %d %s, want the language changed", res.StatusCode, body)
+		}
+		res, body = e.do("PATCH", "/api/v1/customers/"+created.ID.String(), agent, fmt.Sprintf(`{"language":"de","version":%d}`, created.Version))
+		if res.StatusCode != 409 {
+			t.Errorf("got %d %s for a stale version, want 409", res.StatusCode, body)
+		}
+		res, body = e.do("GET", "/api/v1/customers?q=ana%20silva", agent, "")
+		if p := decode[page[rapport.Customer]](t, body); res.StatusCode != 200 || len(p.Data) != 1 || p.Data[0].ID != created.ID {
+			t.Errorf("got %d %s, want Ana found", res.StatusCode, body)
+		}
+		res, _ = e.do("DELETE", "/api/v1/customers/"+created.ID.String(), agent, "")
+		if res.StatusCode != 403 {
+			t.Errorf("got %d for an agent deleting, want 403", res.StatusCode)
+		}
+	})
+
+	t.Run("Pagination", func(t *testing.T) {
+		for i := 0; i < 7; i++ {
+			res, body := e.do("POST", "/api/v1/customers", agent, fmt.Sprintf(`{"kind":"organisation","name":"Paged %d"}`, i))
+			if res.StatusCode != 201 {
+				t.Fatal(body)
+			}
+		}
+		seen := map[rapport.ID]bool{}
+		path := "/api/v1/customers?kind=organisation&limit=3"
+		for pages := 0; path != ""; pages++ {
+			if pages > 5 {
+				t.Fatal("paging does not end")
+			}
+			_, body := e.do("GET", path, agent, "")
+			p := decode[page[rapport.Customer]](t, body)
+			for _, c := range p.Data {
+				seen[c.ID] = true
+			}
+			path = ""
+			if p.NextCursor != "" {
+				path = "/api/v1/customers?kind=organisation&limit=3&cursor=" + p.NextCursor
+			}
+		}
+		if len(seen) != 7 {
+			t.Errorf("got %d organisations over the pages, want 7", len(seen))
+		}
+	})
+
+	t.Run("BulkInteractions", func(t *testing.T) {
+		var b strings.Builder
+		for i := 0; i < 300; i++ {
+			fmt.Fprintf(&b, `{"customer_id":%q,"type":"order","channel":"web","occurred_at":"2024-03-%02dT10:00:00Z","source_id":"O-%d","summary":"Order %d","amount":"19.90","currency":"EUR"}`+"\n", e.open.ID, i%28+1, i, i)
+		}
+		b.WriteString("\n")                                                                // a blank line is skipped
+		b.WriteString(`{"customer_id":"` + e.open.ID.String() + `","type":"order"` + "\n") // broken JSON: line 302
+		b.WriteString(`{"customer_id":"` + e.open.ID.String() + `","type":"bogus","channel":"web","occurred_at":"2024-03-01T10:00:00Z","source_id":"O-x","summary":"x"}` + "\n")
+		b.WriteString(`{"customer_id":"` + e.walled.ID.String() + `","type":"call","channel":"phone","occurred_at":"2024-03-01T10:00:00Z","source_id":"W-1","summary":"x"}` + "\n")
+		for attempt, want := range []struct{ created, updated int }{{300, 0}, {0, 300}} {
+			res, body := e.do("POST", "/api/v1/interactions/bulk?source=shop", agent, b.String(), "Content-Type", "application/x-ndjson")
+			if res.StatusCode != 200 {
+				t.Fatalf("got %d %s", res.StatusCode, body)
+			}
+			r := decode[rapport.IngestResult](t, body)
+			if r.Received != 303 || r.Created != want.created || r.Updated != want.updated || r.Rejected != 3 {
+				t.Fatalf("attempt %d: got %+v, want %+v and 3 rejected", attempt+1, r, want)
+			}
+			if r.Errors[0].Line != 302 || r.Errors[1].Line != 303 || r.Errors[1].Field != "type" || r.Errors[2].Line != 304 || r.Errors[2].Code != "not_found" {
+				t.Errorf("got errors %+v, want lines 302, 303 (type) and 304 (not found)", r.Errors)
+			}
+		}
+		_, body := e.do("GET", "/api/v1/customers/"+e.open.ID.String()+"/interactions?limit=500&source=shop", agent, "")
+		if p := decode[page[rapport.Interaction]](t, body); len(p.Data) != 300 || p.Data[0].Amount.String() != "19.90" {
+			t.Errorf("got %d interactions, want 300 of 19.90", len(p.Data))
+		}
+	})
+
+	t.Run("BulkCustomers", func(t *testing.T) {
+		body := `{"source":"billing","source_id":"B-1","kind":"person","given_name":"Bo","emails":["bo@example.com"]}
+{"source":"billing","source_id":"B-2","kind":"organisation","name":"Bo Ltd"}
+{"source":"billing","source_id":"B-3","kind":"person"}
+`
+		res, out := e.do("POST", "/api/v1/customers/bulk", agent, body)
+		r := decode[rapport.IngestResult](t, out)
+		if res.StatusCode != 200 || r.Created != 2 || r.Rejected != 1 || r.Errors[0].Line != 3 || r.Errors[0].Field != "name" || len(r.Items) != 2 {
+			t.Fatalf("got %d %+v", res.StatusCode, r)
+		}
+		_, out = e.do("GET", "/api/v1/customers/"+r.Items[0].CustomerID.String()+"/source-records", agent, "")
+		if p := decode[page[rapport.SourceRecord]](t, out); len(p.Data) != 1 || p.Data[0].SourceKey != "B-1" || p.Data[0].Source != "billing" {
+			t.Errorf("got %s", out)
+		}
+	})
+
+	t.Run("TooLarge", func(t *testing.T) {
+		big := strings.Repeat(`{"customer_id":"x"}`+"\n", 300000) // over the 4 MiB the test server allows
+		res, body := e.do("POST", "/api/v1/interactions/bulk", agent, big)
+		if res.StatusCode != 413 || decode[errorBody](t, body).Error.Code != "too_large" {
+			t.Errorf("got %d %s, want 413", res.StatusCode, body)
+		}
+		res, _ = e.do("POST", "/api/v1/customers", agent, `{"kind":"organisation","name":"`+strings.Repeat("x", 2<<20)+`"}`)
+		if res.StatusCode != 413 {
+			t.Errorf("got %d for a 2 MiB object, want 413", res.StatusCode)
+		}
+	})
+
+	t.Run("Idempotency", func(t *testing.T) {
+		body := `{"kind":"organisation","name":"Once Only Ltd"}`
+		res1, out1 := e.do("POST", "/api/v1/customers", agent, body, "Idempotency-Key", "abc-1")
+		res2, out2 := e.do("POST", "/api/v1/customers", agent, body, "Idempotency-Key", "abc-1")
+		if res1.StatusCode != 201 || res2.StatusCode != 201 || out1 != out2 || res2.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("got %d then %d (replayed %q), want the same 201 twice", res1.StatusCode, res2.StatusCode, res2.Header.Get("Idempotent-Replayed"))
+		}
+		_, out := e.do("GET", "/api/v1/customers?q=once%20only", agent, "")
+		if n := len(decode[page[rapport.Customer]](t, out).Data); n != 1 {
+			t.Errorf("got %d customers, want 1: the retry must not create another", n)
+		}
+		res, _ := e.do("POST", "/api/v1/customers", agent, `{"kind":"organisation","name":"Other"}`, "Idempotency-Key", "abc-1")
+		if res.StatusCode != 409 {
+			t.Errorf("got %d reusing a key for another request, want 409", res.StatusCode)
+		}
+	})
+
+	t.Run("NotesAndLinks", func(t *testing.T) {
+		org := decode[rapport.Customer](t, mustBody(e.do("POST", "/api/v1/customers", agent, `{"kind":"organisation","name":"Linked Corp"}`)))
+		res, body := e.do("POST", "/api/v1/links", agent, fmt.Sprintf(`{"from_id":%q,"to_id":%q,"kind":"works_at","role":"CTO"}`, e.open.ID, org.ID))
+		if res.StatusCode != 201 {
+			t.Fatalf("got %d %s", res.StatusCode, body)
+		}
+		_, body = e.do("GET", "/api/v1/customers/"+org.ID.String()+"/links", agent, "")
+		if p := decode[page[rapport.Link]](t, body); len(p.Data) != 1 || p.Data[0].Role != "CTO" {
+			t.Errorf("got %s", body)
+		}
+		res, body = e.do("POST", "/api/v1/customers/"+e.open.ID.String()+"/notes", agent, `{"body":"Keeps a dog called Rex","visibility":"private"}`)
+		if res.StatusCode != 201 {
+			t.Fatalf("got %d %s", res.StatusCode, body)
+		}
+		note := decode[rapport.Note](t, body)
+		res, _ = e.do("GET", "/api/v1/notes/"+note.ID.String(), admin, "")
+		if res.StatusCode != 404 {
+			t.Errorf("got %d for an admin reading a private note, want 404", res.StatusCode)
+		}
+		res, body = e.do("PATCH", "/api/v1/notes/"+note.ID.String(), agent, `{"visibility":"staff","pinned":true}`)
+		if res.StatusCode != 200 || !decode[rapport.Note](t, body).Pinned {
+			t.Errorf("got %d %s", res.StatusCode, body)
+		}
+		_, body = e.do("GET", "/api/v1/customers/"+e.open.ID.String()+"/notes?pinned=true", outsider, "")
+		if p := decode[page[rapport.Note]](t, body); len(p.Data) != 1 {
+			t.Errorf("got %s, want the shared pinned note", body)
+		}
+	})
+
+	t.Run("Admin", func(t *testing.T) {
+		res, body := e.do("POST", "/api/v1/teams", admin, `{"name":"Service","function":"service"}`)
+		if res.StatusCode != 201 {
+			t.Fatalf("got %d %s", res.StatusCode, body)
+		}
+		team := decode[rapport.Team](t, body)
+		res, body = e.do("POST", "/api/v1/users", admin, fmt.Sprintf(`{"email":"new@example.com","name":"New","role":"agent","team_ids":[%q],"password":"long enough password"}`, team.ID))
+		if res.StatusCode != 201 || len(decode[rapport.User](t, body).Teams) != 1 {
+			t.Fatalf("got %d %s", res.StatusCode, body)
+		}
+		res, body = e.do("POST", "/api/v1/walls", admin, fmt.Sprintf(`{"name":"Second wall","team_ids":[%q],"customer_ids":[%q]}`, team.ID, e.open.ID))
+		if res.StatusCode != 201 || decode[rapport.Wall](t, body).Covered != 1 {
+			t.Fatalf("got %d %s", res.StatusCode, body)
+		}
+		wall := decode[rapport.Wall](t, body)
+		res, _ = e.do("GET", "/api/v1/customers/"+e.open.ID.String(), agent, "")
+		if res.StatusCode != 404 {
+			t.Errorf("got %d, want the newly walled customer hidden from the agent", res.StatusCode)
+		}
+		res, _ = e.do("DELETE", "/api/v1/walls/"+wall.ID.String(), admin, "")
+		if res.StatusCode != 204 {
+			t.Errorf("got %d deleting the wall", res.StatusCode)
+		}
+		_, body = e.do("GET", "/api/v1/audit-events?entity=wall&action=create", admin, "")
+		if p := decode[page[rapport.AuditEvent]](t, body); len(p.Data) != 2 {
+			t.Errorf("got %d wall creations in the audit trail, want 2", len(p.Data))
+		}
+		_, body = e.do("GET", "/api/v1/audit-events?through_wall=true", admin, "")
+		_ = body
+		res, _ = e.do("GET", "/api/v1/audit-events?since=yesterday", admin, "")
+		if res.StatusCode != 400 {
+			t.Errorf("got %d for a bad date, want 400", res.StatusCode)
+		}
+	})
+
+	t.Run("Tokens", func(t *testing.T) {
+		res, body := e.do("POST", "/api/v1/tokens", agent, `{"name":"second"}`)
+		if res.StatusCode != 201 {
+			t.Fatal(body)
+		}
+		var tok struct {
+			ID     rapport.ID `json:"id"`
+			Secret string     `json:"secret"`
+		}
+		tok = decode[struct {
+			ID     rapport.ID `json:"id"`
+			Secret string     `json:"secret"`
+		}](t, body)
+		e.tokens["second"] = tok.Secret
+		res, body = e.do("GET", "/api/v1/me", "second", "")
+		if res.StatusCode != 200 || decode[rapport.User](t, body).Email != agent {
+			t.Fatalf("got %d %s", res.StatusCode, body)
+		}
+		e.do("DELETE", "/api/v1/tokens/"+tok.ID.String(), agent, "")
+		res, _ = e.do("GET", "/api/v1/me", "second", "")
+		if res.StatusCode != 401 {
+			t.Errorf("got %d with a revoked token, want 401", res.StatusCode)
+		}
+	})
+
+	t.Run("Operations", func(t *testing.T) {
+		for _, path := range []string{"/healthz", "/readyz"} {
+			if res, body := e.do("GET", path, "", ""); res.StatusCode != 200 || body != "ok\n" {
+				t.Errorf("%s: got %d %q", path, res.StatusCode, body)
+			}
+		}
+		res, body := e.do("GET", "/metrics", "", "")
+		for _, want := range []string{`rapport_http_requests_total{route="GET /api/v1/customers",status="200"}`, "rapport_http_request_duration_seconds_bucket", `rapport_db_connections_open{pool=`} {
+			if res.StatusCode != 200 || !strings.Contains(body, want) {
+				t.Errorf("metrics lack %s", want)
+			}
+		}
+	})
+}
+
+func mustBody(res *http.Response, body string) string {
+	if res.StatusCode >= 300 {
+		panic(fmt.Sprintf("status %d: %s", res.StatusCode, body))
+	}
+	return body
+}

@@ -1,0 +1,241 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/rapportckm/rapport"
+)
+
+// call is one request with the user making it (nil on public pages when signed out)
+// and the scope their reads and writes are made under.
+type call struct {
+	user  *rapport.User
+	scope rapport.Scope
+}
+
+// handler is what pages and API endpoints are written as: errors are returned, and the
+// wrapper answers with the right status and body.
+type handler func(w http.ResponseWriter, r *http.Request, c *call) error
+
+const (
+	sessionCookie = "rapport_session"
+	flashCookie   = "rapport_flash"
+)
+
+// public serves a page that does not need a signed-in user.
+func (s *Server) public(h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := &call{}
+		if u, err := s.sessionUser(r); err == nil {
+			c.user, c.scope = u, rapport.StaffScope(u, "web", s.clientAddr(r))
+		}
+		if err := h(w, r, c); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
+// page serves a page of the staff app: signed-out visitors go to the sign-in page.
+func (s *Server) page(h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, err := s.sessionUser(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, s.MaxBodyBytes)
+		c := &call{user: u, scope: rapport.StaffScope(u, "web", s.clientAddr(r))}
+		if err := h(w, r, c); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
+func (s *Server) sessionUser(r *http.Request) (*rapport.User, error) {
+	cookie, err := r.Cookie(sessionCookie)
+	if err != nil || cookie.Value == "" {
+		return nil, rapport.Errorf(rapport.EUNAUTHORIZED, "sign in first")
+	}
+	return s.Store.FindSession(r.Context(), cookie.Value)
+}
+
+// startSession signs the user in on this browser.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *rapport.User) error {
+	secret, err := s.Store.CreateSession(r.Context(), u.ID, s.clientAddr(r), r.UserAgent())
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, s.cookie(r, sessionCookie, secret, 14*24*time.Hour))
+	return nil
+}
+
+// cookie makes a cookie scripts cannot read, sent only to this site, and only over
+// HTTPS when the site is served over HTTPS (or is localhost, which browsers treat as
+// secure).
+func (s *Server) cookie(r *http.Request, name, value string, maxAge time.Duration) *http.Cookie {
+	host, _, err := net.SplitHostPort(r.Host)
+	if err != nil {
+		host = r.Host
+	}
+	return &http.Cookie{
+		Name: name, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: s.secure(r) || host == "localhost" || host == "127.0.0.1" || host == "::1",
+	}
+}
+
+// setFlash leaves a message for the next page the browser shows.
+func (s *Server) setFlash(w http.ResponseWriter, r *http.Request, msg string) {
+	http.SetCookie(w, s.cookie(r, flashCookie, url.QueryEscape(msg), time.Minute))
+}
+
+// takeFlash reads and clears the message left by setFlash.
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
+	cookie, err := r.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(w, s.cookie(r, flashCookie, "", -time.Second))
+	msg, _ := url.QueryUnescape(cookie.Value)
+	return msg
+}
+
+// redirect answers a form with "see other", the pattern that keeps reloads from
+// sending a form twice, and leaves a flash message.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
+	if flash != "" {
+		s.setFlash(w, r, flash)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// safeNext keeps a ?next= redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+// api serves an endpoint of the JSON API: it needs a bearer token, limits the body, and
+// honours Idempotency-Key on POST.
+func (s *Server) api(h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := s.tokenCall(r)
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="rapport"`)
+			s.fail(w, r, err)
+			return
+		}
+		limit := s.MaxBodyBytes
+		if strings.HasSuffix(r.URL.Path, "/bulk") {
+			limit = s.MaxBulkBytes
+		}
+		if r.ContentLength > limit {
+			s.fail(w, r, tooLarge(limit))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if key := r.Header.Get("Idempotency-Key"); key != "" && r.Method == http.MethodPost {
+			s.idempotent(w, r, c, key, h)
+			return
+		}
+		if err := h(w, r, c); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
+func (s *Server) tokenCall(r *http.Request) (*call, error) {
+	auth := r.Header.Get("Authorization")
+	secret, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok || secret == "" {
+		return nil, rapport.Errorf(rapport.EUNAUTHORIZED, "send an API token in the header Authorization: Bearer TOKEN (make one with rapport token create)")
+	}
+	u, tok, err := s.Store.FindToken(r.Context(), strings.TrimSpace(secret))
+	if err != nil {
+		return nil, err
+	}
+	scope := rapport.StaffScope(u, "api", s.clientAddr(r))
+	scope.TokenID = tok.ID
+	return &call{user: u, scope: scope}, nil
+}
+
+func tooLarge(limit int64) error {
+	return rapport.Errorf(rapport.ETOOLARGE, "the request body is over %d MiB; send less in each request", limit>>20)
+}
+
+// readBody reads the whole (limited) body, reporting an oversized one as ETOOLARGE.
+func readBody(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(r.Body)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, tooLarge(tooBig.Limit)
+	}
+	return b, err
+}
+
+// idempotent runs h once per (user, key): a retry with the same key and request gets
+// the first response again, marked with Idempotent-Replayed.
+func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, c *call, key string, h handler) {
+	if len(key) > 255 {
+		s.fail(w, r, rapport.FieldError("Idempotency-Key", "the Idempotency-Key header has at most 255 characters"))
+		return
+	}
+	body, err := readBody(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sum := sha256.New()
+	io.WriteString(sum, r.Method+" "+r.URL.RequestURI()+"\n")
+	sum.Write(body)
+	hash := hex.EncodeToString(sum.Sum(nil))
+	stored, err := s.Store.BeginIdempotent(r.Context(), c.user.ID, key, hash)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if stored != nil {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Idempotent-Replayed", "true")
+		w.WriteHeader(stored.Status)
+		w.Write(stored.Body)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	rec := &captureWriter{ResponseWriter: w, status: http.StatusOK}
+	if err := h(rec, r, c); err != nil {
+		s.fail(rec, r, err)
+	}
+	if err := s.Store.FinishIdempotent(r.Context(), c.user.ID, key, rec.status, rec.body.Bytes()); err != nil {
+		s.Logger.Error("store idempotent response", "error", err)
+	}
+}
+
+// captureWriter writes a response and keeps a copy of it.
+type captureWriter struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (c *captureWriter) WriteHeader(status int) {
+	c.status = status
+	c.ResponseWriter.WriteHeader(status)
+}
+
+func (c *captureWriter) Write(b []byte) (int, error) {
+	c.body.Write(b)
+	return c.ResponseWriter.Write(b)
+}

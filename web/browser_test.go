@@ -1,0 +1,192 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowser drives the staff app in a real headless Chromium: sign in, create a
+// customer, add a note and log a call with the keyboard, see both on the timeline,
+// and try a walled customer as an outsider. RAPPORT_TEST_CHROMIUM names the browser;
+// RAPPORT_TEST_SCREENSHOTS, if set, is a directory for screenshots of each step.
+func TestBrowser(t *testing.T) {
+	browserPath := os.Getenv("RAPPORT_TEST_CHROMIUM")
+	if browserPath == "" {
+		if strings.Contains(os.Getenv("RAPPORT_TEST_REQUIRE"), "chromium") {
+			t.Fatal("RAPPORT_TEST_CHROMIUM is not set, and RAPPORT_TEST_REQUIRE says the browser tests must run")
+		}
+		t.Skip("RAPPORT_TEST_CHROMIUM is not set; browser tests skipped (scripts/test sets it)")
+	}
+	e := newEnv(t, openSQLite)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(browserPath), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	root, cancelRoot := chromedp.NewContext(allocCtx)
+	defer cancelRoot()
+	defer chromedp.Cancel(root)
+	if err := chromedp.Do(root); err != nil { // starts the browser
+		t.Fatalf("start %s: %v", browserPath, err)
+	}
+
+	// newBrowser opens a separate browser context (its own cookies) for one user.
+	newBrowser := func(t *testing.T) context.Context {
+		bctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
+		t.Cleanup(func() { chromedp.Cancel(bctx); cancel() })
+		tctx, cancelTimeout := context.WithTimeout(bctx, 60*time.Second)
+		t.Cleanup(cancelTimeout)
+		return tctx
+	}
+	shot := func(t *testing.T, bctx context.Context, name string) {
+		dir := os.Getenv("RAPPORT_TEST_SCREENSHOTS")
+		if dir == "" {
+			return
+		}
+		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+		}
+		if err != nil {
+			t.Logf("screenshot %s: %v", name, err)
+		}
+	}
+	// do runs actions one by one, so that a failure names the step that failed.
+	do := func(t *testing.T, bctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		for i, step := range steps {
+			if err := chromedp.Do(bctx, step); err != nil {
+				t.Fatalf("step %d of %d: %v", i+1, len(steps), err)
+			}
+		}
+	}
+	text := func(t *testing.T, bctx context.Context, sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("read %s: %v", sel, err)
+		}
+		return s
+	}
+	signIn := func(t *testing.T, bctx context.Context, email string) {
+		t.Helper()
+		do(t, bctx,
+			chromedp.Navigate(e.srv.URL+"/customers"),
+			chromedp.WaitVisible(chromedp.CSS("#email")),
+			chromedp.SendKeys(chromedp.CSS("#email"), email),
+			chromedp.SendKeys(chromedp.CSS("#password"), password),
+			chromedp.Submit(chromedp.CSS("#password")),
+			chromedp.WaitVisible(chromedp.CSS("table, .empty")),
+		)
+	}
+
+	t.Run("AgentWorksWithACustomer", func(t *testing.T) {
+		b := newBrowser(t)
+		signIn(t, b, "agent@example.com")
+		shot(t, b, "1-customers")
+		if got := text(t, b, "h1"); got != "Customers" {
+			t.Fatalf("got heading %q after signing in, want Customers", got)
+		}
+		do(t, b,
+			chromedp.Click(chromedp.CSS(`a[href="/customers/new"]`)),
+			chromedp.WaitVisible(chromedp.CSS("#given_name")),
+			chromedp.SendKeys(chromedp.CSS("#given_name"), "Hanna"),
+			chromedp.SendKeys(chromedp.CSS("#family_name"), "Schmidt"),
+			chromedp.SendKeys(chromedp.CSS("#emails"), "hanna.schmidt@example.de"),
+			chromedp.Click(chromedp.CSS(`input[name=relationships][value=client]`)),
+		)
+		shot(t, b, "2-new-customer")
+		do(t, b,
+			chromedp.Click(chromedp.CSS(`form button.primary`)),
+			chromedp.WaitVisible(chromedp.CSS("#timeline")),
+		)
+		if got := text(t, b, "h1"); got != "Hanna Schmidt" {
+			t.Fatalf("got heading %q, want the new customer's profile", got)
+		}
+		// Keyboard: n opens the note form, l the call form.
+		do(t, b,
+			chromedp.KeyEvent("n"),
+			chromedp.WaitVisible(chromedp.CSS("#n-body")),
+			chromedp.SendKeys(chromedp.CSS("#n-body"), "Planning a second warehouse in Leipzig next spring."),
+			chromedp.Submit(chromedp.CSS("#n-body")),
+			chromedp.WaitVisible(chromedp.CSS(".entry.note")),
+			chromedp.KeyEvent("l"),
+			chromedp.WaitVisible(chromedp.CSS("#i-summary")),
+			chromedp.SendKeys(chromedp.CSS("#i-summary"), "Called about delivery dates"),
+			chromedp.Submit(chromedp.CSS("#i-summary")),
+			chromedp.WaitVisible(chromedp.Search(`//div[@class="summary"][contains(., "Called about delivery dates")]`)),
+		)
+		shot(t, b, "3-profile")
+		timeline := text(t, b, "#timeline")
+		for _, want := range []string{"\nPlanning a second warehouse in Leipzig next spring.", "Called about delivery dates\nCall", "Note by agent"} {
+			if !strings.Contains(timeline, want) {
+				t.Errorf("the timeline lacks %q: %s", want, timeline)
+			}
+		}
+		// / focuses the search box from anywhere.
+		do(t, b,
+			chromedp.KeyEvent("/"),
+			chromedp.KeyEvent("hanna"),
+			chromedp.KeyEvent("\r"),
+			chromedp.WaitVisible(chromedp.CSS("table")),
+		)
+		if got := text(t, b, "tbody"); !strings.Contains(got, "Hanna Schmidt") {
+			t.Errorf("searching hanna found %q", got)
+		}
+	})
+
+	t.Run("OutsiderMeetsTheWall", func(t *testing.T) {
+		b := newBrowser(t)
+		signIn(t, b, "outsider@example.com")
+		do(t, b,
+			chromedp.Navigate(e.srv.URL+"/customers/"+e.walled.ID.String()),
+			chromedp.WaitVisible(chromedp.CSS("h1")),
+		)
+		shot(t, b, "4-walled")
+		if got := text(t, b, "h1"); got != "Not found" {
+			t.Errorf("got heading %q on a walled profile, want Not found", got)
+		}
+		do(t, b,
+			chromedp.Navigate(e.srv.URL+"/customers?q=wanda"),
+			chromedp.WaitVisible(chromedp.CSS(".empty")),
+		)
+		if got := text(t, b, "main"); strings.Contains(got, "Walled") || !strings.Contains(got, "No customer matches") {
+			t.Errorf("searching for the walled customer shows %q", got)
+		}
+		// The insider sees her.
+		in := newBrowser(t)
+		signIn(t, in, "insider@example.com")
+		if err := chromedp.Do(in, chromedp.Navigate(e.srv.URL+"/customers/"+e.walled.ID.String()), chromedp.WaitVisible(chromedp.CSS("#timeline"))); err != nil {
+			t.Fatal(err)
+		}
+		if got := text(t, in, "h1"); got != "Wanda Walled" {
+			t.Errorf("got %q for the wall's team, want Wanda Walled", got)
+		}
+	})
+
+	t.Run("Phone", func(t *testing.T) {
+		b := newBrowser(t)
+		if err := chromedp.Do(b, chromedp.EmulateViewport(390, 844)); err != nil {
+			t.Fatal(err)
+		}
+		signIn(t, b, "agent@example.com")
+		if err := chromedp.Do(b, chromedp.Navigate(e.srv.URL+"/customers/"+e.open.ID.String()), chromedp.WaitVisible(chromedp.CSS("#timeline"))); err != nil {
+			t.Fatal(err)
+		}
+		shot(t, b, "5-phone")
+		width, err := chromedp.Run(b, chromedp.Evaluate[int]("document.documentElement.scrollWidth"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if width > 390 {
+			t.Errorf("the profile is %dpx wide on a 390px phone screen, want no sideways scrolling", width)
+		}
+	})
+}

@@ -1,0 +1,84 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/rapportckm/rapport"
+)
+
+// statusOf is the one table from error codes to HTTP statuses.
+var statusOf = map[string]int{
+	rapport.EINVALID:      http.StatusBadRequest,
+	rapport.ENOTFOUND:     http.StatusNotFound,
+	rapport.ECONFLICT:     http.StatusConflict,
+	rapport.EUNAUTHORIZED: http.StatusUnauthorized,
+	rapport.EFORBIDDEN:    http.StatusForbidden,
+	rapport.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	rapport.ERATELIMIT:    http.StatusTooManyRequests,
+	rapport.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// Status returns the HTTP status for err.
+func Status(err error) int {
+	if status, ok := statusOf[rapport.ErrorCode(err)]; ok {
+		return status
+	}
+	return http.StatusInternalServerError
+}
+
+// errorBody is the JSON form of an error.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Field   string            `json:"field,omitempty"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+func errorJSON(err error) errorBody {
+	d := errorDetail{Code: rapport.ErrorCode(err), Message: rapport.ErrorMessage(err)}
+	var e *rapport.Error
+	if d.Code != rapport.EINTERNAL && errors.As(err, &e) {
+		d.Message, d.Field = e.Message, e.Field
+		if len(e.Fields) > 1 {
+			d.Fields = e.Fields
+		}
+	}
+	return errorBody{Error: d}
+}
+
+// fail answers a request with err: JSON for the API, a page for the browser. Internal
+// errors are logged with their cause and shown without it.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status := Status(err)
+	if status >= 500 {
+		s.Logger.Error("internal error", "error", err, "method", r.Method, "path", r.URL.Path, "id", r.Context().Value(requestIDKey{}))
+	}
+	if isAPI(r) {
+		writeJSON(w, status, errorJSON(err))
+		return
+	}
+	if status == http.StatusUnauthorized {
+		http.Redirect(w, r, "/sign-in?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	s.renderError(w, r, status, err)
+}
+
+func isAPI(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/")
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}

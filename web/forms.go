@@ -1,0 +1,125 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/rapportckm/rapport"
+)
+
+// fieldErrors maps a validation error to the form fields it is about: "emails[2]" and
+// "addresses[0].city" are shown at "emails" and "addresses". A message that names no
+// field is kept under "_".
+func fieldErrors(err error) map[string]string {
+	var e *rapport.Error
+	if !errors.As(err, &e) {
+		return nil
+	}
+	out := map[string]string{}
+	for field, msg := range e.Fields {
+		key := field
+		if i := strings.IndexAny(field, "[."); i > 0 {
+			key = field[:i]
+		}
+		if _, ok := out[key]; !ok {
+			out[key] = msg
+		}
+	}
+	if len(out) == 0 {
+		out["_"] = e.Message
+	}
+	return out
+}
+
+// formLines reads a textarea as its non-empty lines.
+func formLines(r *http.Request, name string) []string {
+	var out []string
+	for _, line := range strings.Split(r.PostFormValue(name), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// formList reads a comma-separated field.
+func formList(r *http.Request, name string) []string {
+	var out []string
+	for _, part := range strings.Split(r.PostFormValue(name), ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// formContacts reads one contact per line, "value" or "label: value".
+func formContacts(r *http.Request, name string) []rapport.ContactPoint {
+	var out []rapport.ContactPoint
+	for _, line := range formLines(r, name) {
+		cp := rapport.ContactPoint{Value: line}
+		if label, value, ok := strings.Cut(line, ": "); ok && !strings.Contains(label, "@") {
+			cp = rapport.ContactPoint{Label: strings.TrimSpace(label), Value: strings.TrimSpace(value)}
+		}
+		out = append(out, cp)
+	}
+	return out
+}
+
+// contactLines is the inverse of formContacts.
+func contactLines(cps []rapport.ContactPoint) string {
+	lines := make([]string, len(cps))
+	for i, cp := range cps {
+		lines[i] = cp.Value
+		if cp.Label != "" {
+			lines[i] = cp.Label + ": " + cp.Value
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// formAttributes reads "key: value" lines into a JSON object; numbers and true/false
+// keep their JSON type.
+func formAttributes(r *http.Request, name string) (json.RawMessage, error) {
+	m := map[string]any{}
+	for _, line := range formLines(r, name) {
+		key, value, ok := strings.Cut(line, ":")
+		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
+		if !ok || key == "" {
+			return nil, rapport.FieldError("attributes", "write one attribute per line as key: value; %q has no key", line)
+		}
+		var typed any
+		if json.Unmarshal([]byte(value), &typed) == nil {
+			switch typed.(type) {
+			case float64, bool:
+				m[key] = typed
+				continue
+			}
+		}
+		m[key] = value
+	}
+	b, err := json.Marshal(m)
+	return b, err
+}
+
+// attributeLines is the inverse of formAttributes.
+func attributeLines(raw json.RawMessage) string {
+	var lines []string
+	for _, a := range attrList(raw) {
+		lines = append(lines, a.Key+": "+a.Value)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// formIDs reads repeated id fields (checkboxes), skipping malformed ones.
+func formIDs(r *http.Request, name string) []rapport.ID {
+	var ids []rapport.ID
+	for _, v := range r.PostForm[name] {
+		if id, err := rapport.ParseID(v); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}

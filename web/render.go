@@ -1,0 +1,299 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rapportckm/rapport"
+)
+
+//go:embed templates/*.html static
+var files embed.FS
+
+// pages holds the parsed templates, one set per page, and the content hashes of the
+// static files for cache-busting URLs.
+type pages struct {
+	byName map[string]*template.Template
+	hashes map[string]string
+}
+
+// view is what every page template gets.
+type view struct {
+	Title string
+	User  *rapport.User
+	Flash string
+	Nav   string // the current section: customers, admin, account
+	Data  any
+}
+
+func mustParsePages() *pages {
+	p := &pages{byName: map[string]*template.Template{}, hashes: map[string]string{}}
+	statics, err := fs.Sub(files, "static")
+	if err != nil {
+		panic(err)
+	}
+	fs.WalkDir(statics, ".", func(name string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := fs.ReadFile(statics, name)
+			sum := sha256.Sum256(b)
+			p.hashes[name] = hex.EncodeToString(sum[:6])
+		}
+		return err
+	})
+	base := template.Must(template.New("").Funcs(p.funcs()).ParseFS(files, "templates/layout.html", "templates/partials.html"))
+	names, err := fs.Glob(files, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	for _, name := range names {
+		page := path.Base(name)
+		if page == "layout.html" || page == "partials.html" {
+			continue
+		}
+		t := template.Must(template.Must(base.Clone()).ParseFS(files, name))
+		p.byName[strings.TrimSuffix(page, ".html")] = t
+	}
+	return p
+}
+
+// render writes the named page with the layout. It renders into a buffer first, so a
+// template error becomes a clean error page rather than half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, c *call, title string, data any) error {
+	t, ok := s.pages.byName[name]
+	if !ok {
+		return fmt.Errorf("no page template %q", name)
+	}
+	v := view{Title: title, Data: data, Nav: navOf(r.URL.Path), Flash: s.takeFlash(w, r)}
+	if c != nil {
+		v.User = c.user
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+func navOf(p string) string {
+	switch {
+	case strings.HasPrefix(p, "/admin"):
+		return "admin"
+	case strings.HasPrefix(p, "/account"):
+		return "account"
+	}
+	return "customers"
+}
+
+// renderError shows a friendly error page; if even that fails, plain text.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, err error) {
+	data := struct {
+		Status  int
+		Heading string
+		Message string
+	}{Status: status, Message: rapport.ErrorMessage(err)}
+	switch status {
+	case http.StatusNotFound:
+		data.Heading = "Not found"
+	case http.StatusForbidden:
+		data.Heading = "Not allowed"
+	case http.StatusBadRequest:
+		data.Heading = "Something in the request is wrong"
+	case http.StatusConflict:
+		data.Heading = "That clashes with what is stored"
+	case http.StatusTooManyRequests:
+		data.Heading = "Too many attempts"
+	case http.StatusRequestEntityTooLarge:
+		data.Heading = "Too large"
+	default:
+		data.Heading = "Something went wrong on our side"
+	}
+	c := &call{}
+	if u, uerr := s.sessionUser(r); uerr == nil {
+		c.user = u
+	}
+	if rerr := s.render(w, r, status, "error", c, data.Heading, data); rerr != nil {
+		s.Logger.Error("render error page", "error", rerr)
+		http.Error(w, data.Message, status)
+	}
+}
+
+// staticHandler serves the embedded CSS and JavaScript; a URL with the right content
+// hash may be cached for a year.
+func (s *Server) staticHandler() http.Handler {
+	statics, _ := fs.Sub(files, "static")
+	fileServer := http.StripPrefix("/static/", http.FileServerFS(statics))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		if v := r.URL.Query().Get("v"); v != "" && v == s.pages.hashes[name] {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "no-cache")
+		}
+		fileServer.ServeHTTP(w, r)
+	})
+}
+
+func (p *pages) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset": func(name string) string { return "/static/" + name + "?v=" + p.hashes[name] },
+		"ago":   ago,
+		"when": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.UTC().Format("Mon 2 Jan 2006, 15:04 UTC")
+		},
+		"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"day": func(t time.Time) string { return t.UTC().Format("Monday 2 January 2006") },
+		"money": func(a *rapport.Amount, currency string) string {
+			if a == nil {
+				return ""
+			}
+			return groupThousands(a.String()) + " " + currency
+		},
+		"human":   human,
+		"join":    strings.Join,
+		"initial": initial,
+		"number":  func(n int) string { return groupThousands(strconv.Itoa(n)) },
+		"param":   withParam,
+		"has":     has,
+		"lines":   func(s string) []string { return strings.Split(s, "\n") },
+		"attrs":   attrList,
+	}
+}
+
+// ago says how long ago t was, in words; pages show the exact time on hover.
+func ago(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	d := time.Since(t)
+	switch {
+	case d < 0:
+		return t.UTC().Format("2 Jan 2006")
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return plural(int(d.Minutes()), "minute") + " ago"
+	case d < 24*time.Hour:
+		return plural(int(d.Hours()), "hour") + " ago"
+	case d < 48*time.Hour:
+		return "yesterday"
+	case d < 30*24*time.Hour:
+		return plural(int(d.Hours()/24), "day") + " ago"
+	case t.Year() == time.Now().Year():
+		return t.UTC().Format("2 Jan")
+	}
+	return t.UTC().Format("2 Jan 2006")
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.Itoa(n) + " " + unit + "s"
+}
+
+// human turns an identifier such as "community_member" into "Community member".
+func human(v any) string {
+	s := strings.ReplaceAll(fmt.Sprint(v), "_", " ")
+	if s == "" {
+		return ""
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func initial(name string) string {
+	for _, r := range name {
+		return strings.ToUpper(string(r))
+	}
+	return "?"
+}
+
+// groupThousands puts commas into the whole part of a decimal number.
+func groupThousands(s string) string {
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if hasFrac {
+		return sign + b.String() + "." + frac
+	}
+	return sign + b.String()
+}
+
+// withParam returns the query string of u with key set to value (or removed when
+// value is empty) and the cursor dropped, for filter and paging links.
+func withParam(q url.Values, key, value string) string {
+	out := url.Values{}
+	for k, v := range q {
+		if k != "cursor" {
+			out[k] = v
+		}
+	}
+	if value == "" {
+		out.Del(key)
+	} else {
+		out.Set(key, value)
+	}
+	if enc := out.Encode(); enc != "" {
+		return "?" + enc
+	}
+	return ""
+}
+
+// attr is one custom attribute for display.
+type attr struct{ Key, Value string }
+
+func attrList(raw []byte) []attr {
+	m := map[string]any{}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil
+	}
+	out := make([]attr, 0, len(m))
+	for k, v := range m {
+		out = append(out, attr{k, fmt.Sprint(v)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+// has reports whether a slice of strings (or string-like values) holds v.
+func has(list any, v string) bool {
+	rv := reflect.ValueOf(list)
+	if rv.Kind() != reflect.Slice {
+		return false
+	}
+	for i := range rv.Len() {
+		if fmt.Sprint(rv.Index(i).Interface()) == v {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,86 @@
+// Rapport's pages work without this script; it adds keyboard shortcuts, submits filter
+// forms when a choice changes, and asks before destructive actions.
+(function () {
+  "use strict";
+
+  function typing(e) {
+    var t = e.target;
+    return t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName);
+  }
+
+  function go(sel) {
+    var el = document.querySelector(sel);
+    if (!el) return false;
+    if (el.tagName === "DETAILS") {
+      el.open = true;
+      var field = el.querySelector("textarea, input:not([type=hidden]), select");
+      if (field) field.focus();
+      el.scrollIntoView({ block: "nearest" });
+    } else if (el.tagName === "A") {
+      el.click();
+    } else {
+      el.focus();
+      if (el.select) el.select();
+    }
+    return true;
+  }
+
+  var pending = "";
+  var shortcuts = {
+    "/": function () { return go("#search"); },
+    "?": function () { var d = document.getElementById("shortcuts"); if (d && d.showModal) { d.showModal(); return true; } return false; },
+    "n": function () { return go("#add-note"); },
+    "l": function () { return go("#log-interaction"); },
+    "e": function () { return go("#edit-customer"); },
+    "t": function () { var t = document.getElementById("timeline"); if (t) { t.scrollIntoView(); return true; } return false; },
+    "gc": function () { location.href = "/customers"; return true; },
+    "gn": function () { location.href = "/customers/new"; return true; },
+    "ga": function () { location.href = "/account"; return true; }
+  };
+
+  // A shortcut is claimed on keydown and run on keyup, so that the key that opens a
+  // form is never typed into the field it focuses.
+  var action = null;
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || typing(e)) {
+      if (e.key === "Escape" && typing(e)) e.target.blur();
+      return;
+    }
+    var key = pending + e.key;
+    pending = "";
+    if (key === "g") { pending = "g"; return; }
+    if (shortcuts[key]) {
+      action = shortcuts[key];
+      e.preventDefault();
+    }
+  });
+  document.addEventListener("keyup", function () {
+    if (action) {
+      var run = action;
+      action = null;
+      run();
+    }
+  });
+
+  document.addEventListener("change", function (e) {
+    var form = e.target.form;
+    if (form && form.hasAttribute("data-autosubmit") && e.target.tagName === "SELECT") form.requestSubmit();
+  });
+
+  document.addEventListener("submit", function (e) {
+    var msg = e.target.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) e.preventDefault();
+  });
+
+  // The kind of customer decides which name fields the form shows.
+  var kind = document.querySelectorAll("input[name=kind]");
+  function showNames() {
+    var checked = document.querySelector("input[name=kind]:checked");
+    if (!checked) return;
+    document.querySelectorAll("[data-kind]").forEach(function (el) {
+      el.hidden = el.getAttribute("data-kind") !== checked.value;
+    });
+  }
+  kind.forEach(function (el) { el.addEventListener("change", showNames); });
+  showNames();
+})();

@@ -1,0 +1,359 @@
+package web_test
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/web"
+)
+
+// TestWallHidesCustomers checks every endpoint and page that shows customer data: to a
+// user outside the wall, the walled customer does not exist.
+func TestWallHidesCustomers(t *testing.T) {
+	for name, open := range databases(t) {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open)
+			sys := rapport.SystemScope("test")
+			walledOrg := &rapport.Customer{Kind: rapport.KindOrganisation, Name: "Wanda Holdings"}
+			must(t, e.db.CreateCustomer(ctx, sys, walledOrg))
+			must(t, e.db.CreateLink(ctx, sys, &rapport.Link{FromID: e.walled.ID, ToID: walledOrg.ID, Kind: rapport.LinkOwns}))
+			note := &rapport.Note{CustomerID: e.walled.ID, Body: "Wanda's secret plan", Visibility: rapport.VisibilityStaff}
+			must(t, e.db.CreateNote(ctx, rapport.StaffScope(e.insider, "test", ""), note))
+			res, err := e.db.IngestInteractions(ctx, sys, []rapport.IncomingInteraction{{Interaction: rapport.Interaction{
+				CustomerID: e.walled.ID, Type: "call", Channel: "phone", OccurredAt: time.Now().Add(-time.Hour), Source: "pbx", SourceKey: "c1", Summary: "Wanda called"}}})
+			must(t, err)
+			if res.Created != 1 {
+				t.Fatalf("got %+v", res)
+			}
+			_, err = e.db.IngestCustomers(ctx, sys, []rapport.IncomingCustomer{{Source: "crm", SourceKey: "W1", Customer: rapport.Customer{Kind: rapport.KindPerson, GivenName: "Wanda", Emails: []rapport.ContactPoint{{Value: "wanda@secret.example"}}}}})
+			must(t, err)
+			page, _, err := e.db.FindInteractions(ctx, sys, rapport.InteractionFilter{CustomerID: e.walled.ID})
+			must(t, err)
+			interactionID := page[0].ID
+
+			id := e.walled.ID.String()
+			api := []struct{ method, path, body string }{
+				{"GET", "/api/v1/customers/" + id, ""},
+				{"GET", "/api/v1/customers/" + walledOrg.ID.String(), ""},
+				{"GET", "/api/v1/customers/" + id + "/interactions", ""},
+				{"GET", "/api/v1/customers/" + id + "/notes", ""},
+				{"GET", "/api/v1/customers/" + id + "/links", ""},
+				{"GET", "/api/v1/customers/" + id + "/source-records", ""},
+				{"GET", "/api/v1/interactions/" + interactionID.String(), ""},
+				{"GET", "/api/v1/notes/" + note.ID.String(), ""},
+				{"PATCH", "/api/v1/customers/" + id, `{"language":"en"}`},
+				{"POST", "/api/v1/customers/" + id + "/notes", `{"body":"x","visibility":"staff"}`},
+				{"POST", "/api/v1/customers/" + id + "/interactions", `{"type":"call","channel":"phone","occurred_at":"2024-01-01T00:00:00Z","summary":"x"}`},
+			}
+			lists := []string{"/api/v1/customers", "/api/v1/customers?q=wanda", "/api/v1/customers?q=wanda%40secret.example",
+				"/api/v1/customers?q=7946%200001", "/api/v1/customers?q=holdings", "/api/v1/customers?organisation_id=" + walledOrg.ID.String()}
+			pages := []string{"/customers/" + id, "/customers/" + id + "/edit", "/customers/" + walledOrg.ID.String()}
+			listPages := []string{"/customers", "/customers?q=wanda", "/customers?q=wanda%40secret.example", "/customers/" + e.open.ID.String() + "?link_q=wanda"}
+
+			for _, who := range []string{"agent@example.com", "outsider@example.com"} {
+				t.Run(strings.Split(who, "@")[0], func(t *testing.T) {
+					for _, c := range api {
+						res, body := e.do(c.method, c.path, who, c.body)
+						if res.StatusCode != 404 && !(res.StatusCode == 403 && c.method != "GET") {
+							t.Errorf("%s %s: got %d %s, want 404", c.method, c.path, res.StatusCode, body)
+						}
+						if strings.Contains(strings.ToLower(body), "wanda") {
+							t.Errorf("%s %s: the body names the walled customer: %s", c.method, c.path, body)
+						}
+					}
+					for _, path := range lists {
+						res, body := e.do("GET", path, who, "")
+						if res.StatusCode != 200 || strings.Contains(strings.ToLower(body), "wanda") {
+							t.Errorf("GET %s: got %d %s, want a list without the walled customer", path, res.StatusCode, body)
+						}
+					}
+					b := e.signIn(who)
+					for _, path := range pages {
+						status, body := b.get(path)
+						forbiddenToAll := status == 403 && who == "outsider@example.com" && strings.HasSuffix(path, "/edit") // analysts edit no one
+						if (status != 404 && !forbiddenToAll) || strings.Contains(strings.ToLower(body), "wanda") {
+							t.Errorf("page %s: got %d (names her: %t), want 404 without her name", path, status, strings.Contains(strings.ToLower(body), "wanda"))
+						}
+					}
+					for _, path := range listPages { // these pages repeat the query, so look for her full names
+						status, body := b.get(path)
+						if status != 200 || strings.Contains(body, "Wanda Walled") || strings.Contains(body, "Wanda Holdings") {
+							t.Errorf("page %s: got %d and the walled customer is named, want a page without her", path, status)
+						}
+					}
+					if _, body := b.get("/customers"); !strings.Contains(body, "1 customer<") && !strings.Contains(body, ">1 customer") {
+						t.Errorf("the list page does not count 1 customer for an outsider")
+					}
+				})
+			}
+			for _, who := range []string{"insider@example.com", "admin@example.com"} {
+				t.Run(strings.Split(who, "@")[0], func(t *testing.T) {
+					res, body := e.do("GET", "/api/v1/customers/"+id, who, "")
+					if res.StatusCode != 200 {
+						t.Errorf("got %d %s, want the walled customer", res.StatusCode, body)
+					}
+					status, page := e.signIn(who).get("/customers/" + id)
+					if status != 200 || !strings.Contains(page, "Wanda called") || !strings.Contains(page, "Wanda&#39;s secret plan") {
+						t.Errorf("got %d, want the profile with its timeline and note", status)
+					}
+				})
+			}
+		})
+	}
+}
+
+func TestPages(t *testing.T) {
+	for name, open := range databases(t) {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open)
+			agent := e.signIn("agent@example.com")
+
+			t.Run("Render", func(t *testing.T) {
+				for _, tt := range []struct{ path, want string }{
+					{"/customers", "Otto Open"},
+					{"/customers?kind=organisation", "No customers"},
+					{"/customers/new", "New person"},
+					{"/customers/new?kind=organisation", "Organisation name"},
+					{"/customers/" + e.open.ID.String(), "Otto Open"},
+					{"/customers/" + e.open.ID.String() + "/edit", "Save changes"},
+					{"/account", "API tokens"},
+				} {
+					status, body := agent.get(tt.path)
+					if status != 200 || !strings.Contains(body, tt.want) {
+						t.Errorf("%s: got %d, want 200 with %q", tt.path, status, tt.want)
+					}
+				}
+				status, body := agent.get("/no/such/page")
+				if status != 404 || !strings.Contains(body, "Not found") {
+					t.Errorf("got %d for a missing page, want the 404 page", status)
+				}
+				status, _ = agent.get("/admin/users")
+				if status != 403 {
+					t.Errorf("got %d for an agent on an admin page, want 403", status)
+				}
+			})
+
+			t.Run("CreateCustomer", func(t *testing.T) {
+				form := url.Values{"kind": {"person"}, "given_name": {"Zoë"}, "family_name": {"Müller"},
+					"emails": {"not-an-email"}, "tags": {"vip, trade fair"}, "attributes": {"segment: gold\nscore: 7"},
+					"relationships": {"client", "prospect"}, "address_street": {"Hauptstraße 5"}, "address_city": {"Köln"},
+					"address_postcode": {"50667"}, "address_country": {"de"}, "address_label": {""}, "address_region": {""}}
+				res, body := agent.post("/customers", form)
+				if res.StatusCode != 400 || !strings.Contains(body, "is not an e-mail address") || !strings.Contains(body, `value="Zoë"`) {
+					t.Fatalf("got %d, want the form again with the error and what was typed", res.StatusCode)
+				}
+				form.Set("emails", "zoe@example.de\nwork: zoe.mueller@firm.example")
+				res, _ = agent.post("/customers", form)
+				if res.StatusCode != 303 {
+					t.Fatalf("got %d, want a redirect to the new customer", res.StatusCode)
+				}
+				status, body := agent.get(res.Header.Get("Location"))
+				for _, want := range []string{"Zoë Müller", "zoe.mueller@firm.example", "Köln", "trade fair", "Segment", "gold", "Client"} {
+					if status != 200 || !strings.Contains(body, want) {
+						t.Errorf("the profile lacks %q", want)
+					}
+				}
+			})
+
+			t.Run("NotesAndInteractions", func(t *testing.T) {
+				profile := "/customers/" + e.open.ID.String()
+				res, body := agent.post(profile+"/notes", url.Values{"body": {""}, "visibility": {"staff"}})
+				if res.StatusCode != 400 || !strings.Contains(body, "a note needs some text") {
+					t.Errorf("got %d, want the profile with the note form's error", res.StatusCode)
+				}
+				res, _ = agent.post(profile+"/notes", url.Values{"body": {"Wants <b>quotes</b> by Friday"}, "visibility": {"team:" + e.team.ID.String()}})
+				if res.StatusCode != 303 {
+					t.Fatalf("got %d adding a note", res.StatusCode)
+				}
+				res, _ = agent.post(profile+"/interactions", url.Values{"type": {"call"}, "channel": {"phone"}, "summary": {"Called about the renewal"},
+					"occurred_at": {"2024-05-01T09:30"}, "amount": {"1,250.00"}, "currency": {"EUR"}})
+				if res.StatusCode != 303 {
+					t.Fatalf("got %d logging a call", res.StatusCode)
+				}
+				_, body = agent.get(profile)
+				for _, want := range []string{"Wants &lt;b&gt;quotes&lt;/b&gt; by Friday", "for team Sales", "Called about the renewal", "1,250.00 EUR", "Wednesday 1 May 2024"} {
+					if !strings.Contains(body, want) {
+						t.Errorf("the timeline lacks %q", want)
+					}
+				}
+				// The note is for team Sales: the outsider does not see it.
+				if _, body := e.signIn("outsider@example.com").get(profile); strings.Contains(body, "quotes") {
+					t.Errorf("a team note is shown outside the team")
+				}
+				_, body = agent.get(profile + "?type=note")
+				if strings.Contains(body, "Called about the renewal") || !strings.Contains(body, "quotes") {
+					t.Errorf("filtering notes shows interactions, or not the note")
+				}
+			})
+
+			t.Run("EditConflict", func(t *testing.T) {
+				path := "/customers/" + e.open.ID.String() + "/edit"
+				form := url.Values{"kind": {"person"}, "given_name": {"Otto"}, "family_name": {"Offen"}, "version": {"1"}}
+				res, _ := agent.post(path, form)
+				if res.StatusCode != 303 {
+					t.Fatalf("got %d, want the first edit saved", res.StatusCode)
+				}
+				form.Set("family_name", "Late")
+				res, body := agent.post(path, form)
+				if res.StatusCode != 409 || !strings.Contains(body, "changed by someone else") {
+					t.Errorf("got %d, want the stale edit refused with an explanation", res.StatusCode)
+				}
+			})
+
+			t.Run("Admin", func(t *testing.T) {
+				admin := e.signIn("admin@example.com")
+				for _, path := range []string{"/admin/users", "/admin/users/" + e.agent.ID.String(), "/admin/teams", "/admin/teams/" + e.team.ID.String(),
+					"/admin/walls", "/admin/audit", "/admin/audit?through_wall=true", "/admin/sources"} {
+					if status, _ := admin.get(path); status != 200 {
+						t.Errorf("%s: got %d", path, status)
+					}
+				}
+				res, body := admin.post("/admin/teams", url.Values{"name": {"Sales"}, "function": {"sales"}})
+				if res.StatusCode != 400 || !strings.Contains(body, "exists already") {
+					t.Errorf("got %d, want a duplicate team refused", res.StatusCode)
+				}
+				res, _ = admin.post("/admin/users", url.Values{"name": {"Nia"}, "email": {"nia@example.com"}, "role": {"manager"}, "team_ids": {e.team.ID.String()}, "password": {"a long password"}})
+				if res.StatusCode != 303 {
+					t.Errorf("got %d adding a user", res.StatusCode)
+				}
+				res, _ = admin.post("/admin/walls", url.Values{"name": {"Merger"}, "team_ids": {e.deals.ID.String()}})
+				if res.StatusCode != 303 {
+					t.Fatalf("got %d creating a wall", res.StatusCode)
+				}
+				wallPath := res.Header.Get("Location")
+				res, _ = admin.post(wallPath+"/customers", url.Values{"customer_id": {e.open.ID.String()}})
+				if res.StatusCode != 303 {
+					t.Fatalf("got %d adding a customer to the wall", res.StatusCode)
+				}
+				if status, _ := agent.get("/customers/" + e.open.ID.String()); status != 404 {
+					t.Errorf("got %d, want the customer hidden once walled", status)
+				}
+				_, body = admin.get("/admin/audit?through_wall=true")
+				admin.get("/customers/" + e.open.ID.String())
+				_, body = admin.get("/admin/audit?through_wall=true")
+				if !strings.Contains(body, "through wall") {
+					t.Errorf("the audit page does not show the admin's read through the wall")
+				}
+			})
+
+			t.Run("Tokens", func(t *testing.T) {
+				res, body := agent.post("/account/tokens", url.Values{"name": {"billing sync"}})
+				if res.StatusCode != 201 || !regexp.MustCompile(`rpt_[a-z0-9]{32}`).MatchString(body) {
+					t.Errorf("got %d, want the new secret shown once", res.StatusCode)
+				}
+				if _, body := agent.get("/account"); regexp.MustCompile(`rpt_[a-z0-9]{32}`).MatchString(body) {
+					t.Errorf("the secret is shown again")
+				}
+			})
+
+			t.Run("SignOut", func(t *testing.T) {
+				b := e.signIn("agent@example.com")
+				res, _ := b.post("/sign-out", nil)
+				if res.StatusCode != 303 {
+					t.Fatalf("got %d", res.StatusCode)
+				}
+				res, err := b.client.Get(e.srv.URL + "/customers")
+				must(t, err)
+				res.Body.Close()
+				if res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/sign-in") {
+					t.Errorf("got %d to %q after signing out, want the sign-in page", res.StatusCode, res.Header.Get("Location"))
+				}
+			})
+		})
+	}
+}
+
+func TestSignIn(t *testing.T) {
+	e := newEnv(t, openSQLite)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.PostForm(e.srv.URL+"/sign-in", url.Values{"email": {"agent@example.com"}, "password": {"wrong password"}})
+	must(t, err)
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 401 || !strings.Contains(string(body), "the e-mail address or the password is wrong") {
+		t.Errorf("got %d, want the sign-in page with the error", res.StatusCode)
+	}
+	res, err = client.PostForm(e.srv.URL+"/sign-in", url.Values{"email": {"agent@example.com"}, "password": {password}, "next": {"//evil.example/"}})
+	must(t, err)
+	res.Body.Close()
+	if res.Header.Get("Location") != "/" {
+		t.Errorf("got redirect to %q, want / instead of another site", res.Header.Get("Location"))
+	}
+	var session *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == "rapport_session" {
+			session = c
+		}
+	}
+	if session == nil || !session.HttpOnly || session.SameSite != http.SameSiteLaxMode {
+		t.Errorf("got cookie %+v, want an HttpOnly SameSite session cookie", session)
+	}
+}
+
+func TestSetup(t *testing.T) {
+	db := openSQLite(t)
+	srv := httptest.NewServer((&web.Server{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
+	defer srv.Close()
+	secret, err := db.CreateSetupSecret(ctx)
+	must(t, err)
+	res, err := http.Get(srv.URL + "/sign-in")
+	must(t, err)
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), "setup link") {
+		t.Errorf("the sign-in page of an empty database does not point at the setup link")
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	form := url.Values{"name": {"Ada Admin"}, "email": {"ada@example.com"}, "password": {"a long password"}, "password2": {"a long password"}}
+	res, err = client.PostForm(srv.URL+"/setup/wrong", form)
+	must(t, err)
+	res.Body.Close()
+	if res.StatusCode != 404 {
+		t.Errorf("got %d with a wrong secret, want 404", res.StatusCode)
+	}
+	res, err = client.PostForm(srv.URL+"/setup/"+secret, form)
+	must(t, err)
+	res.Body.Close()
+	if res.StatusCode != 303 || res.Header.Get("Location") != "/admin/users" {
+		t.Fatalf("got %d to %q, want the new admin signed in", res.StatusCode, res.Header.Get("Location"))
+	}
+	if n, _ := db.CountUsers(ctx); n != 1 {
+		t.Errorf("got %d users, want 1", n)
+	}
+	res, err = http.Get(srv.URL + "/setup/" + secret)
+	must(t, err)
+	res.Body.Close()
+	if res.StatusCode != 404 {
+		t.Errorf("got %d opening the setup link again, want 404", res.StatusCode)
+	}
+}
+
+func TestCrossSiteFormsRefused(t *testing.T) {
+	e := newEnv(t, openSQLite)
+	b := e.signIn("agent@example.com")
+	req, _ := http.NewRequest("POST", e.srv.URL+"/customers", strings.NewReader("kind=organisation&name=Evil+Inc"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	req.Header.Set("Origin", "https://evil.example")
+	res, err := b.client.Do(req)
+	must(t, err)
+	res.Body.Close()
+	if res.StatusCode != 403 {
+		t.Errorf("got %d for a cross-site form, want 403", res.StatusCode)
+	}
+	n, err := e.db.CountCustomers(ctx, rapport.SystemScope("test"), rapport.CustomerFilter{Query: "evil"})
+	must(t, err)
+	if n != 0 {
+		t.Errorf("the cross-site form created %d customers", n)
+	}
+	_ = fmt.Sprint
+}
