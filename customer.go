@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -30,6 +31,19 @@ var Relationships = []Relationship{
 }
 
 func (r Relationship) Valid() bool { return oneOf(r, Relationships) }
+
+// SortRelationships orders relationships as Relationships lists them.
+func SortRelationships(rs []Relationship) {
+	pos := func(r Relationship) int {
+		for i, v := range Relationships {
+			if v == r {
+				return i
+			}
+		}
+		return len(Relationships)
+	}
+	sort.SliceStable(rs, func(i, j int) bool { return pos(rs[i]) < pos(rs[j]) })
+}
 
 // Channel is a way of reaching a customer: the channel of an interaction and the
 // customer's preferred channel.
@@ -141,10 +155,12 @@ func (c *Customer) Normalize() {
 		a.Country = strings.ToUpper(strings.TrimSpace(a.Country))
 	}
 	c.Relationships = uniq(c.Relationships, func(r Relationship) string { return string(r) })
+	SortRelationships(c.Relationships)
 	for i, t := range c.Tags {
 		c.Tags[i] = strings.ToLower(strings.Join(strings.Fields(t), " "))
 	}
 	c.Tags = uniq(c.Tags, func(t string) string { return t })
+	sort.Strings(c.Tags)
 	if len(bytes.TrimSpace(c.Attributes)) == 0 || string(bytes.TrimSpace(c.Attributes)) == "null" {
 		c.Attributes = json.RawMessage("{}")
 	}

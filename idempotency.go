@@ -4,8 +4,9 @@ import "context"
 
 // StoredResponse is the response to a request made with an Idempotency-Key.
 type StoredResponse struct {
-	Status int
-	Body   []byte
+	Status   int
+	Location string // the Location header, for responses that created something
+	Body     []byte
 }
 
 // IdempotencyService remembers the responses to POST requests that carried an
@@ -19,5 +20,5 @@ type IdempotencyService interface {
 	BeginIdempotent(ctx context.Context, userID ID, key, requestHash string) (*StoredResponse, error)
 	// FinishIdempotent stores the response; a failed request (status 500 and above)
 	// releases the key so that the client may retry.
-	FinishIdempotent(ctx context.Context, userID ID, key string, status int, body []byte) error
+	FinishIdempotent(ctx context.Context, userID ID, key string, res StoredResponse) error
 }

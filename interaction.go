@@ -160,6 +160,7 @@ func (in *IncomingInteraction) Validate() error {
 	if in.Source == "" || in.SourceKey == "" {
 		p.Add("source_id", "source and source_id are required, so that sending a row again updates it instead of adding a duplicate")
 	}
+	checkName(p, "customer_source", in.CustomerSource)
 	in.check(p)
 	return p.Err()
 }

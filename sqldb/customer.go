@@ -232,7 +232,7 @@ func (tx *Tx) loadCustomerDetails(cs []*rapport.Customer) error {
 		return err
 	}
 	for _, c := range cs {
-		sortRelationships(c.Relationships)
+		rapport.SortRelationships(c.Relationships)
 		sort.Strings(c.Tags)
 	}
 	return nil
@@ -244,19 +244,6 @@ func closeRows(rows *sql.Rows) error {
 		err = cerr
 	}
 	return err
-}
-
-// sortRelationships orders relationships as rapport.Relationships lists them.
-func sortRelationships(rs []rapport.Relationship) {
-	pos := func(r rapport.Relationship) int {
-		for i, v := range rapport.Relationships {
-			if v == r {
-				return i
-			}
-		}
-		return len(rapport.Relationships)
-	}
-	sort.Slice(rs, func(i, j int) bool { return pos(rs[i]) < pos(rs[j]) })
 }
 
 // CreateCustomer validates and stores a new customer.

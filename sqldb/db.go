@@ -25,6 +25,9 @@ type Dialect interface {
 	// Translate turns a driver error into a *rapport.Error where it has a meaning for
 	// users (unique or foreign-key violations), by error code, never by message text.
 	Translate(err error) error
+	// Rebind rewrites a statement written with $1, $2 … placeholders, and its
+	// arguments, into the form the driver binds fastest.
+	Rebind(query string, args []any) (string, []any)
 	// MatchCustomers restricts customers c to those whose search document matches all
 	// terms (each as a prefix). It returns a join to add after "FROM customers c", a
 	// condition and an expression to order by (best first).
@@ -72,11 +75,12 @@ func (db *DB) Stats() map[string]sql.DBStats {
 
 // Tx is a transaction with the time it started and the scope it acts for.
 type Tx struct {
-	tx    *sql.Tx
-	ctx   context.Context
-	db    *DB
-	now   time.Time
-	scope rapport.Scope
+	tx       *sql.Tx
+	ctx      context.Context
+	db       *DB
+	now      time.Time
+	scope    rapport.Scope
+	prepared map[string]*sql.Stmt // closed with the transaction
 }
 
 // update runs fn in a write transaction and commits if it returns nil.
@@ -114,14 +118,36 @@ func (db *DB) translate(err error) error {
 }
 
 func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
+	query, args = tx.db.dialect.Rebind(query, args)
 	return tx.tx.ExecContext(tx.ctx, query, args...)
 }
 
+// queryPrepared runs a statement that a bulk write repeats many times in one
+// transaction, preparing it once: parsing a statement of thousands of values costs
+// about as much as running it.
+func (tx *Tx) queryPrepared(query string, args ...any) (*sql.Rows, error) {
+	query, args = tx.db.dialect.Rebind(query, args)
+	stmt, ok := tx.prepared[query]
+	if !ok {
+		var err error
+		if stmt, err = tx.tx.PrepareContext(tx.ctx, query); err != nil {
+			return nil, err
+		}
+		if tx.prepared == nil {
+			tx.prepared = map[string]*sql.Stmt{}
+		}
+		tx.prepared[query] = stmt
+	}
+	return stmt.QueryContext(tx.ctx, args...)
+}
+
 func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	query, args = tx.db.dialect.Rebind(query, args)
 	return tx.tx.QueryContext(tx.ctx, query, args...)
 }
 
 func (tx *Tx) queryRow(query string, args ...any) *sql.Row {
+	query, args = tx.db.dialect.Rebind(query, args)
 	return tx.tx.QueryRowContext(tx.ctx, query, args...)
 }
 

@@ -27,31 +27,31 @@ func (db *DB) BeginIdempotent(ctx context.Context, userID rapport.ID, key, reque
 			return nil
 		}
 		var hash string
-		var status int
-		var body []byte
-		if err := tx.queryRow(`SELECT request_hash, status, body FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2`, userID, key).Scan(&hash, &status, &body); err != nil {
+		prev := &rapport.StoredResponse{}
+		if err := tx.queryRow(`SELECT request_hash, status, location, body FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2`, userID, key).Scan(&hash, &prev.Status, &prev.Location, &prev.Body); err != nil {
 			return err
 		}
 		switch {
 		case hash != requestHash:
 			return rapport.Errorf(rapport.ECONFLICT, "Idempotency-Key %q was used for a different request: use a new key for each new request", key)
-		case status == 0:
+		case prev.Status == 0:
 			return rapport.Errorf(rapport.ECONFLICT, "a request with Idempotency-Key %q is still running: retry in a moment", key)
 		}
-		stored = &rapport.StoredResponse{Status: status, Body: body}
+		stored = prev
 		return nil
 	})
 	return stored, err
 }
 
 // FinishIdempotent stores the response of a claimed key, or releases it after a failure.
-func (db *DB) FinishIdempotent(ctx context.Context, userID rapport.ID, key string, status int, body []byte) error {
+func (db *DB) FinishIdempotent(ctx context.Context, userID rapport.ID, key string, res rapport.StoredResponse) error {
 	return db.update(ctx, rapport.Scope{}, func(tx *Tx) error {
-		if status >= 500 {
+		if res.Status >= 500 {
 			_, err := tx.exec(`DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2`, userID, key)
 			return err
 		}
-		_, err := tx.exec(`UPDATE idempotency_keys SET status = $1, body = $2 WHERE user_id = $3 AND idem_key = $4`, status, body, userID, key)
+		_, err := tx.exec(`UPDATE idempotency_keys SET status = $1, location = $2, body = $3 WHERE user_id = $4 AND idem_key = $5`,
+			res.Status, res.Location, res.Body, userID, key)
 		return err
 	})
 }

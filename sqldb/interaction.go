@@ -149,7 +149,7 @@ func (db *DB) CreateInteraction(ctx context.Context, s rapport.Scope, in *rappor
 		}
 		var sourceID rapport.ID
 		if in.Source != "" {
-			ids, err := tx.sourceIDs([]string{in.Source})
+			ids, err := tx.sourceIDs([]string{in.Source}, true)
 			if err != nil {
 				return err
 			}
@@ -195,7 +195,7 @@ func (db *DB) IngestInteractions(ctx context.Context, s rapport.Scope, rows []ra
 	if err := rapport.Require(s.CanWriteCustomers(), "write interactions"); err != nil {
 		return res, err
 	}
-	valid := rows[:0:0]
+	valid := make([]*rapport.IncomingInteraction, 0, len(rows))
 	for i := range rows {
 		r := &rows[i]
 		if r.Line == 0 {
@@ -206,7 +206,7 @@ func (db *DB) IngestInteractions(ctx context.Context, s rapport.Scope, rows []ra
 			res.Errors = append(res.Errors, rapport.LineErrorOf(r.Line, err))
 			continue
 		}
-		valid = append(valid, *r)
+		valid = append(valid, r)
 	}
 	err := db.update(ctx, s, func(tx *Tx) error {
 		created, updated, rejected, err := tx.ingestInteractions(valid)
@@ -236,96 +236,88 @@ type sourceRef struct {
 	key    string
 }
 
-// ingestRow is an accepted row with the customer it was recorded for.
+// ingestRow is an accepted row with the ids it resolved to.
 type ingestRow struct {
 	*rapport.IncomingInteraction
-	recorded rapport.ID
+	customer rapport.ID // the profile it belongs to now
+	recorded rapport.ID // the customer it names
 	source   rapport.ID
 }
 
-func (tx *Tx) ingestInteractions(rows []rapport.IncomingInteraction) (created, updated int, rejected []rapport.LineError, err error) {
+func (tx *Tx) ingestInteractions(rows []*rapport.IncomingInteraction) (created, updated int, rejected []rapport.LineError, err error) {
 	if len(rows) == 0 {
 		return 0, 0, nil, nil
 	}
 	// Resolve names and references in a few set-wise queries, then check each row.
-	names := map[string]bool{}
+	names, customerNames := map[string]bool{}, map[string]bool{}
 	for _, r := range rows {
 		names[r.Source] = true
 		if r.CustomerSource != "" {
-			names[r.CustomerSource] = true
+			customerNames[r.CustomerSource] = true
 		}
 	}
-	sources, err := tx.sourceIDs(keys(names))
+	sources, err := tx.sourceIDs(keys(names), true)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	customerSources, err := tx.sourceIDs(keys(customerNames), false)
 	if err != nil {
 		return 0, 0, nil, err
 	}
 	var refs []sourceRef
 	for _, r := range rows {
 		if r.CustomerSource != "" {
-			refs = append(refs, sourceRef{sources[r.CustomerSource], r.CustomerSourceKey})
+			refs = append(refs, sourceRef{customerSources[r.CustomerSource], r.CustomerSourceKey})
 		}
 	}
 	bySourceKey, err := tx.sourceRecordCustomers(refs)
 	if err != nil {
 		return 0, 0, nil, err
 	}
+	// The customer each row names, by id or by its key in a source system.
+	customerOf := make([]rapport.ID, len(rows))
 	ids := map[rapport.ID]bool{}
-	refs = refs[:0]
-	for i := range rows {
-		r := &rows[i]
+	for i, r := range rows {
+		customerOf[i] = r.CustomerID
 		if r.CustomerID.IsZero() {
-			r.CustomerID = bySourceKey[sourceRef{sources[r.CustomerSource], r.CustomerSourceKey}]
+			customerOf[i] = bySourceKey[sourceRef{customerSources[r.CustomerSource], r.CustomerSourceKey}]
 		}
-		ids[r.CustomerID], ids[r.OrganisationID] = true, true
-		refs = append(refs, sourceRef{sources[r.Source], r.SourceKey})
-	}
-	existing, err := tx.interactionCustomers(refs)
-	if err != nil {
-		return 0, 0, nil, err
-	}
-	for _, owner := range existing {
-		ids[owner] = true
+		ids[customerOf[i]], ids[r.OrganisationID] = true, true
 	}
 	visible, err := tx.visibleCustomers(keys(ids))
 	if err != nil {
 		return 0, 0, nil, err
 	}
 
-	batch := make([]ingestRow, 0, ingestChunk)
-	inBatch := map[sourceRef]bool{}
-	flush := func() error {
-		err := tx.upsertInteractions(batch)
-		batch, inBatch = batch[:0], map[sourceRef]bool{}
-		return err
-	}
 	reject := func(r *rapport.IncomingInteraction, field, msg string) {
 		rejected = append(rejected, rapport.LineError{Line: r.Line, Code: rapport.ENOTFOUND, Field: field, Message: msg})
 	}
-	for i := range rows {
-		r := &rows[i]
-		ref := sourceRef{sources[r.Source], r.SourceKey}
-		cust, ok := visible[r.CustomerID]
+	batch := make([]ingestRow, 0, ingestChunk)
+	inBatch := map[sourceRef]bool{}
+	flush := func() error {
+		c, u, hidden, err := tx.upsertInteractions(batch)
+		created, updated = created+c, updated+u
+		for _, r := range hidden {
+			reject(r, "source_id", fmt.Sprintf("interaction %q of source %q belongs to a customer not found", r.SourceKey, r.Source))
+		}
+		batch, inBatch = batch[:0], map[sourceRef]bool{}
+		return err
+	}
+	for i, r := range rows {
+		cust, ok := visible[customerOf[i]]
 		switch {
-		case r.CustomerID.IsZero():
+		case customerOf[i].IsZero():
 			reject(r, "customer_source_id", fmt.Sprintf("no customer has id %q in source %q: send the customer first", r.CustomerSourceKey, r.CustomerSource))
 			continue
 		case !ok:
-			reject(r, "customer_id", "customer "+r.CustomerID.String()+" not found")
+			reject(r, "customer_id", "customer "+customerOf[i].String()+" not found")
 			continue
 		case !r.OrganisationID.IsZero() && visible[r.OrganisationID].kind != rapport.KindOrganisation:
 			reject(r, "organisation_id", "organisation "+r.OrganisationID.String()+" not found")
 			continue
 		}
-		if owner, seen := existing[ref]; seen {
-			if _, ok := visible[owner]; !ok {
-				reject(r, "source_id", fmt.Sprintf("interaction %q of source %q belongs to a customer not found", r.SourceKey, r.Source))
-				continue
-			}
-			updated++
-		} else {
-			created++
-		}
-		existing[ref] = cust.current
+		// One statement may not write a key twice: a repeated key starts a new one.
+		ref := sourceRef{sources[r.Source], r.SourceKey}
 		if inBatch[ref] || len(batch) == ingestChunk {
 			if err := flush(); err != nil {
 				return 0, 0, nil, err
@@ -333,20 +325,20 @@ func (tx *Tx) ingestInteractions(rows []rapport.IncomingInteraction) (created, u
 		}
 		inBatch[ref] = true
 		// A merged customer's interactions belong to the profile it was merged into.
-		recorded := r.CustomerID
-		r.CustomerID = cust.current
-		batch = append(batch, ingestRow{IncomingInteraction: r, recorded: recorded, source: ref.source})
+		batch = append(batch, ingestRow{IncomingInteraction: r, customer: cust.current, recorded: customerOf[i], source: ref.source})
 	}
 	return created, updated, rejected, flush()
 }
 
-// upsertInteractions writes rows in one statement; a row whose (source, source id) is
-// stored already replaces it, keeping its id.
-func (tx *Tx) upsertInteractions(rows []ingestRow) error {
+// upsertInteractions writes rows in one statement. A row whose (source, source id) is
+// stored already replaces it, keeping its id, unless the stored one belongs to a
+// customer the scope may not see: such rows come back as hidden, unwritten.
+func (tx *Tx) upsertInteractions(rows []ingestRow) (created, updated int, hidden []*rapport.IncomingInteraction, err error) {
 	if len(rows) == 0 {
-		return nil
+		return 0, 0, nil, nil
 	}
-	q := &Query{args: make([]any, 0, len(rows)*17)}
+	q := &Query{args: make([]any, 0, len(rows)*17+1)}
+	newIDs := make(map[rapport.ID]bool, len(rows))
 	var b strings.Builder
 	b.WriteString(`INSERT INTO interactions (id, customer_id, recorded_customer_id, organisation_id, type, channel,
 		occurred_at, source_id, source_key, actor_kind, actor_id, summary, body, amount, currency, attributes, created_at) VALUES `)
@@ -358,8 +350,10 @@ func (tx *Tx) upsertInteractions(rows []ingestRow) error {
 		if r.Amount != nil {
 			amount = int64(*r.Amount)
 		}
+		id := rapport.NewID()
+		newIDs[id] = true
 		fmt.Fprintf(&b, "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-			q.Arg(rapport.NewID()), q.Arg(r.CustomerID), q.Arg(r.recorded), q.Arg(r.OrganisationID), q.Arg(string(r.Type)),
+			q.Arg(id), q.Arg(r.customer), q.Arg(r.recorded), q.Arg(r.OrganisationID), q.Arg(string(r.Type)),
 			q.Arg(string(r.Channel)), q.Arg(r.OccurredAt), q.Arg(r.source), q.Arg(r.SourceKey), q.Arg(string(r.ActorKind)),
 			q.Arg(r.ActorID), q.Arg(r.Summary), q.Arg(r.Body), q.Arg(amount), q.Arg(r.Currency), q.Arg(string(r.Attributes)), q.Arg(tx.now))
 	}
@@ -367,13 +361,43 @@ func (tx *Tx) upsertInteractions(rows []ingestRow) error {
 		recorded_customer_id = excluded.recorded_customer_id, organisation_id = excluded.organisation_id,
 		type = excluded.type, channel = excluded.channel, occurred_at = excluded.occurred_at,
 		actor_kind = excluded.actor_kind, actor_id = excluded.actor_id, summary = excluded.summary, body = excluded.body,
-		amount = excluded.amount, currency = excluded.currency, attributes = excluded.attributes`)
-	_, err := tx.exec(b.String(), q.Args()...)
-	return err
+		amount = excluded.amount, currency = excluded.currency, attributes = excluded.attributes
+		WHERE ` + visibleCustomer(q, tx.scope, "interactions.customer_id") + `
+		RETURNING id, source_key`)
+	// Every full chunk has the same text, so it is parsed once per transaction.
+	result, err := tx.queryPrepared(b.String(), q.Args()...)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	defer result.Close()
+	written := make(map[string]bool, len(rows))
+	for result.Next() {
+		var id rapport.ID
+		var key string
+		if err := result.Scan(&id, &key); err != nil {
+			return 0, 0, nil, err
+		}
+		written[key] = true
+		if newIDs[id] {
+			created++
+		} else {
+			updated++
+		}
+	}
+	if err := result.Err(); err != nil {
+		return 0, 0, nil, err
+	}
+	for _, r := range rows {
+		if !written[r.SourceKey] {
+			hidden = append(hidden, r.IncomingInteraction)
+		}
+	}
+	return created, updated, hidden, nil
 }
 
-// sourceIDs returns the ids of the named sources, creating those that are new.
-func (tx *Tx) sourceIDs(names []string) (map[string]rapport.ID, error) {
+// sourceIDs returns the ids of the named sources, creating those that are new when
+// create is set.
+func (tx *Tx) sourceIDs(names []string, create bool) (map[string]rapport.ID, error) {
 	ids := make(map[string]rapport.ID, len(names))
 	find := func() error {
 		q := &Query{}
@@ -395,7 +419,7 @@ func (tx *Tx) sourceIDs(names []string) (map[string]rapport.ID, error) {
 	if len(names) == 0 {
 		return ids, nil
 	}
-	if err := find(); err != nil || len(ids) == len(names) {
+	if err := find(); err != nil || len(ids) == len(names) || !create {
 		return ids, err
 	}
 	for _, name := range names {
@@ -416,11 +440,6 @@ func (tx *Tx) sourceIDs(names []string) (map[string]rapport.ID, error) {
 // sourceRecordCustomers maps source record keys to the customers they belong to.
 func (tx *Tx) sourceRecordCustomers(refs []sourceRef) (map[sourceRef]rapport.ID, error) {
 	return tx.bySourceRef(`SELECT source_id, source_key, customer_id FROM source_records`, refs)
-}
-
-// interactionCustomers maps interaction keys already stored to their customers.
-func (tx *Tx) interactionCustomers(refs []sourceRef) (map[sourceRef]rapport.ID, error) {
-	return tx.bySourceRef(`SELECT source_id, source_key, customer_id FROM interactions`, refs)
 }
 
 // bySourceRef runs selectFrom (which yields source_id, source_key and an id) for the

@@ -10,7 +10,7 @@ import (
 var _ rapport.LinkService = (*DB)(nil)
 
 // FindLinks returns the links from and to a visible customer whose other end is also
-// visible, organisations first.
+// visible: links from people first, then from organisations, each by name.
 func (db *DB) FindLinks(ctx context.Context, s rapport.Scope, customerID rapport.ID) ([]*rapport.Link, error) {
 	var links []*rapport.Link
 	err := db.view(ctx, s, func(tx *Tx) error {

@@ -120,7 +120,7 @@ func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.Inges
 	for _, r := range rows {
 		names[r.Source] = true
 	}
-	sources, err := tx.sourceIDs(keys(names))
+	sources, err := tx.sourceIDs(keys(names), true)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -111,13 +111,13 @@ func customerFilter(q url.Values) (rapport.CustomerFilter, error) {
 	}
 	var err error
 	if f.OwnerID, err = queryID(q, "owner_id"); err != nil {
-		return f, err
+		p.Add("owner_id", "%s", rapport.ErrorMessage(err))
 	}
 	if f.OrganisationID, err = queryID(q, "organisation_id"); err != nil {
-		return f, err
+		p.Add("organisation_id", "%s", rapport.ErrorMessage(err))
 	}
 	if f.Limit, err = queryLimit(q); err != nil {
-		return f, err
+		p.Add("limit", "%s", rapport.ErrorMessage(err))
 	}
 	return f, p.Err()
 }
@@ -305,8 +305,10 @@ func (s *Server) apiInteractionIndex(w http.ResponseWriter, r *http.Request, c *
 	if err != nil {
 		return err
 	}
-	if len(f.Types) == 1 && f.Types[0] == rapport.TypeNote {
-		return rapport.FieldError("type", "notes are not interactions: read them at /api/v1/customers/{id}/notes")
+	for _, t := range f.Types {
+		if t == rapport.TypeNote {
+			return rapport.FieldError("type", "notes are not interactions: read them at /api/v1/customers/{id}/notes")
+		}
 	}
 	page, next, err := s.Store.FindInteractions(r.Context(), c.scope, f)
 	if err != nil {

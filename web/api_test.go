@@ -196,7 +196,8 @@ func testAPI(t *testing.T, e *env) {
 		body := `{"kind":"organisation","name":"Once Only Ltd"}`
 		res1, out1 := e.do("POST", "/api/v1/customers", agent, body, "Idempotency-Key", "abc-1")
 		res2, out2 := e.do("POST", "/api/v1/customers", agent, body, "Idempotency-Key", "abc-1")
-		if res1.StatusCode != 201 || res2.StatusCode != 201 || out1 != out2 || res2.Header.Get("Idempotent-Replayed") != "true" {
+		if res1.StatusCode != 201 || res2.StatusCode != 201 || out1 != out2 || res2.Header.Get("Idempotent-Replayed") != "true" ||
+			res2.Header.Get("Location") == "" || res2.Header.Get("Location") != res1.Header.Get("Location") {
 			t.Fatalf("got %d then %d (replayed %q), want the same 201 twice", res1.StatusCode, res2.StatusCode, res2.Header.Get("Idempotent-Replayed"))
 		}
 		_, out := e.do("GET", "/api/v1/customers?q=once%20only", agent, "")

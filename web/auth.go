@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -209,18 +210,31 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, c *call, key
 	if stored != nil {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Idempotent-Replayed", "true")
+		if stored.Location != "" {
+			w.Header().Set("Location", stored.Location)
+		}
 		w.WriteHeader(stored.Status)
 		w.Write(stored.Body)
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	rec := &captureWriter{ResponseWriter: w, status: http.StatusOK}
+	// The response is stored even if the client has gone (the retry is what needs it)
+	// and the key is released if the handler panics.
+	finished := false
+	defer func() {
+		res := rapport.StoredResponse{Status: rec.status, Location: rec.Header().Get("Location"), Body: rec.body.Bytes()}
+		if !finished {
+			res.Status = http.StatusInternalServerError
+		}
+		if err := s.Store.FinishIdempotent(context.WithoutCancel(r.Context()), c.user.ID, key, res); err != nil {
+			s.Logger.Error("store idempotent response", "error", err)
+		}
+	}()
 	if err := h(rec, r, c); err != nil {
 		s.fail(rec, r, err)
 	}
-	if err := s.Store.FinishIdempotent(r.Context(), c.user.ID, key, rec.status, rec.body.Bytes()); err != nil {
-		s.Logger.Error("store idempotent response", "error", err)
-	}
+	finished = true
 }
 
 // captureWriter writes a response and keeps a copy of it.

@@ -159,6 +159,9 @@ func (e *env) do(method, path, as, body string, headers ...string) (*http.Respon
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	must(e.t, err)
+	if strings.HasPrefix(path, "/api/") {
+		checkAPIResponse(e.t, req, res, b) // every API response must match web/openapi.json
+	}
 	return res, string(b)
 }
 

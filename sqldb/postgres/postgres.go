@@ -79,6 +79,9 @@ func (dialect) Translate(err error) error {
 	return err
 }
 
+// Rebind leaves statements as they are: $1, $2 … is PostgreSQL's own form.
+func (dialect) Rebind(query string, args []any) (string, []any) { return query, args }
+
 // MatchCustomers searches the tsvector column: every term as a prefix, ranked by ts_rank.
 // Terms hold only letters and digits, so they cannot change the query's syntax.
 func (dialect) MatchCustomers(q *sqldb.Query, terms []string) (join, where, rank string) {

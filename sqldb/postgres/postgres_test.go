@@ -23,7 +23,10 @@ func TestContract(t *testing.T) {
 // dropped when the test ends. Without the variable the test is skipped, unless
 // RAPPORT_TEST_REQUIRE names postgres (as the test script sets it), so that CI cannot
 // pass by skipping.
-func Open(t *testing.T) *sqldb.DB {
+func Open(t *testing.T) *sqldb.DB { return OpenTB(t) }
+
+// OpenTB is Open for tests and benchmarks.
+func OpenTB(t testing.TB) *sqldb.DB {
 	t.Helper()
 	base := os.Getenv("RAPPORT_TEST_POSTGRES")
 	if base == "" {
@@ -64,4 +67,18 @@ func Open(t *testing.T) *sqldb.DB {
 		t.Fatal(fmt.Errorf("migrate: %w", err))
 	}
 	return db
+}
+
+// BenchmarkIngestInteractions writes interactions for 10,000 customers in
+// transactions of 10,000 rows: go test -bench Ingest ./sqldb/postgres/
+func BenchmarkIngestInteractions(b *testing.B) {
+	for _, grouped := range []bool{false, true} {
+		name := "scattered"
+		if grouped {
+			name = "grouped"
+		}
+		b.Run(name, func(b *testing.B) {
+			sqldbtest.BenchmarkIngest(b, OpenTB(b), grouped)
+		})
+	}
 }

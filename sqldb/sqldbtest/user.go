@@ -231,10 +231,10 @@ func testIdempotency(t *testing.T, open Opener) {
 	}
 	_, err = db.BeginIdempotent(ctx, user, "k1", "hash-a")
 	wantCode(t, err, rapport.ECONFLICT) // still running
-	must(t, db.FinishIdempotent(ctx, user, "k1", 201, []byte(`{"id":"x"}`)))
+	must(t, db.FinishIdempotent(ctx, user, "k1", rapport.StoredResponse{Status: 201, Location: "/x", Body: []byte(`{"id":"x"}`)}))
 	stored, err = db.BeginIdempotent(ctx, user, "k1", "hash-a")
 	must(t, err)
-	if stored == nil || stored.Status != 201 || string(stored.Body) != `{"id":"x"}` {
+	if stored == nil || stored.Status != 201 || stored.Location != "/x" || string(stored.Body) != `{"id":"x"}` {
 		t.Fatalf("got %+v, want the stored 201 response", stored)
 	}
 	_, err = db.BeginIdempotent(ctx, user, "k1", "hash-b")
@@ -248,7 +248,7 @@ func testIdempotency(t *testing.T, open Opener) {
 	// A failed request releases the key.
 	_, err = db.BeginIdempotent(ctx, user, "k2", "h")
 	must(t, err)
-	must(t, db.FinishIdempotent(ctx, user, "k2", 500, nil))
+	must(t, db.FinishIdempotent(ctx, user, "k2", rapport.StoredResponse{Status: 500}))
 	stored, err = db.BeginIdempotent(ctx, user, "k2", "h")
 	must(t, err)
 	if stored != nil {

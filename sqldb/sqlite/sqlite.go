@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"github.com/rapportckm/rapport"
@@ -96,6 +97,43 @@ func (dialect) Translate(err error) error {
 	}
 	return err
 }
+
+// Rebind turns $N placeholders into plain ? with the arguments in the order they are
+// used (repeated where a placeholder repeats). SQLite keeps named and numbered
+// parameters in a list it searches, so a bulk insert with thousands of $N parameters
+// parses and binds in quadratic time; with ? it takes linear time.
+func (dialect) Rebind(query string, args []any) (string, []any) {
+	if !strings.Contains(query, "$") {
+		return query, args
+	}
+	var b strings.Builder
+	b.Grow(len(query))
+	out := make([]any, 0, len(args))
+	quoted := false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		if c == '\'' {
+			quoted = !quoted // '' inside a literal flips twice
+		}
+		if c == '$' && !quoted && i+1 < len(query) && isDigit(query[i+1]) {
+			j := i + 1
+			for j < len(query) && isDigit(query[j]) {
+				j++
+			}
+			n, _ := strconv.Atoi(query[i+1 : j])
+			if n >= 1 && n <= len(args) {
+				out = append(out, args[n-1])
+				b.WriteByte('?')
+				i = j - 1
+				continue
+			}
+		}
+		b.WriteByte(c)
+	}
+	return b.String(), out
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // MatchCustomers searches the FTS5 index: every term as a quoted prefix, ranked by BM25.
 func (dialect) MatchCustomers(q *sqldb.Query, terms []string) (join, where, rank string) {

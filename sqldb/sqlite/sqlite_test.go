@@ -37,3 +37,15 @@ func TestMigrateTwice(t *testing.T) {
 		t.Errorf("got %v applied again, want none", applied)
 	}
 }
+
+func openBench(b *testing.B) *sqldb.DB {
+	db, err := sqlite.Open(filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	return db
+}

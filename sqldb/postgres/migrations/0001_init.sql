@@ -253,6 +253,7 @@ CREATE TABLE idempotency_keys (
 	idem_key     TEXT NOT NULL,
 	request_hash TEXT NOT NULL,
 	status       integer NOT NULL DEFAULT 0,
+	location     TEXT NOT NULL DEFAULT '',
 	body         bytea,
 	created_at   timestamptz NOT NULL,
 	PRIMARY KEY (user_id, idem_key)

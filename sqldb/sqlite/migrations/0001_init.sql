@@ -266,6 +266,7 @@ CREATE TABLE idempotency_keys (
 	idem_key     TEXT NOT NULL,
 	request_hash TEXT NOT NULL,
 	status       INTEGER NOT NULL DEFAULT 0,
+	location     TEXT NOT NULL DEFAULT '',
 	body         BLOB,
 	created_at   TIMESTAMP NOT NULL,
 	PRIMARY KEY (user_id, idem_key)

@@ -1,0 +1,97 @@
+package ingest_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/ingest"
+	"github.com/rapportckm/rapport/sqldb"
+	"github.com/rapportckm/rapport/sqldb/sqlite"
+)
+
+var ctx = context.Background()
+
+func open(t *testing.T) *sqldb.DB {
+	t.Helper()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "x.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func TestInteractions(t *testing.T) {
+	db := open(t)
+	system := rapport.SystemScope("test")
+	c := &rapport.Customer{Kind: rapport.KindOrganisation, Name: "Acme"}
+	if err := db.CreateCustomer(ctx, system, c); err != nil {
+		t.Fatal(err)
+	}
+	line := func(key string) string {
+		return fmt.Sprintf(`{"customer_id":%q,"type":"call","channel":"phone","occurred_at":"2024-01-02T03:04:05Z","source_id":%q,"summary":"Call %s"}`, c.ID, key, key)
+	}
+	input := strings.Join([]string{
+		line("a"),                        // 1
+		"",                               // 2: blank, skipped but counted
+		"  " + line("b") + "  \r",        // 3: spaces and a CR end are fine
+		`{"customer_id":`,                // 4: broken
+		`{"customer_id":"x"}`,            // 5: not an id
+		`{"summary":"x","colour":"red"}`, // 6: unknown field
+		`[1,2]`,                          // 7: not an object
+		`{"occurred_at":"yesterday"}`,    // 8: not a time
+		line("c") + line("d"),            // 9: two objects on one line
+		`{"summary":"` + strings.Repeat("x", 2000) + `"}`, // 10: over the line limit of this run
+		line("e"), // 11
+	}, "\n")
+	var progress []int
+	res, err := ingest.Interactions(ctx, strings.NewReader(input), db, system, ingest.Options{Source: "pbx", BatchSize: 2, MaxLine: 1024,
+		Progress: func(lines int, _ rapport.IngestResult) { progress = append(progress, lines) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Received != 10 || res.Created != 3 || res.Rejected != 7 {
+		t.Fatalf("got %+v, want 10 received (blank line skipped), 3 created, 7 rejected", res)
+	}
+	want := []struct {
+		line  int
+		field string
+		text  string
+	}{
+		{4, "", "ends too early"}, {5, "", "is not an id"}, {6, "colour", "no field"}, {7, "", "JSON object"},
+		{8, "", "RFC 3339"}, {9, "", "more"}, {10, "", "over 1 KiB"},
+	}
+	for i, w := range want {
+		e := res.Errors[i]
+		if e.Line != w.line || e.Field != w.field || !strings.Contains(e.Message, w.text) {
+			t.Errorf("error %d: got %+v, want line %d, field %q, a message with %q", i, e, w.line, w.field, w.text)
+		}
+	}
+	if len(progress) == 0 || progress[len(progress)-1] != 11 {
+		t.Errorf("got progress %v, want it to end at line 11", progress)
+	}
+}
+
+func TestCustomersKeepTheRecordAsReceived(t *testing.T) {
+	db := open(t)
+	system := rapport.SystemScope("test")
+	input := `{"source_id":"C-1","kind":"person","given_name":"Ana","emails":["ana@example.pt"]}` + "\n"
+	res, err := ingest.Customers(ctx, strings.NewReader(input), db, system, ingest.Options{Source: "billing"})
+	if err != nil || res.Created != 1 {
+		t.Fatalf("got %+v %v", res, err)
+	}
+	recs, err := db.FindSourceRecords(ctx, system, res.Items[0].CustomerID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || recs[0].Source != "billing" || !strings.Contains(string(recs[0].Fields), `"given_name"`) {
+		t.Errorf("got %+v, want the billing record as sent", recs)
+	}
+}

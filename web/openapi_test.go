@@ -1,0 +1,416 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"regexp"
+	"slices"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/web"
+)
+
+// apiSpec is the OpenAPI document loaded, validated and routed once for all tests.
+type apiSpec struct {
+	doc    *openapi3.T
+	router routers.Router
+	opts   *openapi3filter.Options
+}
+
+var loadSpec = sync.OnceValues(func() (*apiSpec, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(web.OpenAPI())
+	if err != nil {
+		return nil, fmt.Errorf("load web/openapi.json: %w", err)
+	}
+	if err := doc.Validate(loader.Context); err != nil {
+		return nil, fmt.Errorf("web/openapi.json is not a valid OpenAPI document: %w", err)
+	}
+	// The document leaves response objects open, so that fields can be added within
+	// version 1 without breaking clients; the tests close them, so that a field the
+	// server sends but the document does not describe fails.
+	closeObjects(doc)
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("route web/openapi.json: %w", err)
+	}
+	opts := &openapi3filter.Options{
+		IncludeResponseStatus: true, // a status the operation does not list fails
+		MultiError:            true,
+		SchemaValidationOptions: []openapi3.SchemaValidationOption{
+			openapi3.DisableSchemaErrorDetails(), // the message prints the body; the schema is in the document
+			openapi3.WithStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC9562)),
+		},
+	}
+	return &apiSpec{doc: doc, router: router, opts: opts}, nil
+})
+
+// closeObjects sets additionalProperties: false on every object schema of the document
+// that lists its properties and says nothing about others. Free-form objects (custom
+// attributes, source record fields) list no properties and stay open.
+func closeObjects(doc *openapi3.T) {
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(*openapi3.SchemaRef)
+	walk = func(ref *openapi3.SchemaRef) {
+		if ref == nil || ref.Value == nil || seen[ref.Value] {
+			return
+		}
+		s := ref.Value
+		seen[s] = true
+		if len(s.Properties) > 0 && s.AdditionalProperties.Has == nil && s.AdditionalProperties.Schema == nil {
+			no := false
+			s.AdditionalProperties.Has = &no
+		}
+		for _, p := range s.Properties {
+			walk(p)
+		}
+		walk(s.Items)
+		walk(s.AdditionalProperties.Schema)
+		for _, list := range []openapi3.SchemaRefs{s.OneOf, s.AnyOf, s.AllOf} {
+			for _, sub := range list {
+				walk(sub)
+			}
+		}
+	}
+	for _, s := range doc.Components.Schemas {
+		walk(s)
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			for _, res := range op.Responses.Map() {
+				if res.Value != nil {
+					for _, mt := range res.Value.Content {
+						walk(mt.Schema)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestOpenAPIDocument checks that web/openapi.json is a valid OpenAPI 3 document that
+// describes exactly the API routes of web/routes.go.
+func TestOpenAPIDocument(t *testing.T) {
+	spec, err := loadSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spec.doc.OpenAPI != "3.0.3" {
+		t.Errorf("got openapi %q, want 3.0.3", spec.doc.OpenAPI)
+	}
+
+	src, err := os.ReadFile("routes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	registered := map[string]bool{}
+	for _, m := range regexp.MustCompile(`mux\.Handle(?:Func)?\("([A-Z]+) (/api/v1/[^"]*)"`).FindAllStringSubmatch(string(src), -1) {
+		registered[m[1]+" "+m[2]] = true
+	}
+	if len(registered) < 40 {
+		t.Fatalf("found %d API routes in routes.go; has the way routes are registered changed?", len(registered))
+	}
+	documented := map[string]bool{}
+	for path, item := range spec.doc.Paths.Map() {
+		for method := range item.Operations() {
+			documented[method+" "+path] = true
+		}
+	}
+	for _, r := range sortedKeys(registered) {
+		if !documented[r] {
+			t.Errorf("routes.go registers %s, but web/openapi.json does not describe it", r)
+		}
+	}
+	for _, r := range sortedKeys(documented) {
+		if !registered[r] {
+			t.Errorf("web/openapi.json describes %s, but routes.go registers no such route", r)
+		}
+	}
+
+	// The enumerations are the Go code's.
+	for name, want := range map[string][]string{
+		"CustomerKind":    {string(rapport.KindPerson), string(rapport.KindOrganisation)},
+		"Relationship":    strs(rapport.Relationships),
+		"Channel":         strs(rapport.Channels),
+		"InteractionType": strs(rapport.InteractionTypes),
+		"Role":            strs(rapport.Roles),
+		"LinkKind":        strs(rapport.LinkKinds),
+		"Visibility":      {string(rapport.VisibilityPrivate), string(rapport.VisibilityTeam), string(rapport.VisibilityStaff)},
+		"TeamFunction":    rapport.TeamFunctions,
+		"ActorKind":       {string(rapport.ActorStaff), string(rapport.ActorCustomer), string(rapport.ActorSystem)},
+		"ErrorCode": {rapport.EINVALID, rapport.ENOTFOUND, rapport.ECONFLICT, rapport.EUNAUTHORIZED, rapport.EFORBIDDEN,
+			rapport.ETOOLARGE, rapport.ERATELIMIT, rapport.EINTERNAL},
+	} {
+		schema := spec.doc.Components.Schemas[name]
+		if schema == nil {
+			t.Errorf("the document has no schema %s", name)
+			continue
+		}
+		var got []string
+		for _, v := range schema.Value.Enum {
+			got = append(got, fmt.Sprint(v))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("schema %s enumerates %q, want %q as the Go code does", name, got, want)
+		}
+	}
+
+	// Every operation is described, and every POST takes an Idempotency-Key.
+	for path, item := range spec.doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if op.OperationID == "" || op.Summary == "" || op.Description == "" {
+				t.Errorf("%s %s: needs an operationId, a summary and a description", method, path)
+			}
+			if method == http.MethodPost && op.Parameters.GetByInAndName("header", "Idempotency-Key") == nil {
+				t.Errorf("%s %s: does not take the Idempotency-Key header", method, path)
+			}
+		}
+	}
+}
+
+// TestOpenAPIServed checks that the document is served as it is embedded.
+func TestOpenAPIServed(t *testing.T) {
+	e := newEnv(t, openSQLite)
+	res, body := e.do("GET", "/api/v1/openapi.json", "", "")
+	if res.StatusCode != 200 || body != string(web.OpenAPI()) {
+		t.Errorf("got %d and %d bytes, want 200 and the document", res.StatusCode, len(body))
+	}
+}
+
+// checkAPIResponse fails the test when a response of the API does not match
+// web/openapi.json: its status must be one the operation lists, and its headers and
+// body must match what the document says of that status. Requests are not validated:
+// the tests send wrong ones on purpose. A path the document does not describe (the
+// catch-all of routes.go) must answer with an error in the shape of the Error schema.
+func checkAPIResponse(t testing.TB, req *http.Request, res *http.Response, body []byte) {
+	t.Helper()
+	spec, err := loadSpec()
+	if err != nil {
+		reportLoadError.Do(func() { t.Errorf("cannot check API responses: %v", err) })
+		return
+	}
+	if err := spec.validate(req, res, body); err != nil {
+		t.Errorf("%s %s answered %d, which does not match web/openapi.json:\n%v\nbody: %s",
+			req.Method, req.URL.RequestURI(), res.StatusCode, err, abbreviate(body))
+	}
+}
+
+// reportLoadError reports a document that does not load once, not for every response.
+var reportLoadError sync.Once
+
+func (spec *apiSpec) validate(req *http.Request, res *http.Response, body []byte) error {
+	route, params, err := spec.router.FindRoute(req)
+	if errors.Is(err, routers.ErrPathNotFound) || errors.Is(err, routers.ErrMethodNotAllowed) {
+		return spec.validateUndocumented(res, body)
+	} else if err != nil {
+		return err
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: req, PathParams: params, Route: route, Options: spec.opts,
+		},
+		Status:  res.StatusCode,
+		Header:  res.Header,
+		Options: spec.opts,
+	}
+	in.SetBodyBytes(body)
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		return err
+	}
+	if res.StatusCode < 300 {
+		answered.Store(route.Method+" "+route.Path, true)
+	}
+	return nil
+}
+
+// answered holds the operations ("GET /api/v1/me") that have given a success response
+// matching the document.
+var answered sync.Map
+
+// validateUndocumented checks the answer of the catch-all route: an error (401 without
+// a token, 404 with one, 413 for a body over the limit) in the shape of the Error schema.
+func (spec *apiSpec) validateUndocumented(res *http.Response, body []byte) error {
+	switch res.StatusCode {
+	case http.StatusUnauthorized, http.StatusNotFound, http.StatusRequestEntityTooLarge:
+	default:
+		return fmt.Errorf("the document describes no such operation, so the status should be 401, 404 or 413")
+	}
+	if ct := res.Header.Get("Content-Type"); ct != "application/json" {
+		return fmt.Errorf("content type %q, want application/json", ct)
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return fmt.Errorf("the body is not JSON: %w", err)
+	}
+	opts := slices.Concat(spec.opts.SchemaValidationOptions, []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.VisitAsResponse()})
+	return spec.doc.Components.Schemas["Error"].Value.VisitJSON(v, opts...)
+}
+
+func abbreviate(b []byte) string {
+	b = bytes.TrimSpace(b)
+	if len(b) > 2000 {
+		return string(b[:2000]) + "…"
+	}
+	return string(b)
+}
+
+func strs[T ~string](values []T) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return out
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestOpenAPITour calls every operation of the API at least once with a request that
+// succeeds, so that every success response the document describes is checked against
+// a real one; a few error answers that the other tests leave out come along.
+func TestOpenAPITour(t *testing.T) {
+	e := newEnv(t, openSQLite)
+	const admin, agent, outsider = "admin@example.com", "agent@example.com", "outsider@example.com"
+	type obj = map[string]any
+	call := func(method, path, as, body string, want int, headers ...string) string {
+		t.Helper()
+		res, out := e.do(method, path, as, body, headers...)
+		if res.StatusCode != want {
+			t.Fatalf("%s %s: got %d %s, want %d", method, path, res.StatusCode, out, want)
+		}
+		return out
+	}
+	id := func(body string) string {
+		t.Helper()
+		return decode[struct {
+			ID string `json:"id"`
+		}](t, body).ID
+	}
+	jsonOf := func(v obj) string {
+		b, err := json.Marshal(v)
+		must(t, err)
+		return string(b)
+	}
+
+	call("GET", "/api/v1/openapi.json", "", "", 200)
+	call("GET", "/api/v1/me", agent, "", 200)
+
+	// Sources, teams and users.
+	call("POST", "/api/v1/sources", admin, `{"name":"crm","title":"The CRM"}`, 201)
+	call("POST", "/api/v1/sources", admin, `{"name":"crm"}`, 409)
+	call("GET", "/api/v1/sources", agent, "", 200)
+	team := id(call("POST", "/api/v1/teams", admin, jsonOf(obj{"name": "Service", "function": "service", "description": "Front line", "member_ids": []string{e.agent.ID.String()}}), 201))
+	call("GET", "/api/v1/teams", agent, "", 200)
+	call("GET", "/api/v1/teams/"+team, agent, "", 200)
+	call("PATCH", "/api/v1/teams/"+team, admin, `{"description":"","member_ids":[]}`, 200)
+	user := id(call("POST", "/api/v1/users", admin, jsonOf(obj{"email": "Manny@Example.com", "name": "Manny", "role": "manager", "team_ids": []string{team}, "password": "long enough password"}), 201))
+	call("GET", "/api/v1/users", outsider, "", 200)
+	call("GET", "/api/v1/users/"+user, outsider, "", 200)
+	call("PATCH", "/api/v1/users/"+user, admin, `{"active":false,"team_ids":[]}`, 200)
+	call("PATCH", "/api/v1/users/"+e.admin.ID.String(), admin, `{"role":"agent"}`, 400)
+
+	// Customers, links, interactions and notes.
+	org := id(call("POST", "/api/v1/customers", agent, jsonOf(obj{"kind": "organisation", "name": "Tour Corp", "owner_id": e.agent.ID.String(),
+		"relationships": []string{"client", "partner"}, "preferred_channel": "post", "attributes": obj{"tier": 1}}), 201))
+	call("GET", "/api/v1/customers/"+org, agent, "", 200)
+	call("PATCH", "/api/v1/customers/"+org, agent, `{"owner_id":"","preferred_channel":"","tags":["Key Account"],"addresses":[{"label":"hq","street":"1 Main St","city":"Leeds","region":"West Yorkshire","country":"gb"}]}`, 200)
+	call("GET", "/api/v1/customers?relationship=client&tag=key%20account&owner_id="+e.agent.ID.String()+"&limit=1", agent, "", 200)
+	link := id(call("POST", "/api/v1/links", agent, jsonOf(obj{"from_id": e.open.ID.String(), "to_id": org, "kind": "advises"}), 201))
+	call("POST", "/api/v1/links", agent, jsonOf(obj{"from_id": e.open.ID.String(), "to_id": org, "kind": "advises"}), 409)
+	call("GET", "/api/v1/customers/"+org+"/links", agent, "", 200)
+	call("GET", "/api/v1/customers?organisation_id="+org, agent, "", 200)
+	interaction := `{"organisation_id":"` + org + `","type":"order","channel":"web","occurred_at":"2024-05-01T14:30:00.123456+02:00","source":"shop","source_id":"S-1",
+		"summary":"Order S-1","body":"Two boxes","amount":-12.5,"currency":"eur","attributes":{"items":2}}`
+	created := call("POST", "/api/v1/customers/"+e.open.ID.String()+"/interactions", agent, interaction, 201, "Idempotency-Key", "tour-1")
+	replayed := call("POST", "/api/v1/customers/"+e.open.ID.String()+"/interactions", agent, interaction, 201, "Idempotency-Key", "tour-1")
+	if created != replayed {
+		t.Errorf("the replay differs: %s, then %s", created, replayed)
+	}
+	call("POST", "/api/v1/customers/"+e.open.ID.String()+"/interactions", agent, `{"type":"call","channel":"phone","occurred_at":"2024-05-02T09:00:00Z","summary":"Called"}`, 201)
+	call("GET", "/api/v1/interactions/"+id(created), agent, "", 200)
+	call("GET", "/api/v1/customers/"+org+"/interactions?type=order,call&channel=web&channel=phone&source=shop", agent, "", 200)
+	call("GET", "/api/v1/customers/"+e.open.ID.String()+"/interactions?limit=1", agent, "", 200)
+	note := id(call("POST", "/api/v1/customers/"+e.open.ID.String()+"/notes", agent, jsonOf(obj{"body": "Prefers mornings", "visibility": "team", "team_id": e.team.ID.String(), "pinned": true}), 201))
+	call("POST", "/api/v1/customers/"+e.open.ID.String()+"/notes", agent, `{"body":"Second","visibility":"staff"}`, 201)
+	call("GET", "/api/v1/notes/"+note, agent, "", 200)
+	call("PATCH", "/api/v1/notes/"+note, agent, `{"body":"Prefers afternoons","visibility":"private","pinned":false}`, 200)
+	call("PATCH", "/api/v1/notes/"+note, admin, `{"pinned":true}`, 404)
+	call("GET", "/api/v1/customers/"+e.open.ID.String()+"/notes?limit=1", agent, "", 200)
+	call("DELETE", "/api/v1/notes/"+note, agent, "", 204)
+
+	// Bulk ingest: customers, sent twice, then interactions that name them by their key.
+	customers := `{"source_id":"C-1","kind":"person","given_name":"Cleo","family_name":"Tour","emails":["cleo@tour.example"],"phones":[{"value":"+44 20 7946 0999","label":"mobile"}]}
+{"source_id":"C-2","kind":"person","given_name":"Otto","emails":["OTTO@open.example"]}
+{"source_id":"C-3","kind":"organisation","name":"Broken","given_name":"X"}
+`
+	for range 2 {
+		call("POST", "/api/v1/customers/bulk?source=crm", agent, customers, 200, "Content-Type", "application/x-ndjson")
+	}
+	call("POST", "/api/v1/customers/bulk", agent, "\n", 200, "Content-Type", "application/x-ndjson")
+	interactions := `{"customer_source":"crm","customer_source_id":"C-1","type":"ticket","channel":"email","occurred_at":"2024-05-03T08:00:00Z","source_id":"T-1","summary":"Help","amount":"3","currency":"GBP"}
+{"customer_source":"crm","customer_source_id":"nobody","type":"ticket","channel":"email","occurred_at":"2024-05-03T08:00:00Z","source_id":"T-2","summary":"Help"}
+`
+	call("POST", "/api/v1/interactions/bulk?source=desk", agent, interactions, 200, "Content-Type", "application/x-ndjson")
+	call("GET", "/api/v1/customers/"+e.open.ID.String()+"/source-records", agent, "", 200)
+	call("GET", "/api/v1/customers?q=cleo", agent, "", 200)
+
+	// Walls and the audit trail.
+	wall := id(call("POST", "/api/v1/walls", admin, jsonOf(obj{"name": "Tour wall", "description": "For the tour", "team_ids": []string{team}, "customer_ids": []string{org}}), 201))
+	call("POST", "/api/v1/walls", admin, `{"name":"Tour wall"}`, 409)
+	call("GET", "/api/v1/walls", admin, "", 200)
+	call("GET", "/api/v1/walls/"+wall, admin, "", 200)
+	call("PATCH", "/api/v1/walls/"+wall, admin, `{"description":"","team_ids":[],"customer_ids":[]}`, 200)
+	call("GET", "/api/v1/customers/"+e.walled.ID.String(), admin, "", 200)
+	call("DELETE", "/api/v1/walls/"+wall, admin, "", 204)
+	page := decode[struct {
+		NextCursor string `json:"next_cursor"`
+	}](t, call("GET", "/api/v1/audit-events?since=2000-01-01&until="+time.Now().Add(time.Hour).UTC().Format(time.RFC3339)+"&limit=2", admin, "", 200))
+	call("GET", "/api/v1/audit-events?limit=2&cursor="+page.NextCursor, admin, "", 200)
+	call("GET", "/api/v1/audit-events?through_wall=true&entity=customer&action=read&user_id="+e.admin.ID.String()+"&customer_id="+e.walled.ID.String(), admin, "", 200)
+
+	// Tokens.
+	token := id(call("POST", "/api/v1/tokens", agent, `{}`, 201))
+	call("DELETE", "/api/v1/tokens/"+token, agent, "", 204)
+	call("GET", "/api/v1/tokens", agent, "", 200)
+
+	// Deletions.
+	call("DELETE", "/api/v1/links/"+link, agent, "", 204)
+	call("DELETE", "/api/v1/customers/"+org, admin, "", 204)
+	call("DELETE", "/api/v1/teams/"+team, admin, "", 204)
+
+	// Answers of the catch-all route.
+	call("PUT", "/api/v1/customers/"+e.open.ID.String(), agent, "{}", 404)
+	call("GET", "/api/v2/customers", "", "", 401)
+
+	spec, err := loadSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, item := range spec.doc.Paths.Map() {
+		for method := range item.Operations() {
+			if _, ok := answered.Load(method + " " + path); !ok {
+				t.Errorf("%s %s has not given a success response that was checked against the document", method, path)
+			}
+		}
+	}
+}
