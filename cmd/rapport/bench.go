@@ -1,0 +1,303 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rapportckm/rapport"
+)
+
+// rapport bench measures a running Rapport: it writes the requests to make (targets),
+// sends them from many clients at once (http), or sends interactions in bulk (ingest).
+// docs/benchmarks.md shows how the published figures were made with it.
+func runBench(ctx context.Context, env *environment, args []string) error {
+	const use = "usage: rapport bench targets profiles|timelines|searches|interactions [--count N] | http --url URL [--token T | --email E --password-stdin] [--clients 32] [--duration 30s] < TARGETS | ingest --url URL --token T FILE"
+	if len(args) == 0 {
+		return usagef("%s", use)
+	}
+	switch args[0] {
+	case "targets":
+		return benchTargets(ctx, env, args[1:])
+	case "http":
+		return benchHTTP(ctx, env, args[1:])
+	case "ingest":
+		return benchIngest(ctx, env, args[1:])
+	}
+	return usagef("%s", use)
+}
+
+// benchTargets prints requests for benchHTTP (paths) or interactions for benchIngest
+// (NDJSON), made from a random sample of the customers in the database.
+func benchTargets(ctx context.Context, env *environment, args []string) error {
+	if len(args) == 0 {
+		return usagef("name the targets: profiles, timelines, searches or interactions")
+	}
+	kind := args[0]
+	var cfg config
+	var count int
+	var seed uint64
+	fs := newFlags(env, "bench targets "+kind, "[--count N] [--seed S]")
+	cfg.dbFlags(fs, env)
+	fs.IntVar(&count, "count", 5000, "how many targets to print")
+	fs.Uint64Var(&seed, "seed", 1, "seed of the random choices")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	db, err := cfg.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rng := rand.New(rand.NewPCG(seed, 7))
+
+	// A uniform sample of up to 5,000 customers, read page by page (reservoir sampling).
+	system := rapport.SystemScope(hostname())
+	var sample []*rapport.Customer
+	seen, cursor := 0, ""
+	for {
+		page, next, err := db.FindCustomers(ctx, system, rapport.CustomerFilter{Limit: 500, Cursor: cursor})
+		if err != nil {
+			return err
+		}
+		for _, c := range page {
+			seen++
+			if len(sample) < 5000 {
+				sample = append(sample, c)
+			} else if j := rng.IntN(seen); j < len(sample) {
+				sample[j] = c
+			}
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	if len(sample) == 0 {
+		return rapport.Errorf(rapport.ENOTFOUND, "the database has no customers: fill it with rapport demo first")
+	}
+
+	out := bufio.NewWriter(env.stdout)
+	defer out.Flush()
+	runID := time.Now().UnixMilli()
+	for i := 0; i < count; i++ {
+		c := sample[rng.IntN(len(sample))]
+		switch kind {
+		case "profiles":
+			fmt.Fprintf(out, "/customers/%s\n", c.ID)
+		case "timelines":
+			fmt.Fprintf(out, "/api/v1/customers/%s/interactions?limit=50\n", c.ID)
+		case "searches":
+			fmt.Fprintf(out, "/api/v1/customers?limit=20&q=%s\n", url.QueryEscape(searchFor(rng, c)))
+		case "interactions":
+			line, _ := json.Marshal(map[string]any{
+				"customer_id": c.ID, "source": "bench", "source_id": fmt.Sprintf("bench-%d-%d", runID, i),
+				"type": "order", "channel": "web", "occurred_at": time.Now().UTC().Add(-time.Duration(rng.IntN(3*365*24)) * time.Hour).Format(time.RFC3339),
+				"summary": fmt.Sprintf("Order #%d: %d items", 100000+i, 1+rng.IntN(5)), "amount": fmt.Sprintf("%d.%02d", 5+rng.IntN(500), rng.IntN(100)), "currency": "EUR",
+			})
+			out.Write(line)
+			out.WriteByte('\n')
+		default:
+			return usagef("unknown targets %q: use profiles, timelines, searches or interactions", kind)
+		}
+	}
+	return nil
+}
+
+// searchFor picks what a user might type to find c: the start of a name, an e-mail
+// address, or the last digits of a phone number.
+func searchFor(rng *rand.Rand, c *rapport.Customer) string {
+	switch rng.IntN(3) {
+	case 1:
+		if e := c.PrimaryEmail(); e != "" {
+			return e
+		}
+	case 2:
+		if p := rapport.NormalizePhone(c.PrimaryPhone()); len(p) > 7 {
+			return p[len(p)-7:]
+		}
+	}
+	words := strings.Fields(c.Name)
+	w := []rune(words[rng.IntN(len(words))])
+	if len(w) > 4 {
+		w = w[:4+rng.IntN(len(w)-3)]
+	}
+	return string(w)
+}
+
+// benchHTTP sends GET requests for the paths on standard input from many clients and
+// reports latency percentiles.
+func benchHTTP(ctx context.Context, env *environment, args []string) error {
+	var base, token, email string
+	var clients int
+	var duration time.Duration
+	var passwordStdin bool
+	fs := newFlags(env, "bench http", "--url URL [--token T | --email E --password-stdin] [--clients 32] [--duration 30s] < TARGETS")
+	fs.StringVar(&base, "url", "http://localhost:8080", "where Rapport runs")
+	fs.StringVar(&token, "token", "", "API token, for /api paths")
+	fs.StringVar(&email, "email", "", "sign in as this user, for pages")
+	fs.BoolVar(&passwordStdin, "password-stdin", false, "read the password of --email from the first line of standard input")
+	fs.IntVar(&clients, "clients", 32, "concurrent clients")
+	fs.DurationVar(&duration, "duration", 30*time.Second, "how long to send requests")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	base = strings.TrimSuffix(base, "/")
+	in := bufio.NewReader(env.stdin)
+	password := ""
+	if passwordStdin {
+		line, err := in.ReadString('\n')
+		if err != nil {
+			return fmt.Errorf("read the password: %w", err)
+		}
+		password = strings.TrimRight(line, "\r\n")
+	}
+	var paths []string
+	for sc := bufio.NewScanner(in); sc.Scan(); {
+		if p := strings.TrimSpace(sc.Text()); p != "" {
+			paths = append(paths, p)
+		}
+	}
+	if len(paths) == 0 {
+		return usagef("no paths on standard input: make them with rapport bench targets")
+	}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+	if email != "" {
+		res, err := client.PostForm(base+"/sign-in", url.Values{"email": {email}, "password": {password}})
+		if err != nil {
+			return err
+		}
+		res.Body.Close()
+		if u, _ := url.Parse(base); len(jar.Cookies(u)) == 0 {
+			return rapport.Errorf(rapport.EUNAUTHORIZED, "could not sign in as %s (status %d)", email, res.StatusCode)
+		}
+	}
+
+	var mu sync.Mutex
+	var latencies []time.Duration
+	statuses := map[int]int{}
+	deadline := time.Now().Add(duration)
+	var wg sync.WaitGroup
+	for i := range clients {
+		wg.Add(1)
+		go func(rng *rand.Rand) {
+			defer wg.Done()
+			var mine []time.Duration
+			mineStatus := map[int]int{}
+			for time.Now().Before(deadline) && ctx.Err() == nil {
+				req, _ := http.NewRequestWithContext(ctx, "GET", base+paths[rng.IntN(len(paths))], nil)
+				if token != "" {
+					req.Header.Set("Authorization", "Bearer "+token)
+				}
+				start := time.Now()
+				res, err := client.Do(req)
+				if err != nil {
+					mineStatus[0]++
+					continue
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				mine = append(mine, time.Since(start))
+				mineStatus[res.StatusCode]++
+			}
+			mu.Lock()
+			latencies = append(latencies, mine...)
+			for k, v := range mineStatus {
+				statuses[k] += v
+			}
+			mu.Unlock()
+		}(rand.New(rand.NewPCG(uint64(i), 42)))
+	}
+	wg.Wait()
+	if len(latencies) == 0 {
+		return fmt.Errorf("no request succeeded: %v", statuses)
+	}
+	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
+	pct := func(p float64) string {
+		return fmt.Sprintf("%.1fms", float64(latencies[int(p*float64(len(latencies)-1))].Microseconds())/1000)
+	}
+	fmt.Fprintf(env.stdout, "%d requests in %s from %d clients: %.0f/s; statuses %v\n", len(latencies), duration, clients, float64(len(latencies))/duration.Seconds(), statuses)
+	fmt.Fprintf(env.stdout, "latency p50 %s  p90 %s  p99 %s  max %s\n", pct(0.50), pct(0.90), pct(0.99), pct(1))
+	return nil
+}
+
+// benchIngest sends an NDJSON file of interactions to the bulk endpoint in requests of
+// --lines lines and reports rows per second.
+func benchIngest(ctx context.Context, env *environment, args []string) error {
+	var base, token string
+	var lines int
+	fs := newFlags(env, "bench ingest", "--url URL --token T [--lines 50000] FILE")
+	fs.StringVar(&base, "url", "http://localhost:8080", "where Rapport runs")
+	fs.StringVar(&token, "token", "", "API token")
+	fs.IntVar(&lines, "lines", 50000, "lines per request")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || token == "" {
+		return usagef("give --token and one NDJSON file (make it with rapport bench targets interactions)")
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	var total rapport.IngestResult
+	var elapsed time.Duration
+	send := func(body []byte) error {
+		req, _ := http.NewRequestWithContext(ctx, "POST", strings.TrimSuffix(base, "/")+"/api/v1/interactions/bulk", bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/x-ndjson")
+		start := time.Now()
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		var r rapport.IngestResult
+		if err := json.NewDecoder(res.Body).Decode(&r); err != nil || res.StatusCode != 200 {
+			return fmt.Errorf("status %d: %v", res.StatusCode, err)
+		}
+		elapsed += time.Since(start)
+		total.Received += r.Received
+		total.Created += r.Created
+		total.Updated += r.Updated
+		total.Rejected += r.Rejected
+		return nil
+	}
+	var buf bytes.Buffer
+	n := 0
+	for sc.Scan() {
+		buf.Write(sc.Bytes())
+		buf.WriteByte('\n')
+		if n++; n == lines {
+			if err := send(buf.Bytes()); err != nil {
+				return err
+			}
+			buf.Reset()
+			n = 0
+		}
+	}
+	if n > 0 {
+		if err := send(buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(env.stdout, "%d interactions (created %d, updated %d, rejected %d) in %.1fs of requests: %.0f/s\n",
+		total.Received, total.Created, total.Updated, total.Rejected, elapsed.Seconds(), float64(total.Received)/elapsed.Seconds())
+	return sc.Err()
+}

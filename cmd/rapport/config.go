@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/rapportckm/rapport/sqldb"
+	"github.com/rapportckm/rapport/sqldb/postgres"
+	"github.com/rapportckm/rapport/sqldb/sqlite"
+)
+
+// config is every setting of Rapport. Each comes from its default, then its RAPPORT_*
+// variable, then its flag: the most specific wins.
+type config struct {
+	Addr       string // address to listen on
+	DB         string // sqlite:PATH or postgres://…
+	DataDir    string // where the SQLite database (and later, attachments) live
+	BaseURL    string // how users reach Rapport, for links printed by the server
+	TrustProxy bool   // take client address and scheme from X-Forwarded-* headers
+	LogFormat  string // text or json
+	LogLevel   string // debug, info, warn or error
+}
+
+// dbFlags registers the database flags every command that opens the database takes.
+func (c *config) dbFlags(fs *flag.FlagSet, env *environment) {
+	c.DB = env.getenv("RAPPORT_DB")
+	c.DataDir = envOr(env, "RAPPORT_DATA_DIR", "data")
+	fs.StringVar(&c.DB, "db", c.DB, "database: sqlite:PATH or postgres://user:password@host:port/name (default: sqlite in --data-dir) [RAPPORT_DB]")
+	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "directory for the SQLite database [RAPPORT_DATA_DIR]")
+	c.LogFormat = envOr(env, "RAPPORT_LOG_FORMAT", "text")
+	c.LogLevel = envOr(env, "RAPPORT_LOG_LEVEL", "info")
+}
+
+// serverFlags registers the flags of rapport serve.
+func (c *config) serverFlags(fs *flag.FlagSet, env *environment) {
+	c.Addr = envOr(env, "RAPPORT_ADDR", ":8080")
+	c.BaseURL = env.getenv("RAPPORT_BASE_URL")
+	c.TrustProxy, _ = strconv.ParseBool(env.getenv("RAPPORT_TRUST_PROXY"))
+	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on [RAPPORT_ADDR]")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "the address users open, such as https://rapport.example.com (default: http://localhost:PORT) [RAPPORT_BASE_URL]")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take the client's address and scheme from X-Forwarded-For and X-Forwarded-Proto; only behind a proxy that sets them [RAPPORT_TRUST_PROXY]")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json [RAPPORT_LOG_FORMAT]")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error [RAPPORT_LOG_LEVEL]")
+}
+
+func envOr(env *environment, name, def string) string {
+	if v := env.getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// openDB opens and migrates the configured database.
+func (c *config) openDB(ctx context.Context) (*sqldb.DB, error) {
+	var db *sqldb.DB
+	var err error
+	switch {
+	case c.DB == "":
+		db, err = sqlite.Open(filepath.Join(c.DataDir, "rapport.db"))
+	case strings.HasPrefix(c.DB, "sqlite:"):
+		db, err = sqlite.Open(strings.TrimPrefix(c.DB, "sqlite:"))
+	case strings.HasPrefix(c.DB, "postgres://"), strings.HasPrefix(c.DB, "postgresql://"):
+		db, err = postgres.Open(c.DB)
+	default:
+		return nil, usagef("--db %q is not a database address: use sqlite:PATH or postgres://user:password@host:port/name", redact(c.DB))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate the database: %w", err)
+	}
+	return db, nil
+}
+
+// redact hides the password of a database address.
+func redact(dsn string) string {
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		if at := strings.LastIndex(dsn, "@"); at > i {
+			creds := dsn[i+3 : at]
+			if user, _, ok := strings.Cut(creds, ":"); ok {
+				return dsn[:i+3] + user + ":***" + dsn[at:]
+			}
+		}
+	}
+	return dsn
+}
+
+func (c *config) logger(env *environment) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, usagef("--log-level %q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.LogFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(env.stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(env.stderr, opts)), nil
+	}
+	return nil, usagef("--log-format %q is not text or json", c.LogFormat)
+}
+
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return "cli"
+	}
+	return h
+}

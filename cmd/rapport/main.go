@@ -1,0 +1,145 @@
+// Command rapport is Rapport: customer knowledge management in one binary.
+//
+//	rapport serve      start the web app and the API
+//	rapport migrate    apply database migrations and exit
+//	rapport user       manage staff users
+//	rapport token      make API tokens
+//	rapport import     load customers or interactions from NDJSON files
+//	rapport demo       fill the database with a demo data set
+//	rapport bench      measure a running Rapport
+//	rapport version    print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// command is one subcommand: it parses its own flags and runs.
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, env *environment, args []string) error
+}
+
+var commands = []command{
+	{"serve", "start the web app and the API", runServe},
+	{"migrate", "apply database migrations and exit", runMigrate},
+	{"user", "manage staff users (user create)", runUser},
+	{"token", "make API tokens (token create)", runToken},
+	{"import", "load customers or interactions from NDJSON files", runImport},
+	{"demo", "fill the database with a realistic demo data set", runDemo},
+	{"bench", "measure a running Rapport (targets, http, ingest)", runBench},
+	{"version", "print the version", runVersion},
+}
+
+// environment is what a command may touch: the process's streams and variables.
+type environment struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, &environment{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// run runs the command named by args and returns the exit code.
+func run(ctx context.Context, env *environment, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(env.stderr)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			err := c.run(ctx, env, args[1:])
+			switch {
+			case err == nil:
+				return exitOK
+			case errors.Is(err, flag.ErrHelp):
+				return exitOK
+			case errors.As(err, new(usageError)):
+				fmt.Fprintf(env.stderr, "rapport %s: %v\n", c.name, err)
+				return exitUsage
+			}
+			fmt.Fprintf(env.stderr, "rapport %s: %s\n", c.name, oneLine(err.Error()))
+			return exitError
+		}
+	}
+	fmt.Fprintf(env.stderr, "rapport: unknown command %q; run rapport help for the list\n", args[0])
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Rapport: customer knowledge management.\n\nUsage: rapport COMMAND [flags]\n\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun rapport COMMAND -h for a command's flags. Settings also come from RAPPORT_* variables (see docs/configuration.md).")
+}
+
+// usageError is a mistake in the command line: exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// newFlags makes a flag set whose parse errors are usage errors.
+func newFlags(env *environment, name, args string) *flag.FlagSet {
+	fs := flag.NewFlagSet("rapport "+name, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(env.stderr, "Usage: rapport %s %s\n\nFlags:\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags, turning their errors into usage errors. Flags may come before
+// or after the other arguments (rapport import interactions FILE --source billing);
+// fs.Args() holds the others.
+func parse(fs *flag.FlagSet, args []string) error {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		rest = append(rest, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return fs.Parse(append([]string{"--"}, rest...))
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// rapport runs the command in-process with a database in dir and returns the exit
+// code and what it wrote.
+func rapportCmd(t *testing.T, dir, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	env := &environment{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, getenv: func(name string) string {
+		if name == "RAPPORT_DATA_DIR" {
+			return dir
+		}
+		return ""
+	}}
+	code := run(context.Background(), env, args)
+	return code, out.String(), errOut.String()
+}
+
+func TestCommands(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name   string
+		stdin  string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"NoCommand", "", nil, exitUsage, "", "Usage: rapport COMMAND"},
+		{"Help", "", []string{"help"}, exitOK, "", "Commands:"},
+		{"Unknown", "", []string{"frobnicate"}, exitUsage, "", `unknown command "frobnicate"`},
+		{"Version", "", []string{"version"}, exitOK, "rapport ", ""},
+		{"BadFlag", "", []string{"migrate", "--nope"}, exitUsage, "", "flag provided but not defined"},
+		{"BadDB", "", []string{"migrate", "--db", "mysql://x"}, exitUsage, "", "is not a database address"},
+		{"Migrate", "", []string{"migrate"}, exitOK, "up to date", ""},
+		{"UserNeedsRole", "", []string{"user", "create", "--email", "a@example.com", "--name", "A"}, exitUsage, "", "--role must be"},
+		{"UserCreate", "a long password\n", []string{"user", "create", "--email", "ann@example.com", "--name", "Ann", "--role", "admin", "--team", "Sales", "--password-stdin"}, exitOK, "Created Ann", ""},
+		{"UserDuplicate", "", []string{"user", "create", "--email", "ANN@example.com", "--name", "Ann", "--role", "agent"}, exitError, "", "exists already"},
+		{"UserShortPassword", "short\n", []string{"user", "create", "--email", "bo@example.com", "--name", "Bo", "--role", "agent", "--password-stdin"}, exitError, "", "at least 10 characters"},
+		{"TokenUnknownUser", "", []string{"token", "create", "--email", "nobody@example.com"}, exitError, "", "no user has the e-mail address"},
+		{"TokenCreate", "", []string{"token", "create", "--email", "ann@example.com", "--name", "ci"}, exitOK, "rpt_", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := rapportCmd(t, dir, tt.stdin, tt.args...)
+			if code != tt.code || !strings.Contains(out, tt.stdout) || !strings.Contains(errOut, tt.stderr) {
+				t.Errorf("got exit %d, stdout %q, stderr %q; want exit %d with %q and %q", code, out, errOut, tt.code, tt.stdout, tt.stderr)
+			}
+			if code == exitError && strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+				t.Errorf("got a multi-line error %q, want one line", errOut)
+			}
+		})
+	}
+}
+
+func TestImport(t *testing.T) {
+	dir := t.TempDir()
+	customers := filepath.Join(dir, "customers.ndjson")
+	interactions := filepath.Join(dir, "interactions.ndjson")
+	os.WriteFile(customers, []byte(`{"source_id":"C-1","kind":"organisation","name":"Acme"}
+{"source_id":"C-2","kind":"robot","name":"R2"}
+`), 0o644)
+	var b strings.Builder
+	for i := range 50 {
+		fmt.Fprintf(&b, `{"customer_source":"erp","customer_source_id":"C-1","source_id":"I-%d","type":"order","channel":"web","occurred_at":"2024-01-01T00:00:00Z","summary":"Order %d"}`+"\n", i, i)
+	}
+	os.WriteFile(interactions, []byte(b.String()), 0o644)
+	rejects := filepath.Join(dir, "rejects.ndjson")
+
+	code, out, errOut := rapportCmd(t, dir, "", "import", "customers", customers, "--source", "erp", "--rejects", rejects)
+	if code != exitOK || !strings.Contains(out, "read 2, created 1, updated 0, rejected 1") {
+		t.Fatalf("got %d %q %q", code, out, errOut)
+	}
+	if got, _ := os.ReadFile(rejects); !strings.Contains(string(got), `"line":2`) || !strings.Contains(string(got), `"field":"kind"`) {
+		t.Errorf("got rejects %s, want line 2 about kind", got)
+	}
+	for _, want := range []string{"created 50, updated 0", "created 0, updated 50"} {
+		code, out, errOut = rapportCmd(t, dir, "", "import", "interactions", interactions, "--source", "erp")
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("got %d %q %q, want %s", code, out, errOut, want)
+		}
+	}
+	code, _, errOut = rapportCmd(t, dir, "", "import", "interactions", filepath.Join(dir, "missing.ndjson"))
+	if code != exitError || !strings.Contains(errOut, "no such file") {
+		t.Errorf("got %d %q for a missing file", code, errOut)
+	}
+}
+
+// TestServe starts rapport serve on a free port and follows the setup link it prints.
+func TestServe(t *testing.T) {
+	dir := t.TempDir()
+	var out syncBuffer
+	env := &environment{stdin: strings.NewReader(""), stdout: &out, stderr: &syncBuffer{}, getenv: func(name string) string {
+		if name == "RAPPORT_DATA_DIR" {
+			return dir
+		}
+		return ""
+	}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() { done <- run(ctx, env, []string{"serve", "--addr", "127.0.0.1:0"}) }()
+	link := regexp.MustCompile(`http://localhost:\d+/setup/\S+`)
+	deadline := time.Now().Add(10 * time.Second)
+	for !link.MatchString(out.String()) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no setup link printed: %q", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	res, err := http.Get(link.FindString(out.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Errorf("got %d opening the setup link, want the setup page", res.StatusCode)
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Errorf("got exit %d after shutdown, want 0", code)
+	}
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/web"
+)
+
+func runServe(ctx context.Context, env *environment, args []string) error {
+	var cfg config
+	fs := newFlags(env, "serve", "[--addr :8080] [--db URL] [--data-dir DIR]")
+	cfg.dbFlags(fs, env)
+	cfg.serverFlags(fs, env)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := cfg.logger(env)
+	if err != nil {
+		return err
+	}
+	db, err := cfg.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (is another Rapport running? choose another address with --addr)", cfg.Addr, err)
+	}
+	base := cfg.BaseURL
+	if base == "" {
+		base = "http://localhost:" + portOf(ln.Addr())
+	}
+	base = strings.TrimSuffix(base, "/")
+	srv := &web.Server{Store: db, Logger: log, Version: version(), TrustProxy: cfg.TrustProxy}
+	httpServer := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // bulk uploads may be large
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+	}
+	log.Info("Rapport is running", "url", base, "database", db.Dialect(), "version", version())
+	if users, err := db.CountUsers(ctx); err != nil {
+		return err
+	} else if users == 0 {
+		secret, err := db.CreateSetupSecret(ctx)
+		if err != nil && rapport.ErrorCode(err) != rapport.ECONFLICT {
+			return err
+		}
+		if secret != "" {
+			fmt.Fprintf(env.stdout, "\nNo one has an account yet. Open this link to create the first admin:\n\n    %s/setup/%s\n\n", base, secret)
+		}
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- httpServer.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func portOf(addr net.Addr) string {
+	_, port, _ := net.SplitHostPort(addr.String())
+	return port
+}

@@ -1,0 +1,189 @@
+// Package demo fills a Rapport database with a realistic, deterministic demo data set:
+// a European supplier of workplace equipment and services, its staff, and its customers
+// in fifteen countries with three years of history. The demo, the benchmarks and tests
+// of later features use it.
+//
+// The same Seed and End give the same customers, names, links, interactions and notes;
+// only the ids (UUIDv7, made when rows are written) and the staff password (random
+// unless given) differ between runs.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/rapportckm/rapport"
+)
+
+// Options size and seed the data set.
+type Options struct {
+	Customers int       // number of customers (people and organisations); default 1000, from 10 to 1,000,000
+	Seed      int64     // same seed, same data
+	End       time.Time // the data covers the three years before End; zero means today at 00:00 UTC
+	Password  string    // password of the demo staff users; empty: one is generated and returned in Summary
+}
+
+// DefaultCustomers is the size of the data set when Options.Customers is zero.
+const DefaultCustomers = 1000
+
+// maxCustomers keeps the plan, about half a kilobyte a customer, under 500 MB.
+const maxCustomers = 1_000_000
+
+// InteractionsPerCustomer is the average number of interactions per customer: 100,000
+// customers make about 10 million interactions.
+const InteractionsPerCustomer = 100
+
+// Store is the services Fill needs; *sqldb.DB satisfies it.
+type Store interface {
+	rapport.CustomerService
+	rapport.LinkService
+	rapport.InteractionService
+	rapport.NoteService
+	rapport.SourceService
+	rapport.UserService
+	rapport.WallService
+}
+
+// Summary says what Fill wrote.
+type Summary struct {
+	Organisations int
+	People        int
+	Links         int
+	Interactions  int
+	Notes         int
+	Teams         []string // names
+	Users         []string // e-mail addresses; the first is the admin
+	Password      string   // of every demo user
+	Wall          string   // name of the wall
+	Walled        int      // customers the wall covers
+}
+
+// Streams of random numbers, one per part of the data set, so that a change to how one
+// part is made leaves the others as they were.
+const (
+	streamCustomers uint64 = iota + 1
+	streamRecords
+	streamInteractions
+	streamWall
+	streamNotes
+)
+
+// Batch sizes: big enough that the database sees few transactions, small enough that
+// memory stays flat however many customers are asked for.
+const (
+	customerBatch    = 1000
+	interactionBatch = 10_000
+)
+
+// filler holds what one Fill call has made so far.
+type filler struct {
+	store  Store
+	opts   Options
+	log    func(format string, args ...any)
+	system rapport.Scope
+	start  time.Time // of the three years covered
+	end    time.Time
+
+	teams []*rapport.Team
+	users []*rapport.User // in the order of demoStaff
+	pop   *population
+	sum   Summary
+}
+
+// Fill writes the demo data set into store: teams and users, customers, links,
+// interactions, a wall and notes. It refuses (ECONFLICT) a database that holds the demo
+// data or any customers already, before writing anything. progress, if not nil, is told
+// what is done every batch or so.
+func Fill(ctx context.Context, store Store, opts Options, progress func(format string, args ...any)) (Summary, error) {
+	opts, err := opts.normalize(time.Now())
+	if err != nil {
+		return Summary{}, err
+	}
+	if progress == nil {
+		progress = func(string, ...any) {}
+	}
+	f := &filler{
+		store:  store,
+		opts:   opts,
+		log:    progress,
+		system: rapport.SystemScope("demo"),
+		start:  opts.End.AddDate(-3, 0, 0),
+		end:    opts.End,
+	}
+	if err := f.checkFresh(ctx); err != nil {
+		return Summary{}, err
+	}
+	f.sum.Password = opts.Password
+	if f.sum.Password == "" {
+		f.sum.Password = newPassword()
+	}
+	f.pop = plan(f.rand(streamCustomers), opts.Customers, f.start, f.end)
+	f.pop.chooseWall(f.rand(streamWall))
+	steps := []func(context.Context) error{
+		f.createStaff,
+		f.writeCustomers,
+		f.writeLinks,
+		f.writeInteractions,
+		f.createWall,
+		f.writeNotes,
+	}
+	for _, step := range steps {
+		if err := step(ctx); err != nil {
+			return f.sum, err
+		}
+	}
+	return f.sum, nil
+}
+
+// normalize fills in the defaults and checks the options.
+func (o Options) normalize(now time.Time) (Options, error) {
+	switch {
+	case o.Customers == 0:
+		o.Customers = DefaultCustomers
+	case o.Customers < 10:
+		return o, rapport.FieldError("customers", "the demo needs at least 10 customers, so that there are organisations to link and to wall off; got %d", o.Customers)
+	case o.Customers > maxCustomers:
+		return o, rapport.FieldError("customers", "the demo makes at most %s customers (%s interactions), as it plans them all in memory; got %s",
+			commas(maxCustomers), commas(maxCustomers*InteractionsPerCustomer), commas(o.Customers))
+	}
+	if o.End.IsZero() {
+		y, m, d := now.UTC().Date()
+		o.End = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	o.End = o.End.UTC()
+	if o.End.After(now.AddDate(1, 0, 0)) {
+		return o, rapport.FieldError("end", "the end of the demo data may be at most a year from now, as interactions cannot be dated later; got %s", o.End.Format(time.DateOnly))
+	}
+	if o.Password != "" {
+		if msg := rapport.ValidPassword(o.Password); msg != "" {
+			return o, rapport.FieldError("password", "%s", msg)
+		}
+	}
+	return o, nil
+}
+
+// rand returns the random numbers of one stream of the data set.
+func (f *filler) rand(stream uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(uint64(f.opts.Seed), stream))
+}
+
+// rejected turns the first rejected row of a bulk write into an error: the generator
+// makes only valid rows, so a rejection is a bug to report, not data to skip.
+func rejected(what string, res rapport.IngestResult) error {
+	if res.Rejected == 0 {
+		return nil
+	}
+	e := res.Errors[0]
+	return rapport.Errorf(rapport.EINTERNAL, "demo: %d %s rejected, the first (row %d, %s): %s", res.Rejected, what, e.Line, e.Field, e.Message)
+}
+
+// rate formats a count per second for progress reports.
+func rate(n int, since time.Time) string {
+	s := time.Since(since).Seconds()
+	if s <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%s/s)", commas(int(float64(n)/s)))
+}

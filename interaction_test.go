@@ -1,0 +1,65 @@
+package rapport_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/rapportckm/rapport"
+)
+
+func TestAmount(t *testing.T) {
+	for _, tt := range []struct {
+		in, out string
+		err     bool
+	}{
+		{"0", "0.00", false}, {"12", "12.00", false}, {"12.5", "12.50", false}, {"-0.01", "-0.01", false},
+		{"1234567.8901", "1234567.8901", false}, {"+3.10", "3.10", false}, {".5", "0.50", false}, {"12.50000", "12.50", false},
+		{"12.34567", "", true}, {"1e3", "", true}, {"abc", "", true}, {"", "", true}, {"1,000", "", true}, {"-", "", true},
+		{"9999999999999999", "", true},
+	} {
+		a, err := rapport.ParseAmount(tt.in)
+		if (err != nil) != tt.err {
+			t.Errorf("ParseAmount(%q): got error %v, want error %t", tt.in, err, tt.err)
+			continue
+		}
+		if err == nil && a.String() != tt.out {
+			t.Errorf("ParseAmount(%q) = %s, want %s", tt.in, a, tt.out)
+		}
+	}
+	var v struct{ A rapport.Amount }
+	if err := json.Unmarshal([]byte(`{"A":"19.90"}`), &v); err != nil || v.A.String() != "19.90" {
+		t.Errorf("got %v %v from a string", v.A, err)
+	}
+	if err := json.Unmarshal([]byte(`{"A":19.9}`), &v); err != nil || v.A != 199000 {
+		t.Errorf("got %v %v from a number", v.A, err)
+	}
+	b, _ := json.Marshal(v)
+	if string(b) != `{"A":19.90}` {
+		t.Errorf("got %s, want a JSON number", b)
+	}
+}
+
+func TestIncomingInteractionNamesItsCustomerOnce(t *testing.T) {
+	base := rapport.Interaction{Type: "call", Channel: "phone", Summary: "x", Source: "pbx", SourceKey: "1"}
+	base.OccurredAt = base.OccurredAt.AddDate(2024, 0, 0)
+	for _, tt := range []struct {
+		name  string
+		in    rapport.IncomingInteraction
+		field string
+	}{
+		{"Neither", rapport.IncomingInteraction{Interaction: base}, "customer_id"},
+		{"Both", rapport.IncomingInteraction{Interaction: func() rapport.Interaction { i := base; i.CustomerID = rapport.NewID(); return i }(), CustomerSource: "crm", CustomerSourceKey: "C1"}, "customer_id"},
+		{"BadSourceName", rapport.IncomingInteraction{Interaction: base, CustomerSource: "Bad Name!", CustomerSourceKey: "C1"}, "customer_source"},
+		{"NoKey", rapport.IncomingInteraction{Interaction: func() rapport.Interaction { i := base; i.CustomerID = rapport.NewID(); i.SourceKey = ""; return i }()}, "source_id"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in := tt.in
+			in.Normalize()
+			err := in.Validate()
+			e, ok := err.(*rapport.Error)
+			if !ok || e.Fields[tt.field] == "" {
+				t.Errorf("got %v, want a problem with %s", err, tt.field)
+			}
+		})
+	}
+}
