@@ -10,11 +10,10 @@ import (
 
 // Source is a system customer data comes from: billing, orders, the support desk.
 type Source struct {
-	ID          ID        `json:"id"`
-	Name        string    `json:"name"` // short name used in files and the API, such as "billing"
-	Title       string    `json:"title,omitempty"`
-	RecordCount int       `json:"record_count"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID        ID        `json:"id"`
+	Name      string    `json:"name"` // short name used in files and the API, such as "billing"
+	Title     string    `json:"title,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 func (src *Source) Validate() error {

@@ -66,74 +66,94 @@ func Customers(ctx context.Context, r io.Reader, svc rapport.SourceService, s ra
 }
 
 // run reads lines, parses each into a row and writes full batches. A line that does
-// not parse is rejected; the rest go on.
+// not parse is rejected; the rest go on. Parsing runs one batch ahead of writing, so
+// that on two cores the JSON is decoded while the database writes.
 func run[T any](ctx context.Context, r io.Reader, opt Options, parse func([]byte, int) (T, error), write func([]T) (rapport.IngestResult, error)) (rapport.IngestResult, error) {
 	opt.defaults()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops the reader when a write fails
+	batches := make(chan batch[T], 1)
+	go readBatches(ctx, r, opt, parse, batches)
+
 	total := rapport.IngestResult{Errors: []rapport.LineError{}}
-	batch := make([]T, 0, opt.BatchSize)
-	flush := func(lines int) error {
-		if len(batch) == 0 {
-			return nil
-		}
-		res, err := write(batch)
-		if err != nil {
-			return err
-		}
-		total.Received += res.Received
-		total.Created += res.Created
-		total.Updated += res.Updated
-		total.Errors = append(total.Errors, res.Errors...)
-		total.Items = append(total.Items, res.Items...)
-		batch = batch[:0]
-		if opt.Progress != nil {
-			opt.Progress(lines, total)
-		}
-		return nil
-	}
-	br := bufio.NewReaderSize(r, 64<<10)
-	n := 0
-	for {
-		line, err := readLine(br, opt.MaxLine)
-		if err != io.EOF || len(line) > 0 {
-			n++ // lines are numbered as in the file, blank ones included
-		}
-		switch {
-		case err == errLineTooLong:
-			total.Received++
-			total.Errors = append(total.Errors, rapport.LineError{Line: n, Code: rapport.ETOOLARGE, Message: fmt.Sprintf("the line is over %d KiB; one record per line, each under that size", opt.MaxLine>>10)})
-		case err != nil && err != io.EOF:
-			if ferr := flush(n); ferr != nil {
-				return total, ferr
+	for b := range batches {
+		total.Received += len(b.errors)
+		total.Errors = append(total.Errors, b.errors...)
+		if len(b.rows) > 0 {
+			res, err := write(b.rows)
+			if err != nil {
+				return total, err
 			}
+			total.Received += res.Received
+			total.Created += res.Created
+			total.Updated += res.Updated
+			total.Errors = append(total.Errors, res.Errors...)
+			total.Items = append(total.Items, res.Items...)
+			if opt.Progress != nil {
+				opt.Progress(b.lines, total)
+			}
+		}
+		if b.err != nil {
 			total.Rejected = len(total.Errors)
-			return total, readError(err, n)
-		case len(line) > 0:
-			row, perr := parse(line, n)
-			if perr != nil {
-				total.Received++
-				total.Errors = append(total.Errors, rapport.LineErrorOf(n, perr))
-				break
-			}
-			batch = append(batch, row)
-			if len(batch) == opt.BatchSize {
-				if err := ctx.Err(); err != nil {
-					return total, err
-				}
-				if err := flush(n); err != nil {
-					return total, err
-				}
-			}
-		}
-		if err == io.EOF {
-			break
+			return total, readError(b.err, b.lines)
 		}
 	}
-	if err := flush(n); err != nil {
+	if err := ctx.Err(); err != nil {
 		return total, err
 	}
 	total.Rejected = len(total.Errors)
 	sortErrors(total.Errors)
 	return total, nil
+}
+
+// batch is up to Options.BatchSize parsed rows and the lines among them that did not
+// parse.
+type batch[T any] struct {
+	rows   []T
+	errors []rapport.LineError
+	lines  int   // lines read so far
+	err    error // a read error that ends the input
+}
+
+// readBatches reads and parses the input and sends it in batches, then closes out.
+func readBatches[T any](ctx context.Context, r io.Reader, opt Options, parse func([]byte, int) (T, error), out chan<- batch[T]) {
+	defer close(out)
+	br := bufio.NewReaderSize(r, 64<<10)
+	b := batch[T]{rows: make([]T, 0, opt.BatchSize)}
+	send := func() bool {
+		select {
+		case out <- b:
+			b = batch[T]{rows: make([]T, 0, opt.BatchSize), lines: b.lines}
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for {
+		line, err := readLine(br, opt.MaxLine)
+		if err != io.EOF || len(line) > 0 {
+			b.lines++ // lines are numbered as in the file, blank ones included
+		}
+		switch {
+		case err == errLineTooLong:
+			b.errors = append(b.errors, rapport.LineError{Line: b.lines, Code: rapport.ETOOLARGE, Message: fmt.Sprintf("the line is over %d KiB; one record per line, each under that size", opt.MaxLine>>10)})
+		case err != nil && err != io.EOF:
+			b.err = err
+			send()
+			return
+		case len(line) > 0:
+			row, perr := parse(line, b.lines)
+			if perr != nil {
+				b.errors = append(b.errors, rapport.LineErrorOf(b.lines, perr))
+			} else if b.rows = append(b.rows, row); len(b.rows) == opt.BatchSize && !send() {
+				return
+			}
+		}
+		if err == io.EOF {
+			send()
+			return
+		}
+	}
 }
 
 var errLineTooLong = errors.New("line too long")

@@ -148,7 +148,11 @@ func customerConditions(q *Query, d Dialect, s rapport.Scope, f rapport.Customer
 	if !f.OrganisationID.IsZero() {
 		conds = append(conds, "c.id IN (SELECT l.from_id FROM customer_links l WHERE l.to_id = "+q.Arg(f.OrganisationID)+")")
 	}
-	if terms := searchTerms(f.Query); len(terms) > 0 {
+	if email := strings.TrimSpace(f.Query); rapport.ValidEmail(email) == "" {
+		// A whole e-mail address is looked up, not searched word by word: its domain's
+		// words match thousands of customers, which the search engine would rank.
+		conds = append(conds, "c.id IN (SELECT cc.customer_id FROM customer_contacts cc WHERE cc.kind = 'email' AND cc.normalized = "+q.Arg(rapport.NormalizeEmail(email))+")")
+	} else if terms := searchTerms(f.Query); len(terms) > 0 {
 		var where string
 		join, where, rank = d.MatchCustomers(q, terms)
 		conds = append(conds, where)

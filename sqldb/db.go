@@ -11,6 +11,8 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rapportckm/rapport"
@@ -41,7 +43,17 @@ type DB struct {
 	read    *sql.DB
 	dialect Dialect
 	Now     func() time.Time
+
+	// Statements of reads, prepared once; database/sql keeps one per connection.
+	readStmts     sync.Map // query text → *sql.Stmt
+	readStmtCount atomic.Int32
+
+	reads readLog
 }
+
+// maxReadStmts bounds the statement cache: queries with IN lists of varying length
+// have many texts, and past this number new texts are run unprepared.
+const maxReadStmts = 2000
 
 // New wraps open connection pools.
 func New(write, read *sql.DB, d Dialect) *DB {
@@ -53,6 +65,8 @@ func (db *DB) Dialect() string { return db.dialect.Name() }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.reads.stop()
+	db.readStmts.Range(func(_, stmt any) bool { stmt.(*sql.Stmt).Close(); return true })
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -73,7 +87,8 @@ func (db *DB) Stats() map[string]sql.DBStats {
 	return map[string]sql.DBStats{"write": db.write.Stats(), "read": db.read.Stats()}
 }
 
-// Tx is a transaction with the time it started and the scope it acts for.
+// Tx is a transaction with the time it started and the scope it acts for. In a view,
+// tx is nil and the reads go to the read pool.
 type Tx struct {
 	tx       *sql.Tx
 	ctx      context.Context
@@ -88,9 +103,31 @@ func (db *DB) update(ctx context.Context, s rapport.Scope, fn func(*Tx) error) e
 	return db.run(ctx, db.write, s, fn)
 }
 
-// view runs fn in a transaction on the read pool.
+// view runs fn's reads on the read pool. They are not wrapped in a transaction: each
+// statement reads the latest committed data, and comes from a cache of prepared
+// statements, because for SQLite parsing a short query costs about as much as running it.
 func (db *DB) view(ctx context.Context, s rapport.Scope, fn func(*Tx) error) error {
-	return db.run(ctx, db.read, s, fn)
+	return db.translate(fn(&Tx{ctx: ctx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), scope: s}))
+}
+
+// readStmt returns the prepared statement of a read query, or nil when the cache is full.
+func (db *DB) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if stmt, ok := db.readStmts.Load(query); ok {
+		return stmt.(*sql.Stmt), nil
+	}
+	if db.readStmtCount.Load() >= maxReadStmts {
+		return nil, nil
+	}
+	stmt, err := db.read.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := db.readStmts.LoadOrStore(query, stmt); loaded {
+		stmt.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	db.readStmtCount.Add(1)
+	return stmt, nil
 }
 
 func (db *DB) run(ctx context.Context, pool *sql.DB, s rapport.Scope, fn func(*Tx) error) error {
@@ -118,37 +155,63 @@ func (db *DB) translate(err error) error {
 }
 
 func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
+	if tx.tx == nil {
+		return nil, errors.New("sqldb: a write in a view")
+	}
 	query, args = tx.db.dialect.Rebind(query, args)
 	return tx.tx.ExecContext(tx.ctx, query, args...)
 }
 
-// queryPrepared runs a statement that a bulk write repeats many times in one
-// transaction, preparing it once: parsing a statement of thousands of values costs
-// about as much as running it.
+// prepare returns a statement that a transaction runs many times, prepared once:
+// parsing a statement costs SQLite about as much as running a short one.
+func (tx *Tx) prepare(query string) (*sql.Stmt, error) {
+	if stmt, ok := tx.prepared[query]; ok {
+		return stmt, nil
+	}
+	stmt, err := tx.tx.PrepareContext(tx.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if tx.prepared == nil {
+		tx.prepared = map[string]*sql.Stmt{}
+	}
+	tx.prepared[query] = stmt
+	return stmt, nil
+}
+
+// queryPrepared runs a query through prepare.
 func (tx *Tx) queryPrepared(query string, args ...any) (*sql.Rows, error) {
 	query, args = tx.db.dialect.Rebind(query, args)
-	stmt, ok := tx.prepared[query]
-	if !ok {
-		var err error
-		if stmt, err = tx.tx.PrepareContext(tx.ctx, query); err != nil {
-			return nil, err
-		}
-		if tx.prepared == nil {
-			tx.prepared = map[string]*sql.Stmt{}
-		}
-		tx.prepared[query] = stmt
+	stmt, err := tx.prepare(query)
+	if err != nil {
+		return nil, err
 	}
 	return stmt.QueryContext(tx.ctx, args...)
 }
 
 func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
 	query, args = tx.db.dialect.Rebind(query, args)
-	return tx.tx.QueryContext(tx.ctx, query, args...)
+	if tx.tx != nil {
+		return tx.tx.QueryContext(tx.ctx, query, args...)
+	}
+	stmt, err := tx.db.readStmt(tx.ctx, query)
+	if err != nil {
+		return nil, err
+	} else if stmt == nil {
+		return tx.db.read.QueryContext(tx.ctx, query, args...)
+	}
+	return stmt.QueryContext(tx.ctx, args...)
 }
 
 func (tx *Tx) queryRow(query string, args ...any) *sql.Row {
 	query, args = tx.db.dialect.Rebind(query, args)
-	return tx.tx.QueryRowContext(tx.ctx, query, args...)
+	if tx.tx != nil {
+		return tx.tx.QueryRowContext(tx.ctx, query, args...)
+	}
+	if stmt, err := tx.db.readStmt(tx.ctx, query); err == nil && stmt != nil {
+		return stmt.QueryRowContext(tx.ctx, args...)
+	}
+	return tx.db.read.QueryRowContext(tx.ctx, query, args...)
 }
 
 // Query collects the arguments of a statement built in pieces; Arg returns the
@@ -263,25 +326,15 @@ func (tx *Tx) walled(customerID rapport.ID) (bool, error) {
 // audit records an event under the transaction's scope.
 func (tx *Tx) audit(action, entity string, entityID, customerID rapport.ID, throughWall bool, detail string) error {
 	s := tx.scope
-	_, err := tx.exec(`INSERT INTO audit_events (id, at, actor_kind, user_id, token_id, via, addr, action, entity, entity_id, customer_id, through_wall, detail)
+	query, args := tx.db.dialect.Rebind(`INSERT INTO audit_events (id, at, actor_kind, user_id, token_id, via, addr, action, entity, entity_id, customer_id, through_wall, detail)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		rapport.NewID(), tx.now, string(s.Kind), s.UserID, s.TokenID, s.Via, s.Addr, action, entity, entityID, customerID, throughWall, detail)
+		[]any{rapport.NewID(), tx.now, string(s.Kind), s.UserID, s.TokenID, s.Via, s.Addr, action, entity, entityID, customerID, throughWall, detail})
+	stmt, err := tx.prepare(query)
+	if err != nil {
+		return err
+	}
+	_, err = stmt.ExecContext(tx.ctx, args...)
 	return err
-}
-
-// auditRead records a read of one customer's data; admins reading through a wall are
-// marked so that such reads can be reviewed.
-func (db *DB) auditRead(ctx context.Context, s rapport.Scope, entity string, entityID, customerID rapport.ID, detail string) error {
-	return db.update(ctx, s, func(tx *Tx) error {
-		through := false
-		if s.Kind == rapport.ActorStaff && s.SeesThroughWalls() {
-			var err error
-			if through, err = tx.walled(customerID); err != nil {
-				return err
-			}
-		}
-		return tx.audit("read", entity, entityID, customerID, through, detail)
-	})
 }
 
 // notFound turns sql.ErrNoRows into ENOTFOUND for what.

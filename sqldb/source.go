@@ -10,15 +10,14 @@ import (
 
 var _ rapport.SourceService = (*DB)(nil)
 
-// FindSources lists the source systems with the number of customer records each sent.
+// FindSources lists the source systems.
 func (db *DB) FindSources(ctx context.Context, s rapport.Scope) ([]*rapport.Source, error) {
 	var sources []*rapport.Source
 	err := db.view(ctx, s, func(tx *Tx) (err error) {
-		sources, err = queryAll(tx, `SELECT s.id, s.name, s.title, s.created_at,
-			(SELECT COUNT(*) FROM source_records r WHERE r.source_id = s.id) FROM sources s ORDER BY s.name`, nil,
+		sources, err = queryAll(tx, `SELECT s.id, s.name, s.title, s.created_at FROM sources s ORDER BY s.name`, nil,
 			func(rows *sql.Rows) (*rapport.Source, error) {
 				src := &rapport.Source{}
-				return src, rows.Scan(&src.ID, &src.Name, &src.Title, &src.CreatedAt, &src.RecordCount)
+				return src, rows.Scan(&src.ID, &src.Name, &src.Title, &src.CreatedAt)
 			})
 		return err
 	})

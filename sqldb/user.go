@@ -47,10 +47,13 @@ func (tx *Tx) findUsers(where string, args ...any) ([]*rapport.User, error) {
 		return users, err
 	}
 	byID := make(map[rapport.ID]*rapport.User, len(users))
-	for _, u := range users {
-		byID[u.ID] = u
+	ids := make([]any, len(users))
+	for i, u := range users {
+		byID[u.ID], ids[i] = u, u.ID
 	}
-	rows, err := tx.query(`SELECT tm.user_id, t.id, t.name FROM team_members tm JOIN teams t ON t.id = tm.team_id ORDER BY t.name`)
+	q := &Query{}
+	rows, err := tx.query(`SELECT tm.user_id, t.id, t.name FROM team_members tm JOIN teams t ON t.id = tm.team_id
+		WHERE tm.user_id IN `+q.In(ids...)+` ORDER BY t.name`, q.Args()...)
 	if err != nil {
 		return nil, err
 	}

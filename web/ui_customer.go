@@ -209,7 +209,9 @@ func (s *Server) handleCustomerDelete(w http.ResponseWriter, r *http.Request, c 
 	return s.redirect(w, r, "/customers", "The customer was deleted.")
 }
 
-// customerPage is the profile: details, links, notes and the timeline.
+// customerPage is the profile: details, links, notes and the timeline. What the
+// template shows many times is prepared here as strings, because html/template spends
+// its time on actions and function calls.
 type customerPage struct {
 	Customer      *rapport.Customer
 	Pinned        []*rapport.Note
@@ -218,8 +220,7 @@ type customerPage struct {
 	Days          []timelineDay
 	NextURL       string // older entries
 	NewestURL     string // back to the start, when paging
-	Query         url.Values
-	Sources       []*rapport.Source
+	Filtered      bool
 	Teams         []rapport.TeamRef
 	LinkResults   []*rapport.Customer
 	LinkQuery     string
@@ -228,20 +229,67 @@ type customerPage struct {
 	Errors        map[string]string // of the form that failed
 	Form          url.Values        // what was typed, when a form is shown again
 	OpenForm      string            // which form to show open: note, interaction or link
-	Now           time.Time
-	Types         []rapport.InteractionType
-	Channels      []rapport.Channel
-	Relationships []rapport.Relationship
-	LinkKinds     []rapport.LinkKind
-	scope         rapport.Scope
+	Now           string            // for the time field of the interaction form
+
+	TypeFilter, ChannelFilter, SourceFilter []option
+	TypeChoice, ChannelChoice, Visibility   []option
 }
 
-// CanChangeNote reports whether the viewer may pin or delete the note.
-func (p *customerPage) CanChangeNote(n *rapport.Note) bool { return n.CanChange(p.scope) }
+// option is one choice of a select element.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+func options[T ~string](values []T, selected string) []option {
+	out := make([]option, len(values))
+	for i, v := range values {
+		out[i] = option{Value: string(v), Label: human(v), Selected: string(v) == selected}
+	}
+	return out
+}
 
 type timelineDay struct {
-	Day     time.Time
-	Entries []rapport.TimelineEntry
+	Day     string
+	Entries []entryView
+}
+
+// entryView is one timeline entry, ready to print.
+type entryView struct {
+	Class, Icon     string
+	Summary, Body   string
+	Meta            []string
+	ISO, When, Time string
+	Amount          string
+	Note            *rapport.Note // set for notes
+	NoteFor         string        // who may read the note
+	CanChange       bool
+}
+
+func newEntryView(e rapport.TimelineEntry, s rapport.Scope) entryView {
+	v := entryView{ISO: e.At.UTC().Format(time.RFC3339), When: e.At.UTC().Format("Mon 2 Jan 2006, 15:04 UTC"), Time: e.At.UTC().Format("15:04")}
+	if n := e.Note; n != nil {
+		v.Class, v.Icon, v.Note, v.Body, v.CanChange = "note", "✎", n, n.Body, n.CanChange(s)
+		switch n.Visibility {
+		case rapport.VisibilityPrivate:
+			v.NoteFor = "only for the author"
+		case rapport.VisibilityTeam:
+			v.NoteFor = "for team " + n.TeamName
+		default:
+			v.NoteFor = "for all staff"
+		}
+		return v
+	}
+	in := e.Interaction
+	v.Icon, v.Summary, v.Body = string(in.Type)[:2], in.Summary, in.Body
+	v.Meta = []string{human(in.Type), human(in.Channel)}
+	if in.Source != "" {
+		v.Meta = append(v.Meta, "from "+in.Source)
+	}
+	if in.Amount != nil {
+		v.Class, v.Amount = "money", groupThousands(in.Amount.String())+" "+in.Currency
+	}
+	return v
 }
 
 func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*customerPage, error) {
@@ -256,9 +304,9 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 		return nil, err
 	}
 	f.Limit = 50
-	page := &customerPage{Customer: cust, Query: q, Teams: c.user.Teams, Now: time.Now().UTC(), scope: c.scope,
+	page := &customerPage{Customer: cust, Teams: c.user.Teams, Now: time.Now().UTC().Format("2006-01-02T15:04"),
 		CanWrite: c.scope.CanWriteCustomers(), CanDelete: c.scope.CanDeleteCustomers(),
-		Types: rapport.InteractionTypes, Channels: rapport.Channels, Relationships: rapport.Relationships, LinkKinds: rapport.LinkKinds}
+		Filtered: q.Get("type") != "" || q.Get("channel") != "" || q.Get("source") != ""}
 	if page.Pinned, _, err = s.Store.FindNotes(ctx, c.scope, rapport.NoteFilter{CustomerID: id, PinnedOnly: true, Limit: 10}); err != nil {
 		return nil, err
 	}
@@ -285,15 +333,24 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 		page.NewestURL = base + withParam(q, "cursor", "") + "#timeline"
 	}
 	for _, e := range entries {
-		day := e.At.UTC().Truncate(24 * time.Hour)
-		if n := len(page.Days); n == 0 || !page.Days[n-1].Day.Equal(day) {
+		day := e.At.UTC().Format("Monday 2 January 2006")
+		if n := len(page.Days); n == 0 || page.Days[n-1].Day != day {
 			page.Days = append(page.Days, timelineDay{Day: day})
 		}
-		page.Days[len(page.Days)-1].Entries = append(page.Days[len(page.Days)-1].Entries, e)
+		d := &page.Days[len(page.Days)-1]
+		d.Entries = append(d.Entries, newEntryView(e, c.scope))
 	}
-	if page.Sources, err = s.Store.FindSources(ctx, c.scope); err != nil {
+	sources, err := s.Store.FindSources(ctx, c.scope)
+	if err != nil {
 		return nil, err
 	}
+	names := make([]string, len(sources))
+	for i, src := range sources {
+		names[i] = src.Name
+	}
+	page.TypeFilter = append([]option{{Value: "note", Label: "Notes", Selected: q.Get("type") == "note"}}, options(rapport.InteractionTypes, q.Get("type"))...)
+	page.ChannelFilter = options(rapport.Channels, q.Get("channel"))
+	page.SourceFilter = options(names, q.Get("source"))
 	if lq := strings.TrimSpace(q.Get("link_q")); lq != "" && page.CanWrite {
 		page.LinkQuery = lq
 		results, _, err := s.Store.FindCustomers(ctx, c.scope, rapport.CustomerFilter{Query: lq, Kind: rapport.KindOrganisation, Limit: 8})
@@ -306,7 +363,29 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 			}
 		}
 	}
+	page.setForms(nil, "")
 	return page, nil
+}
+
+// setForms fills the choices of the note and interaction forms, keeping what was typed.
+func (p *customerPage) setForms(form url.Values, open string) {
+	p.Form, p.OpenForm = form, open
+	p.TypeChoice = options(rapport.InteractionTypes, or(form.Get("type"), "call"))
+	p.ChannelChoice = options(rapport.Channels, or(form.Get("channel"), "phone"))
+	vis := or(form.Get("visibility"), "staff")
+	p.Visibility = []option{{Value: "staff", Label: "All staff", Selected: vis == "staff"}}
+	for _, t := range p.Teams {
+		value := "team:" + t.ID.String()
+		p.Visibility = append(p.Visibility, option{Value: value, Label: "Team " + t.Name, Selected: vis == value})
+	}
+	p.Visibility = append(p.Visibility, option{Value: "private", Label: "Only me", Selected: vis == "private"})
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
 }
 
 func (s *Server) handleCustomerShow(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -330,7 +409,8 @@ func (s *Server) showCustomerWithErrors(w http.ResponseWriter, r *http.Request, 
 	if perr != nil {
 		return perr
 	}
-	page.Errors, page.Form, page.OpenForm = fieldErrors(err), r.PostForm, form
+	page.Errors = fieldErrors(err)
+	page.setForms(r.PostForm, form)
 	return s.render(w, r, Status(err), "customer", c, page.Customer.Name, page)
 }
 

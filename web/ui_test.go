@@ -357,3 +357,30 @@ func TestCrossSiteFormsRefused(t *testing.T) {
 	}
 	_ = fmt.Sprint
 }
+
+// TestTwoServersShareOneDatabase signs in on one server and carries on at another, as
+// behind a load balancer: sessions, tokens and data live in the database.
+func TestTwoServersShareOneDatabase(t *testing.T) {
+	for name, open := range databases(t) {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open)
+			other := httptest.NewServer((&web.Server{Store: e.db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
+			defer other.Close()
+			b := e.signIn("agent@example.com")
+			first, _ := url.Parse(e.srv.URL)
+			second, _ := url.Parse(other.URL)
+			b.client.Jar.SetCookies(second, b.client.Jar.Cookies(first)) // the balancer sends the cookie to either
+			form := url.Values{"kind": {"organisation"}, "name": {"Balanced Ltd"}}
+			res, err := b.client.PostForm(other.URL+"/customers", form)
+			must(t, err)
+			res.Body.Close()
+			if res.StatusCode != 303 {
+				t.Fatalf("got %d creating a customer on the second server", res.StatusCode)
+			}
+			status, body := b.get("/customers?q=balanced")
+			if status != 200 || !strings.Contains(body, "Balanced Ltd") {
+				t.Errorf("the first server does not list the customer made on the second")
+			}
+		})
+	}
+}

@@ -95,7 +95,7 @@ CREATE INDEX customers_owner ON customers (owner_id) WHERE owner_id IS NOT NULL;
 CREATE INDEX customers_merged ON customers (merged_into) WHERE merged_into IS NOT NULL;
 
 CREATE VIRTUAL TABLE customer_fts USING fts5 (
-	search_doc, content = 'customers', content_rowid = 'seq', tokenize = 'unicode61 remove_diacritics 2'
+	search_doc, content = 'customers', content_rowid = 'seq', tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
 CREATE TRIGGER customers_fts_insert AFTER INSERT ON customers BEGIN
 	INSERT INTO customer_fts (rowid, search_doc) VALUES (new.seq, new.search_doc);
