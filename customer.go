@@ -314,6 +314,11 @@ func (c *Customer) Absorb(in *Customer) {
 	c.Normalize() // drops the duplicates appended above
 }
 
+// SearchLimit bounds the work of one search: the engine ranks at most this many matches
+// (the first it finds), so a query that matches half the customers costs what a
+// precise one does. Add words to narrow a search that finds more.
+const SearchLimit = 500
+
 // CustomerFilter selects customers. Zero fields do not filter.
 type CustomerFilter struct {
 	Query          string // words of a name, an e-mail address or a phone number
@@ -377,6 +382,7 @@ type CustomerService interface {
 	// FindCustomers returns a page of customers and the cursor of the next page ("" at the end).
 	FindCustomers(ctx context.Context, s Scope, f CustomerFilter) ([]*Customer, string, error)
 	// CountCustomers counts the customers the filter selects, among those the scope sees.
+	// A search counts at most SearchLimit+1, meaning "more than SearchLimit".
 	CountCustomers(ctx context.Context, s Scope, f CustomerFilter) (int, error)
 	CreateCustomer(ctx context.Context, s Scope, c *Customer) error
 	// UpdateCustomer returns ECONFLICT if u.Version is set and stale.

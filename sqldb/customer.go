@@ -74,7 +74,7 @@ func (db *DB) FindCustomers(ctx context.Context, s rapport.Scope, f rapport.Cust
 		order := "c.sort_name, c.id"
 		offset := 0
 		if rank != "" {
-			// Ranked results page by position; the sort key of a rank is not portable.
+			// Search results page by position: there are at most SearchLimit+1 of them.
 			order = rank + ", c.sort_name, c.id"
 			if f.Cursor != "" {
 				parts, err := decodeCursor(f.Cursor, 2)
@@ -119,7 +119,8 @@ func (db *DB) FindCustomers(ctx context.Context, s rapport.Scope, f rapport.Cust
 	return out, next, err
 }
 
-// CountCustomers counts what FindCustomers would list.
+// CountCustomers counts what FindCustomers would list; a search counts at most
+// rapport.SearchLimit+1, meaning "more than SearchLimit".
 func (db *DB) CountCustomers(ctx context.Context, s rapport.Scope, f rapport.CustomerFilter) (int, error) {
 	var n int
 	err := db.view(ctx, s, func(tx *Tx) error {
@@ -153,9 +154,11 @@ func customerConditions(q *Query, d Dialect, s rapport.Scope, f rapport.Customer
 		// words match thousands of customers, which the search engine would rank.
 		conds = append(conds, "c.id IN (SELECT cc.customer_id FROM customer_contacts cc WHERE cc.kind = 'email' AND cc.normalized = "+q.Arg(rapport.NormalizeEmail(email))+")")
 	} else if terms := searchTerms(f.Query); len(terms) > 0 {
-		var where string
-		join, where, rank = d.MatchCustomers(q, terms)
-		conds = append(conds, where)
+		// Matches are ranked by how little of the name the query leaves over: shortest
+		// names first. It needs nothing but the rows the results are read from, where
+		// BM25 reads statistics of every term and document (a fifth of the time of a
+		// search on 100,000 customers).
+		join, rank = d.MatchCustomers(q, terms, rapport.SearchLimit+1), "length(c.sort_name)"
 	} else if strings.TrimSpace(f.Query) != "" {
 		conds = append(conds, "FALSE") // only punctuation: nothing can match
 	}

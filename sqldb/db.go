@@ -30,10 +30,10 @@ type Dialect interface {
 	// Rebind rewrites a statement written with $1, $2 … placeholders, and its
 	// arguments, into the form the driver binds fastest.
 	Rebind(query string, args []any) (string, []any)
-	// MatchCustomers restricts customers c to those whose search document matches all
-	// terms (each as a prefix). It returns a join to add after "FROM customers c", a
-	// condition and an expression to order by (best first).
-	MatchCustomers(q *Query, terms []string) (join, where, rank string)
+	// MatchCustomers returns a join, to add after "FROM customers c", that keeps the
+	// customers whose search document matches all terms (each as a prefix): the first
+	// limit the engine finds.
+	MatchCustomers(q *Query, terms []string, limit int) (join string)
 }
 
 // DB is a Rapport database. On SQLite, writes go through a single connection and reads

@@ -71,6 +71,19 @@ func (tx *Tx) findUsers(where string, args ...any) ([]*rapport.User, error) {
 	return users, closeRows(rows)
 }
 
+// userTeams returns the teams of one user.
+func (tx *Tx) userTeams(id rapport.ID) ([]rapport.TeamRef, error) {
+	teams, err := queryAll(tx, `SELECT t.id, t.name FROM team_members tm JOIN teams t ON t.id = tm.team_id WHERE tm.user_id = $1 ORDER BY t.name`,
+		[]any{id}, func(rows *sql.Rows) (rapport.TeamRef, error) {
+			var t rapport.TeamRef
+			return t, rows.Scan(&t.ID, &t.Name)
+		})
+	if teams == nil {
+		teams = []rapport.TeamRef{}
+	}
+	return teams, err
+}
+
 func (tx *Tx) findUser(id rapport.ID) (*rapport.User, error) {
 	users, err := tx.findUsers(`WHERE u.id = $1`, id)
 	if err != nil {
@@ -407,21 +420,22 @@ func (db *DB) FindToken(ctx context.Context, secret string) (*rapport.User, *rap
 	if !strings.HasPrefix(secret, tokenSecretPrefix) {
 		return nil, nil, unauthorized
 	}
-	var u *rapport.User
-	var t *rapport.Token
+	u := &rapport.User{Teams: []rapport.TeamRef{}}
+	t := &rapport.Token{}
 	err := db.view(ctx, rapport.Scope{}, func(tx *Tx) error {
-		tokens, err := queryAll(tx, `SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens
-			WHERE secret_hash = $1 AND revoked_at IS NULL`, []any{hashSecret(secret)}, scanToken)
-		if err != nil {
+		var used, seen sql.NullTime
+		err := tx.queryRow(`SELECT t.id, t.name, t.created_at, t.last_used_at, `+userColumns+`
+			FROM api_tokens t JOIN users u ON u.id = t.user_id
+			WHERE t.secret_hash = $1 AND t.revoked_at IS NULL AND u.active`, hashSecret(secret)).
+			Scan(&t.ID, &t.Name, &t.CreatedAt, &used, &u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.CreatedAt, &seen)
+		if errors.Is(err, sql.ErrNoRows) {
+			return unauthorized
+		} else if err != nil {
 			return err
-		} else if len(tokens) == 0 {
-			return unauthorized
 		}
-		t = tokens[0]
-		if u, err = tx.findUser(t.UserID); err != nil || !u.Active {
-			return unauthorized
-		}
-		return nil
+		t.UserID, t.LastUsedAt, u.LastSeenAt = u.ID, used.Time, seen.Time
+		u.Teams, err = tx.userTeams(u.ID)
+		return err
 	})
 	if err != nil {
 		return nil, nil, err

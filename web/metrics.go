@@ -25,7 +25,7 @@ type routeStatus struct {
 }
 
 // latencyBuckets are the histogram's upper bounds in seconds.
-var latencyBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
+var latencyBuckets = []float64{0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
 
 type histogram struct {
 	counts []uint64 // per bucket, not cumulative

@@ -13,6 +13,7 @@ import (
 type customerIndex struct {
 	Customers         []*rapport.Customer
 	Count             int
+	Capped            bool // the search found more than rapport.SearchLimit
 	FirstURL, NextURL string
 	Filter            rapport.CustomerFilter
 	Users             []*rapport.User
@@ -41,6 +42,7 @@ func (s *Server) handleCustomerIndex(w http.ResponseWriter, r *http.Request, c *
 	if page.Count, err = s.Store.CountCustomers(r.Context(), c.scope, f); err != nil {
 		return err
 	}
+	page.Capped = f.Query != "" && page.Count > rapport.SearchLimit
 	if page.Users, err = s.Store.FindUsers(r.Context(), c.scope); err != nil {
 		return err
 	}

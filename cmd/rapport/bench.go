@@ -7,12 +7,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -49,10 +51,12 @@ func benchTargets(ctx context.Context, env *environment, args []string) error {
 	var cfg config
 	var count int
 	var seed uint64
-	fs := newFlags(env, "bench targets "+kind, "[--count N] [--seed S]")
+	var grouped bool
+	fs := newFlags(env, "bench targets "+kind, "[--count N] [--seed S] [--grouped]")
 	cfg.dbFlags(fs, env)
 	fs.IntVar(&count, "count", 5000, "how many targets to print")
 	fs.Uint64Var(&seed, "seed", 1, "seed of the random choices")
+	fs.BoolVar(&grouped, "grouped", false, "interactions: 100 in a row for each customer, as an export sorted by customer, instead of one customer after another at random")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -92,8 +96,11 @@ func benchTargets(ctx context.Context, env *environment, args []string) error {
 	out := bufio.NewWriter(env.stdout)
 	defer out.Flush()
 	runID := time.Now().UnixMilli()
+	var c *rapport.Customer
 	for i := 0; i < count; i++ {
-		c := sample[rng.IntN(len(sample))]
+		if !grouped || i%100 == 0 {
+			c = sample[rng.IntN(len(sample))]
+		}
 		switch kind {
 		case "profiles":
 			fmt.Fprintf(out, "/customers/%s\n", c.ID)
@@ -186,6 +193,10 @@ func benchHTTP(ctx context.Context, env *environment, args []string) error {
 		}
 	}
 
+	before, err := serverLatencies(base)
+	if err != nil {
+		return err
+	}
 	var mu sync.Mutex
 	var latencies []time.Duration
 	statuses := map[int]int{}
@@ -230,8 +241,79 @@ func benchHTTP(ctx context.Context, env *environment, args []string) error {
 		return fmt.Sprintf("%.1fms", float64(latencies[int(p*float64(len(latencies)-1))].Microseconds())/1000)
 	}
 	fmt.Fprintf(env.stdout, "%d requests in %s from %d clients: %.0f/s; statuses %v\n", len(latencies), duration, clients, float64(len(latencies))/duration.Seconds(), statuses)
-	fmt.Fprintf(env.stdout, "latency p50 %s  p90 %s  p99 %s  max %s\n", pct(0.50), pct(0.90), pct(0.99), pct(1))
+	fmt.Fprintf(env.stdout, "latency at the client: p50 %s  p90 %s  p99 %s  max %s\n", pct(0.50), pct(0.90), pct(0.99), pct(1))
+	after, err := serverLatencies(base)
+	if err != nil {
+		return err
+	}
+	earlier := map[float64]float64{}
+	for _, b := range before {
+		earlier[b.le] = b.count
+	}
+	for i := range after {
+		after[i].count -= earlier[after[i].le]
+	}
+	fmt.Fprintf(env.stdout, "server time (from /metrics): p50 %s  p90 %s  p99 %s\n", quantile(after, 0.5), quantile(after, 0.9), quantile(after, 0.99))
 	return nil
+}
+
+// bucket is a cumulative count of requests that took at most le seconds.
+type bucket struct {
+	le    float64
+	count float64
+}
+
+// serverLatencies sums the latency histograms of all routes in the server's metrics.
+func serverLatencies(base string) ([]bucket, error) {
+	res, err := http.Get(base + "/metrics")
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	byLE := map[float64]float64{}
+	sc := bufio.NewScanner(res.Body)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, "rapport_http_request_duration_seconds_bucket{") {
+			continue
+		}
+		i := strings.Index(line, `le="`)
+		j := strings.Index(line[i+4:], `"`)
+		var le, n float64
+		if line[i+4:i+4+j] == "+Inf" {
+			le = math.Inf(1)
+		} else {
+			le, _ = strconv.ParseFloat(line[i+4:i+4+j], 64)
+		}
+		n, _ = strconv.ParseFloat(strings.TrimSpace(line[strings.LastIndex(line, " "):]), 64)
+		byLE[le] += n
+	}
+	var out []bucket
+	for le, n := range byLE {
+		out = append(out, bucket{le, n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].le < out[j].le })
+	return out, sc.Err()
+}
+
+// quantile estimates a quantile from cumulative buckets, interpolating linearly within
+// a bucket as Prometheus's histogram_quantile does.
+func quantile(buckets []bucket, q float64) string {
+	if len(buckets) == 0 || buckets[len(buckets)-1].count == 0 {
+		return "-"
+	}
+	rank := q * buckets[len(buckets)-1].count
+	lower, prev := 0.0, 0.0
+	for _, b := range buckets {
+		if b.count >= rank {
+			if math.IsInf(b.le, 1) {
+				return fmt.Sprintf(">%.0fms", lower*1000)
+			}
+			return fmt.Sprintf("%.1fms", 1000*(lower+(b.le-lower)*(rank-prev)/(b.count-prev)))
+		}
+		lower, prev = b.le, b.count
+	}
+	return "-"
 }
 
 // benchIngest sends an NDJSON file of interactions to the bulk endpoint in requests of

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
 	"time"
 
@@ -82,13 +83,13 @@ func (dialect) Translate(err error) error {
 // Rebind leaves statements as they are: $1, $2 … is PostgreSQL's own form.
 func (dialect) Rebind(query string, args []any) (string, []any) { return query, args }
 
-// MatchCustomers searches the tsvector column: every term as a prefix, ranked by ts_rank.
-// Terms hold only letters and digits, so they cannot change the query's syntax.
-func (dialect) MatchCustomers(q *sqldb.Query, terms []string) (join, where, rank string) {
+// MatchCustomers searches the tsvector column, every term as a prefix. Terms hold only
+// letters and digits, so they cannot change the query's syntax.
+func (dialect) MatchCustomers(q *sqldb.Query, terms []string, limit int) string {
 	prefixed := make([]string, len(terms))
 	for i, t := range terms {
 		prefixed[i] = t + ":*"
 	}
-	query := "to_tsquery('simple', " + q.Arg(strings.Join(prefixed, " & ")) + ")"
-	return "", "c.search @@ " + query, "ts_rank(c.search, " + query + ") DESC"
+	return "JOIN (SELECT id FROM customers WHERE search @@ to_tsquery('simple', " + q.Arg(strings.Join(prefixed, " & ")) +
+		") LIMIT " + strconv.Itoa(limit) + ") f ON f.id = c.id"
 }

@@ -213,6 +213,26 @@ func testCustomerSearch(t *testing.T, open Opener) {
 		})
 	}
 
+	t.Run("BoundedWork", func(t *testing.T) {
+		var batch []rapport.IncomingCustomer
+		for i := range rapport.SearchLimit + 20 {
+			batch = append(batch, rapport.IncomingCustomer{Source: "crm", SourceKey: atf("cap-%d", i),
+				Customer: rapport.Customer{Kind: rapport.KindOrganisation, Name: atf("Capstone %d", i)}})
+		}
+		_, err := db.IngestCustomers(ctx, system, batch)
+		must(t, err)
+		n, err := db.CountCustomers(ctx, f.sales, rapport.CustomerFilter{Query: "capstone"})
+		must(t, err)
+		if n != rapport.SearchLimit+1 {
+			t.Errorf("got a count of %d, want %d: searches count up to the limit and one more", n, rapport.SearchLimit+1)
+		}
+		got, _, err := db.FindCustomers(ctx, f.sales, rapport.CustomerFilter{Query: "capstone 519"})
+		must(t, err)
+		if len(got) != 1 || got[0].Name != "Capstone 519" {
+			t.Errorf("got %v, want the precise query to find Capstone 519", names(got))
+		}
+	})
+
 	t.Run("FollowsUpdates", func(t *testing.T) {
 		_, err := db.UpdateCustomer(ctx, f.sales, zoe.ID, rapport.CustomerUpdate{FamilyName: ptr("Schmidt")})
 		must(t, err)

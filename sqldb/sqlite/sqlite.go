@@ -135,13 +135,12 @@ func (dialect) Rebind(query string, args []any) (string, []any) {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// MatchCustomers searches the FTS5 index: every term as a quoted prefix, ranked by BM25.
-func (dialect) MatchCustomers(q *sqldb.Query, terms []string) (join, where, rank string) {
+// MatchCustomers searches the FTS5 index, every term as a quoted prefix.
+func (dialect) MatchCustomers(q *sqldb.Query, terms []string, limit int) string {
 	quoted := make([]string, len(terms))
 	for i, t := range terms {
 		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"*`
 	}
-	return "JOIN customer_fts ON customer_fts.rowid = c.seq",
-		"customer_fts MATCH " + q.Arg(strings.Join(quoted, " ")),
-		"customer_fts.rank"
+	return "JOIN (SELECT rowid AS seq FROM customer_fts WHERE customer_fts MATCH " + q.Arg(strings.Join(quoted, " ")) +
+		" LIMIT " + strconv.Itoa(limit) + ") f ON f.seq = c.seq"
 }
