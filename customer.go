@@ -204,26 +204,8 @@ func (c *Customer) Validate() error {
 	checkText(p, "name", c.Name, 200)
 	checkText(p, "given_name", c.GivenName, 100)
 	checkText(p, "family_name", c.FamilyName, 100)
-	if len(c.Emails) > 20 {
-		p.Add("emails", "at most 20 e-mail addresses per customer")
-	}
-	for i, e := range c.Emails {
-		field := fmt.Sprintf("emails[%d]", i)
-		if err := ValidEmail(e.Value); err != "" {
-			p.Add(field, "%s", err)
-		}
-		checkText(p, field+".label", e.Label, 50)
-	}
-	if len(c.Phones) > 20 {
-		p.Add("phones", "at most 20 phone numbers per customer")
-	}
-	for i, ph := range c.Phones {
-		field := fmt.Sprintf("phones[%d]", i)
-		if err := ValidPhone(ph.Value); err != "" {
-			p.Add(field, "%s", err)
-		}
-		checkText(p, field+".label", ph.Label, 50)
-	}
+	checkContacts(p, "emails", "e-mail addresses", c.Emails, ValidEmail)
+	checkContacts(p, "phones", "phone numbers", c.Phones, ValidPhone)
 	if len(c.Addresses) > 20 {
 		p.Add("addresses", "at most 20 addresses per customer")
 	}
@@ -465,6 +447,20 @@ func tidyContacts(in []ContactPoint, norm func(string) string) []ContactPoint {
 		}
 	}
 	return out
+}
+
+// checkContacts checks a list of e-mail addresses or phone numbers with valid.
+func checkContacts(p Problems, field, what string, cps []ContactPoint, valid func(string) string) {
+	if len(cps) > 20 {
+		p.Add(field, "at most 20 %s per customer", what)
+	}
+	for i, cp := range cps {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		if msg := valid(cp.Value); msg != "" {
+			p.Add(f, "%s", msg)
+		}
+		checkText(p, f+".label", cp.Label, 50)
+	}
 }
 
 // checkText rejects invalid UTF-8, control characters (other than newlines and tabs)

@@ -72,6 +72,14 @@ type UserUpdate struct {
 	TeamIDs *[]ID   `json:"team_ids"`
 }
 
+// Apply copies the set fields of u onto user; the store replaces the teams.
+func (u UserUpdate) Apply(user *User) {
+	set(&user.Name, u.Name)
+	set(&user.Email, u.Email)
+	set(&user.Role, u.Role)
+	set(&user.Active, u.Active)
+}
+
 // Team is a business function: sales, service, marketing, operations, product …
 type Team struct {
 	ID          ID        `json:"id"`
@@ -112,6 +120,13 @@ type TeamUpdate struct {
 	Function    *string `json:"function"`
 	Description *string `json:"description"`
 	MemberIDs   *[]ID   `json:"member_ids"`
+}
+
+// Apply copies the set fields of u onto t; the store replaces the members.
+func (u TeamUpdate) Apply(t *Team) {
+	set(&t.Name, u.Name)
+	set(&t.Function, u.Function)
+	set(&t.Description, u.Description)
 }
 
 // Token is an API token. Its secret is shown once, when it is made; only a hash is kept.

@@ -287,7 +287,7 @@ func (tx *Tx) insertCustomer(c *rapport.Customer) error {
 	if err != nil {
 		return err
 	}
-	if err := tx.writeCustomerDetails(c); err != nil {
+	if err := tx.writeCustomerDetails(c, false); err != nil {
 		return err
 	}
 	return tx.fillOwnerName(c)
@@ -340,54 +340,61 @@ func (tx *Tx) saveCustomer(c *rapport.Customer) error {
 	}
 	c.Version++
 	c.UpdatedAt = tx.now
-	if err := tx.writeCustomerDetails(c); err != nil {
+	if err := tx.writeCustomerDetails(c, true); err != nil {
 		return err
 	}
 	return tx.fillOwnerName(c)
 }
 
-// writeCustomerDetails replaces the customer's contacts, addresses, relationships and tags.
-func (tx *Tx) writeCustomerDetails(c *rapport.Customer) error {
-	for _, table := range []string{"customer_contacts", "customer_addresses", "customer_relationships", "customer_tags"} {
-		if _, err := tx.exec(`DELETE FROM `+table+` WHERE customer_id = $1`, c.ID); err != nil {
-			return err
-		}
-	}
-	if len(c.Emails)+len(c.Phones) > 0 {
-		q := &Query{}
-		var values []string
-		add := func(kind string, cps []rapport.ContactPoint, norm func(string) string) {
-			for i, cp := range cps {
-				values = append(values, fmt.Sprintf("(%s, %s, %s, %s, %s, %s)", q.Arg(c.ID), q.Arg(kind), q.Arg(i), q.Arg(cp.Value), q.Arg(norm(cp.Value)), q.Arg(cp.Label)))
+// writeCustomerDetails writes the customer's contacts, addresses, relationships and
+// tags, replacing those stored if replace is set.
+func (tx *Tx) writeCustomerDetails(c *rapport.Customer, replace bool) error {
+	if replace {
+		for _, table := range []string{"customer_contacts", "customer_addresses", "customer_relationships", "customer_tags"} {
+			if _, err := tx.exec(`DELETE FROM `+table+` WHERE customer_id = $1`, c.ID); err != nil {
+				return err
 			}
 		}
-		add("email", c.Emails, rapport.NormalizeEmail)
-		add("phone", c.Phones, rapport.NormalizePhone)
-		if _, err := tx.exec(`INSERT INTO customer_contacts (customer_id, kind, position, value, normalized, label) VALUES `+strings.Join(values, ", "), q.Args()...); err != nil {
-			return err
-		}
 	}
-	if len(c.Addresses) > 0 {
+	// Each kind of detail in one statement: rows of (customer_id, …).
+	insert := func(table, columns string, rows [][]any) error {
+		if len(rows) == 0 {
+			return nil
+		}
 		q := &Query{}
-		var values []string
-		for i, a := range c.Addresses {
-			values = append(values, fmt.Sprintf("(%s, %s, %s, %s, %s, %s, %s, %s)", q.Arg(c.ID), q.Arg(i), q.Arg(a.Label), q.Arg(a.Street), q.Arg(a.City), q.Arg(a.Postcode), q.Arg(a.Region), q.Arg(a.Country)))
+		values := make([]string, len(rows))
+		for i, row := range rows {
+			values[i] = q.In(append([]any{c.ID}, row...)...)
 		}
-		if _, err := tx.exec(`INSERT INTO customer_addresses (customer_id, position, label, street, city, postcode, region, country) VALUES `+strings.Join(values, ", "), q.Args()...); err != nil {
-			return err
-		}
+		_, err := tx.exec(`INSERT INTO `+table+` (customer_id, `+columns+`) VALUES `+strings.Join(values, ", "), q.Args()...)
+		return err
+	}
+	var contacts, addresses, relationships, tags [][]any
+	for i, cp := range c.Emails {
+		contacts = append(contacts, []any{"email", i, cp.Value, rapport.NormalizeEmail(cp.Value), cp.Label})
+	}
+	for i, cp := range c.Phones {
+		contacts = append(contacts, []any{"phone", i, cp.Value, rapport.NormalizePhone(cp.Value), cp.Label})
+	}
+	for i, a := range c.Addresses {
+		addresses = append(addresses, []any{i, a.Label, a.Street, a.City, a.Postcode, a.Region, a.Country})
 	}
 	for _, r := range c.Relationships {
-		if _, err := tx.exec(`INSERT INTO customer_relationships (customer_id, kind) VALUES ($1, $2)`, c.ID, string(r)); err != nil {
-			return err
-		}
+		relationships = append(relationships, []any{string(r)})
 	}
 	for _, t := range c.Tags {
-		if _, err := tx.exec(`INSERT INTO customer_tags (customer_id, tag) VALUES ($1, $2)`, c.ID, t); err != nil {
-			return err
-		}
+		tags = append(tags, []any{t})
 	}
-	return nil
+	if err := insert("customer_contacts", "kind, position, value, normalized, label", contacts); err != nil {
+		return err
+	}
+	if err := insert("customer_addresses", "position, label, street, city, postcode, region, country", addresses); err != nil {
+		return err
+	}
+	if err := insert("customer_relationships", "kind", relationships); err != nil {
+		return err
+	}
+	return insert("customer_tags", "tag", tags)
 }
 
 // checkOwner requires the owner, if any, to be an active user.

@@ -131,9 +131,7 @@ func (db *DB) UpdateTeam(ctx context.Context, s rapport.Scope, id rapport.ID, u 
 		if t, err = tx.findTeam(id); err != nil {
 			return err
 		}
-		set(&t.Name, u.Name)
-		set(&t.Function, u.Function)
-		set(&t.Description, u.Description)
+		u.Apply(t)
 		if err := t.Validate(); err != nil {
 			return err
 		}

@@ -192,10 +192,7 @@ func (db *DB) UpdateUser(ctx context.Context, s rapport.Scope, id rapport.ID, up
 			return err
 		}
 		wasAdmin := u.Role == rapport.RoleAdmin && u.Active
-		set(&u.Name, upd.Name)
-		set(&u.Email, upd.Email)
-		set(&u.Role, upd.Role)
-		set(&u.Active, upd.Active)
+		upd.Apply(u)
 		if err := u.Validate(); err != nil {
 			return err
 		}
@@ -554,10 +551,4 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
-}
-
-func set[T any](dst *T, v *T) {
-	if v != nil {
-		*dst = *v
-	}
 }

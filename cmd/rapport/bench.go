@@ -67,7 +67,13 @@ func benchTargets(ctx context.Context, env *environment, args []string) error {
 	defer db.Close()
 	rng := rand.New(rand.NewPCG(seed, 7))
 
-	// A uniform sample of up to 5,000 customers, read page by page (reservoir sampling).
+	// A uniform sample of customers, read page by page (reservoir sampling): 5,000 for
+	// requests, up to 100,000 for interactions, so that bulk writes spread as widely as
+	// a real export's.
+	size := 5000
+	if kind == "interactions" {
+		size = 100000
+	}
 	system := rapport.SystemScope(hostname())
 	var sample []*rapport.Customer
 	seen, cursor := 0, ""
@@ -78,7 +84,7 @@ func benchTargets(ctx context.Context, env *environment, args []string) error {
 		}
 		for _, c := range page {
 			seen++
-			if len(sample) < 5000 {
+			if len(sample) < size {
 				sample = append(sample, c)
 			} else if j := rng.IntN(seen); j < len(sample) {
 				sample[j] = c

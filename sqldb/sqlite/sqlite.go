@@ -43,7 +43,6 @@ func Open(path string) (*sqldb.DB, error) {
 	params.Add("_pragma", "synchronous(NORMAL)")
 	params.Add("_pragma", "foreign_keys(ON)")
 	params.Add("_pragma", "cache_size(-65536)")
-	params.Add("_pragma", "temp_store(MEMORY)")
 	params.Set("_time_format", "sqlite")
 	params.Set("_timezone", "UTC")
 	params.Set("_dqs", "false")

@@ -174,10 +174,8 @@ CREATE INDEX source_records_customer ON source_records (customer_id);
 
 -- recorded_customer_id is the customer an interaction was recorded for; customer_id is
 -- the profile it belongs to now. They differ after a merge, and unmerge uses the former.
--- The table is stored in timeline order (WITHOUT ROWID, keyed by customer and time), so
--- a page of one customer's timeline is read from a few adjacent pages.
 CREATE TABLE interactions (
-	id                   BLOB NOT NULL UNIQUE,
+	id                   BLOB PRIMARY KEY,
 	customer_id          BLOB NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
 	recorded_customer_id BLOB NOT NULL,
 	organisation_id      BLOB REFERENCES customers (id) ON DELETE SET NULL,
@@ -194,9 +192,9 @@ CREATE TABLE interactions (
 	currency             TEXT NOT NULL DEFAULT '',
 	attributes           TEXT NOT NULL DEFAULT '{}',
 	created_at           TIMESTAMP NOT NULL,
-	PRIMARY KEY (customer_id, occurred_at DESC, id DESC),
 	UNIQUE (source_id, source_key)
-) WITHOUT ROWID;
+);
+CREATE INDEX interactions_timeline ON interactions (customer_id, occurred_at DESC, id DESC);
 CREATE INDEX interactions_organisation ON interactions (organisation_id, occurred_at DESC, id DESC) WHERE organisation_id IS NOT NULL;
 
 CREATE TABLE notes (
