@@ -19,7 +19,8 @@ type AuditEvent struct {
 	Entity      string    `json:"entity"` // customer, note, user …
 	EntityID    ID        `json:"entity_id,omitzero"`
 	CustomerID  ID        `json:"customer_id,omitzero"`
-	ThroughWall bool      `json:"through_wall"` // an admin read a customer behind a wall
+	Customer    string    `json:"customer_name,omitempty"` // the customer's name now, if it still exists
+	ThroughWall bool      `json:"through_wall"`            // an admin read a customer behind a wall
 	Detail      string    `json:"detail,omitempty"`
 }
 

@@ -51,13 +51,13 @@ func (db *DB) FindAuditEvents(ctx context.Context, s rapport.Scope, f rapport.Au
 	var events []*rapport.AuditEvent
 	err := db.view(ctx, s, func(tx *Tx) (err error) {
 		events, err = queryAll(tx, `SELECT e.id, e.at, e.actor_kind, e.user_id, COALESCE(u.name, ''), e.token_id, e.via, e.addr,
-			e.action, e.entity, e.entity_id, e.customer_id, e.through_wall, e.detail
-			FROM audit_events e LEFT JOIN users u ON u.id = e.user_id
+			e.action, e.entity, e.entity_id, e.customer_id, COALESCE(c.name, ''), e.through_wall, e.detail
+			FROM audit_events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN customers c ON c.id = e.customer_id
 			WHERE `+strings.Join(conds, " AND ")+` ORDER BY e.at DESC, e.id DESC LIMIT `+strconv.Itoa(n+1), q.Args(),
 			func(rows *sql.Rows) (*rapport.AuditEvent, error) {
 				e := &rapport.AuditEvent{}
 				err := rows.Scan(&e.ID, &e.At, &e.ActorKind, &e.UserID, &e.UserName, &e.TokenID, &e.Via, &e.Addr,
-					&e.Action, &e.Entity, &e.EntityID, &e.CustomerID, &e.ThroughWall, &e.Detail)
+					&e.Action, &e.Entity, &e.EntityID, &e.CustomerID, &e.Customer, &e.ThroughWall, &e.Detail)
 				return e, err
 			})
 		return err
