@@ -144,3 +144,39 @@ func (b *syncBuffer) Write(p []byte) (int, error) {
 	return b.buf.Write(p)
 }
 func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
+
+func TestLink(t *testing.T) {
+	dir := t.TempDir()
+	people := filepath.Join(dir, "people.csv")
+	if code, _, errOut := rapportCmd(t, dir, "", "link", "generate", "--records", "3000", "--output", people); code != 0 {
+		t.Fatalf("generate: exit %d: %s", code, errOut)
+	}
+	pairs, clusters := filepath.Join(dir, "pairs.csv"), filepath.Join(dir, "clusters.csv")
+	code, out, errOut := rapportCmd(t, dir, "", "link", "--input", people, "--id-column", "id",
+		"--config", "../../linkage/testdata/people.yaml", "--pairs", pairs, "--clusters", clusters, "--explain", "r0000001,r0000002")
+	if code != 0 {
+		t.Fatalf("link: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "r0000001 and r0000002: probability") || !strings.Contains(errOut, "3000 records read") {
+		t.Errorf("stdout %q, stderr %q", out, errOut)
+	}
+	for _, f := range []string{pairs, clusters} {
+		data, err := os.ReadFile(f)
+		if err != nil || strings.Count(string(data), "\n") < 2 {
+			t.Errorf("%s: %d bytes, %v", f, len(data), err)
+		}
+	}
+	// Without a config, the inferred one is printed.
+	if code, _, errOut := rapportCmd(t, dir, "", "link", "--input", people, "--id-column", "id"); code != 0 || !strings.Contains(errOut, "blocking:") {
+		t.Errorf("inferred config: exit %d: %s", code, errOut)
+	}
+	for _, args := range [][]string{
+		{"link", "--id-column", "id"},
+		{"link", "--input", people},
+		{"link", "--input", people, "--id-column", "nope"},
+	} {
+		if code, _, _ := rapportCmd(t, dir, "", args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}

@@ -1,0 +1,258 @@
+package linkage
+
+import (
+	"strings"
+)
+
+// Kind says what a field holds, and so how its values are prepared and compared.
+type Kind string
+
+const (
+	KindName       Kind = "name"       // a given, family or full name
+	KindDate       Kind = "date"       // a date such as a date of birth
+	KindAddress    Kind = "address"    // a street address
+	KindPostcode   Kind = "postcode"   // a postal code
+	KindPhone      Kind = "phone"      // a telephone number
+	KindEmail      Kind = "email"      // an e-mail address
+	KindIdentifier Kind = "identifier" // a number or code that names one person, such as a national id
+	KindText       Kind = "text"       // anything else: a town, an occupation, a gender
+)
+
+// Kinds lists every kind, in the order the documentation gives them.
+var Kinds = []Kind{KindName, KindDate, KindAddress, KindPostcode, KindPhone, KindEmail, KindIdentifier, KindText}
+
+// A comparison grades how well two prepared values of a field agree: level 0 is exact
+// agreement, the last level is disagreement, and each level between is a looser kind of
+// agreement. Every level gets its own m and u probability, so the model learns how much
+// each kind of agreement is worth.
+type comparison struct {
+	levels  []string
+	prepare func(string) string
+	// compare grades two different, non-empty prepared values; it never returns 0.
+	compare func(a, b string) int
+}
+
+var comparisons = map[Kind]comparison{
+	KindName: {
+		levels:  []string{"exact", "Jaro-Winkler ≥ 0.92", "Jaro-Winkler ≥ 0.80, same sound or initial", "different"},
+		prepare: fold,
+		compare: compareName,
+	},
+	KindDate: {
+		levels:  []string{"exact", "one typo or day and month swapped", "within a year", "different"},
+		prepare: prepareDate,
+		compare: compareDate,
+	},
+	KindAddress: {
+		levels:  []string{"exact", "most words shared", "different"},
+		prepare: fold,
+		compare: compareAddress,
+	},
+	KindPostcode: {
+		levels:  []string{"exact", "one typo", "same district", "different"},
+		prepare: fold,
+		compare: comparePostcode,
+	},
+	KindPhone: {
+		levels:  []string{"exact", "same number written differently or one typo", "different"},
+		prepare: digits,
+		compare: comparePhone,
+	},
+	KindEmail: {
+		levels:  []string{"exact", "same user name or one typo", "Jaro-Winkler ≥ 0.88", "different"},
+		prepare: func(s string) string { return strings.ToLower(strings.TrimSpace(s)) },
+		compare: compareEmail,
+	},
+	KindIdentifier: {
+		levels:  []string{"exact", "one typo", "different"},
+		prepare: func(s string) string { return strings.ReplaceAll(fold(s), " ", "") },
+		compare: compareIdentifier,
+	},
+	KindText: {
+		levels:  []string{"exact", "Jaro-Winkler ≥ 0.90", "Jaro-Winkler ≥ 0.75", "different"},
+		prepare: fold,
+		compare: compareText,
+	},
+}
+
+func compareName(a, b string) int {
+	jw := jaroWinkler(a, b)
+	switch {
+	case jw >= 0.92 || sameWords(a, b):
+		return 1
+	case jw >= 0.80 || soundex(a) == soundex(b) || isInitialOf(a, b) || isInitialOf(b, a):
+		return 2
+	}
+	return 3
+}
+
+// sameWords reports whether the words of a are the words of b in another order
+// ("garcia lopez maria" and "maria garcia lopez").
+func sameWords(a, b string) bool {
+	if len(a) != len(b) || !strings.Contains(a, " ") {
+		return false
+	}
+	wa, wb := strings.Fields(a), strings.Fields(b)
+	if len(wa) != len(wb) {
+		return false
+	}
+	for _, w := range wa {
+		found := false
+		for _, v := range wb {
+			if v == w {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// isInitialOf reports whether a is the initial of b ("j" and "john").
+func isInitialOf(a, b string) bool {
+	return len(a) == 1 && len(b) > 1 && a[0] == b[0]
+}
+
+// prepareDate writes a date as YYYYMMDD when it can read it (2024-05-01, 20240501,
+// 01/05/2024, 1.5.2024 — day before month), and otherwise keeps its digits, so that a
+// corrupted date can still be compared digit by digit.
+func prepareDate(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, "T "); i > 0 {
+		s = s[:i] // a time of day says nothing about the person
+	}
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	if len(parts) == 3 {
+		y, m, d := parts[0], parts[1], parts[2]
+		if len(parts[2]) == 4 {
+			y, m, d = parts[2], parts[1], parts[0]
+		}
+		if len(y) == 4 && len(m) <= 2 && len(d) <= 2 {
+			return y + pad2(m) + pad2(d)
+		}
+	}
+	return digits(s)
+}
+
+func pad2(s string) string {
+	if len(s) == 1 {
+		return "0" + s
+	}
+	return s
+}
+
+func compareDate(a, b string) int {
+	if len(a) == 8 && len(b) == 8 {
+		if a[:4] == b[:4] && a[4:6] == b[6:8] && a[6:8] == b[4:6] {
+			return 1 // day and month swapped
+		}
+	}
+	if editDistance(a, b, 1) <= 1 {
+		return 1
+	}
+	if len(a) == 8 && len(b) == 8 {
+		ya, yb := atoi(a[:4]), atoi(b[:4])
+		if ya-yb <= 1 && yb-ya <= 1 {
+			return 2
+		}
+	}
+	return 3
+}
+
+func atoi(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+func compareAddress(a, b string) int {
+	if wordOverlap(a, b) >= 0.5 || jaroWinkler(a, b) >= 0.9 {
+		return 1
+	}
+	return 2
+}
+
+// wordOverlap is the Jaccard similarity of the words of a and b.
+func wordOverlap(a, b string) float64 {
+	na, nb, shared := 0, 0, 0
+	for wa := range strings.FieldsSeq(a) {
+		na++
+		for wb := range strings.FieldsSeq(b) {
+			if wa == wb {
+				shared++
+				break
+			}
+		}
+	}
+	for range strings.FieldsSeq(b) {
+		nb++
+	}
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	return float64(shared) / float64(na+nb-shared)
+}
+
+func comparePostcode(a, b string) int {
+	if editDistance(a, b, 1) <= 1 {
+		return 1
+	}
+	if district(a) == district(b) {
+		return 2
+	}
+	return 3
+}
+
+// district is the part of a postcode that names an area: the part before the space
+// ("tq13" of "tq13 8df"), or else the first half ("40" of "4011").
+func district(s string) string {
+	if i := strings.IndexByte(s, ' '); i > 0 {
+		return s[:i]
+	}
+	return s[:(len(s)+1)/2]
+}
+
+func comparePhone(a, b string) int {
+	// The same number with and without country code or trunk prefix ends the same.
+	if len(a) >= 8 && len(b) >= 8 && a[len(a)-8:] == b[len(b)-8:] {
+		return 1
+	}
+	if editDistance(a, b, 1) <= 1 {
+		return 1
+	}
+	return 2
+}
+
+func compareEmail(a, b string) int {
+	la, _, _ := strings.Cut(a, "@")
+	lb, _, _ := strings.Cut(b, "@")
+	if la == lb || editDistance(a, b, 1) <= 1 {
+		return 1
+	}
+	if jaroWinkler(a, b) >= 0.88 {
+		return 2
+	}
+	return 3
+}
+
+func compareIdentifier(a, b string) int {
+	if editDistance(a, b, 1) <= 1 {
+		return 1
+	}
+	return 2
+}
+
+func compareText(a, b string) int {
+	switch jw := jaroWinkler(a, b); {
+	case jw >= 0.9:
+		return 1
+	case jw >= 0.75:
+		return 2
+	}
+	return 3
+}

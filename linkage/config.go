@@ -1,0 +1,186 @@
+package linkage
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config says which columns to compare, how, and which pairs of records to compare at
+// all. docs/linkage.md describes it for people who write one.
+type Config struct {
+	Fields   []Field `yaml:"fields"`
+	Blocking []Rule  `yaml:"blocking"`
+	// Threshold is the match probability from which two records are the same customer.
+	Threshold float64 `yaml:"threshold,omitempty"`
+}
+
+// A Field is a column compared between records.
+type Field struct {
+	Column string `yaml:"column"`
+	Kind   Kind   `yaml:"type"`
+	// TermFrequency weighs an exact agreement by how rare the value is: sharing the
+	// surname "Oyelaran" says more than sharing "Smith". On unless set to false.
+	TermFrequency *bool `yaml:"term_frequency,omitempty"`
+}
+
+func (f Field) termFrequency() bool { return f.TermFrequency == nil || *f.TermFrequency }
+
+// A Rule is a blocking rule: two records are compared when they agree on every key of at
+// least one rule. A key is a column, or a function of one: soundex(surname),
+// prefix1(given_name) (its first letter; prefix3 for three), year(date_of_birth),
+// digits(phone).
+type Rule []string
+
+// DefaultThreshold is the match probability above which pairs are linked, when a config
+// does not say.
+const DefaultThreshold = 0.9
+
+// maxFields is how many fields fit in a comparison pattern (3 bits each in a uint64).
+const maxFields = 21
+
+// ParseConfig reads a config in YAML and checks it against the columns of the input.
+func ParseConfig(data []byte, columns []string) (*Config, error) {
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if err := c.Check(columns); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// YAML writes the config in the form ParseConfig reads.
+func (c *Config) YAML() []byte {
+	var b bytes.Buffer
+	b.WriteString("# Fields to compare: column, and type (one of name, date, address, postcode, phone,\n")
+	b.WriteString("# email, identifier, text). Blocking rules: records are compared when they agree on\n")
+	b.WriteString("# every key of at least one rule. See docs/linkage.md.\n")
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(c); err != nil {
+		panic(err) // a Config always encodes
+	}
+	return b.Bytes()
+}
+
+// Check reports the first thing wrong with the config, naming the field or rule.
+func (c *Config) Check(columns []string) error {
+	if len(c.Fields) == 0 {
+		return fmt.Errorf("config: fields: name at least one column to compare")
+	}
+	if len(c.Fields) > maxFields {
+		return fmt.Errorf("config: fields: at most %d fields can be compared, not %d", maxFields, len(c.Fields))
+	}
+	seen := map[string]bool{}
+	for i, f := range c.Fields {
+		if !slices.Contains(columns, f.Column) {
+			return fmt.Errorf("config: fields[%d]: no column %q in the input (it has %s)", i, f.Column, strings.Join(columns, ", "))
+		}
+		if _, ok := comparisons[f.Kind]; !ok {
+			return fmt.Errorf("config: fields[%d] (%s): unknown type %q; use one of %s", i, f.Column, f.Kind, kindList())
+		}
+		if seen[f.Column] {
+			return fmt.Errorf("config: fields[%d]: column %q is compared twice", i, f.Column)
+		}
+		seen[f.Column] = true
+	}
+	if len(c.Blocking) == 0 {
+		return fmt.Errorf("config: blocking: give at least one rule, such as [%s]", c.Fields[0].Column)
+	}
+	for i, r := range c.Blocking {
+		if len(r) == 0 {
+			return fmt.Errorf("config: blocking[%d]: a rule needs at least one key", i)
+		}
+		for _, k := range r {
+			key, err := parseKey(k)
+			if err != nil {
+				return fmt.Errorf("config: blocking[%d]: %v", i, err)
+			}
+			if !slices.Contains(columns, key.column) {
+				return fmt.Errorf("config: blocking[%d]: no column %q in the input", i, key.column)
+			}
+		}
+	}
+	if c.Threshold < 0 || c.Threshold >= 1 {
+		return fmt.Errorf("config: threshold: %v is not a probability between 0 and 1", c.Threshold)
+	}
+	return nil
+}
+
+func kindList() string {
+	var s []string
+	for _, k := range Kinds {
+		s = append(s, string(k))
+	}
+	return strings.Join(s, ", ")
+}
+
+// A key is one part of a blocking rule: a column and what is done to it first.
+type key struct {
+	column   string
+	function string // "", soundex, prefix, year, digits
+	n        int    // prefix length
+}
+
+var keyPattern = regexp.MustCompile(`^\s*(?:([a-z]+?)(\d*)\(\s*([^()]+?)\s*\)|([^()]+?))\s*$`)
+
+func parseKey(s string) (key, error) {
+	m := keyPattern.FindStringSubmatch(s)
+	if m == nil {
+		return key{}, fmt.Errorf("cannot read key %q: write a column, or soundex(column), prefixN(column), year(column) or digits(column)", s)
+	}
+	if m[4] != "" {
+		return key{column: m[4]}, nil
+	}
+	k := key{column: m[3], function: m[1]}
+	switch k.function {
+	case "soundex", "year", "digits":
+		if m[2] != "" {
+			return key{}, fmt.Errorf("key %q: write %s(column)", s, k.function)
+		}
+	case "prefix":
+		n, err := strconv.Atoi(m[2])
+		if err != nil || n < 1 {
+			return key{}, fmt.Errorf("key %q: write prefixN(column) with N the number of letters, such as prefix1(given_name)", s)
+		}
+		k.n = n
+	default:
+		return key{}, fmt.Errorf("key %q: unknown function %q; use soundex, prefixN, year or digits", s, k.function)
+	}
+	return k, nil
+}
+
+// value is the key of one raw value, "" when the value is missing (and then the record
+// is not blocked by this rule). prepare is how the column's field prepares its values,
+// so that a key agrees whenever the field agrees exactly.
+func (k key) value(raw string, prepare func(string) string) string {
+	switch k.function {
+	case "soundex":
+		s := soundex(fold(raw))
+		if s[0] == 0 {
+			return ""
+		}
+		return string(s[:])
+	case "prefix":
+		f := []rune(prepare(raw))
+		return string(f[:min(k.n, len(f))])
+	case "year":
+		d := prepareDate(raw)
+		if len(d) < 4 {
+			return ""
+		}
+		return d[:4]
+	case "digits":
+		return digits(raw)
+	}
+	return prepare(raw)
+}

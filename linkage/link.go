@@ -1,0 +1,339 @@
+// Package linkage finds the records that describe the same person, within one table
+// (deduplication) or across two (linkage), by probabilistic record linkage in the
+// Fellegi–Sunter framework:
+//
+//   - blocking rules choose the pairs worth comparing;
+//   - each field of a pair is graded into comparison levels (exact, close, …, different);
+//   - each level has m, the probability of that level when the records match, and u,
+//     the probability when they do not; u is counted on random pairs, m is estimated by
+//     expectation–maximisation without labels;
+//   - a pair's match weight is the sum of log₂(m/u) over its fields, with an exact
+//     agreement weighed by how rare the shared value is (term frequency);
+//   - pairs above a threshold are clustered, refusing a join of two groups when the
+//     pairs across them, taken together, say they are different people.
+//
+// docs/linkage.md explains the method and the config for users.
+package linkage
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+)
+
+// A Table is one input: named columns and rows of text values.
+type Table struct {
+	Name    string
+	Columns []string
+	Rows    [][]string
+}
+
+// A Pair is two records and how likely they are the same person. L and R index the
+// records: the rows of the first table, then those of the second.
+type Pair struct {
+	L, R        int32
+	Weight      float64 // match weight in bits: log₂ of the odds that they match
+	Probability float64
+}
+
+// Result is what Link found.
+type Result struct {
+	Model *Model
+	// Pairs are the compared pairs whose probability reached the threshold, most likely
+	// first.
+	Pairs []Pair
+	// Cluster gives each record the index of the first record of its cluster.
+	Cluster []int32
+	// Compared is how many pairs the blocking rules produced and were scored.
+	Compared int
+	// Refused counts joins of two groups the clustering declined because the pairs across
+	// them, taken together, said they were different people.
+	Refused int
+
+	recs *records
+}
+
+// records is the input prepared for comparison: per field, each record's value as an
+// index into that field's dictionary of distinct prepared values.
+type records struct {
+	n, firstB int // number of records; index of the first record of the second table (n if none)
+	fields    []*fieldData
+	rules     [][]uint64 // per rule, each record's blocking key hash (0: not blocked)
+	ruleCols  []map[string]bool
+}
+
+type fieldData struct {
+	Field
+	cmp     comparison
+	ids     []int32  // per record; 0 = missing
+	values  []string // dictionary; values[0] = ""
+	counts  []int32  // records holding each value
+	present int      // records with a value
+}
+
+// Link compares the records of one table with each other, or of two tables with each
+// other, and returns the pairs that match and the clusters they form.
+func Link(ctx context.Context, tables []*Table, cfg *Config) (*Result, error) {
+	if len(tables) == 0 || len(tables) > 2 {
+		return nil, fmt.Errorf("link: give one table to deduplicate or two to link, not %d", len(tables))
+	}
+	for _, t := range tables {
+		if err := cfg.Check(t.Columns); err != nil {
+			return nil, fmt.Errorf("%s: %w", t.Name, err)
+		}
+	}
+	threshold := cfg.Threshold
+	if threshold == 0 {
+		threshold = DefaultThreshold
+	}
+	recs, err := prepare(tables, cfg)
+	if err != nil {
+		return nil, err
+	}
+	model := newModel(recs)
+	model.estimateU(recs)
+	cands, training, perRule := recs.candidates(ctx, model)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	model.RulePairs = perRule
+	model.estimateM(recs, cfg.Blocking, training)
+	model.estimatePrior(recs, cands)
+	model.finish(recs)
+
+	res := &Result{Model: model, Compared: len(cands), recs: recs}
+	for _, c := range cands {
+		w := model.weight(recs, c.l, c.r, c.pattern)
+		if p := probability(w); p >= threshold {
+			res.Pairs = append(res.Pairs, Pair{L: c.l, R: c.r, Weight: w, Probability: p})
+		}
+	}
+	slices.SortFunc(res.Pairs, func(a, b Pair) int {
+		return cmp.Or(cmp.Compare(b.Weight, a.Weight), cmp.Compare(a.L, b.L), cmp.Compare(a.R, b.R))
+	})
+	res.Cluster, res.Refused = cluster(recs, model, res.Pairs)
+	return res, nil
+}
+
+func probability(weight float64) float64 { return 1 / (1 + math.Exp2(-weight)) }
+
+// prepare dictionary-encodes each field and computes the blocking keys.
+func prepare(tables []*Table, cfg *Config) (*records, error) {
+	recs := &records{}
+	for _, t := range tables {
+		recs.n += len(t.Rows)
+	}
+	recs.firstB = recs.n
+	if len(tables) == 2 {
+		recs.firstB = len(tables[0].Rows)
+	}
+	if recs.n > math.MaxInt32 {
+		return nil, fmt.Errorf("link: at most %d records", math.MaxInt32)
+	}
+	prepared := map[string]func(string) string{}
+	for _, f := range cfg.Fields {
+		fd := &fieldData{Field: f, cmp: comparisons[f.Kind], ids: make([]int32, recs.n), values: []string{""}, counts: []int32{0}}
+		prepared[f.Column] = fd.cmp.prepare
+		index := map[string]int32{}
+		i := 0
+		for _, t := range tables {
+			col := slices.Index(t.Columns, f.Column)
+			for _, row := range t.Rows {
+				v := ""
+				if col < len(row) {
+					v = fd.cmp.prepare(row[col])
+				}
+				if v != "" {
+					id, ok := index[v]
+					if !ok {
+						id = int32(len(fd.values))
+						index[v] = id
+						fd.values = append(fd.values, v)
+						fd.counts = append(fd.counts, 0)
+					}
+					fd.ids[i] = id
+					fd.counts[id]++
+					fd.present++
+				}
+				i++
+			}
+		}
+		recs.fields = append(recs.fields, fd)
+	}
+	for _, rule := range cfg.Blocking {
+		keys := make([]key, len(rule))
+		cols := map[string]bool{}
+		for i, k := range rule {
+			keys[i], _ = parseKey(k) // checked by Config.Check
+			cols[keys[i].column] = true
+		}
+		hashes := make([]uint64, recs.n)
+		i := 0
+		for _, t := range tables {
+			idx := make([]int, len(keys))
+			for k := range keys {
+				idx[k] = slices.Index(t.Columns, keys[k].column)
+			}
+			for _, row := range t.Rows {
+				h := uint64(fnvOffset)
+				for k, key := range keys {
+					raw := ""
+					if idx[k] < len(row) {
+						raw = row[idx[k]]
+					}
+					p := prepared[key.column]
+					if p == nil {
+						p = fold
+					}
+					v := key.value(raw, p)
+					if v == "" {
+						h = 0
+						break
+					}
+					h = fnv(h, v)
+				}
+				hashes[i] = h
+				i++
+			}
+		}
+		recs.rules = append(recs.rules, hashes)
+		recs.ruleCols = append(recs.ruleCols, cols)
+	}
+	return recs, nil
+}
+
+const fnvOffset = 14695981039346656037
+
+// fnv adds s and a separator to a 64-bit FNV-1a hash; the result is never 0, which
+// means "no key".
+func fnv(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	h ^= 0xff
+	h *= 1099511628211
+	return max(h, 1)
+}
+
+// pattern grades every field of a pair: 3 bits a field, 7 for a missing value.
+func (recs *records) pattern(l, r int32) uint64 {
+	var p uint64
+	for f, fd := range recs.fields {
+		a, b := fd.ids[l], fd.ids[r]
+		var level uint64
+		switch {
+		case a == 0 || b == 0:
+			level = missing
+		case a == b:
+			level = 0
+		default:
+			level = uint64(fd.cmp.compare(fd.values[a], fd.values[b]))
+		}
+		p |= level << (3 * f)
+	}
+	return p
+}
+
+const missing = 7
+
+func level(pattern uint64, field int) int { return int(pattern >> (3 * field) & 7) }
+
+type candidate struct {
+	l, r    int32
+	pattern uint64
+}
+
+// candidates enumerates the pairs each blocking rule produces, each pair once (under the
+// first rule that produces it), with its comparison pattern. It also counts, per rule,
+// the patterns of every pair the rule produces: the training data of the m estimates.
+func (recs *records) candidates(ctx context.Context, model *Model) ([]candidate, []map[uint64]int, []int) {
+	training := make([]map[uint64]int, len(recs.rules))
+	perRule := make([]int, len(recs.rules))
+	var all []candidate
+	for r, keys := range recs.rules {
+		blocks := recs.blocks(keys)
+		workers := runtime.GOMAXPROCS(0)
+		type out struct {
+			cands    []candidate
+			patterns map[uint64]int
+		}
+		outs := make([]out, workers)
+		var wg sync.WaitGroup
+		for w := range workers {
+			outs[w].patterns = map[uint64]int{}
+			wg.Go(func() {
+				o := &outs[w]
+				for b := w; b < len(blocks); b += workers {
+					if b%1024 == 0 && ctx.Err() != nil {
+						return
+					}
+					block := blocks[b]
+					for x := 0; x < len(block); x++ {
+						for y := x + 1; y < len(block); y++ {
+							l, rr := block[x], block[y]
+							if l > rr {
+								l, rr = rr, l
+							}
+							if recs.firstB < recs.n && (int(l) >= recs.firstB || int(rr) < recs.firstB) {
+								continue // linking two tables compares across them only
+							}
+							p := recs.pattern(l, rr)
+							o.patterns[p]++
+							if !recs.earlierRule(r, l, rr) {
+								o.cands = append(o.cands, candidate{l, rr, p})
+							}
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
+		training[r] = map[uint64]int{}
+		for _, o := range outs {
+			for p, n := range o.patterns {
+				training[r][p] += n
+			}
+			perRule[r] += len(o.cands)
+			all = append(all, o.cands...)
+		}
+	}
+	return all, training, perRule
+}
+
+// blocks groups the records that share a key, leaving out records without one and
+// groups of one.
+func (recs *records) blocks(keys []uint64) [][]int32 {
+	order := make([]int32, 0, len(keys))
+	for i, k := range keys {
+		if k != 0 {
+			order = append(order, int32(i))
+		}
+	}
+	slices.SortFunc(order, func(a, b int32) int { return cmp.Or(cmp.Compare(keys[a], keys[b]), cmp.Compare(a, b)) })
+	var blocks [][]int32
+	for i := 0; i < len(order); {
+		j := i + 1
+		for j < len(order) && keys[order[j]] == keys[order[i]] {
+			j++
+		}
+		if j-i > 1 {
+			blocks = append(blocks, order[i:j])
+		}
+		i = j
+	}
+	return blocks
+}
+
+func (recs *records) earlierRule(r int, a, b int32) bool {
+	for e := range r {
+		if k := recs.rules[e][a]; k != 0 && k == recs.rules[e][b] {
+			return true
+		}
+	}
+	return false
+}
