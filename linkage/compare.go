@@ -89,26 +89,7 @@ func compareName(a, b string) int {
 // sameWords reports whether the words of a are the words of b in another order
 // ("garcia lopez maria" and "maria garcia lopez").
 func sameWords(a, b string) bool {
-	if len(a) != len(b) || !strings.Contains(a, " ") {
-		return false
-	}
-	wa, wb := strings.Fields(a), strings.Fields(b)
-	if len(wa) != len(wb) {
-		return false
-	}
-	for _, w := range wa {
-		found := false
-		for _, v := range wb {
-			if v == w {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
+	return len(a) == len(b) && strings.Contains(a, " ") && wordOverlap(a, b) == 1
 }
 
 // isInitialOf reports whether a is the initial of b ("j" and "john").

@@ -159,9 +159,52 @@ func parseKey(s string) (key, error) {
 	return k, nil
 }
 
+// columns are the columns a rule's keys read.
+func (r Rule) columns() map[string]bool {
+	cols := map[string]bool{}
+	for _, k := range r {
+		key, _ := parseKey(k) // checked by Config.Check
+		cols[key.column] = true
+	}
+	return cols
+}
+
+// ruleHash returns what a row of a table with these columns has as its key under rule
+// r, hashed; 0 when a key's value is missing. A key on a compared column prepares the
+// value as its field does, so that the key agrees whenever the field agrees exactly.
+func ruleHash(fields []Field, r Rule, columns []string) func(row []string) uint64 {
+	keys := make([]key, len(r))
+	index := make([]int, len(r))
+	prepare := make([]func(string) string, len(r))
+	for i, k := range r {
+		keys[i], _ = parseKey(k) // checked by Config.Check
+		index[i] = slices.Index(columns, keys[i].column)
+		prepare[i] = fold
+		for _, f := range fields {
+			if f.Column == keys[i].column {
+				prepare[i] = comparisons[f.Kind].prepare
+			}
+		}
+	}
+	return func(row []string) uint64 {
+		h := uint64(fnvOffset)
+		for i, k := range keys {
+			raw := ""
+			if index[i] >= 0 && index[i] < len(row) {
+				raw = row[index[i]]
+			}
+			v := k.value(raw, prepare[i])
+			if v == "" {
+				return 0
+			}
+			h = fnv(h, v)
+		}
+		return h
+	}
+}
+
 // value is the key of one raw value, "" when the value is missing (and then the record
-// is not blocked by this rule). prepare is how the column's field prepares its values,
-// so that a key agrees whenever the field agrees exactly.
+// is not blocked by this rule).
 func (k key) value(raw string, prepare func(string) string) string {
 	switch k.function {
 	case "soundex":

@@ -95,14 +95,9 @@ func inferRules(t *Table, fields []Field) []Rule {
 	budget := max(2_000_000, 5*len(t.Rows))
 	var keys []string
 	for _, f := range fields {
-		switch f.Kind {
-		case KindName:
-			keys = append(keys, f.Column, "soundex("+f.Column+")")
-		case KindText:
-			// Free text is weak evidence to block on alone, but may narrow a rule.
-			keys = append(keys, f.Column)
-		default:
-			keys = append(keys, f.Column)
+		keys = append(keys, f.Column)
+		if f.Kind == KindName {
+			keys = append(keys, "soundex("+f.Column+")")
 		}
 	}
 	type scored struct {
@@ -196,41 +191,14 @@ const inferSample = 100_000
 // the rows of a large table.
 func rulePairs(t *Table, fields []Field, r Rule) int {
 	step := (len(t.Rows) + inferSample - 1) / inferSample
-	counts := map[string]int{}
-	var keys []key
-	var idx []int
-	var prep []func(string) string
-	for _, k := range r {
-		key, _ := parseKey(k)
-		keys = append(keys, key)
-		idx = append(idx, slices.Index(t.Columns, key.column))
-		p := fold
-		for _, f := range fields {
-			if f.Column == key.column {
-				p = comparisons[f.Kind].prepare
-			}
-		}
-		prep = append(prep, p)
-	}
-	var b strings.Builder
+	hash := ruleHash(fields, r, t.Columns)
+	counts := map[uint64]int{}
 	sampled := 0
-rows:
 	for i := 0; i < len(t.Rows); i += step {
-		row := t.Rows[i]
 		sampled++
-		b.Reset()
-		for i, k := range keys {
-			v := ""
-			if idx[i] < len(row) {
-				v = k.value(row[idx[i]], prep[i])
-			}
-			if v == "" {
-				continue rows
-			}
-			b.WriteString(v)
-			b.WriteByte(0)
+		if h := hash(t.Rows[i]); h != 0 {
+			counts[h]++
 		}
-		counts[b.String()]++
 	}
 	pairs := 0
 	for _, n := range counts {

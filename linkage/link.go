@@ -96,12 +96,12 @@ func Link(ctx context.Context, tables []*Table, cfg *Config) (*Result, error) {
 	}
 	model := newModel(recs)
 	model.estimateU(recs)
-	cands, training, perRule := recs.candidates(ctx, model)
+	cands, training, perRule := recs.candidates(ctx)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	model.RulePairs = perRule
-	model.estimateM(recs, cfg.Blocking, training)
+	model.estimateM(recs, training)
 	model.estimatePrior(recs, cands)
 	model.finish(recs)
 
@@ -134,10 +134,8 @@ func prepare(tables []*Table, cfg *Config) (*records, error) {
 	if recs.n > math.MaxInt32 {
 		return nil, fmt.Errorf("link: at most %d records", math.MaxInt32)
 	}
-	prepared := map[string]func(string) string{}
 	for _, f := range cfg.Fields {
 		fd := &fieldData{Field: f, cmp: comparisons[f.Kind], ids: make([]int32, recs.n), values: []string{""}, counts: []int32{0}}
-		prepared[f.Column] = fd.cmp.prepare
 		index := map[string]int32{}
 		i := 0
 		for _, t := range tables {
@@ -165,43 +163,15 @@ func prepare(tables []*Table, cfg *Config) (*records, error) {
 		recs.fields = append(recs.fields, fd)
 	}
 	for _, rule := range cfg.Blocking {
-		keys := make([]key, len(rule))
-		cols := map[string]bool{}
-		for i, k := range rule {
-			keys[i], _ = parseKey(k) // checked by Config.Check
-			cols[keys[i].column] = true
-		}
-		hashes := make([]uint64, recs.n)
-		i := 0
+		hashes := make([]uint64, 0, recs.n)
 		for _, t := range tables {
-			idx := make([]int, len(keys))
-			for k := range keys {
-				idx[k] = slices.Index(t.Columns, keys[k].column)
-			}
+			hash := ruleHash(cfg.Fields, rule, t.Columns)
 			for _, row := range t.Rows {
-				h := uint64(fnvOffset)
-				for k, key := range keys {
-					raw := ""
-					if idx[k] < len(row) {
-						raw = row[idx[k]]
-					}
-					p := prepared[key.column]
-					if p == nil {
-						p = fold
-					}
-					v := key.value(raw, p)
-					if v == "" {
-						h = 0
-						break
-					}
-					h = fnv(h, v)
-				}
-				hashes[i] = h
-				i++
+				hashes = append(hashes, hash(row))
 			}
 		}
 		recs.rules = append(recs.rules, hashes)
-		recs.ruleCols = append(recs.ruleCols, cols)
+		recs.ruleCols = append(recs.ruleCols, rule.columns())
 	}
 	return recs, nil
 }
@@ -251,7 +221,7 @@ type candidate struct {
 // candidates enumerates the pairs each blocking rule produces, each pair once (under the
 // first rule that produces it), with its comparison pattern. It also counts, per rule,
 // the patterns of every pair the rule produces: the training data of the m estimates.
-func (recs *records) candidates(ctx context.Context, model *Model) ([]candidate, []map[uint64]int, []int) {
+func (recs *records) candidates(ctx context.Context) ([]candidate, []map[uint64]int, []int) {
 	training := make([]map[uint64]int, len(recs.rules))
 	perRule := make([]int, len(recs.rules))
 	var all []candidate

@@ -137,7 +137,7 @@ func (m *Model) estimateU(recs *records) {
 // nothing there and are left out. A field that goes with a rule's keys (the town with
 // the postcode) is biased towards agreement in that rule's pairs, so each level's m is
 // the median over the rules that estimate it, not the mean: one such rule cannot pull it.
-func (m *Model) estimateM(recs *records, rules []Rule, training []map[uint64]int) {
+func (m *Model) estimateM(recs *records, training []map[uint64]int) {
 	estimates := make([][][]float64, len(m.Fields)) // field → level → one m per rule
 	for f := range estimates {
 		estimates[f] = make([][]float64, len(m.Fields[f].Levels))
@@ -342,17 +342,26 @@ func (m *Model) finish(recs *records) {
 
 // weight is the match weight of a pair with the given comparison pattern.
 func (m *Model) weight(recs *records, l, r int32, pattern uint64) float64 {
-	w := math.Log2(m.Prior / (1 - m.Prior))
+	w := m.priorWeight()
 	for f := range m.Fields {
-		switch lv := level(pattern, f); {
-		case lv == missing:
-		case lv == 0 && m.tfWeight[f] != nil:
-			w += m.tfWeight[f][recs.fields[f].ids[l]]
-		default:
-			w += m.Fields[f].Levels[lv].Weight
-		}
+		fw, _ := m.fieldWeight(recs, f, l, level(pattern, f))
+		w += fw
 	}
 	return w
+}
+
+func (m *Model) priorWeight() float64 { return math.Log2(m.Prior / (1 - m.Prior)) }
+
+// fieldWeight is what field f at level lv adds to a pair whose left record is l, and
+// whether it comes from the rarity of the value they share.
+func (m *Model) fieldWeight(recs *records, f int, l int32, lv int) (float64, bool) {
+	switch {
+	case lv == missing:
+		return 0, false
+	case lv == 0 && m.tfWeight[f] != nil:
+		return m.tfWeight[f][recs.fields[f].ids[l]], true
+	}
+	return m.Fields[f].Levels[lv].Weight, false
 }
 
 // Explanation is why two records do or do not match: the weights that add up to the
@@ -379,16 +388,14 @@ type FieldExplanation struct {
 func (res *Result) Explain(l, r int32) Explanation {
 	m, recs := res.Model, res.recs
 	pattern := recs.pattern(l, r)
-	e := Explanation{Prior: math.Log2(m.Prior / (1 - m.Prior))}
+	e := Explanation{Prior: m.priorWeight()}
 	for f, fd := range recs.fields {
 		fe := FieldExplanation{Column: fd.Column, Left: fd.values[fd.ids[l]], Right: fd.values[fd.ids[r]], Level: "missing"}
-		switch lv := level(pattern, f); {
-		case lv == missing:
-		case lv == 0 && m.tfWeight[f] != nil:
-			fe.Level, fe.Weight, fe.Rarity = m.Fields[f].Levels[0].Name, m.tfWeight[f][fd.ids[l]], true
-		default:
-			fe.Level, fe.Weight = m.Fields[f].Levels[lv].Name, m.Fields[f].Levels[lv].Weight
+		lv := level(pattern, f)
+		if lv != missing {
+			fe.Level = m.Fields[f].Levels[lv].Name
 		}
+		fe.Weight, fe.Rarity = m.fieldWeight(recs, f, l, lv)
 		e.Fields = append(e.Fields, fe)
 	}
 	e.Weight = m.weight(recs, l, r, pattern)

@@ -89,7 +89,8 @@ func digits(s string) string {
 }
 
 // jaroWinkler is the Jaro–Winkler similarity of a and b, from 0 (nothing in common) to 1
-// (equal), with the usual prefix scale of 0.1 over at most four characters.
+// (equal), with the usual prefix scale of 0.1 over at most four characters. Names fit
+// the buffers on the stack, so comparing them allocates nothing.
 func jaroWinkler(a, b string) float64 {
 	if a == b {
 		return 1
@@ -97,80 +98,21 @@ func jaroWinkler(a, b string) float64 {
 	if a == "" || b == "" {
 		return 0
 	}
-	var ra, rb []rune
-	if isASCII(a) && isASCII(b) {
-		return jwBytes(a, b)
+	var bufA, bufB [64]rune
+	ra, rb := appendRunes(bufA[:0], a), appendRunes(bufB[:0], b)
+	if len(ra) > len(rb) {
+		ra, rb = rb, ra
 	}
-	ra, rb = []rune(a), []rune(b)
-	return jwRunes(ra, rb)
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
+	var flagA, flagB [64]bool
+	matchedA, matchedB := flagA[:], flagB[:]
+	if len(rb) > len(flagB) {
+		matchedA, matchedB = make([]bool, len(ra)), make([]bool, len(rb))
 	}
-	return true
-}
-
-// jwBytes and jwRunes are the same algorithm; the byte form allocates nothing for
-// strings of up to 64 characters, which is nearly every name.
-func jwBytes(a, b string) float64 {
-	if len(a) > 64 || len(b) > 64 {
-		return jwRunes([]rune(a), []rune(b))
-	}
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	window := max(len(b)/2-1, 0)
-	var matchedA, matchedB uint64
+	window := max(len(rb)/2-1, 0)
 	m := 0
-	for i := 0; i < len(a); i++ {
-		lo, hi := max(0, i-window), min(len(b), i+window+1)
-		for j := lo; j < hi; j++ {
-			if matchedB&(1<<j) == 0 && a[i] == b[j] {
-				matchedA |= 1 << i
-				matchedB |= 1 << j
-				m++
-				break
-			}
-		}
-	}
-	if m == 0 {
-		return 0
-	}
-	t, j := 0, 0
-	for i := 0; i < len(a); i++ {
-		if matchedA&(1<<i) == 0 {
-			continue
-		}
-		for matchedB&(1<<j) == 0 {
-			j++
-		}
-		if a[i] != b[j] {
-			t++
-		}
-		j++
-	}
-	prefix := 0
-	for prefix < min(4, len(a)) && a[prefix] == b[prefix] {
-		prefix++
-	}
-	return winkler(m, t, len(a), len(b), prefix)
-}
-
-func jwRunes(a, b []rune) float64 {
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	window := max(len(b)/2-1, 0)
-	matchedA, matchedB := make([]bool, len(a)), make([]bool, len(b))
-	m := 0
-	for i := range a {
-		lo, hi := max(0, i-window), min(len(b), i+window+1)
-		for j := lo; j < hi; j++ {
-			if !matchedB[j] && a[i] == b[j] {
+	for i := range ra {
+		for j := max(0, i-window); j < min(len(rb), i+window+1); j++ {
+			if !matchedB[j] && ra[i] == rb[j] {
 				matchedA[i], matchedB[j] = true, true
 				m++
 				break
@@ -180,24 +122,33 @@ func jwRunes(a, b []rune) float64 {
 	if m == 0 {
 		return 0
 	}
-	t, j := 0, 0
-	for i := range a {
+	transposed, j := 0, 0
+	for i := range ra {
 		if !matchedA[i] {
 			continue
 		}
 		for !matchedB[j] {
 			j++
 		}
-		if a[i] != b[j] {
-			t++
+		if ra[i] != rb[j] {
+			transposed++
 		}
 		j++
 	}
 	prefix := 0
-	for prefix < min(4, len(a)) && a[prefix] == b[prefix] {
+	for prefix < min(4, len(ra)) && ra[prefix] == rb[prefix] {
 		prefix++
 	}
-	return winkler(m, t, len(a), len(b), prefix)
+	return winkler(m, transposed, len(ra), len(rb), prefix)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func winkler(m, transposed, la, lb, prefix int) float64 {

@@ -186,9 +186,13 @@ func printExplanation(w io.Writer, res *linkage.Result, ids []string, pair strin
 	if !ok {
 		return usagef("--explain takes two record ids separated by a comma, not %q", pair)
 	}
-	l, r := slices.Index(ids, strings.TrimSpace(a)), slices.Index(ids, strings.TrimSpace(b))
-	if l < 0 || r < 0 {
-		return usagef("--explain %s: no record with id %q", pair, map[bool]string{true: a, false: b}[l < 0])
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	l, r := slices.Index(ids, a), slices.Index(ids, b)
+	if l < 0 {
+		return usagef("--explain %s: no record with id %q", pair, a)
+	}
+	if r < 0 {
+		return usagef("--explain %s: no record with id %q", pair, b)
 	}
 	l, r = min(l, r), max(l, r)
 	e := res.Explain(int32(l), int32(r))
