@@ -2,6 +2,8 @@ package linkage
 
 import (
 	"strings"
+
+	"github.com/rapportckm/rapport/fold"
 )
 
 // Kind says what a field holds, and so how its values are prepared and compared.
@@ -35,7 +37,7 @@ type comparison struct {
 var comparisons = map[Kind]comparison{
 	KindName: {
 		levels:  []string{"exact", "Jaro-Winkler ≥ 0.92", "Jaro-Winkler ≥ 0.80, same sound or initial", "different"},
-		prepare: fold,
+		prepare: fold.String,
 		compare: compareName,
 	},
 	KindDate: {
@@ -45,12 +47,12 @@ var comparisons = map[Kind]comparison{
 	},
 	KindAddress: {
 		levels:  []string{"exact", "most words shared", "different"},
-		prepare: fold,
+		prepare: fold.String,
 		compare: compareAddress,
 	},
 	KindPostcode: {
 		levels:  []string{"exact", "one typo", "same district", "different"},
-		prepare: fold,
+		prepare: fold.String,
 		compare: comparePostcode,
 	},
 	KindPhone: {
@@ -65,12 +67,12 @@ var comparisons = map[Kind]comparison{
 	},
 	KindIdentifier: {
 		levels:  []string{"exact", "one typo", "different"},
-		prepare: func(s string) string { return strings.ReplaceAll(fold(s), " ", "") },
+		prepare: func(s string) string { return strings.ReplaceAll(fold.String(s), " ", "") },
 		compare: compareIdentifier,
 	},
 	KindText: {
 		levels:  []string{"exact", "Jaro-Winkler ≥ 0.90", "Jaro-Winkler ≥ 0.75", "different"},
-		prepare: fold,
+		prepare: fold.String,
 		compare: compareText,
 	},
 }

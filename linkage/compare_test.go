@@ -68,21 +68,6 @@ func TestSoundex(t *testing.T) {
 	}
 }
 
-func TestFold(t *testing.T) {
-	for in, want := range map[string]string{
-		"  Müller-Lüdenscheidt ": "muller ludenscheidt",
-		"O'NEILL":                "o neill",
-		"Łukasz  Żółć":           "lukasz zolc",
-		"Straße":                 "strase",
-		"":                       "",
-		"--":                     "",
-	} {
-		if got := fold(in); got != want {
-			t.Errorf("fold(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestPrepareDate(t *testing.T) {
 	for in, want := range map[string]string{
 		"1971-06-24": "19710624", "19710624": "19710624", "24/06/1971": "19710624",

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rapportckm/rapport/fold"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -179,7 +180,7 @@ func ruleHash(fields []Field, r Rule, columns []string) func(row []string) uint6
 	for i, k := range r {
 		keys[i], _ = parseKey(k) // checked by Config.Check
 		index[i] = slices.Index(columns, keys[i].column)
-		prepare[i] = fold
+		prepare[i] = fold.String
 		for _, f := range fields {
 			if f.Column == keys[i].column {
 				prepare[i] = comparisons[f.Kind].prepare
@@ -208,7 +209,7 @@ func ruleHash(fields []Field, r Rule, columns []string) func(row []string) uint6
 func (k key) value(raw string, prepare func(string) string) string {
 	switch k.function {
 	case "soundex":
-		s := soundex(fold(raw))
+		s := soundex(fold.String(raw))
 		if s[0] == 0 {
 			return ""
 		}

@@ -2,80 +2,8 @@ package linkage
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 )
-
-// fold prepares a value for comparison: lower case, accents removed, every run of spaces
-// and punctuation made one space, trimmed. Values are compared folded, so "Müller" and
-// "MULLER" agree exactly. ASCII, the common case, avoids the Unicode machinery.
-func fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if !ascii {
-		t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-		if out, _, err := transform.String(t, s); err == nil {
-			s = out
-		}
-		s = strings.Map(foldRune, s)
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false
-	for _, r := range s {
-		switch {
-		case 'a' <= r && r <= 'z' || '0' <= r && r <= '9':
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteRune(r)
-			space = false
-		case 'A' <= r && r <= 'Z':
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteRune(r + 'a' - 'A')
-			space = false
-		case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteRune(unicode.ToLower(r))
-			space = false
-		default: // spaces, hyphens, apostrophes, commas …
-			space = true
-		}
-	}
-	return b.String()
-}
-
-// foldRune spells out letters that do not decompose into a base letter and an accent.
-func foldRune(r rune) rune {
-	switch r {
-	case 'ß':
-		return 's'
-	case 'ø', 'Ø':
-		return 'o'
-	case 'ł', 'Ł':
-		return 'l'
-	case 'đ', 'Đ':
-		return 'd'
-	case 'æ', 'Æ':
-		return 'a'
-	case 'œ', 'Œ':
-		return 'o'
-	}
-	return r
-}
 
 // digits keeps only the digits of s.
 func digits(s string) string {

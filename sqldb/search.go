@@ -2,12 +2,9 @@ package sqldb
 
 import (
 	"strings"
-	"unicode"
 
 	"github.com/rapportckm/rapport"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"github.com/rapportckm/rapport/fold"
 )
 
 // Search text is prepared in Go, the same for both databases: folded to lower case
@@ -15,25 +12,11 @@ import (
 // (FTS5 or tsvector) then only indexes space-separated words, so both find the same
 // customers for the same query.
 
-// fold lower-cases s and removes accents, so that "Zoë Müller" matches "zoe muller".
-func fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
-	}
-	return strings.ToLower(out)
-}
-
-// words splits folded text into words of letters and digits.
-func words(s string) []string {
-	return strings.FieldsFunc(fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-}
+// words splits text into folded words: lower case, without accents.
+func words(s string) []string { return fold.Words(s) }
 
 // sortName is the key customers are listed by.
-func sortName(name string) string {
-	return strings.Join(words(name), " ")
-}
+func sortName(name string) string { return fold.String(name) }
 
 // searchTerms turns what a user typed into terms to match as prefixes, at most eight.
 func searchTerms(q string) []string {
