@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/rapportckm/rapport"
@@ -77,11 +76,7 @@ func queryLimit(q url.Values) (int, error) {
 func queryList(q url.Values, name string) []string {
 	var out []string
 	for _, v := range q[name] {
-		for _, part := range strings.Split(v, ",") {
-			if part = strings.TrimSpace(part); part != "" {
-				out = append(out, part)
-			}
-		}
+		out = append(out, splitTrimmed(v, ",")...)
 	}
 	return out
 }

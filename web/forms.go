@@ -35,19 +35,18 @@ func fieldErrors(err error) map[string]string {
 
 // formLines reads a textarea as its non-empty lines.
 func formLines(r *http.Request, name string) []string {
-	var out []string
-	for _, line := range strings.Split(r.PostFormValue(name), "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			out = append(out, line)
-		}
-	}
-	return out
+	return splitTrimmed(r.PostFormValue(name), "\n")
 }
 
 // formList reads a comma-separated field.
 func formList(r *http.Request, name string) []string {
+	return splitTrimmed(r.PostFormValue(name), ",")
+}
+
+// splitTrimmed splits s at sep and keeps the parts that are not blank, trimmed.
+func splitTrimmed(s, sep string) []string {
 	var out []string
-	for _, part := range strings.Split(r.PostFormValue(name), ",") {
+	for part := range strings.SplitSeq(s, sep) {
 		if part = strings.TrimSpace(part); part != "" {
 			out = append(out, part)
 		}
