@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -13,7 +12,7 @@ import (
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/demo"
 	"github.com/rapportckm/rapport/sqldb"
-	"github.com/rapportckm/rapport/sqldb/sqlite"
+	"github.com/rapportckm/rapport/sqldb/sqldbtest"
 )
 
 var (
@@ -21,19 +20,6 @@ var (
 	system = rapport.SystemScope("test")
 	end    = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 )
-
-func open(tb testing.TB) *sqldb.DB {
-	tb.Helper()
-	db, err := sqlite.Open(filepath.Join(tb.TempDir(), "x.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		tb.Fatal(err)
-	}
-	return db
-}
 
 func mustFill(tb testing.TB, db *sqldb.DB, opts demo.Options) demo.Summary {
 	tb.Helper()
@@ -121,7 +107,7 @@ func fillAll(t *testing.T, opts ...demo.Options) ([]*sqldb.DB, []demo.Summary) {
 	dbs, sums, errs := make([]*sqldb.DB, len(opts)), make([]demo.Summary, len(opts)), make([]error, len(opts))
 	var wg sync.WaitGroup
 	for i, o := range opts {
-		dbs[i] = open(t)
+		dbs[i] = sqldbtest.SQLite(t)
 		wg.Go(func() { sums[i], errs[i] = demo.Fill(ctx, dbs[i], o, nil) })
 	}
 	wg.Wait()
@@ -287,7 +273,7 @@ func TestOptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			db := open(t)
+			db := sqldbtest.SQLite(t)
 			_, err := demo.Fill(ctx, db, tt.opts, nil)
 			if got := rapport.ErrorCode(err); got != rapport.EINVALID {
 				t.Errorf("got error %v (code %q), want %q", err, got, rapport.EINVALID)
@@ -304,7 +290,7 @@ func TestOptions(t *testing.T) {
 func BenchmarkFill(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
-		db := open(b)
+		db := sqldbtest.SQLite(b)
 		b.StartTimer()
 		sum := mustFill(b, db, demo.Options{Customers: 10_000, Seed: 1, End: end, Password: "correct horse battery"})
 		b.ReportMetric(float64(sum.Interactions), "interactions")

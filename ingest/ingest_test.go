@@ -3,33 +3,18 @@ package ingest_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/ingest"
-	"github.com/rapportckm/rapport/sqldb"
-	"github.com/rapportckm/rapport/sqldb/sqlite"
+	"github.com/rapportckm/rapport/sqldb/sqldbtest"
 )
 
 var ctx = context.Background()
 
-func open(t *testing.T) *sqldb.DB {
-	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "x.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
-
 func TestInteractions(t *testing.T) {
-	db := open(t)
+	db := sqldbtest.SQLite(t)
 	system := rapport.SystemScope("test")
 	c := &rapport.Customer{Kind: rapport.KindOrganisation, Name: "Acme"}
 	if err := db.CreateCustomer(ctx, system, c); err != nil {
@@ -80,7 +65,7 @@ func TestInteractions(t *testing.T) {
 }
 
 func TestCustomersKeepTheRecordAsReceived(t *testing.T) {
-	db := open(t)
+	db := sqldbtest.SQLite(t)
 	system := rapport.SystemScope("test")
 	input := `{"source_id":"C-1","kind":"person","given_name":"Ana","emails":["ana@example.pt"]}` + "\n"
 	res, err := ingest.Customers(ctx, strings.NewReader(input), db, system, ingest.Options{Source: "billing"})

@@ -24,7 +24,7 @@ type page[T any] struct {
 }
 
 func TestAPI(t *testing.T) {
-	for name, open := range databases(t) {
+	for name, open := range databases() {
 		t.Run(name, func(t *testing.T) { testAPI(t, newEnv(t, open)) })
 	}
 }

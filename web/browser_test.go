@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/rapportckm/rapport/sqldb/sqldbtest"
 )
 
 // TestBrowser drives the staff app in a real headless Chromium: sign in, create a
@@ -23,7 +24,7 @@ func TestBrowser(t *testing.T) {
 		}
 		t.Skip("RAPPORT_TEST_CHROMIUM is not set; browser tests skipped (scripts/test sets it)")
 	}
-	e := newEnv(t, openSQLite)
+	e := newEnv(t, sqldbtest.SQLite)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(browserPath), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),

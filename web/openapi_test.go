@@ -21,6 +21,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/sqldb/sqldbtest"
 	"github.com/rapportckm/rapport/web"
 )
 
@@ -184,7 +185,7 @@ func TestOpenAPIDocument(t *testing.T) {
 
 // TestOpenAPIServed checks that the document is served as it is embedded.
 func TestOpenAPIServed(t *testing.T) {
-	e := newEnv(t, openSQLite)
+	e := newEnv(t, sqldbtest.SQLite)
 	res, body := e.do("GET", "/api/v1/openapi.json", "", "")
 	if res.StatusCode != 200 || body != string(web.OpenAPI()) {
 		t.Errorf("got %d and %d bytes, want 200 and the document", res.StatusCode, len(body))
@@ -289,7 +290,7 @@ func sortedKeys(m map[string]bool) []string {
 // succeeds, so that every success response the document describes is checked against
 // a real one; a few error answers that the other tests leave out come along.
 func TestOpenAPITour(t *testing.T) {
-	e := newEnv(t, openSQLite)
+	e := newEnv(t, sqldbtest.SQLite)
 	const admin, agent, outsider = "admin@example.com", "agent@example.com", "outsider@example.com"
 	type obj = map[string]any
 	call := func(method, path, as, body string, want int, headers ...string) string {

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -11,14 +10,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/sqldb"
-	"github.com/rapportckm/rapport/sqldb/postgres"
-	"github.com/rapportckm/rapport/sqldb/sqlite"
+	"github.com/rapportckm/rapport/sqldb/sqldbtest"
 	"github.com/rapportckm/rapport/web"
 )
 
@@ -43,62 +40,16 @@ type env struct {
 }
 
 // databases lists the databases the web tests run on: SQLite always, PostgreSQL when
-// RAPPORT_TEST_POSTGRES is set.
-func databases(t *testing.T) map[string]func(*testing.T) *sqldb.DB {
-	dbs := map[string]func(*testing.T) *sqldb.DB{"sqlite": openSQLite}
-	if os.Getenv("RAPPORT_TEST_POSTGRES") != "" {
-		dbs["postgres"] = openPostgres
-	} else if strings.Contains(os.Getenv("RAPPORT_TEST_REQUIRE"), "postgres") {
-		t.Fatal("RAPPORT_TEST_POSTGRES is not set, and RAPPORT_TEST_REQUIRE says PostgreSQL tests must run")
+// RAPPORT_TEST_POSTGRES is set (or required).
+func databases() map[string]sqldbtest.Opener {
+	dbs := map[string]sqldbtest.Opener{"sqlite": sqldbtest.SQLite}
+	if os.Getenv("RAPPORT_TEST_POSTGRES") != "" || strings.Contains(os.Getenv("RAPPORT_TEST_REQUIRE"), "postgres") {
+		dbs["postgres"] = sqldbtest.Postgres
 	}
 	return dbs
 }
 
-func openSQLite(t *testing.T) *sqldb.DB {
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "rapport.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
-
-func openPostgres(t *testing.T) *sqldb.DB {
-	base := os.Getenv("RAPPORT_TEST_POSTGRES")
-	schema := "web_" + strings.ReplaceAll(rapport.NewID().String(), "-", "")
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if a, err := sql.Open("pgx", base); err == nil {
-			a.Exec("DROP SCHEMA " + schema + " CASCADE")
-			a.Close()
-		}
-	})
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := postgres.Open(u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
-
-func newEnv(t *testing.T, open func(*testing.T) *sqldb.DB) *env {
+func newEnv(t *testing.T, open sqldbtest.Opener) *env {
 	t.Helper()
 	db := open(t)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -13,13 +13,14 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/sqldb/sqldbtest"
 	"github.com/rapportckm/rapport/web"
 )
 
 // TestWallHidesCustomers checks every endpoint and page that shows customer data: to a
 // user outside the wall, the walled customer does not exist.
 func TestWallHidesCustomers(t *testing.T) {
-	for name, open := range databases(t) {
+	for name, open := range databases() {
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t, open)
 			sys := rapport.SystemScope("test")
@@ -112,7 +113,7 @@ func TestWallHidesCustomers(t *testing.T) {
 }
 
 func TestPages(t *testing.T) {
-	for name, open := range databases(t) {
+	for name, open := range databases() {
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t, open)
 			agent := e.signIn("agent@example.com")
@@ -273,7 +274,7 @@ func TestPages(t *testing.T) {
 }
 
 func TestSignIn(t *testing.T) {
-	e := newEnv(t, openSQLite)
+	e := newEnv(t, sqldbtest.SQLite)
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := client.PostForm(e.srv.URL+"/sign-in", url.Values{"email": {"agent@example.com"}, "password": {"wrong password"}})
 	must(t, err)
@@ -300,7 +301,7 @@ func TestSignIn(t *testing.T) {
 }
 
 func TestSetup(t *testing.T) {
-	db := openSQLite(t)
+	db := sqldbtest.SQLite(t)
 	srv := httptest.NewServer((&web.Server{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
 	defer srv.Close()
 	secret, err := db.CreateSetupSecret(ctx)
@@ -338,7 +339,7 @@ func TestSetup(t *testing.T) {
 }
 
 func TestCrossSiteFormsRefused(t *testing.T) {
-	e := newEnv(t, openSQLite)
+	e := newEnv(t, sqldbtest.SQLite)
 	b := e.signIn("agent@example.com")
 	req, _ := http.NewRequest("POST", e.srv.URL+"/customers", strings.NewReader("kind=organisation&name=Evil+Inc"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -361,7 +362,7 @@ func TestCrossSiteFormsRefused(t *testing.T) {
 // TestTwoServersShareOneDatabase signs in on one server and carries on at another, as
 // behind a load balancer: sessions, tokens and data live in the database.
 func TestTwoServersShareOneDatabase(t *testing.T) {
-	for name, open := range databases(t) {
+	for name, open := range databases() {
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t, open)
 			other := httptest.NewServer((&web.Server{Store: e.db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())

@@ -12,7 +12,7 @@ import (
 )
 
 // Opener returns a new, migrated, empty database for one test.
-type Opener func(t *testing.T) *sqldb.DB
+type Opener func(tb testing.TB) *sqldb.DB
 
 // Run runs the whole contract against databases made by open.
 func Run(t *testing.T, open Opener) {

@@ -12,7 +12,7 @@ import (
 func BenchmarkIngestInteractions(b *testing.B) {
 	for _, order := range []string{"scattered", "grouped"} {
 		b.Run(fmt.Sprint(order), func(b *testing.B) {
-			sqldbtest.BenchmarkIngest(b, openBench(b), order == "grouped")
+			sqldbtest.BenchmarkIngest(b, sqldbtest.SQLite(b), order == "grouped")
 		})
 	}
 }
