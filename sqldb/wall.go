@@ -202,21 +202,25 @@ func (tx *Tx) checkAllExist(table, field string, ids []rapport.ID) error {
 	return nil
 }
 
-// refreshWallCoverage derives wall_coverage again from wall_members and links: each
-// chosen customer; the people and subsidiaries of a covered organisation; and the
-// organisations a covered customer owns, whose affairs are the owner's. Walls are few
-// and coverage is small, so it is recomputed whole whenever members or links change.
+// refreshWallCoverage derives wall_coverage again from wall_members, links and merges:
+// each chosen customer; the people and subsidiaries of a covered organisation; the
+// organisations a covered customer owns, whose affairs are the owner's; and the profile
+// a covered customer was merged into, so that a merge never carries walled knowledge
+// out of its wall. Walls are few and coverage is small, so it is recomputed whole
+// whenever members, links or merges change.
 func (tx *Tx) refreshWallCoverage() error {
 	if _, err := tx.exec(`DELETE FROM wall_coverage`); err != nil {
 		return err
 	}
 	_, err := tx.exec(`INSERT INTO wall_coverage (customer_id, wall_id)
-		WITH RECURSIVE covered(wall_id, customer_id) AS (
+		WITH RECURSIVE reach(from_id, to_id) AS (
+			SELECT to_id, from_id FROM customer_links
+			UNION ALL SELECT from_id, to_id FROM customer_links WHERE kind = 'owns'
+			UNION ALL SELECT id, merged_into FROM customers WHERE merged_into IS NOT NULL
+		), covered(wall_id, customer_id) AS (
 			SELECT wall_id, customer_id FROM wall_members
 			UNION
-			SELECT covered.wall_id, CASE WHEN l.to_id = covered.customer_id THEN l.from_id ELSE l.to_id END
-			FROM customer_links l JOIN covered
-				ON l.to_id = covered.customer_id OR (l.from_id = covered.customer_id AND l.kind = 'owns'))
+			SELECT covered.wall_id, r.to_id FROM reach r JOIN covered ON r.from_id = covered.customer_id)
 		SELECT customer_id, wall_id FROM covered`)
 	return err
 }

@@ -35,6 +35,9 @@ func Run(t *testing.T, open Opener) {
 		{"Teams", testTeams},
 		{"Audit", testAudit},
 		{"Idempotency", testIdempotency},
+		{"MergeUnmerge", testMergeUnmerge},
+		{"MergeWalls", testMergeWalls},
+		{"MatchReview", testMatchReview},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

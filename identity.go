@@ -1,0 +1,235 @@
+package rapport
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+)
+
+// MergeReason says why two customers were merged.
+type MergeReason string
+
+const (
+	MergeManual    MergeReason = "manual"    // a staff member merged them by hand
+	MergeReviewed  MergeReason = "reviewed"  // a reviewer accepted a proposed match
+	MergeAutomatic MergeReason = "automatic" // identity resolution found them certain to match
+)
+
+// Merge records that one customer was merged into another. A merge in effect can be
+// undone: the merged customer comes back with its source records, interactions, notes
+// and links, and the target loses what the merge gave it.
+type Merge struct {
+	ID          ID          `json:"id"`
+	TargetID    ID          `json:"target_id"`
+	MergedID    ID          `json:"merged_id"`
+	MergedName  string      `json:"merged_name"`
+	Reason      MergeReason `json:"reason"`
+	Probability float64     `json:"probability,omitempty"` // of the match, when resolution proposed it
+	UserID      ID          `json:"user_id,omitzero"`
+	UserName    string      `json:"user_name,omitempty"`
+	CreatedAt   time.Time   `json:"created_at"`
+	UndoneAt    *time.Time  `json:"undone_at,omitempty"`
+}
+
+// MatchStatus is where a proposed match stands.
+type MatchStatus string
+
+const (
+	MatchPending  MatchStatus = "pending"
+	MatchAccepted MatchStatus = "accepted"
+	MatchRejected MatchStatus = "rejected"
+)
+
+// MatchCandidate is a pair of customers that identity resolution found likely, but not
+// certain, to be the same; a reviewer accepts (merges) or rejects it.
+type MatchCandidate struct {
+	ID          ID           `json:"id"`
+	Left        *Customer    `json:"left"`
+	Right       *Customer    `json:"right"`
+	Probability float64      `json:"probability"`
+	Weight      float64      `json:"weight"` // log₂ of the odds that they match
+	Explanation []MatchField `json:"explanation"`
+	Status      MatchStatus  `json:"status"`
+	DecidedBy   ID           `json:"decided_by,omitzero"`
+	DecidedAt   *time.Time   `json:"decided_at,omitempty"`
+	CreatedAt   time.Time    `json:"created_at"`
+}
+
+// MatchField is one term of a match weight: how a field compared and what it added.
+// The prior (the odds of a match before looking at any field) is the field "prior".
+type MatchField struct {
+	Field  string  `json:"field"`
+	Left   string  `json:"left"`
+	Right  string  `json:"right"`
+	Level  string  `json:"level"`  // exact, close, phonetic, different, missing …
+	Weight float64 `json:"weight"` // bits added to the match weight
+	Rarity bool    `json:"rarity,omitempty"`
+}
+
+// ScoredPair is a pair identity resolution scored, by customer id.
+type ScoredPair struct {
+	LeftID, RightID ID
+	Probability     float64
+	Weight          float64
+	Explanation     []MatchField
+}
+
+// MatchFilter selects proposed matches.
+type MatchFilter struct {
+	Status MatchStatus // default pending
+	Cursor string
+	Limit  int
+}
+
+// IdentityRecord is what identity resolution compares of a customer.
+type IdentityRecord struct {
+	ID          ID
+	CreatedAt   time.Time
+	GivenName   string
+	FamilyName  string
+	Name        string
+	Email       string
+	Phone       string
+	DateOfBirth string
+	Street      string
+	Postcode    string
+	City        string
+}
+
+// IdentityService merges and unmerges customers and keeps the queue of proposed matches.
+type IdentityService interface {
+	// MergeCustomers merges the customer mergedID into targetID: the target keeps its
+	// values and takes the other's where it has none; contacts, addresses, tags,
+	// relationships, interactions, notes, links and source records are gathered on the
+	// target. Both must be visible to the scope, active and of the same kind.
+	MergeCustomers(ctx context.Context, s Scope, targetID, mergedID ID, reason MergeReason, probability float64) (*Merge, error)
+	// UnmergeCustomer undoes the merge in effect of mergedID into another customer.
+	UnmergeCustomer(ctx context.Context, s Scope, mergedID ID) (*Merge, error)
+	// FindMerges lists the merges into a customer, newest first, undone ones included.
+	FindMerges(ctx context.Context, s Scope, customerID ID) ([]*Merge, error)
+	// FindMatchCandidates lists proposed matches whose two customers are both active and
+	// visible to the scope, most likely first.
+	FindMatchCandidates(ctx context.Context, s Scope, f MatchFilter) ([]*MatchCandidate, string, error)
+	FindMatchCandidate(ctx context.Context, s Scope, id ID) (*MatchCandidate, error)
+	// DecideMatch accepts (merging the pair, the older customer surviving) or rejects a
+	// pending match.
+	DecideMatch(ctx context.Context, s Scope, id ID, accept bool) (*MatchCandidate, error)
+	// IdentityRecords returns every active person for resolution to compare.
+	IdentityRecords(ctx context.Context, s Scope) ([]IdentityRecord, error)
+	// RejectedPairs returns the pairs reviewers rejected, each as OrderedPair gives it.
+	RejectedPairs(ctx context.Context, s Scope) (map[[2]ID]bool, error)
+	// ProposeMatches stores pairs for review. A pair already decided keeps its decision.
+	ProposeMatches(ctx context.Context, s Scope, pairs []ScoredPair) (int, error)
+}
+
+// OrderedPair returns the two ids with the smaller first, the form pairs are stored in.
+func OrderedPair(a, b ID) [2]ID {
+	if bytes.Compare(a[:], b[:]) > 0 {
+		a, b = b, a
+	}
+	return [2]ID{a, b}
+}
+
+// Combine gathers the other customer's profile into c for a merge: c keeps its names,
+// language, channel and owner and takes the other's where it has none; contacts,
+// addresses, relationships and tags are joined; attributes c lacks are added.
+func (c *Customer) Combine(o *Customer) {
+	for _, f := range []struct{ dst, src *string }{
+		{&c.GivenName, &o.GivenName}, {&c.FamilyName, &o.FamilyName}, {&c.Language, &o.Language}, {&c.Name, &o.Name},
+	} {
+		if *f.dst == "" {
+			*f.dst = *f.src
+		}
+	}
+	if c.PreferredChannel == "" {
+		c.PreferredChannel = o.PreferredChannel
+	}
+	if c.OwnerID.IsZero() {
+		c.OwnerID = o.OwnerID
+	}
+	c.Emails = append(c.Emails, o.Emails...)
+	c.Phones = append(c.Phones, o.Phones...)
+	c.Addresses = append(c.Addresses, o.Addresses...)
+	c.Relationships = append(c.Relationships, o.Relationships...)
+	c.Tags = append(c.Tags, o.Tags...)
+	var attrs, more map[string]json.RawMessage
+	if json.Unmarshal(c.Attributes, &attrs) == nil && json.Unmarshal(o.Attributes, &more) == nil {
+		if attrs == nil {
+			attrs = map[string]json.RawMessage{}
+		}
+		for k, v := range more {
+			if _, ok := attrs[k]; !ok {
+				attrs[k] = v
+			}
+		}
+		c.Attributes, _ = json.Marshal(attrs)
+	}
+	c.Normalize()
+}
+
+// Revert takes back from c what a change from before to after brought, keeping
+// whatever was changed since: a field still holding its after value returns to its
+// before value, and list items the change added are removed if still present. Undoing
+// a merge with it restores the target exactly when nobody edited it in between.
+func (c *Customer) Revert(before, after *Customer) {
+	for _, f := range []struct{ cur, was, then *string }{
+		{&c.Name, &before.Name, &after.Name}, {&c.GivenName, &before.GivenName, &after.GivenName},
+		{&c.FamilyName, &before.FamilyName, &after.FamilyName}, {&c.Language, &before.Language, &after.Language},
+	} {
+		if *f.cur == *f.then {
+			*f.cur = *f.was
+		}
+	}
+	if c.PreferredChannel == after.PreferredChannel {
+		c.PreferredChannel = before.PreferredChannel
+	}
+	if c.OwnerID == after.OwnerID {
+		c.OwnerID = before.OwnerID
+	}
+	c.Emails = withoutAdded(c.Emails, before.Emails, after.Emails, func(cp ContactPoint) string { return NormalizeEmail(cp.Value) })
+	c.Phones = withoutAdded(c.Phones, before.Phones, after.Phones, func(cp ContactPoint) string { return NormalizePhone(cp.Value) })
+	c.Addresses = withoutAdded(c.Addresses, before.Addresses, after.Addresses, func(a Address) string { return strings.ToLower(a.String()) })
+	c.Relationships = withoutAdded(c.Relationships, before.Relationships, after.Relationships, func(r Relationship) string { return string(r) })
+	c.Tags = withoutAdded(c.Tags, before.Tags, after.Tags, func(t string) string { return t })
+	var cur, was, then map[string]json.RawMessage
+	if json.Unmarshal(c.Attributes, &cur) == nil && json.Unmarshal(before.Attributes, &was) == nil && json.Unmarshal(after.Attributes, &then) == nil && cur != nil {
+		for k, v := range then {
+			if now, ok := cur[k]; !ok || !sameJSON(now, v) {
+				continue // changed since, or removed
+			}
+			if old, ok := was[k]; ok {
+				cur[k] = old
+			} else {
+				delete(cur, k)
+			}
+		}
+		c.Attributes, _ = json.Marshal(cur)
+	}
+	c.Normalize()
+}
+
+// sameJSON reports whether two JSON texts hold the same value, whatever their spacing
+// and key order (PostgreSQL's jsonb changes both).
+func sameJSON(a, b json.RawMessage) bool {
+	var x, y any
+	return json.Unmarshal(a, &x) == nil && json.Unmarshal(b, &y) == nil && reflect.DeepEqual(x, y)
+}
+
+// withoutAdded returns cur without the items that after has and before had not.
+func withoutAdded[T any](cur, before, after []T, key func(T) string) []T {
+	had := map[string]bool{}
+	for _, v := range before {
+		had[key(v)] = true
+	}
+	added := map[string]bool{}
+	for _, v := range after {
+		if !had[key(v)] {
+			added[key(v)] = true
+		}
+	}
+	return slices.DeleteFunc(slices.Clone(cur), func(v T) bool { return added[key(v)] })
+}

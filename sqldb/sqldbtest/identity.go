@@ -1,0 +1,282 @@
+package sqldbtest
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/sqldb"
+)
+
+// customerState is everything Rapport holds about a customer, as JSON, with the
+// version and update time left out: they record that a change happened, not what.
+func customerState(t *testing.T, db *sqldb.DB, s rapport.Scope, id rapport.ID) string {
+	t.Helper()
+	c, err := db.FindCustomerByID(ctx, s, id)
+	must(t, err)
+	c.Version, c.UpdatedAt = 0, time.Time{}
+	interactions, _, err := db.FindInteractions(ctx, s, rapport.InteractionFilter{CustomerID: id, Limit: 500})
+	must(t, err)
+	notes, _, err := db.FindNotes(ctx, s, rapport.NoteFilter{CustomerID: id})
+	must(t, err)
+	links, err := db.FindLinks(ctx, s, id)
+	must(t, err)
+	records, err := db.FindSourceRecords(ctx, s, id)
+	must(t, err)
+	b, err := json.MarshalIndent(map[string]any{"profile": c, "interactions": interactions, "notes": notes, "links": links, "records": records}, "", " ")
+	must(t, err)
+	return string(b)
+}
+
+func testMergeUnmerge(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	org := mustOrg(t, db, "Quinta do Vale")
+	other := mustOrg(t, db, "Other Lda")
+	ana := mustPerson(t, db, "Ana", "Silva", "ana@example.com")
+	_, err := db.UpdateCustomer(ctx, system, ana.ID, rapport.CustomerUpdate{Tags: &[]string{"vip"}, Attributes: ptr(json.RawMessage(`{"tier":"gold"}`))})
+	must(t, err)
+	res, err := db.IngestCustomers(ctx, system, []rapport.IncomingCustomer{{Source: "shop", SourceKey: "S-9", Customer: rapport.Customer{
+		Kind: rapport.KindPerson, GivenName: "Ana Maria", FamilyName: "Silva", Language: "pt",
+		Emails:     []rapport.ContactPoint{{Value: "anamaria@example.pt"}},
+		Phones:     []rapport.ContactPoint{{Value: "+351 912 345 678"}},
+		Addresses:  []rapport.Address{{Street: "Rua Nova 1", City: "Porto", Country: "PT"}},
+		Tags:       []string{"newsletter"},
+		Attributes: json.RawMessage(`{"tier":"silver","shoe_size":38}`)}}})
+	must(t, err)
+	dup := res.Items[0].CustomerID
+	mustLink(t, db, &rapport.Customer{ID: dup}, org, "works_at")
+	mustLink(t, db, ana, other, "works_at")
+	must(t, db.CreateNote(ctx, f.sales, &rapport.Note{CustomerID: dup, Visibility: rapport.VisibilityStaff, Body: "Prefers calls after six."}))
+	day := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
+	for i, id := range []rapport.ID{ana.ID, dup, dup} {
+		must(t, db.CreateInteraction(ctx, system, &rapport.Interaction{CustomerID: id, Type: "call", Channel: "phone",
+			OccurredAt: day.Add(time.Duration(i) * time.Hour), Summary: atf("Call %d", i)}))
+	}
+	before := map[rapport.ID]string{}
+	for _, id := range []rapport.ID{ana.ID, dup, org.ID} {
+		before[id] = customerState(t, db, f.sales, id)
+	}
+
+	m, err := db.MergeCustomers(ctx, f.sales, ana.ID, dup, rapport.MergeManual, 0)
+	must(t, err)
+	merged, err := db.FindCustomerByID(ctx, f.sales, ana.ID)
+	must(t, err)
+	if merged.Name != "Ana Silva" || merged.Language != "pt" || len(merged.Emails) != 2 || len(merged.Phones) != 1 ||
+		len(merged.Addresses) != 1 || !eq(merged.Tags, []string{"newsletter", "vip"}) {
+		t.Errorf("merged profile: got %s %q %v %v %v %v, want Ana's name with the other's language, contacts, address and tags",
+			merged.Name, merged.Language, merged.Emails, merged.Phones, merged.Addresses, merged.Tags)
+	}
+	var attrs map[string]any
+	must(t, json.Unmarshal(merged.Attributes, &attrs))
+	if attrs["tier"] != "gold" || attrs["shoe_size"] != float64(38) {
+		t.Errorf("merged attributes: got %v, want the target's tier and the other's shoe size", attrs)
+	}
+	gone, err := db.FindCustomerByID(ctx, f.sales, dup)
+	must(t, err)
+	if gone.MergedInto != ana.ID {
+		t.Errorf("got merged_into %v, want %v", gone.MergedInto, ana.ID)
+	}
+	list, _, err := db.FindCustomers(ctx, f.sales, rapport.CustomerFilter{Kind: rapport.KindPerson})
+	must(t, err)
+	if !eq(names(list), []string{"Ana Silva"}) {
+		t.Errorf("got people %v, want only the merged profile", names(list))
+	}
+	interactions, _, err := db.FindInteractions(ctx, f.sales, rapport.InteractionFilter{CustomerID: ana.ID})
+	must(t, err)
+	notes, _, err := db.FindNotes(ctx, f.sales, rapport.NoteFilter{CustomerID: ana.ID})
+	must(t, err)
+	links, err := db.FindLinks(ctx, f.sales, ana.ID)
+	must(t, err)
+	records, err := db.FindSourceRecords(ctx, f.sales, ana.ID)
+	must(t, err)
+	if len(interactions) != 3 || len(notes) != 1 || len(links) != 2 || len(records) != 1 {
+		t.Errorf("got %d interactions, %d notes, %d links, %d source records on the merged profile, want 3, 1, 2, 1",
+			len(interactions), len(notes), len(links), len(records))
+	}
+	merges, err := db.FindMerges(ctx, f.sales, ana.ID)
+	must(t, err)
+	if len(merges) != 1 || merges[0].ID != m.ID || merges[0].MergedName != "Ana Maria Silva" || merges[0].UserName != "sam" {
+		t.Errorf("got merges %+v, want the one just made by sam", merges)
+	}
+	_, err = db.MergeCustomers(ctx, f.sales, ana.ID, dup, rapport.MergeManual, 0)
+	wantCode(t, err, rapport.ECONFLICT)
+	_, err = db.MergeCustomers(ctx, f.sales, ana.ID, ana.ID, rapport.MergeManual, 0)
+	wantField(t, err, "merged_id")
+	_, err = db.MergeCustomers(ctx, f.sales, ana.ID, org.ID, rapport.MergeManual, 0)
+	wantField(t, err, "merged_id")
+	_, err = db.MergeCustomers(ctx, f.loner, org.ID, other.ID, rapport.MergeManual, 0)
+	wantCode(t, err, rapport.EFORBIDDEN)
+
+	// Unmerge restores both customers and the organisation exactly.
+	_, err = db.UnmergeCustomer(ctx, f.sales, dup)
+	must(t, err)
+	for id, want := range before {
+		if got := customerState(t, db, f.sales, id); got != want {
+			t.Errorf("customer %v after merge and unmerge:\n%s\nwant\n%s", id, got, want)
+		}
+	}
+	_, err = db.UnmergeCustomer(ctx, f.sales, dup)
+	wantCode(t, err, rapport.ECONFLICT)
+	merges, err = db.FindMerges(ctx, f.sales, ana.ID)
+	must(t, err)
+	if len(merges) != 1 || merges[0].UndoneAt == nil {
+		t.Errorf("got merges %+v, want the merge marked undone", merges)
+	}
+
+	// An edit made while merged survives the unmerge; what the merge brought goes.
+	_, err = db.MergeCustomers(ctx, f.sales, ana.ID, dup, rapport.MergeManual, 0)
+	must(t, err)
+	_, err = db.UpdateCustomer(ctx, f.sales, ana.ID, rapport.CustomerUpdate{Language: ptr("en"), Tags: &[]string{"newsletter", "vip", "golf"}})
+	must(t, err)
+	// A record that arrives for the merged customer's source lands on the merged profile,
+	// and goes back with it.
+	_, err = db.IngestInteractions(ctx, system, []rapport.IncomingInteraction{{Interaction: rapport.Interaction{Type: "order", Channel: "web",
+		OccurredAt: day, Source: "shop", SourceKey: "O-1", Summary: "Order"}, CustomerSource: "shop", CustomerSourceKey: "S-9"}})
+	must(t, err)
+	orders, _, err := db.FindInteractions(ctx, f.sales, rapport.InteractionFilter{CustomerID: ana.ID, Types: []rapport.InteractionType{"order"}})
+	must(t, err)
+	if len(orders) != 1 {
+		t.Errorf("got %d orders on the merged profile, want the one sent for the merged customer's record", len(orders))
+	}
+	_, err = db.UnmergeCustomer(ctx, f.sales, dup)
+	must(t, err)
+	back, err := db.FindCustomerByID(ctx, f.sales, ana.ID)
+	must(t, err)
+	if back.Language != "en" || !eq(back.Tags, []string{"golf", "vip"}) || len(back.Emails) != 1 {
+		t.Errorf("got language %q, tags %v, e-mails %v, want the edit kept and the merged customer's tag and e-mail gone", back.Language, back.Tags, back.Emails)
+	}
+	orders, _, err = db.FindInteractions(ctx, f.sales, rapport.InteractionFilter{CustomerID: dup, Types: []rapport.InteractionType{"order"}})
+	must(t, err)
+	if len(orders) != 1 {
+		t.Errorf("got %d orders on the unmerged customer, want the one recorded for it while merged", len(orders))
+	}
+
+	events, _, err := db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{CustomerID: ana.ID})
+	must(t, err)
+	actions := map[string]int{}
+	for _, e := range events {
+		actions[e.Action]++
+	}
+	if actions["merge"] != 2 || actions["unmerge"] != 2 {
+		t.Errorf("got audit actions %v, want 2 merges and 2 unmerges", actions)
+	}
+}
+
+func testMergeWalls(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	open1 := mustPerson(t, db, "Olga", "Open", "olga@example.com")
+	secret := mustPerson(t, db, "Olga", "Open", "olga.open@falcon.example")
+	mustWall(t, db, "Falcon", []rapport.ID{f.dealsTeam.ID}, secret)
+
+	// An outsider cannot merge what they cannot see.
+	_, err := db.MergeCustomers(ctx, f.sales, open1.ID, secret.ID, rapport.MergeManual, 0)
+	wantCode(t, err, rapport.ENOTFOUND)
+	// Merged by an insider, the walled customer takes its wall to the merged profile.
+	_, err = db.MergeCustomers(ctx, f.deals, open1.ID, secret.ID, rapport.MergeManual, 0)
+	must(t, err)
+	_, err = db.FindCustomerByID(ctx, f.sales, open1.ID)
+	wantCode(t, err, rapport.ENOTFOUND)
+	_, err = db.UnmergeCustomer(ctx, f.sales, secret.ID)
+	wantCode(t, err, rapport.ENOTFOUND)
+	_, err = db.UnmergeCustomer(ctx, f.deals, secret.ID)
+	must(t, err)
+	_, err = db.FindCustomerByID(ctx, f.sales, open1.ID)
+	must(t, err)
+}
+
+func testMatchReview(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	a := mustPerson(t, db, "Rui", "Costa", "rui@example.com")
+	b := mustPerson(t, db, "Rui", "Costa", "rui.costa@example.com")
+	c := mustPerson(t, db, "Rui", "Kosta", "")
+	walled := mustPerson(t, db, "Rui", "Costa", "rc@falcon.example")
+	mustWall(t, db, "Falcon", []rapport.ID{f.dealsTeam.ID}, walled)
+	explain := []rapport.MatchField{{Field: "family_name", Left: "costa", Right: "costa", Level: "exact", Weight: 8.5}}
+	pairs := []rapport.ScoredPair{
+		{LeftID: b.ID, RightID: a.ID, Probability: 0.9, Weight: 3.2, Explanation: explain},
+		{LeftID: a.ID, RightID: c.ID, Probability: 0.7, Weight: 1.2, Explanation: explain},
+		{LeftID: a.ID, RightID: walled.ID, Probability: 0.95, Weight: 4.2, Explanation: explain},
+	}
+	n, err := db.ProposeMatches(ctx, system, pairs)
+	must(t, err)
+	if n != 3 {
+		t.Fatalf("proposed %d, want 3", n)
+	}
+	_, err = db.ProposeMatches(ctx, f.sales, pairs)
+	wantCode(t, err, rapport.EFORBIDDEN)
+
+	// The walled customer is never a candidate to an outsider.
+	got, _, err := db.FindMatchCandidates(ctx, f.sales, rapport.MatchFilter{})
+	must(t, err)
+	if len(got) != 2 || got[0].Probability != 0.9 || got[1].Probability != 0.7 {
+		t.Fatalf("sales sees %d candidates, want the 2 without the walled customer, most likely first", len(got))
+	}
+	if got[0].Left == nil || got[0].Right == nil || got[0].Explanation[0].Weight != 8.5 {
+		t.Errorf("got %+v, want both customers and the explanation", got[0])
+	}
+	inside, _, err := db.FindMatchCandidates(ctx, f.deals, rapport.MatchFilter{})
+	must(t, err)
+	if len(inside) != 3 || inside[0].Probability != 0.95 {
+		t.Fatalf("deals sees %d candidates, want all 3", len(inside))
+	}
+	_, err = db.FindMatchCandidate(ctx, f.sales, inside[0].ID)
+	wantCode(t, err, rapport.ENOTFOUND)
+	_, err = db.DecideMatch(ctx, f.sales, inside[0].ID, true)
+	wantCode(t, err, rapport.ENOTFOUND)
+	page1, next, err := db.FindMatchCandidates(ctx, f.deals, rapport.MatchFilter{Limit: 2})
+	must(t, err)
+	page2, _, err := db.FindMatchCandidates(ctx, f.deals, rapport.MatchFilter{Limit: 2, Cursor: next})
+	must(t, err)
+	if len(page1) != 2 || len(page2) != 1 || page2[0].ID != inside[2].ID {
+		t.Errorf("got pages of %d and %d, want 2 and the last 1", len(page1), len(page2))
+	}
+
+	// Reject one, accept the other: the older customer survives the merge.
+	_, err = db.DecideMatch(ctx, f.loner, got[1].ID, false)
+	wantCode(t, err, rapport.EFORBIDDEN)
+	rejected, err := db.DecideMatch(ctx, f.sales, got[1].ID, false)
+	must(t, err)
+	if rejected.Status != rapport.MatchRejected || rejected.DecidedAt == nil {
+		t.Errorf("got %+v, want rejected", rejected)
+	}
+	accepted, err := db.DecideMatch(ctx, f.sales, got[0].ID, true)
+	must(t, err)
+	if accepted.Status != rapport.MatchAccepted {
+		t.Errorf("got status %s, want accepted", accepted.Status)
+	}
+	_, err = db.DecideMatch(ctx, f.sales, got[0].ID, false)
+	wantCode(t, err, rapport.ECONFLICT)
+	survivor, err := db.FindCustomerByID(ctx, f.sales, b.ID)
+	must(t, err)
+	if survivor.MergedInto != a.ID {
+		t.Errorf("b merged into %v, want into the older a %v", survivor.MergedInto, a.ID)
+	}
+	merges, err := db.FindMerges(ctx, f.sales, a.ID)
+	must(t, err)
+	if len(merges) != 1 || merges[0].Reason != rapport.MergeReviewed || merges[0].Probability != 0.9 {
+		t.Errorf("got merges %+v, want one reviewed merge at 0.9", merges)
+	}
+
+	// Decisions are kept when resolution runs again; stale proposals are withdrawn.
+	rejectedPairs, err := db.RejectedPairs(ctx, system)
+	must(t, err)
+	if !rejectedPairs[rapport.OrderedPair(c.ID, a.ID)] || len(rejectedPairs) != 1 {
+		t.Errorf("got rejected pairs %v, want a–c", rejectedPairs)
+	}
+	_, err = db.ProposeMatches(ctx, system, pairs[1:2])
+	must(t, err)
+	pending, _, err := db.FindMatchCandidates(ctx, f.deals, rapport.MatchFilter{})
+	must(t, err)
+	if len(pending) != 0 {
+		t.Errorf("got %d pending after proposing a rejected pair again, want 0 (the walled pair withdrawn, a–c still rejected)", len(pending))
+	}
+	done, _, err := db.FindMatchCandidates(ctx, f.sales, rapport.MatchFilter{Status: rapport.MatchRejected})
+	must(t, err)
+	if len(done) != 1 || done[0].ID != got[1].ID {
+		t.Errorf("got %d rejected, want the one", len(done))
+	}
+}
