@@ -94,7 +94,8 @@ type IdentityRecord struct {
 	Name        string
 	Email       string
 	Phone       string
-	DateOfBirth string
+	DateOfBirth string // the attribute date_of_birth
+	NationalID  string // the attribute national_id
 	Street      string
 	Postcode    string
 	City        string

@@ -102,7 +102,7 @@ func (tx *Tx) merge(targetID, mergedID rapport.ID, reason rapport.MergeReason, p
 	if err := tx.execIDs(`UPDATE customer_links SET to_id = $1 WHERE id IN %s`, undo.LinksTo, targetID); err != nil {
 		return nil, err
 	}
-	if err := tx.refreshWallCoverage(); err != nil {
+	if err := tx.refreshWallCoverageOf(targetID, mergedID); err != nil {
 		return nil, err
 	}
 	undoJSON, err := json.Marshal(undo)
@@ -175,7 +175,7 @@ func (db *DB) UnmergeCustomer(ctx context.Context, s rapport.Scope, mergedID rap
 		if err := tx.saveCustomer(target); err != nil {
 			return err
 		}
-		if err := tx.refreshWallCoverage(); err != nil {
+		if err := tx.refreshWallCoverageOf(target.ID); err != nil {
 			return err
 		}
 		if _, err := tx.exec(`UPDATE merges SET undone_at = $1 WHERE id = $2`, tx.now, m.ID); err != nil {
@@ -381,12 +381,13 @@ func (db *DB) IdentityRecords(ctx context.Context, s rapport.Scope) ([]rapport.I
 			var attrs []byte
 			err := rows.Scan(&r.ID, &r.CreatedAt, &r.GivenName, &r.FamilyName, &r.Name, &attrs, &r.Email, &r.Phone,
 				&r.Street, &r.Postcode, &r.City)
-			if bytes.Contains(attrs, []byte(`"date_of_birth"`)) {
+			if bytes.Contains(attrs, []byte(`"date_of_birth"`)) || bytes.Contains(attrs, []byte(`"national_id"`)) {
 				var a struct {
 					DateOfBirth string `json:"date_of_birth"`
+					NationalID  string `json:"national_id"`
 				}
-				_ = json.Unmarshal(attrs, &a) // not a string: no date of birth to compare
-				r.DateOfBirth = a.DateOfBirth
+				_ = json.Unmarshal(attrs, &a) // a value that is not a string is not compared
+				r.DateOfBirth, r.NationalID = a.DateOfBirth, a.NationalID
 			}
 			return r, err
 		})
@@ -446,6 +447,21 @@ func (db *DB) ProposeMatches(ctx context.Context, s rapport.Scope, pairs []rappo
 		return tx.audit("propose", "matches", rapport.ID{}, rapport.ID{}, false, fmt.Sprintf("%d pairs for review", pending))
 	})
 	return pending, err
+}
+
+// refreshWallCoverageOf derives wall coverage again if a wall covers any of the
+// customers: a merge or unmerge of customers no wall covers cannot change it, and
+// resolution makes thousands of those.
+func (tx *Tx) refreshWallCoverageOf(ids ...rapport.ID) error {
+	for _, id := range ids {
+		if walled, err := tx.walled(id); err != nil || walled {
+			if err != nil {
+				return err
+			}
+			return tx.refreshWallCoverage()
+		}
+	}
+	return nil
 }
 
 // ids runs a query of one id column.

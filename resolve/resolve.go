@@ -1,0 +1,210 @@
+// Package resolve finds the customers that are the same person and acts on what it
+// finds: it links every active person with the linkage package (Fellegi–Sunter, m and u
+// estimated from the customers themselves), merges the pairs it is certain of, and
+// proposes the uncertain ones to reviewers. Pairs that agree on a deterministic key,
+// such as the same e-mail address, merge whatever their probability. A pair a reviewer
+// rejected is never merged nor proposed again.
+package resolve
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/linkage"
+)
+
+// Store is what resolution reads and writes.
+type Store interface {
+	IdentityRecords(ctx context.Context, s rapport.Scope) ([]rapport.IdentityRecord, error)
+	RejectedPairs(ctx context.Context, s rapport.Scope) (map[[2]rapport.ID]bool, error)
+	MergeCustomers(ctx context.Context, s rapport.Scope, targetID, mergedID rapport.ID, reason rapport.MergeReason, probability float64) (*rapport.Merge, error)
+	ProposeMatches(ctx context.Context, s rapport.Scope, pairs []rapport.ScoredPair) (int, error)
+}
+
+// Options are the thresholds and rules of a run.
+type Options struct {
+	// Merge is the match probability from which two customers are merged without asking.
+	Merge float64
+	// Review is the probability from which a pair goes to the review queue.
+	Review float64
+	// Deterministic names the fields on which agreement alone merges two customers:
+	// "email", "phone", "national_id".
+	Deterministic []string
+}
+
+// DefaultOptions merge above 0.99, ask between 0.8 and 0.99, and merge customers with
+// the same e-mail address (as importing does).
+var DefaultOptions = Options{Merge: 0.99, Review: 0.8, Deterministic: []string{"email"}}
+
+// Config is how customers are compared: the fields of an IdentityRecord and the
+// blocking rules that choose which pairs to compare (docs/linkage.md explains both).
+var Config = linkage.Config{
+	Fields: []linkage.Field{
+		{Column: "given_name", Kind: linkage.KindName},
+		{Column: "family_name", Kind: linkage.KindName},
+		{Column: "date_of_birth", Kind: linkage.KindDate},
+		{Column: "email", Kind: linkage.KindEmail},
+		{Column: "phone", Kind: linkage.KindPhone},
+		{Column: "national_id", Kind: linkage.KindIdentifier},
+		{Column: "street", Kind: linkage.KindAddress},
+		{Column: "postcode", Kind: linkage.KindPostcode},
+		{Column: "city", Kind: linkage.KindText},
+	},
+	Blocking: []linkage.Rule{
+		{"email"},
+		{"phone"},
+		{"national_id"},
+		{"date_of_birth", "soundex(family_name)"},
+		{"date_of_birth", "soundex(given_name)"},
+		{"postcode", "soundex(family_name)", "prefix1(given_name)"},
+		{"street", "city"},
+	},
+}
+
+// Summary is what a run did.
+type Summary struct {
+	Customers int           `json:"customers"` // active people compared
+	Compared  int           `json:"compared"`  // pairs scored
+	Merged    int           `json:"merged"`    // customers merged into another
+	Proposed  int           `json:"proposed"`  // pairs waiting for review
+	Took      time.Duration `json:"took_ns"`
+}
+
+func (s Summary) String() string {
+	return fmt.Sprintf("%d customers, %d pairs compared, %d merged, %d to review, in %.1fs",
+		s.Customers, s.Compared, s.Merged, s.Proposed, s.Took.Seconds())
+}
+
+// Run resolves every active person once. s must see every customer (a system scope).
+func Run(ctx context.Context, store Store, s rapport.Scope, opt Options) (Summary, error) {
+	start := time.Now()
+	recs, err := store.IdentityRecords(ctx, s)
+	if err != nil {
+		return Summary{}, err
+	}
+	rejected, err := store.RejectedPairs(ctx, s)
+	if err != nil {
+		return Summary{}, err
+	}
+	sum := Summary{Customers: len(recs)}
+	if len(recs) < 2 {
+		_, err := store.ProposeMatches(ctx, s, nil)
+		return sum, err
+	}
+	cfg := Config
+	cfg.Threshold = opt.Review
+	res, err := linkage.Link(ctx, []*linkage.Table{table(recs)}, &cfg)
+	if err != nil {
+		return sum, err
+	}
+	sum.Compared = res.Compared
+
+	g := newGroups(recs, rejected)
+	// Certain pairs join, unless the clustering found them to be different people
+	// taken together or a reviewer said they are not the same.
+	for _, p := range res.Pairs {
+		if p.Probability >= opt.Merge && res.Cluster[p.L] == res.Cluster[p.R] {
+			g.join(p.L, p.R, p.Probability)
+		}
+	}
+	for _, field := range opt.Deterministic {
+		for _, same := range sameValue(recs, field) {
+			for _, r := range same[1:] {
+				g.join(same[0], r, 1)
+			}
+		}
+	}
+	for _, m := range g.merges() {
+		if _, err := store.MergeCustomers(ctx, s, recs[m.target].ID, recs[m.merged].ID, rapport.MergeAutomatic, m.probability); err != nil {
+			if rapport.ErrorCode(err) == rapport.EINTERNAL {
+				return sum, err
+			}
+			continue // changed meanwhile (merged, deleted, invalid together): the next run sees it anew
+		}
+		sum.Merged++
+	}
+
+	// The rest of the likely pairs, between the groups merged above, go to review.
+	proposals := map[[2]rapport.ID]rapport.ScoredPair{}
+	for _, p := range res.Pairs {
+		l, r := g.root(p.L), g.root(p.R)
+		key := rapport.OrderedPair(recs[l].ID, recs[r].ID)
+		if l == r || rejected[key] {
+			continue
+		}
+		if prev, ok := proposals[key]; ok && prev.Probability >= p.Probability {
+			continue
+		}
+		proposals[key] = rapport.ScoredPair{LeftID: recs[l].ID, RightID: recs[r].ID, Probability: p.Probability,
+			Weight: p.Weight, Explanation: explain(res.Explain(p.L, p.R))}
+	}
+	pairs := make([]rapport.ScoredPair, 0, len(proposals))
+	for _, p := range proposals {
+		pairs = append(pairs, p)
+	}
+	slices.SortFunc(pairs, func(a, b rapport.ScoredPair) int { return cmp.Compare(b.Probability, a.Probability) })
+	if sum.Proposed, err = store.ProposeMatches(ctx, s, pairs); err != nil {
+		return sum, err
+	}
+	sum.Took = time.Since(start)
+	return sum, nil
+}
+
+// table lays the records out as linkage reads them, in the columns of Config.
+func table(recs []rapport.IdentityRecord) *linkage.Table {
+	t := &linkage.Table{Name: "customers", Columns: make([]string, len(Config.Fields))}
+	for i, f := range Config.Fields {
+		t.Columns[i] = f.Column
+	}
+	t.Rows = make([][]string, len(recs))
+	for i, r := range recs {
+		given, family := r.GivenName, r.FamilyName
+		if given == "" && family == "" {
+			family = r.Name
+		}
+		t.Rows[i] = []string{given, family, r.DateOfBirth, r.Email, r.Phone, r.NationalID, r.Street, r.Postcode, r.City}
+	}
+	return t
+}
+
+// sameValue returns the groups of records that share a value of the field, each of
+// more than one record.
+func sameValue(recs []rapport.IdentityRecord, field string) [][]int32 {
+	value := func(r *rapport.IdentityRecord) string {
+		switch field {
+		case "email":
+			return r.Email
+		case "phone":
+			return r.Phone
+		case "national_id":
+			return r.NationalID
+		}
+		return ""
+	}
+	by := map[string][]int32{}
+	for i := range recs {
+		if v := value(&recs[i]); v != "" {
+			by[v] = append(by[v], int32(i))
+		}
+	}
+	var out [][]int32
+	for _, g := range by {
+		if len(g) > 1 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// explain turns linkage's explanation into the form stored for reviewers.
+func explain(e linkage.Explanation) []rapport.MatchField {
+	out := []rapport.MatchField{{Field: "prior", Level: "before comparing", Weight: e.Prior}}
+	for _, f := range e.Fields {
+		out = append(out, rapport.MatchField{Field: f.Column, Left: f.Left, Right: f.Right, Level: f.Level, Weight: f.Weight, Rarity: f.Rarity})
+	}
+	return out
+}
