@@ -266,6 +266,9 @@ func (db *DB) CreateCustomer(ctx context.Context, s rapport.Scope, c *rapport.Cu
 		if err := tx.insertCustomer(c); err != nil {
 			return err
 		}
+		if err := tx.enqueueJob(rapport.JobResolve, rapport.ResolveDelay); err != nil {
+			return err
+		}
 		return tx.audit("create", "customer", c.ID, c.ID, false, c.Name)
 	})
 }

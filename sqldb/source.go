@@ -102,6 +102,11 @@ func (db *DB) IngestCustomers(ctx context.Context, s rapport.Scope, rows []rappo
 			}
 		}
 		res.Rejected = len(res.Errors)
+		if res.Created > 0 {
+			if err := tx.enqueueJob(rapport.JobResolve, rapport.ResolveDelay); err != nil {
+				return err
+			}
+		}
 		return tx.audit("ingest", "customers", rapport.ID{}, rapport.ID{}, false,
 			fmt.Sprintf("received %d, created %d, updated or linked %d, rejected %d", res.Received, res.Created, res.Updated, res.Rejected))
 	})

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rapportckm/rapport/resolve"
 	"github.com/rapportckm/rapport/sqldb"
 	"github.com/rapportckm/rapport/sqldb/postgres"
 	"github.com/rapportckm/rapport/sqldb/sqlite"
@@ -114,4 +115,47 @@ func hostname() string {
 		return "cli"
 	}
 	return h
+}
+
+// resolveSettings are the settings of identity resolution.
+type resolveSettings struct {
+	merge, review float64
+	mergeOn       string
+}
+
+func (r *resolveSettings) flags(fs *flag.FlagSet, env *environment) {
+	def := resolve.DefaultOptions
+	fs.Float64Var(&r.merge, "merge-threshold", envFloat(env, "RAPPORT_MERGE_THRESHOLD", def.Merge),
+		"match probability from which customers are merged without review [RAPPORT_MERGE_THRESHOLD]")
+	fs.Float64Var(&r.review, "review-threshold", envFloat(env, "RAPPORT_REVIEW_THRESHOLD", def.Review),
+		"match probability from which a pair goes to the review queue [RAPPORT_REVIEW_THRESHOLD]")
+	fs.StringVar(&r.mergeOn, "merge-on", envOr(env, "RAPPORT_MERGE_ON", strings.Join(def.Deterministic, ",")),
+		"fields on which agreement alone merges customers, comma-separated: email, phone, national_id; or none [RAPPORT_MERGE_ON]")
+}
+
+// options checks the settings once flags are parsed.
+func (r *resolveSettings) options() (resolve.Options, error) {
+	opt := resolve.Options{Merge: r.merge, Review: r.review}
+	if !(0 < r.review && r.review <= r.merge && r.merge <= 1) {
+		return opt, usagef("the thresholds must satisfy 0 < review (%g) <= merge (%g) <= 1", r.review, r.merge)
+	}
+	for _, f := range strings.Split(r.mergeOn, ",") {
+		switch f = strings.TrimSpace(f); f {
+		case "", "none":
+		case "email", "phone", "national_id":
+			opt.Deterministic = append(opt.Deterministic, f)
+		default:
+			return opt, usagef("--merge-on: %q is not one of email, phone, national_id, none", f)
+		}
+	}
+	return opt, nil
+}
+
+// envFloat reads a number from a variable, or returns def if it is unset or not a number
+// (the flag's check then reports the default, not a silent zero).
+func envFloat(env *environment, name string, def float64) float64 {
+	if v, err := strconv.ParseFloat(env.getenv(name), 64); err == nil {
+		return v
+	}
+	return def
 }

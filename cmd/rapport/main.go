@@ -5,6 +5,7 @@
 //	rapport user       manage staff users
 //	rapport token      make API tokens
 //	rapport import     load customers or interactions from NDJSON files
+//	rapport resolve    merge the customers that are the same person
 //	rapport link       find the records of one person in CSV files
 //	rapport demo       fill the database with a demo data set
 //	rapport bench      measure a running Rapport
@@ -42,6 +43,7 @@ var commands = []command{
 	{"user", "manage staff users (user create)", runUser},
 	{"token", "make API tokens (token create)", runToken},
 	{"import", "load customers or interactions from NDJSON files", runImport},
+	{"resolve", "merge the customers that are the same person; propose the likely ones for review", runResolve},
 	{"link", "find the records of one person in CSV files (no server)", runLink},
 	{"demo", "fill the database with a realistic demo data set", runDemo},
 	{"bench", "measure a running Rapport (targets, http, ingest)", runBench},

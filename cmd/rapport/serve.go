@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/jobs"
+	"github.com/rapportckm/rapport/resolve"
 	"github.com/rapportckm/rapport/web"
 )
 
@@ -19,7 +21,13 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	fs := newFlags(env, "serve", "[--addr :8080] [--db URL] [--data-dir DIR]")
 	cfg.dbFlags(fs, env)
 	cfg.serverFlags(fs, env)
+	var settings resolveSettings
+	settings.flags(fs, env)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	resolveOptions, err := settings.options()
+	if err != nil {
 		return err
 	}
 	log, err := cfg.logger(env)
@@ -67,6 +75,19 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			fmt.Fprintf(env.stdout, "\nNo one has an account yet. Open this link to create the first admin:\n\n    %s/setup/%s\n\n", base, secret)
 		}
 	}
+
+	// Background work: identity resolution after customers arrive.
+	worker := &jobs.Worker{Queue: db, Log: log, Handlers: map[string]jobs.Handler{
+		rapport.JobResolve: func(ctx context.Context) (string, error) {
+			scope := rapport.Scope{Kind: rapport.ActorSystem, Via: "job", Addr: hostname()}
+			sum, err := resolve.Run(ctx, db, scope, resolveOptions)
+			return sum.String(), err
+		},
+	}}
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	workDone := make(chan struct{})
+	go func() { worker.Run(workCtx); close(workDone) }()
+	defer func() { stopWork(); <-workDone }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()

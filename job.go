@@ -1,0 +1,56 @@
+package rapport
+
+import (
+	"context"
+	"time"
+)
+
+// JobState is where a background job stands.
+type JobState string
+
+const (
+	JobQueued  JobState = "queued"
+	JobRunning JobState = "running"
+	JobDone    JobState = "done"
+	JobFailed  JobState = "failed" // after its last attempt
+)
+
+// Job is background work kept in the database, so that it survives restarts and any
+// rapport serve process sharing the database can run it.
+type Job struct {
+	ID         ID         `json:"id"`
+	Kind       string     `json:"kind"` // such as "resolve"
+	State      JobState   `json:"state"`
+	Attempts   int        `json:"attempts"`
+	RunAt      time.Time  `json:"run_at"`
+	Result     string     `json:"result,omitempty"`
+	Error      string     `json:"error,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	FinishedAt *time.Time `json:"finished_at,omitempty"`
+}
+
+// JobResolve is the kind of job that runs identity resolution over all customers. It is
+// queued whenever customers are created, ResolveDelay later, so that an import's
+// batches are resolved together.
+const (
+	JobResolve   = "resolve"
+	ResolveDelay = 5 * time.Second
+)
+
+// JobMaxAttempts is how many times a failing job runs before it is given up.
+const JobMaxAttempts = 3
+
+// JobService keeps the queue of background jobs.
+type JobService interface {
+	// EnqueueJob queues a job of the kind to run after delay, unless one is queued
+	// already: that one will see whatever the new one would have.
+	EnqueueJob(ctx context.Context, s Scope, kind string, delay time.Duration) error
+	// ClaimJob takes the next due job of the kinds for lease, or returns nil. A job
+	// whose lease ran out (its worker died) is due again.
+	ClaimJob(ctx context.Context, kinds []string, lease time.Duration) (*Job, error)
+	// FinishJob records a job's outcome; a failed job is retried later until it has
+	// had JobMaxAttempts.
+	FinishJob(ctx context.Context, id ID, result string, jobErr error) error
+	// FindJobs lists the latest jobs of a kind, newest first.
+	FindJobs(ctx context.Context, s Scope, kind string, limit int) ([]*Job, error)
+}
