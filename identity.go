@@ -85,9 +85,10 @@ type MatchFilter struct {
 	Limit  int
 }
 
-// IdentityRecord is what identity resolution compares of a customer.
+// IdentityRecord is what identity resolution compares of a customer, active or merged.
 type IdentityRecord struct {
 	ID          ID
+	ProfileID   ID // the active customer it is or was merged into
 	CreatedAt   time.Time
 	GivenName   string
 	FamilyName  string
@@ -119,7 +120,8 @@ type IdentityService interface {
 	// DecideMatch accepts (merging the pair, the older customer surviving) or rejects a
 	// pending match.
 	DecideMatch(ctx context.Context, s Scope, id ID, accept bool) (*MatchCandidate, error)
-	// IdentityRecords returns every active person for resolution to compare.
+	// IdentityRecords returns every person, merged ones too: the records already merged
+	// show resolution what records of one person look like.
 	IdentityRecords(ctx context.Context, s Scope) ([]IdentityRecord, error)
 	// RejectedPairs returns the pairs reviewers rejected, each as OrderedPair gives it.
 	RejectedPairs(ctx context.Context, s Scope) (map[[2]ID]bool, error)

@@ -69,24 +69,51 @@ func (g *groups) join(a, b int32, p float64) {
 	delete(g.least, rb)
 }
 
+// bindProfiles puts every merged record with the customer it was merged into.
+func (g *groups) bindProfiles() {
+	at := make(map[rapport.ID]int32, len(g.recs))
+	for i, r := range g.recs {
+		if r.ID == r.ProfileID {
+			at[r.ID] = int32(i)
+		}
+	}
+	rejected := g.rejected
+	g.rejected = nil // a merge already made stands, whatever was decided before it
+	for i, r := range g.recs {
+		if p, ok := at[r.ProfileID]; ok && r.ID != r.ProfileID {
+			g.join(p, int32(i), 1)
+		}
+	}
+	g.rejected = rejected
+}
+
+// profile is the record of the customer the group of record i becomes: the oldest
+// active customer in it. The customer known longest keeps its id, which other systems
+// hold.
+func (g *groups) profile(i int32) int32 {
+	root := g.root(i)
+	best := int32(-1)
+	for _, m := range g.list(root) {
+		if r := &g.recs[m]; r.ID == r.ProfileID && (best < 0 || g.older(m, best)) {
+			best = m
+		}
+	}
+	return best
+}
+
 type merge struct {
 	target, merged int32
 	probability    float64
 }
 
-// merges lists, for every group, the merges of its records into its oldest one: the
-// customer known longest keeps its id, which other systems hold.
+// merges lists the merges that make each group one customer: every other active
+// customer in it into its profile.
 func (g *groups) merges() []merge {
 	var out []merge
 	for root, ms := range g.members {
-		target := ms[0]
-		for _, m := range ms[1:] {
-			if g.older(m, target) {
-				target = m
-			}
-		}
+		target := g.profile(root)
 		for _, m := range ms {
-			if m != target {
+			if r := &g.recs[m]; m != target && r.ID == r.ProfileID {
 				out = append(out, merge{target, m, g.least[root]})
 			}
 		}

@@ -1,7 +1,9 @@
 // Package resolve finds the customers that are the same person and acts on what it
-// finds: it links every active person with the linkage package (Fellegi–Sunter, m and u
+// finds: it links every person record with the linkage package (Fellegi–Sunter, m and u
 // estimated from the customers themselves), merges the pairs it is certain of, and
-// proposes the uncertain ones to reviewers. Pairs that agree on a deterministic key,
+// proposes the uncertain ones to reviewers. Records merged before take part: they keep
+// the model knowing what duplicates look like once most are merged, and a new record
+// that matches any record of a customer matches the customer. Pairs that agree on a deterministic key,
 // such as the same e-mail address, merge whatever their probability. A pair a reviewer
 // rejected is never merged nor proposed again.
 package resolve
@@ -67,7 +69,8 @@ var Config = linkage.Config{
 
 // Summary is what a run did.
 type Summary struct {
-	Customers int           `json:"customers"` // active people compared
+	Records   int           `json:"records"`   // people compared, merged ones included
+	Customers int           `json:"customers"` // of which active
 	Compared  int           `json:"compared"`  // pairs scored
 	Merged    int           `json:"merged"`    // customers merged into another
 	Proposed  int           `json:"proposed"`  // pairs waiting for review
@@ -75,8 +78,8 @@ type Summary struct {
 }
 
 func (s Summary) String() string {
-	return fmt.Sprintf("%d customers, %d pairs compared, %d merged, %d to review, in %.1fs",
-		s.Customers, s.Compared, s.Merged, s.Proposed, s.Took.Seconds())
+	return fmt.Sprintf("%d records of %d customers, %d pairs compared, %d merged, %d to review, in %.1fs",
+		s.Records, s.Customers, s.Compared, s.Merged, s.Proposed, s.Took.Seconds())
 }
 
 // Run resolves every active person once. s must see every customer (a system scope).
@@ -90,7 +93,12 @@ func Run(ctx context.Context, store Store, s rapport.Scope, opt Options) (Summar
 	if err != nil {
 		return Summary{}, err
 	}
-	sum := Summary{Customers: len(recs)}
+	sum := Summary{Records: len(recs)}
+	for _, r := range recs {
+		if r.ID == r.ProfileID {
+			sum.Customers++
+		}
+	}
 	if len(recs) < 2 {
 		_, err := store.ProposeMatches(ctx, s, nil)
 		return sum, err
@@ -104,8 +112,9 @@ func Run(ctx context.Context, store Store, s rapport.Scope, opt Options) (Summar
 	sum.Compared = res.Compared
 
 	g := newGroups(recs, rejected)
-	// Certain pairs join, unless the clustering found them to be different people
-	// taken together or a reviewer said they are not the same.
+	// Records already merged stay together; certain pairs join, unless the clustering
+	// found them to be different people taken together or a reviewer said so.
+	g.bindProfiles()
 	for _, p := range res.Pairs {
 		if p.Probability >= opt.Merge && res.Cluster[p.L] == res.Cluster[p.R] {
 			g.join(p.L, p.R, p.Probability)
@@ -128,10 +137,10 @@ func Run(ctx context.Context, store Store, s rapport.Scope, opt Options) (Summar
 		sum.Merged++
 	}
 
-	// The rest of the likely pairs, between the groups merged above, go to review.
+	// The likely pairs between the customers that remain go to review.
 	proposals := map[[2]rapport.ID]rapport.ScoredPair{}
 	for _, p := range res.Pairs {
-		l, r := g.root(p.L), g.root(p.R)
+		l, r := g.profile(p.L), g.profile(p.R)
 		key := rapport.OrderedPair(recs[l].ID, recs[r].ID)
 		if l == r || rejected[key] {
 			continue

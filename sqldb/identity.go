@@ -362,24 +362,24 @@ func (db *DB) DecideMatch(ctx context.Context, s rapport.Scope, id rapport.ID, a
 	return c, err
 }
 
-// IdentityRecords returns what resolution compares of every active person.
+// IdentityRecords returns what resolution compares of every person, merged or not.
 func (db *DB) IdentityRecords(ctx context.Context, s rapport.Scope) ([]rapport.IdentityRecord, error) {
 	if err := rapport.Require(s.IsAdmin(), "read every customer for identity resolution"); err != nil {
 		return nil, err
 	}
 	var out []rapport.IdentityRecord
 	err := db.view(ctx, s, func(tx *Tx) (err error) {
-		out, err = queryAll(tx, `SELECT c.id, c.created_at, c.given_name, c.family_name, c.name, c.attributes,
+		out, err = queryAll(tx, `SELECT c.id, COALESCE(c.merged_into, c.id), c.created_at, c.given_name, c.family_name, c.name, c.attributes,
 			COALESCE(e.normalized, ''), COALESCE(p.normalized, ''),
 			COALESCE(a.street, ''), COALESCE(a.postcode, ''), COALESCE(a.city, '')
 			FROM customers c
 			LEFT JOIN customer_contacts e ON e.customer_id = c.id AND e.kind = 'email' AND e.position = 0
 			LEFT JOIN customer_contacts p ON p.customer_id = c.id AND p.kind = 'phone' AND p.position = 0
 			LEFT JOIN customer_addresses a ON a.customer_id = c.id AND a.position = 0
-			WHERE c.kind = 'person' AND c.merged_into IS NULL ORDER BY c.id`, nil, func(rows *sql.Rows) (rapport.IdentityRecord, error) {
+			WHERE c.kind = 'person' ORDER BY c.id`, nil, func(rows *sql.Rows) (rapport.IdentityRecord, error) {
 			var r rapport.IdentityRecord
 			var attrs []byte
-			err := rows.Scan(&r.ID, &r.CreatedAt, &r.GivenName, &r.FamilyName, &r.Name, &attrs, &r.Email, &r.Phone,
+			err := rows.Scan(&r.ID, &r.ProfileID, &r.CreatedAt, &r.GivenName, &r.FamilyName, &r.Name, &attrs, &r.Email, &r.Phone,
 				&r.Street, &r.Postcode, &r.City)
 			if bytes.Contains(attrs, []byte(`"date_of_birth"`)) || bytes.Contains(attrs, []byte(`"national_id"`)) {
 				var a struct {

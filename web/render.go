@@ -36,7 +36,7 @@ type view struct {
 	Title string
 	User  *rapport.User
 	Flash string
-	Nav   string // the current section: customers, admin, account
+	Nav   string // the current section: customers, matches, admin, account
 	Data  any
 }
 
@@ -98,6 +98,8 @@ func navOf(p string) string {
 		return "admin"
 	case strings.HasPrefix(p, "/account"):
 		return "account"
+	case strings.HasPrefix(p, "/matches"):
+		return "matches"
 	}
 	return "customers"
 }
@@ -173,6 +175,7 @@ func (p *pages) funcs() template.FuncMap {
 		"join":    strings.Join,
 		"initial": initial,
 		"number":  func(n int) string { return groupThousands(strconv.Itoa(n)) },
+		"percent": func(p float64) string { return strconv.FormatFloat(100*p, 'f', 1, 64) + " %" },
 		"param":   withParam,
 		"has":     has,
 		"lines":   func(s string) []string { return strings.Split(s, "\n") },

@@ -29,6 +29,8 @@ type Store interface {
 	rapport.WallService
 	rapport.AuditService
 	rapport.IdempotencyService
+	rapport.IdentityService
+	rapport.JobService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

@@ -226,6 +226,9 @@ type customerPage struct {
 	Teams         []rapport.TeamRef
 	LinkResults   []*rapport.Customer
 	LinkQuery     string
+	Merges        []*rapport.Merge    // records merged into this customer, undone ones too
+	MergeResults  []*rapport.Customer // customers found to merge into this one
+	MergeQuery    string
 	CanWrite      bool
 	CanDelete     bool
 	Errors        map[string]string // of the form that failed
@@ -362,6 +365,21 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 		for _, o := range results {
 			if o.ID != id {
 				page.LinkResults = append(page.LinkResults, o)
+			}
+		}
+	}
+	if page.Merges, err = s.Store.FindMerges(ctx, c.scope, id); err != nil {
+		return nil, err
+	}
+	if mq := strings.TrimSpace(q.Get("merge_q")); mq != "" && page.CanWrite {
+		page.MergeQuery = mq
+		results, _, err := s.Store.FindCustomers(ctx, c.scope, rapport.CustomerFilter{Query: mq, Kind: cust.Kind, Limit: 8})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range results {
+			if o.ID != id {
+				page.MergeResults = append(page.MergeResults, o)
 			}
 		}
 	}

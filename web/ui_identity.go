@@ -1,0 +1,148 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/rapportckm/rapport"
+)
+
+// matchesPage is the review queue.
+type matchesPage struct {
+	Status     rapport.MatchStatus
+	Candidates []*rapport.MatchCandidate
+	NextURL    string
+	Runs       []*rapport.Job // the latest resolution runs
+	CanWrite   bool
+}
+
+func (s *Server) handleMatchIndex(w http.ResponseWriter, r *http.Request, c *call) error {
+	q := r.URL.Query()
+	status := rapport.MatchStatus(q.Get("status"))
+	if status == "" {
+		status = rapport.MatchPending
+	}
+	if status != rapport.MatchPending && status != rapport.MatchAccepted && status != rapport.MatchRejected {
+		return rapport.FieldError("status", "status is pending, accepted or rejected, not %q", status)
+	}
+	cands, next, err := s.Store.FindMatchCandidates(r.Context(), c.scope, rapport.MatchFilter{Status: status, Cursor: q.Get("cursor"), Limit: 50})
+	if err != nil {
+		return err
+	}
+	page := &matchesPage{Status: status, Candidates: cands, CanWrite: c.scope.CanWriteCustomers()}
+	if next != "" {
+		page.NextURL = "/matches" + withParam(q, "cursor", next)
+	}
+	if page.Runs, err = s.Store.FindJobs(r.Context(), c.scope, rapport.JobResolve, 3); err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "matches", c, "Possible duplicates", page)
+}
+
+func (s *Server) handleMatchShow(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "id", "proposed match")
+	if err != nil {
+		return err
+	}
+	m, err := s.Store.FindMatchCandidate(r.Context(), c.scope, id)
+	if err != nil {
+		return err
+	}
+	data := struct {
+		Match    *rapport.MatchCandidate
+		Rows     []matchRow
+		CanWrite bool
+	}{m, matchRows(m), c.scope.CanWriteCustomers()}
+	return s.render(w, r, http.StatusOK, "match", c, m.Left.Name+" and "+m.Right.Name, data)
+}
+
+// matchRow is one line of the side-by-side comparison.
+type matchRow struct {
+	rapport.MatchField
+	Label string
+	Share int // the bar's width: the weight's share of the largest, in percent
+}
+
+func matchRows(m *rapport.MatchCandidate) []matchRow {
+	largest := 0.0
+	for _, f := range m.Explanation {
+		largest = max(largest, f.Weight, -f.Weight)
+	}
+	var rows []matchRow
+	for _, f := range m.Explanation {
+		row := matchRow{MatchField: f, Label: human(f.Field)}
+		if f.Field == "prior" {
+			row.Label = "Prior odds"
+		}
+		if largest > 0 {
+			row.Share = int(100 * max(f.Weight, -f.Weight) / largest)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func (s *Server) handleMatchDecide(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "id", "proposed match")
+	if err != nil {
+		return err
+	}
+	accept := r.PostFormValue("decision") == "accept"
+	m, err := s.Store.DecideMatch(r.Context(), c.scope, id, accept)
+	if err != nil {
+		return err
+	}
+	flash := m.Left.Name + " and " + m.Right.Name + " are kept apart; they will not be proposed again."
+	if accept {
+		flash = m.Left.Name + " and " + m.Right.Name + " are now one customer."
+	}
+	// On to the next pair, so that a reviewer can work through the queue.
+	next, _, err := s.Store.FindMatchCandidates(r.Context(), c.scope, rapport.MatchFilter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	if len(next) > 0 {
+		return s.redirect(w, r, "/matches/"+next[0].ID.String(), flash)
+	}
+	return s.redirect(w, r, "/matches", flash+" The queue is empty.")
+}
+
+func (s *Server) handleResolveRun(w http.ResponseWriter, r *http.Request, c *call) error {
+	if err := rapport.Require(c.scope.CanWriteCustomers(), "start identity resolution"); err != nil {
+		return err
+	}
+	if err := s.Store.EnqueueJob(r.Context(), c.scope, rapport.JobResolve, 0); err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/matches", "Identity resolution will run in a moment; reload this page to see its result.")
+}
+
+func (s *Server) handleCustomerMerge(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "id", "customer")
+	if err != nil {
+		return err
+	}
+	mergedID, err := rapport.ParseID(strings.TrimSpace(r.PostFormValue("merged_id")))
+	if err != nil {
+		return rapport.FieldError("merged_id", "choose the customer to merge into this one")
+	}
+	m, err := s.Store.MergeCustomers(r.Context(), c.scope, id, mergedID, rapport.MergeManual, 0)
+	if rapport.ErrorCode(err) == rapport.EINVALID {
+		return s.showCustomerWithErrors(w, r, c, id, "merge", err)
+	} else if err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/customers/"+id.String(), m.MergedName+" was merged into this customer. You can undo it under Merged records.")
+}
+
+func (s *Server) handleCustomerUnmerge(w http.ResponseWriter, r *http.Request, c *call) error {
+	mergedID, err := rapport.ParseID(r.PostFormValue("merged_id"))
+	if err != nil {
+		return rapport.FieldError("merged_id", "choose the merged record to take out")
+	}
+	m, err := s.Store.UnmergeCustomer(r.Context(), c.scope, mergedID)
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/customers/"+m.TargetID.String(), m.MergedName+" is a separate customer again.")
+}
