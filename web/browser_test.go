@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/sqldb/sqldbtest"
 )
 
@@ -169,6 +170,65 @@ func TestBrowser(t *testing.T) {
 		}
 		if got := text(t, in, "h1"); got != "Wanda Walled" {
 			t.Errorf("got %q for the wall's team, want Wanda Walled", got)
+		}
+	})
+
+	t.Run("ReviewerMergesAndUnmerges", func(t *testing.T) {
+		sys := rapport.SystemScope("test")
+		first := &rapport.Customer{Kind: rapport.KindPerson, GivenName: "Maria", FamilyName: "Santos", Emails: []rapport.ContactPoint{{Value: "maria@santos.example"}}}
+		second := &rapport.Customer{Kind: rapport.KindPerson, GivenName: "María", FamilyName: "Santos", Emails: []rapport.ContactPoint{{Value: "msantos@mail.example"}}}
+		must(t, e.db.CreateCustomer(ctx, sys, first))
+		must(t, e.db.CreateCustomer(ctx, sys, second))
+		explain := []rapport.MatchField{{Field: "prior", Level: "before comparing", Weight: -12.5},
+			{Field: "family_name", Left: "santos", Right: "santos", Level: "exact", Weight: 7.25, Rarity: true},
+			{Field: "email", Left: "maria@santos.example", Right: "msantos@mail.example", Level: "different", Weight: -1.5}}
+		_, err := e.db.ProposeMatches(ctx, sys, []rapport.ScoredPair{
+			{LeftID: first.ID, RightID: second.ID, Probability: 0.93, Weight: 3.8, Explanation: explain},
+			{LeftID: e.open.ID, RightID: e.walled.ID, Probability: 0.97, Weight: 5, Explanation: explain},
+		})
+		must(t, err)
+
+		b := newBrowser(t)
+		signIn(t, b, "agent@example.com")
+		do(t, b, chromedp.Navigate(e.srv.URL+"/matches"), chromedp.WaitVisible(chromedp.CSS("table")))
+		shot(t, b, "6-duplicates")
+		queue := text(t, b, "tbody")
+		if !strings.Contains(queue, "María Santos") || !strings.Contains(queue, "93.0 %") || strings.Contains(queue, "Wanda") || strings.Contains(queue, "Otto") {
+			t.Fatalf("the agent's review queue shows %q, want the Santos pair only: the walled customer is no candidate to an outsider", queue)
+		}
+		do(t, b, chromedp.Click(chromedp.CSS(`tbody a.button`)), chromedp.WaitVisible(chromedp.CSS("table.compare")))
+		shot(t, b, "7-review")
+		compared := strings.ToLower(text(t, b, "table.compare")) // headings are in capitals by style
+		for _, want := range []string{"family name\tsantos\tsantos\texact (rare value)\t+7.2", "e-mail\tmaria@santos.example\tmsantos@mail.example\tdifferent\t-1.5", "total\t+3.8"} {
+			if !strings.Contains(compared, want) {
+				t.Errorf("the comparison lacks %q:\n%s", want, compared)
+			}
+		}
+		do(t, b, chromedp.Click(chromedp.CSS("#accept")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+		if got := text(t, b, ".flash"); !strings.Contains(got, "are now one customer") {
+			t.Errorf("after merging, the page says %q", got)
+		}
+		// The older customer holds the other now, and the merge can be undone there.
+		do(t, b, chromedp.Navigate(e.srv.URL+"/customers/"+first.ID.String()), chromedp.WaitVisible(chromedp.CSS("#merged-h")))
+		shot(t, b, "8-merged-profile")
+		if got := text(t, b, "main"); !strings.Contains(got, "msantos@mail.example") || !strings.Contains(got, "María Santos\nReviewed by agent") {
+			t.Errorf("the merged profile shows %q, want the other's e-mail and the merge", got)
+		}
+		do(t, b, chromedp.Navigate(e.srv.URL+"/customers/"+second.ID.String()), chromedp.WaitVisible(chromedp.CSS("#merged-h")))
+		if got := text(t, b, "h1"); got != "Maria Santos" {
+			t.Errorf("the merged record's address shows %q, want the profile it was merged into", got)
+		}
+		// The confirmation dialog is the browser's; submit the form as confirmed.
+		if _, err := chromedp.Run(b, chromedp.Evaluate[bool](`document.querySelector('form[action$="/unmerge"]').submit(), true`)); err != nil {
+			t.Fatal(err)
+		}
+		do(t, b, chromedp.WaitVisible(chromedp.CSS(".flash")))
+		if got := text(t, b, ".flash"); !strings.Contains(got, "María Santos is a separate customer again") {
+			t.Errorf("after unmerging, the page says %q", got)
+		}
+		do(t, b, chromedp.Navigate(e.srv.URL+"/customers/"+second.ID.String()), chromedp.WaitVisible(chromedp.CSS("#timeline")))
+		if got := text(t, b, "h1"); got != "María Santos" {
+			t.Errorf("after unmerging, the second record shows %q, want its own profile", got)
 		}
 	})
 

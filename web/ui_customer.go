@@ -303,6 +303,9 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 	if err != nil {
 		return nil, err
 	}
+	if !cust.MergedInto.IsZero() {
+		return &customerPage{Customer: cust}, nil // shown as the customer it was merged into
+	}
 	q := r.URL.Query()
 	f, err := interactionFilter(id, q)
 	if err != nil {

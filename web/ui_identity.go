@@ -71,8 +71,11 @@ func matchRows(m *rapport.MatchCandidate) []matchRow {
 	var rows []matchRow
 	for _, f := range m.Explanation {
 		row := matchRow{MatchField: f, Label: human(f.Field)}
-		if f.Field == "prior" {
+		switch f.Field {
+		case "prior":
 			row.Label = "Prior odds"
+		case "email":
+			row.Label = "E-mail"
 		}
 		if largest > 0 {
 			row.Share = int(100 * max(f.Weight, -f.Weight) / largest)
