@@ -5,7 +5,8 @@
 // the model knowing what duplicates look like once most are merged, and a new record
 // that matches any record of a customer matches the customer. Pairs that agree on a deterministic key,
 // such as the same e-mail address, merge whatever their probability. A pair a reviewer
-// rejected is never merged nor proposed again.
+// rejected is never merged nor proposed again, and records that differ outright on a
+// date of birth or an identifier are only ever proposed.
 package resolve
 
 import (
@@ -116,14 +117,16 @@ func Run(ctx context.Context, store Store, s rapport.Scope, opt Options) (Summar
 	// found them to be different people taken together or a reviewer said so.
 	g.bindProfiles()
 	for _, p := range res.Pairs {
-		if p.Probability >= opt.Merge && res.Cluster[p.L] == res.Cluster[p.R] {
+		if p.Probability >= opt.Merge && res.Cluster[p.L] == res.Cluster[p.R] && !conflict(res.Explain(p.L, p.R)) {
 			g.join(p.L, p.R, p.Probability)
 		}
 	}
 	for _, field := range opt.Deterministic {
 		for _, same := range sameValue(recs, field) {
 			for _, r := range same[1:] {
-				g.join(same[0], r, 1)
+				if !conflict(res.Explain(same[0], r)) {
+					g.join(same[0], r, 1)
+				}
 			}
 		}
 	}
@@ -207,6 +210,18 @@ func sameValue(recs []rapport.IdentityRecord, field string) [][]int32 {
 		}
 	}
 	return out
+}
+
+// conflict reports whether two records differ outright on a field that names one
+// person, a date of birth or an identifier. Two namesakes in one town can outweigh such
+// a difference in the model's sum; a reviewer, not the machine, decides those.
+func conflict(e linkage.Explanation) bool {
+	for i, f := range e.Fields {
+		if kind := Config.Fields[i].Kind; (kind == linkage.KindDate || kind == linkage.KindIdentifier) && f.Level == "different" {
+			return true
+		}
+	}
+	return false
 }
 
 // explain turns linkage's explanation into the form stored for reviewers.
