@@ -394,6 +394,20 @@ func TestOpenAPITour(t *testing.T) {
 	call("DELETE", "/api/v1/tokens/"+token, agent, "", 204)
 	call("GET", "/api/v1/tokens", agent, "", 200)
 
+	// Duplicates: merge, unmerge, the review queue and resolution runs.
+	first := id(call("POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"Tia","emails":["tia@one.example"]}`, 201))
+	second := id(call("POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"Tia","emails":["tia@two.example"]}`, 201))
+	call("POST", "/api/v1/customers/"+first+"/merge", agent, `{"merged_id":"`+second+`"}`, 200)
+	call("GET", "/api/v1/customers/"+first+"/merges", agent, "", 200)
+	call("POST", "/api/v1/customers/"+second+"/unmerge", agent, "", 200)
+	_, err := e.db.ProposeMatches(ctx, rapport.SystemScope("test"), []rapport.ScoredPair{{LeftID: rapport.MustParseID(first),
+		RightID: rapport.MustParseID(second), Probability: 0.9, Explanation: []rapport.MatchField{{Field: "given_name", Left: "tia", Right: "tia", Level: "exact", Weight: 4}}}})
+	must(t, err)
+	match := decode[struct{ Data []struct{ ID string } }](t, call("GET", "/api/v1/matches?status=pending&limit=10", agent, "", 200)).Data[0].ID
+	call("GET", "/api/v1/matches/"+match, agent, "", 200)
+	call("POST", "/api/v1/matches/"+match+"/decision", agent, `{"decision":"reject"}`, 200)
+	call("POST", "/api/v1/resolution-runs", agent, "", 202)
+
 	// Deletions.
 	call("DELETE", "/api/v1/links/"+link, agent, "", 204)
 	call("DELETE", "/api/v1/customers/"+org, admin, "", 204)

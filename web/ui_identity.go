@@ -90,7 +90,11 @@ func (s *Server) handleMatchDecide(w http.ResponseWriter, r *http.Request, c *ca
 	if err != nil {
 		return err
 	}
-	accept := r.PostFormValue("decision") == "accept"
+	decision := r.PostFormValue("decision")
+	if decision != "accept" && decision != "reject" {
+		return rapport.FieldError("decision", "decide accept or reject, not %q", decision)
+	}
+	accept := decision == "accept"
 	m, err := s.Store.DecideMatch(r.Context(), c.scope, id, accept)
 	if err != nil {
 		return err

@@ -1,0 +1,191 @@
+package web_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/rapportckm/rapport"
+)
+
+func TestAPIIdentity(t *testing.T) {
+	for name, open := range databases() {
+		t.Run(name, func(t *testing.T) { testAPIIdentity(t, newEnv(t, open)) })
+	}
+}
+
+func testAPIIdentity(t *testing.T, e *env) {
+	const agent, insider, analyst = "agent@example.com", "insider@example.com", "outsider@example.com"
+	sys := rapport.SystemScope("test")
+	person := func(given, email string) rapport.Customer {
+		t.Helper()
+		return decode[rapport.Customer](t, mustBody(e.do("POST", "/api/v1/customers", agent,
+			fmt.Sprintf(`{"kind":"person","given_name":%q,"family_name":"Silva","emails":[%q]}`, given, email))))
+	}
+	get := func(path, as string) (int, string) {
+		t.Helper()
+		res, body := e.do("GET", path, as, "")
+		return res.StatusCode, body
+	}
+	emails := func(id rapport.ID) []string {
+		t.Helper()
+		var out []string
+		for _, cp := range decode[rapport.Customer](t, mustBody(e.do("GET", "/api/v1/customers/"+id.String(), agent, ""))).Emails {
+			out = append(out, cp.Value)
+		}
+		slices.Sort(out)
+		return out
+	}
+	ana, anaM := person("Ana", "ana@one.example"), person("Ana M.", "ana@two.example")
+	cleo, cleoB := person("Cleo", "cleo@one.example"), person("Cleo B.", "cleo@two.example")
+	pairs := []rapport.ScoredPair{
+		{LeftID: cleo.ID, RightID: cleoB.ID, Probability: 0.8, Weight: 2,
+			Explanation: []rapport.MatchField{{Field: "prior", Level: "prior", Weight: -10}, {Field: "family_name", Left: "Silva", Right: "Silva", Level: "exact", Weight: 12, Rarity: true}}},
+		{LeftID: e.open.ID, RightID: e.walled.ID, Probability: 0.9, Weight: 3,
+			Explanation: []rapport.MatchField{{Field: "prior", Level: "prior", Weight: 3}}},
+	}
+	if _, err := e.db.ProposeMatches(ctx, sys, pairs); err != nil {
+		t.Fatal(err)
+	}
+	matches := func(query, as string) []rapport.MatchCandidate {
+		t.Helper()
+		return decode[page[rapport.MatchCandidate]](t, mustBody(e.do("GET", "/api/v1/matches"+query, as, ""))).Data
+	}
+	queue := matches("", insider)
+	if len(queue) != 2 {
+		t.Fatalf("got %d proposed matches for the insider, want 2", len(queue))
+	}
+	walledMatch, cleoMatch := queue[0], queue[1] // the likelier first
+
+	t.Run("Errors", func(t *testing.T) {
+		anaPath, matchPath := "/api/v1/customers/"+ana.ID.String(), "/api/v1/matches/"+cleoMatch.ID.String()
+		for _, tt := range []struct {
+			name, method, path, as, body string
+			status                       int
+			field                        string
+		}{
+			{"AnalystCannotMerge", "POST", anaPath + "/merge", analyst, fmt.Sprintf(`{"merged_id":%q}`, anaM.ID), 403, ""},
+			{"MalformedMergedID", "POST", anaPath + "/merge", agent, `{"merged_id":"nope"}`, 400, "merged_id"},
+			{"MissingMergedID", "POST", anaPath + "/merge", agent, `{}`, 400, "merged_id"},
+			{"MergeIntoItself", "POST", anaPath + "/merge", agent, fmt.Sprintf(`{"merged_id":%q}`, ana.ID), 400, "merged_id"},
+			{"MergeWalled", "POST", anaPath + "/merge", agent, fmt.Sprintf(`{"merged_id":%q}`, e.walled.ID), 404, ""},
+			{"WalledMerges", "GET", "/api/v1/customers/" + e.walled.ID.String() + "/merges", agent, "", 404, ""},
+			{"NotMerged", "POST", anaPath + "/unmerge", agent, "", 409, ""},
+			{"BadStatus", "GET", "/api/v1/matches?status=maybe", agent, "", 400, "status"},
+			{"BadLimit", "GET", "/api/v1/matches?limit=0", agent, "", 400, "limit"},
+			{"WalledMatch", "GET", "/api/v1/matches/" + walledMatch.ID.String(), agent, "", 404, ""},
+			{"UnknownMatch", "GET", "/api/v1/matches/" + rapport.NewID().String(), agent, "", 404, ""},
+			{"BadDecision", "POST", matchPath + "/decision", agent, `{"decision":"yes"}`, 400, "decision"},
+			{"AnalystCannotDecide", "POST", matchPath + "/decision", analyst, `{"decision":"reject"}`, 403, ""},
+			{"AnalystCannotRun", "POST", "/api/v1/resolution-runs", analyst, "", 403, ""},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				res, body := e.do(tt.method, tt.path, tt.as, tt.body)
+				if eb := decode[errorBody](t, body); res.StatusCode != tt.status || eb.Error.Field != tt.field {
+					t.Errorf("got %d %s, want %d on field %q", res.StatusCode, body, tt.status, tt.field)
+				}
+			})
+		}
+	})
+
+	t.Run("MergeAndUnmerge", func(t *testing.T) {
+		path := "/api/v1/customers/" + ana.ID.String()
+		m := decode[rapport.Merge](t, mustBody(e.do("POST", path+"/merge", agent, fmt.Sprintf(`{"merged_id":%q}`, anaM.ID))))
+		if m.TargetID != ana.ID || m.MergedID != anaM.ID || m.Reason != rapport.MergeManual || m.UserID != e.agent.ID || m.UndoneAt != nil {
+			t.Errorf("got merge %+v", m)
+		}
+		if got := emails(ana.ID); !slices.Equal(got, []string{"ana@one.example", "ana@two.example"}) {
+			t.Errorf("got e-mails %q on the merged profile, want both", got)
+		}
+		_, body := get(path+"/merges", analyst) // reading is open to every role
+		if p := decode[page[rapport.Merge]](t, body); len(p.Data) != 1 || p.Data[0].ID != m.ID || p.Data[0].MergedName != "Ana M. Silva" {
+			t.Errorf("got merges %s", body)
+		}
+
+		u := decode[rapport.Merge](t, mustBody(e.do("POST", "/api/v1/customers/"+anaM.ID.String()+"/unmerge", agent, "")))
+		if u.ID != m.ID || u.UndoneAt == nil {
+			t.Errorf("got %+v, want the merge undone", u)
+		}
+		if got := emails(ana.ID); !slices.Equal(got, []string{"ana@one.example"}) {
+			t.Errorf("got e-mails %q after the unmerge, want the target's own", got)
+		}
+		if back := decode[rapport.Customer](t, mustBody(e.do("GET", "/api/v1/customers/"+anaM.ID.String(), agent, ""))); !back.MergedInto.IsZero() {
+			t.Errorf("the unmerged customer is still merged into %s", back.MergedInto)
+		}
+		_, body = get(path+"/merges", agent)
+		if p := decode[page[rapport.Merge]](t, body); len(p.Data) != 1 || p.Data[0].UndoneAt == nil {
+			t.Errorf("got merges %s, want the one merge, undone", body)
+		}
+		if res, body := e.do("POST", "/api/v1/customers/"+anaM.ID.String()+"/unmerge", agent, ""); res.StatusCode != 409 {
+			t.Errorf("got %d %s unmerging twice, want 409", res.StatusCode, body)
+		}
+	})
+
+	t.Run("ReviewQueue", func(t *testing.T) {
+		// Walls hide a pair from everyone who may not see both of its customers.
+		for as, want := range map[string][]rapport.ID{agent: {cleoMatch.ID}, analyst: {cleoMatch.ID}, insider: {walledMatch.ID, cleoMatch.ID}} {
+			var got []rapport.ID
+			for _, m := range matches("?status=pending", as) {
+				got = append(got, m.ID)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s sees matches %v, want %v", as, got, want)
+			}
+		}
+		if cleoMatch.Left.ID != cleo.ID || len(cleoMatch.Explanation) != 2 || !cleoMatch.Explanation[1].Rarity {
+			t.Errorf("got %+v", cleoMatch)
+		}
+		p := decode[page[rapport.MatchCandidate]](t, mustBody(e.do("GET", "/api/v1/matches?limit=1", insider, "")))
+		if len(p.Data) != 1 || p.Data[0].ID != walledMatch.ID || p.NextCursor == "" {
+			t.Fatalf("got first page %+v, want the likelier match and a cursor", p)
+		}
+		if got := matches("?limit=1&cursor="+p.NextCursor, insider); len(got) != 1 || got[0].ID != cleoMatch.ID {
+			t.Errorf("got second page %+v, want the other match", got)
+		}
+		if status, _ := get("/api/v1/matches/"+walledMatch.ID.String(), insider); status != 200 {
+			t.Errorf("got %d for the insider reading the walled match, want 200", status)
+		}
+
+		path := "/api/v1/matches/" + cleoMatch.ID.String()
+		m := decode[rapport.MatchCandidate](t, mustBody(e.do("POST", path+"/decision", agent, `{"decision":"accept"}`)))
+		if m.Status != rapport.MatchAccepted || m.DecidedBy != e.agent.ID || m.DecidedAt == nil {
+			t.Errorf("got %+v, want accepted by the agent", m)
+		}
+		if got := emails(cleo.ID); !slices.Equal(got, []string{"cleo@one.example", "cleo@two.example"}) {
+			t.Errorf("got e-mails %q, want the accepted pair merged into the older customer", got)
+		}
+		_, body := get("/api/v1/customers/"+cleo.ID.String()+"/merges", agent)
+		if p := decode[page[rapport.Merge]](t, body); len(p.Data) != 1 || p.Data[0].Reason != rapport.MergeReviewed || p.Data[0].Probability != 0.8 {
+			t.Errorf("got merges %s, want one reviewed merge", body)
+		}
+		if res, body := e.do("POST", path+"/decision", agent, `{"decision":"reject"}`); res.StatusCode != 409 {
+			t.Errorf("got %d %s deciding twice, want 409", res.StatusCode, body)
+		}
+		if got := matches("?status=accepted", agent); len(got) != 1 || got[0].ID != cleoMatch.ID {
+			t.Errorf("got accepted matches %+v", got)
+		}
+		if got := matches("", agent); len(got) != 0 {
+			t.Errorf("got pending matches %+v, want none left for the agent", got)
+		}
+	})
+
+	t.Run("ResolutionRun", func(t *testing.T) {
+		// Creating customers queued a run already; finish it so that the run the API
+		// queues can be told from it.
+		jobs, err := e.db.FindJobs(ctx, sys, rapport.JobResolve, 10)
+		must(t, err)
+		for _, j := range jobs {
+			must(t, e.db.FinishJob(ctx, j.ID, "test", nil))
+		}
+		res, body := e.do("POST", "/api/v1/resolution-runs", agent, "")
+		if res.StatusCode != 202 || !decode[struct{ Queued bool }](t, body).Queued {
+			t.Fatalf("got %d %s, want 202 queued", res.StatusCode, body)
+		}
+		jobs, err = e.db.FindJobs(ctx, sys, rapport.JobResolve, 10)
+		must(t, err)
+		if len(jobs) == 0 || jobs[0].State != rapport.JobQueued || jobs[0].RunAt.After(time.Now()) {
+			t.Errorf("got jobs %+v, want a run queued to start now", jobs)
+		}
+	})
+}
