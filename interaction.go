@@ -143,6 +143,7 @@ type IncomingInteraction struct {
 	Line              int    `json:"-"` // position in the input, for error reports
 	CustomerSource    string `json:"customer_source,omitempty"`
 	CustomerSourceKey string `json:"customer_source_id,omitempty"`
+	Raw               []byte `json:"-"` // the row as read, for reports of rejected rows
 }
 
 // Validate reports every problem with the row. Rows from source systems need their own
