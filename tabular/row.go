@@ -1,17 +1,23 @@
 package tabular
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+)
 
 // Row is one record of an input file: its column names and values in the same order,
 // the line it starts on, and the byte offset just past it in the (decompressed) input,
 // from which an interrupted import resumes.
 type Row struct {
-	Line    int
-	End     int64
+	Line    int   // where the row starts, from 1
+	EndLine int   // the lines up to End
+	End     int64 // the byte just past the row
 	Columns []string
 	Values  []string
-	Raw     []byte         // the record as written: a CSV line or a JSON object
+	Raw     []byte         // a JSON object as written; nil for CSV rows (see Text)
 	index   map[string]int // column positions, shared by the rows of a CSV file
+	comma   rune
 }
 
 // NewRow makes a row of the columns and values.
@@ -70,4 +76,20 @@ func (r *Row) JSON() []byte {
 func appendJSONString(b []byte, s string) []byte {
 	q, _ := json.Marshal(s)
 	return append(b, q...)
+}
+
+// Text is the row as written, near enough to find it in the file: a JSON object as
+// read, or a CSV record written again with the file's delimiter.
+func (r *Row) Text() string {
+	if r.Raw != nil {
+		return string(r.Raw)
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	if r.comma != 0 {
+		w.Comma = r.comma
+	}
+	w.Write(r.Values)
+	w.Flush()
+	return string(bytes.TrimRight(b.Bytes(), "\n"))
 }
