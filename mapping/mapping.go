@@ -6,6 +6,7 @@
 package mapping
 
 import (
+	"cmp"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -399,9 +400,11 @@ func newRow(m *Mapping, r *tabular.Row) *row {
 	return &row{m: m, r: r, p: rapport.Problems{}, origin: map[string]string{}}
 }
 
-// ApplyCustomer turns a row into a customer record of source. The error, if any, is a
-// *rapport.Error whose fields are the columns at fault.
-func (m *Mapping) ApplyCustomer(r *tabular.Row, source string) (rapport.IncomingCustomer, error) {
+// ApplyCustomer turns a row into a customer record of source, tidied: names spaced and
+// cased, the country as its ISO code, the postcode in its country's form, phone numbers
+// in E.164 where they can be read. The error, if any, is a *rapport.Error whose fields
+// are the columns at fault; warnings are about values kept as they were.
+func (m *Mapping) ApplyCustomer(r *tabular.Row, source string) (rapport.IncomingCustomer, []string, error) {
 	rw := newRow(m, r)
 	key, _ := rw.value("source_id")
 	ic := rapport.IncomingCustomer{Line: r.Line, Source: source, SourceKey: key, Raw: r.JSON()}
@@ -418,22 +421,50 @@ func (m *Mapping) ApplyCustomer(r *tabular.Row, source string) (rapport.Incoming
 	case c.GivenName != "" || c.FamilyName != "":
 		c.Kind = rapport.KindPerson
 	}
+	if c.Kind == rapport.KindPerson {
+		c.Name, c.GivenName, c.FamilyName = Name(c.Name), Name(c.GivenName), Name(c.FamilyName)
+	} else {
+		c.Name = strings.Join(strings.Fields(c.Name), " ")
+	}
 	emails, _ := rw.values("emails")
 	for _, e := range emails {
 		c.Emails = append(c.Emails, rapport.ContactPoint{Value: e})
 	}
-	phones, _ := rw.values("phones")
-	for _, ph := range phones {
-		c.Phones = append(c.Phones, rapport.ContactPoint{Value: ph})
-	}
 	var a rapport.Address
 	a.Street, _ = rw.value("street")
 	a.City, _ = rw.value("city")
-	a.Postcode, _ = rw.value("postcode")
 	a.Region, _ = rw.value("region")
-	a.Country, _ = rw.value("country")
+	if country, col := rw.value("country"); country != "" {
+		var ok bool
+		if a.Country, ok = CountryCode(country); !ok {
+			rw.p.Add(col, "column %s: %q is not a country: write its name (Portugal) or its ISO 3166 code (PT)", col, country)
+		}
+	}
+	region := cmp.Or(a.Country, m.PhoneRegion) // of phone numbers and postcodes
+	postcode, _ := rw.value("postcode")
+	a.Postcode = Postcode(postcode, region)
 	if a != (rapport.Address{}) {
 		c.Addresses = []rapport.Address{a}
+	}
+	var warnings []string
+	var unread []string
+	phones, cols := rw.values("phones")
+	for i, ph := range phones {
+		if e164, ok := PhoneE164(ph, region); ok {
+			c.Phones = append(c.Phones, rapport.ContactPoint{Value: ph, Normalized: e164})
+			continue
+		}
+		where := "without a country code and with no phone_region or country to read it in"
+		if region != "" {
+			where = "of " + region + " or with a country code"
+		}
+		if rapport.ValidPhone(ph) == "" {
+			c.Phones = append(c.Phones, rapport.ContactPoint{Value: ph})
+			warnings = append(warnings, fmt.Sprintf("column %s: %q is not a valid phone number %s: kept as written", cols[i], ph, where))
+		} else {
+			unread = append(unread, ph)
+			warnings = append(warnings, fmt.Sprintf("column %s: %q is not a phone number: kept in the attribute unread_phones", cols[i], ph))
+		}
 	}
 	c.Language, _ = rw.value("language")
 	channel, _ := rw.value("preferred_channel")
@@ -443,15 +474,18 @@ func (m *Mapping) ApplyCustomer(r *tabular.Row, source string) (rapport.Incoming
 		c.Relationships = append(c.Relationships, rapport.Relationship(strings.ReplaceAll(strings.ToLower(r), " ", "_")))
 	}
 	c.Tags, _ = rw.values("tags")
-	var extra map[string]any
+	extra := map[string]any{}
 	if born, ok := rw.time("date_of_birth"); ok {
-		extra = map[string]any{"date_of_birth": born.Format("2006-01-02")}
+		extra["date_of_birth"] = born.Format("2006-01-02")
+	}
+	if len(unread) > 0 {
+		extra["unread_phones"] = unread
 	}
 	c.Attributes = rw.attributes(extra)
 	if len(rw.p) == 0 {
 		rw.explain(ic.Validate())
 	}
-	return ic, rw.p.Err()
+	return ic, warnings, rw.p.Err()
 }
 
 // kindOf reads the usual ways of writing a kind of customer.
@@ -466,7 +500,7 @@ func kindOf(s string) rapport.CustomerKind {
 }
 
 // ApplyInteraction turns a row into an interaction record of source.
-func (m *Mapping) ApplyInteraction(r *tabular.Row, source string) (rapport.IncomingInteraction, error) {
+func (m *Mapping) ApplyInteraction(r *tabular.Row, source string) (rapport.IncomingInteraction, []string, error) {
 	rw := newRow(m, r)
 	var in rapport.IncomingInteraction
 	in.Line = r.Line
@@ -497,5 +531,5 @@ func (m *Mapping) ApplyInteraction(r *tabular.Row, source string) (rapport.Incom
 		in.Normalize()
 		rw.explain(in.Validate())
 	}
-	return in, rw.p.Err()
+	return in, nil, rw.p.Err()
 }

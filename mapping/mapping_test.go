@@ -67,7 +67,7 @@ func TestApplyCustomer(t *testing.T) {
 		t.Fatal(err)
 	}
 	header := "Ref,First Name,Last Name,Email,Email 2,Phone,DOB,Town,Country,Tags,Loyalty Tier,Unused"
-	ic, err := m.ApplyCustomer(testRow(7, header, "C-1", "Ana", "Silva", "ana@example.pt", "a.silva@work.example; ana@example.pt", "020 7946 0958", "31/12/1980", "Lisbon", "PT", "vip;Gold", "silver", "x"), "crm")
+	ic, _, err := m.ApplyCustomer(testRow(7, header, "C-1", "Ana", "Silva", "ana@example.pt", "a.silva@work.example; ana@example.pt", "020 7946 0958", "31/12/1980", "Lisbon", "PT", "vip;Gold", "silver", "x"), "crm")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,12 +100,12 @@ func TestApplyCustomer(t *testing.T) {
 		{"BadDate", []string{"C-2", "Bo", "", "", "", "", "1980-31-12", "", "", "", "", ""}, "DOB", "not a date in any of the layouts DD/MM/YYYY, YYYY-MM-DD"},
 		{"BadEmail", []string{"C-3", "Bo", "", "bo(at)example.com", "", "", "", "", "", "", "", ""}, "Email", "column Email:"},
 		{"SecondEmail", []string{"C-4", "Bo", "", "bo@example.com", "x@y", "", "", "", "", "", "", ""}, "Email 2", "domain"},
-		{"BadCountry", []string{"C-5", "Bo", "", "", "", "", "", "Paris", "Narnia", "", "", ""}, "Country", "ISO 3166"},
+		{"BadCountry", []string{"C-5", "Bo", "", "", "", "", "", "Paris", "Narnia", "", "", ""}, "Country", `"Narnia" is not a country`},
 		{"NoID", []string{"", "Bo", "", "", "", "", "", "", "", "", "", ""}, "Ref", "source_id"},
 		{"NoName", []string{"C-6", "", "", "bo@example.com", "", "", "", "", "", "", "", ""}, "First Name", "needs a name"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := m.ApplyCustomer(testRow(3, header, tt.values...), "crm")
+			_, _, err := m.ApplyCustomer(testRow(3, header, tt.values...), "crm")
 			le := rapport.LineErrorOf(3, err)
 			if err == nil || le.Field != tt.column || !strings.Contains(le.Message, tt.text) {
 				t.Errorf("got %+v, want field %q and a message with %q", le, tt.column, tt.text)
@@ -133,7 +133,7 @@ attributes: [Store Name]
 		t.Fatal(err)
 	}
 	header := "Order,Customer,Placed,Title,Total,Cur,Store Name"
-	in, err := m.ApplyInteraction(testRow(2, header, "O-9", "C-1", "12/31/2023 19:30", "", "12.5", "usd", "Main St"), "shop")
+	in, _, err := m.ApplyInteraction(testRow(2, header, "O-9", "C-1", "12/31/2023 19:30", "", "12.5", "usd", "Main St"), "shop")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ attributes: [Store Name]
 	if string(in.Attributes) != `{"store_name":"Main St"}` {
 		t.Errorf("got attributes %s", in.Attributes)
 	}
-	_, err = m.ApplyInteraction(testRow(5, header, "O-10", "C-1", "31/12/2023 19:30", "x", "12,5", "EUR", ""), "shop")
+	_, _, err = m.ApplyInteraction(testRow(5, header, "O-10", "C-1", "31/12/2023 19:30", "x", "12,5", "EUR", ""), "shop")
 	e, _ := err.(*rapport.Error)
 	if e == nil || !strings.Contains(e.Fields["Placed"], "MM/DD/YYYY hh:mm") || !strings.Contains(e.Fields["Total"], "not an amount") {
 		t.Errorf("got %v, want errors naming the columns Placed and Total", err)
@@ -233,7 +233,7 @@ func TestPropose(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the proposed mapping does not parse: %v\n%s", err, text)
 	}
-	ic, err := again.ApplyCustomer(testRow(2, strings.Join(header, ","), sample[0]...), "erp")
+	ic, _, err := again.ApplyCustomer(testRow(2, strings.Join(header, ","), sample[0]...), "erp")
 	if err != nil || ic.SourceKey != "K1" || ic.Name != "Jörg Müller" || string(ic.Attributes) != `{"date_of_birth":"1970-12-24","firma":"ACME GmbH","notes":"likes tea"}` {
 		t.Errorf("got %+v %v", ic, err)
 	}
@@ -273,4 +273,44 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("round trip changed the mapping: %+v became %+v", m, again)
 		}
 	})
+}
+
+func TestApplyNormalises(t *testing.T) {
+	m, err := Parse([]byte(`
+record: customers
+phone_region: GB
+fields: {source_id: id, given_name: first, family_name: last, phones: phone, postcode: zip, country: country}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := "id,first,last,phone,zip,country"
+	ic, warnings, err := m.ApplyCustomer(testRow(2, header, "1", "JOÃO", "DA  SILVA", "912 345 678; +44 20 7946 0958; 555-0100; ring me", "1000001", "Portugal"), "crm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ic.GivenName != "João" || ic.FamilyName != "Da Silva" || ic.Name != "João Da Silva" {
+		t.Errorf("got names %q %q %q", ic.GivenName, ic.FamilyName, ic.Name)
+	}
+	if a := ic.Addresses[0]; a.Country != "PT" || a.Postcode != "1000-001" {
+		t.Errorf("got address %+v, want PT and 1000-001", a)
+	}
+	var got []string
+	for _, p := range ic.Phones {
+		got = append(got, p.Value+"="+p.Normalized)
+	}
+	// The row's country wins over phone_region; a number that does not parse is kept.
+	if want := "912 345 678=+351912345678|+44 20 7946 0958=+442079460958|555-0100=5550100"; strings.Join(got, "|") != want {
+		t.Errorf("got phones %q, want %q", got, want)
+	}
+	if len(warnings) != 2 || !strings.Contains(warnings[0], `column phone: "555-0100" is not a valid phone number of PT`) || !strings.Contains(warnings[1], `"ring me" is not a phone number`) {
+		t.Errorf("got warnings %q", warnings)
+	}
+	if string(ic.Attributes) != `{"unread_phones":["ring me"]}` {
+		t.Errorf("got attributes %s, want the unreadable phone kept", ic.Attributes)
+	}
+	ic, _, _ = m.ApplyCustomer(testRow(3, header, "2", "Ann", "Lee", "020 7946 0958", "sw1a1aa", ""), "crm")
+	if ic.Phones[0].Normalized != "+442079460958" || ic.Addresses[0].Postcode != "SW1A 1AA" {
+		t.Errorf("got %+v: a row without a country reads phones in phone_region", ic.Customer)
+	}
 }
