@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -128,7 +129,7 @@ func detectLayout(values []string) (layout string, note string, ok bool) {
 			return layout, "ambiguous: no value has a day above 12, so " + layout + " and " + swapped + " both fit; check", true
 		}
 	}
-	if strings.Contains(layout, "DD") && strings.Contains(layout, "MM") && !strings.HasPrefix(layout, "YYYY") {
+	if swapped != layout && slices.Contains(candidateLayouts, swapped) {
 		return layout, "a day above 12 in the values settles " + layout, true
 	}
 	return layout, "", true

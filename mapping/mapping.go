@@ -6,8 +6,8 @@
 package mapping
 
 import (
-	"cmp"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -443,8 +443,17 @@ func (m *Mapping) ApplyCustomer(r *tabular.Row, source string) (rapport.Incoming
 	region := cmp.Or(a.Country, m.PhoneRegion) // of phone numbers and postcodes
 	postcode, _ := rw.value("postcode")
 	a.Postcode = Postcode(postcode, region)
-	if a != (rapport.Address{}) {
+	extra := map[string]any{}
+	switch {
+	case a.Street != "" || a.City != "" || a.Postcode != "":
 		c.Addresses = []rapport.Address{a}
+	case a.Country != "" || a.Region != "":
+		// Not an address Rapport can keep, but worth keeping.
+		for k, v := range map[string]string{"country": a.Country, "region": a.Region} {
+			if v != "" {
+				extra[k] = v
+			}
+		}
 	}
 	var warnings []string
 	var unread []string
@@ -474,7 +483,6 @@ func (m *Mapping) ApplyCustomer(r *tabular.Row, source string) (rapport.Incoming
 		c.Relationships = append(c.Relationships, rapport.Relationship(strings.ReplaceAll(strings.ToLower(r), " ", "_")))
 	}
 	c.Tags, _ = rw.values("tags")
-	extra := map[string]any{}
 	if born, ok := rw.time("date_of_birth"); ok {
 		extra["date_of_birth"] = born.Format("2006-01-02")
 	}
