@@ -145,13 +145,13 @@ func testAPI(t *testing.T, e *env) {
 		b.WriteString(`{"customer_id":"` + e.open.ID.String() + `","type":"order"` + "\n") // broken JSON: line 302
 		b.WriteString(`{"customer_id":"` + e.open.ID.String() + `","type":"bogus","channel":"web","occurred_at":"2024-03-01T10:00:00Z","source_id":"O-x","summary":"x"}` + "\n")
 		b.WriteString(`{"customer_id":"` + e.walled.ID.String() + `","type":"call","channel":"phone","occurred_at":"2024-03-01T10:00:00Z","source_id":"W-1","summary":"x"}` + "\n")
-		for attempt, want := range []struct{ created, updated int }{{300, 0}, {0, 300}} {
+		for attempt, want := range []struct{ created, unchanged int }{{300, 0}, {0, 300}} {
 			res, body := e.do("POST", "/api/v1/interactions/bulk?source=shop", agent, b.String(), "Content-Type", "application/x-ndjson")
 			if res.StatusCode != 200 {
 				t.Fatalf("got %d %s", res.StatusCode, body)
 			}
 			r := decode[rapport.IngestResult](t, body)
-			if r.Received != 303 || r.Created != want.created || r.Updated != want.updated || r.Rejected != 3 {
+			if r.Received != 303 || r.Created != want.created || r.Unchanged != want.unchanged || r.Updated != 0 || r.Rejected != 3 {
 				t.Fatalf("attempt %d: got %+v, want %+v and 3 rejected", attempt+1, r, want)
 			}
 			if r.Errors[0].Line != 302 || r.Errors[1].Line != 303 || r.Errors[1].Field != "type" || r.Errors[2].Line != 304 || r.Errors[2].Code != "not_found" {
