@@ -18,7 +18,7 @@ import (
 // and booleans are written as in the file, and null is no value.
 
 // ndjsonRows reads one JSON object per line; blank lines count as lines but are no rows.
-func ndjsonRows(br *bufio.Reader, latin1 bool, offset int64, line, maxLine int) func() (Row, error) {
+func ndjsonRows(br *bufio.Reader, latin1 bool, offset int64, line, maxLine int, flat bool) func() (Row, error) {
 	return func() (Row, error) {
 		for {
 			raw, n, err := readLine(br, maxLine)
@@ -40,6 +40,9 @@ func ndjsonRows(br *bufio.Reader, latin1 bool, offset int64, line, maxLine int) 
 			}
 			raw = utf8Bytes(bytes.Clone(raw), latin1)
 			r := Row{Line: line, EndLine: line, End: offset, Raw: raw}
+			if !flat {
+				return r, nil
+			}
 			if r.Columns, r.Values, err = flatten(raw); err != nil {
 				return Row{}, &RowError{Line: line, EndLine: line, End: offset, Err: err, Raw: raw}
 			}
@@ -79,7 +82,7 @@ func readLine(br *bufio.Reader, max int) ([]byte, int, error) {
 // jsonRows reads the elements of a JSON array one at a time with a json.Decoder, so
 // that memory holds one element, not the array. A resumed read starts after an
 // element: what follows is a comma and more elements, or the closing bracket.
-func jsonRows(br *bufio.Reader, latin1 bool, offset int64, line int, resumed bool) (func() (Row, error), error) {
+func jsonRows(br *bufio.Reader, latin1 bool, offset int64, line int, resumed, flat bool) (func() (Row, error), error) {
 	lines := &lineCounter{r: br, offset: offset, line: line}
 	base := offset // where the decoder's input starts in the file
 	var in io.Reader = lines
@@ -127,6 +130,9 @@ func jsonRows(br *bufio.Reader, latin1 bool, offset int64, line int, resumed boo
 		}
 		end := base + dec.InputOffset()
 		r := Row{Line: lines.lineAt(end - int64(len(raw))), EndLine: lines.lineAt(end) - 1, End: end, Raw: utf8Bytes(raw, latin1)}
+		if !flat {
+			return r, nil
+		}
 		var err error
 		if r.Columns, r.Values, err = flatten(r.Raw); err != nil {
 			return Row{}, &RowError{Line: r.Line, EndLine: r.EndLine, End: end, Err: err, Raw: r.Raw}

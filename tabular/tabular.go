@@ -53,7 +53,10 @@ type Options struct {
 	// the same.
 	Offset  int64
 	Line    int
-	MaxLine int // longest NDJSON line or JSON array element accepted; default 1 MiB
+	MaxLine int // longest NDJSON line accepted; default 1 MiB
+	// Unflattened leaves JSON objects whole in Row.Raw, without columns, for readers
+	// that decode them themselves.
+	Unflattened bool
 }
 
 // Rows reads the rows of a file one at a time.
@@ -147,9 +150,9 @@ func Open(r io.Reader, opt Options) (*Rows, error) {
 	case CSV:
 		rows.next = csvRows(br, rows, start, line)
 	case NDJSON:
-		rows.next = ndjsonRows(br, rows.Latin1, start, line, opt.MaxLine)
+		rows.next = ndjsonRows(br, rows.Latin1, start, line, opt.MaxLine, !opt.Unflattened)
 	case JSON:
-		if rows.next, err = jsonRows(br, rows.Latin1, start, line, opt.Offset > 0); err != nil {
+		if rows.next, err = jsonRows(br, rows.Latin1, start, line, opt.Offset > 0, !opt.Unflattened); err != nil {
 			return nil, err
 		}
 	default:

@@ -4,7 +4,7 @@
 //	rapport migrate    apply database migrations and exit
 //	rapport user       manage staff users
 //	rapport token      make API tokens
-//	rapport import     load customers or interactions from NDJSON files
+//	rapport import     load customers or interactions from CSV, NDJSON or JSON files
 //	rapport link       find the records of one person in CSV files
 //	rapport demo       fill the database with a demo data set
 //	rapport bench      measure a running Rapport
@@ -41,7 +41,7 @@ var commands = []command{
 	{"migrate", "apply database migrations and exit", runMigrate},
 	{"user", "manage staff users (user create)", runUser},
 	{"token", "make API tokens (token create)", runToken},
-	{"import", "load customers or interactions from NDJSON files", runImport},
+	{"import", "load customers or interactions from CSV, NDJSON or JSON files", runImport},
 	{"link", "find the records of one person in CSV files (no server)", runLink},
 	{"demo", "fill the database with a realistic demo data set", runDemo},
 	{"bench", "measure a running Rapport (targets, http, ingest)", runBench},
