@@ -53,7 +53,14 @@ func (o *Options) defaults() {
 type Result struct {
 	rapport.IngestResult
 	Warnings      int
-	FirstWarnings []rapport.LineError // the first few
+	FirstWarnings []Warning // the first few
+}
+
+// Warning is about a value of a row that was kept as it was, such as a phone number
+// that could not be read.
+type Warning struct {
+	Line    int    `json:"line"`
+	Message string `json:"message"`
 }
 
 // keptErrors is how many rejects and warnings a run that records its rejects in the
@@ -212,7 +219,7 @@ type batch[T any] struct {
 	rows     []T
 	source   []tabular.Row // the rows as read, for the text of rejected ones
 	errors   []rapport.LineError
-	warnings []rapport.LineError
+	warnings []Warning
 	read     int   // rows read in the batch, rejected ones included
 	end      int64 // where the batch ends in the input
 	endLine  int
@@ -267,7 +274,7 @@ func readBatches[T any](ctx context.Context, rows *tabular.Rows, opt Options, co
 			b.source = append(b.source, row)
 			rec, warnings, err := convert(&row)
 			for _, w := range warnings {
-				b.warnings = append(b.warnings, rapport.LineError{Line: row.Line, Code: "warning", Message: w})
+				b.warnings = append(b.warnings, Warning{Line: row.Line, Message: w})
 			}
 			if err != nil {
 				b.errors = append(b.errors, rapport.LineErrorOf(row.Line, err))

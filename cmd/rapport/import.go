@@ -10,9 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"reflect"
-	"slices"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -22,9 +19,6 @@ import (
 	"github.com/rapportckm/rapport/sqldb"
 	"github.com/rapportckm/rapport/tabular"
 )
-
-// sampleRows is how many rows a proposed mapping is drawn from.
-const sampleRows = 200
 
 func runImport(ctx context.Context, env *environment, args []string) error {
 	const use = "customers|interactions FILE… --source NAME [--map MAPPING.yaml] [--rejects FILE] [--propose]"
@@ -119,7 +113,7 @@ func importFile(ctx context.Context, env *environment, db *sqldb.DB, system rapp
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if m != nil && rows.Header != nil {
-		if err := checkColumns(m, rows.Header); err != nil {
+		if err := ingest.CheckColumns(m, rows.Header); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 	}
@@ -173,17 +167,20 @@ func chooseMapping(env *environment, in *input, what, name string, format tabula
 	if in.stdin {
 		return nil, nil // standard input cannot be read twice: Rapport's own NDJSON, or --map
 	}
-	header, sample, rows, err := readSample(in, format)
+	format, header, sample, err := ingest.Sample(in, format)
 	if err != nil {
 		return nil, err
 	}
-	if rows.Format != tabular.CSV && nativeShape(what, header) {
+	m, text, err := ingest.ChooseMapping(what, format, header, sample)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "%s: the mapping proposed, to complete and pass with --map:\n\n%s\n", name, text)
+		return nil, err
+	} else if m == nil {
 		return nil, nil
 	}
-	m := mapping.Propose(what, header, sample)
 	fmt.Fprintf(env.stderr, "%s: no --map given; importing with this mapping, proposed from its first %d rows (save it, edit it and pass it with --map):\n\n%s\n",
-		name, len(sample), m.Marshal())
-	return mapping.Parse(m.Marshal())
+		name, len(sample), text)
+	return m, nil
 }
 
 // proposeMapping prints the mapping proposed for a file.
@@ -196,97 +193,12 @@ func proposeMapping(env *environment, what, name string) error {
 	if in.stdin {
 		return usagef("--propose needs a file, not standard input")
 	}
-	header, sample, _, err := readSample(in, tabular.FormatOf(name))
+	_, header, sample, err := ingest.Sample(in, tabular.FormatOf(name))
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	_, err = env.stdout.Write(mapping.Propose(what, header, sample).Marshal())
 	return err
-}
-
-// readSample reads the first rows of a file: its columns (the union of the JSON
-// objects' fields, in the order they appear) and their values.
-func readSample(in *input, format tabular.Format) (header []string, sample [][]string, rows *tabular.Rows, err error) {
-	rows, err = tabular.Open(in, tabular.Options{Format: format})
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	header = rows.Header
-	var read []tabular.Row
-	for len(read) < sampleRows {
-		r, err := rows.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		} else if errors.As(err, new(*tabular.RowError)) {
-			continue
-		} else if err != nil {
-			return nil, nil, nil, err
-		}
-		read = append(read, r)
-		if rows.Header == nil {
-			for _, c := range r.Columns {
-				if !slices.Contains(header, c) {
-					header = append(header, c)
-				}
-			}
-		}
-	}
-	for _, r := range read {
-		values := make([]string, len(header))
-		for i, c := range header {
-			values[i], _ = r.Get(c)
-		}
-		sample = append(sample, values)
-	}
-	return header, sample, rows, nil
-}
-
-// nativeShape reports whether JSON records with these fields are in Rapport's own
-// shape, the API's, which needs no mapping.
-func nativeShape(what string, columns []string) bool {
-	var v any = rapport.IncomingCustomer{}
-	if what == mapping.Interactions {
-		v = rapport.IncomingInteraction{}
-	}
-	fields := jsonFields(reflect.TypeOf(v))
-	for _, c := range columns {
-		top, _, _ := strings.Cut(c, ".")
-		if !fields[top] {
-			return false
-		}
-	}
-	return len(columns) > 0
-}
-
-// jsonFields returns the JSON names of a struct's fields, embedded ones included.
-func jsonFields(t reflect.Type) map[string]bool {
-	out := map[string]bool{}
-	for f := range t.Fields() {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		switch {
-		case f.Anonymous:
-			for k := range jsonFields(f.Type) {
-				out[k] = true
-			}
-		case name != "" && name != "-":
-			out[name] = true
-		}
-	}
-	return out
-}
-
-// checkColumns requires the columns a mapping reads to be in the file's header.
-func checkColumns(m *mapping.Mapping, header []string) error {
-	var missing []string
-	for _, c := range m.Columns() {
-		if !slices.Contains(header, c) {
-			missing = append(missing, fmt.Sprintf("%q", c))
-		}
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("the mapping reads the columns %s, which the file does not have; its columns are %s", strings.Join(missing, ", "), strings.Join(header, ", "))
-	}
-	return nil
 }
 
 // writeRejects writes the rows the imports rejected to a CSV file.

@@ -91,6 +91,7 @@ func TestImportCSVWithAMapping(t *testing.T) {
 		{"BadMapping", []string{people, "--source", "crm", "--map", write(t, dir, "bad.yaml", "record: customers\nfields: {source_id: id, colour: x}\n")}, exitError, `bad.yaml: mapping: fields: there is no field "colour"`},
 		{"MissingColumn", []string{people, "--source", "crm", "--map", write(t, dir, "cols.yaml", "record: customers\nfields: {source_id: ID, given_name: Vorname}\n")}, exitError, `reads the columns "ID", which the file does not have`},
 		{"MissingFile", []string{filepath.Join(dir, "missing.csv"), "--source", "crm"}, exitError, "no such file"},
+		{"NoKey", []string{write(t, dir, "names.csv", "first,last\nAna,Silva\n"), "--source", "crm"}, exitError, "the one proposed from the file's columns (first, last) is incomplete: fields: source_id is required"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, _, errOut := rapportCmd(t, dir, "", append([]string{"import", "customers"}, tt.args...)...)
