@@ -143,7 +143,6 @@ type IncomingInteraction struct {
 	Line              int    `json:"-"` // position in the input, for error reports
 	CustomerSource    string `json:"customer_source,omitempty"`
 	CustomerSourceKey string `json:"customer_source_id,omitempty"`
-	Raw               []byte `json:"-"` // the row as read, for reports of rejected rows
 }
 
 // Validate reports every problem with the row. Rows from source systems need their own
@@ -177,18 +176,6 @@ type IngestResult struct {
 	Rejected  int          `json:"rejected"`
 	Errors    []LineError  `json:"errors"`
 	Items     []IngestItem `json:"items,omitempty"`
-}
-
-// Add adds the counts, errors and items of more.
-func (r *IngestResult) Add(more IngestResult) {
-	r.Received += more.Received
-	r.Created += more.Created
-	r.Updated += more.Updated
-	r.Linked += more.Linked
-	r.Unchanged += more.Unchanged
-	r.Rejected += more.Rejected
-	r.Errors = append(r.Errors, more.Errors...)
-	r.Items = append(r.Items, more.Items...)
 }
 
 // IngestItem says what happened to one accepted row.

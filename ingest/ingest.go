@@ -7,6 +7,7 @@ package ingest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -32,13 +33,8 @@ type Options struct {
 	Import *rapport.Import
 }
 
-// Progress is how far a run has gone.
-type Progress struct {
-	Rows   int   // rows read
-	Line   int   // lines read
-	Offset int64 // bytes of the (decompressed) input read
-	Result rapport.IngestResult
-}
+// Progress is how far a run has gone: the rows and lines read and written.
+type Progress struct{ Rows, Line int }
 
 func (o *Options) defaults() {
 	if o.BatchSize <= 0 {
@@ -138,15 +134,9 @@ func Native[T record](source string) Converter[T] {
 		err := decode(r.Raw, &rec)
 		switch v := any(&rec).(type) {
 		case *rapport.IncomingCustomer:
-			v.Line, v.Raw = r.Line, r.Raw
-			if v.Source == "" {
-				v.Source = source
-			}
+			v.Line, v.Raw, v.Source = r.Line, r.Raw, cmp.Or(v.Source, source)
 		case *rapport.IncomingInteraction:
-			v.Line, v.Raw = r.Line, r.Raw
-			if v.Source == "" {
-				v.Source = source
-			}
+			v.Line, v.Source = r.Line, cmp.Or(v.Source, source)
 		}
 		return rec, nil, err
 	}
@@ -198,7 +188,7 @@ func run[T any](ctx context.Context, rows *tabular.Rows, opt Options, convert Co
 		if opt.Import == nil {
 			total.Items = append(total.Items, res.Items...)
 		}
-		done = Progress{Rows: done.Rows + b.read, Line: b.endLine, Offset: b.end, Result: total.IngestResult}
+		done = Progress{Rows: done.Rows + b.read, Line: b.endLine}
 		if opt.Progress != nil && b.read > 0 {
 			opt.Progress(done)
 		}

@@ -534,7 +534,6 @@ func (m *Mapping) ApplyInteraction(r *tabular.Row, source string) (rapport.Incom
 	}
 	in.Currency, _ = rw.value("currency")
 	in.Attributes = rw.attributes(nil)
-	in.Raw = r.JSON()
 	if len(rw.p) == 0 {
 		in.Normalize()
 		rw.explain(in.Validate())

@@ -1,7 +1,6 @@
 package mapping
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -232,9 +231,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// String describes the mapping in one line, for messages.
-func (m *Mapping) String() string {
-	return fmt.Sprintf("mapping of %s (%d fields, %d attributes)", m.Record, len(m.Fields), len(m.Attributes))
 }

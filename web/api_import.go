@@ -18,7 +18,7 @@ import (
 type importResponse struct {
 	rapport.IngestResult
 	Warnings []ingest.Warning `json:"warnings"`
-	Mapping  string              `json:"mapping,omitempty"`
+	Mapping  string           `json:"mapping,omitempty"`
 }
 
 // sampleBytes is how much of a body a mapping is proposed from: it is read ahead and

@@ -72,7 +72,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 
 	var imports []*rapport.Import
 	for _, name := range files {
-		imp, err := importFile(ctx, env, db, system, what, name, source, m, batch)
+		imp, err := importFile(ctx, env, db, system, what, name, source, m, batch, rejects == "")
 		if err != nil {
 			return err
 		}
@@ -84,8 +84,9 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	return nil
 }
 
-// importFile imports one file, resuming an import of it that was interrupted.
-func importFile(ctx context.Context, env *environment, db *sqldb.DB, system rapport.Scope, what, name, source string, m *mapping.Mapping, batch int) (*rapport.Import, error) {
+// importFile imports one file, resuming an import of it that was interrupted, and
+// shows the first rejects unless they go to a file.
+func importFile(ctx context.Context, env *environment, db *sqldb.DB, system rapport.Scope, what, name, source string, m *mapping.Mapping, batch int, showRejects bool) (*rapport.Import, error) {
 	in, err := openInput(name, env)
 	if err != nil {
 		return nil, err
@@ -146,11 +147,13 @@ func importFile(ctx context.Context, env *environment, db *sqldb.DB, system rapp
 	elapsed := time.Since(start)
 	fmt.Fprintf(env.stdout, "%s: read %d, created %d, updated %d, linked %d, unchanged %d, rejected %d in %.1fs (%.0f rows/s)\n",
 		name, imp.Read, imp.Created, imp.Updated, imp.Linked, imp.Unchanged, imp.Rejected, elapsed.Seconds(), float64(res.Received)/elapsed.Seconds())
-	for _, e := range res.Errors {
-		fmt.Fprintf(env.stderr, "%s:%d: %s\n", name, e.Line, e.Message)
-	}
-	if n := imp.Rejected - len(res.Errors); n > 0 {
-		fmt.Fprintf(env.stderr, "%s: … and %d more rejected rows; write them all with --rejects FILE\n", name, n)
+	if showRejects {
+		for _, e := range res.Errors {
+			fmt.Fprintf(env.stderr, "%s:%d: %s\n", name, e.Line, e.Message)
+		}
+		if n := imp.Rejected - len(res.Errors); n > 0 {
+			fmt.Fprintf(env.stderr, "%s: … and %d more rejected rows; write them all with --rejects FILE\n", name, n)
+		}
 	}
 	for _, w := range res.FirstWarnings {
 		fmt.Fprintf(env.stderr, "%s:%d: warning: %s\n", name, w.Line, w.Message)
