@@ -236,7 +236,7 @@ func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.Inges
 				byEmail[rapport.NormalizeEmail(e.Value)] = c.ID
 			}
 		}
-		stored[ref] = storedRecord{customer: c.ID, fields: r.Raw}
+		stored[ref] = storedRecord{customer: c.ID, fields: rawFields(r)}
 		item.ID, item.CustomerID = c.ID, c.ID
 		items = append(items, item)
 	}
