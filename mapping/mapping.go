@@ -290,10 +290,8 @@ func (rw *row) values(name string) (vals, cols []string) {
 			return
 		}
 		var list []string
-		if strings.HasPrefix(text, "[") && json.Unmarshal([]byte(text), &list) == nil {
-			// a JSON array of strings
-		} else {
-			list = strings.Split(text, rw.m.Separator)
+		if !strings.HasPrefix(text, "[") || json.Unmarshal([]byte(text), &list) != nil {
+			list = strings.Split(text, rw.m.Separator) // not a JSON array of strings
 		}
 		for _, v := range list {
 			if v = strings.TrimSpace(v); v != "" {

@@ -239,6 +239,13 @@ func TestPropose(t *testing.T) {
 	}
 }
 
+func TestProposeKeepsLikeNamedColumnsApart(t *testing.T) {
+	m := Propose(Customers, []string{"id", "Notes", "notes", "NOTES"}, [][]string{{"1", "a", "b", "c"}})
+	if _, err := Parse(m.Marshal()); err != nil || len(m.Attributes) != 3 || m.Attributes[2] != (Attribute{"notes_3", "NOTES"}) {
+		t.Errorf("got %v (%v), want notes, notes_2 and notes_3", m.Attributes, err)
+	}
+}
+
 func TestProposeOrganisationsAndInteractions(t *testing.T) {
 	m := Propose(Customers, []string{"Company Name", "Contact E-mail"}, [][]string{{"Acme", "info@acme.example"}})
 	if strings.Join(m.Fields["name"], "") != "Company Name" || m.Defaults["kind"] != "organisation" || strings.Join(m.Fields["source_id"], "") != "Contact E-mail" {

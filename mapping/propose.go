@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -171,11 +172,18 @@ func Propose(record string, header []string, sample [][]string) *Mapping {
 		m.Fields["source_id"] = Columns{m.Fields["emails"][0]}
 		m.notes["source_id"] = "no id column was found: the e-mail address stands in; use the source system's id if it has one"
 	}
+	taken := map[string]bool{}
 	for i, h := range header {
 		if !used[i] {
-			m.Attributes = append(m.Attributes, Attribute{AttributeName(h), h})
+			name := AttributeName(h)
+			for n := 2; taken[name]; n++ { // "Notes" and "notes" both kept
+				name = fmt.Sprintf("%s_%d", AttributeName(h), n)
+			}
+			taken[name] = true
+			m.Attributes = append(m.Attributes, Attribute{name, h})
 		}
 	}
+	_ = m.check() // prepares it for use; what it lacks, Parse of its YAML reports
 	return m
 }
 
