@@ -239,6 +239,10 @@ func (db *DB) ImportInteractions(ctx context.Context, s rapport.Scope, rows []ra
 // upsertCounts counts what upserts did.
 type upsertCounts struct{ created, updated, unchanged int }
 
+func (c *upsertCounts) add(more upsertCounts) {
+	c.created, c.updated, c.unchanged = c.created+more.created, c.updated+more.updated, c.unchanged+more.unchanged
+}
+
 // ingestChunk is how many rows one INSERT carries: 17 values each stays well under
 // both databases' limit on parameters.
 const ingestChunk = 500
@@ -309,7 +313,7 @@ func (tx *Tx) ingestInteractions(rows []*rapport.IncomingInteraction) (counts up
 	inBatch := map[sourceRef]bool{}
 	flush := func() error {
 		c, hidden, err := tx.upsertInteractions(batch)
-		counts.created, counts.updated, counts.unchanged = counts.created+c.created, counts.updated+c.updated, counts.unchanged+c.unchanged
+		counts.add(c)
 		for _, r := range hidden {
 			reject(r, "source_id", fmt.Sprintf("interaction %q of source %q belongs to a customer not found", r.SourceKey, r.Source))
 		}
