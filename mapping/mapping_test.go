@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -319,5 +320,23 @@ fields: {source_id: id, given_name: first, family_name: last, phones: phone, pos
 	ic, _, _ = m.ApplyCustomer(testRow(3, header, "2", "Ann", "Lee", "020 7946 0958", "sw1a1aa", ""), "crm")
 	if ic.Phones[0].Normalized != "+442079460958" || ic.Addresses[0].Postcode != "SW1A 1AA" {
 		t.Errorf("got %+v: a row without a country reads phones in phone_region", ic.Customer)
+	}
+}
+
+// TestDocumentedMappings parses the mappings docs/import.md tells newcomers to paste.
+func TestDocumentedMappings(t *testing.T) {
+	doc, err := os.ReadFile("../docs/import.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := strings.Split(string(doc), "```yaml\n")[1:]
+	if len(blocks) < 2 {
+		t.Fatalf("found %d YAML examples in docs/import.md, want 2", len(blocks))
+	}
+	for _, b := range blocks {
+		text, _, _ := strings.Cut(b, "```")
+		if _, err := Parse([]byte(text)); err != nil {
+			t.Errorf("a mapping in docs/import.md does not parse: %v\n%s", err, text)
+		}
 	}
 }
