@@ -84,6 +84,10 @@ type Customer struct {
 type ContactPoint struct {
 	Value string `json:"value"`
 	Label string `json:"label,omitempty"`
+	// Normalized is the form in which the value is compared and found: a phone number
+	// in E.164 when an import could read it with its country, otherwise what
+	// NormalizeEmail or NormalizePhone make of the value.
+	Normalized string `json:"-"`
 }
 
 // UnmarshalJSON accepts a plain string as well as {"value": …, "label": …}.
@@ -431,8 +435,8 @@ func ValidPhone(s string) string {
 	return ""
 }
 
-// tidyContacts trims values and labels, drops empty values and duplicates (compared in
-// normal form).
+// tidyContacts trims values and labels, fills in the normal form and drops empty
+// values and duplicates (compared in normal form).
 func tidyContacts(in []ContactPoint, norm func(string) string) []ContactPoint {
 	seen := make(map[string]bool, len(in))
 	out := in[:0]
@@ -441,8 +445,11 @@ func tidyContacts(in []ContactPoint, norm func(string) string) []ContactPoint {
 		if cp.Value == "" {
 			continue
 		}
-		if k := norm(cp.Value); !seen[k] {
-			seen[k] = true
+		if cp.Normalized == "" {
+			cp.Normalized = norm(cp.Value)
+		}
+		if !seen[cp.Normalized] {
+			seen[cp.Normalized] = true
 			out = append(out, cp)
 		}
 	}

@@ -165,14 +165,17 @@ func (in *IncomingInteraction) Validate() error {
 	return p.Err()
 }
 
-// IngestResult counts what a bulk write did and lists the rows it rejected.
+// IngestResult counts what a bulk write did and lists the rows it rejected. Every row
+// received is counted once: created, updated, linked, unchanged or rejected.
 type IngestResult struct {
-	Received int          `json:"received"`
-	Created  int          `json:"created"`
-	Updated  int          `json:"updated"`
-	Rejected int          `json:"rejected"`
-	Errors   []LineError  `json:"errors"`
-	Items    []IngestItem `json:"items,omitempty"`
+	Received  int          `json:"received"`
+	Created   int          `json:"created"`
+	Updated   int          `json:"updated"`
+	Linked    int          `json:"linked"`    // customer records joined to a customer with the same e-mail address
+	Unchanged int          `json:"unchanged"` // rows already stored as sent: nothing written
+	Rejected  int          `json:"rejected"`
+	Errors    []LineError  `json:"errors"`
+	Items     []IngestItem `json:"items,omitempty"`
 }
 
 // IngestItem says what happened to one accepted row.
@@ -180,7 +183,7 @@ type IngestItem struct {
 	Line       int    `json:"line"`
 	ID         ID     `json:"id"`
 	CustomerID ID     `json:"customer_id,omitzero"`
-	Result     string `json:"result"` // created, updated or linked
+	Result     string `json:"result"` // created, updated, linked or unchanged
 }
 
 // LineError is a rejected row: its line number, the field at fault and why.

@@ -1,19 +1,24 @@
-// Package ingest reads records sent by source systems as NDJSON (one JSON object per
-// line) and writes them in batches, reporting every rejected line by its number. The
-// API's bulk endpoints and the rapport import command both use it.
+// Package ingest reads records sent by source systems and writes them in batches,
+// reporting every rejected row by its line. The API's bulk endpoints send NDJSON in
+// Rapport's own shape; rapport import also reads CSV and JSON arrays through a mapping,
+// and records each batch's place in the file with the batch, so that an interrupted
+// import resumes where it stopped.
 package ingest
 
 import (
-	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/mapping"
+	"github.com/rapportckm/rapport/tabular"
 )
 
 // Options tune a run.
@@ -21,9 +26,15 @@ type Options struct {
 	Source    string // the source of rows that name none
 	BatchSize int    // rows written per transaction; default 5,000
 	MaxLine   int    // longest line accepted, in bytes; default 1 MiB
-	// Progress, if set, is called after each batch with the lines read so far.
-	Progress func(lines int, res rapport.IngestResult)
+	// Progress, if set, is called after each batch with what was done so far.
+	Progress func(Progress)
+	// Import, if set, is the import the rows belong to: each batch records where it
+	// ends with its rows, and the rejects go to the database instead of the result.
+	Import *rapport.Import
 }
+
+// Progress is how far a run has gone: the rows and lines read and written.
+type Progress struct{ Rows, Line int }
 
 func (o *Options) defaults() {
 	if o.BatchSize <= 0 {
@@ -34,159 +45,246 @@ func (o *Options) defaults() {
 	}
 }
 
-// Interactions reads interactions and writes them through svc.
+// Result is what a run did, and the warnings about values it kept as they were.
+type Result struct {
+	rapport.IngestResult
+	Warnings      int
+	FirstWarnings []Warning // the first few
+}
+
+// Warning is about a value of a row that was kept as it was, such as a phone number
+// that could not be read.
+type Warning struct {
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+}
+
+// keptErrors is how many rejects and warnings a run that records its rejects in the
+// database keeps in memory, to show.
+const keptErrors = 10
+
+// Interactions reads interactions in Rapport's own shape as NDJSON and writes them
+// through svc.
 func Interactions(ctx context.Context, r io.Reader, svc rapport.InteractionService, s rapport.Scope, opt Options) (rapport.IngestResult, error) {
-	return run(ctx, r, opt, func(line []byte, n int) (rapport.IncomingInteraction, error) {
-		var row rapport.IncomingInteraction
-		err := decode(line, &row)
-		row.Line = n
-		if row.Source == "" {
-			row.Source = opt.Source
-		}
-		return row, err
-	}, func(rows []rapport.IncomingInteraction) (rapport.IngestResult, error) {
+	res, err := runNDJSON(ctx, r, opt, Native[rapport.IncomingInteraction](opt.Source), func(rows []rapport.IncomingInteraction, _ *rapport.ImportBatch) (rapport.IngestResult, error) {
 		return svc.IngestInteractions(ctx, s, rows)
 	})
+	return res.IngestResult, err
 }
 
-// Customers reads customer records and writes them through svc.
+// Customers reads customer records in Rapport's own shape as NDJSON and writes them
+// through svc.
 func Customers(ctx context.Context, r io.Reader, svc rapport.SourceService, s rapport.Scope, opt Options) (rapport.IngestResult, error) {
-	return run(ctx, r, opt, func(line []byte, n int) (rapport.IncomingCustomer, error) {
-		var row rapport.IncomingCustomer
-		err := decode(line, &row)
-		row.Line = n
-		row.Raw = append(json.RawMessage(nil), line...)
-		if row.Source == "" {
-			row.Source = opt.Source
-		}
-		return row, err
-	}, func(rows []rapport.IncomingCustomer) (rapport.IngestResult, error) {
+	res, err := runNDJSON(ctx, r, opt, Native[rapport.IncomingCustomer](opt.Source), func(rows []rapport.IncomingCustomer, _ *rapport.ImportBatch) (rapport.IngestResult, error) {
 		return svc.IngestCustomers(ctx, s, rows)
+	})
+	return res.IngestResult, err
+}
+
+func runNDJSON[T any](ctx context.Context, r io.Reader, opt Options, convert Converter[T], write func([]T, *rapport.ImportBatch) (rapport.IngestResult, error)) (Result, error) {
+	opt.defaults()
+	rows, err := tabular.Open(r, tabular.Options{Format: tabular.NDJSON, MaxLine: opt.MaxLine, Unflattened: true})
+	if err != nil {
+		return Result{IngestResult: rapport.IngestResult{Errors: []rapport.LineError{}}}, readError(err, 0)
+	}
+	return run(ctx, rows, opt, convert, write)
+}
+
+// ImportCustomers reads customer records from rows, through the mapping m or, when m is
+// nil, as JSON objects in Rapport's own shape, and writes them through svc.
+func ImportCustomers(ctx context.Context, rows *tabular.Rows, m *mapping.Mapping, svc rapport.ImportService, s rapport.Scope, opt Options) (Result, error) {
+	convert := Native[rapport.IncomingCustomer](opt.Source)
+	if m != nil {
+		convert = func(r *tabular.Row) (rapport.IncomingCustomer, []string, error) {
+			return m.ApplyCustomer(r, opt.Source)
+		}
+	}
+	return run(ctx, rows, opt, convert, func(batch []rapport.IncomingCustomer, at *rapport.ImportBatch) (rapport.IngestResult, error) {
+		return svc.ImportCustomers(ctx, s, batch, at)
 	})
 }
 
-// run reads lines, parses each into a row and writes full batches. A line that does
-// not parse is rejected; the rest go on. Parsing runs one batch ahead of writing, so
-// that on two cores the JSON is decoded while the database writes.
-func run[T any](ctx context.Context, r io.Reader, opt Options, parse func([]byte, int) (T, error), write func([]T) (rapport.IngestResult, error)) (rapport.IngestResult, error) {
+// ImportInteractions reads interactions as ImportCustomers reads customers.
+func ImportInteractions(ctx context.Context, rows *tabular.Rows, m *mapping.Mapping, svc rapport.ImportService, s rapport.Scope, opt Options) (Result, error) {
+	convert := Native[rapport.IncomingInteraction](opt.Source)
+	if m != nil {
+		convert = func(r *tabular.Row) (rapport.IncomingInteraction, []string, error) {
+			return m.ApplyInteraction(r, opt.Source)
+		}
+	}
+	return run(ctx, rows, opt, convert, func(batch []rapport.IncomingInteraction, at *rapport.ImportBatch) (rapport.IngestResult, error) {
+		return svc.ImportInteractions(ctx, s, batch, at)
+	})
+}
+
+// A Converter turns a row into a record; its warnings are about values kept as they
+// were.
+type Converter[T any] func(*tabular.Row) (T, []string, error)
+
+// record is what a converter makes: a customer or an interaction record.
+type record interface {
+	rapport.IncomingCustomer | rapport.IncomingInteraction
+}
+
+// Native reads rows that are JSON objects in Rapport's own shape (the API's), refusing
+// unknown fields, and gives those without a source the default one.
+func Native[T record](source string) Converter[T] {
+	return func(r *tabular.Row) (T, []string, error) {
+		var rec T
+		err := decode(r.Raw, &rec)
+		switch v := any(&rec).(type) {
+		case *rapport.IncomingCustomer:
+			v.Line, v.Raw, v.Source = r.Line, r.Raw, cmp.Or(v.Source, source)
+		case *rapport.IncomingInteraction:
+			v.Line, v.Source = r.Line, cmp.Or(v.Source, source)
+		}
+		return rec, nil, err
+	}
+}
+
+// run reads rows, converts them and writes full batches. A row that cannot be read or
+// converted is rejected; the rest go on. Reading runs one batch ahead of writing, so
+// that on two cores the input is parsed while the database writes.
+func run[T any](ctx context.Context, rows *tabular.Rows, opt Options, convert Converter[T], write func([]T, *rapport.ImportBatch) (rapport.IngestResult, error)) (Result, error) {
 	opt.defaults()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // stops the reader when a write fails
 	batches := make(chan batch[T], 1)
-	go readBatches(ctx, r, opt, parse, batches)
+	go readBatches(ctx, rows, opt, convert, batches)
 
-	total := rapport.IngestResult{Errors: []rapport.LineError{}}
+	total := Result{IngestResult: rapport.IngestResult{Errors: []rapport.LineError{}}}
+	keep := func(errs []rapport.LineError) {
+		if opt.Import == nil {
+			total.Errors = append(total.Errors, errs...)
+		} else if n := keptErrors - len(total.Errors); n > 0 {
+			total.Errors = append(total.Errors, errs[:min(n, len(errs))]...)
+		}
+	}
+	done := Progress{}
 	for b := range batches {
-		total.Received += len(b.errors)
-		total.Errors = append(total.Errors, b.errors...)
-		if len(b.rows) > 0 {
-			res, err := write(b.rows)
-			if err != nil {
+		total.Warnings += len(b.warnings)
+		if n := keptErrors - len(total.FirstWarnings); n > 0 {
+			total.FirstWarnings = append(total.FirstWarnings, b.warnings[:min(n, len(b.warnings))]...)
+		}
+		var at *rapport.ImportBatch
+		if opt.Import != nil {
+			at = &rapport.ImportBatch{Import: opt.Import.ID, Offset: b.end, Line: b.endLine, Read: b.read, Rejected: b.errors, Text: b.text}
+		}
+		res := rapport.IngestResult{Errors: []rapport.LineError{}}
+		if len(b.rows) > 0 || (at != nil && b.read > 0) {
+			var err error
+			if res, err = write(b.rows, at); err != nil {
 				return total, err
 			}
-			total.Received += res.Received
-			total.Created += res.Created
-			total.Updated += res.Updated
-			total.Errors = append(total.Errors, res.Errors...)
+		}
+		keep(b.errors)
+		keep(res.Errors)
+		total.Received += len(b.errors) + res.Received
+		total.Rejected += len(b.errors) + res.Rejected
+		total.Created += res.Created
+		total.Updated += res.Updated
+		total.Linked += res.Linked
+		total.Unchanged += res.Unchanged
+		if opt.Import == nil {
 			total.Items = append(total.Items, res.Items...)
-			if opt.Progress != nil {
-				opt.Progress(b.lines, total)
-			}
+		}
+		done = Progress{Rows: done.Rows + b.read, Line: b.endLine}
+		if opt.Progress != nil && b.read > 0 {
+			opt.Progress(done)
 		}
 		if b.err != nil {
-			total.Rejected = len(total.Errors)
-			return total, readError(b.err, b.lines)
+			return total, readError(b.err, done.Line)
 		}
 	}
 	if err := ctx.Err(); err != nil {
 		return total, err
 	}
-	total.Rejected = len(total.Errors)
-	sortErrors(total.Errors)
+	sort.SliceStable(total.Errors, func(i, j int) bool { return total.Errors[i].Line < total.Errors[j].Line })
 	return total, nil
 }
 
-// batch is up to Options.BatchSize parsed rows and the lines among them that did not
-// parse.
+// batch is up to Options.BatchSize converted rows and the rows among them that could
+// not be read or converted.
 type batch[T any] struct {
-	rows   []T
-	errors []rapport.LineError
-	lines  int   // lines read so far
-	err    error // a read error that ends the input
+	rows     []T
+	source   []tabular.Row // the rows as read, for the text of rejected ones
+	errors   []rapport.LineError
+	warnings []Warning
+	read     int   // rows read in the batch, rejected ones included
+	end      int64 // where the batch ends in the input
+	endLine  int
+	err      error // a read error that ends the input
 }
 
-// readBatches reads and parses the input and sends it in batches, then closes out.
-func readBatches[T any](ctx context.Context, r io.Reader, opt Options, parse func([]byte, int) (T, error), out chan<- batch[T]) {
+// text returns the row of the batch on a line as written.
+func (b *batch[T]) text(line int) string {
+	i := sort.Search(len(b.source), func(i int) bool { return b.source[i].Line >= line })
+	if i < len(b.source) && b.source[i].Line == line {
+		return b.source[i].Text()
+	}
+	return ""
+}
+
+// readBatches reads and converts the input and sends it in batches, then closes out.
+func readBatches[T any](ctx context.Context, rows *tabular.Rows, opt Options, convert Converter[T], out chan<- batch[T]) {
 	defer close(out)
-	br := bufio.NewReaderSize(r, 64<<10)
-	b := batch[T]{rows: make([]T, 0, opt.BatchSize)}
+	start := func(end int64, line int) batch[T] {
+		return batch[T]{rows: make([]T, 0, opt.BatchSize), end: end, endLine: line}
+	}
+	b := start(0, 0)
+	if opt.Import != nil {
+		b = start(opt.Import.Offset, opt.Import.Line)
+	}
 	send := func() bool {
 		select {
 		case out <- b:
-			b = batch[T]{rows: make([]T, 0, opt.BatchSize), lines: b.lines}
+			b = start(b.end, b.endLine)
 			return true
 		case <-ctx.Done():
 			return false
 		}
 	}
 	for {
-		line, err := readLine(br, opt.MaxLine)
-		if err != io.EOF || len(line) > 0 {
-			b.lines++ // lines are numbered as in the file, blank ones included
-		}
+		row, err := rows.Read()
+		var re *tabular.RowError
 		switch {
-		case err == errLineTooLong:
-			b.errors = append(b.errors, rapport.LineError{Line: b.lines, Code: rapport.ETOOLARGE, Message: fmt.Sprintf("the line is over %d KiB; one record per line, each under that size", opt.MaxLine>>10)})
-		case err != nil && err != io.EOF:
+		case errors.Is(err, io.EOF):
+			send()
+			return
+		case errors.As(err, &re):
+			b.errors = append(b.errors, rapport.LineError{Line: re.Line, Code: rapport.EINVALID, Message: re.Err.Error()})
+			b.source = append(b.source, tabular.Row{Line: re.Line, Raw: re.Raw})
+			b.end, b.endLine = re.End, re.EndLine
+		case err != nil:
 			b.err = err
 			send()
 			return
-		case len(line) > 0:
-			row, perr := parse(line, b.lines)
-			if perr != nil {
-				b.errors = append(b.errors, rapport.LineErrorOf(b.lines, perr))
-			} else if b.rows = append(b.rows, row); len(b.rows) == opt.BatchSize && !send() {
-				return
+		default:
+			b.end, b.endLine = row.End, row.EndLine
+			b.source = append(b.source, row)
+			rec, warnings, err := convert(&row)
+			for _, w := range warnings {
+				b.warnings = append(b.warnings, Warning{Line: row.Line, Message: w})
+			}
+			if err != nil {
+				b.errors = append(b.errors, rapport.LineErrorOf(row.Line, err))
+			} else {
+				b.rows = append(b.rows, rec)
 			}
 		}
-		if err == io.EOF {
-			send()
+		if b.read++; b.read == opt.BatchSize && !send() {
 			return
 		}
 	}
 }
 
-var errLineTooLong = errors.New("line too long")
-
-// readLine returns the next line without its end, skipping the rest of a line over max.
-func readLine(br *bufio.Reader, max int) ([]byte, error) {
-	var line []byte
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if len(line)+len(chunk) > max+2 {
-			for err == bufio.ErrBufferFull {
-				_, err = br.ReadSlice('\n')
-			}
-			if err != nil && err != io.EOF {
-				return nil, err
-			}
-			return nil, errLineTooLong
-		}
-		line = append(line, chunk...)
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		return bytes.TrimSpace(line), err
-	}
-}
-
-// readError explains a failed read; the lines before it were written.
+// readError explains a failed read; the rows before it were written.
 func readError(err error, line int) error {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return rapport.Errorf(rapport.ETOOLARGE, "the request body is over %d MiB: lines up to %d were applied; send the rest in another request", tooBig.Limit>>20, line)
 	}
-	return fmt.Errorf("read line %d: %w", line+1, err)
+	return fmt.Errorf("after line %d: %w", line, err)
 }
 
 // decode parses one JSON object, refusing unknown fields so that a misspelt field is
@@ -201,12 +299,4 @@ func decode(line []byte, v any) error {
 		return rapport.Errorf(rapport.EINVALID, "a line holds one JSON object; this one holds more")
 	}
 	return nil
-}
-
-func sortErrors(errs []rapport.LineError) {
-	for i := 1; i < len(errs); i++ {
-		for j := i; j > 0 && errs[j].Line < errs[j-1].Line; j-- {
-			errs[j], errs[j-1] = errs[j-1], errs[j]
-		}
-	}
 }

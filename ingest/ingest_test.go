@@ -38,7 +38,7 @@ func TestInteractions(t *testing.T) {
 	}, "\n")
 	var progress []int
 	res, err := ingest.Interactions(ctx, strings.NewReader(input), db, system, ingest.Options{Source: "pbx", BatchSize: 2, MaxLine: 1024,
-		Progress: func(lines int, _ rapport.IngestResult) { progress = append(progress, lines) }})
+		Progress: func(p ingest.Progress) { progress = append(progress, p.Line) }})
 	if err != nil {
 		t.Fatal(err)
 	}

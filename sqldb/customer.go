@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -180,7 +181,7 @@ func (tx *Tx) loadCustomerDetails(cs []*rapport.Customer) error {
 	}
 	q := &Query{}
 	in := q.In(ids...)
-	rows, err := tx.query(`SELECT customer_id, kind, value, label FROM customer_contacts WHERE customer_id IN `+in+` ORDER BY position`, q.Args()...)
+	rows, err := tx.query(`SELECT customer_id, kind, value, label, normalized FROM customer_contacts WHERE customer_id IN `+in+` ORDER BY position`, q.Args()...)
 	if err != nil {
 		return err
 	}
@@ -188,7 +189,7 @@ func (tx *Tx) loadCustomerDetails(cs []*rapport.Customer) error {
 		var id rapport.ID
 		var kind string
 		var cp rapport.ContactPoint
-		if err := rows.Scan(&id, &kind, &cp.Value, &cp.Label); err != nil {
+		if err := rows.Scan(&id, &kind, &cp.Value, &cp.Label, &cp.Normalized); err != nil {
 			rows.Close()
 			return err
 		}
@@ -377,7 +378,7 @@ func (tx *Tx) writeCustomerDetails(c *rapport.Customer, replace bool) error {
 		contacts = append(contacts, []any{"email", i, cp.Value, rapport.NormalizeEmail(cp.Value), cp.Label})
 	}
 	for i, cp := range c.Phones {
-		contacts = append(contacts, []any{"phone", i, cp.Value, rapport.NormalizePhone(cp.Value), cp.Label})
+		contacts = append(contacts, []any{"phone", i, cp.Value, cmp.Or(cp.Normalized, rapport.NormalizePhone(cp.Value)), cp.Label})
 	}
 	for i, a := range c.Addresses {
 		addresses = append(addresses, []any{i, a.Label, a.Street, a.City, a.Postcode, a.Region, a.Country})

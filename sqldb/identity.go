@@ -491,11 +491,3 @@ func (tx *Tx) execIDs(query string, ids []rapport.ID, args ...any) error {
 	}
 	return nil
 }
-
-// cloneCustomer copies a customer deeply.
-func cloneCustomer(c *rapport.Customer) *rapport.Customer {
-	b, _ := json.Marshal(c)
-	out := &rapport.Customer{}
-	_ = json.Unmarshal(b, out)
-	return out
-}

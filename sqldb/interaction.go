@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -191,6 +193,12 @@ func (tx *Tx) checkOrganisation(id rapport.ID) error {
 
 // IngestInteractions upserts rows from source systems keyed by (source, source id).
 func (db *DB) IngestInteractions(ctx context.Context, s rapport.Scope, rows []rapport.IncomingInteraction) (rapport.IngestResult, error) {
+	return db.ImportInteractions(ctx, s, rows, nil)
+}
+
+// ImportInteractions is IngestInteractions that also records where the batch ends in
+// its file, when at is not nil.
+func (db *DB) ImportInteractions(ctx context.Context, s rapport.Scope, rows []rapport.IncomingInteraction, at *rapport.ImportBatch) (rapport.IngestResult, error) {
 	res := rapport.IngestResult{Received: len(rows), Errors: []rapport.LineError{}}
 	if err := rapport.Require(s.CanWriteCustomers(), "write interactions"); err != nil {
 		return res, err
@@ -209,21 +217,30 @@ func (db *DB) IngestInteractions(ctx context.Context, s rapport.Scope, rows []ra
 		valid = append(valid, r)
 	}
 	err := db.update(ctx, s, func(tx *Tx) error {
-		created, updated, rejected, err := tx.ingestInteractions(valid)
+		counts, rejected, err := tx.ingestInteractions(valid)
 		if err != nil {
 			return err
 		}
-		res.Created, res.Updated = created, updated
+		res.Created, res.Updated, res.Unchanged = counts.created, counts.updated, counts.unchanged
 		res.Errors = append(res.Errors, rejected...)
 		res.Rejected = len(res.Errors)
-		return tx.audit("ingest", "interactions", rapport.ID{}, rapport.ID{}, false,
-			fmt.Sprintf("received %d, created %d, updated %d, rejected %d", res.Received, res.Created, res.Updated, res.Rejected))
+		if err := tx.recordBatch(at, res); err != nil {
+			return err
+		}
+		return tx.auditIngest("interactions", res)
 	})
 	if err != nil {
 		return rapport.IngestResult{Received: len(rows), Errors: []rapport.LineError{}}, err
 	}
 	sortLineErrors(res.Errors)
 	return res, nil
+}
+
+// upsertCounts counts what upserts did.
+type upsertCounts struct{ created, updated, unchanged int }
+
+func (c *upsertCounts) add(more upsertCounts) {
+	c.created, c.updated, c.unchanged = c.created+more.created, c.updated+more.updated, c.unchanged+more.unchanged
 }
 
 // ingestChunk is how many rows one INSERT carries: 17 values each stays well under
@@ -244,9 +261,9 @@ type ingestRow struct {
 	source   rapport.ID
 }
 
-func (tx *Tx) ingestInteractions(rows []*rapport.IncomingInteraction) (created, updated int, rejected []rapport.LineError, err error) {
+func (tx *Tx) ingestInteractions(rows []*rapport.IncomingInteraction) (counts upsertCounts, rejected []rapport.LineError, err error) {
 	if len(rows) == 0 {
-		return 0, 0, nil, nil
+		return counts, nil, nil
 	}
 	// Resolve names and references in a few set-wise queries, then check each row.
 	names, customerNames := map[string]bool{}, map[string]bool{}
@@ -258,11 +275,11 @@ func (tx *Tx) ingestInteractions(rows []*rapport.IncomingInteraction) (created, 
 	}
 	sources, err := tx.sourceIDs(keys(names), true)
 	if err != nil {
-		return 0, 0, nil, err
+		return counts, nil, err
 	}
 	customerSources, err := tx.sourceIDs(keys(customerNames), false)
 	if err != nil {
-		return 0, 0, nil, err
+		return counts, nil, err
 	}
 	var refs []sourceRef
 	for _, r := range rows {
@@ -272,7 +289,7 @@ func (tx *Tx) ingestInteractions(rows []*rapport.IncomingInteraction) (created, 
 	}
 	bySourceKey, err := tx.sourceRecordCustomers(refs)
 	if err != nil {
-		return 0, 0, nil, err
+		return counts, nil, err
 	}
 	// The customer each row names, by id or by its key in a source system.
 	customerOf := make([]rapport.ID, len(rows))
@@ -286,7 +303,7 @@ func (tx *Tx) ingestInteractions(rows []*rapport.IncomingInteraction) (created, 
 	}
 	visible, err := tx.visibleCustomers(keys(ids))
 	if err != nil {
-		return 0, 0, nil, err
+		return counts, nil, err
 	}
 
 	reject := func(r *rapport.IncomingInteraction, field, msg string) {
@@ -295,8 +312,8 @@ func (tx *Tx) ingestInteractions(rows []*rapport.IncomingInteraction) (created, 
 	batch := make([]ingestRow, 0, ingestChunk)
 	inBatch := map[sourceRef]bool{}
 	flush := func() error {
-		c, u, hidden, err := tx.upsertInteractions(batch)
-		created, updated = created+c, updated+u
+		c, hidden, err := tx.upsertInteractions(batch)
+		counts.add(c)
 		for _, r := range hidden {
 			reject(r, "source_id", fmt.Sprintf("interaction %q of source %q belongs to a customer not found", r.SourceKey, r.Source))
 		}
@@ -320,22 +337,24 @@ func (tx *Tx) ingestInteractions(rows []*rapport.IncomingInteraction) (created, 
 		ref := sourceRef{sources[r.Source], r.SourceKey}
 		if inBatch[ref] || len(batch) == ingestChunk {
 			if err := flush(); err != nil {
-				return 0, 0, nil, err
+				return counts, nil, err
 			}
 		}
 		inBatch[ref] = true
 		// A merged customer's interactions belong to the profile it was merged into.
 		batch = append(batch, ingestRow{IncomingInteraction: r, customer: cust.current, recorded: customerOf[i], source: ref.source})
 	}
-	return created, updated, rejected, flush()
+	err = flush()
+	return counts, rejected, err
 }
 
 // upsertInteractions writes rows in one statement. A row whose (source, source id) is
-// stored already replaces it, keeping its id, unless the stored one belongs to a
-// customer the scope may not see: such rows come back as hidden, unwritten.
-func (tx *Tx) upsertInteractions(rows []ingestRow) (created, updated int, hidden []*rapport.IncomingInteraction, err error) {
+// stored already replaces it, keeping its id, unless it holds the same data (it is
+// unchanged, and not written) or the stored one belongs to a customer the scope may not
+// see: such rows come back as hidden, unwritten.
+func (tx *Tx) upsertInteractions(rows []ingestRow) (counts upsertCounts, hidden []*rapport.IncomingInteraction, err error) {
 	if len(rows) == 0 {
-		return 0, 0, nil, nil
+		return counts, nil, nil
 	}
 	q := &Query{args: make([]any, 0, len(rows)*17+1)}
 	newIDs := make(map[rapport.ID]bool, len(rows))
@@ -357,17 +376,13 @@ func (tx *Tx) upsertInteractions(rows []ingestRow) (created, updated int, hidden
 			q.Arg(string(r.Channel)), q.Arg(r.OccurredAt), q.Arg(r.source), q.Arg(r.SourceKey), q.Arg(string(r.ActorKind)),
 			q.Arg(r.ActorID), q.Arg(r.Summary), q.Arg(r.Body), q.Arg(amount), q.Arg(r.Currency), q.Arg(string(r.Attributes)), q.Arg(tx.now))
 	}
-	b.WriteString(` ON CONFLICT (source_id, source_key) DO UPDATE SET customer_id = excluded.customer_id,
-		recorded_customer_id = excluded.recorded_customer_id, organisation_id = excluded.organisation_id,
-		type = excluded.type, channel = excluded.channel, occurred_at = excluded.occurred_at,
-		actor_kind = excluded.actor_kind, actor_id = excluded.actor_id, summary = excluded.summary, body = excluded.body,
-		amount = excluded.amount, currency = excluded.currency, attributes = excluded.attributes
-		WHERE ` + visibleCustomer(q, tx.scope, "interactions.customer_id") + `
+	b.WriteString(` ON CONFLICT (source_id, source_key) DO UPDATE SET ` + strings.Join(upsertSet, ", ") + `
+		WHERE ` + visibleCustomer(q, tx.scope, "interactions.customer_id") + ` AND (` + strings.Join(upsertChanged, " OR ") + `)
 		RETURNING id, source_key`)
 	// Every full chunk has the same text, so it is parsed once per transaction.
 	result, err := tx.queryPrepared(b.String(), q.Args()...)
 	if err != nil {
-		return 0, 0, nil, err
+		return counts, nil, err
 	}
 	defer result.Close()
 	written := make(map[string]bool, len(rows))
@@ -375,25 +390,67 @@ func (tx *Tx) upsertInteractions(rows []ingestRow) (created, updated int, hidden
 		var id rapport.ID
 		var key string
 		if err := result.Scan(&id, &key); err != nil {
-			return 0, 0, nil, err
+			return counts, nil, err
 		}
 		written[key] = true
 		if newIDs[id] {
-			created++
+			counts.created++
 		} else {
-			updated++
+			counts.updated++
 		}
 	}
 	if err := result.Err(); err != nil {
-		return 0, 0, nil, err
+		return counts, nil, err
 	}
+	var missing []ingestRow
 	for _, r := range rows {
 		if !written[r.SourceKey] {
+			missing = append(missing, r)
+		}
+	}
+	if len(missing) == 0 {
+		return counts, nil, nil
+	}
+	// A row not written is unchanged if the scope may see the stored one, else hidden.
+	refs := make([]sourceRef, len(missing))
+	for i, r := range missing {
+		refs[i] = sourceRef{r.source, r.SourceKey}
+	}
+	owners := map[sourceRef]rapport.ID{}
+	err = tx.eachBySourceRef(`SELECT source_id, source_key, customer_id FROM interactions`, refs, func(rows *sql.Rows) error {
+		var ref sourceRef
+		var id rapport.ID
+		err := rows.Scan(&ref.source, &ref.key, &id)
+		owners[ref] = id
+		return err
+	})
+	if err != nil {
+		return counts, nil, err
+	}
+	visible, err := tx.visibleCustomers(slices.Collect(maps.Values(owners)))
+	if err != nil {
+		return counts, nil, err
+	}
+	for i, r := range missing {
+		if _, ok := visible[owners[refs[i]]]; ok {
+			counts.unchanged++
+		} else {
 			hidden = append(hidden, r.IncomingInteraction)
 		}
 	}
-	return created, updated, hidden, nil
+	return counts, hidden, nil
 }
+
+// upsertSet replaces a stored interaction's data; upsertChanged is true when the new
+// row differs from it, so that an unchanged row is not written.
+var upsertSet, upsertChanged = func() (set, changed []string) {
+	for _, col := range []string{"customer_id", "recorded_customer_id", "organisation_id", "type", "channel", "occurred_at",
+		"actor_kind", "actor_id", "summary", "body", "amount", "currency", "attributes"} {
+		set = append(set, col+" = excluded."+col)
+		changed = append(changed, "interactions."+col+" IS DISTINCT FROM excluded."+col)
+	}
+	return set, changed
+}()
 
 // sourceIDs returns the ids of the named sources, creating those that are new when
 // create is set.
@@ -439,13 +496,22 @@ func (tx *Tx) sourceIDs(names []string, create bool) (map[string]rapport.ID, err
 
 // sourceRecordCustomers maps source record keys to the customers they belong to.
 func (tx *Tx) sourceRecordCustomers(refs []sourceRef) (map[sourceRef]rapport.ID, error) {
-	return tx.bySourceRef(`SELECT source_id, source_key, customer_id FROM source_records`, refs)
+	out := make(map[sourceRef]rapport.ID, len(refs))
+	err := tx.eachBySourceRef(`SELECT source_id, source_key, customer_id FROM source_records`, refs, func(rows *sql.Rows) error {
+		var ref sourceRef
+		var id rapport.ID
+		if err := rows.Scan(&ref.source, &ref.key, &id); err != nil {
+			return err
+		}
+		out[ref] = id
+		return nil
+	})
+	return out, err
 }
 
-// bySourceRef runs selectFrom (which yields source_id, source_key and an id) for the
-// refs, a source and a chunk of keys at a time.
-func (tx *Tx) bySourceRef(selectFrom string, refs []sourceRef) (map[sourceRef]rapport.ID, error) {
-	out := make(map[sourceRef]rapport.ID, len(refs))
+// eachBySourceRef runs selectFrom (whose table has source_id and source_key) for the
+// refs, a source and a chunk of keys at a time, and calls scan for each row.
+func (tx *Tx) eachBySourceRef(selectFrom string, refs []sourceRef, scan func(*sql.Rows) error) error {
 	bySource := map[rapport.ID][]any{}
 	for _, r := range refs {
 		bySource[r.source] = append(bySource[r.source], r.key)
@@ -456,23 +522,20 @@ func (tx *Tx) bySourceRef(selectFrom string, refs []sourceRef) (map[sourceRef]ra
 			src := q.Arg(source)
 			rows, err := tx.query(selectFrom+` WHERE source_id = `+src+` AND source_key IN `+q.In(ks[start:min(start+ingestChunk, len(ks))]...), q.Args()...)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			for rows.Next() {
-				var ref sourceRef
-				var id rapport.ID
-				if err := rows.Scan(&ref.source, &ref.key, &id); err != nil {
+				if err := scan(rows); err != nil {
 					rows.Close()
-					return nil, err
+					return err
 				}
-				out[ref] = id
 			}
 			if err := closeRows(rows); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // customerInfo is what ingest needs to know of a customer the scope may see.

@@ -1,9 +1,13 @@
 package sqldb
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"reflect"
+	"slices"
 
 	"github.com/rapportckm/rapport"
 )
@@ -71,6 +75,12 @@ func (db *DB) FindSourceRecords(ctx context.Context, s rapport.Scope, customerID
 // updates its customer; a new one joins the customer that has the same e-mail address
 // (among those the scope may see) or creates one.
 func (db *DB) IngestCustomers(ctx context.Context, s rapport.Scope, rows []rapport.IncomingCustomer) (rapport.IngestResult, error) {
+	return db.ImportCustomers(ctx, s, rows, nil)
+}
+
+// ImportCustomers is IngestCustomers that also records where the batch ends in its
+// file, when at is not nil.
+func (db *DB) ImportCustomers(ctx context.Context, s rapport.Scope, rows []rapport.IncomingCustomer, at *rapport.ImportBatch) (rapport.IngestResult, error) {
 	res := rapport.IngestResult{Received: len(rows), Errors: []rapport.LineError{}, Items: []rapport.IngestItem{}}
 	if err := rapport.Require(s.CanWriteCustomers(), "write customers"); err != nil {
 		return res, err
@@ -95,9 +105,14 @@ func (db *DB) IngestCustomers(ctx context.Context, s rapport.Scope, rows []rappo
 		res.Items = items
 		res.Errors = append(res.Errors, rejected...)
 		for _, it := range items {
-			if it.Result == "created" {
+			switch it.Result {
+			case "created":
 				res.Created++
-			} else {
+			case "linked":
+				res.Linked++
+			case "unchanged":
+				res.Unchanged++
+			default:
 				res.Updated++
 			}
 		}
@@ -107,14 +122,26 @@ func (db *DB) IngestCustomers(ctx context.Context, s rapport.Scope, rows []rappo
 				return err
 			}
 		}
-		return tx.audit("ingest", "customers", rapport.ID{}, rapport.ID{}, false,
-			fmt.Sprintf("received %d, created %d, updated or linked %d, rejected %d", res.Received, res.Created, res.Updated, res.Rejected))
+		if err := tx.recordBatch(at, res); err != nil {
+			return err
+		}
+		return tx.auditIngest("customers", res)
 	})
 	if err != nil {
 		return rapport.IngestResult{Received: len(rows), Errors: []rapport.LineError{}, Items: []rapport.IngestItem{}}, err
 	}
 	sortLineErrors(res.Errors)
 	return res, nil
+}
+
+// auditIngest records a bulk write that changed something.
+func (tx *Tx) auditIngest(what string, res rapport.IngestResult) error {
+	if res.Created+res.Updated+res.Linked == 0 {
+		return nil // nothing changed: a retry or a re-import leaves no trace to audit
+	}
+	return tx.audit("ingest", what, rapport.ID{}, rapport.ID{}, false,
+		fmt.Sprintf("received %d, created %d, updated %d, linked %d, unchanged %d, rejected %d",
+			res.Received, res.Created, res.Updated, res.Linked, res.Unchanged, res.Rejected))
 }
 
 func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.IngestItem, []rapport.LineError, error) {
@@ -136,7 +163,7 @@ func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.Inges
 			emails = append(emails, rapport.NormalizeEmail(e.Value))
 		}
 	}
-	linked, err := tx.sourceRecordCustomers(refs)
+	stored, err := tx.sourceRecords(refs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -148,8 +175,9 @@ func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.Inges
 		ref := refs[i]
 		item := rapport.IngestItem{Line: r.Line}
 		var c *rapport.Customer
-		if id, ok := linked[ref]; ok {
-			if c, err = tx.findCustomer(id); err != nil {
+		rec, seen := stored[ref]
+		if seen {
+			if c, err = tx.findCustomer(rec.customer); err != nil {
 				if rapport.ErrorCode(err) != rapport.ENOTFOUND {
 					return nil, nil, err
 				}
@@ -180,17 +208,29 @@ func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.Inges
 					return nil, nil, err
 				}
 			}
+			before := cloneCustomer(c)
 			c.Absorb(&r.Customer)
 			if err := c.Validate(); err != nil {
 				rejected = append(rejected, rapport.LineErrorOf(r.Line, err))
 				continue
 			}
-			if err := tx.saveCustomer(c); err != nil {
-				if rapport.ErrorCode(err) == rapport.EINTERNAL {
-					return nil, nil, err
-				}
-				rejected = append(rejected, rapport.LineErrorOf(r.Line, err))
+			same := sameCustomer(before, c)
+			if same && seen && sameJSON(rec.fields, rawFields(r)) {
+				// Stored as sent: neither the customer nor its record is written, so
+				// importing a file again changes nothing, not even a version.
+				item.Result = "unchanged"
+				item.ID, item.CustomerID = c.ID, c.ID
+				items = append(items, item)
 				continue
+			}
+			if !same {
+				if err := tx.saveCustomer(c); err != nil {
+					if rapport.ErrorCode(err) == rapport.EINTERNAL {
+						return nil, nil, err
+					}
+					rejected = append(rejected, rapport.LineErrorOf(r.Line, err))
+					continue
+				}
 			}
 		}
 		if err := tx.saveSourceRecord(ref, c.ID, r); err != nil {
@@ -201,19 +241,75 @@ func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.Inges
 				byEmail[rapport.NormalizeEmail(e.Value)] = c.ID
 			}
 		}
-		linked[ref] = c.ID
+		stored[ref] = storedRecord{customer: c.ID, fields: rawFields(r)}
 		item.ID, item.CustomerID = c.ID, c.ID
 		items = append(items, item)
 	}
 	return items, rejected, nil
 }
 
+// storedRecord is a source record as stored: its customer and fields.
+type storedRecord struct {
+	customer rapport.ID
+	fields   []byte
+}
+
+// sourceRecords returns the stored records among refs.
+func (tx *Tx) sourceRecords(refs []sourceRef) (map[sourceRef]storedRecord, error) {
+	out := make(map[sourceRef]storedRecord, len(refs))
+	err := tx.eachBySourceRef(`SELECT source_id, source_key, customer_id, fields FROM source_records`, refs, func(rows *sql.Rows) error {
+		var ref sourceRef
+		var rec storedRecord
+		if err := rows.Scan(&ref.source, &ref.key, &rec.customer, &rec.fields); err != nil {
+			return err
+		}
+		out[ref] = rec
+		return nil
+	})
+	return out, err
+}
+
+// cloneCustomer copies a customer with its lists, which Absorb, Combine and Revert
+// change; attributes are replaced whole, never changed in place.
+func cloneCustomer(c *rapport.Customer) *rapport.Customer {
+	d := *c
+	d.Emails = slices.Clone(c.Emails)
+	d.Phones = slices.Clone(c.Phones)
+	d.Addresses = slices.Clone(c.Addresses)
+	d.Relationships = slices.Clone(c.Relationships)
+	d.Tags = slices.Clone(c.Tags)
+	return &d
+}
+
+// sameCustomer reports whether two versions of a customer hold the same data.
+func sameCustomer(a, b *rapport.Customer) bool {
+	return a.Kind == b.Kind && a.Name == b.Name && a.GivenName == b.GivenName && a.FamilyName == b.FamilyName &&
+		a.Language == b.Language && a.PreferredChannel == b.PreferredChannel && a.OwnerID == b.OwnerID &&
+		slices.Equal(a.Emails, b.Emails) && slices.Equal(a.Phones, b.Phones) && slices.Equal(a.Addresses, b.Addresses) &&
+		slices.Equal(a.Relationships, b.Relationships) && slices.Equal(a.Tags, b.Tags) && sameJSON(a.Attributes, b.Attributes)
+}
+
+// sameJSON compares JSON texts by what they hold: PostgreSQL's jsonb gives back a
+// document spaced and ordered its own way.
+func sameJSON(a, b []byte) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	var x, y any
+	return json.Unmarshal(a, &x) == nil && json.Unmarshal(b, &y) == nil && reflect.DeepEqual(x, y)
+}
+
+// rawFields is the record as received, "{}" when it was not kept.
+func rawFields(r *rapport.IncomingCustomer) []byte {
+	if len(r.Raw) == 0 {
+		return []byte("{}")
+	}
+	return r.Raw
+}
+
 // saveSourceRecord stores the record as received, linked to its customer.
 func (tx *Tx) saveSourceRecord(ref sourceRef, customerID rapport.ID, r *rapport.IncomingCustomer) error {
-	raw := string(r.Raw)
-	if raw == "" {
-		raw = "{}"
-	}
+	raw := string(rawFields(r))
 	_, err := tx.exec(`INSERT INTO source_records (id, source_id, source_key, customer_id, fields, received_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $6)
 		ON CONFLICT (source_id, source_key) DO UPDATE SET fields = excluded.fields, updated_at = excluded.updated_at`,

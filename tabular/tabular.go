@@ -1,7 +1,9 @@
-// Package tabular reads delimited text files (CSV and its relatives) as exported by the
-// systems customers' data comes from: any of the usual delimiters, found from the header
-// line; quoted fields; UTF-8 with or without a byte-order mark, or Latin-1
-// (Windows-1252) when the file is not UTF-8; optionally gzip-compressed.
+// Package tabular reads the rows of files exported by the systems customers' data comes
+// from: CSV and its relatives (any of the usual delimiters, found from the header line;
+// quoted fields), NDJSON (one JSON object per line) and JSON arrays of objects. Files
+// are UTF-8, with or without a byte-order mark, or Latin-1 (Windows-1252), and may be
+// gzip-compressed. Memory does not grow with the file, and every row knows its line and
+// the byte offset just past it, from which an interrupted import resumes.
 package tabular
 
 import (
@@ -12,99 +14,245 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
 )
 
-// A Reader reads rows one at a time; memory does not grow with the file.
-type Reader struct {
-	Header    []string
-	Delimiter rune
-	Latin1    bool // the file was not UTF-8 and is read as Windows-1252
-	csv       *csv.Reader
+// Format is a kind of file.
+type Format string
+
+const (
+	CSV    Format = "csv"
+	NDJSON Format = "ndjson"
+	JSON   Format = "json" // an array of objects
+)
+
+// FormatOf names the format a file's extension says (.gz aside), or "" when it says
+// none.
+func FormatOf(name string) Format {
+	switch strings.ToLower(filepath.Ext(strings.TrimSuffix(strings.ToLower(name), ".gz"))) {
+	case ".csv", ".tsv", ".txt", ".tab", ".psv":
+		return CSV
+	case ".ndjson", ".jsonl", ".ldjson":
+		return NDJSON
+	case ".json":
+		return JSON
+	}
+	return ""
 }
 
-// sniffSize is how much of the file decides its delimiter and encoding.
+// Options say how to read a file.
+type Options struct {
+	Format Format // "" to sniff it from the content
+	// Offset and Line resume a read: the byte offset of the (decompressed) input
+	// where the next row starts and the number of lines before it, both from a Row
+	// read earlier (its End and EndLine). The header of a CSV file is read first all
+	// the same.
+	Offset  int64
+	Line    int
+	MaxLine int // longest NDJSON line accepted; default 1 MiB
+	// Unflattened leaves JSON objects whole in Row.Raw, without columns, for readers
+	// that decode them themselves.
+	Unflattened bool
+}
+
+// Rows reads the rows of a file one at a time.
+type Rows struct {
+	Format    Format
+	Header    []string // the columns of a CSV file; nil for JSON, whose rows name their own
+	Delimiter rune
+	Latin1    bool // the file is not UTF-8 and is read as Windows-1252
+	Gzip      bool
+	next      func() (Row, error)
+}
+
+// Read returns the next row, or io.EOF after the last. A *RowError is about one row
+// only: reading may go on after it. Any other error ends the file.
+func (r *Rows) Read() (Row, error) { return r.next() }
+
+// RowError is a row that could not be read; the rows after it can be.
+type RowError struct {
+	Line    int
+	EndLine int
+	End     int64
+	Err     error
+	Raw     []byte
+}
+
+func (e *RowError) Error() string {
+	if msg := e.Err.Error(); strings.HasPrefix(msg, "column ") {
+		return fmt.Sprintf("line %d, %s", e.Line, msg)
+	}
+	return fmt.Sprintf("line %d: %v", e.Line, e.Err)
+}
+func (e *RowError) Unwrap() error { return e.Err }
+
+// sniffSize is how much of the file decides its format, delimiter and encoding, and
+// the most a CSV header may take.
 const sniffSize = 64 << 10
 
-// NewReader reads the header row and prepares to read the rest.
-func NewReader(r io.Reader) (*Reader, error) {
+// Open prepares to read rows from r. When r is an io.Seeker and not compressed, a
+// resumed read seeks to its offset; otherwise it reads its way there.
+func Open(r io.Reader, opt Options) (*Rows, error) {
+	if opt.MaxLine <= 0 {
+		opt.MaxLine = 1 << 20
+	}
+	rows := &Rows{}
 	br := bufio.NewReaderSize(r, sniffSize)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		gz, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, fmt.Errorf("gzip: %w", err)
 		}
+		rows.Gzip = true
 		br = bufio.NewReaderSize(gz, sniffSize)
 	}
 	sample, err := br.Peek(sniffSize)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, err
 	}
-	rd := &Reader{}
-	var src io.Reader = br
+	var bom int64
 	if bytes.HasPrefix(sample, []byte("\xef\xbb\xbf")) {
-		br.Discard(3)
-		sample = sample[3:]
+		bom, sample = 3, sample[3:]
 	}
-	if !utf8.Valid(trimPartialRune(sample)) {
-		rd.Latin1 = true
-		src = charmap.Windows1252.NewDecoder().Reader(br)
-		sample, _ = charmap.Windows1252.NewDecoder().Bytes(sample)
+	rows.Latin1 = !utf8.Valid(trimPartialRune(sample))
+	if rows.Format = opt.Format; rows.Format == "" {
+		rows.Format = sniffFormat(sample)
 	}
-	rd.Delimiter = sniffDelimiter(sample)
-	rd.csv = csv.NewReader(src)
-	rd.csv.Comma = rd.Delimiter
-	rd.csv.TrimLeadingSpace = true
-	rd.csv.FieldsPerRecord = 0 // every row as wide as the header
-	header, err := rd.csv.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, errors.New("the file is empty: expected a header row")
-	}
-	if err != nil {
-		return nil, describe(err)
-	}
-	for i, h := range header {
-		header[i] = strings.TrimSpace(h)
-		if header[i] == "" {
-			return nil, fmt.Errorf("line 1: column %d has no name in the header", i+1)
+	start, line := max(opt.Offset, bom), opt.Line
+	if rows.Format == CSV {
+		rows.Delimiter = sniffDelimiter(sample)
+		header, end, err := readHeader(sample, rows.Delimiter, rows.Latin1)
+		if err != nil {
+			return nil, err
+		}
+		rows.Header = header
+		if start < bom+end {
+			start, line = bom+end, bytes.Count(sample[:end], []byte("\n"))
 		}
 	}
-	rd.Header = header
-	return rd, nil
+	// Skip to where the rows start, by seeking when the file allows it.
+	if seeker, ok := r.(io.Seeker); ok && !rows.Gzip && start > sniffSize {
+		if _, err := seeker.Seek(start, io.SeekStart); err != nil {
+			return nil, err
+		}
+		br.Reset(r)
+	} else if _, err := io.CopyN(io.Discard, br, start); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("the file is shorter (%s) than where the import stopped: it is not the same file", byteSize(start))
+		}
+		return nil, err
+	}
+	switch rows.Format {
+	case CSV:
+		rows.next = csvRows(br, rows, start, line)
+	case NDJSON:
+		rows.next = ndjsonRows(br, rows.Latin1, start, line, opt.MaxLine, !opt.Unflattened)
+	case JSON:
+		if rows.next, err = jsonRows(br, rows.Latin1, start, line, opt.Offset > 0, !opt.Unflattened); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("format %q is unknown: use csv, ndjson or json", rows.Format)
+	}
+	return rows, nil
 }
 
-// Read returns the next row and the line it starts on, or io.EOF after the last.
-func (r *Reader) Read() ([]string, int, error) {
-	row, err := r.csv.Read()
+// sniffFormat tells JSON from NDJSON from CSV by the first character.
+func sniffFormat(sample []byte) Format {
+	switch s := bytes.TrimLeft(sample, " \t\r\n"); {
+	case bytes.HasPrefix(s, []byte("[")):
+		return JSON
+	case bytes.HasPrefix(s, []byte("{")):
+		return NDJSON
+	}
+	return CSV
+}
+
+// readHeader reads the header row from the sample and returns it and its length.
+func readHeader(sample []byte, delim rune, latin1 bool) ([]string, int64, error) {
+	cr := newCSVReader(bytes.NewReader(sample), delim)
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, 0, errors.New("the file is empty: expected a header row")
+	}
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, 0, io.EOF
-		}
 		return nil, 0, describe(err)
 	}
-	line, _ := r.csv.FieldPos(0)
-	return row, line, nil
+	end := cr.InputOffset()
+	if end >= int64(len(sample)) && len(sample) == sniffSize {
+		return nil, 0, fmt.Errorf("line 1: the header is over %d KiB; is this a CSV file?", sniffSize>>10)
+	}
+	for i, h := range header {
+		header[i] = strings.TrimSpace(text(h, latin1))
+		if header[i] == "" {
+			return nil, 0, fmt.Errorf("line 1: column %d has no name in the header", i+1)
+		}
+	}
+	return header, end, nil
 }
 
-// ReadAll reads every row of a file into memory.
-func ReadAll(r io.Reader) (header []string, rows [][]string, err error) {
-	rd, err := NewReader(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	for {
-		row, _, err := rd.Read()
+func newCSVReader(r io.Reader, delim rune) *csv.Reader {
+	cr := csv.NewReader(r)
+	cr.Comma = delim
+	cr.TrimLeadingSpace = true
+	cr.FieldsPerRecord = -1 // checked here, to say more
+	return cr
+}
+
+// csvRows reads CSV records from br, which starts at byte start after line lines.
+func csvRows(br *bufio.Reader, rows *Rows, start int64, line int) func() (Row, error) {
+	cr := newCSVReader(br, rows.Delimiter)
+	index := indexOf(rows.Header)
+	return func() (Row, error) {
+		values, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			return rd.Header, rows, nil
+			return Row{}, io.EOF
 		}
+		end := start + cr.InputOffset()
 		if err != nil {
-			return nil, nil, err
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				// The reader goes on at the next line; so do we.
+				return Row{}, &RowError{Line: line + pe.StartLine, EndLine: line + pe.Line, End: end, Err: csvProblem(pe)}
+			}
+			return Row{}, err
 		}
-		rows = append(rows, row)
+		first, _ := cr.FieldPos(0)
+		r := Row{Line: line + first, End: end, Columns: rows.Header, Values: values, index: index, comma: rows.Delimiter}
+		r.EndLine = r.Line
+		for i, v := range values {
+			r.EndLine += strings.Count(v, "\n")
+			values[i] = text(v, rows.Latin1)
+		}
+		if len(values) != len(rows.Header) {
+			return Row{}, &RowError{Line: r.Line, EndLine: r.EndLine, End: end, Raw: []byte(r.Text()),
+				Err: fmt.Errorf("the row has %d fields where the header has %d", len(values), len(rows.Header))}
+		}
+		return r, nil
 	}
+}
+
+// text returns a field as UTF-8: a Latin-1 file's fields, and any field that is not
+// UTF-8, are read as Windows-1252.
+func text(s string, latin1 bool) string {
+	if latin1 || !utf8.ValidString(s) {
+		if t, err := charmap.Windows1252.NewDecoder().String(s); err == nil {
+			return t
+		}
+	}
+	return s
+}
+
+// csvProblem says what is wrong with a CSV record, and in which column.
+func csvProblem(pe *csv.ParseError) error {
+	if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
+		return fmt.Errorf("column %d: a quote out of place (a field with quotes in it must be quoted, and its quotes doubled)", pe.Column)
+	}
+	return fmt.Errorf("column %d: %v", pe.Column, pe.Err)
 }
 
 // describe turns encoding/csv's errors into one line that names the line and column.
@@ -164,4 +312,58 @@ func trimPartialRune(b []byte) []byte {
 		}
 	}
 	return b
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// Reader reads a CSV file's rows as plain lists of values.
+type Reader struct {
+	Header    []string
+	Delimiter rune
+	Latin1    bool // the file was not UTF-8 and is read as Windows-1252
+	rows      *Rows
+}
+
+// NewReader reads the header row of a CSV file and prepares to read the rest.
+func NewReader(r io.Reader) (*Reader, error) {
+	rows, err := Open(r, Options{Format: CSV})
+	if err != nil {
+		return nil, err
+	}
+	return &Reader{Header: rows.Header, Delimiter: rows.Delimiter, Latin1: rows.Latin1, rows: rows}, nil
+}
+
+// Read returns the next row and the line it starts on, or io.EOF after the last.
+func (r *Reader) Read() ([]string, int, error) {
+	row, err := r.rows.Read()
+	if err != nil {
+		return nil, 0, err
+	}
+	return row.Values, row.Line, nil
+}
+
+// ReadAll reads every row of a CSV file into memory.
+func ReadAll(r io.Reader) (header []string, rows [][]string, err error) {
+	rd, err := NewReader(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	for {
+		row, _, err := rd.Read()
+		if errors.Is(err, io.EOF) {
+			return rd.Header, rows, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		rows = append(rows, row)
+	}
 }

@@ -1,7 +1,10 @@
 package web_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -136,6 +139,56 @@ func testAPI(t *testing.T, e *env) {
 		}
 	})
 
+	t.Run("Imports", func(t *testing.T) {
+		people := "id;first;last;email;phone;land\nK1;JÖRG;MÜLLER;j@import.example;030 1234567;Deutschland\nK2;Eva;Roth;eva@import;030 7654321;Deutschland\n"
+		type result struct {
+			rapport.IngestResult
+			Warnings []struct{ Line int } `json:"warnings"`
+			Mapping  string               `json:"mapping"`
+		}
+		for attempt, want := range []struct{ created, unchanged int }{{1, 0}, {0, 1}} {
+			res, body := e.do("POST", "/api/v1/imports?kind=customers&source=erp", agent, people, "Content-Type", "text/csv")
+			r := decode[result](t, body)
+			if res.StatusCode != 200 || r.Received != 2 || r.Created != want.created || r.Unchanged != want.unchanged || r.Rejected != 1 ||
+				r.Errors[0].Line != 3 || r.Errors[0].Field != "email" || !strings.Contains(r.Mapping, "given_name: first") {
+				t.Fatalf("attempt %d: got %d %s, want %+v, line 3 rejected and the proposed mapping", attempt+1, res.StatusCode, body, want)
+			}
+		}
+		_, body := e.do("GET", "/api/v1/customers?q=j@import.example", agent, "")
+		if p := decode[page[rapport.Customer]](t, body); len(p.Data) != 1 || p.Data[0].Name != "Jörg Müller" || p.Data[0].Phones[0].Value != "030 1234567" {
+			t.Errorf("got %s, want Jörg Müller with his phone as written", body)
+		}
+
+		// A mapping and a gzipped JSON array in a multipart form.
+		var form bytes.Buffer
+		mw := multipart.NewWriter(&form)
+		mw.WriteField("mapping", "record: interactions\nfields: {source_id: no, customer_source_id: who, occurred_at: at, summary: what}\ndefaults: {type: order, channel: web}\n")
+		fw, _ := mw.CreateFormFile("file", "orders.json.gz")
+		gz := gzip.NewWriter(fw)
+		gz.Write([]byte(`[{"no": "O-1", "who": "K1", "at": "2024-05-01T10:00:00Z", "what": "Paper"}, {"no": "O-2", "who": "K9", "at": "2024-05-01T10:00:00Z", "what": "Ink"}]`))
+		gz.Close()
+		mw.Close()
+		res, body := e.do("POST", "/api/v1/imports?kind=interactions&source=erp", agent, form.String(), "Content-Type", mw.FormDataContentType())
+		if r := decode[result](t, body); res.StatusCode != 200 || r.Created != 1 || r.Rejected != 1 || r.Errors[0].Field != "customer_source_id" || r.Mapping != "" {
+			t.Errorf("got %d %s, want O-1 created and O-2 rejected for its unknown customer", res.StatusCode, body)
+		}
+
+		for _, tt := range []struct{ name, path, body, field string }{
+			{"NoKind", "/api/v1/imports?source=erp", people, "kind"},
+			{"NoSource", "/api/v1/imports?kind=customers", people, "source"},
+			{"BadFormat", "/api/v1/imports?kind=customers&source=erp&format=xlsx", people, "format"},
+		} {
+			res, body := e.do("POST", tt.path, agent, tt.body)
+			if res.StatusCode != 400 || !strings.Contains(body, `"field":"`+tt.field+`"`) {
+				t.Errorf("%s: got %d %s, want 400 about %s", tt.name, res.StatusCode, body, tt.field)
+			}
+		}
+		res, body = e.do("POST", "/api/v1/imports?kind=customers&source=erp", outsider, people, "Content-Type", "text/csv")
+		if res.StatusCode != 403 {
+			t.Errorf("got %d %s for an analyst importing, want 403", res.StatusCode, body)
+		}
+	})
+
 	t.Run("BulkInteractions", func(t *testing.T) {
 		var b strings.Builder
 		for i := 0; i < 300; i++ {
@@ -145,13 +198,13 @@ func testAPI(t *testing.T, e *env) {
 		b.WriteString(`{"customer_id":"` + e.open.ID.String() + `","type":"order"` + "\n") // broken JSON: line 302
 		b.WriteString(`{"customer_id":"` + e.open.ID.String() + `","type":"bogus","channel":"web","occurred_at":"2024-03-01T10:00:00Z","source_id":"O-x","summary":"x"}` + "\n")
 		b.WriteString(`{"customer_id":"` + e.walled.ID.String() + `","type":"call","channel":"phone","occurred_at":"2024-03-01T10:00:00Z","source_id":"W-1","summary":"x"}` + "\n")
-		for attempt, want := range []struct{ created, updated int }{{300, 0}, {0, 300}} {
+		for attempt, want := range []struct{ created, unchanged int }{{300, 0}, {0, 300}} {
 			res, body := e.do("POST", "/api/v1/interactions/bulk?source=shop", agent, b.String(), "Content-Type", "application/x-ndjson")
 			if res.StatusCode != 200 {
 				t.Fatalf("got %d %s", res.StatusCode, body)
 			}
 			r := decode[rapport.IngestResult](t, body)
-			if r.Received != 303 || r.Created != want.created || r.Updated != want.updated || r.Rejected != 3 {
+			if r.Received != 303 || r.Created != want.created || r.Unchanged != want.unchanged || r.Updated != 0 || r.Rejected != 3 {
 				t.Fatalf("attempt %d: got %+v, want %+v and 3 rejected", attempt+1, r, want)
 			}
 			if r.Errors[0].Line != 302 || r.Errors[1].Line != 303 || r.Errors[1].Field != "type" || r.Errors[2].Line != 304 || r.Errors[2].Code != "not_found" {

@@ -139,7 +139,7 @@ func (s *Server) api(h handler) http.Handler {
 			return
 		}
 		limit := s.MaxBodyBytes
-		if strings.HasSuffix(r.URL.Path, "/bulk") {
+		if strings.HasSuffix(r.URL.Path, "/bulk") || r.URL.Path == "/api/v1/imports" {
 			limit = s.MaxBulkBytes
 		}
 		if r.ContentLength > limit {

@@ -372,6 +372,8 @@ func TestOpenAPITour(t *testing.T) {
 {"customer_source":"crm","customer_source_id":"nobody","type":"ticket","channel":"email","occurred_at":"2024-05-03T08:00:00Z","source_id":"T-2","summary":"Help"}
 `
 	call("POST", "/api/v1/interactions/bulk?source=desk", agent, interactions, 200, "Content-Type", "application/x-ndjson")
+	call("POST", "/api/v1/imports?kind=customers&source=crm", agent, "id,first,last,email,phone\nT-1,Tina,Tour,tina@tour.example,555\n", 200, "Content-Type", "text/csv")
+	call("POST", "/api/v1/imports?kind=customers&source=crm", agent, "first,last\nTina,Tour\n", 400, "Content-Type", "text/csv")
 	call("GET", "/api/v1/customers/"+e.open.ID.String()+"/source-records", agent, "", 200)
 	call("GET", "/api/v1/customers?q=cleo", agent, "", 200)
 

@@ -88,6 +88,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/links", s.api(s.apiLinkCreate))
 	mux.Handle("DELETE /api/v1/links/{id}", s.api(s.apiLinkDelete))
 	mux.Handle("POST /api/v1/interactions/bulk", s.api(s.apiInteractionBulk))
+	mux.Handle("POST /api/v1/imports", s.api(s.apiImport))
 	mux.Handle("GET /api/v1/interactions/{id}", s.api(s.apiInteractionShow))
 	mux.Handle("GET /api/v1/notes/{id}", s.api(s.apiNoteShow))
 	mux.Handle("PATCH /api/v1/notes/{id}", s.api(s.apiNoteUpdate))

@@ -25,6 +25,7 @@ type Store interface {
 	rapport.NoteService
 	rapport.TimelineService
 	rapport.SourceService
+	rapport.ImportService
 	rapport.UserService
 	rapport.WallService
 	rapport.AuditService

@@ -1,39 +1,67 @@
 package main
 
 import (
-	"compress/gzip"
 	"context"
-	"encoding/json"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
+	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/ingest"
+	"github.com/rapportckm/rapport/mapping"
+	"github.com/rapportckm/rapport/sqldb"
+	"github.com/rapportckm/rapport/tabular"
 )
 
 func runImport(ctx context.Context, env *environment, args []string) error {
-	const use = "customers|interactions FILE… [--source NAME] [--rejects FILE]"
-	if len(args) == 0 || (args[0] != "customers" && args[0] != "interactions") {
+	const use = "customers|interactions FILE… --source NAME [--map MAPPING.yaml] [--rejects FILE] [--propose]"
+	if len(args) == 0 || (args[0] != mapping.Customers && args[0] != mapping.Interactions) {
 		return usagef("usage: rapport import %s", use)
 	}
 	what := args[0]
 	var cfg config
-	var source, rejects string
+	var source, mapFile, rejects string
+	var propose bool
 	var batch int
 	fs := newFlags(env, "import "+what, use)
 	cfg.dbFlags(fs, env)
-	fs.StringVar(&source, "source", "", "the source system of records that name none, such as billing")
-	fs.StringVar(&rejects, "rejects", "", "write rejected lines (line, field, reason) to this file as NDJSON")
+	fs.StringVar(&source, "source", "", "the source system the records come from, such as billing (required)")
+	fs.StringVar(&mapFile, "map", "", "a mapping (YAML) from the file's columns to fields; see docs/import.md")
+	fs.StringVar(&rejects, "rejects", "", "write the rejected rows to this CSV file: file, line, field, reason and the row")
+	fs.BoolVar(&propose, "propose", false, "print the mapping proposed for the first file and stop, importing nothing")
 	fs.IntVar(&batch, "batch", 20000, "rows written per transaction")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
 	files := fs.Args()
 	if len(files) == 0 {
-		return usagef("name at least one NDJSON file (.ndjson, .jsonl, optionally .gz), or - for standard input")
+		return usagef("name at least one file (CSV, NDJSON or a JSON array, optionally .gz), or - for standard input")
+	}
+	if source == "" && !propose {
+		return usagef("--source is required: the system the records come from, such as billing")
+	}
+	var m *mapping.Mapping
+	if mapFile != "" {
+		data, err := os.ReadFile(mapFile)
+		if err != nil {
+			return err
+		}
+		if m, err = mapping.Parse(data); err != nil {
+			return fmt.Errorf("%s: %w", mapFile, err)
+		}
+		if m.Record != what {
+			return usagef("%s maps %s, not %s", mapFile, m.Record, what)
+		}
+	}
+	if propose {
+		return proposeMapping(env, what, files[0])
 	}
 	db, err := cfg.openDB(ctx)
 	if err != nil {
@@ -42,72 +70,228 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	defer db.Close()
 	system := rapport.SystemScope(hostname())
 
-	var rejected []rapport.LineError
+	var imports []*rapport.Import
 	for _, name := range files {
-		r, closeFile, err := openInput(name, env)
+		imp, err := importFile(ctx, env, db, system, what, name, source, m, batch, rejects == "")
 		if err != nil {
 			return err
 		}
-		start := time.Now()
-		opt := ingest.Options{Source: source, BatchSize: batch, Progress: func(lines int, res rapport.IngestResult) {
-			fmt.Fprintf(env.stderr, "\r%s: %d lines, %.0f rows/s ", name, lines, float64(lines)/time.Since(start).Seconds())
-		}}
-		var res rapport.IngestResult
-		if what == "customers" {
-			res, err = ingest.Customers(ctx, r, db, system, opt)
-		} else {
-			res, err = ingest.Interactions(ctx, r, db, system, opt)
-		}
-		closeFile()
-		elapsed := time.Since(start)
-		fmt.Fprintf(env.stderr, "\r%s", strings.Repeat(" ", 60)+"\r")
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		fmt.Fprintf(env.stdout, "%s: read %d, created %d, updated %d, rejected %d in %.1fs (%.0f rows/s)\n",
-			name, res.Received, res.Created, res.Updated, res.Rejected, elapsed.Seconds(), float64(res.Received)/elapsed.Seconds())
-		for _, e := range res.Errors {
-			if len(rejected) < 10 && rejects == "" {
-				fmt.Fprintf(env.stderr, "%s:%d: %s\n", name, e.Line, e.Message)
-			}
-			rejected = append(rejected, e)
-		}
+		imports = append(imports, imp)
 	}
-	if rejects != "" && len(rejected) > 0 {
-		f, err := os.Create(rejects)
-		if err != nil {
-			return err
-		}
-		enc := json.NewEncoder(f)
-		for _, e := range rejected {
-			enc.Encode(e)
-		}
-		if err := f.Close(); err != nil {
-			return err
-		}
-		fmt.Fprintf(env.stdout, "%d rejected lines written to %s\n", len(rejected), rejects)
-	} else if len(rejected) > 10 {
-		fmt.Fprintf(env.stderr, "… and %d more rejected lines; write them all with --rejects FILE\n", len(rejected)-10)
+	if rejects != "" {
+		return writeRejects(ctx, env, db, system, rejects, imports)
 	}
 	return nil
 }
 
-// openInput opens a file (or standard input for "-"), decompressing .gz.
-func openInput(name string, env *environment) (io.Reader, func(), error) {
+// importFile imports one file, resuming an import of it that was interrupted, and
+// shows the first rejects unless they go to a file.
+func importFile(ctx context.Context, env *environment, db *sqldb.DB, system rapport.Scope, what, name, source string, m *mapping.Mapping, batch int, showRejects bool) (*rapport.Import, error) {
+	in, err := openInput(name, env)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	format := tabular.FormatOf(name)
+	if m == nil {
+		if m, err = chooseMapping(env, in, what, name, format); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	imp := &rapport.Import{Source: source, Kind: what, File: in.identity, Name: filepath.Base(name), Size: in.size}
+	resumed, err := db.StartImport(ctx, system, imp)
+	if err != nil {
+		return nil, err
+	}
+	if resumed {
+		fmt.Fprintf(env.stderr, "%s: resuming after line %d (%d rows done before)\n", name, imp.Line, imp.Read)
+	}
+	if err := in.rewind(); err != nil {
+		return nil, err
+	}
+	rows, err := tabular.Open(in, tabular.Options{Format: format, Offset: imp.Offset, Line: imp.Line})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if m != nil && rows.Header != nil {
+		if err := ingest.CheckColumns(m, rows.Header); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	bar := newProgress(env, name, in, imp.Read)
+	opt := ingest.Options{Source: source, BatchSize: batch, Import: imp, Progress: bar.update}
+	start := time.Now()
+	var res ingest.Result
+	if what == mapping.Customers {
+		res, err = ingest.ImportCustomers(ctx, rows, m, db, system, opt)
+	} else {
+		res, err = ingest.ImportInteractions(ctx, rows, m, db, system, opt)
+	}
+	bar.stop()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%s: interrupted after line %d: run the same command again to resume", name, bar.line())
+		}
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := db.FinishImport(ctx, system, imp.ID); err != nil {
+		return nil, err
+	}
+	// The file's totals: what runs before a resume did, and this one.
+	imp.Read += res.Received
+	imp.Created += res.Created
+	imp.Updated += res.Updated
+	imp.Linked += res.Linked
+	imp.Unchanged += res.Unchanged
+	imp.Rejected += res.Rejected
+	elapsed := time.Since(start)
+	fmt.Fprintf(env.stdout, "%s: read %d, created %d, updated %d, linked %d, unchanged %d, rejected %d in %.1fs (%.0f rows/s)\n",
+		name, imp.Read, imp.Created, imp.Updated, imp.Linked, imp.Unchanged, imp.Rejected, elapsed.Seconds(), float64(res.Received)/elapsed.Seconds())
+	if showRejects {
+		for _, e := range res.Errors {
+			fmt.Fprintf(env.stderr, "%s:%d: %s\n", name, e.Line, e.Message)
+		}
+		if n := imp.Rejected - len(res.Errors); n > 0 {
+			fmt.Fprintf(env.stderr, "%s: … and %d more rejected rows; write them all with --rejects FILE\n", name, n)
+		}
+	}
+	for _, w := range res.FirstWarnings {
+		fmt.Fprintf(env.stderr, "%s:%d: warning: %s\n", name, w.Line, w.Message)
+	}
+	if n := res.Warnings - len(res.FirstWarnings); n > 0 {
+		fmt.Fprintf(env.stderr, "%s: … and %d more warnings\n", name, n)
+	}
+	return imp, nil
+}
+
+// chooseMapping returns nil for JSON records in Rapport's own shape, which need no
+// mapping, or else proposes a mapping from the first rows and prints it.
+func chooseMapping(env *environment, in *input, what, name string, format tabular.Format) (*mapping.Mapping, error) {
+	if in.stdin {
+		return nil, nil // standard input cannot be read twice: Rapport's own NDJSON, or --map
+	}
+	format, header, sample, err := ingest.Sample(in, format)
+	if err != nil {
+		return nil, err
+	}
+	m, text, err := ingest.ChooseMapping(what, format, header, sample)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "%s: the mapping proposed, to complete and pass with --map:\n\n%s\n", name, text)
+		return nil, err
+	} else if m == nil {
+		return nil, nil
+	}
+	fmt.Fprintf(env.stderr, "%s: no --map given; importing with this mapping, proposed from its first %d rows (save it, edit it and pass it with --map):\n\n%s\n",
+		name, len(sample), text)
+	return m, nil
+}
+
+// proposeMapping prints the mapping proposed for a file.
+func proposeMapping(env *environment, what, name string) error {
+	in, err := openInput(name, env)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	if in.stdin {
+		return usagef("--propose needs a file, not standard input")
+	}
+	_, header, sample, err := ingest.Sample(in, tabular.FormatOf(name))
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	_, err = env.stdout.Write(mapping.Propose(what, header, sample).Marshal())
+	return err
+}
+
+// writeRejects writes the rows the imports rejected to a CSV file.
+func writeRejects(ctx context.Context, env *environment, db *sqldb.DB, system rapport.Scope, name string, imports []*rapport.Import) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(f)
+	w.Write([]string{"file", "line", "field", "reason", "row"})
+	n := 0
+	for _, imp := range imports {
+		err := db.ImportRejects(ctx, system, imp.ID, func(r rapport.Reject) error {
+			n++
+			return w.Write([]string{imp.Name, fmt.Sprint(r.Line), r.Field, r.Message, r.Text})
+		})
+		if err != nil {
+			f.Close()
+			return err
+		}
+	}
+	w.Flush()
+	if err := errors.Join(w.Error(), f.Close()); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "%d rejected rows written to %s\n", n, name)
+	return nil
+}
+
+// input is a file being imported, or standard input, counting the bytes read for the
+// progress bar.
+type input struct {
+	r        io.Reader
+	f        *os.File
+	stdin    bool
+	size     int64
+	identity string // name, size and a hash of the first MiB; unique for standard input
+	read     atomic.Int64
+}
+
+func openInput(name string, env *environment) (*input, error) {
 	if name == "-" {
-		return env.stdin, func() {}, nil
+		return &input{r: env.stdin, stdin: true, identity: "stdin:" + rapport.NewID().String()}, nil
 	}
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if !strings.HasSuffix(name, ".gz") {
-		return f, func() { f.Close() }, nil
-	}
-	gz, err := gzip.NewReader(f)
+	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
-	return gz, func() { gz.Close(); f.Close() }, nil
+	h := sha256.New()
+	if _, err := io.Copy(h, io.LimitReader(f, 1<<20)); err != nil {
+		f.Close()
+		return nil, err
+	}
+	in := &input{r: f, f: f, size: st.Size()}
+	in.identity = fmt.Sprintf("%s:%d:%s", filepath.Base(name), st.Size(), hex.EncodeToString(h.Sum(nil))[:32])
+	return in, in.rewind()
+}
+
+func (in *input) Read(p []byte) (int, error) {
+	n, err := in.r.Read(p)
+	in.read.Add(int64(n))
+	return n, err
+}
+
+// Seek lets a resumed read of an uncompressed file jump to where it stopped.
+func (in *input) Seek(offset int64, whence int) (int64, error) {
+	if in.f == nil {
+		return 0, errors.New("standard input cannot seek")
+	}
+	pos, err := in.f.Seek(offset, whence)
+	in.read.Store(pos)
+	return pos, err
+}
+
+func (in *input) rewind() error {
+	if in.f == nil {
+		return nil
+	}
+	_, err := in.Seek(0, io.SeekStart)
+	return err
+}
+
+func (in *input) Close() error {
+	if in.f == nil {
+		return nil
+	}
+	return in.f.Close()
 }

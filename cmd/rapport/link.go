@@ -121,12 +121,12 @@ func runLink(ctx context.Context, env *environment, args []string) error {
 }
 
 func readTable(name string, env *environment) (*linkage.Table, error) {
-	r, closeFile, err := openInput(name, env)
+	in, err := openInput(name, env)
 	if err != nil {
 		return nil, err
 	}
-	defer closeFile()
-	header, rows, err := tabular.ReadAll(r)
+	defer in.Close()
+	header, rows, err := tabular.ReadAll(in)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

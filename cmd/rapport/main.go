@@ -4,7 +4,7 @@
 //	rapport migrate    apply database migrations and exit
 //	rapport user       manage staff users
 //	rapport token      make API tokens
-//	rapport import     load customers or interactions from NDJSON files
+//	rapport import     load customers or interactions from CSV, NDJSON or JSON files
 //	rapport resolve    merge the customers that are the same person
 //	rapport link       find the records of one person in CSV files
 //	rapport demo       fill the database with a demo data set
@@ -42,7 +42,7 @@ var commands = []command{
 	{"migrate", "apply database migrations and exit", runMigrate},
 	{"user", "manage staff users (user create)", runUser},
 	{"token", "make API tokens (token create)", runToken},
-	{"import", "load customers or interactions from NDJSON files", runImport},
+	{"import", "load customers or interactions from CSV, NDJSON or JSON files", runImport},
 	{"resolve", "merge the customers that are the same person; propose the likely ones for review", runResolve},
 	{"link", "find the records of one person in CSV files (no server)", runLink},
 	{"demo", "fill the database with a realistic demo data set", runDemo},

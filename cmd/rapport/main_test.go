@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -62,39 +61,6 @@ func TestCommands(t *testing.T) {
 				t.Errorf("got a multi-line error %q, want one line", errOut)
 			}
 		})
-	}
-}
-
-func TestImport(t *testing.T) {
-	dir := t.TempDir()
-	customers := filepath.Join(dir, "customers.ndjson")
-	interactions := filepath.Join(dir, "interactions.ndjson")
-	os.WriteFile(customers, []byte(`{"source_id":"C-1","kind":"organisation","name":"Acme"}
-{"source_id":"C-2","kind":"robot","name":"R2"}
-`), 0o644)
-	var b strings.Builder
-	for i := range 50 {
-		fmt.Fprintf(&b, `{"customer_source":"erp","customer_source_id":"C-1","source_id":"I-%d","type":"order","channel":"web","occurred_at":"2024-01-01T00:00:00Z","summary":"Order %d"}`+"\n", i, i)
-	}
-	os.WriteFile(interactions, []byte(b.String()), 0o644)
-	rejects := filepath.Join(dir, "rejects.ndjson")
-
-	code, out, errOut := rapportCmd(t, dir, "", "import", "customers", customers, "--source", "erp", "--rejects", rejects)
-	if code != exitOK || !strings.Contains(out, "read 2, created 1, updated 0, rejected 1") {
-		t.Fatalf("got %d %q %q", code, out, errOut)
-	}
-	if got, _ := os.ReadFile(rejects); !strings.Contains(string(got), `"line":2`) || !strings.Contains(string(got), `"field":"kind"`) {
-		t.Errorf("got rejects %s, want line 2 about kind", got)
-	}
-	for _, want := range []string{"created 50, updated 0", "created 0, updated 50"} {
-		code, out, errOut = rapportCmd(t, dir, "", "import", "interactions", interactions, "--source", "erp")
-		if code != exitOK || !strings.Contains(out, want) {
-			t.Errorf("got %d %q %q, want %s", code, out, errOut, want)
-		}
-	}
-	code, _, errOut = rapportCmd(t, dir, "", "import", "interactions", filepath.Join(dir, "missing.ndjson"))
-	if code != exitError || !strings.Contains(errOut, "no such file") {
-		t.Errorf("got %d %q for a missing file", code, errOut)
 	}
 }
 

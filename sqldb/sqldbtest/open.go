@@ -32,6 +32,18 @@ func SQLite(tb testing.TB) *sqldb.DB {
 // that CI cannot pass by skipping.
 func Postgres(tb testing.TB) *sqldb.DB {
 	tb.Helper()
+	db, err := postgres.Open(PostgresURL(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return migrated(tb, db)
+}
+
+// PostgresURL makes an empty schema of its own for a test, dropped when the test ends,
+// and returns the address of a database that uses it; the test is skipped as Postgres
+// says.
+func PostgresURL(tb testing.TB) string {
+	tb.Helper()
 	base := os.Getenv("RAPPORT_TEST_POSTGRES")
 	if base == "" {
 		if strings.Contains(os.Getenv("RAPPORT_TEST_REQUIRE"), "postgres") {
@@ -60,11 +72,7 @@ func Postgres(tb testing.TB) *sqldb.DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	db, err := postgres.Open(u.String())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return migrated(tb, db)
+	return u.String()
 }
 
 func migrated(tb testing.TB, db *sqldb.DB) *sqldb.DB {

@@ -29,6 +29,8 @@ func Run(t *testing.T, open Opener) {
 		{"Interactions", testInteractions},
 		{"IngestInteractions", testIngestInteractions},
 		{"IngestCustomers", testIngestCustomers},
+		{"IngestUnchanged", testIngestUnchanged},
+		{"Imports", testImports},
 		{"Timeline", testTimeline},
 		{"Users", testUsers},
 		{"Authentication", testAuthentication},

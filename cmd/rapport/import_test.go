@@ -1,0 +1,133 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func write(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestImportNDJSON(t *testing.T) {
+	dir := t.TempDir()
+	customers := write(t, dir, "customers.ndjson", `{"source_id":"C-1","kind":"organisation","name":"Acme"}
+{"source_id":"C-2","kind":"robot","name":"R2"}
+`)
+	var b strings.Builder
+	for i := range 50 {
+		fmt.Fprintf(&b, `{"customer_source":"erp","customer_source_id":"C-1","source_id":"I-%d","type":"order","channel":"web","occurred_at":"2024-01-01T00:00:00Z","summary":"Order %d"}`+"\n", i, i)
+	}
+	interactions := write(t, dir, "interactions.ndjson", b.String())
+	rejects := filepath.Join(dir, "rejects.csv")
+
+	code, out, errOut := rapportCmd(t, dir, "", "import", "customers", customers, "--source", "erp", "--rejects", rejects)
+	if code != exitOK || !strings.Contains(out, "read 2, created 1, updated 0, linked 0, unchanged 0, rejected 1") || strings.Contains(errOut, "mapping") {
+		t.Fatalf("got %d %q %q, want Rapport's own NDJSON read without a mapping", code, out, errOut)
+	}
+	records := readCSV(t, rejects)
+	if len(records) != 2 || strings.Join(records[1][:3], "|") != "customers.ndjson|2|kind" || !strings.Contains(records[1][3], `"robot" is unknown`) || records[1][4] != `{"source_id":"C-2","kind":"robot","name":"R2"}` {
+		t.Errorf("got rejects %q, want line 2 about kind with the row", records)
+	}
+	for _, want := range []string{"created 50, updated 0, linked 0, unchanged 0", "created 0, updated 0, linked 0, unchanged 50"} {
+		code, out, errOut = rapportCmd(t, dir, "", "import", "interactions", interactions, "--source", "erp")
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("got %d %q %q, want %s", code, out, errOut, want)
+		}
+	}
+	// Standard input works as before, without a mapping.
+	code, out, errOut = rapportCmd(t, dir, `{"source_id":"C-3","kind":"organisation","name":"Initech"}`+"\n", "import", "customers", "-", "--source", "erp")
+	if code != exitOK || !strings.Contains(out, "created 1") {
+		t.Errorf("stdin: got %d %q %q", code, out, errOut)
+	}
+}
+
+func TestImportCSVWithAMapping(t *testing.T) {
+	dir := t.TempDir()
+	people := write(t, dir, "people.csv", "Kundennummer;Vorname;Nachname;E-Mail;Telefon;Geburtsdatum;Land\n"+
+		"K1;JÖRG;MÜLLER;j@example.de;030 1234567;24.12.1970;Deutschland\n"+
+		"K2;Eva;Schmidt;eva@example;030 7654321;01.02.1980;Deutschland\n"+
+		"K3;Max;Mustermann;max@example.de;call me;31.12.1990;Narnia\n")
+
+	// --propose prints the mapping and imports nothing.
+	code, out, errOut := rapportCmd(t, dir, "", "import", "customers", people, "--propose")
+	if code != exitOK || !strings.Contains(out, "given_name: Vorname") || !strings.Contains(out, "dates: [DD.MM.YYYY]") {
+		t.Fatalf("propose: got %d %q %q", code, out, errOut)
+	}
+	mapFile := write(t, dir, "people.yaml", out)
+	if code, out, errOut := rapportCmd(t, dir, "", "import", "customers", people, "--source", "crm", "--map", mapFile); code != exitOK ||
+		!strings.Contains(out, "read 3, created 1, updated 0, linked 0, unchanged 0, rejected 2") {
+		t.Fatalf("got %d %q %q, want the proposed mapping to import one row and reject two", code, out, errOut)
+	}
+	// Without --map the same mapping is proposed, shown and used: nothing changes.
+	rejects := filepath.Join(dir, "rejects.csv")
+	code, out, errOut = rapportCmd(t, dir, "", "import", "customers", people, "--source", "crm", "--rejects", rejects)
+	if code != exitOK || !strings.Contains(out, "unchanged 1, rejected 2") || !strings.Contains(errOut, "no --map given") || !strings.Contains(errOut, "family_name: Nachname") {
+		t.Fatalf("got %d %q %q", code, out, errOut)
+	}
+	records := readCSV(t, rejects)
+	if len(records) != 3 || records[1][1] != "3" || records[1][2] != "E-Mail" || records[2][1] != "4" || records[2][2] != "Land" ||
+		records[2][4] != "K3;Max;Mustermann;max@example.de;call me;31.12.1990;Narnia" {
+		t.Errorf("got rejects %q, want lines 3 (E-Mail) and 4 (Land) with their rows", records)
+	}
+
+	for _, tt := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"NoSource", []string{people}, exitUsage, "--source is required"},
+		{"WrongRecord", []string{people, "--source", "crm", "--map", write(t, dir, "orders.yaml", "record: interactions\nfields: {source_id: a, customer_source_id: b}\n")}, exitUsage, "maps interactions, not customers"},
+		{"BadMapping", []string{people, "--source", "crm", "--map", write(t, dir, "bad.yaml", "record: customers\nfields: {source_id: id, colour: x}\n")}, exitError, `bad.yaml: mapping: fields: there is no field "colour"`},
+		{"MissingColumn", []string{people, "--source", "crm", "--map", write(t, dir, "cols.yaml", "record: customers\nfields: {source_id: ID, given_name: Vorname}\n")}, exitError, `reads the columns "ID", which the file does not have`},
+		{"MissingFile", []string{filepath.Join(dir, "missing.csv"), "--source", "crm"}, exitError, "no such file"},
+		{"NoKey", []string{write(t, dir, "names.csv", "first,last\nAna,Silva\n"), "--source", "crm"}, exitError, "the one proposed from the file's columns (first, last) is incomplete: fields: source_id is required"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := rapportCmd(t, dir, "", append([]string{"import", "customers"}, tt.args...)...)
+			if code != tt.code || !strings.Contains(errOut, tt.want) {
+				t.Errorf("got %d %q, want %d with %q", code, errOut, tt.code, tt.want)
+			}
+		})
+	}
+}
+
+func TestImportJSONArray(t *testing.T) {
+	dir := t.TempDir()
+	orgs := write(t, dir, "orgs.json", `[
+  {"id": "O-1", "company": {"name": "Acme Ltd", "country": "United Kingdom"}, "contact": {"email": "info@acme.example"}},
+  {"id": "O-2", "company": {"name": "Initech", "country": "US"}, "contact": {"email": "hello@initech.example"}}
+]`)
+	m := write(t, dir, "orgs.yaml", `record: customers
+fields: {source_id: id, name: company.name, country: company.country, emails: contact.email}
+defaults: {kind: organisation}
+`)
+	code, out, errOut := rapportCmd(t, dir, "", "import", "customers", orgs, "--source", "crm", "--map", m)
+	if code != exitOK || !strings.Contains(out, "read 2, created 2") {
+		t.Fatalf("got %d %q %q", code, out, errOut)
+	}
+}
+
+func readCSV(t *testing.T, name string) [][]string {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	records, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return records
+}
