@@ -461,9 +461,14 @@ func (m *Mapping) ApplyCustomer(r *tabular.Row, source string) (rapport.Incoming
 			c.Phones = append(c.Phones, rapport.ContactPoint{Value: ph, Normalized: e164})
 			continue
 		}
-		where := "without a country code and with no phone_region or country to read it in"
-		if region != "" {
-			where = "of " + region + " or with a country code"
+		var where string
+		switch {
+		case strings.HasPrefix(strings.TrimSpace(ph), "+"):
+			where = "in its country's numbering plan"
+		case region != "":
+			where = "of " + region + " (give numbers of other countries with their + code)"
+		default:
+			where = "without a country code, and no phone_region or country column says where it is"
 		}
 		if rapport.ValidPhone(ph) == "" {
 			c.Phones = append(c.Phones, rapport.ContactPoint{Value: ph})
