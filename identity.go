@@ -44,6 +44,10 @@ const (
 	MatchRejected MatchStatus = "rejected"
 )
 
+func (s MatchStatus) Valid() bool {
+	return s == MatchPending || s == MatchAccepted || s == MatchRejected
+}
+
 // MatchCandidate is a pair of customers that identity resolution found likely, but not
 // certain, to be the same; a reviewer accepts (merges) or rejects it.
 type MatchCandidate struct {
@@ -80,7 +84,7 @@ type ScoredPair struct {
 
 // MatchFilter selects proposed matches.
 type MatchFilter struct {
-	Status MatchStatus // default pending
+	Status MatchStatus // pending (the default), accepted or rejected
 	Cursor string
 	Limit  int
 }

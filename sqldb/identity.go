@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -223,9 +224,9 @@ func (db *DB) FindMatchCandidates(ctx context.Context, s rapport.Scope, f rappor
 	var next string
 	err := db.view(ctx, s, func(tx *Tx) error {
 		n := limit(f.Limit, 50, 200)
-		status := f.Status
-		if status == "" {
-			status = rapport.MatchPending
+		status := cmp.Or(f.Status, rapport.MatchPending)
+		if !status.Valid() {
+			return rapport.FieldError("status", "status is pending, accepted or rejected, not %q", status)
 		}
 		q := &Query{}
 		conds := []string{"m.status = " + q.Arg(string(status))}
@@ -234,9 +235,12 @@ func (db *DB) FindMatchCandidates(ctx context.Context, s rapport.Scope, f rappor
 		}
 		if f.Cursor != "" {
 			parts, err := decodeCursor(f.Cursor, 2)
+			if err != nil {
+				return err
+			}
 			p, perr := strconv.ParseFloat(parts[0], 64)
 			id, iderr := rapport.ParseID(parts[1])
-			if err != nil || perr != nil || iderr != nil {
+			if perr != nil || iderr != nil {
 				return rapport.FieldError("cursor", "the cursor is not valid: use the next_cursor of the previous page, or start again without one")
 			}
 			conds = append(conds, fmt.Sprintf("(m.probability < %s OR (m.probability = %s AND m.id > %s))", q.Arg(p), q.Arg(p), q.Arg(id)))

@@ -64,11 +64,6 @@ func (s *Server) apiCustomerUnmerge(w http.ResponseWriter, r *http.Request, c *c
 func (s *Server) apiMatchIndex(w http.ResponseWriter, r *http.Request, c *call) error {
 	q := r.URL.Query()
 	f := rapport.MatchFilter{Status: rapport.MatchStatus(q.Get("status")), Cursor: q.Get("cursor")}
-	switch f.Status {
-	case "", rapport.MatchPending, rapport.MatchAccepted, rapport.MatchRejected:
-	default:
-		return rapport.FieldError("status", "status must be pending, accepted or rejected, not %q", f.Status)
-	}
 	var err error
 	if f.Limit, err = queryLimit(q); err != nil {
 		return err

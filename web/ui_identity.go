@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"strings"
 
@@ -18,13 +19,7 @@ type matchesPage struct {
 
 func (s *Server) handleMatchIndex(w http.ResponseWriter, r *http.Request, c *call) error {
 	q := r.URL.Query()
-	status := rapport.MatchStatus(q.Get("status"))
-	if status == "" {
-		status = rapport.MatchPending
-	}
-	if status != rapport.MatchPending && status != rapport.MatchAccepted && status != rapport.MatchRejected {
-		return rapport.FieldError("status", "status is pending, accepted or rejected, not %q", status)
-	}
+	status := cmp.Or(rapport.MatchStatus(q.Get("status")), rapport.MatchPending)
 	cands, next, err := s.Store.FindMatchCandidates(r.Context(), c.scope, rapport.MatchFilter{Status: status, Cursor: q.Get("cursor"), Limit: 50})
 	if err != nil {
 		return err

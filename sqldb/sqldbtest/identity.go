@@ -231,6 +231,12 @@ func testMatchReview(t *testing.T, open Opener) {
 	must(t, err)
 	page2, _, err := db.FindMatchCandidates(ctx, f.deals, rapport.MatchFilter{Limit: 2, Cursor: next})
 	must(t, err)
+	for _, bad := range []string{"!!", "bm90IGEgY3Vyc29y"} { // not base64; base64 of no cursor
+		_, _, err = db.FindMatchCandidates(ctx, f.deals, rapport.MatchFilter{Cursor: bad})
+		wantField(t, err, "cursor")
+	}
+	_, _, err = db.FindMatchCandidates(ctx, f.deals, rapport.MatchFilter{Status: "maybe"})
+	wantField(t, err, "status")
 	if len(page1) != 2 || len(page2) != 1 || page2[0].ID != inside[2].ID {
 		t.Errorf("got pages of %d and %d, want 2 and the last 1", len(page1), len(page2))
 	}
