@@ -40,36 +40,44 @@ func (g *groups) list(root int32) []int32 {
 	return []int32{root}
 }
 
-// join puts a and b in one group, found alike with probability p.
+// join puts a and b in one group, found alike with probability p, unless a reviewer
+// said that a record of one group and a record of the other are different people.
 func (g *groups) join(a, b int32, p float64) {
-	ra, rb := g.root(a), g.root(b)
-	if ra == rb {
-		return
+	if ra, rb := g.root(a), g.root(b); ra != rb && !g.keptApart(ra, rb) {
+		g.union(ra, rb, p)
 	}
-	ma, mb := g.list(ra), g.list(rb)
-	if len(g.rejected) > 0 {
-		for _, x := range ma {
-			for _, y := range mb {
-				if g.rejected[rapport.OrderedPair(g.recs[x].ID, g.recs[y].ID)] {
-					return
-				}
+}
+
+func (g *groups) keptApart(ra, rb int32) bool {
+	if len(g.rejected) == 0 {
+		return false
+	}
+	for _, x := range g.list(ra) {
+		for _, y := range g.list(rb) {
+			if g.rejected[rapport.OrderedPair(g.recs[x].ID, g.recs[y].ID)] {
+				return true
 			}
 		}
 	}
-	least := p
+	return false
+}
+
+// union joins two groups by their roots.
+func (g *groups) union(ra, rb int32, p float64) {
 	for _, r := range []int32{ra, rb} {
-		if q, ok := g.least[r]; ok && q < least {
-			least = q
+		if q, ok := g.least[r]; ok {
+			p = min(p, q)
 		}
 	}
+	g.members[ra] = append(g.list(ra), g.list(rb)...)
+	g.least[ra] = p
 	g.parent[rb] = ra
-	g.members[ra] = append(append([]int32{}, ma...), mb...)
-	g.least[ra] = least
 	delete(g.members, rb)
 	delete(g.least, rb)
 }
 
-// bindProfiles puts every merged record with the customer it was merged into.
+// bindProfiles puts every merged record with the customer it was merged into: a merge
+// already made stands, whatever a reviewer decided before it.
 func (g *groups) bindProfiles() {
 	at := make(map[rapport.ID]int32, len(g.recs))
 	for i, r := range g.recs {
@@ -77,14 +85,13 @@ func (g *groups) bindProfiles() {
 			at[r.ID] = int32(i)
 		}
 	}
-	rejected := g.rejected
-	g.rejected = nil // a merge already made stands, whatever was decided before it
 	for i, r := range g.recs {
 		if p, ok := at[r.ProfileID]; ok && r.ID != r.ProfileID {
-			g.join(p, int32(i), 1)
+			if rp, ri := g.root(p), g.root(int32(i)); rp != ri {
+				g.union(rp, ri, 1)
+			}
 		}
 	}
-	g.rejected = rejected
 }
 
 // profile is the record of the customer the group of record i becomes: the oldest

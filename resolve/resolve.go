@@ -124,7 +124,7 @@ func Run(ctx context.Context, store Store, s rapport.Scope, opt Options) (Summar
 	for _, field := range opt.Deterministic {
 		for _, same := range sameValue(recs, field) {
 			for _, r := range same[1:] {
-				if !conflict(res.Explain(same[0], r)) {
+				if g.root(same[0]) != g.root(r) && !conflict(res.Explain(same[0], r)) {
 					g.join(same[0], r, 1)
 				}
 			}
