@@ -19,8 +19,8 @@ var ctx = context.Background()
 var system = rapport.SystemScope("test")
 
 // loadPeople imports synthetic people (30 % duplicates) as customers of one source, each
-// keeping its ground truth in the attribute person_id, and returns the number of rows.
-func loadPeople(t *testing.T, db *sqldb.DB, n int) {
+// keeping its ground truth in the attribute person_id.
+func loadPeople(t testing.TB, db *sqldb.DB, n int) {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := synth.Generate(&buf, synth.Options{Records: n, Duplicates: 0.3, Seed: 7}); err != nil {
@@ -58,80 +58,88 @@ func loadPeople(t *testing.T, db *sqldb.DB, n int) {
 	}
 }
 
-// personOf reads the ground truth of a customer.
-func personOf(t *testing.T, db *sqldb.DB, id rapport.ID) string {
-	c, err := db.FindCustomerByID(ctx, system, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var a struct {
-		PersonID string `json:"person_id"`
-	}
-	json.Unmarshal(c.Attributes, &a)
-	return a.PersonID
-}
-
-func TestRun(t *testing.T) {
-	db := sqldbtest.SQLite(t)
-	loadPeople(t, db, 3000)
-	before := map[string]int{} // customers per person
-	customers := 0
+// groundTruth maps every customer to its person_id. Read it before resolution, while
+// every customer is listed.
+func groundTruth(t testing.TB, db *sqldb.DB) map[rapport.ID]string {
+	truth := map[rapport.ID]string{}
 	for cursor := ""; ; {
 		page, next, err := db.FindCustomers(ctx, system, rapport.CustomerFilter{Limit: 500, Cursor: cursor})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, c := range page {
-			before[personOf(t, db, c.ID)]++
-			customers++
+			var a struct {
+				PersonID string `json:"person_id"`
+			}
+			json.Unmarshal(c.Attributes, &a)
+			truth[c.ID] = a.PersonID
 		}
 		if cursor = next; cursor == "" {
-			break
+			return truth
 		}
 	}
-	duplicates := customers - len(before)
+}
+
+// outcome counts what resolution did against the ground truth: the duplicates there
+// were, the customers merged into another, and how many of those joined two people.
+type outcome struct{ duplicates, merged, wrong int }
+
+func measure(t testing.TB, db *sqldb.DB, truth map[rapport.ID]string) (outcome, map[rapport.ID]bool) {
+	people := map[string]bool{}
+	for _, p := range truth {
+		people[p] = true
+	}
+	o := outcome{duplicates: len(truth) - len(people)}
+	recs, err := db.IdentityRecords(ctx, system)
+	if err != nil {
+		t.Fatal(err)
+	}
+	profiles := map[rapport.ID]bool{} // customers that others were merged into
+	for _, r := range recs {
+		if r.ID != r.ProfileID {
+			o.merged++
+			profiles[r.ProfileID] = true
+			if truth[r.ID] != truth[r.ProfileID] {
+				o.wrong++
+			}
+		}
+	}
+	return o, profiles
+}
+
+func TestRun(t *testing.T) {
+	db := sqldbtest.SQLite(t)
+	loadPeople(t, db, 3000)
+	truth := groundTruth(t, db)
 	sum, err := resolve.Run(ctx, db, system, resolve.DefaultOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%d customers of %d people before: %s", customers, len(before), sum)
+	t.Logf("%d customers before: %s", len(truth), sum)
 	if sum.Merged == 0 || sum.Proposed == 0 {
 		t.Fatalf("got %s, want merges and proposals", sum)
 	}
 
 	// Every automatic merge joined records of one person (a merged customer keeps its
 	// own attributes, so its ground truth is still there).
-	wrong, merged := 0, 0
-	for cursor := ""; ; {
-		page, next, err := db.FindCustomers(ctx, system, rapport.CustomerFilter{Limit: 500, Cursor: cursor})
+	o, profiles := measure(t, db, truth)
+	for id := range profiles {
+		merges, err := db.FindMerges(ctx, system, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, c := range page {
-			merges, err := db.FindMerges(ctx, system, c.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, m := range merges {
-				merged++
-				if m.Reason != rapport.MergeAutomatic {
-					t.Errorf("got reason %s, want automatic", m.Reason)
-				}
-				if personOf(t, db, m.MergedID) != personOf(t, db, c.ID) {
-					wrong++
-				}
+		for _, m := range merges {
+			if m.Reason != rapport.MergeAutomatic {
+				t.Errorf("got reason %s, want automatic", m.Reason)
 			}
 		}
-		if cursor = next; cursor == "" {
-			break
-		}
 	}
-	if merged != sum.Merged || float64(wrong) > 0.02*float64(merged) {
-		t.Errorf("%d of %d automatic merges joined different people (found %d merges), want at most 2 %%", wrong, merged, sum.Merged)
+	if o.merged != sum.Merged || float64(o.wrong) > 0.02*float64(o.merged) {
+		t.Errorf("%d of %d automatic merges joined different people (found %d merges), want at most 2 %%", o.wrong, o.merged, sum.Merged)
 	}
-	t.Logf("merged %d of %d duplicates, %d wrongly", merged, duplicates, wrong)
-	if merged-wrong < duplicates/2 {
-		t.Errorf("merged %d correctly of %d duplicates, want at least half without asking anyone", merged-wrong, duplicates)
+	t.Logf("merged %d of %d duplicates, %d wrongly", o.merged, o.duplicates, o.wrong)
+	if o.merged-o.wrong < o.duplicates/2 {
+		t.Errorf("merged %d correctly of %d duplicates, want at least half without asking anyone", o.merged-o.wrong, o.duplicates)
 	}
 	// The review queue holds the likely pairs, most likely first; pairs above the merge
 	// threshold are there when clustering declined to join them.
@@ -147,7 +155,7 @@ func TestRun(t *testing.T) {
 		if c.Probability < resolve.DefaultOptions.Review {
 			t.Errorf("candidate with probability %.3f below the review threshold", c.Probability)
 		}
-		if personOf(t, db, c.Left.ID) == personOf(t, db, c.Right.ID) {
+		if truth[c.Left.ID] == truth[c.Right.ID] {
 			same++
 		}
 	}
@@ -181,5 +189,45 @@ func TestRun(t *testing.T) {
 	r, _ := db.FindCustomerByID(ctx, system, cands[0].Right.ID)
 	if l.MergedInto == r.ID || r.MergedInto == l.ID {
 		t.Errorf("a second run merged the pair a reviewer rejected")
+	}
+}
+
+// BenchmarkRun resolves 100,000 synthetic people imported as customers (the import is
+// not timed) and reports the quality of the merges and of the review queue.
+//
+//	go test -run '^$' -bench Run -benchtime 1x ./resolve
+func BenchmarkRun(b *testing.B) {
+	for range b.N {
+		b.StopTimer()
+		db := sqldbtest.SQLite(b)
+		loadPeople(b, db, 100_000)
+		truth := groundTruth(b, db)
+		b.StartTimer()
+		sum, err := resolve.Run(ctx, db, system, resolve.DefaultOptions)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		o, _ := measure(b, db, truth)
+		queued, same := 0, 0
+		for cursor := ""; ; {
+			page, next, err := db.FindMatchCandidates(ctx, system, rapport.MatchFilter{Limit: 200, Cursor: cursor})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, c := range page {
+				queued++
+				if truth[c.Left.ID] == truth[c.Right.ID] {
+					same++
+				}
+			}
+			if cursor = next; cursor == "" {
+				break
+			}
+		}
+		b.Logf("%d customers, %d duplicates: %s; %d wrong merges; review queue %d pairs, %d of one person", len(truth), o.duplicates, sum, o.wrong, queued, same)
+		b.ReportMetric(float64(o.merged-o.wrong)/float64(o.merged), "precision")
+		b.ReportMetric(float64(o.merged-o.wrong)/float64(o.duplicates), "recall")
+		b.ReportMetric(float64(same)/float64(max(queued, 1)), "queue-precision")
 	}
 }
