@@ -13,6 +13,7 @@ type Source struct {
 	ID        ID        `json:"id"`
 	Name      string    `json:"name"` // short name used in files and the API, such as "billing"
 	Title     string    `json:"title,omitempty"`
+	Trust     int       `json:"trust"` // rank in the golden record's "trusted" rule: higher wins
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -23,6 +24,7 @@ func (src *Source) Validate() error {
 		p.Add("name", "a source needs a short name such as \"billing\"")
 	}
 	checkName(p, "name", src.Name)
+	checkReserved(p, "name", src.Name)
 	checkText(p, "title", src.Title, 200)
 	return p.Err()
 }
@@ -34,9 +36,25 @@ type SourceRecord struct {
 	Source     string          `json:"source"`
 	SourceKey  string          `json:"source_id"`
 	CustomerID ID              `json:"customer_id"`
+	Trust      int             `json:"trust"`  // of its source
 	Fields     json.RawMessage `json:"fields"` // as received
-	ReceivedAt time.Time       `json:"received_at"`
-	UpdatedAt  time.Time       `json:"updated_at"`
+	// Values are the profile values the record holds, which the golden record is
+	// chosen from; nil for a record stored before Rapport kept them.
+	Values     *RecordValues `json:"values,omitempty"`
+	ReceivedAt time.Time     `json:"received_at"`
+	UpdatedAt  time.Time     `json:"updated_at"`
+}
+
+// ContributionsOf returns the records that hold profile values as contributions to the
+// golden record.
+func ContributionsOf(recs []*SourceRecord) []Contribution {
+	var cs []Contribution
+	for _, r := range recs {
+		if r.Values != nil {
+			cs = append(cs, Contribution{Source: r.Source, SourceKey: r.SourceKey, At: r.UpdatedAt, Values: *r.Values})
+		}
+	}
+	return cs
 }
 
 // IncomingCustomer is a customer record from a source system: its key in that system
@@ -65,8 +83,17 @@ func (ic *IncomingCustomer) Validate() error {
 		p.Add("source_id", "source and source_id are required: the system the record comes from and its id there")
 	}
 	checkName(p, "source", ic.Source)
+	checkReserved(p, "source", ic.Source)
 	checkText(p, "source_id", ic.SourceKey, 200)
 	return p.Err()
+}
+
+// checkReserved refuses the name of the staff source to source systems, so that no
+// import can pass its records off as what staff entered.
+func checkReserved(p Problems, field, name string) {
+	if name == StaffSource {
+		p.Add(field, "%q is the name Rapport gives to what staff enter; choose another name for the source", name)
+	}
 }
 
 // SourceService reads and writes source systems and the records they send.

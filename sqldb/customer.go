@@ -267,6 +267,9 @@ func (db *DB) CreateCustomer(ctx context.Context, s rapport.Scope, c *rapport.Cu
 		if err := tx.insertCustomer(c); err != nil {
 			return err
 		}
+		if err := tx.saveStaffRecord(c.ID, rapport.ValuesOf(c), tx.now); err != nil {
+			return err
+		}
 		if err := tx.enqueueJob(rapport.JobResolve, rapport.ResolveDelay); err != nil {
 			return err
 		}
@@ -310,9 +313,13 @@ func (db *DB) UpdateCustomer(ctx context.Context, s rapport.Scope, id rapport.ID
 		if u.Version != 0 && u.Version != c.Version {
 			return rapport.Errorf(rapport.ECONFLICT, "%s was changed by someone else since you loaded it (your version %d, now %d): reload and make your change again", c.Name, u.Version, c.Version)
 		}
+		before := cloneCustomer(c)
 		u.Apply(c)
 		c.Normalize()
 		if err := c.Validate(); err != nil {
+			return err
+		}
+		if err := tx.staffEdit(before, c); err != nil {
 			return err
 		}
 		if err := tx.saveCustomer(c); err != nil {

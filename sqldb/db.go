@@ -95,7 +95,8 @@ type Tx struct {
 	db       *DB
 	now      time.Time
 	scope    rapport.Scope
-	prepared map[string]*sql.Stmt // closed with the transaction
+	prepared map[string]*sql.Stmt  // closed with the transaction
+	rules    *rapport.Survivorship // read once a transaction, by survivorship
 }
 
 // update runs fn in a write transaction and commits if it returns nil.

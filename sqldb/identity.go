@@ -60,7 +60,18 @@ func (tx *Tx) merge(targetID, mergedID rapport.ID, reason rapport.MergeReason, p
 			target.Name, target.Kind, merged.Name, merged.Kind)
 	}
 	undo := mergeUndo{Before: cloneCustomer(target)}
-	target.Combine(merged)
+	targetRecords, err := tx.contributionsOrSnapshot(target)
+	if err != nil {
+		return nil, err
+	}
+	mergedRecords, err := tx.contributionsOrSnapshot(merged)
+	if err != nil {
+		return nil, err
+	}
+	target.Combine(merged) // the fields outside the golden record
+	if err := tx.chooseGolden(target, append(targetRecords, mergedRecords...)); err != nil {
+		return nil, err
+	}
 	if err := target.Validate(); err != nil {
 		return nil, err
 	}
@@ -172,9 +183,25 @@ func (db *DB) UnmergeCustomer(ctx context.Context, s rapport.Scope, mergedID rap
 				return err
 			}
 		}
+		// The fields outside the golden record are reverted; the golden fields of both
+		// are chosen again from the records each holds now.
 		target.Revert(undo.Before, undo.After)
-		if err := tx.saveCustomer(target); err != nil {
-			return err
+		for _, c := range []*rapport.Customer{target, merged} {
+			before := cloneCustomer(c)
+			cs, err := tx.contributions(c.ID)
+			if err != nil {
+				return err
+			}
+			if len(cs) > 0 {
+				if err := tx.chooseGolden(c, cs); err != nil {
+					return err
+				}
+			}
+			if c == target || !sameCustomer(before, c) {
+				if err := tx.saveCustomer(c); err != nil {
+					return err
+				}
+			}
 		}
 		if err := tx.refreshWallCoverageOf(target.ID); err != nil {
 			return err

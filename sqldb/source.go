@@ -18,10 +18,10 @@ var _ rapport.SourceService = (*DB)(nil)
 func (db *DB) FindSources(ctx context.Context, s rapport.Scope) ([]*rapport.Source, error) {
 	var sources []*rapport.Source
 	err := db.view(ctx, s, func(tx *Tx) (err error) {
-		sources, err = queryAll(tx, `SELECT s.id, s.name, s.title, s.created_at FROM sources s ORDER BY s.name`, nil,
+		sources, err = queryAll(tx, `SELECT s.id, s.name, s.title, s.trust, s.created_at FROM sources s ORDER BY s.name`, nil,
 			func(rows *sql.Rows) (*rapport.Source, error) {
 				src := &rapport.Source{}
-				return src, rows.Scan(&src.ID, &src.Name, &src.Title, &src.CreatedAt)
+				return src, rows.Scan(&src.ID, &src.Name, &src.Title, &src.Trust, &src.CreatedAt)
 			})
 		return err
 	})
@@ -53,16 +53,7 @@ func (db *DB) FindSourceRecords(ctx context.Context, s rapport.Scope, customerID
 		if _, err := tx.findCustomerKind(customerID); err != nil {
 			return err
 		}
-		recs, err = queryAll(tx, `SELECT r.id, s.name, r.source_key, r.customer_id, r.fields, r.received_at, r.updated_at
-			FROM source_records r JOIN sources s ON s.id = r.source_id
-			WHERE r.customer_id = $1 OR r.customer_id IN (SELECT id FROM customers WHERE merged_into = $1)
-			ORDER BY s.name, r.source_key`, []any{customerID}, func(rows *sql.Rows) (*rapport.SourceRecord, error) {
-			r := &rapport.SourceRecord{}
-			var fields []byte
-			err := rows.Scan(&r.ID, &r.Source, &r.SourceKey, &r.CustomerID, &fields, &r.ReceivedAt, &r.UpdatedAt)
-			r.Fields = fields
-			return r, err
-		})
+		recs, err = tx.sourceRecordsOf(customerID)
 		return err
 	})
 	if err != nil {
@@ -174,6 +165,7 @@ func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.Inges
 	for i, r := range rows {
 		ref := refs[i]
 		item := rapport.IngestItem{Line: r.Line}
+		values := rapport.ValuesOf(&r.Customer) // what the record holds, as stored with it
 		var c *rapport.Customer
 		rec, seen := stored[ref]
 		if seen {
@@ -208,14 +200,7 @@ func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.Inges
 					return nil, nil, err
 				}
 			}
-			before := cloneCustomer(c)
-			c.Absorb(&r.Customer)
-			if err := c.Validate(); err != nil {
-				rejected = append(rejected, rapport.LineErrorOf(r.Line, err))
-				continue
-			}
-			same := sameCustomer(before, c)
-			if same && seen && sameJSON(rec.fields, rawFields(r)) {
+			if seen && sameJSON(rec.fields, rawFields(r)) && sameValues(rec.profile, values) && absorbsNothing(c, &r.Customer) {
 				// Stored as sent: neither the customer nor its record is written, so
 				// importing a file again changes nothing, not even a version.
 				item.Result = "unchanged"
@@ -223,7 +208,26 @@ func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.Inges
 				items = append(items, item)
 				continue
 			}
-			if !same {
+			before := cloneCustomer(c)
+			cs, err := tx.contributionsOrSnapshot(before)
+			if err != nil {
+				return nil, nil, err
+			}
+			c.Absorb(&r.Customer) // the fields outside the golden record
+			record := rapport.Contribution{Source: r.Source, SourceKey: r.SourceKey, At: tx.now, Values: values}
+			for _, old := range cs {
+				if old.Source == r.Source && old.SourceKey == r.SourceKey {
+					record = old.Revise(c.Kind, values, tx.now)
+				}
+			}
+			if err := tx.chooseGolden(c, withContribution(cs, record)); err != nil {
+				return nil, nil, err
+			}
+			if err := c.Validate(); err != nil {
+				rejected = append(rejected, rapport.LineErrorOf(r.Line, err))
+				continue
+			}
+			if !sameCustomer(before, c) {
 				if err := tx.saveCustomer(c); err != nil {
 					if rapport.ErrorCode(err) == rapport.EINTERNAL {
 						return nil, nil, err
@@ -232,8 +236,10 @@ func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.Inges
 					continue
 				}
 			}
+			values = record.Values
 		}
-		if err := tx.saveSourceRecord(ref, c.ID, r); err != nil {
+		profile, err := tx.saveSourceRecord(ref, c.ID, r, values)
+		if err != nil {
 			return nil, nil, err
 		}
 		for _, e := range c.Emails {
@@ -241,26 +247,49 @@ func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.Inges
 				byEmail[rapport.NormalizeEmail(e.Value)] = c.ID
 			}
 		}
-		stored[ref] = storedRecord{customer: c.ID, fields: rawFields(r)}
+		stored[ref] = storedRecord{customer: c.ID, fields: rawFields(r), profile: profile}
 		item.ID, item.CustomerID = c.ID, c.ID
 		items = append(items, item)
 	}
 	return items, rejected, nil
 }
 
-// storedRecord is a source record as stored: its customer and fields.
+// storedRecord is a source record as stored: its customer, its fields as received and
+// the profile values it holds (nil if stored before they were kept).
 type storedRecord struct {
 	customer rapport.ID
 	fields   []byte
+	profile  []byte
+}
+
+// absorbsNothing reports whether the record would change none of the customer's fields
+// outside the golden record (its golden fields come from the records as stored).
+func absorbsNothing(c, in *rapport.Customer) bool {
+	probe := cloneCustomer(c)
+	probe.Absorb(in)
+	rapport.Golden{Values: rapport.ValuesOf(c)}.ApplyTo(probe)
+	return sameCustomer(c, probe)
+}
+
+// sameValues reports whether stored profile values are v, whatever their dates.
+func sameValues(stored []byte, v rapport.RecordValues) bool {
+	var was rapport.RecordValues
+	if stored == nil || json.Unmarshal(stored, &was) != nil {
+		return false
+	}
+	was.ChangedAt, was.Removed = nil, nil
+	a, errA := json.Marshal(was)
+	b, errB := json.Marshal(v)
+	return errA == nil && errB == nil && string(a) == string(b)
 }
 
 // sourceRecords returns the stored records among refs.
 func (tx *Tx) sourceRecords(refs []sourceRef) (map[sourceRef]storedRecord, error) {
 	out := make(map[sourceRef]storedRecord, len(refs))
-	err := tx.eachBySourceRef(`SELECT source_id, source_key, customer_id, fields FROM source_records`, refs, func(rows *sql.Rows) error {
+	err := tx.eachBySourceRef(`SELECT source_id, source_key, customer_id, fields, profile FROM source_records`, refs, func(rows *sql.Rows) error {
 		var ref sourceRef
 		var rec storedRecord
-		if err := rows.Scan(&ref.source, &ref.key, &rec.customer, &rec.fields); err != nil {
+		if err := rows.Scan(&ref.source, &ref.key, &rec.customer, &rec.fields, &rec.profile); err != nil {
 			return err
 		}
 		out[ref] = rec
@@ -307,14 +336,18 @@ func rawFields(r *rapport.IncomingCustomer) []byte {
 	return r.Raw
 }
 
-// saveSourceRecord stores the record as received, linked to its customer.
-func (tx *Tx) saveSourceRecord(ref sourceRef, customerID rapport.ID, r *rapport.IncomingCustomer) error {
-	raw := string(rawFields(r))
-	_, err := tx.exec(`INSERT INTO source_records (id, source_id, source_key, customer_id, fields, received_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $6)
-		ON CONFLICT (source_id, source_key) DO UPDATE SET fields = excluded.fields, updated_at = excluded.updated_at`,
-		rapport.NewID(), ref.source, ref.key, customerID, raw, tx.now)
-	return err
+// saveSourceRecord stores the record as received, and the profile values it holds,
+// linked to its customer.
+func (tx *Tx) saveSourceRecord(ref sourceRef, customerID rapport.ID, r *rapport.IncomingCustomer, values rapport.RecordValues) ([]byte, error) {
+	profile, err := json.Marshal(values)
+	if err != nil {
+		return nil, err
+	}
+	_, err = tx.exec(`INSERT INTO source_records (id, source_id, source_key, customer_id, fields, profile, received_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+		ON CONFLICT (source_id, source_key) DO UPDATE SET fields = excluded.fields, profile = excluded.profile, updated_at = excluded.updated_at`,
+		rapport.NewID(), ref.source, ref.key, customerID, string(rawFields(r)), string(profile), tx.now)
+	return profile, err
 }
 
 // customersByEmail maps normalised e-mail addresses to the visible customer that holds

@@ -375,6 +375,12 @@ func TestOpenAPITour(t *testing.T) {
 	call("POST", "/api/v1/imports?kind=customers&source=crm", agent, "id,first,last,email,phone\nT-1,Tina,Tour,tina@tour.example,555\n", 200, "Content-Type", "text/csv")
 	call("POST", "/api/v1/imports?kind=customers&source=crm", agent, "first,last\nTina,Tour\n", 400, "Content-Type", "text/csv")
 	call("GET", "/api/v1/customers/"+e.open.ID.String()+"/source-records", agent, "", 200)
+	call("GET", "/api/v1/customers/"+e.open.ID.String()+"/golden-record", agent, "", 200)
+	call("GET", "/api/v1/customers/"+e.walled.ID.String()+"/golden-record", agent, "", 404)
+	call("GET", "/api/v1/survivorship", agent, "", 200)
+	call("PUT", "/api/v1/survivorship", agent, `{"rules":{"name":"trusted"}}`, 403)
+	call("PUT", "/api/v1/survivorship", admin, `{"rules":{"name":"loudest"}}`, 400)
+	call("PUT", "/api/v1/survivorship", admin, `{"rules":{"name":"trusted"},"trust":{"crm":10}}`, 200)
 	call("GET", "/api/v1/customers?q=cleo", agent, "", 200)
 
 	// Walls and the audit trail.

@@ -62,6 +62,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/walls/{id}/delete", s.page(s.handleWallDelete))
 	mux.Handle("GET /admin/audit", s.page(s.handleAuditIndex))
 	mux.Handle("GET /admin/sources", s.page(s.handleSourceIndex))
+	mux.Handle("POST /admin/sources", s.page(s.handleSurvivorshipUpdate))
 
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/openapi.json", s.handleOpenAPI)
@@ -78,6 +79,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/customers/{id}/notes", s.api(s.apiNoteIndex))
 	mux.Handle("POST /api/v1/customers/{id}/notes", s.api(s.apiNoteCreate))
 	mux.Handle("GET /api/v1/customers/{id}/source-records", s.api(s.apiSourceRecordIndex))
+	mux.Handle("GET /api/v1/customers/{id}/golden-record", s.api(s.apiGoldenRecord))
 	mux.Handle("GET /api/v1/customers/{id}/merges", s.api(s.apiMergeIndex))
 	mux.Handle("POST /api/v1/customers/{id}/merge", s.api(s.apiCustomerMerge))
 	mux.Handle("POST /api/v1/customers/{id}/unmerge", s.api(s.apiCustomerUnmerge))
@@ -95,6 +97,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("DELETE /api/v1/notes/{id}", s.api(s.apiNoteDelete))
 	mux.Handle("GET /api/v1/sources", s.api(s.apiSourceIndex))
 	mux.Handle("POST /api/v1/sources", s.api(s.apiSourceCreate))
+	mux.Handle("GET /api/v1/survivorship", s.api(s.apiSurvivorship))
+	mux.Handle("PUT /api/v1/survivorship", s.api(s.apiSurvivorshipSet))
 	mux.Handle("GET /api/v1/users", s.api(s.apiUserIndex))
 	mux.Handle("POST /api/v1/users", s.api(s.apiUserCreate))
 	mux.Handle("GET /api/v1/users/{id}", s.api(s.apiUserShow))

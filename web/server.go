@@ -32,6 +32,7 @@ type Store interface {
 	rapport.IdempotencyService
 	rapport.IdentityService
 	rapport.JobService
+	rapport.SurvivorshipService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

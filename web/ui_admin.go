@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/rapportckm/rapport"
 )
@@ -383,10 +385,89 @@ func (s *Server) handleAuditIndex(w http.ResponseWriter, r *http.Request, c *cal
 	return s.render(w, r, http.StatusOK, "audit", c, "Audit trail", page)
 }
 
-func (s *Server) handleSourceIndex(w http.ResponseWriter, r *http.Request, c *call) error {
+// sourcesPage lists the source systems with their trust, and the rule of each field
+// of the golden record.
+type sourcesPage struct {
+	Sources []*rapport.Source
+	Rules   []fieldRule
+	CanEdit bool
+	Errors  map[string]string
+}
+
+var ruleLabels = map[rapport.SurvivalRule]string{
+	rapport.RuleRecent: "Most recent change", rapport.RuleTrusted: "Most trusted source", rapport.RuleFrequent: "Held by most records",
+}
+
+// sources lists the source systems and, even before staff entered anything, the
+// staff's own source, whose trust can be set like any other's.
+func (s *Server) sources(r *http.Request, c *call) ([]*rapport.Source, error) {
 	sources, err := s.Store.FindSources(r.Context(), c.scope)
+	if err != nil {
+		return nil, err
+	}
+	for _, src := range sources {
+		if src.Name == rapport.StaffSource {
+			return sources, nil
+		}
+	}
+	return append(sources, &rapport.Source{Name: rapport.StaffSource, Title: "Entered in Rapport by staff"}), nil
+}
+
+type fieldRule struct {
+	Field   string
+	Choices []option
+}
+
+func (s *Server) handleSourceIndex(w http.ResponseWriter, r *http.Request, c *call) error {
+	return s.renderSourcesPage(w, r, c, http.StatusOK, nil)
+}
+
+func (s *Server) renderSourcesPage(w http.ResponseWriter, r *http.Request, c *call, status int, formErr error) error {
+	sources, err := s.sources(r, c)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "sources", c, "Source systems", sources)
+	sv, err := s.Store.Survivorship(r.Context(), c.scope)
+	if err != nil {
+		return err
+	}
+	page := sourcesPage{Sources: sources, CanEdit: c.scope.IsAdmin(), Errors: fieldErrors(formErr)}
+	for _, f := range rapport.GoldenFields {
+		rule := fieldRule{Field: f}
+		for _, r := range rapport.SurvivalRules {
+			rule.Choices = append(rule.Choices, option{Value: string(r), Label: ruleLabels[r], Selected: r == sv.Rule(f)})
+		}
+		page.Rules = append(page.Rules, rule)
+	}
+	return s.render(w, r, status, "sources", c, "Source systems", page)
+}
+
+// handleSurvivorshipUpdate saves the trust of the sources and the rules of the golden
+// record from the sources page.
+func (s *Server) handleSurvivorshipUpdate(w http.ResponseWriter, r *http.Request, c *call) error {
+	if err := r.ParseForm(); err != nil {
+		return rapport.Errorf(rapport.EINVALID, "the form could not be read: %v", err)
+	}
+	sv := rapport.Survivorship{Rules: map[string]rapport.SurvivalRule{}, Trust: map[string]int{}}
+	for _, f := range rapport.GoldenFields {
+		sv.Rules[f] = rapport.SurvivalRule(r.PostForm.Get("rule_" + f))
+	}
+	for key, values := range r.PostForm {
+		name, ok := strings.CutPrefix(key, "trust_")
+		if !ok {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(values[0]))
+		if err != nil {
+			return s.renderSourcesPage(w, r, c, http.StatusBadRequest, rapport.FieldError("trust."+name, "the trust of %s must be a whole number, such as 10", name))
+		}
+		sv.Trust[name] = n
+	}
+	err := s.Store.SetSurvivorship(r.Context(), c.scope, sv)
+	if rapport.ErrorCode(err) == rapport.EINVALID {
+		return s.renderSourcesPage(w, r, c, http.StatusBadRequest, err)
+	} else if err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/admin/sources", "Saved. Every customer's details are being chosen again by the new rules.")
 }

@@ -226,8 +226,9 @@ type customerPage struct {
 	Teams         []rapport.TeamRef
 	LinkResults   []*rapport.Customer
 	LinkQuery     string
-	Merges        []*rapport.Merge    // records merged into this customer, undone ones too
-	MergeResults  []*rapport.Customer // customers found to merge into this one
+	Merges        []*rapport.Merge                // records merged into this customer, undone ones too
+	From          map[string]*rapport.FieldSource // where each golden value came from, by "field:value"
+	MergeResults  []*rapport.Customer             // customers found to merge into this one
 	MergeQuery    string
 	CanWrite      bool
 	CanDelete     bool
@@ -370,6 +371,14 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 				page.LinkResults = append(page.LinkResults, o)
 			}
 		}
+	}
+	golden, err := s.Store.FindGoldenRecord(ctx, c.scope, id)
+	if err != nil {
+		return nil, err
+	}
+	page.From = map[string]*rapport.FieldSource{}
+	for i, f := range golden {
+		page.From[f.Field+":"+f.Value] = &golden[i]
 	}
 	if page.Merges, err = s.Store.FindMerges(ctx, c.scope, id); err != nil {
 		return nil, err

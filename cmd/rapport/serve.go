@@ -76,12 +76,17 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		}
 	}
 
-	// Background work: identity resolution after customers arrive.
+	// Background work: identity resolution after customers arrive, and the golden
+	// records chosen again after their rules change.
+	scope := rapport.Scope{Kind: rapport.ActorSystem, Via: "job", Addr: hostname()}
 	worker := &jobs.Worker{Queue: db, Log: log, Handlers: map[string]jobs.Handler{
 		rapport.JobResolve: func(ctx context.Context) (string, error) {
-			scope := rapport.Scope{Kind: rapport.ActorSystem, Via: "job", Addr: hostname()}
 			sum, err := resolve.Run(ctx, db, scope, resolveOptions)
 			return sum.String(), err
+		},
+		rapport.JobGolden: func(ctx context.Context) (string, error) {
+			n, err := db.RefreshGoldenRecords(ctx, scope)
+			return fmt.Sprintf("golden records changed: %d", n), err
 		},
 	}}
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))

@@ -29,8 +29,8 @@ func testIngestUnchanged(t *testing.T, open Opener) {
 	if res := send(rec); res.Unchanged != 1 || res.Items[0].Result != "unchanged" {
 		t.Fatalf("got %+v, want the record sent again unchanged", res)
 	}
-	// Written another way, the same phone is the same phone: the record changed, the
-	// customer did not.
+	// Written another way, the same phone is the same phone: the customer keeps one,
+	// written as the record now writes it.
 	other := rec
 	other.Raw = json.RawMessage(`{"id": "C-1", "phone": "+351 912 345 678"}`)
 	other.Phones = []rapport.ContactPoint{{Value: "+351 912 345 678", Normalized: "+351912345678"}}
@@ -39,9 +39,10 @@ func testIngestUnchanged(t *testing.T, open Opener) {
 	}
 	again, err := db.FindCustomerByID(ctx, system, id)
 	must(t, err)
-	if again.Version != c.Version || !again.UpdatedAt.Equal(c.UpdatedAt) || len(again.Phones) != 1 || again.Phones[0].Value != "912 345 678" {
-		t.Errorf("got version %d, phones %v; want version %d and the phone as first written", again.Version, again.Phones, c.Version)
+	if len(again.Phones) != 1 || again.Phones[0].Value != "+351 912 345 678" {
+		t.Errorf("got phones %v; want the one phone as now written", again.Phones)
 	}
+	c = again
 	found, _, err := db.FindCustomers(ctx, system, rapport.CustomerFilter{Query: "351912345678"})
 	must(t, err)
 	if len(found) != 1 {

@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"Audit", testAudit},
 		{"Idempotency", testIdempotency},
 		{"MergeUnmerge", testMergeUnmerge},
+		{"GoldenRecord", testGoldenRecord},
 		{"MergeWalls", testMergeWalls},
 		{"MatchReview", testMatchReview},
 	}

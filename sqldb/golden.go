@@ -1,0 +1,297 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/rapportckm/rapport"
+)
+
+var _ rapport.SurvivorshipService = (*DB)(nil)
+
+// Survivorship returns the rules of the golden record and the trust of the sources.
+func (db *DB) Survivorship(ctx context.Context, s rapport.Scope) (rapport.Survivorship, error) {
+	var sv rapport.Survivorship
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		sv, err = tx.survivorship()
+		return err
+	})
+	return sv, err
+}
+
+func (tx *Tx) survivorship() (rapport.Survivorship, error) {
+	if tx.rules != nil {
+		return *tx.rules, nil
+	}
+	sv := rapport.Survivorship{Rules: map[string]rapport.SurvivalRule{}, Trust: map[string]int{}}
+	rows, err := tx.query(`SELECT field, rule FROM survivorship_rules`)
+	if err != nil {
+		return sv, err
+	}
+	for rows.Next() {
+		var field, rule string
+		if err := rows.Scan(&field, &rule); err != nil {
+			rows.Close()
+			return sv, err
+		}
+		sv.Rules[field] = rapport.SurvivalRule(rule)
+	}
+	if err := closeRows(rows); err != nil {
+		return sv, err
+	}
+	if rows, err = tx.query(`SELECT name, trust FROM sources WHERE trust <> 0`); err != nil {
+		return sv, err
+	}
+	for rows.Next() {
+		var name string
+		var trust int
+		if err := rows.Scan(&name, &trust); err != nil {
+			rows.Close()
+			return sv, err
+		}
+		sv.Trust[name] = trust
+	}
+	if err := closeRows(rows); err != nil {
+		return sv, err
+	}
+	tx.rules = &sv
+	return sv, nil
+}
+
+// SetSurvivorship replaces the rules, sets the trust of the sources named, and queues
+// the job that chooses the golden records again.
+func (db *DB) SetSurvivorship(ctx context.Context, s rapport.Scope, sv rapport.Survivorship) error {
+	if err := rapport.Require(s.IsAdmin(), "change the rules of the golden record"); err != nil {
+		return err
+	}
+	if err := sv.Validate(); err != nil {
+		return err
+	}
+	return db.update(ctx, s, func(tx *Tx) error {
+		if _, err := tx.exec(`DELETE FROM survivorship_rules`); err != nil {
+			return err
+		}
+		for field, rule := range sv.Rules {
+			if _, err := tx.exec(`INSERT INTO survivorship_rules (field, rule) VALUES ($1, $2)`, field, string(rule)); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.staffSourceID(); err != nil {
+			return err // so that the staff's trust can be set like any source's
+		}
+		for name, trust := range sv.Trust {
+			res, err := tx.exec(`UPDATE sources SET trust = $1 WHERE name = $2`, trust, name)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 0 {
+				return rapport.FieldError("trust."+name, "there is no source %q", name)
+			}
+		}
+		if err := tx.enqueueJob(rapport.JobGolden, 0); err != nil {
+			return err
+		}
+		detail, _ := json.Marshal(sv)
+		return tx.audit("update", "survivorship", rapport.ID{}, rapport.ID{}, false, string(detail))
+	})
+}
+
+// RefreshGoldenRecords chooses every customer's golden record again, a few hundred
+// customers a transaction.
+func (db *DB) RefreshGoldenRecords(ctx context.Context, s rapport.Scope) (int, error) {
+	if err := rapport.Require(s.IsAdmin(), "refresh the golden records"); err != nil {
+		return 0, err
+	}
+	changed := 0
+	var after rapport.ID
+	for {
+		var ids []rapport.ID
+		err := db.update(ctx, s, func(tx *Tx) (err error) {
+			next, args := "", []any{}
+			if !after.IsZero() {
+				next, args = "AND id > $1", []any{after}
+			}
+			ids, err = tx.ids(`SELECT id FROM customers WHERE merged_into IS NULL `+next+` ORDER BY id LIMIT 500`, args...)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				c, err := tx.findCustomer(id)
+				if err != nil {
+					return err
+				}
+				cs, err := tx.contributions(id)
+				if err != nil || len(cs) == 0 {
+					return err
+				}
+				before := cloneCustomer(c)
+				if err := tx.chooseGolden(c, cs); err != nil {
+					return err
+				}
+				if !sameCustomer(before, c) {
+					changed++
+					if err := tx.saveCustomer(c); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil || len(ids) == 0 {
+			return changed, err
+		}
+		after = ids[len(ids)-1]
+	}
+}
+
+// FindGoldenRecord says where the golden fields of a visible customer came from.
+func (db *DB) FindGoldenRecord(ctx context.Context, s rapport.Scope, customerID rapport.ID) ([]rapport.FieldSource, error) {
+	var sources []rapport.FieldSource
+	err := db.view(ctx, s, func(tx *Tx) error {
+		kind, err := tx.findCustomerKind(customerID)
+		if err != nil {
+			return err
+		}
+		cs, err := tx.contributions(customerID)
+		if err != nil {
+			return err
+		}
+		sv, err := tx.survivorship()
+		if err != nil {
+			return err
+		}
+		sources = sv.Survive(kind, cs).Sources
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if sources == nil {
+		sources = []rapport.FieldSource{}
+	}
+	return sources, db.auditRead(ctx, s, "golden_record", rapport.ID{}, customerID, "")
+}
+
+// contributions returns the records of a customer, and of the customers merged into
+// it, that hold profile values.
+func (tx *Tx) contributions(customerID rapport.ID) ([]rapport.Contribution, error) {
+	recs, err := tx.sourceRecordsOf(customerID)
+	if err != nil {
+		return nil, err
+	}
+	return rapport.ContributionsOf(recs), nil
+}
+
+// contributionsOrSnapshot is contributions, but for a customer without any (entered
+// before Rapport kept them) it first keeps the profile as it is as the staff's record,
+// so that a record arriving later adds to the profile instead of replacing it.
+func (tx *Tx) contributionsOrSnapshot(c *rapport.Customer) ([]rapport.Contribution, error) {
+	cs, err := tx.contributions(c.ID)
+	if err != nil || len(cs) > 0 {
+		return cs, err
+	}
+	v := rapport.ValuesOf(c)
+	if err := tx.saveStaffRecord(c.ID, v, c.UpdatedAt); err != nil {
+		return nil, err
+	}
+	return []rapport.Contribution{{Source: rapport.StaffSource, SourceKey: c.ID.String(), At: c.UpdatedAt, Values: v}}, nil
+}
+
+// chooseGolden sets c's golden fields from the records.
+func (tx *Tx) chooseGolden(c *rapport.Customer, cs []rapport.Contribution) error {
+	sv, err := tx.survivorship()
+	if err != nil {
+		return err
+	}
+	sv.Survive(c.Kind, cs).ApplyTo(c)
+	return nil
+}
+
+// withContribution returns cs with r in place of the contribution of the same record.
+func withContribution(cs []rapport.Contribution, r rapport.Contribution) []rapport.Contribution {
+	for i := range cs {
+		if cs[i].Source == r.Source && cs[i].SourceKey == r.SourceKey {
+			cs[i] = r
+			return cs
+		}
+	}
+	return append(cs, r)
+}
+
+// staffSourceID returns the id of the source that stands for staff, registering it
+// the first time.
+func (tx *Tx) staffSourceID() (rapport.ID, error) {
+	if _, err := tx.exec(`INSERT INTO sources (id, name, title, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING`,
+		rapport.NewID(), rapport.StaffSource, "Entered in Rapport by staff", tx.now); err != nil {
+		return rapport.ID{}, err
+	}
+	var id rapport.ID
+	return id, tx.queryRow(`SELECT id FROM sources WHERE name = $1`, rapport.StaffSource).Scan(&id)
+}
+
+// saveStaffRecord stores what staff entered for a customer as the record of the
+// staff source, keyed by the customer's id.
+func (tx *Tx) saveStaffRecord(customerID rapport.ID, v rapport.RecordValues, at time.Time) error {
+	src, err := tx.staffSourceID()
+	if err != nil {
+		return err
+	}
+	profile, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = tx.exec(`INSERT INTO source_records (id, source_id, source_key, customer_id, fields, profile, received_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $5, $6, $6)
+		ON CONFLICT (source_id, source_key) DO UPDATE SET fields = excluded.fields, profile = excluded.profile, updated_at = excluded.updated_at`,
+		rapport.NewID(), src, customerID.String(), customerID, string(profile), at)
+	return err
+}
+
+// staffEdit records in the staff record what an edit changed, and chooses the golden
+// record again with it.
+func (tx *Tx) staffEdit(before, after *rapport.Customer) error {
+	cs, err := tx.contributionsOrSnapshot(before)
+	if err != nil {
+		return err
+	}
+	staff := rapport.Contribution{Source: rapport.StaffSource, SourceKey: after.ID.String()}
+	for _, c := range cs {
+		if c.Source == staff.Source && c.SourceKey == staff.SourceKey {
+			staff = c
+		}
+	}
+	staff.Values.StaffEdit(after.Kind, before, after, tx.now)
+	staff.At = tx.now
+	if err := tx.saveStaffRecord(after.ID, staff.Values, tx.now); err != nil {
+		return err
+	}
+	return tx.chooseGolden(after, withContribution(cs, staff))
+}
+
+// sourceRecordsOf returns the records of a customer and of those merged into it.
+func (tx *Tx) sourceRecordsOf(customerID rapport.ID) ([]*rapport.SourceRecord, error) {
+	return queryAll(tx, `SELECT r.id, s.name, s.trust, r.source_key, r.customer_id, r.fields, r.profile, r.received_at, r.updated_at
+		FROM source_records r JOIN sources s ON s.id = r.source_id
+		WHERE r.customer_id = $1 OR r.customer_id IN (SELECT id FROM customers WHERE merged_into = $1)
+		ORDER BY s.name, r.source_key`, []any{customerID}, func(rows *sql.Rows) (*rapport.SourceRecord, error) {
+		r := &rapport.SourceRecord{}
+		var fields []byte
+		var profile sql.Null[[]byte]
+		if err := rows.Scan(&r.ID, &r.Source, &r.Trust, &r.SourceKey, &r.CustomerID, &fields, &profile, &r.ReceivedAt, &r.UpdatedAt); err != nil {
+			return nil, err
+		}
+		r.Fields = fields
+		if profile.Valid {
+			r.Values = &rapport.RecordValues{}
+			if err := json.Unmarshal(profile.V, r.Values); err != nil {
+				return nil, fmt.Errorf("source record %s: %w", r.ID, err)
+			}
+		}
+		return r, nil
+	})
+}

@@ -1,0 +1,66 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/rapportckm/rapport"
+)
+
+// goldenRecord is where each golden field of a customer came from.
+type goldenRecord struct {
+	CustomerID rapport.ID            `json:"customer_id"`
+	Fields     []rapport.FieldSource `json:"fields"`
+}
+
+func (s *Server) apiGoldenRecord(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "id", "customer")
+	if err != nil {
+		return err
+	}
+	fields, err := s.Store.FindGoldenRecord(r.Context(), c.scope, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, goldenRecord{id, fields})
+	return nil
+}
+
+// survivorship is the whole configuration: the rule of every golden field and the
+// trust of every source, unlisted ones included.
+func (s *Server) survivorship(r *http.Request, c *call) (rapport.Survivorship, error) {
+	sv, err := s.Store.Survivorship(r.Context(), c.scope)
+	if err != nil {
+		return sv, err
+	}
+	sources, err := s.sources(r, c)
+	if err != nil {
+		return sv, err
+	}
+	for _, f := range rapport.GoldenFields {
+		sv.Rules[f] = sv.Rule(f)
+	}
+	for _, src := range sources {
+		sv.Trust[src.Name] = src.Trust
+	}
+	return sv, nil
+}
+
+func (s *Server) apiSurvivorship(w http.ResponseWriter, r *http.Request, c *call) error {
+	sv, err := s.survivorship(r, c)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, sv)
+	return nil
+}
+
+func (s *Server) apiSurvivorshipSet(w http.ResponseWriter, r *http.Request, c *call) error {
+	var in rapport.Survivorship
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := s.Store.SetSurvivorship(r.Context(), c.scope, in); err != nil {
+		return err
+	}
+	return s.apiSurvivorship(w, r, c)
+}
