@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -386,12 +388,22 @@ func (s *Server) handleAuditIndex(w http.ResponseWriter, r *http.Request, c *cal
 }
 
 // sourcesPage lists the source systems with their trust, and the rule of each field
-// of the golden record.
+// of the golden record; after a refused form, as typed, with the errors by field.
 type sourcesPage struct {
-	Sources []*rapport.Source
+	Sources []sourceRow
 	Rules   []fieldRule
 	CanEdit bool
 	Errors  map[string]string
+}
+
+type sourceRow struct {
+	*rapport.Source
+	Trust string
+}
+
+type fieldRule struct {
+	Field   string
+	Choices []option
 }
 
 var ruleLabels = map[rapport.SurvivalRule]string{
@@ -413,11 +425,6 @@ func (s *Server) sources(r *http.Request, c *call) ([]*rapport.Source, error) {
 	return append(sources, &rapport.Source{Name: rapport.StaffSource, Title: "Entered in Rapport by staff"}), nil
 }
 
-type fieldRule struct {
-	Field   string
-	Choices []option
-}
-
 func (s *Server) handleSourceIndex(w http.ResponseWriter, r *http.Request, c *call) error {
 	return s.renderSourcesPage(w, r, c, http.StatusOK, nil)
 }
@@ -431,11 +438,28 @@ func (s *Server) renderSourcesPage(w http.ResponseWriter, r *http.Request, c *ca
 	if err != nil {
 		return err
 	}
-	page := sourcesPage{Sources: sources, CanEdit: c.scope.IsAdmin(), Errors: fieldErrors(formErr)}
+	page := sourcesPage{CanEdit: c.scope.IsAdmin(), Errors: map[string]string{}}
+	var e *rapport.Error
+	if errors.As(formErr, &e) {
+		maps.Copy(page.Errors, e.Fields)
+		if e.Field != "" {
+			page.Errors[e.Field] = e.Message
+		}
+	}
+	typed := func(key, stored string) string {
+		if formErr != nil && r.PostForm.Has(key) {
+			return r.PostForm.Get(key)
+		}
+		return stored
+	}
+	for _, src := range sources {
+		page.Sources = append(page.Sources, sourceRow{src, typed("trust_"+src.Name, strconv.Itoa(src.Trust))})
+	}
 	for _, f := range rapport.GoldenFields {
 		rule := fieldRule{Field: f}
+		chosen := typed("rule_"+f, string(sv.Rule(f)))
 		for _, r := range rapport.SurvivalRules {
-			rule.Choices = append(rule.Choices, option{Value: string(r), Label: ruleLabels[r], Selected: r == sv.Rule(f)})
+			rule.Choices = append(rule.Choices, option{Value: string(r), Label: ruleLabels[r], Selected: string(r) == chosen})
 		}
 		page.Rules = append(page.Rules, rule)
 	}
@@ -450,7 +474,9 @@ func (s *Server) handleSurvivorshipUpdate(w http.ResponseWriter, r *http.Request
 	}
 	sv := rapport.Survivorship{Rules: map[string]rapport.SurvivalRule{}, Trust: map[string]int{}}
 	for _, f := range rapport.GoldenFields {
-		sv.Rules[f] = rapport.SurvivalRule(r.PostForm.Get("rule_" + f))
+		if rule := r.PostForm.Get("rule_" + f); rule != "" {
+			sv.Rules[f] = rapport.SurvivalRule(rule)
+		}
 	}
 	for key, values := range r.PostForm {
 		name, ok := strings.CutPrefix(key, "trust_")

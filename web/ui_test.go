@@ -49,6 +49,7 @@ func TestWallHidesCustomers(t *testing.T) {
 				{"GET", "/api/v1/customers/" + id + "/notes", ""},
 				{"GET", "/api/v1/customers/" + id + "/links", ""},
 				{"GET", "/api/v1/customers/" + id + "/source-records", ""},
+				{"GET", "/api/v1/customers/" + id + "/golden-record", ""},
 				{"GET", "/api/v1/interactions/" + interactionID.String(), ""},
 				{"GET", "/api/v1/notes/" + note.ID.String(), ""},
 				{"PATCH", "/api/v1/customers/" + id, `{"language":"en"}`},
@@ -238,6 +239,29 @@ func TestPages(t *testing.T) {
 				if status, _ := agent.get("/customers/" + e.open.ID.String()); status != 404 {
 					t.Errorf("got %d, want the customer hidden once walled", status)
 				}
+				// The rules of the golden record: a bad trust is shown on its field; only
+				// admins may change them.
+				res, body = admin.post("/admin/sources", url.Values{"rule_name": {"trusted"}, "trust_rapport": {"ten"}})
+				if res.StatusCode != 400 || !strings.Contains(body, "trust of rapport must be a whole number") {
+					t.Errorf("got %d, want the bad trust refused on its field: %s", res.StatusCode, body)
+				}
+				if res, _ = agent.post("/admin/sources", url.Values{"rule_name": {"trusted"}}); res.StatusCode != 403 {
+					t.Errorf("got %d, want an agent refused", res.StatusCode)
+				}
+				res, _ = admin.post("/admin/sources", url.Values{"rule_name": {"trusted"}, "rule_email": {"frequent"}, "trust_rapport": {"10"}})
+				if res.StatusCode != 303 {
+					t.Errorf("got %d saving the rules", res.StatusCode)
+				}
+				sv, err := e.db.Survivorship(ctx, rapport.SystemScope("test"))
+				must(t, err)
+				if sv.Rule("name") != rapport.RuleTrusted || sv.Rule("email") != rapport.RuleFrequent || sv.Rule("phone") != rapport.RuleRecent || sv.Trust["rapport"] != 10 {
+					t.Errorf("saved %+v", sv)
+				}
+				_, body = admin.get("/admin/sources")
+				if !strings.Contains(body, `<option value="trusted" selected>`) {
+					t.Errorf("the sources page does not show the saved rule")
+				}
+
 				_, body = admin.get("/admin/audit?through_wall=true")
 				admin.get("/customers/" + e.open.ID.String())
 				_, body = admin.get("/admin/audit?through_wall=true")
