@@ -7,6 +7,7 @@
 //	rapport import     load customers or interactions from CSV, NDJSON or JSON files
 //	rapport resolve    merge the customers that are the same person
 //	rapport link       find the records of one person in CSV files
+//	rapport clv        fit the models of customer value to a file of transactions
 //	rapport demo       fill the database with a demo data set
 //	rapport bench      measure a running Rapport
 //	rapport version    print the version
@@ -45,6 +46,7 @@ var commands = []command{
 	{"import", "load customers or interactions from CSV, NDJSON or JSON files", runImport},
 	{"resolve", "merge the customers that are the same person; propose the likely ones for review", runResolve},
 	{"link", "find the records of one person in CSV files (no server)", runLink},
+	{"clv", "fit the models of customer value to a file of transactions (no server)", runCLV},
 	{"demo", "fill the database with a realistic demo data set", runDemo},
 	{"bench", "measure a running Rapport (targets, http, ingest)", runBench},
 	{"version", "print the version", runVersion},

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCLVFit(t *testing.T) {
+	sample := "../../../shared/data/cdnow/CDNOW_sample.txt"
+	if _, err := os.Stat(sample); err != nil {
+		t.Skipf("the CDNOW sample is not here: %v", err)
+	}
+	dir := t.TempDir()
+	scores := filepath.Join(dir, "scores.csv")
+	code, stdout, stderr := rapportCmd(t, dir, "", "clv", "fit", "--transactions", sample, "--customer-column", "2", "--date-column", "3",
+		"--amount-column", "5", "--calibration-end", "1997-09-30", "--holdout-end", "1998-06-30", "--unit", "week", "--scores", scores, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res clvResult
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	bg := res.BGNBD.Model
+	if res.Customers != 2357 || bg.R < 0.2425 || bg.R > 0.2435 || res.GammaGamma == nil || res.Holdout.Actual != 1882 ||
+		len(res.Holdout.Customers) != 2357 || res.Holdout.Predicted <= 0 {
+		t.Errorf("got %d customers, BG/NBD %+v, hold-out %v of %d", res.Customers, bg, res.Holdout.Predicted, res.Holdout.Actual)
+	}
+	sum := 0
+	for _, c := range res.Holdout.Customers {
+		sum += c.Actual
+	}
+	if sum != res.Holdout.Actual {
+		t.Errorf("the customers' hold-out purchases add up to %d, the total says %d", sum, res.Holdout.Actual)
+	}
+	written, err := os.ReadFile(scores)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Count(string(written), "\n"); lines != 2358 || !strings.HasPrefix(string(written), "customer,p_alive,expected_purchases,expected_spend,clv\n") {
+		t.Errorf("the scores file has %d lines: %.200s", lines, written)
+	}
+
+	// Bad input: a usage error names the flag; a bad row names its line and column.
+	if code, _, stderr := rapportCmd(t, dir, "", "clv", "fit", "--transactions", sample); code != 2 || !strings.Contains(stderr, "--calibration-end") {
+		t.Errorf("got exit %d, %q; want a usage error", code, stderr)
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("customer,date,amount\nC1,2024-01-05,10\nC1,2024-13-40,12\n"), 0o644)
+	code, _, stderr = rapportCmd(t, dir, "", "clv", "fit", "--transactions", bad, "--customer-column", "customer", "--date-column", "date", "--calibration-end", "2024-06-30")
+	if code != 1 || !strings.Contains(stderr, "line 3, column date") {
+		t.Errorf("got exit %d, %q; want the bad date named by line and column", code, stderr)
+	}
+	code, _, stderr = rapportCmd(t, dir, "", "clv", "fit", "--transactions", bad, "--customer-column", "client", "--date-column", "date", "--calibration-end", "2024-06-30")
+	if code != 1 || !strings.Contains(stderr, `no column "client"`) {
+		t.Errorf("got exit %d, %q; want the missing column named", code, stderr)
+	}
+}
