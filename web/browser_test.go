@@ -214,9 +214,13 @@ func TestBrowser(t *testing.T) {
 		if got := text(t, b, "main"); !strings.Contains(got, "msantos@mail.example") || !strings.Contains(got, "María Santos\nReviewed by agent") {
 			t.Errorf("the merged profile shows %q, want the other's e-mail and the merge", got)
 		}
+		// The profile's name is the newer record's (the golden record's default rule).
+		if got := text(t, b, "h1"); got != "María Santos" {
+			t.Errorf("the merged profile is called %q, want the newer record's name", got)
+		}
 		do(t, b, chromedp.Navigate(e.srv.URL+"/customers/"+second.ID.String()), chromedp.WaitVisible(chromedp.CSS("#merged-h")))
-		if got := text(t, b, "h1"); got != "Maria Santos" {
-			t.Errorf("the merged record's address shows %q, want the profile it was merged into", got)
+		if got, err := chromedp.Run(b, chromedp.Location()); err != nil || !strings.HasSuffix(got, "/customers/"+first.ID.String()) {
+			t.Errorf("the merged record's address leads to %q (%v), want the profile it was merged into", got, err)
 		}
 		// The confirmation dialog is the browser's; submit the form as confirmed.
 		if _, err := chromedp.Run(b, chromedp.Evaluate[bool](`document.querySelector('form[action$="/unmerge"]').submit(), true`)); err != nil {
