@@ -175,6 +175,7 @@ func (p *pages) funcs() template.FuncMap {
 		"join":    strings.Join,
 		"initial": initial,
 		"number":  func(n int) string { return groupThousands(strconv.Itoa(n)) },
+		"decimal": func(v float64, places int) string { return groupThousands(strconv.FormatFloat(v, 'f', places, 64)) },
 		"percent": func(p float64) string { return strconv.FormatFloat(100*p, 'f', 1, 64) + " %" },
 		"param":   withParam,
 		"has":     has,

@@ -80,6 +80,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/customers/{id}/notes", s.api(s.apiNoteCreate))
 	mux.Handle("GET /api/v1/customers/{id}/source-records", s.api(s.apiSourceRecordIndex))
 	mux.Handle("GET /api/v1/customers/{id}/golden-record", s.api(s.apiGoldenRecord))
+	mux.Handle("GET /api/v1/customers/{id}/value", s.api(s.apiCustomerValue))
 	mux.Handle("GET /api/v1/customers/{id}/merges", s.api(s.apiMergeIndex))
 	mux.Handle("POST /api/v1/customers/{id}/merge", s.api(s.apiCustomerMerge))
 	mux.Handle("POST /api/v1/customers/{id}/unmerge", s.api(s.apiCustomerUnmerge))

@@ -33,6 +33,7 @@ type Store interface {
 	rapport.IdentityService
 	rapport.JobService
 	rapport.SurvivorshipService
+	rapport.ValueService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

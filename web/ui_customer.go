@@ -228,6 +228,7 @@ type customerPage struct {
 	LinkQuery     string
 	Merges        []*rapport.Merge                // records merged into this customer, undone ones too
 	From          map[string]*rapport.FieldSource // where each golden value came from, by "field:value"
+	Value         *rapport.CustomerValue          // nil until the value job has seen a purchase
 	MergeResults  []*rapport.Customer             // customers found to merge into this one
 	MergeQuery    string
 	CanWrite      bool
@@ -372,13 +373,23 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 			}
 		}
 	}
+	if page.Value, err = s.Store.FindCustomerValue(ctx, c.scope, id); err != nil {
+		return nil, err
+	}
 	golden, err := s.Store.FindGoldenRecord(ctx, c.scope, id)
 	if err != nil {
 		return nil, err
 	}
+	// Where each value came from is worth saying when there was a choice: when the
+	// values come from more than one record, or more than one record holds one.
 	page.From = map[string]*rapport.FieldSource{}
-	for i, f := range golden {
-		page.From[f.Field+":"+f.Value] = &golden[i]
+	for _, f := range golden {
+		if f.Records > 1 || f.Source != golden[0].Source || f.SourceKey != golden[0].SourceKey {
+			for i := range golden {
+				page.From[golden[i].Field+":"+golden[i].Value] = &golden[i]
+			}
+			break
+		}
 	}
 	if page.Merges, err = s.Store.FindMerges(ctx, c.scope, id); err != nil {
 		return nil, err

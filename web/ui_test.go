@@ -50,6 +50,7 @@ func TestWallHidesCustomers(t *testing.T) {
 				{"GET", "/api/v1/customers/" + id + "/links", ""},
 				{"GET", "/api/v1/customers/" + id + "/source-records", ""},
 				{"GET", "/api/v1/customers/" + id + "/golden-record", ""},
+				{"GET", "/api/v1/customers/" + id + "/value", ""},
 				{"GET", "/api/v1/interactions/" + interactionID.String(), ""},
 				{"GET", "/api/v1/notes/" + note.ID.String(), ""},
 				{"PATCH", "/api/v1/customers/" + id, `{"language":"en"}`},

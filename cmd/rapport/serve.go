@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/appraise"
 	"github.com/rapportckm/rapport/jobs"
 	"github.com/rapportckm/rapport/resolve"
 	"github.com/rapportckm/rapport/web"
@@ -76,8 +77,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		}
 	}
 
-	// Background work: identity resolution after customers arrive, and the golden
-	// records chosen again after their rules change.
+	// Background work: identity resolution after customers arrive, the golden records
+	// chosen again after their rules change, and the customers valued once a day.
 	scope := rapport.Scope{Kind: rapport.ActorSystem, Via: "job", Addr: hostname()}
 	worker := &jobs.Worker{Queue: db, Log: log, Handlers: map[string]jobs.Handler{
 		rapport.JobResolve: func(ctx context.Context) (string, error) {
@@ -88,7 +89,18 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			n, err := db.RefreshGoldenRecords(ctx, scope)
 			return fmt.Sprintf("golden records changed: %d", n), err
 		},
+		rapport.JobValue: func(ctx context.Context) (string, error) {
+			// Whatever happens, value the customers again tomorrow.
+			if err := db.EnqueueJob(ctx, scope, rapport.JobValue, rapport.ValueInterval); err != nil {
+				return "", err
+			}
+			sum, err := appraise.Run(ctx, db, scope, time.Now())
+			return sum.String(), err
+		},
 	}}
+	if err := db.EnqueueJob(ctx, scope, rapport.JobValue, time.Minute); err != nil {
+		return err
+	}
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	workDone := make(chan struct{})
 	go func() { worker.Run(workCtx); close(workDone) }()

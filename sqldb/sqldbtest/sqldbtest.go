@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 		{"Idempotency", testIdempotency},
 		{"MergeUnmerge", testMergeUnmerge},
 		{"GoldenRecord", testGoldenRecord},
+		{"CustomerValues", testCustomerValues},
 		{"MergeWalls", testMergeWalls},
 		{"MatchReview", testMatchReview},
 	}

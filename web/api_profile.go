@@ -64,3 +64,19 @@ func (s *Server) apiSurvivorshipSet(w http.ResponseWriter, r *http.Request, c *c
 	}
 	return s.apiSurvivorship(w, r, c)
 }
+
+func (s *Server) apiCustomerValue(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "id", "customer")
+	if err != nil {
+		return err
+	}
+	v, err := s.Store.FindCustomerValue(r.Context(), c.scope, id)
+	if err != nil {
+		return err
+	}
+	if v == nil {
+		return rapport.Errorf(rapport.ENOTFOUND, "the customer has no value yet: it is worked out once a day from orders and transactions")
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}

@@ -1,0 +1,97 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/rapportckm/rapport"
+)
+
+var _ rapport.ValueService = (*DB)(nil)
+
+// EachPurchase reads the purchases, customer by customer: orders and transactions of a
+// positive amount, on the profiles they belong to now.
+func (db *DB) EachPurchase(ctx context.Context, s rapport.Scope, fn func(rapport.Purchase) error) error {
+	if err := rapport.Require(s.IsAdmin(), "read every purchase"); err != nil {
+		return err
+	}
+	return db.view(ctx, s, func(tx *Tx) error {
+		rows, err := tx.query(`SELECT customer_id, occurred_at, amount, currency FROM interactions
+			WHERE type IN ('order', 'transaction') AND amount > 0 ORDER BY customer_id, occurred_at`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var p rapport.Purchase
+			if err := rows.Scan(&p.CustomerID, &p.At, &p.Amount, &p.Currency); err != nil {
+				rows.Close()
+				return err
+			}
+			if err := fn(p); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		return closeRows(rows)
+	})
+}
+
+// valueColumns are the columns of customer_values in the order of valueRow.
+const valueColumns = `customer_id, currency, purchases, revenue, first_at, last_at, recency_score, frequency_score,
+	monetary_score, p_alive, expected_purchases, expected_spend, lifetime_value, computed_at`
+
+func valueRow(v *rapport.CustomerValue) []any {
+	return []any{v.CustomerID, v.Currency, v.Purchases, int64(v.Revenue), v.FirstAt, v.LastAt, v.Recency, v.Frequency,
+		v.Monetary, v.PAlive, v.ExpectedPurchases, v.ExpectedSpend, v.LifetimeValue, v.ComputedAt}
+}
+
+// ReplaceCustomerValues replaces every customer's value, in one transaction, so that
+// readers see either the last run or this one.
+func (db *DB) ReplaceCustomerValues(ctx context.Context, s rapport.Scope, values []rapport.CustomerValue) error {
+	if err := rapport.Require(s.IsAdmin(), "replace the customers' values"); err != nil {
+		return err
+	}
+	return db.update(ctx, s, func(tx *Tx) error {
+		if _, err := tx.exec(`DELETE FROM customer_values`); err != nil {
+			return err
+		}
+		const perStatement = 500 // 14 values a row: under SQLite's and PostgreSQL's limits on parameters
+		for start := 0; start < len(values); start += perStatement {
+			q := &Query{}
+			var rows []string
+			for i := start; i < min(start+perStatement, len(values)); i++ {
+				rows = append(rows, q.In(valueRow(&values[i])...))
+			}
+			// A customer deleted since the purchases were read fails the run; the job
+			// runs again and reads the purchases afresh.
+			if _, err := tx.exec(`INSERT INTO customer_values (`+valueColumns+`) VALUES `+strings.Join(rows, ", "), q.Args()...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// FindCustomerValue returns a visible customer's value, or nil when it has none.
+func (db *DB) FindCustomerValue(ctx context.Context, s rapport.Scope, customerID rapport.ID) (*rapport.CustomerValue, error) {
+	var v *rapport.CustomerValue
+	err := db.view(ctx, s, func(tx *Tx) error {
+		if _, err := tx.findCustomerKind(customerID); err != nil {
+			return err
+		}
+		v = &rapport.CustomerValue{}
+		var revenue int64
+		err := tx.queryRow(`SELECT `+valueColumns+` FROM customer_values WHERE customer_id = $1`, customerID).Scan(
+			&v.CustomerID, &v.Currency, &v.Purchases, &revenue, &v.FirstAt, &v.LastAt, &v.Recency, &v.Frequency,
+			&v.Monetary, &v.PAlive, &v.ExpectedPurchases, &v.ExpectedSpend, &v.LifetimeValue, &v.ComputedAt)
+		if errors.Is(err, sql.ErrNoRows) {
+			v = nil
+			return nil
+		}
+		v.Revenue = rapport.Amount(revenue)
+		return err
+	})
+	return v, err
+}
