@@ -95,3 +95,49 @@ func (db *DB) FindCustomerValue(ctx context.Context, s rapport.Scope, customerID
 	})
 	return v, err
 }
+
+// FindWatchlist returns the visible customers on a watch list: slipping ones by spend
+// score, then least likely to buy first; rising ones by expected purchases.
+func (db *DB) FindWatchlist(ctx context.Context, s rapport.Scope, w rapport.Watch, limit int) ([]rapport.ValuedCustomer, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	var out []rapport.ValuedCustomer
+	err := db.view(ctx, s, func(tx *Tx) error {
+		q := &Query{}
+		var where, order string
+		switch w {
+		case rapport.WatchSlipping:
+			where, order = `v.monetary_score >= 4 AND v.p_alive < 0.5`, `v.monetary_score DESC, v.p_alive, v.customer_id`
+		case rapport.WatchRising:
+			// As often as the most frequent fifth: at least the expected purchases of
+			// the customer a fifth of the way down.
+			var n int
+			if err := tx.queryRow(`SELECT COUNT(*) FROM customer_values`).Scan(&n); err != nil || n == 0 {
+				return err
+			}
+			var threshold float64
+			if err := tx.queryRow(`SELECT expected_purchases FROM customer_values ORDER BY expected_purchases DESC LIMIT 1 OFFSET $1`, n/5).Scan(&threshold); err != nil {
+				return err
+			}
+			where = `v.first_at >= ` + q.Arg(tx.now.Add(-rapport.RisingAge)) + ` AND v.monetary_score <= 3 AND v.expected_purchases >= ` + q.Arg(threshold)
+			order = `v.expected_purchases DESC, v.customer_id`
+		default:
+			return rapport.FieldError("watch", "there is no watch list %q: use slipping or rising", w)
+		}
+		var err error
+		out, err = queryAll(tx, `SELECT c.id, c.name, c.kind, `+valueColumns+` FROM customer_values v JOIN customers c ON c.id = v.customer_id
+			WHERE c.merged_into IS NULL AND `+where+` AND `+visibleCustomer(q, tx.scope, "c.id")+`
+			ORDER BY `+order+` LIMIT `+q.Arg(limit), q.Args(), func(rows *sql.Rows) (rapport.ValuedCustomer, error) {
+			var c rapport.ValuedCustomer
+			v := &c.Value
+			var revenue int64
+			err := rows.Scan(&c.ID, &c.Name, &c.Kind, &v.CustomerID, &v.Currency, &v.Purchases, &revenue, &v.FirstAt, &v.LastAt,
+				&v.Recency, &v.Frequency, &v.Monetary, &v.PAlive, &v.ExpectedPurchases, &v.ExpectedSpend, &v.LifetimeValue, &v.ComputedAt)
+			v.Revenue = rapport.Amount(revenue)
+			return c, err
+		})
+		return err
+	})
+	return out, err
+}

@@ -100,6 +100,8 @@ func navOf(p string) string {
 		return "account"
 	case strings.HasPrefix(p, "/matches"):
 		return "matches"
+	case strings.HasPrefix(p, "/watchlist"):
+		return "watchlist"
 	}
 	return "customers"
 }

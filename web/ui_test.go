@@ -60,7 +60,14 @@ func TestWallHidesCustomers(t *testing.T) {
 			lists := []string{"/api/v1/customers", "/api/v1/customers?q=wanda", "/api/v1/customers?q=wanda%40secret.example",
 				"/api/v1/customers?q=7946%200001", "/api/v1/customers?q=holdings", "/api/v1/customers?organisation_id=" + walledOrg.ID.String()}
 			pages := []string{"/customers/" + id, "/customers/" + id + "/edit", "/customers/" + walledOrg.ID.String()}
-			listPages := []string{"/customers", "/customers?q=wanda", "/customers?q=wanda%40secret.example", "/customers/" + e.open.ID.String() + "?link_q=wanda"}
+			// Both are slipping away; only one may be seen on the watchlist.
+			slipping := func(id rapport.ID) rapport.CustomerValue {
+				return rapport.CustomerValue{CustomerID: id, Currency: "EUR", Purchases: 9, Revenue: 99990000, FirstAt: time.Now().AddDate(-2, 0, 0),
+					LastAt: time.Now().AddDate(0, -8, 0), Recency: 1, Frequency: 5, Monetary: 5, PAlive: 0.2, ExpectedPurchases: 0.3, ExpectedSpend: 40,
+					LifetimeValue: 12, ComputedAt: time.Now()}
+			}
+			must(t, e.db.ReplaceCustomerValues(ctx, sys, []rapport.CustomerValue{slipping(e.walled.ID), slipping(e.open.ID)}))
+			listPages := []string{"/customers", "/customers?q=wanda", "/customers?q=wanda%40secret.example", "/customers/" + e.open.ID.String() + "?link_q=wanda", "/watchlist"}
 
 			for _, who := range []string{"agent@example.com", "outsider@example.com"} {
 				t.Run(strings.Split(who, "@")[0], func(t *testing.T) {
@@ -92,6 +99,9 @@ func TestWallHidesCustomers(t *testing.T) {
 						if status != 200 || strings.Contains(body, "Wanda Walled") || strings.Contains(body, "Wanda Holdings") {
 							t.Errorf("page %s: got %d and the walled customer is named, want a page without her", path, status)
 						}
+					}
+					if _, body := b.get("/watchlist"); !strings.Contains(body, "Otto Open") {
+						t.Errorf("the watchlist does not show the customer outside the wall")
 					}
 					if _, body := b.get("/customers"); !strings.Contains(body, "1 customer<") && !strings.Contains(body, ">1 customer") {
 						t.Errorf("the list page does not count 1 customer for an outsider")
@@ -129,6 +139,8 @@ func TestPages(t *testing.T) {
 					{"/customers/" + e.open.ID.String(), "Otto Open"},
 					{"/customers/" + e.open.ID.String() + "/edit", "Save changes"},
 					{"/account", "API tokens"},
+					{"/watchlist", "No one here is slipping away"},
+					{"/watchlist?list=rising", "Could become valuable"},
 				} {
 					status, body := agent.get(tt.path)
 					if status != 200 || !strings.Contains(body, tt.want) {
