@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
 )
 
 // CustomerKind separates people from organisations.
@@ -151,7 +153,18 @@ func (c *Customer) Normalize() {
 	}
 	c.Language = strings.TrimSpace(c.Language)
 	c.Emails = tidyContacts(c.Emails, NormalizeEmail)
-	c.Phones = tidyContacts(c.Phones, NormalizePhone)
+	// A phone is compared in E.164 when it can be read: with its country code, or as a
+	// number of the country of the customer's first address.
+	region := ""
+	if len(c.Addresses) > 0 {
+		region = c.Addresses[0].Country
+	}
+	c.Phones = tidyContacts(c.Phones, func(v string) string {
+		if e164, ok := PhoneE164(v, region); ok {
+			return e164
+		}
+		return NormalizePhone(v)
+	})
 	for i := range c.Addresses {
 		a := &c.Addresses[i]
 		a.Label, a.Street, a.City = strings.TrimSpace(a.Label), strings.TrimSpace(a.Street), strings.TrimSpace(a.City)
@@ -416,6 +429,16 @@ func NormalizePhone(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// PhoneE164 returns a phone number in E.164 form (+442079460958) when it is a valid
+// number: written with its country code, or of region (an ISO 3166 code) without one.
+func PhoneE164(value, region string) (string, bool) {
+	num, err := phonenumbers.Parse(value, strings.ToUpper(region))
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		return "", false
+	}
+	return phonenumbers.Format(num, phonenumbers.E164), true
 }
 
 // ValidPhone returns what is wrong with a phone number, or "".

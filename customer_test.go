@@ -50,3 +50,36 @@ func TestNormalizePhone(t *testing.T) {
 		}
 	}
 }
+
+func TestPhoneE164(t *testing.T) {
+	for _, tt := range []struct {
+		value, region, want string
+		ok                  bool
+	}{
+		{"020 7946 0958", "GB", "+442079460958", true},
+		{"+44 (0)20 7946 0958", "", "+442079460958", true},
+		{"0044 20 7946 0958", "PT", "+442079460958", true},
+		{"912 345 678", "PT", "+351912345678", true},
+		{"(415) 555-2671", "US", "+14155552671", true},
+		{"030 1234567", "DE", "+49301234567", true},
+		{"912 345 678", "", "", false}, // no country code and no region
+		{"12", "GB", "", false},
+		{"call me", "GB", "", false},
+	} {
+		got, ok := rapport.PhoneE164(tt.value, tt.region)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("PhoneE164(%q, %q) = %q, %v; want %q, %v", tt.value, tt.region, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestPhonesCompareInE164 checks that a phone typed without its country code is
+// compared in E.164 when the customer's first address says the country.
+func TestPhonesCompareInE164(t *testing.T) {
+	c := rapport.Customer{Kind: rapport.KindPerson, Name: "Ana", Phones: []rapport.ContactPoint{{Value: "912 345 678"}, {Value: "+351 912 345 678"}, {Value: "12345"}},
+		Addresses: []rapport.Address{{City: "Porto", Country: "pt"}}}
+	c.Normalize()
+	if len(c.Phones) != 2 || c.Phones[0].Normalized != "+351912345678" || c.Phones[1].Normalized != "12345" {
+		t.Errorf("got %+v, want the two writings of one number as one, and a short number by its digits", c.Phones)
+	}
+}

@@ -457,7 +457,7 @@ func (m *Mapping) ApplyCustomer(r *tabular.Row, source string) (rapport.Incoming
 	var unread []string
 	phones, cols := rw.values("phones")
 	for i, ph := range phones {
-		if e164, ok := PhoneE164(ph, region); ok {
+		if e164, ok := rapport.PhoneE164(ph, region); ok {
 			c.Phones = append(c.Phones, rapport.ContactPoint{Value: ph, Normalized: e164})
 			continue
 		}

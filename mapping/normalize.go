@@ -6,7 +6,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/nyaruka/phonenumbers"
 	"github.com/rapportckm/rapport/fold"
 )
 
@@ -44,16 +43,6 @@ func countryKey(s string) string {
 func CountryCode(s string) (string, bool) {
 	code, ok := countries[countryKey(s)]
 	return code, ok
-}
-
-// PhoneE164 returns a phone number in E.164 form (+442079460958) when it is a valid
-// number: written with its country code, or of region (an ISO 3166 code) without one.
-func PhoneE164(value, region string) (string, bool) {
-	num, err := phonenumbers.Parse(value, strings.ToUpper(region))
-	if err != nil || !phonenumbers.IsValidNumber(num) {
-		return "", false
-	}
-	return phonenumbers.Format(num, phonenumbers.E164), true
 }
 
 // Name tidies a person's name: spaces trimmed and collapsed, and a name written all in

@@ -34,28 +34,6 @@ func TestCountryCode(t *testing.T) {
 	}
 }
 
-func TestPhoneE164(t *testing.T) {
-	for _, tt := range []struct {
-		value, region, want string
-		ok                  bool
-	}{
-		{"020 7946 0958", "GB", "+442079460958", true},
-		{"+44 (0)20 7946 0958", "", "+442079460958", true},
-		{"0044 20 7946 0958", "PT", "+442079460958", true},
-		{"912 345 678", "PT", "+351912345678", true},
-		{"(415) 555-2671", "US", "+14155552671", true},
-		{"030 1234567", "DE", "+49301234567", true},
-		{"912 345 678", "", "", false}, // no country code and no region
-		{"12", "GB", "", false},
-		{"call me", "GB", "", false},
-	} {
-		got, ok := PhoneE164(tt.value, tt.region)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("PhoneE164(%q, %q) = %q, %v; want %q, %v", tt.value, tt.region, got, ok, tt.want, tt.ok)
-		}
-	}
-}
-
 func TestName(t *testing.T) {
 	for in, want := range map[string]string{
 		"  Ana   Silva ":       "Ana Silva",
