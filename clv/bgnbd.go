@@ -31,24 +31,14 @@ func FitBGNBD(cs []Customer) (BGNBD, float64, error) {
 	for _, c := range cs {
 		meanT += c.T / float64(len(cs))
 	}
-	// Search over the logarithms of the parameters, which keeps them positive; the
-	// likelihood is divided by the number of customers so that the optimiser's
-	// tolerances mean the same at any size.
-	n := float64(len(cs))
 	hs := histories(cs)
-	x0 := []float64{0, math.Log(max(meanT, 1e-3)), 0, 0}
-	res, err := minimize(x0, func(theta, grad []float64) float64 {
-		m := BGNBD{math.Exp(theta[0]), math.Exp(theta[1]), math.Exp(theta[2]), math.Exp(theta[3])}
-		ll := m.logLikelihood(hs, grad)
-		for i := range grad {
-			grad[i] /= -n
-		}
-		return -ll / n
+	p, err := fitPositive([]float64{1, max(meanT, 1e-3), 1, 1}, len(cs), func(p, grad []float64) float64 {
+		return BGNBD{p[0], p[1], p[2], p[3]}.logLikelihood(hs, grad)
 	})
 	if err != nil {
 		return BGNBD{}, 0, fmt.Errorf("BG/NBD: %w", err)
 	}
-	m := BGNBD{math.Exp(res[0]), math.Exp(res[1]), math.Exp(res[2]), math.Exp(res[3])}
+	m := BGNBD{p[0], p[1], p[2], p[3]}
 	return m, m.logLikelihood(hs, nil), nil
 }
 
@@ -182,14 +172,36 @@ func (m BGNBD) ExpectedPurchases(c Customer, t float64) float64 {
 	return front * (1 - math.Pow((m.Alpha+c.T)/(m.Alpha+c.T+t), m.R+x)*f) / (1 + m.odds(c))
 }
 
-// minimize finds the minimum of f, which also sets the gradient, from x0.
-func minimize(x0 []float64, f func(x, grad []float64) float64) ([]float64, error) {
-	p := optimize.Problem{
-		Func: func(x []float64) float64 { return f(x, nil) },
-		Grad: func(grad, x []float64) { f(x, grad) },
+// fitPositive maximises a log-likelihood of n customers over positive parameters,
+// from start. ll sets grad, when not nil, to its gradient with respect to the
+// logarithms of the parameters. The search runs over the logarithms, which keeps the
+// parameters positive, on the likelihood divided by n, so that the optimiser's
+// tolerances mean the same at any size.
+func fitPositive(start []float64, n int, ll func(p, grad []float64) float64) ([]float64, error) {
+	exp := func(theta []float64) []float64 {
+		p := make([]float64, len(theta))
+		for i, t := range theta {
+			p[i] = math.Exp(t)
+		}
+		return p
+	}
+	negative := func(theta, grad []float64) float64 {
+		v := ll(exp(theta), grad)
+		for i := range grad {
+			grad[i] /= -float64(n)
+		}
+		return -v / float64(n)
+	}
+	theta0 := make([]float64, len(start))
+	for i, v := range start {
+		theta0[i] = math.Log(v)
+	}
+	problem := optimize.Problem{
+		Func: func(theta []float64) float64 { return negative(theta, nil) },
+		Grad: func(grad, theta []float64) { negative(theta, grad) },
 	}
 	settings := &optimize.Settings{GradientThreshold: 1e-7, MajorIterations: 500}
-	res, err := optimize.Minimize(p, x0, settings, &optimize.BFGS{})
+	res, err := optimize.Minimize(problem, theta0, settings, &optimize.BFGS{})
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +210,7 @@ func minimize(x0 []float64, f func(x, grad []float64) float64) ([]float64, error
 			return nil, errors.New("the fit did not converge")
 		}
 	}
-	return res.X, nil
+	return exp(res.X), nil
 }
 
 // inParallel splits n items into one range per processor and returns what fn makes

@@ -47,20 +47,13 @@ func FitGammaGamma(cs []Customer) (GammaGamma, float64, error) {
 	for _, s := range ss {
 		mean += s.z / float64(len(ss))
 	}
-	n := float64(len(ss))
-	x0 := []float64{0, 0, math.Log(mean)}
-	res, err := minimize(x0, func(theta, grad []float64) float64 {
-		m := GammaGamma{math.Exp(theta[0]), math.Exp(theta[1]), math.Exp(theta[2])}
-		ll := m.logLikelihood(ss, grad)
-		for i := range grad {
-			grad[i] /= -n
-		}
-		return -ll / n
+	p, err := fitPositive([]float64{1, 1, mean}, len(ss), func(p, grad []float64) float64 {
+		return GammaGamma{p[0], p[1], p[2]}.logLikelihood(ss, grad)
 	})
 	if err != nil {
 		return GammaGamma{}, 0, fmt.Errorf("Gamma-Gamma: %w", err)
 	}
-	m := GammaGamma{math.Exp(res[0]), math.Exp(res[1]), math.Exp(res[2])}
+	m := GammaGamma{p[0], p[1], p[2]}
 	return m, m.logLikelihood(ss, nil), nil
 }
 
