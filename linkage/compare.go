@@ -41,7 +41,7 @@ var comparisons = map[Kind]comparison{
 		compare: compareName,
 	},
 	KindDate: {
-		levels:  []string{"exact", "one typo or day and month swapped", "within a year", "different"},
+		levels:  []string{"exact", "day and month swapped", "one typo", "one of year, month and day differs", "years within one", "different"},
 		prepare: prepareDate,
 		compare: compareDate,
 	},
@@ -127,22 +127,34 @@ func pad2(s string) string {
 	return s
 }
 
+// compareDate grades two dates. Each kind of error has its own level because each is
+// as likely as the data makes it: swapping day and month is common where both orders are
+// written, a wrong day or month (one part of three) is common when dates are typed, and
+// two different people share a year and a month one time in a thousand.
 func compareDate(a, b string) int {
-	if len(a) == 8 && len(b) == 8 {
-		if a[:4] == b[:4] && a[4:6] == b[6:8] && a[6:8] == b[4:6] {
-			return 1 // day and month swapped
-		}
-	}
-	if editDistance(a, b, 1) <= 1 {
+	full := len(a) == 8 && len(b) == 8
+	if full && a[:4] == b[:4] && a[4:6] == b[6:8] && a[6:8] == b[4:6] {
 		return 1
 	}
-	if len(a) == 8 && len(b) == 8 {
-		ya, yb := atoi(a[:4]), atoi(b[:4])
-		if ya-yb <= 1 && yb-ya <= 1 {
-			return 2
+	if editDistance(a, b, 1) <= 1 {
+		return 2
+	}
+	if !full {
+		return 5
+	}
+	same := 0
+	for _, part := range [][2]int{{0, 4}, {4, 6}, {6, 8}} {
+		if a[part[0]:part[1]] == b[part[0]:part[1]] {
+			same++
 		}
 	}
-	return 3
+	if same == 2 {
+		return 3
+	}
+	if ya, yb := atoi(a[:4]), atoi(b[:4]); ya-yb <= 1 && yb-ya <= 1 {
+		return 4
+	}
+	return 5
 }
 
 func atoi(s string) int {
