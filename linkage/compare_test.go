@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/rapportckm/rapport/fold"
 )
 
 func TestJaroWinkler(t *testing.T) {
@@ -123,6 +125,27 @@ func TestLevels(t *testing.T) {
 		}
 		if got := cmp.levels[level]; got != c.want {
 			t.Errorf("%s %q vs %q: %q, want %q", c.kind, c.a, c.b, got, c.want)
+		}
+	}
+}
+
+// TestKeys checks the blocking keys on values a person would key alike.
+func TestKeys(t *testing.T) {
+	for _, c := range []struct{ key, raw, want string }{
+		{"soundex(name)", "Meyer", "m600"},
+		{"prefix3(name)", "Müller", "mul"},
+		{"year(dob)", "24/06/1971", "1971"},
+		{"digits(phone)", "+44 7700-900123", "447700900123"},
+		{"district(postcode)", "TQ13 8DF", "tq13"},
+		{"district(postcode)", "4011", "40"},
+		{"district(postcode)", " ", ""},
+	} {
+		k, err := parseKey(c.key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := k.value(c.raw, fold.String); got != c.want {
+			t.Errorf("%s of %q = %q, want %q", c.key, c.raw, got, c.want)
 		}
 	}
 }
