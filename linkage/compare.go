@@ -36,7 +36,7 @@ type comparison struct {
 
 var comparisons = map[Kind]comparison{
 	KindName: {
-		levels:  []string{"exact", "Jaro-Winkler ≥ 0.92", "Jaro-Winkler ≥ 0.80, same sound or initial", "different"},
+		levels:  []string{"exact", "Jaro-Winkler ≥ 0.92", "one's words among the other's", "Jaro-Winkler ≥ 0.80, same sound or initial", "different"},
 		prepare: fold.String,
 		compare: compareName,
 	},
@@ -82,10 +82,37 @@ func compareName(a, b string) int {
 	switch {
 	case jw >= 0.92 || sameWords(a, b):
 		return 1
-	case jw >= 0.80 || soundex(a) == soundex(b) || isInitialOf(a, b) || isInitialOf(b, a):
+	case wordsWithin(a, b) || wordsWithin(b, a):
 		return 2
+	case jw >= 0.80 || soundex(a) == soundex(b) || isInitialOf(a, b) || isInitialOf(b, a):
+		return 3
 	}
-	return 3
+	return 4
+}
+
+// wordsWithin reports whether every word of a is a word of b, which has more: one part
+// of a double family name ("garcia" and "garcia lopez"), a full name written with and
+// without a middle name or a title.
+func wordsWithin(a, b string) bool {
+	na := 0
+	for wa := range strings.FieldsSeq(a) {
+		na++
+		found := false
+		for wb := range strings.FieldsSeq(b) {
+			if wa == wb {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	nb := 0
+	for range strings.FieldsSeq(b) {
+		nb++
+	}
+	return na > 0 && nb > na
 }
 
 // sameWords reports whether the words of a are the words of b in another order
