@@ -154,10 +154,9 @@ func pad2(s string) string {
 	return s
 }
 
-// compareDate grades two dates. Each kind of error has its own level because each is
-// as likely as the data makes it: swapping day and month is common where both orders are
-// written, a wrong day or month (one part of three) is common when dates are typed, and
-// two different people share a year and a month one time in a thousand.
+// compareDate grades two dates. Each kind of error has a level of its own, so that the
+// model learns how common it is in the data at hand: day and month swapped where both
+// orders are written, one mistyped digit, one part of three wrong.
 func compareDate(a, b string) int {
 	full := len(a) == 8 && len(b) == 8
 	if full && a[:4] == b[:4] && a[4:6] == b[6:8] && a[6:8] == b[4:6] {
