@@ -36,12 +36,12 @@ type comparison struct {
 
 var comparisons = map[Kind]comparison{
 	KindName: {
-		levels:  []string{"exact", "Jaro-Winkler ≥ 0.92", "Jaro-Winkler ≥ 0.80, same sound or initial", "different"},
+		levels:  []string{"exact", "Jaro-Winkler ≥ 0.92", "one's words among the other's", "Jaro-Winkler ≥ 0.80, same sound or initial", "different"},
 		prepare: fold.String,
 		compare: compareName,
 	},
 	KindDate: {
-		levels:  []string{"exact", "one typo or day and month swapped", "within a year", "different"},
+		levels:  []string{"exact", "day and month swapped", "one typo", "one of year, month and day differs", "years within one", "different"},
 		prepare: prepareDate,
 		compare: compareDate,
 	},
@@ -82,10 +82,37 @@ func compareName(a, b string) int {
 	switch {
 	case jw >= 0.92 || sameWords(a, b):
 		return 1
-	case jw >= 0.80 || soundex(a) == soundex(b) || isInitialOf(a, b) || isInitialOf(b, a):
+	case wordsWithin(a, b) || wordsWithin(b, a):
 		return 2
+	case jw >= 0.80 || soundex(a) == soundex(b) || isInitialOf(a, b) || isInitialOf(b, a):
+		return 3
 	}
-	return 3
+	return 4
+}
+
+// wordsWithin reports whether every word of a is a word of b, which has more: one part
+// of a double family name ("garcia" and "garcia lopez"), a full name written with and
+// without a middle name or a title.
+func wordsWithin(a, b string) bool {
+	na := 0
+	for wa := range strings.FieldsSeq(a) {
+		na++
+		found := false
+		for wb := range strings.FieldsSeq(b) {
+			if wa == wb {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	nb := 0
+	for range strings.FieldsSeq(b) {
+		nb++
+	}
+	return na > 0 && nb > na
 }
 
 // sameWords reports whether the words of a are the words of b in another order
@@ -127,22 +154,33 @@ func pad2(s string) string {
 	return s
 }
 
+// compareDate grades two dates. Each kind of error has a level of its own, so that the
+// model learns how common it is in the data at hand: day and month swapped where both
+// orders are written, one mistyped digit, one part of three wrong.
 func compareDate(a, b string) int {
-	if len(a) == 8 && len(b) == 8 {
-		if a[:4] == b[:4] && a[4:6] == b[6:8] && a[6:8] == b[4:6] {
-			return 1 // day and month swapped
-		}
-	}
-	if editDistance(a, b, 1) <= 1 {
+	full := len(a) == 8 && len(b) == 8
+	if full && a[:4] == b[:4] && a[4:6] == b[6:8] && a[6:8] == b[4:6] {
 		return 1
 	}
-	if len(a) == 8 && len(b) == 8 {
-		ya, yb := atoi(a[:4]), atoi(b[:4])
-		if ya-yb <= 1 && yb-ya <= 1 {
-			return 2
+	if editDistance(a, b, 1) <= 1 {
+		return 2
+	}
+	if !full {
+		return 5
+	}
+	same := 0
+	for _, part := range [][2]int{{0, 4}, {4, 6}, {6, 8}} {
+		if a[part[0]:part[1]] == b[part[0]:part[1]] {
+			same++
 		}
 	}
-	return 3
+	if same == 2 {
+		return 3
+	}
+	if ya, yb := atoi(a[:4]), atoi(b[:4]); ya-yb <= 1 && yb-ya <= 1 {
+		return 4
+	}
+	return 5
 }
 
 func atoi(s string) int {

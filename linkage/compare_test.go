@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/rapportckm/rapport/fold"
 )
 
 func TestJaroWinkler(t *testing.T) {
@@ -92,10 +94,19 @@ func TestLevels(t *testing.T) {
 		{KindName, "J", "John", "Jaro-Winkler ≥ 0.80, same sound or initial"},
 		{KindName, "Garcia Lopez", "Lopez Garcia", "Jaro-Winkler ≥ 0.92"},
 		{KindName, "Smith", "Oyelaran", "different"},
-		{KindDate, "1971-06-04", "1971-04-06", "one typo or day and month swapped"},
-		{KindDate, "1971-06-24", "1971-06-25", "one typo or day and month swapped"},
-		{KindDate, "1971-06-24", "1972-01-13", "within a year"},
+		{KindName, "García", "Garcia Lopez", "one's words among the other's"},
+		{KindName, "causton", "Richard Causton, 1st Southwark", "one's words among the other's"},
+		{KindName, "Anna Maria", "Maria", "one's words among the other's"},
+		{KindDate, "1971-06-04", "04/06/1971", "exact"},
+		{KindDate, "1971-06-04", "1971-04-06", "day and month swapped"},
+		{KindDate, "1971-06-24", "1971-06-25", "one typo"},
+		{KindDate, "1971-06-24", "1957-06-24", "one of year, month and day differs"},
+		{KindDate, "1971-06-24", "1971-11-24", "one of year, month and day differs"},
+		{KindDate, "1971-06-24", "1971-06-03", "one of year, month and day differs"},
+		{KindDate, "1971-06-24", "1972-01-13", "years within one"},
+		{KindDate, "1971-12-31", "1970-01-01", "years within one"},
 		{KindDate, "1971-06-24", "1988-01-13", "different"},
+		{KindDate, "1971-06-24", "71", "different"},
 		{KindPostcode, "TQ13 8DF", "tq13 8dg", "one typo"},
 		{KindPostcode, "TQ13 8DF", "tq13 1aa", "same district"},
 		{KindPostcode, "4011", "4099", "same district"},
@@ -117,6 +128,27 @@ func TestLevels(t *testing.T) {
 		}
 		if got := cmp.levels[level]; got != c.want {
 			t.Errorf("%s %q vs %q: %q, want %q", c.kind, c.a, c.b, got, c.want)
+		}
+	}
+}
+
+// TestKeys checks the blocking keys on values a person would key alike.
+func TestKeys(t *testing.T) {
+	for _, c := range []struct{ key, raw, want string }{
+		{"soundex(name)", "Meyer", "m600"},
+		{"prefix3(name)", "Müller", "mul"},
+		{"year(dob)", "24/06/1971", "1971"},
+		{"digits(phone)", "+44 7700-900123", "447700900123"},
+		{"district(postcode)", "TQ13 8DF", "tq13"},
+		{"district(postcode)", "4011", "40"},
+		{"district(postcode)", " ", ""},
+	} {
+		k, err := parseKey(c.key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := k.value(c.raw, fold.String); got != c.want {
+			t.Errorf("%s of %q = %q, want %q", c.key, c.raw, got, c.want)
 		}
 	}
 }

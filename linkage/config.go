@@ -35,7 +35,7 @@ func (f Field) termFrequency() bool { return f.TermFrequency == nil || *f.TermFr
 // A Rule is a blocking rule: two records are compared when they agree on every key of at
 // least one rule. A key is a column, or a function of one: soundex(surname),
 // prefix1(given_name) (its first letter; prefix3 for three), year(date_of_birth),
-// digits(phone).
+// digits(phone), district(postcode).
 type Rule []string
 
 // DefaultThreshold is the match probability above which pairs are linked, when a config
@@ -128,7 +128,7 @@ func kindList() string {
 // A key is one part of a blocking rule: a column and what is done to it first.
 type key struct {
 	column   string
-	function string // "", soundex, prefix, year, digits
+	function string // "", soundex, prefix, year, digits, district
 	n        int    // prefix length
 }
 
@@ -137,14 +137,14 @@ var keyPattern = regexp.MustCompile(`^\s*(?:([a-z]+?)(\d*)\(\s*([^()]+?)\s*\)|([
 func parseKey(s string) (key, error) {
 	m := keyPattern.FindStringSubmatch(s)
 	if m == nil {
-		return key{}, fmt.Errorf("cannot read key %q: write a column, or soundex(column), prefixN(column), year(column) or digits(column)", s)
+		return key{}, fmt.Errorf("cannot read key %q: write a column, or soundex(column), prefixN(column), year(column), digits(column) or district(column)", s)
 	}
 	if m[4] != "" {
 		return key{column: m[4]}, nil
 	}
 	k := key{column: m[3], function: m[1]}
 	switch k.function {
-	case "soundex", "year", "digits":
+	case "soundex", "year", "digits", "district":
 		if m[2] != "" {
 			return key{}, fmt.Errorf("key %q: write %s(column)", s, k.function)
 		}
@@ -155,7 +155,7 @@ func parseKey(s string) (key, error) {
 		}
 		k.n = n
 	default:
-		return key{}, fmt.Errorf("key %q: unknown function %q; use soundex, prefixN, year or digits", s, k.function)
+		return key{}, fmt.Errorf("key %q: unknown function %q; use soundex, prefixN, year, digits or district", s, k.function)
 	}
 	return k, nil
 }
@@ -225,6 +225,11 @@ func (k key) value(raw string, prepare func(string) string) string {
 		return d[:4]
 	case "digits":
 		return digits(raw)
+	case "district":
+		if v := fold.String(raw); v != "" {
+			return district(v)
+		}
+		return ""
 	}
 	return prepare(raw)
 }

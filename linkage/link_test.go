@@ -213,8 +213,8 @@ func TestConfigErrors(t *testing.T) {
 			t.Errorf("%q: error %v, want one that says %q", c.yaml, err, c.want)
 		}
 	}
-	cfg, err := ParseConfig([]byte("fields: [{column: name, type: name}, {column: dob, type: date}]\nblocking: [[soundex(name), year(dob)], [prefix2(name)]]"), columns)
-	if err != nil || len(cfg.Blocking) != 2 {
+	cfg, err := ParseConfig([]byte("fields: [{column: name, type: name}, {column: dob, type: date}]\nblocking: [[soundex(name), year(dob)], [prefix2(name)], [district(name)]]"), columns)
+	if err != nil || len(cfg.Blocking) != 3 {
 		t.Fatalf("a good config: %v", err)
 	}
 	// What YAML writes, ParseConfig reads.

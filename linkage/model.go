@@ -46,21 +46,24 @@ func newModel(recs *records) *Model {
 	m := &Model{}
 	for _, fd := range recs.fields {
 		fm := FieldModel{Column: fd.Column, Kind: fd.Kind, TermFrequency: fd.termFrequency()}
-		n := len(fd.cmp.levels)
 		for i, name := range fd.cmp.levels {
-			// The starting m: most matching pairs agree exactly, few disagree.
-			m := 0.05 / float64(max(n-2, 1))
-			switch i {
-			case 0:
-				m = 0.9
-			case n - 1:
-				m = 0.05
-			}
-			fm.Levels = append(fm.Levels, LevelModel{Name: name, M: m})
+			fm.Levels = append(fm.Levels, LevelModel{Name: name, M: startM(i, len(fd.cmp.levels))})
 		}
 		m.Fields = append(m.Fields, fm)
 	}
 	return m
+}
+
+// startM is the m that expectation–maximisation starts from for level i of n: most
+// matching pairs agree exactly, few disagree.
+func startM(i, n int) float64 {
+	switch i {
+	case 0:
+		return 0.9
+	case n - 1:
+		return 0.05
+	}
+	return 0.05 / float64(max(n-2, 1))
 }
 
 // uSample is how many random pairs u is counted on: enough that a level seen once in
@@ -192,9 +195,18 @@ func median(v []float64) float64 {
 
 // em runs expectation–maximisation over the distinct patterns of one rule's pairs and
 // returns m per active field and level, the expected number of matching pairs, and the
-// iterations it took. u stays at its value counted on random pairs: left free, the
-// non-matching class of a rule whose pairs nearly all match (a shared e-mail address)
-// turns into a second class of matches.
+// iterations it took.
+//
+// The non-matching pairs a rule produces are not random pairs: they agree on the rule's
+// keys and so, more often than random pairs, on what goes with those keys (the town with
+// the postcode, an e-mail address made of the name with the name). With u fixed at its
+// random-pair value, that agreement counts as evidence of a match, and the namesakes of a
+// rule on name and postcode become matches whose dates of birth differ. So each rule
+// learns its own u, the level shares of its non-matching pairs, starting from the
+// random-pair u and drawn towards it by a prior worth as many pairs as the rule's
+// expected matches. A rule whose pairs are mostly non-matches learns what they look like;
+// a rule whose pairs nearly all match (a shared e-mail address) keeps the random-pair u,
+// so that its few unusual matches (people who moved) cannot become a class of their own.
 func (m *Model) em(patterns map[uint64]int, active []bool) ([][]float64, float64, int) {
 	type row struct {
 		pattern uint64
@@ -207,11 +219,14 @@ func (m *Model) em(patterns map[uint64]int, active []bool) ([][]float64, float64
 		total += float64(n)
 	}
 	estM, nextM := make([][]float64, len(m.Fields)), make([][]float64, len(m.Fields))
+	estU, nextU := make([][]float64, len(m.Fields)), make([][]float64, len(m.Fields))
 	for f := range estM {
 		n := len(m.Fields[f].Levels)
 		estM[f], nextM[f] = make([]float64, n), make([]float64, n)
+		estU[f], nextU[f] = make([]float64, n), make([]float64, n)
 		for lv := range n {
 			estM[f][lv] = m.Fields[f].Levels[lv].M
+			estU[f][lv] = m.Fields[f].Levels[lv].U
 		}
 	}
 	if total == 0 {
@@ -219,9 +234,10 @@ func (m *Model) em(patterns map[uint64]int, active []bool) ([][]float64, float64
 	}
 	lambda, matches := 0.1, 0.0
 	iteration := 0
-	for iteration = 1; iteration <= 100; iteration++ {
+	for iteration = 1; iteration <= maxIterations; iteration++ {
 		for f := range nextM {
 			clear(nextM[f])
+			clear(nextU[f])
 		}
 		matches = 0
 		for _, rw := range rows {
@@ -229,7 +245,7 @@ func (m *Model) em(patterns map[uint64]int, active []bool) ([][]float64, float64
 			for f := range estM {
 				if lv := level(rw.pattern, f); active[f] && lv != missing {
 					pm *= estM[f][lv]
-					pu *= m.Fields[f].Levels[lv].U
+					pu *= estU[f][lv]
 				}
 			}
 			w := pm / (pm + pu)
@@ -237,6 +253,7 @@ func (m *Model) em(patterns map[uint64]int, active []bool) ([][]float64, float64
 			for f := range estM {
 				if lv := level(rw.pattern, f); active[f] && lv != missing {
 					nextM[f][lv] += rw.count * w
+					nextU[f][lv] += rw.count * (1 - w)
 				}
 			}
 		}
@@ -245,14 +262,20 @@ func (m *Model) em(patterns map[uint64]int, active []bool) ([][]float64, float64
 		for f := range estM {
 			if active[f] {
 				change = math.Max(change, normalise(estM[f], nextM[f]))
+				for lv := range nextU[f] {
+					nextU[f][lv] += matches * m.Fields[f].Levels[lv].U
+				}
+				change = math.Max(change, normalise(estU[f], nextU[f]))
 			}
 		}
 		if change < 1e-5 {
 			break
 		}
 	}
-	return estM, matches, min(iteration, 100)
+	return estM, matches, min(iteration, maxIterations)
 }
+
+const maxIterations = 200
 
 // normalise sets est to the shares of counts (each at least 10⁻⁶) and returns the
 // largest change; it leaves est alone when there are no counts.

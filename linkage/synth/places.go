@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -15,10 +16,13 @@ type country struct {
 	femaleFamily         []string // family names as women bear them; nil: same as family
 	doubleFamily         float64  // share of persons with two family names (Spain, Portugal)
 
-	cities  []city
-	streets []string     // street names, most common first
-	kinds   []streetKind // street types, most common first
-	style   streetStyle
+	cities []city
+	// postcodes is how many postcodes a city has (the three largest, three times as
+	// many): how finely the country's codes divide it, for a sample of its people.
+	postcodes int
+	streets   []string     // street names, most common first
+	kinds     []streetKind // street types, most common first
+	style     streetStyle
 
 	callingCode string         // without "+"
 	trunk       string         // national prefix, e.g. "0"; empty where numbers have none
@@ -60,7 +64,7 @@ type phonePattern struct {
 // countries: nine countries, weighted roughly by population.
 var countries = prepareCountries([]*country{
 	{
-		code: "GB", weight: 0.18,
+		code: "GB", postcodes: 300, weight: 0.18,
 		female: gbFemale, male: gbMale, family: gbFamily,
 		cities: []city{
 			{name: "London", base: "EC1A 1BB"}, {name: "Birmingham", base: "B1 1AA"},
@@ -89,7 +93,7 @@ var countries = prepareCountries([]*country{
 			{prefix: "113", layout: " XXX XXXX"}, {prefix: "131", layout: " XXX XXXX"}},
 	},
 	{
-		code: "DE", weight: 0.18,
+		code: "DE", postcodes: 25, weight: 0.18,
 		female: deFemale, male: deMale, family: deFamily,
 		cities: []city{
 			{name: "Berlin", base: "10115"}, {name: "Hamburg", base: "20095"},
@@ -119,7 +123,7 @@ var countries = prepareCountries([]*country{
 			{prefix: "176", layout: " XXXXXXXX"}},
 	},
 	{
-		code: "FR", weight: 0.14,
+		code: "FR", postcodes: 25, weight: 0.14,
 		female: frFemale, male: frMale, family: frFamily,
 		cities: []city{
 			{name: "Paris", base: "75001"}, {name: "Marseille", base: "13001"},
@@ -148,7 +152,7 @@ var countries = prepareCountries([]*country{
 			{prefix: "5", layout: " XX XX XX XX"}},
 	},
 	{
-		code: "ES", weight: 0.10,
+		code: "ES", postcodes: 30, weight: 0.10,
 		female: esFemale, male: esMale, family: esFamily, doubleFamily: 0.7,
 		cities: []city{
 			{name: "Madrid", base: "28001"}, {name: "Barcelona", base: "08001"},
@@ -176,7 +180,7 @@ var countries = prepareCountries([]*country{
 			{prefix: "96", layout: " XXX XX XX"}},
 	},
 	{
-		code: "PT", weight: 0.05,
+		code: "PT", postcodes: 200, weight: 0.05,
 		female: ptFemale, male: ptMale, family: ptFamily, doubleFamily: 0.5,
 		cities: []city{
 			{name: "Lisboa", base: "1100-148"}, {name: "Porto", base: "4000-322"},
@@ -203,7 +207,7 @@ var countries = prepareCountries([]*country{
 			{prefix: "22", layout: "X XXX XXX"}},
 	},
 	{
-		code: "IT", weight: 0.12,
+		code: "IT", postcodes: 25, weight: 0.12,
 		female: itFemale, male: itMale, family: itFamily,
 		cities: []city{
 			{name: "Roma", base: "00118"}, {name: "Milano", base: "20121"},
@@ -230,7 +234,7 @@ var countries = prepareCountries([]*country{
 			{prefix: "02", layout: " XXXX XXXX"}, {prefix: "011", layout: " XXX XXXX"}},
 	},
 	{
-		code: "PL", weight: 0.09,
+		code: "PL", postcodes: 60, weight: 0.09,
 		female: plFemale, male: plMale, family: plFamily, femaleFamily: feminine(plFamily),
 		cities: []city{
 			{name: "Warszawa", base: "00-001"}, {name: "Kraków", base: "30-001"},
@@ -256,7 +260,7 @@ var countries = prepareCountries([]*country{
 			{prefix: "22", layout: " XXX XX XX"}, {prefix: "12", layout: " XXX XX XX"}},
 	},
 	{
-		code: "NL", weight: 0.07,
+		code: "NL", postcodes: 300, weight: 0.07,
 		female: nlFemale, male: nlMale, family: nlFamily,
 		cities: []city{
 			{name: "Amsterdam", base: "1011 AB"}, {name: "Rotterdam", base: "3011 AA"},
@@ -282,7 +286,7 @@ var countries = prepareCountries([]*country{
 			{prefix: "70", layout: " XXX XXXX"}},
 	},
 	{
-		code: "SE", weight: 0.07,
+		code: "SE", postcodes: 60, weight: 0.07,
 		female: seFemale, male: seMale, family: seFamily,
 		cities: []city{
 			{name: "Stockholm", base: "111 20"}, {name: "Göteborg", base: "411 01"},
@@ -333,9 +337,9 @@ func prepareCountries(cs []*country) []*country {
 		}
 		for i := range c.cities {
 			// The largest cities (listed first) get more postcodes.
-			n := 3
+			n := c.postcodes
 			if i < 3 {
-				n = len(postcodeSteps)
+				n *= 3
 			}
 			c.cities[i].postcodes = postcodeVariants(c.cities[i].base, n)
 		}
@@ -359,13 +363,11 @@ func feminine(family []string) []string {
 	return out
 }
 
-// postcodeSteps are the offsets from a city's base postcode; they are
-// distinct modulo 10 so that even a one-digit run yields distinct codes.
-var postcodeSteps = []int{0, 2, 5, 7, 11, 13}
-
-// postcodeVariants derives n postcodes from base by offsetting its last run
-// of digits, keeping the country's format ("M1 1AE" → "M1 3AE",
-// "10115" → "10117", "1100-148" → "1100-150").
+// postcodeVariants derives n postcodes from base, the neighbours that follow it in the
+// country's format: codes that end in letters count up through their letters and the
+// digit before them ("M1 1AE" → "M1 1AF" … "M1 1AZ", "M1 1BA" … "M1 2AE" …), codes of
+// digits only count up their last run of digits ("10115" → "10116", "1100-148" →
+// "1100-149"), as many as the run can hold.
 func postcodeVariants(base string, n int) []string {
 	end := strings.LastIndexAny(base, "0123456789") + 1
 	start := end
@@ -373,16 +375,33 @@ func postcodeVariants(base string, n int) []string {
 		start--
 	}
 	width := end - start
+	v, _ := strconv.Atoi(base[start:end])
+	letters := []byte(base[end:])
 	mod := 1
 	for range width {
 		mod *= 10
 	}
-	v, _ := strconv.Atoi(base[start:end])
-	out := make([]string, n)
-	for i, step := range postcodeSteps[:n] {
+	places := mod // how many codes the letters and digits can hold
+	for _, ch := range letters {
+		if ch >= 'A' && ch <= 'Z' {
+			places *= 26
+		}
+	}
+	out := make([]string, min(n, places))
+	for i := range out {
+		// i written in mixed radix: the letters (A–Z) are the lowest places, then the
+		// digits.
+		suffix := slices.Clone(letters)
+		rest := i
+		for j := len(suffix) - 1; j >= 0; j-- {
+			if c := suffix[j]; c >= 'A' && c <= 'Z' {
+				sum := int(c-'A') + rest%26
+				suffix[j], rest = byte('A'+sum%26), rest/26+sum/26
+			}
+		}
 		b := []byte(base[:start])
-		b = appendPadded(b, (v+step)%mod, width)
-		out[i] = string(append(b, base[end:]...))
+		b = appendPadded(b, (v+rest)%mod, width)
+		out[i] = string(append(b, suffix...))
 	}
 	return out
 }
