@@ -127,8 +127,9 @@ type IdentityService interface {
 	// IdentityRecords returns every person, merged ones too: the records already merged
 	// show resolution what records of one person look like.
 	IdentityRecords(ctx context.Context, s Scope) ([]IdentityRecord, error)
-	// RejectedPairs returns the pairs reviewers rejected, each as OrderedPair gives it.
-	RejectedPairs(ctx context.Context, s Scope) (map[[2]ID]bool, error)
+	// DecidedPairs returns the pairs reviewers decided, each as OrderedPair gives it:
+	// true for one customer (accepted), false for two (rejected).
+	DecidedPairs(ctx context.Context, s Scope) (map[[2]ID]bool, error)
 	// ProposeMatches stores pairs for review. A pair already decided keeps its decision.
 	ProposeMatches(ctx context.Context, s Scope, pairs []ScoredPair) (int, error)
 }

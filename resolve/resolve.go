@@ -6,7 +6,9 @@
 // that matches any record of a customer matches the customer. Pairs that agree on a deterministic key,
 // such as the same e-mail address, merge whatever their probability. A pair a reviewer
 // rejected is never merged nor proposed again, and records that differ outright on a
-// date of birth or an identifier are only ever proposed.
+// date of birth or an identifier are only ever proposed. The reviewers' decisions also
+// calibrate the probabilities of the pairs between the thresholds, which decides which
+// pairs are worth their time (calibrate.go).
 package resolve
 
 import (
@@ -23,7 +25,7 @@ import (
 // Store is what resolution reads and writes.
 type Store interface {
 	IdentityRecords(ctx context.Context, s rapport.Scope) ([]rapport.IdentityRecord, error)
-	RejectedPairs(ctx context.Context, s rapport.Scope) (map[[2]rapport.ID]bool, error)
+	DecidedPairs(ctx context.Context, s rapport.Scope) (map[[2]rapport.ID]bool, error)
 	MergeCustomers(ctx context.Context, s rapport.Scope, targetID, mergedID rapport.ID, reason rapport.MergeReason, probability float64) (*rapport.Merge, error)
 	ProposeMatches(ctx context.Context, s rapport.Scope, pairs []rapport.ScoredPair) (int, error)
 }
@@ -70,17 +72,19 @@ var Config = linkage.Config{
 
 // Summary is what a run did.
 type Summary struct {
-	Records   int           `json:"records"`   // people compared, merged ones included
-	Customers int           `json:"customers"` // of which active
-	Compared  int           `json:"compared"`  // pairs scored
-	Merged    int           `json:"merged"`    // customers merged into another
-	Proposed  int           `json:"proposed"`  // pairs waiting for review
-	Took      time.Duration `json:"took_ns"`
+	Records   int `json:"records"`   // people compared, merged ones included
+	Customers int `json:"customers"` // of which active
+	Compared  int `json:"compared"`  // pairs scored
+	Merged    int `json:"merged"`    // customers merged into another
+	Proposed  int `json:"proposed"`  // pairs waiting for review
+	// Calibration says how the reviewers' decisions adjusted the probabilities.
+	Calibration string        `json:"calibration"`
+	Took        time.Duration `json:"took_ns"`
 }
 
 func (s Summary) String() string {
-	return fmt.Sprintf("%d records of %d customers, %d pairs compared, %d merged, %d to review, in %.1fs",
-		s.Records, s.Customers, s.Compared, s.Merged, s.Proposed, s.Took.Seconds())
+	return fmt.Sprintf("%d records of %d customers, %d pairs compared, %d merged, %d to review (%s), in %.1fs",
+		s.Records, s.Customers, s.Compared, s.Merged, s.Proposed, s.Calibration, s.Took.Seconds())
 }
 
 // Run resolves every active person once. s must see every customer (a system scope).
@@ -90,9 +94,15 @@ func Run(ctx context.Context, store Store, s rapport.Scope, opt Options) (Summar
 	if err != nil {
 		return Summary{}, err
 	}
-	rejected, err := store.RejectedPairs(ctx, s)
+	decided, err := store.DecidedPairs(ctx, s)
 	if err != nil {
 		return Summary{}, err
+	}
+	rejected := map[[2]rapport.ID]bool{}
+	for pair, same := range decided {
+		if !same {
+			rejected[pair] = true
+		}
 	}
 	sum := Summary{Records: len(recs)}
 	for _, r := range recs {
@@ -111,6 +121,8 @@ func Run(ctx context.Context, store Store, s rapport.Scope, opt Options) (Summar
 		return sum, err
 	}
 	sum.Compared = res.Compared
+	cal := calibrate(recs, res, decided)
+	sum.Calibration = cal.String()
 
 	g := newGroups(recs, rejected)
 	// Records already merged stay together; certain pairs join, unless the clustering
@@ -145,13 +157,19 @@ func Run(ctx context.Context, store Store, s rapport.Scope, opt Options) (Summar
 	for _, p := range res.Pairs {
 		l, r := g.profile(p.L), g.profile(p.R)
 		key := rapport.OrderedPair(recs[l].ID, recs[r].ID)
-		if l == r || rejected[key] {
+		// Reviewers decide pairs between the thresholds, so their decisions calibrate
+		// the probability there only; above, the model's own stands.
+		probability := p.Probability
+		if probability < opt.Merge {
+			probability = cal.probability(p.Weight)
+		}
+		if l == r || rejected[key] || probability < opt.Review {
 			continue
 		}
-		if prev, ok := proposals[key]; ok && prev.Probability >= p.Probability {
+		if prev, ok := proposals[key]; ok && prev.Probability >= probability {
 			continue
 		}
-		proposals[key] = rapport.ScoredPair{LeftID: recs[l].ID, RightID: recs[r].ID, Probability: p.Probability,
+		proposals[key] = rapport.ScoredPair{LeftID: recs[l].ID, RightID: recs[r].ID, Probability: probability,
 			Weight: p.Weight, Explanation: explain(res.Explain(p.L, p.R))}
 	}
 	pairs := make([]rapport.ScoredPair, 0, len(proposals))
@@ -164,6 +182,27 @@ func Run(ctx context.Context, store Store, s rapport.Scope, opt Options) (Summar
 	}
 	sum.Took = time.Since(start)
 	return sum, nil
+}
+
+// calibrate fits the calibration to the decided pairs, weighed by the model of this
+// run, between the records each decision was about (an accepted pair's records are one
+// customer now, but they are still two records).
+func calibrate(recs []rapport.IdentityRecord, res *linkage.Result, decided map[[2]rapport.ID]bool) calibration {
+	index := make(map[rapport.ID]int32, len(recs))
+	for i, r := range recs {
+		index[r.ID] = int32(i)
+	}
+	var weights []float64
+	var same []bool
+	for pair, accepted := range decided {
+		l, okL := index[pair[0]]
+		r, okR := index[pair[1]]
+		if okL && okR {
+			weights = append(weights, res.Explain(l, r).Weight)
+			same = append(same, accepted)
+		}
+	}
+	return fitCalibration(weights, same)
 }
 
 // table lays the records out as linkage reads them, in the columns of Config.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/rapportckm/rapport"
@@ -189,6 +190,25 @@ func TestRun(t *testing.T) {
 	r, _ := db.FindCustomerByID(ctx, system, cands[0].Right.ID)
 	if l.MergedInto == r.ID || r.MergedInto == l.ID {
 		t.Errorf("a second run merged the pair a reviewer rejected")
+	}
+
+	// Reviewers work through the queue; the next run learns from their decisions.
+	pending, _, err := db.FindMatchCandidates(ctx, system, rapport.MatchFilter{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range pending {
+		if _, err := db.DecideMatch(ctx, system, c.ID, truth[c.Left.ID] == truth[c.Right.ID]); err != nil && rapport.ErrorCode(err) != rapport.ECONFLICT {
+			t.Fatal(err)
+		}
+	}
+	third, err := resolve.Run(ctx, db, system, resolve.DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("after %d decisions: %s", len(pending)+1, third)
+	if !strings.Contains(third.Calibration, "calibrated by") {
+		t.Errorf("the third run did not learn from %d decisions: %s", len(pending)+1, third.Calibration)
 	}
 }
 

@@ -427,17 +427,21 @@ func (db *DB) IdentityRecords(ctx context.Context, s rapport.Scope) ([]rapport.I
 	return out, err
 }
 
-// RejectedPairs returns the pairs reviewers rejected.
-func (db *DB) RejectedPairs(ctx context.Context, s rapport.Scope) (map[[2]rapport.ID]bool, error) {
+// DecidedPairs returns the pairs reviewers decided: true if accepted.
+func (db *DB) DecidedPairs(ctx context.Context, s rapport.Scope) (map[[2]rapport.ID]bool, error) {
 	out := map[[2]rapport.ID]bool{}
 	err := db.view(ctx, s, func(tx *Tx) error {
-		pairs, err := queryAll(tx, `SELECT left_id, right_id FROM match_candidates WHERE status = 'rejected'`, nil,
-			func(rows *sql.Rows) ([2]rapport.ID, error) {
-				var p [2]rapport.ID
-				return p, rows.Scan(&p[0], &p[1])
+		type decided struct {
+			pair     [2]rapport.ID
+			accepted bool
+		}
+		pairs, err := queryAll(tx, `SELECT left_id, right_id, status = 'accepted' FROM match_candidates WHERE status IN ('accepted', 'rejected')`, nil,
+			func(rows *sql.Rows) (decided, error) {
+				var d decided
+				return d, rows.Scan(&d.pair[0], &d.pair[1], &d.accepted)
 			})
-		for _, p := range pairs {
-			out[p] = true
+		for _, d := range pairs {
+			out[d.pair] = d.accepted
 		}
 		return err
 	})

@@ -270,10 +270,10 @@ func testMatchReview(t *testing.T, open Opener) {
 	}
 
 	// Decisions are kept when resolution runs again; stale proposals are withdrawn.
-	rejectedPairs, err := db.RejectedPairs(ctx, system)
+	decided, err := db.DecidedPairs(ctx, system)
 	must(t, err)
-	if !rejectedPairs[rapport.OrderedPair(c.ID, a.ID)] || len(rejectedPairs) != 1 {
-		t.Errorf("got rejected pairs %v, want a–c", rejectedPairs)
+	if same, ok := decided[rapport.OrderedPair(c.ID, a.ID)]; !ok || same || !decided[rapport.OrderedPair(a.ID, b.ID)] || len(decided) != 2 {
+		t.Errorf("got decided pairs %v, want a–b accepted and a–c rejected", decided)
 	}
 	_, err = db.ProposeMatches(ctx, system, pairs[1:2])
 	must(t, err)
