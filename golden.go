@@ -186,7 +186,6 @@ type Golden struct {
 
 // candidate is a value of a field and the records that hold it, best first.
 type candidate struct {
-	key     string
 	holders []*Contribution
 	index   []int // the value's place in each holder's list
 }
@@ -227,7 +226,7 @@ func (sv Survivorship) Survive(kind CustomerKind, records []Contribution) Golden
 				}
 				c := byKey[key]
 				if c == nil {
-					c = &candidate{key: key}
+					c = &candidate{}
 					byKey[key] = c
 					cands = append(cands, c)
 				} else if slices.Contains(c.holders, r) {
