@@ -81,24 +81,24 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	// chosen again after their rules change, and the customers valued once a day.
 	scope := rapport.Scope{Kind: rapport.ActorSystem, Via: "job", Addr: hostname()}
 	worker := &jobs.Worker{Queue: db, Log: log, Handlers: map[string]jobs.Handler{
-		rapport.JobResolve: func(ctx context.Context) (string, error) {
+		rapport.JobResolve: func(ctx context.Context, _ *rapport.Job) (string, error) {
 			sum, err := resolve.Run(ctx, db, scope, resolveOptions)
 			return sum.String(), err
 		},
-		rapport.JobGolden: func(ctx context.Context) (string, error) {
+		rapport.JobGolden: func(ctx context.Context, _ *rapport.Job) (string, error) {
 			n, err := db.RefreshGoldenRecords(ctx, scope)
 			return fmt.Sprintf("golden records changed: %d", n), err
 		},
-		rapport.JobValue: func(ctx context.Context) (string, error) {
+		rapport.JobValue: func(ctx context.Context, _ *rapport.Job) (string, error) {
 			// Whatever happens, value the customers again tomorrow.
-			if err := db.EnqueueJob(ctx, scope, rapport.JobValue, rapport.ValueInterval); err != nil {
+			if err := db.EnqueueJob(ctx, scope, rapport.JobValue, "", rapport.ValueInterval); err != nil {
 				return "", err
 			}
 			sum, err := appraise.Run(ctx, db, scope, time.Now())
 			return sum.String(), err
 		},
 	}}
-	if err := db.EnqueueJob(ctx, scope, rapport.JobValue, time.Minute); err != nil {
+	if err := db.EnqueueJob(ctx, scope, rapport.JobValue, "", time.Minute); err != nil {
 		return err
 	}
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
