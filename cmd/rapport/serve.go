@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -28,6 +29,10 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	resolveOptions, err := settings.options()
+	if err != nil {
+		return err
+	}
+	maxUpload, err := parseSize("max-upload", cfg.MaxUpload)
 	if err != nil {
 		return err
 	}
@@ -56,7 +61,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		base = "http://localhost:" + portOf(ln.Addr())
 	}
 	base = strings.TrimSuffix(base, "/")
-	srv := &web.Server{Store: db, Logger: log, Version: version(), TrustProxy: cfg.TrustProxy}
+	uploads := filepath.Join(cfg.DataDir, "uploads")
+	srv := &web.Server{Store: db, Logger: log, Version: version(), TrustProxy: cfg.TrustProxy, UploadDir: uploads, MaxUploadBytes: maxUpload}
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -78,8 +84,10 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 
 	// Background work: identity resolution after customers arrive, the golden records
-	// chosen again after their rules change, and the customers valued once a day.
+	// chosen again after their rules change, the customers valued once a day, and
+	// imports of uploaded files.
 	scope := rapport.Scope{Kind: rapport.ActorSystem, Via: "job", Addr: hostname()}
+	importer := &jobs.Importer{Store: db, Uploads: uploads, Addr: hostname()}
 	worker := &jobs.Worker{Queue: db, Log: log, Handlers: map[string]jobs.Handler{
 		rapport.JobResolve: func(ctx context.Context, _ *rapport.Job) (string, error) {
 			sum, err := resolve.Run(ctx, db, scope, resolveOptions)
@@ -97,6 +105,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			sum, err := appraise.Run(ctx, db, scope, time.Now())
 			return sum.String(), err
 		},
+		rapport.JobImport: importer.Run,
 	}}
 	if err := db.EnqueueJob(ctx, scope, rapport.JobValue, "", time.Minute); err != nil {
 		return err
