@@ -53,7 +53,7 @@ func (s *Server) page(h handler) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, s.bodyLimit(r))
 		c := &call{user: u, scope: rapport.StaffScope(u, "web", s.clientAddr(r))}
 		if err := h(w, r, c); err != nil {
 			s.fail(w, r, err)
@@ -138,10 +138,7 @@ func (s *Server) api(h handler) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		limit := s.MaxBodyBytes
-		if strings.HasSuffix(r.URL.Path, "/bulk") || r.URL.Path == "/api/v1/imports" {
-			limit = s.MaxBulkBytes
-		}
+		limit := s.bodyLimit(r)
 		if r.ContentLength > limit {
 			s.fail(w, r, tooLarge(limit))
 			return
@@ -155,6 +152,22 @@ func (s *Server) api(h handler) http.Handler {
 			s.fail(w, r, err)
 		}
 	})
+}
+
+// bodyLimit is the most a request may send: files to import may be large.
+func (s *Server) bodyLimit(r *http.Request) int64 {
+	switch {
+	case isUpload(r):
+		return s.MaxUploadBytes + 1<<20 // the file, and a mapping beside it
+	case strings.HasSuffix(r.URL.Path, "/bulk") || r.URL.Path == "/api/v1/imports":
+		return s.MaxBulkBytes
+	}
+	return s.MaxBodyBytes
+}
+
+// isUpload reports whether a request sends a file to store and import later.
+func isUpload(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.URL.Path == "/imports"
 }
 
 func (s *Server) tokenCall(r *http.Request) (*call, error) {

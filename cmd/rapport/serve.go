@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rapportckm/rapport"
@@ -84,11 +85,11 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 
 	// Background work: identity resolution after customers arrive, the golden records
-	// chosen again after their rules change, the customers valued once a day, and
-	// imports of uploaded files.
+	// chosen again after their rules change and the customers valued once a day; and in a
+	// worker of their own, so that neither waits for the other, imports of uploaded files.
 	scope := rapport.Scope{Kind: rapport.ActorSystem, Via: "job", Addr: hostname()}
 	importer := &jobs.Importer{Store: db, Uploads: uploads, Addr: hostname()}
-	worker := &jobs.Worker{Queue: db, Log: log, Handlers: map[string]jobs.Handler{
+	workers := []*jobs.Worker{{Queue: db, Log: log, Handlers: map[string]jobs.Handler{
 		rapport.JobResolve: func(ctx context.Context, _ *rapport.Job) (string, error) {
 			sum, err := resolve.Run(ctx, db, scope, resolveOptions)
 			return sum.String(), err
@@ -105,15 +106,16 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			sum, err := appraise.Run(ctx, db, scope, time.Now())
 			return sum.String(), err
 		},
-		rapport.JobImport: importer.Run,
-	}}
+	}}, {Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobImport: importer.Run}}}
 	if err := db.EnqueueJob(ctx, scope, rapport.JobValue, "", time.Minute); err != nil {
 		return err
 	}
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
-	workDone := make(chan struct{})
-	go func() { worker.Run(workCtx); close(workDone) }()
-	defer func() { stopWork(); <-workDone }()
+	var working sync.WaitGroup
+	for _, w := range workers {
+		working.Go(func() { w.Run(workCtx) })
+	}
+	defer func() { stopWork(); working.Wait() }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
