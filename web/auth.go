@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"hash"
 	"io"
 	"net"
 	"net/http"
@@ -144,7 +145,8 @@ func (s *Server) api(h handler) http.Handler {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
-		if key := r.Header.Get("Idempotency-Key"); key != "" && r.Method == http.MethodPost {
+		// An upload to import is streamed to disk, so it is made idempotent once there.
+		if key := r.Header.Get("Idempotency-Key"); key != "" && r.Method == http.MethodPost && !isUpload(r) {
 			s.idempotent(w, r, c, key, h)
 			return
 		}
@@ -167,7 +169,7 @@ func (s *Server) bodyLimit(r *http.Request) int64 {
 
 // isUpload reports whether a request sends a file to store and import later.
 func isUpload(r *http.Request) bool {
-	return r.Method == http.MethodPost && r.URL.Path == "/imports"
+	return r.Method == http.MethodPost && (r.URL.Path == "/imports" || r.URL.Path == "/api/v1/imports" && asyncImport(r))
 }
 
 func (s *Server) tokenCall(r *http.Request) (*call, error) {
@@ -202,23 +204,36 @@ func readBody(r *http.Request) ([]byte, error) {
 // idempotent runs h once per (user, key): a retry with the same key and request gets
 // the first response again, marked with Idempotent-Replayed.
 func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, c *call, key string, h handler) {
-	if len(key) > 255 {
-		s.fail(w, r, rapport.FieldError("Idempotency-Key", "the Idempotency-Key header has at most 255 characters"))
-		return
-	}
+	hash := requestHash(r)
 	body, err := readBody(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	hash.Write(body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	s.once(w, r, c, key, hex.EncodeToString(hash.Sum(nil)), func(w http.ResponseWriter) error { return h(w, r, c) })
+}
+
+// requestHash starts the hash that tells requests sent with the same key apart: their
+// method, address and body.
+func requestHash(r *http.Request) hash.Hash {
 	sum := sha256.New()
 	io.WriteString(sum, r.Method+" "+r.URL.RequestURI()+"\n")
-	sum.Write(body)
-	hash := hex.EncodeToString(sum.Sum(nil))
+	return sum
+}
+
+// once runs fn for the first request with the key and the request's hash, and answers
+// a retry with the response fn gave. It reports whether fn ran.
+func (s *Server) once(w http.ResponseWriter, r *http.Request, c *call, key, hash string, fn func(http.ResponseWriter) error) bool {
+	if len(key) > 255 {
+		s.fail(w, r, rapport.FieldError("Idempotency-Key", "the Idempotency-Key header has at most 255 characters"))
+		return false
+	}
 	stored, err := s.Store.BeginIdempotent(r.Context(), c.user.ID, key, hash)
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return false
 	}
 	if stored != nil {
 		w.Header().Set("Content-Type", "application/json")
@@ -228,9 +243,8 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, c *call, key
 		}
 		w.WriteHeader(stored.Status)
 		w.Write(stored.Body)
-		return
+		return false
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
 	rec := &captureWriter{ResponseWriter: w, status: http.StatusOK}
 	// The response is stored even if the client has gone (the retry is what needs it)
 	// and the key is released if the handler panics.
@@ -244,10 +258,11 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, c *call, key
 			s.Logger.Error("store idempotent response", "error", err)
 		}
 	}()
-	if err := h(rec, r, c); err != nil {
+	if err := fn(rec); err != nil {
 		s.fail(rec, r, err)
 	}
 	finished = true
+	return true
 }
 
 // captureWriter writes a response and keeps a copy of it.

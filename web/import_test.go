@@ -290,3 +290,112 @@ func emptyFilePart(fields map[string]string) (string, string) {
 	mw.Close()
 	return b.String(), mw.FormDataContentType()
 }
+
+// TestImportAPI imports files in the background through the API: the file is stored
+// and queued (202), its progress followed, its rejects listed; bad requests are refused
+// with the field at fault before anything is stored.
+func TestImportAPI(t *testing.T) {
+	for name, open := range databases() {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open)
+			const agent, insider, admin = "agent@example.com", "insider@example.com", "admin@example.com"
+			type status struct {
+				ID, State, Mapping, Error string
+				Read, Created, Rejected   int
+				Share                     float64
+				UserID                    string `json:"user_id"`
+			}
+			res, body := e.do("POST", "/api/v1/imports?kind=customers&source=crm&async=true", agent, people, "Content-Type", "text/csv")
+			imp := decode[status](t, body)
+			if res.StatusCode != 202 || res.Header.Get("Location") != "/api/v1/imports/"+imp.ID || imp.State != "queued" ||
+				!strings.Contains(imp.Mapping, "source_id: Customer ID") || imp.UserID != e.agent.ID.String() {
+				t.Fatalf("got %d %s, want 202 with the queued import and the mapping proposed", res.StatusCode, body)
+			}
+			e.runJobs()
+			_, body = e.do("GET", "/api/v1/imports/"+imp.ID, agent, "")
+			if got := decode[status](t, body); got.State != "done" || got.Read != 3 || got.Created != 2 || got.Rejected != 1 || got.Share != 1 {
+				t.Errorf("got %s, want it done: 3 read, 2 created, 1 rejected", body)
+			}
+			_, body = e.do("GET", "/api/v1/imports/"+imp.ID+"/rejects", agent, "")
+			rejects := decode[struct{ Data []rapport.Reject }](t, body).Data
+			if len(rejects) != 1 || rejects[0].Line != 3 || rejects[0].Field == "" || rejects[0].Text != "C-2;;;" {
+				t.Errorf("got %s, want line 3 with its field and text", body)
+			}
+			_, body = e.do("GET", "/api/v1/imports?limit=1", agent, "")
+			if list := decode[struct{ Data []status }](t, body).Data; len(list) != 1 || list[0].ID != imp.ID {
+				t.Errorf("got %s, want the import listed", body)
+			}
+
+			// A mapping and a gzipped file in a form; sent twice with one key, it is
+			// stored and imported once.
+			form, contentType := multipartForm(map[string]string{"mapping": "record: customers\nfields: {source_id: Customer ID, family_name: Last Name}\ndefaults: {kind: person}\n"},
+				"people.csv.gz", gzipText(people))
+			var first string
+			for i := range 2 {
+				res, body := e.do("POST", "/api/v1/imports?kind=customers&source=crm&async=true", agent, form, "Content-Type", contentType, "Idempotency-Key", "upload-1")
+				got := decode[status](t, body)
+				if res.StatusCode != 202 || (i == 1 && (got.ID != first || res.Header.Get("Idempotent-Replayed") != "true")) {
+					t.Fatalf("attempt %d: got %d %s, want the same import", i+1, res.StatusCode, body)
+				}
+				first = got.ID
+			}
+			if left, _ := os.ReadDir(e.uploads); len(left) != 1 {
+				t.Errorf("got %d files in the upload directory, want the one queued", len(left))
+			}
+			e.runJobs()
+			_, body = e.do("GET", "/api/v1/imports/"+first, agent, "")
+			if got := decode[status](t, body); got.State != "done" || got.Read != 3 || got.Rejected != 1 {
+				t.Errorf("got %s, want it done", body)
+			}
+
+			// Only its starter and admins see it.
+			for _, path := range []string{"/api/v1/imports/" + imp.ID, "/api/v1/imports/" + imp.ID + "/rejects"} {
+				if res, _ := e.do("GET", path, insider, ""); res.StatusCode != 404 {
+					t.Errorf("another agent got %d for %s, want 404", res.StatusCode, path)
+				}
+				if res, _ := e.do("GET", path, admin, ""); res.StatusCode != 200 {
+					t.Errorf("an admin got %d for %s, want 200", res.StatusCode, path)
+				}
+			}
+
+			const path = "/api/v1/imports?async=true&"
+			for _, tt := range []struct {
+				name, query, body, contentType string
+				status                         int
+				field, message                 string
+			}{
+				{"NoKind", "source=crm", people, "text/csv", 400, "kind", "customers or interactions"},
+				{"UnknownKind", "kind=orders&source=crm", people, "text/csv", 400, "kind", "customers or interactions"},
+				{"NoSource", "kind=customers", people, "text/csv", 400, "source", "source is required"},
+				{"BadSource", "kind=customers&source=The%20CRM", people, "text/csv", 400, "source", "lower-case letters"},
+				{"BadAsync", "kind=customers&source=crm&async=soon", people, "text/csv", 400, "async", "true or false"},
+				{"NoFile", "kind=customers&source=crm", "", "text/csv", 400, "file", "empty"},
+				{"TooLarge", "kind=customers&source=crm", "id,name\n" + strings.Repeat("1,Ann\n", maxUpload/6), "text/csv", 413, "file", "64 KiB"},
+				{"UTF16", "kind=customers&source=crm", "\xff\xfeI\x00d\x00", "text/csv", 400, "file", "UTF-16"},
+				{"BadMapping", "kind=customers&source=crm", "", "", 400, "mapping", "line 2"},
+				{"IncompleteProposal", "kind=customers&source=crm", "First,Last\nAna,Silva\n", "text/csv", 400, "mapping", "complete the mapping proposed"},
+			} {
+				t.Run(tt.name, func(t *testing.T) {
+					body, contentType := tt.body, tt.contentType
+					if tt.name == "BadMapping" {
+						body, contentType = multipartForm(map[string]string{"mapping": "record: customers\nfields: ["}, "people.csv", people)
+					}
+					q := path + tt.query
+					if tt.name == "BadAsync" {
+						q = "/api/v1/imports?" + tt.query
+					}
+					res, out := e.do("POST", q, agent, body, "Content-Type", contentType)
+					if res.StatusCode != tt.status || !strings.Contains(out, `"field":"`+tt.field+`"`) || !strings.Contains(out, tt.message) {
+						t.Errorf("got %d %s, want %d about %s saying %q", res.StatusCode, out, tt.status, tt.field, tt.message)
+					}
+				})
+			}
+			if res, body := e.do("POST", path+"kind=customers&source=crm", "outsider@example.com", people, "Content-Type", "text/csv"); res.StatusCode != 403 {
+				t.Errorf("got %d %s for an analyst, want 403", res.StatusCode, body)
+			}
+			if left, _ := os.ReadDir(e.uploads); len(left) != 0 {
+				t.Errorf("refused uploads left %d files", len(left))
+			}
+		})
+	}
+}
