@@ -15,20 +15,25 @@ var _ rapport.ImportService = (*DB)(nil)
 
 const importColumns = `i.id, s.name, i.kind, i.file, i.name, i.size, i.offset_bytes, i.line, i.read_rows,
 	i.created, i.updated, i.linked, i.unchanged, i.rejected, i.done, i.started_at, i.updated_at,
-	i.user_id, COALESCE(u.name, ''), i.mapping, i.run_started_at, i.run_offset, i.run_read, j.state, j.error, j.run_at`
+	i.user_id, COALESCE(u.name, ''), i.mapping, i.run_started_at, i.run_offset, i.run_read, j.state, j.error, j.run_at, j.leased_until`
 
 // importFrom joins an import to its source, its job and the user who started it.
 const importFrom = ` FROM imports i JOIN sources s ON s.id = i.source_id LEFT JOIN jobs j ON j.id = i.job_id
 	LEFT JOIN users u ON u.id = i.user_id `
 
-func scanImport(row interface{ Scan(...any) error }, imp *rapport.Import) error {
-	var runStarted, retryAt sql.NullTime
+// scanImport reads an import and works out its state, as of now.
+func scanImport(row interface{ Scan(...any) error }, imp *rapport.Import, now time.Time) error {
+	var runStarted, retryAt, leased sql.NullTime
 	var jobState, jobError sql.NullString
 	err := row.Scan(&imp.ID, &imp.Source, &imp.Kind, &imp.File, &imp.Name, &imp.Size, &imp.Offset, &imp.Line, &imp.Read,
 		&imp.Created, &imp.Updated, &imp.Linked, &imp.Unchanged, &imp.Rejected, &imp.Done, &imp.StartedAt, &imp.UpdatedAt,
-		&imp.UserID, &imp.UserName, &imp.Mapping, &runStarted, &imp.RunOffset, &imp.RunRead, &jobState, &jobError, &retryAt)
+		&imp.UserID, &imp.UserName, &imp.Mapping, &runStarted, &imp.RunOffset, &imp.RunRead, &jobState, &jobError, &retryAt, &leased)
 	imp.RunStartedAt = runStarted.Time
-	imp.State, imp.Error, imp.RetryAt = importState(imp, rapport.JobState(jobState.String)), jobError.String, time.Time{}
+	job := rapport.JobState(jobState.String)
+	if job == rapport.JobRunning && leased.Time.Before(now) {
+		job = rapport.JobQueued // its worker stopped: it waits for one to take it up
+	}
+	imp.State, imp.Error, imp.RetryAt = importState(imp, job), jobError.String, time.Time{}
 	if imp.State == rapport.ImportQueued && imp.Error != "" {
 		imp.RetryAt = retryAt.Time
 	}
@@ -83,7 +88,7 @@ func (db *DB) StartImport(ctx context.Context, s rapport.Scope, imp *rapport.Imp
 		source := sources[imp.Source]
 		var stored rapport.Import
 		err = scanImport(tx.queryRow(`SELECT `+importColumns+importFrom+`
-			WHERE i.source_id = $1 AND i.kind = $2 AND i.file = $3`, source, imp.Kind, imp.File), &stored)
+			WHERE i.source_id = $1 AND i.kind = $2 AND i.file = $3`, source, imp.Kind, imp.File), &stored, tx.now)
 		switch {
 		case err == nil && !stored.Done:
 			*imp, resumed = stored, true
@@ -289,7 +294,7 @@ func (db *DB) FindImport(ctx context.Context, s rapport.Scope, id rapport.ID) (*
 func (tx *Tx) findImport(id rapport.ID) (*rapport.Import, error) {
 	q := &Query{}
 	imp := &rapport.Import{}
-	err := scanImport(tx.queryRow(`SELECT `+importColumns+importFrom+`WHERE i.id = `+q.Arg(id)+` AND `+visibleImport(q, tx.scope), q.Args()...), imp)
+	err := scanImport(tx.queryRow(`SELECT `+importColumns+importFrom+`WHERE i.id = `+q.Arg(id)+` AND `+visibleImport(q, tx.scope), q.Args()...), imp, tx.now)
 	return imp, notFound(err, "import")
 }
 
@@ -318,7 +323,7 @@ func (db *DB) FindImports(ctx context.Context, s rapport.Scope, f rapport.Import
 		imports, err = queryAll(tx, `SELECT `+importColumns+importFrom+`WHERE `+where+` ORDER BY i.id DESC LIMIT `+strconv.Itoa(n+1),
 			q.Args(), func(rows *sql.Rows) (*rapport.Import, error) {
 				imp := &rapport.Import{}
-				return imp, scanImport(rows, imp)
+				return imp, scanImport(rows, imp, tx.now)
 			})
 		return err
 	})

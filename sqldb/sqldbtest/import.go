@@ -220,6 +220,11 @@ func testUploadedImports(t *testing.T, open Opener) {
 	if !resumed || got.ID != imp.ID || got.State != rapport.ImportRunning || got.RunStartedAt.IsZero() {
 		t.Fatalf("got %+v resumed %v, want the running import", got, resumed)
 	}
+	db.Now = func() time.Time { return time.Now().Add(2 * time.Minute) }
+	if got, _ := db.FindImport(ctx, f.sales, imp.ID); got.State != rapport.ImportQueued {
+		t.Errorf("got %s once its job's lease ran out, want queued: it waits for a worker to take it up", got.State)
+	}
+	db.Now = time.Now
 	texts := map[int]string{3: "x,"}
 	_, err = db.ImportCustomers(ctx, f.sales, []rapport.IncomingCustomer{
 		{Line: 2, Source: "crm", SourceKey: "A", Customer: rapport.Customer{Kind: rapport.KindPerson, GivenName: "Ann"}}},
