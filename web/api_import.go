@@ -167,7 +167,7 @@ func (s *Server) queueUpload(r *http.Request, c *call, imp *rapport.Import, give
 	if err != nil {
 		return err
 	}
-	_, text, _, err := s.uploadMapping(f, imp, given)
+	_, text, _, err := uploadMapping(f, imp, given)
 	f.Close()
 	if rapport.ErrorCode(err) == rapport.EINVALID && text != "" && strings.TrimSpace(given) == "" {
 		return rapport.FieldError("mapping", "%s; complete the mapping proposed and send it as the part mapping:\n%s", rapport.ErrorMessage(err), text)

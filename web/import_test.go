@@ -107,7 +107,7 @@ func TestImportPages(t *testing.T) {
 			for _, tt := range []struct{ mapping, message string }{
 				{"record: customers\nfields: [", "line 2"},
 				{"record: customers\nfields: {source_id: Customer ID, emails: E-mail}\n", `"E-mail", which the file does not have`},
-				{"record: interactions\nfields: {source_id: a, customer_source_id: b}\n", "the mapping is of interactions"},
+				{"record: interactions\nfields: {source_id: a, customer_source_id: b}\n", "the mapping says record: interactions"},
 				{"record: customers\nfields: {source_id: Customer ID, shoe_size: Size}\n", `no field "shoe_size"`},
 			} {
 				for _, action := range []string{"preview", "run"} {
@@ -250,10 +250,18 @@ func TestImportUploadErrors(t *testing.T) {
 					if tt.field != "source" && !strings.Contains(page, `value="`+fields["source"]+`"`) {
 						t.Errorf("the form lost the source typed")
 					}
+					if tt.field != "file" && !strings.Contains(page, "Choose it again") {
+						t.Errorf("the form does not say to choose the file again")
+					}
 					if left, _ := filepath.Glob(filepath.Join(e.uploads, "*")); len(left) != 0 {
 						t.Errorf("a refused upload left %v", left)
 					}
 				})
+			}
+			// Everything wrong is said at once.
+			if res, page := agent.upload(map[string]string{"kind": "customers"}, "", ""); res.StatusCode != 400 ||
+				fieldError(page, "file") == "" || fieldError(page, "source") == "" {
+				t.Errorf("got %d, file %q and source %q, want both refused", res.StatusCode, fieldError(page, "file"), fieldError(page, "source"))
 			}
 			if list, _, _ := e.db.FindImports(ctx, rapport.SystemScope("test"), rapport.ImportFilter{}); len(list) != 0 {
 				t.Errorf("got %d imports, want none from refused uploads", len(list))

@@ -2,8 +2,10 @@ package web
 
 import (
 	"encoding/csv"
-	"fmt"
+	"io"
+	"mime"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -73,7 +75,14 @@ func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, c *c
 	}
 	switch rapport.ErrorCode(err) {
 	case rapport.EINVALID, rapport.ETOOLARGE:
-		return s.renderImports(w, r, c, Status(err), form, fieldErrors(err))
+		errs := fieldErrors(err)
+		// A form refused for its file is checked all the same, to say all that is wrong.
+		for field, msg := range fieldErrors((&rapport.Import{Source: form["source"], Kind: form["kind"], Name: "-"}).Validate()) {
+			if _, ok := errs[field]; !ok && field != "_" {
+				errs[field] = msg
+			}
+		}
+		return s.renderImports(w, r, c, Status(err), form, errs)
 	}
 	return err
 }
@@ -98,14 +107,14 @@ func (s *Server) checkReadable(imp *rapport.Import) error {
 // previewPage shows a draft import: its mapping, to edit, and the first rows made into
 // records through it.
 type previewPage struct {
-	Import   importStatus
-	Mapping  string
-	Errors   map[string]string
-	Native   bool // the file is in Rapport's own shape: no mapping needed
-	Columns  []string
-	Header   []string
-	Rows     []previewRow
-	Rejected int
+	Import      importStatus
+	Mapping     string
+	Errors      map[string]string
+	Native      bool     // the file is in Rapport's own shape: no mapping needed
+	FileColumns []string // the file's, to map
+	Header      []string // the preview's: the fields the rows have
+	Rows        []previewRow
+	Rejected    int
 }
 
 // previewRow is a row of the preview: its values by Header, and its problems.
@@ -122,7 +131,7 @@ func (s *Server) handleImportShow(w http.ResponseWriter, r *http.Request, c *cal
 		return err
 	}
 	if imp.State == rapport.ImportDraft {
-		return s.renderPreview(w, r, c, imp, imp.Mapping, http.StatusOK, nil)
+		return s.renderPreview(w, r, c, imp, imp.Mapping)
 	}
 	return s.render(w, r, http.StatusOK, "import", c, "Import of "+imp.Name, newImportStatus(imp))
 }
@@ -138,46 +147,50 @@ func (s *Server) findImport(r *http.Request, c *call) (*rapport.Import, error) {
 	return s.Store.FindImport(r.Context(), c.scope, id)
 }
 
-// renderPreview shows the preview of a draft with the mapping text; err, if any, is
-// a problem of the mapping to show beside it.
-func (s *Server) renderPreview(w http.ResponseWriter, r *http.Request, c *call, imp *rapport.Import, text string, status int, err error) error {
-	f, ferr := s.openUpload(imp)
-	if ferr != nil {
-		return ferr
+// renderPreview shows the preview of a draft read through the mapping text; a problem
+// of the mapping is shown beside it, and answers a form sent with 400.
+func (s *Server) renderPreview(w http.ResponseWriter, r *http.Request, c *call, imp *rapport.Import, text string) error {
+	f, err := s.openUpload(imp)
+	if err != nil {
+		return err
 	}
 	defer f.Close()
 	page := &previewPage{Import: newImportStatus(imp)}
-	m, text, header, merr := s.uploadMapping(f, imp, text)
-	page.Mapping, page.Columns, page.Native = text, header, merr == nil && m == nil
+	m, text, columns, err := uploadMapping(f, imp, text)
+	page.Mapping, page.FileColumns, page.Native = text, columns, err == nil && m == nil
 	if err == nil {
-		err = merr
+		err = s.previewRows(f, imp, m, page)
 	}
-	if merr == nil {
-		if _, serr := f.Seek(0, 0); serr != nil {
-			return serr
-		}
-		rows, rerr := tabular.Open(f, tabular.Options{Format: tabular.FormatOf(imp.Name)})
-		var previewed []ingest.Previewed
-		if rerr == nil {
-			previewed, rerr = ingest.Preview(rows, m, imp.Kind, imp.Source, ingest.PreviewRows)
-		}
-		if rerr != nil && err == nil {
-			err = rapport.FieldError("file", "the file could not be read: %v", rerr)
-		}
-		page.Header, page.Rows = previewTable(imp.Kind, previewed)
-		for _, row := range page.Rows {
-			if len(row.Problems) > 0 {
-				page.Rejected++
-			}
-		}
-	}
+	status := http.StatusOK
 	if err != nil {
 		page.Errors = fieldErrors(err)
-		if status == http.StatusOK && rapport.ErrorCode(err) == rapport.EINVALID && r.Method == http.MethodPost {
-			status = http.StatusBadRequest
+		if r.Method == http.MethodPost {
+			status = Status(err)
 		}
 	}
 	return s.render(w, r, status, "import_preview", c, "Import "+imp.Name, page)
+}
+
+// previewRows fills the page with the first rows of the file read through m.
+func (s *Server) previewRows(f *os.File, imp *rapport.Import, m *mapping.Mapping, page *previewPage) error {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	rows, err := tabular.Open(f, tabular.Options{Format: tabular.FormatOf(imp.Name)})
+	var previewed []ingest.Previewed
+	if err == nil {
+		previewed, err = ingest.Preview(rows, m, imp.Kind, imp.Source, ingest.PreviewRows)
+	}
+	page.Header, page.Rows = previewTable(imp.Kind, previewed)
+	for _, row := range page.Rows {
+		if len(row.Problems) > 0 {
+			page.Rejected++
+		}
+	}
+	if err != nil {
+		return rapport.FieldError("file", "the file could not be read: %v", err)
+	}
+	return nil
 }
 
 func (s *Server) handleImportPreview(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -188,7 +201,7 @@ func (s *Server) handleImportPreview(w http.ResponseWriter, r *http.Request, c *
 	if imp.State != rapport.ImportDraft {
 		return s.redirect(w, r, "/imports/"+imp.ID.String(), "")
 	}
-	return s.renderPreview(w, r, c, imp, r.PostFormValue("mapping"), http.StatusOK, nil)
+	return s.renderPreview(w, r, c, imp, r.PostFormValue("mapping"))
 }
 
 // handleImportRun starts a draft with the mapping sent, or resumes a failed import.
@@ -203,10 +216,10 @@ func (s *Server) handleImportRun(w http.ResponseWriter, r *http.Request, c *call
 		if err != nil {
 			return err
 		}
-		_, text, _, err = s.uploadMapping(f, imp, r.PostFormValue("mapping"))
+		_, text, _, err = uploadMapping(f, imp, r.PostFormValue("mapping"))
 		f.Close()
 		if err != nil {
-			return s.renderPreview(w, r, c, imp, text, Status(err), err)
+			return s.renderPreview(w, r, c, imp, r.PostFormValue("mapping")) // shows why
 		}
 	}
 	if err := s.Store.QueueImport(r.Context(), c.scope, imp.ID, text); err != nil {
@@ -237,7 +250,7 @@ func (s *Server) handleImportRejects(w http.ResponseWriter, r *http.Request, c *
 	name := strings.TrimSuffix(imp.Name, ".gz")
 	name = strings.TrimSuffix(name, filepath.Ext(name)) + "-rejects.csv"
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", strings.ReplaceAll(name, `"`, "")))
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"line", "field", "reason", "text"})
 	err = s.Store.ImportRejects(r.Context(), c.scope, imp.ID, func(rej rapport.Reject) error {

@@ -165,7 +165,7 @@ func (s *Server) openUpload(imp *rapport.Import) (*os.File, error) {
 // the mapping proposed from the file's first rows, or none for a file in Rapport's own
 // shape. It returns the mapping's text as it is to be stored, with the error (field
 // "mapping") that keeps it from being used, and the file's columns.
-func (s *Server) uploadMapping(f *os.File, imp *rapport.Import, text string) (*mapping.Mapping, string, []string, error) {
+func uploadMapping(f *os.File, imp *rapport.Import, text string) (*mapping.Mapping, string, []string, error) {
 	format, header, sample, err := ingest.Sample(f, tabular.FormatOf(imp.Name))
 	if err != nil {
 		return nil, text, nil, rapport.FieldError("file", "the file could not be read: %v", err)
@@ -183,7 +183,7 @@ func (s *Server) uploadMapping(f *os.File, imp *rapport.Import, text string) (*m
 	case err != nil:
 		return nil, text, header, rapport.FieldError("mapping", "%s", strings.TrimPrefix(err.Error(), "mapping: "))
 	case m.Record != imp.Kind:
-		return nil, text, header, rapport.FieldError("mapping", "the mapping is of %s (record: %s), and the file of %s", m.Record, m.Record, imp.Kind)
+		return nil, text, header, rapport.FieldError("mapping", "the mapping says record: %s, and the file holds %s", m.Record, imp.Kind)
 	}
 	if header != nil {
 		if err := ingest.CheckColumns(m, header); err != nil {
