@@ -170,6 +170,13 @@ func TestImportPages(t *testing.T) {
 				t.Errorf("the upload directory holds %v after the import, want nothing", left)
 			}
 
+			// A file in Rapport's own shape is previewed without a mapping.
+			res, _ = agent.upload(map[string]string{"kind": "customers", "source": "crm"}, "native.ndjson",
+				`{"source_id":"N-1","kind":"person","given_name":"Nia","emails":["nia@example.com"]}`+"\n")
+			if _, page := agent.get(res.Header.Get("Location")); !strings.Contains(page, "needs no mapping") || !strings.Contains(page, "<td>nia@example.com</td>") {
+				t.Errorf("the preview of a file in Rapport's own shape does not show it as such")
+			}
+
 			// Only its starter and admins see it.
 			insider := e.signIn("insider@example.com")
 			for _, path := range []string{at, at + "/rejects.csv"} {
@@ -354,6 +361,18 @@ func TestImportAPI(t *testing.T) {
 			_, body = e.do("GET", "/api/v1/imports/"+first, agent, "")
 			if got := decode[status](t, body); got.State != "done" || got.Read != 3 || got.Rejected != 1 {
 				t.Errorf("got %s, want it done", body)
+			}
+
+			// A file in Rapport's own shape needs no mapping.
+			native := `{"source_id":"N-1","kind":"person","given_name":"Nia","emails":["nia@example.com"]}` + "\n"
+			res, body = e.do("POST", "/api/v1/imports?kind=customers&source=crm&async=true", agent, native, "Content-Type", "application/x-ndjson")
+			if got := decode[status](t, body); res.StatusCode != 202 || got.Mapping != "" {
+				t.Fatalf("got %d %s, want it queued without a mapping", res.StatusCode, body)
+			}
+			e.runJobs()
+			_, body = e.do("GET", "/api/v1/imports/"+decode[status](t, body).ID, agent, "")
+			if got := decode[status](t, body); got.State != "done" || got.Created != 1 {
+				t.Errorf("got %s, want Nia created", body)
 			}
 
 			// Only its starter and admins see it.
