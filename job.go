@@ -19,7 +19,8 @@ const (
 // rapport serve process sharing the database can run it.
 type Job struct {
 	ID         ID         `json:"id"`
-	Kind       string     `json:"kind"` // such as "resolve"
+	Kind       string     `json:"kind"`          // such as "resolve"
+	Arg        string     `json:"arg,omitempty"` // what the job works on, such as an import's id; "" for none
 	State      JobState   `json:"state"`
 	Attempts   int        `json:"attempts"`
 	RunAt      time.Time  `json:"run_at"`
@@ -37,17 +38,26 @@ const (
 	ResolveDelay = 5 * time.Second
 )
 
+// JobImport is the kind of job that imports a file uploaded through the web app or the
+// API; its argument is the import's id.
+const JobImport = "import"
+
 // JobMaxAttempts is how many times a failing job runs before it is given up.
 const JobMaxAttempts = 3
 
 // JobService keeps the queue of background jobs.
 type JobService interface {
-	// EnqueueJob queues a job of the kind to run after delay, unless one is queued
-	// already: that one will see whatever the new one would have.
-	EnqueueJob(ctx context.Context, s Scope, kind string, delay time.Duration) error
+	// EnqueueJob queues a job of the kind with the argument (often "") to run after
+	// delay, unless one with the same kind and argument is queued already: that one
+	// will see whatever the new one would have.
+	EnqueueJob(ctx context.Context, s Scope, kind, arg string, delay time.Duration) error
 	// ClaimJob takes the next due job of the kinds for lease, or returns nil. A job
 	// whose lease ran out (its worker died) is due again.
 	ClaimJob(ctx context.Context, kinds []string, lease time.Duration) (*Job, error)
+	// RenewJob extends the lease of a claimed job while it runs. It returns
+	// ECONFLICT when the job is no longer the caller's: its lease ran out and another
+	// worker claimed it (job.Attempts tells the claims apart).
+	RenewJob(ctx context.Context, job *Job, lease time.Duration) error
 	// FinishJob records a job's outcome; a failed job is retried later until it has
 	// had JobMaxAttempts.
 	FinishJob(ctx context.Context, id ID, result string, jobErr error) error

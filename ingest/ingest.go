@@ -93,28 +93,37 @@ func runNDJSON[T any](ctx context.Context, r io.Reader, opt Options, convert Con
 // ImportCustomers reads customer records from rows, through the mapping m or, when m is
 // nil, as JSON objects in Rapport's own shape, and writes them through svc.
 func ImportCustomers(ctx context.Context, rows *tabular.Rows, m *mapping.Mapping, svc rapport.ImportService, s rapport.Scope, opt Options) (Result, error) {
-	convert := Native[rapport.IncomingCustomer](opt.Source)
-	if m != nil {
-		convert = func(r *tabular.Row) (rapport.IncomingCustomer, []string, error) {
-			return m.ApplyCustomer(r, opt.Source)
-		}
-	}
-	return run(ctx, rows, opt, convert, func(batch []rapport.IncomingCustomer, at *rapport.ImportBatch) (rapport.IngestResult, error) {
+	return run(ctx, rows, opt, customerConverter(m, opt.Source), func(batch []rapport.IncomingCustomer, at *rapport.ImportBatch) (rapport.IngestResult, error) {
 		return svc.ImportCustomers(ctx, s, batch, at)
 	})
 }
 
 // ImportInteractions reads interactions as ImportCustomers reads customers.
 func ImportInteractions(ctx context.Context, rows *tabular.Rows, m *mapping.Mapping, svc rapport.ImportService, s rapport.Scope, opt Options) (Result, error) {
-	convert := Native[rapport.IncomingInteraction](opt.Source)
-	if m != nil {
-		convert = func(r *tabular.Row) (rapport.IncomingInteraction, []string, error) {
-			return m.ApplyInteraction(r, opt.Source)
-		}
-	}
-	return run(ctx, rows, opt, convert, func(batch []rapport.IncomingInteraction, at *rapport.ImportBatch) (rapport.IngestResult, error) {
+	return run(ctx, rows, opt, interactionConverter(m, opt.Source), func(batch []rapport.IncomingInteraction, at *rapport.ImportBatch) (rapport.IngestResult, error) {
 		return svc.ImportInteractions(ctx, s, batch, at)
 	})
+}
+
+// customerConverter reads customer records through m, or in Rapport's own shape when m
+// is nil.
+func customerConverter(m *mapping.Mapping, source string) Converter[rapport.IncomingCustomer] {
+	if m == nil {
+		return Native[rapport.IncomingCustomer](source)
+	}
+	return func(r *tabular.Row) (rapport.IncomingCustomer, []string, error) {
+		return m.ApplyCustomer(r, source)
+	}
+}
+
+// interactionConverter reads interactions as customerConverter reads customers.
+func interactionConverter(m *mapping.Mapping, source string) Converter[rapport.IncomingInteraction] {
+	if m == nil {
+		return Native[rapport.IncomingInteraction](source)
+	}
+	return func(r *tabular.Row) (rapport.IncomingInteraction, []string, error) {
+		return m.ApplyInteraction(r, source)
+	}
 }
 
 // A Converter turns a row into a record; its warnings are about values kept as they

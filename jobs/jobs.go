@@ -4,6 +4,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -12,15 +13,18 @@ import (
 )
 
 // Handler does the work of one kind of job and says in a line what it did.
-type Handler func(ctx context.Context) (string, error)
+type Handler func(ctx context.Context, job *rapport.Job) (string, error)
 
 // Worker claims due jobs and runs them one at a time.
 type Worker struct {
 	Queue    rapport.JobService
 	Handlers map[string]Handler
 	Poll     time.Duration // how often to look for work when there is none; default 2s
-	Lease    time.Duration // how long a job may run before another worker may take it; default 30 min
-	Log      *slog.Logger
+	// Lease is how long a job is the worker's without news from it; the worker renews
+	// it every third of that while the job runs, so that the job of a worker that died
+	// is taken up by another within a lease. Default 1 min.
+	Lease time.Duration
+	Log   *slog.Logger
 }
 
 // Run works until ctx is done.
@@ -53,14 +57,23 @@ func (w *Worker) RunOnce(ctx context.Context) (bool, error) {
 	}
 	lease := w.Lease
 	if lease == 0 {
-		lease = 30 * time.Minute
+		lease = time.Minute
 	}
 	job, err := w.Queue.ClaimJob(ctx, kinds, lease)
 	if err != nil || job == nil {
 		return false, err
 	}
 	start := time.Now()
-	result, jobErr := w.run(ctx, job)
+	jobCtx, cancel := context.WithCancelCause(ctx)
+	renewed := make(chan struct{})
+	go func() { defer close(renewed); w.renew(jobCtx, cancel, job, lease) }()
+	result, jobErr := w.run(jobCtx, job)
+	cancel(nil)
+	<-renewed
+	if lost := context.Cause(jobCtx); errors.Is(lost, errLeaseLost) {
+		w.Log.Error("job abandoned", "kind", job.Kind, "arg", job.Arg, "error", lost)
+		return true, nil // another worker has it, or will
+	}
 	if ctx.Err() != nil {
 		return true, ctx.Err() // shutting down: the lease runs out and the job runs again
 	}
@@ -72,6 +85,33 @@ func (w *Worker) RunOnce(ctx context.Context) (bool, error) {
 	return true, w.Queue.FinishJob(context.WithoutCancel(ctx), job.ID, result, jobErr)
 }
 
+var errLeaseLost = errors.New("the job's lease was lost")
+
+// renew extends the job's lease until ctx is done. If the job is no longer the
+// worker's, or the lease cannot be renewed before it runs out, it stops the job.
+func (w *Worker) renew(ctx context.Context, stop context.CancelCauseFunc, job *rapport.Job, lease time.Duration) {
+	renewed := time.Now()
+	tick := time.NewTicker(lease / 3)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		err := w.Queue.RenewJob(ctx, job, lease)
+		switch {
+		case err == nil:
+			renewed = time.Now()
+		case rapport.ErrorCode(err) == rapport.ECONFLICT || time.Since(renewed) > lease*2/3:
+			stop(fmt.Errorf("%w: %w", errLeaseLost, err))
+			return
+		case ctx.Err() == nil:
+			w.Log.Warn("renew job lease", "kind", job.Kind, "error", err) // tried again at the next tick
+		}
+	}
+}
+
 // run calls the handler, turning a panic into the job's error.
 func (w *Worker) run(ctx context.Context, job *rapport.Job) (result string, err error) {
 	defer func() {
@@ -79,5 +119,5 @@ func (w *Worker) run(ctx context.Context, job *rapport.Job) (result string, err 
 			err = fmt.Errorf("panic: %v", p)
 		}
 	}()
-	return w.Handlers[job.Kind](ctx)
+	return w.Handlers[job.Kind](ctx, job)
 }

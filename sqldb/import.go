@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rapportckm/rapport"
 )
@@ -12,11 +14,59 @@ import (
 var _ rapport.ImportService = (*DB)(nil)
 
 const importColumns = `i.id, s.name, i.kind, i.file, i.name, i.size, i.offset_bytes, i.line, i.read_rows,
-	i.created, i.updated, i.linked, i.unchanged, i.rejected, i.done, i.started_at, i.updated_at`
+	i.created, i.updated, i.linked, i.unchanged, i.rejected, i.done, i.started_at, i.updated_at,
+	i.user_id, COALESCE(u.name, ''), i.mapping, i.run_started_at, i.run_offset, i.run_read, j.state, j.error, j.run_at, j.leased_until`
 
-func scanImport(row interface{ Scan(...any) error }, imp *rapport.Import) error {
-	return row.Scan(&imp.ID, &imp.Source, &imp.Kind, &imp.File, &imp.Name, &imp.Size, &imp.Offset, &imp.Line, &imp.Read,
-		&imp.Created, &imp.Updated, &imp.Linked, &imp.Unchanged, &imp.Rejected, &imp.Done, &imp.StartedAt, &imp.UpdatedAt)
+// importFrom joins an import to its source, its job and the user who started it.
+const importFrom = ` FROM imports i JOIN sources s ON s.id = i.source_id LEFT JOIN jobs j ON j.id = i.job_id
+	LEFT JOIN users u ON u.id = i.user_id `
+
+// scanImport reads an import and works out its state, as of now.
+func scanImport(row interface{ Scan(...any) error }, imp *rapport.Import, now time.Time) error {
+	var runStarted, retryAt, leased sql.NullTime
+	var jobState, jobError sql.NullString
+	err := row.Scan(&imp.ID, &imp.Source, &imp.Kind, &imp.File, &imp.Name, &imp.Size, &imp.Offset, &imp.Line, &imp.Read,
+		&imp.Created, &imp.Updated, &imp.Linked, &imp.Unchanged, &imp.Rejected, &imp.Done, &imp.StartedAt, &imp.UpdatedAt,
+		&imp.UserID, &imp.UserName, &imp.Mapping, &runStarted, &imp.RunOffset, &imp.RunRead, &jobState, &jobError, &retryAt, &leased)
+	imp.RunStartedAt = runStarted.Time
+	job := rapport.JobState(jobState.String)
+	if job == rapport.JobRunning && leased.Time.Before(now) {
+		job = rapport.JobQueued // its worker stopped: it waits for one to take it up
+	}
+	imp.State, imp.Error, imp.RetryAt = importState(imp, job), jobError.String, time.Time{}
+	if imp.State == rapport.ImportQueued && imp.Error != "" {
+		imp.RetryAt = retryAt.Time
+	}
+	if imp.State == rapport.ImportDone {
+		imp.Error = ""
+	}
+	return err
+}
+
+// importState is where an import stands, from its own record and its job's.
+func importState(imp *rapport.Import, job rapport.JobState) rapport.ImportState {
+	switch {
+	case imp.Done:
+		return rapport.ImportDone
+	case job == rapport.JobQueued:
+		return rapport.ImportQueued
+	case job == rapport.JobRunning:
+		return rapport.ImportRunning
+	case job != "": // failed, or done without finishing the import, which no job does
+		return rapport.ImportFailed
+	case imp.UserID.IsZero():
+		return rapport.ImportUnfinished
+	}
+	return rapport.ImportDraft
+}
+
+// visibleImport is the condition on imports i that the scope may see: its own, or all
+// for admins.
+func visibleImport(q *Query, s rapport.Scope) string {
+	if s.IsAdmin() {
+		return "TRUE"
+	}
+	return "i.user_id = " + q.Arg(s.UserID)
 }
 
 // StartImport resumes the unfinished import of the same file, or starts one afresh.
@@ -37,30 +87,33 @@ func (db *DB) StartImport(ctx context.Context, s rapport.Scope, imp *rapport.Imp
 		}
 		source := sources[imp.Source]
 		var stored rapport.Import
-		err = scanImport(tx.queryRow(`SELECT `+importColumns+` FROM imports i JOIN sources s ON s.id = i.source_id
-			WHERE i.source_id = $1 AND i.kind = $2 AND i.file = $3`, source, imp.Kind, imp.File), &stored)
+		err = scanImport(tx.queryRow(`SELECT `+importColumns+importFrom+`
+			WHERE i.source_id = $1 AND i.kind = $2 AND i.file = $3`, source, imp.Kind, imp.File), &stored, tx.now)
 		switch {
 		case err == nil && !stored.Done:
 			*imp, resumed = stored, true
-			return nil
+			imp.RunStartedAt, imp.RunOffset, imp.RunRead = tx.now, imp.Offset, imp.Read
+			_, err = tx.exec(`UPDATE imports SET run_started_at = $1, run_offset = offset_bytes, run_read = read_rows WHERE id = $2`, tx.now, imp.ID)
+			return err
 		case err == nil: // finished before: start again, forgetting what it rejected
 			imp.ID = stored.ID
 			if _, err := tx.exec(`DELETE FROM import_rejects WHERE import_id = $1`, imp.ID); err != nil {
 				return err
 			}
 			_, err = tx.exec(`UPDATE imports SET name = $1, size = $2, offset_bytes = 0, line = 0, read_rows = 0, created = 0,
-				updated = 0, linked = 0, unchanged = 0, rejected = 0, done = FALSE, started_at = $3, updated_at = $3 WHERE id = $4`,
+				updated = 0, linked = 0, unchanged = 0, rejected = 0, done = FALSE, started_at = $3, updated_at = $3,
+				run_started_at = $3, run_offset = 0, run_read = 0 WHERE id = $4`,
 				imp.Name, imp.Size, tx.now, imp.ID)
 		case errors.Is(err, sql.ErrNoRows):
 			imp.ID = rapport.NewID()
-			_, err = tx.exec(`INSERT INTO imports (id, source_id, kind, file, name, size, started_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`, imp.ID, source, imp.Kind, imp.File, imp.Name, imp.Size, tx.now)
+			_, err = tx.exec(`INSERT INTO imports (id, source_id, kind, file, name, size, started_at, updated_at, run_started_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)`, imp.ID, source, imp.Kind, imp.File, imp.Name, imp.Size, tx.now)
 		}
 		if err != nil {
 			return err
 		}
 		*imp = rapport.Import{ID: imp.ID, Source: imp.Source, Kind: imp.Kind, File: imp.File, Name: imp.Name, Size: imp.Size,
-			StartedAt: tx.now, UpdatedAt: tx.now}
+			State: rapport.ImportUnfinished, StartedAt: tx.now, UpdatedAt: tx.now, RunStartedAt: tx.now}
 		return nil
 	})
 	return resumed, err
@@ -131,6 +184,9 @@ func (db *DB) ImportRejects(ctx context.Context, s rapport.Scope, id rapport.ID,
 		return err
 	}
 	return db.view(ctx, s, func(tx *Tx) error {
+		if _, err := tx.findImport(id); err != nil {
+			return err
+		}
 		rows, err := tx.query(`SELECT line, code, field, message, text FROM import_rejects WHERE import_id = $1 ORDER BY line, id`, id)
 		if err != nil {
 			return err
@@ -147,4 +203,134 @@ func (db *DB) ImportRejects(ctx context.Context, s rapport.Scope, id rapport.ID,
 		}
 		return rows.Err()
 	})
+}
+
+// CreateImport records a draft import of an uploaded file, started by the scope's user.
+func (db *DB) CreateImport(ctx context.Context, s rapport.Scope, imp *rapport.Import) error {
+	if err := rapport.Require(s.CanWriteCustomers(), "import files"); err != nil {
+		return err
+	}
+	if s.Kind != rapport.ActorStaff {
+		return rapport.Errorf(rapport.EFORBIDDEN, "an upload is imported as the staff user who sent it")
+	}
+	if err := imp.Validate(); err != nil {
+		return err
+	}
+	if !strings.HasPrefix(imp.File, rapport.UploadPrefix) {
+		return rapport.FieldError("file", "an uploaded file is named %s and its upload's id", rapport.UploadPrefix)
+	}
+	return db.update(ctx, s, func(tx *Tx) error {
+		sources, err := tx.sourceIDs([]string{imp.Source}, true)
+		if err != nil {
+			return err
+		}
+		imp.ID = rapport.NewID()
+		if _, err := tx.exec(`INSERT INTO imports (id, source_id, kind, file, name, size, user_id, mapping, started_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`,
+			imp.ID, sources[imp.Source], imp.Kind, imp.File, imp.Name, imp.Size, s.UserID, imp.Mapping, tx.now); err != nil {
+			return err
+		}
+		stored, err := tx.findImport(imp.ID)
+		if err == nil {
+			*imp = *stored
+		}
+		return err
+	})
+}
+
+// QueueImport sets the mapping of a draft or failed import and queues its job.
+func (db *DB) QueueImport(ctx context.Context, s rapport.Scope, id rapport.ID, mapping string) error {
+	if err := rapport.Require(s.CanWriteCustomers(), "import files"); err != nil {
+		return err
+	}
+	return db.update(ctx, s, func(tx *Tx) error {
+		imp, err := tx.findImport(id)
+		if err != nil {
+			return err
+		}
+		if imp.State != rapport.ImportDraft && imp.State != rapport.ImportFailed {
+			return rapport.Errorf(rapport.ECONFLICT, "the import of %s is %s: only a draft or a failed import can be started", imp.Name, imp.State)
+		}
+		job, err := tx.queueJob(rapport.JobImport, imp.ID.String(), 0)
+		if err != nil {
+			return err
+		}
+		_, err = tx.exec(`UPDATE imports SET mapping = $1, job_id = $2, updated_at = $3 WHERE id = $4`, mapping, job, tx.now, imp.ID)
+		return err
+	})
+}
+
+// DeleteImport forgets a draft or failed import.
+func (db *DB) DeleteImport(ctx context.Context, s rapport.Scope, id rapport.ID) error {
+	if err := rapport.Require(s.CanWriteCustomers(), "import files"); err != nil {
+		return err
+	}
+	return db.update(ctx, s, func(tx *Tx) error {
+		imp, err := tx.findImport(id)
+		if err != nil {
+			return err
+		}
+		if imp.State != rapport.ImportDraft && imp.State != rapport.ImportFailed {
+			return rapport.Errorf(rapport.ECONFLICT, "the import of %s is %s: only a draft or a failed import can be deleted", imp.Name, imp.State)
+		}
+		_, err = tx.exec(`DELETE FROM imports WHERE id = $1`, id) // its rejects go with it
+		return err
+	})
+}
+
+// FindImport returns an import the scope may see.
+func (db *DB) FindImport(ctx context.Context, s rapport.Scope, id rapport.ID) (*rapport.Import, error) {
+	if err := rapport.Require(s.CanWriteCustomers(), "read imports"); err != nil {
+		return nil, err
+	}
+	var imp *rapport.Import
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		imp, err = tx.findImport(id)
+		return err
+	})
+	return imp, err
+}
+
+func (tx *Tx) findImport(id rapport.ID) (*rapport.Import, error) {
+	q := &Query{}
+	imp := &rapport.Import{}
+	err := scanImport(tx.queryRow(`SELECT `+importColumns+importFrom+`WHERE i.id = `+q.Arg(id)+` AND `+visibleImport(q, tx.scope), q.Args()...), imp, tx.now)
+	return imp, notFound(err, "import")
+}
+
+// FindImports returns a page of the imports the scope may see, newest first: ids are
+// time-ordered, so the last id of a page is the cursor of the next.
+func (db *DB) FindImports(ctx context.Context, s rapport.Scope, f rapport.ImportFilter) ([]*rapport.Import, string, error) {
+	if err := rapport.Require(s.CanWriteCustomers(), "read imports"); err != nil {
+		return nil, "", err
+	}
+	q := &Query{}
+	where := visibleImport(q, s)
+	if f.Cursor != "" {
+		parts, err := decodeCursor(f.Cursor, 1)
+		if err != nil {
+			return nil, "", err
+		}
+		after, err := rapport.ParseID(parts[0])
+		if err != nil {
+			return nil, "", rapport.FieldError("cursor", "the cursor is not valid: use the next_cursor of the previous page, or start again without one")
+		}
+		where += " AND i.id < " + q.Arg(after)
+	}
+	n := limit(f.Limit, 50, 500)
+	var imports []*rapport.Import
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		imports, err = queryAll(tx, `SELECT `+importColumns+importFrom+`WHERE `+where+` ORDER BY i.id DESC LIMIT `+strconv.Itoa(n+1),
+			q.Args(), func(rows *sql.Rows) (*rapport.Import, error) {
+				imp := &rapport.Import{}
+				return imp, scanImport(rows, imp, tx.now)
+			})
+		return err
+	})
+	next := ""
+	if len(imports) > n {
+		imports = imports[:n]
+		next = encodeCursor(imports[n-1].ID.String())
+	}
+	return imports, next, err
 }

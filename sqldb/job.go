@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strconv"
 	"time"
 
@@ -11,20 +12,33 @@ import (
 
 var _ rapport.JobService = (*DB)(nil)
 
-// EnqueueJob queues a job of the kind unless one is queued.
-func (db *DB) EnqueueJob(ctx context.Context, s rapport.Scope, kind string, delay time.Duration) error {
-	return db.update(ctx, s, func(tx *Tx) error { return tx.enqueueJob(kind, delay) })
+// EnqueueJob queues a job of the kind and argument unless one is queued.
+func (db *DB) EnqueueJob(ctx context.Context, s rapport.Scope, kind, arg string, delay time.Duration) error {
+	return db.update(ctx, s, func(tx *Tx) error {
+		_, err := tx.queueJob(kind, arg, delay)
+		return err
+	})
 }
 
-// enqueueJob queues a job in the transaction's writes: it exists if they commit.
+// enqueueJob queues a job without an argument in the transaction's writes: it exists
+// if they commit.
 func (tx *Tx) enqueueJob(kind string, delay time.Duration) error {
-	var queued int
-	if err := tx.queryRow(`SELECT COUNT(*) FROM jobs WHERE kind = $1 AND state = 'queued'`, kind).Scan(&queued); err != nil || queued > 0 {
-		return err
-	}
-	_, err := tx.exec(`INSERT INTO jobs (id, kind, state, run_at, created_at) VALUES ($1, $2, 'queued', $3, $4)`,
-		rapport.NewID(), kind, tx.now.Add(delay), tx.now)
+	_, err := tx.queueJob(kind, "", delay)
 	return err
+}
+
+// queueJob queues a job of the kind and argument unless one is queued, and returns the
+// id of the job queued, new or not.
+func (tx *Tx) queueJob(kind, arg string, delay time.Duration) (rapport.ID, error) {
+	var id rapport.ID
+	err := tx.queryRow(`SELECT id FROM jobs WHERE kind = $1 AND arg = $2 AND state = 'queued'`, kind, arg).Scan(&id)
+	if !errors.Is(err, sql.ErrNoRows) {
+		return id, err
+	}
+	id = rapport.NewID()
+	_, err = tx.exec(`INSERT INTO jobs (id, kind, arg, state, run_at, created_at) VALUES ($1, $2, $3, 'queued', $4, $5)`,
+		id, kind, arg, tx.now.Add(delay), tx.now)
+	return id, err
 }
 
 // ClaimJob takes the next due job. The condition is repeated outside the subquery so
@@ -50,6 +64,22 @@ func (db *DB) ClaimJob(ctx context.Context, kinds []string, lease time.Duration)
 		return err
 	})
 	return job, err
+}
+
+// RenewJob extends the lease of a running job, unless another worker has claimed it
+// since.
+func (db *DB) RenewJob(ctx context.Context, job *rapport.Job, lease time.Duration) error {
+	return db.update(ctx, rapport.SystemScope(""), func(tx *Tx) error {
+		res, err := tx.exec(`UPDATE jobs SET leased_until = $1 WHERE id = $2 AND state = 'running' AND attempts = $3`,
+			tx.now.Add(lease), job.ID, job.Attempts)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmpErr(err, rapport.Errorf(rapport.ECONFLICT, "the job %s is no longer this worker's: its lease ran out", job.ID))
+		}
+		return nil
+	})
 }
 
 // FinishJob records the outcome of a claimed job.
@@ -85,12 +115,12 @@ func (db *DB) FindJobs(ctx context.Context, s rapport.Scope, kind string, n int)
 	return jobs, err
 }
 
-const jobColumns = `id, kind, state, attempts, run_at, result, error, created_at, finished_at`
+const jobColumns = `id, kind, arg, state, attempts, run_at, result, error, created_at, finished_at`
 
 func scanJob(rows *sql.Rows) (*rapport.Job, error) {
 	j := &rapport.Job{}
 	var finished sql.NullTime
-	err := rows.Scan(&j.ID, &j.Kind, &j.State, &j.Attempts, &j.RunAt, &j.Result, &j.Error, &j.CreatedAt, &finished)
+	err := rows.Scan(&j.ID, &j.Kind, &j.Arg, &j.State, &j.Attempts, &j.RunAt, &j.Result, &j.Error, &j.CreatedAt, &finished)
 	if finished.Valid {
 		j.FinishedAt = &finished.Time
 	}

@@ -118,7 +118,7 @@ func (s *Server) apiResolutionRun(w http.ResponseWriter, r *http.Request, c *cal
 	if err := rapport.Require(c.scope.CanWriteCustomers(), "start identity resolution"); err != nil {
 		return err
 	}
-	if err := s.Store.EnqueueJob(r.Context(), c.scope, rapport.JobResolve, 0); err != nil {
+	if err := s.Store.EnqueueJob(r.Context(), c.scope, rapport.JobResolve, "", 0); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusAccepted, map[string]bool{"queued": true})

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"hash"
 	"io"
 	"net"
 	"net/http"
@@ -53,7 +54,7 @@ func (s *Server) page(h handler) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, s.bodyLimit(r))
 		c := &call{user: u, scope: rapport.StaffScope(u, "web", s.clientAddr(r))}
 		if err := h(w, r, c); err != nil {
 			s.fail(w, r, err)
@@ -138,16 +139,14 @@ func (s *Server) api(h handler) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		limit := s.MaxBodyBytes
-		if strings.HasSuffix(r.URL.Path, "/bulk") || r.URL.Path == "/api/v1/imports" {
-			limit = s.MaxBulkBytes
-		}
+		limit := s.bodyLimit(r)
 		if r.ContentLength > limit {
 			s.fail(w, r, tooLarge(limit))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
-		if key := r.Header.Get("Idempotency-Key"); key != "" && r.Method == http.MethodPost {
+		// An upload to import is streamed to disk, so it is made idempotent once there.
+		if key := r.Header.Get("Idempotency-Key"); key != "" && r.Method == http.MethodPost && !isUpload(r) {
 			s.idempotent(w, r, c, key, h)
 			return
 		}
@@ -155,6 +154,22 @@ func (s *Server) api(h handler) http.Handler {
 			s.fail(w, r, err)
 		}
 	})
+}
+
+// bodyLimit is the most a request may send: files to import may be large.
+func (s *Server) bodyLimit(r *http.Request) int64 {
+	switch {
+	case isUpload(r):
+		return s.MaxUploadBytes + 1<<20 // the file, and a mapping beside it
+	case strings.HasSuffix(r.URL.Path, "/bulk") || r.URL.Path == "/api/v1/imports":
+		return s.MaxBulkBytes
+	}
+	return s.MaxBodyBytes
+}
+
+// isUpload reports whether a request sends a file to store and import later.
+func isUpload(r *http.Request) bool {
+	return r.Method == http.MethodPost && (r.URL.Path == "/imports" || r.URL.Path == "/api/v1/imports" && asyncImport(r))
 }
 
 func (s *Server) tokenCall(r *http.Request) (*call, error) {
@@ -189,23 +204,36 @@ func readBody(r *http.Request) ([]byte, error) {
 // idempotent runs h once per (user, key): a retry with the same key and request gets
 // the first response again, marked with Idempotent-Replayed.
 func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, c *call, key string, h handler) {
-	if len(key) > 255 {
-		s.fail(w, r, rapport.FieldError("Idempotency-Key", "the Idempotency-Key header has at most 255 characters"))
-		return
-	}
+	hash := requestHash(r)
 	body, err := readBody(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	hash.Write(body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	s.once(w, r, c, key, hex.EncodeToString(hash.Sum(nil)), func(w http.ResponseWriter) error { return h(w, r, c) })
+}
+
+// requestHash starts the hash that tells requests sent with the same key apart: their
+// method, address and body.
+func requestHash(r *http.Request) hash.Hash {
 	sum := sha256.New()
 	io.WriteString(sum, r.Method+" "+r.URL.RequestURI()+"\n")
-	sum.Write(body)
-	hash := hex.EncodeToString(sum.Sum(nil))
+	return sum
+}
+
+// once runs fn for the first request with the key and the request's hash, and answers
+// a retry with the response fn gave. It reports whether fn ran.
+func (s *Server) once(w http.ResponseWriter, r *http.Request, c *call, key, hash string, fn func(http.ResponseWriter) error) bool {
+	if len(key) > 255 {
+		s.fail(w, r, rapport.FieldError("Idempotency-Key", "the Idempotency-Key header has at most 255 characters"))
+		return false
+	}
 	stored, err := s.Store.BeginIdempotent(r.Context(), c.user.ID, key, hash)
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return false
 	}
 	if stored != nil {
 		w.Header().Set("Content-Type", "application/json")
@@ -215,9 +243,8 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, c *call, key
 		}
 		w.WriteHeader(stored.Status)
 		w.Write(stored.Body)
-		return
+		return false
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
 	rec := &captureWriter{ResponseWriter: w, status: http.StatusOK}
 	// The response is stored even if the client has gone (the retry is what needs it)
 	// and the key is released if the handler panics.
@@ -231,10 +258,11 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, c *call, key
 			s.Logger.Error("store idempotent response", "error", err)
 		}
 	}()
-	if err := h(rec, r, c); err != nil {
+	if err := fn(rec); err != nil {
 		s.fail(rec, r, err)
 	}
 	finished = true
+	return true
 }
 
 // captureWriter writes a response and keeps a copy of it.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/sqldb/sqldbtest"
@@ -233,6 +234,59 @@ func TestBrowser(t *testing.T) {
 		do(t, b, chromedp.Navigate(e.srv.URL+"/customers/"+second.ID.String()), chromedp.WaitVisible(chromedp.CSS("#timeline")))
 		if got := text(t, b, "h1"); got != "María Santos" {
 			t.Errorf("after unmerging, the second record shows %q, want its own profile", got)
+		}
+	})
+
+	t.Run("AgentImportsAFile", func(t *testing.T) {
+		work, stop := context.WithCancel(context.Background())
+		stopped := make(chan struct{})
+		go func() { e.worker().Run(work); close(stopped) }() // as rapport serve runs it
+		t.Cleanup(func() { stop(); <-stopped })
+		file := filepath.Join(t.TempDir(), "crm-people.csv")
+		must(t, os.WriteFile(file, []byte(people), 0o644))
+
+		b := newBrowser(t)
+		signIn(t, b, "agent@example.com")
+		do(t, b,
+			chromedp.Click(chromedp.CSS(`nav a[href="/imports"]`)),
+			chromedp.WaitVisible(chromedp.CSS("#upload-form")),
+			chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}),
+			chromedp.SendKeys(chromedp.CSS("#source"), "crm"),
+		)
+		shot(t, b, "9-import-upload")
+		do(t, b,
+			chromedp.Click(chromedp.CSS("#upload-form button.primary")),
+			chromedp.WaitVisible(chromedp.CSS("#mapping-form")),
+		)
+		shot(t, b, "10-import-preview")
+		preview := text(t, b, ".preview tbody")
+		for _, want := range []string{"C-1\tperson\tAna\tSilva\tana@silva.example", "<script>alert(1)</script>", "Rejected, First Name: column First Name"} {
+			if !strings.Contains(preview, want) {
+				t.Errorf("the preview lacks %q:\n%s", want, preview)
+			}
+		}
+		// Run it as proposed; the page follows it to the end by itself.
+		do(t, b,
+			chromedp.Click(chromedp.CSS("#run")),
+			chromedp.WaitVisible(chromedp.CSS(".chip.state-done")),
+		)
+		shot(t, b, "11-import-done")
+		if got := strings.ToLower(strings.Join(strings.Fields(text(t, b, "dl.counts")), " ")); got != "read 3 created 2 updated 0 linked 0 unchanged 0 rejected 1" { // headings are in capitals by style
+			t.Errorf("got the counts %q", got)
+		}
+		downloads := t.TempDir()
+		if _, err := chromedp.Call(b, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads,
+			BrowserContextID: chromedp.FromContext(b).BrowserContextID}); err != nil {
+			t.Fatal(err)
+		}
+		do(t, b, chromedp.Click(chromedp.CSS(`a[href$="/rejects.csv"]`)))
+		var rejects []byte
+		for deadline := time.Now().Add(10 * time.Second); len(rejects) == 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			rejects, _ = os.ReadFile(filepath.Join(downloads, "crm-people-rejects.csv"))
+		}
+		if got := string(rejects); !strings.HasPrefix(got, "line,field,reason,text\n3,First Name,") || !strings.HasSuffix(got, ",C-2;;;\n") {
+			t.Errorf("downloaded the rejects %q, want line 3 with its field, reason and text", got)
 		}
 	})
 

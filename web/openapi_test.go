@@ -153,6 +153,8 @@ func TestOpenAPIDocument(t *testing.T) {
 		"Visibility":      {string(rapport.VisibilityPrivate), string(rapport.VisibilityTeam), string(rapport.VisibilityStaff)},
 		"TeamFunction":    rapport.TeamFunctions,
 		"ActorKind":       {string(rapport.ActorStaff), string(rapport.ActorCustomer), string(rapport.ActorSystem)},
+		"ImportState": strs([]rapport.ImportState{rapport.ImportDraft, rapport.ImportQueued, rapport.ImportRunning, rapport.ImportDone,
+			rapport.ImportFailed, rapport.ImportUnfinished}),
 		"ErrorCode": {rapport.EINVALID, rapport.ENOTFOUND, rapport.ECONFLICT, rapport.EUNAUTHORIZED, rapport.EFORBIDDEN,
 			rapport.ETOOLARGE, rapport.ERATELIMIT, rapport.EINTERNAL},
 	} {
@@ -374,6 +376,13 @@ func TestOpenAPITour(t *testing.T) {
 	call("POST", "/api/v1/interactions/bulk?source=desk", agent, interactions, 200, "Content-Type", "application/x-ndjson")
 	call("POST", "/api/v1/imports?kind=customers&source=crm", agent, "id,first,last,email,phone\nT-1,Tina,Tour,tina@tour.example,555\n", 200, "Content-Type", "text/csv")
 	call("POST", "/api/v1/imports?kind=customers&source=crm", agent, "first,last\nTina,Tour\n", 400, "Content-Type", "text/csv")
+	queued := id(call("POST", "/api/v1/imports?kind=customers&source=crm&async=true", agent, "id,first,last\nT-2,Tom,Tour\nT-3,,\n", 202, "Content-Type", "text/csv"))
+	call("GET", "/api/v1/imports/"+queued, agent, "", 200)
+	e.runJobs()
+	call("GET", "/api/v1/imports/"+queued, agent, "", 200)
+	call("GET", "/api/v1/imports?limit=5", admin, "", 200)
+	call("GET", "/api/v1/imports/"+queued+"/rejects", agent, "", 200)
+	call("GET", "/api/v1/imports/"+queued+"/rejects", outsider, "", 403)
 	call("GET", "/api/v1/customers/"+e.open.ID.String()+"/source-records", agent, "", 200)
 	call("GET", "/api/v1/customers/"+e.open.ID.String()+"/golden-record", agent, "", 200)
 	call("GET", "/api/v1/customers/"+e.walled.ID.String()+"/golden-record", agent, "", 404)

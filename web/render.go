@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/ingest"
 )
 
 //go:embed templates/*.html static
@@ -36,8 +37,10 @@ type view struct {
 	Title string
 	User  *rapport.User
 	Flash string
-	Nav   string // the current section: customers, matches, admin, account
+	Nav   string // the current section: customers, matches, imports, admin, account
 	Data  any
+	// CanImport shows the way to the import pages to those who may import.
+	CanImport bool
 }
 
 func mustParsePages() *pages {
@@ -79,7 +82,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	v := view{Title: title, Data: data, Nav: navOf(r.URL.Path), Flash: s.takeFlash(w, r)}
 	if c != nil {
-		v.User = c.user
+		v.User, v.CanImport = c.user, c.user != nil && c.scope.CanWriteCustomers()
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
@@ -102,6 +105,8 @@ func navOf(p string) string {
 		return "matches"
 	case strings.HasPrefix(p, "/watchlist"):
 		return "watchlist"
+	case strings.HasPrefix(p, "/imports"):
+		return "imports"
 	}
 	return "customers"
 }
@@ -178,6 +183,7 @@ func (p *pages) funcs() template.FuncMap {
 		"initial": initial,
 		"number":  func(n int) string { return groupThousands(strconv.Itoa(n)) },
 		"decimal": func(v float64, places int) string { return groupThousands(strconv.FormatFloat(v, 'f', places, 64)) },
+		"bytes":   ingest.ByteSize,
 		"percent": func(p float64) string { return strconv.FormatFloat(100*p, 'f', 1, 64) + " %" },
 		"param":   withParam,
 		"has":     has,

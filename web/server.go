@@ -49,6 +49,11 @@ type Server struct {
 	// MaxBodyBytes limits request bodies; bulk endpoints take MaxBulkBytes.
 	MaxBodyBytes int64
 	MaxBulkBytes int64
+	// UploadDir keeps the files uploaded to import, from the web app and the API,
+	// until their import is done (a jobs.Importer reads them from there). Files are
+	// taken up to MaxUploadBytes, decompressed; 1 GiB by default.
+	UploadDir      string
+	MaxUploadBytes int64
 
 	metrics *metrics
 	pages   *pages
@@ -64,6 +69,9 @@ func (s *Server) Handler() http.Handler {
 	}
 	if s.MaxBulkBytes == 0 {
 		s.MaxBulkBytes = 256 << 20
+	}
+	if s.MaxUploadBytes == 0 {
+		s.MaxUploadBytes = 1 << 30
 	}
 	s.metrics = newMetrics()
 	s.pages = mustParsePages()

@@ -12,8 +12,10 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/jobs"
 	"github.com/rapportckm/rapport/sqldb"
 	"github.com/rapportckm/rapport/sqldb/sqldbtest"
 	"github.com/rapportckm/rapport/web"
@@ -28,6 +30,7 @@ type env struct {
 	t        *testing.T
 	db       *sqldb.DB
 	srv      *httptest.Server
+	uploads  string // the server's upload directory
 	admin    *rapport.User
 	agent    *rapport.User // in team Sales
 	insider  *rapport.User // in team Deals, inside the wall
@@ -53,9 +56,10 @@ func newEnv(t *testing.T, open sqldbtest.Opener) *env {
 	t.Helper()
 	db := open(t)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer((&web.Server{Store: db, Logger: logger, MaxBulkBytes: 4 << 20}).Handler())
+	uploads := t.TempDir()
+	srv := httptest.NewServer((&web.Server{Store: db, Logger: logger, MaxBulkBytes: 4 << 20, UploadDir: uploads, MaxUploadBytes: maxUpload}).Handler())
 	t.Cleanup(srv.Close)
-	e := &env{t: t, db: db, srv: srv, tokens: map[string]string{}}
+	e := &env{t: t, db: db, srv: srv, uploads: uploads, tokens: map[string]string{}}
 	sys := rapport.SystemScope("test")
 	e.team = &rapport.Team{Name: "Sales", Function: "sales"}
 	e.deals = &rapport.Team{Name: "Deals", Function: "finance"}
@@ -82,6 +86,29 @@ func newEnv(t *testing.T, open sqldbtest.Opener) *env {
 	must(t, db.CreateCustomer(ctx, sys, e.open))
 	must(t, db.CreateWall(ctx, sys, &rapport.Wall{Name: "Project Falcon"}, []rapport.ID{e.deals.ID}, []rapport.ID{e.walled.ID}))
 	return e
+}
+
+// maxUpload is the test server's limit on files to import.
+const maxUpload = 64 << 10
+
+// worker runs the jobs rapport serve runs in the background: imports of uploaded files.
+func (e *env) worker() *jobs.Worker {
+	importer := &jobs.Importer{Store: e.db, Uploads: e.uploads, BatchSize: 2}
+	return &jobs.Worker{Queue: e.db, Poll: 50 * time.Millisecond, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Handlers: map[string]jobs.Handler{rapport.JobImport: importer.Run}}
+}
+
+// runJobs runs the jobs due until none is.
+func (e *env) runJobs() {
+	e.t.Helper()
+	w := e.worker()
+	for {
+		ran, err := w.RunOnce(ctx)
+		must(e.t, err)
+		if !ran {
+			return
+		}
+	}
 }
 
 func must(t *testing.T, err error) {

@@ -113,7 +113,7 @@ func (s *Server) handleResolveRun(w http.ResponseWriter, r *http.Request, c *cal
 	if err := rapport.Require(c.scope.CanWriteCustomers(), "start identity resolution"); err != nil {
 		return err
 	}
-	if err := s.Store.EnqueueJob(r.Context(), c.scope, rapport.JobResolve, 0); err != nil {
+	if err := s.Store.EnqueueJob(r.Context(), c.scope, rapport.JobResolve, "", 0); err != nil {
 		return err
 	}
 	return s.redirect(w, r, "/matches", "Identity resolution will run in a moment; reload this page to see its result.")

@@ -26,6 +26,7 @@ type config struct {
 	TrustProxy bool   // take client address and scheme from X-Forwarded-* headers
 	LogFormat  string // text or json
 	LogLevel   string // debug, info, warn or error
+	MaxUpload  string // the largest file the web app and the API take to import, such as 1GiB
 }
 
 // dbFlags registers the database flags every command that opens the database takes.
@@ -48,6 +49,28 @@ func (c *config) serverFlags(fs *flag.FlagSet, env *environment) {
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take the client's address and scheme from X-Forwarded-For and X-Forwarded-Proto; only behind a proxy that sets them [RAPPORT_TRUST_PROXY]")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json [RAPPORT_LOG_FORMAT]")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error [RAPPORT_LOG_LEVEL]")
+	c.MaxUpload = envOr(env, "RAPPORT_MAX_UPLOAD", "1GiB")
+	fs.StringVar(&c.MaxUpload, "max-upload", c.MaxUpload, "the largest file to import that the web app and the API take, decompressed, such as 500MiB or 2GiB [RAPPORT_MAX_UPLOAD]")
+}
+
+// parseSize reads a number of bytes, optionally with a unit: 1048576, 512KiB, 200MB, 1GiB.
+func parseSize(flag, s string) (int64, error) {
+	units := []struct {
+		suffix string
+		size   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"B", 1}}
+	text, unit := strings.TrimSpace(s), int64(1)
+	for _, u := range units {
+		if n, ok := strings.CutSuffix(text, u.suffix); ok {
+			text, unit = strings.TrimSpace(n), u.size
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(text, 64)
+	if err != nil || n <= 0 || n*float64(unit) > 1<<62 {
+		return 0, usagef("--%s %q is not a size such as 500MiB or 2GiB", flag, s)
+	}
+	return int64(n * float64(unit)), nil
 }
 
 func envOr(env *environment, name, def string) string {

@@ -121,12 +121,7 @@ func importFile(ctx context.Context, env *environment, db *sqldb.DB, system rapp
 	bar := newProgress(env, name, in, imp.Read)
 	opt := ingest.Options{Source: source, BatchSize: batch, Import: imp, Progress: bar.update}
 	start := time.Now()
-	var res ingest.Result
-	if what == mapping.Customers {
-		res, err = ingest.ImportCustomers(ctx, rows, m, db, system, opt)
-	} else {
-		res, err = ingest.ImportInteractions(ctx, rows, m, db, system, opt)
-	}
+	res, err := ingest.Import(ctx, what, rows, m, db, system, opt)
 	bar.stop()
 	if err != nil {
 		if ctx.Err() != nil {

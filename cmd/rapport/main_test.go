@@ -51,6 +51,7 @@ func TestCommands(t *testing.T) {
 		{"UserShortPassword", "short\n", []string{"user", "create", "--email", "bo@example.com", "--name", "Bo", "--role", "agent", "--password-stdin"}, exitError, "", "at least 10 characters"},
 		{"TokenUnknownUser", "", []string{"token", "create", "--email", "nobody@example.com"}, exitError, "", "no user has the e-mail address"},
 		{"TokenCreate", "", []string{"token", "create", "--email", "ann@example.com", "--name", "ci"}, exitOK, "rpt_", ""},
+		{"BadMaxUpload", "", []string{"serve", "--max-upload", "lots"}, exitUsage, "", `--max-upload "lots" is not a size`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := rapportCmd(t, dir, tt.stdin, tt.args...)
@@ -96,6 +97,15 @@ func TestServe(t *testing.T) {
 	cancel()
 	if code := <-done; code != exitOK {
 		t.Errorf("got exit %d after shutdown, want 0", code)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for text, want := range map[string]int64{"1048576": 1 << 20, "512KiB": 512 << 10, "1.5 GiB": 3 << 29, "200MB": 200e6, "1GiB": 1 << 30, "0": 0, "-1MiB": 0, "MiB": 0, "1PiB": 0} {
+		got, err := parseSize("max-upload", text)
+		if got != want || (err == nil) != (want > 0) {
+			t.Errorf("%q: got %d, %v, want %d", text, got, err, want)
+		}
 	}
 }
 

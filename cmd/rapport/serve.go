@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rapportckm/rapport"
@@ -28,6 +30,10 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	resolveOptions, err := settings.options()
+	if err != nil {
+		return err
+	}
+	maxUpload, err := parseSize("max-upload", cfg.MaxUpload)
 	if err != nil {
 		return err
 	}
@@ -56,7 +62,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		base = "http://localhost:" + portOf(ln.Addr())
 	}
 	base = strings.TrimSuffix(base, "/")
-	srv := &web.Server{Store: db, Logger: log, Version: version(), TrustProxy: cfg.TrustProxy}
+	uploads := filepath.Join(cfg.DataDir, "uploads")
+	srv := &web.Server{Store: db, Logger: log, Version: version(), TrustProxy: cfg.TrustProxy, UploadDir: uploads, MaxUploadBytes: maxUpload}
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -78,33 +85,37 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 
 	// Background work: identity resolution after customers arrive, the golden records
-	// chosen again after their rules change, and the customers valued once a day.
+	// chosen again after their rules change and the customers valued once a day; and in a
+	// worker of their own, so that neither waits for the other, imports of uploaded files.
 	scope := rapport.Scope{Kind: rapport.ActorSystem, Via: "job", Addr: hostname()}
-	worker := &jobs.Worker{Queue: db, Log: log, Handlers: map[string]jobs.Handler{
-		rapport.JobResolve: func(ctx context.Context) (string, error) {
+	importer := &jobs.Importer{Store: db, Uploads: uploads, Addr: hostname()}
+	workers := []*jobs.Worker{{Queue: db, Log: log, Handlers: map[string]jobs.Handler{
+		rapport.JobResolve: func(ctx context.Context, _ *rapport.Job) (string, error) {
 			sum, err := resolve.Run(ctx, db, scope, resolveOptions)
 			return sum.String(), err
 		},
-		rapport.JobGolden: func(ctx context.Context) (string, error) {
+		rapport.JobGolden: func(ctx context.Context, _ *rapport.Job) (string, error) {
 			n, err := db.RefreshGoldenRecords(ctx, scope)
 			return fmt.Sprintf("golden records changed: %d", n), err
 		},
-		rapport.JobValue: func(ctx context.Context) (string, error) {
+		rapport.JobValue: func(ctx context.Context, _ *rapport.Job) (string, error) {
 			// Whatever happens, value the customers again tomorrow.
-			if err := db.EnqueueJob(ctx, scope, rapport.JobValue, rapport.ValueInterval); err != nil {
+			if err := db.EnqueueJob(ctx, scope, rapport.JobValue, "", rapport.ValueInterval); err != nil {
 				return "", err
 			}
 			sum, err := appraise.Run(ctx, db, scope, time.Now())
 			return sum.String(), err
 		},
-	}}
-	if err := db.EnqueueJob(ctx, scope, rapport.JobValue, time.Minute); err != nil {
+	}}, {Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobImport: importer.Run}}}
+	if err := db.EnqueueJob(ctx, scope, rapport.JobValue, "", time.Minute); err != nil {
 		return err
 	}
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
-	workDone := make(chan struct{})
-	go func() { worker.Run(workCtx); close(workDone) }()
-	defer func() { stopWork(); <-workDone }()
+	var working sync.WaitGroup
+	for _, w := range workers {
+		working.Go(func() { w.Run(workCtx) })
+	}
+	defer func() { stopWork(); working.Wait() }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()

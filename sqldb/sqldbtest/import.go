@@ -119,3 +119,162 @@ func testImports(t *testing.T, open Opener) {
 	_, err = db.StartImport(ctx, system, &rapport.Import{Source: "crm", Kind: "orders", File: "x"})
 	wantCode(t, err, rapport.EINVALID)
 }
+
+// testUploadedImports follows imports of uploaded files from draft to done: each is
+// visible to whoever started it and to admins, runs as a job whose argument is its
+// id, and can be resumed or deleted once failed.
+func testUploadedImports(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	upload := func(s rapport.Scope, name string) *rapport.Import {
+		t.Helper()
+		imp := &rapport.Import{Source: "crm", Kind: "customers", File: rapport.UploadPrefix + rapport.NewID().String(), Name: name, Size: 300}
+		must(t, db.CreateImport(ctx, s, imp))
+		return imp
+	}
+	imp := upload(f.sales, "people.csv")
+	if imp.State != rapport.ImportDraft || imp.UserID != f.sales.UserID || imp.UserName != "sam" || imp.Mapping != "" || imp.ID.IsZero() {
+		t.Fatalf("got %+v, want a draft of sam's", imp)
+	}
+	for _, tt := range []struct {
+		name  string
+		s     rapport.Scope
+		imp   rapport.Import
+		code  string
+		field string
+	}{
+		{"UnknownKind", f.sales, rapport.Import{Source: "crm", Kind: "orders", File: "upload:x", Name: "a.csv"}, rapport.EINVALID, "kind"},
+		{"NoSource", f.sales, rapport.Import{Kind: "customers", File: "upload:x", Name: "a.csv"}, rapport.EINVALID, "source"},
+		{"BadSource", f.sales, rapport.Import{Source: "The CRM", Kind: "customers", File: "upload:x", Name: "a.csv"}, rapport.EINVALID, "source"},
+		{"NotUploaded", f.sales, rapport.Import{Source: "crm", Kind: "customers", File: "a.csv:3:abc", Name: "a.csv"}, rapport.EINVALID, "file"},
+		{"Analyst", f.loner, rapport.Import{Source: "crm", Kind: "customers", File: "upload:x", Name: "a.csv"}, rapport.EFORBIDDEN, ""},
+		{"System", system, rapport.Import{Source: "crm", Kind: "customers", File: "upload:x", Name: "a.csv"}, rapport.EFORBIDDEN, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := db.CreateImport(ctx, tt.s, &tt.imp)
+			wantCode(t, err, tt.code)
+			if tt.field != "" {
+				wantField(t, err, tt.field)
+			}
+		})
+	}
+
+	// Visible to its starter and to admins only; rapport import's to admins.
+	cli := &rapport.Import{Source: "crm", Kind: "customers", File: "cli.csv:10:abc", Name: "cli.csv", Size: 10}
+	_, err := db.StartImport(ctx, system, cli)
+	must(t, err)
+	other := upload(f.deals, "deals.csv")
+	count := func(s rapport.Scope) []string {
+		t.Helper()
+		list, next, err := db.FindImports(ctx, s, rapport.ImportFilter{})
+		must(t, err)
+		if next != "" {
+			t.Errorf("got a next page of a short list")
+		}
+		var out []string
+		for _, i := range list {
+			out = append(out, i.Name+" "+string(i.State))
+		}
+		return out
+	}
+	if got := fmt.Sprint(count(f.sales)); got != "[people.csv draft]" {
+		t.Errorf("sam sees %s, want his own import only", got)
+	}
+	if got := fmt.Sprint(count(f.admin)); got != "[deals.csv draft cli.csv unfinished people.csv draft]" {
+		t.Errorf("the admin sees %s, want every import, newest first", got)
+	}
+	_, _, err = db.FindImports(ctx, f.loner, rapport.ImportFilter{})
+	wantCode(t, err, rapport.EFORBIDDEN)
+	_, err = db.FindImport(ctx, f.deals, imp.ID)
+	wantCode(t, err, rapport.ENOTFOUND)
+	wantCode(t, db.QueueImport(ctx, f.deals, imp.ID, ""), rapport.ENOTFOUND)
+	wantCode(t, db.ImportRejects(ctx, f.deals, imp.ID, func(rapport.Reject) error { return nil }), rapport.ENOTFOUND)
+	wantCode(t, db.DeleteImport(ctx, f.sales, other.ID), rapport.ENOTFOUND)
+	page, next, err := db.FindImports(ctx, f.admin, rapport.ImportFilter{Limit: 2})
+	must(t, err)
+	rest, last, err := db.FindImports(ctx, f.admin, rapport.ImportFilter{Limit: 2, Cursor: next})
+	must(t, err)
+	if len(page) != 2 || len(rest) != 1 || rest[0].ID != imp.ID || last != "" {
+		t.Errorf("got pages of %d and %d imports (last cursor %q), want 2, then the oldest alone", len(page), len(rest), last)
+	}
+	_, _, err = db.FindImports(ctx, f.admin, rapport.ImportFilter{Cursor: "nonsense"})
+	wantField(t, err, "cursor")
+
+	// Queued: a job whose argument is the import's id runs it.
+	const mapping = "record: customers\nfields: {source_id: id, given_name: name}\n"
+	must(t, db.QueueImport(ctx, f.sales, imp.ID, mapping))
+	wantCode(t, db.QueueImport(ctx, f.sales, imp.ID, mapping), rapport.ECONFLICT)
+	wantCode(t, db.DeleteImport(ctx, f.sales, imp.ID), rapport.ECONFLICT)
+	got, err := db.FindImport(ctx, f.sales, imp.ID)
+	must(t, err)
+	if got.State != rapport.ImportQueued || got.Mapping != mapping || got.Error != "" {
+		t.Fatalf("got %+v, want it queued with its mapping", got)
+	}
+	job, err := db.ClaimJob(ctx, []string{rapport.JobImport}, time.Minute)
+	must(t, err)
+	if job == nil || job.Arg != imp.ID.String() {
+		t.Fatalf("got the job %+v, want one for the import %s", job, imp.ID)
+	}
+	resumed, err := db.StartImport(ctx, f.sales, got)
+	must(t, err)
+	if !resumed || got.ID != imp.ID || got.State != rapport.ImportRunning || got.RunStartedAt.IsZero() {
+		t.Fatalf("got %+v resumed %v, want the running import", got, resumed)
+	}
+	db.Now = func() time.Time { return time.Now().Add(2 * time.Minute) }
+	if got, _ := db.FindImport(ctx, f.sales, imp.ID); got.State != rapport.ImportQueued {
+		t.Errorf("got %s once its job's lease ran out, want queued: it waits for a worker to take it up", got.State)
+	}
+	db.Now = time.Now
+	texts := map[int]string{3: "x,"}
+	_, err = db.ImportCustomers(ctx, f.sales, []rapport.IncomingCustomer{
+		{Line: 2, Source: "crm", SourceKey: "A", Customer: rapport.Customer{Kind: rapport.KindPerson, GivenName: "Ann"}}},
+		&rapport.ImportBatch{Import: imp.ID, Offset: 150, Line: 3, Read: 2, Text: func(l int) string { return texts[l] },
+			Rejected: []rapport.LineError{{Line: 3, Code: rapport.EINVALID, Field: "name", Message: "column name: empty"}}})
+	must(t, err)
+	if got, _ = db.FindImport(ctx, f.admin, imp.ID); got.Share() != 0.5 || got.Created != 1 || got.Rejected != 1 {
+		t.Errorf("got %+v, share %v, want half the file read, 1 created, 1 rejected", got, got.Share())
+	}
+	if rate, _, ok := got.Pace(); !ok || rate <= 0 {
+		t.Errorf("got a pace of %v rows/s (%v) after a batch, want one", rate, ok)
+	}
+
+	// An attempt fails: it is queued again with its error, then fails for good.
+	must(t, db.FinishJob(ctx, job.ID, "", fmt.Errorf("disk full")))
+	if got, _ = db.FindImport(ctx, f.sales, imp.ID); got.State != rapport.ImportQueued || got.Error != "disk full" || got.RetryAt.IsZero() {
+		t.Errorf("got %+v, want it queued for another attempt, with the error", got)
+	}
+	for i := 2; i <= rapport.JobMaxAttempts; i++ {
+		db.Now = func() time.Time { return time.Now().Add(time.Duration(i) * 5 * time.Minute) }
+		job, err = db.ClaimJob(ctx, []string{rapport.JobImport}, time.Minute)
+		must(t, err)
+		must(t, db.FinishJob(ctx, job.ID, "", fmt.Errorf("disk still full")))
+	}
+	db.Now = time.Now
+	if got, _ = db.FindImport(ctx, f.sales, imp.ID); got.State != rapport.ImportFailed || got.Error != "disk still full" {
+		t.Fatalf("got %+v, want it failed", got)
+	}
+	// Resumed, it goes on with a new job; finished, it is done.
+	must(t, db.QueueImport(ctx, f.sales, imp.ID, mapping))
+	job, err = db.ClaimJob(ctx, []string{rapport.JobImport}, time.Minute)
+	must(t, err)
+	if job == nil || job.Arg != imp.ID.String() || job.Attempts != 1 {
+		t.Fatalf("got %+v, want a new job for the import", job)
+	}
+	must(t, db.FinishImport(ctx, f.sales, imp.ID))
+	must(t, db.FinishJob(ctx, job.ID, "done", nil))
+	if got, _ = db.FindImport(ctx, f.sales, imp.ID); got.State != rapport.ImportDone || got.Share() != 1 || got.Error != "" || got.Read != 2 {
+		t.Errorf("got %+v, want it done", got)
+	}
+	var rejects []string
+	must(t, db.ImportRejects(ctx, f.admin, imp.ID, func(r rapport.Reject) error {
+		rejects = append(rejects, fmt.Sprintf("%d %s %s %q", r.Line, r.Field, r.Message, r.Text))
+		return nil
+	}))
+	if fmt.Sprint(rejects) != `[3 name column name: empty "x,"]` {
+		t.Errorf("got rejects %q", rejects)
+	}
+	wantCode(t, db.DeleteImport(ctx, f.sales, imp.ID), rapport.ECONFLICT)
+	must(t, db.DeleteImport(ctx, f.deals, other.ID))
+	_, err = db.FindImport(ctx, f.admin, other.ID)
+	wantCode(t, err, rapport.ENOTFOUND)
+}

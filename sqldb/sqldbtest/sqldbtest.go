@@ -31,6 +31,8 @@ func Run(t *testing.T, open Opener) {
 		{"IngestCustomers", testIngestCustomers},
 		{"IngestUnchanged", testIngestUnchanged},
 		{"Imports", testImports},
+		{"UploadedImports", testUploadedImports},
+		{"Jobs", testJobs},
 		{"Timeline", testTimeline},
 		{"Users", testUsers},
 		{"Authentication", testAuthentication},

@@ -1,5 +1,6 @@
 // Rapport's pages work without this script; it adds keyboard shortcuts, submits filter
-// forms when a choice changes, and asks before destructive actions.
+// forms when a choice changes, asks before destructive actions, and checks a file's
+// size before it is uploaded.
 (function () {
   "use strict";
 
@@ -68,8 +69,32 @@
   });
 
   document.addEventListener("submit", function (e) {
-    var msg = e.target.getAttribute("data-confirm");
-    if (msg && !window.confirm(msg)) e.preventDefault();
+    var msg = (e.submitter && e.submitter.getAttribute("data-confirm")) || e.target.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) {
+      e.preventDefault();
+      return;
+    }
+    // An upload takes a while: say so, and keep it from being sent twice.
+    var upload = e.target.querySelector("input[type=file]");
+    var button = e.target.querySelector("button[type=submit]");
+    if (upload && upload.files.length && button) {
+      button.disabled = true;
+      button.textContent = "Uploading…";
+    }
+  });
+
+  // A file over the server's limit is refused here, before minutes of uploading.
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var file = input.files[0], max = Number(input.getAttribute("data-max-bytes"));
+      var msg = file && file.size > max ? "This file is over this server's limit of " + input.getAttribute("data-max-text") + ": split it, or import it with rapport import." : "";
+      input.setCustomValidity(msg);
+      var shown = document.getElementById(input.id + "-error");
+      if (shown) {
+        shown.textContent = msg;
+        shown.hidden = !msg;
+      }
+    });
   });
 
   // The kind of customer decides which name fields the form shows.
