@@ -19,7 +19,16 @@ type Config struct {
 	Blocking []Rule  `yaml:"blocking"`
 	// Threshold is the match probability from which two records are the same customer.
 	Threshold float64 `yaml:"threshold,omitempty"`
+	// MaxBlock is the most records that may share one value of a rule's keys
+	// (DefaultMaxBlock when 0). A value shared by more — a switchboard number, a
+	// placeholder date — tells no one apart, and comparing all its pairs would take
+	// time and memory that grow with the square of their number: its records are not
+	// paired by that rule.
+	MaxBlock int `yaml:"max_block,omitempty"`
 }
+
+// DefaultMaxBlock bounds one value's pairs at about half a million.
+const DefaultMaxBlock = 1000
 
 // A Field is a column compared between records.
 type Field struct {

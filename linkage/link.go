@@ -22,6 +22,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -53,8 +54,17 @@ type Result struct {
 	// Refused counts joins of two groups the clustering declined because the pairs across
 	// them, taken together, said they were different people.
 	Refused int
+	// TooCommon lists the key values shared by more records than Config.MaxBlock, whose
+	// records the rule did not pair.
+	TooCommon []TooCommon
 
 	recs *records
+}
+
+// TooCommon is a value of a rule's keys shared by too many records to pair them all.
+type TooCommon struct {
+	Rule    string `json:"rule"`
+	Records int    `json:"records"`
 }
 
 // records is the input prepared for comparison: per field, each record's value as an
@@ -94,6 +104,11 @@ func Link(ctx context.Context, tables []*Table, cfg *Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	maxBlock := cfg.MaxBlock
+	if maxBlock <= 0 {
+		maxBlock = DefaultMaxBlock
+	}
+	tooCommon := recs.dropCommonKeys(cfg.Blocking, maxBlock)
 	model := newModel(recs)
 	model.estimateU(recs)
 	cands, training, perRule := recs.candidates(ctx)
@@ -105,7 +120,7 @@ func Link(ctx context.Context, tables []*Table, cfg *Config) (*Result, error) {
 	model.estimatePrior(recs, cands)
 	model.finish(recs)
 
-	res := &Result{Model: model, Compared: len(cands), recs: recs}
+	res := &Result{Model: model, Compared: len(cands), TooCommon: tooCommon, recs: recs}
 	for _, c := range cands {
 		w := model.weight(recs, c.l, c.r, c.pattern)
 		if p := probability(w); p >= threshold {
@@ -273,6 +288,40 @@ func (recs *records) candidates(ctx context.Context) ([]candidate, []map[uint64]
 		}
 	}
 	return all, training, perRule
+}
+
+// dropCommonKeys takes out of each rule the key values more than max records share, so
+// that the rule pairs none of them (and no later rule takes them for its own), and
+// reports them.
+func (recs *records) dropCommonKeys(rules []Rule, max int) []TooCommon {
+	var out []TooCommon
+	for r, keys := range recs.rules {
+		count := map[uint64]int{}
+		for _, k := range keys {
+			if k != 0 {
+				count[k]++
+			}
+		}
+		for k, n := range count {
+			if n > max {
+				out = append(out, TooCommon{Rule: strings.Join(rules[r], " + "), Records: n})
+			} else {
+				delete(count, k)
+			}
+		}
+		if len(count) == 0 {
+			continue
+		}
+		for i, k := range keys {
+			if _, common := count[k]; common {
+				keys[i] = 0
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b TooCommon) int {
+		return cmp.Or(cmp.Compare(b.Records, a.Records), cmp.Compare(a.Rule, b.Rule))
+	})
+	return out
 }
 
 // blocks groups the records that share a key, leaving out records without one and

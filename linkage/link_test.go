@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -89,6 +90,37 @@ func TestLinkFindsDuplicates(t *testing.T) {
 	}
 	if d := sum - e.Weight; d > 1e-9 || d < -1e-9 {
 		t.Errorf("field weights add up to %v, total is %v", sum, e.Weight)
+	}
+}
+
+// TestTooCommonKeys gives 4,000 records one shared phone number (a switchboard): the
+// phone rule does not pair them all, says so, and the duplicates are still found by
+// the other rules.
+func TestTooCommonKeys(t *testing.T) {
+	table, truth := people(3000)
+	table.Columns = append(table.Columns, "phone")
+	for i := range table.Rows {
+		table.Rows[i] = append(table.Rows[i], "+44 20 7946 0000")
+	}
+	cfg := *testConfig
+	cfg.Fields = append(slices.Clone(cfg.Fields), Field{Column: "phone", Kind: KindPhone})
+	cfg.Blocking = append([]Rule{{"phone"}}, cfg.Blocking...)
+	res, err := Link(context.Background(), []*Table{table}, &cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.TooCommon) != 1 || res.TooCommon[0].Rule != "phone" || res.TooCommon[0].Records != len(table.Rows) {
+		t.Errorf("too common: %+v, want the phone shared by all %d records", res.TooCommon, len(table.Rows))
+	}
+	if res.Compared > len(table.Rows)*len(table.Rows)/20 {
+		t.Errorf("compared %d pairs: the shared phone was paired", res.Compared)
+	}
+	ids := make([]string, len(table.Rows))
+	for i, r := range table.Rows {
+		ids[i] = r[0]
+	}
+	if p, r := pairScores(res.Pairs, ids, truth); p < 0.99 || r < 0.99 {
+		t.Errorf("pairs: precision %.4f recall %.4f, want both at least 0.99: the other rules still pair the duplicates", p, r)
 	}
 }
 

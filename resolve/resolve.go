@@ -78,13 +78,20 @@ type Summary struct {
 	Merged    int `json:"merged"`    // customers merged into another
 	Proposed  int `json:"proposed"`  // pairs waiting for review
 	// Calibration says how the reviewers' decisions adjusted the probabilities.
-	Calibration string        `json:"calibration"`
-	Took        time.Duration `json:"took_ns"`
+	Calibration string `json:"calibration"`
+	// TooCommon are the values shared by too many customers for a blocking rule to
+	// pair them all, such as a switchboard phone number.
+	TooCommon []linkage.TooCommon `json:"too_common,omitempty"`
+	Took      time.Duration       `json:"took_ns"`
 }
 
 func (s Summary) String() string {
-	return fmt.Sprintf("%d records of %d customers, %d pairs compared, %d merged, %d to review (%s), in %.1fs",
-		s.Records, s.Customers, s.Compared, s.Merged, s.Proposed, s.Calibration, s.Took.Seconds())
+	common := ""
+	for _, tc := range s.TooCommon {
+		common += fmt.Sprintf("; a value of %s shared by %d customers left out", tc.Rule, tc.Records)
+	}
+	return fmt.Sprintf("%d records of %d customers, %d pairs compared, %d merged, %d to review (%s%s), in %.1fs",
+		s.Records, s.Customers, s.Compared, s.Merged, s.Proposed, s.Calibration, common, s.Took.Seconds())
 }
 
 // Run resolves every active person once. s must see every customer (a system scope).
@@ -120,7 +127,7 @@ func Run(ctx context.Context, store Store, s rapport.Scope, opt Options) (Summar
 	if err != nil {
 		return sum, err
 	}
-	sum.Compared = res.Compared
+	sum.Compared, sum.TooCommon = res.Compared, res.TooCommon
 	cal := calibrate(recs, res, decided)
 	sum.Calibration = cal.String()
 

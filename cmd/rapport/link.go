@@ -111,6 +111,9 @@ func runLink(ctx context.Context, env *environment, args []string) error {
 	}
 	fmt.Fprintf(env.stderr, "%d records read in %.1fs; %d pairs compared, %d matched; %d clusters (%d joins refused); %.1fs in all\n",
 		len(ids), read.Seconds(), res.Compared, len(res.Pairs), len(clusters), res.Refused, time.Since(start).Seconds())
+	for _, tc := range res.TooCommon {
+		fmt.Fprintf(env.stderr, "warning: blocking rule %s: one value is shared by %d records, more than max_block; the rule does not pair them\n", tc.Rule, tc.Records)
+	}
 	printModel(env.stderr, res.Model)
 	for _, e := range explain {
 		if err := printExplanation(env.stdout, res, ids, e); err != nil {
