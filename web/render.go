@@ -103,7 +103,7 @@ func navOf(p string) string {
 		return "account"
 	case strings.HasPrefix(p, "/matches"):
 		return "matches"
-	case strings.HasPrefix(p, "/watchlist"):
+	case strings.HasPrefix(p, "/watchlist"), strings.HasPrefix(p, "/quality"):
 		return "watchlist"
 	case strings.HasPrefix(p, "/imports"):
 		return "imports"

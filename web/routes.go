@@ -32,6 +32,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /customers/{id}/merge", s.page(s.handleCustomerMerge))
 	mux.Handle("POST /customers/{id}/unmerge", s.page(s.handleCustomerUnmerge))
 	mux.Handle("GET /watchlist", s.page(s.handleWatchlist))
+	mux.Handle("GET /quality", s.page(s.handleQuality))
 	mux.Handle("GET /matches", s.page(s.handleMatchIndex))
 	mux.Handle("POST /matches/run", s.page(s.handleResolveRun))
 	mux.Handle("GET /matches/{id}", s.page(s.handleMatchShow))

@@ -34,6 +34,7 @@ type Store interface {
 	rapport.JobService
 	rapport.SurvivorshipService
 	rapport.ValueService
+	rapport.QualityService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

@@ -229,6 +229,7 @@ type customerPage struct {
 	Merges        []*rapport.Merge                // records merged into this customer, undone ones too
 	From          map[string]*rapport.FieldSource // where each golden value came from, by "field:value"
 	Value         *rapport.CustomerValue          // nil until the value job has seen a purchase
+	Quality       *rapport.Quality
 	MergeResults  []*rapport.Customer             // customers found to merge into this one
 	MergeQuery    string
 	CanWrite      bool
@@ -372,6 +373,9 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 				page.LinkResults = append(page.LinkResults, o)
 			}
 		}
+	}
+	if page.Quality, err = s.Store.CustomerQuality(ctx, c.scope, id); err != nil {
+		return nil, err
 	}
 	if page.Value, err = s.Store.FindCustomerValue(ctx, c.scope, id); err != nil {
 		return nil, err

@@ -67,7 +67,7 @@ func TestWallHidesCustomers(t *testing.T) {
 					LifetimeValue: 12, ComputedAt: time.Now()}
 			}
 			must(t, e.db.ReplaceCustomerValues(ctx, sys, []rapport.CustomerValue{slipping(e.walled.ID), slipping(e.open.ID)}))
-			listPages := []string{"/customers", "/customers?q=wanda", "/customers?q=wanda%40secret.example", "/customers/" + e.open.ID.String() + "?link_q=wanda", "/watchlist"}
+			listPages := []string{"/customers", "/customers?q=wanda", "/customers?q=wanda%40secret.example", "/customers/" + e.open.ID.String() + "?link_q=wanda", "/watchlist", "/quality"}
 
 			for _, who := range []string{"agent@example.com", "outsider@example.com"} {
 				t.Run(strings.Split(who, "@")[0], func(t *testing.T) {
@@ -141,6 +141,8 @@ func TestPages(t *testing.T) {
 					{"/account", "API tokens"},
 					{"/watchlist", "No one here is slipping away"},
 					{"/watchlist?list=rising", "Could become valuable"},
+					{"/quality", "Complete on average"},
+					{"/customers/" + e.open.ID.String(), "% complete"},
 				} {
 					status, body := agent.get(tt.path)
 					if status != 200 || !strings.Contains(body, tt.want) {

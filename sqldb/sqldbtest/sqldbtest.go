@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"MergeUnmerge", testMergeUnmerge},
 		{"GoldenRecord", testGoldenRecord},
 		{"CustomerValues", testCustomerValues},
+		{"Quality", testQuality},
 		{"MergeWalls", testMergeWalls},
 		{"MatchReview", testMatchReview},
 	}

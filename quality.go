@@ -1,0 +1,39 @@
+package rapport
+
+import (
+	"context"
+	"time"
+)
+
+// Quality says how complete and how current a customer's profile is: the share of the
+// key fields it has, which are missing, and when it last changed. A profile unchanged
+// for StaleAfter is stale.
+type Quality struct {
+	CustomerID ID        `json:"customer_id"`
+	Complete   int       `json:"complete"` // per cent of the key fields present
+	Missing    []string  `json:"missing"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	Stale      bool      `json:"stale"`
+}
+
+// StaleAfter is how long a profile may go unchanged before it counts as stale.
+const StaleAfter = 365 * 24 * time.Hour
+
+// OwnerQuality sums up the quality of the profiles one account manager owns, so that
+// managers see who keeps customer data current.
+type OwnerQuality struct {
+	OwnerID   ID     `json:"owner_id,omitzero"` // zero for customers without an owner
+	OwnerName string `json:"owner_name,omitempty"`
+	Customers int    `json:"customers"`
+	Complete  int    `json:"complete"`       // mean per cent of key fields present
+	Full      int    `json:"fully_complete"` // customers with every key field
+	Stale     int    `json:"stale"`          // customers unchanged for StaleAfter
+}
+
+// QualityService measures the completeness and freshness of customer data.
+type QualityService interface {
+	// CustomerQuality measures one visible customer's profile.
+	CustomerQuality(ctx context.Context, s Scope, customerID ID) (*Quality, error)
+	// OwnerQualities measures the visible profiles by owner, the least complete first.
+	OwnerQualities(ctx context.Context, s Scope) ([]OwnerQuality, error)
+}

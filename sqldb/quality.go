@@ -1,0 +1,91 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/rapportckm/rapport"
+)
+
+var _ rapport.QualityService = (*DB)(nil)
+
+// keyFields are what a complete profile has, each as a condition on the customer c:
+// the one definition the profile's measure and the owners' report share.
+var keyFields = []struct{ name, present string }{
+	{"name", `(c.kind = 'organisation' OR (c.given_name <> '' AND c.family_name <> ''))`},
+	{"e-mail", `EXISTS (SELECT 1 FROM customer_contacts x WHERE x.customer_id = c.id AND x.kind = 'email')`},
+	{"phone", `EXISTS (SELECT 1 FROM customer_contacts x WHERE x.customer_id = c.id AND x.kind = 'phone')`},
+	{"address", `EXISTS (SELECT 1 FROM customer_addresses x WHERE x.customer_id = c.id)`},
+	{"language", `c.language <> ''`},
+	{"preferred channel", `c.preferred_channel <> ''`},
+	{"relationship", `EXISTS (SELECT 1 FROM customer_relationships x WHERE x.customer_id = c.id)`},
+	{"owner", `c.owner_id IS NOT NULL`},
+}
+
+// presence is 1 or 0 for each key field, joined by sep.
+func presence(sep string) string {
+	cols := make([]string, len(keyFields))
+	for i, f := range keyFields {
+		cols[i] = fmt.Sprintf("CASE WHEN %s THEN 1 ELSE 0 END", f.present)
+	}
+	return strings.Join(cols, sep)
+}
+
+// CustomerQuality measures a visible customer's profile.
+func (db *DB) CustomerQuality(ctx context.Context, s rapport.Scope, customerID rapport.ID) (*rapport.Quality, error) {
+	q := &rapport.Quality{CustomerID: customerID, Missing: []string{}}
+	err := db.view(ctx, s, func(tx *Tx) error {
+		if _, err := tx.findCustomerKind(customerID); err != nil {
+			return err
+		}
+		present := make([]int, len(keyFields))
+		dest := []any{&q.UpdatedAt}
+		for i := range present {
+			dest = append(dest, &present[i])
+		}
+		if err := tx.queryRow(`SELECT c.updated_at, `+presence(", ")+` FROM customers c WHERE c.id = $1`, customerID).Scan(dest...); err != nil {
+			return err
+		}
+		have := 0
+		for i, p := range present {
+			if p == 1 {
+				have++
+			} else {
+				q.Missing = append(q.Missing, keyFields[i].name)
+			}
+		}
+		q.Complete = 100 * have / len(keyFields)
+		q.Stale = q.UpdatedAt.Before(tx.now.Add(-rapport.StaleAfter))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return q, nil
+}
+
+// OwnerQualities measures the visible, unmerged profiles by owner.
+func (db *DB) OwnerQualities(ctx context.Context, s rapport.Scope) ([]rapport.OwnerQuality, error) {
+	var out []rapport.OwnerQuality
+	err := db.view(ctx, s, func(tx *Tx) error {
+		q := &Query{}
+		staleBefore := q.Arg(tx.now.Add(-rapport.StaleAfter))
+		var err error
+		out, err = queryAll(tx, `SELECT p.owner_id, COALESCE(u.name, ''), COUNT(*), CAST(AVG(p.present) AS DOUBLE PRECISION), SUM(CASE WHEN p.present = `+fmt.Sprint(len(keyFields))+` THEN 1 ELSE 0 END),
+				SUM(CASE WHEN p.updated_at < `+staleBefore+` THEN 1 ELSE 0 END)
+			FROM (SELECT c.owner_id, c.updated_at, `+presence(" + ")+` AS present FROM customers c
+				WHERE c.merged_into IS NULL AND `+visibleCustomer(q, tx.scope, "c.id")+`) p
+			LEFT JOIN users u ON u.id = p.owner_id
+			GROUP BY p.owner_id, u.name ORDER BY AVG(p.present), COUNT(*) DESC`, q.Args(), func(rows *sql.Rows) (rapport.OwnerQuality, error) {
+			var o rapport.OwnerQuality
+			var mean float64
+			err := rows.Scan(&o.OwnerID, &o.OwnerName, &o.Customers, &mean, &o.Full, &o.Stale)
+			o.Complete = int(100*mean/float64(len(keyFields)) + 0.5)
+			return o, err
+		})
+		return err
+	})
+	return out, err
+}
