@@ -230,7 +230,7 @@ type customerPage struct {
 	From          map[string]*rapport.FieldSource // where each golden value came from, by "field:value"
 	Value         *rapport.CustomerValue          // nil until the value job has seen a purchase
 	Quality       *rapport.Quality
-	MergeResults  []*rapport.Customer             // customers found to merge into this one
+	MergeResults  []*rapport.Customer // customers found to merge into this one
 	MergeQuery    string
 	CanWrite      bool
 	CanDelete     bool
