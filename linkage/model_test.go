@@ -13,29 +13,7 @@ func TestEMRecoversM(t *testing.T) {
 	trueM := [][]float64{{0.80, 0.15, 0.05}, {0.70, 0.20, 0.10}, {0.90, 0.02, 0.08}}
 	trueU := [][]float64{{0.01, 0.04, 0.95}, {0.05, 0.10, 0.85}, {0.001, 0.009, 0.99}}
 	const pairs, lambda = 200_000, 0.2
-	rng := rand.New(rand.NewPCG(7, 7))
-	draw := func(p []float64) uint64 {
-		x := rng.Float64()
-		for i, v := range p {
-			if x < v {
-				return uint64(i)
-			}
-			x -= v
-		}
-		return uint64(len(p) - 1)
-	}
-	patterns := map[uint64]int{}
-	for range pairs {
-		probs := trueU
-		if rng.Float64() < lambda {
-			probs = trueM
-		}
-		var p uint64
-		for f := range probs {
-			p |= draw(probs[f]) << (3 * f)
-		}
-		patterns[p]++
-	}
+	patterns := simulate(7, pairs, lambda, trueM, trueU)
 	m := &Model{}
 	for f := range trueU {
 		fm := FieldModel{}
