@@ -80,3 +80,44 @@ func (s *Server) apiCustomerValue(w http.ResponseWriter, r *http.Request, c *cal
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }
+
+func (s *Server) apiWatchlist(w http.ResponseWriter, r *http.Request, c *call) error {
+	watch := rapport.Watch(r.URL.Query().Get("list"))
+	if watch == "" {
+		watch = rapport.WatchSlipping
+	}
+	list, err := s.Store.FindWatchlist(r.Context(), c.scope, watch, 100)
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []rapport.ValuedCustomer{}
+	}
+	writeJSON(w, http.StatusOK, newList(list, ""))
+	return nil
+}
+
+func (s *Server) apiDataQuality(w http.ResponseWriter, r *http.Request, c *call) error {
+	owners, err := s.Store.OwnerQualities(r.Context(), c.scope)
+	if err != nil {
+		return err
+	}
+	if owners == nil {
+		owners = []rapport.OwnerQuality{}
+	}
+	writeJSON(w, http.StatusOK, newList(owners, ""))
+	return nil
+}
+
+func (s *Server) apiCustomerQuality(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "id", "customer")
+	if err != nil {
+		return err
+	}
+	q, err := s.Store.CustomerQuality(r.Context(), c.scope, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, q)
+	return nil
+}

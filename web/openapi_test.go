@@ -391,6 +391,10 @@ func TestOpenAPITour(t *testing.T) {
 		Purchases: 3, Revenue: 1234500, FirstAt: time.Now().AddDate(-1, 0, 0), LastAt: time.Now().AddDate(0, 0, -9), Recency: 4, Frequency: 3,
 		Monetary: 5, PAlive: 0.8, ExpectedPurchases: 2.1, ExpectedSpend: 40, LifetimeValue: 76.4, ComputedAt: time.Now()}}))
 	call("GET", "/api/v1/customers/"+e.open.ID.String()+"/value", agent, "", 200)
+	call("GET", "/api/v1/customers/"+e.open.ID.String()+"/quality", agent, "", 200)
+	call("GET", "/api/v1/watchlist?list=rising", agent, "", 200)
+	call("GET", "/api/v1/watchlist?list=sleeping", agent, "", 400)
+	call("GET", "/api/v1/data-quality", agent, "", 200)
 	call("GET", "/api/v1/survivorship", agent, "", 200)
 	call("PUT", "/api/v1/survivorship", agent, `{"rules":{"name":"trusted"}}`, 403)
 	call("PUT", "/api/v1/survivorship", admin, `{"rules":{"name":"loudest"}}`, 400)

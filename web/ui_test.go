@@ -51,13 +51,14 @@ func TestWallHidesCustomers(t *testing.T) {
 				{"GET", "/api/v1/customers/" + id + "/source-records", ""},
 				{"GET", "/api/v1/customers/" + id + "/golden-record", ""},
 				{"GET", "/api/v1/customers/" + id + "/value", ""},
+				{"GET", "/api/v1/customers/" + id + "/quality", ""},
 				{"GET", "/api/v1/interactions/" + interactionID.String(), ""},
 				{"GET", "/api/v1/notes/" + note.ID.String(), ""},
 				{"PATCH", "/api/v1/customers/" + id, `{"language":"en"}`},
 				{"POST", "/api/v1/customers/" + id + "/notes", `{"body":"x","visibility":"staff"}`},
 				{"POST", "/api/v1/customers/" + id + "/interactions", `{"type":"call","channel":"phone","occurred_at":"2024-01-01T00:00:00Z","summary":"x"}`},
 			}
-			lists := []string{"/api/v1/customers", "/api/v1/customers?q=wanda", "/api/v1/customers?q=wanda%40secret.example",
+			lists := []string{"/api/v1/customers", "/api/v1/watchlist", "/api/v1/data-quality", "/api/v1/customers?q=wanda", "/api/v1/customers?q=wanda%40secret.example",
 				"/api/v1/customers?q=7946%200001", "/api/v1/customers?q=holdings", "/api/v1/customers?organisation_id=" + walledOrg.ID.String()}
 			pages := []string{"/customers/" + id, "/customers/" + id + "/edit", "/customers/" + walledOrg.ID.String()}
 			// Both are slipping away; only one may be seen on the watchlist.
