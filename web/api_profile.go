@@ -82,16 +82,9 @@ func (s *Server) apiCustomerValue(w http.ResponseWriter, r *http.Request, c *cal
 }
 
 func (s *Server) apiWatchlist(w http.ResponseWriter, r *http.Request, c *call) error {
-	watch := rapport.Watch(r.URL.Query().Get("list"))
-	if watch == "" {
-		watch = rapport.WatchSlipping
-	}
-	list, err := s.Store.FindWatchlist(r.Context(), c.scope, watch, 100)
+	list, err := s.Store.FindWatchlist(r.Context(), c.scope, watchParam(r), 100)
 	if err != nil {
 		return err
-	}
-	if list == nil {
-		list = []rapport.ValuedCustomer{}
 	}
 	writeJSON(w, http.StatusOK, newList(list, ""))
 	return nil
@@ -101,9 +94,6 @@ func (s *Server) apiDataQuality(w http.ResponseWriter, r *http.Request, c *call)
 	owners, err := s.Store.OwnerQualities(r.Context(), c.scope)
 	if err != nil {
 		return err
-	}
-	if owners == nil {
-		owners = []rapport.OwnerQuality{}
 	}
 	writeJSON(w, http.StatusOK, newList(owners, ""))
 	return nil
