@@ -90,13 +90,14 @@ func (db *DB) Stats() map[string]sql.DBStats {
 // Tx is a transaction with the time it started and the scope it acts for. In a view,
 // tx is nil and the reads go to the read pool.
 type Tx struct {
-	tx       *sql.Tx
-	ctx      context.Context
-	db       *DB
-	now      time.Time
-	scope    rapport.Scope
-	prepared map[string]*sql.Stmt  // closed with the transaction
-	rules    *rapport.Survivorship // read once a transaction, by survivorship
+	tx          *sql.Tx
+	ctx         context.Context
+	db          *DB
+	now         time.Time
+	scope       rapport.Scope
+	prepared    map[string]*sql.Stmt  // closed with the transaction
+	rules       *rapport.Survivorship // read once a transaction, by survivorship
+	staffSource rapport.ID            // once known, by staffSourceID
 }
 
 // update runs fn in a write transaction and commits if it returns nil.

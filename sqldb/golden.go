@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/rapportckm/rapport"
@@ -110,23 +111,28 @@ func (db *DB) RefreshGoldenRecords(ctx context.Context, s rapport.Scope) (int, e
 	changed := 0
 	var after rapport.ID
 	for {
-		var ids []rapport.ID
+		var page []customerRow
 		err := db.update(ctx, s, func(tx *Tx) (err error) {
-			next, args := "", []any{}
+			q := &Query{}
+			next := ""
 			if !after.IsZero() {
-				next, args = "AND id > $1", []any{after}
+				next = "AND c.id > " + q.Arg(after)
 			}
-			ids, err = tx.ids(`SELECT id FROM customers WHERE merged_into IS NULL `+next+` ORDER BY id LIMIT 500`, args...)
+			page, err = queryAll(tx, `SELECT `+customerColumns+` FROM `+customerFrom+`
+				WHERE c.merged_into IS NULL `+next+` ORDER BY c.id LIMIT 500`, q.Args(), scanCustomer)
 			if err != nil {
 				return err
 			}
-			for _, id := range ids {
-				c, err := tx.findCustomer(id)
+			for _, row := range page {
+				c := row.Customer
+				cs, err := tx.contributions(c.ID)
 				if err != nil {
 					return err
 				}
-				cs, err := tx.contributions(id)
-				if err != nil || len(cs) == 0 {
+				if len(cs) == 0 {
+					continue // entered before records kept their values: nothing to choose from
+				}
+				if err := tx.loadCustomerDetails([]*rapport.Customer{c}); err != nil {
 					return err
 				}
 				before := cloneCustomer(c)
@@ -142,10 +148,10 @@ func (db *DB) RefreshGoldenRecords(ctx context.Context, s rapport.Scope) (int, e
 			}
 			return nil
 		})
-		if err != nil || len(ids) == 0 {
+		if err != nil || len(page) == 0 {
 			return changed, err
 		}
-		after = ids[len(ids)-1]
+		after = page[len(page)-1].ID
 	}
 }
 
@@ -212,26 +218,39 @@ func (tx *Tx) chooseGolden(c *rapport.Customer, cs []rapport.Contribution) error
 	return nil
 }
 
+// findContribution returns the index in cs of the record (source, key), or -1.
+func findContribution(cs []rapport.Contribution, source, key string) int {
+	return slices.IndexFunc(cs, func(c rapport.Contribution) bool { return c.Source == source && c.SourceKey == key })
+}
+
 // withContribution returns cs with r in place of the contribution of the same record.
 func withContribution(cs []rapport.Contribution, r rapport.Contribution) []rapport.Contribution {
-	for i := range cs {
-		if cs[i].Source == r.Source && cs[i].SourceKey == r.SourceKey {
-			cs[i] = r
-			return cs
-		}
+	if i := findContribution(cs, r.Source, r.SourceKey); i >= 0 {
+		cs[i] = r
+		return cs
 	}
 	return append(cs, r)
 }
 
 // staffSourceID returns the id of the source that stands for staff, registering it
-// the first time.
+// the first time; the transaction keeps it.
 func (tx *Tx) staffSourceID() (rapport.ID, error) {
+	if !tx.staffSource.IsZero() {
+		return tx.staffSource, nil
+	}
+	ids, err := tx.sourceIDs([]string{rapport.StaffSource}, false)
+	if err != nil {
+		return rapport.ID{}, err
+	}
+	if id, ok := ids[rapport.StaffSource]; ok {
+		tx.staffSource = id
+		return id, nil
+	}
 	if _, err := tx.exec(`INSERT INTO sources (id, name, title, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING`,
 		rapport.NewID(), rapport.StaffSource, "Entered in Rapport by staff", tx.now); err != nil {
 		return rapport.ID{}, err
 	}
-	var id rapport.ID
-	return id, tx.queryRow(`SELECT id FROM sources WHERE name = $1`, rapport.StaffSource).Scan(&id)
+	return tx.staffSource, tx.queryRow(`SELECT id FROM sources WHERE name = $1`, rapport.StaffSource).Scan(&tx.staffSource)
 }
 
 // saveStaffRecord stores what staff entered for a customer as the record of the
@@ -245,10 +264,16 @@ func (tx *Tx) saveStaffRecord(customerID rapport.ID, v rapport.RecordValues, at 
 	if err != nil {
 		return err
 	}
-	_, err = tx.exec(`INSERT INTO source_records (id, source_id, source_key, customer_id, fields, profile, received_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $5, $6, $6)
+	return tx.upsertSourceRecord(sourceRef{src, customerID.String()}, customerID, profile, profile, at)
+}
+
+// upsertSourceRecord stores a record as received with the profile values it holds,
+// linked to its customer, or replaces the stored one.
+func (tx *Tx) upsertSourceRecord(ref sourceRef, customerID rapport.ID, fields, profile []byte, at time.Time) error {
+	_, err := tx.exec(`INSERT INTO source_records (id, source_id, source_key, customer_id, fields, profile, received_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
 		ON CONFLICT (source_id, source_key) DO UPDATE SET fields = excluded.fields, profile = excluded.profile, updated_at = excluded.updated_at`,
-		rapport.NewID(), src, customerID.String(), customerID, string(profile), at)
+		rapport.NewID(), ref.source, ref.key, customerID, string(fields), string(profile), at)
 	return err
 }
 
@@ -260,10 +285,8 @@ func (tx *Tx) staffEdit(before, after *rapport.Customer) error {
 		return err
 	}
 	staff := rapport.Contribution{Source: rapport.StaffSource, SourceKey: after.ID.String()}
-	for _, c := range cs {
-		if c.Source == staff.Source && c.SourceKey == staff.SourceKey {
-			staff = c
-		}
+	if i := findContribution(cs, staff.Source, staff.SourceKey); i >= 0 {
+		staff = cs[i]
 	}
 	staff.Values.StaffEdit(after.Kind, before, after, tx.now)
 	staff.At = tx.now

@@ -215,10 +215,8 @@ func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.Inges
 			}
 			c.Absorb(&r.Customer) // the fields outside the golden record
 			record := rapport.Contribution{Source: r.Source, SourceKey: r.SourceKey, At: tx.now, Values: values}
-			for _, old := range cs {
-				if old.Source == r.Source && old.SourceKey == r.SourceKey {
-					record = old.Revise(c.Kind, values, tx.now)
-				}
+			if i := findContribution(cs, r.Source, r.SourceKey); i >= 0 {
+				record = cs[i].Revise(c.Kind, values, tx.now)
 			}
 			if err := tx.chooseGolden(c, withContribution(cs, record)); err != nil {
 				return nil, nil, err
@@ -343,11 +341,7 @@ func (tx *Tx) saveSourceRecord(ref sourceRef, customerID rapport.ID, r *rapport.
 	if err != nil {
 		return nil, err
 	}
-	_, err = tx.exec(`INSERT INTO source_records (id, source_id, source_key, customer_id, fields, profile, received_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
-		ON CONFLICT (source_id, source_key) DO UPDATE SET fields = excluded.fields, profile = excluded.profile, updated_at = excluded.updated_at`,
-		rapport.NewID(), ref.source, ref.key, customerID, string(rawFields(r)), string(profile), tx.now)
-	return profile, err
+	return profile, tx.upsertSourceRecord(ref, customerID, rawFields(r), profile, tx.now)
 }
 
 // customersByEmail maps normalised e-mail addresses to the visible customer that holds
