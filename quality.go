@@ -30,10 +30,22 @@ type OwnerQuality struct {
 	Stale     int    `json:"stale"`          // customers unchanged for StaleAfter
 }
 
+// ProfileFacts are what the profile page shows beside the customer's own fields: where
+// each golden value came from, the customer's value (nil before the value job saw a
+// purchase) and the quality of the profile. They are part of reading the profile,
+// which FindCustomerByID records in the audit trail.
+type ProfileFacts struct {
+	Sources []FieldSource
+	Value   *CustomerValue
+	Quality Quality
+}
+
 // QualityService measures the completeness and freshness of customer data.
 type QualityService interface {
 	// CustomerQuality measures one visible customer's profile.
 	CustomerQuality(ctx context.Context, s Scope, customerID ID) (*Quality, error)
 	// OwnerQualities measures the visible profiles by owner, the least complete first.
 	OwnerQualities(ctx context.Context, s Scope) ([]OwnerQuality, error)
+	// FindProfileFacts reads a visible customer's ProfileFacts at once.
+	FindProfileFacts(ctx context.Context, s Scope, customerID ID) (*ProfileFacts, error)
 }

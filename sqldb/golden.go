@@ -158,29 +158,34 @@ func (db *DB) RefreshGoldenRecords(ctx context.Context, s rapport.Scope) (int, e
 // FindGoldenRecord says where the golden fields of a visible customer came from.
 func (db *DB) FindGoldenRecord(ctx context.Context, s rapport.Scope, customerID rapport.ID) ([]rapport.FieldSource, error) {
 	var sources []rapport.FieldSource
-	err := db.view(ctx, s, func(tx *Tx) error {
-		kind, err := tx.findCustomerKind(customerID)
-		if err != nil {
-			return err
-		}
-		cs, err := tx.contributions(customerID)
-		if err != nil {
-			return err
-		}
-		sv, err := tx.survivorship()
-		if err != nil {
-			return err
-		}
-		sources = sv.Survive(kind, cs).Sources
-		return nil
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		sources, err = tx.goldenSources(customerID)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if sources == nil {
-		sources = []rapport.FieldSource{}
-	}
 	return sources, db.auditRead(ctx, s, "golden_record", rapport.ID{}, customerID, "")
+}
+
+// goldenSources says where the golden fields of a visible customer came from.
+func (tx *Tx) goldenSources(customerID rapport.ID) ([]rapport.FieldSource, error) {
+	kind, err := tx.findCustomerKind(customerID)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := tx.contributions(customerID)
+	if err != nil {
+		return nil, err
+	}
+	sv, err := tx.survivorship()
+	if err != nil {
+		return nil, err
+	}
+	if sources := sv.Survive(kind, cs).Sources; sources != nil {
+		return sources, nil
+	}
+	return []rapport.FieldSource{}, nil
 }
 
 // contributions returns the records of a customer, and of the customers merged into

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -35,35 +36,64 @@ func presence(sep string) string {
 
 // CustomerQuality measures a visible customer's profile.
 func (db *DB) CustomerQuality(ctx context.Context, s rapport.Scope, customerID rapport.ID) (*rapport.Quality, error) {
+	var q *rapport.Quality
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		q, err = tx.customerQuality(customerID)
+		return err
+	})
+	return q, err
+}
+
+// customerQuality measures a customer's profile, ENOTFOUND if the scope may not see it.
+func (tx *Tx) customerQuality(customerID rapport.ID) (*rapport.Quality, error) {
 	q := &rapport.Quality{CustomerID: customerID, Missing: []string{}}
+	present := make([]int, len(keyFields))
+	dest := []any{&q.UpdatedAt}
+	for i := range present {
+		dest = append(dest, &present[i])
+	}
+	query := &Query{}
+	err := tx.queryRow(`SELECT c.updated_at, `+presence(", ")+` FROM customers c WHERE c.id = `+query.Arg(customerID)+`
+		AND `+visibleCustomer(query, tx.scope, "c.id"), query.Args()...).Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, rapport.NotFound("customer")
+	} else if err != nil {
+		return nil, err
+	}
+	have := 0
+	for i, p := range present {
+		if p == 1 {
+			have++
+		} else {
+			q.Missing = append(q.Missing, keyFields[i].name)
+		}
+	}
+	q.Complete = 100 * have / len(keyFields)
+	q.Stale = q.UpdatedAt.Before(tx.now.Add(-rapport.StaleAfter))
+	return q, nil
+}
+
+// FindProfileFacts reads what the profile page shows beside the customer's fields, in
+// one view with one check that the scope may see the customer. It records no read of
+// its own: the page's FindCustomerByID does.
+func (db *DB) FindProfileFacts(ctx context.Context, s rapport.Scope, customerID rapport.ID) (*rapport.ProfileFacts, error) {
+	f := &rapport.ProfileFacts{}
 	err := db.view(ctx, s, func(tx *Tx) error {
-		if _, err := tx.findCustomerKind(customerID); err != nil {
+		q, err := tx.customerQuality(customerID)
+		if err != nil {
 			return err
 		}
-		present := make([]int, len(keyFields))
-		dest := []any{&q.UpdatedAt}
-		for i := range present {
-			dest = append(dest, &present[i])
-		}
-		if err := tx.queryRow(`SELECT c.updated_at, `+presence(", ")+` FROM customers c WHERE c.id = $1`, customerID).Scan(dest...); err != nil {
+		f.Quality = *q
+		if f.Sources, err = tx.goldenSources(customerID); err != nil {
 			return err
 		}
-		have := 0
-		for i, p := range present {
-			if p == 1 {
-				have++
-			} else {
-				q.Missing = append(q.Missing, keyFields[i].name)
-			}
-		}
-		q.Complete = 100 * have / len(keyFields)
-		q.Stale = q.UpdatedAt.Before(tx.now.Add(-rapport.StaleAfter))
-		return nil
+		f.Value, err = tx.customerValue(customerID)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return q, nil
+	return f, nil
 }
 
 // OwnerQualities measures the visible, unmerged profiles by owner.

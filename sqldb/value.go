@@ -42,6 +42,12 @@ func (db *DB) EachPurchase(ctx context.Context, s rapport.Scope, fn func(rapport
 const valueColumns = `customer_id, currency, purchases, revenue, first_at, last_at, recency_score, frequency_score,
 	monetary_score, p_alive, expected_purchases, expected_spend, lifetime_value, computed_at`
 
+// valueDest is where a row of valueColumns is scanned; revenue is then v.Revenue.
+func valueDest(v *rapport.CustomerValue, revenue *int64) []any {
+	return []any{&v.CustomerID, &v.Currency, &v.Purchases, revenue, &v.FirstAt, &v.LastAt, &v.Recency, &v.Frequency,
+		&v.Monetary, &v.PAlive, &v.ExpectedPurchases, &v.ExpectedSpend, &v.LifetimeValue, &v.ComputedAt}
+}
+
 func valueRow(v *rapport.CustomerValue) []any {
 	return []any{v.CustomerID, v.Currency, v.Purchases, int64(v.Revenue), v.FirstAt, v.LastAt, v.Recency, v.Frequency,
 		v.Monetary, v.PAlive, v.ExpectedPurchases, v.ExpectedSpend, v.LifetimeValue, v.ComputedAt}
@@ -81,18 +87,22 @@ func (db *DB) FindCustomerValue(ctx context.Context, s rapport.Scope, customerID
 		if _, err := tx.findCustomerKind(customerID); err != nil {
 			return err
 		}
-		v = &rapport.CustomerValue{}
-		var revenue int64
-		err := tx.queryRow(`SELECT `+valueColumns+` FROM customer_values WHERE customer_id = $1`, customerID).Scan(
-			&v.CustomerID, &v.Currency, &v.Purchases, &revenue, &v.FirstAt, &v.LastAt, &v.Recency, &v.Frequency,
-			&v.Monetary, &v.PAlive, &v.ExpectedPurchases, &v.ExpectedSpend, &v.LifetimeValue, &v.ComputedAt)
-		if errors.Is(err, sql.ErrNoRows) {
-			v = nil
-			return nil
-		}
-		v.Revenue = rapport.Amount(revenue)
+		var err error
+		v, err = tx.customerValue(customerID)
 		return err
 	})
+	return v, err
+}
+
+// customerValue returns a customer's value, or nil when it has none.
+func (tx *Tx) customerValue(customerID rapport.ID) (*rapport.CustomerValue, error) {
+	v := &rapport.CustomerValue{}
+	var revenue int64
+	err := tx.queryRow(`SELECT `+valueColumns+` FROM customer_values WHERE customer_id = $1`, customerID).Scan(valueDest(v, &revenue)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	v.Revenue = rapport.Amount(revenue)
 	return v, err
 }
 
@@ -132,8 +142,7 @@ func (db *DB) FindWatchlist(ctx context.Context, s rapport.Scope, w rapport.Watc
 			var c rapport.ValuedCustomer
 			v := &c.Value
 			var revenue int64
-			err := rows.Scan(&c.ID, &c.Name, &c.Kind, &v.CustomerID, &v.Currency, &v.Purchases, &revenue, &v.FirstAt, &v.LastAt,
-				&v.Recency, &v.Frequency, &v.Monetary, &v.PAlive, &v.ExpectedPurchases, &v.ExpectedSpend, &v.LifetimeValue, &v.ComputedAt)
+			err := rows.Scan(append([]any{&c.ID, &c.Name, &c.Kind}, valueDest(v, &revenue)...)...)
 			v.Revenue = rapport.Amount(revenue)
 			return c, err
 		})

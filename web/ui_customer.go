@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -374,25 +375,20 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 			}
 		}
 	}
-	if page.Quality, err = s.Store.CustomerQuality(ctx, c.scope, id); err != nil {
-		return nil, err
-	}
-	if page.Value, err = s.Store.FindCustomerValue(ctx, c.scope, id); err != nil {
-		return nil, err
-	}
-	golden, err := s.Store.FindGoldenRecord(ctx, c.scope, id)
+	facts, err := s.Store.FindProfileFacts(ctx, c.scope, id)
 	if err != nil {
 		return nil, err
 	}
+	page.Quality, page.Value = &facts.Quality, facts.Value
 	// Where each value came from is worth saying when there was a choice: when the
 	// values come from more than one record, or more than one record holds one.
+	golden := facts.Sources
 	page.From = map[string]*rapport.FieldSource{}
-	for _, f := range golden {
-		if f.Records > 1 || f.Source != golden[0].Source || f.SourceKey != golden[0].SourceKey {
-			for i := range golden {
-				page.From[golden[i].Field+":"+golden[i].Value] = &golden[i]
-			}
-			break
+	if slices.ContainsFunc(golden, func(f rapport.FieldSource) bool {
+		return f.Records > 1 || f.Source != golden[0].Source || f.SourceKey != golden[0].SourceKey
+	}) {
+		for i, f := range golden {
+			page.From[f.Field+":"+f.Value] = &golden[i]
 		}
 	}
 	if page.Merges, err = s.Store.FindMerges(ctx, c.scope, id); err != nil {

@@ -32,6 +32,15 @@ func testQuality(t *testing.T, open Opener) {
 	_, err = db.CustomerQuality(ctx, f.sales, secret.ID)
 	wantCode(t, err, rapport.ENOTFOUND)
 
+	// The profile page reads the same at once, with where each value came from.
+	facts, err := db.FindProfileFacts(ctx, f.sales, full.ID)
+	must(t, err)
+	if facts.Quality.Complete != 100 || facts.Value != nil || len(facts.Sources) == 0 || facts.Sources[0].Source != rapport.StaffSource {
+		t.Errorf("profile facts: %+v", facts)
+	}
+	_, err = db.FindProfileFacts(ctx, f.sales, secret.ID)
+	wantCode(t, err, rapport.ENOTFOUND)
+
 	owners, err := db.OwnerQualities(ctx, f.sales)
 	must(t, err)
 	if len(owners) != 2 || !owners[0].OwnerID.IsZero() || owners[0].Customers != 1 || owners[1].OwnerName != "sam" || owners[1].Complete != 100 || owners[1].Full != 1 {
