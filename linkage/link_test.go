@@ -93,6 +93,33 @@ func TestLinkFindsDuplicates(t *testing.T) {
 	}
 }
 
+// TestDiffer checks Differ against the levels Explain names, pair by pair.
+func TestDiffer(t *testing.T) {
+	table, _ := people(60)
+	res, err := Link(context.Background(), []*Table{table}, testConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	differ := 0
+	for l := int32(0); l < 60; l++ {
+		for r := l + 1; r < 60; r++ {
+			want := res.Explain(l, r).Fields[2].Level == "different" // date_of_birth
+			if got := res.Differ(l, r, KindDate); got != want {
+				t.Fatalf("Differ(%d, %d) = %v, Explain says %v", l, r, got, want)
+			}
+			if want {
+				differ++
+			}
+			if res.Differ(l, r, KindIdentifier) {
+				t.Fatalf("Differ(%d, %d) on identifiers, of which there are none", l, r)
+			}
+		}
+	}
+	if differ == 0 {
+		t.Fatal("no pair differs on the date of birth: the test proves nothing")
+	}
+}
+
 // TestTooCommonKeys gives 4,000 records one shared phone number (a switchboard): the
 // phone rule does not pair them all, says so, and the duplicates are still found by
 // the other rules.

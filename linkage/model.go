@@ -407,6 +407,23 @@ type FieldExplanation struct {
 	Rarity bool `json:"term_frequency_adjusted,omitempty"`
 }
 
+// Weight is the match weight of records l and r.
+func (res *Result) Weight(l, r int32) float64 {
+	return res.Model.weight(res.recs, l, r, res.recs.pattern(l, r))
+}
+
+// Differ reports whether records l and r are at the last level, different, of a
+// field of one of the kinds.
+func (res *Result) Differ(l, r int32, kinds ...Kind) bool {
+	pattern := res.recs.pattern(l, r)
+	for f, fm := range res.Model.Fields {
+		if lv := level(pattern, f); slices.Contains(kinds, fm.Kind) && lv == len(fm.Levels)-1 {
+			return true
+		}
+	}
+	return false
+}
+
 // Explain scores records l and r field by field.
 func (res *Result) Explain(l, r int32) Explanation {
 	m, recs := res.Model, res.recs
@@ -421,7 +438,7 @@ func (res *Result) Explain(l, r int32) Explanation {
 		fe.Weight, fe.Rarity = m.fieldWeight(recs, f, l, lv)
 		e.Fields = append(e.Fields, fe)
 	}
-	e.Weight = m.weight(recs, l, r, pattern)
+	e.Weight = res.Weight(l, r)
 	e.Probability = probability(e.Weight)
 	return e
 }

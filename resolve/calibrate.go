@@ -45,7 +45,7 @@ func fitCalibration(weights []float64, same []bool) calibration {
 	xs, ys := make([]float64, n), make([]float64, n)
 	for i, w := range weights {
 		xs[i] = w * math.Ln2
-		model := 1 / (1 + math.Exp(-xs[i]))
+		model := sigmoid(xs[i])
 		if same[i] {
 			ys[i] = 1
 		}
@@ -65,7 +65,7 @@ func fitCalibration(weights []float64, same []bool) calibration {
 	for range 100 {
 		var ga, gb, haa, hab, hbb float64
 		for i, x := range xs {
-			p := 1 / (1 + math.Exp(-(c.a*x + c.b)))
+			p := sigmoid(c.a*x + c.b)
 			ga += k * (ys[i] - p) * x
 			gb += k * (ys[i] - p)
 			v := k * p * (1 - p)
@@ -94,8 +94,11 @@ func fitCalibration(weights []float64, same []bool) calibration {
 
 // probability is the calibrated probability of a pair of the weight.
 func (c calibration) probability(weight float64) float64 {
-	return 1 / (1 + math.Exp(-(c.a*weight*math.Ln2 + c.b)))
+	return sigmoid(c.a*weight*math.Ln2 + c.b)
 }
+
+// sigmoid is the logistic function, 1 / (1 + e⁻ᶻ).
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 
 // softplus is log(1 + eˣ).
 func softplus(x float64) float64 {

@@ -123,7 +123,8 @@ func Run(ctx context.Context, store Store, s rapport.Scope, opt Options) (Summar
 	}
 	cfg := Config
 	cfg.Threshold = opt.Review
-	res, err := linkage.Link(ctx, []*linkage.Table{table(recs)}, &cfg)
+	t := table(recs)
+	res, err := linkage.Link(ctx, []*linkage.Table{t}, &cfg)
 	if err != nil {
 		return sum, err
 	}
@@ -136,14 +137,14 @@ func Run(ctx context.Context, store Store, s rapport.Scope, opt Options) (Summar
 	// found them to be different people taken together or a reviewer said so.
 	g.bindProfiles()
 	for _, p := range res.Pairs {
-		if p.Probability >= opt.Merge && res.Cluster[p.L] == res.Cluster[p.R] && !conflict(res.Explain(p.L, p.R)) {
+		if p.Probability >= opt.Merge && res.Cluster[p.L] == res.Cluster[p.R] && !conflict(res, p.L, p.R) {
 			g.join(p.L, p.R, p.Probability)
 		}
 	}
 	for _, field := range opt.Deterministic {
-		for _, same := range sameValue(recs, field) {
+		for _, same := range sameValue(t, field) {
 			for _, r := range same[1:] {
-				if g.root(same[0]) != g.root(r) && !conflict(res.Explain(same[0], r)) {
+				if g.root(same[0]) != g.root(r) && !conflict(res, same[0], r) {
 					g.join(same[0], r, 1)
 				}
 			}
@@ -205,7 +206,7 @@ func calibrate(recs []rapport.IdentityRecord, res *linkage.Result, decided map[[
 		l, okL := index[pair[0]]
 		r, okR := index[pair[1]]
 		if okL && okR {
-			weights = append(weights, res.Explain(l, r).Weight)
+			weights = append(weights, res.Weight(l, r))
 			same = append(same, accepted)
 		}
 	}
@@ -229,23 +230,13 @@ func table(recs []rapport.IdentityRecord) *linkage.Table {
 	return t
 }
 
-// sameValue returns the groups of records that share a value of the field, each of
+// sameValue returns the groups of records that share a value of the column, each of
 // more than one record.
-func sameValue(recs []rapport.IdentityRecord, field string) [][]int32 {
-	value := func(r *rapport.IdentityRecord) string {
-		switch field {
-		case "email":
-			return r.Email
-		case "phone":
-			return r.Phone
-		case "national_id":
-			return r.NationalID
-		}
-		return ""
-	}
+func sameValue(t *linkage.Table, column string) [][]int32 {
+	col := slices.Index(t.Columns, column)
 	by := map[string][]int32{}
-	for i := range recs {
-		if v := value(&recs[i]); v != "" {
+	for i, row := range t.Rows {
+		if v := row[col]; v != "" {
 			by[v] = append(by[v], int32(i))
 		}
 	}
@@ -261,13 +252,8 @@ func sameValue(recs []rapport.IdentityRecord, field string) [][]int32 {
 // conflict reports whether two records differ outright on a field that names one
 // person, a date of birth or an identifier. Two namesakes in one town can outweigh such
 // a difference in the model's sum; a reviewer, not the machine, decides those.
-func conflict(e linkage.Explanation) bool {
-	for i, f := range e.Fields {
-		if kind := Config.Fields[i].Kind; (kind == linkage.KindDate || kind == linkage.KindIdentifier) && f.Level == "different" {
-			return true
-		}
-	}
-	return false
+func conflict(res *linkage.Result, l, r int32) bool {
+	return res.Differ(l, r, linkage.KindDate, linkage.KindIdentifier)
 }
 
 // explain turns linkage's explanation into the form stored for reviewers.
