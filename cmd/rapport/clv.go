@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -205,20 +204,9 @@ func holdoutOf(bg clv.BGNBD, cs []clv.Customer, scores []clv.Score, length float
 }
 
 func writeScores(name string, scores []clv.Score) error {
-	f, err := os.Create(name)
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
-	w.Write([]string{"customer", "p_alive", "expected_purchases", "expected_spend", "clv"})
 	num := func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
-	for _, s := range scores {
-		w.Write([]string{s.Customer, num(s.PAlive), num(s.Purchases), num(s.Spend), num(s.Value)})
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return writeCSV(name, []string{"customer", "p_alive", "expected_purchases", "expected_spend", "clv"}, len(scores), func(i int) []string {
+		s := scores[i]
+		return []string{s.Customer, num(s.PAlive), num(s.Purchases), num(s.Spend), num(s.Value)}
+	})
 }

@@ -124,11 +124,15 @@ func runLink(ctx context.Context, env *environment, args []string) error {
 }
 
 func readTable(name string, env *environment) (*linkage.Table, error) {
-	in, err := openInput(name, env)
-	if err != nil {
-		return nil, err
+	var in io.Reader = env.stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		in = f
 	}
-	defer in.Close()
 	header, rows, err := tabular.ReadAll(in)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
