@@ -75,11 +75,6 @@ func (im *Importer) Run(ctx context.Context, job *rapport.Job) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if m != nil && rows.Header != nil {
-		if err := ingest.CheckColumns(m, rows.Header); err != nil {
-			return "", err
-		}
-	}
 	opt := ingest.Options{Source: imp.Source, BatchSize: im.BatchSize, Import: imp}
 	res, err := ingest.Import(ctx, imp.Kind, rows, m, im.Store, scope, opt)
 	if err != nil {

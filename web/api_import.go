@@ -72,11 +72,6 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, c *call) erro
 		}
 		return rapport.Errorf(rapport.EINVALID, "the file could not be read: %v", err)
 	}
-	if m != nil && rows.Header != nil {
-		if err := ingest.CheckColumns(m, rows.Header); err != nil {
-			return err
-		}
-	}
 	opt := ingest.Options{Source: source}
 	out, err := ingest.Import(r.Context(), kind, rows, m, s.Store, c.scope, opt)
 	if err != nil {

@@ -113,11 +113,6 @@ func importFile(ctx context.Context, env *environment, db *sqldb.DB, system rapp
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if m != nil && rows.Header != nil {
-		if err := ingest.CheckColumns(m, rows.Header); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-	}
 	bar := newProgress(env, name, in, imp.Read)
 	opt := ingest.Options{Source: source, BatchSize: batch, Import: imp, Progress: bar.update}
 	start := time.Now()
