@@ -49,6 +49,11 @@ func SystemScope(addr string) Scope {
 	return Scope{Kind: ActorSystem, Via: "cli", Addr: addr}
 }
 
+// JobScope is the scope of background jobs run by a server on the host addr.
+func JobScope(addr string) Scope {
+	return Scope{Kind: ActorSystem, Via: "job", Addr: addr}
+}
+
 // StaffScope is the scope of a signed-in staff user.
 func StaffScope(u *User, via, addr string) Scope {
 	return Scope{Kind: ActorStaff, UserID: u.ID, Role: u.Role, Via: via, Addr: addr}

@@ -80,8 +80,10 @@ func Run(ctx context.Context, store rapport.ValueService, s rapport.Scope, now t
 			group[j] = summaries[i]
 		}
 		var spend *clv.GammaGamma
-		if gg, _, err := clv.FitGammaGamma(group); err == nil && countSpenders(group) >= minSpenders {
-			spend = &gg
+		if countSpenders(group) >= minSpenders {
+			if gg, _, err := clv.FitGammaGamma(group); err == nil {
+				spend = &gg
+			}
 		}
 		scores := valuation.ScoreAll(bg, spend, group)
 		for j, i := range idx {
@@ -117,16 +119,15 @@ func read(ctx context.Context, store rapport.ValueService, s rapport.Scope, toda
 	var out []customer
 	var current rapport.ID
 	var bought []rapport.Purchase
-	flush := func() error {
+	flush := func() {
 		if len(bought) == 0 {
-			return nil
+			return
 		}
 		c, ok := summarise(current, bought, today)
 		bought = bought[:0]
 		if ok {
 			out = append(out, c)
 		}
-		return nil
 	}
 	err := store.EachPurchase(ctx, s, func(p rapport.Purchase) error {
 		if p.CustomerID != current {

@@ -34,7 +34,7 @@ func (im *Importer) Run(ctx context.Context, job *rapport.Job) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("the job's argument %q is not the id of an import", job.Arg)
 	}
-	system := rapport.Scope{Kind: rapport.ActorSystem, Via: "job", Addr: im.Addr}
+	system := rapport.JobScope(im.Addr)
 	imp, err := im.Store.FindImport(ctx, system, id)
 	if err != nil {
 		return "", err

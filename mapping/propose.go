@@ -115,14 +115,14 @@ func Propose(record string, header []string, sample [][]string) *Mapping {
 	names := headerNames[record]
 	for _, f := range m.fields() {
 		for i, h := range header {
-			if !used[i] && contains(names[f.name], foldHeader(h)) {
+			if !used[i] && slices.Contains(names[f.name], foldHeader(h)) {
 				take(f.name, i, "")
 			}
 		}
 	}
 	if record == Customers && len(m.Fields["given_name"])+len(m.Fields["family_name"])+len(m.Fields["name"]) == 0 {
 		for i, h := range header {
-			if !used[i] && contains(organisationNames, foldHeader(h)) {
+			if !used[i] && slices.Contains(organisationNames, foldHeader(h)) {
 				take("name", i, "")
 			}
 		}
@@ -230,13 +230,4 @@ func all(vals []string, pred func(string) bool) bool {
 		}
 	}
 	return len(vals) > 0
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -87,7 +87,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	// Background work: identity resolution after customers arrive, the golden records
 	// chosen again after their rules change and the customers valued once a day; and in a
 	// worker of their own, so that neither waits for the other, imports of uploaded files.
-	scope := rapport.Scope{Kind: rapport.ActorSystem, Via: "job", Addr: hostname()}
+	scope := rapport.JobScope(hostname())
 	importer := &jobs.Importer{Store: db, Uploads: uploads, Addr: hostname()}
 	workers := []*jobs.Worker{{Queue: db, Log: log, Handlers: map[string]jobs.Handler{
 		rapport.JobResolve: func(ctx context.Context, _ *rapport.Job) (string, error) {
