@@ -2,6 +2,7 @@ package rapport
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -440,6 +441,10 @@ func PhoneE164(value, region string) (string, bool) {
 	}
 	return phonenumbers.Format(num, phonenumbers.E164), true
 }
+
+// PhoneKey is the form in which a phone number is compared and found: E.164 when it
+// could be read so, otherwise its digits.
+func (cp ContactPoint) PhoneKey() string { return cmp.Or(cp.Normalized, NormalizePhone(cp.Value)) }
 
 // ValidPhone returns what is wrong with a phone number, or "".
 func ValidPhone(s string) string {

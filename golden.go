@@ -266,7 +266,7 @@ func valueKeys(kind CustomerKind, field string, v *RecordValues) []string {
 	case "email":
 		return mapKeys(v.Emails, func(cp ContactPoint) string { return NormalizeEmail(cp.Value) })
 	case "phone":
-		return mapKeys(v.Phones, func(cp ContactPoint) string { return cmp.Or(cp.Normalized, NormalizePhone(cp.Value)) })
+		return mapKeys(v.Phones, ContactPoint.PhoneKey)
 	case "address":
 		return mapKeys(v.Addresses, addressKey)
 	case "language":

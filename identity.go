@@ -206,7 +206,7 @@ func (c *Customer) Revert(before, after *Customer) {
 	var cur, was, then map[string]json.RawMessage
 	if json.Unmarshal(c.Attributes, &cur) == nil && json.Unmarshal(before.Attributes, &was) == nil && json.Unmarshal(after.Attributes, &then) == nil && cur != nil {
 		for k, v := range then {
-			if now, ok := cur[k]; !ok || !sameJSON(now, v) {
+			if now, ok := cur[k]; !ok || !SameJSON(now, v) {
 				continue // changed since, or removed
 			}
 			if old, ok := was[k]; ok {
@@ -220,9 +220,12 @@ func (c *Customer) Revert(before, after *Customer) {
 	c.Normalize()
 }
 
-// sameJSON reports whether two JSON texts hold the same value, whatever their spacing
+// SameJSON reports whether two JSON texts hold the same value, whatever their spacing
 // and key order (PostgreSQL's jsonb changes both).
-func sameJSON(a, b json.RawMessage) bool {
+func SameJSON(a, b []byte) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
 	var x, y any
 	return json.Unmarshal(a, &x) == nil && json.Unmarshal(b, &y) == nil && reflect.DeepEqual(x, y)
 }

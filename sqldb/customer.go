@@ -1,7 +1,6 @@
 package sqldb
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -385,7 +384,7 @@ func (tx *Tx) writeCustomerDetails(c *rapport.Customer, replace bool) error {
 		contacts = append(contacts, []any{"email", i, cp.Value, rapport.NormalizeEmail(cp.Value), cp.Label})
 	}
 	for i, cp := range c.Phones {
-		contacts = append(contacts, []any{"phone", i, cp.Value, cmp.Or(cp.Normalized, rapport.NormalizePhone(cp.Value)), cp.Label})
+		contacts = append(contacts, []any{"phone", i, cp.Value, cp.PhoneKey(), cp.Label})
 	}
 	for i, a := range c.Addresses {
 		addresses = append(addresses, []any{i, a.Label, a.Street, a.City, a.Postcode, a.Region, a.Country})

@@ -510,17 +510,12 @@ func (tx *Tx) ids(query string, args ...any) ([]rapport.ID, error) {
 // execIDs runs query, whose %s is replaced by a list of ids, over ids in chunks that
 // stay within the databases' limits on parameters. args are $1, $2 … of the query.
 func (tx *Tx) execIDs(query string, ids []rapport.ID, args ...any) error {
-	const chunk = 500
-	for start := 0; start < len(ids); start += chunk {
+	for start := 0; start < len(ids); start += ingestChunk {
 		q := &Query{}
 		for _, a := range args {
 			q.Arg(a)
 		}
-		list := make([]any, 0, chunk)
-		for _, id := range ids[start:min(start+chunk, len(ids))] {
-			list = append(list, id)
-		}
-		if _, err := tx.exec(fmt.Sprintf(query, q.In(list...)), q.Args()...); err != nil {
+		if _, err := tx.exec(fmt.Sprintf(query, q.In(anySlice(ids[start:min(start+ingestChunk, len(ids))])...)), q.Args()...); err != nil {
 			return err
 		}
 	}

@@ -50,11 +50,7 @@ func (db *DB) ClaimJob(ctx context.Context, kinds []string, lease time.Duration)
 		q := &Query{}
 		now := q.Arg(tx.now)
 		due := `((state = 'queued' AND run_at <= ` + now + `) OR (state = 'running' AND leased_until < ` + now + `))`
-		list := make([]any, len(kinds))
-		for i, k := range kinds {
-			list[i] = k
-		}
-		kindIn := q.In(list...)
+		kindIn := q.In(anySlice(kinds)...)
 		jobs, err := queryAll(tx, `UPDATE jobs SET state = 'running', attempts = attempts + 1, leased_until = `+q.Arg(tx.now.Add(lease))+`
 			WHERE id = (SELECT id FROM jobs WHERE kind IN `+kindIn+` AND `+due+` ORDER BY run_at LIMIT 1) AND `+due+`
 			RETURNING `+jobColumns, q.Args(), scanJob)

@@ -1,7 +1,6 @@
 package sqldb
 
 import (
-	"cmp"
 	"strings"
 
 	"github.com/rapportckm/rapport"
@@ -42,7 +41,7 @@ func searchDocument(c *rapport.Customer) string {
 	}
 	for _, p := range c.Phones {
 		ws = append(ws, words(p.Value)...)
-		digits := strings.TrimPrefix(cmp.Or(p.Normalized, rapport.NormalizePhone(p.Value)), "+")
+		digits := strings.TrimPrefix(p.PhoneKey(), "+")
 		for i := 0; len(digits)-i >= 6; i++ {
 			ws = append(ws, digits[i:])
 		}

@@ -1,12 +1,10 @@
 package sqldb
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"slices"
 
 	"github.com/rapportckm/rapport"
@@ -200,7 +198,7 @@ func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.Inges
 					return nil, nil, err
 				}
 			}
-			if seen && sameJSON(rec.fields, rawFields(r)) && sameValues(rec.profile, values) && absorbsNothing(c, &r.Customer) {
+			if seen && rapport.SameJSON(rec.fields, rawFields(r)) && sameValues(rec.profile, values) && absorbsNothing(c, &r.Customer) {
 				// Stored as sent: neither the customer nor its record is written, so
 				// importing a file again changes nothing, not even a version.
 				item.Result = "unchanged"
@@ -313,17 +311,7 @@ func sameCustomer(a, b *rapport.Customer) bool {
 	return a.Kind == b.Kind && a.Name == b.Name && a.GivenName == b.GivenName && a.FamilyName == b.FamilyName &&
 		a.Language == b.Language && a.PreferredChannel == b.PreferredChannel && a.OwnerID == b.OwnerID &&
 		slices.Equal(a.Emails, b.Emails) && slices.Equal(a.Phones, b.Phones) && slices.Equal(a.Addresses, b.Addresses) &&
-		slices.Equal(a.Relationships, b.Relationships) && slices.Equal(a.Tags, b.Tags) && sameJSON(a.Attributes, b.Attributes)
-}
-
-// sameJSON compares JSON texts by what they hold: PostgreSQL's jsonb gives back a
-// document spaced and ordered its own way.
-func sameJSON(a, b []byte) bool {
-	if bytes.Equal(a, b) {
-		return true
-	}
-	var x, y any
-	return json.Unmarshal(a, &x) == nil && json.Unmarshal(b, &y) == nil && reflect.DeepEqual(x, y)
+		slices.Equal(a.Relationships, b.Relationships) && slices.Equal(a.Tags, b.Tags) && rapport.SameJSON(a.Attributes, b.Attributes)
 }
 
 // rawFields is the record as received, "{}" when it was not kept.
