@@ -52,7 +52,7 @@ func SaveUpload(dir string, r io.Reader, limit int64) (file string, size int64, 
 	size, err = io.Copy(f, io.LimitReader(in, limit+1))
 	switch {
 	case errors.As(err, new(*http.MaxBytesError)) || err == nil && size > limit:
-		msg := fmt.Sprintf("the file is over this server's limit of %s%s: split it, or import it with rapport import", ByteSize(limit), unit)
+		msg := fmt.Sprintf("the file is over this server's limit of %s%s: split it, or import it with rapport import", tabular.ByteSize(limit), unit)
 		return "", 0, &rapport.Error{Code: rapport.ETOOLARGE, Field: "file", Fields: map[string]string{"file": msg}, Message: msg}
 	case err != nil && unit != "":
 		return "", 0, rapport.FieldError("file", "the gzipped file is damaged or cut short: %v", err)
@@ -115,17 +115,4 @@ func Import(ctx context.Context, kind string, rows *tabular.Rows, m *mapping.Map
 		return ImportCustomers(ctx, rows, m, svc, s, opt)
 	}
 	return ImportInteractions(ctx, rows, m, svc, s, opt)
-}
-
-// ByteSize writes a number of bytes for people: 512 bytes, 3.2 MiB, 1 GiB.
-func ByteSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/(1<<30)), ".0") + " GiB"
-	case n >= 1<<20:
-		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/(1<<20)), ".0") + " MiB"
-	case n >= 1<<10:
-		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/(1<<10)), ".0") + " KiB"
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

@@ -142,7 +142,7 @@ func Open(r io.Reader, opt Options) (*Rows, error) {
 		br.Reset(r)
 	} else if _, err := io.CopyN(io.Discard, br, start); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("the file is shorter (%s) than where the import stopped: it is not the same file", byteSize(start))
+			return nil, fmt.Errorf("the file is shorter (%s) than where the import stopped: it is not the same file", ByteSize(start))
 		}
 		return nil, err
 	}
@@ -314,12 +314,15 @@ func trimPartialRune(b []byte) []byte {
 	return b
 }
 
-func byteSize(n int64) string {
+// ByteSize writes a number of bytes for people: 512 bytes, 3.2 MiB, 1 GiB.
+func ByteSize(n int64) string {
 	switch {
 	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/(1<<30)), ".0") + " GiB"
 	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/(1<<20)), ".0") + " MiB"
+	case n >= 1<<10:
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/(1<<10)), ".0") + " KiB"
 	}
 	return fmt.Sprintf("%d bytes", n)
 }

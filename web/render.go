@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
-	"github.com/rapportckm/rapport/ingest"
+	"github.com/rapportckm/rapport/tabular"
 )
 
 //go:embed templates/*.html static
@@ -183,7 +183,7 @@ func (p *pages) funcs() template.FuncMap {
 		"initial": initial,
 		"number":  func(n int) string { return groupThousands(strconv.Itoa(n)) },
 		"decimal": func(v float64, places int) string { return groupThousands(strconv.FormatFloat(v, 'f', places, 64)) },
-		"bytes":   ingest.ByteSize,
+		"bytes":   tabular.ByteSize,
 		"percent": func(p float64) string { return strconv.FormatFloat(100*p, 'f', 1, 64) + " %" },
 		"param":   withParam,
 		"has":     has,

@@ -18,14 +18,13 @@ import (
 
 // importsPage lists recent imports under the form that uploads a file.
 type importsPage struct {
-	Imports   []importStatus
-	NextURL   string
-	Form      map[string]string // kind, source, mapping as sent
-	Errors    map[string]string
-	Sources   []*rapport.Source
-	MaxUpload string
-	MaxBytes  int64
-	Admin     bool // sees everyone's imports
+	Imports  []importStatus
+	NextURL  string
+	Form     map[string]string // kind, source, mapping as sent
+	Errors   map[string]string
+	Sources  []*rapport.Source
+	MaxBytes int64
+	Admin    bool // sees everyone's imports
 }
 
 func (s *Server) handleImportIndex(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -46,7 +45,7 @@ func (s *Server) renderImports(w http.ResponseWriter, r *http.Request, c *call, 
 		return err
 	}
 	page := &importsPage{Imports: statusesOf(imports), Form: form, Errors: errs, Sources: sources,
-		MaxUpload: ingest.ByteSize(s.MaxUploadBytes), MaxBytes: s.MaxUploadBytes, Admin: c.scope.IsAdmin()}
+		MaxBytes: s.MaxUploadBytes, Admin: c.scope.IsAdmin()}
 	if next != "" {
 		page.NextURL = "/imports?cursor=" + next
 	}

@@ -85,7 +85,7 @@ func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request, body io.R
 				return up, bodyError(err)
 			}
 			if int64(len(text)) > max {
-				p.Add(name, "%s is over %s", name, ingest.ByteSize(max))
+				p.Add(name, "%s is over %s", name, tabular.ByteSize(max))
 			}
 			up.Fields[name] = string(text)
 		case name != "file":
