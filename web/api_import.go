@@ -60,7 +60,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, c *call) erro
 		}
 		var text []byte
 		if m, text, err = ingest.ChooseMapping(kind, f, header, sample); err != nil {
-			return rapport.Errorf(rapport.EINVALID, "%s; complete the mapping proposed and send it as the part mapping:\n%s", rapport.ErrorMessage(err), text)
+			return incompleteProposal(err, string(text))
 		}
 		res.Mapping = string(text)
 		body = io.MultiReader(bytes.NewReader(head), body)
@@ -83,6 +83,12 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, c *call) erro
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
+}
+
+// incompleteProposal says, at the field mapping, what the mapping Rapport proposed
+// lacks, and shows it to be completed and sent back.
+func incompleteProposal(err error, proposed string) error {
+	return rapport.FieldError("mapping", "%s; complete the mapping proposed and send it as the part mapping:\n%s", rapport.ErrorMessage(err), proposed)
 }
 
 // importParams reads the query of POST /api/v1/imports.
@@ -165,7 +171,7 @@ func (s *Server) queueUpload(r *http.Request, c *call, imp *rapport.Import, give
 	_, text, _, err := uploadMapping(f, imp, given)
 	f.Close()
 	if rapport.ErrorCode(err) == rapport.EINVALID && text != "" && strings.TrimSpace(given) == "" {
-		return rapport.FieldError("mapping", "%s; complete the mapping proposed and send it as the part mapping:\n%s", rapport.ErrorMessage(err), text)
+		return incompleteProposal(err, text)
 	} else if err != nil {
 		return err
 	}

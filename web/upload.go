@@ -173,8 +173,7 @@ func uploadMapping(f *os.File, imp *rapport.Import, text string) (*mapping.Mappi
 	if strings.TrimSpace(text) == "" {
 		m, proposed, err := ingest.ChooseMapping(imp.Kind, format, header, sample)
 		if err != nil {
-			msg := strings.Replace(rapport.ErrorMessage(err), "no mapping was given, and the one proposed", "the mapping proposed", 1)
-			return nil, string(proposed), header, rapport.FieldError("mapping", "%s", msg)
+			return nil, string(proposed), header, rapport.FieldError("mapping", "%s", rapport.ErrorMessage(err))
 		}
 		return m, string(proposed), header, nil
 	}
