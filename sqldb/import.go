@@ -244,12 +244,9 @@ func (db *DB) QueueImport(ctx context.Context, s rapport.Scope, id rapport.ID, m
 		return err
 	}
 	return db.update(ctx, s, func(tx *Tx) error {
-		imp, err := tx.findImport(id)
+		imp, err := tx.findStoppedImport(id, "started")
 		if err != nil {
 			return err
-		}
-		if imp.State != rapport.ImportDraft && imp.State != rapport.ImportFailed {
-			return rapport.Errorf(rapport.ECONFLICT, "the import of %s is %s: only a draft or a failed import can be started", imp.Name, imp.State)
 		}
 		job, err := tx.queueJob(rapport.JobImport, imp.ID.String(), 0)
 		if err != nil {
@@ -260,20 +257,29 @@ func (db *DB) QueueImport(ctx context.Context, s rapport.Scope, id rapport.ID, m
 	})
 }
 
+// findStoppedImport returns a draft or failed import, the only ones that can be
+// started or deleted (what, for the message); ECONFLICT for any other.
+func (tx *Tx) findStoppedImport(id rapport.ID, what string) (*rapport.Import, error) {
+	imp, err := tx.findImport(id)
+	if err != nil {
+		return nil, err
+	}
+	if imp.State != rapport.ImportDraft && imp.State != rapport.ImportFailed {
+		return nil, rapport.Errorf(rapport.ECONFLICT, "the import of %s is %s: only a draft or a failed import can be %s", imp.Name, imp.State, what)
+	}
+	return imp, nil
+}
+
 // DeleteImport forgets a draft or failed import.
 func (db *DB) DeleteImport(ctx context.Context, s rapport.Scope, id rapport.ID) error {
 	if err := rapport.Require(s.CanWriteCustomers(), "import files"); err != nil {
 		return err
 	}
 	return db.update(ctx, s, func(tx *Tx) error {
-		imp, err := tx.findImport(id)
-		if err != nil {
+		if _, err := tx.findStoppedImport(id, "deleted"); err != nil {
 			return err
 		}
-		if imp.State != rapport.ImportDraft && imp.State != rapport.ImportFailed {
-			return rapport.Errorf(rapport.ECONFLICT, "the import of %s is %s: only a draft or a failed import can be deleted", imp.Name, imp.State)
-		}
-		_, err = tx.exec(`DELETE FROM imports WHERE id = $1`, id) // its rejects go with it
+		_, err := tx.exec(`DELETE FROM imports WHERE id = $1`, id) // its rejects go with it
 		return err
 	})
 }
