@@ -301,6 +301,17 @@ func newEntryView(e rapport.TimelineEntry, s rapport.Scope) entryView {
 	return v
 }
 
+// findOthers searches, for the profile's link and merge forms, the customers of the
+// kind other than the profile's own; nothing unless the user may change customers.
+func (s *Server) findOthers(r *http.Request, c *call, id rapport.ID, query string, kind rapport.CustomerKind) (string, []*rapport.Customer, error) {
+	query = strings.TrimSpace(query)
+	if query == "" || !c.scope.CanWriteCustomers() {
+		return "", nil, nil
+	}
+	found, _, err := s.Store.FindCustomers(r.Context(), c.scope, rapport.CustomerFilter{Query: query, Kind: kind, Limit: 8})
+	return query, slices.DeleteFunc(found, func(o *rapport.Customer) bool { return o.ID == id }), err
+}
+
 func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*customerPage, error) {
 	ctx := r.Context()
 	cust, err := s.Store.FindCustomerByID(ctx, c.scope, id)
@@ -363,17 +374,8 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 	page.TypeFilter = append([]option{{Value: "note", Label: "Notes", Selected: q.Get("type") == "note"}}, options(rapport.InteractionTypes, q.Get("type"))...)
 	page.ChannelFilter = options(rapport.Channels, q.Get("channel"))
 	page.SourceFilter = options(names, q.Get("source"))
-	if lq := strings.TrimSpace(q.Get("link_q")); lq != "" && page.CanWrite {
-		page.LinkQuery = lq
-		results, _, err := s.Store.FindCustomers(ctx, c.scope, rapport.CustomerFilter{Query: lq, Kind: rapport.KindOrganisation, Limit: 8})
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range results {
-			if o.ID != id {
-				page.LinkResults = append(page.LinkResults, o)
-			}
-		}
+	if page.LinkQuery, page.LinkResults, err = s.findOthers(r, c, id, q.Get("link_q"), rapport.KindOrganisation); err != nil {
+		return nil, err
 	}
 	facts, err := s.Store.FindProfileFacts(ctx, c.scope, id)
 	if err != nil {
@@ -394,17 +396,8 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 	if page.Merges, err = s.Store.FindMerges(ctx, c.scope, id); err != nil {
 		return nil, err
 	}
-	if mq := strings.TrimSpace(q.Get("merge_q")); mq != "" && page.CanWrite {
-		page.MergeQuery = mq
-		results, _, err := s.Store.FindCustomers(ctx, c.scope, rapport.CustomerFilter{Query: mq, Kind: cust.Kind, Limit: 8})
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range results {
-			if o.ID != id {
-				page.MergeResults = append(page.MergeResults, o)
-			}
-		}
+	if page.MergeQuery, page.MergeResults, err = s.findOthers(r, c, id, q.Get("merge_q"), cust.Kind); err != nil {
+		return nil, err
 	}
 	page.setForms(nil, "")
 	return page, nil
