@@ -2,6 +2,7 @@ package rapport
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -113,6 +114,22 @@ func (imp *Import) Validate() error {
 type ImportFilter struct {
 	Cursor string
 	Limit  int
+}
+
+// Add counts a run's result into the import's totals: a resumed import's runs add up.
+func (imp *Import) Add(res IngestResult) {
+	imp.Read += res.Received
+	imp.Created += res.Created
+	imp.Updated += res.Updated
+	imp.Linked += res.Linked
+	imp.Unchanged += res.Unchanged
+	imp.Rejected += res.Rejected
+}
+
+// Totals says what the import did in all, as a line.
+func (imp *Import) Totals() string {
+	return fmt.Sprintf("read %d, created %d, updated %d, linked %d, unchanged %d, rejected %d",
+		imp.Read, imp.Created, imp.Updated, imp.Linked, imp.Unchanged, imp.Rejected)
 }
 
 // ImportBatch says where in its file a batch of rows ends, for the database to record

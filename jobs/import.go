@@ -85,7 +85,6 @@ func (im *Importer) Run(ctx context.Context, job *rapport.Job) (string, error) {
 	}
 	f.Close()
 	os.Remove(path) // the rejected rows are kept in the database; a file left behind only takes space
-	return fmt.Sprintf("%s: read %d, created %d, updated %d, linked %d, unchanged %d, rejected %d", imp.Name,
-		imp.Read+res.Received, imp.Created+res.Created, imp.Updated+res.Updated, imp.Linked+res.Linked,
-		imp.Unchanged+res.Unchanged, imp.Rejected+res.Rejected), nil
+	imp.Add(res.IngestResult)
+	return imp.Name + ": " + imp.Totals(), nil
 }

@@ -128,15 +128,9 @@ func importFile(ctx context.Context, env *environment, db *sqldb.DB, system rapp
 		return nil, err
 	}
 	// The file's totals: what runs before a resume did, and this one.
-	imp.Read += res.Received
-	imp.Created += res.Created
-	imp.Updated += res.Updated
-	imp.Linked += res.Linked
-	imp.Unchanged += res.Unchanged
-	imp.Rejected += res.Rejected
+	imp.Add(res.IngestResult)
 	elapsed := time.Since(start)
-	fmt.Fprintf(env.stdout, "%s: read %d, created %d, updated %d, linked %d, unchanged %d, rejected %d in %.1fs (%.0f rows/s)\n",
-		name, imp.Read, imp.Created, imp.Updated, imp.Linked, imp.Unchanged, imp.Rejected, elapsed.Seconds(), float64(res.Received)/elapsed.Seconds())
+	fmt.Fprintf(env.stdout, "%s: %s in %.1fs (%.0f rows/s)\n", name, imp.Totals(), elapsed.Seconds(), float64(res.Received)/elapsed.Seconds())
 	if showRejects {
 		for _, e := range res.Errors {
 			fmt.Fprintf(env.stderr, "%s:%d: %s\n", name, e.Line, e.Message)
