@@ -8,32 +8,14 @@ package linkage
 // pairs together favours it. It returns each record's cluster (the index of its first
 // record) and the number of joins refused.
 func cluster(recs *records, model *Model, pairs []Pair) ([]int32, int) {
-	parent := make([]int32, recs.n)
-	members := make(map[int32][]int32) // root → records, for groups of more than one
-	for i := range parent {
-		parent[i] = int32(i)
-	}
-	var find func(int32) int32
-	find = func(x int32) int32 {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
-	group := func(root int32) []int32 {
-		if m, ok := members[root]; ok {
-			return m
-		}
-		return []int32{root}
-	}
+	sets := NewSets(recs.n)
 	refused := 0
 	for _, p := range pairs {
-		a, b := find(p.L), find(p.R)
+		a, b := sets.Find(p.L), sets.Find(p.R)
 		if a == b {
 			continue
 		}
-		ga, gb := group(a), group(b)
+		ga, gb := sets.Members(a), sets.Members(b)
 		if len(ga) > 1 || len(gb) > 1 {
 			if !evidenceFavours(recs, model, ga, gb) {
 				refused++
@@ -41,15 +23,13 @@ func cluster(recs *records, model *Model, pairs []Pair) ([]int32, int) {
 			}
 		}
 		if a > b { // the root is the first record, so cluster ids are stable
-			a, b, ga, gb = b, a, gb, ga
+			a, b = b, a
 		}
-		parent[b] = a
-		members[a] = append(append(make([]int32, 0, len(ga)+len(gb)), ga...), gb...)
-		delete(members, b)
+		sets.Union(a, b)
 	}
 	out := make([]int32, recs.n)
 	for i := range out {
-		out[i] = find(int32(i))
+		out[i] = sets.Find(int32(i))
 	}
 	return out, refused
 }

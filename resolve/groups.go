@@ -4,46 +4,26 @@ import (
 	"bytes"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/linkage"
 )
 
 // groups joins records into the sets that will become one customer (union–find), and
 // refuses a join that would put together two records a reviewer said are different.
 type groups struct {
+	*linkage.Sets
 	recs     []rapport.IdentityRecord
 	rejected map[[2]rapport.ID]bool
-	parent   []int32
-	members  map[int32][]int32 // per root of more than one record
 	least    map[int32]float64 // per root: the lowest probability of its joins
 }
 
 func newGroups(recs []rapport.IdentityRecord, rejected map[[2]rapport.ID]bool) *groups {
-	g := &groups{recs: recs, rejected: rejected, parent: make([]int32, len(recs)),
-		members: map[int32][]int32{}, least: map[int32]float64{}}
-	for i := range g.parent {
-		g.parent[i] = int32(i)
-	}
-	return g
-}
-
-func (g *groups) root(i int32) int32 {
-	for g.parent[i] != i {
-		g.parent[i] = g.parent[g.parent[i]]
-		i = g.parent[i]
-	}
-	return i
-}
-
-func (g *groups) list(root int32) []int32 {
-	if m, ok := g.members[root]; ok {
-		return m
-	}
-	return []int32{root}
+	return &groups{Sets: linkage.NewSets(len(recs)), recs: recs, rejected: rejected, least: map[int32]float64{}}
 }
 
 // join puts a and b in one group, found alike with probability p, unless a reviewer
 // said that a record of one group and a record of the other are different people.
 func (g *groups) join(a, b int32, p float64) {
-	if ra, rb := g.root(a), g.root(b); ra != rb && !g.keptApart(ra, rb) {
+	if ra, rb := g.Find(a), g.Find(b); ra != rb && !g.keptApart(ra, rb) {
 		g.union(ra, rb, p)
 	}
 }
@@ -52,8 +32,8 @@ func (g *groups) keptApart(ra, rb int32) bool {
 	if len(g.rejected) == 0 {
 		return false
 	}
-	for _, x := range g.list(ra) {
-		for _, y := range g.list(rb) {
+	for _, x := range g.Members(ra) {
+		for _, y := range g.Members(rb) {
 			if g.rejected[rapport.OrderedPair(g.recs[x].ID, g.recs[y].ID)] {
 				return true
 			}
@@ -69,10 +49,8 @@ func (g *groups) union(ra, rb int32, p float64) {
 			p = min(p, q)
 		}
 	}
-	g.members[ra] = append(g.list(ra), g.list(rb)...)
+	g.Union(ra, rb)
 	g.least[ra] = p
-	g.parent[rb] = ra
-	delete(g.members, rb)
 	delete(g.least, rb)
 }
 
@@ -87,7 +65,7 @@ func (g *groups) bindProfiles() {
 	}
 	for i, r := range g.recs {
 		if p, ok := at[r.ProfileID]; ok && r.ID != r.ProfileID {
-			if rp, ri := g.root(p), g.root(int32(i)); rp != ri {
+			if rp, ri := g.Find(p), g.Find(int32(i)); rp != ri {
 				g.union(rp, ri, 1)
 			}
 		}
@@ -98,9 +76,9 @@ func (g *groups) bindProfiles() {
 // active customer in it. The customer known longest keeps its id, which other systems
 // hold.
 func (g *groups) profile(i int32) int32 {
-	root := g.root(i)
+	root := g.Find(i)
 	best := int32(-1)
-	for _, m := range g.list(root) {
+	for _, m := range g.Members(root) {
 		if r := &g.recs[m]; r.ID == r.ProfileID && (best < 0 || g.older(m, best)) {
 			best = m
 		}
@@ -117,7 +95,7 @@ type merge struct {
 // customer in it into its profile.
 func (g *groups) merges() []merge {
 	var out []merge
-	for root, ms := range g.members {
+	for root, ms := range g.Joined() {
 		target := g.profile(root)
 		for _, m := range ms {
 			if r := &g.recs[m]; m != target && r.ID == r.ProfileID {

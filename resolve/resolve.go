@@ -144,7 +144,7 @@ func Run(ctx context.Context, store Store, s rapport.Scope, opt Options) (Summar
 	for _, field := range opt.Deterministic {
 		for _, same := range sameValue(t, field) {
 			for _, r := range same[1:] {
-				if g.root(same[0]) != g.root(r) && !conflict(res, same[0], r) {
+				if g.Find(same[0]) != g.Find(r) && !conflict(res, same[0], r) {
 					g.join(same[0], r, 1)
 				}
 			}
