@@ -175,17 +175,14 @@ func (tx *Tx) goldenSources(customerID rapport.ID) ([]rapport.FieldSource, error
 		return nil, err
 	}
 	cs, err := tx.contributions(customerID)
-	if err != nil {
-		return nil, err
+	if err != nil || len(cs) == 0 {
+		return []rapport.FieldSource{}, err
 	}
 	sv, err := tx.survivorship()
 	if err != nil {
 		return nil, err
 	}
-	if sources := sv.Survive(kind, cs).Sources; sources != nil {
-		return sources, nil
-	}
-	return []rapport.FieldSource{}, nil
+	return sv.Survive(kind, cs).Sources, nil
 }
 
 // contributions returns the records of a customer, and of the customers merged into
