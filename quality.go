@@ -32,12 +32,13 @@ type OwnerQuality struct {
 
 // ProfileFacts are what the profile page shows beside the customer's own fields: where
 // each golden value came from, the customer's value (nil before the value job saw a
-// purchase) and the quality of the profile. They are part of reading the profile,
+// purchase), the quality of the profile and the customer's consents. They are part of reading the profile,
 // which FindCustomerByID records in the audit trail.
 type ProfileFacts struct {
-	Sources []FieldSource
-	Value   *CustomerValue
-	Quality Quality
+	Sources  []FieldSource
+	Value    *CustomerValue
+	Quality  Quality
+	Consents []Consent
 }
 
 // QualityService measures the completeness and freshness of customer data.

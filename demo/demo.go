@@ -44,6 +44,7 @@ type Store interface {
 	rapport.SourceService
 	rapport.UserService
 	rapport.WallService
+	rapport.ConsentService
 }
 
 // Summary says what Fill wrote.
@@ -53,6 +54,7 @@ type Summary struct {
 	Links         int
 	Interactions  int
 	Notes         int
+	Consents      int // decisions recorded
 	Teams         []string // names
 	Users         []string // e-mail addresses; the first is the admin
 	Password      string   // of every demo user
@@ -68,6 +70,7 @@ const (
 	streamInteractions
 	streamWall
 	streamNotes
+	streamConsents
 )
 
 // Batch sizes: big enough that the database sees few transactions, small enough that
@@ -93,7 +96,7 @@ type filler struct {
 }
 
 // Fill writes the demo data set into store: teams and users, customers, links,
-// interactions, a wall and notes. It refuses (ECONFLICT) a database that holds the demo
+// interactions, a wall, notes and consents. It refuses (ECONFLICT) a database that holds the demo
 // data or any customers already, before writing anything. progress, if not nil, is told
 // what is done every batch or so.
 func Fill(ctx context.Context, store Store, opts Options, progress func(format string, args ...any)) (Summary, error) {
@@ -128,6 +131,7 @@ func Fill(ctx context.Context, store Store, opts Options, progress func(format s
 		f.writeInteractions,
 		f.createWall,
 		f.writeNotes,
+		f.writeConsents,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {

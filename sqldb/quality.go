@@ -87,7 +87,10 @@ func (db *DB) FindProfileFacts(ctx context.Context, s rapport.Scope, customerID 
 		if f.Sources, err = tx.goldenSources(customerID); err != nil {
 			return err
 		}
-		f.Value, err = tx.customerValue(customerID)
+		if f.Value, err = tx.customerValue(customerID); err != nil {
+			return err
+		}
+		f.Consents, err = tx.consents(customerID)
 		return err
 	})
 	if err != nil {

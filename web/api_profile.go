@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/rapportckm/rapport"
 )
@@ -109,5 +110,43 @@ func (s *Server) apiCustomerQuality(w http.ResponseWriter, r *http.Request, c *c
 		return err
 	}
 	writeJSON(w, http.StatusOK, q)
+	return nil
+}
+
+func (s *Server) apiConsentIndex(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "id", "customer")
+	if err != nil {
+		return err
+	}
+	consents, err := s.Store.FindConsents(r.Context(), c.scope, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": consents})
+	return nil
+}
+
+func (s *Server) apiConsentRecord(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "id", "customer")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Granted   *bool     `json:"granted"`
+		DecidedAt time.Time `json:"decided_at"`
+		Source    string    `json:"source"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if in.Granted == nil {
+		return rapport.FieldError("granted", "granted is required: true when the customer agreed, false when they declined or withdrew")
+	}
+	consent, err := s.Store.RecordConsent(r.Context(), c.scope, id, rapport.Consent{
+		Purpose: rapport.Purpose(r.PathValue("purpose")), Granted: *in.Granted, DecidedAt: in.DecidedAt, Source: in.Source})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, consent)
 	return nil
 }

@@ -35,6 +35,7 @@ type Store interface {
 	rapport.SurvivorshipService
 	rapport.ValueService
 	rapport.QualityService
+	rapport.ConsentService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

@@ -231,6 +231,7 @@ type customerPage struct {
 	From          map[string]*rapport.FieldSource // where each golden value came from, by "field:value"
 	Value         *rapport.CustomerValue          // nil until the value job has seen a purchase
 	Quality       *rapport.Quality
+	Consents      []consentRow
 	MergeResults  []*rapport.Customer // customers found to merge into this one
 	MergeQuery    string
 	CanWrite      bool
@@ -242,6 +243,13 @@ type customerPage struct {
 
 	TypeFilter, ChannelFilter, SourceFilter []option
 	TypeChoice, ChannelChoice, Visibility   []option
+	PurposeChoice                           []option
+}
+
+// consentRow is a purpose and the customer's decision about it, nil when never asked.
+type consentRow struct {
+	Purpose  rapport.Purpose
+	Decision *rapport.Consent
 }
 
 // option is one choice of a select element.
@@ -382,6 +390,15 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 		return nil, err
 	}
 	page.Quality, page.Value = &facts.Quality, facts.Value
+	for _, p := range rapport.Purposes {
+		row := consentRow{Purpose: p}
+		for i := range facts.Consents {
+			if facts.Consents[i].Purpose == p {
+				row.Decision = &facts.Consents[i]
+			}
+		}
+		page.Consents = append(page.Consents, row)
+	}
 	// Where each value came from is worth saying when there was a choice: when the
 	// values come from more than one record, or more than one record holds one.
 	golden := facts.Sources
@@ -408,6 +425,7 @@ func (p *customerPage) setForms(form url.Values, open string) {
 	p.Form, p.OpenForm = form, open
 	p.TypeChoice = options(rapport.InteractionTypes, or(form.Get("type"), "call"))
 	p.ChannelChoice = options(rapport.Channels, or(form.Get("channel"), "phone"))
+	p.PurposeChoice = options(rapport.Purposes, form.Get("purpose"))
 	vis := or(form.Get("visibility"), "staff")
 	p.Visibility = []option{{Value: "staff", Label: "All staff", Selected: vis == "staff"}}
 	for _, t := range p.Teams {
@@ -470,6 +488,27 @@ func (s *Server) handleNoteCreate(w http.ResponseWriter, r *http.Request, c *cal
 		return err
 	}
 	return s.redirect(w, r, "/customers/"+id.String()+"#timeline", "Your note was added.")
+}
+
+func (s *Server) handleConsentRecord(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "id", "customer")
+	if err != nil {
+		return err
+	}
+	consent := rapport.Consent{Purpose: rapport.Purpose(r.PostFormValue("purpose")), Granted: r.PostFormValue("granted") == "yes",
+		Source: strings.TrimSpace(r.PostFormValue("source"))}
+	if day := r.PostFormValue("decided_on"); day != "" {
+		if consent.DecidedAt, err = time.Parse(time.DateOnly, day); err != nil {
+			return s.showCustomerWithErrors(w, r, c, id, "consent", rapport.FieldError("decided_on", "decided_on must be a date such as 2026-03-01"))
+		}
+	}
+	_, err = s.Store.RecordConsent(r.Context(), c.scope, id, consent)
+	if rapport.ErrorCode(err) == rapport.EINVALID {
+		return s.showCustomerWithErrors(w, r, c, id, "consent", err)
+	} else if err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/customers/"+id.String()+"#consents-h", "The consent was recorded.")
 }
 
 func (s *Server) handleNotePin(w http.ResponseWriter, r *http.Request, c *call) error {

@@ -182,6 +182,23 @@ func TestPages(t *testing.T) {
 				}
 			})
 
+			t.Run("Consents", func(t *testing.T) {
+				profile := "/customers/" + e.open.ID.String()
+				res, body := agent.post(profile+"/consents", url.Values{"purpose": {"marketing"}, "granted": {"yes"}, "decided_on": {"1 March"}})
+				if res.StatusCode != 400 || !strings.Contains(body, "decided_on must be a date") {
+					t.Errorf("got %d, want the profile with the consent form's error", res.StatusCode)
+				}
+				res, _ = agent.post(profile+"/consents", url.Values{"purpose": {"surveys"}, "granted": {"no"}, "decided_on": {"2026-03-01"}, "source": {"<i>phone</i>"}})
+				if res.StatusCode != 303 {
+					t.Fatalf("got %d recording a consent", res.StatusCode)
+				}
+				_, body = agent.get(profile)
+				i := strings.Index(body, `id="consents-h"`)
+				if i < 0 || !strings.Contains(body[i:], "&lt;i&gt;phone&lt;/i&gt;") || !strings.Contains(body[i:], "not asked") {
+					t.Errorf("the consents card lacks the decision or the purposes never asked")
+				}
+			})
+
 			t.Run("NotesAndInteractions", func(t *testing.T) {
 				profile := "/customers/" + e.open.ID.String()
 				res, body := agent.post(profile+"/notes", url.Values{"body": {""}, "visibility": {"staff"}})

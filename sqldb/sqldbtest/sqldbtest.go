@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"GoldenRecord", testGoldenRecord},
 		{"CustomerValues", testCustomerValues},
 		{"Quality", testQuality},
+		{"Consents", testConsents},
 		{"MergeWalls", testMergeWalls},
 		{"MatchReview", testMatchReview},
 	}

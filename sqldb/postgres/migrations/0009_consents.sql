@@ -1,0 +1,15 @@
+-- Each record's latest decision about each purpose. customer_id is the profile the
+-- record belongs to now (moved by merges); recorded_customer_id the one it was given
+-- for, so that unmerge can move it back. A profile's consent is its latest decision.
+CREATE TABLE consents (
+	recorded_customer_id uuid NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+	purpose              TEXT NOT NULL,
+	customer_id          uuid NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+	granted              BOOLEAN NOT NULL,
+	decided_at           timestamptz NOT NULL,
+	source               TEXT NOT NULL DEFAULT '',
+	recorded_by          uuid REFERENCES users (id) ON DELETE SET NULL,
+	recorded_at          timestamptz NOT NULL,
+	PRIMARY KEY (recorded_customer_id, purpose)
+);
+CREATE INDEX consents_customer ON consents (customer_id, purpose, decided_at DESC);
