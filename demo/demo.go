@@ -54,7 +54,7 @@ type Summary struct {
 	Links         int
 	Interactions  int
 	Notes         int
-	Consents      int // decisions recorded
+	Consents      int      // decisions recorded
 	Teams         []string // names
 	Users         []string // e-mail addresses; the first is the admin
 	Password      string   // of every demo user

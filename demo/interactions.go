@@ -209,13 +209,21 @@ func (g *generator) place(c *entry) string {
 	return c.city.name
 }
 
-func attrs(key string, value any) []byte {
-	switch v := value.(type) {
-	case int:
-		return []byte(`{"` + key + `":` + strconv.Itoa(v) + `}`)
-	default:
-		return []byte(`{"` + key + `":` + strconv.Quote(fmt.Sprint(v)) + `}`)
+// attrs makes an attributes object of key and value pairs.
+func attrs(pairs ...any) []byte {
+	var b []byte
+	for i := 0; i+1 < len(pairs); i += 2 {
+		b = append(b, ',')
+		b = strconv.AppendQuote(b, pairs[i].(string))
+		b = append(b, ':')
+		if n, ok := pairs[i+1].(int); ok {
+			b = strconv.AppendInt(b, int64(n), 10)
+		} else {
+			b = strconv.AppendQuote(b, fmt.Sprint(pairs[i+1]))
+		}
 	}
+	b[0] = '{'
+	return append(b, '}')
 }
 
 func monthYear(t time.Time) string { return t.Format("January 2006") }
@@ -228,19 +236,19 @@ var (
 	helpQueries  = []string{"returns", "delivery times", "invoice copy", "assembly instructions", "warranty", "change password", "bulk discount", "VAT number"}
 	articles     = []string{"How to set up a sit-stand desk", "Five tips for a quieter open-plan office", "Choosing the right office chair", "Our carbon-neutral delivery", "Coffee service: how it works"}
 	pages        = []string{"/pricing", "/products", "/products/desks", "/products/chairs", "/support/returns", "/about", "/contact", "/careers", "/blog"}
-	tickets      = []struct{ problem, detail string }{
-		{"delivery late", "The parcel was due on Monday and has not arrived; the tracking page has not changed for three days."},
-		{"damaged item", "Two of the six chairs arrived with scratched armrests. Photos attached."},
-		{"wrong item delivered", "Ordered the white desk frame, received the black one."},
-		{"invoice amount incorrect", "The invoice shows 20 units; we ordered and received 12."},
-		{"cannot sign in to the portal", "Sign-in fails with \"account locked\" although the password is right."},
-		{"refund not received", "Returned the headset four weeks ago and the refund has not arrived."},
-		{"product stopped working", "The desk motor stops halfway up and beeps. Tried a reset as the manual says."},
-		{"missing parts", "The monitor arm came without the clamp; cannot install it."},
-		{"change of delivery address", "Please deliver to our new office from next month."},
-		{"question about warranty", "Is the chair's gas lift covered after three years?"},
-		{"duplicate card charge", "We were charged twice for the same order. Please refund one payment."},
-		{"password reset e-mail not arriving", "Tried three times; nothing in the spam folder either."},
+	tickets      = []struct{ problem, detail, category string }{
+		{"delivery late", "The parcel was due on Monday and has not arrived; the tracking page has not changed for three days.", "complaint"},
+		{"damaged item", "Two of the six chairs arrived with scratched armrests. Photos attached.", "complaint"},
+		{"wrong item delivered", "Ordered the white desk frame, received the black one.", "complaint"},
+		{"invoice amount incorrect", "The invoice shows 20 units; we ordered and received 12.", "complaint"},
+		{"cannot sign in to the portal", "Sign-in fails with \"account locked\" although the password is right.", "problem"},
+		{"refund not received", "Returned the headset four weeks ago and the refund has not arrived.", "complaint"},
+		{"product stopped working", "The desk motor stops halfway up and beeps. Tried a reset as the manual says.", "complaint"},
+		{"missing parts", "The monitor arm came without the clamp; cannot install it.", "complaint"},
+		{"change of delivery address", "Please deliver to our new office from next month.", "request"},
+		{"question about warranty", "Is the chair's gas lift covered after three years?", "question"},
+		{"duplicate card charge", "We were charged twice for the same order. Please refund one payment.", "complaint"},
+		{"password reset e-mail not arriving", "Tried three times; nothing in the spam folder either.", "problem"},
 	}
 	priorities    = []string{"low", "normal", "normal", "normal", "high", "urgent"}
 	callReasons   = []string{"delivery status", "invoice question", "product advice", "price quote", "complaint about a delivery", "contract renewal", "change of address", "change to an order", "installation date", "return of an item"}
@@ -297,17 +305,19 @@ var activities = []activity{
 		} else {
 			in.Summary = fmt.Sprintf("Order #%d: %d items", n, items)
 		}
-		in.Attributes = attrs("items", items)
+		// The product line follows from the order number rather than a random draw, so
+		// that the rest of the data set stays as it was before orders had one.
+		in.Attributes = attrs("items", items, "product", productLines[n%len(productLines)])
 		g.spend(c, in, 60, 900)
 	}},
 	{"order", "phone", "shop", "SO-", [3]float64{1, 2, 3}, true, rapport.ActorStaff, func(g *generator, c *entry, n int, in *rapport.Interaction) {
 		items := 1 + int(lognormal(g.r, 0.9))
-		in.Summary, in.Attributes = fmt.Sprintf("Phone order #%d: %d items", n, items), attrs("items", items)
+		in.Summary, in.Attributes = fmt.Sprintf("Phone order #%d: %d items", n, items), attrs("items", items, "product", productLines[n%len(productLines)])
 		g.spend(c, in, 90, 1400)
 	}},
 	{"order", "other", "shop", "EDI-", [3]float64{0, 0, 3}, false, rapport.ActorSystem, func(g *generator, c *entry, n int, in *rapport.Interaction) {
 		lines := 2 + int(lognormal(g.r, 1))
-		in.Summary, in.Attributes = fmt.Sprintf("EDI order #%d: %d lines", n, lines), attrs("items", lines)
+		in.Summary, in.Attributes = fmt.Sprintf("EDI order #%d: %d lines", n, lines), attrs("items", lines, "product", productLines[n%len(productLines)])
 		g.spend(c, in, 200, 2500)
 	}},
 	{"transaction", "web", "billing", "PAY-", [3]float64{7, 2, 4}, false, rapport.ActorCustomer, func(g *generator, c *entry, n int, in *rapport.Interaction) {
@@ -392,7 +402,7 @@ var activities = []activity{
 		}
 		t := pick(g.r, tickets)
 		in.Summary = fmt.Sprintf("Ticket #%d: %s", n, t.problem)
-		in.Attributes = attrs("priority", pick(g.r, priorities))
+		in.Attributes = attrs("priority", pick(g.r, priorities), "category", t.category)
 		if chance(g.r, 0.5) {
 			in.Body = t.detail
 		}
