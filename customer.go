@@ -327,6 +327,7 @@ type CustomerFilter struct {
 	Tag            string
 	OwnerID        ID
 	OrganisationID ID // people and subsidiaries linked to this organisation
+	SegmentID      ID // members of the segment at its last refresh
 	Cursor         string
 	Limit          int
 }

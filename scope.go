@@ -96,3 +96,13 @@ func Require(ok bool, what string) error {
 	}
 	return Errorf(EFORBIDDEN, "your role may not %s", what)
 }
+
+// CanExportCustomers reports whether the actor may export lists of customers (a
+// segment's members): admins, managers and analysts, not agents, whose work is with
+// one customer at a time.
+func (s Scope) CanExportCustomers() bool {
+	if s.Kind == ActorSystem {
+		return true
+	}
+	return s.Kind == ActorStaff && (s.Role == RoleAdmin || s.Role == RoleManager || s.Role == RoleAnalyst)
+}

@@ -149,6 +149,9 @@ func customerConditions(q *Query, d Dialect, s rapport.Scope, f rapport.Customer
 	if !f.OrganisationID.IsZero() {
 		conds = append(conds, "c.id IN (SELECT l.from_id FROM customer_links l WHERE l.to_id = "+q.Arg(f.OrganisationID)+")")
 	}
+	if !f.SegmentID.IsZero() {
+		conds = append(conds, "c.id IN (SELECT m.customer_id FROM segment_members m WHERE m.segment_id = "+q.Arg(f.SegmentID)+")")
+	}
 	if email := strings.TrimSpace(f.Query); rapport.ValidEmail(email) == "" {
 		// A whole e-mail address is looked up, not searched word by word: its domain's
 		// words match thousands of customers, which the search engine would rank.

@@ -34,6 +34,9 @@ type Dialect interface {
 	// customers whose search document matches all terms (each as a prefix): the first
 	// limit the engine finds.
 	MatchCustomers(q *Query, terms []string, limit int) (join string)
+	// Attribute is the value of key in the JSON object column col, as text; NULL
+	// where the object has no such key.
+	Attribute(q *Query, col, key string) string
 }
 
 // DB is a Rapport database. On SQLite, writes go through a single connection and reads

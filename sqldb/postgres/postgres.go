@@ -98,3 +98,8 @@ func (dialect) MatchCustomers(q *sqldb.Query, terms []string, limit int) string 
 	return "JOIN (SELECT id FROM customers WHERE search @@ to_tsquery('simple', " + q.Arg(strings.Join(prefixed, " & ")) +
 		") LIMIT " + strconv.Itoa(limit) + ") f ON f.id = c.id"
 }
+
+// Attribute reads the key with ->>; the cast settles which ->> (by key or by index).
+func (dialect) Attribute(q *sqldb.Query, col, key string) string {
+	return "(" + col + " ->> CAST(" + q.Arg(key) + " AS TEXT))"
+}

@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 		{"CustomerValues", testCustomerValues},
 		{"Quality", testQuality},
 		{"Consents", testConsents},
+		{"Segments", testSegments},
 		{"MergeWalls", testMergeWalls},
 		{"MatchReview", testMatchReview},
 	}

@@ -143,3 +143,8 @@ func (dialect) MatchCustomers(q *sqldb.Query, terms []string, limit int) string 
 	return "JOIN (SELECT rowid AS seq FROM customer_fts WHERE customer_fts MATCH " + q.Arg(strings.Join(quoted, " ")) +
 		" LIMIT " + strconv.Itoa(limit) + ") f ON f.seq = c.seq"
 }
+
+// Attribute quotes the key in a JSON path, so that dots and spaces stay in the name.
+func (dialect) Attribute(q *sqldb.Query, col, key string) string {
+	return "CAST(json_extract(" + col + ", " + q.Arg(`$."`+strings.ReplaceAll(key, `"`, `\"`)+`"`) + ") AS TEXT)"
+}
