@@ -1,0 +1,101 @@
+package kmeans
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+const (
+	// standsOut is how far, in standard deviations, a cluster's mean must lie from
+	// everyone's for the feature to be named in its description.
+	standsOut = 0.5
+	// mostNamed is how many features a description names at most, strongest first: a
+	// segment is remembered by two or three traits, not eight.
+	mostNamed = 3
+)
+
+// describe says in words what sets a cluster apart: the features whose z lies at least
+// standsOut from 0, as "high …" or "low …" (or the feature's own words) with the
+// cluster's mean. For a Log feature "high" is in the sense of the clustering, of
+// log1p(x): typical members above the typical customer, whatever a few outliers do to
+// the mean.
+func describe(features []Feature, centroid, z []float64) string {
+	var named []int
+	for j, v := range z {
+		if math.Abs(v) >= standsOut {
+			named = append(named, j)
+		}
+	}
+	if len(named) == 0 {
+		return "Close to the average customer"
+	}
+	slices.SortStableFunc(named, func(a, b int) int { return cmp.Compare(math.Abs(z[b]), math.Abs(z[a])) })
+	named = named[:min(len(named), mostNamed)]
+	parts := make([]string, len(named))
+	for i, j := range named {
+		parts[i] = trait(features[j], centroid[j], z[j] > 0)
+	}
+	return capitalise(strings.Join(parts, ", "))
+}
+
+// trait is one feature's part of a description: "high lifetime value (avg 1,240)", or
+// with the feature's own words "bought recently (avg 20 days since last purchase)".
+func trait(f Feature, mean float64, high bool) string {
+	label := cmp.Or(f.Label, f.Name)
+	level, words := "low", f.Low
+	if high {
+		level, words = "high", f.High
+	}
+	if words == "" {
+		return fmt.Sprintf("%s %s (avg %s)", level, label, number(mean))
+	}
+	return fmt.Sprintf("%s (avg %s %s)", words, number(mean), label)
+}
+
+func capitalise(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// number writes v for a reader: to about three significant figures, without trailing
+// zeros, thousands separated by commas ("1,240", "12.3", "0.46").
+func number(v float64) string {
+	decimals := 0
+	switch a := math.Abs(v); {
+	case a < 9.995:
+		decimals = 2
+	case a < 99.95:
+		decimals = 1
+	}
+	scale := math.Pow10(decimals)
+	v = math.Round(v*scale) / scale
+	if v == 0 {
+		v = 0 // not "-0"
+	}
+	s := strconv.FormatFloat(v, 'f', decimals, 64)
+	if decimals > 0 {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	sign := ""
+	if s[0] == '-' {
+		sign, s = "-", s[1:]
+	}
+	whole, fraction, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if fraction != "" {
+		fraction = "." + fraction
+	}
+	return sign + b.String() + fraction
+}
