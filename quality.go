@@ -32,13 +32,15 @@ type OwnerQuality struct {
 
 // ProfileFacts are what the profile page shows beside the customer's own fields: where
 // each golden value came from, the customer's value (nil before the value job saw a
-// purchase), the quality of the profile and the customer's consents. They are part of reading the profile,
+// purchase), the quality of the profile, the customer's consents and the segments they
+// belong to. They are part of reading the profile,
 // which FindCustomerByID records in the audit trail.
 type ProfileFacts struct {
 	Sources  []FieldSource
 	Value    *CustomerValue
 	Quality  Quality
 	Consents []Consent
+	Segments []SegmentRef
 }
 
 // QualityService measures the completeness and freshness of customer data.

@@ -90,7 +90,10 @@ func (db *DB) FindProfileFacts(ctx context.Context, s rapport.Scope, customerID 
 		if f.Value, err = tx.customerValue(customerID); err != nil {
 			return err
 		}
-		f.Consents, err = tx.consents(customerID)
+		if f.Consents, err = tx.consents(customerID); err != nil {
+			return err
+		}
+		f.Segments, err = tx.customerSegments(customerID)
 		return err
 	})
 	if err != nil {

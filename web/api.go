@@ -111,6 +111,9 @@ func customerFilter(q url.Values) (rapport.CustomerFilter, error) {
 	if f.OrganisationID, err = queryID(q, "organisation_id"); err != nil {
 		p.Add("organisation_id", "%s", rapport.ErrorMessage(err))
 	}
+	if f.SegmentID, err = queryID(q, "segment"); err != nil {
+		p.Add("segment", "%s", rapport.ErrorMessage(err))
+	}
 	if f.Limit, err = queryLimit(q); err != nil {
 		p.Add("limit", "%s", rapport.ErrorMessage(err))
 	}

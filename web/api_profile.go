@@ -122,7 +122,7 @@ func (s *Server) apiConsentIndex(w http.ResponseWriter, r *http.Request, c *call
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": consents})
+	writeJSON(w, http.StatusOK, newList(consents, ""))
 	return nil
 }
 

@@ -36,6 +36,7 @@ type Store interface {
 	rapport.ValueService
 	rapport.QualityService
 	rapport.ConsentService
+	rapport.SegmentService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

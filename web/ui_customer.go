@@ -19,6 +19,7 @@ type customerIndex struct {
 	Filter            rapport.CustomerFilter
 	Users             []*rapport.User
 	Relationships     []rapport.Relationship
+	Segment           *rapport.Segment // whose members are listed
 	CanCreate         bool
 }
 
@@ -50,6 +51,12 @@ func (s *Server) handleCustomerIndex(w http.ResponseWriter, r *http.Request, c *
 	title := "Customers"
 	if f.Query != "" {
 		title = "Customers matching “" + f.Query + "”"
+	}
+	if !f.SegmentID.IsZero() {
+		if page.Segment, err = s.Store.FindSegmentByID(r.Context(), c.scope, f.SegmentID); err != nil {
+			return err
+		}
+		title = page.Segment.Name
 	}
 	return s.render(w, r, http.StatusOK, "customers", c, title, page)
 }
@@ -232,6 +239,7 @@ type customerPage struct {
 	Value         *rapport.CustomerValue          // nil until the value job has seen a purchase
 	Quality       *rapport.Quality
 	Consents      []consentRow
+	Segments      []rapport.SegmentRef
 	MergeResults  []*rapport.Customer // customers found to merge into this one
 	MergeQuery    string
 	CanWrite      bool
@@ -389,7 +397,7 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 	if err != nil {
 		return nil, err
 	}
-	page.Quality, page.Value = &facts.Quality, facts.Value
+	page.Quality, page.Value, page.Segments = &facts.Quality, facts.Value, facts.Segments
 	for _, p := range rapport.Purposes {
 		row := consentRow{Purpose: p}
 		for i := range facts.Consents {

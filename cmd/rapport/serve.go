@@ -85,7 +85,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 
 	// Background work: identity resolution after customers arrive, the golden records
-	// chosen again after their rules change and the customers valued once a day; and in a
+	// chosen again after their rules change, the customers valued once a day and the
+	// segments refreshed after them; and in a
 	// worker of their own, so that neither waits for the other, imports of uploaded files.
 	scope := rapport.JobScope(hostname())
 	importer := &jobs.Importer{Store: db, Uploads: uploads, Addr: hostname()}
@@ -104,7 +105,19 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 				return "", err
 			}
 			sum, err := appraise.Run(ctx, db, scope, time.Now())
-			return sum.String(), err
+			if err != nil {
+				return "", err
+			}
+			// Segments may test value: refresh them with the new values.
+			return sum.String(), db.EnqueueJob(ctx, scope, rapport.JobSegments, "", 0)
+		},
+		rapport.JobSegments: func(ctx context.Context, _ *rapport.Job) (string, error) {
+			n, failed, err := db.RefreshSegments(ctx, scope)
+			result := fmt.Sprintf("segments refreshed: %d", n)
+			if len(failed) > 0 {
+				result += fmt.Sprintf("; not refreshed, their rules need a change: %s", strings.Join(failed, "; "))
+			}
+			return result, err
 		},
 	}}, {Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobImport: importer.Run}}}
 	if err := db.EnqueueJob(ctx, scope, rapport.JobValue, "", time.Minute); err != nil {

@@ -108,4 +108,50 @@
   }
   kind.forEach(function (el) { el.addEventListener("change", showNames); });
   showNames();
+
+  // The segment builder counts the customers who meet the rule as it is typed, and
+  // adds the examples and fields it lists where the cursor is.
+  document.querySelectorAll("form[data-segment-builder]").forEach(function (form) {
+    var rule = form.querySelector("textarea[name=rule]");
+    var out = form.querySelector(".count");
+    var timer = null, asked = 0;
+    function count() {
+      if (!rule.value.trim()) { out.textContent = ""; return; }
+      var mine = ++asked;
+      var body = new URLSearchParams({ rule: rule.value });
+      fetch("/segments/count", { method: "POST", body: body, credentials: "same-origin" })
+        .then(function (res) { return res.json(); })
+        .then(function (r) {
+          if (mine !== asked) return; // a later count is on its way
+          out.textContent = "";
+          var el = document.createElement("span");
+          if (r.error) {
+            el.className = "error";
+            el.textContent = r.error;
+          } else {
+            var n = document.createElement("strong");
+            n.textContent = r.count.toLocaleString("en");
+            el.appendChild(n);
+            el.appendChild(document.createTextNode(" customers meet it now"));
+          }
+          out.appendChild(el);
+        })
+        .catch(function () { out.textContent = "Could not count just now."; });
+    }
+    rule.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(count, 300);
+    });
+    form.querySelectorAll("[data-insert]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var text = b.getAttribute("data-insert");
+        var at = rule.selectionStart, before = rule.value.slice(0, at), after = rule.value.slice(rule.selectionEnd);
+        if (before.trim() && !/\b(AND|OR|NOT|\()\s*$/i.test(before)) text = " AND " + text;
+        rule.value = before + text + after;
+        rule.focus();
+        rule.selectionStart = rule.selectionEnd = at + text.length;
+        count();
+      });
+    });
+  });
 })();

@@ -1,0 +1,266 @@
+package web
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/segment"
+)
+
+// segmentsPage lists the segments and holds the builder of a new one.
+type segmentsPage struct {
+	Segments []*rapport.Segment
+	Builder  segmentBuilder
+}
+
+// segmentBuilder is the form that writes a rule, with its count or its mistake.
+type segmentBuilder struct {
+	Segment  *rapport.Segment
+	Action   string // where the form posts
+	Count    *int   // the rule's live count, when it was counted
+	Errors   map[string]string
+	Fields   []*segment.Field
+	Filters  []*segment.Field
+	Examples []string
+}
+
+func newBuilder(g *rapport.Segment, action string) segmentBuilder {
+	return segmentBuilder{Segment: g, Action: action, Fields: segment.Fields, Filters: segment.FilterFields, Examples: []string{
+		`relationship = client AND clv > 500`,
+		`count(type = ticket, attr.category = complaint, since 90d ago) >= 2`,
+		`last(type = order) < 2026-03-01 OR count(type = order) = 0`,
+		`sum(type = order, attr.product = "Sit-stand desks", currency = EUR) > 1000`,
+		`consent = marketing AND NOT tag = "do-not-call"`,
+		`monetary >= 4 AND p_alive < 0.5`,
+	}}
+}
+
+// segmentPage shows a segment: its rule, size over time, and what can be done with it.
+type segmentPage struct {
+	Segment   *rapport.Segment
+	History   []rapport.SegmentSize
+	Chart     *sizeChart
+	CanChange bool
+	CanExport bool
+	Purposes  []rapport.Purpose
+	Builder   segmentBuilder
+}
+
+func (s *Server) handleSegmentIndex(w http.ResponseWriter, r *http.Request, c *call) error {
+	return s.showSegments(w, r, c, http.StatusOK, newBuilder(&rapport.Segment{}, "/segments"))
+}
+
+func (s *Server) showSegments(w http.ResponseWriter, r *http.Request, c *call, status int, b segmentBuilder) error {
+	all, err := s.Store.FindSegments(r.Context(), c.scope)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, status, "segments", c, "Segments", segmentsPage{Segments: all, Builder: b})
+}
+
+// segmentForm reads the builder's fields.
+func segmentForm(r *http.Request) *rapport.Segment {
+	return &rapport.Segment{Name: r.PostFormValue("name"), Description: r.PostFormValue("description"), Rule: r.PostFormValue("rule")}
+}
+
+// countOnly answers the builder's Count button: the page again, with the count or the
+// rule's mistake. It is how the live count works without JavaScript.
+func (s *Server) countOnly(r *http.Request, c *call, b *segmentBuilder) error {
+	n, err := s.Store.CountSegment(r.Context(), c.scope, b.Segment.Rule)
+	if rapport.ErrorCode(err) == rapport.EINVALID {
+		b.Errors = fieldErrors(err)
+		return nil
+	}
+	b.Count = &n
+	return err
+}
+
+func (s *Server) handleSegmentCreate(w http.ResponseWriter, r *http.Request, c *call) error {
+	b := newBuilder(segmentForm(r), "/segments")
+	if r.PostFormValue("action") == "count" {
+		if err := s.countOnly(r, c, &b); err != nil {
+			return err
+		}
+		return s.showSegments(w, r, c, http.StatusOK, b)
+	}
+	err := s.Store.CreateSegment(r.Context(), c.scope, b.Segment)
+	if code := rapport.ErrorCode(err); code == rapport.EINVALID || code == rapport.ECONFLICT {
+		b.Errors = fieldErrors(err)
+		return s.showSegments(w, r, c, http.StatusBadRequest, b)
+	} else if err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/segments/"+b.Segment.ID.String(), fmt.Sprintf("Segment %s saved: %d customers.", b.Segment.Name, b.Segment.Size))
+}
+
+func (s *Server) handleSegmentShow(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "id", "segment")
+	if err != nil {
+		return err
+	}
+	g, err := s.Store.FindSegmentByID(r.Context(), c.scope, id)
+	if err != nil {
+		return err
+	}
+	return s.showSegment(w, r, c, http.StatusOK, g, newBuilder(g, "/segments/"+id.String()))
+}
+
+func (s *Server) showSegment(w http.ResponseWriter, r *http.Request, c *call, status int, g *rapport.Segment, b segmentBuilder) error {
+	history, err := s.Store.SegmentHistory(r.Context(), c.scope, g.ID)
+	if err != nil {
+		return err
+	}
+	page := segmentPage{Segment: g, History: history, Chart: newSizeChart(history), Builder: b, Purposes: rapport.Purposes,
+		CanChange: c.scope.IsAdmin() || c.scope.Role == rapport.RoleManager || g.OwnerID == c.scope.UserID,
+		CanExport: c.scope.CanExportCustomers()}
+	return s.render(w, r, status, "segment", c, g.Name, page)
+}
+
+func (s *Server) handleSegmentUpdate(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "id", "segment")
+	if err != nil {
+		return err
+	}
+	g, err := s.Store.FindSegmentByID(r.Context(), c.scope, id)
+	if err != nil {
+		return err
+	}
+	form := segmentForm(r)
+	b := newBuilder(form, "/segments/"+id.String())
+	if r.PostFormValue("action") == "count" {
+		if err := s.countOnly(r, c, &b); err != nil {
+			return err
+		}
+		return s.showSegment(w, r, c, http.StatusOK, g, b)
+	}
+	updated, err := s.Store.UpdateSegment(r.Context(), c.scope, id, rapport.SegmentUpdate{Name: &form.Name, Description: &form.Description, Rule: &form.Rule})
+	if code := rapport.ErrorCode(err); code == rapport.EINVALID || code == rapport.ECONFLICT {
+		b.Errors = fieldErrors(err)
+		return s.showSegment(w, r, c, http.StatusBadRequest, g, b)
+	} else if err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/segments/"+id.String(), fmt.Sprintf("Segment %s saved: %d customers.", updated.Name, updated.Size))
+}
+
+func (s *Server) handleSegmentRefresh(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "id", "segment")
+	if err != nil {
+		return err
+	}
+	g, err := s.Store.RefreshSegment(r.Context(), c.scope, id)
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/segments/"+id.String(), fmt.Sprintf("Refreshed: %d customers.", g.Size))
+}
+
+func (s *Server) handleSegmentDelete(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "id", "segment")
+	if err != nil {
+		return err
+	}
+	if err := s.Store.DeleteSegment(r.Context(), c.scope, id); err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/segments", "The segment was deleted.")
+}
+
+// handleSegmentCount is the builder's live count as it is typed: the count, or the
+// mistake and its column.
+func (s *Server) handleSegmentCount(w http.ResponseWriter, r *http.Request, c *call) error {
+	n, err := s.Store.CountSegment(r.Context(), c.scope, r.PostFormValue("rule"))
+	if rapport.ErrorCode(err) == rapport.EINVALID {
+		writeJSON(w, http.StatusOK, map[string]any{"error": rapport.ErrorMessage(err)})
+		return nil
+	} else if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"count": n})
+	return nil
+}
+
+// handleSegmentExport writes the members who agreed to the purpose as CSV.
+func (s *Server) handleSegmentExport(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "id", "segment")
+	if err != nil {
+		return err
+	}
+	return s.exportSegment(w, r, c, id)
+}
+
+// exportSegment streams a segment's export as CSV, for the web app and the API alike.
+func (s *Server) exportSegment(w http.ResponseWriter, r *http.Request, c *call, id rapport.ID) error {
+	purpose := rapport.Purpose(r.URL.Query().Get("purpose"))
+	out := csv.NewWriter(w)
+	started := false
+	_, err := s.Store.ExportSegment(r.Context(), c.scope, id, purpose, func(e rapport.ExportedCustomer) error {
+		if !started {
+			started = true
+			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="segment-%s-%s-%s.csv"`, id, purpose, time.Now().UTC().Format("20060102")))
+			if err := out.Write(exportHeader); err != nil {
+				return err
+			}
+		}
+		return out.Write([]string{e.ID.String(), string(e.Kind), csvSafe(e.Name), csvSafe(e.Email), csvSafe(e.Phone), e.Language,
+			string(e.PreferredChannel), csvSafe(e.City), e.Country})
+	})
+	if err != nil && !started {
+		return err
+	}
+	if !started { // no one: the header alone
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		if err := out.Write(exportHeader); err != nil {
+			return err
+		}
+	}
+	out.Flush()
+	return errors.Join(err, out.Error())
+}
+
+var exportHeader = []string{"id", "kind", "name", "email", "phone", "language", "preferred_channel", "city", "country"}
+
+// csvSafe keeps a spreadsheet from reading a cell as a formula.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// sizeChart is a segment's size by day drawn as an SVG polyline in a Width×Height box.
+type sizeChart struct {
+	Points        string // of the polyline; one day is drawn flat across
+	Width, Height int
+	ViewBox       string
+	Max, LastSize int
+	First, Last   string // days
+}
+
+func newSizeChart(h []rapport.SegmentSize) *sizeChart {
+	if len(h) == 0 {
+		return nil
+	}
+	c := &sizeChart{Width: 600, Height: 160, First: h[0].Day, Last: h[len(h)-1].Day, LastSize: h[len(h)-1].Size}
+	c.ViewBox = fmt.Sprintf("-8 -8 %d %d", c.Width+16, c.Height+16)
+	for _, p := range h {
+		c.Max = max(c.Max, p.Size)
+	}
+	if len(h) == 1 {
+		h = []rapport.SegmentSize{h[0], h[0]}
+	}
+	var pts []string
+	for i, p := range h {
+		x := float64(i) * float64(c.Width) / float64(len(h)-1)
+		y := float64(c.Height) - float64(p.Size)*float64(c.Height-10)/float64(max(c.Max, 1))
+		pts = append(pts, fmt.Sprintf("%.1f,%.1f", x, y))
+	}
+	c.Points = strings.Join(pts, " ")
+	return c
+}
