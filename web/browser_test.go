@@ -174,6 +174,59 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("AnalystBuildsASegment", func(t *testing.T) {
+		// The live count is of the customers the reader may see: Wanda is behind the wall.
+		count := func(t *testing.T, b context.Context, rule string) string {
+			t.Helper()
+			do(t, b,
+				chromedp.Navigate(e.srv.URL+"/segments"),
+				chromedp.WaitVisible(chromedp.CSS("#g-rule")),
+				chromedp.SendKeys(chromedp.CSS("#g-rule"), rule),
+				chromedp.WaitVisible(chromedp.CSS("#g-count strong")),
+			)
+			return text(t, b, "#g-count")
+		}
+		out := newBrowser(t)
+		signIn(t, out, "outsider@example.com")
+		if got := count(t, out, `name contains "wanda"`); got != "0 customers meet it now" {
+			t.Errorf("outside the wall the count says %q, want 0", got)
+		}
+		in := newBrowser(t)
+		signIn(t, in, "insider@example.com")
+		if got := count(t, in, `name contains "wanda"`); got != "1 customers meet it now" {
+			t.Errorf("inside the wall the count says %q, want 1", got)
+		}
+
+		// A mistake is pointed at as it is typed; the rule put right is saved.
+		clear := func() {
+			t.Helper()
+			if _, err := chromedp.Run(out, chromedp.Evaluate[bool](`(document.querySelector('#g-rule').value = '', true)`)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clear()
+		do(t, out,
+			chromedp.SendKeys(chromedp.CSS("#g-rule"), "kind = person AND clv > lots"),
+			chromedp.WaitVisible(chromedp.CSS("#g-count .error")),
+		)
+		shot(t, out, "6-segment-mistake")
+		if got := text(t, out, "#g-count"); !strings.Contains(got, "clv is a number") || !strings.Contains(got, "column 25") {
+			t.Errorf("the builder says %q for a rule with a mistake", got)
+		}
+		clear()
+		do(t, out,
+			chromedp.SendKeys(chromedp.CSS("#g-rule"), "kind = person"),
+			chromedp.WaitVisible(chromedp.CSS("#g-count strong")),
+			chromedp.SendKeys(chromedp.CSS("#g-name"), "People"),
+			chromedp.Click(chromedp.CSS("button[value=save]")),
+			chromedp.WaitVisible(chromedp.CSS("pre.rule")),
+		)
+		shot(t, out, "7-segment")
+		if got := text(t, out, "h1"); got != "People" {
+			t.Errorf("after saving, got heading %q, want the segment's page", got)
+		}
+	})
+
 	t.Run("ReviewerMergesAndUnmerges", func(t *testing.T) {
 		sys := rapport.SystemScope("test")
 		first := &rapport.Customer{Kind: rapport.KindPerson, GivenName: "Maria", FamilyName: "Santos", Emails: []rapport.ContactPoint{{Value: "maria@santos.example"}}}

@@ -199,6 +199,40 @@ func TestPages(t *testing.T) {
 				}
 			})
 
+			t.Run("Segments", func(t *testing.T) {
+				// Without JavaScript, Count shows the count or the rule's mistake.
+				res, body := agent.post("/segments", url.Values{"name": {"Otto's"}, "rule": {"name contains otto AND clv > lots"}, "action": {"count"}})
+				if res.StatusCode != 200 || !strings.Contains(body, "clv is a number") || !strings.Contains(body, "(at column 30)") {
+					t.Errorf("counting a rule with a mistake: got %d", res.StatusCode)
+				}
+				res, body = agent.post("/segments", url.Values{"name": {"Otto's"}, "rule": {`name contains otto`}, "action": {"count"}})
+				if res.StatusCode != 200 || !strings.Contains(body, "<strong>1</strong> customers meet it now") {
+					t.Errorf("counting a rule: got %d", res.StatusCode)
+				}
+				res, _ = agent.post("/segments", url.Values{"name": {"Otto's"}, "rule": {`name contains otto`}, "action": {"save"}})
+				if res.StatusCode != 303 {
+					t.Fatalf("got %d saving a segment", res.StatusCode)
+				}
+				page := res.Header.Get("Location")
+				if status, body := agent.get(page); status != 200 || !strings.Contains(body, "Otto&#39;s") || !strings.Contains(body, "<polyline") {
+					t.Errorf("the segment's page: %d", status)
+				}
+				if status, body := agent.get("/customers?segment=" + strings.TrimPrefix(page, "/segments/")); status != 200 || !strings.Contains(body, "Members of Otto") || !strings.Contains(body, "Otto Open") {
+					t.Errorf("the members: %d", status)
+				}
+				if status, body := agent.get("/customers/" + e.open.ID.String()); status != 200 || !strings.Contains(body, `class="chip segment"`) {
+					t.Errorf("the profile does not name the segment")
+				}
+				// Agents do not export lists of customers; admins do, of those who agreed.
+				if status, _ := agent.get(page + "/export.csv?purpose=marketing"); status != 403 {
+					t.Errorf("an agent's export: got %d, want 403", status)
+				}
+				status, body := e.signIn("admin@example.com").get(page + "/export.csv?purpose=marketing")
+				if status != 200 || strings.TrimSpace(body) != "id,kind,name,email,phone,language,preferred_channel,city,country" {
+					t.Errorf("export of a segment no one in agreed to marketing: %d %q", status, body)
+				}
+			})
+
 			t.Run("NotesAndInteractions", func(t *testing.T) {
 				profile := "/customers/" + e.open.ID.String()
 				res, body := agent.post(profile+"/notes", url.Values{"body": {""}, "visibility": {"staff"}})
