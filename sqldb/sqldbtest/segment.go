@@ -63,9 +63,9 @@ func testSegments(t *testing.T, open Opener) {
 	consent(secret, "marketing", true, 100)
 
 	for _, tt := range []struct {
-		rule string
-		want []*rapport.Customer // as the sales agent sees them; the admin also sees secret where it matches
-		walled bool              // secret matches too
+		rule   string
+		want   []*rapport.Customer // as the sales agent sees them; the admin also sees secret where it matches
+		walled bool                // secret matches too
 	}{
 		{`relationship = client`, []*rapport.Customer{ana, acme}, true},
 		{`relationship != client`, []*rapport.Customer{bo}, false},
