@@ -41,6 +41,7 @@ type Dialect interface {
 type DB struct {
 	write   *sql.DB
 	read    *sql.DB
+	readLog *sql.DB // where reads are recorded: write, or on SQLite a file of its own
 	dialect Dialect
 	Now     func() time.Time
 
@@ -55,9 +56,11 @@ type DB struct {
 // have many texts, and past this number new texts are run unprepared.
 const maxReadStmts = 2000
 
-// New wraps open connection pools.
-func New(write, read *sql.DB, d Dialect) *DB {
-	return &DB{write: write, read: read, dialect: d, Now: time.Now}
+// New wraps open connection pools. The audit events of reads are written through
+// readLog into its audit_events table; if readLog is not write, the read pool must see
+// that table as reads.audit_events, and the audit trail is both tables.
+func New(write, read, readLog *sql.DB, d Dialect) *DB {
+	return &DB{write: write, read: read, readLog: readLog, dialect: d, Now: time.Now}
 }
 
 // Dialect names the database: "sqlite" or "postgres".
@@ -70,6 +73,9 @@ func (db *DB) Close() error {
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
+	}
+	if db.readLog != db.write {
+		err = errors.Join(err, db.readLog.Close())
 	}
 	return err
 }
@@ -84,7 +90,7 @@ func (db *DB) Stats() map[string]sql.DBStats {
 	if db.read == db.write {
 		return map[string]sql.DBStats{"main": db.write.Stats()}
 	}
-	return map[string]sql.DBStats{"write": db.write.Stats(), "read": db.read.Stats()}
+	return map[string]sql.DBStats{"write": db.write.Stats(), "read": db.read.Stats(), "read_log": db.readLog.Stats()}
 }
 
 // Tx is a transaction with the time it started and the scope it acts for. In a view,
