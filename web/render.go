@@ -189,7 +189,6 @@ func (p *pages) funcs() template.FuncMap {
 		"has":     has,
 		"lines":   func(s string) []string { return strings.Split(s, "\n") },
 		"attrs":   attrList,
-		"options": optionTags,
 	}
 }
 
@@ -309,19 +308,4 @@ func has(list any, v string) bool {
 		}
 	}
 	return false
-}
-
-// optionTags writes the option elements of a select. The profile page has six selects
-// of up to fourteen choices: as template actions, their escaping took a quarter of the
-// page's template time.
-func optionTags(opts []option) template.HTML {
-	var b strings.Builder
-	for _, o := range opts {
-		b.WriteString(`<option value="` + template.HTMLEscapeString(o.Value) + `"`)
-		if o.Selected {
-			b.WriteString(" selected")
-		}
-		b.WriteString(">" + template.HTMLEscapeString(o.Label) + "</option>")
-	}
-	return template.HTML(b.String())
 }

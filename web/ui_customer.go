@@ -377,11 +377,13 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 	if err != nil {
 		return nil, err
 	}
+	names := make([]string, len(sources))
+	for i, src := range sources {
+		names[i] = src.Name
+	}
 	page.TypeFilter = append([]option{{Value: "note", Label: "Notes", Selected: q.Get("type") == "note"}}, options(rapport.InteractionTypes, q.Get("type"))...)
 	page.ChannelFilter = options(rapport.Channels, q.Get("channel"))
-	for _, src := range sources {
-		page.SourceFilter = append(page.SourceFilter, option{Value: src.Name, Label: src.Name, Selected: src.Name == q.Get("source")})
-	}
+	page.SourceFilter = options(names, q.Get("source"))
 	if page.LinkQuery, page.LinkResults, err = s.findOthers(r, c, id, q.Get("link_q"), rapport.KindOrganisation); err != nil {
 		return nil, err
 	}
