@@ -1,7 +1,6 @@
 package web
 
 import (
-	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -261,64 +260,45 @@ func options[T ~string](values []T, selected string) []option {
 
 type timelineDay struct {
 	Day     string
-	Entries []template.HTML // written by entryHTML
+	Entries []entryView
 }
 
-// entryHTML writes one timeline entry. A page repeats it fifty times; as a template its
-// dozen escaped values cost html/template about 5 µs an entry, as every escaper is
-// called through reflection: a tenth of the page's CPU time. Every value from the
-// database is escaped here with template.HTMLEscapeString, in text and quoted
-// attributes alike.
-func entryHTML(e rapport.TimelineEntry, s rapport.Scope) template.HTML {
-	esc := template.HTMLEscapeString
-	at := e.At.UTC()
-	when := `<time datetime="` + at.Format(time.RFC3339) + `" title="` + at.Format("Mon 2 Jan 2006, 15:04 UTC") + `">` + at.Format("15:04") + `</time>`
-	var b strings.Builder
+// entryView is one timeline entry, ready to print.
+type entryView struct {
+	Class, Icon     string
+	Summary, Body   string
+	Meta            []string
+	ISO, When, Time string
+	Amount          string
+	Note            *rapport.Note // set for notes
+	NoteFor         string        // who may read the note
+	CanChange       bool
+}
+
+func newEntryView(e rapport.TimelineEntry, s rapport.Scope) entryView {
+	v := entryView{ISO: e.At.UTC().Format(time.RFC3339), When: e.At.UTC().Format("Mon 2 Jan 2006, 15:04 UTC"), Time: e.At.UTC().Format("15:04")}
 	if n := e.Note; n != nil {
-		readers := "for all staff"
+		v.Class, v.Icon, v.Note, v.Body, v.CanChange = "note", "✎", n, n.Body, n.CanChange(s)
 		switch n.Visibility {
 		case rapport.VisibilityPrivate:
-			readers = "only for the author"
+			v.NoteFor = "only for the author"
 		case rapport.VisibilityTeam:
-			readers = "for team " + n.TeamName
+			v.NoteFor = "for team " + n.TeamName
+		default:
+			v.NoteFor = "for all staff"
 		}
-		b.WriteString(`<li class="entry note"><span class="icon" aria-hidden="true">✎</span>` +
-			`<div><div class="note-body">` + esc(n.Body) + `</div>` +
-			`<div class="meta"><span>Note by ` + esc(n.AuthorName) + `</span><span>` + esc(readers) + `</span>`)
-		if n.Pinned {
-			b.WriteString(`<span class="chip accent">pinned</span>`)
-		}
-		b.WriteString(when + `</div></div><div class="row">`)
-		if n.CanChange(s) {
-			pin, label := "true", "Pin"
-			if n.Pinned {
-				pin, label = "false", "Unpin"
-			}
-			b.WriteString(`<form class="inline-form" method="post" action="/notes/` + n.ID.String() + `/pin">` +
-				`<input type="hidden" name="pinned" value="` + pin + `"><button class="link" type="submit">` + label + `</button></form>` +
-				`<form class="inline-form" method="post" action="/notes/` + n.ID.String() + `/delete" data-confirm="Delete this note?">` +
-				`<button class="link" type="submit">Delete</button></form>`)
-		}
-		b.WriteString("</div></li>\n")
-		return template.HTML(b.String())
+		return v
 	}
 	in := e.Interaction
-	class, amount := "entry", ""
-	if in.Amount != nil {
-		class, amount = "entry money", groupThousands(in.Amount.String())+" "+in.Currency
-	}
-	b.WriteString(`<li class="` + class + `"><span class="icon" aria-hidden="true">` + esc(string(in.Type)[:2]) + `</span>` +
-		`<div><div class="summary">` + esc(in.Summary) + `</div>` +
-		`<div class="meta"><span>` + esc(human(in.Type)) + `</span><span>` + esc(human(in.Channel)) + `</span>`)
+	v.Icon, v.Summary, v.Body = string(in.Type)[:2], in.Summary, in.Body
+	v.Meta = []string{human(in.Type), human(in.Channel)}
 	if in.Source != "" {
-		b.WriteString(`<span>from ` + esc(in.Source) + `</span>`)
+		v.Meta = append(v.Meta, "from "+in.Source)
 	}
-	b.WriteString(when + `</div>`)
-	if in.Body != "" {
-		b.WriteString(`<details><summary>Details</summary><div class="body">` + esc(in.Body) + `</div></details>`)
+	if in.Amount != nil {
+		v.Class, v.Amount = "money", groupThousands(in.Amount.String())+" "+in.Currency
 	}
-	b.WriteString(`</div><div class="amount">` + esc(amount) + "</div></li>\n")
-	return template.HTML(b.String())
+	return v
 }
 
 // findOthers searches, for the profile's link and merge forms, the customers of the
@@ -371,7 +351,7 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 			page.Days = append(page.Days, timelineDay{Day: day})
 		}
 		d := &page.Days[len(page.Days)-1]
-		d.Entries = append(d.Entries, entryHTML(e, c.scope))
+		d.Entries = append(d.Entries, newEntryView(e, c.scope))
 	}
 	sources, err := s.Store.FindSources(ctx, c.scope)
 	if err != nil {
