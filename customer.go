@@ -375,11 +375,27 @@ func set[T any](dst *T, v *T) {
 	}
 }
 
+// Profile is what a customer's profile page reads besides its ProfileFacts.
+type Profile struct {
+	Customer *Customer
+	Pinned   []*Note // the pinned notes the scope may read, at most 10, newest first
+	Links    []*Link
+	Timeline []TimelineEntry
+	Next     string   // the cursor of the timeline's next page, "" at its end
+	Merges   []*Merge // into this customer, undone ones too
+}
+
 // CustomerService reads and writes customer profiles.
 type CustomerService interface {
 	// FindCustomerByID returns ENOTFOUND if the customer does not exist or the scope may
 	// not see it. The read is recorded in the audit trail.
 	FindCustomerByID(ctx context.Context, s Scope, id ID) (*Customer, error)
+	// FindProfile reads the Profile of customer f.CustomerID with the page of its
+	// timeline that f selects, as FindCustomerByID, FindNotes, FindLinks, FindTimeline
+	// and FindMerges would, but at once: the scope's right to see the customer is
+	// checked once, and the read is recorded once, as FindCustomerByID records it. The
+	// Profile of a merged customer holds the customer alone.
+	FindProfile(ctx context.Context, s Scope, f InteractionFilter) (*Profile, error)
 	// FindCustomers returns a page of customers and the cursor of the next page ("" at the end).
 	FindCustomers(ctx context.Context, s Scope, f CustomerFilter) ([]*Customer, string, error)
 	// CountCustomers counts the customers the filter selects, among those the scope sees.

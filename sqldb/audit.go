@@ -48,12 +48,21 @@ func (db *DB) FindAuditEvents(ctx context.Context, s rapport.Scope, f rapport.Au
 		}
 		conds = append(conds, fmt.Sprintf("(e.at, e.id) < (%s, %s)", q.Arg(at), q.Arg(id)))
 	}
+	from := func(table string) string {
+		return `SELECT e.id, e.at, e.actor_kind, e.user_id, COALESCE(u.name, ''), e.token_id, e.via, e.addr,
+			e.action, e.entity, e.entity_id, e.customer_id, COALESCE(c.name, ''), e.through_wall, e.detail
+			FROM ` + table + ` e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN customers c ON c.id = e.customer_id
+			WHERE ` + strings.Join(conds, " AND ")
+	}
+	query := from("audit_events")
+	if db.readLog != db.write {
+		// The reads are in the read log: the two tables' pages, each read in index
+		// order, are merged.
+		query += " UNION ALL " + from("reads.audit_events")
+	}
 	var events []*rapport.AuditEvent
 	err := db.view(ctx, s, func(tx *Tx) (err error) {
-		events, err = queryAll(tx, `SELECT e.id, e.at, e.actor_kind, e.user_id, COALESCE(u.name, ''), e.token_id, e.via, e.addr,
-			e.action, e.entity, e.entity_id, e.customer_id, COALESCE(c.name, ''), e.through_wall, e.detail
-			FROM audit_events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN customers c ON c.id = e.customer_id
-			WHERE `+strings.Join(conds, " AND ")+` ORDER BY e.at DESC, e.id DESC LIMIT `+strconv.Itoa(n+1), q.Args(),
+		events, err = queryAll(tx, query+` ORDER BY 2 DESC, 1 DESC LIMIT `+strconv.Itoa(n+1), q.Args(),
 			func(rows *sql.Rows) (*rapport.AuditEvent, error) {
 				e := &rapport.AuditEvent{}
 				err := rows.Scan(&e.ID, &e.At, &e.ActorKind, &e.UserID, &e.UserName, &e.TokenID, &e.Via, &e.Addr,

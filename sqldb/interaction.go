@@ -61,8 +61,12 @@ func (db *DB) FindInteractionByID(ctx context.Context, s rapport.Scope, id rappo
 func (db *DB) FindInteractions(ctx context.Context, s rapport.Scope, f rapport.InteractionFilter) ([]*rapport.Interaction, string, error) {
 	var page []*rapport.Interaction
 	var next string
-	err := db.view(ctx, s, func(tx *Tx) (err error) {
-		page, next, err = tx.findInteractions(f)
+	err := db.view(ctx, s, func(tx *Tx) error {
+		kind, err := tx.findCustomerKind(f.CustomerID)
+		if err != nil {
+			return err
+		}
+		page, next, err = tx.findInteractions(f, kind)
 		return err
 	})
 	if err != nil {
@@ -71,13 +75,10 @@ func (db *DB) FindInteractions(ctx context.Context, s rapport.Scope, f rapport.I
 	return page, next, db.auditRead(ctx, s, "interactions", rapport.ID{}, f.CustomerID, "timeline")
 }
 
-// findInteractions reads one page of the timeline with a keyset cursor, so that page
-// 1,000 of a customer with 100,000 interactions costs what page 1 costs.
-func (tx *Tx) findInteractions(f rapport.InteractionFilter) ([]*rapport.Interaction, string, error) {
-	kind, err := tx.findCustomerKind(f.CustomerID)
-	if err != nil {
-		return nil, "", err
-	}
+// findInteractions reads one page of the timeline of a customer of the kind given,
+// whom the caller has found visible, with a keyset cursor, so that page 1,000 of a
+// customer with 100,000 interactions costs what page 1 costs.
+func (tx *Tx) findInteractions(f rapport.InteractionFilter, kind rapport.CustomerKind) ([]*rapport.Interaction, string, error) {
 	n := limit(f.Limit, 50, 500)
 	q := &Query{}
 	var conds []string

@@ -17,17 +17,22 @@ func (db *DB) FindLinks(ctx context.Context, s rapport.Scope, customerID rapport
 		if _, err := tx.findCustomerKind(customerID); err != nil {
 			return err
 		}
-		q := &Query{}
-		id := q.Arg(customerID)
 		var err error
-		links, err = queryAll(tx, `SELECT l.id, l.from_id, f.name, f.kind, l.to_id, t.name, l.kind, l.role, l.created_at
-			FROM customer_links l JOIN customers f ON f.id = l.from_id JOIN customers t ON t.id = l.to_id
-			WHERE (l.from_id = `+id+` OR l.to_id = `+id+`)
-			AND `+visibleCustomer(q, s, "l.from_id")+` AND `+visibleCustomer(q, s, "l.to_id")+`
-			ORDER BY f.kind DESC, f.sort_name, t.sort_name`, q.Args(), scanLink)
+		links, err = tx.findLinks(customerID)
 		return err
 	})
 	return links, err
+}
+
+// findLinks returns the links of a customer whom the caller has found visible.
+func (tx *Tx) findLinks(customerID rapport.ID) ([]*rapport.Link, error) {
+	q := &Query{}
+	id := q.Arg(customerID)
+	return queryAll(tx, `SELECT l.id, l.from_id, f.name, f.kind, l.to_id, t.name, l.kind, l.role, l.created_at
+		FROM customer_links l JOIN customers f ON f.id = l.from_id JOIN customers t ON t.id = l.to_id
+		WHERE (l.from_id = `+id+` OR l.to_id = `+id+`)
+		AND `+visibleCustomer(q, tx.scope, "l.from_id")+` AND `+visibleCustomer(q, tx.scope, "l.to_id")+`
+		ORDER BY f.kind DESC, f.sort_name, t.sort_name`, q.Args(), scanLink)
 }
 
 func scanLink(rows *sql.Rows) (*rapport.Link, error) {

@@ -8,10 +8,10 @@ import (
 	"github.com/rapportckm/rapport"
 )
 
-// readLog records the reads of customer data in the audit trail. A request that reads
-// waits until its event is stored, but the events of requests that arrive together
-// share one transaction (group commit): on SQLite, with its single writer, a commit per
-// read would cost more than the read itself.
+// readLog records the reads of customer data in the audit trail, through DB.readLog. A
+// request that reads waits until its event is stored, but the events of requests that
+// arrive together share one transaction (group commit): on SQLite, with its single
+// writer, a commit per read would cost more than the read itself.
 type readLog struct {
 	start   sync.Once
 	mu      sync.Mutex // guards closed against a send after stop
@@ -24,6 +24,7 @@ type readEvent struct {
 	scope                rapport.Scope
 	entity, detail       string
 	entityID, customerID rapport.ID
+	throughWall          bool
 	done                 chan error
 }
 
@@ -39,6 +40,17 @@ func (db *DB) auditRead(ctx context.Context, s rapport.Scope, entity string, ent
 		go db.writeReads()
 	})
 	ev := readEvent{scope: s, entity: entity, entityID: entityID, customerID: customerID, detail: detail, done: make(chan error, 1)}
+	if s.Kind == rapport.ActorStaff && s.SeesThroughWalls() {
+		// Here, not in writeReads: the walls are in the main database, which the read
+		// log's writer may not see.
+		err := db.view(ctx, s, func(tx *Tx) (err error) {
+			ev.throughWall, err = tx.walled(customerID)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
@@ -71,17 +83,10 @@ func (db *DB) writeReads() {
 				break more
 			}
 		}
-		err := db.update(context.Background(), rapport.Scope{}, func(tx *Tx) error {
+		err := db.run(context.Background(), db.readLog, rapport.Scope{}, func(tx *Tx) error {
 			for _, ev := range batch {
 				tx.scope = ev.scope
-				through := false
-				if ev.scope.Kind == rapport.ActorStaff && ev.scope.SeesThroughWalls() {
-					var err error
-					if through, err = tx.walled(ev.customerID); err != nil {
-						return err
-					}
-				}
-				if err := tx.audit("read", ev.entity, ev.entityID, ev.customerID, through, ev.detail); err != nil {
+				if err := tx.audit("read", ev.entity, ev.entityID, ev.customerID, ev.throughWall, ev.detail); err != nil {
 					return err
 				}
 			}

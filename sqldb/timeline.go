@@ -9,9 +9,28 @@ import (
 
 var _ rapport.TimelineService = (*DB)(nil)
 
-// FindTimeline merges a page of interactions with the notes of the same period. The
-// profile page that shows it has recorded its read already.
+// FindTimeline merges a page of interactions with the notes of the same period. It
+// records no read: the profile page reads its timeline through FindProfile, which does.
 func (db *DB) FindTimeline(ctx context.Context, s rapport.Scope, f rapport.InteractionFilter) ([]rapport.TimelineEntry, string, error) {
+	var entries []rapport.TimelineEntry
+	var next string
+	err := db.view(ctx, s, func(tx *Tx) error {
+		kind, err := tx.findCustomerKind(f.CustomerID)
+		if err != nil {
+			return err
+		}
+		entries, next, err = tx.timeline(f, kind)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return entries, next, nil
+}
+
+// timeline reads a page of the timeline of a customer of the kind given, whom the
+// caller has found visible.
+func (tx *Tx) timeline(f rapport.InteractionFilter, kind rapport.CustomerKind) ([]rapport.TimelineEntry, string, error) {
 	wantNotes := len(f.Channels) == 0 && len(f.Sources) == 0 && (len(f.Types) == 0 || contains(f.Types, rapport.TypeNote))
 	var types []rapport.InteractionType
 	for _, t := range f.Types {
@@ -25,34 +44,25 @@ func (db *DB) FindTimeline(ctx context.Context, s rapport.Scope, f rapport.Inter
 
 	var entries []rapport.TimelineEntry
 	more := false
-	err := db.view(ctx, s, func(tx *Tx) error {
-		if _, err := tx.findCustomerKind(f.CustomerID); err != nil {
-			return err
+	if wantInteractions {
+		page, next, err := tx.findInteractions(f, kind)
+		if err != nil {
+			return nil, "", err
 		}
-		if wantInteractions {
-			page, next, err := tx.findInteractions(f)
-			if err != nil {
-				return err
-			}
-			more = next != ""
-			for _, in := range page {
-				entries = append(entries, rapport.TimelineEntry{At: in.OccurredAt, Interaction: in})
-			}
+		more = next != ""
+		for _, in := range page {
+			entries = append(entries, rapport.TimelineEntry{At: in.OccurredAt, Interaction: in})
 		}
-		if wantNotes {
-			notes, next, err := tx.findNotes(rapport.NoteFilter{CustomerID: f.CustomerID, Cursor: f.Cursor, Limit: n})
-			if err != nil {
-				return err
-			}
-			more = more || next != ""
-			for _, note := range notes {
-				entries = append(entries, rapport.TimelineEntry{At: note.CreatedAt, Note: note})
-			}
+	}
+	if wantNotes {
+		notes, next, err := tx.findNotes(rapport.NoteFilter{CustomerID: f.CustomerID, Cursor: f.Cursor, Limit: n})
+		if err != nil {
+			return nil, "", err
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, "", err
+		more = more || next != ""
+		for _, note := range notes {
+			entries = append(entries, rapport.TimelineEntry{At: note.CreatedAt, Note: note})
+		}
 	}
 	sort.Slice(entries, func(i, j int) bool {
 		if !entries[i].At.Equal(entries[j].At) {

@@ -330,48 +330,38 @@ func (s *Server) findOthers(r *http.Request, c *call, id rapport.ID, query strin
 
 func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*customerPage, error) {
 	ctx := r.Context()
-	cust, err := s.Store.FindCustomerByID(ctx, c.scope, id)
-	if err != nil {
-		return nil, err
-	}
-	if !cust.MergedInto.IsZero() {
-		return &customerPage{Customer: cust}, nil // shown as the customer it was merged into
-	}
 	q := r.URL.Query()
 	f, err := interactionFilter(id, q)
 	if err != nil {
 		return nil, err
 	}
 	f.Limit = 50
-	page := &customerPage{Customer: cust, Teams: c.user.Teams, Now: time.Now().UTC().Format("2006-01-02T15:04"),
-		CanWrite: c.scope.CanWriteCustomers(), CanDelete: c.scope.CanDeleteCustomers(),
-		Filtered: q.Get("type") != "" || q.Get("channel") != "" || q.Get("source") != ""}
-	if page.Pinned, _, err = s.Store.FindNotes(ctx, c.scope, rapport.NoteFilter{CustomerID: id, PinnedOnly: true, Limit: 10}); err != nil {
-		return nil, err
-	}
-	links, err := s.Store.FindLinks(ctx, c.scope, id)
+	profile, err := s.Store.FindProfile(ctx, c.scope, f)
 	if err != nil {
 		return nil, err
 	}
-	for _, l := range links {
+	cust := profile.Customer
+	if !cust.MergedInto.IsZero() {
+		return &customerPage{Customer: cust}, nil // shown as the customer it was merged into
+	}
+	page := &customerPage{Customer: cust, Pinned: profile.Pinned, Merges: profile.Merges, Teams: c.user.Teams,
+		Now: time.Now().UTC().Format("2006-01-02T15:04"), CanWrite: c.scope.CanWriteCustomers(), CanDelete: c.scope.CanDeleteCustomers(),
+		Filtered: q.Get("type") != "" || q.Get("channel") != "" || q.Get("source") != ""}
+	for _, l := range profile.Links {
 		if l.FromID == id {
 			page.Organisations = append(page.Organisations, l)
 		} else {
 			page.Members = append(page.Members, l)
 		}
 	}
-	entries, next, err := s.Store.FindTimeline(ctx, c.scope, f)
-	if err != nil {
-		return nil, err
-	}
 	base := "/customers/" + id.String()
-	if next != "" {
-		page.NextURL = base + withParam(q, "cursor", next) + "#timeline"
+	if profile.Next != "" {
+		page.NextURL = base + withParam(q, "cursor", profile.Next) + "#timeline"
 	}
 	if f.Cursor != "" {
 		page.NewestURL = base + withParam(q, "cursor", "") + "#timeline"
 	}
-	for _, e := range entries {
+	for _, e := range profile.Timeline {
 		day := e.At.UTC().Format("Monday 2 January 2006")
 		if n := len(page.Days); n == 0 || page.Days[n-1].Day != day {
 			page.Days = append(page.Days, timelineDay{Day: day})
@@ -417,9 +407,6 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 		for i, f := range golden {
 			page.From[f.Field+":"+f.Value] = &golden[i]
 		}
-	}
-	if page.Merges, err = s.Store.FindMerges(ctx, c.scope, id); err != nil {
-		return nil, err
 	}
 	if page.MergeQuery, page.MergeResults, err = s.findOthers(r, c, id, q.Get("merge_q"), cust.Kind); err != nil {
 		return nil, err

@@ -48,7 +48,7 @@ func Open(url string) (*sqldb.DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
-	return sqldb.New(pool, pool, dialect{}), nil
+	return sqldb.New(pool, pool, pool, dialect{}), nil
 }
 
 type dialect struct{}

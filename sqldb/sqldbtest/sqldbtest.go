@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 		{"UploadedImports", testUploadedImports},
 		{"Jobs", testJobs},
 		{"Timeline", testTimeline},
+		{"Profile", testProfile},
 		{"Users", testUsers},
 		{"Authentication", testAuthentication},
 		{"Teams", testTeams},

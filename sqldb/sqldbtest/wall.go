@@ -79,7 +79,8 @@ func testWalls(t *testing.T, open Opener) {
 			_, err3 := db.FindLinks(ctx, s, target.ID)
 			_, _, err4 := db.FindTimeline(ctx, s, rapport.InteractionFilter{CustomerID: target.ID})
 			_, err5 := db.FindSourceRecords(ctx, s, ceo.ID)
-			for _, err := range []error{err, err2, err3, err4, err5} {
+			_, err6 := db.FindProfile(ctx, s, rapport.InteractionFilter{CustomerID: target.ID})
+			for _, err := range []error{err, err2, err3, err4, err5, err6} {
 				if tt.sees {
 					must(t, err)
 				} else {

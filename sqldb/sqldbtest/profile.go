@@ -1,0 +1,101 @@
+package sqldbtest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/rapportckm/rapport"
+)
+
+// testProfile proves that FindProfile reads what FindCustomerByID, FindNotes, FindLinks,
+// FindTimeline and FindMerges read, with the same walls and note visibility, and
+// records one read.
+func testProfile(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	acme := mustOrg(t, db, "Acme")
+	ann := mustPerson(t, db, "Ann", "Acme", "ann@acme.example")
+	mustLink(t, db, ann, acme, rapport.LinkWorksAt)
+	secret := mustPerson(t, db, "Sid", "Secret", "sid@acme.example")
+	mustLink(t, db, secret, acme, rapport.LinkWorksAt)
+	mustWall(t, db, "Project Falcon", []rapport.ID{f.dealsTeam.ID}, secret)
+	dup := mustPerson(t, db, "Anne", "Acme", "")
+	_, err := db.MergeCustomers(ctx, f.sales, ann.ID, dup.ID, rapport.MergeManual, 0)
+	must(t, err)
+	must(t, db.CreateNote(ctx, f.sales, &rapport.Note{CustomerID: ann.ID, Body: "Mine", Visibility: rapport.VisibilityPrivate, Pinned: true}))
+	must(t, db.CreateNote(ctx, f.deals, &rapport.Note{CustomerID: ann.ID, Body: "Everyone's", Visibility: rapport.VisibilityStaff, Pinned: true}))
+	must(t, db.CreateNote(ctx, f.deals, &rapport.Note{CustomerID: ann.ID, Body: "Unpinned", Visibility: rapport.VisibilityStaff}))
+	_, err = db.IngestInteractions(ctx, system, []rapport.IncomingInteraction{
+		{Interaction: rapport.Interaction{CustomerID: ann.ID, OrganisationID: acme.ID, Type: "call", Channel: "phone",
+			OccurredAt: time.Now().Add(-time.Hour), Source: "crm", SourceKey: "c-1", Summary: "Ann called"}},
+		{Interaction: rapport.Interaction{CustomerID: secret.ID, OrganisationID: acme.ID, Type: "meeting", Channel: "in_person",
+			OccurredAt: time.Now().Add(-2 * time.Hour), Source: "crm", SourceKey: "m-1", Summary: "Secret meeting"}},
+	})
+	must(t, err)
+
+	for _, s := range []rapport.Scope{f.sales, f.deals} {
+		for _, c := range []*rapport.Customer{ann, acme} {
+			filter := rapport.InteractionFilter{CustomerID: c.ID, Limit: 2}
+			p, err := db.FindProfile(ctx, s, filter)
+			must(t, err)
+			cust, err := db.FindCustomerByID(ctx, s, c.ID)
+			must(t, err)
+			pinned, _, err := db.FindNotes(ctx, s, rapport.NoteFilter{CustomerID: c.ID, PinnedOnly: true, Limit: 10})
+			must(t, err)
+			links, err := db.FindLinks(ctx, s, c.ID)
+			must(t, err)
+			timeline, next, err := db.FindTimeline(ctx, s, filter)
+			must(t, err)
+			merges, err := db.FindMerges(ctx, s, c.ID)
+			must(t, err)
+			if p.Customer.Name != cust.Name || !eq(p.Customer.Emails, cust.Emails) || len(p.Pinned) != len(pinned) ||
+				len(p.Links) != len(links) || len(p.Timeline) != len(timeline) || p.Next != next || len(p.Merges) != len(merges) {
+				t.Errorf("%s: got %s with %d pinned notes, %d links, %d entries (next %q) and %d merges; want %s, %d, %d, %d (%q), %d",
+					c.Name, p.Customer.Name, len(p.Pinned), len(p.Links), len(p.Timeline), p.Next, len(p.Merges),
+					cust.Name, len(pinned), len(links), len(timeline), next, len(merges))
+			}
+			for i := range min(len(p.Timeline), len(timeline)) {
+				if p.Timeline[i].At != timeline[i].At {
+					t.Errorf("%s: timeline entry %d at %v, want %v", c.Name, i, p.Timeline[i].At, timeline[i].At)
+				}
+			}
+		}
+	}
+	p, err := db.FindProfile(ctx, f.sales, rapport.InteractionFilter{CustomerID: acme.ID})
+	must(t, err)
+	if len(p.Links) != 1 || len(p.Timeline) != 1 {
+		t.Errorf("got %d links and %d timeline entries of Acme for an outsider, want Ann's only", len(p.Links), len(p.Timeline))
+	}
+	p, err = db.FindProfile(ctx, f.sales, rapport.InteractionFilter{CustomerID: ann.ID})
+	must(t, err)
+	if len(p.Pinned) != 2 || len(p.Merges) != 1 {
+		t.Errorf("got %d pinned notes and %d merges, want the author's 2 and 1", len(p.Pinned), len(p.Merges))
+	}
+
+	t.Run("Walled", func(t *testing.T) {
+		_, err := db.FindProfile(ctx, f.sales, rapport.InteractionFilter{CustomerID: secret.ID})
+		wantCode(t, err, rapport.ENOTFOUND)
+		_, err = db.FindProfile(ctx, f.sales, rapport.InteractionFilter{CustomerID: rapport.NewID()})
+		wantCode(t, err, rapport.ENOTFOUND)
+		_, err = db.FindProfile(ctx, f.deals, rapport.InteractionFilter{CustomerID: secret.ID})
+		must(t, err)
+	})
+
+	t.Run("Merged", func(t *testing.T) {
+		p, err := db.FindProfile(ctx, f.sales, rapport.InteractionFilter{CustomerID: dup.ID})
+		must(t, err)
+		if p.Customer.MergedInto != ann.ID || p.Timeline != nil || p.Links != nil {
+			t.Errorf("got %+v, want the merged customer alone", p)
+		}
+	})
+
+	t.Run("OneRead", func(t *testing.T) {
+		_, err := db.FindProfile(ctx, f.loner, rapport.InteractionFilter{CustomerID: ann.ID})
+		must(t, err)
+		events, _, err := db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{UserID: f.loner.UserID})
+		must(t, err)
+		if len(events) != 1 || events[0].Action != "read" || events[0].Entity != "customer" || events[0].CustomerID != ann.ID {
+			t.Errorf("got %d events, want one read of the customer", len(events))
+		}
+	})
+}
