@@ -144,7 +144,7 @@ func (tx *Tx) almostAggregates(since time.Time, facts func(rapport.ID) *rapport.
 	for rows.Next() {
 		var id rapport.ID
 		var complaints, empties int
-		var lastComplaint sql.NullTime
+		var lastComplaint aggregateTime
 		var query sql.NullString
 		stages := make([]rapport.StageFeatures, len(rapport.AlmostStages))
 		var spend = make([]int64, len(stages))
@@ -378,4 +378,30 @@ func kindNames() string {
 		names = append(names, string(k))
 	}
 	return strings.Join(names, ", ")
+}
+
+// aggregateTime scans the MAX of a time column: SQLite gives it as the stored text,
+// since an aggregate has no declared type, and PostgreSQL as a time.
+type aggregateTime struct {
+	Time  time.Time
+	Valid bool
+}
+
+func (a *aggregateTime) Scan(v any) error {
+	var err error
+	switch x := v.(type) {
+	case nil:
+		a.Valid = false
+		return nil
+	case time.Time:
+		a.Time = x
+	case string:
+		a.Time, err = time.Parse("2006-01-02 15:04:05.999999999-07:00", x)
+	case []byte:
+		a.Time, err = time.Parse("2006-01-02 15:04:05.999999999-07:00", string(x))
+	default:
+		err = fmt.Errorf("cannot read %T as a time", v)
+	}
+	a.Valid = err == nil
+	return err
 }
