@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/almost"
 	"github.com/rapportckm/rapport/appraise"
 	"github.com/rapportckm/rapport/jobs"
 	"github.com/rapportckm/rapport/resolve"
@@ -86,7 +87,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 
 	// Background work: identity resolution after customers arrive, the golden records
 	// chosen again after their rules change, the customers valued once a day and the
-	// segments refreshed after them; and in a
+	// segments and the almost-customers list worked out again after them; and in a
 	// worker of their own, so that neither waits for the other, imports of uploaded files.
 	scope := rapport.JobScope(hostname())
 	importer := &jobs.Importer{Store: db, Uploads: uploads, Addr: hostname()}
@@ -108,8 +109,16 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			if err != nil {
 				return "", err
 			}
-			// Segments may test value: refresh them with the new values.
-			return sum.String(), db.EnqueueJob(ctx, scope, rapport.JobSegments, "", 0)
+			// Segments may test value: refresh them with the new values; the
+			// almost-customers list rests on them too.
+			if err := db.EnqueueJob(ctx, scope, rapport.JobSegments, "", 0); err != nil {
+				return sum.String(), err
+			}
+			return sum.String(), db.EnqueueJob(ctx, scope, rapport.JobAlmost, "", 0)
+		},
+		rapport.JobAlmost: func(ctx context.Context, _ *rapport.Job) (string, error) {
+			sum, err := almost.Run(ctx, db, scope, time.Now())
+			return sum.String(), err
 		},
 		rapport.JobSegments: func(ctx context.Context, _ *rapport.Job) (string, error) {
 			n, failed, err := db.RefreshSegments(ctx, scope)
