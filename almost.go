@@ -119,10 +119,12 @@ type AlmostFacts struct {
 	EmptySearches   int    // portal searches that found nothing (see docs/almost-customers.md)
 	EmptySearch     string // one of their queries
 	// ContactBurst is the most contacts within AlmostBurstDays in the last AlmostWindow,
-	// ending at BurstAt; ContactsYear counts contacts over the last 365 days.
-	ContactBurst int
-	BurstAt      time.Time
-	ContactsYear int
+	// ending at BurstAt; ContactsYear counts contacts over the last 365 days, the first
+	// of them ContactSpanDays ago.
+	ContactBurst    int
+	BurstAt         time.Time
+	ContactsYear    int
+	ContactSpanDays int
 	// OpenItems counts feedback items open for more than AlmostOpenItemAge. Always 0
 	// until work items exist: see sqldb.staleOpenItems.
 	OpenItems int

@@ -32,7 +32,7 @@ type Options struct {
 	// Frustration, over the last rapport.AlmostWindow.
 	MinComplaints    int
 	MinBurst         int     // contacts within rapport.AlmostBurstDays …
-	BurstOverUsual   float64 // … and more than this many times the customer's usual rate
+	BurstChance      float64 // … that their usual rate makes less likely than this by chance
 	MinEmptySearches int
 	MinOpenItems     int
 	// Look-alikes: customers with a monetary score of at most MaxMonetary whose first
@@ -48,7 +48,7 @@ type Options struct {
 // Defaults are the parameters the almost job uses.
 var Defaults = Options{
 	MinMonetary: 4, LowPAlive: 0.5, FallBy: 0.25, FallingBelow: 0.75,
-	MinComplaints: 2, MinBurst: 3, BurstOverUsual: 2, MinEmptySearches: 2, MinOpenItems: 1,
+	MinComplaints: 2, MinBurst: 3, BurstChance: 0.005, MinEmptySearches: 2, MinOpenItems: 1,
 	MaxMonetary: 2, K: 10, MaxReferences: 5000, MinShare: 0.5,
 }
 
@@ -205,8 +205,11 @@ func frustration(f *rapport.AlmostFacts, o Options) []rapport.AlmostReason {
 	if f.Complaints >= o.MinComplaints {
 		add(rapport.SignalComplaints, float64(f.Complaints)/4, "%s in the last %d days, the latest on %s", plural(f.Complaints, "complaint"), days, day(f.LastComplaintAt))
 	}
-	usual := float64(f.ContactsYear) * rapport.AlmostBurstDays / 365
-	if f.ContactBurst >= o.MinBurst && float64(f.ContactBurst) > o.BurstOverUsual*usual {
+	// Their usual number of contacts in AlmostBurstDays: over the year, or since their
+	// first contact in it, but over at least 90 days, so that a new customer's first
+	// contacts do not make their own yardstick.
+	usual := float64(f.ContactsYear) * rapport.AlmostBurstDays / float64(min(365, max(90, f.ContactSpanDays)))
+	if f.ContactBurst >= o.MinBurst && poissonTail(f.ContactBurst, usual) < o.BurstChance {
 		add(rapport.SignalContacts, float64(f.ContactBurst)/6, "%s (tickets, calls, chats, e-mails) within %d days, up to %s; usually about %s in %d days",
 			plural(f.ContactBurst, "contact"), rapport.AlmostBurstDays, day(f.BurstAt), strconv.FormatFloat(usual, 'f', 1, 64), rapport.AlmostBurstDays)
 	}
@@ -222,6 +225,17 @@ func frustration(f *rapport.AlmostFacts, o Options) []rapport.AlmostReason {
 			int(rapport.AlmostOpenItemAge.Hours()/24))
 	}
 	return out
+}
+
+// poissonTail is the chance of k or more events where λ are expected: how likely a
+// burst is by chance at the customer's usual rate.
+func poissonTail(k int, lambda float64) float64 {
+	term, below := math.Exp(-lambda), 0.0
+	for i := 0; i < k; i++ {
+		below += term
+		term *= lambda / float64(i+1)
+	}
+	return max(0, 1-below)
 }
 
 // nextSteps are what to do first, by the signal of the strongest reason; on a tie, the

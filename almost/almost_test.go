@@ -40,11 +40,11 @@ func TestFrustration(t *testing.T) {
 	facts := []rapport.AlmostFacts{
 		{CustomerID: calm, Value: value(3, 0.9, 800), Complaints: 1, ContactBurst: 2, ContactsYear: 4, EmptySearches: 1},
 		{CustomerID: complaining, Value: value(3, 0.9, 800), Complaints: 3, LastComplaintAt: now.AddDate(0, 0, -3)},
-		{CustomerID: bursting, Value: value(3, 0.9, 800), ContactBurst: 5, BurstAt: now.AddDate(0, 0, -10), ContactsYear: 9},
+		{CustomerID: bursting, Value: value(3, 0.9, 800), ContactBurst: 5, BurstAt: now.AddDate(0, 0, -10), ContactsYear: 9, ContactSpanDays: 365},
 		{CustomerID: searching, EmptySearches: 3, EmptySearch: "assembly\n instructions <script>"},
 		// Many contacts, but as many as they always have: not a burst.
-		{CustomerID: steady, Value: value(3, 0.9, 800), ContactBurst: 6, ContactsYear: 150},
-		{CustomerID: both, Value: value(3, 0.9, 800), Complaints: 3, LastComplaintAt: now.AddDate(0, 0, -3), ContactBurst: 5, BurstAt: now.AddDate(0, 0, -10), ContactsYear: 9},
+		{CustomerID: steady, Value: value(3, 0.9, 800), ContactBurst: 6, ContactsYear: 150, ContactSpanDays: 365},
+		{CustomerID: both, Value: value(3, 0.9, 800), Complaints: 3, LastComplaintAt: now.AddDate(0, 0, -3), ContactBurst: 5, BurstAt: now.AddDate(0, 0, -10), ContactsYear: 9, ContactSpanDays: 365},
 	}
 	list, _ := almost.Score(facts, now, almost.Defaults)
 	if find(list, calm) != nil || find(list, steady) != nil {

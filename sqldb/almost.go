@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -18,15 +20,14 @@ var _ rapport.AlmostService = (*DB)(nil)
 // What the frustration and look-alike signals count, as SQL over interactions i.
 const (
 	purchaseCond = `i.type IN ('order', 'transaction') AND i.amount > 0`
-	// A contact is a ticket, call, chat or e-mail that a person took part in: automated
+	// A contact is a ticket, call or chat, or an e-mail not sent by a system: automated
 	// messages (order confirmations, newsletters) are not.
-	contactCond = `i.type IN ('ticket', 'call', 'chat', 'email') AND i.actor_kind <> 'system'`
+	contactCond = `(i.type IN ('ticket', 'call', 'chat') OR (i.type = 'email' AND i.actor_kind <> 'system'))`
 )
 
-// AlmostFacts reads what the almost job needs, in three passes over the data: the
-// values (with their baselines), one grouped pass over the interactions of the last
-// AlmostWindow and of every valued customer's first year, and the contacts of the last
-// year in customer and time order, for the bursts.
+// AlmostFacts reads what the almost job needs in three passes over the data: the values
+// (with their baselines), one grouped pass over every valued customer's first year, and
+// one scan of the last year's contacts and searches.
 func (db *DB) AlmostFacts(ctx context.Context, s rapport.Scope, now time.Time) ([]rapport.AlmostFacts, error) {
 	if err := rapport.Require(s.IsAdmin(), "read every customer's signals"); err != nil {
 		return nil, err
@@ -47,10 +48,10 @@ func (db *DB) AlmostFacts(ctx context.Context, s rapport.Scope, now time.Time) (
 		if err := tx.almostValues(facts); err != nil {
 			return err
 		}
-		if err := tx.almostAggregates(since, facts); err != nil {
+		if err := tx.almostStages(facts); err != nil {
 			return err
 		}
-		if err := tx.almostBursts(since, year, facts); err != nil {
+		if err := tx.almostRecent(now, since, year, facts); err != nil {
 			return err
 		}
 		open, err := tx.staleOpenItems(now.Add(-rapport.AlmostOpenItemAge))
@@ -104,23 +105,19 @@ func (tx *Tx) almostValues(facts func(rapport.ID) *rapport.AlmostFacts) error {
 	return closeRows(rows)
 }
 
-// almostAggregates is one grouped pass over the interactions: the complaints and the
-// searches that found nothing since since, and each valued customer's features over
-// the first AlmostStages days from their first purchase. The end of each stage is
-// worked out once per customer (the materialised stages), so that each interaction
-// costs comparisons only.
-func (tx *Tx) almostAggregates(since time.Time, facts func(rapport.ID) *rapport.AlmostFacts) error {
+// almostStages is one grouped pass over the first year of every valued customer: their
+// features over the first AlmostStages days from their first purchase. The end of each
+// stage is worked out once per customer (the materialised stages), and each customer's
+// first year is read as one range of the timeline index (customer, time), so that the
+// interactions after it are never read.
+func (tx *Tx) almostStages(facts func(rapport.ID) *rapport.AlmostFacts) error {
 	d := tx.db.dialect
 	q := &Query{}
-	attr := func(key string) string { return d.Attribute(q, "i.attributes", key) }
-	recent := "i.occurred_at >= " + q.Arg(since)
-	complaint := recent + " AND i.type = 'ticket' AND " + attr("category") + " = 'complaint'"
-	empty := recent + " AND i.type = 'web_event' AND " + attr("event") + " = 'search' AND " + attr("results") + " = '0'"
-	product := attr("product")
+	product := d.Attribute(q, "i.attributes", "product")
 	var stageEnds, cols []string
 	for k, days := range rapport.AlmostStages {
 		stageEnds = append(stageEnds, fmt.Sprintf("%s AS end%d", d.AddDays("first_at", days), k))
-		in := fmt.Sprintf("i.occurred_at >= s.first_at AND i.occurred_at < s.end%d", k)
+		in := fmt.Sprintf("i.occurred_at < s.end%d", k)
 		cols = append(cols,
 			fmt.Sprintf("SUM(CASE WHEN %s AND %s THEN 1 ELSE 0 END)", in, purchaseCond),
 			fmt.Sprintf("SUM(CASE WHEN %s AND %s AND i.currency = s.currency THEN i.amount ELSE 0 END)", in, purchaseCond),
@@ -131,24 +128,17 @@ func (tx *Tx) almostAggregates(since time.Time, facts func(rapport.ID) *rapport.
 	}
 	last := len(rapport.AlmostStages) - 1
 	rows, err := tx.query(`WITH s AS MATERIALIZED (SELECT customer_id, currency, first_at, `+strings.Join(stageEnds, ", ")+` FROM customer_values)
-		SELECT i.customer_id,
-			SUM(CASE WHEN `+complaint+` THEN 1 ELSE 0 END), MAX(CASE WHEN `+complaint+` THEN i.occurred_at END),
-			SUM(CASE WHEN `+empty+` THEN 1 ELSE 0 END), MAX(CASE WHEN `+empty+` THEN `+attr("query")+` END),
-			`+strings.Join(cols, ",\n\t\t\t")+`
-		FROM interactions i LEFT JOIN s ON s.customer_id = i.customer_id
-		WHERE `+recent+` OR (i.occurred_at >= s.first_at AND i.occurred_at < s.end`+strconv.Itoa(last)+`)
-		GROUP BY i.customer_id`, q.Args()...)
+		SELECT s.customer_id, `+strings.Join(cols, ",\n\t\t\t")+`
+		FROM s JOIN interactions i ON i.customer_id = s.customer_id AND i.occurred_at >= s.first_at AND i.occurred_at < s.end`+strconv.Itoa(last)+`
+		GROUP BY s.customer_id`, q.Args()...)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
 		var id rapport.ID
-		var complaints, empties int
-		var lastComplaint aggregateTime
-		var query sql.NullString
 		stages := make([]rapport.StageFeatures, len(rapport.AlmostStages))
-		var spend = make([]int64, len(stages))
-		dest := []any{&id, &complaints, &lastComplaint, &empties, &query}
+		spend := make([]int64, len(stages))
+		dest := []any{&id}
 		for k := range stages {
 			st := &stages[k]
 			dest = append(dest, &st.Purchases, &spend[k], &st.Lines, &st.Channels, &st.Contacts, &st.WebEvents)
@@ -157,12 +147,7 @@ func (tx *Tx) almostAggregates(since time.Time, facts func(rapport.ID) *rapport.
 			rows.Close()
 			return err
 		}
-		f := facts(id)
-		f.Complaints, f.EmptySearches, f.EmptySearch = complaints, empties, query.String
-		if lastComplaint.Valid {
-			f.LastComplaintAt = lastComplaint.Time
-		}
-		if f.Value != nil {
+		if f := facts(id); f.Value != nil {
 			for k := range stages {
 				stages[k].Spend = rapport.Amount(spend[k]).Float()
 			}
@@ -172,55 +157,78 @@ func (tx *Tx) almostAggregates(since time.Time, facts func(rapport.ID) *rapport.
 	return closeRows(rows)
 }
 
-// almostBursts finds, for each customer, the most contacts within AlmostBurstDays in
-// the window since since, reading the contacts of the last year in time order.
-func (tx *Tx) almostBursts(since, year time.Time, facts func(rapport.ID) *rapport.AlmostFacts) error {
-	rows, err := tx.query(`SELECT i.customer_id, i.occurred_at FROM interactions i
-		WHERE i.occurred_at >= $1 AND `+contactCond+` ORDER BY i.customer_id, i.occurred_at`, year)
+// almostRecent reads the contacts of the last year and the portal searches of the last
+// AlmostWindow in one scan of the interactions, and counts per customer: the
+// complaints and the searches that found nothing since since, their contacts over the
+// year, and the most contacts within AlmostBurstDays since since. Rows come in no
+// particular order (an order would cost a sort, or a walk of the timeline index with a
+// lookup per row); each customer's contact times are sorted here.
+func (tx *Tx) almostRecent(now, since, year time.Time, facts func(rapport.ID) *rapport.AlmostFacts) error {
+	d := tx.db.dialect
+	q := &Query{}
+	attr := func(key string) string { return d.Attribute(q, "i.attributes", key) }
+	yearArg, sinceArg := q.Arg(year), q.Arg(since)
+	search := "i.type = 'web_event' AND i.occurred_at >= " + sinceArg + " AND " + attr("event") + " = 'search'"
+	rows, err := tx.query(`SELECT i.customer_id, i.occurred_at,
+			CASE WHEN i.type = 'ticket' AND i.occurred_at >= `+sinceArg+` AND `+attr("category")+` = 'complaint' THEN 1 ELSE 0 END,
+			CASE WHEN i.type = 'web_event' THEN 1 ELSE 0 END, COALESCE(`+attr("results")+`, ''), COALESCE(`+attr("query")+`, '')
+		FROM interactions i WHERE i.occurred_at >= `+yearArg+` AND (`+contactCond+` OR (`+search+`))`, q.Args()...)
 	if err != nil {
 		return err
 	}
-	span := time.Duration(rapport.AlmostBurstDays) * 24 * time.Hour
-	var current rapport.ID
-	var times []time.Time // the customer's contacts since since
-	yearCount := 0
-	flush := func() {
-		if yearCount == 0 {
-			return
-		}
-		best, at := 0, time.Time{}
-		for i, j := 0, 0; j < len(times); j++ {
-			for times[j].Sub(times[i]) >= span {
-				i++
-			}
-			if n := j - i + 1; n > best {
-				best, at = n, times[j]
-			}
-		}
-		f := facts(current)
-		f.ContactsYear, f.ContactBurst, f.BurstAt = yearCount, best, at
-		times, yearCount = times[:0], 0
-	}
+	contacts := map[rapport.ID][]int64{} // unix microseconds
 	for rows.Next() {
 		var id rapport.ID
 		var at time.Time
-		if err := rows.Scan(&id, &at); err != nil {
+		var complaint, search int
+		var results, query string
+		if err := rows.Scan(&id, &at, &complaint, &search, &results, &query); err != nil {
 			rows.Close()
 			return err
 		}
-		if id != current {
-			flush()
-			current = id
+		if search == 1 {
+			if results == "0" {
+				f := facts(id)
+				f.EmptySearches++
+				if query > f.EmptySearch { // the same one whatever the order of the rows
+					f.EmptySearch = query
+				}
+			}
+			continue
 		}
-		yearCount++
-		if !at.Before(since) {
-			times = append(times, at)
+		contacts[id] = append(contacts[id], at.UnixMicro())
+		if complaint == 1 {
+			f := facts(id)
+			f.Complaints++
+			if at.After(f.LastComplaintAt) {
+				f.LastComplaintAt = at
+			}
 		}
 	}
 	if err := closeRows(rows); err != nil {
 		return err
 	}
-	flush()
+	span := int64(rapport.AlmostBurstDays) * 24 * int64(time.Hour/time.Microsecond)
+	from := since.UnixMicro()
+	for id, times := range contacts {
+		slices.Sort(times)
+		best, end := 0, int64(0)
+		i := sort.Search(len(times), func(k int) bool { return times[k] >= from })
+		for j := i; j < len(times); j++ {
+			for times[j]-times[i] >= span {
+				i++
+			}
+			if n := j - i + 1; n > best {
+				best, end = n, times[j]
+			}
+		}
+		f := facts(id)
+		f.ContactsYear, f.ContactBurst = len(times), best
+		f.ContactSpanDays = int(now.Sub(time.UnixMicro(times[0])).Hours() / 24)
+		if best > 0 {
+			f.BurstAt = time.UnixMicro(end).UTC()
+		}
+	}
 	return nil
 }
 
@@ -378,30 +386,4 @@ func kindNames() string {
 		names = append(names, string(k))
 	}
 	return strings.Join(names, ", ")
-}
-
-// aggregateTime scans the MAX of a time column: SQLite gives it as the stored text,
-// since an aggregate has no declared type, and PostgreSQL as a time.
-type aggregateTime struct {
-	Time  time.Time
-	Valid bool
-}
-
-func (a *aggregateTime) Scan(v any) error {
-	var err error
-	switch x := v.(type) {
-	case nil:
-		a.Valid = false
-		return nil
-	case time.Time:
-		a.Time = x
-	case string:
-		a.Time, err = time.Parse("2006-01-02 15:04:05.999999999-07:00", x)
-	case []byte:
-		a.Time, err = time.Parse("2006-01-02 15:04:05.999999999-07:00", string(x))
-	default:
-		err = fmt.Errorf("cannot read %T as a time", v)
-	}
-	a.Valid = err == nil
-	return err
 }

@@ -46,7 +46,7 @@ func testAlmostCustomers(t *testing.T, open Opener) {
 	add(ana, "web_event", "portal", days(3), `{"event":"search","query":"assembly instructions","results":0}`, nil)
 	add(ana, "web_event", "portal", days(4), `{"event":"search","query":"warranty","results":0}`, nil)
 	add(ana, "web_event", "portal", days(4), `{"event":"search","query":"returns","results":7}`, nil)
-	for _, d := range []int{30, 28, 25, 19, 60} { // four within 14 days (30 to 19 is 11 days)
+	for _, d := range []int{30, 29, 28, 25, 19, 60} { // five within 14 days (30 to 19 is 11 days)
 		add(cy, "call", "phone", days(d), "", nil)
 	}
 	// Bo's first purchase was 400 days ago: his features at each stage.
@@ -80,8 +80,8 @@ func testAlmostCustomers(t *testing.T, open Opener) {
 		(a.EmptySearch != "warranty" && a.EmptySearch != "assembly instructions") || a.Value != nil || a.Stages != nil {
 		t.Errorf("Ana's facts: %+v, want 2 complaints (the latest 5 days ago), 2 searches that found nothing, no value", a)
 	}
-	if c := byID[cy.ID]; c.ContactBurst != 4 || !c.BurstAt.Equal(days(19)) || c.ContactsYear != 5 {
-		t.Errorf("Cy's facts: burst %d ending %v, %d contacts a year; want 4 ending %v, 5", c.ContactBurst, c.BurstAt, c.ContactsYear, days(19))
+	if c := byID[cy.ID]; c.ContactBurst != 5 || !c.BurstAt.Equal(days(19)) || c.ContactsYear != 6 || c.ContactSpanDays != 60 {
+		t.Errorf("Cy's facts: burst %d ending %v, %d contacts a year from %d days ago; want 5 ending %v, 6 from 60", c.ContactBurst, c.BurstAt, c.ContactsYear, c.ContactSpanDays, days(19))
 	}
 	b := byID[bo.ID]
 	if b.Value == nil || b.Value.Monetary != 5 || b.HasBaseline || len(b.Stages) != len(rapport.AlmostStages) {
