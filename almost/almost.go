@@ -400,8 +400,13 @@ func lookalikes(facts []rapport.AlmostFacts, now time.Time, o Options) map[int]l
 				continue
 			}
 			s, v := facts[i].Stages[k], facts[i].Value
-			text := fmt.Sprintf("In their first %d days: %s, %s, %s; %d of the %d most similar customers at that stage became top-fifth customers",
-				rapport.AlmostStages[k], plural(s.Purchases, "purchase"), plural(s.Lines, "product line"), money(s.Spend, v.Currency), tops, len(nearest))
+			did := []string{plural(s.Purchases, "purchase")}
+			if s.Lines > 0 { // orders without a product line say nothing of it
+				did = append(did, plural(s.Lines, "product line"))
+			}
+			did = append(did, money(s.Spend, v.Currency))
+			text := fmt.Sprintf("In their first %d days: %s; %d of the %d most similar customers at that stage became top-fifth customers",
+				rapport.AlmostStages[k], strings.Join(did, ", "), tops, len(nearest))
 			out[i] = lookalike{rapport.AlmostReason{Kind: rapport.AlmostLookalike, Signal: rapport.SignalLookalike, Text: text, Strength: share}, share}
 		}
 	}
