@@ -13,7 +13,7 @@ import (
 type almostPage struct {
 	List         *rapport.AlmostList
 	Entries      []almostEntry
-	Labels       map[rapport.AlmostKind]string
+	Signals      map[string]string
 	Kind         rapport.AlmostKind
 	Kinds        []almostKindLink
 	FirstURL     string
@@ -48,6 +48,12 @@ var almostLabels = map[rapport.AlmostKind]string{
 	"": "All", rapport.AlmostSlipping: "Slipping away", rapport.AlmostFrustrated: "Frustrated", rapport.AlmostLookalike: "Could become valuable",
 }
 
+// signalLabels name each reason's chip on the page.
+var signalLabels = map[string]string{
+	rapport.SignalSlipping: "Slipping away", rapport.SignalComplaints: "Complaints", rapport.SignalContacts: "Many contacts",
+	rapport.SignalSearches: "Searched in vain", rapport.SignalOpenItems: "Open feedback", rapport.SignalLookalike: "Could become valuable",
+}
+
 // canRecompute: admins and managers may work the list out again on demand.
 func canRecompute(s rapport.Scope) bool { return s.IsAdmin() || s.Role == rapport.RoleManager }
 
@@ -69,7 +75,7 @@ func (s *Server) handleAlmostIndex(w http.ResponseWriter, r *http.Request, c *ca
 	if err != nil {
 		return err
 	}
-	page := almostPage{List: list, Kind: f.Kind, Labels: almostLabels, CanRecompute: canRecompute(c.scope)}
+	page := almostPage{List: list, Kind: f.Kind, Signals: signalLabels, CanRecompute: canRecompute(c.scope)}
 	for _, a := range list.Customers {
 		page.Entries = append(page.Entries, newAlmostEntry(a))
 	}
