@@ -402,6 +402,11 @@ func TestOpenAPITour(t *testing.T) {
 	segment := id(call("POST", "/api/v1/segments", agent, `{"name":"Tour","rule":"consent = marketing"}`, 201))
 	call("POST", "/api/v1/segments", agent, `{"name":"Tour","rule":"kind = person"}`, 409)
 	call("GET", "/api/v1/segments", agent, "", 200)
+	call("GET", "/api/v1/segments/proposed", agent, "", 404)
+	must(t, e.db.ReplaceSegmentProposals(ctx, rapport.SystemScope("tour"), &rapport.SegmentProposals{ComputedAt: time.Now(), Customers: 60, K: 2,
+		Silhouette: 0.5, Features: []rapport.ProposalFeature{{Name: "purchases", Label: "purchases", Mean: 3}}, Scores: []rapport.ProposalScore{{K: 2, Silhouette: 0.5}},
+		Segments: []rapport.ProposedSegment{{Description: "Buy often", Share: 1, Means: []float64{3}, Rule: "purchases >= 2", Recall: 1, Precision: 1}}}))
+	call("GET", "/api/v1/segments/proposed", agent, "", 200)
 	call("GET", "/api/v1/segments/"+segment, agent, "", 200)
 	call("PATCH", "/api/v1/segments/"+segment, agent, `{"description":"For the tour"}`, 200)
 	call("POST", "/api/v1/segments/"+segment+"/refresh", agent, "", 200)

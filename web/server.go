@@ -37,6 +37,7 @@ type Store interface {
 	rapport.QualityService
 	rapport.ConsentService
 	rapport.SegmentService
+	rapport.ProposalService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

@@ -233,6 +233,40 @@ func TestPages(t *testing.T) {
 				}
 			})
 
+			t.Run("ProposedSegments", func(t *testing.T) {
+				if _, body := agent.get("/segments/proposed"); !strings.Contains(body, "No proposals yet") || strings.Contains(body, "Propose again") {
+					t.Errorf("before any clustering, or an agent may start one")
+				}
+				if res, _ := e.do("GET", "/api/v1/segments/proposed", "agent@example.com", ""); res.StatusCode != 404 {
+					t.Errorf("the API before any clustering: got %d, want 404", res.StatusCode)
+				}
+				p := &rapport.SegmentProposals{ComputedAt: time.Now().UTC(), Customers: 120, K: 2, Silhouette: 0.61,
+					Features: []rapport.ProposalFeature{{Name: "purchases", Label: "purchases", Mean: 4}},
+					Scores:   []rapport.ProposalScore{{K: 2, Silhouette: 0.61}, {K: 3, Silhouette: 0.4}},
+					Segments: []rapport.ProposedSegment{
+						{Description: "Bought rarely (avg 1 purchases)", Share: 0.75, Means: []float64{1}, Rule: "purchases <= 2", Recall: 0.9, Precision: 0.95},
+						{Description: "Buy often <script>alert(1)</script> (avg 13 purchases)", Share: 0.25, Means: []float64{13}, Rule: "purchases >= 9", Recall: 0.8, Precision: 1}}}
+				must(t, e.db.ReplaceSegmentProposals(ctx, rapport.SystemScope("test"), p))
+				_, body := agent.get("/segments/proposed")
+				for _, want := range []string{"Bought rarely (avg 1 purchases)", "75.0 %", "purchases &lt;= 2", `value="Buy often &lt;script&gt;alert(1)&lt;/script&gt;"`, "90.0 % of this group", "groupings into 2 to 3"} {
+					if !strings.Contains(body, want) {
+						t.Errorf("the proposals page lacks %q", want)
+					}
+				}
+				if strings.Contains(body, "<script>alert") {
+					t.Error("a description is not escaped")
+				}
+				if res, body := e.do("GET", "/api/v1/segments/proposed", "agent@example.com", ""); res.StatusCode != 200 || !strings.Contains(body, `"rule":"purchases >= 9"`) {
+					t.Errorf("the API: %d %s", res.StatusCode, body)
+				}
+				if res, _ := agent.post("/segments/proposed/run", nil); res.StatusCode != 403 {
+					t.Errorf("an agent started a clustering: %d", res.StatusCode)
+				}
+				if res, _ := e.signIn("admin@example.com").post("/segments/proposed/run", nil); res.StatusCode != 303 {
+					t.Errorf("the admin could not start a clustering: %d", res.StatusCode)
+				}
+			})
+
 			t.Run("NotesAndInteractions", func(t *testing.T) {
 				profile := "/customers/" + e.open.ID.String()
 				res, body := agent.post(profile+"/notes", url.Values{"body": {""}, "visibility": {"staff"}})

@@ -15,6 +15,7 @@ import (
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/appraise"
 	"github.com/rapportckm/rapport/jobs"
+	"github.com/rapportckm/rapport/propose"
 	"github.com/rapportckm/rapport/resolve"
 	"github.com/rapportckm/rapport/web"
 )
@@ -86,7 +87,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 
 	// Background work: identity resolution after customers arrive, the golden records
 	// chosen again after their rules change, the customers valued once a day and the
-	// segments refreshed after them; and in a
+	// segments refreshed and proposed after them; and in a
 	// worker of their own, so that neither waits for the other, imports of uploaded files.
 	scope := rapport.JobScope(hostname())
 	importer := &jobs.Importer{Store: db, Uploads: uploads, Addr: hostname()}
@@ -108,8 +109,14 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			if err != nil {
 				return "", err
 			}
-			// Segments may test value: refresh them with the new values.
-			return sum.String(), db.EnqueueJob(ctx, scope, rapport.JobSegments, "", 0)
+			// Segments may test value: refresh them with the new values, and propose
+			// segments from them.
+			return sum.String(), errors.Join(db.EnqueueJob(ctx, scope, rapport.JobSegments, "", 0),
+				db.EnqueueJob(ctx, scope, rapport.JobProposals, "", 0))
+		},
+		rapport.JobProposals: func(ctx context.Context, _ *rapport.Job) (string, error) {
+			sum, err := propose.Run(ctx, db, scope, time.Now())
+			return sum.String(), err
 		},
 		rapport.JobSegments: func(ctx context.Context, _ *rapport.Job) (string, error) {
 			n, failed, err := db.RefreshSegments(ctx, scope)

@@ -46,6 +46,7 @@ func Run(t *testing.T, open Opener) {
 		{"Quality", testQuality},
 		{"Consents", testConsents},
 		{"Segments", testSegments},
+		{"SegmentProposals", testSegmentProposals},
 		{"MergeWalls", testMergeWalls},
 		{"MatchReview", testMatchReview},
 	}

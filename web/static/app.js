@@ -154,4 +154,21 @@
       });
     });
   });
+
+  // Each proposed segment's rule is counted as the page opens: the customers who meet
+  // it now, among those the reader may see.
+  document.querySelectorAll("[data-count-rule]").forEach(function (out) {
+    var body = new URLSearchParams({ rule: out.getAttribute("data-count-rule") });
+    fetch("/segments/count", { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (res) { return res.json(); })
+      .then(function (r) {
+        if (r.error) { out.textContent = r.error; return; }
+        var n = document.createElement("strong");
+        n.textContent = r.count.toLocaleString("en");
+        out.textContent = "";
+        out.appendChild(n);
+        out.appendChild(document.createTextNode(" customers you may see meet it now."));
+      })
+      .catch(function () { out.textContent = ""; });
+  });
 })();
