@@ -143,6 +143,50 @@ func TestBrowser(t *testing.T) {
 		if got := text(t, b, "tbody"); !strings.Contains(got, "Hanna Schmidt") {
 			t.Errorf("searching hanna found %q", got)
 		}
+		// j moves to the first row of the results, Enter opens it; on the profile, c
+		// logs a call with a line of text and Enter, and j and k move between sections.
+		do(t, b,
+			chromedp.KeyEvent("j"),
+			chromedp.KeyEvent("\r"),
+			chromedp.WaitVisible(chromedp.CSS("#timeline")),
+			chromedp.KeyEvent("c"),
+			chromedp.WaitVisible(chromedp.CSS("#i-summary")),
+		)
+		eval := func(js string) string {
+			t.Helper()
+			v, err := chromedp.Run(b, chromedp.Evaluate[string](js))
+			if err != nil {
+				t.Fatalf("%s: %v", js, err)
+			}
+			return v
+		}
+		typ, channel, focused := eval(`document.querySelector("#i-type").value`), eval(`document.querySelector("#i-channel").value`), eval(`document.activeElement.id`)
+		if typ != "call" || channel != "phone" || focused != "i-summary" {
+			t.Errorf("c opened the form with %q by %q, focus on %q; want a phone call, at the summary", typ, channel, focused)
+		}
+		do(t, b,
+			chromedp.KeyEvent("Promised a quote by Friday\r"),
+			chromedp.WaitVisible(chromedp.Search(`//div[@class="summary"][contains(., "Promised a quote by Friday")]`)),
+		)
+		if got := text(t, b, "#timeline"); !strings.Contains(got, "Promised a quote by Friday\nCall\nPhone") {
+			t.Errorf("the quick call is not on the timeline as a phone call: %s", got)
+		}
+		sections, err := chromedp.Run(b, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("main section[aria-labelledby]")).filter(s => s.offsetParent !== null).map(s => document.getElementById(s.getAttribute("aria-labelledby")).textContent.trim())`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sections) < 3 {
+			t.Fatalf("the profile has sections %q", sections)
+		}
+		for i, key := range []string{"j", "j", "j", "k"} {
+			do(t, b, chromedp.KeyEvent(key))
+			heading := eval(`document.activeElement.textContent.trim()`)
+			want := sections[[]int{0, 1, 2, 1}[i]]
+			if heading != want {
+				t.Errorf("after %d presses (%s), the focus is on %q, want the section %q", i+1, key, heading, want)
+			}
+		}
+		shot(t, b, "3b-keyboard")
 	})
 
 	t.Run("OutsiderMeetsTheWall", func(t *testing.T) {
