@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"Consents", testConsents},
 		{"Segments", testSegments},
 		{"SegmentProposals", testSegmentProposals},
+		{"Playbook", testPlaybook},
 		{"MergeWalls", testMergeWalls},
 		{"MatchReview", testMatchReview},
 	}
