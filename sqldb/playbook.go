@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 
 	"github.com/rapportckm/rapport"
@@ -238,50 +239,56 @@ func (db *DB) DeleteQuestionRule(ctx context.Context, s rapport.Scope, id rappor
 	})
 }
 
-// SuggestQuestions tests every active rule on the customer in one query. A rule that
-// no longer compiles (it names a staff member who left, say) is skipped.
-func (db *DB) SuggestQuestions(ctx context.Context, s rapport.Scope, customerID rapport.ID) ([]rapport.SuggestedQuestion, error) {
-	var out []rapport.SuggestedQuestion
-	err := db.view(ctx, s, func(tx *Tx) error {
-		rules, err := tx.findQuestionRules(`active = TRUE`)
-		if err != nil || len(rules) == 0 {
-			return err
-		}
-		q := &Query{}
-		var conds []string
-		var tested []*rapport.QuestionRule
-		for _, r := range rules {
-			cond, err := tx.compileRule(q, r.Rule)
-			if rapport.ErrorCode(err) == rapport.EINVALID {
-				continue
-			} else if err != nil {
-				return err
-			}
-			conds, tested = append(conds, cond), append(tested, r)
-		}
-		if len(conds) == 0 {
-			return nil
-		}
-		met := make([]bool, len(conds))
-		dest := make([]any, len(met))
-		for i := range met {
-			dest[i] = &met[i]
-		}
-		err = tx.queryRow(`SELECT `+strings.Join(conds, ", ")+` FROM `+ruleFrom+` WHERE c.id = `+q.Arg(customerID)+
-			` AND `+visibleCustomer(q, tx.scope, "c.id"), q.Args()...).Scan(dest...)
-		if err == sql.ErrNoRows {
-			return rapport.NotFound("customer")
-		} else if err != nil {
-			return err
-		}
-		for i, r := range tested {
-			if met[i] {
-				out = append(out, rapport.SuggestedQuestion{RuleID: r.ID, RuleName: r.Name, Question: r.Question})
-			}
-		}
-		return nil
+// SuggestQuestions tests every active rule on the customer in one query.
+func (db *DB) SuggestQuestions(ctx context.Context, s rapport.Scope, customerID rapport.ID) (out []rapport.SuggestedQuestion, err error) {
+	err = db.view(ctx, s, func(tx *Tx) error {
+		out, err = tx.suggestQuestions(customerID)
+		return err
 	})
 	return out, err
+}
+
+// suggestQuestions tests every active rule on a visible customer in one query. A rule
+// that no longer compiles (it names a staff member who left, say) is skipped.
+func (tx *Tx) suggestQuestions(customerID rapport.ID) ([]rapport.SuggestedQuestion, error) {
+	rules, err := tx.findQuestionRules(`active = TRUE`)
+	if err != nil || len(rules) == 0 {
+		return nil, err
+	}
+	q := &Query{}
+	var conds []string
+	var tested []*rapport.QuestionRule
+	for _, r := range rules {
+		cond, err := tx.compileRule(q, r.Rule)
+		if rapport.ErrorCode(err) == rapport.EINVALID {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		conds, tested = append(conds, cond), append(tested, r)
+	}
+	if len(conds) == 0 {
+		return nil, nil
+	}
+	met := make([]bool, len(conds))
+	dest := make([]any, len(met))
+	for i := range met {
+		dest[i] = &met[i]
+	}
+	err = tx.queryRow(`SELECT `+strings.Join(conds, ", ")+` FROM `+ruleFrom+` WHERE c.id = `+q.Arg(customerID)+
+		` AND `+visibleCustomer(q, tx.scope, "c.id"), q.Args()...).Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, rapport.NotFound("customer")
+	} else if err != nil {
+		return nil, err
+	}
+	var out []rapport.SuggestedQuestion
+	for i, r := range tested {
+		if met[i] {
+			out = append(out, rapport.SuggestedQuestion{RuleID: r.ID, RuleName: r.Name, Question: r.Question})
+		}
+	}
+	return out, nil
 }
 
 // TestQuestionRule says whether a visible customer meets the rule now.
@@ -295,7 +302,7 @@ func (db *DB) TestQuestionRule(ctx context.Context, s rapport.Scope, rule string
 		}
 		err = tx.queryRow(`SELECT `+cond+` FROM `+ruleFrom+` WHERE c.id = `+q.Arg(customerID)+
 			` AND `+visibleCustomer(q, tx.scope, "c.id"), q.Args()...).Scan(&met)
-		if err == sql.ErrNoRows {
+		if errors.Is(err, sql.ErrNoRows) {
 			return rapport.NotFound("customer")
 		}
 		return err

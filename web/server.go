@@ -38,6 +38,7 @@ type Store interface {
 	rapport.ConsentService
 	rapport.SegmentService
 	rapport.ProposalService
+	rapport.PlaybookService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

@@ -240,6 +240,7 @@ type customerPage struct {
 	Quality       *rapport.Quality
 	Consents      []consentRow
 	Segments      []rapport.SegmentRef
+	Questions     []rapport.SuggestedQuestion
 	MergeResults  []*rapport.Customer // customers found to merge into this one
 	MergeQuery    string
 	CanWrite      bool
@@ -387,7 +388,7 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 	if err != nil {
 		return nil, err
 	}
-	page.Quality, page.Value, page.Segments = &facts.Quality, facts.Value, facts.Segments
+	page.Quality, page.Value, page.Segments, page.Questions = &facts.Quality, facts.Value, facts.Segments, facts.Questions
 	for _, p := range rapport.Purposes {
 		row := consentRow{Purpose: p}
 		for i := range facts.Consents {

@@ -267,6 +267,48 @@ func TestPages(t *testing.T) {
 				}
 			})
 
+			t.Run("Playbook", func(t *testing.T) {
+				admin := e.signIn("admin@example.com")
+				if res, _ := agent.post("/playbook/tips", url.Values{"request_type": {"refund"}, "title": {"x"}, "body": {"y"}}); res.StatusCode != 403 {
+					t.Errorf("an agent wrote a tip: %d", res.StatusCode)
+				}
+				res, body := admin.post("/playbook/tips", url.Values{"request_type": {""}, "title": {"Refunds"}, "body": {""}})
+				if res.StatusCode != 400 || !strings.Contains(body, "say what the tip is for") || !strings.Contains(body, "write the tip") {
+					t.Errorf("a tip without a key or text: %d", res.StatusCode)
+				}
+				res, _ = admin.post("/playbook/tips", url.Values{"request_type": {"refund"}, "channel": {"phone"}, "title": {"Refunds <i>by phone</i>"}, "body": {"Offer the collection slot."}})
+				if res.StatusCode != 303 {
+					t.Fatalf("saving a tip: %d", res.StatusCode)
+				}
+				if _, body := agent.get("/playbook"); !strings.Contains(body, "Refunds &lt;i&gt;by phone&lt;/i&gt;") || strings.Contains(body, "New tip") {
+					t.Errorf("an agent's playbook: the tip, and no form to write one")
+				}
+				// A question rule: a mistake is pointed at, the preview tries it on the
+				// customers a search finds, and the profile of one who meets it asks.
+				res, body = admin.post("/playbook/questions", url.Values{"name": {"Rate the fix"}, "rule": {"count(type = tickets) >= 1"}, "question": {"How would you rate it?"}, "active": {"on"}, "action": {"save"}})
+				if res.StatusCode != 400 || !strings.Contains(body, "(at column") {
+					t.Errorf("a rule with a mistake: %d", res.StatusCode)
+				}
+				rule := url.Values{"name": {"Ask Otto"}, "rule": {"name contains otto"}, "question": {"Which other products hold your address?"}, "active": {"on"}, "customer": {"o"}, "action": {"preview"}}
+				res, body = admin.post("/playbook/questions", rule)
+				if res.StatusCode != 200 || !strings.Contains(body, "asks</span> <a href=\"/customers/"+e.open.ID.String()) {
+					t.Errorf("the preview does not ask Otto: %d", res.StatusCode)
+				}
+				if res, _ := agent.post("/playbook/questions", url.Values{"rule": {"kind = person"}, "customer": {"wanda"}, "action": {"preview"}}); res.StatusCode != 403 {
+					t.Errorf("an agent tried a rule: %d", res.StatusCode)
+				}
+				rule.Set("action", "save")
+				if res, _ := admin.post("/playbook/questions", rule); res.StatusCode != 303 {
+					t.Fatalf("saving a question rule: %d", res.StatusCode)
+				}
+				if _, body := agent.get("/customers/" + e.open.ID.String()); !strings.Contains(body, "Ask next") || !strings.Contains(body, "Which other products hold your address?") {
+					t.Errorf("the profile does not ask the question")
+				}
+				if _, body := agent.get("/customers/" + e.walled.ID.String()); strings.Contains(body, "Ask next") {
+					t.Errorf("the walled profile asks")
+				}
+			})
+
 			t.Run("NotesAndInteractions", func(t *testing.T) {
 				profile := "/customers/" + e.open.ID.String()
 				res, body := agent.post(profile+"/notes", url.Values{"body": {""}, "visibility": {"staff"}})
