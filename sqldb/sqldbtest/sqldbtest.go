@@ -46,6 +46,9 @@ func Run(t *testing.T, open Opener) {
 		{"Quality", testQuality},
 		{"Consents", testConsents},
 		{"Segments", testSegments},
+		{"Items", testItems},
+		{"LastContacts", testLastContacts},
+		{"PreferredTime", testPreferredTime},
 		{"MergeWalls", testMergeWalls},
 		{"MatchReview", testMatchReview},
 	}
