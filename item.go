@@ -251,6 +251,7 @@ type LastContact struct {
 type Workbench struct {
 	OpenItems    []*Item       // open and waiting, overdue first, then by due date, then oldest
 	OpenCount    int           // all open and waiting items, of which OpenItems holds the first
+	Closed       []*Item       // the last few closed, most recent first, to reopen
 	LastContacts []LastContact // the most recent first
 	Habit        *ContactHabit // nil when the customer's own contacts show no clear habit
 }

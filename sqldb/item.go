@@ -505,6 +505,13 @@ func (db *DB) FindWorkbench(ctx context.Context, s rapport.Scope, customerID rap
 				return err
 			}
 		}
+		q := &Query{}
+		rows, err := queryAll(tx, `SELECT `+itemColumns+` FROM `+itemFrom+` WHERE it.customer_id = `+q.Arg(customerID)+
+			` AND it.status IN ('done', 'cancelled') ORDER BY it.closed_at DESC, it.id DESC LIMIT 3`, q.Args(), scanItem)
+		if err != nil {
+			return err
+		}
+		w.Closed = items(rows)
 		if w.LastContacts, err = tx.lastContacts(customerID); err != nil {
 			return err
 		}

@@ -37,6 +37,7 @@ type Store interface {
 	rapport.QualityService
 	rapport.ConsentService
 	rapport.SegmentService
+	rapport.ItemService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }
