@@ -537,9 +537,12 @@ func (tx *Tx) lastContacts(customerID rapport.ID) ([]rapport.LastContact, error)
 		actor string
 		c     rapport.LastContact
 	}
-	rows, err := queryAll(tx, `SELECT i.actor_id, i.id, i.type, i.channel, i.summary, i.occurred_at FROM interactions i
-		JOIN (SELECT actor_id, MAX(occurred_at) AS at FROM interactions WHERE customer_id = $1 AND actor_kind = 'staff' GROUP BY actor_id) m
-		ON i.customer_id = $1 AND i.actor_kind = 'staff' AND i.actor_id = m.actor_id AND i.occurred_at = m.at`,
+	// CROSS JOIN keeps SQLite from reading every staff interaction's row to probe m:
+	// m comes first, and each of its rows finds its interaction by the whole index key.
+	rows, err := queryAll(tx, `SELECT i.actor_id, i.id, i.type, i.channel, i.summary, i.occurred_at
+		FROM (SELECT actor_id, MAX(occurred_at) AS at FROM interactions WHERE customer_id = $1 AND actor_kind = 'staff' GROUP BY actor_id) m
+		CROSS JOIN interactions i
+		WHERE i.customer_id = $1 AND i.actor_kind = 'staff' AND i.actor_id = m.actor_id AND i.occurred_at = m.at`,
 		[]any{customerID}, func(rows *sql.Rows) (latest, error) {
 			var l latest
 			err := rows.Scan(&l.actor, &l.c.InteractionID, &l.c.Type, &l.c.Channel, &l.c.Summary, &l.c.At)
