@@ -45,6 +45,7 @@ type Store interface {
 	rapport.UserService
 	rapport.WallService
 	rapport.ConsentService
+	rapport.ItemService
 }
 
 // Summary says what Fill wrote.
@@ -55,6 +56,7 @@ type Summary struct {
 	Interactions  int
 	Notes         int
 	Consents      int      // decisions recorded
+	Items         int      // items of business opened
 	Teams         []string // names
 	Users         []string // e-mail addresses; the first is the admin
 	Password      string   // of every demo user
@@ -71,6 +73,7 @@ const (
 	streamWall
 	streamNotes
 	streamConsents
+	streamItems
 )
 
 // Batch sizes: big enough that the database sees few transactions, small enough that
@@ -132,6 +135,7 @@ func Fill(ctx context.Context, store Store, opts Options, progress func(format s
 		f.createWall,
 		f.writeNotes,
 		f.writeConsents,
+		f.writeItems,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {

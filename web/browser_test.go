@@ -133,6 +133,26 @@ func TestBrowser(t *testing.T) {
 				t.Errorf("the timeline lacks %q: %s", want, timeline)
 			}
 		}
+		// Open an item from the open items card, then mark it done.
+		do(t, b,
+			chromedp.Click(chromedp.CSS("#add-item summary")),
+			chromedp.WaitVisible(chromedp.CSS("#it-title")),
+			chromedp.SendKeys(chromedp.CSS("#it-title"), "Confirm the delivery slot"),
+			chromedp.SendKeys(chromedp.CSS("#it-type"), "delivery"),
+			chromedp.Submit(chromedp.CSS("#it-title")),
+			chromedp.WaitVisible(chromedp.Search(`//li[contains(@class, "item")]//strong[contains(., "Confirm the delivery slot")]`)),
+		)
+		shot(t, b, "3b-open-items")
+		if card := text(t, b, "#open-items"); !strings.Contains(card, "delivery") || !strings.Contains(card, "opened") {
+			t.Errorf("the open items card lacks the new item: %s", card)
+		}
+		do(t, b,
+			chromedp.Submit(chromedp.CSS(`#open-items li.item form`)),
+			chromedp.WaitVisible(chromedp.CSS("#open-items .closed-items")),
+		)
+		if card := text(t, b, "#open-items"); !strings.Contains(card, "Nothing unfinished") {
+			t.Errorf("after done, the card shows: %s", card)
+		}
 		// / focuses the search box from anywhere.
 		do(t, b,
 			chromedp.KeyEvent("/"),

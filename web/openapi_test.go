@@ -397,6 +397,13 @@ func TestOpenAPITour(t *testing.T) {
 	call("PUT", "/api/v1/customers/"+e.open.ID.String()+"/consents/surveys", agent, `{}`, 400)
 	call("PUT", "/api/v1/customers/"+e.walled.ID.String()+"/consents/surveys", agent, `{"granted":false}`, 404)
 	call("GET", "/api/v1/customers/"+e.open.ID.String()+"/consents", agent, "", 200)
+	item := id(call("POST", "/api/v1/customers/"+e.open.ID.String()+"/items", agent, jsonOf(obj{"kind": "ticket", "title": "Refund", "request_type": "refund",
+		"product": "Desk", "channel": "phone", "owner_id": e.agent.ID.String(), "due": "2026-03-31"}), 201))
+	call("PATCH", "/api/v1/items/"+item, agent, `{"status":"done","owner_id":"","due":""}`, 200)
+	call("GET", "/api/v1/items/"+item, agent, "", 200)
+	call("GET", "/api/v1/customers/"+e.open.ID.String()+"/items?status=all", agent, "", 200)
+	call("POST", "/api/v1/items/bulk?source=helpdesk", agent, `{"customer_id":"`+e.open.ID.String()+`","source_id":"HD-1","kind":"request","title":"New address"}`+"\n", 200)
+	call("POST", "/api/v1/customers/"+e.walled.ID.String()+"/items", agent, `{"kind":"task","title":"x"}`, 404)
 	call("POST", "/api/v1/segments/count", agent, `{"rule":"consent = marketing"}`, 200)
 	call("POST", "/api/v1/segments/count", agent, `{"rule":"clv > lots"}`, 400)
 	segment := id(call("POST", "/api/v1/segments", agent, `{"name":"Tour","rule":"consent = marketing"}`, 201))

@@ -39,6 +39,7 @@ type Store interface {
 	rapport.SegmentService
 	rapport.ProposalService
 	rapport.PlaybookService
+	rapport.ItemService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

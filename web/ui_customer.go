@@ -71,6 +71,7 @@ type customerForm struct {
 	Action, Submit                   string
 	Channels                         []rapport.Channel
 	Relationships                    []rapport.Relationship
+	Days, Parts                      []option // of the preferred time
 }
 
 func (s *Server) renderCustomerForm(w http.ResponseWriter, r *http.Request, c *call, status int, cust *rapport.Customer, err error) error {
@@ -82,7 +83,8 @@ func (s *Server) renderCustomerForm(w http.ResponseWriter, r *http.Request, c *c
 		Tags: strings.Join(cust.Tags, ", "), Attributes: attributeLines(cust.Attributes),
 		Addresses: append(append([]rapport.Address{}, cust.Addresses...), rapport.Address{}),
 		Users:     users, Errors: fieldErrors(err), Action: "/customers", Submit: "Create customer",
-		Channels: rapport.Channels, Relationships: rapport.Relationships}
+		Channels: rapport.Channels, Relationships: rapport.Relationships,
+		Days: options(rapport.ContactDayChoices, string(cust.PreferredTime.Days)), Parts: options(rapport.DayParts, string(cust.PreferredTime.Part))}
 	title := "New customer"
 	if !cust.ID.IsZero() {
 		form.Action, form.Submit, title = "/customers/"+cust.ID.String()+"/edit", "Save changes", "Edit "+cust.Name
@@ -108,7 +110,8 @@ func customerFromForm(r *http.Request) (*rapport.Customer, error) {
 		GivenName: r.PostFormValue("given_name"), FamilyName: r.PostFormValue("family_name"),
 		Emails: formContacts(r, "emails"), Phones: formContacts(r, "phones"),
 		Language: r.PostFormValue("language"), PreferredChannel: rapport.Channel(r.PostFormValue("preferred_channel")),
-		Tags: formList(r, "tags"),
+		Tags:          formList(r, "tags"),
+		PreferredTime: rapport.ContactTime{Days: rapport.ContactDays(r.PostFormValue("preferred_days")), Part: rapport.DayPart(r.PostFormValue("preferred_part"))},
 	}
 	if cust.Kind == rapport.KindPerson {
 		cust.Name = ""
@@ -184,7 +187,7 @@ func (s *Server) handleCustomerUpdate(w http.ResponseWriter, r *http.Request, c 
 	if err == nil {
 		version, _ := strconv.Atoi(r.PostFormValue("version"))
 		u := rapport.CustomerUpdate{GivenName: &in.GivenName, FamilyName: &in.FamilyName, Emails: &in.Emails, Phones: &in.Phones,
-			Addresses: &in.Addresses, Language: &in.Language, PreferredChannel: &in.PreferredChannel, Relationships: &in.Relationships,
+			Addresses: &in.Addresses, Language: &in.Language, PreferredChannel: &in.PreferredChannel, PreferredTime: &in.PreferredTime, Relationships: &in.Relationships,
 			Tags: &in.Tags, OwnerID: &in.OwnerID, Attributes: &in.Attributes, Version: version}
 		if in.Kind == rapport.KindOrganisation {
 			u.Name = &in.Name
@@ -241,6 +244,7 @@ type customerPage struct {
 	Consents      []consentRow
 	Segments      []rapport.SegmentRef
 	Questions     []rapport.SuggestedQuestion
+	Work          *workbench          // open items, last contact by team, contact habit
 	MergeResults  []*rapport.Customer // customers found to merge into this one
 	MergeQuery    string
 	CanWrite      bool
@@ -410,6 +414,13 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 		}
 	}
 	if page.MergeQuery, page.MergeResults, err = s.findOthers(r, c, id, q.Get("merge_q"), cust.Kind); err != nil {
+		return nil, err
+	}
+	itemForm := func(string) string { return "" }
+	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/items") {
+		itemForm = r.PostFormValue // shown again with its mistakes
+	}
+	if page.Work, err = s.loadWorkbench(r, c, id, itemForm); err != nil {
 		return nil, err
 	}
 	page.setForms(nil, "")

@@ -283,6 +283,21 @@ func TestPages(t *testing.T) {
 				if _, body := agent.get("/playbook"); !strings.Contains(body, "Refunds &lt;i&gt;by phone&lt;/i&gt;") || strings.Contains(body, "New tip") {
 					t.Errorf("an agent's playbook: the tip, and no form to write one")
 				}
+				// The tip is shown beside an open refund request by phone, not beside one by e-mail.
+				profile := "/customers/" + e.open.ID.String()
+				if _, body := agent.get(profile); strings.Contains(body, "Tips for these requests") {
+					t.Errorf("tips without an open request")
+				}
+				byMail := &rapport.Item{CustomerID: e.open.ID, Kind: "request", Title: "Refund the chair", RequestType: "Refund", Channel: "email"}
+				must(t, e.db.CreateItem(ctx, rapport.SystemScope("test"), byMail))
+				if _, body := agent.get(profile); strings.Contains(body, "Tips for these requests") {
+					t.Errorf("a phone tip is shown for a request by e-mail")
+				}
+				byPhone := &rapport.Item{CustomerID: e.open.ID, Kind: "request", Title: "Refund the desk", RequestType: "refund", Channel: "phone"}
+				must(t, e.db.CreateItem(ctx, rapport.SystemScope("test"), byPhone))
+				if _, body := agent.get(profile); !strings.Contains(body, "Tips for these requests") || !strings.Contains(body, "Offer the collection slot.") {
+					t.Errorf("the profile lacks the tip for the open refund by phone")
+				}
 				// A question rule: a mistake is pointed at, the preview tries it on the
 				// customers a search finds, and the profile of one who meets it asks.
 				res, body = admin.post("/playbook/questions", url.Values{"name": {"Rate the fix"}, "rule": {"count(type = tickets) >= 1"}, "question": {"How would you rate it?"}, "active": {"on"}, "action": {"save"}})
@@ -335,7 +350,8 @@ func TestPages(t *testing.T) {
 					t.Errorf("a team note is shown outside the team")
 				}
 				_, body = agent.get(profile + "?type=note")
-				if strings.Contains(body, "Called about the renewal") || !strings.Contains(body, "quotes") {
+				_, timeline, _ := strings.Cut(body, `id="timeline"`) // the call is also the team's last contact, above it
+				if strings.Contains(timeline, "Called about the renewal") || !strings.Contains(timeline, "quotes") {
 					t.Errorf("filtering notes shows interactions, or not the note")
 				}
 			})

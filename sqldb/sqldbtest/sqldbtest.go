@@ -48,6 +48,9 @@ func Run(t *testing.T, open Opener) {
 		{"Segments", testSegments},
 		{"SegmentProposals", testSegmentProposals},
 		{"Playbook", testPlaybook},
+		{"Items", testItems},
+		{"LastContacts", testLastContacts},
+		{"PreferredTime", testPreferredTime},
 		{"MergeWalls", testMergeWalls},
 		{"MatchReview", testMatchReview},
 	}
