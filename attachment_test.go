@@ -41,7 +41,7 @@ func TestSniffContentType(t *testing.T) {
 	png.Encode(&pngFile, image.NewGray(image.Rect(0, 0, 4, 4)))
 	tests := []struct {
 		name, content, want string
-		inline             bool
+		inline              bool
 	}{
 		{"png", pngFile.String(), "image/png", true},
 		{"pdf", "%PDF-1.4\n1 0 obj\n", "application/pdf", true},

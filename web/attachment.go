@@ -168,7 +168,7 @@ func (s *Server) receiveInteractionForm(w http.ResponseWriter, r *http.Request) 
 			}
 			r.PostForm.Add(name, string(text))
 		default:
-			return stored, rapport.FieldError(name, "the form has no field %q", name)
+			return stored, rapport.Errorf(rapport.EINVALID, "the form has no field %q: reload the page and try again", name)
 		}
 	}
 }
