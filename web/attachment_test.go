@@ -152,7 +152,7 @@ func TestAttachmentsOnTheProfile(t *testing.T) {
 		{"PNG", "/attachments/" + form.ID.String(), "image/png", `inline; filename="form.png"; filename*=UTF-8''form.png`, "sandbox"},
 		{"PNG download", "/attachments/" + form.ID.String() + "?download=1", "application/octet-stream", `attachment; filename="form.png"`, "sandbox"},
 		{"HTML", "/attachments/" + html.ID.String(), "application/octet-stream", `attachment; filename="x.html"; filename*=UTF-8''x.html`, "sandbox"},
-		{"PDF", "/attachments/" + pdf.ID.String(), "application/pdf", `inline; filename="letter.pdf"`, "script-src 'none'"},
+		{"PDF", "/attachments/" + pdf.ID.String(), "application/pdf", `inline; filename="letter.pdf"`, "sandbox"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
