@@ -175,19 +175,21 @@ func (s *Server) receiveInteractionForm(w http.ResponseWriter, r *http.Request) 
 
 // attachmentView is an attachment as the timeline shows it.
 type attachmentView struct {
+	ID                    rapport.ID
 	URL, Name, Size, Kind string
 	IsImage, IsPDF        bool
+	CanRemove             bool
 }
 
-func newAttachmentView(a *rapport.Attachment) attachmentView {
+func newAttachmentView(a *rapport.Attachment, s rapport.Scope) attachmentView {
 	kind := strings.ToUpper(strings.TrimPrefix(mimeSubtype(a.ContentType), "x-"))
 	if a.ContentType == "text/plain" {
 		kind = "Text"
 	} else if a.ContentType == "application/octet-stream" {
 		kind = "File"
 	}
-	return attachmentView{URL: "/attachments/" + a.ID.String(), Name: a.Name, Size: tabular.ByteSize(a.Size), Kind: kind,
-		IsImage: a.IsImage(), IsPDF: a.IsPDF()}
+	return attachmentView{ID: a.ID, URL: "/attachments/" + a.ID.String(), Name: a.Name, Size: tabular.ByteSize(a.Size), Kind: kind,
+		IsImage: a.IsImage(), IsPDF: a.IsPDF(), CanRemove: s.CanWriteCustomers()}
 }
 
 func mimeSubtype(ct string) string {

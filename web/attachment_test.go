@@ -140,6 +140,7 @@ func TestAttachmentsOnTheProfile(t *testing.T) {
 		`<iframe src="/attachments/` + pdf.ID.String() + `" title="letter.pdf" loading="lazy">`,
 		`<a class="file" href="/attachments/` + html.ID.String() + `?download=1" download>x.html</a>`,
 		`enctype="multipart/form-data"`,
+		`action="/attachments/` + form.ID.String() + `/delete"`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the profile lacks %s", want)

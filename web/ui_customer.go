@@ -319,7 +319,7 @@ func newEntryView(e rapport.TimelineEntry, s rapport.Scope) entryView {
 		v.Class, v.Amount = "money", groupThousands(in.Amount.String())+" "+in.Currency
 	}
 	for _, a := range in.Attachments {
-		v.Attachments = append(v.Attachments, newAttachmentView(a))
+		v.Attachments = append(v.Attachments, newAttachmentView(a, s))
 	}
 	return v
 }
