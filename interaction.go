@@ -40,6 +40,10 @@ type Interaction struct {
 	Currency       string          `json:"currency,omitempty"` // ISO 4217, such as EUR
 	Attributes     json.RawMessage `json:"attributes"`
 	CreatedAt      time.Time       `json:"created_at"`
+	// Attachments are the files attached to the interaction, oldest first, as the
+	// timeline and the interaction are read. Given to CreateInteraction, contents
+	// already stored, they are recorded with it.
+	Attachments []*Attachment `json:"attachments,omitempty"`
 }
 
 // Normalize fills defaults and tidies text.

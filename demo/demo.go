@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/blob"
 )
 
 // Options size and seed the data set.
@@ -23,6 +24,9 @@ type Options struct {
 	Seed      int64     // same seed, same data
 	End       time.Time // the data covers the three years before End; zero means today at 00:00 UTC
 	Password  string    // password of the demo staff users; empty: one is generated and returned in Summary
+	// Attachments, if set, keeps the files the demo attaches to some letters and
+	// documents; without it, none are.
+	Attachments blob.Store
 }
 
 // DefaultCustomers is the size of the data set when Options.Customers is zero.
@@ -46,6 +50,7 @@ type Store interface {
 	rapport.WallService
 	rapport.ConsentService
 	rapport.ItemService
+	rapport.AttachmentService
 }
 
 // Summary says what Fill wrote.
@@ -57,6 +62,7 @@ type Summary struct {
 	Notes         int
 	Consents      int      // decisions recorded
 	Items         int      // items of business opened
+	Attachments   int      // files attached to letters and documents
 	Teams         []string // names
 	Users         []string // e-mail addresses; the first is the admin
 	Password      string   // of every demo user
@@ -74,6 +80,7 @@ const (
 	streamNotes
 	streamConsents
 	streamItems
+	streamAttachments
 )
 
 // Batch sizes: big enough that the database sees few transactions, small enough that
@@ -136,6 +143,7 @@ func Fill(ctx context.Context, store Store, opts Options, progress func(format s
 		f.writeNotes,
 		f.writeConsents,
 		f.writeItems,
+		f.writeAttachments,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {

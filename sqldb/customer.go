@@ -452,6 +452,9 @@ func (db *DB) DeleteCustomer(ctx context.Context, s rapport.Scope, id rapport.ID
 		if _, err := tx.exec(`DELETE FROM customers WHERE id = $1`, id); err != nil {
 			return err
 		}
+		if err := tx.queuePurge(); err != nil { // the files of their attachments
+			return err
+		}
 		if err := tx.refreshWallCoverage(); err != nil {
 			return err
 		}

@@ -49,7 +49,7 @@ func (db *DB) FindInteractionByID(ctx context.Context, s rapport.Scope, id rappo
 			return rapport.NotFound("interaction")
 		}
 		in = found[0]
-		return nil
+		return tx.loadAttachments(found)
 	})
 	if err != nil {
 		return nil, err
@@ -120,7 +120,7 @@ func (tx *Tx) findInteractions(f rapport.InteractionFilter, kind rapport.Custome
 		page = page[:n]
 		next = timeCursor(page[n-1].OccurredAt, page[n-1].ID)
 	}
-	return page, next, nil
+	return page, next, tx.loadAttachments(page)
 }
 
 func anySlice[T any](in []T) []any {
@@ -142,6 +142,11 @@ func (db *DB) CreateInteraction(ctx context.Context, s rapport.Scope, in *rappor
 	in.Normalize()
 	if err := in.Validate(); err != nil {
 		return err
+	}
+	for _, a := range in.Attachments {
+		if err := a.Validate(); err != nil {
+			return err
+		}
 	}
 	return db.update(ctx, s, func(tx *Tx) error {
 		if _, err := tx.findCustomerKind(in.CustomerID); err != nil {
@@ -174,7 +179,16 @@ func (db *DB) CreateInteraction(ctx context.Context, s rapport.Scope, in *rappor
 			string(in.ActorKind), in.ActorID, in.Summary, in.Body, amount, in.Currency, string(in.Attributes), in.CreatedAt); err != nil {
 			return err
 		}
-		return tx.audit("create", "interaction", in.ID, in.CustomerID, false, string(in.Type)+": "+in.Summary)
+		if err := tx.audit("create", "interaction", in.ID, in.CustomerID, false, string(in.Type)+": "+in.Summary); err != nil {
+			return err
+		}
+		for _, a := range in.Attachments {
+			a.InteractionID, a.CustomerID = in.ID, in.CustomerID
+			if err := tx.insertAttachment(a); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

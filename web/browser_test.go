@@ -209,6 +209,43 @@ func TestBrowser(t *testing.T) {
 		shot(t, b, "3b-keyboard")
 	})
 
+	t.Run("AgentAttachesAScan", func(t *testing.T) {
+		dir := t.TempDir()
+		scan, letter := filepath.Join(dir, "signed form.png"), filepath.Join(dir, "letter.pdf")
+		must(t, os.WriteFile(scan, pngOf(t), 0o644))
+		must(t, os.WriteFile(letter, []byte(letterPDF), 0o644))
+		b := newBrowser(t)
+		signIn(t, b, "agent@example.com")
+		do(t, b,
+			chromedp.Navigate(e.srv.URL+"/customers/"+e.open.ID.String()),
+			chromedp.WaitVisible(chromedp.CSS("#timeline")),
+			chromedp.KeyEvent("l"),
+			chromedp.WaitVisible(chromedp.CSS("#i-summary")),
+			chromedp.SendKeys(chromedp.CSS("#i-summary"), "Signed form came back"),
+			chromedp.SetUploadFiles(chromedp.CSS("#i-files"), []string{scan, letter}),
+			chromedp.Submit(chromedp.CSS("#i-summary")),
+			chromedp.WaitVisible(chromedp.CSS(".attachments .thumb img")),
+		)
+		// The thumbnail is the image itself, loaded through the session.
+		loaded, err := chromedp.Run(b, chromedp.Evaluate[bool](`new Promise(ok => { const img = document.querySelector(".attachments .thumb img");
+			if (img.complete) ok(img.naturalWidth === 8); else { img.onload = () => ok(img.naturalWidth === 8); img.onerror = () => ok(false); } })`,
+			chromedp.EvalAwaitPromise))
+		if err != nil || !loaded {
+			t.Errorf("the thumbnail did not load as the 8×8 image: %v %v", loaded, err)
+		}
+		do(t, b,
+			chromedp.Click(chromedp.CSS(".attachments details.pdf summary")),
+			chromedp.WaitVisible(chromedp.CSS(".attachments details.pdf iframe")),
+		)
+		shot(t, b, "3b-attachments")
+		if got := text(t, b, ".attachments details.pdf summary"); got != "letter.pdf PDF, 77 bytes" {
+			t.Errorf("the PDF is summarised as %q", got)
+		}
+		if got := text(t, b, ".flash, [role=status]"); !strings.Contains(got, "with 2 files") {
+			t.Errorf("the message after logging it: %q", got)
+		}
+	})
+
 	t.Run("OutsiderMeetsTheWall", func(t *testing.T) {
 		b := newBrowser(t)
 		signIn(t, b, "outsider@example.com")

@@ -351,6 +351,13 @@ func TestOpenAPITour(t *testing.T) {
 	}
 	call("POST", "/api/v1/customers/"+e.open.ID.String()+"/interactions", agent, `{"type":"call","channel":"phone","occurred_at":"2024-05-02T09:00:00Z","summary":"Called"}`, 201)
 	call("GET", "/api/v1/interactions/"+id(created), agent, "", 200)
+	attachment := id(call("POST", "/api/v1/interactions/"+id(created)+"/attachments?name=receipt.txt", agent, "Two boxes, paid", 201,
+		"Content-Type", "text/plain", "Idempotency-Key", "tour-file"))
+	call("POST", "/api/v1/interactions/"+id(created)+"/attachments?name=empty.txt", agent, "", 400)
+	call("GET", "/api/v1/interactions/"+id(created)+"/attachments", agent, "", 200)
+	call("GET", "/api/v1/attachments/"+attachment, agent, "", 200)
+	call("GET", "/api/v1/attachments/"+attachment+"?download=1", agent, "", 206, "Range", "bytes=0-2")
+	call("DELETE", "/api/v1/attachments/"+attachment, outsider, "", 403)
 	call("GET", "/api/v1/customers/"+org+"/interactions?type=order,call&channel=web&channel=phone&source=shop", agent, "", 200)
 	call("GET", "/api/v1/customers/"+e.open.ID.String()+"/interactions?limit=1", agent, "", 200)
 	note := id(call("POST", "/api/v1/customers/"+e.open.ID.String()+"/notes", agent, jsonOf(obj{"body": "Prefers mornings", "visibility": "team", "team_id": e.team.ID.String(), "pinned": true}), 201))
@@ -360,6 +367,7 @@ func TestOpenAPITour(t *testing.T) {
 	call("PATCH", "/api/v1/notes/"+note, admin, `{"pinned":true}`, 404)
 	call("GET", "/api/v1/customers/"+e.open.ID.String()+"/notes?limit=1", agent, "", 200)
 	call("DELETE", "/api/v1/notes/"+note, agent, "", 204)
+	call("DELETE", "/api/v1/attachments/"+attachment, agent, "", 204)
 
 	// Bulk ingest: customers, sent twice, then interactions that name them by their key.
 	customers := `{"source_id":"C-1","kind":"person","given_name":"Cleo","family_name":"Tour","emails":["cleo@tour.example"],"phones":[{"value":"+44 20 7946 0999","label":"mobile"}]}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/tabular"
 )
 
 type customerIndex struct {
@@ -253,6 +255,7 @@ type customerPage struct {
 	Form          url.Values        // what was typed, when a form is shown again
 	OpenForm      string            // which form to show open: note, interaction or link
 	Now           string            // for the time field of the interaction form
+	MaxAttachment string            // the largest file the interaction form takes, in words
 
 	TypeFilter, ChannelFilter, SourceFilter []option
 	TypeChoice, ChannelChoice, Visibility   []option
@@ -294,6 +297,7 @@ type entryView struct {
 	Note            *rapport.Note // set for notes
 	NoteFor         string        // who may read the note
 	CanChange       bool
+	Attachments     []attachmentView
 }
 
 func newEntryView(e rapport.TimelineEntry, s rapport.Scope) entryView {
@@ -318,6 +322,9 @@ func newEntryView(e rapport.TimelineEntry, s rapport.Scope) entryView {
 	}
 	if in.Amount != nil {
 		v.Class, v.Amount = "money", groupThousands(in.Amount.String())+" "+in.Currency
+	}
+	for _, a := range in.Attachments {
+		v.Attachments = append(v.Attachments, newAttachmentView(a, s))
 	}
 	return v
 }
@@ -349,7 +356,7 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 	if !cust.MergedInto.IsZero() {
 		return &customerPage{Customer: cust}, nil // shown as the customer it was merged into
 	}
-	page := &customerPage{Customer: cust, Pinned: profile.Pinned, Merges: profile.Merges, Teams: c.user.Teams,
+	page := &customerPage{Customer: cust, Pinned: profile.Pinned, Merges: profile.Merges, Teams: c.user.Teams, MaxAttachment: tabular.ByteSize(s.MaxAttachmentBytes),
 		Now: time.Now().UTC().Format("2006-01-02T15:04"), CanWrite: c.scope.CanWriteCustomers(), CanDelete: c.scope.CanDeleteCustomers(),
 		Filtered: q.Get("type") != "" || q.Get("channel") != "" || q.Get("source") != ""}
 	for _, l := range profile.Links {
@@ -555,7 +562,13 @@ func (s *Server) handleInteractionCreate(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return err
 	}
-	in := &rapport.Interaction{CustomerID: id, Type: rapport.InteractionType(r.PostFormValue("type")),
+	files, err := s.receiveInteractionForm(w, r)
+	if code := rapport.ErrorCode(err); code == rapport.EINVALID || code == rapport.ETOOLARGE {
+		return s.showCustomerWithErrors(w, r, c, id, "interaction", err)
+	} else if err != nil {
+		return err
+	}
+	in := &rapport.Interaction{CustomerID: id, Type: rapport.InteractionType(r.PostFormValue("type")), Attachments: files,
 		Channel: rapport.Channel(r.PostFormValue("channel")), Summary: r.PostFormValue("summary"), Body: r.PostFormValue("body"),
 		Currency: r.PostFormValue("currency")}
 	p := rapport.Problems{}
@@ -579,12 +592,19 @@ func (s *Server) handleInteractionCreate(w http.ResponseWriter, r *http.Request,
 	if err == nil {
 		err = s.Store.CreateInteraction(r.Context(), c.scope, in)
 	}
+	if err != nil {
+		s.discardContents(keysOf(files)...)
+	}
 	if rapport.ErrorCode(err) == rapport.EINVALID {
 		return s.showCustomerWithErrors(w, r, c, id, "interaction", err)
 	} else if err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/customers/"+id.String()+"#timeline", human(in.Type)+" logged.")
+	msg := human(in.Type) + " logged."
+	if n := len(files); n > 0 {
+		msg = fmt.Sprintf("%s logged with %s.", human(in.Type), plural(n, "file"))
+	}
+	return s.redirect(w, r, "/customers/"+id.String()+"#timeline", msg)
 }
 
 func (s *Server) handleLinkCreate(w http.ResponseWriter, r *http.Request, c *call) error {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/appraise"
+	"github.com/rapportckm/rapport/blob"
 	"github.com/rapportckm/rapport/jobs"
 	"github.com/rapportckm/rapport/propose"
 	"github.com/rapportckm/rapport/resolve"
@@ -35,6 +36,14 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	maxUpload, err := parseSize("max-upload", cfg.MaxUpload)
+	if err != nil {
+		return err
+	}
+	maxAttachment, err := parseSize("max-attachment", cfg.MaxAttachment)
+	if err != nil {
+		return err
+	}
+	attachments, err := blob.NewDisk(cfg.attachmentsDir())
 	if err != nil {
 		return err
 	}
@@ -64,7 +73,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 	base = strings.TrimSuffix(base, "/")
 	uploads := filepath.Join(cfg.DataDir, "uploads")
-	srv := &web.Server{Store: db, Logger: log, Version: version(), TrustProxy: cfg.TrustProxy, UploadDir: uploads, MaxUploadBytes: maxUpload}
+	srv := &web.Server{Store: db, Logger: log, Version: version(), TrustProxy: cfg.TrustProxy, UploadDir: uploads, MaxUploadBytes: maxUpload,
+		Attachments: attachments, MaxAttachmentBytes: maxAttachment}
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -72,7 +82,10 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 	}
-	log.Info("Rapport is running", "url", base, "database", db.Dialect(), "version", version())
+	log.Info("Rapport is running", "url", base, "database", db.Dialect(), "version", version(), "attachments", attachments.Dir)
+	if db.Dialect() == "postgres" && cfg.AttachmentsDir == "" {
+		log.Warn("attachments are kept on this machine: if several Rapport servers share the database, give them one shared directory with --attachments-dir")
+	}
 	if users, err := db.CountUsers(ctx); err != nil {
 		return err
 	} else if users == 0 {
@@ -126,8 +139,13 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			}
 			return result, err
 		},
-	}}, {Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobImport: importer.Run}}}
+	}}, {Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobImport: importer.Run,
+		rapport.JobPurgeAttachments: (&jobs.Purger{Queue: db, Blobs: attachments}).Run}}}
 	if err := db.EnqueueJob(ctx, scope, rapport.JobValue, "", time.Minute); err != nil {
+		return err
+	}
+	// Contents whose deletion failed before are tried again after every start.
+	if err := db.EnqueueJob(ctx, scope, rapport.JobPurgeAttachments, "", time.Minute); err != nil {
 		return err
 	}
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))

@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 		{"CustomerValues", testCustomerValues},
 		{"Quality", testQuality},
 		{"Consents", testConsents},
+		{"Attachments", testAttachments},
 		{"Segments", testSegments},
 		{"SegmentProposals", testSegmentProposals},
 		{"Playbook", testPlaybook},
