@@ -51,6 +51,7 @@ type Store interface {
 	rapport.ConsentService
 	rapport.ItemService
 	rapport.AttachmentService
+	rapport.PlaybookService
 }
 
 // Summary says what Fill wrote.
@@ -144,6 +145,7 @@ func Fill(ctx context.Context, store Store, opts Options, progress func(format s
 		f.writeConsents,
 		f.writeItems,
 		f.writeAttachments,
+		f.writePlaybook,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
