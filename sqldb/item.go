@@ -372,39 +372,17 @@ func (tx *Tx) ingestItems(rows []*rapport.IncomingItem) (out []rapport.IngestIte
 	if len(rows) == 0 {
 		return nil, nil, nil
 	}
-	names, customerNames := map[string]bool{}, map[string]bool{}
-	for _, r := range rows {
-		names[r.Source] = true
-		if r.CustomerSource != "" {
-			customerNames[r.CustomerSource] = true
-		}
-	}
-	sources, err := tx.sourceIDs(keys(names), true)
-	if err != nil {
-		return nil, nil, err
-	}
-	customerSources, err := tx.sourceIDs(keys(customerNames), false)
-	if err != nil {
-		return nil, nil, err
-	}
-	var refs []sourceRef
-	for _, r := range rows {
-		if r.CustomerSource != "" {
-			refs = append(refs, sourceRef{customerSources[r.CustomerSource], r.CustomerSourceKey})
-		}
-	}
-	bySourceKey, err := tx.sourceRecordCustomers(refs)
-	if err != nil {
-		return nil, nil, err
-	}
-	customerOf := make([]rapport.ID, len(rows))
-	ids := map[rapport.ID]bool{}
+	named := make([]bulkRef, len(rows))
 	for i, r := range rows {
-		customerOf[i] = r.CustomerID
-		if r.CustomerID.IsZero() {
-			customerOf[i] = bySourceKey[sourceRef{customerSources[r.CustomerSource], r.CustomerSourceKey}]
-		}
-		ids[customerOf[i]] = true
+		named[i] = bulkRef{r.Source, r.CustomerSource, r.CustomerSourceKey, r.CustomerID}
+	}
+	sources, customerOf, err := tx.resolveBulk(named)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := map[rapport.ID]bool{}
+	for _, id := range customerOf {
+		ids[id] = true
 	}
 	visible, err := tx.visibleCustomers(keys(ids))
 	if err != nil {
@@ -412,7 +390,7 @@ func (tx *Tx) ingestItems(rows []*rapport.IncomingItem) (out []rapport.IngestIte
 	}
 	// The items stored already, by key, with their customers.
 	existing := map[sourceRef]rapport.ID{}
-	refs = refs[:0]
+	var refs []sourceRef
 	for _, r := range rows {
 		refs = append(refs, sourceRef{sources[r.Source], r.SourceKey})
 	}
