@@ -187,18 +187,7 @@ type IncomingItem struct {
 // Validate reports every problem with the row.
 func (in *IncomingItem) Validate() error {
 	p := Problems{}
-	in.CustomerSource = strings.TrimSpace(in.CustomerSource)
-	in.CustomerSourceKey = strings.TrimSpace(in.CustomerSourceKey)
-	switch {
-	case !in.CustomerID.IsZero() && in.CustomerSource != "":
-		p.Add("customer_id", "name the customer once: by customer_id or by customer_source and customer_source_id, not both")
-	case in.CustomerID.IsZero() && (in.CustomerSource == "" || in.CustomerSourceKey == ""):
-		p.Add("customer_id", "name the customer: give customer_id, or customer_source and customer_source_id (the customer's id in that system)")
-	}
-	if in.Source == "" || in.SourceKey == "" {
-		p.Add("source_id", "source and source_id are required, so that sending an item again updates it instead of adding a duplicate")
-	}
-	checkName(p, "customer_source", in.CustomerSource)
+	checkSourceRow(p, in.CustomerID, &in.CustomerSource, &in.CustomerSourceKey, in.Source, in.SourceKey)
 	in.check(p)
 	return p.Err()
 }
