@@ -125,8 +125,7 @@ type AlmostFacts struct {
 	BurstAt         time.Time
 	ContactsYear    int
 	ContactSpanDays int
-	// OpenItems counts feedback items open for more than AlmostOpenItemAge. Always 0
-	// until work items exist: see sqldb.staleOpenItems.
+	// OpenItems counts feedback items open (or waiting) for more than AlmostOpenItemAge.
 	OpenItems int
 	// Stages holds, for customers with a value, their features over the first
 	// AlmostStages[i] days from their first purchase.

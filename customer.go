@@ -71,6 +71,7 @@ type Customer struct {
 	Addresses        []Address       `json:"addresses"`
 	Language         string          `json:"language,omitempty"` // BCP 47, such as "en" or "pt-BR"
 	PreferredChannel Channel         `json:"preferred_channel,omitempty"`
+	PreferredTime    ContactTime     `json:"preferred_time,omitzero"` // when they prefer to be contacted
 	Relationships    []Relationship  `json:"relationships"`
 	Tags             []string        `json:"tags"`
 	OwnerID          ID              `json:"owner_id,omitzero"` // the account manager
@@ -153,6 +154,7 @@ func (c *Customer) Normalize() {
 		c.Name = strings.TrimSpace(c.GivenName + " " + c.FamilyName)
 	}
 	c.Language = strings.TrimSpace(c.Language)
+	c.PreferredTime.Normalize()
 	c.Emails = tidyContacts(c.Emails, NormalizeEmail)
 	// A phone is compared in E.164 when it can be read: with its country code, or as a
 	// number of the country of the customer's first address.
@@ -247,6 +249,7 @@ func (c *Customer) Validate() error {
 	if c.PreferredChannel != "" && !c.PreferredChannel.Valid() {
 		p.Add("preferred_channel", "preferred channel %q is unknown; use one of %s", c.PreferredChannel, list(Channels))
 	}
+	c.PreferredTime.check(p, "preferred_time")
 	for _, r := range c.Relationships {
 		if !r.Valid() {
 			p.Add("relationships", "relationship %q is unknown; use any of %s", r, list(Relationships))
@@ -342,6 +345,7 @@ type CustomerUpdate struct {
 	Addresses        *[]Address       `json:"addresses"`
 	Language         *string          `json:"language"`
 	PreferredChannel *Channel         `json:"preferred_channel"`
+	PreferredTime    *ContactTime     `json:"preferred_time"`
 	Relationships    *[]Relationship  `json:"relationships"`
 	Tags             *[]string        `json:"tags"`
 	OwnerID          *ID              `json:"owner_id"`
@@ -363,6 +367,7 @@ func (u CustomerUpdate) Apply(c *Customer) {
 	set(&c.Addresses, u.Addresses)
 	set(&c.Language, u.Language)
 	set(&c.PreferredChannel, u.PreferredChannel)
+	set(&c.PreferredTime, u.PreferredTime)
 	set(&c.Relationships, u.Relationships)
 	set(&c.Tags, u.Tags)
 	set(&c.OwnerID, u.OwnerID)

@@ -156,6 +156,9 @@ func (c *Customer) Combine(o *Customer) {
 	if c.PreferredChannel == "" {
 		c.PreferredChannel = o.PreferredChannel
 	}
+	if c.PreferredTime.IsZero() {
+		c.PreferredTime = o.PreferredTime
+	}
 	if c.OwnerID.IsZero() {
 		c.OwnerID = o.OwnerID
 	}
@@ -194,6 +197,9 @@ func (c *Customer) Revert(before, after *Customer) {
 	}
 	if c.PreferredChannel == after.PreferredChannel {
 		c.PreferredChannel = before.PreferredChannel
+	}
+	if c.PreferredTime == after.PreferredTime {
+		c.PreferredTime = before.PreferredTime
 	}
 	if c.OwnerID == after.OwnerID {
 		c.OwnerID = before.OwnerID

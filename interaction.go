@@ -40,6 +40,10 @@ type Interaction struct {
 	Currency       string          `json:"currency,omitempty"` // ISO 4217, such as EUR
 	Attributes     json.RawMessage `json:"attributes"`
 	CreatedAt      time.Time       `json:"created_at"`
+	// Attachments are the files attached to the interaction, oldest first, as the
+	// timeline and the interaction are read. Given to CreateInteraction, contents
+	// already stored, they are recorded with it.
+	Attachments []*Attachment `json:"attachments,omitempty"`
 }
 
 // Normalize fills defaults and tidies text.
@@ -149,20 +153,26 @@ type IncomingInteraction struct {
 // key (source, source_id), so that sending them again cannot make duplicates.
 func (in *IncomingInteraction) Validate() error {
 	p := Problems{}
-	in.CustomerSource = strings.TrimSpace(in.CustomerSource)
-	in.CustomerSourceKey = strings.TrimSpace(in.CustomerSourceKey)
-	switch {
-	case !in.CustomerID.IsZero() && in.CustomerSource != "":
-		p.Add("customer_id", "name the customer once: by customer_id or by customer_source and customer_source_id, not both")
-	case in.CustomerID.IsZero() && (in.CustomerSource == "" || in.CustomerSourceKey == ""):
-		p.Add("customer_id", "name the customer: give customer_id, or customer_source and customer_source_id (the customer's id in that system)")
-	}
-	if in.Source == "" || in.SourceKey == "" {
-		p.Add("source_id", "source and source_id are required, so that sending a row again updates it instead of adding a duplicate")
-	}
-	checkName(p, "customer_source", in.CustomerSource)
+	checkSourceRow(p, in.CustomerID, &in.CustomerSource, &in.CustomerSourceKey, in.Source, in.SourceKey)
 	in.check(p)
 	return p.Err()
+}
+
+// checkSourceRow adds the problems of a row from a source system, tidying its
+// reference to the customer: it names its customer once, by Rapport's id or by the
+// source system's, and has a key of its own.
+func checkSourceRow(p Problems, customerID ID, customerSource, customerKey *string, source, key string) {
+	*customerSource, *customerKey = strings.TrimSpace(*customerSource), strings.TrimSpace(*customerKey)
+	switch {
+	case !customerID.IsZero() && *customerSource != "":
+		p.Add("customer_id", "name the customer once: by customer_id or by customer_source and customer_source_id, not both")
+	case customerID.IsZero() && (*customerSource == "" || *customerKey == ""):
+		p.Add("customer_id", "name the customer: give customer_id, or customer_source and customer_source_id (the customer's id in that system)")
+	}
+	if source == "" || key == "" {
+		p.Add("source_id", "source and source_id are required, so that sending a row again updates it instead of adding a duplicate")
+	}
+	checkName(p, "customer_source", *customerSource)
 }
 
 // IngestResult counts what a bulk write did and lists the rows it rejected. Every row

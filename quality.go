@@ -36,11 +36,12 @@ type OwnerQuality struct {
 // belong to. They are part of reading the profile,
 // which FindCustomerByID records in the audit trail.
 type ProfileFacts struct {
-	Sources  []FieldSource
-	Value    *CustomerValue
-	Quality  Quality
-	Consents []Consent
-	Segments []SegmentRef
+	Sources   []FieldSource
+	Value     *CustomerValue
+	Quality   Quality
+	Consents  []Consent
+	Segments  []SegmentRef
+	Questions []SuggestedQuestion // to ask next, from the playbook's rules
 }
 
 // QualityService measures the completeness and freshness of customer data.

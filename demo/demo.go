@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/blob"
 )
 
 // Options size and seed the data set.
@@ -23,6 +24,9 @@ type Options struct {
 	Seed      int64     // same seed, same data
 	End       time.Time // the data covers the three years before End; zero means today at 00:00 UTC
 	Password  string    // password of the demo staff users; empty: one is generated and returned in Summary
+	// Attachments, if set, keeps the files the demo attaches to some letters and
+	// documents; without it, none are.
+	Attachments blob.Store
 }
 
 // DefaultCustomers is the size of the data set when Options.Customers is zero.
@@ -45,6 +49,9 @@ type Store interface {
 	rapport.UserService
 	rapport.WallService
 	rapport.ConsentService
+	rapport.ItemService
+	rapport.AttachmentService
+	rapport.PlaybookService
 }
 
 // Summary says what Fill wrote.
@@ -55,6 +62,8 @@ type Summary struct {
 	Interactions  int
 	Notes         int
 	Consents      int      // decisions recorded
+	Items         int      // items of business opened
+	Attachments   int      // files attached to letters and documents
 	Teams         []string // names
 	Users         []string // e-mail addresses; the first is the admin
 	Password      string   // of every demo user
@@ -71,6 +80,8 @@ const (
 	streamWall
 	streamNotes
 	streamConsents
+	streamItems
+	streamAttachments
 )
 
 // Batch sizes: big enough that the database sees few transactions, small enough that
@@ -132,6 +143,9 @@ func Fill(ctx context.Context, store Store, opts Options, progress func(format s
 		f.createWall,
 		f.writeNotes,
 		f.writeConsents,
+		f.writeItems,
+		f.writeAttachments,
+		f.writePlaybook,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -138,9 +139,16 @@ func TestFill(t *testing.T) {
 		if got, want := float64(sum.Organisations)/customers, 0.2; math.Abs(got-want) > 0.02 {
 			t.Errorf("got %.2f organisations per customer, want about %.2f", got, want)
 		}
-		interactions, links, notes := 0, 0, 0
+		interactions, links, notes, openings := 0, 0, 0, 0
 		for _, c := range customerList {
-			interactions += len(ownInteractions(t, db, c.ID))
+			for _, in := range ownInteractions(t, db, c.ID) {
+				// Items' openings and closings are on the timeline too.
+				if !strings.Contains(string(in.Attributes), `"item_id"`) {
+					interactions++
+				} else if strings.Contains(string(in.Attributes), `"item_event":"opened"`) {
+					openings++
+				}
+			}
 			ls, err := db.FindLinks(ctx, system, c.ID)
 			if err != nil {
 				t.Fatal(err)
@@ -154,6 +162,9 @@ func TestFill(t *testing.T) {
 		}
 		if interactions != sum.Interactions {
 			t.Errorf("got %d interactions in the timelines, want %d as summarised", interactions, sum.Interactions)
+		}
+		if openings != sum.Items || sum.Items == 0 {
+			t.Errorf("got %d items opened on the timelines, want %d as summarised", openings, sum.Items)
 		}
 		if links/2 != sum.Links { // each link shows at both ends
 			t.Errorf("got %d links, want %d as summarised", links/2, sum.Links)

@@ -72,6 +72,19 @@ func Interactions(ctx context.Context, r io.Reader, svc rapport.InteractionServi
 	return res.IngestResult, err
 }
 
+// Items reads items of business in Rapport's own shape as NDJSON and writes them
+// through svc, 500 to a transaction: each is written on its own, with its timeline
+// entries.
+func Items(ctx context.Context, r io.Reader, svc rapport.ItemService, s rapport.Scope, opt Options) (rapport.IngestResult, error) {
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = 500
+	}
+	res, err := runNDJSON(ctx, r, opt, Native[rapport.IncomingItem](opt.Source), func(rows []rapport.IncomingItem, _ *rapport.ImportBatch) (rapport.IngestResult, error) {
+		return svc.IngestItems(ctx, s, rows)
+	})
+	return res.IngestResult, err
+}
+
 // Customers reads customer records in Rapport's own shape as NDJSON and writes them
 // through svc.
 func Customers(ctx context.Context, r io.Reader, svc rapport.SourceService, s rapport.Scope, opt Options) (rapport.IngestResult, error) {
@@ -132,7 +145,7 @@ type Converter[T any] func(*tabular.Row) (T, []string, error)
 
 // record is what a converter makes: a customer or an interaction record.
 type record interface {
-	rapport.IncomingCustomer | rapport.IncomingInteraction
+	rapport.IncomingCustomer | rapport.IncomingInteraction | rapport.IncomingItem
 }
 
 // Native reads rows that are JSON objects in Rapport's own shape (the API's), refusing
@@ -145,6 +158,8 @@ func Native[T record](source string) Converter[T] {
 		case *rapport.IncomingCustomer:
 			v.Line, v.Raw, v.Source = r.Line, r.Raw, cmp.Or(v.Source, source)
 		case *rapport.IncomingInteraction:
+			v.Line, v.Source = r.Line, cmp.Or(v.Source, source)
+		case *rapport.IncomingItem:
 			v.Line, v.Source = r.Line, cmp.Or(v.Source, source)
 		}
 		return rec, nil, err

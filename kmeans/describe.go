@@ -12,23 +12,23 @@ import (
 )
 
 const (
-	// standsOut is how far, in standard deviations, a cluster's mean must lie from
+	// StandsOut is how far, in standard deviations, a cluster's mean must lie from
 	// everyone's for the feature to be named in its description.
-	standsOut = 0.5
+	StandsOut = 0.5
 	// mostNamed is how many features a description names at most, strongest first: a
 	// segment is remembered by two or three traits, not eight.
 	mostNamed = 3
 )
 
 // describe says in words what sets a cluster apart: the features whose z lies at least
-// standsOut from 0, as "high …" or "low …" (or the feature's own words) with the
+// StandsOut from 0, as "high …" or "low …" (or the feature's own words) with the
 // cluster's mean. For a Log feature "high" is in the sense of the clustering, of
 // log1p(x): typical members above the typical customer, whatever a few outliers do to
 // the mean.
 func describe(features []Feature, centroid, z []float64) string {
 	var named []int
 	for j, v := range z {
-		if math.Abs(v) >= standsOut {
+		if math.Abs(v) >= StandsOut {
 			named = append(named, j)
 		}
 	}
@@ -53,9 +53,9 @@ func trait(f Feature, mean float64, high bool) string {
 		level, words = "high", f.High
 	}
 	if words == "" {
-		return fmt.Sprintf("%s %s (avg %s)", level, label, number(mean))
+		return fmt.Sprintf("%s %s (avg %s)", level, label, Number(mean))
 	}
-	return fmt.Sprintf("%s (avg %s %s)", words, number(mean), label)
+	return fmt.Sprintf("%s (avg %s %s)", words, Number(mean), label)
 }
 
 func capitalise(s string) string {
@@ -63,9 +63,9 @@ func capitalise(s string) string {
 	return string(unicode.ToUpper(r)) + s[n:]
 }
 
-// number writes v for a reader: to about three significant figures, without trailing
+// Number writes v for a reader: to about three significant figures, without trailing
 // zeros, thousands separated by commas ("1,240", "12.3", "0.46").
-func number(v float64) string {
+func Number(v float64) string {
 	decimals := 0
 	switch a := math.Abs(v); {
 	case a < 9.995:

@@ -32,8 +32,8 @@ func TestNumber(t *testing.T) {
 		0: "0", -0.001: "0", 0.456: "0.46", 3: "3", 9.996: "10", 12.34: "12.3", 12.04: "12",
 		99.96: "100", 1240.4: "1,240", 999.5: "1,000", 1234567.8: "1,234,568", -25431: "-25,431", -0.5: "-0.5",
 	} {
-		if got := number(v); got != want {
-			t.Errorf("number(%v) = %q, want %q", v, got, want)
+		if got := Number(v); got != want {
+			t.Errorf("Number(%v) = %q, want %q", v, got, want)
 		}
 	}
 }

@@ -76,7 +76,7 @@ func TestBlobs(t *testing.T) {
 		var says []string
 		for _, tr := range w.traits {
 			f := shopFeatures[tr.feature]
-			says = append(says, traitWords(f, tr.high)+" (avg "+number(cl.Centroid[tr.feature]))
+			says = append(says, traitWords(f, tr.high)+" (avg "+Number(cl.Centroid[tr.feature]))
 		}
 		if got := strings.ToLower(cl.Description); !containsInOrder(got, says) {
 			t.Errorf("cluster %d is %q, want it to say %q in this order", c, cl.Description, says)
@@ -281,7 +281,7 @@ func TestLogFeatures(t *testing.T) {
 	}
 	checkZ(t, res, logs)
 	for c, want := range [][]string{
-		{"high spend (avg " + number(res.Clusters[0].Centroid[0]) + ")", "high orders"},
+		{"high spend (avg " + Number(res.Clusters[0].Centroid[0]) + ")", "high orders"},
 		{"close to the average customer"},
 		{"low orders", "low spend"},
 	} {

@@ -90,6 +90,8 @@ var Fields = []*Field{
 	{Name: "revenue", Type: Number, Help: "spent so far"},
 	{Name: "purchases", Type: Number, Help: "days with a purchase so far"},
 	{Name: "expected_purchases", Type: Number, Help: "purchases expected over the next year"},
+	{Name: "last_purchase", Type: Date, Help: "the day of the latest purchase"},
+	{Name: "first_purchase", Type: Date, Help: "the day of the first purchase"},
 	{Name: "count", Type: Number, Aggregate: true, Help: "count(filters): how many interactions"},
 	{Name: "sum", Type: Number, Aggregate: true, Help: "sum(filters): their total amount"},
 	{Name: "last", Type: Date, Aggregate: true, Help: "last(filters): when the latest happened"},

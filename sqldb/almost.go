@@ -232,17 +232,25 @@ func (tx *Tx) almostRecent(now, since, year time.Time, facts func(rapport.ID) *r
 	return nil
 }
 
-// staleOpenItems counts, per customer, the feedback items still open that were opened
-// before olderThan: the "unresolved feedback" frustration signal. Work items do not
-// exist yet (they are being added on the items branch); when they do, this is the one
-// place to count them, e.g.
-//
-//	SELECT customer_id, COUNT(*) FROM work_items WHERE status = 'open' AND created_at < $1 GROUP BY customer_id
-//
-// and the signal, its reason and its next step are ready for the counts (package almost).
+// staleOpenItems counts, per customer, the feedback items still open (or waiting) that
+// were opened before olderThan: the "unresolved feedback" frustration signal.
 func (tx *Tx) staleOpenItems(olderThan time.Time) (map[rapport.ID]int, error) {
-	_ = olderThan
-	return nil, nil
+	rows, err := tx.query(`SELECT customer_id, COUNT(*) FROM items
+		WHERE kind = 'feedback' AND status IN ('open', 'waiting') AND opened_at < $1 GROUP BY customer_id`, olderThan)
+	if err != nil {
+		return nil, err
+	}
+	out := map[rapport.ID]int{}
+	for rows.Next() {
+		var id rapport.ID
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, closeRows(rows)
 }
 
 // almostRow is an entry as stored.

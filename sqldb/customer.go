@@ -15,7 +15,7 @@ var _ rapport.CustomerService = (*DB)(nil)
 
 const customerColumns = `c.id, c.kind, c.name, c.sort_name, c.given_name, c.family_name, c.language,
 	c.preferred_channel, c.owner_id, COALESCE(u.name, ''), c.attributes, c.merged_into, c.version,
-	c.created_at, c.updated_at`
+	c.created_at, c.updated_at, c.preferred_days, c.preferred_part`
 
 const customerFrom = `customers c LEFT JOIN users u ON u.id = c.owner_id`
 
@@ -31,7 +31,7 @@ func scanCustomer(rows *sql.Rows) (customerRow, error) {
 	r := customerRow{Customer: c}
 	err := rows.Scan(&c.ID, &c.Kind, &c.Name, &r.sortName, &c.GivenName, &c.FamilyName, &c.Language,
 		&c.PreferredChannel, &c.OwnerID, &c.OwnerName, &attrs, &c.MergedInto, &c.Version,
-		&c.CreatedAt, &c.UpdatedAt)
+		&c.CreatedAt, &c.UpdatedAt, &c.PreferredTime.Days, &c.PreferredTime.Part)
 	c.Attributes = attrs
 	return r, err
 }
@@ -289,10 +289,11 @@ func (tx *Tx) insertCustomer(c *rapport.Customer) error {
 	c.CreatedAt, c.UpdatedAt = tx.now, tx.now
 	c.MergedInto = rapport.ID{}
 	_, err := tx.exec(`INSERT INTO customers (id, kind, name, sort_name, given_name, family_name, language,
-		preferred_channel, owner_id, attributes, search_doc, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		preferred_channel, owner_id, attributes, search_doc, version, created_at, updated_at, preferred_days, preferred_part)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 		c.ID, string(c.Kind), c.Name, sortName(c.Name), c.GivenName, c.FamilyName, c.Language,
-		string(c.PreferredChannel), c.OwnerID, string(c.Attributes), searchDocument(c), c.Version, c.CreatedAt, c.UpdatedAt)
+		string(c.PreferredChannel), c.OwnerID, string(c.Attributes), searchDocument(c), c.Version, c.CreatedAt, c.UpdatedAt,
+		string(c.PreferredTime.Days), string(c.PreferredTime.Part))
 	if err != nil {
 		return err
 	}
@@ -340,9 +341,10 @@ func (tx *Tx) saveCustomer(c *rapport.Customer) error {
 	}
 	res, err := tx.exec(`UPDATE customers SET name = $1, sort_name = $2, given_name = $3, family_name = $4,
 		language = $5, preferred_channel = $6, owner_id = $7, attributes = $8, search_doc = $9,
-		version = version + 1, updated_at = $10 WHERE id = $11 AND version = $12`,
+		version = version + 1, updated_at = $10, preferred_days = $13, preferred_part = $14 WHERE id = $11 AND version = $12`,
 		c.Name, sortName(c.Name), c.GivenName, c.FamilyName, c.Language, string(c.PreferredChannel),
-		c.OwnerID, string(c.Attributes), searchDocument(c), tx.now, c.ID, c.Version)
+		c.OwnerID, string(c.Attributes), searchDocument(c), tx.now, c.ID, c.Version,
+		string(c.PreferredTime.Days), string(c.PreferredTime.Part))
 	if err != nil {
 		return err
 	}
@@ -448,6 +450,9 @@ func (db *DB) DeleteCustomer(ctx context.Context, s rapport.Scope, id rapport.ID
 			return rapport.Errorf(rapport.ECONFLICT, "%s holds %d merged records: unmerge them before deleting", c.Name, merged)
 		}
 		if _, err := tx.exec(`DELETE FROM customers WHERE id = $1`, id); err != nil {
+			return err
+		}
+		if err := tx.queuePurge(); err != nil { // the files of their attachments
 			return err
 		}
 		if err := tx.refreshWallCoverage(); err != nil {

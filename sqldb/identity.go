@@ -104,6 +104,7 @@ func (tx *Tx) merge(targetID, mergedID rapport.ID, reason rapport.MergeReason, p
 		{`UPDATE interactions SET customer_id = $1 WHERE customer_id = $2`, []any{targetID, mergedID}},
 		{`UPDATE notes SET customer_id = $1 WHERE customer_id = $2`, []any{targetID, mergedID}},
 		{`UPDATE consents SET customer_id = $1 WHERE customer_id = $2`, []any{targetID, mergedID}},
+		{`UPDATE items SET customer_id = $1 WHERE customer_id = $2`, []any{targetID, mergedID}},
 	} {
 		if _, err := tx.exec(step.query, step.args...); err != nil {
 			return nil, err
@@ -178,6 +179,7 @@ func (db *DB) UnmergeCustomer(ctx context.Context, s rapport.Scope, mergedID rap
 			{`UPDATE interactions SET customer_id = $1 WHERE customer_id = $2 AND recorded_customer_id IN %s`, recorded},
 			{`UPDATE notes SET customer_id = $1 WHERE customer_id = $2 AND id IN %s`, undo.Notes},
 			{`UPDATE consents SET customer_id = $1 WHERE customer_id = $2 AND recorded_customer_id IN %s`, recorded},
+			{`UPDATE items SET customer_id = $1 WHERE customer_id = $2 AND recorded_customer_id IN %s`, recorded},
 			{`UPDATE customer_links SET from_id = $1 WHERE from_id = $2 AND id IN %s`, undo.LinksFrom},
 			{`UPDATE customer_links SET to_id = $1 WHERE to_id = $2 AND id IN %s`, undo.LinksTo},
 		} {

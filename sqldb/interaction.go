@@ -49,7 +49,7 @@ func (db *DB) FindInteractionByID(ctx context.Context, s rapport.Scope, id rappo
 			return rapport.NotFound("interaction")
 		}
 		in = found[0]
-		return nil
+		return tx.loadAttachments(found)
 	})
 	if err != nil {
 		return nil, err
@@ -120,7 +120,7 @@ func (tx *Tx) findInteractions(f rapport.InteractionFilter, kind rapport.Custome
 		page = page[:n]
 		next = timeCursor(page[n-1].OccurredAt, page[n-1].ID)
 	}
-	return page, next, nil
+	return page, next, tx.loadAttachments(page)
 }
 
 func anySlice[T any](in []T) []any {
@@ -142,6 +142,11 @@ func (db *DB) CreateInteraction(ctx context.Context, s rapport.Scope, in *rappor
 	in.Normalize()
 	if err := in.Validate(); err != nil {
 		return err
+	}
+	for _, a := range in.Attachments {
+		if err := a.Validate(); err != nil {
+			return err
+		}
 	}
 	return db.update(ctx, s, func(tx *Tx) error {
 		if _, err := tx.findCustomerKind(in.CustomerID); err != nil {
@@ -174,7 +179,16 @@ func (db *DB) CreateInteraction(ctx context.Context, s rapport.Scope, in *rappor
 			string(in.ActorKind), in.ActorID, in.Summary, in.Body, amount, in.Currency, string(in.Attributes), in.CreatedAt); err != nil {
 			return err
 		}
-		return tx.audit("create", "interaction", in.ID, in.CustomerID, false, string(in.Type)+": "+in.Summary)
+		if err := tx.audit("create", "interaction", in.ID, in.CustomerID, false, string(in.Type)+": "+in.Summary); err != nil {
+			return err
+		}
+		for _, a := range in.Attachments {
+			a.InteractionID, a.CustomerID = in.ID, in.CustomerID
+			if err := tx.insertAttachment(a); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
@@ -262,44 +276,66 @@ type ingestRow struct {
 	source   rapport.ID
 }
 
+// bulkRef is what a row of a bulk write says of where it comes from and whose it is.
+type bulkRef struct {
+	source                      string
+	customerSource, customerKey string
+	customerID                  rapport.ID
+}
+
+// resolveBulk works out, in a few set-wise queries, the id of each row's source (made
+// if new) and the customer each row names: by id, or by its key in a source system
+// (zero when no record has that key).
+func (tx *Tx) resolveBulk(rows []bulkRef) (sources map[string]rapport.ID, customerOf []rapport.ID, err error) {
+	names, customerNames := map[string]bool{}, map[string]bool{}
+	for _, r := range rows {
+		names[r.source] = true
+		if r.customerSource != "" {
+			customerNames[r.customerSource] = true
+		}
+	}
+	if sources, err = tx.sourceIDs(keys(names), true); err != nil {
+		return nil, nil, err
+	}
+	customerSources, err := tx.sourceIDs(keys(customerNames), false)
+	if err != nil {
+		return nil, nil, err
+	}
+	var refs []sourceRef
+	for _, r := range rows {
+		if r.customerSource != "" {
+			refs = append(refs, sourceRef{customerSources[r.customerSource], r.customerKey})
+		}
+	}
+	bySourceKey, err := tx.sourceRecordCustomers(refs)
+	if err != nil {
+		return nil, nil, err
+	}
+	customerOf = make([]rapport.ID, len(rows))
+	for i, r := range rows {
+		customerOf[i] = r.customerID
+		if r.customerID.IsZero() {
+			customerOf[i] = bySourceKey[sourceRef{customerSources[r.customerSource], r.customerKey}]
+		}
+	}
+	return sources, customerOf, nil
+}
+
 func (tx *Tx) ingestInteractions(rows []*rapport.IncomingInteraction) (counts upsertCounts, rejected []rapport.LineError, err error) {
 	if len(rows) == 0 {
 		return counts, nil, nil
 	}
 	// Resolve names and references in a few set-wise queries, then check each row.
-	names, customerNames := map[string]bool{}, map[string]bool{}
-	for _, r := range rows {
-		names[r.Source] = true
-		if r.CustomerSource != "" {
-			customerNames[r.CustomerSource] = true
-		}
+	named := make([]bulkRef, len(rows))
+	for i, r := range rows {
+		named[i] = bulkRef{r.Source, r.CustomerSource, r.CustomerSourceKey, r.CustomerID}
 	}
-	sources, err := tx.sourceIDs(keys(names), true)
+	sources, customerOf, err := tx.resolveBulk(named)
 	if err != nil {
 		return counts, nil, err
 	}
-	customerSources, err := tx.sourceIDs(keys(customerNames), false)
-	if err != nil {
-		return counts, nil, err
-	}
-	var refs []sourceRef
-	for _, r := range rows {
-		if r.CustomerSource != "" {
-			refs = append(refs, sourceRef{customerSources[r.CustomerSource], r.CustomerSourceKey})
-		}
-	}
-	bySourceKey, err := tx.sourceRecordCustomers(refs)
-	if err != nil {
-		return counts, nil, err
-	}
-	// The customer each row names, by id or by its key in a source system.
-	customerOf := make([]rapport.ID, len(rows))
 	ids := map[rapport.ID]bool{}
 	for i, r := range rows {
-		customerOf[i] = r.CustomerID
-		if r.CustomerID.IsZero() {
-			customerOf[i] = bySourceKey[sourceRef{customerSources[r.CustomerSource], r.CustomerSourceKey}]
-		}
 		ids[customerOf[i]], ids[r.OrganisationID] = true, true
 	}
 	visible, err := tx.visibleCustomers(keys(ids))

@@ -93,7 +93,10 @@ func (db *DB) FindProfileFacts(ctx context.Context, s rapport.Scope, customerID 
 		if f.Consents, err = tx.consents(customerID); err != nil {
 			return err
 		}
-		f.Segments, err = tx.customerSegments(customerID)
+		if f.Segments, err = tx.customerSegments(customerID); err != nil {
+			return err
+		}
+		f.Questions, err = tx.suggestQuestions(customerID)
 		return err
 	})
 	if err != nil {

@@ -109,6 +109,10 @@ func (rc *ruleCompiler) condition(c *segment.Condition) (string, error) {
 		return valueFields[f.Name] + " " + positive(c.Op) + " " + number(q, n), nil
 	case f.Name == "created":
 		return rc.compareTime("c.created_at", c.Op, v), nil
+	case f.Name == "last_purchase":
+		return rc.compareTime("v.last_at", c.Op, v), nil
+	case f.Name == "first_purchase":
+		return rc.compareTime("v.first_at", c.Op, v), nil
 	case f.Name == "consent":
 		var ors []string
 		for _, v := range c.Values {

@@ -309,7 +309,7 @@ func cloneCustomer(c *rapport.Customer) *rapport.Customer {
 // sameCustomer reports whether two versions of a customer hold the same data.
 func sameCustomer(a, b *rapport.Customer) bool {
 	return a.Kind == b.Kind && a.Name == b.Name && a.GivenName == b.GivenName && a.FamilyName == b.FamilyName &&
-		a.Language == b.Language && a.PreferredChannel == b.PreferredChannel && a.OwnerID == b.OwnerID &&
+		a.Language == b.Language && a.PreferredChannel == b.PreferredChannel && a.PreferredTime == b.PreferredTime && a.OwnerID == b.OwnerID &&
 		slices.Equal(a.Emails, b.Emails) && slices.Equal(a.Phones, b.Phones) && slices.Equal(a.Addresses, b.Addresses) &&
 		slices.Equal(a.Relationships, b.Relationships) && slices.Equal(a.Tags, b.Tags) && rapport.SameJSON(a.Attributes, b.Attributes)
 }

@@ -135,3 +135,16 @@ func (s *Server) apiCustomerSegments(w http.ResponseWriter, r *http.Request, c *
 	writeJSON(w, http.StatusOK, newList(refs, ""))
 	return nil
 }
+
+// apiProposals returns the segments proposed by the latest clustering of the customers.
+func (s *Server) apiProposals(w http.ResponseWriter, r *http.Request, c *call) error {
+	p, err := s.Store.FindSegmentProposals(r.Context(), c.scope)
+	if err != nil {
+		return err
+	}
+	if p == nil {
+		return rapport.Errorf(rapport.ENOTFOUND, "no segments are proposed yet: the customers are clustered after they are valued, once a day")
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}

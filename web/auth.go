@@ -140,13 +140,13 @@ func (s *Server) api(h handler) http.Handler {
 			return
 		}
 		limit := s.bodyLimit(r)
-		if r.ContentLength > limit {
+		if r.ContentLength > limit && !isAttachmentUpload(r) { // which says which file and its limit itself
 			s.fail(w, r, tooLarge(limit))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		// An upload to import is streamed to disk, so it is made idempotent once there.
-		if key := r.Header.Get("Idempotency-Key"); key != "" && r.Method == http.MethodPost && !isUpload(r) {
+		if key := r.Header.Get("Idempotency-Key"); key != "" && r.Method == http.MethodPost && !isUpload(r) && !isAttachmentUpload(r) {
 			s.idempotent(w, r, c, key, h)
 			return
 		}
@@ -159,6 +159,10 @@ func (s *Server) api(h handler) http.Handler {
 // bodyLimit is the most a request may send: files to import may be large.
 func (s *Server) bodyLimit(r *http.Request) int64 {
 	switch {
+	case isAttachmentUpload(r) && isAPI(r):
+		return s.MaxAttachmentBytes + 1
+	case isAttachmentUpload(r): // a form with its files
+		return rapport.MaxAttachmentsPerForm*s.MaxAttachmentBytes + 1<<20
 	case isUpload(r):
 		return s.MaxUploadBytes + 1<<20 // the file, and a mapping beside it
 	case strings.HasSuffix(r.URL.Path, "/bulk") || r.URL.Path == "/api/v1/imports":

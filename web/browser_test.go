@@ -11,12 +11,11 @@ import (
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/rapportckm/rapport"
-	"github.com/rapportckm/rapport/sqldb/sqldbtest"
 )
 
 // TestBrowser drives the staff app in a real headless Chromium: sign in, create a
 // customer, add a note and log a call with the keyboard, see both on the timeline,
-// and try a walled customer as an outsider. RAPPORT_TEST_CHROMIUM names the browser;
+// and try a walled customer as an outsider, on each database. RAPPORT_TEST_CHROMIUM names the browser;
 // RAPPORT_TEST_SCREENSHOTS, if set, is a directory for screenshots of each step.
 func TestBrowser(t *testing.T) {
 	browserPath := os.Getenv("RAPPORT_TEST_CHROMIUM")
@@ -26,7 +25,6 @@ func TestBrowser(t *testing.T) {
 		}
 		t.Skip("RAPPORT_TEST_CHROMIUM is not set; browser tests skipped (scripts/test sets it)")
 	}
-	e := newEnv(t, sqldbtest.SQLite)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(browserPath), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
@@ -40,325 +38,432 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("start %s: %v", browserPath, err)
 	}
 
-	// newBrowser opens a separate browser context (its own cookies) for one user.
-	newBrowser := func(t *testing.T) context.Context {
-		bctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
-		t.Cleanup(func() { chromedp.Cancel(bctx); cancel() })
-		tctx, cancelTimeout := context.WithTimeout(bctx, 60*time.Second)
-		t.Cleanup(cancelTimeout)
-		return tctx
-	}
-	shot := func(t *testing.T, bctx context.Context, name string) {
-		dir := os.Getenv("RAPPORT_TEST_SCREENSHOTS")
-		if dir == "" {
-			return
-		}
-		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
-		if err == nil {
-			err = os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
-		}
-		if err != nil {
-			t.Logf("screenshot %s: %v", name, err)
-		}
-	}
-	// do runs actions one by one, so that a failure names the step that failed.
-	do := func(t *testing.T, bctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		for i, step := range steps {
-			if err := chromedp.Do(bctx, step); err != nil {
-				t.Fatalf("step %d of %d: %v", i+1, len(steps), err)
+	// Every scenario runs on each database, against one browser.
+	for name, open := range databases() {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open)
+			// newBrowser opens a separate browser context (its own cookies) for one user.
+			newBrowser := func(t *testing.T) context.Context {
+				bctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
+				t.Cleanup(func() { chromedp.Cancel(bctx); cancel() })
+				tctx, cancelTimeout := context.WithTimeout(bctx, 60*time.Second)
+				t.Cleanup(cancelTimeout)
+				return tctx
 			}
-		}
-	}
-	text := func(t *testing.T, bctx context.Context, sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return s
-	}
-	signIn := func(t *testing.T, bctx context.Context, email string) {
-		t.Helper()
-		do(t, bctx,
-			chromedp.Navigate(e.srv.URL+"/customers"),
-			chromedp.WaitVisible(chromedp.CSS("#email")),
-			chromedp.SendKeys(chromedp.CSS("#email"), email),
-			chromedp.SendKeys(chromedp.CSS("#password"), password),
-			chromedp.Submit(chromedp.CSS("#password")),
-			chromedp.WaitVisible(chromedp.CSS("table, .empty")),
-		)
-	}
-
-	t.Run("AgentWorksWithACustomer", func(t *testing.T) {
-		b := newBrowser(t)
-		signIn(t, b, "agent@example.com")
-		shot(t, b, "1-customers")
-		if got := text(t, b, "h1"); got != "Customers" {
-			t.Fatalf("got heading %q after signing in, want Customers", got)
-		}
-		do(t, b,
-			chromedp.Click(chromedp.CSS(`a[href="/customers/new"]`)),
-			chromedp.WaitVisible(chromedp.CSS("#given_name")),
-			chromedp.SendKeys(chromedp.CSS("#given_name"), "Hanna"),
-			chromedp.SendKeys(chromedp.CSS("#family_name"), "Schmidt"),
-			chromedp.SendKeys(chromedp.CSS("#emails"), "hanna.schmidt@example.de"),
-			chromedp.Click(chromedp.CSS(`input[name=relationships][value=client]`)),
-		)
-		shot(t, b, "2-new-customer")
-		do(t, b,
-			chromedp.Click(chromedp.CSS(`form button.primary`)),
-			chromedp.WaitVisible(chromedp.CSS("#timeline")),
-		)
-		if got := text(t, b, "h1"); got != "Hanna Schmidt" {
-			t.Fatalf("got heading %q, want the new customer's profile", got)
-		}
-		// Keyboard: n opens the note form, l the call form.
-		do(t, b,
-			chromedp.KeyEvent("n"),
-			chromedp.WaitVisible(chromedp.CSS("#n-body")),
-			chromedp.SendKeys(chromedp.CSS("#n-body"), "Planning a second warehouse in Leipzig next spring."),
-			chromedp.Submit(chromedp.CSS("#n-body")),
-			chromedp.WaitVisible(chromedp.CSS(".entry.note")),
-			chromedp.KeyEvent("l"),
-			chromedp.WaitVisible(chromedp.CSS("#i-summary")),
-			chromedp.SendKeys(chromedp.CSS("#i-summary"), "Called about delivery dates"),
-			chromedp.Submit(chromedp.CSS("#i-summary")),
-			chromedp.WaitVisible(chromedp.Search(`//div[@class="summary"][contains(., "Called about delivery dates")]`)),
-		)
-		shot(t, b, "3-profile")
-		timeline := text(t, b, "#timeline")
-		for _, want := range []string{"\nPlanning a second warehouse in Leipzig next spring.", "Called about delivery dates\nCall", "Note by agent"} {
-			if !strings.Contains(timeline, want) {
-				t.Errorf("the timeline lacks %q: %s", want, timeline)
+			shot := func(t *testing.T, bctx context.Context, name string) {
+				dir := os.Getenv("RAPPORT_TEST_SCREENSHOTS")
+				if dir == "" {
+					return
+				}
+				png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
+				if err == nil {
+					err = os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+				}
+				if err != nil {
+					t.Logf("screenshot %s: %v", name, err)
+				}
 			}
-		}
-		// / focuses the search box from anywhere.
-		do(t, b,
-			chromedp.KeyEvent("/"),
-			chromedp.KeyEvent("hanna"),
-			chromedp.KeyEvent("\r"),
-			chromedp.WaitVisible(chromedp.CSS("table")),
-		)
-		if got := text(t, b, "tbody"); !strings.Contains(got, "Hanna Schmidt") {
-			t.Errorf("searching hanna found %q", got)
-		}
-	})
-
-	t.Run("OutsiderMeetsTheWall", func(t *testing.T) {
-		b := newBrowser(t)
-		signIn(t, b, "outsider@example.com")
-		do(t, b,
-			chromedp.Navigate(e.srv.URL+"/customers/"+e.walled.ID.String()),
-			chromedp.WaitVisible(chromedp.CSS("h1")),
-		)
-		shot(t, b, "4-walled")
-		if got := text(t, b, "h1"); got != "Not found" {
-			t.Errorf("got heading %q on a walled profile, want Not found", got)
-		}
-		do(t, b,
-			chromedp.Navigate(e.srv.URL+"/customers?q=wanda"),
-			chromedp.WaitVisible(chromedp.CSS(".empty")),
-		)
-		if got := text(t, b, "main"); strings.Contains(got, "Walled") || !strings.Contains(got, "No customer matches") {
-			t.Errorf("searching for the walled customer shows %q", got)
-		}
-		// The insider sees her.
-		in := newBrowser(t)
-		signIn(t, in, "insider@example.com")
-		if err := chromedp.Do(in, chromedp.Navigate(e.srv.URL+"/customers/"+e.walled.ID.String()), chromedp.WaitVisible(chromedp.CSS("#timeline"))); err != nil {
-			t.Fatal(err)
-		}
-		if got := text(t, in, "h1"); got != "Wanda Walled" {
-			t.Errorf("got %q for the wall's team, want Wanda Walled", got)
-		}
-	})
-
-	t.Run("AnalystBuildsASegment", func(t *testing.T) {
-		// The live count is of the customers the reader may see: Wanda is behind the wall.
-		count := func(t *testing.T, b context.Context, rule string) string {
-			t.Helper()
-			do(t, b,
-				chromedp.Navigate(e.srv.URL+"/segments"),
-				chromedp.WaitVisible(chromedp.CSS("#g-rule")),
-				chromedp.SendKeys(chromedp.CSS("#g-rule"), rule),
-				chromedp.WaitVisible(chromedp.CSS("#g-count strong")),
-			)
-			return text(t, b, "#g-count")
-		}
-		out := newBrowser(t)
-		signIn(t, out, "outsider@example.com")
-		if got := count(t, out, `name contains "wanda"`); got != "0 customers meet it now" {
-			t.Errorf("outside the wall the count says %q, want 0", got)
-		}
-		in := newBrowser(t)
-		signIn(t, in, "insider@example.com")
-		if got := count(t, in, `name contains "wanda"`); got != "1 customers meet it now" {
-			t.Errorf("inside the wall the count says %q, want 1", got)
-		}
-
-		// A mistake is pointed at as it is typed; the rule put right is saved.
-		clear := func() {
-			t.Helper()
-			if _, err := chromedp.Run(out, chromedp.Evaluate[bool](`(document.querySelector('#g-rule').value = '', true)`)); err != nil {
-				t.Fatal(err)
+			// do runs actions one by one, so that a failure names the step that failed.
+			do := func(t *testing.T, bctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+				t.Helper()
+				for i, step := range steps {
+					if err := chromedp.Do(bctx, step); err != nil {
+						t.Fatalf("step %d of %d: %v", i+1, len(steps), err)
+					}
+				}
 			}
-		}
-		clear()
-		do(t, out,
-			chromedp.SendKeys(chromedp.CSS("#g-rule"), "kind = person AND clv > lots"),
-			chromedp.WaitVisible(chromedp.CSS("#g-count .error")),
-		)
-		shot(t, out, "6-segment-mistake")
-		if got := text(t, out, "#g-count"); !strings.Contains(got, "clv is a number") || !strings.Contains(got, "column 25") {
-			t.Errorf("the builder says %q for a rule with a mistake", got)
-		}
-		clear()
-		do(t, out,
-			chromedp.SendKeys(chromedp.CSS("#g-rule"), "kind = person"),
-			chromedp.WaitVisible(chromedp.CSS("#g-count strong")),
-			chromedp.SendKeys(chromedp.CSS("#g-name"), "People"),
-			chromedp.Click(chromedp.CSS("button[value=save]")),
-			chromedp.WaitVisible(chromedp.CSS("pre.rule")),
-		)
-		shot(t, out, "7-segment")
-		if got := text(t, out, "h1"); got != "People" {
-			t.Errorf("after saving, got heading %q, want the segment's page", got)
-		}
-	})
+			text := func(t *testing.T, bctx context.Context, sel string) string {
+				t.Helper()
+				s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
+				if err != nil {
+					t.Fatalf("read %s: %v", sel, err)
+				}
+				return s
+			}
+			signIn := func(t *testing.T, bctx context.Context, email string) {
+				t.Helper()
+				do(t, bctx,
+					chromedp.Navigate(e.srv.URL+"/customers"),
+					chromedp.WaitVisible(chromedp.CSS("#email")),
+					chromedp.SendKeys(chromedp.CSS("#email"), email),
+					chromedp.SendKeys(chromedp.CSS("#password"), password),
+					chromedp.Submit(chromedp.CSS("#password")),
+					chromedp.WaitVisible(chromedp.CSS("table, .empty")),
+				)
+			}
 
-	t.Run("ReviewerMergesAndUnmerges", func(t *testing.T) {
-		sys := rapport.SystemScope("test")
-		first := &rapport.Customer{Kind: rapport.KindPerson, GivenName: "Maria", FamilyName: "Santos", Emails: []rapport.ContactPoint{{Value: "maria@santos.example"}}}
-		second := &rapport.Customer{Kind: rapport.KindPerson, GivenName: "María", FamilyName: "Santos", Emails: []rapport.ContactPoint{{Value: "msantos@mail.example"}}}
-		must(t, e.db.CreateCustomer(ctx, sys, first))
-		must(t, e.db.CreateCustomer(ctx, sys, second))
-		explain := []rapport.MatchField{{Field: "prior", Level: "before comparing", Weight: -12.5},
-			{Field: "family_name", Left: "santos", Right: "santos", Level: "exact", Weight: 7.25, Rarity: true},
-			{Field: "email", Left: "maria@santos.example", Right: "msantos@mail.example", Level: "different", Weight: -1.5}}
-		_, err := e.db.ProposeMatches(ctx, sys, []rapport.ScoredPair{
-			{LeftID: first.ID, RightID: second.ID, Probability: 0.93, Weight: 3.8, Explanation: explain},
-			{LeftID: e.open.ID, RightID: e.walled.ID, Probability: 0.97, Weight: 5, Explanation: explain},
+			t.Run("AgentWorksWithACustomer", func(t *testing.T) {
+				b := newBrowser(t)
+				signIn(t, b, "agent@example.com")
+				shot(t, b, "1-customers")
+				if got := text(t, b, "h1"); got != "Customers" {
+					t.Fatalf("got heading %q after signing in, want Customers", got)
+				}
+				do(t, b,
+					chromedp.Click(chromedp.CSS(`a[href="/customers/new"]`)),
+					chromedp.WaitVisible(chromedp.CSS("#given_name")),
+					chromedp.SendKeys(chromedp.CSS("#given_name"), "Hanna"),
+					chromedp.SendKeys(chromedp.CSS("#family_name"), "Schmidt"),
+					chromedp.SendKeys(chromedp.CSS("#emails"), "hanna.schmidt@example.de"),
+					chromedp.Click(chromedp.CSS(`input[name=relationships][value=client]`)),
+				)
+				shot(t, b, "2-new-customer")
+				do(t, b,
+					chromedp.Click(chromedp.CSS(`form button.primary`)),
+					chromedp.WaitVisible(chromedp.CSS("#timeline")),
+				)
+				if got := text(t, b, "h1"); got != "Hanna Schmidt" {
+					t.Fatalf("got heading %q, want the new customer's profile", got)
+				}
+				// Keyboard: n opens the note form, l the call form.
+				do(t, b,
+					chromedp.KeyEvent("n"),
+					chromedp.WaitVisible(chromedp.CSS("#n-body")),
+					chromedp.SendKeys(chromedp.CSS("#n-body"), "Planning a second warehouse in Leipzig next spring."),
+					chromedp.Submit(chromedp.CSS("#n-body")),
+					chromedp.WaitVisible(chromedp.CSS(".entry.note")),
+					chromedp.KeyEvent("l"),
+					chromedp.WaitVisible(chromedp.CSS("#i-summary")),
+					chromedp.SendKeys(chromedp.CSS("#i-summary"), "Called about delivery dates"),
+					chromedp.Submit(chromedp.CSS("#i-summary")),
+					chromedp.WaitVisible(chromedp.Search(`//div[@class="summary"][contains(., "Called about delivery dates")]`)),
+				)
+				shot(t, b, "3-profile")
+				timeline := text(t, b, "#timeline")
+				for _, want := range []string{"\nPlanning a second warehouse in Leipzig next spring.", "Called about delivery dates\nCall", "Note by agent"} {
+					if !strings.Contains(timeline, want) {
+						t.Errorf("the timeline lacks %q: %s", want, timeline)
+					}
+				}
+				// Open an item from the open items card, then mark it done.
+				do(t, b,
+					chromedp.Click(chromedp.CSS("#add-item summary")),
+					chromedp.WaitVisible(chromedp.CSS("#it-title")),
+					chromedp.SendKeys(chromedp.CSS("#it-title"), "Confirm the delivery slot"),
+					chromedp.SendKeys(chromedp.CSS("#it-type"), "delivery"),
+					chromedp.Submit(chromedp.CSS("#it-title")),
+					chromedp.WaitVisible(chromedp.Search(`//li[contains(@class, "item")]//strong[contains(., "Confirm the delivery slot")]`)),
+				)
+				shot(t, b, "3b-open-items")
+				if card := text(t, b, "#open-items"); !strings.Contains(card, "delivery") || !strings.Contains(card, "opened") {
+					t.Errorf("the open items card lacks the new item: %s", card)
+				}
+				do(t, b,
+					chromedp.Submit(chromedp.CSS(`#open-items li.item form`)),
+					chromedp.WaitVisible(chromedp.CSS("#open-items .closed-items")),
+				)
+				if card := text(t, b, "#open-items"); !strings.Contains(card, "Nothing unfinished") {
+					t.Errorf("after done, the card shows: %s", card)
+				}
+				// / focuses the search box from anywhere.
+				do(t, b,
+					chromedp.KeyEvent("/"),
+					chromedp.KeyEvent("hanna"),
+					chromedp.KeyEvent("\r"),
+					chromedp.WaitVisible(chromedp.CSS("table")),
+				)
+				if got := text(t, b, "tbody"); !strings.Contains(got, "Hanna Schmidt") {
+					t.Errorf("searching hanna found %q", got)
+				}
+				// j moves to the first row of the results, Enter opens it; on the profile, c
+				// logs a call with a line of text and Enter, and j and k move between sections.
+				do(t, b,
+					chromedp.KeyEvent("j"),
+					chromedp.KeyEvent("\r"),
+					chromedp.WaitVisible(chromedp.CSS("#timeline")),
+					chromedp.KeyEvent("c"),
+					chromedp.WaitVisible(chromedp.CSS("#i-summary")),
+				)
+				eval := func(js string) string {
+					t.Helper()
+					v, err := chromedp.Run(b, chromedp.Evaluate[string](js))
+					if err != nil {
+						t.Fatalf("%s: %v", js, err)
+					}
+					return v
+				}
+				typ, channel, focused := eval(`document.querySelector("#i-type").value`), eval(`document.querySelector("#i-channel").value`), eval(`document.activeElement.id`)
+				if typ != "call" || channel != "phone" || focused != "i-summary" {
+					t.Errorf("c opened the form with %q by %q, focus on %q; want a phone call, at the summary", typ, channel, focused)
+				}
+				do(t, b,
+					chromedp.KeyEvent("Promised a quote by Friday\r"),
+					chromedp.WaitVisible(chromedp.Search(`//div[@class="summary"][contains(., "Promised a quote by Friday")]`)),
+				)
+				if got := text(t, b, "#timeline"); !strings.Contains(got, "Promised a quote by Friday\nCall\nPhone") {
+					t.Errorf("the quick call is not on the timeline as a phone call: %s", got)
+				}
+				sections, err := chromedp.Run(b, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("main section[aria-labelledby]")).filter(s => s.offsetParent !== null).map(s => document.getElementById(s.getAttribute("aria-labelledby")).textContent.trim())`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(sections) < 3 {
+					t.Fatalf("the profile has sections %q", sections)
+				}
+				for i, key := range []string{"j", "j", "j", "k"} {
+					do(t, b, chromedp.KeyEvent(key))
+					heading := eval(`document.activeElement.textContent.trim()`)
+					want := sections[[]int{0, 1, 2, 1}[i]]
+					if heading != want {
+						t.Errorf("after %d presses (%s), the focus is on %q, want the section %q", i+1, key, heading, want)
+					}
+				}
+				shot(t, b, "3b-keyboard")
+			})
+
+			t.Run("AgentAttachesAScan", func(t *testing.T) {
+				dir := t.TempDir()
+				scan, letter := filepath.Join(dir, "signed form.png"), filepath.Join(dir, "letter.pdf")
+				must(t, os.WriteFile(scan, pngOf(t), 0o644))
+				must(t, os.WriteFile(letter, []byte(letterPDF), 0o644))
+				b := newBrowser(t)
+				signIn(t, b, "agent@example.com")
+				do(t, b,
+					chromedp.Navigate(e.srv.URL+"/customers/"+e.open.ID.String()),
+					chromedp.WaitVisible(chromedp.CSS("#timeline")),
+					chromedp.KeyEvent("l"),
+					chromedp.WaitVisible(chromedp.CSS("#i-summary")),
+					chromedp.SendKeys(chromedp.CSS("#i-summary"), "Signed form came back"),
+					chromedp.SetUploadFiles(chromedp.CSS("#i-files"), []string{scan, letter}),
+					chromedp.Submit(chromedp.CSS("#i-summary")),
+					chromedp.WaitVisible(chromedp.CSS(".attachments .thumb img")),
+				)
+				// The thumbnail is the image itself, loaded through the session.
+				loaded, err := chromedp.Run(b, chromedp.Evaluate[bool](`new Promise(ok => { const img = document.querySelector(".attachments .thumb img");
+			if (img.complete) ok(img.naturalWidth === 8); else { img.onload = () => ok(img.naturalWidth === 8); img.onerror = () => ok(false); } })`,
+					chromedp.EvalAwaitPromise))
+				if err != nil || !loaded {
+					t.Errorf("the thumbnail did not load as the 8×8 image: %v %v", loaded, err)
+				}
+				do(t, b,
+					chromedp.Click(chromedp.CSS(".attachments details.pdf summary")),
+					chromedp.WaitVisible(chromedp.CSS(".attachments details.pdf iframe")),
+				)
+				shot(t, b, "3b-attachments")
+				if got := text(t, b, ".attachments details.pdf summary"); got != "letter.pdf PDF, 77 bytes" {
+					t.Errorf("the PDF is summarised as %q", got)
+				}
+				if got := text(t, b, ".flash, [role=status]"); !strings.Contains(got, "with 2 files") {
+					t.Errorf("the message after logging it: %q", got)
+				}
+			})
+
+			t.Run("OutsiderMeetsTheWall", func(t *testing.T) {
+				b := newBrowser(t)
+				signIn(t, b, "outsider@example.com")
+				do(t, b,
+					chromedp.Navigate(e.srv.URL+"/customers/"+e.walled.ID.String()),
+					chromedp.WaitVisible(chromedp.CSS("h1")),
+				)
+				shot(t, b, "4-walled")
+				if got := text(t, b, "h1"); got != "Not found" {
+					t.Errorf("got heading %q on a walled profile, want Not found", got)
+				}
+				do(t, b,
+					chromedp.Navigate(e.srv.URL+"/customers?q=wanda"),
+					chromedp.WaitVisible(chromedp.CSS(".empty")),
+				)
+				if got := text(t, b, "main"); strings.Contains(got, "Walled") || !strings.Contains(got, "No customer matches") {
+					t.Errorf("searching for the walled customer shows %q", got)
+				}
+				// The insider sees her.
+				in := newBrowser(t)
+				signIn(t, in, "insider@example.com")
+				if err := chromedp.Do(in, chromedp.Navigate(e.srv.URL+"/customers/"+e.walled.ID.String()), chromedp.WaitVisible(chromedp.CSS("#timeline"))); err != nil {
+					t.Fatal(err)
+				}
+				if got := text(t, in, "h1"); got != "Wanda Walled" {
+					t.Errorf("got %q for the wall's team, want Wanda Walled", got)
+				}
+			})
+
+			t.Run("AnalystBuildsASegment", func(t *testing.T) {
+				// The live count is of the customers the reader may see: Wanda is behind the wall.
+				count := func(t *testing.T, b context.Context, rule string) string {
+					t.Helper()
+					do(t, b,
+						chromedp.Navigate(e.srv.URL+"/segments"),
+						chromedp.WaitVisible(chromedp.CSS("#g-rule")),
+						chromedp.SendKeys(chromedp.CSS("#g-rule"), rule),
+						chromedp.WaitVisible(chromedp.CSS("#g-count strong")),
+					)
+					return text(t, b, "#g-count")
+				}
+				out := newBrowser(t)
+				signIn(t, out, "outsider@example.com")
+				if got := count(t, out, `name contains "wanda"`); got != "0 customers meet it now" {
+					t.Errorf("outside the wall the count says %q, want 0", got)
+				}
+				in := newBrowser(t)
+				signIn(t, in, "insider@example.com")
+				if got := count(t, in, `name contains "wanda"`); got != "1 customers meet it now" {
+					t.Errorf("inside the wall the count says %q, want 1", got)
+				}
+
+				// A mistake is pointed at as it is typed; the rule put right is saved.
+				clear := func() {
+					t.Helper()
+					if _, err := chromedp.Run(out, chromedp.Evaluate[bool](`(document.querySelector('#g-rule').value = '', true)`)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				clear()
+				do(t, out,
+					chromedp.SendKeys(chromedp.CSS("#g-rule"), "kind = person AND clv > lots"),
+					chromedp.WaitVisible(chromedp.CSS("#g-count .error")),
+				)
+				shot(t, out, "6-segment-mistake")
+				if got := text(t, out, "#g-count"); !strings.Contains(got, "clv is a number") || !strings.Contains(got, "column 25") {
+					t.Errorf("the builder says %q for a rule with a mistake", got)
+				}
+				clear()
+				do(t, out,
+					chromedp.SendKeys(chromedp.CSS("#g-rule"), "kind = person"),
+					chromedp.WaitVisible(chromedp.CSS("#g-count strong")),
+					chromedp.SendKeys(chromedp.CSS("#g-name"), "People"),
+					chromedp.Click(chromedp.CSS("button[value=save]")),
+					chromedp.WaitVisible(chromedp.CSS("pre.rule")),
+				)
+				shot(t, out, "7-segment")
+				if got := text(t, out, "h1"); got != "People" {
+					t.Errorf("after saving, got heading %q, want the segment's page", got)
+				}
+			})
+
+			t.Run("ReviewerMergesAndUnmerges", func(t *testing.T) {
+				sys := rapport.SystemScope("test")
+				first := &rapport.Customer{Kind: rapport.KindPerson, GivenName: "Maria", FamilyName: "Santos", Emails: []rapport.ContactPoint{{Value: "maria@santos.example"}}}
+				second := &rapport.Customer{Kind: rapport.KindPerson, GivenName: "María", FamilyName: "Santos", Emails: []rapport.ContactPoint{{Value: "msantos@mail.example"}}}
+				must(t, e.db.CreateCustomer(ctx, sys, first))
+				must(t, e.db.CreateCustomer(ctx, sys, second))
+				explain := []rapport.MatchField{{Field: "prior", Level: "before comparing", Weight: -12.5},
+					{Field: "family_name", Left: "santos", Right: "santos", Level: "exact", Weight: 7.25, Rarity: true},
+					{Field: "email", Left: "maria@santos.example", Right: "msantos@mail.example", Level: "different", Weight: -1.5}}
+				_, err := e.db.ProposeMatches(ctx, sys, []rapport.ScoredPair{
+					{LeftID: first.ID, RightID: second.ID, Probability: 0.93, Weight: 3.8, Explanation: explain},
+					{LeftID: e.open.ID, RightID: e.walled.ID, Probability: 0.97, Weight: 5, Explanation: explain},
+				})
+				must(t, err)
+
+				b := newBrowser(t)
+				signIn(t, b, "agent@example.com")
+				do(t, b, chromedp.Navigate(e.srv.URL+"/matches"), chromedp.WaitVisible(chromedp.CSS("table")))
+				shot(t, b, "6-duplicates")
+				queue := text(t, b, "tbody")
+				if !strings.Contains(queue, "María Santos") || !strings.Contains(queue, "93.0 %") || strings.Contains(queue, "Wanda") || strings.Contains(queue, "Otto") {
+					t.Fatalf("the agent's review queue shows %q, want the Santos pair only: the walled customer is no candidate to an outsider", queue)
+				}
+				do(t, b, chromedp.Click(chromedp.CSS(`tbody a.button`)), chromedp.WaitVisible(chromedp.CSS("table.compare")))
+				shot(t, b, "7-review")
+				compared := strings.ToLower(text(t, b, "table.compare")) // headings are in capitals by style
+				for _, want := range []string{"family name\tsantos\tsantos\texact (rare value)\t+7.2", "e-mail\tmaria@santos.example\tmsantos@mail.example\tdifferent\t-1.5", "total\t+3.8"} {
+					if !strings.Contains(compared, want) {
+						t.Errorf("the comparison lacks %q:\n%s", want, compared)
+					}
+				}
+				do(t, b, chromedp.Click(chromedp.CSS("#accept")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+				if got := text(t, b, ".flash"); !strings.Contains(got, "are now one customer") {
+					t.Errorf("after merging, the page says %q", got)
+				}
+				// The older customer holds the other now, and the merge can be undone there.
+				do(t, b, chromedp.Navigate(e.srv.URL+"/customers/"+first.ID.String()), chromedp.WaitVisible(chromedp.CSS("#merged-h")))
+				shot(t, b, "8-merged-profile")
+				if got := text(t, b, "main"); !strings.Contains(got, "msantos@mail.example") || !strings.Contains(got, "María Santos\nReviewed by agent") {
+					t.Errorf("the merged profile shows %q, want the other's e-mail and the merge", got)
+				}
+				// The profile's name is the newer record's (the golden record's default rule).
+				if got := text(t, b, "h1"); got != "María Santos" {
+					t.Errorf("the merged profile is called %q, want the newer record's name", got)
+				}
+				do(t, b, chromedp.Navigate(e.srv.URL+"/customers/"+second.ID.String()), chromedp.WaitVisible(chromedp.CSS("#merged-h")))
+				if got, err := chromedp.Run(b, chromedp.Location()); err != nil || !strings.HasSuffix(got, "/customers/"+first.ID.String()) {
+					t.Errorf("the merged record's address leads to %q (%v), want the profile it was merged into", got, err)
+				}
+				// The confirmation dialog is the browser's; submit the form as confirmed.
+				if _, err := chromedp.Run(b, chromedp.Evaluate[bool](`document.querySelector('form[action$="/unmerge"]').submit(), true`)); err != nil {
+					t.Fatal(err)
+				}
+				do(t, b, chromedp.WaitVisible(chromedp.CSS(".flash")))
+				if got := text(t, b, ".flash"); !strings.Contains(got, "María Santos is a separate customer again") {
+					t.Errorf("after unmerging, the page says %q", got)
+				}
+				do(t, b, chromedp.Navigate(e.srv.URL+"/customers/"+second.ID.String()), chromedp.WaitVisible(chromedp.CSS("#timeline")))
+				if got := text(t, b, "h1"); got != "María Santos" {
+					t.Errorf("after unmerging, the second record shows %q, want its own profile", got)
+				}
+			})
+
+			t.Run("AgentImportsAFile", func(t *testing.T) {
+				work, stop := context.WithCancel(context.Background())
+				stopped := make(chan struct{})
+				go func() { e.worker().Run(work); close(stopped) }() // as rapport serve runs it
+				t.Cleanup(func() { stop(); <-stopped })
+				file := filepath.Join(t.TempDir(), "crm-people.csv")
+				must(t, os.WriteFile(file, []byte(people), 0o644))
+
+				b := newBrowser(t)
+				signIn(t, b, "agent@example.com")
+				do(t, b,
+					chromedp.Click(chromedp.CSS(`nav a[href="/imports"]`)),
+					chromedp.WaitVisible(chromedp.CSS("#upload-form")),
+					chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}),
+					chromedp.SendKeys(chromedp.CSS("#source"), "crm"),
+				)
+				shot(t, b, "9-import-upload")
+				do(t, b,
+					chromedp.Click(chromedp.CSS("#upload-form button.primary")),
+					chromedp.WaitVisible(chromedp.CSS("#mapping-form")),
+				)
+				shot(t, b, "10-import-preview")
+				preview := text(t, b, ".preview tbody")
+				for _, want := range []string{"C-1\tperson\tAna\tSilva\tana@silva.example", "<script>alert(1)</script>", "Rejected, First Name: column First Name"} {
+					if !strings.Contains(preview, want) {
+						t.Errorf("the preview lacks %q:\n%s", want, preview)
+					}
+				}
+				// Run it as proposed; the page follows it to the end by itself.
+				do(t, b,
+					chromedp.Click(chromedp.CSS("#run")),
+					chromedp.WaitVisible(chromedp.CSS(".chip.state-done")),
+				)
+				shot(t, b, "11-import-done")
+				if got := strings.ToLower(strings.Join(strings.Fields(text(t, b, "dl.counts")), " ")); got != "read 3 created 2 updated 0 linked 0 unchanged 0 rejected 1" { // headings are in capitals by style
+					t.Errorf("got the counts %q", got)
+				}
+				downloads := t.TempDir()
+				if _, err := chromedp.Call(b, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+					Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads,
+					BrowserContextID: chromedp.FromContext(b).BrowserContextID}); err != nil {
+					t.Fatal(err)
+				}
+				do(t, b, chromedp.Click(chromedp.CSS(`a[href$="/rejects.csv"]`)))
+				var rejects []byte
+				for deadline := time.Now().Add(10 * time.Second); len(rejects) == 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+					rejects, _ = os.ReadFile(filepath.Join(downloads, "crm-people-rejects.csv"))
+				}
+				if got := string(rejects); !strings.HasPrefix(got, "line,field,reason,text\n3,First Name,") || !strings.HasSuffix(got, ",C-2;;;\n") {
+					t.Errorf("downloaded the rejects %q, want line 3 with its field, reason and text", got)
+				}
+			})
+
+			t.Run("Phone", func(t *testing.T) {
+				b := newBrowser(t)
+				if err := chromedp.Do(b, chromedp.EmulateViewport(390, 844)); err != nil {
+					t.Fatal(err)
+				}
+				signIn(t, b, "agent@example.com")
+				if err := chromedp.Do(b, chromedp.Navigate(e.srv.URL+"/customers/"+e.open.ID.String()), chromedp.WaitVisible(chromedp.CSS("#timeline"))); err != nil {
+					t.Fatal(err)
+				}
+				shot(t, b, "5-phone")
+				width, err := chromedp.Run(b, chromedp.Evaluate[int]("document.documentElement.scrollWidth"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if width > 390 {
+					t.Errorf("the profile is %dpx wide on a 390px phone screen, want no sideways scrolling", width)
+				}
+			})
 		})
-		must(t, err)
-
-		b := newBrowser(t)
-		signIn(t, b, "agent@example.com")
-		do(t, b, chromedp.Navigate(e.srv.URL+"/matches"), chromedp.WaitVisible(chromedp.CSS("table")))
-		shot(t, b, "6-duplicates")
-		queue := text(t, b, "tbody")
-		if !strings.Contains(queue, "María Santos") || !strings.Contains(queue, "93.0 %") || strings.Contains(queue, "Wanda") || strings.Contains(queue, "Otto") {
-			t.Fatalf("the agent's review queue shows %q, want the Santos pair only: the walled customer is no candidate to an outsider", queue)
-		}
-		do(t, b, chromedp.Click(chromedp.CSS(`tbody a.button`)), chromedp.WaitVisible(chromedp.CSS("table.compare")))
-		shot(t, b, "7-review")
-		compared := strings.ToLower(text(t, b, "table.compare")) // headings are in capitals by style
-		for _, want := range []string{"family name\tsantos\tsantos\texact (rare value)\t+7.2", "e-mail\tmaria@santos.example\tmsantos@mail.example\tdifferent\t-1.5", "total\t+3.8"} {
-			if !strings.Contains(compared, want) {
-				t.Errorf("the comparison lacks %q:\n%s", want, compared)
-			}
-		}
-		do(t, b, chromedp.Click(chromedp.CSS("#accept")), chromedp.WaitVisible(chromedp.CSS(".flash")))
-		if got := text(t, b, ".flash"); !strings.Contains(got, "are now one customer") {
-			t.Errorf("after merging, the page says %q", got)
-		}
-		// The older customer holds the other now, and the merge can be undone there.
-		do(t, b, chromedp.Navigate(e.srv.URL+"/customers/"+first.ID.String()), chromedp.WaitVisible(chromedp.CSS("#merged-h")))
-		shot(t, b, "8-merged-profile")
-		if got := text(t, b, "main"); !strings.Contains(got, "msantos@mail.example") || !strings.Contains(got, "María Santos\nReviewed by agent") {
-			t.Errorf("the merged profile shows %q, want the other's e-mail and the merge", got)
-		}
-		// The profile's name is the newer record's (the golden record's default rule).
-		if got := text(t, b, "h1"); got != "María Santos" {
-			t.Errorf("the merged profile is called %q, want the newer record's name", got)
-		}
-		do(t, b, chromedp.Navigate(e.srv.URL+"/customers/"+second.ID.String()), chromedp.WaitVisible(chromedp.CSS("#merged-h")))
-		if got, err := chromedp.Run(b, chromedp.Location()); err != nil || !strings.HasSuffix(got, "/customers/"+first.ID.String()) {
-			t.Errorf("the merged record's address leads to %q (%v), want the profile it was merged into", got, err)
-		}
-		// The confirmation dialog is the browser's; submit the form as confirmed.
-		if _, err := chromedp.Run(b, chromedp.Evaluate[bool](`document.querySelector('form[action$="/unmerge"]').submit(), true`)); err != nil {
-			t.Fatal(err)
-		}
-		do(t, b, chromedp.WaitVisible(chromedp.CSS(".flash")))
-		if got := text(t, b, ".flash"); !strings.Contains(got, "María Santos is a separate customer again") {
-			t.Errorf("after unmerging, the page says %q", got)
-		}
-		do(t, b, chromedp.Navigate(e.srv.URL+"/customers/"+second.ID.String()), chromedp.WaitVisible(chromedp.CSS("#timeline")))
-		if got := text(t, b, "h1"); got != "María Santos" {
-			t.Errorf("after unmerging, the second record shows %q, want its own profile", got)
-		}
-	})
-
-	t.Run("AgentImportsAFile", func(t *testing.T) {
-		work, stop := context.WithCancel(context.Background())
-		stopped := make(chan struct{})
-		go func() { e.worker().Run(work); close(stopped) }() // as rapport serve runs it
-		t.Cleanup(func() { stop(); <-stopped })
-		file := filepath.Join(t.TempDir(), "crm-people.csv")
-		must(t, os.WriteFile(file, []byte(people), 0o644))
-
-		b := newBrowser(t)
-		signIn(t, b, "agent@example.com")
-		do(t, b,
-			chromedp.Click(chromedp.CSS(`nav a[href="/imports"]`)),
-			chromedp.WaitVisible(chromedp.CSS("#upload-form")),
-			chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}),
-			chromedp.SendKeys(chromedp.CSS("#source"), "crm"),
-		)
-		shot(t, b, "9-import-upload")
-		do(t, b,
-			chromedp.Click(chromedp.CSS("#upload-form button.primary")),
-			chromedp.WaitVisible(chromedp.CSS("#mapping-form")),
-		)
-		shot(t, b, "10-import-preview")
-		preview := text(t, b, ".preview tbody")
-		for _, want := range []string{"C-1\tperson\tAna\tSilva\tana@silva.example", "<script>alert(1)</script>", "Rejected, First Name: column First Name"} {
-			if !strings.Contains(preview, want) {
-				t.Errorf("the preview lacks %q:\n%s", want, preview)
-			}
-		}
-		// Run it as proposed; the page follows it to the end by itself.
-		do(t, b,
-			chromedp.Click(chromedp.CSS("#run")),
-			chromedp.WaitVisible(chromedp.CSS(".chip.state-done")),
-		)
-		shot(t, b, "11-import-done")
-		if got := strings.ToLower(strings.Join(strings.Fields(text(t, b, "dl.counts")), " ")); got != "read 3 created 2 updated 0 linked 0 unchanged 0 rejected 1" { // headings are in capitals by style
-			t.Errorf("got the counts %q", got)
-		}
-		downloads := t.TempDir()
-		if _, err := chromedp.Call(b, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads,
-			BrowserContextID: chromedp.FromContext(b).BrowserContextID}); err != nil {
-			t.Fatal(err)
-		}
-		do(t, b, chromedp.Click(chromedp.CSS(`a[href$="/rejects.csv"]`)))
-		var rejects []byte
-		for deadline := time.Now().Add(10 * time.Second); len(rejects) == 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			rejects, _ = os.ReadFile(filepath.Join(downloads, "crm-people-rejects.csv"))
-		}
-		if got := string(rejects); !strings.HasPrefix(got, "line,field,reason,text\n3,First Name,") || !strings.HasSuffix(got, ",C-2;;;\n") {
-			t.Errorf("downloaded the rejects %q, want line 3 with its field, reason and text", got)
-		}
-	})
-
-	t.Run("Phone", func(t *testing.T) {
-		b := newBrowser(t)
-		if err := chromedp.Do(b, chromedp.EmulateViewport(390, 844)); err != nil {
-			t.Fatal(err)
-		}
-		signIn(t, b, "agent@example.com")
-		if err := chromedp.Do(b, chromedp.Navigate(e.srv.URL+"/customers/"+e.open.ID.String()), chromedp.WaitVisible(chromedp.CSS("#timeline"))); err != nil {
-			t.Fatal(err)
-		}
-		shot(t, b, "5-phone")
-		width, err := chromedp.Run(b, chromedp.Evaluate[int]("document.documentElement.scrollWidth"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if width > 390 {
-			t.Errorf("the profile is %dpx wide on a 390px phone screen, want no sideways scrolling", width)
-		}
-	})
+	}
 }

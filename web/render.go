@@ -107,6 +107,8 @@ func navOf(p string) string {
 		return "almost"
 	case strings.HasPrefix(p, "/imports"):
 		return "imports"
+	case strings.HasPrefix(p, "/playbook"):
+		return "playbook"
 	case strings.HasPrefix(p, "/segments"):
 		return "segments"
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/blob"
 )
 
 // Store is everything the web layer reads and writes; *sqldb.DB is one.
@@ -37,6 +38,10 @@ type Store interface {
 	rapport.QualityService
 	rapport.ConsentService
 	rapport.SegmentService
+	rapport.ProposalService
+	rapport.PlaybookService
+	rapport.ItemService
+	rapport.AttachmentService
 	rapport.AlmostService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
@@ -58,6 +63,10 @@ type Server struct {
 	// taken up to MaxUploadBytes, decompressed; 1 GiB by default.
 	UploadDir      string
 	MaxUploadBytes int64
+	// Attachments keeps the contents of files attached to interactions, each at most
+	// MaxAttachmentBytes (rapport.DefaultMaxAttachment by default).
+	Attachments        blob.Store
+	MaxAttachmentBytes int64
 
 	metrics *metrics
 	pages   *pages
@@ -76,6 +85,9 @@ func (s *Server) Handler() http.Handler {
 	}
 	if s.MaxUploadBytes == 0 {
 		s.MaxUploadBytes = 1 << 30
+	}
+	if s.MaxAttachmentBytes == 0 {
+		s.MaxAttachmentBytes = rapport.DefaultMaxAttachment
 	}
 	s.metrics = newMetrics()
 	s.pages = mustParsePages()

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/blob"
 	"github.com/rapportckm/rapport/jobs"
 	"github.com/rapportckm/rapport/sqldb"
 	"github.com/rapportckm/rapport/sqldb/sqldbtest"
@@ -27,19 +28,20 @@ const password = "correct horse battery"
 
 // env is a running server on a fresh database, with staff in and out of a wall.
 type env struct {
-	t        *testing.T
-	db       *sqldb.DB
-	srv      *httptest.Server
-	uploads  string // the server's upload directory
-	admin    *rapport.User
-	agent    *rapport.User // in team Sales
-	insider  *rapport.User // in team Deals, inside the wall
-	outsider *rapport.User // analyst in no team
-	tokens   map[string]string
-	walled   *rapport.Customer // a person behind the wall
-	open     *rapport.Customer // a person anyone may see
-	team     *rapport.Team     // Sales
-	deals    *rapport.Team
+	t           *testing.T
+	db          *sqldb.DB
+	srv         *httptest.Server
+	uploads     string // the server's upload directory
+	attachments *blob.Disk
+	admin       *rapport.User
+	agent       *rapport.User // in team Sales
+	insider     *rapport.User // in team Deals, inside the wall
+	outsider    *rapport.User // analyst in no team
+	tokens      map[string]string
+	walled      *rapport.Customer // a person behind the wall
+	open        *rapport.Customer // a person anyone may see
+	team        *rapport.Team     // Sales
+	deals       *rapport.Team
 }
 
 // databases lists the databases the web tests run on: SQLite always, PostgreSQL when
@@ -57,9 +59,12 @@ func newEnv(t *testing.T, open sqldbtest.Opener) *env {
 	db := open(t)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	uploads := t.TempDir()
-	srv := httptest.NewServer((&web.Server{Store: db, Logger: logger, MaxBulkBytes: 4 << 20, UploadDir: uploads, MaxUploadBytes: maxUpload}).Handler())
+	attachments, err := blob.NewDisk(t.TempDir())
+	must(t, err)
+	srv := httptest.NewServer((&web.Server{Store: db, Logger: logger, MaxBulkBytes: 4 << 20, UploadDir: uploads, MaxUploadBytes: maxUpload,
+		Attachments: attachments, MaxAttachmentBytes: maxAttachment}).Handler())
 	t.Cleanup(srv.Close)
-	e := &env{t: t, db: db, srv: srv, uploads: uploads, tokens: map[string]string{}}
+	e := &env{t: t, db: db, srv: srv, uploads: uploads, attachments: attachments, tokens: map[string]string{}}
 	sys := rapport.SystemScope("test")
 	e.team = &rapport.Team{Name: "Sales", Function: "sales"}
 	e.deals = &rapport.Team{Name: "Deals", Function: "finance"}
@@ -88,14 +93,19 @@ func newEnv(t *testing.T, open sqldbtest.Opener) *env {
 	return e
 }
 
-// maxUpload is the test server's limit on files to import.
-const maxUpload = 64 << 10
+// maxUpload is the test server's limit on files to import, maxAttachment on files
+// to attach.
+const (
+	maxUpload     = 64 << 10
+	maxAttachment = 32 << 10
+)
 
 // worker runs the jobs rapport serve runs in the background: imports of uploaded files.
 func (e *env) worker() *jobs.Worker {
 	importer := &jobs.Importer{Store: e.db, Uploads: e.uploads, BatchSize: 2}
 	return &jobs.Worker{Queue: e.db, Poll: 50 * time.Millisecond, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Handlers: map[string]jobs.Handler{rapport.JobImport: importer.Run}}
+		Handlers: map[string]jobs.Handler{rapport.JobImport: importer.Run,
+			rapport.JobPurgeAttachments: (&jobs.Purger{Queue: e.db, Blobs: e.attachments}).Run}}
 }
 
 // runJobs runs the jobs due until none is.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/tabular"
 )
 
 type customerIndex struct {
@@ -71,6 +73,7 @@ type customerForm struct {
 	Action, Submit                   string
 	Channels                         []rapport.Channel
 	Relationships                    []rapport.Relationship
+	Days, Parts                      []option // of the preferred time
 }
 
 func (s *Server) renderCustomerForm(w http.ResponseWriter, r *http.Request, c *call, status int, cust *rapport.Customer, err error) error {
@@ -82,7 +85,8 @@ func (s *Server) renderCustomerForm(w http.ResponseWriter, r *http.Request, c *c
 		Tags: strings.Join(cust.Tags, ", "), Attributes: attributeLines(cust.Attributes),
 		Addresses: append(append([]rapport.Address{}, cust.Addresses...), rapport.Address{}),
 		Users:     users, Errors: fieldErrors(err), Action: "/customers", Submit: "Create customer",
-		Channels: rapport.Channels, Relationships: rapport.Relationships}
+		Channels: rapport.Channels, Relationships: rapport.Relationships,
+		Days: options(rapport.ContactDayChoices, string(cust.PreferredTime.Days)), Parts: options(rapport.DayParts, string(cust.PreferredTime.Part))}
 	title := "New customer"
 	if !cust.ID.IsZero() {
 		form.Action, form.Submit, title = "/customers/"+cust.ID.String()+"/edit", "Save changes", "Edit "+cust.Name
@@ -108,7 +112,8 @@ func customerFromForm(r *http.Request) (*rapport.Customer, error) {
 		GivenName: r.PostFormValue("given_name"), FamilyName: r.PostFormValue("family_name"),
 		Emails: formContacts(r, "emails"), Phones: formContacts(r, "phones"),
 		Language: r.PostFormValue("language"), PreferredChannel: rapport.Channel(r.PostFormValue("preferred_channel")),
-		Tags: formList(r, "tags"),
+		Tags:          formList(r, "tags"),
+		PreferredTime: rapport.ContactTime{Days: rapport.ContactDays(r.PostFormValue("preferred_days")), Part: rapport.DayPart(r.PostFormValue("preferred_part"))},
 	}
 	if cust.Kind == rapport.KindPerson {
 		cust.Name = ""
@@ -184,7 +189,7 @@ func (s *Server) handleCustomerUpdate(w http.ResponseWriter, r *http.Request, c 
 	if err == nil {
 		version, _ := strconv.Atoi(r.PostFormValue("version"))
 		u := rapport.CustomerUpdate{GivenName: &in.GivenName, FamilyName: &in.FamilyName, Emails: &in.Emails, Phones: &in.Phones,
-			Addresses: &in.Addresses, Language: &in.Language, PreferredChannel: &in.PreferredChannel, Relationships: &in.Relationships,
+			Addresses: &in.Addresses, Language: &in.Language, PreferredChannel: &in.PreferredChannel, PreferredTime: &in.PreferredTime, Relationships: &in.Relationships,
 			Tags: &in.Tags, OwnerID: &in.OwnerID, Attributes: &in.Attributes, Version: version}
 		if in.Kind == rapport.KindOrganisation {
 			u.Name = &in.Name
@@ -240,6 +245,8 @@ type customerPage struct {
 	Quality       *rapport.Quality
 	Consents      []consentRow
 	Segments      []rapport.SegmentRef
+	Questions     []rapport.SuggestedQuestion
+	Work          *workbench          // open items, last contact by team, contact habit
 	MergeResults  []*rapport.Customer // customers found to merge into this one
 	MergeQuery    string
 	CanWrite      bool
@@ -248,6 +255,7 @@ type customerPage struct {
 	Form          url.Values        // what was typed, when a form is shown again
 	OpenForm      string            // which form to show open: note, interaction or link
 	Now           string            // for the time field of the interaction form
+	MaxAttachment string            // the largest file the interaction form takes, in words
 
 	TypeFilter, ChannelFilter, SourceFilter []option
 	TypeChoice, ChannelChoice, Visibility   []option
@@ -289,6 +297,7 @@ type entryView struct {
 	Note            *rapport.Note // set for notes
 	NoteFor         string        // who may read the note
 	CanChange       bool
+	Attachments     []attachmentView
 }
 
 func newEntryView(e rapport.TimelineEntry, s rapport.Scope) entryView {
@@ -313,6 +322,9 @@ func newEntryView(e rapport.TimelineEntry, s rapport.Scope) entryView {
 	}
 	if in.Amount != nil {
 		v.Class, v.Amount = "money", groupThousands(in.Amount.String())+" "+in.Currency
+	}
+	for _, a := range in.Attachments {
+		v.Attachments = append(v.Attachments, newAttachmentView(a, s))
 	}
 	return v
 }
@@ -344,7 +356,7 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 	if !cust.MergedInto.IsZero() {
 		return &customerPage{Customer: cust}, nil // shown as the customer it was merged into
 	}
-	page := &customerPage{Customer: cust, Pinned: profile.Pinned, Merges: profile.Merges, Teams: c.user.Teams,
+	page := &customerPage{Customer: cust, Pinned: profile.Pinned, Merges: profile.Merges, Teams: c.user.Teams, MaxAttachment: tabular.ByteSize(s.MaxAttachmentBytes),
 		Now: time.Now().UTC().Format("2006-01-02T15:04"), CanWrite: c.scope.CanWriteCustomers(), CanDelete: c.scope.CanDeleteCustomers(),
 		Filtered: q.Get("type") != "" || q.Get("channel") != "" || q.Get("source") != ""}
 	for _, l := range profile.Links {
@@ -387,7 +399,7 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 	if err != nil {
 		return nil, err
 	}
-	page.Quality, page.Value, page.Segments = &facts.Quality, facts.Value, facts.Segments
+	page.Quality, page.Value, page.Segments, page.Questions = &facts.Quality, facts.Value, facts.Segments, facts.Questions
 	for _, p := range rapport.Purposes {
 		row := consentRow{Purpose: p}
 		for i := range facts.Consents {
@@ -409,6 +421,13 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 		}
 	}
 	if page.MergeQuery, page.MergeResults, err = s.findOthers(r, c, id, q.Get("merge_q"), cust.Kind); err != nil {
+		return nil, err
+	}
+	itemForm := func(string) string { return "" }
+	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/items") {
+		itemForm = r.PostFormValue // shown again with its mistakes
+	}
+	if page.Work, err = s.loadWorkbench(r, c, id, itemForm); err != nil {
 		return nil, err
 	}
 	page.setForms(nil, "")
@@ -543,7 +562,13 @@ func (s *Server) handleInteractionCreate(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return err
 	}
-	in := &rapport.Interaction{CustomerID: id, Type: rapport.InteractionType(r.PostFormValue("type")),
+	files, err := s.receiveInteractionForm(w, r)
+	if code := rapport.ErrorCode(err); code == rapport.EINVALID || code == rapport.ETOOLARGE {
+		return s.showCustomerWithErrors(w, r, c, id, "interaction", err)
+	} else if err != nil {
+		return err
+	}
+	in := &rapport.Interaction{CustomerID: id, Type: rapport.InteractionType(r.PostFormValue("type")), Attachments: files,
 		Channel: rapport.Channel(r.PostFormValue("channel")), Summary: r.PostFormValue("summary"), Body: r.PostFormValue("body"),
 		Currency: r.PostFormValue("currency")}
 	p := rapport.Problems{}
@@ -567,12 +592,19 @@ func (s *Server) handleInteractionCreate(w http.ResponseWriter, r *http.Request,
 	if err == nil {
 		err = s.Store.CreateInteraction(r.Context(), c.scope, in)
 	}
+	if err != nil {
+		s.discardContents(keysOf(files)...)
+	}
 	if rapport.ErrorCode(err) == rapport.EINVALID {
 		return s.showCustomerWithErrors(w, r, c, id, "interaction", err)
 	} else if err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/customers/"+id.String()+"#timeline", human(in.Type)+" logged.")
+	msg := human(in.Type) + " logged."
+	if n := len(files); n > 0 {
+		msg = fmt.Sprintf("%s logged with %s.", human(in.Type), plural(n, "file"))
+	}
+	return s.redirect(w, r, "/customers/"+id.String()+"#timeline", msg)
 }
 
 func (s *Server) handleLinkCreate(w http.ResponseWriter, r *http.Request, c *call) error {

@@ -238,6 +238,97 @@ func TestPages(t *testing.T) {
 				}
 			})
 
+			t.Run("ProposedSegments", func(t *testing.T) {
+				if _, body := agent.get("/segments/proposed"); !strings.Contains(body, "No proposals yet") || strings.Contains(body, "Propose again") {
+					t.Errorf("before any clustering, or an agent may start one")
+				}
+				if res, _ := e.do("GET", "/api/v1/segments/proposed", "agent@example.com", ""); res.StatusCode != 404 {
+					t.Errorf("the API before any clustering: got %d, want 404", res.StatusCode)
+				}
+				p := &rapport.SegmentProposals{ComputedAt: time.Now().UTC(), Customers: 120, K: 2, Silhouette: 0.61,
+					Features: []rapport.ProposalFeature{{Name: "purchases", Label: "purchases", Mean: 4}},
+					Scores:   []rapport.ProposalScore{{K: 2, Silhouette: 0.61}, {K: 3, Silhouette: 0.4}},
+					Segments: []rapport.ProposedSegment{
+						{Description: "Bought rarely (avg 1 purchases)", Share: 0.75, Means: []float64{1}, Rule: "purchases <= 2", Recall: 0.9, Precision: 0.95},
+						{Description: "Buy often <script>alert(1)</script> (avg 13 purchases)", Share: 0.25, Means: []float64{13}, Rule: "purchases >= 9", Recall: 0.8, Precision: 1}}}
+				must(t, e.db.ReplaceSegmentProposals(ctx, rapport.SystemScope("test"), p))
+				_, body := agent.get("/segments/proposed")
+				for _, want := range []string{"Bought rarely (avg 1 purchases)", "75.0 %", "purchases &lt;= 2", `value="Buy often &lt;script&gt;alert(1)&lt;/script&gt;"`, "90.0 % of this group", "groupings into 2 to 3"} {
+					if !strings.Contains(body, want) {
+						t.Errorf("the proposals page lacks %q", want)
+					}
+				}
+				if strings.Contains(body, "<script>alert") {
+					t.Error("a description is not escaped")
+				}
+				if res, body := e.do("GET", "/api/v1/segments/proposed", "agent@example.com", ""); res.StatusCode != 200 || !strings.Contains(body, `"rule":"purchases >= 9"`) {
+					t.Errorf("the API: %d %s", res.StatusCode, body)
+				}
+				if res, _ := agent.post("/segments/proposed/run", nil); res.StatusCode != 403 {
+					t.Errorf("an agent started a clustering: %d", res.StatusCode)
+				}
+				if res, _ := e.signIn("admin@example.com").post("/segments/proposed/run", nil); res.StatusCode != 303 {
+					t.Errorf("the admin could not start a clustering: %d", res.StatusCode)
+				}
+			})
+
+			t.Run("Playbook", func(t *testing.T) {
+				admin := e.signIn("admin@example.com")
+				if res, _ := agent.post("/playbook/tips", url.Values{"request_type": {"refund"}, "title": {"x"}, "body": {"y"}}); res.StatusCode != 403 {
+					t.Errorf("an agent wrote a tip: %d", res.StatusCode)
+				}
+				res, body := admin.post("/playbook/tips", url.Values{"request_type": {""}, "title": {"Refunds"}, "body": {""}})
+				if res.StatusCode != 400 || !strings.Contains(body, "say what the tip is for") || !strings.Contains(body, "write the tip") {
+					t.Errorf("a tip without a key or text: %d", res.StatusCode)
+				}
+				res, _ = admin.post("/playbook/tips", url.Values{"request_type": {"refund"}, "channel": {"phone"}, "title": {"Refunds <i>by phone</i>"}, "body": {"Offer the collection slot."}})
+				if res.StatusCode != 303 {
+					t.Fatalf("saving a tip: %d", res.StatusCode)
+				}
+				if _, body := agent.get("/playbook"); !strings.Contains(body, "Refunds &lt;i&gt;by phone&lt;/i&gt;") || strings.Contains(body, "New tip") {
+					t.Errorf("an agent's playbook: the tip, and no form to write one")
+				}
+				// The tip is shown beside an open refund request by phone, not beside one by e-mail.
+				profile := "/customers/" + e.open.ID.String()
+				if _, body := agent.get(profile); strings.Contains(body, "Tips for these requests") {
+					t.Errorf("tips without an open request")
+				}
+				byMail := &rapport.Item{CustomerID: e.open.ID, Kind: "request", Title: "Refund the chair", RequestType: "Refund", Channel: "email"}
+				must(t, e.db.CreateItem(ctx, rapport.SystemScope("test"), byMail))
+				if _, body := agent.get(profile); strings.Contains(body, "Tips for these requests") {
+					t.Errorf("a phone tip is shown for a request by e-mail")
+				}
+				byPhone := &rapport.Item{CustomerID: e.open.ID, Kind: "request", Title: "Refund the desk", RequestType: "refund", Channel: "phone"}
+				must(t, e.db.CreateItem(ctx, rapport.SystemScope("test"), byPhone))
+				if _, body := agent.get(profile); !strings.Contains(body, "Tips for these requests") || !strings.Contains(body, "Offer the collection slot.") {
+					t.Errorf("the profile lacks the tip for the open refund by phone")
+				}
+				// A question rule: a mistake is pointed at, the preview tries it on the
+				// customers a search finds, and the profile of one who meets it asks.
+				res, body = admin.post("/playbook/questions", url.Values{"name": {"Rate the fix"}, "rule": {"count(type = tickets) >= 1"}, "question": {"How would you rate it?"}, "active": {"on"}, "action": {"save"}})
+				if res.StatusCode != 400 || !strings.Contains(body, "(at column") {
+					t.Errorf("a rule with a mistake: %d", res.StatusCode)
+				}
+				rule := url.Values{"name": {"Ask Otto"}, "rule": {"name contains otto"}, "question": {"Which other products hold your address?"}, "active": {"on"}, "customer": {"o"}, "action": {"preview"}}
+				res, body = admin.post("/playbook/questions", rule)
+				if res.StatusCode != 200 || !strings.Contains(body, "asks</span> <a href=\"/customers/"+e.open.ID.String()) {
+					t.Errorf("the preview does not ask Otto: %d", res.StatusCode)
+				}
+				if res, _ := agent.post("/playbook/questions", url.Values{"rule": {"kind = person"}, "customer": {"wanda"}, "action": {"preview"}}); res.StatusCode != 403 {
+					t.Errorf("an agent tried a rule: %d", res.StatusCode)
+				}
+				rule.Set("action", "save")
+				if res, _ := admin.post("/playbook/questions", rule); res.StatusCode != 303 {
+					t.Fatalf("saving a question rule: %d", res.StatusCode)
+				}
+				if _, body := agent.get("/customers/" + e.open.ID.String()); !strings.Contains(body, "Ask next") || !strings.Contains(body, "Which other products hold your address?") {
+					t.Errorf("the profile does not ask the question")
+				}
+				if _, body := agent.get("/customers/" + e.walled.ID.String()); strings.Contains(body, "Ask next") {
+					t.Errorf("the walled profile asks")
+				}
+			})
+
 			t.Run("NotesAndInteractions", func(t *testing.T) {
 				profile := "/customers/" + e.open.ID.String()
 				res, body := agent.post(profile+"/notes", url.Values{"body": {""}, "visibility": {"staff"}})
@@ -264,7 +355,8 @@ func TestPages(t *testing.T) {
 					t.Errorf("a team note is shown outside the team")
 				}
 				_, body = agent.get(profile + "?type=note")
-				if strings.Contains(body, "Called about the renewal") || !strings.Contains(body, "quotes") {
+				_, timeline, _ := strings.Cut(body, `id="timeline"`) // the call is also the team's last contact, above it
+				if strings.Contains(timeline, "Called about the renewal") || !strings.Contains(timeline, "quotes") {
 					t.Errorf("filtering notes shows interactions, or not the note")
 				}
 			})

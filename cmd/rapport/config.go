@@ -27,6 +27,10 @@ type config struct {
 	LogFormat  string // text or json
 	LogLevel   string // debug, info, warn or error
 	MaxUpload  string // the largest file the web app and the API take to import, such as 1GiB
+	// AttachmentsDir keeps the files attached to interactions; MaxAttachment is the
+	// largest one taken, such as 25MiB.
+	AttachmentsDir string
+	MaxAttachment  string
 }
 
 // dbFlags registers the database flags every command that opens the database takes.
@@ -51,6 +55,29 @@ func (c *config) serverFlags(fs *flag.FlagSet, env *environment) {
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error [RAPPORT_LOG_LEVEL]")
 	c.MaxUpload = envOr(env, "RAPPORT_MAX_UPLOAD", "1GiB")
 	fs.StringVar(&c.MaxUpload, "max-upload", c.MaxUpload, "the largest file to import that the web app and the API take, decompressed, such as 500MiB or 2GiB [RAPPORT_MAX_UPLOAD]")
+	c.attachmentFlags(fs, env)
+	c.MaxAttachment = envOr(env, "RAPPORT_MAX_ATTACHMENT", "25MiB")
+	fs.StringVar(&c.MaxAttachment, "max-attachment", c.MaxAttachment, "the largest file that may be attached to an interaction, such as 25MiB [RAPPORT_MAX_ATTACHMENT]")
+}
+
+// attachmentFlags registers where attachments are kept.
+func (c *config) attachmentFlags(fs *flag.FlagSet, env *environment) {
+	c.AttachmentsDir = env.getenv("RAPPORT_ATTACHMENTS_DIR")
+	fs.StringVar(&c.AttachmentsDir, "attachments-dir", c.AttachmentsDir, "directory for the files attached to interactions (default: attachments beside the SQLite database, or in --data-dir with PostgreSQL, where several servers must share it) [RAPPORT_ATTACHMENTS_DIR]")
+}
+
+// attachmentsDir is where attachments are kept: the directory set, or else beside
+// the SQLite database, so that the two are backed up and moved together, or with
+// PostgreSQL in the data directory, which several app servers must then share (on a
+// network file system), or each would see only the files uploaded to it.
+func (c *config) attachmentsDir() string {
+	switch {
+	case c.AttachmentsDir != "":
+		return c.AttachmentsDir
+	case strings.HasPrefix(c.DB, "sqlite:"):
+		return filepath.Join(filepath.Dir(strings.TrimPrefix(c.DB, "sqlite:")), "attachments")
+	}
+	return filepath.Join(c.DataDir, "attachments")
 }
 
 // parseSize reads a number of bytes, optionally with a unit: 1048576, 512KiB, 200MB, 1GiB.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/rapportckm/rapport/blob"
 	"github.com/rapportckm/rapport/demo"
 )
 
@@ -13,6 +14,7 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 	var opt demo.Options
 	fs := newFlags(env, "demo", "[--customers N] [--seed S] [--password-stdin]")
 	cfg.dbFlags(fs, env)
+	cfg.attachmentFlags(fs, env)
 	fs.IntVar(&opt.Customers, "customers", 1000, "how many customers (people and organisations); about 100 interactions each")
 	fs.Int64Var(&opt.Seed, "seed", 1, "the same seed gives the same data set")
 	passwordStdin := fs.Bool("password-stdin", false, "read the demo users' password from standard input (default: a new random one, printed at the end)")
@@ -34,6 +36,9 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if opt.Attachments, err = blob.NewDisk(cfg.attachmentsDir()); err != nil {
+		return err
+	}
 	start := time.Now()
 	sum, err := demo.Fill(ctx, db, opt, func(format string, args ...any) {
 		fmt.Fprintf(env.stderr, "%6.1fs  %s\n", time.Since(start).Seconds(), fmt.Sprintf(format, args...))
@@ -41,8 +46,8 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "Demo data ready in %.0fs: %d organisations, %d people, %d links, %d interactions, %d notes, %d consents.\n",
-		time.Since(start).Seconds(), sum.Organisations, sum.People, sum.Links, sum.Interactions, sum.Notes, sum.Consents)
+	fmt.Fprintf(env.stdout, "Demo data ready in %.0fs: %d organisations, %d people, %d links, %d interactions, %d notes, %d consents, %d items, %d attached files.\n",
+		time.Since(start).Seconds(), sum.Organisations, sum.People, sum.Links, sum.Interactions, sum.Notes, sum.Consents, sum.Items, sum.Attachments)
 	fmt.Fprintf(env.stdout, "Wall %q hides %d customers from everyone outside its team.\n", sum.Wall, sum.Walled)
 	fmt.Fprintf(env.stdout, "Sign in as any of these users with the password %s\n", sum.Password)
 	for _, u := range sum.Users {

@@ -15,7 +15,9 @@ import (
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/almost"
 	"github.com/rapportckm/rapport/appraise"
+	"github.com/rapportckm/rapport/blob"
 	"github.com/rapportckm/rapport/jobs"
+	"github.com/rapportckm/rapport/propose"
 	"github.com/rapportckm/rapport/resolve"
 	"github.com/rapportckm/rapport/web"
 )
@@ -35,6 +37,14 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	maxUpload, err := parseSize("max-upload", cfg.MaxUpload)
+	if err != nil {
+		return err
+	}
+	maxAttachment, err := parseSize("max-attachment", cfg.MaxAttachment)
+	if err != nil {
+		return err
+	}
+	attachments, err := blob.NewDisk(cfg.attachmentsDir())
 	if err != nil {
 		return err
 	}
@@ -64,7 +74,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 	base = strings.TrimSuffix(base, "/")
 	uploads := filepath.Join(cfg.DataDir, "uploads")
-	srv := &web.Server{Store: db, Logger: log, Version: version(), TrustProxy: cfg.TrustProxy, UploadDir: uploads, MaxUploadBytes: maxUpload}
+	srv := &web.Server{Store: db, Logger: log, Version: version(), TrustProxy: cfg.TrustProxy, UploadDir: uploads, MaxUploadBytes: maxUpload,
+		Attachments: attachments, MaxAttachmentBytes: maxAttachment}
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -72,7 +83,10 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 	}
-	log.Info("Rapport is running", "url", base, "database", db.Dialect(), "version", version())
+	log.Info("Rapport is running", "url", base, "database", db.Dialect(), "version", version(), "attachments", attachments.Dir)
+	if db.Dialect() == "postgres" && cfg.AttachmentsDir == "" {
+		log.Warn("attachments are kept on this machine: if several Rapport servers share the database, give them one shared directory with --attachments-dir")
+	}
 	if users, err := db.CountUsers(ctx); err != nil {
 		return err
 	} else if users == 0 {
@@ -87,7 +101,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 
 	// Background work: identity resolution after customers arrive, the golden records
 	// chosen again after their rules change, the customers valued once a day and the
-	// segments and the almost-customers list worked out again after them; and in a
+	// segments refreshed and proposed and the almost-customers list worked out again
+	// after them; and in a
 	// worker of their own, so that neither waits for the other, imports of uploaded files.
 	scope := rapport.JobScope(hostname())
 	importer := &jobs.Importer{Store: db, Uploads: uploads, Addr: hostname()}
@@ -109,15 +124,17 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			if err != nil {
 				return "", err
 			}
-			// Segments may test value: refresh them with the new values; the
-			// almost-customers list rests on them too.
-			if err := db.EnqueueJob(ctx, scope, rapport.JobSegments, "", 0); err != nil {
-				return sum.String(), err
-			}
-			return sum.String(), db.EnqueueJob(ctx, scope, rapport.JobAlmost, "", 0)
+			// Segments may test value: refresh them with the new values, and propose
+			// segments from them; the almost-customers list rests on them too.
+			return sum.String(), errors.Join(db.EnqueueJob(ctx, scope, rapport.JobSegments, "", 0),
+				db.EnqueueJob(ctx, scope, rapport.JobProposals, "", 0), db.EnqueueJob(ctx, scope, rapport.JobAlmost, "", 0))
 		},
 		rapport.JobAlmost: func(ctx context.Context, _ *rapport.Job) (string, error) {
 			sum, err := almost.Run(ctx, db, scope, time.Now())
+			return sum.String(), err
+		},
+		rapport.JobProposals: func(ctx context.Context, _ *rapport.Job) (string, error) {
+			sum, err := propose.Run(ctx, db, scope, time.Now())
 			return sum.String(), err
 		},
 		rapport.JobSegments: func(ctx context.Context, _ *rapport.Job) (string, error) {
@@ -128,8 +145,13 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			}
 			return result, err
 		},
-	}}, {Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobImport: importer.Run}}}
+	}}, {Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobImport: importer.Run,
+		rapport.JobPurgeAttachments: (&jobs.Purger{Queue: db, Blobs: attachments}).Run}}}
 	if err := db.EnqueueJob(ctx, scope, rapport.JobValue, "", time.Minute); err != nil {
+		return err
+	}
+	// Contents whose deletion failed before are tried again after every start.
+	if err := db.EnqueueJob(ctx, scope, rapport.JobPurgeAttachments, "", time.Minute); err != nil {
 		return err
 	}
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))

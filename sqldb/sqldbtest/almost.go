@@ -43,6 +43,12 @@ func testAlmostCustomers(t *testing.T, open Opener) {
 		add(c, "ticket", "portal", days(200), `{"category":"complaint"}`, nil) // too long ago
 		add(c, "ticket", "portal", days(6), `{"category":"question"}`, nil)
 	}
+	// Ana's feedback: one item open for 20 days counts; one of 3 days and one done do not.
+	for _, it := range []rapport.Item{{Title: "Chairs squeak", OpenedAt: days(20)}, {Title: "Late again", OpenedAt: days(3)},
+		{Title: "Desk wobbles", OpenedAt: days(30), Status: rapport.ItemDone}} {
+		it.CustomerID, it.Kind = ana.ID, "feedback"
+		must(t, db.CreateItem(ctx, system, &it))
+	}
 	add(ana, "web_event", "portal", days(3), `{"event":"search","query":"assembly instructions","results":0}`, nil)
 	add(ana, "web_event", "portal", days(4), `{"event":"search","query":"warranty","results":0}`, nil)
 	add(ana, "web_event", "portal", days(4), `{"event":"search","query":"returns","results":7}`, nil)
@@ -76,9 +82,9 @@ func testAlmostCustomers(t *testing.T, open Opener) {
 		}
 		byID[x.CustomerID] = x
 	}
-	if a := byID[ana.ID]; a.Complaints != 2 || !a.LastComplaintAt.Equal(days(5)) || a.EmptySearches != 2 ||
+	if a := byID[ana.ID]; a.Complaints != 2 || !a.LastComplaintAt.Equal(days(5)) || a.EmptySearches != 2 || a.OpenItems != 1 ||
 		(a.EmptySearch != "warranty" && a.EmptySearch != "assembly instructions") || a.Value != nil || a.Stages != nil {
-		t.Errorf("Ana's facts: %+v, want 2 complaints (the latest 5 days ago), 2 searches that found nothing, no value", a)
+		t.Errorf("Ana's facts: %+v, want 2 complaints (the latest 5 days ago), 2 searches that found nothing, 1 feedback item open, no value", a)
 	}
 	if c := byID[cy.ID]; c.ContactBurst != 5 || !c.BurstAt.Equal(days(19)) || c.ContactsYear != 6 || c.ContactSpanDays != 60 {
 		t.Errorf("Cy's facts: burst %d ending %v, %d contacts a year from %d days ago; want 5 ending %v, 6 from 60", c.ContactBurst, c.BurstAt, c.ContactsYear, c.ContactSpanDays, days(19))
@@ -183,8 +189,8 @@ func testAlmostCustomers(t *testing.T, open Opener) {
 		t.Errorf("after the merge and a run: %v (counts %v), want Ana once and Bo", got, merged.Counts)
 	}
 	for _, a := range merged.Customers {
-		if a.ID == ana.ID && len(a.Reasons) != 3 {
-			t.Errorf("Ana after the merge: %+v, want her complaints and searches and Cy's calls", a.Reasons)
+		if a.ID == ana.ID && len(a.Reasons) != 4 {
+			t.Errorf("Ana after the merge: %+v, want her complaints, searches and open feedback, and Cy's calls", a.Reasons)
 		}
 	}
 	_, err = db.UnmergeCustomer(ctx, f.sales, cy.ID)

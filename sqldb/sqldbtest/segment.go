@@ -93,6 +93,10 @@ func testSegments(t *testing.T, open Opener) {
 		{`NOT clv > 500`, []*rapport.Customer{bo, acme}, false}, // no value: not over 500
 		{`monetary >= 4 AND p_alive < 0.5`, []*rapport.Customer{bo}, false},
 		{`revenue > 1250 AND revenue < 1251`, []*rapport.Customer{ana}, false},
+		{`last_purchase >= 30d ago`, []*rapport.Customer{ana}, true},
+		{`last_purchase < 30d ago`, []*rapport.Customer{bo}, false},
+		{`NOT last_purchase >= 30d ago`, []*rapport.Customer{bo, acme}, false}, // no purchase: not within 30 days
+		{`first_purchase <= 300d ago AND first_purchase > 400d ago`, []*rapport.Customer{ana}, false},
 		{`count(type = ticket, attr.category = complaint, since 90d ago) >= 2`, []*rapport.Customer{ana}, false},
 		{`count(type = ticket, attr.category = complaint) = 3`, []*rapport.Customer{ana}, false},
 		{`count(type = ticket, attr.category != complaint) > 0`, []*rapport.Customer{bo}, false},

@@ -26,6 +26,48 @@
     return true;
   }
 
+  // c logs a call: the interaction form opens set to a phone call, at its summary, so
+  // that c, a line of text and Enter log one.
+  function logCall() {
+    var form = document.getElementById("log-interaction");
+    if (!form) return false;
+    form.open = true;
+    var type = form.querySelector("[name=type]"), channel = form.querySelector("[name=channel]");
+    if (type) type.value = "call";
+    if (channel) channel.value = "phone";
+    var summary = form.querySelector("[name=summary]");
+    if (summary) summary.focus();
+    form.scrollIntoView({ block: "nearest" });
+    return true;
+  }
+
+  // j and k move through the page's stops: the rows of its list, or else its sections,
+  // by focusing the row's first link or the section's heading.
+  function stops() {
+    var visible = function (el) { return el.offsetParent !== null; };
+    var rows = Array.prototype.filter.call(document.querySelectorAll("main table.list tbody tr"), function (tr) {
+      return visible(tr) && tr.querySelector("a[href]");
+    });
+    return rows.length ? rows : Array.prototype.filter.call(document.querySelectorAll("main section[aria-labelledby]"), visible);
+  }
+  function target(stop) {
+    if (stop.tagName === "TR") return stop.querySelector("a[href]");
+    var h = document.getElementById(stop.getAttribute("aria-labelledby"));
+    if (h && !h.hasAttribute("tabindex")) h.setAttribute("tabindex", "-1");
+    return h;
+  }
+  function step(by) {
+    var all = stops();
+    if (!all.length) return false;
+    var at = all.findIndex(function (el) { return el.contains(document.activeElement); });
+    var next = at < 0 ? (by > 0 ? 0 : all.length - 1) : Math.min(all.length - 1, Math.max(0, at + by));
+    var el = target(all[next]);
+    if (!el) return false;
+    el.focus();
+    all[next].scrollIntoView({ block: "nearest" });
+    return true;
+  }
+
   var pending = "";
   var shortcuts = {
     "/": function () { return go("#search"); },
@@ -34,6 +76,10 @@
     "l": function () { return go("#log-interaction"); },
     "e": function () { return go("#edit-customer"); },
     "t": function () { var t = document.getElementById("timeline"); if (t) { t.scrollIntoView(); return true; } return false; },
+    "c": logCall,
+    "j": function () { return step(1); },
+    "k": function () { return step(-1); },
+    "gs": function () { location.href = "/segments"; return true; },
     "gc": function () { location.href = "/customers"; return true; },
     "gn": function () { location.href = "/customers/new"; return true; },
     "ga": function () { location.href = "/account"; return true; }
@@ -153,5 +199,22 @@
         count();
       });
     });
+  });
+
+  // Each proposed segment's rule is counted as the page opens: the customers who meet
+  // it now, among those the reader may see.
+  document.querySelectorAll("[data-count-rule]").forEach(function (out) {
+    var body = new URLSearchParams({ rule: out.getAttribute("data-count-rule") });
+    fetch("/segments/count", { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (res) { return res.json(); })
+      .then(function (r) {
+        if (r.error) { out.textContent = r.error; return; }
+        var n = document.createElement("strong");
+        n.textContent = r.count.toLocaleString("en");
+        out.textContent = "";
+        out.appendChild(n);
+        out.appendChild(document.createTextNode(" customers you may see meet it now."));
+      })
+      .catch(function () { out.textContent = ""; });
   });
 })();

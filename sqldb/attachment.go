@@ -1,0 +1,198 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/rapportckm/rapport"
+)
+
+var _ rapport.AttachmentService = (*DB)(nil)
+
+const attachmentColumns = `a.id, a.interaction_id, i.customer_id, a.name, a.content_type, a.size, a.sha256, a.storage_key,
+	a.added_by, a.created_at`
+
+const attachmentFrom = `attachments a JOIN interactions i ON i.id = a.interaction_id`
+
+func scanAttachment(rows *sql.Rows) (*rapport.Attachment, error) {
+	a := &rapport.Attachment{}
+	err := rows.Scan(&a.ID, &a.InteractionID, &a.CustomerID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.StorageKey,
+		&a.AddedBy, &a.CreatedAt)
+	return a, err
+}
+
+// CreateAttachment records a stored content as an attachment of a visible customer's
+// interaction.
+func (db *DB) CreateAttachment(ctx context.Context, s rapport.Scope, a *rapport.Attachment) error {
+	if err := rapport.Require(s.CanWriteCustomers(), "attach files"); err != nil {
+		return err
+	}
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	return db.update(ctx, s, func(tx *Tx) error {
+		q := &Query{}
+		err := tx.queryRow(`SELECT i.customer_id FROM interactions i WHERE i.id = `+q.Arg(a.InteractionID)+
+			` AND `+visibleCustomer(q, s, "i.customer_id"), q.Args()...).Scan(&a.CustomerID)
+		if err != nil {
+			return notFound(err, "interaction")
+		}
+		return tx.insertAttachment(a)
+	})
+}
+
+// insertAttachment records a of a visible customer's interaction, with its audit event.
+func (tx *Tx) insertAttachment(a *rapport.Attachment) error {
+	a.ID, a.CreatedAt = rapport.NewID(), tx.now
+	if tx.scope.Kind == rapport.ActorStaff {
+		a.AddedBy = tx.scope.UserID
+	}
+	if _, err := tx.exec(`INSERT INTO attachments (id, interaction_id, name, content_type, size, sha256, storage_key, added_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		a.ID, a.InteractionID, a.Name, a.ContentType, a.Size, a.SHA256, a.StorageKey, a.AddedBy, a.CreatedAt); err != nil {
+		return err
+	}
+	return tx.audit("create", "attachment", a.ID, a.CustomerID, false,
+		fmt.Sprintf("%s (%s, %d bytes)", a.Name, a.ContentType, a.Size))
+}
+
+// FindAttachmentByID returns an attachment of a visible customer's interaction and
+// records the read: reading an attachment's description is how its content is reached.
+func (db *DB) FindAttachmentByID(ctx context.Context, s rapport.Scope, id rapport.ID) (*rapport.Attachment, error) {
+	var a *rapport.Attachment
+	err := db.view(ctx, s, func(tx *Tx) error {
+		q := &Query{}
+		found, err := queryAll(tx, `SELECT `+attachmentColumns+` FROM `+attachmentFrom+` WHERE a.id = `+q.Arg(id)+
+			` AND `+visibleCustomer(q, s, "i.customer_id"), q.Args(), scanAttachment)
+		if err != nil {
+			return err
+		} else if len(found) == 0 {
+			return rapport.NotFound("attachment")
+		}
+		a = found[0]
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, db.auditRead(ctx, s, "attachment", a.ID, a.CustomerID, a.Name)
+}
+
+// FindAttachments lists the attachments of a visible customer's interaction.
+func (db *DB) FindAttachments(ctx context.Context, s rapport.Scope, interactionID rapport.ID) ([]*rapport.Attachment, error) {
+	var customerID rapport.ID
+	var out []*rapport.Attachment
+	err := db.view(ctx, s, func(tx *Tx) error {
+		q := &Query{}
+		err := tx.queryRow(`SELECT i.customer_id FROM interactions i WHERE i.id = `+q.Arg(interactionID)+
+			` AND `+visibleCustomer(q, s, "i.customer_id"), q.Args()...).Scan(&customerID)
+		if err != nil {
+			return notFound(err, "interaction")
+		}
+		in := &rapport.Interaction{ID: interactionID, CustomerID: customerID}
+		if err := tx.loadAttachments([]*rapport.Interaction{in}); err != nil {
+			return err
+		}
+		out = in.Attachments
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		out = []*rapport.Attachment{}
+	}
+	return out, db.auditRead(ctx, s, "attachments", interactionID, customerID, "")
+}
+
+// loadAttachments sets the Attachments of interactions the caller has found visible,
+// with one query however many there are.
+func (tx *Tx) loadAttachments(ins []*rapport.Interaction) error {
+	if len(ins) == 0 {
+		return nil
+	}
+	byID := make(map[rapport.ID]*rapport.Interaction, len(ins))
+	ids := make([]any, len(ins))
+	for i, in := range ins {
+		byID[in.ID], ids[i] = in, in.ID
+	}
+	q := &Query{}
+	rows, err := tx.query(`SELECT a.id, a.interaction_id, a.name, a.content_type, a.size, a.sha256, a.storage_key, a.added_by, a.created_at
+		FROM attachments a WHERE a.interaction_id IN `+q.In(ids...)+` ORDER BY a.created_at, a.id`, q.Args()...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a := &rapport.Attachment{}
+		if err := rows.Scan(&a.ID, &a.InteractionID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.StorageKey, &a.AddedBy, &a.CreatedAt); err != nil {
+			return err
+		}
+		in := byID[a.InteractionID]
+		a.CustomerID = in.CustomerID
+		in.Attachments = append(in.Attachments, a)
+	}
+	return rows.Err()
+}
+
+// DeleteAttachment deletes an attachment of a visible customer's interaction; the
+// table's trigger queues its content for the purge job, queued here.
+func (db *DB) DeleteAttachment(ctx context.Context, s rapport.Scope, id rapport.ID) error {
+	if err := rapport.Require(s.CanWriteCustomers(), "delete attachments"); err != nil {
+		return err
+	}
+	return db.update(ctx, s, func(tx *Tx) error {
+		q := &Query{}
+		found, err := queryAll(tx, `SELECT `+attachmentColumns+` FROM `+attachmentFrom+` WHERE a.id = `+q.Arg(id)+
+			` AND `+visibleCustomer(q, s, "i.customer_id"), q.Args(), scanAttachment)
+		if err != nil {
+			return err
+		} else if len(found) == 0 {
+			return rapport.NotFound("attachment")
+		}
+		if _, err := tx.exec(`DELETE FROM attachments WHERE id = $1`, id); err != nil {
+			return err
+		}
+		if err := tx.queuePurge(); err != nil {
+			return err
+		}
+		return tx.audit("delete", "attachment", id, found[0].CustomerID, false, found[0].Name)
+	})
+}
+
+// queuePurge queues the purge job if contents wait to be deleted: call it in any
+// transaction that may have deleted attachments.
+func (tx *Tx) queuePurge() error {
+	var waiting bool
+	if err := tx.queryRow(`SELECT EXISTS (SELECT 1 FROM attachment_purges)`).Scan(&waiting); err != nil || !waiting {
+		return err
+	}
+	return tx.enqueueJob(rapport.JobPurgeAttachments, 0)
+}
+
+// ContentsToDelete returns up to n keys of contents to delete, oldest first.
+func (db *DB) ContentsToDelete(ctx context.Context, n int) ([]string, error) {
+	var keys []string
+	err := db.view(ctx, rapport.SystemScope(""), func(tx *Tx) (err error) {
+		keys, err = queryAll(tx, `SELECT storage_key FROM attachment_purges ORDER BY queued_at, storage_key LIMIT `+fmt.Sprint(limit(n, 100, 1000)),
+			nil, func(rows *sql.Rows) (string, error) {
+				var k string
+				return k, rows.Scan(&k)
+			})
+		return err
+	})
+	return keys, err
+}
+
+// ContentsDeleted forgets keys whose contents are deleted.
+func (db *DB) ContentsDeleted(ctx context.Context, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	return db.update(ctx, rapport.SystemScope(""), func(tx *Tx) error {
+		q := &Query{}
+		_, err := tx.exec(`DELETE FROM attachment_purges WHERE storage_key IN `+q.In(anySlice(keys)...), q.Args()...)
+		return err
+	})
+}

@@ -1,0 +1,603 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/rapportckm/rapport"
+)
+
+var _ rapport.ItemService = (*DB)(nil)
+
+const itemColumns = `it.id, it.customer_id, it.recorded_customer_id, it.kind, it.title, it.body, it.request_type, it.product,
+	it.channel, it.status, it.owner_id, COALESCE(ou.name, ''), it.team_id, COALESCE(tm.name, ''), COALESCE(it.due, ''),
+	it.opened_by, COALESCE(ob.name, ''), it.opened_at, it.closed_at, COALESCE(src.name, ''), COALESCE(it.source_key, ''),
+	it.updated_at`
+
+const itemFrom = `items it LEFT JOIN users ou ON ou.id = it.owner_id LEFT JOIN teams tm ON tm.id = it.team_id
+	LEFT JOIN users ob ON ob.id = it.opened_by LEFT JOIN sources src ON src.id = it.source_id`
+
+// itemOrder puts the most urgent first: items with a due date by date (so the overdue
+// come first), then the others, oldest first.
+const itemOrder = ` ORDER BY CASE WHEN it.due IS NULL THEN 1 ELSE 0 END, it.due, it.opened_at, it.id`
+
+// itemRow is an item with the customer it was recorded for, which timeline entries keep.
+type itemRow struct {
+	*rapport.Item
+	recorded rapport.ID
+}
+
+func scanItem(rows *sql.Rows) (itemRow, error) {
+	it := &rapport.Item{}
+	r := itemRow{Item: it}
+	var closed sql.NullTime
+	err := rows.Scan(&it.ID, &it.CustomerID, &r.recorded, &it.Kind, &it.Title, &it.Body, &it.RequestType, &it.Product,
+		&it.Channel, &it.Status, &it.OwnerID, &it.OwnerName, &it.TeamID, &it.TeamName, &it.Due,
+		&it.OpenedBy, &it.OpenedName, &it.OpenedAt, &closed, &it.Source, &it.SourceKey, &it.UpdatedAt)
+	if closed.Valid {
+		t := closed.Time.UTC()
+		it.ClosedAt = &t
+	}
+	return r, err
+}
+
+func items(rows []itemRow) []*rapport.Item {
+	out := make([]*rapport.Item, len(rows))
+	for i, r := range rows {
+		out[i] = r.Item
+	}
+	return out
+}
+
+// FindItems lists a visible customer's items and records the read.
+func (db *DB) FindItems(ctx context.Context, s rapport.Scope, f rapport.ItemFilter) ([]*rapport.Item, error) {
+	var out []*rapport.Item
+	err := db.view(ctx, s, func(tx *Tx) error {
+		if _, err := tx.findCustomerKind(f.CustomerID); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.findItems(f)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, db.auditRead(ctx, s, "items", rapport.ID{}, f.CustomerID, "")
+}
+
+// findItems reads the items of a customer the scope has found visible.
+func (tx *Tx) findItems(f rapport.ItemFilter) ([]*rapport.Item, error) {
+	q := &Query{}
+	cond := `it.customer_id = ` + q.Arg(f.CustomerID)
+	if !f.All {
+		cond += ` AND it.status IN ('open', 'waiting')`
+	}
+	rows, err := queryAll(tx, `SELECT `+itemColumns+` FROM `+itemFrom+` WHERE `+cond+itemOrder+
+		` LIMIT `+strconv.Itoa(limit(f.Limit, 100, 500)), q.Args(), scanItem)
+	out := items(rows)
+	if out == nil {
+		out = []*rapport.Item{}
+	}
+	return out, err
+}
+
+// FindItemByID returns an item of a visible customer and records the read.
+func (db *DB) FindItemByID(ctx context.Context, s rapport.Scope, id rapport.ID) (*rapport.Item, error) {
+	var it *rapport.Item
+	err := db.view(ctx, s, func(tx *Tx) error {
+		r, err := tx.findItem(id)
+		it = r.Item
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return it, db.auditRead(ctx, s, "item", it.ID, it.CustomerID, "")
+}
+
+// findItem returns an item whose customer the scope may see.
+func (tx *Tx) findItem(id rapport.ID) (itemRow, error) {
+	q := &Query{}
+	rows, err := queryAll(tx, `SELECT `+itemColumns+` FROM `+itemFrom+` WHERE it.id = `+q.Arg(id)+
+		` AND `+visibleCustomer(q, tx.scope, "it.customer_id"), q.Args(), scanItem)
+	if err != nil {
+		return itemRow{}, err
+	} else if len(rows) == 0 {
+		return itemRow{}, rapport.NotFound("item")
+	}
+	return rows[0], nil
+}
+
+// CreateItem opens an item for a visible customer, with its timeline entry.
+func (db *DB) CreateItem(ctx context.Context, s rapport.Scope, it *rapport.Item) error {
+	if err := rapport.Require(s.CanWriteCustomers(), "open items"); err != nil {
+		return err
+	}
+	it.Normalize()
+	if err := it.Validate(); err != nil {
+		return err
+	}
+	return db.update(ctx, s, func(tx *Tx) error {
+		if _, err := tx.findCustomerKind(it.CustomerID); err != nil {
+			return err
+		}
+		var source rapport.ID
+		if it.Source != "" {
+			ids, err := tx.sourceIDs([]string{it.Source}, true)
+			if err != nil {
+				return err
+			}
+			source = ids[it.Source]
+		}
+		r := itemRow{Item: it, recorded: it.CustomerID}
+		if err := tx.insertItem(r, source); err != nil {
+			return err
+		}
+		return tx.audit("create", "item", it.ID, it.CustomerID, false, string(it.Kind)+": "+it.Title)
+	})
+}
+
+// insertItem stores a new, valid item of a visible customer and writes its entry.
+func (tx *Tx) insertItem(r itemRow, source rapport.ID) error {
+	it := r.Item
+	if err := tx.checkItemPeople(it); err != nil {
+		return err
+	}
+	it.ID, it.UpdatedAt = rapport.NewID(), tx.now
+	if it.OpenedAt.IsZero() {
+		it.OpenedAt = tx.now
+	}
+	if tx.scope.Kind == rapport.ActorStaff {
+		it.OpenedBy = tx.scope.UserID
+	}
+	switch {
+	case !it.Status.Closed():
+		it.ClosedAt = nil
+	case it.ClosedAt == nil || it.ClosedAt.Before(it.OpenedAt):
+		it.ClosedAt = &tx.now
+	}
+	var sourceKey any
+	if it.SourceKey != "" {
+		sourceKey = it.SourceKey
+	}
+	if _, err := tx.exec(`INSERT INTO items (id, customer_id, recorded_customer_id, kind, title, body, request_type, product, channel,
+		status, owner_id, team_id, due, opened_by, opened_at, closed_at, source_id, source_key, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+		it.ID, it.CustomerID, r.recorded, string(it.Kind), it.Title, it.Body, it.RequestType, it.Product, string(it.Channel),
+		string(it.Status), it.OwnerID, it.TeamID, nullText(it.Due), it.OpenedBy, it.OpenedAt, it.ClosedAt, source, sourceKey, tx.now); err != nil {
+		return err
+	}
+	if err := tx.itemEntry(r, rapport.ItemOpened, it.OpenedAt); err != nil {
+		return err
+	}
+	if it.Status.Closed() {
+		return tx.itemEntry(r, rapport.EventOf(rapport.ItemOpen, it.Status), *it.ClosedAt)
+	}
+	return nil
+}
+
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// checkItemPeople requires the owner to be an active user and the team to exist, and
+// fills in their names.
+func (tx *Tx) checkItemPeople(it *rapport.Item) error {
+	if err := tx.checkOwner(it.OwnerID); err != nil {
+		return err
+	}
+	it.OwnerName, it.TeamName = "", ""
+	if !it.OwnerID.IsZero() {
+		if err := tx.queryRow(`SELECT name FROM users WHERE id = $1`, it.OwnerID).Scan(&it.OwnerName); err != nil {
+			return err
+		}
+	}
+	if !it.TeamID.IsZero() {
+		err := tx.queryRow(`SELECT name FROM teams WHERE id = $1`, it.TeamID).Scan(&it.TeamName)
+		if err == sql.ErrNoRows {
+			return rapport.FieldError("team_id", "no team has the id %s: choose the team from the list", it.TeamID)
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// itemEntry writes the timeline entry of an event of an item: an interaction by the
+// scope's actor whose attributes name the item and the event, so that what reads the
+// timeline (people, and rules that look at what just happened) sees it.
+func (tx *Tx) itemEntry(r itemRow, ev rapport.ItemEvent, at any) error {
+	it := r.Item
+	typ := rapport.InteractionType("other")
+	if it.Kind == "ticket" {
+		typ = "ticket"
+	}
+	channel := it.Channel
+	if channel == "" {
+		channel = "other"
+	}
+	kind := string(it.Kind)
+	summary := map[rapport.ItemEvent]string{rapport.ItemOpened: "opened", rapport.ItemClosed: "done",
+		rapport.ItemDropped: "cancelled", rapport.ItemReopened: "reopened"}[ev]
+	summary = string(kind[0]-'a'+'A') + kind[1:] + " " + summary + ": " + it.Title
+	if n := len([]rune(summary)); n > 500 {
+		summary = string([]rune(summary)[:499]) + "…"
+	}
+	attrs := map[string]string{"item_id": it.ID.String(), "item_event": string(ev), "item_kind": kind}
+	if it.RequestType != "" {
+		attrs["request_type"] = it.RequestType
+	}
+	if it.Product != "" {
+		attrs["product"] = it.Product
+	}
+	raw, err := json.Marshal(attrs)
+	if err != nil {
+		return err
+	}
+	actorKind, actorID := tx.scope.Kind, ""
+	switch {
+	case actorKind == rapport.ActorStaff:
+		actorID = tx.scope.UserID.String()
+	case it.Source != "":
+		actorID = it.Source
+	}
+	_, err = tx.exec(`INSERT INTO interactions (id, customer_id, recorded_customer_id, type, channel, occurred_at,
+		actor_kind, actor_id, summary, body, currency, attributes, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', '', $10, $11)`,
+		rapport.NewID(), it.CustomerID, r.recorded, string(typ), string(channel), at, string(actorKind), actorID, summary, string(raw), tx.now)
+	return err
+}
+
+// UpdateItem changes an item of a visible customer.
+func (db *DB) UpdateItem(ctx context.Context, s rapport.Scope, id rapport.ID, u rapport.ItemUpdate) (*rapport.Item, error) {
+	if err := rapport.Require(s.CanWriteCustomers(), "change items"); err != nil {
+		return nil, err
+	}
+	var it *rapport.Item
+	err := db.update(ctx, s, func(tx *Tx) error {
+		r, err := tx.findItem(id)
+		if err != nil {
+			return err
+		}
+		it = r.Item
+		was := *it
+		u.Apply(it)
+		it.Normalize()
+		if err := it.Validate(); err != nil {
+			return err
+		}
+		changed, err := tx.saveItem(r, &was)
+		if err != nil || !changed {
+			return err
+		}
+		return tx.audit("update", "item", it.ID, it.CustomerID, false, fmt.Sprintf("%s: %s (%s)", it.Kind, it.Title, it.Status))
+	})
+	return it, err
+}
+
+// saveItem writes a changed item, and the timeline entry of a change of status; it
+// reports whether anything changed.
+func (tx *Tx) saveItem(r itemRow, was *rapport.Item) (bool, error) {
+	it := r.Item
+	if err := tx.checkItemPeople(it); err != nil {
+		return false, err
+	}
+	ev := rapport.EventOf(was.Status, it.Status)
+	switch {
+	case it.Status.Closed() && !was.Status.Closed():
+		it.ClosedAt = &tx.now
+	case !it.Status.Closed():
+		it.ClosedAt = nil
+	}
+	if sameItem(was, it) {
+		return false, nil
+	}
+	it.UpdatedAt = tx.now
+	if _, err := tx.exec(`UPDATE items SET title = $1, body = $2, request_type = $3, product = $4, channel = $5, status = $6,
+		owner_id = $7, team_id = $8, due = $9, closed_at = $10, updated_at = $11, kind = $12, opened_at = $13 WHERE id = $14`,
+		it.Title, it.Body, it.RequestType, it.Product, string(it.Channel), string(it.Status), it.OwnerID, it.TeamID,
+		nullText(it.Due), it.ClosedAt, tx.now, string(it.Kind), it.OpenedAt, it.ID); err != nil {
+		return false, err
+	}
+	if ev != "" {
+		return true, tx.itemEntry(r, ev, tx.now)
+	}
+	return true, nil
+}
+
+func sameItem(a, b *rapport.Item) bool {
+	return a.Kind == b.Kind && a.Title == b.Title && a.Body == b.Body && a.RequestType == b.RequestType && a.Product == b.Product &&
+		a.Channel == b.Channel && a.Status == b.Status && a.OwnerID == b.OwnerID && a.TeamID == b.TeamID && a.Due == b.Due &&
+		a.OpenedAt.Equal(b.OpenedAt)
+}
+
+// IngestItems upserts items from source systems keyed by (source, source id). Items are
+// written one by one, unlike interactions: each change of status writes its timeline
+// entry, and source systems send far fewer items than interactions.
+func (db *DB) IngestItems(ctx context.Context, s rapport.Scope, rows []rapport.IncomingItem) (rapport.IngestResult, error) {
+	res := rapport.IngestResult{Received: len(rows), Errors: []rapport.LineError{}}
+	if err := rapport.Require(s.CanWriteCustomers(), "write items"); err != nil {
+		return res, err
+	}
+	var valid []*rapport.IncomingItem
+	for i := range rows {
+		r := &rows[i]
+		if r.Line == 0 {
+			r.Line = i + 1
+		}
+		r.Normalize()
+		if err := r.Validate(); err != nil {
+			res.Errors = append(res.Errors, rapport.LineErrorOf(r.Line, err))
+			continue
+		}
+		valid = append(valid, r)
+	}
+	err := db.update(ctx, s, func(tx *Tx) error {
+		items, rejected, err := tx.ingestItems(valid)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			switch it.Result {
+			case "created":
+				res.Created++
+			case "updated":
+				res.Updated++
+			default:
+				res.Unchanged++
+			}
+		}
+		res.Items = items
+		res.Errors = append(res.Errors, rejected...)
+		res.Rejected = len(res.Errors)
+		return tx.auditIngest("items", res)
+	})
+	if err != nil {
+		return rapport.IngestResult{Received: len(rows), Errors: []rapport.LineError{}}, err
+	}
+	sortLineErrors(res.Errors)
+	return res, nil
+}
+
+func (tx *Tx) ingestItems(rows []*rapport.IncomingItem) (out []rapport.IngestItem, rejected []rapport.LineError, err error) {
+	if len(rows) == 0 {
+		return nil, nil, nil
+	}
+	named := make([]bulkRef, len(rows))
+	for i, r := range rows {
+		named[i] = bulkRef{r.Source, r.CustomerSource, r.CustomerSourceKey, r.CustomerID}
+	}
+	sources, customerOf, err := tx.resolveBulk(named)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := map[rapport.ID]bool{}
+	for _, id := range customerOf {
+		ids[id] = true
+	}
+	visible, err := tx.visibleCustomers(keys(ids))
+	if err != nil {
+		return nil, nil, err
+	}
+	// The items stored already, by key, with their customers.
+	existing := map[sourceRef]rapport.ID{}
+	var refs []sourceRef
+	for _, r := range rows {
+		refs = append(refs, sourceRef{sources[r.Source], r.SourceKey})
+	}
+	err = tx.eachBySourceRef(`SELECT source_id, source_key, id FROM items`, refs, func(rows *sql.Rows) error {
+		var ref sourceRef
+		var id rapport.ID
+		err := rows.Scan(&ref.source, &ref.key, &id)
+		existing[ref] = id
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	reject := func(r *rapport.IncomingItem, field, msg string) {
+		rejected = append(rejected, rapport.LineError{Line: r.Line, Code: rapport.ENOTFOUND, Field: field, Message: msg})
+	}
+	for i, r := range rows {
+		cust, ok := visible[customerOf[i]]
+		switch {
+		case customerOf[i].IsZero():
+			reject(r, "customer_source_id", fmt.Sprintf("no customer has id %q in source %q: send the customer first", r.CustomerSourceKey, r.CustomerSource))
+			continue
+		case !ok:
+			reject(r, "customer_id", "customer "+customerOf[i].String()+" not found")
+			continue
+		}
+		ref := sourceRef{sources[r.Source], r.SourceKey}
+		it := r.Item
+		it.CustomerID = cust.current
+		if id, ok := existing[ref]; ok {
+			stored, err := tx.findItem(id)
+			if rapport.ErrorCode(err) == rapport.ENOTFOUND {
+				reject(r, "source_id", fmt.Sprintf("item %q of source %q belongs to a customer not found", r.SourceKey, r.Source))
+				continue
+			} else if err != nil {
+				return nil, nil, err
+			}
+			was := *stored.Item
+			// The item follows the customer the source names now; it keeps its id.
+			stored.recorded = customerOf[i]
+			it.ID, it.OpenedBy, it.ClosedAt = stored.ID, stored.OpenedBy, stored.ClosedAt
+			if it.OpenedAt.IsZero() {
+				it.OpenedAt = stored.OpenedAt
+			}
+			stored.Item = &it
+			moved := was.CustomerID != it.CustomerID
+			changed, err := tx.saveItem(stored, &was)
+			if err != nil {
+				return nil, nil, err
+			}
+			if moved {
+				if _, err := tx.exec(`UPDATE items SET customer_id = $1, recorded_customer_id = $2 WHERE id = $3`, it.CustomerID, customerOf[i], it.ID); err != nil {
+					return nil, nil, err
+				}
+				changed = true
+			}
+			result := "unchanged"
+			if changed {
+				result = "updated"
+			}
+			out = append(out, rapport.IngestItem{Line: r.Line, ID: it.ID, CustomerID: it.CustomerID, Result: result})
+			continue
+		}
+		if err := tx.checkItemPeople(&it); err != nil {
+			rejected = append(rejected, rapport.LineErrorOf(r.Line, err))
+			continue
+		}
+		if err := tx.insertItem(itemRow{Item: &it, recorded: customerOf[i]}, ref.source); err != nil {
+			return nil, nil, err
+		}
+		existing[ref] = it.ID
+		out = append(out, rapport.IngestItem{Line: r.Line, ID: it.ID, CustomerID: it.CustomerID, Result: "created"})
+	}
+	return out, rejected, nil
+}
+
+// FindWorkbench reads a visible customer's open items, last contact by each team and
+// contact habit in one view.
+func (db *DB) FindWorkbench(ctx context.Context, s rapport.Scope, customerID rapport.ID) (*rapport.Workbench, error) {
+	w := &rapport.Workbench{}
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		if _, err := tx.findCustomerKind(customerID); err != nil {
+			return err
+		}
+		if err := tx.queryRow(`SELECT COUNT(*) FROM items WHERE customer_id = $1 AND status IN ('open', 'waiting')`, customerID).Scan(&w.OpenCount); err != nil {
+			return err
+		}
+		if w.OpenCount > 0 {
+			if w.OpenItems, err = tx.findItems(rapport.ItemFilter{CustomerID: customerID, Limit: workbenchItems}); err != nil {
+				return err
+			}
+		}
+		q := &Query{}
+		rows, err := queryAll(tx, `SELECT `+itemColumns+` FROM `+itemFrom+` WHERE it.customer_id = `+q.Arg(customerID)+
+			` AND it.status IN ('done', 'cancelled') ORDER BY it.closed_at DESC, it.id DESC LIMIT 3`, q.Args(), scanItem)
+		if err != nil {
+			return err
+		}
+		w.Closed = items(rows)
+		if w.LastContacts, err = tx.lastContacts(customerID); err != nil {
+			return err
+		}
+		w.Habit, err = tx.contactHabit(customerID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// workbenchItems is how many open items the profile shows; the rest are counted.
+const workbenchItems = 10
+
+// lastContacts finds, for each team, the latest interaction with the customer by a
+// member of the team. The latest interaction of each staff member comes from the
+// index interactions_actor, reading one index entry per staff interaction and one row
+// per staff member; the staff members' teams are then looked up and the latest kept
+// per team. Teams are the members' teams now, not when they made the contact.
+func (tx *Tx) lastContacts(customerID rapport.ID) ([]rapport.LastContact, error) {
+	type latest struct {
+		actor string
+		c     rapport.LastContact
+	}
+	// CROSS JOIN keeps SQLite from reading every staff interaction's row to probe m:
+	// m comes first, and each of its rows finds its interaction by the whole index key.
+	rows, err := queryAll(tx, `SELECT i.actor_id, i.id, i.type, i.channel, i.summary, i.occurred_at
+		FROM (SELECT actor_id, MAX(occurred_at) AS at FROM interactions WHERE customer_id = $1 AND actor_kind = 'staff' GROUP BY actor_id) m
+		CROSS JOIN interactions i
+		WHERE i.customer_id = $1 AND i.actor_kind = 'staff' AND i.actor_id = m.actor_id AND i.occurred_at = m.at`,
+		[]any{customerID}, func(rows *sql.Rows) (latest, error) {
+			var l latest
+			err := rows.Scan(&l.actor, &l.c.InteractionID, &l.c.Type, &l.c.Channel, &l.c.Summary, &l.c.At)
+			return l, err
+		})
+	if err != nil || len(rows) == 0 {
+		return []rapport.LastContact{}, err
+	}
+	byUser := map[rapport.ID]latest{}
+	for _, l := range rows {
+		id, err := rapport.ParseID(l.actor)
+		if err != nil {
+			continue // not a user's id: written by a system that named its own staff
+		}
+		if prev, ok := byUser[id]; !ok || l.c.At.After(prev.c.At) {
+			byUser[id] = l
+		}
+	}
+	if len(byUser) == 0 {
+		return []rapport.LastContact{}, nil
+	}
+	q := &Query{}
+	in := q.In(anySlice(keys(byUser))...)
+	members, err := queryAll(tx, `SELECT u.id, u.name, t.id, t.name FROM users u JOIN team_members m ON m.user_id = u.id
+		JOIN teams t ON t.id = m.team_id WHERE u.id IN `+in, q.Args(), func(rows *sql.Rows) (rapport.LastContact, error) {
+		var c rapport.LastContact
+		err := rows.Scan(&c.UserID, &c.UserName, &c.TeamID, &c.TeamName)
+		return c, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	byTeam := map[rapport.ID]rapport.LastContact{}
+	for _, m := range members {
+		c := byUser[m.UserID].c
+		c.UserID, c.UserName, c.TeamID, c.TeamName = m.UserID, m.UserName, m.TeamID, m.TeamName
+		if prev, ok := byTeam[m.TeamID]; !ok || c.At.After(prev.At) {
+			byTeam[m.TeamID] = c
+		}
+	}
+	out := make([]rapport.LastContact, 0, len(byTeam))
+	for _, c := range byTeam {
+		c.At = c.At.UTC()
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b rapport.LastContact) int {
+		if c := b.At.Compare(a.At); c != 0 {
+			return c
+		}
+		return cmpString(a.TeamName, b.TeamName)
+	})
+	return out, nil
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// habitContacts is how many of the customer's latest own contacts the habit reads.
+const habitContacts = 200
+
+// contactHabit reads when the customer's latest own contacts (those they made
+// themselves: orders, visits, messages) happened, from the index interactions_actor.
+func (tx *Tx) contactHabit(customerID rapport.ID) (*rapport.ContactHabit, error) {
+	times, err := queryAll(tx, `SELECT occurred_at FROM interactions WHERE customer_id = $1 AND actor_kind = 'customer'
+		ORDER BY occurred_at DESC LIMIT `+strconv.Itoa(habitContacts), []any{customerID}, func(rows *sql.Rows) (t time.Time, err error) {
+		err = rows.Scan(&t)
+		return t, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rapport.HabitOf(times), nil
+}

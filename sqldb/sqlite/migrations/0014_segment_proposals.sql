@@ -1,0 +1,6 @@
+-- The segments proposed by the latest clustering of the customers (one row, replaced by
+-- each run), as JSON: they are read whole, by one page.
+CREATE TABLE segment_proposals (
+	computed_at TIMESTAMP NOT NULL,
+	proposals   TEXT NOT NULL
+);

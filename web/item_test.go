@@ -1,0 +1,186 @@
+package web_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapportckm/rapport"
+)
+
+// TestItemPages works the profile's open items without JavaScript: open one, see it
+// shown with its overdue mark, mark it done, reopen it; and the preferred time.
+func TestItemPages(t *testing.T) {
+	for name, open := range databases() {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open)
+			agent := e.signIn("agent@example.com")
+			profile := "/customers/" + e.open.ID.String()
+
+			res, body := agent.post(profile+"/items", url.Values{"kind": {"ticket"}, "title": {""}, "due": {"soon"}})
+			if res.StatusCode != 400 || !strings.Contains(body, "title is required") || !strings.Contains(body, "must be a date") {
+				t.Errorf("got %d, want the profile with the item form's mistakes", res.StatusCode)
+			}
+			yesterday := time.Now().UTC().AddDate(0, 0, -1).Format(rapport.DateLayout)
+			res, _ = agent.post(profile+"/items", url.Values{"kind": {"ticket"}, "title": {"Refund <script>alert(1)</script>"},
+				"request_type": {"refund"}, "product": {"Standing desk"}, "due": {yesterday}, "team_id": {e.team.ID.String()}, "owner_id": {e.agent.ID.String()}})
+			if res.StatusCode != 303 {
+				t.Fatalf("got %d opening an item", res.StatusCode)
+			}
+			res, _ = agent.post(profile+"/items", url.Values{"kind": {"task"}, "title": {"Send the brochure"}})
+			if res.StatusCode != 303 {
+				t.Fatalf("got %d opening a second item", res.StatusCode)
+			}
+			_, body = agent.get(profile)
+			_, card, _ := strings.Cut(body, `id="open-items"`)
+			card, _, _ = strings.Cut(card, `id="add-item"`)
+			for _, want := range []string{"Refund &lt;script&gt;alert(1)&lt;/script&gt;", "refund", "Standing desk", "agent · Sales", "1 day overdue", `class="item overdue"`, "Send the brochure"} {
+				if !strings.Contains(card, want) {
+					t.Errorf("the open items card lacks %q", want)
+				}
+			}
+			if strings.Index(card, "Refund") > strings.Index(card, "Send the brochure") {
+				t.Errorf("the overdue item is not shown first")
+			}
+			// Opening it is on the timeline, by the agent, and is Sales's last contact.
+			_, timeline, _ := strings.Cut(body, `id="timeline"`)
+			if !strings.Contains(timeline, "Ticket opened: Refund") {
+				t.Errorf("the timeline lacks the item's opening")
+			}
+			_, contacts, _ := strings.Cut(body, `id="contacts-h"`)
+			if !strings.Contains(contacts, "Sales") || !strings.Contains(contacts, "Task opened: Send the brochure") {
+				t.Errorf("the last contact by team lacks Sales's latest")
+			}
+
+			items, err := e.db.FindItems(ctx, rapport.SystemScope("test"), rapport.ItemFilter{CustomerID: e.open.ID})
+			must(t, err)
+			refund := items[0]
+			res, _ = agent.post("/items/"+refund.ID.String()+"/status", url.Values{"status": {"done"}})
+			if res.StatusCode != 303 || res.Header.Get("Location") != profile+"#items-h" {
+				t.Fatalf("got %d to %q marking done", res.StatusCode, res.Header.Get("Location"))
+			}
+			_, body = agent.get(profile)
+			_, card, _ = strings.Cut(body, `id="open-items"`)
+			open, closed, _ := strings.Cut(card, "Recently closed")
+			if strings.Contains(open, "Refund") || !strings.Contains(closed, "Refund") || !strings.Contains(open, "Send the brochure") {
+				t.Errorf("after done, the refund should be under recently closed only")
+			}
+			res, _ = agent.post("/items/"+refund.ID.String()+"/status", url.Values{"status": {"open"}})
+			if res.StatusCode != 303 {
+				t.Fatalf("got %d reopening", res.StatusCode)
+			}
+			if it, _ := e.db.FindItemByID(ctx, rapport.SystemScope("test"), refund.ID); it.Status != rapport.ItemOpen {
+				t.Errorf("got status %q after reopening", it.Status)
+			}
+
+			// Walls and roles: the outsider neither sees nor changes the walled customer's items.
+			hidden := &rapport.Item{CustomerID: e.walled.ID, Kind: "task", Title: "Deal"}
+			must(t, e.db.CreateItem(ctx, rapport.SystemScope("test"), hidden))
+			res, _ = agent.post("/items/"+hidden.ID.String()+"/status", url.Values{"status": {"done"}})
+			if res.StatusCode != 404 {
+				t.Errorf("closing a walled customer's item: got %d, want 404", res.StatusCode)
+			}
+			res, _ = agent.post("/customers/"+e.walled.ID.String()+"/items", url.Values{"kind": {"task"}, "title": {"x"}})
+			if res.StatusCode != 404 {
+				t.Errorf("opening an item for a walled customer: got %d, want 404", res.StatusCode)
+			}
+			res, _ = e.signIn("outsider@example.com").post("/items/"+refund.ID.String()+"/status", url.Values{"status": {"done"}})
+			if res.StatusCode != 403 {
+				t.Errorf("an analyst closing an item: got %d, want 403", res.StatusCode)
+			}
+
+			// The preferred time, from the customer form, is shown at the top.
+			res, body = agent.post(profile+"/edit", url.Values{"kind": {"person"}, "given_name": {"Otto"}, "family_name": {"Open"}, "preferred_days": {"sometimes"}})
+			if res.StatusCode != 400 || !strings.Contains(body, "preferred days") {
+				t.Errorf("got %d, want the form with the mistake in the preferred days: %s", res.StatusCode, body)
+			}
+			res, _ = agent.post(profile+"/edit", url.Values{"kind": {"person"}, "given_name": {"Otto"}, "family_name": {"Open"},
+				"emails": {"otto@open.example"}, "preferred_channel": {"phone"}, "preferred_days": {"weekdays"}, "preferred_part": {"morning"}})
+			if res.StatusCode != 303 {
+				t.Fatalf("got %d saving the preferred time", res.StatusCode)
+			}
+			_, body = agent.get(profile)
+			_, head, _ := strings.Cut(body, `id="contact-pref"`)
+			head, _, _ = strings.Cut(head, "</p>")
+			if !strings.Contains(head, "Phone") || !strings.Contains(head, "weekday mornings") {
+				t.Errorf("the top of the profile lacks the preferred channel and time: %q", head)
+			}
+			if _, form := agent.get(profile + "/edit"); !strings.Contains(form, `<option value="morning" selected>`) {
+				t.Errorf("the edit form does not show the preferred part of the day")
+			}
+		})
+	}
+}
+
+// TestItemAPI: items through the API, walls and bad input.
+func TestItemAPI(t *testing.T) {
+	e := newEnv(t, databases()["sqlite"])
+	const agent, insider = "agent@example.com", "insider@example.com"
+	base := "/api/v1/customers/" + e.open.ID.String() + "/items"
+	res, body := e.do("POST", base, agent, `{"kind":"ticket","title":"Broken hinge","due":"2026-02-30"}`)
+	if res.StatusCode != 400 || !strings.Contains(body, `"field":"due"`) {
+		t.Errorf("got %d %s, want 400 about due", res.StatusCode, body)
+	}
+	res, body = e.do("POST", base, agent, `{"kind":"ticket","title":"Broken hinge","request_type":"repair","colour":"red"}`)
+	if res.StatusCode != 400 || !strings.Contains(body, "colour") {
+		t.Errorf("got %d %s, want an unknown field refused", res.StatusCode, body)
+	}
+	res, body = e.do("POST", base, agent, `{"kind":"ticket","title":"Broken hinge","request_type":"repair"}`)
+	if res.StatusCode != 201 {
+		t.Fatalf("got %d %s", res.StatusCode, body)
+	}
+	it := decode[rapport.Item](t, body)
+	if it.Status != "open" || it.OpenedBy != e.agent.ID || res.Header.Get("Location") != "/api/v1/items/"+it.ID.String() {
+		t.Errorf("got %+v at %q", it, res.Header.Get("Location"))
+	}
+	res, body = e.do("PATCH", "/api/v1/items/"+it.ID.String(), agent, `{"status":"done"}`)
+	if res.StatusCode != 200 || decode[rapport.Item](t, body).ClosedAt == nil {
+		t.Errorf("got %d %s, want the item closed", res.StatusCode, body)
+	}
+	for _, tt := range []struct {
+		query string
+		want  int
+	}{{"", 0}, {"?status=open", 0}, {"?status=all", 1}} {
+		res, body = e.do("GET", base+tt.query, agent, "")
+		if got := len(decode[struct{ Data []rapport.Item }](t, body).Data); res.StatusCode != 200 || got != tt.want {
+			t.Errorf("%s: got %d with %d items, want %d", tt.query, res.StatusCode, got, tt.want)
+		}
+	}
+	if res, _ = e.do("GET", base+"?status=closed", agent, ""); res.StatusCode != 400 {
+		t.Errorf("status=closed: got %d, want 400", res.StatusCode)
+	}
+
+	// Bulk: a line for a walled customer is rejected for an outsider, written for an insider.
+	lines := `{"customer_id":"` + e.walled.ID.String() + `","source_id":"HD-9","kind":"ticket","title":"Secret"}` + "\n" +
+		`{"customer_id":"` + e.open.ID.String() + `","source_id":"HD-10","kind":"request","title":"Catalogue","status":"waiting"}` + "\n"
+	res, body = e.do("POST", "/api/v1/items/bulk?source=helpdesk", agent, lines)
+	got := decode[rapport.IngestResult](t, body)
+	if res.StatusCode != 200 || got.Created != 1 || got.Rejected != 1 || got.Errors[0].Line != 1 || got.Errors[0].Code != "not_found" {
+		t.Errorf("got %d %s, want line 1 rejected as not found and line 2 created", res.StatusCode, body)
+	}
+	res, body = e.do("POST", "/api/v1/items/bulk?source=helpdesk", insider, lines)
+	if got = decode[rapport.IngestResult](t, body); got.Created != 1 || got.Unchanged != 1 {
+		t.Errorf("insider: got %s, want the walled line created and the other unchanged", body)
+	}
+	walledID := got.Items[0].ID
+	if res, _ = e.do("GET", "/api/v1/items/"+walledID.String(), agent, ""); res.StatusCode != 404 {
+		t.Errorf("an outsider reading a walled item: got %d, want 404", res.StatusCode)
+	}
+	if res, _ = e.do("PATCH", "/api/v1/items/"+walledID.String(), agent, `{"status":"done"}`); res.StatusCode != 404 {
+		t.Errorf("an outsider changing a walled item: got %d, want 404", res.StatusCode)
+	}
+	if res, _ = e.do("GET", "/api/v1/customers/"+e.walled.ID.String()+"/items", agent, ""); res.StatusCode != 404 {
+		t.Errorf("an outsider listing a walled customer's items: got %d, want 404", res.StatusCode)
+	}
+
+	// The preferred time through the customer API.
+	res, body = e.do("PATCH", "/api/v1/customers/"+e.open.ID.String(), agent, `{"preferred_time":{"days":"weekends","part":"noon"}}`)
+	if res.StatusCode != 400 || !strings.Contains(body, "preferred_time.part") {
+		t.Errorf("got %d %s, want 400 about preferred_time.part", res.StatusCode, body)
+	}
+	res, body = e.do("PATCH", "/api/v1/customers/"+e.open.ID.String(), agent, `{"preferred_time":{"days":"weekends"}}`)
+	if c := decode[rapport.Customer](t, body); res.StatusCode != 200 || c.PreferredTime != (rapport.ContactTime{Days: "weekends", Part: "any"}) {
+		t.Errorf("got %d %s, want weekends at any time", res.StatusCode, body)
+	}
+}

@@ -1,0 +1,151 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rapportckm/rapport"
+)
+
+// workbench is what the profile shows of the customer's service: open items, the
+// last contact by each team and when they prefer, or usually happen, to be in touch.
+type workbench struct {
+	Items        []itemView
+	OpenCount    int
+	Closed       []*rapport.Item // recently closed, to reopen
+	More         int             // open items not shown
+	Tips         []*rapport.Tip  // the playbook's tips for the open items' kinds of request
+	LastContacts []rapport.LastContact
+	Habit        string // the suggestion from the customer's own contacts, in words
+	HabitOf      string // what it rests on
+	Kinds        []option
+	Channels     []option
+	Owners       []option
+	TeamChoice   []option
+}
+
+// itemView is one open item, ready to print.
+type itemView struct {
+	*rapport.Item
+	Overdue bool
+	DueText string // "due today", "due in 3 days", "3 days overdue"
+}
+
+func newItemView(it *rapport.Item, today time.Time) itemView {
+	v := itemView{Item: it, Overdue: it.Overdue(today.Format(rapport.DateLayout))}
+	if due, err := time.Parse(rapport.DateLayout, it.Due); err == nil {
+		switch days := int(due.Sub(today).Hours() / 24); {
+		case days == 0:
+			v.DueText = "due today"
+		case days == 1:
+			v.DueText = "due tomorrow"
+		case days > 1:
+			v.DueText = "due in " + plural(days, "day")
+		case days == -1:
+			v.DueText = "1 day overdue"
+		default:
+			v.DueText = plural(-days, "day") + " overdue"
+		}
+	}
+	return v
+}
+
+// loadWorkbench reads the customer's workbench and the choices of the item form.
+func (s *Server) loadWorkbench(r *http.Request, c *call, id rapport.ID, form func(string) string) (*workbench, error) {
+	wb, err := s.Store.FindWorkbench(r.Context(), c.scope, id)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	w := &workbench{OpenCount: wb.OpenCount, Closed: wb.Closed, More: wb.OpenCount - len(wb.OpenItems), LastContacts: wb.LastContacts}
+	var keys []rapport.TipKey
+	for _, it := range wb.OpenItems {
+		w.Items = append(w.Items, newItemView(it, today))
+		keys = append(keys, rapport.TipKey{RequestType: it.RequestType, Product: it.Product, Channel: it.Channel})
+	}
+	if w.Tips, err = s.Store.MatchTips(r.Context(), c.scope, keys); err != nil {
+		return nil, err
+	}
+	if h := wb.Habit; h != nil {
+		w.Habit = h.Time.String()
+		w.HabitOf = plural(h.Matching, "contact") + " of their last " + strconv.Itoa(h.Of)
+	}
+	if c.scope.CanWriteCustomers() {
+		w.Kinds = options(rapport.ItemKinds, or(form("kind"), "task"))
+		w.Channels = options(rapport.Channels, form("channel"))
+		w.Owners = []option{{Value: "", Label: "Nobody yet"}}
+		users, err := s.Store.FindUsers(r.Context(), c.scope)
+		if err != nil {
+			return nil, err
+		}
+		owner := or(form("owner_id"), c.user.ID.String())
+		for _, u := range users {
+			if u.Active {
+				w.Owners = append(w.Owners, option{Value: u.ID.String(), Label: u.Name, Selected: u.ID.String() == owner})
+			}
+		}
+		w.TeamChoice = []option{{Value: "", Label: "No team"}}
+		teams, err := s.Store.FindTeams(r.Context(), c.scope)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range teams {
+			w.TeamChoice = append(w.TeamChoice, option{Value: t.ID.String(), Label: t.Name, Selected: t.ID.String() == form("team_id")})
+		}
+	}
+	return w, nil
+}
+
+// itemFromForm reads the profile's form to open an item.
+func itemFromForm(r *http.Request, customerID rapport.ID) (*rapport.Item, error) {
+	it := &rapport.Item{CustomerID: customerID, Kind: rapport.ItemKind(r.PostFormValue("kind")), Title: r.PostFormValue("title"),
+		Body: r.PostFormValue("body"), RequestType: r.PostFormValue("request_type"), Product: r.PostFormValue("product"),
+		Channel: rapport.Channel(r.PostFormValue("channel")), Due: r.PostFormValue("due")}
+	p := rapport.Problems{}
+	for field, dst := range map[string]*rapport.ID{"owner_id": &it.OwnerID, "team_id": &it.TeamID} {
+		if v := r.PostFormValue(field); v != "" {
+			id, err := rapport.ParseID(v)
+			if err != nil {
+				p.Add(field, "choose from the list")
+			}
+			*dst = id
+		}
+	}
+	return it, p.Err()
+}
+
+func (s *Server) handleItemCreate(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "id", "customer")
+	if err != nil {
+		return err
+	}
+	it, err := itemFromForm(r, id)
+	if err == nil {
+		err = s.Store.CreateItem(r.Context(), c.scope, it)
+	}
+	if rapport.ErrorCode(err) == rapport.EINVALID {
+		return s.showCustomerWithErrors(w, r, c, id, "item", err)
+	} else if err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/customers/"+id.String()+"#items-h", human(it.Kind)+" “"+it.Title+"” opened.")
+}
+
+// handleItemStatus marks an item done, cancelled or open again, from the profile.
+func (s *Server) handleItemStatus(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "id", "item")
+	if err != nil {
+		return err
+	}
+	status := rapport.ItemStatus(strings.TrimSpace(r.PostFormValue("status")))
+	it, err := s.Store.UpdateItem(r.Context(), c.scope, id, rapport.ItemUpdate{Status: &status})
+	if err != nil {
+		return err
+	}
+	msg := map[rapport.ItemStatus]string{rapport.ItemDone: "marked done", rapport.ItemCancelled: "cancelled",
+		rapport.ItemOpen: "open again", rapport.ItemWaiting: "waiting"}[it.Status]
+	return s.redirect(w, r, "/customers/"+it.CustomerID.String()+"#items-h", "“"+it.Title+"” is "+msg+".")
+}
