@@ -54,29 +54,6 @@ type Purchase struct {
 	Currency   string
 }
 
-// Watch names a list of customers worth a call now.
-type Watch string
-
-const (
-	// WatchSlipping: customers among the best fifth or two by spend who are more
-	// likely than not to have stopped buying.
-	WatchSlipping Watch = "slipping"
-	// WatchRising: customers whose first purchase is less than RisingAge ago, who have
-	// not spent much yet but are expected to buy as often as the most frequent fifth.
-	WatchRising Watch = "rising"
-)
-
-// RisingAge is how new a customer is for the rising list.
-const RisingAge = 180 * 24 * time.Hour
-
-// ValuedCustomer is a customer on a watch list, with their value.
-type ValuedCustomer struct {
-	ID    ID            `json:"id"`
-	Name  string        `json:"name"`
-	Kind  CustomerKind  `json:"kind"`
-	Value CustomerValue `json:"value"`
-}
-
 // ValueService reads purchases and keeps the customers' values.
 type ValueService interface {
 	// EachPurchase calls fn with every purchase, customer by customer, oldest first.
@@ -85,6 +62,4 @@ type ValueService interface {
 	ReplaceCustomerValues(ctx context.Context, s Scope, values []CustomerValue) error
 	// FindCustomerValue returns a visible customer's value, or nil if it has none.
 	FindCustomerValue(ctx context.Context, s Scope, customerID ID) (*CustomerValue, error)
-	// FindWatchlist returns the visible customers on a watch list, the most urgent first.
-	FindWatchlist(ctx context.Context, s Scope, w Watch, limit int) ([]ValuedCustomer, error)
 }

@@ -275,7 +275,18 @@ var activities = []activity{
 		case 2:
 			in.Summary = fmt.Sprintf("Downloaded brochure: %s catalogue %d", pick(g.r, productLines), in.OccurredAt.Year())
 		case 3:
-			in.Summary = fmt.Sprintf("Searched the help centre for %q", pick(g.r, helpQueries))
+			// A search, in the attributes the almost-customers list reads
+			// (docs/almost-customers.md). A quarter find nothing; the count follows
+			// from the event's number rather than a random draw, so that the rest of
+			// the data set stays as it was.
+			query, results := pick(g.r, helpQueries), 0
+			if n%4 != 0 {
+				results = 1 + n%9
+			}
+			in.Summary, in.Attributes = fmt.Sprintf("Searched the help centre for %q: %d results", query, results), attrs("event", "search", "query", query, "results", results)
+			if results == 0 {
+				in.Summary = fmt.Sprintf("Searched the help centre for %q: nothing found", query)
+			}
 		case 4:
 			in.Summary, in.Attributes = fmt.Sprintf("Abandoned a basket with %d items", 1+g.r.IntN(6)), attrs("path", "/basket")
 		case 5:

@@ -37,6 +37,9 @@ type Dialect interface {
 	// Attribute is the value of key in the JSON object column col, as text; NULL
 	// where the object has no such key.
 	Attribute(q *Query, col, key string) string
+	// AddDays is the time in column col plus n days, comparable with stored times (to
+	// the millisecond on SQLite).
+	AddDays(col string, n int) string
 }
 
 // DB is a Rapport database. On SQLite, writes go through a single connection and reads

@@ -82,15 +82,6 @@ func (s *Server) apiCustomerValue(w http.ResponseWriter, r *http.Request, c *cal
 	return nil
 }
 
-func (s *Server) apiWatchlist(w http.ResponseWriter, r *http.Request, c *call) error {
-	list, err := s.Store.FindWatchlist(r.Context(), c.scope, watchParam(r), 100)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, newList(list, ""))
-	return nil
-}
-
 func (s *Server) apiDataQuality(w http.ResponseWriter, r *http.Request, c *call) error {
 	owners, err := s.Store.OwnerQualities(r.Context(), c.scope)
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/almost"
 	"github.com/rapportckm/rapport/sqldb/sqldbtest"
 	"github.com/rapportckm/rapport/web"
 )
@@ -451,8 +452,25 @@ func TestOpenAPITour(t *testing.T) {
 	call("GET", "/api/v1/segments/"+segment+"/export?purpose=marketing", admin, "", 200)
 	call("GET", "/api/v1/segments/"+segment+"/export?purpose=spam", admin, "", 400)
 	call("DELETE", "/api/v1/segments/"+segment, agent, "", 204)
-	call("GET", "/api/v1/watchlist?list=rising", agent, "", 200)
-	call("GET", "/api/v1/watchlist?list=sleeping", agent, "", 400)
+	call("POST", "/api/v1/almost-customers/refresh", agent, "", 403)
+	call("POST", "/api/v1/almost-customers/refresh", admin, "", 202)
+	e.runJobs() // the test worker runs no almost job: the one queued stays queued
+	must(t, e.db.ReplaceCustomerValues(ctx, rapport.SystemScope("test"), []rapport.CustomerValue{{CustomerID: e.open.ID, Currency: "EUR",
+		Purchases: 3, Revenue: 1234500, FirstAt: time.Now().AddDate(-2, 0, 0), LastAt: time.Now().AddDate(0, -9, 0), Recency: 1, Frequency: 3,
+		Monetary: 5, PAlive: 0.3, ExpectedPurchases: 0.4, ExpectedSpend: 40, LifetimeValue: 12.5, ComputedAt: time.Now()}}))
+	if _, err := almost.Run(ctx, e.db, rapport.SystemScope("test"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	almostPage := decode[struct {
+		Data       []rapport.AlmostCustomer `json:"data"`
+		NextCursor string                   `json:"next_cursor"`
+	}](t, call("GET", "/api/v1/almost-customers?kind=slipping&limit=1", agent, "", 200))
+	if len(almostPage.Data) != 1 || almostPage.Data[0].ID != e.open.ID || almostPage.Data[0].Reasons[0].Signal != rapport.SignalSlipping {
+		t.Errorf("almost customers: got %+v, want Otto slipping (monetary 5, P(alive) 0.3)", almostPage.Data)
+	}
+	call("GET", "/api/v1/almost-customers", agent, "", 200)
+	call("GET", "/api/v1/almost-customers?kind=grumpy", agent, "", 400)
+	call("GET", "/api/v1/almost-customers?cursor=bm9wZQ", agent, "", 400)
 	call("GET", "/api/v1/data-quality", agent, "", 200)
 	call("GET", "/api/v1/survivorship", agent, "", 200)
 	call("PUT", "/api/v1/survivorship", agent, `{"rules":{"name":"trusted"}}`, 403)

@@ -103,8 +103,8 @@ func navOf(p string) string {
 		return "account"
 	case strings.HasPrefix(p, "/matches"):
 		return "matches"
-	case strings.HasPrefix(p, "/watchlist"), strings.HasPrefix(p, "/quality"):
-		return "watchlist"
+	case strings.HasPrefix(p, "/almost"), strings.HasPrefix(p, "/quality"):
+		return "almost"
 	case strings.HasPrefix(p, "/imports"):
 		return "imports"
 	case strings.HasPrefix(p, "/playbook"):

@@ -42,6 +42,7 @@ type Store interface {
 	rapport.PlaybookService
 	rapport.ItemService
 	rapport.AttachmentService
+	rapport.AlmostService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/almost"
 	"github.com/rapportckm/rapport/sqldb/sqldbtest"
 	"github.com/rapportckm/rapport/web"
 )
@@ -58,17 +59,20 @@ func TestWallHidesCustomers(t *testing.T) {
 				{"POST", "/api/v1/customers/" + id + "/notes", `{"body":"x","visibility":"staff"}`},
 				{"POST", "/api/v1/customers/" + id + "/interactions", `{"type":"call","channel":"phone","occurred_at":"2024-01-01T00:00:00Z","summary":"x"}`},
 			}
-			lists := []string{"/api/v1/customers", "/api/v1/watchlist", "/api/v1/data-quality", "/api/v1/customers?q=wanda", "/api/v1/customers?q=wanda%40secret.example",
+			lists := []string{"/api/v1/customers", "/api/v1/almost-customers", "/api/v1/almost-customers?kind=slipping", "/api/v1/data-quality", "/api/v1/customers?q=wanda", "/api/v1/customers?q=wanda%40secret.example",
 				"/api/v1/customers?q=7946%200001", "/api/v1/customers?q=holdings", "/api/v1/customers?organisation_id=" + walledOrg.ID.String()}
 			pages := []string{"/customers/" + id, "/customers/" + id + "/edit", "/customers/" + walledOrg.ID.String()}
-			// Both are slipping away; only one may be seen on the watchlist.
+			// Both are slipping away; only one may be seen on the almost-customers list.
 			slipping := func(id rapport.ID) rapport.CustomerValue {
 				return rapport.CustomerValue{CustomerID: id, Currency: "EUR", Purchases: 9, Revenue: 99990000, FirstAt: time.Now().AddDate(-2, 0, 0),
 					LastAt: time.Now().AddDate(0, -8, 0), Recency: 1, Frequency: 5, Monetary: 5, PAlive: 0.2, ExpectedPurchases: 0.3, ExpectedSpend: 40,
 					LifetimeValue: 12, ComputedAt: time.Now()}
 			}
 			must(t, e.db.ReplaceCustomerValues(ctx, sys, []rapport.CustomerValue{slipping(e.walled.ID), slipping(e.open.ID)}))
-			listPages := []string{"/customers", "/customers?q=wanda", "/customers?q=wanda%40secret.example", "/customers/" + e.open.ID.String() + "?link_q=wanda", "/watchlist", "/quality"}
+			_, err = almost.Run(ctx, e.db, sys, time.Now())
+			must(t, err)
+			listPages := []string{"/customers", "/customers?q=wanda", "/customers?q=wanda%40secret.example", "/customers/" + e.open.ID.String() + "?link_q=wanda",
+				"/almost", "/almost?kind=slipping", "/quality"}
 
 			for _, who := range []string{"agent@example.com", "outsider@example.com"} {
 				t.Run(strings.Split(who, "@")[0], func(t *testing.T) {
@@ -101,8 +105,9 @@ func TestWallHidesCustomers(t *testing.T) {
 							t.Errorf("page %s: got %d and the walled customer is named, want a page without her", path, status)
 						}
 					}
-					if _, body := b.get("/watchlist"); !strings.Contains(body, "Otto Open") {
-						t.Errorf("the watchlist does not show the customer outside the wall")
+					// The list shows and counts the customer outside the wall only.
+					if _, body := b.get("/almost"); !strings.Contains(body, "Otto Open") || !strings.Contains(body, "All (1)") || !strings.Contains(body, "Slipping away (1)") {
+						t.Errorf("the almost-customers list does not show and count only the customer outside the wall")
 					}
 					if _, body := b.get("/customers"); !strings.Contains(body, "1 customer<") && !strings.Contains(body, ">1 customer") {
 						t.Errorf("the list page does not count 1 customer for an outsider")
@@ -140,8 +145,8 @@ func TestPages(t *testing.T) {
 					{"/customers/" + e.open.ID.String(), "Otto Open"},
 					{"/customers/" + e.open.ID.String() + "/edit", "Save changes"},
 					{"/account", "API tokens"},
-					{"/watchlist", "No one here is slipping away"},
-					{"/watchlist?list=rising", "Could become valuable"},
+					{"/almost", "The list has not been worked out yet"},
+					{"/almost?kind=lookalike", "Could become valuable (0)"},
 					{"/quality", "Complete on average"},
 					{"/customers/" + e.open.ID.String(), "% complete"},
 				} {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/almost"
 	"github.com/rapportckm/rapport/appraise"
 	"github.com/rapportckm/rapport/blob"
 	"github.com/rapportckm/rapport/jobs"
@@ -100,7 +101,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 
 	// Background work: identity resolution after customers arrive, the golden records
 	// chosen again after their rules change, the customers valued once a day and the
-	// segments refreshed and proposed after them; and in a
+	// segments refreshed and proposed and the almost-customers list worked out again
+	// after them; and in a
 	// worker of their own, so that neither waits for the other, imports of uploaded files.
 	scope := rapport.JobScope(hostname())
 	importer := &jobs.Importer{Store: db, Uploads: uploads, Addr: hostname()}
@@ -123,9 +125,13 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 				return "", err
 			}
 			// Segments may test value: refresh them with the new values, and propose
-			// segments from them.
+			// segments from them; the almost-customers list rests on them too.
 			return sum.String(), errors.Join(db.EnqueueJob(ctx, scope, rapport.JobSegments, "", 0),
-				db.EnqueueJob(ctx, scope, rapport.JobProposals, "", 0))
+				db.EnqueueJob(ctx, scope, rapport.JobProposals, "", 0), db.EnqueueJob(ctx, scope, rapport.JobAlmost, "", 0))
+		},
+		rapport.JobAlmost: func(ctx context.Context, _ *rapport.Job) (string, error) {
+			sum, err := almost.Run(ctx, db, scope, time.Now())
+			return sum.String(), err
 		},
 		rapport.JobProposals: func(ctx context.Context, _ *rapport.Job) (string, error) {
 			sum, err := propose.Run(ctx, db, scope, time.Now())

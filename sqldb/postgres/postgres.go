@@ -103,3 +103,8 @@ func (dialect) MatchCustomers(q *sqldb.Query, terms []string, limit int) string 
 func (dialect) Attribute(q *sqldb.Query, col, key string) string {
 	return "(" + col + " ->> CAST(" + q.Arg(key) + " AS TEXT))"
 }
+
+// AddDays adds an interval of n days.
+func (dialect) AddDays(col string, n int) string {
+	return "(" + col + " + interval '" + strconv.Itoa(n) + " days')"
+}

@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 		{"Items", testItems},
 		{"LastContacts", testLastContacts},
 		{"PreferredTime", testPreferredTime},
+		{"AlmostCustomers", testAlmostCustomers},
 		{"MergeWalls", testMergeWalls},
 		{"MatchReview", testMatchReview},
 	}

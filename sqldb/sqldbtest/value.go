@@ -64,35 +64,4 @@ func testCustomerValues(t *testing.T, open Opener) {
 	if v, err := db.FindCustomerValue(ctx, f.deals, secret.ID); err != nil || v == nil || v.LifetimeValue != 91 {
 		t.Errorf("the wall's team got %+v, %v", v, err)
 	}
-
-	// Watch lists: Ana spends much and is slipping away; Bo is new and buys often; the
-	// walled customer slips too, seen only by the wall's team.
-	slipping := func(c *rapport.Customer, pAlive float64) rapport.CustomerValue {
-		v := value(c, 10)
-		v.Monetary, v.PAlive, v.FirstAt = 5, pAlive, day.AddDate(-2, 0, 0)
-		return v
-	}
-	rising := value(bo, 50)
-	rising.Monetary, rising.FirstAt, rising.ExpectedPurchases = 1, time.Now().AddDate(0, -1, 0), 9
-	must(t, db.ReplaceCustomerValues(ctx, system, []rapport.CustomerValue{slipping(ana, 0.3), slipping(secret, 0.1), rising}))
-	names := func(s rapport.Scope, w rapport.Watch) []string {
-		list, err := db.FindWatchlist(ctx, s, w, 10)
-		must(t, err)
-		var out []string
-		for _, c := range list {
-			out = append(out, c.Name)
-		}
-		return out
-	}
-	if got := names(f.sales, rapport.WatchSlipping); !eq(got, []string{"Ana Silva"}) {
-		t.Errorf("slipping for an outsider: %v", got)
-	}
-	if got := names(f.deals, rapport.WatchSlipping); !eq(got, []string{"Sam Secret", "Ana Silva"}) {
-		t.Errorf("slipping for the wall's team: %v, want the least likely to buy first", got)
-	}
-	if got := names(f.sales, rapport.WatchRising); !eq(got, []string{"Bo Berg"}) {
-		t.Errorf("rising: %v", got)
-	}
-	_, err = db.FindWatchlist(ctx, f.sales, "sleeping", 10)
-	wantField(t, err, "watch")
 }

@@ -232,3 +232,9 @@ func (dialect) MatchCustomers(q *sqldb.Query, terms []string, limit int) string 
 func (dialect) Attribute(q *sqldb.Query, col, key string) string {
 	return "CAST(json_extract(" + col + ", " + q.Arg(`$."`+strings.ReplaceAll(key, `"`, `\"`)+`"`) + ") AS TEXT)"
 }
+
+// AddDays writes the time as the driver stores times (2006-01-02 15:04:05.999+00:00),
+// so that it compares with them as text; it keeps milliseconds.
+func (dialect) AddDays(col string, n int) string {
+	return "(strftime('%Y-%m-%d %H:%M:%f', " + col + ", '" + strconv.Itoa(n) + " days') || '+00:00')"
+}
