@@ -243,6 +243,10 @@ type Workbench struct {
 	Closed       []*Item       // the last few closed, most recent first, to reopen
 	LastContacts []LastContact // the most recent first
 	Habit        *ContactHabit // nil when the customer's own contacts show no clear habit
+	// Staff and Teams are whom an item may be given to: the active staff and every
+	// team, by name, for the form that opens one.
+	Staff []UserRef
+	Teams []TeamRef
 }
 
 // ItemService keeps customers' items of business.

@@ -493,7 +493,15 @@ func (db *DB) FindWorkbench(ctx context.Context, s rapport.Scope, customerID rap
 		if w.LastContacts, err = tx.lastContacts(customerID); err != nil {
 			return err
 		}
-		w.Habit, err = tx.contactHabit(customerID)
+		if w.Habit, err = tx.contactHabit(customerID); err != nil {
+			return err
+		}
+		if w.Staff, err = queryAll(tx, `SELECT id, name, email FROM users WHERE active = TRUE ORDER BY name, email`, nil,
+			func(rows *sql.Rows) (u rapport.UserRef, err error) { return u, rows.Scan(&u.ID, &u.Name, &u.Email) }); err != nil {
+			return err
+		}
+		w.Teams, err = queryAll(tx, `SELECT id, name FROM teams ORDER BY name`, nil,
+			func(rows *sql.Rows) (t rapport.TeamRef, err error) { return t, rows.Scan(&t.ID, &t.Name) })
 		return err
 	})
 	if err != nil {

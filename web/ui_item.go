@@ -77,22 +77,12 @@ func (s *Server) loadWorkbench(r *http.Request, c *call, id rapport.ID, form fun
 		w.Kinds = options(rapport.ItemKinds, or(form("kind"), "task"))
 		w.Channels = options(rapport.Channels, form("channel"))
 		w.Owners = []option{{Value: "", Label: "Nobody yet"}}
-		users, err := s.Store.FindUsers(r.Context(), c.scope)
-		if err != nil {
-			return nil, err
-		}
 		owner := or(form("owner_id"), c.user.ID.String())
-		for _, u := range users {
-			if u.Active {
-				w.Owners = append(w.Owners, option{Value: u.ID.String(), Label: u.Name, Selected: u.ID.String() == owner})
-			}
+		for _, u := range wb.Staff {
+			w.Owners = append(w.Owners, option{Value: u.ID.String(), Label: u.Name, Selected: u.ID.String() == owner})
 		}
 		w.TeamChoice = []option{{Value: "", Label: "No team"}}
-		teams, err := s.Store.FindTeams(r.Context(), c.scope)
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range teams {
+		for _, t := range wb.Teams {
 			w.TeamChoice = append(w.TeamChoice, option{Value: t.ID.String(), Label: t.Name, Selected: t.ID.String() == form("team_id")})
 		}
 	}
