@@ -11,6 +11,7 @@ import (
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/almost"
 )
 
 // TestBrowser drives the staff app in a real headless Chromium: sign in, create a
@@ -462,6 +463,65 @@ func TestBrowser(t *testing.T) {
 				}
 				if width > 390 {
 					t.Errorf("the profile is %dpx wide on a 390px phone screen, want no sideways scrolling", width)
+				}
+			})
+
+			// Last, as it adds customers: an agent outside the wall opens the
+			// almost-customers list, filters it by a reason, and goes from the entry to
+			// the profile with the keyboard.
+			t.Run("AgentWorksTheAlmostList", func(t *testing.T) {
+				almostFixture(t, e)
+				sys := rapport.SystemScope("test")
+				// Otto is also valuable and slipping away.
+				must(t, e.db.ReplaceCustomerValues(ctx, sys, []rapport.CustomerValue{{CustomerID: e.open.ID, Currency: "EUR", Purchases: 12,
+					Revenue: 42100000, FirstAt: time.Now().AddDate(-3, 0, 0), LastAt: time.Now().AddDate(0, -7, 0), Recency: 1, Frequency: 5,
+					Monetary: 5, PAlive: 0.31, ExpectedPurchases: 0.4, ExpectedSpend: 300, LifetimeValue: 120, ComputedAt: time.Now()}}))
+				if _, err := almost.Run(ctx, e.db, sys, time.Now()); err != nil {
+					t.Fatal(err)
+				}
+				b := newBrowser(t)
+				entries := func() []string {
+					t.Helper()
+					names, err := chromedp.Run(b, chromedp.Evaluate[[]string](`[...document.querySelectorAll("ol.almost > li .who strong")].map(e => e.textContent)`))
+					if err != nil {
+						t.Fatal(err)
+					}
+					return names
+				}
+				signIn(t, b, "agent@example.com")
+				do(t, b,
+					chromedp.Click(chromedp.CSS(`nav.nav a[href="/almost"]`)),
+					chromedp.WaitVisible(chromedp.CSS("ol.almost")),
+				)
+				shot(t, b, "6-almost")
+				if got := entries(); len(got) != 4 || got[0] == "" || strings.Contains(strings.Join(got, ","), "Wanda") {
+					t.Fatalf("the list shows %v, want the four outside the wall", got)
+				}
+				if got := text(t, b, `nav[aria-label="Filter by reason"]`); !strings.Contains(got, "All (4)") || !strings.Contains(got, "Slipping away (1)") {
+					t.Errorf("the filters say %q, want 4 in all and 1 slipping", got)
+				}
+				do(t, b,
+					chromedp.Click(chromedp.Search(`//nav[@aria-label="Filter by reason"]/a[starts-with(., "Slipping away")]`)),
+					chromedp.WaitVisible(chromedp.CSS(`nav[aria-label="Filter by reason"] a[aria-current="page"][href="/almost?kind=slipping"]`)),
+				)
+				if got := entries(); len(got) != 1 || got[0] != "Otto Open" {
+					t.Fatalf("filtered by slipping away, the list shows %v, want Otto Open", got)
+				}
+				entry := text(t, b, "ol.almost > li")
+				for _, want := range []string{"Spent 4,210 EUR over 12 purchases", "chance still active is 31 %", "searches in the portal found nothing",
+					"Next step: Call: ask how their last order went"} {
+					if !strings.Contains(entry, want) {
+						t.Errorf("Otto's entry lacks %q: %s", want, entry)
+					}
+				}
+				// j moves to the entry, Enter opens the profile.
+				do(t, b,
+					chromedp.KeyEvent("j"),
+					chromedp.KeyEvent("\r"),
+					chromedp.WaitVisible(chromedp.CSS("#timeline")),
+				)
+				if got := text(t, b, "h1"); got != "Otto Open" {
+					t.Errorf("the entry led to %q, want Otto's profile", got)
 				}
 			})
 		})

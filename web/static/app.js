@@ -41,17 +41,18 @@
     return true;
   }
 
-  // j and k move through the page's stops: the rows of its list, or else its sections,
-  // by focusing the row's first link or the section's heading.
+  // j and k move through the page's stops: the rows of its list (a table or an ordered
+  // list of class "list"), or else its sections, by focusing the row's first link or
+  // the section's heading.
   function stops() {
     var visible = function (el) { return el.offsetParent !== null; };
-    var rows = Array.prototype.filter.call(document.querySelectorAll("main table.list tbody tr"), function (tr) {
+    var rows = Array.prototype.filter.call(document.querySelectorAll("main table.list tbody tr, main ol.list > li"), function (tr) {
       return visible(tr) && tr.querySelector("a[href]");
     });
     return rows.length ? rows : Array.prototype.filter.call(document.querySelectorAll("main section[aria-labelledby]"), visible);
   }
   function target(stop) {
-    if (stop.tagName === "TR") return stop.querySelector("a[href]");
+    if (stop.tagName === "TR" || stop.tagName === "LI") return stop.querySelector("a[href]");
     var h = document.getElementById(stop.getAttribute("aria-labelledby"));
     if (h && !h.hasAttribute("tabindex")) h.setAttribute("tabindex", "-1");
     return h;
