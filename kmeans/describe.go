@@ -20,15 +20,14 @@ const (
 	mostNamed = 3
 )
 
-// describe says in words what sets a cluster apart: the features whose z lies at least
-// StandsOut from 0, as "high …" or "low …" (or the feature's own words) with the
+// describe says in words what sets a cluster apart: the features on which it SetsApart, as "high …" or "low …" (or the feature's own words) with the
 // cluster's mean. For a Log feature "high" is in the sense of the clustering, of
 // log1p(x): typical members above the typical customer, whatever a few outliers do to
 // the mean.
-func describe(features []Feature, centroid, z []float64) string {
+func describe(features []Feature, centroid, z, everyone []float64) string {
 	var named []int
 	for j, v := range z {
-		if math.Abs(v) >= StandsOut {
+		if SetsApart(v, centroid[j], everyone[j]) {
 			named = append(named, j)
 		}
 	}
@@ -42,6 +41,14 @@ func describe(features []Feature, centroid, z []float64) string {
 		parts[i] = trait(features[j], centroid[j], z[j] > 0)
 	}
 	return capitalise(strings.Join(parts, ", "))
+}
+
+// SetsApart reports whether a cluster's mean sets it apart on a feature: it lies at
+// least StandsOut standard deviations from everyone's mean, and the two differ as a
+// reader sees them (written by Number). A feature whose spread is tiny (a chance of
+// still buying of 99.6 % against 99.9 %) is not named for a difference no one could see.
+func SetsApart(z, mean, everyone float64) bool {
+	return math.Abs(z) >= StandsOut && Number(mean) != Number(everyone)
 }
 
 // trait is one feature's part of a description: "high lifetime value (avg 1,240)", or

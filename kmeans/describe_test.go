@@ -10,18 +10,26 @@ func TestDescribe(t *testing.T) {
 		{Name: "tickets", Label: "support tickets"},
 	}
 	centroid := []float64{1240.4, 20, 3.14159, 0.5}
+	everyone := []float64{600, 45, 2, 0.2}
 	cases := []struct {
-		z    []float64
-		want string
+		z        []float64
+		everyone []float64 // nil: the everyone above
+		want     string
 	}{
-		{[]float64{1.2, -0.9, 0.1, 0}, "High lifetime value (avg 1,240), bought recently (avg 20 days since last purchase)"},
-		{[]float64{-0.5, 0.7, -2, 0.49}, "Low orders (avg 3.14), lapsed (avg 20 days since last purchase), low lifetime value (avg 1,240)"},
+		{[]float64{1.2, -0.9, 0.1, 0}, nil, "High lifetime value (avg 1,240), bought recently (avg 20 days since last purchase)"},
+		{[]float64{-0.5, 0.7, -2, 0.49}, nil, "Low orders (avg 3.14), lapsed (avg 20 days since last purchase), low lifetime value (avg 1,240)"},
 		// At most three, strongest first; equal ones in the features' order.
-		{[]float64{1, -1, 1, 3}, "High support tickets (avg 0.5), high lifetime value (avg 1,240), bought recently (avg 20 days since last purchase)"},
-		{[]float64{0.49, -0.49, 0, 0}, "Close to the average customer"},
+		{[]float64{1, -1, 1, 3}, nil, "High support tickets (avg 0.5), high lifetime value (avg 1,240), bought recently (avg 20 days since last purchase)"},
+		{[]float64{0.49, -0.49, 0, 0}, nil, "Close to the average customer"},
+		// Far in standard deviations, but the same to a reader: not named.
+		{[]float64{0.1, 0, 0, 3}, []float64{600, 45, 2, 0.501}, "Close to the average customer"},
 	}
 	for _, c := range cases {
-		if got := describe(features, centroid, c.z); got != c.want {
+		ev := everyone
+		if c.everyone != nil {
+			ev = c.everyone
+		}
+		if got := describe(features, centroid, c.z, ev); got != c.want {
 			t.Errorf("z %v: %q, want %q", c.z, got, c.want)
 		}
 	}

@@ -39,6 +39,13 @@ func summarise(features []Feature, rows [][]float64, x []float64, labels []int, 
 		addTo(clusters[c].Z, x[i*d:(i+1)*d], 1)
 	}
 
+	everyone := make([]float64, d)
+	for _, r := range rows {
+		addTo(everyone, r, 1)
+	}
+	for j := range everyone {
+		everyone[j] /= float64(len(rows))
+	}
 	values := make([]float64, 0, slices.Max(size))
 	for c := range clusters {
 		cl := &clusters[c]
@@ -54,7 +61,7 @@ func summarise(features []Feature, rows [][]float64, x []float64, labels []int, 
 			slices.Sort(values)
 			cl.Low[j], cl.High[j] = percentile(values, 0.1), percentile(values, 0.9)
 		}
-		cl.Description = describe(features, cl.Centroid, cl.Z)
+		cl.Description = describe(features, cl.Centroid, cl.Z, everyone)
 	}
 	return clusters, assign
 }

@@ -106,8 +106,12 @@ func Propose(rows [][]float64, now time.Time) (*rapport.SegmentProposals, error)
 		p.Scores = append(p.Scores, rapport.ProposalScore{K: sc.K, Silhouette: sc.Silhouette})
 	}
 	lo, hi := columnRange(rows)
+	everyone := make([]float64, len(p.Features))
+	for j, f := range p.Features {
+		everyone[j] = f.Mean
+	}
 	for c, cl := range res.Clusters {
-		bounds := boundsOf(cl, lo, hi)
+		bounds := boundsOf(cl, lo, hi, everyone)
 		rules := make([]string, len(bounds))
 		for i, b := range bounds {
 			rules[i] = b.rule()
@@ -128,12 +132,11 @@ type bound struct {
 }
 
 // boundsOf approximates a cluster by a box on the features that set it apart most:
-// those whose mean lies at least kmeans.StandsOut standard deviations from everyone's,
-// the strongest mostBounds of them. Members above the average are those at least at
+// those on which kmeans.SetsApart, the strongest mostBounds of them. Members above the average are those at least at
 // the cluster's 10th percentile, members below it those at most at its 90th. Bounds
 // that every customer meets are left out. A cluster that nothing sets apart is bounded
 // on its most distinctive feature.
-func boundsOf(cl kmeans.Cluster, lo, hi []float64) []bound {
+func boundsOf(cl kmeans.Cluster, lo, hi, everyone []float64) []bound {
 	var bounds []bound
 	for _, j := range byStrength(cl.Z) {
 		b := bound{j: j, least: cl.Z[j] > 0, value: roundDown(cl.Low[j], j)}
@@ -143,7 +146,7 @@ func boundsOf(cl kmeans.Cluster, lo, hi []float64) []bound {
 		if (b.least && b.value <= lo[j]) || (!b.least && b.value >= hi[j]) {
 			continue // every customer meets it
 		}
-		if len(bounds) > 0 && (len(bounds) == mostBounds || math.Abs(cl.Z[j]) < kmeans.StandsOut) {
+		if len(bounds) > 0 && (len(bounds) == mostBounds || !kmeans.SetsApart(cl.Z[j], cl.Centroid[j], everyone[j])) {
 			break
 		}
 		bounds = append(bounds, b)

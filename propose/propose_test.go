@@ -61,7 +61,11 @@ func TestProposeFindsTheGroupsAndWritesRulesThatFindThem(t *testing.T) {
 		t.Fatal(err)
 	}
 	lo, hi := columnRange(rows)
-	bounds := boundsOf(res.Clusters[1], lo, hi)
+	everyone := make([]float64, len(p.Features))
+	for j, f := range p.Features {
+		everyone[j] = f.Mean
+	}
+	bounds := boundsOf(res.Clusters[1], lo, hi, everyone)
 	for i, r := range rows {
 		meets := true
 		for _, b := range bounds {
