@@ -259,11 +259,12 @@ func (rc *ruleCompiler) aggregate(fn string, agg *segment.Aggregate) (string, er
 			conds = append(conds, "i.occurred_at < "+q.Arg(f.Values[0].Time))
 			continue
 		}
+		notNull := false // a column that is never NULL is compared bare, so that an index on it serves
 		switch f.Key.Name {
 		case "type":
-			col = "i.type"
+			col, notNull = "i.type", true
 		case "channel":
-			col = "i.channel"
+			col, notNull = "i.channel", true
 		case "currency":
 			col = "LOWER(i.currency)"
 		case "source":
@@ -273,7 +274,10 @@ func (rc *ruleCompiler) aggregate(fn string, agg *segment.Aggregate) (string, er
 		default:
 			return "", fmt.Errorf("segment rule: filter %s has no column", f.Key.Name)
 		}
-		cond := "COALESCE(" + col + " IN " + q.In(values...) + ", FALSE)"
+		cond := col + " IN " + q.In(values...)
+		if !notNull {
+			cond = "COALESCE(" + cond + ", FALSE)"
+		}
 		if f.Op == "!=" {
 			cond = "NOT " + cond
 		}
