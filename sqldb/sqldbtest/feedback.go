@@ -64,6 +64,15 @@ func testFeedback(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("SegmentRules", func(t *testing.T) {
+		// The timeline entry's attributes are what segment rules see.
+		n, err := db.CountSegment(ctx, f.admin, "count(attr.feedback_kind = complaint, since 30d ago) >= 1")
+		must(t, err)
+		if n != 1 {
+			t.Errorf("customers with a complaint in 30 days: got %d, want 1", n)
+		}
+	})
+
 	t.Run("Walls", func(t *testing.T) {
 		_, err := db.FindFeedbackByID(ctx, f.sales, hidden.ID)
 		wantCode(t, err, rapport.ENOTFOUND)
