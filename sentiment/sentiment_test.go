@@ -108,3 +108,12 @@ func abs(v float64) float64 {
 	}
 	return v
 }
+
+// BenchmarkText scores a typical complaint of about 40 words.
+func BenchmarkText(b *testing.B) {
+	text := "I ordered the standing desk three weeks ago and it still has not arrived. The courier was rude on the phone, " +
+		"and nobody called me back although I was promised a refund. Very disappointed, but Anna in the shop was helpful!"
+	for b.Loop() {
+		Text(text)
+	}
+}
