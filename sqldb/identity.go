@@ -105,6 +105,7 @@ func (tx *Tx) merge(targetID, mergedID rapport.ID, reason rapport.MergeReason, p
 		{`UPDATE notes SET customer_id = $1 WHERE customer_id = $2`, []any{targetID, mergedID}},
 		{`UPDATE consents SET customer_id = $1 WHERE customer_id = $2`, []any{targetID, mergedID}},
 		{`UPDATE items SET customer_id = $1 WHERE customer_id = $2`, []any{targetID, mergedID}},
+		{`UPDATE feedback SET customer_id = $1 WHERE customer_id = $2`, []any{targetID, mergedID}},
 	} {
 		if _, err := tx.exec(step.query, step.args...); err != nil {
 			return nil, err
@@ -180,6 +181,7 @@ func (db *DB) UnmergeCustomer(ctx context.Context, s rapport.Scope, mergedID rap
 			{`UPDATE notes SET customer_id = $1 WHERE customer_id = $2 AND id IN %s`, undo.Notes},
 			{`UPDATE consents SET customer_id = $1 WHERE customer_id = $2 AND recorded_customer_id IN %s`, recorded},
 			{`UPDATE items SET customer_id = $1 WHERE customer_id = $2 AND recorded_customer_id IN %s`, recorded},
+			{`UPDATE feedback SET customer_id = $1 WHERE customer_id = $2 AND recorded_customer_id IN %s`, recorded},
 			{`UPDATE customer_links SET from_id = $1 WHERE from_id = $2 AND id IN %s`, undo.LinksFrom},
 			{`UPDATE customer_links SET to_id = $1 WHERE to_id = $2 AND id IN %s`, undo.LinksTo},
 		} {

@@ -466,6 +466,54 @@ func TestBrowser(t *testing.T) {
 				}
 			})
 
+			// f opens the quick feedback form from anywhere; the customer is found by
+			// name, and the complaint shows on the profile with a negative sentiment.
+			t.Run("AgentLogsFeedback", func(t *testing.T) {
+				b := newBrowser(t)
+				signIn(t, b, "agent@example.com")
+				do(t, b,
+					chromedp.KeyEvent("f"),
+					chromedp.WaitVisible(chromedp.CSS("#fb-text")),
+				)
+				if back, err := chromedp.Run(b, chromedp.Evaluate[string](`document.querySelector("input[name=back]").value`)); err != nil || back != "/customers" {
+					t.Errorf("the form goes back to %q (%v), want /customers", back, err)
+				}
+				do(t, b,
+					chromedp.SendKeys(chromedp.CSS("#fb-text"), "The courier was rude and the parcel arrived broken. Very disappointed!"),
+					chromedp.SendKeys(chromedp.CSS("#fb-customer-q"), "Otto"),
+					chromedp.Click(chromedp.CSS(`button[name=find]`)),
+					chromedp.WaitVisible(chromedp.CSS("fieldset.matches")),
+				)
+				shot(t, b, "7-feedback-choose")
+				do(t, b,
+					chromedp.Click(chromedp.CSS(`input[name=customer_id][value="`+e.open.ID.String()+`"]`)),
+					chromedp.Click(chromedp.CSS(`button[name=save]`)),
+					chromedp.WaitVisible(chromedp.CSS(".flash")),
+				)
+				if got := text(t, b, ".flash"); !strings.Contains(got, "Complaint logged for Otto Open (sentiment negative") {
+					t.Errorf("the flash says %q", got)
+				}
+				do(t, b,
+					chromedp.Navigate(e.srv.URL+"/customers/"+e.open.ID.String()),
+					chromedp.WaitVisible(chromedp.CSS("#feedback")),
+				)
+				shot(t, b, "7-feedback-profile")
+				card := text(t, b, "#feedback")
+				if !strings.Contains(card, "Complaint") || !strings.Contains(card, "negative") || !strings.Contains(card, "-0.") || !strings.Contains(card, "The courier was rude") {
+					t.Errorf("the feedback card shows %q, want the complaint with a negative score", card)
+				}
+				// The quick form fits a phone.
+				do(t, b,
+					chromedp.EmulateViewport(390, 844),
+					chromedp.Navigate(e.srv.URL+"/feedback/new"),
+					chromedp.WaitVisible(chromedp.CSS("#fb-text")),
+				)
+				shot(t, b, "7-feedback-phone")
+				if width, err := chromedp.Run(b, chromedp.Evaluate[int]("document.documentElement.scrollWidth")); err != nil || width > 390 {
+					t.Errorf("the quick form is %dpx wide on a 390px phone (%v), want no sideways scrolling", width, err)
+				}
+			})
+
 			// Last, as it adds customers: an agent outside the wall opens the
 			// almost-customers list, filters it by a reason, and goes from the entry to
 			// the profile with the keyboard.

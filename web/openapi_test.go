@@ -478,6 +478,15 @@ func TestOpenAPITour(t *testing.T) {
 	call("PUT", "/api/v1/survivorship", admin, `{"rules":{"name":"trusted"},"trust":{"crm":10}}`, 200)
 	call("GET", "/api/v1/customers?q=cleo", agent, "", 200)
 
+	// Feedback.
+	fb := id(call("POST", "/api/v1/feedback", agent, jsonOf(obj{"customer_id": e.open.ID.String(), "kind": "complaint", "text": "The desk arrived late",
+		"channel": "phone", "product": "Desk", "area": "delivery", "severity": "high"}), 201))
+	call("POST", "/api/v1/feedback", agent, `{"kind":"suggestion","text":"Open on Sundays","source":"survey","source_id":"T-1"}`, 201)
+	call("POST", "/api/v1/feedback", agent, `{"kind":"suggestion","text":"Open on Sundays","source":"survey","source_id":"T-1"}`, 200)
+	call("POST", "/api/v1/feedback", agent, `{"kind":"rant","text":""}`, 400)
+	call("GET", "/api/v1/feedback/"+fb, agent, "", 200)
+	call("GET", "/api/v1/feedback?kind=complaint&status=new&customer_id="+e.open.ID.String()+"&limit=1", agent, "", 200)
+
 	// Walls and the audit trail.
 	wall := id(call("POST", "/api/v1/walls", admin, jsonOf(obj{"name": "Tour wall", "description": "For the tour", "team_ids": []string{team}, "customer_ids": []string{org}}), 201))
 	call("POST", "/api/v1/walls", admin, `{"name":"Tour wall"}`, 409)

@@ -111,6 +111,8 @@ func navOf(p string) string {
 		return "playbook"
 	case strings.HasPrefix(p, "/segments"):
 		return "segments"
+	case strings.HasPrefix(p, "/feedback"):
+		return "feedback"
 	}
 	return "customers"
 }

@@ -43,6 +43,7 @@ type Store interface {
 	rapport.ItemService
 	rapport.AttachmentService
 	rapport.AlmostService
+	rapport.FeedbackService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

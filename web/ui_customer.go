@@ -247,6 +247,7 @@ type customerPage struct {
 	Segments      []rapport.SegmentRef
 	Questions     []rapport.SuggestedQuestion
 	Work          *workbench          // open items, last contact by team, contact habit
+	Feedback      *feedbackCard       // the customer's latest feedback
 	MergeResults  []*rapport.Customer // customers found to merge into this one
 	MergeQuery    string
 	CanWrite      bool
@@ -428,6 +429,9 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 		itemForm = r.PostFormValue // shown again with its mistakes
 	}
 	if page.Work, err = s.loadWorkbench(r, c, id, itemForm); err != nil {
+		return nil, err
+	}
+	if page.Feedback, err = s.loadFeedbackCard(r, c, id); err != nil {
 		return nil, err
 	}
 	page.setForms(nil, "")

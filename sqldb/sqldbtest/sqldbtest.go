@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 		{"AlmostCustomers", testAlmostCustomers},
 		{"MergeWalls", testMergeWalls},
 		{"MatchReview", testMatchReview},
+		{"Feedback", testFeedback},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

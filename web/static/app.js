@@ -41,6 +41,16 @@
     return true;
   }
 
+  // f opens the quick feedback form: for the customer on a profile, and coming back
+  // to this page once it is saved.
+  function logFeedback() {
+    var here = document.getElementById("log-feedback");
+    if (here) { here.click(); return true; }
+    if (location.pathname.indexOf("/feedback/new") === 0) return false;
+    location.href = "/feedback/new?back=" + encodeURIComponent(location.pathname + location.search);
+    return true;
+  }
+
   // j and k move through the page's stops: the rows of its list (a table or an ordered
   // list of class "list"), or else its sections, by focusing the row's first link or
   // the section's heading.
@@ -78,6 +88,8 @@
     "e": function () { return go("#edit-customer"); },
     "t": function () { var t = document.getElementById("timeline"); if (t) { t.scrollIntoView(); return true; } return false; },
     "c": logCall,
+    "f": logFeedback,
+    "gf": function () { location.href = "/feedback"; return true; },
     "j": function () { return step(1); },
     "k": function () { return step(-1); },
     "gs": function () { location.href = "/segments"; return true; },

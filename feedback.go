@@ -1,0 +1,177 @@
+package rapport
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// FeedbackKind is what sort of thing a customer told the firm.
+type FeedbackKind string
+
+// FeedbackKinds are the kinds of feedback staff log: something went wrong (complaint),
+// something went well (compliment), an idea (suggestion), something the customer
+// wanted to know (question), something they lack (need), and what staff saw for
+// themselves (observation).
+var FeedbackKinds = []FeedbackKind{"complaint", "compliment", "suggestion", "question", "need", "observation"}
+
+func (k FeedbackKind) Valid() bool { return oneOf(k, FeedbackKinds) }
+
+// Severity is how much a piece of feedback matters to the customer or the firm.
+type Severity string
+
+var Severities = []Severity{"low", "medium", "high", "critical"}
+
+func (s Severity) Valid() bool { return oneOf(s, Severities) }
+
+// FeedbackStatus is where feedback stands on its way to the customer being told what
+// was done. Only "new" is set for now; the later ones come with triage and routing.
+type FeedbackStatus string
+
+const FeedbackNew FeedbackStatus = "new"
+
+var FeedbackStatuses = []FeedbackStatus{FeedbackNew, "triaged", "in_progress", "resolved", "informed"}
+
+func (s FeedbackStatus) Valid() bool { return oneOf(s, FeedbackStatuses) }
+
+// MaxFeedbackText is the longest text of one piece of feedback, in characters.
+const MaxFeedbackText = 10_000
+
+// Feedback is something a customer told the firm, or staff noticed, as heard by a
+// member of staff or sent by a system. It may have no known customer (heard at an
+// event); when it has one it lands on their timeline. Sentiment is scored from the
+// text when it is logged, from -1 (very negative) to 1 (very positive).
+type Feedback struct {
+	ID           ID             `json:"id"`
+	CustomerID   ID             `json:"customer_id,omitzero"`
+	CustomerName string         `json:"customer_name,omitempty"`
+	Kind         FeedbackKind   `json:"kind"`
+	Text         string         `json:"text"`
+	Channel      Channel        `json:"channel,omitempty"`
+	Product      string         `json:"product,omitempty"`
+	Area         string         `json:"area,omitempty"`
+	Severity     Severity       `json:"severity"`
+	Sentiment    float64        `json:"sentiment"`
+	Status       FeedbackStatus `json:"status"`
+	HeardBy      ID             `json:"heard_by,omitzero"` // the staff member who heard it
+	HeardByName  string         `json:"heard_by_name,omitempty"`
+	HeardAt      time.Time      `json:"heard_at"`
+	Source       string         `json:"source,omitempty"`    // the system it came from
+	SourceKey    string         `json:"source_id,omitempty"` // its id in that system
+	CreatedBy    ID             `json:"created_by,omitzero"`
+	CreatedAt    time.Time      `json:"created_at"`
+	UpdatedAt    time.Time      `json:"updated_at"`
+}
+
+// Normalize trims text and fills defaults: complaints are of medium severity unless
+// said otherwise, everything else low; new feedback is new.
+func (f *Feedback) Normalize() {
+	f.Text = strings.TrimSpace(f.Text)
+	f.Product = strings.Join(strings.Fields(f.Product), " ")
+	f.Area = strings.Join(strings.Fields(f.Area), " ")
+	f.Source = strings.TrimSpace(f.Source)
+	f.SourceKey = strings.TrimSpace(f.SourceKey)
+	if f.Severity == "" {
+		f.Severity = "low"
+		if f.Kind == "complaint" {
+			f.Severity = "medium"
+		}
+	}
+	if f.Status == "" {
+		f.Status = FeedbackNew
+	}
+	f.HeardAt = f.HeardAt.UTC().Truncate(time.Microsecond)
+}
+
+// Validate reports every problem with the feedback, at now.
+func (f *Feedback) Validate(now time.Time) error {
+	p := Problems{}
+	if f.Kind == "" {
+		p.Add("kind", "kind is required; use one of %s", list(FeedbackKinds))
+	} else if !f.Kind.Valid() {
+		p.Add("kind", "kind %q is unknown; use one of %s", f.Kind, list(FeedbackKinds))
+	}
+	if f.Text == "" {
+		p.Add("text", "text is required: what the customer said, in their words where you can")
+	}
+	checkText(p, "text", f.Text, MaxFeedbackText)
+	if f.Channel != "" && !f.Channel.Valid() {
+		p.Add("channel", "channel %q is unknown; use one of %s", f.Channel, list(Channels))
+	}
+	checkText(p, "product", f.Product, 100)
+	checkText(p, "area", f.Area, 100)
+	if !f.Severity.Valid() {
+		p.Add("severity", "severity %q is unknown; use one of %s", f.Severity, list(Severities))
+	}
+	if !f.Status.Valid() {
+		p.Add("status", "status %q is unknown; use one of %s", f.Status, list(FeedbackStatuses))
+	} else if f.Status != FeedbackNew {
+		p.Add("status", "new feedback starts as new; triage comes later")
+	}
+	if !f.HeardAt.IsZero() && (f.HeardAt.Year() < 1900 || f.HeardAt.After(now.Add(time.Hour))) {
+		p.Add("heard_at", "heard_at %s is out of range: it must be after 1900 and not in the future", f.HeardAt.Format(time.RFC3339))
+	}
+	if (f.Source == "") != (f.SourceKey == "") {
+		p.Add("source_id", "source and source_id go together: give both or neither")
+	}
+	checkName(p, "source", f.Source)
+	checkText(p, "source_id", f.SourceKey, 200)
+	return p.Err()
+}
+
+// Tone is the word for a sentiment score: negative, neutral or positive, with the
+// customary thresholds of ±0.05.
+func Tone(score float64) string {
+	switch {
+	case score <= -0.05:
+		return "negative"
+	case score >= 0.05:
+		return "positive"
+	}
+	return "neutral"
+}
+
+// FeedbackFilter selects feedback; zero fields do not filter.
+type FeedbackFilter struct {
+	CustomerID ID
+	Kind       FeedbackKind
+	Status     FeedbackStatus
+	Cursor     string // next_cursor of the previous page
+	Limit      int
+}
+
+// Validate checks the filter's choices.
+func (f FeedbackFilter) Validate() error {
+	p := Problems{}
+	if f.Kind != "" && !f.Kind.Valid() {
+		p.Add("kind", "kind %q is unknown; use one of %s", f.Kind, list(FeedbackKinds))
+	}
+	if f.Status != "" && !f.Status.Valid() {
+		p.Add("status", "status %q is unknown; use one of %s", f.Status, list(FeedbackStatuses))
+	}
+	return p.Err()
+}
+
+// CustomerFeedback is what a profile shows of a customer's feedback: the latest few,
+// and how many there are.
+type CustomerFeedback struct {
+	Recent []*Feedback
+	Count  int
+}
+
+// FeedbackService keeps what customers tell the firm.
+type FeedbackService interface {
+	// CreateFeedback logs feedback, for a visible customer or none, scores its
+	// sentiment and, with a customer, writes its timeline entry. Feedback from a
+	// system with a source and source id already logged is not logged again: the
+	// stored feedback is returned with created false.
+	CreateFeedback(ctx context.Context, s Scope, f *Feedback) (created bool, err error)
+	// FindFeedbackByID returns feedback the scope may see and records the read.
+	FindFeedbackByID(ctx context.Context, s Scope, id ID) (*Feedback, error)
+	// FindFeedback lists the feedback the scope may see, newest heard first, with the
+	// cursor of the next page; a list of one customer's feedback records the read.
+	FindFeedback(ctx context.Context, s Scope, f FeedbackFilter) ([]*Feedback, string, error)
+	// FindCustomerFeedback reads a visible customer's latest feedback for the profile;
+	// it records no read of its own.
+	FindCustomerFeedback(ctx context.Context, s Scope, customerID ID, limit int) (*CustomerFeedback, error)
+}

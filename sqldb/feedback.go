@@ -1,0 +1,291 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/sentiment"
+)
+
+var _ rapport.FeedbackService = (*DB)(nil)
+
+const feedbackColumns = `fb.id, fb.customer_id, COALESCE(c.name, ''), fb.kind, fb.text, fb.channel, fb.product, fb.area, fb.severity,
+	fb.sentiment, fb.status, fb.heard_by, COALESCE(hb.name, ''), fb.heard_at, COALESCE(src.name, ''), COALESCE(fb.source_key, ''),
+	fb.created_by, fb.created_at, fb.updated_at`
+
+const feedbackFrom = `feedback fb LEFT JOIN customers c ON c.id = fb.customer_id LEFT JOIN users hb ON hb.id = fb.heard_by
+	LEFT JOIN sources src ON src.id = fb.source_id`
+
+func scanFeedback(rows *sql.Rows) (*rapport.Feedback, error) {
+	f := &rapport.Feedback{}
+	err := rows.Scan(&f.ID, &f.CustomerID, &f.CustomerName, &f.Kind, &f.Text, &f.Channel, &f.Product, &f.Area, &f.Severity,
+		&f.Sentiment, &f.Status, &f.HeardBy, &f.HeardByName, &f.HeardAt, &f.Source, &f.SourceKey,
+		&f.CreatedBy, &f.CreatedAt, &f.UpdatedAt)
+	f.HeardAt, f.CreatedAt, f.UpdatedAt = f.HeardAt.UTC(), f.CreatedAt.UTC(), f.UpdatedAt.UTC()
+	return f, err
+}
+
+// visibleFeedback is the condition that the scope may see feedback: feedback without
+// a customer is for all staff; with one, only if the customer is visible.
+func visibleFeedback(q *Query, s rapport.Scope) string {
+	return `(fb.customer_id IS NULL OR ` + visibleCustomer(q, s, "fb.customer_id") + `)`
+}
+
+// CreateFeedback logs feedback, scores its sentiment and writes its timeline entry.
+func (db *DB) CreateFeedback(ctx context.Context, s rapport.Scope, f *rapport.Feedback) (bool, error) {
+	// Every member of staff may log what they heard, as every one may write notes.
+	if err := rapport.Require(s.CanWriteNotes(), "log feedback"); err != nil {
+		return false, err
+	}
+	f.Normalize()
+	if err := f.Validate(db.Now()); err != nil {
+		return false, err
+	}
+	created := false
+	err := db.update(ctx, s, func(tx *Tx) error {
+		var source rapport.ID
+		if f.Source != "" {
+			ids, err := tx.sourceIDs([]string{f.Source}, true)
+			if err != nil {
+				return err
+			}
+			source = ids[f.Source]
+			var id rapport.ID
+			err = tx.queryRow(`SELECT id FROM feedback WHERE source_id = $1 AND source_key = $2`, source, f.SourceKey).Scan(&id)
+			switch {
+			case err == nil:
+				stored, err := tx.findFeedback(id)
+				if rapport.ErrorCode(err) == rapport.ENOTFOUND {
+					return rapport.FieldError("source_id", "feedback %q of source %q is logged already, for a customer not found", f.SourceKey, f.Source)
+				} else if err != nil {
+					return err
+				}
+				*f = *stored
+				return nil
+			case err != sql.ErrNoRows:
+				return err
+			}
+		}
+		if !f.CustomerID.IsZero() {
+			if _, err := tx.findCustomerKind(f.CustomerID); err != nil {
+				return err
+			}
+		}
+		if f.HeardBy.IsZero() && tx.scope.Kind == rapport.ActorStaff {
+			f.HeardBy = tx.scope.UserID
+		}
+		if !f.HeardBy.IsZero() {
+			var active bool
+			err := tx.queryRow(`SELECT name, active FROM users WHERE id = $1`, f.HeardBy).Scan(&f.HeardByName, &active)
+			if err == sql.ErrNoRows || (err == nil && !active) {
+				return rapport.FieldError("heard_by", "heard_by must be an active staff user; no such user %s", f.HeardBy)
+			} else if err != nil {
+				return err
+			}
+		}
+		if f.CustomerID.IsZero() {
+			f.CustomerName = ""
+		} else if err := tx.queryRow(`SELECT name FROM customers WHERE id = $1`, f.CustomerID).Scan(&f.CustomerName); err != nil {
+			return err
+		}
+		f.ID, f.CreatedAt, f.UpdatedAt = rapport.NewID(), tx.now, tx.now
+		if f.HeardAt.IsZero() {
+			f.HeardAt = tx.now
+		}
+		f.CreatedBy = rapport.ID{}
+		if tx.scope.Kind == rapport.ActorStaff {
+			f.CreatedBy = tx.scope.UserID
+		}
+		f.Sentiment = sentiment.Text(f.Text).Compound
+		var sourceKey any
+		if f.SourceKey != "" {
+			sourceKey = f.SourceKey
+		}
+		if _, err := tx.exec(`INSERT INTO feedback (id, customer_id, recorded_customer_id, kind, text, channel, product, area, severity,
+			sentiment, status, heard_by, heard_at, source_id, source_key, created_by, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+			f.ID, f.CustomerID, f.CustomerID, string(f.Kind), f.Text, string(f.Channel), f.Product, f.Area, string(f.Severity),
+			f.Sentiment, string(f.Status), f.HeardBy, f.HeardAt, source, sourceKey, f.CreatedBy, tx.now, tx.now); err != nil {
+			return err
+		}
+		if !f.CustomerID.IsZero() {
+			if err := tx.feedbackEntry(f); err != nil {
+				return err
+			}
+		}
+		created = true
+		return tx.audit("create", "feedback", f.ID, f.CustomerID, false, string(f.Kind)+": "+firstWords(f.Text, 80))
+	})
+	if err != nil {
+		return false, err
+	}
+	return created, nil
+}
+
+// feedbackEntry writes feedback's entry on its customer's timeline: an interaction of
+// the type of its channel, whose attributes name the feedback, its kind and sentiment,
+// so that segment rules and the playbook's questions can see it.
+func (tx *Tx) feedbackEntry(f *rapport.Feedback) error {
+	typ := map[rapport.Channel]string{"phone": "call", "email": "email", "sms": "sms", "chat": "chat",
+		"in_person": "meeting", "post": "letter"}[f.Channel]
+	if typ == "" {
+		typ = "other"
+	}
+	channel := f.Channel
+	if channel == "" {
+		channel = "other"
+	}
+	kind := string(f.Kind)
+	summary := strings.ToUpper(kind[:1]) + kind[1:] + ": " + firstWords(f.Text, 120)
+	attrs := map[string]any{"feedback_id": f.ID.String(), "feedback_kind": kind, "sentiment": f.Sentiment,
+		"severity": string(f.Severity)}
+	if f.Product != "" {
+		attrs["product"] = f.Product
+	}
+	if f.Area != "" {
+		attrs["area"] = f.Area
+	}
+	raw, err := json.Marshal(attrs)
+	if err != nil {
+		return err
+	}
+	actorKind, actorID := tx.scope.Kind, ""
+	switch {
+	case !f.HeardBy.IsZero():
+		actorKind, actorID = rapport.ActorStaff, f.HeardBy.String()
+	case f.Source != "":
+		actorID = f.Source
+	}
+	_, err = tx.exec(`INSERT INTO interactions (id, customer_id, recorded_customer_id, type, channel, occurred_at,
+		actor_kind, actor_id, summary, body, currency, attributes, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', $11, $12)`,
+		rapport.NewID(), f.CustomerID, f.CustomerID, typ, string(channel), f.HeardAt, string(actorKind), actorID, summary,
+		f.Text, string(raw), tx.now)
+	return err
+}
+
+// firstWords shortens text to at most max characters on one line, at a word where it can.
+func firstWords(text string, max int) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if utf8.RuneCountInString(text) <= max {
+		return text
+	}
+	r := []rune(text)[:max-1]
+	if i := strings.LastIndexByte(string(r), ' '); i > len(string(r))/2 {
+		return string(r)[:i] + "…"
+	}
+	return string(r) + "…"
+}
+
+// FindFeedbackByID returns feedback the scope may see and records the read.
+func (db *DB) FindFeedbackByID(ctx context.Context, s rapport.Scope, id rapport.ID) (*rapport.Feedback, error) {
+	var f *rapport.Feedback
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		f, err = tx.findFeedback(id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, db.auditRead(ctx, s, "feedback", f.ID, f.CustomerID, "")
+}
+
+func (tx *Tx) findFeedback(id rapport.ID) (*rapport.Feedback, error) {
+	q := &Query{}
+	rows, err := queryAll(tx, `SELECT `+feedbackColumns+` FROM `+feedbackFrom+` WHERE fb.id = `+q.Arg(id)+
+		` AND `+visibleFeedback(q, tx.scope), q.Args(), scanFeedback)
+	if err != nil {
+		return nil, err
+	} else if len(rows) == 0 {
+		return nil, rapport.NotFound("feedback")
+	}
+	return rows[0], nil
+}
+
+// FindFeedback lists the feedback the scope may see, newest heard first.
+func (db *DB) FindFeedback(ctx context.Context, s rapport.Scope, f rapport.FeedbackFilter) ([]*rapport.Feedback, string, error) {
+	if err := f.Validate(); err != nil {
+		return nil, "", err
+	}
+	var out []*rapport.Feedback
+	var next string
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		if !f.CustomerID.IsZero() {
+			if _, err := tx.findCustomerKind(f.CustomerID); err != nil {
+				return err
+			}
+		}
+		out, next, err = tx.findFeedbackPage(f)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	if !f.CustomerID.IsZero() {
+		return out, next, db.auditRead(ctx, s, "feedback", rapport.ID{}, f.CustomerID, "")
+	}
+	return out, next, nil
+}
+
+func (tx *Tx) findFeedbackPage(f rapport.FeedbackFilter) ([]*rapport.Feedback, string, error) {
+	n := limit(f.Limit, 50, 500)
+	q := &Query{}
+	conds := []string{visibleFeedback(q, tx.scope)}
+	if !f.CustomerID.IsZero() {
+		conds = append(conds, "fb.customer_id = "+q.Arg(f.CustomerID))
+	}
+	if f.Kind != "" {
+		conds = append(conds, "fb.kind = "+q.Arg(string(f.Kind)))
+	}
+	if f.Status != "" {
+		conds = append(conds, "fb.status = "+q.Arg(string(f.Status)))
+	}
+	if f.Cursor != "" {
+		at, id, err := parseTimeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		conds = append(conds, fmt.Sprintf("(fb.heard_at, fb.id) < (%s, %s)", q.Arg(at), q.Arg(id)))
+	}
+	out, err := queryAll(tx, `SELECT `+feedbackColumns+` FROM `+feedbackFrom+` WHERE `+strings.Join(conds, " AND ")+
+		` ORDER BY fb.heard_at DESC, fb.id DESC LIMIT `+strconv.Itoa(n+1), q.Args(), scanFeedback)
+	if err != nil {
+		return nil, "", err
+	}
+	var next string
+	if len(out) > n {
+		out = out[:n]
+		next = timeCursor(out[n-1].HeardAt, out[n-1].ID)
+	}
+	if out == nil {
+		out = []*rapport.Feedback{}
+	}
+	return out, next, nil
+}
+
+// FindCustomerFeedback reads a visible customer's latest feedback for the profile.
+func (db *DB) FindCustomerFeedback(ctx context.Context, s rapport.Scope, customerID rapport.ID, n int) (*rapport.CustomerFeedback, error) {
+	cf := &rapport.CustomerFeedback{}
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		if _, err := tx.findCustomerKind(customerID); err != nil {
+			return err
+		}
+		if err := tx.queryRow(`SELECT COUNT(*) FROM feedback WHERE customer_id = $1`, customerID).Scan(&cf.Count); err != nil {
+			return err
+		}
+		if cf.Count > 0 {
+			cf.Recent, _, err = tx.findFeedbackPage(rapport.FeedbackFilter{CustomerID: customerID, Limit: n})
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return cf, nil
+}
