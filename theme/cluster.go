@@ -122,16 +122,89 @@ func dpMeans(v *Vocabulary, vecs []Vector, threshold float64, opt Options) (*Mod
 		}
 	}
 	passes := 0
-	for passes < opt.Passes {
-		m.reindexAll()
-		next, changed := refine(m, vecs, labels, opt.Workers)
-		m = next
-		passes++
-		if changed*200 < len(vecs) {
-			break
+	for merged := true; merged; {
+		for passes < opt.Passes {
+			m.reindexAll()
+			next, changed := refine(m, vecs, labels, opt.Workers)
+			m = next
+			passes++
+			if changed*200 < len(vecs) {
+				break
+			}
 		}
+		m, merged = mergeThemes(m, vecs, labels)
 	}
 	return m, labels, passes
+}
+
+// mergeThemes joins each theme, smallest first, to the most similar larger theme when
+// their centroids are at least Threshold similar, the test an item passes to join a
+// theme; it reports whether any did. The leader pass splits a theme when its first
+// items happen to share few words; this puts it back together.
+func mergeThemes(m *Model, vecs []Vector, labels []int) (*Model, bool) {
+	m.reindexAll()
+	order := make([]int, m.Len())
+	rank := make([]int, m.Len())
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(m.themes[b].size, m.themes[a].size) })
+	for r, t := range order {
+		rank[t] = r
+	}
+	parent := make([]int, m.Len())
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(t int) int {
+		for parent[t] != t {
+			parent[t] = parent[parent[t]]
+			t = parent[t]
+		}
+		return t
+	}
+	merged := false
+	var sc scorer
+	for r := len(order) - 1; r > 0; r-- {
+		t := order[r]
+		terms, weights := m.centroid(t)
+		x := Vector{Terms: slices.Clone(terms), Weights: weights}
+		idx := make([]int, len(terms))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(x.Terms[a], x.Terms[b]) })
+		sorted := Vector{Terms: make([]int32, len(idx)), Weights: make([]float32, len(idx))}
+		for i, k := range idx {
+			sorted.Terms[i], sorted.Weights[i] = x.Terms[k], x.Weights[k]
+		}
+		if u, sim := sc.bestOf(m, sorted, func(u int) bool { return rank[u] < r }); u >= 0 && sim >= m.Threshold {
+			parent[t] = find(u)
+			merged = true
+		}
+	}
+	if !merged {
+		return m, false
+	}
+	next := NewModel(m.Vocabulary, m.Threshold, m.TopTerms)
+	renumber := make([]int, m.Len())
+	for i := range renumber {
+		renumber[i] = -1
+	}
+	for i, t := range labels {
+		if t == NoTheme {
+			continue
+		}
+		root := find(t)
+		if renumber[root] < 0 {
+			renumber[root] = next.newTheme()
+		}
+		labels[i] = renumber[root]
+		next.addSum(labels[i], vecs[i])
+	}
+	next.reindexAll()
+	return next, true
 }
 
 // refine moves every item to its most similar centroid of m, or to a new theme, and

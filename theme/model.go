@@ -67,8 +67,12 @@ func (m *Model) Items() int {
 // least Threshold similar, and returns the theme's number.
 func (m *Model) Assign(text string) int { return m.Add(m.Vocabulary.VectorOf(text)) }
 
-// Add puts a vector in the most similar theme or a new one and returns its number.
+// Add puts a vector in the most similar theme or a new one and returns its number; an
+// empty vector (no known term) is in NoTheme.
 func (m *Model) Add(x Vector) int {
+	if len(x.Terms) == 0 {
+		return NoTheme
+	}
 	t, sim := m.sc.best(m, x)
 	if t < 0 || sim < m.Threshold {
 		t = m.newTheme()
@@ -160,7 +164,10 @@ type scorer struct {
 	touched []int32
 }
 
-func (s *scorer) best(m *Model, x Vector) (int, float64) {
+func (s *scorer) best(m *Model, x Vector) (int, float64) { return s.bestOf(m, x, nil) }
+
+// bestOf is the most similar of the themes ok allows (all when nil).
+func (s *scorer) bestOf(m *Model, x Vector, ok func(int) bool) (int, float64) {
 	if len(s.acc) < len(m.themes) {
 		s.acc = append(s.acc, make([]float32, len(m.themes)-len(s.acc))...)
 	}
@@ -178,7 +185,7 @@ func (s *scorer) best(m *Model, x Vector) (int, float64) {
 	}
 	best, sim := -1, float32(0)
 	for _, t := range s.touched {
-		if a := s.acc[t]; a > sim || a == sim && int(t) < best {
+		if a := s.acc[t]; (a > sim || a == sim && int(t) < best) && (ok == nil || ok(int(t))) {
 			best, sim = int(t), a
 		}
 		s.acc[t] = 0
