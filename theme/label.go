@@ -10,7 +10,8 @@ import (
 // weight among its items (so frequent in the theme and rare in the corpus), written as
 // the words they most often stand for, two to four words in all where the theme has
 // them. A pair of words replaces a single word it contains ("card" then "credit card"
-// is "credit card"); once there are two words, terms weighing under 40 % of the
+// is "credit card") and a term with a word already there is left out; once there
+// are two words, terms weighing under 40 % of the
 // heaviest are left out.
 func (m *Model) Label(t int) string {
 	th := m.themes[t]
@@ -56,7 +57,7 @@ func (m *Model) Label(t int) string {
 				break
 			}
 		}
-		if !replaced && words+len(ws) <= 4 {
+		if !replaced && fresh == len(ws) && words+len(ws) <= 4 {
 			parts = append(parts, ws)
 			words += len(ws)
 		}
