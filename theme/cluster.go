@@ -16,7 +16,7 @@ type Options struct {
 	Threshold float64
 	TopTerms  int    // centroid terms indexed per theme; DefaultTopTerms when 0
 	Passes    int    // refinement passes at most; 10 when 0
-	Sample    int    // items the threshold is chosen on; 5,000 when 0
+	Sample    int    // items the threshold is chosen on; 20,000 when 0
 	Seed      uint64 // the same seed and items give the same themes
 	Workers   int    // goroutines for the refinement passes; GOMAXPROCS when 0
 }
@@ -63,7 +63,7 @@ func Cluster(c *Corpus, opt Options) *Result {
 		opt.Passes = 10
 	}
 	if opt.Sample <= 0 {
-		opt.Sample = 5000
+		opt.Sample = 20000
 	}
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
@@ -84,7 +84,8 @@ func Cluster(c *Corpus, opt Options) *Result {
 // themes that are tight and apart, and alone keeps rising as themes split into
 // near-duplicates; modularity rewards themes that keep each item's nearest
 // neighbours with it, and alone keeps rising as themes merge. Their product is highest
-// where both are fair.
+// where both are fair. Thresholds are tried from the lowest up, and the search stops
+// when the product has fallen twice in a row since its best.
 func chooseThreshold(c *Corpus, opt Options) (float64, []ThresholdScore) {
 	vecs := c.Vectors
 	if len(vecs) > opt.Sample {
@@ -105,6 +106,8 @@ func chooseThreshold(c *Corpus, opt Options) (float64, []ThresholdScore) {
 		scores = append(scores, s)
 		if s.Silhouette*s.Modularity > scores[best].Silhouette*scores[best].Modularity {
 			best = i
+		} else if i >= best+2 {
+			break // fallen twice in a row since the best: higher thresholds only split more
 		}
 	}
 	return scores[best].Threshold, scores

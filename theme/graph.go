@@ -1,7 +1,6 @@
 package theme
 
 import (
-	"cmp"
 	"slices"
 	"sync"
 )
@@ -32,6 +31,7 @@ func knnGraph(vecs []Vector, workers int) [][]int32 {
 		wg.Go(func() {
 			acc := make([]float32, len(vecs))
 			var touched []int32
+			var h topK
 			for i := lo; i < hi; i++ {
 				x := vecs[i]
 				for k, t := range x.Terms {
@@ -45,16 +45,13 @@ func knnGraph(vecs []Vector, workers int) [][]int32 {
 						acc[e.item] += x.Weights[k] * e.w
 					}
 				}
-				slices.SortFunc(touched, func(a, b int32) int {
-					if c := cmp.Compare(acc[b], acc[a]); c != 0 {
-						return c
-					}
-					return cmp.Compare(a, b)
-				})
-				chosen[i] = slices.Clone(touched[:min(Neighbours, len(touched))])
+				h.reset(Neighbours)
 				for _, j := range touched {
+					h.add(j, acc[j])
 					acc[j] = 0
 				}
+				near, _ := h.sorted()
+				chosen[i] = slices.Clone(near)
 				touched = touched[:0]
 			}
 		})

@@ -1,10 +1,6 @@
 package theme
 
-import (
-	"cmp"
-	"math"
-	"slices"
-)
+import "math"
 
 // Model holds themes so that new items can be put in them one at a time: each theme's
 // summed vector and, in an inverted index from terms to themes, its centroid's
@@ -106,22 +102,16 @@ func (m *Model) addTo(t int, x Vector) {
 func (m *Model) centroid(t int) ([]int32, []float32) {
 	th := m.themes[t]
 	var norm float64
-	terms := make([]int32, 0, len(th.sum))
+	var h topK
+	h.reset(m.TopTerms)
 	for term, w := range th.sum {
 		norm += float64(w) * float64(w)
-		terms = append(terms, term)
+		h.add(term, w)
 	}
-	slices.SortFunc(terms, func(a, b int32) int {
-		if c := cmp.Compare(th.sum[b], th.sum[a]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
-	terms = terms[:min(len(terms), m.TopTerms)]
-	weights := make([]float32, len(terms))
+	terms, weights := h.sorted()
 	inv := 1 / math.Sqrt(norm)
-	for i, term := range terms {
-		weights[i] = float32(float64(th.sum[term]) * inv)
+	for i := range weights {
+		weights[i] = float32(float64(weights[i]) * inv)
 	}
 	return terms, weights
 }
