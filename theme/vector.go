@@ -49,9 +49,12 @@ const MinDF = 2
 // often written as, for labels.
 func NewVocabulary(features [][]string, surfaces map[string]string) *Vocabulary {
 	df := map[string]int32{}
+	seen := map[string]bool{}
 	for _, f := range features {
-		for i, t := range f {
-			if !slices.Contains(f[:i], t) {
+		clear(seen)
+		for _, t := range f {
+			if !seen[t] {
+				seen[t] = true
 				df[t]++
 			}
 		}
