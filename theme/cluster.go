@@ -142,7 +142,9 @@ func dpMeans(v *Vocabulary, vecs []Vector, threshold float64, opt Options) (*Mod
 
 // mergeThemes joins each theme, smallest first, to the most similar larger theme when
 // their centroids are at least Threshold similar, the test an item passes to join a
-// theme; it reports whether any did. The leader pass splits a theme when its first
+// theme; it reports whether any did. A theme that has taken others in is not itself
+// merged in the same round, so that merges do not chain into one large theme (as
+// single linkage does); the next round sees the new centroids. The leader pass splits a theme when its first
 // items happen to share few words; this puts it back together.
 func mergeThemes(m *Model, vecs []Vector, labels []int) (*Model, bool) {
 	m.reindexAll()
@@ -168,6 +170,7 @@ func mergeThemes(m *Model, vecs []Vector, labels []int) (*Model, bool) {
 		return t
 	}
 	merged := false
+	received := make([]bool, m.Len())
 	var sc scorer
 	for r := len(order) - 1; r > 0; r-- {
 		t := order[r]
@@ -182,8 +185,11 @@ func mergeThemes(m *Model, vecs []Vector, labels []int) (*Model, bool) {
 		for i, k := range idx {
 			sorted.Terms[i], sorted.Weights[i] = x.Terms[k], x.Weights[k]
 		}
+		if received[t] {
+			continue // a theme that took others in stays: merges do not chain
+		}
 		if u, sim := sc.bestOf(m, sorted, func(u int) bool { return rank[u] < r }); u >= 0 && sim >= m.Threshold {
-			parent[t] = find(u)
+			parent[t], received[u] = u, true
 			merged = true
 		}
 	}

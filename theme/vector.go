@@ -44,8 +44,12 @@ type Vocabulary struct {
 // make two texts alike.
 const MinDF = 2
 
+// MaxDF is the largest share of texts a term may occur in to be kept: a term in more
+// than half of them tells no theme from another, and only draws texts together.
+const MaxDF = 0.5
+
 // NewVocabulary counts the terms of texts (as returned by Features) and keeps those
-// in at least MinDF of them. surfaces maps stems to the folded word they are most
+// in at least MinDF and at most a share MaxDF of them. surfaces maps stems to the folded word they are most
 // often written as, for labels.
 func NewVocabulary(features [][]string, surfaces map[string]string) *Vocabulary {
 	df := map[string]int32{}
@@ -61,7 +65,7 @@ func NewVocabulary(features [][]string, surfaces map[string]string) *Vocabulary 
 	}
 	v := &Vocabulary{Docs: len(features), index: map[string]int32{}, surface: surfaces}
 	for t, n := range df {
-		if n >= MinDF {
+		if n >= MinDF && float64(n) <= MaxDF*float64(len(features)) {
 			v.Terms = append(v.Terms, t)
 		}
 	}
