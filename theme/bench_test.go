@@ -1,6 +1,7 @@
 package theme
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -67,23 +68,28 @@ func BenchmarkCluster100k(b *testing.B) {
 // BenchmarkAssign1M is putting one new text in its theme when 1,000,000 items are
 // already grouped: 100,000 by a full clustering, then 900,000 one by one with Assign
 // (the set-up, timed and logged apart). Each timed Assign reads, folds and weighs the
-// text, scores the themes that share its terms and updates the theme it joins.
+// text, scores the themes that share its terms and updates the theme it joins. It runs
+// with the threshold chosen, then with 0.3, which makes many more themes to score.
 func BenchmarkAssign1M(b *testing.B) {
 	texts, _ := synthetic(1_010_000, 2)
-	start := time.Now()
-	res := Cluster(NewCorpus(texts[:100_000]), Options{Seed: 1})
-	clustered := time.Since(start)
-	m := res.Model
-	for _, t := range texts[100_000:1_000_000] {
-		m.Assign(t)
-	}
-	b.Logf("set-up: clustered 100,000 in %v, assigned 900,000 more in %v: %d items in %d themes",
-		clustered.Round(time.Millisecond), (time.Since(start) - clustered).Round(time.Millisecond), m.Items(), m.Len())
-	fresh := texts[1_000_000:]
-	b.ResetTimer()
-	i := 0
-	for b.Loop() {
-		m.Assign(fresh[i%len(fresh)])
-		i++
+	for _, threshold := range []float64{0, 0.3} {
+		b.Run(fmt.Sprintf("threshold=%v", threshold), func(b *testing.B) {
+			start := time.Now()
+			res := Cluster(NewCorpus(texts[:100_000]), Options{Seed: 1, Threshold: threshold})
+			clustered := time.Since(start)
+			m := res.Model
+			for _, t := range texts[100_000:1_000_000] {
+				m.Assign(t)
+			}
+			b.Logf("set-up: clustered 100,000 in %v (threshold %.2f), assigned 900,000 more in %v: %d items in %d themes",
+				clustered.Round(time.Millisecond), res.Threshold, (time.Since(start) - clustered).Round(time.Millisecond), m.Items(), m.Len())
+			fresh := texts[1_000_000:]
+			b.ResetTimer()
+			i := 0
+			for b.Loop() {
+				m.Assign(fresh[i%len(fresh)])
+				i++
+			}
+		})
 	}
 }

@@ -174,19 +174,19 @@ func mergeThemes(m *Model, vecs []Vector, labels []int) (*Model, bool) {
 	var sc scorer
 	for r := len(order) - 1; r > 0; r-- {
 		t := order[r]
+		if received[t] {
+			continue // a theme that took others in stays: merges do not chain
+		}
+		// The centroid's heaviest terms, in term order, as a vector to score.
 		terms, weights := m.centroid(t)
-		x := Vector{Terms: slices.Clone(terms), Weights: weights}
 		idx := make([]int, len(terms))
 		for i := range idx {
 			idx[i] = i
 		}
-		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(x.Terms[a], x.Terms[b]) })
+		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(terms[a], terms[b]) })
 		sorted := Vector{Terms: make([]int32, len(idx)), Weights: make([]float32, len(idx))}
 		for i, k := range idx {
-			sorted.Terms[i], sorted.Weights[i] = x.Terms[k], x.Weights[k]
-		}
-		if received[t] {
-			continue // a theme that took others in stays: merges do not chain
+			sorted.Terms[i], sorted.Weights[i] = terms[k], weights[k]
 		}
 		if u, sim := sc.bestOf(m, sorted, func(u int) bool { return rank[u] < r }); u >= 0 && sim >= m.Threshold {
 			parent[t], received[u] = u, true
