@@ -8,6 +8,7 @@
 //	rapport resolve    merge the customers that are the same person
 //	rapport link       find the records of one person in CSV files
 //	rapport clv        fit the models of customer value to a file of transactions
+//	rapport feedback   group the feedback in a file into themes
 //	rapport demo       fill the database with a demo data set
 //	rapport bench      measure a running Rapport
 //	rapport version    print the version
@@ -47,6 +48,7 @@ var commands = []command{
 	{"resolve", "merge the customers that are the same person; propose the likely ones for review", runResolve},
 	{"link", "find the records of one person in CSV files (no server)", runLink},
 	{"clv", "fit the models of customer value to a file of transactions (no server)", runCLV},
+	{"feedback", "group the feedback in a file into themes (feedback themes; no server)", runFeedback},
 	{"demo", "fill the database with a realistic demo data set", runDemo},
 	{"bench", "measure a running Rapport (targets, http, ingest)", runBench},
 	{"version", "print the version", runVersion},
