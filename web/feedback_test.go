@@ -105,6 +105,17 @@ func TestFeedbackPages(t *testing.T) {
 			if _, body = agent.get("/feedback?status=resolved"); !strings.Contains(body, "No feedback with these filters") {
 				t.Errorf("status resolved: want the empty state")
 			}
+			// One customer's feedback, as the profile's card links to it; a walled one is not found.
+			_, body = agent.get("/feedback?customer=" + e.open.ID.String())
+			if !strings.Contains(body, `Feedback of <a href="/customers/`+e.open.ID.String()+`">Otto Open</a>`) || strings.Contains(body, "loved the new app") ||
+				!strings.Contains(body, `name="customer" value="`+e.open.ID.String()+`"`) {
+				t.Errorf("the list of Otto's feedback should hold his complaint only, and keep him in its filters")
+			}
+			for _, bad := range []string{e.walled.ID.String(), "nope"} {
+				if status, _ := agent.get("/feedback?customer=" + bad); status != 404 {
+					t.Errorf("feedback of customer %q: got %d, want 404", bad, status)
+				}
+			}
 			insider := e.signIn("insider@example.com")
 			if _, body := insider.get("/feedback"); !strings.Contains(body, "Falcon needs") {
 				t.Errorf("the wall's team does not see the walled need")

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -72,6 +73,21 @@ func TestItemPages(t *testing.T) {
 			}
 			if it, _ := e.db.FindItemByID(ctx, rapport.SystemScope("test"), refund.ID); it.Status != rapport.ItemOpen {
 				t.Errorf("got status %q after reopening", it.Status)
+			}
+
+			// The card shows the first ten open items and links to all of them.
+			for i := range 11 {
+				must(t, e.db.CreateItem(ctx, rapport.SystemScope("test"), &rapport.Item{CustomerID: e.open.ID, Kind: "task", Title: fmt.Sprintf("Chore %02d", i)}))
+			}
+			_, body = agent.get(profile)
+			if !strings.Contains(body, "3 more open") || !strings.Contains(body, `href="/customers/`+e.open.ID.String()+`?items=all#open-items"`) {
+				t.Errorf("the card does not say how many more are open, or does not link to them")
+			}
+			_, body = agent.get(profile + "?items=all")
+			_, card, _ = strings.Cut(body, `id="open-items"`)
+			card, _, _ = strings.Cut(card, "Recently closed")
+			if n := strings.Count(card, `<li class="item`); n != 13 || strings.Contains(card, "more open") {
+				t.Errorf("asked for all, the card lists %d open items, want 13", n)
 			}
 
 			// Walls and roles: the outsider neither sees nor changes the walled customer's items.

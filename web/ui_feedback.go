@@ -222,6 +222,7 @@ type feedbackIndex struct {
 	Feedback          []feedbackView
 	Kinds, Statuses   []option
 	Filtered          bool
+	Customer          *rapport.Customer // whose feedback, when the list is of one customer
 	NextURL, FirstURL string
 }
 
@@ -229,12 +230,23 @@ func (s *Server) handleFeedbackIndex(w http.ResponseWriter, r *http.Request, c *
 	q := r.URL.Query()
 	f := rapport.FeedbackFilter{Kind: rapport.FeedbackKind(q.Get("kind")), Status: rapport.FeedbackStatus(q.Get("status")),
 		Cursor: q.Get("cursor"), Limit: 50}
+	var who *rapport.Customer
+	if v := q.Get("customer"); v != "" {
+		id, err := rapport.ParseID(v)
+		if err != nil {
+			return rapport.NotFound("customer")
+		}
+		if who, err = s.Store.FindCustomerByID(r.Context(), c.scope, id); err != nil {
+			return err
+		}
+		f.CustomerID = id
+	}
 	list, next, err := s.Store.FindFeedback(r.Context(), c.scope, f)
 	if err != nil {
 		return err
 	}
 	page := feedbackIndex{Kinds: options(rapport.FeedbackKinds, q.Get("kind")), Statuses: options(rapport.FeedbackStatuses, q.Get("status")),
-		Filtered: f.Kind != "" || f.Status != ""}
+		Filtered: f.Kind != "" || f.Status != "" || who != nil, Customer: who}
 	for _, fb := range list {
 		page.Feedback = append(page.Feedback, newFeedbackView(fb))
 	}

@@ -52,11 +52,20 @@ func newItemView(it *rapport.Item, today time.Time) itemView {
 	return v
 }
 
+// allOpenItems is how many open items the profile lists when asked for all of them.
+const allOpenItems = 500
+
 // loadWorkbench reads the customer's workbench and the choices of the item form.
 func (s *Server) loadWorkbench(r *http.Request, c *call, id rapport.ID, form func(string) string) (*workbench, error) {
 	wb, err := s.Store.FindWorkbench(r.Context(), c.scope, id)
 	if err != nil {
 		return nil, err
+	}
+	if r.URL.Query().Get("items") == "all" && wb.OpenCount > len(wb.OpenItems) {
+		// The profile shows the first few; asked for all, it reads them all.
+		if wb.OpenItems, err = s.Store.FindItems(r.Context(), c.scope, rapport.ItemFilter{CustomerID: id, Limit: allOpenItems}); err != nil {
+			return nil, err
+		}
 	}
 	now := time.Now().UTC()
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
