@@ -48,7 +48,6 @@ type feedbackPage struct {
 	feedbackView
 	Steps  []rapport.FeedbackStep
 	Errors map[string]string
-	Tried  rapport.FeedbackChange // the change refused, to show again
 }
 
 // handleFeedbackShow shows a piece of feedback, its history and its next steps.
@@ -57,11 +56,10 @@ func (s *Server) handleFeedbackShow(w http.ResponseWriter, r *http.Request, c *c
 	if err != nil {
 		return err
 	}
-	return s.renderFeedbackPage(w, r, c, http.StatusOK, id, nil, rapport.FeedbackChange{})
+	return s.renderFeedbackPage(w, r, c, http.StatusOK, id, nil)
 }
 
-func (s *Server) renderFeedbackPage(w http.ResponseWriter, r *http.Request, c *call, status int, id rapport.ID,
-	errs map[string]string, tried rapport.FeedbackChange) error {
+func (s *Server) renderFeedbackPage(w http.ResponseWriter, r *http.Request, c *call, status int, id rapport.ID, errs map[string]string) error {
 	fb, steps, err := s.Store.FindFeedbackHistory(r.Context(), c.scope, id)
 	if err != nil {
 		return err
@@ -72,7 +70,7 @@ func (s *Server) renderFeedbackPage(w http.ResponseWriter, r *http.Request, c *c
 	if fb.CustomerName != "" {
 		title += " from " + fb.CustomerName
 	}
-	return s.render(w, r, status, "feedback_show", c, title, feedbackPage{feedbackView: v, Steps: steps, Errors: errs, Tried: tried})
+	return s.render(w, r, status, "feedback_show", c, title, feedbackPage{feedbackView: v, Steps: steps, Errors: errs})
 }
 
 // handleFeedbackStatus moves feedback to its next status from the small forms of the
@@ -91,7 +89,7 @@ func (s *Server) handleFeedbackStatus(w http.ResponseWriter, r *http.Request, c 
 		Resolution: form.Get("resolution"), InformedVia: rapport.Channel(form.Get("informed_via"))}
 	fb, err := s.Store.ChangeFeedbackStatus(r.Context(), c.scope, id, change)
 	if rapport.ErrorCode(err) == rapport.EINVALID {
-		return s.renderFeedbackPage(w, r, c, Status(err), id, fieldErrors(err), change)
+		return s.renderFeedbackPage(w, r, c, Status(err), id, fieldErrors(err))
 	} else if err != nil {
 		return err
 	}
