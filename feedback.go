@@ -25,12 +25,12 @@ var Severities = []Severity{"low", "medium", "high", "critical"}
 func (s Severity) Valid() bool { return oneOf(s, Severities) }
 
 // FeedbackStatus is where feedback stands on its way to the customer being told what
-// was done. Only "new" is set for now; the later ones come with triage and routing.
+// was done: new, triaged, in_progress, resolved, informed (see feedback_status.go).
 type FeedbackStatus string
 
 const FeedbackNew FeedbackStatus = "new"
 
-var FeedbackStatuses = []FeedbackStatus{FeedbackNew, "triaged", "in_progress", "resolved", "informed"}
+var FeedbackStatuses = []FeedbackStatus{FeedbackNew, FeedbackTriaged, FeedbackInProgress, FeedbackResolved, FeedbackInformed}
 
 func (s FeedbackStatus) Valid() bool { return oneOf(s, FeedbackStatuses) }
 
@@ -61,6 +61,16 @@ type Feedback struct {
 	CreatedBy    ID             `json:"created_by,omitzero"`
 	CreatedAt    time.Time      `json:"created_at"`
 	UpdatedAt    time.Time      `json:"updated_at"`
+	// When each status was reached (the last time), the resolution and how the
+	// customer was told; reopening clears what was resolved and informed.
+	TriagedAt   *time.Time `json:"triaged_at,omitempty"`
+	StartedAt   *time.Time `json:"in_progress_at,omitempty"`
+	ResolvedAt  *time.Time `json:"resolved_at,omitempty"`
+	ResolvedBy  ID         `json:"resolved_by,omitzero"`
+	Resolution  string     `json:"resolution,omitempty"`
+	InformedAt  *time.Time `json:"informed_at,omitempty"`
+	InformedBy  ID         `json:"informed_by,omitzero"`
+	InformedVia Channel    `json:"informed_via,omitempty"`
 }
 
 // Normalize trims text and fills defaults: complaints are of medium severity unless
@@ -174,4 +184,10 @@ type FeedbackService interface {
 	// FindCustomerFeedback reads a visible customer's latest feedback for the profile;
 	// it records no read of its own.
 	FindCustomerFeedback(ctx context.Context, s Scope, customerID ID, limit int) (*CustomerFeedback, error)
+	// ChangeFeedbackStatus moves visible feedback to another status by the rules of
+	// FeedbackStatus.Next, audits it and, with a customer, writes its timeline entry.
+	ChangeFeedbackStatus(ctx context.Context, s Scope, id ID, c FeedbackChange) (*Feedback, error)
+	// FindFeedbackHistory returns visible feedback with its history, oldest first,
+	// and records the read.
+	FindFeedbackHistory(ctx context.Context, s Scope, id ID) (*Feedback, []FeedbackStep, error)
 }

@@ -485,6 +485,9 @@ func TestOpenAPITour(t *testing.T) {
 	call("POST", "/api/v1/feedback", agent, `{"kind":"suggestion","text":"Open on Sundays","source":"survey","source_id":"T-1"}`, 200)
 	call("POST", "/api/v1/feedback", agent, `{"kind":"rant","text":""}`, 400)
 	call("GET", "/api/v1/feedback/"+fb, agent, "", 200)
+	call("PATCH", "/api/v1/feedback/"+fb, agent, `{"status":"resolved","resolution":"Sent a new desk"}`, 200)
+	call("PATCH", "/api/v1/feedback/"+fb, agent, `{"status":"triaged"}`, 400)
+	call("PATCH", "/api/v1/feedback/"+fb, agent, `{"status":"informed","informed_via":"phone"}`, 200)
 	call("GET", "/api/v1/feedback?kind=complaint&status=new&customer_id="+e.open.ID.String()+"&limit=1", agent, "", 200)
 
 	// Walls and the audit trail.

@@ -41,6 +41,9 @@ type feedbackView struct {
 	*rapport.Feedback
 	Tone  string // negative, neutral or positive
 	Score string // the compound score, signed, two decimals
+	// CanWrite shows the buttons of the next statuses; Back is where they return to.
+	CanWrite bool
+	Back     string
 }
 
 func newFeedbackView(f *rapport.Feedback) feedbackView {
@@ -58,7 +61,9 @@ func (s *Server) loadFeedbackCard(r *http.Request, c *call, id rapport.ID) (*fee
 	}
 	card := &feedbackCard{Count: cf.Count, More: cf.Count - len(cf.Recent)}
 	for _, f := range cf.Recent {
-		card.Recent = append(card.Recent, newFeedbackView(f))
+		v := newFeedbackView(f)
+		v.CanWrite, v.Back = c.scope.CanWriteCustomers(), "/customers/"+id.String()+"#feedback-h"
+		card.Recent = append(card.Recent, v)
 	}
 	return card, nil
 }
@@ -248,7 +253,9 @@ func (s *Server) handleFeedbackIndex(w http.ResponseWriter, r *http.Request, c *
 	page := feedbackIndex{Kinds: options(rapport.FeedbackKinds, q.Get("kind")), Statuses: options(rapport.FeedbackStatuses, q.Get("status")),
 		Filtered: f.Kind != "" || f.Status != "" || who != nil, Customer: who}
 	for _, fb := range list {
-		page.Feedback = append(page.Feedback, newFeedbackView(fb))
+		v := newFeedbackView(fb)
+		v.CanWrite, v.Back = c.scope.CanWriteCustomers(), safeBack(r.URL.RequestURI())
+		page.Feedback = append(page.Feedback, v)
 	}
 	if next != "" {
 		page.NextURL = "/feedback" + withParam(q, "cursor", next)

@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 		{"MergeWalls", testMergeWalls},
 		{"MatchReview", testMatchReview},
 		{"Feedback", testFeedback},
+		{"FeedbackStatus", testFeedbackStatus},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

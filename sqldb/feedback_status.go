@@ -1,0 +1,169 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/rapportckm/rapport"
+)
+
+func utcPtr(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
+}
+
+// ChangeFeedbackStatus moves visible feedback to another status, records the step in
+// its history, audits it and, with a customer, writes its timeline entry, all in one
+// transaction.
+func (db *DB) ChangeFeedbackStatus(ctx context.Context, s rapport.Scope, id rapport.ID, c rapport.FeedbackChange) (*rapport.Feedback, error) {
+	if err := rapport.Require(s.CanWriteCustomers(), "change the status of feedback"); err != nil {
+		return nil, err
+	}
+	c.Normalize()
+	var f *rapport.Feedback
+	err := db.update(ctx, s, func(tx *Tx) (err error) {
+		// The wall is checked by findFeedback: hidden feedback is not found.
+		if f, err = tx.findFeedback(id); err != nil {
+			return err
+		}
+		if err := c.Validate(f); err != nil {
+			return err
+		}
+		from := f.Status
+		ev := from.EventTo(c.Status)
+		now := tx.now
+		var actor rapport.ID
+		if tx.scope.Kind == rapport.ActorStaff {
+			actor = tx.scope.UserID
+		}
+		note := ""
+		switch c.Status {
+		case rapport.FeedbackTriaged:
+			f.TriagedAt = &now
+		case rapport.FeedbackInProgress:
+			f.StartedAt = &now
+			if ev == rapport.FeedbackReopened {
+				f.ResolvedAt, f.ResolvedBy, f.Resolution = nil, rapport.ID{}, ""
+				f.InformedAt, f.InformedBy, f.InformedVia = nil, rapport.ID{}, ""
+			}
+		case rapport.FeedbackResolved, rapport.FeedbackInformed:
+			if f.ResolvedAt == nil {
+				f.ResolvedAt, f.ResolvedBy = &now, actor
+			}
+			if c.Resolution != "" {
+				f.Resolution = c.Resolution
+				note = c.Resolution
+			}
+			if c.Status == rapport.FeedbackInformed {
+				f.InformedAt, f.InformedBy, f.InformedVia = &now, actor, c.InformedVia
+				note = "via " + string(c.InformedVia)
+			}
+		}
+		f.Status, f.UpdatedAt = c.Status, now
+		if _, err := tx.exec(`UPDATE feedback SET status = $1, updated_at = $2, triaged_at = $3, started_at = $4, resolved_at = $5,
+			resolved_by = $6, resolution = $7, informed_at = $8, informed_by = $9, informed_via = $10 WHERE id = $11`,
+			string(f.Status), now, f.TriagedAt, f.StartedAt, f.ResolvedAt, f.ResolvedBy, f.Resolution, f.InformedAt,
+			f.InformedBy, string(f.InformedVia), f.ID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(`INSERT INTO feedback_events (id, feedback_id, event, status, note, actor_id, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, rapport.NewID(), f.ID, string(ev), string(f.Status), note, actor, now); err != nil {
+			return err
+		}
+		if !f.CustomerID.IsZero() {
+			if err := tx.feedbackStatusEntry(f, ev); err != nil {
+				return err
+			}
+		}
+		return tx.audit("update", "feedback", f.ID, f.CustomerID, false,
+			fmt.Sprintf("%s: %s → %s", f.Kind, from, f.Status))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// feedbackStatusEntry writes the timeline entry of a change of status of feedback: an
+// interaction by the scope's actor whose attributes name the feedback, the event and
+// the kind, so that rules can react (resolved: ask the customer for a rating).
+func (tx *Tx) feedbackStatusEntry(f *rapport.Feedback, ev rapport.FeedbackEvent) error {
+	var recorded rapport.ID
+	if err := tx.queryRow(`SELECT recorded_customer_id FROM feedback WHERE id = $1`, f.ID).Scan(&recorded); err != nil {
+		return err
+	}
+	kind := string(f.Kind)
+	what := map[rapport.FeedbackEvent]string{"triaged": "triaged", "in_progress": "in progress", "resolved": "resolved",
+		"informed": "customer informed", "reopened": "reopened"}[ev]
+	summary := strings.ToUpper(kind[:1]) + kind[1:] + " " + what + ": " + firstWords(f.Text, 100)
+	if ev == rapport.FeedbackEvent(rapport.FeedbackResolved) {
+		summary = strings.ToUpper(kind[:1]) + kind[1:] + " resolved: " + firstWords(f.Resolution, 100)
+	}
+	attrs := map[string]string{"feedback_id": f.ID.String(), "feedback_event": string(ev), "feedback_kind": kind}
+	channel := rapport.Channel("other")
+	if ev == rapport.FeedbackEvent(rapport.FeedbackInformed) {
+		attrs["informed_via"] = string(f.InformedVia)
+		channel = f.InformedVia
+	}
+	raw, err := json.Marshal(attrs)
+	if err != nil {
+		return err
+	}
+	actorKind, actorID := tx.scope.Kind, ""
+	if actorKind == rapport.ActorStaff {
+		actorID = tx.scope.UserID.String()
+	}
+	body := ""
+	if ev == rapport.FeedbackEvent(rapport.FeedbackResolved) || ev == rapport.FeedbackEvent(rapport.FeedbackInformed) {
+		body = f.Resolution
+	}
+	_, err = tx.exec(`INSERT INTO interactions (id, customer_id, recorded_customer_id, type, channel, occurred_at,
+		actor_kind, actor_id, summary, body, currency, attributes, created_at)
+		VALUES ($1, $2, $3, 'other', $4, $5, $6, $7, $8, $9, '', $10, $11)`,
+		rapport.NewID(), f.CustomerID, recorded, string(channel), tx.now, string(actorKind), actorID, summary, body,
+		string(raw), tx.now)
+	return err
+}
+
+// FindFeedbackHistory returns visible feedback with its history, oldest first: its
+// logging, then each change of status; it records the read.
+func (db *DB) FindFeedbackHistory(ctx context.Context, s rapport.Scope, id rapport.ID) (*rapport.Feedback, []rapport.FeedbackStep, error) {
+	var f *rapport.Feedback
+	var steps []rapport.FeedbackStep
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		if f, err = tx.findFeedback(id); err != nil {
+			return err
+		}
+		var by string
+		if !f.CreatedBy.IsZero() {
+			if err := tx.queryRow(`SELECT name FROM users WHERE id = $1`, f.CreatedBy).Scan(&by); err != nil && err != sql.ErrNoRows {
+				return err
+			}
+		} else {
+			by = f.Source
+		}
+		steps = []rapport.FeedbackStep{{Event: rapport.FeedbackCreated, Status: rapport.FeedbackNew, ActorID: f.CreatedBy,
+			ActorName: by, At: f.CreatedAt}}
+		more, err := queryAll(tx, `SELECT e.event, e.status, e.note, e.actor_id, COALESCE(u.name, ''), e.at
+			FROM feedback_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.feedback_id = $1 ORDER BY e.at, e.id`,
+			[]any{f.ID}, func(rows *sql.Rows) (rapport.FeedbackStep, error) {
+				var st rapport.FeedbackStep
+				err := rows.Scan(&st.Event, &st.Status, &st.Note, &st.ActorID, &st.ActorName, &st.At)
+				st.At = st.At.UTC()
+				return st, err
+			})
+		steps = append(steps, more...)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, steps, db.auditRead(ctx, s, "feedback", f.ID, f.CustomerID, "")
+}

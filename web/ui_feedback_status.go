@@ -1,0 +1,107 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/rapportckm/rapport"
+)
+
+// feedbackAction is a button for one next status of feedback: resolving asks what was
+// done, informing how the customer was told.
+type feedbackAction struct {
+	Status          rapport.FeedbackStatus
+	Label           string
+	NeedsResolution bool
+	NeedsChannel    bool
+}
+
+// Actions lists the next steps feedback may take, in order.
+func (v feedbackView) Actions() []feedbackAction {
+	var out []feedbackAction
+	resolved := v.Status == rapport.FeedbackResolved || v.Status == rapport.FeedbackInformed
+	for _, next := range v.Status.Next() {
+		a := feedbackAction{Status: next}
+		switch next {
+		case rapport.FeedbackTriaged:
+			a.Label = "Triage"
+		case rapport.FeedbackInProgress:
+			a.Label = "Start work"
+			if resolved {
+				a.Label = "Reopen"
+			}
+		case rapport.FeedbackResolved:
+			a.Label, a.NeedsResolution = "Resolve", true
+		case rapport.FeedbackInformed:
+			a.Label, a.NeedsChannel, a.NeedsResolution = "Customer informed", true, !resolved
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// Channels are the choices of how the customer was told.
+func (v feedbackView) Channels() []option { return options(rapport.Channels, "") }
+
+// feedbackPage is one piece of feedback with its history and the next steps.
+type feedbackPage struct {
+	feedbackView
+	Steps  []rapport.FeedbackStep
+	Errors map[string]string
+}
+
+// handleFeedbackShow shows a piece of feedback, its history and its next steps.
+func (s *Server) handleFeedbackShow(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "id", "feedback")
+	if err != nil {
+		return err
+	}
+	return s.renderFeedbackPage(w, r, c, http.StatusOK, id, nil)
+}
+
+func (s *Server) renderFeedbackPage(w http.ResponseWriter, r *http.Request, c *call, status int, id rapport.ID, errs map[string]string) error {
+	fb, steps, err := s.Store.FindFeedbackHistory(r.Context(), c.scope, id)
+	if err != nil {
+		return err
+	}
+	v := newFeedbackView(fb)
+	v.CanWrite, v.Back = c.scope.CanWriteCustomers(), "/feedback/"+fb.ID.String()
+	title := human(fb.Kind)
+	if fb.CustomerName != "" {
+		title += " from " + fb.CustomerName
+	}
+	return s.render(w, r, status, "feedback_show", c, title, feedbackPage{feedbackView: v, Steps: steps, Errors: errs})
+}
+
+// handleFeedbackStatus moves feedback to its next status from the small forms of the
+// list, the profile and the feedback's page; a refused change shows the feedback's
+// page with the reason.
+func (s *Server) handleFeedbackStatus(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "id", "feedback")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return rapport.Errorf(rapport.EINVALID, "the form could not be read")
+	}
+	form := r.PostForm
+	change := rapport.FeedbackChange{Status: rapport.FeedbackStatus(strings.TrimSpace(form.Get("status"))),
+		Resolution: form.Get("resolution"), InformedVia: rapport.Channel(form.Get("informed_via"))}
+	fb, err := s.Store.ChangeFeedbackStatus(r.Context(), c.scope, id, change)
+	if rapport.ErrorCode(err) == rapport.EINVALID {
+		return s.renderFeedbackPage(w, r, c, Status(err), id, fieldErrors(err))
+	} else if err != nil {
+		return err
+	}
+	msg := map[rapport.FeedbackStatus]string{rapport.FeedbackTriaged: "triaged", rapport.FeedbackInProgress: "in progress",
+		rapport.FeedbackResolved: "resolved", rapport.FeedbackInformed: "marked as told to the customer"}[fb.Status]
+	what := human(fb.Kind)
+	if fb.CustomerName != "" {
+		what += " from " + fb.CustomerName
+	}
+	to := safeBack(form.Get("back"))
+	if to == "" {
+		to = "/feedback/" + fb.ID.String()
+	}
+	return s.redirect(w, r, to, what+" is "+msg+".")
+}
