@@ -235,8 +235,11 @@ func (tx *Tx) almostRecent(now, since, year time.Time, facts func(rapport.ID) *r
 // staleOpenItems counts, per customer, the feedback items still open (or waiting) that
 // were opened before olderThan: the "unresolved feedback" frustration signal.
 func (tx *Tx) staleOpenItems(olderThan time.Time) (map[rapport.ID]int, error) {
-	rows, err := tx.query(`SELECT customer_id, COUNT(*) FROM items
-		WHERE kind = 'feedback' AND status IN ('open', 'waiting') AND opened_at < $1 GROUP BY customer_id`, olderThan)
+	rows, err := tx.query(`SELECT customer_id, COUNT(*) FROM (
+			SELECT customer_id FROM items WHERE kind = 'feedback' AND status IN ('open', 'waiting') AND opened_at < $1
+			UNION ALL
+			SELECT customer_id FROM feedback WHERE customer_id IS NOT NULL AND status IN ('new', 'triaged', 'in_progress') AND heard_at < $1
+		) o GROUP BY customer_id`, olderThan)
 	if err != nil {
 		return nil, err
 	}

@@ -49,6 +49,16 @@ func testAlmostCustomers(t *testing.T, open Opener) {
 		it.CustomerID, it.Kind = ana.ID, "feedback"
 		must(t, db.CreateItem(ctx, system, &it))
 	}
+	// And feedback logged 20 days ago: still new, it counts; resolved, it does not.
+	for i, text := range []string{"The assembly guide is missing a page", "Two screws were missing"} {
+		fb := &rapport.Feedback{CustomerID: ana.ID, Kind: "complaint", Text: text, HeardAt: days(20)}
+		_, err := db.CreateFeedback(ctx, system, fb)
+		must(t, err)
+		if i == 1 {
+			_, err := db.ChangeFeedbackStatus(ctx, system, fb.ID, rapport.FeedbackChange{Status: "resolved", Resolution: "Screws sent"})
+			must(t, err)
+		}
+	}
 	add(ana, "web_event", "portal", days(3), `{"event":"search","query":"assembly instructions","results":0}`, nil)
 	add(ana, "web_event", "portal", days(4), `{"event":"search","query":"warranty","results":0}`, nil)
 	add(ana, "web_event", "portal", days(4), `{"event":"search","query":"returns","results":7}`, nil)
@@ -82,9 +92,9 @@ func testAlmostCustomers(t *testing.T, open Opener) {
 		}
 		byID[x.CustomerID] = x
 	}
-	if a := byID[ana.ID]; a.Complaints != 2 || !a.LastComplaintAt.Equal(days(5)) || a.EmptySearches != 2 || a.OpenItems != 1 ||
+	if a := byID[ana.ID]; a.Complaints != 2 || !a.LastComplaintAt.Equal(days(5)) || a.EmptySearches != 2 || a.OpenItems != 2 ||
 		(a.EmptySearch != "warranty" && a.EmptySearch != "assembly instructions") || a.Value != nil || a.Stages != nil {
-		t.Errorf("Ana's facts: %+v, want 2 complaints (the latest 5 days ago), 2 searches that found nothing, 1 feedback item open, no value", a)
+		t.Errorf("Ana's facts: %+v, want 2 complaints (the latest 5 days ago), 2 searches that found nothing, 1 feedback item and 1 feedback open, no value", a)
 	}
 	if c := byID[cy.ID]; c.ContactBurst != 5 || !c.BurstAt.Equal(days(19)) || c.ContactsYear != 6 || c.ContactSpanDays != 60 {
 		t.Errorf("Cy's facts: burst %d ending %v, %d contacts a year from %d days ago; want 5 ending %v, 6 from 60", c.ContactBurst, c.BurstAt, c.ContactsYear, c.ContactSpanDays, days(19))
