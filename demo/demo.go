@@ -52,6 +52,7 @@ type Store interface {
 	rapport.ItemService
 	rapport.AttachmentService
 	rapport.PlaybookService
+	rapport.FeedbackService
 }
 
 // Summary says what Fill wrote.
@@ -64,6 +65,7 @@ type Summary struct {
 	Consents      int      // decisions recorded
 	Items         int      // items of business opened
 	Attachments   int      // files attached to letters and documents
+	Feedback      int      // pieces of feedback logged
 	Teams         []string // names
 	Users         []string // e-mail addresses; the first is the admin
 	Password      string   // of every demo user
@@ -82,6 +84,7 @@ const (
 	streamConsents
 	streamItems
 	streamAttachments
+	streamFeedback
 )
 
 // Batch sizes: big enough that the database sees few transactions, small enough that
@@ -146,6 +149,7 @@ func Fill(ctx context.Context, store Store, opts Options, progress func(format s
 		f.writeItems,
 		f.writeAttachments,
 		f.writePlaybook,
+		f.writeFeedback,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {

@@ -139,14 +139,20 @@ func TestFill(t *testing.T) {
 		if got, want := float64(sum.Organisations)/customers, 0.2; math.Abs(got-want) > 0.02 {
 			t.Errorf("got %.2f organisations per customer, want about %.2f", got, want)
 		}
-		interactions, links, notes, openings := 0, 0, 0, 0
+		interactions, links, notes, openings, feedback := 0, 0, 0, 0, 0
 		for _, c := range customerList {
 			for _, in := range ownInteractions(t, db, c.ID) {
-				// Items' openings and closings are on the timeline too.
-				if !strings.Contains(string(in.Attributes), `"item_id"`) {
-					interactions++
-				} else if strings.Contains(string(in.Attributes), `"item_event":"opened"`) {
+				// Items' and feedback's steps are on the timeline too.
+				attrs := string(in.Attributes)
+				switch {
+				case strings.Contains(attrs, `"item_event":"opened"`):
 					openings++
+				case strings.Contains(attrs, `"feedback_id"`):
+					if !strings.Contains(attrs, `"feedback_event"`) {
+						feedback++
+					}
+				case !strings.Contains(attrs, `"item_id"`):
+					interactions++
 				}
 			}
 			ls, err := db.FindLinks(ctx, system, c.ID)
@@ -165,6 +171,9 @@ func TestFill(t *testing.T) {
 		}
 		if openings != sum.Items || sum.Items == 0 {
 			t.Errorf("got %d items opened on the timelines, want %d as summarised", openings, sum.Items)
+		}
+		if feedback != sum.Feedback || sum.Feedback == 0 {
+			t.Errorf("got %d pieces of feedback logged on the timelines, want %d as summarised", feedback, sum.Feedback)
 		}
 		if links/2 != sum.Links { // each link shows at both ends
 			t.Errorf("got %d links, want %d as summarised", links/2, sum.Links)

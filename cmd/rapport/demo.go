@@ -46,8 +46,8 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "Demo data ready in %.0fs: %d organisations, %d people, %d links, %d interactions, %d notes, %d consents, %d items, %d attached files.\n",
-		time.Since(start).Seconds(), sum.Organisations, sum.People, sum.Links, sum.Interactions, sum.Notes, sum.Consents, sum.Items, sum.Attachments)
+	fmt.Fprintf(env.stdout, "Demo data ready in %.0fs: %d organisations, %d people, %d links, %d interactions, %d notes, %d consents, %d items, %d attached files, %d pieces of feedback.\n",
+		time.Since(start).Seconds(), sum.Organisations, sum.People, sum.Links, sum.Interactions, sum.Notes, sum.Consents, sum.Items, sum.Attachments, sum.Feedback)
 	fmt.Fprintf(env.stdout, "Wall %q hides %d customers from everyone outside its team.\n", sum.Wall, sum.Walled)
 	fmt.Fprintf(env.stdout, "Sign in as any of these users with the password %s\n", sum.Password)
 	for _, u := range sum.Users {
