@@ -122,7 +122,9 @@ func readItems(ctx context.Context, r io.Reader, idCol, textCol string) (ids, te
 				return row.Values[n-1], nil
 			}
 			v, ok := row.Get(col)
-			if !ok {
+			if !ok && rows.Header != nil {
+				return "", fmt.Errorf("line 1: the header has no column %q; its columns are %s", col, strings.Join(rows.Header, ", "))
+			} else if !ok {
 				return "", fmt.Errorf("line %d: there is no column %q", row.Line, col)
 			}
 			return v, nil

@@ -74,7 +74,7 @@ func TestFeedbackThemes(t *testing.T) {
 		t.Errorf("got exit %d, %q; want a usage error", code, stderr)
 	}
 	code, _, stderr = rapportCmd(t, dir, "", "feedback", "themes", "--input", in, "--text-column", "text", "--id-column", "ref", "--output", out)
-	if code != 1 || !strings.Contains(stderr, `line 2: there is no column "text"`) {
+	if code != 1 || !strings.Contains(stderr, `line 1: the header has no column "text"; its columns are ref, channel, comment`) {
 		t.Errorf("got exit %d, %q; want the missing column named", code, stderr)
 	}
 	bad := filepath.Join(dir, "bad.csv")
