@@ -181,9 +181,6 @@ type FeedbackService interface {
 	// FindFeedback lists the feedback the scope may see, newest heard first, with the
 	// cursor of the next page; a list of one customer's feedback records the read.
 	FindFeedback(ctx context.Context, s Scope, f FeedbackFilter) ([]*Feedback, string, error)
-	// FindCustomerFeedback reads a visible customer's latest feedback for the profile;
-	// it records no read of its own.
-	FindCustomerFeedback(ctx context.Context, s Scope, customerID ID, limit int) (*CustomerFeedback, error)
 	// ChangeFeedbackStatus moves visible feedback to another status by the rules of
 	// FeedbackStatus.Next, audits it and, with a customer, writes its timeline entry.
 	ChangeFeedbackStatus(ctx context.Context, s Scope, id ID, c FeedbackChange) (*Feedback, error)

@@ -262,6 +262,4 @@ type ItemService interface {
 	UpdateItem(ctx context.Context, s Scope, id ID, u ItemUpdate) (*Item, error)
 	// IngestItems upserts items from source systems keyed by (source, source id).
 	IngestItems(ctx context.Context, s Scope, rows []IncomingItem) (IngestResult, error)
-	// FindWorkbench reads a visible customer's Workbench; it records no read of its own.
-	FindWorkbench(ctx context.Context, s Scope, customerID ID) (*Workbench, error)
 }

@@ -33,7 +33,7 @@ type OwnerQuality struct {
 // ProfileFacts are what the profile page shows beside the customer's own fields: where
 // each golden value came from, the customer's value (nil before the value job saw a
 // purchase), the quality of the profile, the customer's consents and the segments they
-// belong to. They are part of reading the profile,
+// belong to, and the workbench around them. They are part of reading the profile,
 // which FindCustomerByID records in the audit trail.
 type ProfileFacts struct {
 	Sources   []FieldSource
@@ -42,6 +42,10 @@ type ProfileFacts struct {
 	Consents  []Consent
 	Segments  []SegmentRef
 	Questions []SuggestedQuestion // to ask next, from the playbook's rules
+	Work      *Workbench          // open items, last contact by team, contact habit
+	Tips      []*Tip              // the playbook's tips for the open items' kinds of request
+	Feedback  *CustomerFeedback   // the latest few, and how many in all
+	Systems   []*Source           // every source system, for the timeline's filter
 }
 
 // QualityService measures the completeness and freshness of customer data.

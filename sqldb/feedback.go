@@ -273,23 +273,18 @@ func (tx *Tx) findFeedbackPage(f rapport.FeedbackFilter) ([]*rapport.Feedback, s
 	return out, next, nil
 }
 
-// FindCustomerFeedback reads a visible customer's latest feedback for the profile.
-func (db *DB) FindCustomerFeedback(ctx context.Context, s rapport.Scope, customerID rapport.ID, n int) (*rapport.CustomerFeedback, error) {
+// customerFeedback reads a customer's latest feedback and how much there is. The
+// caller has checked that the scope may see the customer.
+func (tx *Tx) customerFeedback(customerID rapport.ID, n int) (*rapport.CustomerFeedback, error) {
 	cf := &rapport.CustomerFeedback{}
-	err := db.view(ctx, s, func(tx *Tx) (err error) {
-		if _, err := tx.findCustomerKind(customerID); err != nil {
-			return err
-		}
-		if err := tx.queryRow(`SELECT COUNT(*) FROM feedback WHERE customer_id = $1`, customerID).Scan(&cf.Count); err != nil {
-			return err
-		}
-		if cf.Count > 0 {
-			cf.Recent, _, err = tx.findFeedbackPage(rapport.FeedbackFilter{CustomerID: customerID, Limit: n})
-		}
-		return err
-	})
-	if err != nil {
+	if err := tx.queryRow(`SELECT COUNT(*) FROM feedback WHERE customer_id = $1`, customerID).Scan(&cf.Count); err != nil {
 		return nil, err
+	}
+	if cf.Count > 0 {
+		var err error
+		if cf.Recent, _, err = tx.findFeedbackPage(rapport.FeedbackFilter{CustomerID: customerID, Limit: n}); err != nil {
+			return nil, err
+		}
 	}
 	return cf, nil
 }

@@ -468,47 +468,40 @@ func (tx *Tx) ingestItems(rows []*rapport.IncomingItem) (out []rapport.IngestIte
 	return out, rejected, nil
 }
 
-// FindWorkbench reads a visible customer's open items, last contact by each team and
-// contact habit in one view.
-func (db *DB) FindWorkbench(ctx context.Context, s rapport.Scope, customerID rapport.ID) (*rapport.Workbench, error) {
+// workbench reads a customer's open items, last contact by each team, contact habit,
+// and whom an item may be given to. The caller has checked that the scope may see the
+// customer.
+func (tx *Tx) workbench(customerID rapport.ID) (*rapport.Workbench, error) {
 	w := &rapport.Workbench{}
-	err := db.view(ctx, s, func(tx *Tx) (err error) {
-		if _, err := tx.findCustomerKind(customerID); err != nil {
-			return err
+	if err := tx.queryRow(`SELECT COUNT(*) FROM items WHERE customer_id = $1 AND status IN ('open', 'waiting')`, customerID).Scan(&w.OpenCount); err != nil {
+		return nil, err
+	}
+	var err error
+	if w.OpenCount > 0 {
+		if w.OpenItems, err = tx.findItems(rapport.ItemFilter{CustomerID: customerID, Limit: workbenchItems}); err != nil {
+			return nil, err
 		}
-		if err := tx.queryRow(`SELECT COUNT(*) FROM items WHERE customer_id = $1 AND status IN ('open', 'waiting')`, customerID).Scan(&w.OpenCount); err != nil {
-			return err
-		}
-		if w.OpenCount > 0 {
-			if w.OpenItems, err = tx.findItems(rapport.ItemFilter{CustomerID: customerID, Limit: workbenchItems}); err != nil {
-				return err
-			}
-		}
-		q := &Query{}
-		rows, err := queryAll(tx, `SELECT `+itemColumns+` FROM `+itemFrom+` WHERE it.customer_id = `+q.Arg(customerID)+
-			` AND it.status IN ('done', 'cancelled') ORDER BY it.closed_at DESC, it.id DESC LIMIT 3`, q.Args(), scanItem)
-		if err != nil {
-			return err
-		}
-		w.Closed = items(rows)
-		if w.LastContacts, err = tx.lastContacts(customerID); err != nil {
-			return err
-		}
-		if w.Habit, err = tx.contactHabit(customerID); err != nil {
-			return err
-		}
-		if w.Staff, err = queryAll(tx, `SELECT id, name, email FROM users WHERE active = TRUE ORDER BY name, email`, nil,
-			func(rows *sql.Rows) (u rapport.UserRef, err error) { return u, rows.Scan(&u.ID, &u.Name, &u.Email) }); err != nil {
-			return err
-		}
-		w.Teams, err = queryAll(tx, `SELECT id, name FROM teams ORDER BY name`, nil,
-			func(rows *sql.Rows) (t rapport.TeamRef, err error) { return t, rows.Scan(&t.ID, &t.Name) })
-		return err
-	})
+	}
+	q := &Query{}
+	rows, err := queryAll(tx, `SELECT `+itemColumns+` FROM `+itemFrom+` WHERE it.customer_id = `+q.Arg(customerID)+
+		` AND it.status IN ('done', 'cancelled') ORDER BY it.closed_at DESC, it.id DESC LIMIT 3`, q.Args(), scanItem)
 	if err != nil {
 		return nil, err
 	}
-	return w, nil
+	w.Closed = items(rows)
+	if w.LastContacts, err = tx.lastContacts(customerID); err != nil {
+		return nil, err
+	}
+	if w.Habit, err = tx.contactHabit(customerID); err != nil {
+		return nil, err
+	}
+	if w.Staff, err = queryAll(tx, `SELECT id, name, email FROM users WHERE active = TRUE ORDER BY name, email`, nil,
+		func(rows *sql.Rows) (u rapport.UserRef, err error) { return u, rows.Scan(&u.ID, &u.Name, &u.Email) }); err != nil {
+		return nil, err
+	}
+	w.Teams, err = queryAll(tx, `SELECT id, name FROM teams ORDER BY name`, nil,
+		func(rows *sql.Rows) (t rapport.TeamRef, err error) { return t, rows.Scan(&t.ID, &t.Name) })
+	return w, err
 }
 
 // workbenchItems is how many open items the profile shows; the rest are counted.

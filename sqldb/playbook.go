@@ -15,11 +15,14 @@ const tipColumns = `t.id, t.request_type, t.product, t.channel, t.title, t.body,
 
 func (tx *Tx) findTips(where string, args ...any) ([]*rapport.Tip, error) {
 	return queryAll(tx, `SELECT `+tipColumns+` FROM tips t LEFT JOIN users u ON u.id = t.author_id WHERE `+where+
-		` ORDER BY LOWER(t.request_type), LOWER(t.product), t.channel, t.title`, args, func(rows *sql.Rows) (*rapport.Tip, error) {
-		t := &rapport.Tip{}
-		err := rows.Scan(&t.ID, &t.RequestType, &t.Product, &t.Channel, &t.Title, &t.Body, &t.AuthorID, &t.AuthorName, &t.CreatedAt, &t.UpdatedAt)
-		return t, err
-	})
+		` ORDER BY LOWER(t.request_type), LOWER(t.product), t.channel, t.title`, args, scanTip)
+}
+
+// scanTip reads a row of tipColumns.
+func scanTip(rows *sql.Rows) (*rapport.Tip, error) {
+	t := &rapport.Tip{}
+	err := rows.Scan(&t.ID, &t.RequestType, &t.Product, &t.Channel, &t.Title, &t.Body, &t.AuthorID, &t.AuthorName, &t.CreatedAt, &t.UpdatedAt)
+	return t, err
 }
 
 func (tx *Tx) findTip(id rapport.ID) (*rapport.Tip, error) {
@@ -117,27 +120,27 @@ func (db *DB) DeleteTip(ctx context.Context, s rapport.Scope, id rapport.ID) err
 // own keys is empty or equal to the key's, in any case. The tips with the most keys
 // come first, the most specific advice.
 func (db *DB) MatchTips(ctx context.Context, s rapport.Scope, keys []rapport.TipKey) (tips []*rapport.Tip, err error) {
-	if len(keys) == 0 {
-		return nil, nil
-	}
 	err = db.view(ctx, s, func(tx *Tx) error {
-		q := &Query{}
-		ors := make([]string, len(keys))
-		for i, k := range keys {
-			ors[i] = `((t.request_type = '' OR LOWER(t.request_type) = ` + q.Arg(strings.ToLower(k.RequestType)) + `)
-				AND (t.product = '' OR LOWER(t.product) = ` + q.Arg(strings.ToLower(k.Product)) + `)
-				AND (t.channel = '' OR t.channel = ` + q.Arg(string(k.Channel)) + `))`
-		}
-		tips, err = queryAll(tx, `SELECT `+tipColumns+` FROM tips t LEFT JOIN users u ON u.id = t.author_id WHERE `+strings.Join(ors, " OR ")+
-			` ORDER BY (CASE WHEN t.request_type = '' THEN 0 ELSE 1 END) + (CASE WHEN t.product = '' THEN 0 ELSE 1 END) +
-			(CASE WHEN t.channel = '' THEN 0 ELSE 1 END) DESC, t.title LIMIT 20`, q.Args(), func(rows *sql.Rows) (*rapport.Tip, error) {
-			t := &rapport.Tip{}
-			err := rows.Scan(&t.ID, &t.RequestType, &t.Product, &t.Channel, &t.Title, &t.Body, &t.AuthorID, &t.AuthorName, &t.CreatedAt, &t.UpdatedAt)
-			return t, err
-		})
+		tips, err = tx.matchTips(keys)
 		return err
 	})
 	return tips, err
+}
+
+func (tx *Tx) matchTips(keys []rapport.TipKey) ([]*rapport.Tip, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	q := &Query{}
+	ors := make([]string, len(keys))
+	for i, k := range keys {
+		ors[i] = `((t.request_type = '' OR LOWER(t.request_type) = ` + q.Arg(strings.ToLower(k.RequestType)) + `)
+			AND (t.product = '' OR LOWER(t.product) = ` + q.Arg(strings.ToLower(k.Product)) + `)
+			AND (t.channel = '' OR t.channel = ` + q.Arg(string(k.Channel)) + `))`
+	}
+	return queryAll(tx, `SELECT `+tipColumns+` FROM tips t LEFT JOIN users u ON u.id = t.author_id WHERE `+strings.Join(ors, " OR ")+
+		` ORDER BY (CASE WHEN t.request_type = '' THEN 0 ELSE 1 END) + (CASE WHEN t.product = '' THEN 0 ELSE 1 END) +
+		(CASE WHEN t.channel = '' THEN 0 ELSE 1 END) DESC, t.title LIMIT 20`, q.Args(), scanTip)
 }
 
 const questionColumns = `id, name, rule, question, active, author_id, created_at, updated_at`

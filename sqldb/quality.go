@@ -73,6 +73,9 @@ func (tx *Tx) customerQuality(customerID rapport.ID) (*rapport.Quality, error) {
 	return q, nil
 }
 
+// profileFeedback is how much of a customer's feedback the profile lists.
+const profileFeedback = 5
+
 // FindProfileFacts reads what the profile page shows beside the customer's fields, in
 // one view with one check that the scope may see the customer. It records no read of
 // its own: the page's FindCustomerByID does.
@@ -96,7 +99,23 @@ func (db *DB) FindProfileFacts(ctx context.Context, s rapport.Scope, customerID 
 		if f.Segments, err = tx.customerSegments(customerID); err != nil {
 			return err
 		}
-		f.Questions, err = tx.suggestQuestions(customerID)
+		if f.Questions, err = tx.suggestQuestions(customerID); err != nil {
+			return err
+		}
+		if f.Work, err = tx.workbench(customerID); err != nil {
+			return err
+		}
+		keys := make([]rapport.TipKey, len(f.Work.OpenItems))
+		for i, it := range f.Work.OpenItems {
+			keys[i] = rapport.TipKey{RequestType: it.RequestType, Product: it.Product, Channel: it.Channel}
+		}
+		if f.Tips, err = tx.matchTips(keys); err != nil {
+			return err
+		}
+		if f.Feedback, err = tx.customerFeedback(customerID, profileFeedback); err != nil {
+			return err
+		}
+		f.Systems, err = tx.findSources()
 		return err
 	})
 	if err != nil {

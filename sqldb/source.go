@@ -16,14 +16,18 @@ var _ rapport.SourceService = (*DB)(nil)
 func (db *DB) FindSources(ctx context.Context, s rapport.Scope) ([]*rapport.Source, error) {
 	var sources []*rapport.Source
 	err := db.view(ctx, s, func(tx *Tx) (err error) {
-		sources, err = queryAll(tx, `SELECT s.id, s.name, s.title, s.trust, s.created_at FROM sources s ORDER BY s.name`, nil,
-			func(rows *sql.Rows) (*rapport.Source, error) {
-				src := &rapport.Source{}
-				return src, rows.Scan(&src.ID, &src.Name, &src.Title, &src.Trust, &src.CreatedAt)
-			})
+		sources, err = tx.findSources()
 		return err
 	})
 	return sources, err
+}
+
+func (tx *Tx) findSources() ([]*rapport.Source, error) {
+	return queryAll(tx, `SELECT s.id, s.name, s.title, s.trust, s.created_at FROM sources s ORDER BY s.name`, nil,
+		func(rows *sql.Rows) (*rapport.Source, error) {
+			src := &rapport.Source{}
+			return src, rows.Scan(&src.ID, &src.Name, &src.Title, &src.Trust, &src.CreatedAt)
+		})
 }
 
 // CreateSource registers a source system.

@@ -382,17 +382,6 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 		d := &page.Days[len(page.Days)-1]
 		d.Entries = append(d.Entries, newEntryView(e, c.scope))
 	}
-	sources, err := s.Store.FindSources(ctx, c.scope)
-	if err != nil {
-		return nil, err
-	}
-	names := make([]string, len(sources))
-	for i, src := range sources {
-		names[i] = src.Name
-	}
-	page.TypeFilter = append([]option{{Value: "note", Label: "Notes", Selected: q.Get("type") == "note"}}, options(rapport.InteractionTypes, q.Get("type"))...)
-	page.ChannelFilter = options(rapport.Channels, q.Get("channel"))
-	page.SourceFilter = options(names, q.Get("source"))
 	if page.LinkQuery, page.LinkResults, err = s.findOthers(r, c, id, q.Get("link_q"), rapport.KindOrganisation); err != nil {
 		return nil, err
 	}
@@ -400,6 +389,13 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 	if err != nil {
 		return nil, err
 	}
+	names := make([]string, len(facts.Systems))
+	for i, src := range facts.Systems {
+		names[i] = src.Name
+	}
+	page.TypeFilter = append([]option{{Value: "note", Label: "Notes", Selected: q.Get("type") == "note"}}, options(rapport.InteractionTypes, q.Get("type"))...)
+	page.ChannelFilter = options(rapport.Channels, q.Get("channel"))
+	page.SourceFilter = options(names, q.Get("source"))
 	page.Quality, page.Value, page.Segments, page.Questions = &facts.Quality, facts.Value, facts.Segments, facts.Questions
 	for _, p := range rapport.Purposes {
 		row := consentRow{Purpose: p}
@@ -428,12 +424,10 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/items") {
 		itemForm = r.PostFormValue // shown again with its mistakes
 	}
-	if page.Work, err = s.loadWorkbench(r, c, id, itemForm); err != nil {
+	if page.Work, err = s.newWorkbench(r, c, id, facts.Work, facts.Tips, itemForm); err != nil {
 		return nil, err
 	}
-	if page.Feedback, err = s.loadFeedbackCard(r, c, id); err != nil {
-		return nil, err
-	}
+	page.Feedback = newFeedbackCard(c, id, facts.Feedback)
 	page.setForms(nil, "")
 	return page, nil
 }

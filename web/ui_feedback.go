@@ -50,22 +50,15 @@ func newFeedbackView(f *rapport.Feedback) feedbackView {
 	return feedbackView{Feedback: f, Tone: rapport.Tone(f.Sentiment), Score: strconv.FormatFloat(f.Sentiment, 'f', 2, 64)}
 }
 
-// profileFeedbackCount is how much feedback the profile lists.
-const profileFeedbackCount = 5
-
-// loadFeedbackCard reads the profile's feedback card; the profile's read covers it.
-func (s *Server) loadFeedbackCard(r *http.Request, c *call, id rapport.ID) (*feedbackCard, error) {
-	cf, err := s.Store.FindCustomerFeedback(r.Context(), c.scope, id, profileFeedbackCount)
-	if err != nil {
-		return nil, err
-	}
+// newFeedbackCard readies the profile's feedback card.
+func newFeedbackCard(c *call, id rapport.ID, cf *rapport.CustomerFeedback) *feedbackCard {
 	card := &feedbackCard{Count: cf.Count, More: cf.Count - len(cf.Recent)}
 	for _, f := range cf.Recent {
 		v := newFeedbackView(f)
 		v.CanWrite, v.Back = c.scope.CanWriteCustomers(), "/customers/"+id.String()+"#feedback-h"
 		card.Recent = append(card.Recent, v)
 	}
-	return card, nil
+	return card
 }
 
 // safeBack keeps where to go back to on this site, or "" when there is nowhere.

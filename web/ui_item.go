@@ -55,12 +55,9 @@ func newItemView(it *rapport.Item, today time.Time) itemView {
 // allOpenItems is how many open items the profile lists when asked for all of them.
 const allOpenItems = 500
 
-// loadWorkbench reads the customer's workbench and the choices of the item form.
-func (s *Server) loadWorkbench(r *http.Request, c *call, id rapport.ID, form func(string) string) (*workbench, error) {
-	wb, err := s.Store.FindWorkbench(r.Context(), c.scope, id)
-	if err != nil {
-		return nil, err
-	}
+// newWorkbench readies the customer's workbench and the choices of the item form.
+func (s *Server) newWorkbench(r *http.Request, c *call, id rapport.ID, wb *rapport.Workbench, tips []*rapport.Tip, form func(string) string) (*workbench, error) {
+	var err error
 	if r.URL.Query().Get("items") == "all" && wb.OpenCount > len(wb.OpenItems) {
 		// The profile shows the first few; asked for all, it reads them all.
 		if wb.OpenItems, err = s.Store.FindItems(r.Context(), c.scope, rapport.ItemFilter{CustomerID: id, Limit: allOpenItems}); err != nil {
@@ -69,14 +66,9 @@ func (s *Server) loadWorkbench(r *http.Request, c *call, id rapport.ID, form fun
 	}
 	now := time.Now().UTC()
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	w := &workbench{OpenCount: wb.OpenCount, Closed: wb.Closed, More: wb.OpenCount - len(wb.OpenItems), LastContacts: wb.LastContacts}
-	var keys []rapport.TipKey
+	w := &workbench{OpenCount: wb.OpenCount, Closed: wb.Closed, More: wb.OpenCount - len(wb.OpenItems), LastContacts: wb.LastContacts, Tips: tips}
 	for _, it := range wb.OpenItems {
 		w.Items = append(w.Items, newItemView(it, today))
-		keys = append(keys, rapport.TipKey{RequestType: it.RequestType, Product: it.Product, Channel: it.Channel})
-	}
-	if w.Tips, err = s.Store.MatchTips(r.Context(), c.scope, keys); err != nil {
-		return nil, err
 	}
 	if h := wb.Habit; h != nil {
 		w.Habit = h.Time.String()

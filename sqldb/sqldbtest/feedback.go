@@ -95,7 +95,7 @@ func testFeedback(t *testing.T, open Opener) {
 		}
 		_, _, err = db.FindFeedback(ctx, f.sales, rapport.FeedbackFilter{CustomerID: secret.ID})
 		wantCode(t, err, rapport.ENOTFOUND)
-		_, err = db.FindCustomerFeedback(ctx, f.sales, secret.ID, 5)
+		_, err = feedbackOf(db, f.sales, secret.ID)
 		wantCode(t, err, rapport.ENOTFOUND)
 		_, err = db.CreateFeedback(ctx, f.sales, &rapport.Feedback{CustomerID: secret.ID, Kind: "need", Text: "x"})
 		wantCode(t, err, rapport.ENOTFOUND)
@@ -197,7 +197,7 @@ func testFeedback(t *testing.T, open Opener) {
 		must(t, err)
 		_, err = db.MergeCustomers(ctx, f.sales, ana.ID, dup.ID, rapport.MergeManual, 0)
 		must(t, err)
-		cf, err := db.FindCustomerFeedback(ctx, f.sales, ana.ID, 10)
+		cf, err := feedbackOf(db, f.sales, ana.ID)
 		must(t, err)
 		if cf.Count != 3 || len(cf.Recent) != 3 {
 			t.Errorf("after the merge: got %d (%d shown), want 3 on the profile merged into", cf.Count, len(cf.Recent))
@@ -209,12 +209,12 @@ func testFeedback(t *testing.T, open Opener) {
 		}
 		_, err = db.UnmergeCustomer(ctx, f.sales, dup.ID)
 		must(t, err)
-		cf, err = db.FindCustomerFeedback(ctx, f.sales, dup.ID, 10)
+		cf, err = feedbackOf(db, f.sales, dup.ID)
 		must(t, err)
 		if cf.Count != 1 || cf.Recent[0].ID != onDup.ID {
 			t.Errorf("after the unmerge: got %d on the unmerged customer, want its own 1", cf.Count)
 		}
-		if cf, _ := db.FindCustomerFeedback(ctx, f.sales, ana.ID, 10); cf == nil || cf.Count != 2 {
+		if cf, _ := feedbackOf(db, f.sales, ana.ID); cf == nil || cf.Count != 2 {
 			t.Errorf("after the unmerge: ana keeps %v, want 2", cf)
 		}
 	})

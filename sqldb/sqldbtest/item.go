@@ -99,7 +99,7 @@ func testItems(t *testing.T, open Opener) {
 		if got, _ := db.FindItems(ctx, f.sales, rapport.ItemFilter{CustomerID: ana.ID}); len(got) != 2 {
 			t.Errorf("got %d open items, want 2 after cancelling one", len(got))
 		}
-		w, err := db.FindWorkbench(ctx, f.sales, ana.ID)
+		w, err := workbenchOf(db, f.sales, ana.ID)
 		must(t, err)
 		if w.OpenCount != 2 || len(w.OpenItems) != 2 {
 			t.Errorf("workbench: %d open of %d, want 2 of 2", len(w.OpenItems), w.OpenCount)
@@ -130,7 +130,7 @@ func testItems(t *testing.T, open Opener) {
 		done := rapport.ItemDone
 		_, err = db.UpdateItem(ctx, f.sales, hidden.ID, rapport.ItemUpdate{Status: &done})
 		wantCode(t, err, rapport.ENOTFOUND)
-		_, err = db.FindWorkbench(ctx, f.sales, secret.ID)
+		_, err = workbenchOf(db, f.sales, secret.ID)
 		wantCode(t, err, rapport.ENOTFOUND)
 		// A source system's row for the walled item is refused, unwritten, to an outsider.
 		src := rapport.IncomingItem{Item: rapport.Item{CustomerID: ana.ID, Kind: "task", Title: "x", Source: "desk", SourceKey: "D-1"}}
@@ -241,7 +241,7 @@ func testLastContacts(t *testing.T, open Opener) {
 		t.Helper()
 		must(t, db.CreateInteraction(ctx, s, &rapport.Interaction{CustomerID: bo.ID, Type: "call", Channel: "phone", Summary: summary, OccurredAt: at}))
 	}
-	w, err := db.FindWorkbench(ctx, f.sales, bo.ID)
+	w, err := workbenchOf(db, f.sales, bo.ID)
 	must(t, err)
 	if len(w.LastContacts) != 0 || w.Habit != nil || w.OpenCount != 0 {
 		t.Errorf("a new customer's workbench: %+v, want empty", w)
@@ -255,7 +255,7 @@ func testLastContacts(t *testing.T, open Opener) {
 	log(both, "Bea's call", day.AddDate(0, 0, 4))
 	log(f.deals, "Deals call before", day.AddDate(0, 0, -10))
 
-	w, err = db.FindWorkbench(ctx, f.deals, bo.ID)
+	w, err = workbenchOf(db, f.deals, bo.ID)
 	must(t, err)
 	var got []string
 	for _, c := range w.LastContacts {
@@ -281,7 +281,7 @@ func testLastContacts(t *testing.T, open Opener) {
 	}
 	_, err = db.IngestInteractions(ctx, system, rows)
 	must(t, err)
-	w, err = db.FindWorkbench(ctx, f.sales, bo.ID)
+	w, err = workbenchOf(db, f.sales, bo.ID)
 	must(t, err)
 	if w.Habit == nil || w.Habit.Time != (rapport.ContactTime{Days: "weekdays", Part: "morning"}) || w.Habit.Matching != 10 || w.Habit.Of != 12 {
 		t.Errorf("got habit %+v, want weekday mornings, 10 of 12", w.Habit)

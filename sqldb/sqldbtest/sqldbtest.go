@@ -207,3 +207,21 @@ func eq[T comparable](a, b []T) bool {
 func ptr[T any](v T) *T { return &v }
 
 func atf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// workbenchOf reads a customer's workbench as the profile page does.
+func workbenchOf(db *sqldb.DB, s rapport.Scope, id rapport.ID) (*rapport.Workbench, error) {
+	f, err := db.FindProfileFacts(ctx, s, id)
+	if err != nil {
+		return nil, err
+	}
+	return f.Work, nil
+}
+
+// feedbackOf reads a customer's feedback card as the profile page does.
+func feedbackOf(db *sqldb.DB, s rapport.Scope, id rapport.ID) (*rapport.CustomerFeedback, error) {
+	f, err := db.FindProfileFacts(ctx, s, id)
+	if err != nil {
+		return nil, err
+	}
+	return f.Feedback, nil
+}
