@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // Options are the parameters of the signals.
@@ -415,21 +416,7 @@ func lookalikes(facts []rapport.AlmostFacts, now time.Time, o Options) map[int]l
 
 // money writes a whole amount with thousands separators: 4,210 EUR.
 func money(v float64, currency string) string {
-	n := strconv.FormatInt(int64(math.Round(v)), 10)
-	neg := strings.HasPrefix(n, "-")
-	n = strings.TrimPrefix(n, "-")
-	var b strings.Builder
-	for i, c := range n {
-		if i > 0 && (len(n)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	s := b.String()
-	if neg {
-		s = "-" + s
-	}
-	return strings.TrimSpace(s + " " + currency)
+	return strings.TrimSpace(thousands.Group(strconv.FormatInt(int64(math.Round(v)), 10)) + " " + currency)
 }
 
 func percent(p float64) string { return strconv.Itoa(int(math.Round(100*p))) + " %" }

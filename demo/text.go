@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // foldSpecial spells the letters that do not decompose into a base letter and an accent.
@@ -79,20 +81,7 @@ func fill(r *rand.Rand, template string) string {
 }
 
 // commas writes n with thousands separators: 2350000 becomes "2,350,000".
-func commas(n int) string {
-	s := strconv.Itoa(n)
-	if n < 0 {
-		return "-" + commas(-n)
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+func commas(n int) string { return thousands.Group(strconv.Itoa(n)) }
 
 // pick returns one of the values, all equally likely.
 func pick[T any](r *rand.Rand, values []T) T { return values[r.IntN(len(values))] }

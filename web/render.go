@@ -20,6 +20,7 @@ import (
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/tabular"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 //go:embed templates/*.html static
@@ -182,13 +183,13 @@ func (p *pages) funcs() template.FuncMap {
 			if a == nil {
 				return ""
 			}
-			return groupThousands(a.String()) + " " + currency
+			return thousands.Group(a.String()) + " " + currency
 		},
 		"human":   human,
 		"join":    strings.Join,
 		"initial": initial,
-		"number":  func(n int) string { return groupThousands(strconv.Itoa(n)) },
-		"decimal": func(v float64, places int) string { return groupThousands(strconv.FormatFloat(v, 'f', places, 64)) },
+		"number":  func(n int) string { return thousands.Group(strconv.Itoa(n)) },
+		"decimal": func(v float64, places int) string { return thousands.Group(strconv.FormatFloat(v, 'f', places, 64)) },
 		"bytes":   tabular.ByteSize,
 		"percent": func(p float64) string { return strconv.FormatFloat(100*p, 'f', 1, 64) + " %" },
 		"param":   withParam,
@@ -244,26 +245,6 @@ func initial(name string) string {
 		return strings.ToUpper(string(r))
 	}
 	return "?"
-}
-
-// groupThousands puts commas into the whole part of a decimal number.
-func groupThousands(s string) string {
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if hasFrac {
-		return sign + b.String() + "." + frac
-	}
-	return sign + b.String()
 }
 
 // withParam returns the query string of u with key set to value (or removed when

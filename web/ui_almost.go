@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // almostPage is the almost-customers list: a page of entries, the filters by kind with
@@ -30,8 +31,8 @@ type almostEntry struct {
 func newAlmostEntry(a rapport.AlmostCustomer) almostEntry {
 	e := almostEntry{AlmostCustomer: a}
 	if a.PAlive != nil {
-		e.Spent = groupThousands(strconv.FormatFloat(a.Revenue.Float(), 'f', 0, 64)) + " " + a.Currency
-		e.Lifetime = groupThousands(strconv.FormatFloat(a.LifetimeValue, 'f', 0, 64)) + " " + a.Currency
+		e.Spent = thousands.Group(strconv.FormatFloat(a.Revenue.Float(), 'f', 0, 64)) + " " + a.Currency
+		e.Lifetime = thousands.Group(strconv.FormatFloat(a.LifetimeValue, 'f', 0, 64)) + " " + a.Currency
 		e.Chance = strconv.FormatFloat(100**a.PAlive, 'f', 0, 64) + " %"
 	}
 	return e

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/tabular"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 type customerIndex struct {
@@ -322,7 +323,7 @@ func newEntryView(e rapport.TimelineEntry, s rapport.Scope) entryView {
 		v.Meta = append(v.Meta, "from "+in.Source)
 	}
 	if in.Amount != nil {
-		v.Class, v.Amount = "money", groupThousands(in.Amount.String())+" "+in.Currency
+		v.Class, v.Amount = "money", thousands.Group(in.Amount.String())+" "+in.Currency
 	}
 	for _, a := range in.Attachments {
 		v.Attachments = append(v.Attachments, newAttachmentView(a, s))

@@ -14,6 +14,7 @@ import (
 	"github.com/rapportckm/rapport/ingest"
 	"github.com/rapportckm/rapport/mapping"
 	"github.com/rapportckm/rapport/tabular"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // importsPage lists recent imports under the form that uploads a file.
@@ -316,7 +317,7 @@ func previewTable(kind string, previewed []ingest.Previewed) ([]string, []previe
 				if in(p).Amount == nil {
 					return ""
 				}
-				return strings.TrimSpace(groupThousands(in(p).Amount.String()) + " " + in(p).Currency)
+				return strings.TrimSpace(thousands.Group(in(p).Amount.String()) + " " + in(p).Currency)
 			}},
 			{"Attributes", func(p *ingest.Previewed) string { return attributeText(in(p).Attributes) }},
 		}
