@@ -115,14 +115,6 @@ func (s *Server) apiSegmentHistory(w http.ResponseWriter, r *http.Request, c *ca
 	return nil
 }
 
-func (s *Server) apiSegmentExport(w http.ResponseWriter, r *http.Request, c *call) error {
-	id, err := pathID(r, "id", "segment")
-	if err != nil {
-		return err
-	}
-	return s.exportSegment(w, r, c, id)
-}
-
 func (s *Server) apiCustomerSegments(w http.ResponseWriter, r *http.Request, c *call) error {
 	id, err := pathID(r, "id", "customer")
 	if err != nil {

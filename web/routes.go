@@ -139,7 +139,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("DELETE /api/v1/segments/{id}", s.api(s.apiSegmentDelete))
 	mux.Handle("POST /api/v1/segments/{id}/refresh", s.api(s.apiSegmentRefresh))
 	mux.Handle("GET /api/v1/segments/{id}/history", s.api(s.apiSegmentHistory))
-	mux.Handle("GET /api/v1/segments/{id}/export", s.api(s.apiSegmentExport))
+	mux.Handle("GET /api/v1/segments/{id}/export", s.api(s.handleSegmentExport))
 	mux.Handle("GET /api/v1/tips", s.api(s.apiTipIndex))
 	mux.Handle("POST /api/v1/tips", s.api(s.apiTipCreate))
 	mux.Handle("GET /api/v1/tips/{id}", s.api(s.apiTipShow))

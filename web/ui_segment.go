@@ -185,21 +185,17 @@ func (s *Server) handleSegmentCount(w http.ResponseWriter, r *http.Request, c *c
 	return nil
 }
 
-// handleSegmentExport writes the members who agreed to the purpose as CSV.
+// handleSegmentExport streams the members who agreed to the purpose as CSV, for the
+// web app and the API alike.
 func (s *Server) handleSegmentExport(w http.ResponseWriter, r *http.Request, c *call) error {
 	id, err := pathID(r, "id", "segment")
 	if err != nil {
 		return err
 	}
-	return s.exportSegment(w, r, c, id)
-}
-
-// exportSegment streams a segment's export as CSV, for the web app and the API alike.
-func (s *Server) exportSegment(w http.ResponseWriter, r *http.Request, c *call, id rapport.ID) error {
 	purpose := rapport.Purpose(r.URL.Query().Get("purpose"))
 	out := csv.NewWriter(w)
 	started := false
-	_, err := s.Store.ExportSegment(r.Context(), c.scope, id, purpose, func(e rapport.ExportedCustomer) error {
+	_, err = s.Store.ExportSegment(r.Context(), c.scope, id, purpose, func(e rapport.ExportedCustomer) error {
 		if !started {
 			started = true
 			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
