@@ -57,21 +57,27 @@ func (tx *Tx) insertAttachment(a *rapport.Attachment) error {
 		fmt.Sprintf("%s (%s, %d bytes)", a.Name, a.ContentType, a.Size))
 }
 
+// findAttachment reads an attachment of a visible customer's interaction.
+func (tx *Tx) findAttachment(id rapport.ID) (*rapport.Attachment, error) {
+	q := &Query{}
+	found, err := queryAll(tx, `SELECT `+attachmentColumns+` FROM `+attachmentFrom+` WHERE a.id = `+q.Arg(id)+
+		` AND `+visibleCustomer(q, tx.scope, "i.customer_id"), q.Args(), scanAttachment)
+	if err != nil {
+		return nil, err
+	} else if len(found) == 0 {
+		return nil, rapport.NotFound("attachment")
+	}
+	return found[0], nil
+}
+
 // FindAttachmentByID returns an attachment of a visible customer's interaction and
 // records the read: reading an attachment's description is how its content is reached.
 func (db *DB) FindAttachmentByID(ctx context.Context, s rapport.Scope, id rapport.ID) (*rapport.Attachment, error) {
 	var a *rapport.Attachment
 	err := db.view(ctx, s, func(tx *Tx) error {
-		q := &Query{}
-		found, err := queryAll(tx, `SELECT `+attachmentColumns+` FROM `+attachmentFrom+` WHERE a.id = `+q.Arg(id)+
-			` AND `+visibleCustomer(q, s, "i.customer_id"), q.Args(), scanAttachment)
-		if err != nil {
-			return err
-		} else if len(found) == 0 {
-			return rapport.NotFound("attachment")
-		}
-		a = found[0]
-		return nil
+		var err error
+		a, err = tx.findAttachment(id)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -143,13 +149,9 @@ func (db *DB) DeleteAttachment(ctx context.Context, s rapport.Scope, id rapport.
 		return err
 	}
 	return db.update(ctx, s, func(tx *Tx) error {
-		q := &Query{}
-		found, err := queryAll(tx, `SELECT `+attachmentColumns+` FROM `+attachmentFrom+` WHERE a.id = `+q.Arg(id)+
-			` AND `+visibleCustomer(q, s, "i.customer_id"), q.Args(), scanAttachment)
+		a, err := tx.findAttachment(id)
 		if err != nil {
 			return err
-		} else if len(found) == 0 {
-			return rapport.NotFound("attachment")
 		}
 		if _, err := tx.exec(`DELETE FROM attachments WHERE id = $1`, id); err != nil {
 			return err
@@ -157,7 +159,7 @@ func (db *DB) DeleteAttachment(ctx context.Context, s rapport.Scope, id rapport.
 		if err := tx.queuePurge(); err != nil {
 			return err
 		}
-		return tx.audit("delete", "attachment", id, found[0].CustomerID, false, found[0].Name)
+		return tx.audit("delete", "attachment", id, a.CustomerID, false, a.Name)
 	})
 }
 
