@@ -33,6 +33,13 @@ func (s *Segment) Validate() error {
 	return p.Err()
 }
 
+// CanChange reports whether the actor may change or delete the segment: its owner,
+// managers and admins.
+func (g *Segment) CanChange(s Scope) bool {
+	return s.Kind == ActorSystem || (s.Kind == ActorStaff && (s.Role == RoleAdmin || s.Role == RoleManager)) ||
+		(!g.OwnerID.IsZero() && g.OwnerID == s.UserID)
+}
+
 // SegmentUpdate changes the fields that are not nil.
 type SegmentUpdate struct {
 	Name        *string `json:"name"`

@@ -118,8 +118,7 @@ func nameTaken(err error, kind, name string) error {
 
 // mayChange checks that the scope may change or delete the segment.
 func mayChange(s rapport.Scope, g *rapport.Segment) error {
-	return rapport.Require(s.Kind == rapport.ActorSystem || s.Role == rapport.RoleAdmin || s.Role == rapport.RoleManager ||
-		(!g.OwnerID.IsZero() && g.OwnerID == s.UserID), "change a segment someone else made")
+	return rapport.Require(g.CanChange(s), "change a segment someone else made")
 }
 
 func (db *DB) UpdateSegment(ctx context.Context, s rapport.Scope, id rapport.ID, u rapport.SegmentUpdate) (*rapport.Segment, error) {

@@ -116,7 +116,7 @@ func (s *Server) showSegment(w http.ResponseWriter, r *http.Request, c *call, st
 		return err
 	}
 	page := segmentPage{Segment: g, History: history, Chart: newSizeChart(history), Builder: b, Purposes: rapport.Purposes,
-		CanChange: c.scope.IsAdmin() || c.scope.Role == rapport.RoleManager || g.OwnerID == c.scope.UserID,
+		CanChange: g.CanChange(c.scope),
 		CanExport: c.scope.CanExportCustomers()}
 	return s.render(w, r, status, "segment", c, g.Name, page)
 }
