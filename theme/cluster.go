@@ -161,8 +161,7 @@ func mergeThemes(m *Model, vecs []Vector, labels []int) (*Model, bool) {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(t int) int {
+	find := func(t int) int {
 		for parent[t] != t {
 			parent[t] = parent[parent[t]]
 			t = parent[t]

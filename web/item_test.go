@@ -176,7 +176,7 @@ func TestItemAPI(t *testing.T) {
 		t.Errorf("got %d %s, want line 1 rejected as not found and line 2 created", res.StatusCode, body)
 	}
 	res, body = e.do("POST", "/api/v1/items/bulk?source=helpdesk", insider, lines)
-	if got = decode[rapport.IngestResult](t, body); got.Created != 1 || got.Unchanged != 1 {
+	if got = decode[rapport.IngestResult](t, body); res.StatusCode != 200 || got.Created != 1 || got.Unchanged != 1 {
 		t.Errorf("insider: got %s, want the walled line created and the other unchanged", body)
 	}
 	walledID := got.Items[0].ID
