@@ -101,6 +101,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/walls/{id}/customers/{customer}/remove", s.page(s.handleWallCustomerRemove))
 	mux.Handle("POST /admin/walls/{id}/delete", s.page(s.handleWallDelete))
 	mux.Handle("GET /admin/audit", s.page(s.handleAuditIndex))
+	mux.Handle("GET /admin/outbox", s.page(s.handleOutboxIndex))
 	mux.Handle("GET /admin/sources", s.page(s.handleSourceIndex))
 	mux.Handle("POST /admin/sources", s.page(s.handleSurvivorshipUpdate))
 

@@ -378,10 +378,24 @@ func TestPages(t *testing.T) {
 			t.Run("Admin", func(t *testing.T) {
 				admin := e.signIn("admin@example.com")
 				for _, path := range []string{"/admin/users", "/admin/users/" + e.agent.ID.String(), "/admin/teams", "/admin/teams/" + e.team.ID.String(),
-					"/admin/walls", "/admin/audit", "/admin/audit?through_wall=true", "/admin/sources"} {
+					"/admin/walls", "/admin/audit", "/admin/audit?through_wall=true", "/admin/sources", "/admin/outbox"} {
 					if status, _ := admin.get(path); status != 200 {
 						t.Errorf("%s: got %d", path, status)
 					}
+				}
+				must(t, e.db.QueueMail(ctx, rapport.SystemScope("test"), &rapport.Mail{Purpose: "feedback_informed", ToAddress: "ana@example.com",
+					Subject: "<script>alert(1)</script> what we did", Text: "x"}))
+				if _, body := admin.get("/admin/outbox?state=queued"); !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt; what we did") || !strings.Contains(body, "ana@example.com") {
+					t.Error("the outbox does not list the queued message, escaped")
+				}
+				if _, body := admin.get("/admin/outbox?state=sent"); strings.Contains(body, "ana@example.com") {
+					t.Error("the outbox's state filter let a queued message through")
+				}
+				if status, body := admin.get("/admin/outbox?state=lost"); status != 400 || !strings.Contains(body, "queued, sent or failed") {
+					t.Errorf("an unknown state: %d", status)
+				}
+				if status, _ := e.signIn("agent@example.com").get("/admin/outbox"); status != 403 {
+					t.Errorf("an agent read the outbox: %d", status)
 				}
 				res, body := admin.post("/admin/teams", url.Values{"name": {"Sales"}, "function": {"sales"}})
 				if res.StatusCode != 400 || !strings.Contains(body, "exists already") {

@@ -5,11 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
+	"github.com/rapportckm/rapport/email"
 	"github.com/rapportckm/rapport/resolve"
 	"github.com/rapportckm/rapport/sqldb"
 	"github.com/rapportckm/rapport/sqldb/postgres"
@@ -31,6 +33,10 @@ type config struct {
 	// largest one taken, such as 25MiB.
 	AttachmentsDir string
 	MaxAttachment  string
+	// SMTP is the mail server Rapport sends through (smtp:// or smtps:// URL), and
+	// MailFrom the address its messages come from.
+	SMTP     string
+	MailFrom string
 }
 
 // dbFlags registers the database flags every command that opens the database takes.
@@ -58,6 +64,27 @@ func (c *config) serverFlags(fs *flag.FlagSet, env *environment) {
 	c.attachmentFlags(fs, env)
 	c.MaxAttachment = envOr(env, "RAPPORT_MAX_ATTACHMENT", "25MiB")
 	fs.StringVar(&c.MaxAttachment, "max-attachment", c.MaxAttachment, "the largest file that may be attached to an interaction, such as 25MiB [RAPPORT_MAX_ATTACHMENT]")
+	c.SMTP = env.getenv("RAPPORT_SMTP")
+	fs.StringVar(&c.SMTP, "smtp", c.SMTP, "the mail server to send e-mail through: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465; without it mail waits in the outbox [RAPPORT_SMTP]")
+	c.MailFrom = envOr(env, "RAPPORT_MAIL_FROM", "Rapport <rapport@localhost>")
+	fs.StringVar(&c.MailFrom, "mail-from", c.MailFrom, "the sender of the e-mail Rapport sends, such as \"Acme Service <service@acme.example>\" [RAPPORT_MAIL_FROM]")
+}
+
+// mailer returns the sender of e-mail, nil when no mail server is set, and the address
+// mail comes from.
+func (c *config) mailer() (email.Sender, *mail.Address, error) {
+	from, err := mail.ParseAddress(c.MailFrom)
+	if err != nil {
+		return nil, nil, fmt.Errorf("mail-from: %q is not an e-mail address, such as \"Acme Service <service@acme.example>\"", c.MailFrom)
+	}
+	if c.SMTP == "" {
+		return nil, from, nil
+	}
+	s, err := email.ParseSMTPURL(c.SMTP)
+	if err != nil {
+		return nil, nil, fmt.Errorf("smtp: %w", err)
+	}
+	return s, from, nil
 }
 
 // attachmentFlags registers where attachments are kept.

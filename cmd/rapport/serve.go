@@ -52,6 +52,10 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	sender, mailFrom, err := cfg.mailer()
+	if err != nil {
+		return err
+	}
 	// Rapport's heap is small (tens of MB), so at Go's default GOGC=100 it is collected
 	// hundreds of times a second under load; growing it four times before a collection
 	// gave 18% more requests a second on the timeline benchmark. GOGC still overrides.
@@ -103,7 +107,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	// chosen again after their rules change, the customers valued once a day and the
 	// segments refreshed and proposed and the almost-customers list worked out again
 	// after them; and in a
-	// worker of their own, so that neither waits for the other, imports of uploaded files.
+	// worker of their own, so that neither waits for the other, imports of uploaded files
+	// and attachments to delete; and in a third, mail to send.
 	scope := rapport.JobScope(hostname())
 	importer := &jobs.Importer{Store: db, Uploads: uploads, Addr: hostname()}
 	workers := []*jobs.Worker{{Queue: db, Log: log, Handlers: map[string]jobs.Handler{
@@ -146,13 +151,21 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			return result, err
 		},
 	}}, {Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobImport: importer.Run,
-		rapport.JobPurgeAttachments: (&jobs.Purger{Queue: db, Blobs: attachments}).Run}}}
+		rapport.JobPurgeAttachments: (&jobs.Purger{Queue: db, Blobs: attachments}).Run}},
+		{Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobMail: (&jobs.Mailer{Outbox: db, Sender: sender, From: *mailFrom}).Run}}}
 	if err := db.EnqueueJob(ctx, scope, rapport.JobValue, "", time.Minute); err != nil {
 		return err
 	}
-	// Contents whose deletion failed before are tried again after every start.
+	// Contents whose deletion failed before are tried again after every start, and so
+	// is mail that waited for a mail server to be set.
 	if err := db.EnqueueJob(ctx, scope, rapport.JobPurgeAttachments, "", time.Minute); err != nil {
 		return err
+	}
+	if err := db.EnqueueJob(ctx, scope, rapport.JobMail, "", 0); err != nil {
+		return err
+	}
+	if sender == nil {
+		log.Warn("no mail server is set (--smtp): e-mail to customers and staff waits in the outbox until one is")
 	}
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var working sync.WaitGroup
