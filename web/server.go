@@ -54,6 +54,9 @@ type Server struct {
 	Store   Store
 	Logger  *slog.Logger
 	Version string
+	// BaseURL is the address users open, such as https://rapport.example.com, for the
+	// links Rapport writes into e-mail.
+	BaseURL string
 	// TrustProxy takes the client's address and scheme from X-Forwarded-For and
 	// X-Forwarded-Proto; set it only behind a proxy that sets them.
 	TrustProxy bool

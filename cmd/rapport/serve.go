@@ -78,7 +78,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 	base = strings.TrimSuffix(base, "/")
 	uploads := filepath.Join(cfg.DataDir, "uploads")
-	srv := &web.Server{Store: db, Logger: log, Version: version(), TrustProxy: cfg.TrustProxy, UploadDir: uploads, MaxUploadBytes: maxUpload,
+	srv := &web.Server{Store: db, Logger: log, Version: version(), BaseURL: base, TrustProxy: cfg.TrustProxy, UploadDir: uploads, MaxUploadBytes: maxUpload,
 		Attachments: attachments, MaxAttachmentBytes: maxAttachment}
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
