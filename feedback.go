@@ -58,6 +58,7 @@ type Feedback struct {
 	HeardAt      time.Time      `json:"heard_at"`
 	Source       string         `json:"source,omitempty"`    // the system it came from
 	SourceKey    string         `json:"source_id,omitempty"` // its id in that system
+	NoteID       ID             `json:"note_id,omitzero"`    // the note it was logged from, a line of a visit report
 	CreatedBy    ID             `json:"created_by,omitzero"`
 	CreatedAt    time.Time      `json:"created_at"`
 	UpdatedAt    time.Time      `json:"updated_at"`

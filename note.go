@@ -27,20 +27,29 @@ type Note struct {
 	TeamID     ID         `json:"team_id,omitzero"` // for VisibilityTeam
 	TeamName   string     `json:"team_name,omitempty"`
 	Body       string     `json:"body"`
-	Pinned     bool       `json:"pinned"`
-	CreatedAt  time.Time  `json:"created_at"`
-	UpdatedAt  time.Time  `json:"updated_at"`
+	// Template names the shape of a structured note (see NoteTemplates), whose body
+	// is written from its Sections; "" for a free note.
+	Template  string        `json:"template,omitempty"`
+	Sections  []NoteSection `json:"sections,omitempty"`
+	Pinned    bool          `json:"pinned"`
+	CreatedAt time.Time     `json:"created_at"`
+	UpdatedAt time.Time     `json:"updated_at"`
 }
 
 // Validate reports every problem with the note.
 func (n *Note) Validate() error {
 	p := Problems{}
+	n.checkSections(p)
 	n.Body = strings.TrimSpace(n.Body)
 	if n.CustomerID.IsZero() {
 		p.Add("customer_id", "customer_id is required")
 	}
 	if n.Body == "" {
-		p.Add("body", "a note needs some text")
+		if n.Template != "" {
+			p.Add("sections", "write at least one section")
+		} else {
+			p.Add("body", "a note needs some text")
+		}
 	}
 	checkText(p, "body", n.Body, 20_000)
 	switch n.Visibility {
@@ -71,15 +80,17 @@ func (n *Note) CanChange(s Scope) bool {
 
 // NoteUpdate changes the fields that are not nil.
 type NoteUpdate struct {
-	Body       *string     `json:"body"`
-	Visibility *Visibility `json:"visibility"`
-	TeamID     *ID         `json:"team_id"`
-	Pinned     *bool       `json:"pinned"`
+	Body       *string        `json:"body"`
+	Sections   *[]NoteSection `json:"sections"` // for a structured note, instead of body
+	Visibility *Visibility    `json:"visibility"`
+	TeamID     *ID            `json:"team_id"`
+	Pinned     *bool          `json:"pinned"`
 }
 
 // Apply copies the set fields of u onto n.
 func (u NoteUpdate) Apply(n *Note) {
 	set(&n.Body, u.Body)
+	set(&n.Sections, u.Sections)
 	set(&n.Visibility, u.Visibility)
 	set(&n.TeamID, u.TeamID)
 	set(&n.Pinned, u.Pinned)

@@ -18,7 +18,7 @@ var _ rapport.FeedbackService = (*DB)(nil)
 const feedbackColumns = `fb.id, fb.customer_id, COALESCE(c.name, ''), fb.kind, fb.text, fb.channel, fb.product, fb.area, fb.severity,
 	fb.sentiment, fb.status, fb.heard_by, COALESCE(hb.name, ''), fb.heard_at, COALESCE(src.name, ''), COALESCE(fb.source_key, ''),
 	fb.created_by, fb.created_at, fb.updated_at, fb.triaged_at, fb.started_at, fb.resolved_at, fb.resolved_by, fb.resolution,
-	fb.informed_at, fb.informed_by, fb.informed_via`
+	fb.informed_at, fb.informed_by, fb.informed_via, fb.note_id`
 
 const feedbackFrom = `feedback fb LEFT JOIN customers c ON c.id = fb.customer_id LEFT JOIN users hb ON hb.id = fb.heard_by
 	LEFT JOIN sources src ON src.id = fb.source_id`
@@ -29,7 +29,7 @@ func scanFeedback(rows *sql.Rows) (*rapport.Feedback, error) {
 	err := rows.Scan(&f.ID, &f.CustomerID, &f.CustomerName, &f.Kind, &f.Text, &f.Channel, &f.Product, &f.Area, &f.Severity,
 		&f.Sentiment, &f.Status, &f.HeardBy, &f.HeardByName, &f.HeardAt, &f.Source, &f.SourceKey,
 		&f.CreatedBy, &f.CreatedAt, &f.UpdatedAt, &triaged, &started, &resolved, &f.ResolvedBy, &f.Resolution,
-		&informed, &f.InformedBy, &f.InformedVia)
+		&informed, &f.InformedBy, &f.InformedVia, &f.NoteID)
 	f.HeardAt, f.CreatedAt, f.UpdatedAt = f.HeardAt.UTC(), f.CreatedAt.UTC(), f.UpdatedAt.UTC()
 	f.TriagedAt, f.StartedAt, f.ResolvedAt, f.InformedAt = utcPtr(triaged), utcPtr(started), utcPtr(resolved), utcPtr(informed)
 	return f, err
@@ -81,6 +81,15 @@ func (db *DB) CreateFeedback(ctx context.Context, s rapport.Scope, f *rapport.Fe
 				return err
 			}
 		}
+		if !f.NoteID.IsZero() {
+			// The note must be one the scope may read, about the same customer.
+			n, err := tx.findNote(f.NoteID)
+			if rapport.ErrorCode(err) == rapport.ENOTFOUND || (err == nil && n.CustomerID != f.CustomerID) {
+				return rapport.FieldError("note_id", "no note %s of this customer that you may read", f.NoteID)
+			} else if err != nil {
+				return err
+			}
+		}
 		if f.HeardBy.IsZero() && tx.scope.Kind == rapport.ActorStaff {
 			f.HeardBy = tx.scope.UserID
 		}
@@ -112,10 +121,10 @@ func (db *DB) CreateFeedback(ctx context.Context, s rapport.Scope, f *rapport.Fe
 			sourceKey = f.SourceKey
 		}
 		if _, err := tx.exec(`INSERT INTO feedback (id, customer_id, recorded_customer_id, kind, text, channel, product, area, severity,
-			sentiment, status, heard_by, heard_at, source_id, source_key, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+			sentiment, status, heard_by, heard_at, source_id, source_key, created_by, created_at, updated_at, note_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
 			f.ID, f.CustomerID, f.CustomerID, string(f.Kind), f.Text, string(f.Channel), f.Product, f.Area, string(f.Severity),
-			f.Sentiment, string(f.Status), f.HeardBy, f.HeardAt, source, sourceKey, f.CreatedBy, tx.now, tx.now); err != nil {
+			f.Sentiment, string(f.Status), f.HeardBy, f.HeardAt, source, sourceKey, f.CreatedBy, tx.now, tx.now, f.NoteID); err != nil {
 			return err
 		}
 		if !f.CustomerID.IsZero() {

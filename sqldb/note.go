@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,14 +14,18 @@ import (
 var _ rapport.NoteService = (*DB)(nil)
 
 const noteColumns = `n.id, n.customer_id, n.author_id, COALESCE(a.name, ''), n.visibility, n.team_id,
-	COALESCE(t.name, ''), n.body, n.pinned, n.created_at, n.updated_at`
+	COALESCE(t.name, ''), n.body, n.template, n.sections, n.pinned, n.created_at, n.updated_at`
 
 const noteFrom = `notes n LEFT JOIN users a ON a.id = n.author_id LEFT JOIN teams t ON t.id = n.team_id`
 
 func scanNote(rows *sql.Rows) (*rapport.Note, error) {
 	n := &rapport.Note{}
+	var sections string
 	err := rows.Scan(&n.ID, &n.CustomerID, &n.AuthorID, &n.AuthorName, &n.Visibility, &n.TeamID,
-		&n.TeamName, &n.Body, &n.Pinned, &n.CreatedAt, &n.UpdatedAt)
+		&n.TeamName, &n.Body, &n.Template, &sections, &n.Pinned, &n.CreatedAt, &n.UpdatedAt)
+	if err == nil && sections != "" {
+		err = json.Unmarshal([]byte(sections), &n.Sections)
+	}
 	return n, err
 }
 
@@ -121,9 +126,9 @@ func (db *DB) CreateNote(ctx context.Context, s rapport.Scope, n *rapport.Note) 
 			return err
 		}
 		n.ID, n.AuthorID, n.CreatedAt, n.UpdatedAt = rapport.NewID(), s.UserID, tx.now, tx.now
-		if _, err := tx.exec(`INSERT INTO notes (id, customer_id, author_id, visibility, team_id, body, pinned, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			n.ID, n.CustomerID, n.AuthorID, string(n.Visibility), n.TeamID, n.Body, n.Pinned, n.CreatedAt, n.UpdatedAt); err != nil {
+		if _, err := tx.exec(`INSERT INTO notes (id, customer_id, author_id, visibility, team_id, body, template, sections, pinned, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			n.ID, n.CustomerID, n.AuthorID, string(n.Visibility), n.TeamID, n.Body, n.Template, sectionsJSON(n), n.Pinned, n.CreatedAt, n.UpdatedAt); err != nil {
 			return err
 		}
 		saved, err := tx.findNote(n.ID)
@@ -133,6 +138,16 @@ func (db *DB) CreateNote(ctx context.Context, s rapport.Scope, n *rapport.Note) 
 		*n = *saved
 		return tx.audit("create", "note", n.ID, n.CustomerID, false, string(n.Visibility))
 	})
+}
+
+// sectionsJSON is how a structured note's sections are stored: a JSON array, or ""
+// for a free note.
+func sectionsJSON(n *rapport.Note) string {
+	if len(n.Sections) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(n.Sections) // strings only: cannot fail
+	return string(b)
 }
 
 func (tx *Tx) checkTeam(id rapport.ID) error {
@@ -165,8 +180,8 @@ func (db *DB) UpdateNote(ctx context.Context, s rapport.Scope, id rapport.ID, u 
 		if err := tx.checkTeam(n.TeamID); err != nil {
 			return err
 		}
-		if _, err := tx.exec(`UPDATE notes SET body = $1, visibility = $2, team_id = $3, pinned = $4, updated_at = $5 WHERE id = $6`,
-			n.Body, string(n.Visibility), n.TeamID, n.Pinned, tx.now, id); err != nil {
+		if _, err := tx.exec(`UPDATE notes SET body = $1, sections = $2, visibility = $3, team_id = $4, pinned = $5, updated_at = $6 WHERE id = $7`,
+			n.Body, sectionsJSON(n), string(n.Visibility), n.TeamID, n.Pinned, tx.now, id); err != nil {
 			return err
 		}
 		if n, err = tx.findNote(id); err != nil {

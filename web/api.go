@@ -402,15 +402,18 @@ func (s *Server) apiNoteCreate(w http.ResponseWriter, r *http.Request, c *call) 
 		return err
 	}
 	var in struct {
-		Body       string             `json:"body"`
-		Visibility rapport.Visibility `json:"visibility"`
-		TeamID     rapport.ID         `json:"team_id"`
-		Pinned     bool               `json:"pinned"`
+		Body       string                `json:"body"`
+		Template   string                `json:"template"`
+		Sections   []rapport.NoteSection `json:"sections"`
+		Visibility rapport.Visibility    `json:"visibility"`
+		TeamID     rapport.ID            `json:"team_id"`
+		Pinned     bool                  `json:"pinned"`
 	}
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	n := &rapport.Note{CustomerID: id, Body: in.Body, Visibility: in.Visibility, TeamID: in.TeamID, Pinned: in.Pinned}
+	n := &rapport.Note{CustomerID: id, Body: in.Body, Template: in.Template, Sections: in.Sections, Visibility: in.Visibility,
+		TeamID: in.TeamID, Pinned: in.Pinned}
 	if err := s.Store.CreateNote(r.Context(), c.scope, n); err != nil {
 		return err
 	}

@@ -41,6 +41,7 @@ type feedbackInput struct {
 	HeardAt    time.Time              `json:"heard_at"`
 	Source     string                 `json:"source"`
 	SourceKey  string                 `json:"source_id"`
+	NoteID     rapport.ID             `json:"note_id"`
 }
 
 // apiFeedbackCreate logs feedback: 201 when new, 200 with the stored feedback when
@@ -52,7 +53,7 @@ func (s *Server) apiFeedbackCreate(w http.ResponseWriter, r *http.Request, c *ca
 	}
 	f := &rapport.Feedback{CustomerID: in.CustomerID, Kind: in.Kind, Text: in.Text, Channel: in.Channel, Product: in.Product,
 		Area: in.Area, Severity: in.Severity, Status: in.Status, HeardBy: in.HeardBy, HeardAt: in.HeardAt,
-		Source: in.Source, SourceKey: in.SourceKey}
+		Source: in.Source, SourceKey: in.SourceKey, NoteID: in.NoteID}
 	created, err := s.Store.CreateFeedback(r.Context(), c.scope, f)
 	if err != nil {
 		return err

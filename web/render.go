@@ -185,17 +185,19 @@ func (p *pages) funcs() template.FuncMap {
 			}
 			return thousands.Group(a.String()) + " " + currency
 		},
-		"human":   human,
-		"join":    strings.Join,
-		"initial": initial,
-		"number":  func(n int) string { return thousands.Group(strconv.Itoa(n)) },
-		"decimal": func(v float64, places int) string { return thousands.Group(strconv.FormatFloat(v, 'f', places, 64)) },
-		"bytes":   tabular.ByteSize,
-		"percent": func(p float64) string { return strconv.FormatFloat(100*p, 'f', 1, 64) + " %" },
-		"param":   withParam,
-		"has":     has,
-		"lines":   func(s string) []string { return strings.Split(s, "\n") },
-		"attrs":   attrList,
+		"human":         human,
+		"lower":         strings.ToLower,
+		"noteTemplates": func() []rapport.NoteTemplate { return rapport.NoteTemplates },
+		"join":          strings.Join,
+		"initial":       initial,
+		"number":        func(n int) string { return thousands.Group(strconv.Itoa(n)) },
+		"decimal":       func(v float64, places int) string { return thousands.Group(strconv.FormatFloat(v, 'f', places, 64)) },
+		"bytes":         tabular.ByteSize,
+		"percent":       func(p float64) string { return strconv.FormatFloat(100*p, 'f', 1, 64) + " %" },
+		"param":         withParam,
+		"has":           has,
+		"lines":         func(s string) []string { return strings.Split(s, "\n") },
+		"attrs":         attrList,
 	}
 }
 

@@ -27,6 +27,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /customers/{id}/edit", s.page(s.handleCustomerUpdate))
 	mux.Handle("POST /customers/{id}/delete", s.page(s.handleCustomerDelete))
 	mux.Handle("POST /customers/{id}/notes", s.page(s.handleNoteCreate))
+	mux.Handle("GET /customers/{id}/notes/new", s.page(s.handleNoteNew))
 	mux.Handle("POST /customers/{id}/interactions", s.page(s.handleInteractionCreate))
 	mux.Handle("POST /customers/{id}/links", s.page(s.handleLinkCreate))
 	mux.Handle("POST /customers/{id}/consents", s.page(s.handleConsentRecord))

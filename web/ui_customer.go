@@ -487,6 +487,7 @@ func (s *Server) handleNoteCreate(w http.ResponseWriter, r *http.Request, c *cal
 		return err
 	}
 	n := &rapport.Note{CustomerID: id, Body: r.PostFormValue("body"), Pinned: r.PostFormValue("pinned") == "on"}
+	structuredNote(r.PostForm, n)
 	vis := r.PostFormValue("visibility")
 	if teamID, ok := strings.CutPrefix(vis, "team:"); ok {
 		n.Visibility = rapport.VisibilityTeam
@@ -495,12 +496,14 @@ func (s *Server) handleNoteCreate(w http.ResponseWriter, r *http.Request, c *cal
 		n.Visibility = rapport.Visibility(vis)
 	}
 	err = s.Store.CreateNote(r.Context(), c.scope, n)
-	if rapport.ErrorCode(err) == rapport.EINVALID {
+	if rapport.ErrorCode(err) == rapport.EINVALID && n.Template != "" {
+		return s.renderNoteForm(w, r, c, http.StatusUnprocessableEntity, r.PostForm, err)
+	} else if rapport.ErrorCode(err) == rapport.EINVALID {
 		return s.showCustomerWithErrors(w, r, c, id, "note", err)
 	} else if err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/customers/"+id.String()+"#timeline", "Your note was added.")
+	return s.redirect(w, r, "/customers/"+id.String()+"#note-"+n.ID.String(), "Your note was added.")
 }
 
 func (s *Server) handleConsentRecord(w http.ResponseWriter, r *http.Request, c *call) error {

@@ -119,7 +119,8 @@ func (s *Server) handleFeedbackNew(w http.ResponseWriter, r *http.Request, c *ca
 			ff.Back = "/customers/" + id.String() + "#feedback-h"
 		}
 	}
-	for _, k := range []string{"kind", "channel"} {
+	// A line of a visit report comes with its text and its note.
+	for _, k := range []string{"kind", "channel", "text", "note_id"} {
 		ff.Form.Set(k, q.Get(k))
 	}
 	return s.renderFeedbackForm(w, r, c, http.StatusOK, ff)
@@ -173,6 +174,13 @@ func (s *Server) handleFeedbackCreate(w http.ResponseWriter, r *http.Request, c 
 			p.Add("heard_at", "write the time as YYYY-MM-DD HH:MM")
 		}
 		fb.HeardAt = at
+	}
+	if v := form.Get("note_id"); v != "" {
+		id, err := rapport.ParseID(v)
+		if err != nil {
+			p.Add("note_id", "the note this was logged from is not known")
+		}
+		fb.NoteID = id
 	}
 	if v := form.Get("heard_by"); v != "" {
 		id, err := rapport.ParseID(v)

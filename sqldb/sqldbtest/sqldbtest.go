@@ -58,6 +58,7 @@ func Run(t *testing.T, open Opener) {
 		{"Feedback", testFeedback},
 		{"FeedbackStatus", testFeedbackStatus},
 		{"Outbox", testOutbox},
+		{"NoteTemplates", testNoteTemplates},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
