@@ -90,6 +90,14 @@ func (n *Note) Parts() []NotePart {
 	return out
 }
 
+// Title says what kind of note n is: "Note", or its template's title.
+func (n *Note) Title() string {
+	if t := FindNoteTemplate(n.Template); t != nil {
+		return t.Title
+	}
+	return "Note"
+}
+
 // checkSections validates a structured note's sections and writes its body from them:
 // each section's title, then its text, so that search and every list that shows a
 // note's body read it whole.
