@@ -61,7 +61,7 @@ func (s *Server) handleFeedbackInform(w http.ResponseWriter, r *http.Request, c 
 		return rapport.Errorf(rapport.EINVALID, "the form could not be read")
 	}
 	in := rapport.FeedbackInform{Subject: r.PostForm.Get("subject"), Text: r.PostForm.Get("text"),
-		Resolution: r.PostForm.Get("resolution"), BaseURL: s.BaseURL, Firm: s.Firm}
+		Resolution: r.PostForm.Get("resolution"), BaseURL: s.baseURL(r), Firm: s.Firm}
 	fb, m, err := s.Store.InformFeedbackByEmail(r.Context(), c.scope, id, in)
 	if rapport.ErrorCode(err) == rapport.EINVALID {
 		d, derr := s.Store.DraftFeedbackMail(r.Context(), c.scope, id, s.Firm)
@@ -244,11 +244,24 @@ func (s *Server) apiFeedbackInform(w http.ResponseWriter, r *http.Request, c *ca
 		}
 	}
 	fb, m, err := s.Store.InformFeedbackByEmail(r.Context(), c.scope, id, rapport.FeedbackInform{Subject: in.Subject,
-		Text: in.Text, Resolution: in.Resolution, BaseURL: s.BaseURL, Firm: s.Firm})
+		Text: in.Text, Resolution: in.Resolution, BaseURL: s.baseURL(r), Firm: s.Firm})
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"feedback": fb, "mail": map[string]any{"id": m.ID, "to_address": m.ToAddress,
 		"subject": m.Subject, "state": m.State}})
 	return nil
+}
+
+// baseURL is the address for links in e-mail: BaseURL, or without one the address
+// this request came to.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.BaseURL != "" {
+		return s.BaseURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
