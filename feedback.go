@@ -72,6 +72,12 @@ type Feedback struct {
 	InformedAt  *time.Time `json:"informed_at,omitempty"`
 	InformedBy  ID         `json:"informed_by,omitzero"`
 	InformedVia Channel    `json:"informed_via,omitempty"`
+	// The customer's answer to what was done (feedback_loop.go): resolved for them or
+	// not, a rating from 1 to 5 (0: none), a comment.
+	Confirmed       *bool      `json:"confirmed,omitempty"`
+	Rating          int        `json:"rating,omitempty"`
+	CustomerComment string     `json:"customer_comment,omitempty"`
+	AnsweredAt      *time.Time `json:"answered_at,omitempty"`
 }
 
 // Normalize trims text and fills defaults: complaints are of medium severity unless

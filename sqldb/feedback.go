@@ -18,20 +18,25 @@ var _ rapport.FeedbackService = (*DB)(nil)
 const feedbackColumns = `fb.id, fb.customer_id, COALESCE(c.name, ''), fb.kind, fb.text, fb.channel, fb.product, fb.area, fb.severity,
 	fb.sentiment, fb.status, fb.heard_by, COALESCE(hb.name, ''), fb.heard_at, COALESCE(src.name, ''), COALESCE(fb.source_key, ''),
 	fb.created_by, fb.created_at, fb.updated_at, fb.triaged_at, fb.started_at, fb.resolved_at, fb.resolved_by, fb.resolution,
-	fb.informed_at, fb.informed_by, fb.informed_via, fb.note_id`
+	fb.informed_at, fb.informed_by, fb.informed_via, fb.confirmed, fb.rating, fb.customer_comment, fb.answered_at, fb.note_id`
 
 const feedbackFrom = `feedback fb LEFT JOIN customers c ON c.id = fb.customer_id LEFT JOIN users hb ON hb.id = fb.heard_by
 	LEFT JOIN sources src ON src.id = fb.source_id`
 
 func scanFeedback(rows *sql.Rows) (*rapport.Feedback, error) {
 	f := &rapport.Feedback{}
-	var triaged, started, resolved, informed sql.NullTime
+	var triaged, started, resolved, informed, answered sql.NullTime
+	var confirmed sql.NullBool
 	err := rows.Scan(&f.ID, &f.CustomerID, &f.CustomerName, &f.Kind, &f.Text, &f.Channel, &f.Product, &f.Area, &f.Severity,
 		&f.Sentiment, &f.Status, &f.HeardBy, &f.HeardByName, &f.HeardAt, &f.Source, &f.SourceKey,
 		&f.CreatedBy, &f.CreatedAt, &f.UpdatedAt, &triaged, &started, &resolved, &f.ResolvedBy, &f.Resolution,
-		&informed, &f.InformedBy, &f.InformedVia, &f.NoteID)
+		&informed, &f.InformedBy, &f.InformedVia, &confirmed, &f.Rating, &f.CustomerComment, &answered, &f.NoteID)
 	f.HeardAt, f.CreatedAt, f.UpdatedAt = f.HeardAt.UTC(), f.CreatedAt.UTC(), f.UpdatedAt.UTC()
 	f.TriagedAt, f.StartedAt, f.ResolvedAt, f.InformedAt = utcPtr(triaged), utcPtr(started), utcPtr(resolved), utcPtr(informed)
+	f.AnsweredAt = utcPtr(answered)
+	if confirmed.Valid {
+		f.Confirmed = &confirmed.Bool
+	}
 	return f, err
 }
 

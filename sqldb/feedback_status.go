@@ -33,62 +33,83 @@ func (db *DB) ChangeFeedbackStatus(ctx context.Context, s rapport.Scope, id rapp
 		if f, err = tx.findFeedback(id); err != nil {
 			return err
 		}
-		if err := c.Validate(f); err != nil {
-			return err
-		}
-		from := f.Status
-		ev := from.EventTo(c.Status)
-		now := tx.now
-		var actor rapport.ID
-		if tx.scope.Kind == rapport.ActorStaff {
-			actor = tx.scope.UserID
-		}
-		note := ""
-		switch c.Status {
-		case rapport.FeedbackTriaged:
-			f.TriagedAt = &now
-		case rapport.FeedbackInProgress:
-			f.StartedAt = &now
-			if ev == rapport.FeedbackReopened {
-				f.ResolvedAt, f.ResolvedBy, f.Resolution = nil, rapport.ID{}, ""
-				f.InformedAt, f.InformedBy, f.InformedVia = nil, rapport.ID{}, ""
-			}
-		case rapport.FeedbackResolved, rapport.FeedbackInformed:
-			if f.ResolvedAt == nil {
-				f.ResolvedAt, f.ResolvedBy = &now, actor
-			}
-			if c.Resolution != "" {
-				f.Resolution = c.Resolution
-				note = c.Resolution
-			}
-			if c.Status == rapport.FeedbackInformed {
-				f.InformedAt, f.InformedBy, f.InformedVia = &now, actor, c.InformedVia
-				note = "via " + string(c.InformedVia)
-			}
-		}
-		f.Status, f.UpdatedAt = c.Status, now
-		if _, err := tx.exec(`UPDATE feedback SET status = $1, updated_at = $2, triaged_at = $3, started_at = $4, resolved_at = $5,
-			resolved_by = $6, resolution = $7, informed_at = $8, informed_by = $9, informed_via = $10 WHERE id = $11`,
-			string(f.Status), now, f.TriagedAt, f.StartedAt, f.ResolvedAt, f.ResolvedBy, f.Resolution, f.InformedAt,
-			f.InformedBy, string(f.InformedVia), f.ID); err != nil {
-			return err
-		}
-		if _, err := tx.exec(`INSERT INTO feedback_events (id, feedback_id, event, status, note, actor_id, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, rapport.NewID(), f.ID, string(ev), string(f.Status), note, actor, now); err != nil {
-			return err
-		}
-		if !f.CustomerID.IsZero() {
-			if err := tx.feedbackStatusEntry(f, ev); err != nil {
-				return err
-			}
-		}
-		return tx.audit("update", "feedback", f.ID, f.CustomerID, false,
-			fmt.Sprintf("%s: %s → %s", f.Kind, from, f.Status))
+		return tx.changeFeedbackStatus(f, c, "")
 	})
 	if err != nil {
 		return nil, err
 	}
 	return f, nil
+}
+
+// changeFeedbackStatus moves f by c, with its history step (noted as note when it is
+// not empty), its timeline entry and its audit. The caller has checked that the scope
+// may see f.
+func (tx *Tx) changeFeedbackStatus(f *rapport.Feedback, c rapport.FeedbackChange, note string) error {
+	if err := c.Validate(f); err != nil {
+		return err
+	}
+	from := f.Status
+	ev := from.EventTo(c.Status)
+	now := tx.now
+	var actor rapport.ID
+	if tx.scope.Kind == rapport.ActorStaff {
+		actor = tx.scope.UserID
+	}
+	given := note
+	switch c.Status {
+	case rapport.FeedbackTriaged:
+		f.TriagedAt = &now
+	case rapport.FeedbackInProgress:
+		f.StartedAt = &now
+		if ev == rapport.FeedbackReopened {
+			f.ResolvedAt, f.ResolvedBy, f.Resolution = nil, rapport.ID{}, ""
+			f.InformedAt, f.InformedBy, f.InformedVia = nil, rapport.ID{}, ""
+		}
+	case rapport.FeedbackResolved, rapport.FeedbackInformed:
+		if f.ResolvedAt == nil {
+			f.ResolvedAt, f.ResolvedBy = &now, actor
+		}
+		if c.Resolution != "" {
+			f.Resolution = c.Resolution
+			note = c.Resolution
+		}
+		if c.Status == rapport.FeedbackInformed {
+			f.InformedAt, f.InformedBy, f.InformedVia = &now, actor, c.InformedVia
+			note = "via " + string(c.InformedVia)
+		}
+	}
+	if given != "" {
+		note = given
+	}
+	f.Status, f.UpdatedAt = c.Status, now
+	if _, err := tx.exec(`UPDATE feedback SET status = $1, updated_at = $2, triaged_at = $3, started_at = $4, resolved_at = $5,
+		resolved_by = $6, resolution = $7, informed_at = $8, informed_by = $9, informed_via = $10 WHERE id = $11`,
+		string(f.Status), now, f.TriagedAt, f.StartedAt, f.ResolvedAt, f.ResolvedBy, f.Resolution, f.InformedAt,
+		f.InformedBy, string(f.InformedVia), f.ID); err != nil {
+		return err
+	}
+	if err := tx.feedbackEvent(f, ev, note); err != nil {
+		return err
+	}
+	if !f.CustomerID.IsZero() {
+		if err := tx.feedbackStatusEntry(f, ev); err != nil {
+			return err
+		}
+	}
+	return tx.audit("update", "feedback", f.ID, f.CustomerID, false,
+		fmt.Sprintf("%s: %s → %s", f.Kind, from, f.Status))
+}
+
+// feedbackEvent records a step of the history of f, by the scope's actor.
+func (tx *Tx) feedbackEvent(f *rapport.Feedback, ev rapport.FeedbackEvent, note string) error {
+	var actor rapport.ID
+	if tx.scope.Kind == rapport.ActorStaff {
+		actor = tx.scope.UserID
+	}
+	_, err := tx.exec(`INSERT INTO feedback_events (id, feedback_id, event, status, note, actor_id, actor_kind, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, rapport.NewID(), f.ID, string(ev), string(f.Status), note, actor,
+		string(tx.scope.Kind), tx.now)
+	return err
 }
 
 // feedbackStatusEntry writes the timeline entry of a change of status of feedback: an
@@ -151,11 +172,15 @@ func (db *DB) FindFeedbackHistory(ctx context.Context, s rapport.Scope, id rappo
 		}
 		steps = []rapport.FeedbackStep{{Event: rapport.FeedbackCreated, Status: rapport.FeedbackNew, ActorID: f.CreatedBy,
 			ActorName: by, At: f.CreatedAt}}
-		more, err := queryAll(tx, `SELECT e.event, e.status, e.note, e.actor_id, COALESCE(u.name, ''), e.at
+		more, err := queryAll(tx, `SELECT e.event, e.status, e.note, e.actor_id, COALESCE(u.name, ''), e.actor_kind, e.at
 			FROM feedback_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.feedback_id = $1 ORDER BY e.at, e.id`,
 			[]any{f.ID}, func(rows *sql.Rows) (rapport.FeedbackStep, error) {
 				var st rapport.FeedbackStep
-				err := rows.Scan(&st.Event, &st.Status, &st.Note, &st.ActorID, &st.ActorName, &st.At)
+				var kind string
+				err := rows.Scan(&st.Event, &st.Status, &st.Note, &st.ActorID, &st.ActorName, &kind, &st.At)
+				if kind == string(rapport.ActorCustomer) {
+					st.ActorName = "the customer"
+				}
 				st.At = st.At.UTC()
 				return st, err
 			})

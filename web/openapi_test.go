@@ -488,6 +488,10 @@ func TestOpenAPITour(t *testing.T) {
 	call("PATCH", "/api/v1/feedback/"+fb, agent, `{"status":"resolved","resolution":"Sent a new desk"}`, 200)
 	call("PATCH", "/api/v1/feedback/"+fb, agent, `{"status":"triaged"}`, 400)
 	call("PATCH", "/api/v1/feedback/"+fb, agent, `{"status":"informed","informed_via":"phone"}`, 200)
+	call("POST", "/api/v1/feedback/"+fb+"/inform", agent, `{"channel":"email"}`, 400) // informed already
+	call("POST", "/api/v1/feedback/"+fb+"/inform", agent, `{"channel":"pigeon"}`, 400)
+	fb2 := id(call("POST", "/api/v1/feedback", agent, jsonOf(obj{"customer_id": e.open.ID.String(), "kind": "complaint", "text": "The lamp flickers"}), 201))
+	call("POST", "/api/v1/feedback/"+fb2+"/inform", agent, `{"channel":"email","resolution":"Sent a new bulb"}`, 200)
 	call("GET", "/api/v1/feedback?kind=complaint&status=new&customer_id="+e.open.ID.String()+"&limit=1", agent, "", 200)
 
 	// Walls and the audit trail.

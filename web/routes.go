@@ -59,6 +59,15 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /feedback", s.page(s.handleFeedbackCreate))
 	mux.Handle("GET /feedback/{id}", s.page(s.handleFeedbackShow))
 	mux.Handle("POST /feedback/{id}/status", s.page(s.handleFeedbackStatus))
+	mux.Handle("GET /feedback/{id}/inform", s.page(s.handleFeedbackInformPage))
+	mux.Handle("POST /feedback/{id}/inform", s.page(s.handleFeedbackInform))
+	mux.Handle("GET /feedback/templates", s.page(s.handleFeedbackTemplates))
+	mux.Handle("POST /feedback/templates", s.page(s.handleFeedbackTemplateSave))
+	mux.Handle("POST /feedback/templates/{lang}/delete", s.page(s.handleFeedbackTemplateDelete))
+
+	// What customers open from e-mail, without an account: the link is the key.
+	mux.Handle("GET /portal/feedback/{token}", s.public(s.handlePortalFeedback))
+	mux.Handle("POST /portal/feedback/{token}", s.public(s.handlePortalFeedbackAnswer))
 	mux.Handle("GET /almost", s.page(s.handleAlmostIndex))
 	mux.Handle("POST /almost/refresh", s.page(s.handleAlmostRefresh))
 	mux.HandleFunc("GET /watchlist", s.handleWatchlistMoved)
@@ -158,6 +167,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/feedback", s.api(s.apiFeedbackCreate))
 	mux.Handle("GET /api/v1/feedback/{id}", s.api(s.apiFeedbackShow))
 	mux.Handle("PATCH /api/v1/feedback/{id}", s.api(s.apiFeedbackUpdate))
+	mux.Handle("POST /api/v1/feedback/{id}/inform", s.api(s.apiFeedbackInform))
 	mux.Handle("GET /api/v1/almost-customers", s.api(s.apiAlmostIndex))
 	mux.Handle("POST /api/v1/almost-customers/refresh", s.api(s.apiAlmostRefresh))
 	mux.Handle("GET /api/v1/data-quality", s.api(s.apiDataQuality))

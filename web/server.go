@@ -45,6 +45,7 @@ type Store interface {
 	rapport.AlmostService
 	rapport.FeedbackService
 	rapport.MailService
+	rapport.FeedbackLoopService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }
@@ -57,6 +58,9 @@ type Server struct {
 	// BaseURL is the address users open, such as https://rapport.example.com, for the
 	// links Rapport writes into e-mail.
 	BaseURL string
+	// Firm is the name the firm signs its e-mail to customers with ({firm} in the
+	// feedback templates).
+	Firm string
 	// TrustProxy takes the client's address and scheme from X-Forwarded-For and
 	// X-Forwarded-Proto; set it only behind a proxy that sets them.
 	TrustProxy bool

@@ -37,6 +37,10 @@ type config struct {
 	// MailFrom the address its messages come from.
 	SMTP     string
 	MailFrom string
+	// IntakeListen is where the built-in SMTP receiver of feedback listens (off when
+	// empty), and IntakeAddress the mailboxes it takes, comma-separated.
+	IntakeListen  string
+	IntakeAddress string
 }
 
 // dbFlags registers the database flags every command that opens the database takes.
@@ -68,6 +72,10 @@ func (c *config) serverFlags(fs *flag.FlagSet, env *environment) {
 	fs.StringVar(&c.SMTP, "smtp", c.SMTP, "the mail server to send e-mail through: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465; without it mail waits in the outbox [RAPPORT_SMTP]")
 	c.MailFrom = envOr(env, "RAPPORT_MAIL_FROM", "Rapport <rapport@localhost>")
 	fs.StringVar(&c.MailFrom, "mail-from", c.MailFrom, "the sender of the e-mail Rapport sends, such as \"Acme Service <service@acme.example>\" [RAPPORT_MAIL_FROM]")
+	c.IntakeListen = env.getenv("RAPPORT_INTAKE_LISTEN")
+	fs.StringVar(&c.IntakeListen, "intake-listen", c.IntakeListen, "the address of the built-in SMTP receiver that takes feedback by e-mail, such as :2525; off when empty [RAPPORT_INTAKE_LISTEN]")
+	c.IntakeAddress = env.getenv("RAPPORT_INTAKE_ADDRESS")
+	fs.StringVar(&c.IntakeAddress, "intake-address", c.IntakeAddress, "the mailboxes the receiver takes feedback at, comma-separated, such as feedback@acme.example (feedback+complaint@… sets the kind); mail to others is refused [RAPPORT_INTAKE_ADDRESS]")
 }
 
 // mailer returns the sender of e-mail, nil when no mail server is set, and the address

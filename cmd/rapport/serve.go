@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/mail"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -16,6 +17,8 @@ import (
 	"github.com/rapportckm/rapport/almost"
 	"github.com/rapportckm/rapport/appraise"
 	"github.com/rapportckm/rapport/blob"
+	"github.com/rapportckm/rapport/email"
+	"github.com/rapportckm/rapport/intake"
 	"github.com/rapportckm/rapport/jobs"
 	"github.com/rapportckm/rapport/propose"
 	"github.com/rapportckm/rapport/resolve"
@@ -78,7 +81,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 	base = strings.TrimSuffix(base, "/")
 	uploads := filepath.Join(cfg.DataDir, "uploads")
-	srv := &web.Server{Store: db, Logger: log, Version: version(), BaseURL: base, TrustProxy: cfg.TrustProxy, UploadDir: uploads, MaxUploadBytes: maxUpload,
+	srv := &web.Server{Store: db, Logger: log, Version: version(), BaseURL: base, Firm: firmName(mailFrom), TrustProxy: cfg.TrustProxy, UploadDir: uploads, MaxUploadBytes: maxUpload,
 		Attachments: attachments, MaxAttachmentBytes: maxAttachment}
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
@@ -174,7 +177,26 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 	defer func() { stopWork(); working.Wait() }()
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
+	if cfg.IntakeListen != "" {
+		addrs, err := intake.ParseAddresses(cfg.IntakeAddress)
+		if err != nil {
+			return err
+		}
+		mb := &intake.Mailbox{Store: db, Addresses: addrs, Scope: rapport.SystemScope("intake"), Log: log}
+		smtpd := &email.Server{Hostname: hostname(), Accept: mb.Accept, Deliver: mb.Deliver, Log: log}
+		intakeLn, err := net.Listen("tcp", cfg.IntakeListen)
+		if err != nil {
+			return fmt.Errorf("intake-listen %s: %w", cfg.IntakeListen, err)
+		}
+		log.Info("taking feedback by e-mail", "listen", intakeLn.Addr().String(), "addresses", strings.Join(addrs, ", "))
+		go func() {
+			if err := smtpd.Serve(intakeLn); err != nil && !errors.Is(err, email.ErrServerClosed) {
+				errc <- err
+			}
+		}()
+		defer smtpd.Close()
+	}
 	go func() { errc <- httpServer.Serve(ln) }()
 	select {
 	case err := <-errc:
@@ -188,6 +210,15 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// firmName is the name the firm signs its e-mail with: the name of --mail-from, or its
+// address.
+func firmName(from *mail.Address) string {
+	if from.Name != "" {
+		return from.Name
+	}
+	return from.Address
 }
 
 func portOf(addr net.Addr) string {

@@ -59,6 +59,8 @@ func Run(t *testing.T, open Opener) {
 		{"FeedbackStatus", testFeedbackStatus},
 		{"Outbox", testOutbox},
 		{"NoteTemplates", testNoteTemplates},
+		{"FeedbackLoop", testFeedbackLoop},
+		{"FeedbackIntake", testFeedbackIntake},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

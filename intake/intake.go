@@ -1,0 +1,186 @@
+// Package intake turns e-mail sent to the firm's feedback addresses into feedback: it
+// is the Accept and Deliver of an email.Server.
+package intake
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/mail"
+	"strings"
+
+	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/email"
+)
+
+// Store is what the mailbox needs of the database.
+type Store interface {
+	ReceiveFeedbackMail(ctx context.Context, s rapport.Scope, m *rapport.IncomingFeedback) (rapport.IntakeResult, error)
+}
+
+// Mailbox takes mail for its addresses and logs it as feedback.
+type Mailbox struct {
+	Store     Store
+	Addresses []string // the mailboxes taken, such as feedback@acme.example
+	Scope     rapport.Scope
+	Log       *slog.Logger
+}
+
+// ParseAddresses reads a comma-separated list of addresses.
+func ParseAddresses(list string) ([]string, error) {
+	var out []string
+	for _, a := range strings.Split(list, ",") {
+		a = strings.TrimSpace(a)
+		if a == "" {
+			continue
+		}
+		p, err := mail.ParseAddress(a)
+		if err != nil {
+			return nil, errors.New("intake-address: " + a + " is not an e-mail address")
+		}
+		out = append(out, strings.ToLower(p.Address))
+	}
+	if len(out) == 0 {
+		return nil, errors.New("intake-address: give at least one address to take feedback at, such as feedback@acme.example")
+	}
+	return out, nil
+}
+
+// split gives an address's mailbox without its +detail, the detail, and the domain.
+func split(addr string) (box, detail, domain string) {
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	local, domain, _ := strings.Cut(addr, "@")
+	box, detail, _ = strings.Cut(local, "+")
+	return box, detail, domain
+}
+
+// Accept takes mail to one of the addresses, with or without a +detail.
+func (m *Mailbox) Accept(rcpt string) bool {
+	box, _, domain := split(rcpt)
+	for _, a := range m.Addresses {
+		b, _, d := split(a)
+		if b == box && d == domain {
+			return true
+		}
+	}
+	return false
+}
+
+// kindWords are the words of an address that say what kind of feedback it takes.
+var kindWords = map[string]rapport.FeedbackKind{
+	"complaint": "complaint", "complaints": "complaint", "compliment": "compliment", "compliments": "compliment",
+	"praise": "compliment", "suggestion": "suggestion", "suggestions": "suggestion", "idea": "suggestion",
+	"ideas": "suggestion", "question": "question", "questions": "question", "need": "need", "needs": "need",
+	"observation": "observation",
+}
+
+// KindOf is the kind of feedback an address says: feedback+complaint@ or complaints@;
+// observation when it says none.
+func KindOf(rcpt string) rapport.FeedbackKind {
+	box, detail, _ := split(rcpt)
+	if k, ok := kindWords[detail]; ok {
+		return k
+	}
+	if k, ok := kindWords[box]; ok {
+		return k
+	}
+	return "observation"
+}
+
+// automatic says why a message was sent by a machine (an auto-reply, a bounce, a
+// mailing), or "" for mail from a person.
+func automatic(e *email.Envelope) string {
+	if e.From == "" {
+		return "a bounce (empty envelope sender)"
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(e.Data))
+	if err != nil {
+		return ""
+	}
+	if v := strings.ToLower(strings.TrimSpace(msg.Header.Get("Auto-Submitted"))); v != "" && v != "no" {
+		return "Auto-Submitted: " + v
+	}
+	switch v := strings.ToLower(strings.TrimSpace(msg.Header.Get("Precedence"))); v {
+	case "bulk", "auto_reply", "junk", "list":
+		return "Precedence: " + v
+	}
+	if msg.Header.Get("X-Autoreply") != "" || msg.Header.Get("X-Autorespond") != "" {
+		return "an auto-reply"
+	}
+	return ""
+}
+
+// StripQuoted takes out of a reply the lines it quotes: those starting with ">", and
+// everything from an attribution line ("On … wrote:") or an "Original Message" marker.
+func StripQuoted(text string) string {
+	var out []string
+	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	for i, line := range lines {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, ">") {
+			continue
+		}
+		if strings.Contains(t, "Original Message") && strings.HasPrefix(t, "-----") {
+			break
+		}
+		if strings.HasSuffix(t, "wrote:") || strings.HasSuffix(t, "schrieb:") || strings.HasSuffix(t, "a écrit :") ||
+			strings.HasSuffix(t, "schreef:") {
+			rest := strings.Join(lines[i+1:], "\n")
+			if strings.HasPrefix(strings.TrimSpace(rest), ">") || strings.TrimSpace(rest) == "" {
+				break
+			}
+		}
+		out = append(out, line)
+	}
+	return strings.TrimSpace(strings.Join(out, "\n"))
+}
+
+// Deliver logs a received message as feedback. Mail sent by machines is taken and
+// dropped; a message that cannot be read is refused for good; other failures are
+// temporary, so that the sending server tries again (and the Message-ID keeps it from
+// being logged twice).
+func (m *Mailbox) Deliver(ctx context.Context, e *email.Envelope) error {
+	log := m.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	if why := automatic(e); why != "" {
+		log.Info("intake: dropped mail sent by a machine", "from", e.From, "why", why)
+		return nil
+	}
+	p, err := email.Parse(e.Data)
+	if err != nil {
+		return &email.Rejection{Reason: err.Error()}
+	}
+	in := &rapport.IncomingFeedback{FromAddress: p.From.Address, FromName: p.From.Name, Subject: p.Subject,
+		Text: StripQuoted(p.Text), MessageID: p.MessageID, InReplyTo: p.InReplyTo, Kind: "observation"}
+	if in.MessageID == "" {
+		sum := sha256.Sum256(e.Data)
+		in.MessageID = "sha256:" + hex.EncodeToString(sum[:])
+	}
+	for _, rcpt := range e.To {
+		if m.Accept(rcpt) {
+			in.Kind = KindOf(rcpt)
+			break
+		}
+	}
+	for _, a := range p.Attachments {
+		in.Attachments = append(in.Attachments, a.Filename)
+	}
+	if r := []rune(in.Text); len(r) > rapport.MaxFeedbackText {
+		in.Text = string(r[:rapport.MaxFeedbackText])
+	}
+	res, err := m.Store.ReceiveFeedbackMail(ctx, m.Scope, in)
+	if err != nil {
+		if rapport.ErrorCode(err) == rapport.EINVALID {
+			return &email.Rejection{Reason: rapport.ErrorMessage(err)}
+		}
+		return err
+	}
+	log.Info("intake: mail received", "from", in.FromAddress, "feedback", res.FeedbackID.String(), "created", res.Created,
+		"reply", res.Reply, "duplicate", res.Duplicate)
+	return nil
+}

@@ -1,0 +1,116 @@
+package intake_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/mail"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/email"
+	"github.com/rapportckm/rapport/intake"
+	"github.com/rapportckm/rapport/sqldb/sqlite"
+)
+
+func TestKindOf(t *testing.T) {
+	for addr, want := range map[string]rapport.FeedbackKind{
+		"feedback@acme.test": "observation", "feedback+complaint@acme.test": "complaint", "Suggestions@acme.test": "suggestion",
+		"feedback+ideas@acme.test": "suggestion", "feedback+whatever@acme.test": "observation", "praise@acme.test": "compliment",
+	} {
+		if got := intake.KindOf(addr); got != want {
+			t.Errorf("KindOf(%q) = %q, want %q", addr, got, want)
+		}
+	}
+}
+
+func TestStripQuoted(t *testing.T) {
+	in := "Still broken, sorry.\n\nOn Mon, 1 Dec 2026 Acme wrote:\n> What we did:\n> replaced it\n"
+	if got := intake.StripQuoted(in); got != "Still broken, sorry." {
+		t.Errorf("got %q", got)
+	}
+	in = "Fine now\n-----Original Message-----\nFrom: Acme\nWe did it"
+	if got := intake.StripQuoted(in); got != "Fine now" {
+		t.Errorf("got %q", got)
+	}
+}
+
+// TestIntake sends mail with email.SMTP to an email.Server whose Deliver is the
+// mailbox, and finds the feedback in the database: once however often it is sent,
+// for the customer with the sender's address; auto-replies are dropped and other
+// mailboxes refused.
+func TestIntake(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "rapport.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	system := rapport.SystemScope("test")
+	ana := &rapport.Customer{Kind: rapport.KindPerson, GivenName: "Ana", FamilyName: "Mail",
+		Emails: []rapport.ContactPoint{{Value: "ana@example.test"}}}
+	if err := db.CreateCustomer(ctx, system, ana); err != nil {
+		t.Fatal(err)
+	}
+	mb := &intake.Mailbox{Store: db, Addresses: []string{"feedback@acme.test"}, Scope: system,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	srv := &email.Server{Hostname: "mx.acme.test", Accept: mb.Accept, Deliver: mb.Deliver}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	t.Cleanup(func() {
+		srv.Close()
+		if err := <-done; !errors.Is(err, email.ErrServerClosed) {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	sender := &email.SMTP{Addr: ln.Addr().String()}
+	send := func(to, subject, text string, header map[string]string, id string) error {
+		return sender.Send(ctx, &email.Message{From: mail.Address{Name: "Ana Mail", Address: "ana@example.test"},
+			To: []mail.Address{{Address: to}}, Subject: subject, Text: text, Header: header, MessageID: id})
+	}
+
+	if err := send("feedback+complaint@acme.test", "Late again", "The parcel came a week late.\n\n> quoted old text", nil, "<a1@example.test>"); err != nil {
+		t.Fatal(err)
+	}
+	// The sending server tries again: the same Message-ID is not logged twice.
+	if err := send("feedback+complaint@acme.test", "Late again", "The parcel came a week late.", nil, "<a1@example.test>"); err != nil {
+		t.Fatal(err)
+	}
+	if err := send("feedback@acme.test", "Out of office", "I am away.", map[string]string{"Auto-Submitted": "auto-replied"}, "<a2@example.test>"); err != nil {
+		t.Fatal(err)
+	}
+	if err := send("feedback@acme.test", "Newsletter", "Buy!", map[string]string{"Precedence": "bulk"}, "<a3@example.test>"); err != nil {
+		t.Fatal(err)
+	}
+	err = send("sales@acme.test", "Hi", "Wrong box", nil, "<a4@example.test>")
+	if err == nil || !email.Permanent(err) {
+		t.Errorf("mail to another mailbox: %v, want a permanent refusal", err)
+	}
+
+	list, _, err := db.FindFeedback(ctx, system, rapport.FeedbackFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 {
+		t.Fatalf("got %d pieces of feedback, want 1: %+v", len(list), list)
+	}
+	fb := list[0]
+	if fb.CustomerID != ana.ID || fb.Kind != "complaint" || fb.Channel != "email" || fb.SourceKey != "<a1@example.test>" ||
+		fb.Text != "Late again\n\nThe parcel came a week late." {
+		t.Errorf("feedback: customer %v kind %s channel %s source id %q text %q", fb.CustomerID, fb.Kind, fb.Channel, fb.SourceKey, fb.Text)
+	}
+	if strings.Contains(fb.Text, "quoted") {
+		t.Errorf("quoted lines kept: %q", fb.Text)
+	}
+}
