@@ -71,6 +71,8 @@ type Feedback struct {
 	InformedAt  *time.Time `json:"informed_at,omitempty"`
 	InformedBy  ID         `json:"informed_by,omitzero"`
 	InformedVia Channel    `json:"informed_via,omitempty"`
+	// Actions are its action items, in the order they were made (see routing.go).
+	Actions []ActionRef `json:"actions,omitempty"`
 }
 
 // Normalize trims text and fills defaults: complaints are of medium severity unless
@@ -167,6 +169,10 @@ func (f FeedbackFilter) Validate() error {
 type CustomerFeedback struct {
 	Recent []*Feedback
 	Count  int
+	// Open is the feedback not yet resolved, oldest first, with its action items:
+	// open items of business, as the profile counts them (OpenCount in all).
+	Open      []*Feedback
+	OpenCount int
 }
 
 // FeedbackService keeps what customers tell the firm.

@@ -124,7 +124,18 @@ func (db *DB) CreateFeedback(ctx context.Context, s rapport.Scope, f *rapport.Fe
 			}
 		}
 		created = true
-		return tx.audit("create", "feedback", f.ID, f.CustomerID, false, string(f.Kind)+": "+firstWords(f.Text, 80))
+		if err := tx.audit("create", "feedback", f.ID, f.CustomerID, false, string(f.Kind)+": "+firstWords(f.Text, 80)); err != nil {
+			return err
+		}
+		// Routing is part of logging, for every channel: the action items are made
+		// in the same transaction (routing.go).
+		made, err := tx.route(f)
+		f.Actions = nil
+		for _, a := range made {
+			f.Actions = append(f.Actions, rapport.ActionRef{ID: a.ID, TeamID: a.TeamID, TeamName: a.TeamName,
+				OwnerName: a.OwnerName, Status: a.Status, DueAt: a.DueAt})
+		}
+		return err
 	})
 	if err != nil {
 		return false, err
@@ -209,7 +220,7 @@ func (tx *Tx) findFeedback(id rapport.ID) (*rapport.Feedback, error) {
 	} else if len(rows) == 0 {
 		return nil, rapport.NotFound("feedback")
 	}
-	return rows[0], nil
+	return rows[0], tx.attachActions(rows)
 }
 
 // FindFeedback lists the feedback the scope may see, newest heard first.
@@ -270,7 +281,7 @@ func (tx *Tx) findFeedbackPage(f rapport.FeedbackFilter) ([]*rapport.Feedback, s
 	if out == nil {
 		out = []*rapport.Feedback{}
 	}
-	return out, next, nil
+	return out, next, tx.attachActions(out)
 }
 
 // customerFeedback reads a customer's latest feedback and how much there is. The
@@ -285,6 +296,25 @@ func (tx *Tx) customerFeedback(customerID rapport.ID, n int) (*rapport.CustomerF
 		if cf.Recent, _, err = tx.findFeedbackPage(rapport.FeedbackFilter{CustomerID: customerID, Limit: n}); err != nil {
 			return nil, err
 		}
+		if cf.Open, cf.OpenCount, err = tx.openFeedback(customerID, n); err != nil {
+			return nil, err
+		}
 	}
 	return cf, nil
+}
+
+// openFeedback reads a customer's feedback not yet resolved, oldest first, with its
+// action items, and how much there is: open items of business on the profile.
+func (tx *Tx) openFeedback(customerID rapport.ID, n int) ([]*rapport.Feedback, int, error) {
+	const open = ` AND fb.status IN ('new', 'triaged', 'in_progress')`
+	var count int
+	if err := tx.queryRow(`SELECT COUNT(*) FROM feedback fb WHERE fb.customer_id = $1`+open, customerID).Scan(&count); err != nil || count == 0 {
+		return nil, count, err
+	}
+	out, err := queryAll(tx, `SELECT `+feedbackColumns+` FROM `+feedbackFrom+` WHERE fb.customer_id = $1`+open+
+		` ORDER BY fb.heard_at, fb.id LIMIT `+strconv.Itoa(n), []any{customerID}, scanFeedback)
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, count, tx.attachActions(out)
 }

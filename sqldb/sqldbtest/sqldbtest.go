@@ -57,6 +57,8 @@ func Run(t *testing.T, open Opener) {
 		{"MatchReview", testMatchReview},
 		{"Feedback", testFeedback},
 		{"FeedbackStatus", testFeedbackStatus},
+		{"Routing", testRouting},
+		{"Actions", testActions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
