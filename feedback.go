@@ -72,7 +72,7 @@ type Feedback struct {
 	InformedBy  ID         `json:"informed_by,omitzero"`
 	InformedVia Channel    `json:"informed_via,omitempty"`
 	// Actions are its action items, in the order they were made (see routing.go).
-	Actions []ActionRef `json:"actions,omitempty"`
+	ActionItems []ActionRef `json:"actions,omitempty"`
 }
 
 // Normalize trims text and fills defaults: complaints are of medium severity unless

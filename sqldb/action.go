@@ -156,7 +156,7 @@ func (tx *Tx) attachActions(list []*rapport.Feedback) error {
 	byID := make(map[rapport.ID]*rapport.Feedback, len(list))
 	for i, f := range list {
 		ids[i], byID[f.ID] = f.ID, f
-		f.Actions = nil
+		f.ActionItems = nil
 	}
 	rows, err := tx.query(`SELECT a.feedback_id, a.id, a.team_id, t.name, COALESCE(o.name, ''), a.status, a.due_at, a.escalated_at
 		FROM action_items a JOIN teams t ON t.id = a.team_id LEFT JOIN users o ON o.id = a.owner_id
@@ -174,7 +174,7 @@ func (tx *Tx) attachActions(list []*rapport.Feedback) error {
 		}
 		r.DueAt, r.EscalatedAt = r.DueAt.UTC(), utcPtr(escalated)
 		if f := byID[fid]; f != nil {
-			f.Actions = append(f.Actions, r)
+			f.ActionItems = append(f.ActionItems, r)
 		}
 	}
 	return closeRows(rows)

@@ -130,9 +130,9 @@ func (db *DB) CreateFeedback(ctx context.Context, s rapport.Scope, f *rapport.Fe
 		// Routing is part of logging, for every channel: the action items are made
 		// in the same transaction (routing.go).
 		made, err := tx.route(f)
-		f.Actions = nil
+		f.ActionItems = nil
 		for _, a := range made {
-			f.Actions = append(f.Actions, rapport.ActionRef{ID: a.ID, TeamID: a.TeamID, TeamName: a.TeamName,
+			f.ActionItems = append(f.ActionItems, rapport.ActionRef{ID: a.ID, TeamID: a.TeamID, TeamName: a.TeamName,
 				OwnerName: a.OwnerName, Status: a.Status, DueAt: a.DueAt})
 		}
 		return err

@@ -44,6 +44,8 @@ type Store interface {
 	rapport.AttachmentService
 	rapport.AlmostService
 	rapport.FeedbackService
+	rapport.RoutingService
+	rapport.ActionService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

@@ -14,7 +14,7 @@ import (
 // teamsOf lists the teams of feedback's action items, sorted.
 func teamsOf(f *rapport.Feedback) []string {
 	var out []string
-	for _, a := range f.Actions {
+	for _, a := range f.ActionItems {
 		out = append(out, a.TeamName)
 	}
 	sort.Strings(out)
@@ -287,8 +287,8 @@ func testActions(t *testing.T, open Opener) {
 	hidden := &rapport.Feedback{CustomerID: secret.ID, Kind: "need", Text: "Needs a merger team"}
 	_, err = db.CreateFeedback(ctx, f.deals, hidden)
 	must(t, err)
-	if len(onDup.Actions) != 2 || len(hidden.Actions) != 1 {
-		t.Fatalf("got %d and %d action items, want 2 and 1", len(onDup.Actions), len(hidden.Actions))
+	if len(onDup.ActionItems) != 2 || len(hidden.ActionItems) != 1 {
+		t.Fatalf("got %d and %d action items, want 2 and 1", len(onDup.ActionItems), len(hidden.ActionItems))
 	}
 	agentScope := scopeOf(agent)
 
@@ -363,13 +363,13 @@ func testActions(t *testing.T, open Opener) {
 				t.Fatalf("an outsider sees the action item of walled feedback")
 			}
 		}
-		_, err = db.FindActionByID(ctx, f.sales, hidden.Actions[0].ID)
+		_, err = db.FindActionByID(ctx, f.sales, hidden.ActionItems[0].ID)
 		wantCode(t, err, rapport.ENOTFOUND)
-		_, err = db.UpdateAction(ctx, f.sales, hidden.Actions[0].ID, rapport.ActionUpdate{OwnerID: &rapport.ID{}})
+		_, err = db.UpdateAction(ctx, f.sales, hidden.ActionItems[0].ID, rapport.ActionUpdate{OwnerID: &rapport.ID{}})
 		wantCode(t, err, rapport.ENOTFOUND)
 		_, err = db.RouteFeedback(ctx, f.sales, hidden.ID)
 		wantCode(t, err, rapport.ENOTFOUND)
-		_, err = db.FindActionByID(ctx, f.deals, hidden.Actions[0].ID)
+		_, err = db.FindActionByID(ctx, f.deals, hidden.ActionItems[0].ID)
 		must(t, err)
 		rules, _ := db.FindRoutingRules(ctx, f.sales)
 		p, err := db.PreviewRouting(ctx, f.sales, rules, 10)
@@ -440,7 +440,7 @@ func testActions(t *testing.T, open Opener) {
 		}
 		facts, err := db.FindProfileFacts(ctx, f.sales, ana.ID)
 		must(t, err)
-		if facts.Feedback.OpenCount != 1 || len(facts.Feedback.Open) != 1 || len(facts.Feedback.Open[0].Actions) != 3 {
+		if facts.Feedback.OpenCount != 1 || len(facts.Feedback.Open) != 1 || len(facts.Feedback.Open[0].ActionItems) != 3 {
 			t.Errorf("merged profile: %d open feedback, want 1 with its 3 action items", facts.Feedback.OpenCount)
 		}
 		_, err = db.UnmergeCustomer(ctx, f.sales, dup.ID)
