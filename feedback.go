@@ -78,6 +78,8 @@ type Feedback struct {
 	Rating          int        `json:"rating,omitempty"`
 	CustomerComment string     `json:"customer_comment,omitempty"`
 	AnsweredAt      *time.Time `json:"answered_at,omitempty"`
+	// Actions are its action items, in the order they were made (see routing.go).
+	ActionItems []ActionRef `json:"actions,omitempty"`
 }
 
 // Normalize trims text and fills defaults: complaints are of medium severity unless
@@ -174,6 +176,10 @@ func (f FeedbackFilter) Validate() error {
 type CustomerFeedback struct {
 	Recent []*Feedback
 	Count  int
+	// Open is the feedback not yet resolved, oldest first, with its action items:
+	// open items of business, as the profile counts them (OpenCount in all).
+	Open      []*Feedback
+	OpenCount int
 }
 
 // FeedbackService keeps what customers tell the firm.

@@ -53,6 +53,8 @@ type Store interface {
 	rapport.AttachmentService
 	rapport.PlaybookService
 	rapport.FeedbackService
+	rapport.RoutingService
+	rapport.ActionService
 }
 
 // Summary says what Fill wrote.
@@ -66,6 +68,8 @@ type Summary struct {
 	Items         int      // items of business opened
 	Attachments   int      // files attached to letters and documents
 	Feedback      int      // pieces of feedback logged
+	Actions       int      // action items worked (done, or due long ago)
+	Escalated     int      // overdue action items escalated
 	Teams         []string // names
 	Users         []string // e-mail addresses; the first is the admin
 	Password      string   // of every demo user
@@ -149,6 +153,7 @@ func Fill(ctx context.Context, store Store, opts Options, progress func(format s
 		f.writeItems,
 		f.writeAttachments,
 		f.writePlaybook,
+		f.writeRouting,
 		f.writeFeedback,
 	}
 	for _, step := range steps {

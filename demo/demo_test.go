@@ -148,7 +148,7 @@ func TestFill(t *testing.T) {
 				case strings.Contains(attrs, `"item_event":"opened"`):
 					openings++
 				case strings.Contains(attrs, `"feedback_id"`):
-					if !strings.Contains(attrs, `"feedback_event"`) {
+					if !strings.Contains(attrs, `"feedback_event"`) && !strings.Contains(attrs, `"action_event"`) { // not a change of status, nor an action item
 						feedback++
 					}
 				case !strings.Contains(attrs, `"item_id"`):

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/rapportckm/rapport"
 )
@@ -52,6 +53,7 @@ func (f *filler) writeFeedback(ctx context.Context) error {
 			return fmt.Errorf("feedback of %s: %w", c.name, err)
 		}
 		// Older feedback was mostly worked through; recent feedback is often still open.
+		resolved := false
 		if fb.HeardAt.Before(recent) || chance(r, 0.3) {
 			steps := []rapport.FeedbackChange{{Status: "triaged"}, {Status: "resolved", Resolution: "Sorted out with the customer and the team concerned."},
 				{Status: "informed", InformedVia: "email"}}
@@ -59,10 +61,20 @@ func (f *filler) writeFeedback(ctx context.Context) error {
 				if _, err := f.store.ChangeFeedbackStatus(ctx, scope, fb.ID, step); err != nil {
 					return fmt.Errorf("feedback of %s: %w", c.name, err)
 				}
+				resolved = step.Status != "triaged"
 			}
+		}
+		if err := f.workActions(ctx, r, scope, fb, resolved, fb.HeardAt.Before(recent)); err != nil {
+			return err
 		}
 		f.sum.Feedback++
 	}
-	f.log("feedback: %s", commas(f.sum.Feedback))
+	// What is overdue now goes to the teams' managers, as the escalate job would.
+	escalated, err := f.store.EscalateOverdue(ctx, f.system, time.Now())
+	if err != nil {
+		return err
+	}
+	f.sum.Escalated = len(escalated)
+	f.log("feedback: %s, action items worked: %s, escalated: %s", commas(f.sum.Feedback), commas(f.sum.Actions), commas(f.sum.Escalated))
 	return nil
 }

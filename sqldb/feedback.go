@@ -23,14 +23,18 @@ const feedbackColumns = `fb.id, fb.customer_id, COALESCE(c.name, ''), fb.kind, f
 const feedbackFrom = `feedback fb LEFT JOIN customers c ON c.id = fb.customer_id LEFT JOIN users hb ON hb.id = fb.heard_by
 	LEFT JOIN sources src ON src.id = fb.source_id`
 
-func scanFeedback(rows *sql.Rows) (*rapport.Feedback, error) {
+func scanFeedback(rows *sql.Rows) (*rapport.Feedback, error) { return scanFeedbackWith(rows) }
+
+// scanFeedbackWith scans feedbackColumns and then the extra columns selected after
+// them into extra.
+func scanFeedbackWith(rows *sql.Rows, extra ...any) (*rapport.Feedback, error) {
 	f := &rapport.Feedback{}
 	var triaged, started, resolved, informed, answered sql.NullTime
 	var confirmed sql.NullBool
-	err := rows.Scan(&f.ID, &f.CustomerID, &f.CustomerName, &f.Kind, &f.Text, &f.Channel, &f.Product, &f.Area, &f.Severity,
+	err := rows.Scan(append([]any{&f.ID, &f.CustomerID, &f.CustomerName, &f.Kind, &f.Text, &f.Channel, &f.Product, &f.Area, &f.Severity,
 		&f.Sentiment, &f.Status, &f.HeardBy, &f.HeardByName, &f.HeardAt, &f.Source, &f.SourceKey,
 		&f.CreatedBy, &f.CreatedAt, &f.UpdatedAt, &triaged, &started, &resolved, &f.ResolvedBy, &f.Resolution,
-		&informed, &f.InformedBy, &f.InformedVia, &confirmed, &f.Rating, &f.CustomerComment, &answered, &f.NoteID)
+		&informed, &f.InformedBy, &f.InformedVia, &confirmed, &f.Rating, &f.CustomerComment, &answered, &f.NoteID}, extra...)...)
 	f.HeardAt, f.CreatedAt, f.UpdatedAt = f.HeardAt.UTC(), f.CreatedAt.UTC(), f.UpdatedAt.UTC()
 	f.TriagedAt, f.StartedAt, f.ResolvedAt, f.InformedAt = utcPtr(triaged), utcPtr(started), utcPtr(resolved), utcPtr(informed)
 	f.AnsweredAt = utcPtr(answered)
@@ -138,7 +142,18 @@ func (db *DB) CreateFeedback(ctx context.Context, s rapport.Scope, f *rapport.Fe
 			}
 		}
 		created = true
-		return tx.audit("create", "feedback", f.ID, f.CustomerID, false, string(f.Kind)+": "+firstWords(f.Text, 80))
+		if err := tx.audit("create", "feedback", f.ID, f.CustomerID, false, string(f.Kind)+": "+firstWords(f.Text, 80)); err != nil {
+			return err
+		}
+		// Routing is part of logging, for every channel: the action items are made
+		// in the same transaction (routing.go).
+		made, err := tx.route(f)
+		f.ActionItems = nil
+		for _, a := range made {
+			f.ActionItems = append(f.ActionItems, rapport.ActionRef{ID: a.ID, TeamID: a.TeamID, TeamName: a.TeamName,
+				OwnerName: a.OwnerName, Status: a.Status, DueAt: a.DueAt})
+		}
+		return err
 	})
 	if err != nil {
 		return false, err
@@ -223,7 +238,7 @@ func (tx *Tx) findFeedback(id rapport.ID) (*rapport.Feedback, error) {
 	} else if len(rows) == 0 {
 		return nil, rapport.NotFound("feedback")
 	}
-	return rows[0], nil
+	return rows[0], tx.attachActions(rows)
 }
 
 // FindFeedback lists the feedback the scope may see, newest heard first.
@@ -284,7 +299,7 @@ func (tx *Tx) findFeedbackPage(f rapport.FeedbackFilter) ([]*rapport.Feedback, s
 	if out == nil {
 		out = []*rapport.Feedback{}
 	}
-	return out, next, nil
+	return out, next, tx.attachActions(out)
 }
 
 // customerFeedback reads a customer's latest feedback and how much there is. The
@@ -299,6 +314,25 @@ func (tx *Tx) customerFeedback(customerID rapport.ID, n int) (*rapport.CustomerF
 		if cf.Recent, _, err = tx.findFeedbackPage(rapport.FeedbackFilter{CustomerID: customerID, Limit: n}); err != nil {
 			return nil, err
 		}
+		if cf.Open, cf.OpenCount, err = tx.openFeedback(customerID, n); err != nil {
+			return nil, err
+		}
 	}
 	return cf, nil
+}
+
+// openFeedback reads a customer's feedback not yet resolved, oldest first, with its
+// action items, and how much there is: open items of business on the profile.
+func (tx *Tx) openFeedback(customerID rapport.ID, n int) ([]*rapport.Feedback, int, error) {
+	const open = ` AND fb.status IN ('new', 'triaged', 'in_progress')`
+	var count int
+	if err := tx.queryRow(`SELECT COUNT(*) FROM feedback fb WHERE fb.customer_id = $1`+open, customerID).Scan(&count); err != nil || count == 0 {
+		return nil, count, err
+	}
+	out, err := queryAll(tx, `SELECT `+feedbackColumns+` FROM `+feedbackFrom+` WHERE fb.customer_id = $1`+open+
+		` ORDER BY fb.heard_at, fb.id LIMIT `+strconv.Itoa(n), []any{customerID}, scanFeedback)
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, count, tx.attachActions(out)
 }

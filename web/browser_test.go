@@ -514,6 +514,53 @@ func TestBrowser(t *testing.T) {
 				}
 			})
 
+			// A rule routes what the quick form logs: the feedback's page shows the
+			// action item for the rule's team, which the agent marks done.
+			t.Run("AgentSeesFeedbackRouted", func(t *testing.T) {
+				sys := rapport.SystemScope("test")
+				must(t, e.db.CreateRoutingRule(ctx, sys, &rapport.RoutingRule{Name: "Late deliveries", Words: []string{"late"},
+					TeamID: e.team.ID, OwnerID: e.agent.ID, ServiceLevel: 48, Title: "Chase the carrier"}))
+				must(t, e.db.CreateRoutingRule(ctx, sys, &rapport.RoutingRule{Name: "Billing", Words: []string{"invoice"},
+					TeamID: e.deals.ID, ServiceLevel: 24}))
+				b := newBrowser(t)
+				signIn(t, b, "agent@example.com")
+				do(t, b,
+					chromedp.Navigate(e.srv.URL+"/feedback/new"),
+					chromedp.WaitVisible(chromedp.CSS("#fb-text")),
+					chromedp.SendKeys(chromedp.CSS("#fb-text"), "My parcel is two weeks LATE and nobody answers."),
+					chromedp.Click(chromedp.CSS(`button[name=save]`)),
+					chromedp.WaitVisible(chromedp.CSS(".flash")),
+				)
+				list, _, err := e.db.FindFeedback(ctx, sys, rapport.FeedbackFilter{Limit: 1})
+				must(t, err)
+				if len(list) != 1 || !strings.Contains(list[0].Text, "two weeks LATE") {
+					t.Fatalf("the newest feedback is %v, want the one just logged", list)
+				}
+				do(t, b,
+					chromedp.Navigate(e.srv.URL+"/feedback/"+list[0].ID.String()),
+					chromedp.WaitVisible(chromedp.CSS("#actions")),
+				)
+				shot(t, b, "8-feedback-routed")
+				card := text(t, b, "#actions")
+				if !strings.Contains(card, "Chase the carrier") || !strings.Contains(card, "Sales") || !strings.Contains(card, "by rule “Late deliveries”") ||
+					strings.Contains(card, "Deals") {
+					t.Fatalf("the action items say %q, want one for Sales by Late deliveries and none for Deals", card)
+				}
+				do(t, b,
+					chromedp.Click(chromedp.Search(`//section[@id="actions"]//summary[normalize-space(.)="Done"]`)),
+					chromedp.WaitVisible(chromedp.CSS(`#actions textarea[name=note]`)),
+					chromedp.SendKeys(chromedp.CSS(`#actions textarea[name=note]`), "Carrier found the parcel"),
+					chromedp.Click(chromedp.Search(`//section[@id="actions"]//button[normalize-space(.)="Mark done"]`)),
+					chromedp.WaitVisible(chromedp.CSS(".flash")),
+				)
+				if got := text(t, b, ".flash"); !strings.Contains(got, "Action item for Sales done.") {
+					t.Errorf("the flash says %q", got)
+				}
+				if card := text(t, b, "#actions"); !strings.Contains(card, "Carrier found the parcel") || !strings.Contains(card, "Reopen") {
+					t.Errorf("after done the action items say %q, want the note and Reopen", card)
+				}
+			})
+
 			// Last, as it adds customers: an agent outside the wall opens the
 			// almost-customers list, filters it by a reason, and goes from the entry to
 			// the profile with the keyboard.

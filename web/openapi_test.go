@@ -478,6 +478,32 @@ func TestOpenAPITour(t *testing.T) {
 	call("PUT", "/api/v1/survivorship", admin, `{"rules":{"name":"trusted"},"trust":{"crm":10}}`, 200)
 	call("GET", "/api/v1/customers?q=cleo", agent, "", 200)
 
+	// Routing rules and action items: feedback logged after the rule is routed by it.
+	routingRule := id(call("POST", "/api/v1/routing-rules", admin, jsonOf(obj{"name": "Late deliveries", "kinds": []string{"complaint"},
+		"words": []string{"late"}, "team_id": e.team.ID.String(), "owner_id": e.agent.ID.String(), "service_level": "2d"}), 201))
+	call("POST", "/api/v1/routing-rules", agent, jsonOf(obj{"name": "Mine", "team_id": e.team.ID.String(), "service_level": "2d"}), 403)
+	call("POST", "/api/v1/routing-rules", admin, jsonOf(obj{"name": "Never", "team_id": e.team.ID.String(), "service_level": 0}), 400)
+	call("GET", "/api/v1/routing-rules", agent, "", 200)
+	call("GET", "/api/v1/routing-rules/"+routingRule, agent, "", 200)
+	call("PUT", "/api/v1/routing-rules/"+routingRule, admin, jsonOf(obj{"name": "Late deliveries", "kinds": []string{"complaint"},
+		"words": []string{"late", "never arrived"}, "min_severity": "medium", "team_id": e.team.ID.String(), "service_level": 36}), 200)
+	call("PUT", "/api/v1/routing-settings", admin, jsonOf(obj{"fallback_team_id": e.team.ID.String(), "fallback_service_level": "3d"}), 200)
+	call("GET", "/api/v1/routing-settings", agent, "", 200)
+	routed := decode[rapport.Feedback](t, call("POST", "/api/v1/feedback", agent, jsonOf(obj{"customer_id": e.open.ID.String(),
+		"kind": "complaint", "text": "The parcel was late"}), 201))
+	if len(routed.ActionItems) != 1 {
+		t.Fatalf("feedback routed to %d teams, want 1", len(routed.ActionItems))
+	}
+	action := routed.ActionItems[0].ID.String()
+	call("GET", "/api/v1/feedback/"+routed.ID.String()+"/actions", agent, "", 200)
+	call("POST", "/api/v1/feedback/"+routed.ID.String()+"/actions", agent, jsonOf(obj{"team_id": e.team.ID.String(), "title": "Call back", "service_level": "4h"}), 201)
+	call("POST", "/api/v1/feedback/"+routed.ID.String()+"/route", agent, "", 200)
+	call("GET", "/api/v1/actions?whose=mine&status=open&limit=10", agent, "", 200)
+	call("GET", "/api/v1/actions/"+action, agent, "", 200)
+	call("PATCH", "/api/v1/actions/"+action, agent, `{"status":"done","note":"Carrier chased"}`, 200)
+	call("PATCH", "/api/v1/actions/"+action, agent, `{"owner_id":"`+e.outsider.ID.String()+`"}`, 400)
+	call("DELETE", "/api/v1/routing-rules/"+routingRule, admin, "", 204)
+
 	// Feedback.
 	fb := id(call("POST", "/api/v1/feedback", agent, jsonOf(obj{"customer_id": e.open.ID.String(), "kind": "complaint", "text": "The desk arrived late",
 		"channel": "phone", "product": "Desk", "area": "delivery", "severity": "high"}), 201))

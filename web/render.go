@@ -114,6 +114,8 @@ func navOf(p string) string {
 		return "segments"
 	case strings.HasPrefix(p, "/feedback"):
 		return "feedback"
+	case strings.HasPrefix(p, "/actions"):
+		return "actions"
 	}
 	return "customers"
 }

@@ -46,6 +46,8 @@ type Store interface {
 	rapport.FeedbackService
 	rapport.MailService
 	rapport.FeedbackLoopService
+	rapport.RoutingService
+	rapport.ActionService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

@@ -429,6 +429,7 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 		return nil, err
 	}
 	page.Feedback = newFeedbackCard(c, id, facts.Feedback)
+	page.Work.OpenFeedback, page.Work.FeedbackOpen = facts.Feedback.Open, facts.Feedback.OpenCount
 	page.setForms(nil, "")
 	return page, nil
 }

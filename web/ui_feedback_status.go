@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/rapportckm/rapport"
@@ -48,6 +49,11 @@ type feedbackPage struct {
 	feedbackView
 	Steps  []rapport.FeedbackStep
 	Errors map[string]string
+	// Its action items, and the form that adds one (routing.go).
+	Items      []actionView
+	ItemForm   url.Values
+	ItemTeams  []option
+	ItemOwners []option
 }
 
 // handleFeedbackShow shows a piece of feedback, its history and its next steps.
@@ -60,8 +66,18 @@ func (s *Server) handleFeedbackShow(w http.ResponseWriter, r *http.Request, c *c
 }
 
 func (s *Server) renderFeedbackPage(w http.ResponseWriter, r *http.Request, c *call, status int, id rapport.ID, errs map[string]string) error {
+	return s.renderFeedbackPageForm(w, r, c, status, id, errs, nil)
+}
+
+// renderFeedbackPageForm shows the feedback's page with what was typed into the form
+// that adds an action item.
+func (s *Server) renderFeedbackPageForm(w http.ResponseWriter, r *http.Request, c *call, status int, id rapport.ID, errs map[string]string, form url.Values) error {
 	fb, steps, err := s.Store.FindFeedbackHistory(r.Context(), c.scope, id)
 	if err != nil {
+		return err
+	}
+	page := feedbackPage{Steps: steps, Errors: errs, ItemForm: form}
+	if err := s.feedbackItems(r, c, fb, &page); err != nil {
 		return err
 	}
 	v := newFeedbackView(fb)
@@ -70,7 +86,8 @@ func (s *Server) renderFeedbackPage(w http.ResponseWriter, r *http.Request, c *c
 	if fb.CustomerName != "" {
 		title += " from " + fb.CustomerName
 	}
-	return s.render(w, r, status, "feedback_show", c, title, feedbackPage{feedbackView: v, Steps: steps, Errors: errs})
+	page.feedbackView = v
+	return s.render(w, r, status, "feedback_show", c, title, page)
 }
 
 // handleFeedbackStatus moves feedback to its next status from the small forms of the

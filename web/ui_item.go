@@ -24,7 +24,13 @@ type workbench struct {
 	Channels     []option
 	Owners       []option
 	TeamChoice   []option
+	// Feedback not yet resolved, with its action items: open items of business too.
+	OpenFeedback []*rapport.Feedback
+	FeedbackOpen int
 }
+
+// Total counts the open items and the open feedback.
+func (w *workbench) Total() int { return w.OpenCount + w.FeedbackOpen }
 
 // itemView is one open item, ready to print.
 type itemView struct {

@@ -153,10 +153,16 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			}
 			return result, err
 		},
+		// Overdue action items go to their team's manager every few minutes. Notify
+		// is where an e-mail to the manager will be sent from.
+		rapport.JobEscalate: (&jobs.Escalator{Store: db, Scope: scope}).Run,
 	}}, {Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobImport: importer.Run,
 		rapport.JobPurgeAttachments: (&jobs.Purger{Queue: db, Blobs: attachments}).Run}},
 		{Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobMail: (&jobs.Mailer{Outbox: db, Sender: sender, From: *mailFrom}).Run}}}
 	if err := db.EnqueueJob(ctx, scope, rapport.JobValue, "", time.Minute); err != nil {
+		return err
+	}
+	if err := db.EnqueueJob(ctx, scope, rapport.JobEscalate, "", time.Minute); err != nil {
 		return err
 	}
 	// Contents whose deletion failed before are tried again after every start, and so

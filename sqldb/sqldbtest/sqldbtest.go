@@ -61,6 +61,8 @@ func Run(t *testing.T, open Opener) {
 		{"NoteTemplates", testNoteTemplates},
 		{"FeedbackLoop", testFeedbackLoop},
 		{"FeedbackIntake", testFeedbackIntake},
+		{"Routing", testRouting},
+		{"Actions", testActions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
