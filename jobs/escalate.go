@@ -54,3 +54,29 @@ func (e *Escalator) Run(ctx context.Context, _ *rapport.Job) (string, error) {
 	}
 	return result, nil
 }
+
+// MailEscalation returns a Notify that queues an e-mail in the outbox to the person an
+// item was escalated to, with links to the feedback and their action list under base
+// (the address users open).
+func MailEscalation(outbox rapport.MailService, scope rapport.Scope, base string) func(context.Context, rapport.Escalation) error {
+	return func(ctx context.Context, x rapport.Escalation) error {
+		a := x.Action
+		if x.To.Email == "" {
+			return fmt.Errorf("%s has no e-mail address", x.To.Name)
+		}
+		about := "feedback without a customer"
+		if a.CustomerName != "" {
+			about = "feedback from " + a.CustomerName
+		}
+		owner := "nobody yet"
+		if a.OwnerName != "" {
+			owner = a.OwnerName
+		}
+		text := fmt.Sprintf("Hello %s,\n\nan action item of team %s is overdue and was escalated to you as the team's manager.\n\n"+
+			"  %s\n  about %s (%s)\n  due %s, owner: %s\n\nThe feedback: %s/feedback/%s\nYour action items: %s/actions\n\n— Rapport\n",
+			x.To.Name, a.TeamName, a.Title, about, a.FeedbackKind, a.DueAt.UTC().Format("2 Jan 2006 15:04 MST"), owner,
+			base, a.FeedbackID, base)
+		return outbox.QueueMail(ctx, scope, &rapport.Mail{Purpose: "escalation", Ref: a.ID.String(), ToAddress: x.To.Email,
+			ToName: x.To.Name, Subject: "Overdue: " + a.Title, Text: text})
+	}
+}

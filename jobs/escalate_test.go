@@ -9,6 +9,7 @@ import (
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/jobs"
+	"github.com/rapportckm/rapport/sqldb/sqldbtest"
 )
 
 type fakeEscalations struct {
@@ -62,5 +63,38 @@ func TestEscalatorRequeuesAndNotifies(t *testing.T) {
 	e.Notify = nil
 	if result, _ := e.Run(context.Background(), nil); result != "action items escalated: 2" {
 		t.Errorf("result %q without a notifier", result)
+	}
+}
+
+// TestMailEscalation: the escalated person gets an e-mail in the outbox naming the
+// item, its team and due time, with links to the feedback and their action list.
+func TestMailEscalation(t *testing.T) {
+	db := sqldbtest.SQLite(t)
+	scope := rapport.JobScope("test")
+	notify := jobs.MailEscalation(db, scope, "https://rapport.example")
+	a := &rapport.ActionItem{ID: rapport.NewID(), FeedbackID: rapport.NewID(), CustomerName: "Zoë Martin", FeedbackKind: "complaint",
+		TeamName: "Delivery", Title: "Replace the broken desk", DueAt: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)}
+	if err := notify(ctx, rapport.Escalation{Action: a, To: rapport.UserRef{Name: "Mia Manager", Email: "mia@firm.test"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := notify(ctx, rapport.Escalation{Action: a, To: rapport.UserRef{Name: "No Mail"}}); err == nil {
+		t.Error("an escalation to someone without an address was queued")
+	}
+	out, err := db.FindOutbox(ctx, scope, rapport.OutboxFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 1 {
+		t.Fatalf("%d messages queued, want 1", len(out))
+	}
+	m := out[0]
+	for _, want := range []string{"Replace the broken desk", "team Delivery", "Zoë Martin", "20 Nov 2026 09:00 UTC",
+		"https://rapport.example/feedback/" + a.FeedbackID.String(), "https://rapport.example/actions"} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("the e-mail does not say %q:\n%s", want, m.Text)
+		}
+	}
+	if m.ToAddress != "mia@firm.test" || m.Purpose != "escalation" || m.Ref != a.ID.String() || m.Subject != "Overdue: Replace the broken desk" {
+		t.Errorf("queued %+v", m)
 	}
 }

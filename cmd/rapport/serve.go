@@ -155,7 +155,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		},
 		// Overdue action items go to their team's manager every few minutes. Notify
 		// is where an e-mail to the manager will be sent from.
-		rapport.JobEscalate: (&jobs.Escalator{Store: db, Scope: scope}).Run,
+		rapport.JobEscalate: (&jobs.Escalator{Store: db, Scope: scope, Notify: jobs.MailEscalation(db, scope, base)}).Run,
 	}}, {Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobImport: importer.Run,
 		rapport.JobPurgeAttachments: (&jobs.Purger{Queue: db, Blobs: attachments}).Run}},
 		{Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobMail: (&jobs.Mailer{Outbox: db, Sender: sender, From: *mailFrom}).Run}}}
