@@ -71,6 +71,9 @@ type Feedback struct {
 	InformedAt  *time.Time `json:"informed_at,omitempty"`
 	InformedBy  ID         `json:"informed_by,omitzero"`
 	InformedVia Channel    `json:"informed_via,omitempty"`
+	// The theme it was grouped in (see theme.go); zero until the grouping has seen it.
+	ThemeID    ID     `json:"theme_id,omitzero"`
+	ThemeTitle string `json:"theme,omitempty"`
 }
 
 // Normalize trims text and fills defaults: complaints are of medium severity unless

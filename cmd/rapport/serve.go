@@ -16,9 +16,11 @@ import (
 	"github.com/rapportckm/rapport/almost"
 	"github.com/rapportckm/rapport/appraise"
 	"github.com/rapportckm/rapport/blob"
+	"github.com/rapportckm/rapport/grouping"
 	"github.com/rapportckm/rapport/jobs"
 	"github.com/rapportckm/rapport/propose"
 	"github.com/rapportckm/rapport/resolve"
+	"github.com/rapportckm/rapport/theme"
 	"github.com/rapportckm/rapport/web"
 )
 
@@ -106,6 +108,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	// worker of their own, so that neither waits for the other, imports of uploaded files.
 	scope := rapport.JobScope(hostname())
 	importer := &jobs.Importer{Store: db, Uploads: uploads, Addr: hostname()}
+	assigner := &grouping.Assigner{Store: db, Scope: scope}
 	workers := []*jobs.Worker{{Queue: db, Log: log, Handlers: map[string]jobs.Handler{
 		rapport.JobResolve: func(ctx context.Context, _ *rapport.Job) (string, error) {
 			sum, err := resolve.Run(ctx, db, scope, resolveOptions)
@@ -137,6 +140,17 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			sum, err := propose.Run(ctx, db, scope, time.Now())
 			return sum.String(), err
 		},
+		rapport.JobThemeRegroup: func(ctx context.Context, _ *rapport.Job) (string, error) {
+			// Whatever happens, group the feedback again tomorrow.
+			if err := db.EnqueueJob(ctx, scope, rapport.JobThemeRegroup, "", rapport.RegroupInterval); err != nil {
+				return "", err
+			}
+			result, err := grouping.Regroup(ctx, db, scope, theme.Options{Seed: 1})
+			if err != nil {
+				return "", err
+			}
+			return result, db.EnqueueJob(ctx, scope, rapport.JobThemeAssign, "", 0)
+		},
 		rapport.JobSegments: func(ctx context.Context, _ *rapport.Job) (string, error) {
 			n, failed, err := db.RefreshSegments(ctx, scope)
 			result := fmt.Sprintf("segments refreshed: %d", n)
@@ -146,8 +160,17 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			return result, err
 		},
 	}}, {Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobImport: importer.Run,
-		rapport.JobPurgeAttachments: (&jobs.Purger{Queue: db, Blobs: attachments}).Run}}}
+		rapport.JobPurgeAttachments: (&jobs.Purger{Queue: db, Blobs: attachments}).Run}},
+		// New feedback is put in a theme within seconds, so in a worker of its own that
+		// no long job holds up.
+		{Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobThemeAssign: assigner.Run}}}
 	if err := db.EnqueueJob(ctx, scope, rapport.JobValue, "", time.Minute); err != nil {
+		return err
+	}
+	// Feedback logged while no server ran is put in themes; the full re-grouping runs
+	// daily.
+	if err := errors.Join(db.EnqueueJob(ctx, scope, rapport.JobThemeAssign, "", 0),
+		db.EnqueueJob(ctx, scope, rapport.JobThemeRegroup, "", rapport.RegroupInterval)); err != nil {
 		return err
 	}
 	// Contents whose deletion failed before are tried again after every start.
