@@ -123,18 +123,18 @@ func (a *Assigner) batch(ctx context.Context, sum *Summary) (int, bool, error) {
 			}
 			a.since++
 		}
+		if 4*a.since > a.docs+8 {
+			// The vocabulary is from far fewer items than there are now: new words
+			// would be left out, and an item without a known word gets no theme.
+			rebuild = true
+			return nil
+		}
 		retry := a.fresh
 		items, err := b.Unthemed(size, retry, rapport.ID{})
 		if err != nil {
 			return err
 		}
 		if len(items) == 0 && !retry {
-			return nil
-		}
-		if !retry && a.since > a.docs/4+20 {
-			// The vocabulary is from far fewer items than there are now: new words
-			// would be left out.
-			rebuild = true
 			return nil
 		}
 		touched := map[int]bool{}
@@ -187,7 +187,10 @@ func (a *Assigner) batch(ctx context.Context, sum *Summary) (int, bool, error) {
 			}
 		}
 		// Everything up to the state's seq is in the model now, and our own assignments.
-		a.seq, a.since = st.Seq+int64(looked), a.since+looked
+		a.seq = st.Seq + int64(looked)
+		if !retry {
+			a.since += looked // retried items are in the vocabulary already
+		}
 		if retry {
 			a.fresh = false
 			looked = max(looked, 1) // go round again for new items

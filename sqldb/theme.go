@@ -511,7 +511,7 @@ func (tx *Tx) autoSplit(id rapport.ID) (move []rapport.ID, label string, terms [
 	for i, it := range items {
 		texts[i] = it.text
 	}
-	c := theme.NewCorpus(texts)
+	c := theme.NewCorpusOfTheme(texts)
 	var vecs []theme.Vector
 	var idx []int
 	for i, v := range c.Vectors {
@@ -666,12 +666,15 @@ func (b *themeBatch) Since(seq int64) ([]rapport.ThemeItem, error) {
 }
 
 func (b *themeBatch) Unthemed(n int, retry bool, after rapport.ID) ([]rapport.ThemeItem, error) {
+	q := &Query{}
+	cond := "theme_seq IS NULL"
 	if retry {
-		return queryAll(b.tx, `SELECT `+themeItemColumns+` FROM feedback WHERE theme_seq IS NOT NULL AND theme_id IS NULL
-			AND NOT theme_pinned AND id > $1 ORDER BY id LIMIT `+strconv.Itoa(n), []any{after}, scanThemeItem)
+		cond = "theme_seq IS NOT NULL AND theme_id IS NULL AND NOT theme_pinned"
 	}
-	return queryAll(b.tx, `SELECT `+themeItemColumns+` FROM feedback WHERE theme_seq IS NULL AND id > $1 ORDER BY id LIMIT `+strconv.Itoa(n),
-		[]any{after}, scanThemeItem)
+	if !after.IsZero() { // a zero id is NULL to the database
+		cond += " AND id > " + q.Arg(after)
+	}
+	return queryAll(b.tx, `SELECT `+themeItemColumns+` FROM feedback WHERE `+cond+` ORDER BY id LIMIT `+strconv.Itoa(n), q.Args(), scanThemeItem)
 }
 
 func (b *themeBatch) NewTheme(label string, terms []string) (rapport.ID, error) {

@@ -57,6 +57,7 @@ func Run(t *testing.T, open Opener) {
 		{"MatchReview", testMatchReview},
 		{"Feedback", testFeedback},
 		{"FeedbackStatus", testFeedbackStatus},
+		{"Themes", testThemes},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
