@@ -44,6 +44,7 @@ type Store interface {
 	rapport.AttachmentService
 	rapport.AlmostService
 	rapport.FeedbackService
+	rapport.ThemeService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

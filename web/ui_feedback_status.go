@@ -48,6 +48,7 @@ type feedbackPage struct {
 	feedbackView
 	Steps  []rapport.FeedbackStep
 	Errors map[string]string
+	Themes []option // to move it to (see ui_theme.go)
 }
 
 // handleFeedbackShow shows a piece of feedback, its history and its next steps.
@@ -70,7 +71,15 @@ func (s *Server) renderFeedbackPage(w http.ResponseWriter, r *http.Request, c *c
 	if fb.CustomerName != "" {
 		title += " from " + fb.CustomerName
 	}
-	return s.render(w, r, status, "feedback_show", c, title, feedbackPage{feedbackView: v, Steps: steps, Errors: errs})
+	page := feedbackPage{feedbackView: v, Steps: steps, Errors: errs}
+	if v.CanWrite {
+		themes, err := s.Store.FindThemes(r.Context(), c.scope, rapport.ThemeFilter{Limit: 500})
+		if err != nil {
+			return err
+		}
+		page.Themes = themeOptions(themes, fb.ThemeID, "")
+	}
+	return s.render(w, r, status, "feedback_show", c, title, page)
 }
 
 // handleFeedbackStatus moves feedback to its next status from the small forms of the
