@@ -272,14 +272,14 @@ func Regroup(ctx context.Context, store rapport.ThemeGrouper, scope rapport.Scop
 		return "", err
 	}
 	r := Plan(c, opt)
-	if err := store.ApplyRegrouping(ctx, scope, r); err != nil {
-		return "", err
-	}
 	continued := 0
 	for _, g := range r.Groups {
 		if !g.ThemeID.IsZero() {
 			continued++
 		}
+	}
+	if err := store.ApplyRegrouping(ctx, scope, r); err != nil {
+		return "", err
 	}
 	return fmt.Sprintf("feedback re-grouped: %d items, %d themes (%d continued, %d new), %d removed, threshold %.2f",
 		len(c.Items), len(r.Groups), continued, len(r.Groups)-continued, len(r.Remove), r.Threshold), nil
