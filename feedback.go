@@ -80,6 +80,9 @@ type Feedback struct {
 	AnsweredAt      *time.Time `json:"answered_at,omitempty"`
 	// Actions are its action items, in the order they were made (see routing.go).
 	ActionItems []ActionRef `json:"actions,omitempty"`
+	// The theme it was grouped in (see theme.go); zero until the grouping has seen it.
+	ThemeID    ID     `json:"theme_id,omitzero"`
+	ThemeTitle string `json:"theme,omitempty"`
 }
 
 // Normalize trims text and fills defaults: complaints are of medium severity unless

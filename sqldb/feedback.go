@@ -18,10 +18,10 @@ var _ rapport.FeedbackService = (*DB)(nil)
 const feedbackColumns = `fb.id, fb.customer_id, COALESCE(c.name, ''), fb.kind, fb.text, fb.channel, fb.product, fb.area, fb.severity,
 	fb.sentiment, fb.status, fb.heard_by, COALESCE(hb.name, ''), fb.heard_at, COALESCE(src.name, ''), COALESCE(fb.source_key, ''),
 	fb.created_by, fb.created_at, fb.updated_at, fb.triaged_at, fb.started_at, fb.resolved_at, fb.resolved_by, fb.resolution,
-	fb.informed_at, fb.informed_by, fb.informed_via, fb.confirmed, fb.rating, fb.customer_comment, fb.answered_at, fb.note_id`
+	fb.informed_at, fb.informed_by, fb.informed_via, fb.confirmed, fb.rating, fb.customer_comment, fb.answered_at, fb.note_id, fb.theme_id, COALESCE(th.name, ''), COALESCE(th.label, '')`
 
 const feedbackFrom = `feedback fb LEFT JOIN customers c ON c.id = fb.customer_id LEFT JOIN users hb ON hb.id = fb.heard_by
-	LEFT JOIN sources src ON src.id = fb.source_id`
+	LEFT JOIN sources src ON src.id = fb.source_id LEFT JOIN themes th ON th.id = fb.theme_id`
 
 func scanFeedback(rows *sql.Rows) (*rapport.Feedback, error) { return scanFeedbackWith(rows) }
 
@@ -31,10 +31,14 @@ func scanFeedbackWith(rows *sql.Rows, extra ...any) (*rapport.Feedback, error) {
 	f := &rapport.Feedback{}
 	var triaged, started, resolved, informed, answered sql.NullTime
 	var confirmed sql.NullBool
+	var themeName, themeLabel string
 	err := rows.Scan(append([]any{&f.ID, &f.CustomerID, &f.CustomerName, &f.Kind, &f.Text, &f.Channel, &f.Product, &f.Area, &f.Severity,
 		&f.Sentiment, &f.Status, &f.HeardBy, &f.HeardByName, &f.HeardAt, &f.Source, &f.SourceKey,
 		&f.CreatedBy, &f.CreatedAt, &f.UpdatedAt, &triaged, &started, &resolved, &f.ResolvedBy, &f.Resolution,
-		&informed, &f.InformedBy, &f.InformedVia, &confirmed, &f.Rating, &f.CustomerComment, &answered, &f.NoteID}, extra...)...)
+		&informed, &f.InformedBy, &f.InformedVia, &confirmed, &f.Rating, &f.CustomerComment, &answered, &f.NoteID, &f.ThemeID, &themeName, &themeLabel}, extra...)...)
+	if !f.ThemeID.IsZero() {
+		f.ThemeTitle = (&rapport.Theme{Name: themeName, Label: themeLabel}).Title()
+	}
 	f.HeardAt, f.CreatedAt, f.UpdatedAt = f.HeardAt.UTC(), f.CreatedAt.UTC(), f.UpdatedAt.UTC()
 	f.TriagedAt, f.StartedAt, f.ResolvedAt, f.InformedAt = utcPtr(triaged), utcPtr(started), utcPtr(resolved), utcPtr(informed)
 	f.AnsweredAt = utcPtr(answered)
@@ -143,6 +147,10 @@ func (db *DB) CreateFeedback(ctx context.Context, s rapport.Scope, f *rapport.Fe
 		}
 		created = true
 		if err := tx.audit("create", "feedback", f.ID, f.CustomerID, false, string(f.Kind)+": "+firstWords(f.Text, 80)); err != nil {
+			return err
+		}
+		// The assigner puts it in a theme within seconds (see sqldb/theme.go).
+		if err := tx.enqueueJob(rapport.JobThemeAssign, 0); err != nil {
 			return err
 		}
 		// Routing is part of logging, for every channel: the action items are made

@@ -52,6 +52,10 @@ const MaxDF = 0.5
 // in at least MinDF and at most a share MaxDF of them. surfaces maps stems to the folded word they are most
 // often written as, for labels.
 func NewVocabulary(features [][]string, surfaces map[string]string) *Vocabulary {
+	return newVocabulary(features, surfaces, MaxDF)
+}
+
+func newVocabulary(features [][]string, surfaces map[string]string, maxDF float64) *Vocabulary {
 	df := map[string]int32{}
 	seen := map[string]bool{}
 	for _, f := range features {
@@ -65,7 +69,7 @@ func NewVocabulary(features [][]string, surfaces map[string]string) *Vocabulary 
 	}
 	v := &Vocabulary{Docs: len(features), index: map[string]int32{}, surface: surfaces}
 	for t, n := range df {
-		if n >= MinDF && float64(n) <= MaxDF*float64(len(features)) {
+		if n >= MinDF && float64(n) <= maxDF*float64(len(features)) {
 			v.Terms = append(v.Terms, t)
 		}
 	}
@@ -154,7 +158,14 @@ type Corpus struct {
 }
 
 // NewCorpus makes the vocabulary of texts and their vectors.
-func NewCorpus(texts []string) *Corpus {
+func NewCorpus(texts []string) *Corpus { return newCorpus(texts, MaxDF) }
+
+// NewCorpusOfTheme is NewCorpus for the items of one theme, to split it: terms in more
+// than half of them are kept, since a theme of two parts may have one part larger than
+// half, whose words are what sets it apart.
+func NewCorpusOfTheme(texts []string) *Corpus { return newCorpus(texts, 1) }
+
+func newCorpus(texts []string, maxDF float64) *Corpus {
 	features := make([][]string, len(texts))
 	surfaces := surfaceCounter{}
 	for i, t := range texts {
@@ -162,7 +173,7 @@ func NewCorpus(texts []string) *Corpus {
 		surfaces.add(toks)
 		features[i] = featuresOf(toks)
 	}
-	v := NewVocabulary(features, surfaces.best())
+	v := newVocabulary(features, surfaces.best(), maxDF)
 	c := &Corpus{Vocabulary: v, Vectors: make([]Vector, len(texts))}
 	for i, f := range features {
 		c.Vectors[i] = v.Vector(f)

@@ -22,6 +22,7 @@ import (
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/almost"
+	"github.com/rapportckm/rapport/grouping"
 	"github.com/rapportckm/rapport/sqldb/sqldbtest"
 	"github.com/rapportckm/rapport/web"
 )
@@ -519,6 +520,39 @@ func TestOpenAPITour(t *testing.T) {
 	fb2 := id(call("POST", "/api/v1/feedback", agent, jsonOf(obj{"customer_id": e.open.ID.String(), "kind": "complaint", "text": "The lamp flickers"}), 201))
 	call("POST", "/api/v1/feedback/"+fb2+"/inform", agent, `{"channel":"email","resolution":"Sent a new bulb"}`, 200)
 	call("GET", "/api/v1/feedback?kind=complaint&status=new&customer_id="+e.open.ID.String()+"&limit=1", agent, "", 200)
+
+	// Themes.
+	delivery, password, walled := e.grouped(t)
+	call("GET", "/api/v1/themes?view=opportunities&limit=5", agent, "", 200)
+	call("GET", "/api/v1/themes?view=best", agent, "", 400)
+	call("GET", "/api/v1/themes/"+delivery.String(), agent, "", 200)
+	call("GET", "/api/v1/themes/"+walled.String(), agent, "", 404)
+	call("PATCH", "/api/v1/themes/"+delivery.String(), agent, `{"name":"Late deliveries","status":"fixed"}`, 200)
+	call("PATCH", "/api/v1/themes/"+delivery.String(), agent, `{"status":"solved"}`, 400)
+	call("POST", "/api/v1/themes/"+delivery.String()+"/merge", agent, jsonOf(obj{"into": delivery.String()}), 400)
+	late := id(call("POST", "/api/v1/feedback", agent, `{"kind":"complaint","text":"Courier delivery late and the parcel box damaged"}`, 201))
+	if _, err := (&grouping.Assigner{Store: e.db, Scope: rapport.JobScope("test")}).AssignAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	alerts := decode[struct {
+		Data []struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}](t, call("GET", "/api/v1/theme-alerts", agent, "", 200)).Data
+	if len(alerts) != 1 {
+		t.Fatalf("got %d recurrence alerts, want 1 for the new delivery complaint", len(alerts))
+	}
+	call("POST", "/api/v1/theme-alerts/"+alerts[0].ID+"/acknowledge", agent, "", 204)
+	call("PUT", "/api/v1/feedback/"+late+"/theme", agent, jsonOf(obj{"theme_id": password.String()}), 200)
+	call("PUT", "/api/v1/feedback/"+late+"/theme", agent, jsonOf(obj{"theme_id": walled.String()}), 400)
+	call("POST", "/api/v1/themes/"+password.String()+"/split", agent, jsonOf(obj{"feedback_ids": []string{late}, "name": "Late"}), 201)
+	call("POST", "/api/v1/themes/"+password.String()+"/split", agent, `{"auto":true,"feedback_ids":["`+late+`"]}`, 400)
+	merged := id(call("POST", "/api/v1/themes/"+password.String()+"/merge", agent, jsonOf(obj{"into": delivery.String()}), 200))
+	if merged != delivery.String() {
+		t.Errorf("merge answered theme %s, want the theme merged into, %s", merged, delivery)
+	}
+	call("POST", "/api/v1/themes/regroup", agent, "", 403)
+	call("POST", "/api/v1/themes/regroup", admin, "", 202)
 
 	// Walls and the audit trail.
 	wall := id(call("POST", "/api/v1/walls", admin, jsonOf(obj{"name": "Tour wall", "description": "For the tour", "team_ids": []string{team}, "customer_ids": []string{org}}), 201))

@@ -112,7 +112,7 @@ func navOf(p string) string {
 		return "playbook"
 	case strings.HasPrefix(p, "/segments"):
 		return "segments"
-	case strings.HasPrefix(p, "/feedback"):
+	case strings.HasPrefix(p, "/feedback"), strings.HasPrefix(p, "/themes"):
 		return "feedback"
 	case strings.HasPrefix(p, "/actions"):
 		return "actions"

@@ -48,6 +48,7 @@ type Store interface {
 	rapport.FeedbackLoopService
 	rapport.RoutingService
 	rapport.ActionService
+	rapport.ThemeService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

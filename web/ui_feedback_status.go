@@ -54,6 +54,7 @@ type feedbackPage struct {
 	ItemForm   url.Values
 	ItemTeams  []option
 	ItemOwners []option
+	Themes     []option // to move it to (see ui_theme.go)
 }
 
 // handleFeedbackShow shows a piece of feedback, its history and its next steps.
@@ -87,6 +88,13 @@ func (s *Server) renderFeedbackPageForm(w http.ResponseWriter, r *http.Request, 
 		title += " from " + fb.CustomerName
 	}
 	page.feedbackView = v
+	if v.CanWrite {
+		themes, err := s.Store.FindThemes(r.Context(), c.scope, rapport.ThemeFilter{Limit: 500})
+		if err != nil {
+			return err
+		}
+		page.Themes = themeOptions(themes, fb.ThemeID, "")
+	}
 	return s.render(w, r, status, "feedback_show", c, title, page)
 }
 

@@ -3,10 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/rapportckm/rapport"
 
 	"github.com/rapportckm/rapport/blob"
 	"github.com/rapportckm/rapport/demo"
+	"github.com/rapportckm/rapport/grouping"
+	"github.com/rapportckm/rapport/sqldb"
+	"github.com/rapportckm/rapport/theme"
 )
 
 func runDemo(ctx context.Context, env *environment, args []string) error {
@@ -46,6 +52,11 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	themes, err := demoThemes(ctx, db)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stderr, "%6.1fs  %s\n", time.Since(start).Seconds(), themes)
 	fmt.Fprintf(env.stdout, "Demo data ready in %.0fs: %d organisations, %d people, %d links, %d interactions, %d notes, %d consents, %d items, %d attached files, %d pieces of feedback.\n",
 		time.Since(start).Seconds(), sum.Organisations, sum.People, sum.Links, sum.Interactions, sum.Notes, sum.Consents, sum.Items, sum.Attachments, sum.Feedback)
 	fmt.Fprintf(env.stdout, "Wall %q hides %d customers from everyone outside its team.\n", sum.Wall, sum.Walled)
@@ -54,4 +65,38 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 		fmt.Fprintf(env.stdout, "  %s\n", u)
 	}
 	return nil
+}
+
+// demoThemes groups the demo's feedback into themes, as the server's daily job does,
+// marks the theme of wrong VAT numbers fixed and logs one more such complaint, so that
+// the themes page shows a recurrence alert.
+func demoThemes(ctx context.Context, db *sqldb.DB) (string, error) {
+	scope := rapport.JobScope("demo")
+	result, err := grouping.Regroup(ctx, db, scope, theme.Options{Seed: 1})
+	if err != nil {
+		return "", err
+	}
+	system := rapport.SystemScope("demo")
+	list, err := db.FindThemes(ctx, system, rapport.ThemeFilter{Limit: 1000})
+	if err != nil {
+		return "", err
+	}
+	for _, t := range list {
+		if !strings.Contains(t.Label, "vat") && !strings.Contains(t.Label, "invoice") {
+			continue
+		}
+		fixed := rapport.ThemeFixed
+		if _, err := db.ChangeTheme(ctx, system, t.ID, rapport.ThemeChange{Status: &fixed}); err != nil {
+			return "", err
+		}
+		again := &rapport.Feedback{Kind: "complaint", Channel: "email", Text: "The invoice shows the wrong VAT number again, after we were told it was fixed."}
+		if _, err := db.CreateFeedback(ctx, system, again); err != nil {
+			return "", err
+		}
+		break
+	}
+	if _, err := (&grouping.Assigner{Store: db, Scope: scope}).AssignAll(ctx); err != nil {
+		return "", err
+	}
+	return result, nil
 }

@@ -18,10 +18,12 @@ import (
 	"github.com/rapportckm/rapport/appraise"
 	"github.com/rapportckm/rapport/blob"
 	"github.com/rapportckm/rapport/email"
+	"github.com/rapportckm/rapport/grouping"
 	"github.com/rapportckm/rapport/intake"
 	"github.com/rapportckm/rapport/jobs"
 	"github.com/rapportckm/rapport/propose"
 	"github.com/rapportckm/rapport/resolve"
+	"github.com/rapportckm/rapport/theme"
 	"github.com/rapportckm/rapport/web"
 )
 
@@ -114,6 +116,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	// and attachments to delete; and in a third, mail to send.
 	scope := rapport.JobScope(hostname())
 	importer := &jobs.Importer{Store: db, Uploads: uploads, Addr: hostname()}
+	assigner := &grouping.Assigner{Store: db, Scope: scope}
 	workers := []*jobs.Worker{{Queue: db, Log: log, Handlers: map[string]jobs.Handler{
 		rapport.JobResolve: func(ctx context.Context, _ *rapport.Job) (string, error) {
 			sum, err := resolve.Run(ctx, db, scope, resolveOptions)
@@ -145,6 +148,17 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			sum, err := propose.Run(ctx, db, scope, time.Now())
 			return sum.String(), err
 		},
+		rapport.JobThemeRegroup: func(ctx context.Context, _ *rapport.Job) (string, error) {
+			// Whatever happens, group the feedback again tomorrow.
+			if err := db.EnqueueJob(ctx, scope, rapport.JobThemeRegroup, "", rapport.RegroupInterval); err != nil {
+				return "", err
+			}
+			result, err := grouping.Regroup(ctx, db, scope, theme.Options{Seed: 1})
+			if err != nil {
+				return "", err
+			}
+			return result, db.EnqueueJob(ctx, scope, rapport.JobThemeAssign, "", 0)
+		},
 		rapport.JobSegments: func(ctx context.Context, _ *rapport.Job) (string, error) {
 			n, failed, err := db.RefreshSegments(ctx, scope)
 			result := fmt.Sprintf("segments refreshed: %d", n)
@@ -158,11 +172,20 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		rapport.JobEscalate: (&jobs.Escalator{Store: db, Scope: scope, Notify: jobs.MailEscalation(db, scope, base)}).Run,
 	}}, {Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobImport: importer.Run,
 		rapport.JobPurgeAttachments: (&jobs.Purger{Queue: db, Blobs: attachments}).Run}},
-		{Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobMail: (&jobs.Mailer{Outbox: db, Sender: sender, From: *mailFrom}).Run}}}
+		{Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobMail: (&jobs.Mailer{Outbox: db, Sender: sender, From: *mailFrom}).Run}},
+		// New feedback is put in a theme within seconds, so in a worker of its own that
+		// no long job holds up.
+		{Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobThemeAssign: assigner.Run}}}
 	if err := db.EnqueueJob(ctx, scope, rapport.JobValue, "", time.Minute); err != nil {
 		return err
 	}
 	if err := db.EnqueueJob(ctx, scope, rapport.JobEscalate, "", time.Minute); err != nil {
+		return err
+	}
+	// Feedback logged while no server ran is put in themes; the full re-grouping runs
+	// daily.
+	if err := errors.Join(db.EnqueueJob(ctx, scope, rapport.JobThemeAssign, "", 0),
+		db.EnqueueJob(ctx, scope, rapport.JobThemeRegroup, "", rapport.RegroupInterval)); err != nil {
 		return err
 	}
 	// Contents whose deletion failed before are tried again after every start, and so

@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 		{"FeedbackIntake", testFeedbackIntake},
 		{"Routing", testRouting},
 		{"Actions", testActions},
+		{"Themes", testThemes},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
