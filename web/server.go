@@ -45,6 +45,7 @@ type Store interface {
 	rapport.AlmostService
 	rapport.FeedbackService
 	rapport.MailService
+	rapport.LoopService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }
