@@ -520,6 +520,8 @@ func TestOpenAPITour(t *testing.T) {
 	fb2 := id(call("POST", "/api/v1/feedback", agent, jsonOf(obj{"customer_id": e.open.ID.String(), "kind": "complaint", "text": "The lamp flickers"}), 201))
 	call("POST", "/api/v1/feedback/"+fb2+"/inform", agent, `{"channel":"email","resolution":"Sent a new bulb"}`, 200)
 	call("GET", "/api/v1/feedback?kind=complaint&status=new&customer_id="+e.open.ID.String()+"&limit=1", agent, "", 200)
+	call("GET", "/api/v1/feedback/measures?months=3", agent, "", 200)
+	call("GET", "/api/v1/feedback/measures?months=99", agent, "", 400)
 
 	// Themes.
 	delivery, password, walled := e.grouped(t)

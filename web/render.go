@@ -189,6 +189,7 @@ func (p *pages) funcs() template.FuncMap {
 		},
 		"human":         human,
 		"lower":         strings.ToLower,
+		"days":          func(hours float64) float64 { return hours / 24 },
 		"noteTemplates": func() []rapport.NoteTemplate { return rapport.NoteTemplates },
 		"join":          strings.Join,
 		"initial":       initial,

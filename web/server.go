@@ -49,6 +49,7 @@ type Store interface {
 	rapport.RoutingService
 	rapport.ActionService
 	rapport.ThemeService
+	rapport.FeedbackMeasureService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

@@ -64,6 +64,7 @@ func Run(t *testing.T, open Opener) {
 		{"Routing", testRouting},
 		{"Actions", testActions},
 		{"Themes", testThemes},
+		{"FeedbackMeasures", testFeedbackMeasures},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

@@ -311,6 +311,18 @@ func testThemes(t *testing.T, open Opener) {
 		if len(all) != 2 {
 			t.Errorf("the admin sees %d alerts, want 2", len(all))
 		}
+		// The dashboard's recurrence counts the alerts of visible feedback.
+		for _, c := range []struct {
+			who         rapport.Scope
+			recurrences int
+		}{{f.sales, 1}, {f.admin, 2}} {
+			m, err := db.MeasureFeedbackLoop(ctx, c.who, time.Now())
+			must(t, err)
+			last := m.Months[len(m.Months)-1]
+			if m.FixedThemes < 1 || m.RecurredThemes < 1 || m.Recurrence != float64(m.RecurredThemes)/float64(m.FixedThemes) || last.Recurrences != c.recurrences {
+				t.Errorf("recurrence measured: %d of %d fixed themes came back, %d recurrences this month; want %d", m.RecurredThemes, m.FixedThemes, last.Recurrences, c.recurrences)
+			}
+		}
 		wantCode(t, db.AcknowledgeThemeAlert(ctx, f.sales, all[0].ID), rapport.ENOTFOUND) // the walled one, newest
 		must(t, db.AcknowledgeThemeAlert(ctx, f.sales, alerts[0].ID))
 		if left, _ := db.FindThemeAlerts(ctx, f.sales); len(left) != 0 {

@@ -1,0 +1,80 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// lineChart is a few series of values over the same steps (months, weeks), drawn as
+// SVG polylines in a Width×Height box; the template draws it (see "line-chart").
+type lineChart struct {
+	Width, Height int
+	ViewBox       string
+	Series        []chartSeries
+	Ticks         []chartTick // the x axis' labels
+	Max           float64     // the top of the y axis
+	Unit          string      // of the values, for the top label
+	Label         string      // what the chart shows, for screen readers
+}
+
+type chartSeries struct {
+	Name, Class string
+	Points      string // "x,y x,y …"; a missing value breaks nothing, it is left out
+	Last        string // the last value, in words
+}
+
+type chartTick struct {
+	X      float64
+	Text   string
+	Anchor string // start, middle or end: the first and last labels stay inside the box
+}
+
+// newLineChart draws series of values (NaN for none) over steps named by labels.
+func newLineChart(label, unit string, labels []string, series map[string][]float64, order []string) *lineChart {
+	c := &lineChart{Width: 600, Height: 160, Unit: unit, Label: label}
+	c.ViewBox = fmt.Sprintf("-8 -8 %d %d", c.Width+16, c.Height+24)
+	for _, vs := range series {
+		for _, v := range vs {
+			if !math.IsNaN(v) {
+				c.Max = math.Max(c.Max, v)
+			}
+		}
+	}
+	if c.Max == 0 {
+		c.Max = 1
+	}
+	x := func(i int) float64 {
+		if len(labels) < 2 {
+			return float64(c.Width) / 2
+		}
+		return float64(i) * float64(c.Width) / float64(len(labels)-1)
+	}
+	every := max(1, (len(labels)+5)/6) // at most six labels
+	for i, l := range labels {
+		if (i%every == 0 && len(labels)-1-i >= every) || i == len(labels)-1 {
+			anchor := "middle"
+			switch {
+			case len(labels) > 1 && i == 0:
+				anchor = "start"
+			case len(labels) > 1 && i == len(labels)-1:
+				anchor = "end"
+			}
+			c.Ticks = append(c.Ticks, chartTick{X: x(i), Text: l, Anchor: anchor})
+		}
+	}
+	for n, name := range order {
+		var pts []string
+		last := ""
+		for i, v := range series[name] {
+			if math.IsNaN(v) {
+				continue
+			}
+			y := float64(c.Height) - v*float64(c.Height-10)/c.Max
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y))
+			last = fmt.Sprintf("%.1f %s", v, unit)
+		}
+		c.Series = append(c.Series, chartSeries{Name: name, Class: fmt.Sprintf("series-%d", n+1), Points: strings.Join(pts, " "), Last: last})
+	}
+	return c
+}
