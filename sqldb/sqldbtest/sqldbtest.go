@@ -58,6 +58,8 @@ func Run(t *testing.T, open Opener) {
 		{"Feedback", testFeedback},
 		{"FeedbackStatus", testFeedbackStatus},
 		{"Outbox", testOutbox},
+		{"Surveys", testSurveys},
+		{"SurveyTriggers", testSurveyTriggers},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
