@@ -112,6 +112,8 @@ func navOf(p string) string {
 		return "playbook"
 	case strings.HasPrefix(p, "/segments"):
 		return "segments"
+	case strings.HasPrefix(p, "/surveys"):
+		return "surveys"
 	case strings.HasPrefix(p, "/feedback"):
 		return "feedback"
 	}
@@ -189,6 +191,17 @@ func (p *pages) funcs() template.FuncMap {
 		"join":    strings.Join,
 		"initial": initial,
 		"number":  func(n int) string { return thousands.Group(strconv.Itoa(n)) },
+		"upper":   func(v any) string { return strings.ToUpper(fmt.Sprint(v)) },
+		"hasEvent": func(v *rapport.Survey, e rapport.SurveyEvent) bool {
+			for _, t := range v.Triggers {
+				if t.Event == e {
+					return true
+				}
+			}
+			return false
+		},
+		"inc":     func(n int) int { return n + 1 },
+		"score1":  trimFloat,
 		"decimal": func(v float64, places int) string { return thousands.Group(strconv.FormatFloat(v, 'f', places, 64)) },
 		"bytes":   tabular.ByteSize,
 		"percent": func(p float64) string { return strconv.FormatFloat(100*p, 'f', 1, 64) + " %" },

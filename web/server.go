@@ -45,6 +45,7 @@ type Store interface {
 	rapport.AlmostService
 	rapport.FeedbackService
 	rapport.MailService
+	rapport.SurveyService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

@@ -152,13 +152,17 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		},
 	}}, {Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobImport: importer.Run,
 		rapport.JobPurgeAttachments: (&jobs.Purger{Queue: db, Blobs: attachments}).Run}},
-		{Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobMail: (&jobs.Mailer{Outbox: db, Sender: sender, From: *mailFrom}).Run}}}
+		{Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobMail: (&jobs.Mailer{Outbox: db, Sender: sender, From: *mailFrom}).Run,
+			rapport.JobSurveys: (&jobs.SurveyTriggers{Store: db, Scope: scope, BaseURL: base}).Run}}}
 	if err := db.EnqueueJob(ctx, scope, rapport.JobValue, "", time.Minute); err != nil {
 		return err
 	}
 	// Contents whose deletion failed before are tried again after every start, and so
 	// is mail that waited for a mail server to be set.
 	if err := db.EnqueueJob(ctx, scope, rapport.JobPurgeAttachments, "", time.Minute); err != nil {
+		return err
+	}
+	if err := db.EnqueueJob(ctx, scope, rapport.JobSurveys, "", time.Minute); err != nil {
 		return err
 	}
 	if err := db.EnqueueJob(ctx, scope, rapport.JobMail, "", 0); err != nil {
