@@ -238,7 +238,7 @@ func (db *DB) SurveyResults(ctx context.Context, s rapport.Scope, surveyID rappo
 	if f.Period != "week" {
 		f.Period = "month"
 	}
-	out := &rapport.SurveyResults{By: f.By}
+	out := &rapport.SurveyResults{By: f.By, Periods: []rapport.PeriodScore{}}
 	type row struct {
 		score   int
 		at      time.Time
