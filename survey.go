@@ -132,9 +132,9 @@ func (d Duration) Std() time.Duration { return time.Duration(d) * time.Hour }
 
 // Survey is a question, or a few, put to customers by e-mail link.
 type Survey struct {
-	ID       ID         `json:"id"`
-	Name     string     `json:"name"`
-	Kind     SurveyKind `json:"kind"`
+	ID   ID         `json:"id"`
+	Name string     `json:"name"`
+	Kind SurveyKind `json:"kind"`
 	SurveyText
 	// Translations holds the wording in other languages, by BCP 47 tag ("de", "pt-BR");
 	// a customer whose language has none gets the English default.
