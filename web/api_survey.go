@@ -136,6 +136,9 @@ func (s *Server) apiSurveyResults(w http.ResponseWriter, r *http.Request, c *cal
 	}
 	q := r.URL.Query()
 	f := rapport.ResultsFilter{Period: q.Get("period"), By: q.Get("by")}
+	if f.Period != "" && f.Period != "week" && f.Period != "month" {
+		return rapport.FieldError("period", "period must be week or month")
+	}
 	switch f.By {
 	case "", "team", "product":
 	case "segment":

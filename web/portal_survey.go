@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -49,19 +50,40 @@ func (s *Server) handlePortalSurvey(w http.ResponseWriter, r *http.Request, c *c
 		return err
 	}
 	p := newPortalSurveyPage(token, v)
+	if v.Expired {
+		return s.renderExpired(w, r, p)
+	}
 	if r.URL.Query().Get("change") != "" {
 		p.Thanks = false
 	}
 	return s.render(w, r, http.StatusOK, "portal_survey", nil, v.Survey.Name, p)
 }
 
+// renderExpired answers an expired link with 404, as an unknown one, and a kind word;
+// it no longer shows the answer given, since the link may sit in an old mailbox.
+func (s *Server) renderExpired(w http.ResponseWriter, r *http.Request, p *portalSurveyPage) error {
+	p.Thanks, p.Score, p.Comment, p.Answers = false, -1, "", map[string]string{}
+	p.View.Response = nil
+	return s.render(w, r, http.StatusNotFound, "portal_survey", nil, p.View.Survey.Name, p)
+}
+
 func (s *Server) handlePortalSurveyAnswer(w http.ResponseWriter, r *http.Request, c *call) error {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return rapport.Errorf(rapport.ETOOLARGE, "the answer is too long; please shorten the comment")
+		}
+		return rapport.Errorf(rapport.EINVALID, "the form could not be read")
+	}
 	token := r.PathValue("token")
 	scope := rapport.PortalScope(s.clientAddr(r))
 	v, err := s.Store.OpenInvitation(r.Context(), scope, token)
 	if err != nil {
 		return err
+	}
+	if v.Expired {
+		return s.renderExpired(w, r, newPortalSurveyPage(token, v))
 	}
 	a := rapport.SurveyAnswer{Score: -1, Comment: r.PostFormValue("comment"), Answers: map[string]string{}}
 	if n, err := strconv.Atoi(r.PostFormValue("score")); err == nil {
@@ -74,12 +96,13 @@ func (s *Server) handlePortalSurveyAnswer(w http.ResponseWriter, r *http.Request
 		}
 	}
 	_, err = s.Store.AnswerSurvey(r.Context(), scope, token, a)
-	if code := rapport.ErrorCode(err); code == rapport.EINVALID || code == rapport.ECONFLICT {
+	if code := rapport.ErrorCode(err); code == rapport.ECONFLICT { // expired since it was opened
+		p := newPortalSurveyPage(token, v)
+		p.View.Expired = true
+		return s.renderExpired(w, r, p)
+	} else if code == rapport.EINVALID {
 		p := newPortalSurveyPage(token, v)
 		p.Thanks, p.Score, p.Comment, p.Answers, p.Errors = false, a.Score, a.Comment, a.Answers, fieldErrors(err)
-		if code == rapport.ECONFLICT {
-			p.View.Expired = true
-		}
 		return s.render(w, r, http.StatusBadRequest, "portal_survey", nil, v.Survey.Name, p)
 	} else if err != nil {
 		return err
