@@ -1,15 +1,22 @@
 package web_test
 
 import (
+	"context"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
+	"net/mail"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/email"
+	"github.com/rapportckm/rapport/jobs"
 )
 
 var surveyLink = regexp.MustCompile(`/portal/survey/([A-Za-z0-9_-]+)`)
@@ -31,6 +38,42 @@ func (e *env) surveyTokens() map[string]string {
 		out[m.ToAddress] = sub[1]
 	}
 	return out
+}
+
+// mailOutbox runs the mail job as rapport serve does, against an SMTP server started
+// here (a real SMTP exchange), and returns the messages the server received, parsed.
+func (e *env) mailOutbox() []*email.Parsed {
+	e.t.Helper()
+	var mu sync.Mutex
+	var got []*email.Parsed
+	srv := &email.Server{Log: slog.New(slog.DiscardHandler),
+		Accept: func(string) bool { return true },
+		Deliver: func(_ context.Context, m *email.Envelope) error {
+			p, err := email.Parse(m.Data)
+			mu.Lock()
+			defer mu.Unlock()
+			if err == nil {
+				got = append(got, p)
+			}
+			return err
+		},
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	must(e.t, err)
+	go srv.Serve(ln)
+	defer srv.Close()
+	m := &jobs.Mailer{Outbox: e.db, Sender: &email.SMTP{Addr: ln.Addr().String()}, From: mail.Address{Name: "Acme", Address: "service@acme.test"}}
+	if _, err := m.Run(ctx, nil); err != nil {
+		e.t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return got
+}
+
+// surveyURL is the first survey link to this server in a message's text.
+func (e *env) surveyURL(text string) string {
+	return regexp.MustCompile(regexp.QuoteMeta(e.srv.URL) + surveyLink.String()).FindString(text)
 }
 
 // customerGet and customerPost are the customer's browser: no session.
