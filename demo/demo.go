@@ -27,6 +27,9 @@ type Options struct {
 	// Attachments, if set, keeps the files the demo attaches to some letters and
 	// documents; without it, none are.
 	Attachments blob.Store
+	// SetNow, if set, turns the store's clock (sqldb.DB.Now) so that surveys can be
+	// sent and answered over the last year; without it, no survey answers are made.
+	SetNow func(now func() time.Time)
 }
 
 // DefaultCustomers is the size of the data set when Options.Customers is zero.
@@ -53,6 +56,9 @@ type Store interface {
 	rapport.AttachmentService
 	rapport.PlaybookService
 	rapport.FeedbackService
+	rapport.SegmentService
+	rapport.SurveyService
+	rapport.MailService
 }
 
 // Summary says what Fill wrote.
@@ -62,15 +68,18 @@ type Summary struct {
 	Links         int
 	Interactions  int
 	Notes         int
-	Consents      int      // decisions recorded
-	Items         int      // items of business opened
-	Attachments   int      // files attached to letters and documents
-	Feedback      int      // pieces of feedback logged
-	Teams         []string // names
-	Users         []string // e-mail addresses; the first is the admin
-	Password      string   // of every demo user
-	Wall          string   // name of the wall
-	Walled        int      // customers the wall covers
+	Consents      int // decisions recorded
+	Items         int // items of business opened
+	Attachments   int // files attached to letters and documents
+	Feedback      int // pieces of feedback logged
+	SurveyAnswers int // answers to the demo surveys
+	// SurveyComplaints are the complaints low scores logged, beside Feedback.
+	SurveyComplaints int
+	Teams            []string // names
+	Users            []string // e-mail addresses; the first is the admin
+	Password         string   // of every demo user
+	Wall             string   // name of the wall
+	Walled           int      // customers the wall covers
 }
 
 // Streams of random numbers, one per part of the data set, so that a change to how one
@@ -85,6 +94,7 @@ const (
 	streamItems
 	streamAttachments
 	streamFeedback
+	streamSurveys
 )
 
 // Batch sizes: big enough that the database sees few transactions, small enough that
@@ -150,6 +160,7 @@ func Fill(ctx context.Context, store Store, opts Options, progress func(format s
 		f.writeAttachments,
 		f.writePlaybook,
 		f.writeFeedback,
+		f.writeSurveys,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
