@@ -27,6 +27,9 @@ type Options struct {
 	// Attachments, if set, keeps the files the demo attaches to some letters and
 	// documents; without it, none are.
 	Attachments blob.Store
+	// SetNow, if set, turns the store's clock (sqldb.DB.Now) so that surveys can be
+	// sent and answered over the last year; without it, no survey answers are made.
+	SetNow func(now func() time.Time)
 }
 
 // DefaultCustomers is the size of the data set when Options.Customers is zero.
@@ -55,6 +58,9 @@ type Store interface {
 	rapport.FeedbackService
 	rapport.RoutingService
 	rapport.ActionService
+	rapport.SegmentService
+	rapport.SurveyService
+	rapport.MailService
 }
 
 // Summary says what Fill wrote.
@@ -75,6 +81,9 @@ type Summary struct {
 	Password      string   // of every demo user
 	Wall          string   // name of the wall
 	Walled        int      // customers the wall covers
+	SurveyAnswers int      // answers to the demo surveys
+	// SurveyComplaints are the complaints low scores logged, beside Feedback.
+	SurveyComplaints int
 }
 
 // Streams of random numbers, one per part of the data set, so that a change to how one
@@ -89,6 +98,7 @@ const (
 	streamItems
 	streamAttachments
 	streamFeedback
+	streamSurveys
 )
 
 // Batch sizes: big enough that the database sees few transactions, small enough that
@@ -155,6 +165,7 @@ func Fill(ctx context.Context, store Store, opts Options, progress func(format s
 		f.writePlaybook,
 		f.writeRouting,
 		f.writeFeedback,
+		f.writeSurveys,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {

@@ -128,45 +128,53 @@ func (db *DB) CreateFeedback(ctx context.Context, s rapport.Scope, f *rapport.Fe
 		if tx.scope.Kind == rapport.ActorStaff {
 			f.CreatedBy = tx.scope.UserID
 		}
-		f.Sentiment = sentiment.Text(f.Text).Compound
-		var sourceKey any
-		if f.SourceKey != "" {
-			sourceKey = f.SourceKey
-		}
-		if _, err := tx.exec(`INSERT INTO feedback (id, customer_id, recorded_customer_id, kind, text, channel, product, area, severity,
-			sentiment, status, heard_by, heard_at, source_id, source_key, created_by, created_at, updated_at, note_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
-			f.ID, f.CustomerID, f.CustomerID, string(f.Kind), f.Text, string(f.Channel), f.Product, f.Area, string(f.Severity),
-			f.Sentiment, string(f.Status), f.HeardBy, f.HeardAt, source, sourceKey, f.CreatedBy, tx.now, tx.now, f.NoteID); err != nil {
-			return err
-		}
-		if !f.CustomerID.IsZero() {
-			if err := tx.feedbackEntry(f); err != nil {
-				return err
-			}
-		}
 		created = true
-		if err := tx.audit("create", "feedback", f.ID, f.CustomerID, false, string(f.Kind)+": "+firstWords(f.Text, 80)); err != nil {
-			return err
-		}
-		// The assigner puts it in a theme within seconds (see sqldb/theme.go).
-		if err := tx.enqueueJob(rapport.JobThemeAssign, 0); err != nil {
-			return err
-		}
-		// Routing is part of logging, for every channel: the action items are made
-		// in the same transaction (routing.go).
-		made, err := tx.route(f)
-		f.ActionItems = nil
-		for _, a := range made {
-			f.ActionItems = append(f.ActionItems, rapport.ActionRef{ID: a.ID, TeamID: a.TeamID, TeamName: a.TeamName,
-				OwnerName: a.OwnerName, Status: a.Status, DueAt: a.DueAt})
-		}
-		return err
+		return tx.insertFeedback(f, source, string(f.Kind)+": "+firstWords(f.Text, 80))
 	})
 	if err != nil {
 		return false, err
 	}
 	return created, nil
+}
+
+// insertFeedback stores new feedback, ready but for its sentiment, and does what logging
+// feedback does on every channel: its timeline entry, the audit, a theme within
+// seconds (the assigner's job) and its routing to action items, all in the
+// transaction.
+func (tx *Tx) insertFeedback(f *rapport.Feedback, source rapport.ID, detail string) error {
+	f.Sentiment = sentiment.Text(f.Text).Compound
+	var sourceKey any
+	if f.SourceKey != "" {
+		sourceKey = f.SourceKey
+	}
+	if _, err := tx.exec(`INSERT INTO feedback (id, customer_id, recorded_customer_id, kind, text, channel, product, area, severity,
+		sentiment, status, heard_by, heard_at, source_id, source_key, created_by, created_at, updated_at, note_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+		f.ID, f.CustomerID, f.CustomerID, string(f.Kind), f.Text, string(f.Channel), f.Product, f.Area, string(f.Severity),
+		f.Sentiment, string(f.Status), f.HeardBy, f.HeardAt, source, sourceKey, f.CreatedBy, tx.now, tx.now, f.NoteID); err != nil {
+		return err
+	}
+	if !f.CustomerID.IsZero() {
+		if err := tx.feedbackEntry(f); err != nil {
+			return err
+		}
+	}
+	if err := tx.audit("create", "feedback", f.ID, f.CustomerID, false, detail); err != nil {
+		return err
+	}
+	// The assigner puts it in a theme within seconds (see sqldb/theme.go).
+	if err := tx.enqueueJob(rapport.JobThemeAssign, 0); err != nil {
+		return err
+	}
+	// Routing is part of logging, for every channel: the action items are made
+	// in the same transaction (routing.go).
+	made, err := tx.route(f)
+	f.ActionItems = nil
+	for _, a := range made {
+		f.ActionItems = append(f.ActionItems, rapport.ActionRef{ID: a.ID, TeamID: a.TeamID, TeamName: a.TeamName,
+			OwnerName: a.OwnerName, Status: a.Status, DueAt: a.DueAt})
+	}
+	return err
 }
 
 // feedbackEntry writes feedback's entry on its customer's timeline: an interaction of

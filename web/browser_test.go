@@ -619,6 +619,97 @@ func TestBrowser(t *testing.T) {
 					t.Errorf("the entry led to %q, want Otto's profile", got)
 				}
 			})
+
+			t.Run("ManagerSendsASurvey", func(t *testing.T) {
+				sys := rapport.SystemScope("test")
+				_, err := e.db.RecordConsent(ctx, sys, e.open.ID, rapport.Consent{Purpose: "surveys", Granted: true, Source: "test"})
+				must(t, err)
+				loyal := &rapport.Segment{Name: "Survey panel", Rule: "kind = person"}
+				must(t, e.db.CreateSegment(ctx, sys, loyal))
+				b := newBrowser(t)
+				signIn(t, b, "admin@example.com")
+				// Create an NPS survey, preview the send to the segment, then send.
+				do(t, b,
+					chromedp.Click(chromedp.CSS(`nav.nav a[href="/surveys"]`)),
+					chromedp.WaitVisible(chromedp.CSS("#sv-name")),
+					chromedp.SendKeys(chromedp.CSS("#sv-name"), "Loyalty"),
+					chromedp.SendKeys(chromedp.CSS("#sv-intro"), "Two minutes of your time."),
+					chromedp.Submit(chromedp.CSS("#sv-name")),
+					chromedp.WaitVisible(chromedp.CSS("#send-segment")),
+					chromedp.SetValue(chromedp.CSS("#send-segment"), loyal.ID.String()),
+					chromedp.Click(chromedp.CSS(`button[value="preview"]`)),
+					chromedp.WaitVisible(chromedp.CSS("#send-plan")),
+				)
+				shot(t, b, "7-survey-preview")
+				if got := text(t, b, "#send-plan"); !strings.HasPrefix(got, "1 of ") || !strings.Contains(got, "will be asked") {
+					t.Fatalf("the preview says %q, want Otto, the one with the consent, asked", got)
+				}
+				do(t, b,
+					chromedp.Click(chromedp.CSS(`button[value="send"]`)),
+					chromedp.WaitVisible(chromedp.CSS("div.flash")),
+				)
+				if got := text(t, b, "div.flash"); !strings.HasPrefix(got, "Survey sent: 1 customers asked") {
+					t.Errorf("the flash says %q", got)
+				}
+				surveyURL, err := chromedp.Run(b, chromedp.Evaluate[string](`location.pathname`))
+				must(t, err)
+				// The mail job sends the invitation by SMTP; the link is in the message.
+				got := e.mailOutbox()
+				if len(got) != 1 || got[0].Subject != "A quick question from us" || got[0].From.Address != "service@acme.test" {
+					t.Fatalf("received %+v, want one invitation", got)
+				}
+				link := e.surveyURL(got[0].Text)
+				if link == "" {
+					t.Fatalf("no link to %s in the message %q", e.srv.URL, got[0].Text)
+				}
+				// Otto answers on his phone's browser: 3, with a comment.
+				otto := newBrowser(t)
+				do(t, otto,
+					chromedp.Navigate(link),
+					chromedp.WaitVisible(chromedp.CSS(".scores")),
+				)
+				shot(t, otto, "8-portal-survey")
+				if got := text(t, otto, "legend"); !strings.Contains(got, "How likely are you to recommend") {
+					t.Errorf("the question reads %q", got)
+				}
+				do(t, otto,
+					chromedp.Click(chromedp.Search(`//label[input[@name="score"][@value="3"]]/span`)),
+					chromedp.SendKeys(chromedp.CSS("#comment"), "Nobody answered my calls for a week."),
+					chromedp.Click(chromedp.CSS(`button.primary`)),
+					chromedp.WaitVisible(chromedp.CSS("#thanks-h")),
+				)
+				shot(t, otto, "9-portal-thanks")
+				if got := text(t, otto, "main"); !strings.Contains(got, "Your answer: 3") || !strings.Contains(got, "Nobody answered my calls") {
+					t.Errorf("the thanks page says %q", got)
+				}
+				// A complaint with the comment is logged for Otto.
+				fb, _, err := e.db.FindFeedback(ctx, sys, rapport.FeedbackFilter{CustomerID: e.open.ID})
+				must(t, err)
+				var complaints int
+				for _, f := range fb { // the other scenarios logged some too
+					if f.Text == "Nobody answered my calls for a week." && f.Kind == "complaint" {
+						complaints++
+					}
+				}
+				if complaints != 1 {
+					t.Fatalf("Otto has %d complaints with his comment, want one", complaints)
+				}
+				// The results page counts a detractor.
+				do(t, b,
+					chromedp.Navigate(e.srv.URL+surveyURL),
+					chromedp.WaitVisible(chromedp.CSS("#overall-score")),
+				)
+				shot(t, b, "10-survey-results")
+				if got := text(t, b, "#overall-score"); got != "-100" {
+					t.Errorf("the score reads %q, want -100", got)
+				}
+				if got := text(t, b, "#score-h + p + p"); !strings.Contains(got, "1 responses of 1 invited") || !strings.Contains(got, "detractors 100%") {
+					t.Errorf("the counts read %q, want one detractor", got)
+				}
+				if got := text(t, b, "#answers-h + table"); !strings.Contains(got, "Otto Open") || !strings.Contains(got, "3 detractor") || !strings.Contains(got, "follow-up") {
+					t.Errorf("the latest answers read %q", got)
+				}
+			})
 		})
 	}
 }

@@ -556,6 +556,22 @@ func TestOpenAPITour(t *testing.T) {
 	call("POST", "/api/v1/themes/regroup", agent, "", 403)
 	call("POST", "/api/v1/themes/regroup", admin, "", 202)
 
+	// Surveys: written by admins and managers, sent to a segment, read by all.
+	surveyed := id(call("POST", "/api/v1/segments", admin, `{"name":"Surveyed","rule":"kind = person"}`, 201))
+	survey := id(call("POST", "/api/v1/surveys", admin, `{"name":"Tour NPS","kind":"nps","triggers":[{"event":"purchase","delay_hours":24}],"active":true}`, 201))
+	call("POST", "/api/v1/surveys", agent, `{"name":"Agent NPS","kind":"nps"}`, 403)
+	call("POST", "/api/v1/surveys", admin, `{"name":"Mood","kind":"mood"}`, 400)
+	call("GET", "/api/v1/surveys", agent, "", 200)
+	call("GET", "/api/v1/surveys/"+survey, agent, "", 200)
+	call("PUT", "/api/v1/surveys/"+survey, admin, `{"name":"Tour NPS","kind":"nps","intro":"Thank you.","ask_every_days":60}`, 200)
+	call("POST", "/api/v1/surveys/"+survey+"/send", admin, jsonOf(obj{"segment_id": surveyed, "dry_run": true}), 200)
+	call("POST", "/api/v1/surveys/"+survey+"/send", admin, jsonOf(obj{"segment_id": surveyed}), 200)
+	call("GET", "/api/v1/surveys/"+survey+"/invitations?limit=10", agent, "", 200)
+	call("GET", "/api/v1/surveys/"+survey+"/responses", agent, "", 200)
+	call("GET", "/api/v1/surveys/"+survey+"/results?period=week&by=team", agent, "", 200)
+	call("GET", "/api/v1/surveys/"+survey+"/results?by=nothing", agent, "", 400)
+	call("DELETE", "/api/v1/surveys/"+survey, admin, "", 204)
+
 	// Walls and the audit trail.
 	wall := id(call("POST", "/api/v1/walls", admin, jsonOf(obj{"name": "Tour wall", "description": "For the tour", "team_ids": []string{team}, "customer_ids": []string{org}}), 201))
 	call("POST", "/api/v1/walls", admin, `{"name":"Tour wall"}`, 409)

@@ -112,6 +112,8 @@ func navOf(p string) string {
 		return "playbook"
 	case strings.HasPrefix(p, "/segments"):
 		return "segments"
+	case strings.HasPrefix(p, "/surveys"):
+		return "surveys"
 	case strings.HasPrefix(p, "/feedback"), strings.HasPrefix(p, "/themes"):
 		return "feedback"
 	case strings.HasPrefix(p, "/actions"):
@@ -201,6 +203,17 @@ func (p *pages) funcs() template.FuncMap {
 		"has":           has,
 		"lines":         func(s string) []string { return strings.Split(s, "\n") },
 		"attrs":         attrList,
+		"upper":         func(v any) string { return strings.ToUpper(fmt.Sprint(v)) },
+		"hasEvent": func(v *rapport.Survey, e rapport.SurveyEvent) bool {
+			for _, t := range v.Triggers {
+				if t.Event == e {
+					return true
+				}
+			}
+			return false
+		},
+		"inc":    func(n int) int { return n + 1 },
+		"score1": trimFloat,
 	}
 }
 

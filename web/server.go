@@ -50,6 +50,7 @@ type Store interface {
 	rapport.ActionService
 	rapport.ThemeService
 	rapport.FeedbackMeasureService
+	rapport.SurveyService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

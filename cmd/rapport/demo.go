@@ -45,6 +45,7 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 	if opt.Attachments, err = blob.NewDisk(cfg.attachmentsDir()); err != nil {
 		return err
 	}
+	opt.SetNow = func(now func() time.Time) { db.Now = now }
 	start := time.Now()
 	sum, err := demo.Fill(ctx, db, opt, func(format string, args ...any) {
 		fmt.Fprintf(env.stderr, "%6.1fs  %s\n", time.Since(start).Seconds(), fmt.Sprintf(format, args...))
@@ -57,8 +58,8 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.stderr, "%6.1fs  %s\n", time.Since(start).Seconds(), themes)
-	fmt.Fprintf(env.stdout, "Demo data ready in %.0fs: %d organisations, %d people, %d links, %d interactions, %d notes, %d consents, %d items, %d attached files, %d pieces of feedback.\n",
-		time.Since(start).Seconds(), sum.Organisations, sum.People, sum.Links, sum.Interactions, sum.Notes, sum.Consents, sum.Items, sum.Attachments, sum.Feedback)
+	fmt.Fprintf(env.stdout, "Demo data ready in %.0fs: %d organisations, %d people, %d links, %d interactions, %d notes, %d consents, %d items, %d attached files, %d pieces of feedback, %d survey answers.\n",
+		time.Since(start).Seconds(), sum.Organisations, sum.People, sum.Links, sum.Interactions, sum.Notes, sum.Consents, sum.Items, sum.Attachments, sum.Feedback, sum.SurveyAnswers)
 	fmt.Fprintf(env.stdout, "Wall %q hides %d customers from everyone outside its team.\n", sum.Wall, sum.Walled)
 	fmt.Fprintf(env.stdout, "Sign in as any of these users with the password %s\n", sum.Password)
 	for _, u := range sum.Users {

@@ -172,7 +172,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		rapport.JobEscalate: (&jobs.Escalator{Store: db, Scope: scope, Notify: jobs.MailEscalation(db, scope, base)}).Run,
 	}}, {Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobImport: importer.Run,
 		rapport.JobPurgeAttachments: (&jobs.Purger{Queue: db, Blobs: attachments}).Run}},
-		{Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobMail: (&jobs.Mailer{Outbox: db, Sender: sender, From: *mailFrom}).Run}},
+		{Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobMail: (&jobs.Mailer{Outbox: db, Sender: sender, From: *mailFrom}).Run,
+			rapport.JobSurveys: (&jobs.SurveyTriggers{Store: db, Scope: scope, BaseURL: base}).Run}},
 		// New feedback is put in a theme within seconds, so in a worker of its own that
 		// no long job holds up.
 		{Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobThemeAssign: assigner.Run}}}
@@ -191,6 +192,9 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	// Contents whose deletion failed before are tried again after every start, and so
 	// is mail that waited for a mail server to be set.
 	if err := db.EnqueueJob(ctx, scope, rapport.JobPurgeAttachments, "", time.Minute); err != nil {
+		return err
+	}
+	if err := db.EnqueueJob(ctx, scope, rapport.JobSurveys, "", time.Minute); err != nil {
 		return err
 	}
 	if err := db.EnqueueJob(ctx, scope, rapport.JobMail, "", 0); err != nil {

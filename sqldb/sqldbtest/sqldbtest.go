@@ -65,6 +65,8 @@ func Run(t *testing.T, open Opener) {
 		{"Actions", testActions},
 		{"Themes", testThemes},
 		{"FeedbackMeasures", testFeedbackMeasures},
+		{"Surveys", testSurveys},
+		{"SurveyTriggers", testSurveyTriggers},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

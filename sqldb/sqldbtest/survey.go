@@ -1,0 +1,264 @@
+package sqldbtest
+
+import (
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/sqldb"
+)
+
+var surveyLink = regexp.MustCompile(`https://crm\.test/portal/survey/([A-Za-z0-9_-]+)`)
+
+// surveyTokens reads the survey links out of the queued mail, by address.
+func surveyTokens(t *testing.T, db *sqldb.DB) map[string][]string {
+	t.Helper()
+	ms, err := db.FindOutbox(ctx, system, rapport.OutboxFilter{Limit: 500})
+	must(t, err)
+	out := map[string][]string{}
+	for _, m := range ms {
+		if m.Purpose != "survey" {
+			continue
+		}
+		sub := surveyLink.FindStringSubmatch(m.Text)
+		if sub == nil {
+			t.Fatalf("no link in the survey mail %q", m.Text)
+		}
+		out[m.ToAddress] = append(out[m.ToAddress], sub[1])
+	}
+	return out
+}
+
+func grant(t *testing.T, db *sqldb.DB, cs ...*rapport.Customer) {
+	t.Helper()
+	for _, c := range cs {
+		_, err := db.RecordConsent(ctx, system, c.ID, rapport.Consent{Purpose: "surveys", Granted: true, Source: "test"})
+		must(t, err)
+	}
+}
+
+// testSurveys: sending to a segment asks only members with an e-mail address and the
+// surveys consent who were not asked within the limits, and says why the others are
+// not; one answer per link, changed while valid, not after it expires; a detractor
+// logs one complaint; results count only visible customers; answers follow merges.
+func testSurveys(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	clock := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return clock }
+	manager := scopeOf(mustUser(t, db, "meg@example.com", rapport.RoleManager, f.salesTeam.ID))
+	ana := mustPerson(t, db, "Ana", "Asked", "ana@example.com")
+	mustPerson(t, db, "Bob", "Noconsent", "bob@example.com") // no consent
+	cid := mustPerson(t, db, "Cid", "Nomail", "")
+	dan := mustPerson(t, db, "Dan", "Walled", "dan@example.com")
+	mustWall(t, db, "Falcon", []rapport.ID{f.dealsTeam.ID}, dan)
+	grant(t, db, ana, cid, dan)
+	everyone := &rapport.Segment{Name: "People", Rule: `kind = person`}
+	must(t, db.CreateSegment(ctx, f.admin, everyone))
+
+	nps := &rapport.Survey{Name: "Loyalty", Kind: rapport.SurveyNPS, SurveyText: rapport.SurveyText{Intro: "Thank you for being with us."}}
+	wantCode(t, db.CreateSurvey(ctx, f.sales, nps), rapport.EFORBIDDEN)
+	wantCode(t, db.CreateSurvey(ctx, manager, &rapport.Survey{Name: "Bad", Kind: "mood"}), rapport.EINVALID)
+	must(t, db.CreateSurvey(ctx, manager, nps))
+	if nps.Question == "" || nps.AskEveryDays != 90 {
+		t.Errorf("defaults not filled: %+v", nps)
+	}
+
+	_, err := db.PlanSurveySend(ctx, f.sales, nps.ID, everyone.ID)
+	wantCode(t, err, rapport.EFORBIDDEN)
+	plan, err := db.PlanSurveySend(ctx, manager, nps.ID, everyone.ID)
+	must(t, err)
+	// The manager does not see Dan behind the wall: he is not counted, nor asked.
+	if *plan != (rapport.SendPlan{Members: 3, Asked: 1, NoEmail: 1, NoConsent: 1}) {
+		t.Errorf("the manager's plan: %+v", *plan)
+	}
+	sent, err := db.SendSurvey(ctx, f.admin, nps.ID, everyone.ID, "https://crm.test")
+	must(t, err)
+	if *sent != (rapport.SendPlan{Members: 4, Asked: 2, NoEmail: 1, NoConsent: 1}) {
+		t.Errorf("sent: %+v", *sent)
+	}
+	tokens := surveyTokens(t, db)
+	if len(tokens["ana@example.com"]) != 1 || len(tokens["dan@example.com"]) != 1 || len(tokens) != 2 {
+		t.Fatalf("survey mail went to %v", tokens)
+	}
+	// Answering: a detractor with a comment logs one complaint with the comment, routed
+	// like any complaint.
+	must(t, db.CreateRoutingRule(ctx, manager, &rapport.RoutingRule{Name: "Complaints", Kinds: []rapport.FeedbackKind{"complaint"},
+		TeamID: f.salesTeam.ID, ServiceLevel: 24}))
+	portal := rapport.PortalScope("203.0.113.9")
+	anaToken := tokens["ana@example.com"][0]
+	view, err := db.OpenInvitation(ctx, portal, anaToken)
+	must(t, err)
+	if view.Survey.ID != nps.ID || view.Response != nil || view.Expired || view.Text.Question != nps.Question {
+		t.Errorf("the invitation's view: %+v", view)
+	}
+	_, err = db.OpenInvitation(ctx, portal, "not-a-token")
+	wantCode(t, err, rapport.ENOTFOUND)
+	_, err = db.AnswerSurvey(ctx, portal, anaToken, rapport.SurveyAnswer{Score: 11})
+	wantCode(t, err, rapport.EINVALID)
+	r, err := db.AnswerSurvey(ctx, portal, anaToken, rapport.SurveyAnswer{Score: 3, Comment: "Delivery took <b>three</b> weeks"})
+	must(t, err)
+	if r.Category != "detractor" || r.FeedbackID.IsZero() {
+		t.Fatalf("a detractor's answer: %+v", r)
+	}
+	fb, err := db.FindFeedbackByID(ctx, f.sales, r.FeedbackID)
+	must(t, err)
+	if fb.Kind != "complaint" || fb.Text != "Delivery took <b>three</b> weeks" || fb.CustomerID != ana.ID {
+		t.Errorf("the detractor's complaint: %+v", fb)
+	}
+	if len(fb.ActionItems) != 1 || fb.ActionItems[0].TeamID != f.salesTeam.ID {
+		t.Errorf("the detractor's complaint was not routed to Sales: %+v", fb.ActionItems)
+	}
+	// A second visit changes the one answer; no second complaint.
+	r2, err := db.AnswerSurvey(ctx, portal, anaToken, rapport.SurveyAnswer{Score: 2})
+	must(t, err)
+	if r2.InvitationID != r.InvitationID || r2.FeedbackID != r.FeedbackID || r2.Score != 2 {
+		t.Errorf("the changed answer: %+v", r2)
+	}
+	rs, err := db.FindResponses(ctx, f.admin, nps.ID, 0)
+	must(t, err)
+	if len(rs) != 1 || rs[0].Score != 2 {
+		t.Errorf("responses: %+v", rs)
+	}
+	fbs, err := feedbackOf(db, f.admin, ana.ID)
+	must(t, err)
+	if fbs.Count != 1 {
+		t.Errorf("Ana has %d feedback items, want the one complaint", fbs.Count)
+	}
+	tl, _, err := db.FindTimeline(ctx, f.admin, rapport.InteractionFilter{CustomerID: ana.ID})
+	must(t, err)
+	found := false
+	for _, e := range tl {
+		if e.Interaction != nil && string(e.Interaction.Attributes) != "" && regexp.MustCompile(`"category": ?"detractor"`).Match(e.Interaction.Attributes) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no survey answer with its category on Ana's timeline")
+	}
+
+	// A passive answer from Dan, behind the wall: admins count it, the manager does not.
+	_, err = db.AnswerSurvey(ctx, portal, tokens["dan@example.com"][0], rapport.SurveyAnswer{Score: 10})
+	must(t, err)
+	res, err := db.SurveyResults(ctx, f.admin, nps.ID, rapport.ResultsFilter{By: "team"})
+	must(t, err)
+	if res.Overall.N != 2 || res.Overall.Value != 0 || res.Invited != 2 || res.ResponseRate != 100 {
+		t.Errorf("the admin's results: %+v", res.Overall)
+	}
+	res, err = db.SurveyResults(ctx, manager, nps.ID, rapport.ResultsFilter{By: "segment", SegmentID: everyone.ID})
+	must(t, err)
+	if res.Overall.N != 1 || res.Overall.Value != -100 || res.Invited != 1 || len(res.Groups) != 1 || res.Groups[0].Group != "In People" {
+		t.Errorf("the manager's results: %+v %+v", res.Overall, res.Groups)
+	}
+	if rs, _ := db.FindResponses(ctx, manager, nps.ID, 0); len(rs) != 1 {
+		t.Errorf("the manager sees %d responses, want Ana's only", len(rs))
+	}
+
+	// Answers follow merges, and go back on unmerge.
+	twin := mustPerson(t, db, "Ana", "Asked", "ana.asked@example.com")
+	_, err = db.MergeCustomers(ctx, f.admin, twin.ID, ana.ID, rapport.MergeManual, 0)
+	must(t, err)
+	if rs, _ := db.FindResponses(ctx, f.admin, nps.ID, 0); len(rs) != 2 || !hasResponseOf(rs, twin.ID) || hasResponseOf(rs, ana.ID) {
+		t.Errorf("after the merge the answer is the profile's: %+v", rs)
+	}
+	_, err = db.UnmergeCustomer(ctx, f.admin, ana.ID)
+	must(t, err)
+	if rs, _ := db.FindResponses(ctx, f.admin, nps.ID, 0); !hasResponseOf(rs, ana.ID) || hasResponseOf(rs, twin.ID) {
+		t.Errorf("after the unmerge the answer is Ana's again: %+v", rs)
+	}
+
+	// Within the limits nobody is asked again, by this survey or another.
+	csat := &rapport.Survey{Name: "Satisfaction", Kind: rapport.SurveyCSAT, AskEveryDays: 10}
+	must(t, db.CreateSurvey(ctx, f.admin, csat))
+	if plan, _ := db.PlanSurveySend(ctx, f.admin, csat.ID, everyone.ID); plan.AskedRecently != 2 || plan.Asked != 0 {
+		t.Errorf("right after a send: %+v", *plan)
+	}
+	clock = clock.AddDate(0, 0, 20) // past the survey's 10 days, within the global 30
+	if plan, _ := db.PlanSurveySend(ctx, f.admin, csat.ID, everyone.ID); plan.AskedRecently != 2 {
+		t.Errorf("the global minimum of 30 days is not kept: %+v", *plan)
+	}
+	clock = clock.AddDate(0, 0, 11)
+	if plan, _ := db.PlanSurveySend(ctx, f.admin, csat.ID, everyone.ID); plan.Asked != 2 {
+		t.Errorf("after 31 days: %+v", *plan)
+	}
+	wantCode(t, db.UpdateSurveySettings(ctx, manager, rapport.SurveySettings{MinDaysBetween: 60}), rapport.EFORBIDDEN)
+	must(t, db.UpdateSurveySettings(ctx, f.admin, rapport.SurveySettings{MinDaysBetween: 60}))
+	if plan, _ := db.PlanSurveySend(ctx, f.admin, csat.ID, everyone.ID); plan.AskedRecently != 2 {
+		t.Errorf("a global minimum of 60 days: %+v", *plan)
+	}
+
+	// After 30 days the link has expired.
+	_, err = db.AnswerSurvey(ctx, portal, anaToken, rapport.SurveyAnswer{Score: 9})
+	wantCode(t, err, rapport.ECONFLICT)
+	if view, err := db.OpenInvitation(ctx, portal, anaToken); err != nil || !view.Expired || view.Response.Score != 2 {
+		t.Errorf("the expired invitation: %+v, %v", view, err)
+	}
+}
+
+func hasResponseOf(rs []*rapport.SurveyResponse, id rapport.ID) bool {
+	for _, r := range rs {
+		if r.CustomerID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// testSurveyTriggers: a trigger invites the customer of each new event once, its delay
+// after the event, and starts from the time it first looks.
+func testSurveyTriggers(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	clock := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return clock }
+	old := mustPerson(t, db, "Olga", "Old", "olga@example.com")
+	fay := mustPerson(t, db, "Fay", "Ticket", "fay@example.com")
+	gus := mustPerson(t, db, "Gus", "Noconsent", "gus@example.com")
+	grant(t, db, old, fay)
+	ticket := func(c *rapport.Customer, typ rapport.InteractionType) {
+		t.Helper()
+		must(t, db.CreateInteraction(ctx, f.sales, &rapport.Interaction{CustomerID: c.ID, Type: typ, Channel: "phone",
+			OccurredAt: clock, Summary: "Printer jammed"}))
+	}
+	ticket(old, "ticket") // before the survey exists
+	ces := &rapport.Survey{Name: "Effort", Kind: rapport.SurveyCES, Active: true,
+		Triggers: []rapport.SurveyTrigger{{Event: rapport.EventSupport, Delay: 24}}}
+	must(t, db.CreateSurvey(ctx, f.admin, ces))
+	run := func() rapport.TriggerSummary {
+		t.Helper()
+		sum, err := db.RunSurveyTriggers(ctx, system, "https://crm.test")
+		must(t, err)
+		return sum
+	}
+	_, err := db.RunSurveyTriggers(ctx, f.admin, "https://crm.test")
+	wantCode(t, err, rapport.EFORBIDDEN)
+	clock = clock.Add(time.Hour)
+	if sum := run(); sum.Invited != 0 {
+		t.Errorf("the first run starts from now: %+v", sum)
+	}
+	clock = clock.Add(time.Hour)
+	ticket(fay, "ticket")
+	ticket(gus, "call")
+	ticket(fay, "order") // not a support contact
+	clock = clock.Add(2 * time.Hour)
+	if sum := run(); sum.Invited != 0 || sum.Events != 0 {
+		t.Errorf("before the delay: %+v", sum)
+	}
+	clock = clock.Add(23 * time.Hour)
+	if sum := run(); sum.Invited != 1 || sum.Skipped != 1 {
+		t.Errorf("after the delay: %+v, want Fay invited and Gus skipped", sum)
+	}
+	clock = clock.Add(time.Hour)
+	if sum := run(); sum.Invited != 0 || sum.Events != 0 {
+		t.Errorf("the watermark keeps events from inviting twice: %+v", sum)
+	}
+	invs, err := db.FindInvitations(ctx, f.admin, ces.ID, 0)
+	must(t, err)
+	if len(invs) != 1 || invs[0].CustomerID != fay.ID || invs[0].Cause != "support" || invs[0].TeamID != f.salesTeam.ID {
+		t.Errorf("invitations: %+v", invs)
+	}
+	if tokens := surveyTokens(t, db); len(tokens["fay@example.com"]) != 1 || len(tokens) != 1 {
+		t.Errorf("survey mail: %v", tokens)
+	}
+}

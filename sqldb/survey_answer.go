@@ -1,0 +1,344 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/rapportckm/rapport"
+)
+
+const invitationColumns = `i.id, i.survey_id, i.customer_id, c.name, i.cause, i.cause_ref, i.team_id, i.product, i.language, i.mail_id,
+	i.created_at, i.expires_at, EXISTS (SELECT 1 FROM survey_responses r WHERE r.invitation_id = i.id)`
+
+func scanInvitation(rows *sql.Rows) (*rapport.SurveyInvitation, error) {
+	v := &rapport.SurveyInvitation{}
+	err := rows.Scan(&v.ID, &v.SurveyID, &v.CustomerID, &v.CustomerName, &v.Cause, &v.CauseRef, &v.TeamID, &v.Product, &v.Language,
+		&v.MailID, &v.CreatedAt, &v.ExpiresAt, &v.Answered)
+	v.CreatedAt, v.ExpiresAt = v.CreatedAt.UTC(), v.ExpiresAt.UTC()
+	return v, err
+}
+
+const responseColumns = `r.invitation_id, r.survey_id, r.customer_id, c.name, r.score, r.category, r.comment, r.answers,
+	r.feedback_id, r.interaction_id, r.answered_at, r.updated_at`
+
+func scanResponse(rows *sql.Rows) (*rapport.SurveyResponse, error) {
+	v := &rapport.SurveyResponse{}
+	var answers string
+	if err := rows.Scan(&v.InvitationID, &v.SurveyID, &v.CustomerID, &v.CustomerName, &v.Score, &v.Category, &v.Comment, &answers,
+		&v.FeedbackID, &v.InteractionID, &v.AnsweredAt, &v.UpdatedAt); err != nil {
+		return nil, err
+	}
+	v.AnsweredAt, v.UpdatedAt = v.AnsweredAt.UTC(), v.UpdatedAt.UTC()
+	return v, json.Unmarshal([]byte(answers), &v.Answers)
+}
+
+// FindInvitations lists a survey's invitations of visible customers, newest first.
+func (db *DB) FindInvitations(ctx context.Context, s rapport.Scope, surveyID rapport.ID, n int) ([]*rapport.SurveyInvitation, error) {
+	var out []*rapport.SurveyInvitation
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		if _, err := tx.findSurvey(surveyID); err != nil {
+			return err
+		}
+		q := &Query{}
+		out, err = queryAll(tx, `SELECT `+invitationColumns+` FROM survey_invitations i JOIN customers c ON c.id = i.customer_id
+			WHERE i.survey_id = `+q.Arg(surveyID)+` AND `+visibleCustomer(q, s, "i.customer_id")+
+			` ORDER BY i.created_at DESC, i.id DESC LIMIT `+q.Arg(limit(n, 100, 1000)), q.Args(), scanInvitation)
+		return err
+	})
+	return out, err
+}
+
+// FindResponses lists a survey's answers of visible customers, newest first.
+func (db *DB) FindResponses(ctx context.Context, s rapport.Scope, surveyID rapport.ID, n int) ([]*rapport.SurveyResponse, error) {
+	var out []*rapport.SurveyResponse
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		if _, err := tx.findSurvey(surveyID); err != nil {
+			return err
+		}
+		q := &Query{}
+		out, err = queryAll(tx, `SELECT `+responseColumns+` FROM survey_responses r JOIN customers c ON c.id = r.customer_id
+			WHERE r.survey_id = `+q.Arg(surveyID)+` AND `+visibleCustomer(q, s, "r.customer_id")+
+			` ORDER BY r.answered_at DESC, r.invitation_id DESC LIMIT `+q.Arg(limit(n, 100, 1000)), q.Args(), scanResponse)
+		return err
+	})
+	return out, err
+}
+
+// invitationByToken finds the invitation of a link's token, whoever may see the customer:
+// the token is the customer's own key.
+func (tx *Tx) invitationByToken(token string) (*rapport.SurveyInvitation, error) {
+	if token == "" || len(token) > 100 {
+		return nil, rapport.NotFound("survey")
+	}
+	out, err := queryAll(tx, `SELECT `+invitationColumns+` FROM survey_invitations i JOIN customers c ON c.id = i.customer_id
+		WHERE i.token_hash = $1`, []any{hashSecret(token)}, scanInvitation)
+	if err != nil {
+		return nil, err
+	} else if len(out) == 0 {
+		return nil, rapport.NotFound("survey")
+	}
+	return out[0], nil
+}
+
+func (tx *Tx) responseOf(invitationID rapport.ID) (*rapport.SurveyResponse, error) {
+	out, err := queryAll(tx, `SELECT `+responseColumns+` FROM survey_responses r JOIN customers c ON c.id = r.customer_id
+		WHERE r.invitation_id = $1`, []any{invitationID}, scanResponse)
+	if err != nil || len(out) == 0 {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// OpenInvitation finds the invitation of a token with its survey and earlier answer.
+func (db *DB) OpenInvitation(ctx context.Context, s rapport.Scope, token string) (*rapport.SurveyInvitationView, error) {
+	out := &rapport.SurveyInvitationView{}
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		if out.Invitation, err = tx.invitationByToken(token); err != nil {
+			return err
+		}
+		if out.Survey, err = tx.findSurvey(out.Invitation.SurveyID); err != nil {
+			return err
+		}
+		out.Text = out.Survey.Text(out.Invitation.Language)
+		out.Expired = !tx.now.Before(out.Invitation.ExpiresAt)
+		out.Response, err = tx.responseOf(out.Invitation.ID)
+		return err
+	})
+	return out, err
+}
+
+// AnswerSurvey records the answer to the token's invitation, or changes it while the
+// link is valid. The answer's timeline entry is written with the first answer and
+// follows changes; a low score logs a complaint, once.
+func (db *DB) AnswerSurvey(ctx context.Context, s rapport.Scope, token string, a rapport.SurveyAnswer) (*rapport.SurveyResponse, error) {
+	var r *rapport.SurveyResponse
+	err := db.update(ctx, s, func(tx *Tx) error {
+		inv, err := tx.invitationByToken(token)
+		if err != nil {
+			return err
+		}
+		if !tx.now.Before(inv.ExpiresAt) {
+			return rapport.Errorf(rapport.ECONFLICT, "this survey's link has expired")
+		}
+		v, err := tx.findSurvey(inv.SurveyID)
+		if err != nil {
+			return err
+		}
+		if err := a.Validate(v); err != nil {
+			return err
+		}
+		if a.Answers == nil {
+			a.Answers = map[string]string{}
+		}
+		answers, err := json.Marshal(a.Answers)
+		if err != nil {
+			return err
+		}
+		if r, err = tx.responseOf(inv.ID); err != nil {
+			return err
+		}
+		first := r == nil
+		if first {
+			r = &rapport.SurveyResponse{InvitationID: inv.ID, SurveyID: v.ID, CustomerID: inv.CustomerID, CustomerName: inv.CustomerName,
+				AnsweredAt: tx.now, InteractionID: rapport.NewID()}
+		}
+		r.Score, r.Category, r.Comment, r.Answers, r.UpdatedAt = a.Score, v.Kind.Category(a.Score), a.Comment, a.Answers, tx.now
+		lo, hi := v.Kind.Scale()
+		summary := fmt.Sprintf("Survey %s: %d of %d", v.Name, r.Score, hi)
+		if lo == 0 {
+			summary = fmt.Sprintf("Survey %s: %d of 0–%d", v.Name, r.Score, hi)
+		}
+		if r.Category != "" {
+			summary += " (" + r.Category + ")"
+		}
+		attrs, err := json.Marshal(map[string]any{"survey": v.Name, "survey_id": v.ID.String(), "survey_kind": string(v.Kind),
+			"score": r.Score, "category": r.Category, "invitation_id": inv.ID.String()})
+		if err != nil {
+			return err
+		}
+		if first {
+			if _, err := tx.exec(`INSERT INTO interactions (id, customer_id, recorded_customer_id, type, channel, occurred_at,
+				actor_kind, actor_id, summary, body, currency, attributes, created_at)
+				VALUES ($1, $2, $3, 'other', 'web', $4, 'customer', '', $5, $6, '', $7, $4)`,
+				r.InteractionID, inv.CustomerID, inv.CustomerID, tx.now, summary, r.Comment, string(attrs)); err != nil {
+				return err
+			}
+			if _, err := tx.exec(`INSERT INTO survey_responses (invitation_id, survey_id, customer_id, recorded_customer_id, score, category,
+				comment, answers, interaction_id, answered_at, updated_at) VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $9)`,
+				inv.ID, v.ID, inv.CustomerID, r.Score, r.Category, r.Comment, string(answers), r.InteractionID, tx.now); err != nil {
+				return err
+			}
+		} else {
+			if _, err := tx.exec(`UPDATE interactions SET summary = $1, body = $2, attributes = $3 WHERE id = $4`,
+				summary, r.Comment, string(attrs), r.InteractionID); err != nil {
+				return err
+			}
+			if _, err := tx.exec(`UPDATE survey_responses SET score = $1, category = $2, comment = $3, answers = $4, updated_at = $5
+				WHERE invitation_id = $6`, r.Score, r.Category, r.Comment, string(answers), tx.now, inv.ID); err != nil {
+				return err
+			}
+		}
+		if v.Kind.NeedsFollowUp(r.Score) && r.FeedbackID.IsZero() {
+			if r.FeedbackID, err = tx.surveyComplaint(v, inv, r); err != nil {
+				return err
+			}
+			if _, err := tx.exec(`UPDATE survey_responses SET feedback_id = $1 WHERE invitation_id = $2`, r.FeedbackID, inv.ID); err != nil {
+				return err
+			}
+		}
+		verb := "answer"
+		if !first {
+			verb = "change answer"
+		}
+		return tx.audit(verb, "survey_response", inv.ID, inv.CustomerID, false, summary)
+	})
+	return r, err
+}
+
+// surveyComplaint logs a complaint for a low score: the customer's comment, or what they
+// scored on which question; linked to the response by its source attributes.
+func (tx *Tx) surveyComplaint(v *rapport.Survey, inv *rapport.SurveyInvitation, r *rapport.SurveyResponse) (rapport.ID, error) {
+	_, hi := v.Kind.Scale()
+	text := r.Comment
+	if text == "" {
+		text = fmt.Sprintf("Scored %d of %d on “%s” (survey %s).", r.Score, hi, v.Text(inv.Language).Question, v.Name)
+	}
+	f := &rapport.Feedback{CustomerID: inv.CustomerID, CustomerName: inv.CustomerName, Kind: "complaint", Text: text,
+		Channel: "web", Product: inv.Product, Area: "survey: " + firstWords(v.Name, 90)}
+	f.Normalize()
+	if r.Category == "detractor" && r.Score <= 3 || r.Category == "dissatisfied" && r.Score == 1 || r.Category == "hard" && r.Score == 7 {
+		f.Severity = "high"
+	}
+	if err := f.Validate(tx.now); err != nil {
+		return rapport.ID{}, err
+	}
+	f.ID, f.HeardAt, f.CreatedAt, f.UpdatedAt = rapport.NewID(), tx.now, tx.now, tx.now
+	// Like any feedback: on the timeline, in a theme, routed to the team that owns the fix.
+	return f.ID, tx.insertFeedback(f, rapport.ID{}, "complaint from survey "+v.Name+": "+firstWords(f.Text, 60))
+}
+
+// SurveyResults scores a survey's answers from visible customers: overall, by period
+// and by the chosen breakdown.
+func (db *DB) SurveyResults(ctx context.Context, s rapport.Scope, surveyID rapport.ID, f rapport.ResultsFilter) (*rapport.SurveyResults, error) {
+	if f.Period != "week" {
+		f.Period = "month"
+	}
+	out := &rapport.SurveyResults{By: f.By, Periods: []rapport.PeriodScore{}}
+	type row struct {
+		score   int
+		at      time.Time
+		team    string
+		product string
+		inSeg   bool
+	}
+	var rows []row
+	var invited []time.Time
+	var segName string
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		if out.Survey, err = tx.findSurvey(surveyID); err != nil {
+			return err
+		}
+		q := &Query{}
+		seg := "FALSE"
+		if f.By == "segment" {
+			g, err := tx.findSegment(f.SegmentID)
+			if err != nil {
+				return err
+			}
+			segName = g.Name
+			seg = `EXISTS (SELECT 1 FROM segment_members sm WHERE sm.segment_id = ` + q.Arg(f.SegmentID) + ` AND sm.customer_id = r.customer_id)`
+		}
+		rows, err = queryAll(tx, `SELECT r.score, r.answered_at, COALESCE(t.name, ''), i.product, `+seg+`
+			FROM survey_responses r JOIN survey_invitations i ON i.id = r.invitation_id LEFT JOIN teams t ON t.id = i.team_id
+			WHERE r.survey_id = `+q.Arg(surveyID)+` AND r.answered_at >= `+q.Arg(f.Since)+` AND `+visibleCustomer(q, s, "r.customer_id")+
+			` ORDER BY r.answered_at LIMIT 200000`, q.Args(), func(rs *sql.Rows) (row, error) {
+			var x row
+			err := rs.Scan(&x.score, &x.at, &x.team, &x.product, &x.inSeg)
+			return x, err
+		})
+		if err != nil {
+			return err
+		}
+		q = &Query{}
+		invited, err = queryAll(tx, `SELECT i.created_at FROM survey_invitations i WHERE i.survey_id = `+q.Arg(surveyID)+
+			` AND i.created_at >= `+q.Arg(f.Since)+` AND `+visibleCustomer(q, s, "i.customer_id")+` LIMIT 500000`, q.Args(),
+			func(rs *sql.Rows) (time.Time, error) {
+				var t time.Time
+				err := rs.Scan(&t)
+				return t, err
+			})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	kind := out.Survey.Kind
+	period := func(t time.Time) (string, string) {
+		t = t.UTC()
+		if f.Period == "week" {
+			y, w := t.ISOWeek()
+			start := t.AddDate(0, 0, -((int(t.Weekday()) + 6) % 7))
+			return fmt.Sprintf("%d-W%02d", y, w), start.Format(time.DateOnly)
+		}
+		return t.Format("2006-01"), t.Format("2006-01") + "-01"
+	}
+	all := make([]int, 0, len(rows))
+	byPeriod, starts, invitedBy := map[string][]int{}, map[string]string{}, map[string]int{}
+	groups := map[string][]int{}
+	for _, x := range rows {
+		all = append(all, x.score)
+		p, start := period(x.at)
+		byPeriod[p], starts[p] = append(byPeriod[p], x.score), start
+		var g string
+		switch f.By {
+		case "team":
+			g = x.team
+			if g == "" {
+				g = "No team"
+			}
+		case "product":
+			g = x.product
+			if g == "" {
+				g = "No product"
+			}
+		case "segment":
+			g = "Not in " + segName
+			if x.inSeg {
+				g = "In " + segName
+			}
+		}
+		if f.By != "" {
+			groups[g] = append(groups[g], x.score)
+		}
+	}
+	for _, t := range invited {
+		p, start := period(t)
+		invitedBy[p]++
+		if _, ok := starts[p]; !ok {
+			starts[p] = start
+		}
+	}
+	out.Overall, out.Invited = rapport.ScoreOf(kind, all), len(invited)
+	if len(invited) > 0 {
+		out.ResponseRate = 100 * float64(min(len(rows), len(invited))) / float64(len(invited))
+	}
+	for p, start := range starts {
+		out.Periods = append(out.Periods, rapport.PeriodScore{Period: p, Start: start, Invited: invitedBy[p], Score: rapport.ScoreOf(kind, byPeriod[p])})
+	}
+	sort.Slice(out.Periods, func(i, j int) bool { return out.Periods[i].Start < out.Periods[j].Start })
+	for g, scores := range groups {
+		out.Groups = append(out.Groups, rapport.GroupScore{Group: g, Score: rapport.ScoreOf(kind, scores)})
+	}
+	sort.Slice(out.Groups, func(i, j int) bool {
+		if out.Groups[i].N != out.Groups[j].N {
+			return out.Groups[i].N > out.Groups[j].N
+		}
+		return strings.Compare(out.Groups[i].Group, out.Groups[j].Group) < 0
+	})
+	return out, nil
+}

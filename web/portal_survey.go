@@ -1,0 +1,112 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/rapportckm/rapport"
+)
+
+// portalSurveyPage is the customer's page of a survey link: the question, or thanks.
+type portalSurveyPage struct {
+	Token    string
+	View     *rapport.SurveyInvitationView
+	Scores   []int
+	Score    int // chosen, or -1
+	Comment  string
+	Answers  map[string]string
+	Thanks   bool
+	Errors   map[string]string
+	LowLabel string
+	TopLabel string
+}
+
+func newPortalSurveyPage(token string, v *rapport.SurveyInvitationView) *portalSurveyPage {
+	p := &portalSurveyPage{Token: token, View: v, Score: -1, Answers: map[string]string{}}
+	lo, hi := v.Survey.Kind.Scale()
+	for i := lo; i <= hi; i++ {
+		p.Scores = append(p.Scores, i)
+	}
+	switch v.Survey.Kind {
+	case rapport.SurveyNPS:
+		p.LowLabel, p.TopLabel = "Not at all likely", "Extremely likely"
+	case rapport.SurveyCSAT:
+		p.LowLabel, p.TopLabel = "Very dissatisfied", "Very satisfied"
+	case rapport.SurveyCES:
+		p.LowLabel, p.TopLabel = "Strongly agree", "Strongly disagree"
+	}
+	if r := v.Response; r != nil {
+		p.Score, p.Comment, p.Answers, p.Thanks = r.Score, r.Comment, r.Answers, true
+	}
+	return p
+}
+
+func (s *Server) handlePortalSurvey(w http.ResponseWriter, r *http.Request, c *call) error {
+	token := r.PathValue("token")
+	v, err := s.Store.OpenInvitation(r.Context(), rapport.PortalScope(s.clientAddr(r)), token)
+	if err != nil {
+		return err
+	}
+	p := newPortalSurveyPage(token, v)
+	if v.Expired {
+		return s.renderExpired(w, r, p)
+	}
+	if r.URL.Query().Get("change") != "" {
+		p.Thanks = false
+	}
+	return s.render(w, r, http.StatusOK, "portal_survey", nil, v.Survey.Name, p)
+}
+
+// renderExpired answers an expired link with 404, as an unknown one, and a kind word;
+// it no longer shows the answer given, since the link may sit in an old mailbox.
+func (s *Server) renderExpired(w http.ResponseWriter, r *http.Request, p *portalSurveyPage) error {
+	p.Thanks, p.Score, p.Comment, p.Answers = false, -1, "", map[string]string{}
+	p.View.Response = nil
+	return s.render(w, r, http.StatusNotFound, "portal_survey", nil, p.View.Survey.Name, p)
+}
+
+func (s *Server) handlePortalSurveyAnswer(w http.ResponseWriter, r *http.Request, c *call) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return rapport.Errorf(rapport.ETOOLARGE, "the answer is too long; please shorten the comment")
+		}
+		return rapport.Errorf(rapport.EINVALID, "the form could not be read")
+	}
+	token := r.PathValue("token")
+	scope := rapport.PortalScope(s.clientAddr(r))
+	v, err := s.Store.OpenInvitation(r.Context(), scope, token)
+	if err != nil {
+		return err
+	}
+	if v.Expired {
+		return s.renderExpired(w, r, newPortalSurveyPage(token, v))
+	}
+	a := rapport.SurveyAnswer{Score: -1, Comment: r.PostFormValue("comment"), Answers: map[string]string{}}
+	if n, err := strconv.Atoi(r.PostFormValue("score")); err == nil {
+		a.Score = n
+	}
+	for i := range v.Survey.FollowUps {
+		k := strconv.Itoa(i + 1)
+		if ans := strings.TrimSpace(r.PostFormValue("answer_" + k)); ans != "" {
+			a.Answers[k] = ans
+		}
+	}
+	_, err = s.Store.AnswerSurvey(r.Context(), scope, token, a)
+	if code := rapport.ErrorCode(err); code == rapport.ECONFLICT { // expired since it was opened
+		p := newPortalSurveyPage(token, v)
+		p.View.Expired = true
+		return s.renderExpired(w, r, p)
+	} else if code == rapport.EINVALID {
+		p := newPortalSurveyPage(token, v)
+		p.Thanks, p.Score, p.Comment, p.Answers, p.Errors = false, a.Score, a.Comment, a.Answers, fieldErrors(err)
+		return s.render(w, r, http.StatusBadRequest, "portal_survey", nil, v.Survey.Name, p)
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/portal/survey/"+token, http.StatusSeeOther)
+	return nil
+}
