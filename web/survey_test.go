@@ -268,6 +268,10 @@ func TestSurveyPages(t *testing.T) {
 					t.Errorf("the results page lacks %q", want)
 				}
 			}
+			// The feedback dashboard's satisfaction section scores it too.
+			if _, dash := admin.get("/feedback/dashboard"); !strings.Contains(dash, `href="`+page+`"`) || !strings.Contains(dash, "NPS · -100.0") || !strings.Contains(dash, "· 1 answers") {
+				t.Errorf("the dashboard does not show the survey's score")
+			}
 			if strings.Contains(body, "<script>alert(1)") {
 				t.Errorf("the results page holds the comment's script unescaped")
 			}

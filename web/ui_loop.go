@@ -17,6 +17,14 @@ type loopPage struct {
 	Choices []int
 	Times   *lineChart // median hours to each step, by month
 	Volume  *lineChart // logged and informed, by month
+	// Satisfaction: each survey's score by month and by team, over the same months.
+	Surveys []surveyTrend
+}
+
+// surveyTrend is one survey on the dashboard.
+type surveyTrend struct {
+	*rapport.SurveyResults
+	Chart *lineChart
 }
 
 // loopSince reads ?months= (12 by default, at most 36) and returns the first month to
@@ -63,6 +71,9 @@ func (s *Server) handleLoopDashboard(w http.ResponseWriter, r *http.Request, c *
 	}
 	page.Times = newLineChart("Median hours from logging to each step, by month", "h", labels, times, []string{"to triage", "to resolve", "to inform"})
 	page.Volume = newLineChart("Feedback logged and customers informed, by month", "", labels, volume, []string{"logged", "customer informed"})
+	if page.Surveys, err = s.surveyTrends(r, c, since); err != nil {
+		return err
+	}
 	return s.render(w, r, http.StatusOK, "loop", c, "Feedback dashboard", page)
 }
 
@@ -77,4 +88,48 @@ func (s *Server) apiLoopMeasures(w http.ResponseWriter, r *http.Request, c *call
 	}
 	writeJSON(w, http.StatusOK, m)
 	return nil
+}
+
+// surveyTrends scores the surveys with answers since, by month and by team, for the
+// dashboard's satisfaction section (at most six surveys; each has its own page).
+func (s *Server) surveyTrends(r *http.Request, c *call, since time.Time) ([]surveyTrend, error) {
+	surveys, err := s.Store.FindSurveys(r.Context(), c.scope)
+	if err != nil {
+		return nil, err
+	}
+	var out []surveyTrend
+	for _, v := range surveys {
+		res, err := s.Store.SurveyResults(r.Context(), c.scope, v.ID, rapport.ResultsFilter{Period: "month", By: "team", Since: since})
+		if err != nil {
+			return nil, err
+		}
+		if res.Overall.N == 0 {
+			continue
+		}
+		var labels []string
+		values := map[string][]float64{}
+		for _, p := range res.Periods {
+			labels = append(labels, p.Period)
+			v := p.Value
+			if p.N == 0 {
+				v = math.NaN()
+			}
+			values["score"] = append(values["score"], v)
+			values["low"] = append(values["low"], nanIfNone(p.N, p.Low))
+			values["high"] = append(values["high"], nanIfNone(p.N, p.High))
+		}
+		chart := newLineChart(v.Name+": score by month with its 95% interval", "", labels, values, []string{"score", "low", "high"})
+		out = append(out, surveyTrend{SurveyResults: res, Chart: chart})
+		if len(out) == 6 {
+			break
+		}
+	}
+	return out, nil
+}
+
+func nanIfNone(n int, v float64) float64 {
+	if n == 0 {
+		return math.NaN()
+	}
+	return v
 }
