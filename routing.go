@@ -458,6 +458,7 @@ type ActionFilter struct {
 	Whose      ActionWhose // for staff readers; "" is all
 	Status     ActionStatus
 	FeedbackID ID
+	ThemeID    ID // of feedback in this theme
 	TeamID     ID
 	Overdue    bool
 	Cursor     string

@@ -116,6 +116,9 @@ func (tx *Tx) findActions(f rapport.ActionFilter, n, offset int) ([]*rapport.Act
 	if !f.FeedbackID.IsZero() {
 		conds = append(conds, "a.feedback_id = "+q.Arg(f.FeedbackID))
 	}
+	if !f.ThemeID.IsZero() {
+		conds = append(conds, "fb.theme_id = "+q.Arg(f.ThemeID))
+	}
 	if !f.TeamID.IsZero() {
 		conds = append(conds, "a.team_id = "+q.Arg(f.TeamID))
 	}

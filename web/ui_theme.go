@@ -79,7 +79,8 @@ type themePage struct {
 	Row      themeRow
 	Chart    *volumeChart
 	Samples  []feedbackView
-	Others   []option // themes to merge into
+	Others   []option     // themes to merge into
+	Actions  []actionView // of the theme's feedback
 	Value    string
 	CanWrite bool
 	Errors   map[string]string
@@ -137,6 +138,14 @@ func (s *Server) renderThemePage(w http.ResponseWriter, r *http.Request, c *call
 		v := newFeedbackView(f)
 		v.Back = "/themes/" + id.String()
 		page.Samples = append(page.Samples, v)
+	}
+	// The action items of its feedback, open first.
+	items, _, err := s.Store.FindActions(r.Context(), c.scope, rapport.ActionFilter{ThemeID: id, Limit: 20})
+	if err != nil {
+		return err
+	}
+	if page.Actions, err = s.actionViews(r, c, items, "/themes/"+id.String()); err != nil {
+		return err
 	}
 	if page.CanWrite {
 		others, err := s.Store.FindThemes(r.Context(), c.scope, rapport.ThemeFilter{Limit: 500})

@@ -129,6 +129,32 @@ func testThemes(t *testing.T, open Opener) {
 		t.Fatalf("themes delivery %s, password %s, dark mode %s, invoice %s; want four apart", deliveryTheme, passwordTheme, darkTheme, invoiceTheme)
 	}
 
+	t.Run("ActionItems", func(t *testing.T) {
+		// A theme lists the action items of its feedback, within walls.
+		a, err := db.CreateAction(ctx, f.sales, delivery[0].ID, rapport.NewAction{TeamID: f.salesTeam.ID, ServiceLevel: 24, Title: "Talk to the courier"})
+		must(t, err)
+		hiddenAction, err := db.CreateAction(ctx, f.deals, hiddenDelivery.ID, rapport.NewAction{TeamID: f.dealsTeam.ID, ServiceLevel: 24})
+		must(t, err)
+		ids := func(s rapport.Scope, theme rapport.ID) []rapport.ID {
+			items, _, err := db.FindActions(ctx, s, rapport.ActionFilter{ThemeID: theme, Limit: 20})
+			must(t, err)
+			var out []rapport.ID
+			for _, x := range items {
+				out = append(out, x.ID)
+			}
+			return out
+		}
+		if got := ids(f.sales, deliveryTheme); len(got) != 1 || got[0] != a.ID {
+			t.Errorf("the delivery theme's action items for sales: %v, want only %v", got, a.ID)
+		}
+		if got := ids(f.deals, deliveryTheme); len(got) != 2 {
+			t.Errorf("the wall's team sees %d of the delivery theme's action items, want 2 (with %v)", len(got), hiddenAction.ID)
+		}
+		if got := ids(f.sales, passwordTheme); len(got) != 0 {
+			t.Errorf("the password theme lists action items %v", got)
+		}
+	})
+
 	t.Run("AsTheyArrive", func(t *testing.T) {
 		more := logAll(t, db, f.sales, ana.ID, "suggestion", darkModeTexts[4:])
 		_, err := assigner.AssignAll(ctx)
