@@ -49,6 +49,10 @@ func (f *filler) writeFeedback(ctx context.Context) error {
 		}
 		fb := &rapport.Feedback{CustomerID: c.id, Kind: d.kind, Text: d.text, Channel: d.channel,
 			Product: pick(r, productLines), HeardAt: between(r, recent.AddDate(0, -4, 0), f.end)}
+		// With the store's clock in hand, feedback is logged a few hours after it was
+		// heard and each step takes time, so that the dashboard's times are lifelike.
+		at := fb.HeardAt.Add(time.Duration(r.IntN(6*60)) * time.Minute)
+		f.setClock(at)
 		if _, err := f.store.CreateFeedback(ctx, scope, fb); err != nil {
 			return fmt.Errorf("feedback of %s: %w", c.name, err)
 		}
@@ -57,7 +61,12 @@ func (f *filler) writeFeedback(ctx context.Context) error {
 		if fb.HeardAt.Before(recent) || chance(r, 0.3) {
 			steps := []rapport.FeedbackChange{{Status: "triaged"}, {Status: "resolved", Resolution: "Sorted out with the customer and the team concerned."},
 				{Status: "informed", InformedVia: "email"}}
-			for _, step := range steps[:1+r.IntN(len(steps))] {
+			waits := []time.Duration{time.Duration(1+r.IntN(30)) * time.Hour, time.Duration(1+r.IntN(8*24)) * time.Hour, time.Duration(2+r.IntN(72)) * time.Hour}
+			for i, step := range steps[:1+r.IntN(len(steps))] {
+				if at = at.Add(waits[i]); at.After(time.Now()) {
+					break
+				}
+				f.setClock(at)
 				if _, err := f.store.ChangeFeedbackStatus(ctx, scope, fb.ID, step); err != nil {
 					return fmt.Errorf("feedback of %s: %w", c.name, err)
 				}
@@ -67,6 +76,7 @@ func (f *filler) writeFeedback(ctx context.Context) error {
 		if err := f.workActions(ctx, r, scope, fb, resolved, fb.HeardAt.Before(recent)); err != nil {
 			return err
 		}
+		f.setClock(time.Time{})
 		f.sum.Feedback++
 	}
 	// What is overdue now goes to the teams' managers, as the escalate job would.
@@ -77,4 +87,17 @@ func (f *filler) writeFeedback(ctx context.Context) error {
 	f.sum.Escalated = len(escalated)
 	f.log("feedback: %s, action items worked: %s, escalated: %s", commas(f.sum.Feedback), commas(f.sum.Actions), commas(f.sum.Escalated))
 	return nil
+}
+
+// setClock sets the store's clock to at, or back to the real time for the zero time,
+// when the demo may turn it (Options.SetNow).
+func (f *filler) setClock(at time.Time) {
+	if f.opts.SetNow == nil {
+		return
+	}
+	if at.IsZero() {
+		f.opts.SetNow(time.Now)
+		return
+	}
+	f.opts.SetNow(func() time.Time { return at })
 }

@@ -13,7 +13,7 @@ type lineChart struct {
 	ViewBox       string
 	Series        []chartSeries
 	Ticks         []chartTick // the x axis' labels
-	Max           float64     // the top of the y axis
+	Min, Max      float64     // the bottom (0, or the lowest value below it) and the top of the y axis
 	Unit          string      // of the values, for the top label
 	Label         string      // what the chart shows, for screen readers
 }
@@ -37,12 +37,12 @@ func newLineChart(label, unit string, labels []string, series map[string][]float
 	for _, vs := range series {
 		for _, v := range vs {
 			if !math.IsNaN(v) {
-				c.Max = math.Max(c.Max, v)
+				c.Min, c.Max = math.Min(c.Min, v), math.Max(c.Max, v)
 			}
 		}
 	}
-	if c.Max == 0 {
-		c.Max = 1
+	if c.Max == c.Min {
+		c.Max = c.Min + 1
 	}
 	x := func(i int) float64 {
 		if len(labels) < 2 {
@@ -70,7 +70,7 @@ func newLineChart(label, unit string, labels []string, series map[string][]float
 			if math.IsNaN(v) {
 				continue
 			}
-			y := float64(c.Height) - v*float64(c.Height-10)/c.Max
+			y := float64(c.Height) - (v-c.Min)*float64(c.Height-10)/(c.Max-c.Min)
 			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y))
 			last = fmt.Sprintf("%.1f %s", v, unit)
 		}
