@@ -162,7 +162,7 @@ func TestBrowserFeedbackLoop(t *testing.T) {
 			do(chromedp.Navigate(link),
 				chromedp.WaitVisible(chromedp.CSS(`input[name=resolved][value=yes]`)),
 				chromedp.Click(chromedp.CSS(`input[name=resolved][value=yes]`)),
-				chromedp.Click(chromedp.CSS(`input[name=rating][value="5"]`)),
+				chromedp.Click(chromedp.CSS(`input[name=rating][value="5"] + span`)),
 				chromedp.SendKeys(chromedp.CSS("#pf-comment"), "Quick and kind, thank you"),
 				chromedp.Click(chromedp.Search(`//button[.="Send my answer"]`)),
 				chromedp.WaitVisible(chromedp.CSS(`[role=status]`)))
@@ -181,7 +181,7 @@ func TestBrowserFeedbackLoop(t *testing.T) {
 			do(chromedp.Navigate(received()),
 				chromedp.WaitVisible(chromedp.CSS(`input[name=resolved][value=no]`)),
 				chromedp.Click(chromedp.CSS(`input[name=resolved][value=no]`)),
-				chromedp.Click(chromedp.CSS(`input[name=rating][value="2"]`)),
+				chromedp.Click(chromedp.CSS(`input[name=rating][value="2"] + span`)),
 				chromedp.Click(chromedp.Search(`//button[.="Send my answer"]`)),
 				chromedp.WaitVisible(chromedp.CSS(`[role=status]`)))
 			do(chromedp.Navigate(e.srv.URL+"/feedback/"+id.String()), chromedp.WaitVisible(chromedp.CSS("#fb-history")))
