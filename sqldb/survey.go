@@ -242,39 +242,26 @@ func (tx *Tx) segmentCandidates(segmentID rapport.ID, since time.Time) ([]candid
 
 // PlanSurveySend counts whom sending to the segment would ask, and why not the others.
 func (db *DB) PlanSurveySend(ctx context.Context, s rapport.Scope, surveyID, segmentID rapport.ID) (*rapport.SendPlan, error) {
-	if err := rapport.Require(s.CanManageSurveys(), "send surveys"); err != nil {
-		return nil, err
-	}
-	p := &rapport.SendPlan{}
-	err := db.update(ctx, s, func(tx *Tx) error {
-		v, err := tx.findSurvey(surveyID)
-		if err != nil {
-			return err
-		}
-		since, err := tx.askedSince(v)
-		if err != nil {
-			return err
-		}
-		cs, err := tx.segmentCandidates(segmentID, since)
-		if err != nil {
-			return err
-		}
-		p.Members = len(cs)
-		for _, c := range cs {
-			tally(p, c)
-		}
-		return nil
-	})
-	return p, err
+	return db.sendSurvey(ctx, s, surveyID, segmentID, "", false)
 }
 
 // SendSurvey invites the segment's members who may be asked, in one transaction.
 func (db *DB) SendSurvey(ctx context.Context, s rapport.Scope, surveyID, segmentID rapport.ID, baseURL string) (*rapport.SendPlan, error) {
+	return db.sendSurvey(ctx, s, surveyID, segmentID, baseURL, true)
+}
+
+// sendSurvey counts whom sending to the segment asks and, when send is set, invites
+// them.
+func (db *DB) sendSurvey(ctx context.Context, s rapport.Scope, surveyID, segmentID rapport.ID, baseURL string, send bool) (*rapport.SendPlan, error) {
 	if err := rapport.Require(s.CanManageSurveys(), "send surveys"); err != nil {
 		return nil, err
 	}
 	p := &rapport.SendPlan{}
-	err := db.update(ctx, s, func(tx *Tx) error {
+	run := db.view
+	if send {
+		run = db.update
+	}
+	err := run(ctx, s, func(tx *Tx) error {
 		v, err := tx.findSurvey(surveyID)
 		if err != nil {
 			return err
@@ -289,7 +276,7 @@ func (db *DB) SendSurvey(ctx context.Context, s rapport.Scope, surveyID, segment
 		}
 		p.Members = len(cs)
 		for _, c := range cs {
-			if !tally(p, c) {
+			if !tally(p, c) || !send {
 				continue
 			}
 			inv, err := tx.invite(v, c, "segment", segmentID.String(), c.team, "", baseURL)
@@ -298,6 +285,9 @@ func (db *DB) SendSurvey(ctx context.Context, s rapport.Scope, surveyID, segment
 			} else if inv == nil {
 				p.Asked, p.NoEmail = p.Asked-1, p.NoEmail+1
 			}
+		}
+		if !send {
+			return nil
 		}
 		return tx.audit("send", "survey", v.ID, rapport.ID{}, false,
 			fmt.Sprintf("%s to segment %s: %d asked; not asked: %d without e-mail, %d without consent, %d asked recently",
