@@ -3,9 +3,9 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rapportckm/rapport"
 )
@@ -41,12 +41,9 @@ func (db *DB) FindAuditEvents(ctx context.Context, s rapport.Scope, f rapport.Au
 	if !f.Until.IsZero() {
 		conds = append(conds, "e.at < "+q.Arg(f.Until.UTC()))
 	}
-	if f.Cursor != "" {
-		at, id, err := parseTimeCursor(f.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		conds = append(conds, fmt.Sprintf("(e.at, e.id) < (%s, %s)", q.Arg(at), q.Arg(id)))
+	conds, err := pastCursor(q, conds, f.Cursor, "e.at", "e.id")
+	if err != nil {
+		return nil, "", err
 	}
 	from := func(table string) string {
 		return `SELECT e.id, e.at, e.actor_kind, e.user_id, COALESCE(u.name, ''), e.token_id, e.via, e.addr,
@@ -61,7 +58,7 @@ func (db *DB) FindAuditEvents(ctx context.Context, s rapport.Scope, f rapport.Au
 		query += " UNION ALL " + from("reads.audit_events")
 	}
 	var events []*rapport.AuditEvent
-	err := db.view(ctx, s, func(tx *Tx) (err error) {
+	err = db.view(ctx, s, func(tx *Tx) (err error) {
 		events, err = queryAll(tx, query+` ORDER BY 2 DESC, 1 DESC LIMIT `+strconv.Itoa(n+1), q.Args(),
 			func(rows *sql.Rows) (*rapport.AuditEvent, error) {
 				e := &rapport.AuditEvent{}
@@ -71,10 +68,6 @@ func (db *DB) FindAuditEvents(ctx context.Context, s rapport.Scope, f rapport.Au
 			})
 		return err
 	})
-	var next string
-	if len(events) > n {
-		events = events[:n]
-		next = timeCursor(events[n-1].At, events[n-1].ID)
-	}
+	events, next := pageOf(events, n, func(e *rapport.AuditEvent) (time.Time, rapport.ID) { return e.At, e.ID })
 	return events, next, err
 }

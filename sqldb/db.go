@@ -325,6 +325,29 @@ func timeCursor(t time.Time, id rapport.ID) string {
 	return encodeCursor(t.UTC().Format(time.RFC3339Nano), id.String())
 }
 
+// pastCursor adds to conds the condition that rows come after the cursor's on a page
+// ordered by timeCol and idCol, newest first; without a cursor it adds nothing.
+func pastCursor(q *Query, conds []string, cursor, timeCol, idCol string) ([]string, error) {
+	if cursor == "" {
+		return conds, nil
+	}
+	at, id, err := parseTimeCursor(cursor)
+	if err != nil {
+		return nil, err
+	}
+	return append(conds, fmt.Sprintf("(%s, %s) < (%s, %s)", timeCol, idCol, q.Arg(at), q.Arg(id))), nil
+}
+
+// pageOf cuts the n+1 rows read for a page of n, newest first, to the page and the
+// cursor of the next one ("" on the last page).
+func pageOf[T any](rows []T, n int, key func(T) (time.Time, rapport.ID)) ([]T, string) {
+	if len(rows) <= n {
+		return rows, ""
+	}
+	rows = rows[:n]
+	return rows, timeCursor(key(rows[n-1]))
+}
+
 func parseTimeCursor(cursor string) (time.Time, rapport.ID, error) {
 	parts, err := decodeCursor(cursor, 2)
 	if err != nil {

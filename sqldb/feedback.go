@@ -4,9 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/rapportckm/rapport"
@@ -295,23 +295,16 @@ func (tx *Tx) findFeedbackPage(f rapport.FeedbackFilter) ([]*rapport.Feedback, s
 	if f.Status != "" {
 		conds = append(conds, "fb.status = "+q.Arg(string(f.Status)))
 	}
-	if f.Cursor != "" {
-		at, id, err := parseTimeCursor(f.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		conds = append(conds, fmt.Sprintf("(fb.heard_at, fb.id) < (%s, %s)", q.Arg(at), q.Arg(id)))
+	conds, err := pastCursor(q, conds, f.Cursor, "fb.heard_at", "fb.id")
+	if err != nil {
+		return nil, "", err
 	}
 	out, err := queryAll(tx, `SELECT `+feedbackColumns+` FROM `+feedbackFrom+` WHERE `+strings.Join(conds, " AND ")+
 		` ORDER BY fb.heard_at DESC, fb.id DESC LIMIT `+strconv.Itoa(n+1), q.Args(), scanFeedback)
 	if err != nil {
 		return nil, "", err
 	}
-	var next string
-	if len(out) > n {
-		out = out[:n]
-		next = timeCursor(out[n-1].HeardAt, out[n-1].ID)
-	}
+	out, next := pageOf(out, n, func(f *rapport.Feedback) (time.Time, rapport.ID) { return f.HeardAt, f.ID })
 	if out == nil {
 		out = []*rapport.Feedback{}
 	}

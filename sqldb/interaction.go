@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rapportckm/rapport"
 )
@@ -91,12 +92,9 @@ func (tx *Tx) findInteractions(f rapport.InteractionFilter, kind rapport.Custome
 	if len(f.Sources) > 0 {
 		conds = append(conds, "src.name IN "+q.In(anySlice(f.Sources)...))
 	}
-	if f.Cursor != "" {
-		at, id, err := parseTimeCursor(f.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		conds = append(conds, fmt.Sprintf("(i.occurred_at, i.id) < (%s, %s)", q.Arg(at), q.Arg(id)))
+	conds, err := pastCursor(q, conds, f.Cursor, "i.occurred_at", "i.id")
+	if err != nil {
+		return nil, "", err
 	}
 	branch := func(cond string) string {
 		return `SELECT ` + interactionColumns + ` FROM ` + interactionFrom + ` WHERE ` + strings.Join(append([]string{cond}, conds...), " AND ") +
@@ -115,11 +113,7 @@ func (tx *Tx) findInteractions(f rapport.InteractionFilter, kind rapport.Custome
 	if err != nil {
 		return nil, "", err
 	}
-	var next string
-	if len(page) > n {
-		page = page[:n]
-		next = timeCursor(page[n-1].OccurredAt, page[n-1].ID)
-	}
+	page, next := pageOf(page, n, func(in *rapport.Interaction) (time.Time, rapport.ID) { return in.OccurredAt, in.ID })
 	return page, next, tx.loadAttachments(page)
 }
 
@@ -211,6 +205,25 @@ func (db *DB) IngestInteractions(ctx context.Context, s rapport.Scope, rows []ra
 	return db.ImportInteractions(ctx, s, rows, nil)
 }
 
+// validRows checks the records of a bulk write: each is numbered by its place from 1
+// unless it carries its line, checked, and kept if valid; the others' errors, by line,
+// go to res.
+func validRows[R any](rows []R, res *rapport.IngestResult, line func(*R) *int, check func(*R) error) []*R {
+	valid := make([]*R, 0, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		if n := line(r); *n == 0 {
+			*n = i + 1
+		}
+		if err := check(r); err != nil {
+			res.Errors = append(res.Errors, rapport.LineErrorOf(*line(r), err))
+			continue
+		}
+		valid = append(valid, r)
+	}
+	return valid
+}
+
 // ImportInteractions is IngestInteractions that also records where the batch ends in
 // its file, when at is not nil.
 func (db *DB) ImportInteractions(ctx context.Context, s rapport.Scope, rows []rapport.IncomingInteraction, at *rapport.ImportBatch) (rapport.IngestResult, error) {
@@ -218,19 +231,8 @@ func (db *DB) ImportInteractions(ctx context.Context, s rapport.Scope, rows []ra
 	if err := rapport.Require(s.CanWriteCustomers(), "write interactions"); err != nil {
 		return res, err
 	}
-	valid := make([]*rapport.IncomingInteraction, 0, len(rows))
-	for i := range rows {
-		r := &rows[i]
-		if r.Line == 0 {
-			r.Line = i + 1
-		}
-		r.Normalize()
-		if err := r.Validate(); err != nil {
-			res.Errors = append(res.Errors, rapport.LineErrorOf(r.Line, err))
-			continue
-		}
-		valid = append(valid, r)
-	}
+	valid := validRows(rows, &res, func(r *rapport.IncomingInteraction) *int { return &r.Line },
+		func(r *rapport.IncomingInteraction) error { r.Normalize(); return r.Validate() })
 	err := db.update(ctx, s, func(tx *Tx) error {
 		counts, rejected, err := tx.ingestInteractions(valid)
 		if err != nil {

@@ -329,19 +329,8 @@ func (db *DB) IngestItems(ctx context.Context, s rapport.Scope, rows []rapport.I
 	if err := rapport.Require(s.CanWriteCustomers(), "write items"); err != nil {
 		return res, err
 	}
-	var valid []*rapport.IncomingItem
-	for i := range rows {
-		r := &rows[i]
-		if r.Line == 0 {
-			r.Line = i + 1
-		}
-		r.Normalize()
-		if err := r.Validate(); err != nil {
-			res.Errors = append(res.Errors, rapport.LineErrorOf(r.Line, err))
-			continue
-		}
-		valid = append(valid, r)
-	}
+	valid := validRows(rows, &res, func(r *rapport.IncomingItem) *int { return &r.Line },
+		func(r *rapport.IncomingItem) error { r.Normalize(); return r.Validate() })
 	err := db.update(ctx, s, func(tx *Tx) error {
 		items, rejected, err := tx.ingestItems(valid)
 		if err != nil {

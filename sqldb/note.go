@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rapportckm/rapport"
 )
@@ -90,23 +91,16 @@ func (tx *Tx) findNotes(f rapport.NoteFilter) ([]*rapport.Note, string, error) {
 	if f.PinnedOnly {
 		conds = append(conds, "n.pinned")
 	}
-	if f.Cursor != "" {
-		at, id, err := parseTimeCursor(f.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		conds = append(conds, fmt.Sprintf("(n.created_at, n.id) < (%s, %s)", q.Arg(at), q.Arg(id)))
+	conds, err := pastCursor(q, conds, f.Cursor, "n.created_at", "n.id")
+	if err != nil {
+		return nil, "", err
 	}
 	notes, err := queryAll(tx, `SELECT `+noteColumns+` FROM `+noteFrom+` WHERE `+strings.Join(conds, " AND ")+
 		` ORDER BY n.created_at DESC, n.id DESC LIMIT `+strconv.Itoa(n+1), q.Args(), scanNote)
 	if err != nil {
 		return nil, "", err
 	}
-	var next string
-	if len(notes) > n {
-		notes = notes[:n]
-		next = timeCursor(notes[n-1].CreatedAt, notes[n-1].ID)
-	}
+	notes, next := pageOf(notes, n, func(n *rapport.Note) (time.Time, rapport.ID) { return n.CreatedAt, n.ID })
 	return notes, next, nil
 }
 

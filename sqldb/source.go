@@ -78,18 +78,7 @@ func (db *DB) ImportCustomers(ctx context.Context, s rapport.Scope, rows []rappo
 	if err := rapport.Require(s.CanWriteCustomers(), "write customers"); err != nil {
 		return res, err
 	}
-	var valid []*rapport.IncomingCustomer
-	for i := range rows {
-		r := &rows[i]
-		if r.Line == 0 {
-			r.Line = i + 1
-		}
-		if err := r.Validate(); err != nil {
-			res.Errors = append(res.Errors, rapport.LineErrorOf(r.Line, err))
-			continue
-		}
-		valid = append(valid, r)
-	}
+	valid := validRows(rows, &res, func(r *rapport.IncomingCustomer) *int { return &r.Line }, (*rapport.IncomingCustomer).Validate)
 	err := db.update(ctx, s, func(tx *Tx) error {
 		items, rejected, err := tx.ingestCustomers(valid)
 		if err != nil {
