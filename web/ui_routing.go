@@ -435,13 +435,8 @@ func (s *Server) handleActionUpdate(w http.ResponseWriter, r *http.Request, c *c
 		}
 		u.OwnerID = &owner
 	}
-	if v := form.Get("due"); v != "" {
-		due, err := time.ParseInLocation("2006-01-02", v, time.UTC)
-		if err != nil {
-			return rapport.FieldError("due", "write the due date as YYYY-MM-DD")
-		}
-		due = due.Add(17 * time.Hour) // the end of a working day, UTC
-		u.DueAt = &due
+	if u.DueAt, err = formDue(form); err != nil {
+		return err
 	}
 	if v := form.Get("status"); v != "" {
 		st := rapport.ActionStatus(v)
@@ -476,6 +471,21 @@ func (s *Server) handleActionUpdate(w http.ResponseWriter, r *http.Request, c *c
 	return s.redirect(w, r, to, msg)
 }
 
+// formDue reads the date field "due" of an action item's form as the end of that
+// working day (17:00 UTC); nil when it is empty.
+func formDue(form url.Values) (*time.Time, error) {
+	v := form.Get("due")
+	if v == "" {
+		return nil, nil
+	}
+	due, err := time.ParseInLocation("2006-01-02", v, time.UTC)
+	if err != nil {
+		return nil, rapport.FieldError("due", "write the due date as YYYY-MM-DD")
+	}
+	due = due.Add(17 * time.Hour)
+	return &due, nil
+}
+
 // handleActionCreate adds an action item to feedback by hand.
 func (s *Server) handleActionCreate(w http.ResponseWriter, r *http.Request, c *call) error {
 	id, err := pathID(r, "id", "feedback")
@@ -494,12 +504,10 @@ func (s *Server) handleActionCreate(w http.ResponseWriter, r *http.Request, c *c
 	if n.OwnerID, err = formID(form, "owner_id"); err != nil {
 		p.Add("owner_id", "choose the owner from the list")
 	}
-	if v := form.Get("due"); v != "" {
-		due, err := time.ParseInLocation("2006-01-02", v, time.UTC)
-		if err != nil {
-			p.Add("due_at", "write the due date as YYYY-MM-DD")
-		}
-		n.DueAt = due.Add(17 * time.Hour)
+	if due, err := formDue(form); err != nil {
+		p.Add("due", "%s", rapport.ErrorMessage(err))
+	} else if due != nil {
+		n.DueAt = *due
 	} else if v := form.Get("service_level"); v != "" {
 		if n.ServiceLevel, err = rapport.ParseServiceLevel(v); err != nil {
 			p.Add("service_level", "%s", rapport.ErrorMessage(err))
