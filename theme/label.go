@@ -14,17 +14,7 @@ import (
 // are two words, terms weighing under 40 % of the
 // heaviest are left out.
 func (m *Model) Label(t int) string {
-	th := m.themes[t]
-	terms := make([]int32, 0, len(th.sum))
-	for term := range th.sum {
-		terms = append(terms, term)
-	}
-	slices.SortFunc(terms, func(a, b int32) int {
-		if c := cmp.Compare(th.sum[b], th.sum[a]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
+	th, terms := m.themes[t], m.heaviest(t)
 	var parts [][]string
 	words := 0
 	has := func(w string) bool {
@@ -67,4 +57,21 @@ func (m *Model) Label(t int) string {
 		out[i] = strings.Join(p, " ")
 	}
 	return strings.Join(out, ", ")
+}
+
+// heaviest lists theme t's terms by their summed weight over its items, heaviest
+// first (ties by term, so that labels are repeatable).
+func (m *Model) heaviest(t int) []int32 {
+	th := m.themes[t]
+	terms := make([]int32, 0, len(th.sum))
+	for term := range th.sum {
+		terms = append(terms, term)
+	}
+	slices.SortFunc(terms, func(a, b int32) int {
+		if c := cmp.Compare(th.sum[b], th.sum[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	return terms
 }

@@ -1,7 +1,6 @@
 package theme
 
 import (
-	"cmp"
 	"slices"
 )
 
@@ -38,17 +37,7 @@ func (m *Model) AddTo(t int, x Vector) {
 // Terms are theme t's n characteristic terms, heaviest first (by their mean TF-IDF
 // weight over its items), written as the words they most often stand for.
 func (m *Model) Terms(t, n int) []string {
-	th := m.themes[t]
-	terms := make([]int32, 0, len(th.sum))
-	for term := range th.sum {
-		terms = append(terms, term)
-	}
-	slices.SortFunc(terms, func(a, b int32) int {
-		if c := cmp.Compare(th.sum[b], th.sum[a]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
+	terms := m.heaviest(t)
 	out := make([]string, 0, n)
 	for _, term := range terms {
 		if len(out) == n {
