@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -223,31 +222,15 @@ func (tx *Tx) actionEntry(a *rapport.ActionItem, ev rapport.ActionEvent, detail 
 	if a.CustomerID.IsZero() {
 		return nil
 	}
-	var recorded rapport.ID
-	if err := tx.queryRow(`SELECT recorded_customer_id FROM feedback WHERE id = $1`, a.FeedbackID).Scan(&recorded); err != nil {
+	recorded, err := tx.feedbackRecordedFor(a.FeedbackID)
+	if err != nil {
 		return err
 	}
 	what := map[rapport.ActionEvent]string{rapport.ActionCreated: "for", rapport.ActionFinished: "done by",
 		rapport.ActionReopened: "reopened for", rapport.ActionEscalated: "escalated in"}[ev]
-	summary := "Action item " + what + " " + a.TeamName + ": " + a.Title
-	if r := []rune(summary); len(r) > 500 {
-		summary = string(r[:499]) + "…"
-	}
-	attrs := map[string]string{"action_id": a.ID.String(), "action_event": string(ev), "feedback_id": a.FeedbackID.String(),
-		"feedback_kind": string(a.FeedbackKind), "team": a.TeamName}
-	raw, err := json.Marshal(attrs)
-	if err != nil {
-		return err
-	}
-	actorKind, actorID := tx.scope.Kind, ""
-	if actorKind == rapport.ActorStaff {
-		actorID = tx.scope.UserID.String()
-	}
-	_, err = tx.exec(`INSERT INTO interactions (id, customer_id, recorded_customer_id, type, channel, occurred_at,
-		actor_kind, actor_id, summary, body, currency, attributes, created_at)
-		VALUES ($1, $2, $3, 'other', 'other', $4, $5, $6, $7, $8, '', $9, $10)`,
-		rapport.NewID(), a.CustomerID, recorded, tx.now, string(actorKind), actorID, summary, detail, string(raw), tx.now)
-	return err
+	return tx.writeEntry(entry{customer: a.CustomerID, recorded: recorded, summary: "Action item " + what + " " + a.TeamName + ": " + a.Title,
+		body: detail, attrs: map[string]any{"action_id": a.ID.String(), "action_event": string(ev), "feedback_id": a.FeedbackID.String(),
+			"feedback_kind": string(a.FeedbackKind), "team": a.TeamName}})
 }
 
 // route applies the rules to feedback: every matching rule makes an item for its team,

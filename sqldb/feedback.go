@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -183,13 +182,6 @@ func (tx *Tx) insertFeedback(f *rapport.Feedback, source rapport.ID, detail stri
 func (tx *Tx) feedbackEntry(f *rapport.Feedback) error {
 	typ := map[rapport.Channel]string{"phone": "call", "email": "email", "sms": "sms", "chat": "chat",
 		"in_person": "meeting", "post": "letter"}[f.Channel]
-	if typ == "" {
-		typ = "other"
-	}
-	channel := f.Channel
-	if channel == "" {
-		channel = "other"
-	}
 	kind := string(f.Kind)
 	summary := strings.ToUpper(kind[:1]) + kind[1:] + ": " + firstWords(f.Text, 120)
 	attrs := map[string]any{"feedback_id": f.ID.String(), "feedback_kind": kind, "sentiment": f.Sentiment,
@@ -200,23 +192,14 @@ func (tx *Tx) feedbackEntry(f *rapport.Feedback) error {
 	if f.Area != "" {
 		attrs["area"] = f.Area
 	}
-	raw, err := json.Marshal(attrs)
-	if err != nil {
-		return err
-	}
-	actorKind, actorID := tx.scope.Kind, ""
+	e := entry{customer: f.CustomerID, typ: typ, channel: f.Channel, at: f.HeardAt, summary: summary, body: f.Text, attrs: attrs}
 	switch {
 	case !f.HeardBy.IsZero():
-		actorKind, actorID = rapport.ActorStaff, f.HeardBy.String()
+		e.actorKind, e.actorID = rapport.ActorStaff, f.HeardBy.String()
 	case f.Source != "":
-		actorID = f.Source
+		e.actorKind, e.actorID = tx.scope.Kind, f.Source
 	}
-	_, err = tx.exec(`INSERT INTO interactions (id, customer_id, recorded_customer_id, type, channel, occurred_at,
-		actor_kind, actor_id, summary, body, currency, attributes, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', $11, $12)`,
-		rapport.NewID(), f.CustomerID, f.CustomerID, typ, string(channel), f.HeardAt, string(actorKind), actorID, summary,
-		f.Text, string(raw), tx.now)
-	return err
+	return tx.writeEntry(e)
 }
 
 // firstWords shortens text to at most max characters on one line, at a word where it can.

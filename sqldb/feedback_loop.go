@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -354,8 +353,8 @@ func (tx *Tx) recordAnswer(f *rapport.Feedback, a rapport.FeedbackAnswer, channe
 		return err
 	}
 	if !f.CustomerID.IsZero() {
-		var recorded rapport.ID
-		if err := tx.queryRow(`SELECT recorded_customer_id FROM feedback WHERE id = $1`, f.ID).Scan(&recorded); err != nil {
+		recorded, err := tx.feedbackRecordedFor(f.ID)
+		if err != nil {
 			return err
 		}
 		attrs := map[string]any{"feedback_id": f.ID.String(), "feedback_event": string(rapport.FeedbackAnswered),
@@ -366,24 +365,16 @@ func (tx *Tx) recordAnswer(f *rapport.Feedback, a rapport.FeedbackAnswer, channe
 		if a.Rating > 0 {
 			attrs["rating"] = a.Rating
 		}
-		raw, err := json.Marshal(attrs)
-		if err != nil {
-			return err
-		}
-		kind := string(f.Kind)
-		summary := "The customer answered about their " + kind
+		summary := "The customer answered about their " + string(f.Kind)
 		if note != "" {
 			summary += ": " + firstWords(note, 150)
 		}
-		typ := "other"
+		e := entry{customer: f.CustomerID, recorded: recorded, channel: channel, at: now, actorKind: rapport.ActorCustomer,
+			actorID: f.CustomerID.String(), summary: summary, body: a.Comment, attrs: attrs}
 		if channel == "email" {
-			typ = "email"
+			e.typ = "email"
 		}
-		if _, err := tx.exec(`INSERT INTO interactions (id, customer_id, recorded_customer_id, type, channel, occurred_at,
-			actor_kind, actor_id, summary, body, currency, attributes, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, 'customer', $7, $8, $9, '', $10, $6)`,
-			rapport.NewID(), f.CustomerID, recorded, typ, string(channel), now, f.CustomerID.String(), summary, a.Comment,
-			string(raw)); err != nil {
+		if err := tx.writeEntry(e); err != nil {
 			return err
 		}
 	}

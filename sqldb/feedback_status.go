@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -116,8 +115,8 @@ func (tx *Tx) feedbackEvent(f *rapport.Feedback, ev rapport.FeedbackEvent, note 
 // interaction by the scope's actor whose attributes name the feedback, the event and
 // the kind, so that rules can react (resolved: ask the customer for a rating).
 func (tx *Tx) feedbackStatusEntry(f *rapport.Feedback, ev rapport.FeedbackEvent) error {
-	var recorded rapport.ID
-	if err := tx.queryRow(`SELECT recorded_customer_id FROM feedback WHERE id = $1`, f.ID).Scan(&recorded); err != nil {
+	recorded, err := tx.feedbackRecordedFor(f.ID)
+	if err != nil {
 		return err
 	}
 	kind := string(f.Kind)
@@ -127,30 +126,16 @@ func (tx *Tx) feedbackStatusEntry(f *rapport.Feedback, ev rapport.FeedbackEvent)
 	if ev == rapport.FeedbackEvent(rapport.FeedbackResolved) {
 		summary = strings.ToUpper(kind[:1]) + kind[1:] + " resolved: " + firstWords(f.Resolution, 100)
 	}
-	attrs := map[string]string{"feedback_id": f.ID.String(), "feedback_event": string(ev), "feedback_kind": kind}
-	channel := rapport.Channel("other")
+	e := entry{customer: f.CustomerID, recorded: recorded, summary: summary,
+		attrs: map[string]any{"feedback_id": f.ID.String(), "feedback_event": string(ev), "feedback_kind": kind}}
 	if ev == rapport.FeedbackEvent(rapport.FeedbackInformed) {
-		attrs["informed_via"] = string(f.InformedVia)
-		channel = f.InformedVia
+		e.attrs["informed_via"] = string(f.InformedVia)
+		e.channel = f.InformedVia
 	}
-	raw, err := json.Marshal(attrs)
-	if err != nil {
-		return err
-	}
-	actorKind, actorID := tx.scope.Kind, ""
-	if actorKind == rapport.ActorStaff {
-		actorID = tx.scope.UserID.String()
-	}
-	body := ""
 	if ev == rapport.FeedbackEvent(rapport.FeedbackResolved) || ev == rapport.FeedbackEvent(rapport.FeedbackInformed) {
-		body = f.Resolution
+		e.body = f.Resolution
 	}
-	_, err = tx.exec(`INSERT INTO interactions (id, customer_id, recorded_customer_id, type, channel, occurred_at,
-		actor_kind, actor_id, summary, body, currency, attributes, created_at)
-		VALUES ($1, $2, $3, 'other', $4, $5, $6, $7, $8, $9, '', $10, $11)`,
-		rapport.NewID(), f.CustomerID, recorded, string(channel), tx.now, string(actorKind), actorID, summary, body,
-		string(raw), tx.now)
-	return err
+	return tx.writeEntry(e)
 }
 
 // FindFeedbackHistory returns visible feedback with its history, oldest first: its

@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -216,46 +215,26 @@ func (tx *Tx) checkItemPeople(it *rapport.Item) error {
 // itemEntry writes the timeline entry of an event of an item: an interaction by the
 // scope's actor whose attributes name the item and the event, so that what reads the
 // timeline (people, and rules that look at what just happened) sees it.
-func (tx *Tx) itemEntry(r itemRow, ev rapport.ItemEvent, at any) error {
+func (tx *Tx) itemEntry(r itemRow, ev rapport.ItemEvent, at time.Time) error {
 	it := r.Item
-	typ := rapport.InteractionType("other")
+	e := entry{customer: it.CustomerID, recorded: r.recorded, channel: it.Channel, at: at}
 	if it.Kind == "ticket" {
-		typ = "ticket"
-	}
-	channel := it.Channel
-	if channel == "" {
-		channel = "other"
+		e.typ = "ticket"
 	}
 	kind := string(it.Kind)
-	summary := map[rapport.ItemEvent]string{rapport.ItemOpened: "opened", rapport.ItemClosed: "done",
-		rapport.ItemDropped: "cancelled", rapport.ItemReopened: "reopened"}[ev]
-	summary = string(kind[0]-'a'+'A') + kind[1:] + " " + summary + ": " + it.Title
-	if n := len([]rune(summary)); n > 500 {
-		summary = string([]rune(summary)[:499]) + "…"
-	}
-	attrs := map[string]string{"item_id": it.ID.String(), "item_event": string(ev), "item_kind": kind}
+	e.summary = string(kind[0]-'a'+'A') + kind[1:] + " " + map[rapport.ItemEvent]string{rapport.ItemOpened: "opened",
+		rapport.ItemClosed: "done", rapport.ItemDropped: "cancelled", rapport.ItemReopened: "reopened"}[ev] + ": " + it.Title
+	e.attrs = map[string]any{"item_id": it.ID.String(), "item_event": string(ev), "item_kind": kind}
 	if it.RequestType != "" {
-		attrs["request_type"] = it.RequestType
+		e.attrs["request_type"] = it.RequestType
 	}
 	if it.Product != "" {
-		attrs["product"] = it.Product
+		e.attrs["product"] = it.Product
 	}
-	raw, err := json.Marshal(attrs)
-	if err != nil {
-		return err
+	if tx.scope.Kind != rapport.ActorStaff && it.Source != "" {
+		e.actorKind, e.actorID = tx.scope.Kind, it.Source
 	}
-	actorKind, actorID := tx.scope.Kind, ""
-	switch {
-	case actorKind == rapport.ActorStaff:
-		actorID = tx.scope.UserID.String()
-	case it.Source != "":
-		actorID = it.Source
-	}
-	_, err = tx.exec(`INSERT INTO interactions (id, customer_id, recorded_customer_id, type, channel, occurred_at,
-		actor_kind, actor_id, summary, body, currency, attributes, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', '', $10, $11)`,
-		rapport.NewID(), it.CustomerID, r.recorded, string(typ), string(channel), at, string(actorKind), actorID, summary, string(raw), tx.now)
-	return err
+	return tx.writeEntry(e)
 }
 
 // UpdateItem changes an item of a visible customer.

@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"time"
 
 	"github.com/rapportckm/rapport"
@@ -82,16 +81,10 @@ func (db *DB) MailSent(ctx context.Context, id rapport.ID, messageID string) err
 		if err := tx.queryRow(`SELECT COALESCE(merged_into, id) FROM customers WHERE id = $1`, m.CustomerID).Scan(&current); err != nil {
 			return err
 		}
-		attrs, err := json.Marshal(map[string]string{"direction": "outbound", "mail_id": m.ID.String(), "purpose": m.Purpose,
-			"ref": m.Ref, "to": m.ToAddress, "message_id": messageID})
-		if err != nil {
-			return err
-		}
-		_, err = tx.exec(`INSERT INTO interactions (id, customer_id, recorded_customer_id, type, channel, occurred_at,
-			actor_kind, actor_id, summary, body, currency, attributes, created_at)
-			VALUES ($1, $2, $3, 'email', 'email', $4, 'system', 'rapport', $5, $6, '', $7, $4)`,
-			rapport.NewID(), current, m.CustomerID, tx.now, m.Subject, m.Text, string(attrs))
-		return err
+		return tx.writeEntry(entry{customer: current, recorded: m.CustomerID, typ: "email", channel: "email",
+			actorKind: rapport.ActorSystem, actorID: "rapport", summary: m.Subject, body: m.Text,
+			attrs: map[string]any{"direction": "outbound", "mail_id": m.ID.String(), "purpose": m.Purpose, "ref": m.Ref,
+				"to": m.ToAddress, "message_id": messageID}})
 	})
 }
 

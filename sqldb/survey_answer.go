@@ -156,16 +156,11 @@ func (db *DB) AnswerSurvey(ctx context.Context, s rapport.Scope, token string, a
 		if r.Category != "" {
 			summary += " (" + r.Category + ")"
 		}
-		attrs, err := json.Marshal(map[string]any{"survey": v.Name, "survey_id": v.ID.String(), "survey_kind": string(v.Kind),
-			"score": r.Score, "category": r.Category, "invitation_id": inv.ID.String()})
-		if err != nil {
-			return err
-		}
+		attrs := map[string]any{"survey": v.Name, "survey_id": v.ID.String(), "survey_kind": string(v.Kind),
+			"score": r.Score, "category": r.Category, "invitation_id": inv.ID.String()}
 		if first {
-			if _, err := tx.exec(`INSERT INTO interactions (id, customer_id, recorded_customer_id, type, channel, occurred_at,
-				actor_kind, actor_id, summary, body, currency, attributes, created_at)
-				VALUES ($1, $2, $3, 'other', 'web', $4, 'customer', '', $5, $6, '', $7, $4)`,
-				r.InteractionID, inv.CustomerID, inv.CustomerID, tx.now, summary, r.Comment, string(attrs)); err != nil {
+			if err := tx.writeEntry(entry{id: r.InteractionID, customer: inv.CustomerID, channel: "web", actorKind: rapport.ActorCustomer,
+				summary: summary, body: r.Comment, attrs: attrs}); err != nil {
 				return err
 			}
 			if _, err := tx.exec(`INSERT INTO survey_responses (invitation_id, survey_id, customer_id, recorded_customer_id, score, category,
@@ -174,8 +169,12 @@ func (db *DB) AnswerSurvey(ctx context.Context, s rapport.Scope, token string, a
 				return err
 			}
 		} else {
+			raw, err := json.Marshal(attrs)
+			if err != nil {
+				return err
+			}
 			if _, err := tx.exec(`UPDATE interactions SET summary = $1, body = $2, attributes = $3 WHERE id = $4`,
-				summary, r.Comment, string(attrs), r.InteractionID); err != nil {
+				summary, r.Comment, string(raw), r.InteractionID); err != nil {
 				return err
 			}
 			if _, err := tx.exec(`UPDATE survey_responses SET score = $1, category = $2, comment = $3, answers = $4, updated_at = $5

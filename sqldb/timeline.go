@@ -2,7 +2,9 @@ package sqldb
 
 import (
 	"context"
+	"encoding/json"
 	"sort"
+	"time"
 
 	"github.com/rapportckm/rapport"
 )
@@ -95,4 +97,68 @@ func contains[T comparable](values []T, v T) bool {
 		}
 	}
 	return false
+}
+
+// entry is a timeline entry Rapport writes itself when something happens to a
+// customer: feedback logged or moved on, an action item, an item of business, a survey
+// answer, a mail sent. Its attributes name what happened, so that segment rules and the
+// playbook's questions can test them.
+type entry struct {
+	id       rapport.ID      // a new one when zero
+	customer rapport.ID      // the profile it lands on
+	recorded rapport.ID      // the customer it was recorded for, which unmerge goes by; customer when zero
+	typ      string          // "other" when empty
+	channel  rapport.Channel // "other" when empty
+	at       time.Time       // when it happened; now when zero
+	// Who acted: the scope's actor (and staff user) when actorKind is empty.
+	actorKind     rapport.ActorKind
+	actorID       string
+	summary, body string
+	attrs         map[string]any
+}
+
+// writeEntry writes e, its summary cut to 500 characters.
+func (tx *Tx) writeEntry(e entry) error {
+	raw, err := json.Marshal(e.attrs)
+	if err != nil {
+		return err
+	}
+	if e.id.IsZero() {
+		e.id = rapport.NewID()
+	}
+	if e.recorded.IsZero() {
+		e.recorded = e.customer
+	}
+	if e.typ == "" {
+		e.typ = "other"
+	}
+	if e.channel == "" {
+		e.channel = "other"
+	}
+	if e.at.IsZero() {
+		e.at = tx.now
+	}
+	if e.actorKind == "" {
+		e.actorKind = tx.scope.Kind
+		if e.actorKind == rapport.ActorStaff {
+			e.actorID = tx.scope.UserID.String()
+		}
+	}
+	if r := []rune(e.summary); len(r) > 500 {
+		e.summary = string(r[:499]) + "…"
+	}
+	_, err = tx.exec(`INSERT INTO interactions (id, customer_id, recorded_customer_id, type, channel, occurred_at,
+		actor_kind, actor_id, summary, body, currency, attributes, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', $11, $12)`,
+		e.id, e.customer, e.recorded, e.typ, string(e.channel), e.at, string(e.actorKind), e.actorID,
+		e.summary, e.body, string(raw), tx.now)
+	return err
+}
+
+// feedbackRecordedFor is the customer feedback was logged for, whom its entries are
+// recorded for.
+func (tx *Tx) feedbackRecordedFor(feedbackID rapport.ID) (rapport.ID, error) {
+	var recorded rapport.ID
+	err := tx.queryRow(`SELECT recorded_customer_id FROM feedback WHERE id = $1`, feedbackID).Scan(&recorded)
+	return recorded, err
 }
