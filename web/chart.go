@@ -72,6 +72,9 @@ func newLineChart(label, unit string, labels []string, series map[string][]float
 			}
 			y := float64(c.Height) - (v-c.Min)*float64(c.Height-10)/(c.Max-c.Min)
 			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y))
+			if len(labels) == 1 { // one value is drawn flat across
+				pts = []string{fmt.Sprintf("0,%.1f %d,%.1f", y, c.Width, y)}
+			}
 			last = fmt.Sprintf("%.1f %s", v, unit)
 		}
 		c.Series = append(c.Series, chartSeries{Name: name, Class: fmt.Sprintf("series-%d", n+1), Points: strings.Join(pts, " "), Last: last})

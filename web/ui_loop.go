@@ -24,7 +24,7 @@ type loopPage struct {
 // surveyTrend is one survey on the dashboard.
 type surveyTrend struct {
 	*rapport.SurveyResults
-	Chart *lineChart
+	Chart *scoreChart
 }
 
 // loopSince reads ?months= (12 by default, at most 36) and returns the first month to
@@ -106,30 +106,11 @@ func (s *Server) surveyTrends(r *http.Request, c *call, since time.Time) ([]surv
 		if res.Overall.N == 0 {
 			continue
 		}
-		var labels []string
-		values := map[string][]float64{}
-		for _, p := range res.Periods {
-			labels = append(labels, p.Period)
-			v := p.Value
-			if p.N == 0 {
-				v = math.NaN()
-			}
-			values["score"] = append(values["score"], v)
-			values["low"] = append(values["low"], nanIfNone(p.N, p.Low))
-			values["high"] = append(values["high"], nanIfNone(p.N, p.High))
-		}
-		chart := newLineChart(v.Name+": score by month with its 95% interval", "", labels, values, []string{"score", "low", "high"})
+		chart := newScoreChart(v.Kind, res.Periods, v.Name+": "+scoreUnit(v.Kind)+" by month with 95% confidence intervals")
 		out = append(out, surveyTrend{SurveyResults: res, Chart: chart})
 		if len(out) == 6 {
 			break
 		}
 	}
 	return out, nil
-}
-
-func nanIfNone(n int, v float64) float64 {
-	if n == 0 {
-		return math.NaN()
-	}
-	return v
 }

@@ -44,7 +44,7 @@ func newBuilder(g *rapport.Segment, action string) segmentBuilder {
 type segmentPage struct {
 	Segment   *rapport.Segment
 	History   []rapport.SegmentSize
-	Chart     *sizeChart
+	Chart     *lineChart
 	CanChange bool
 	CanExport bool
 	Purposes  []rapport.Purpose
@@ -115,7 +115,7 @@ func (s *Server) showSegment(w http.ResponseWriter, r *http.Request, c *call, st
 	if err != nil {
 		return err
 	}
-	page := segmentPage{Segment: g, History: history, Chart: newSizeChart(history), Builder: b, Purposes: rapport.Purposes,
+	page := segmentPage{Segment: g, History: history, Chart: sizeChart(history), Builder: b, Purposes: rapport.Purposes,
 		CanChange: g.CanChange(c.scope),
 		CanExport: c.scope.CanExportCustomers()}
 	return s.render(w, r, status, "segment", c, g.Name, page)
@@ -230,33 +230,14 @@ func csvSafe(s string) string {
 	return s
 }
 
-// sizeChart is a segment's size by day drawn as an SVG polyline in a Width×Height box.
-type sizeChart struct {
-	Points        string // of the polyline; one day is drawn flat across
-	Width, Height int
-	ViewBox       string
-	Max, LastSize int
-	First, Last   string // days
-}
-
-func newSizeChart(h []rapport.SegmentSize) *sizeChart {
+// sizeChart draws a segment's size by day.
+func sizeChart(h []rapport.SegmentSize) *lineChart {
 	if len(h) == 0 {
 		return nil
 	}
-	c := &sizeChart{Width: 600, Height: 160, First: h[0].Day, Last: h[len(h)-1].Day, LastSize: h[len(h)-1].Size}
-	c.ViewBox = fmt.Sprintf("-8 -8 %d %d", c.Width+16, c.Height+16)
-	for _, p := range h {
-		c.Max = max(c.Max, p.Size)
-	}
-	if len(h) == 1 {
-		h = []rapport.SegmentSize{h[0], h[0]}
-	}
-	var pts []string
+	days, sizes := make([]string, len(h)), make([]float64, len(h))
 	for i, p := range h {
-		x := float64(i) * float64(c.Width) / float64(len(h)-1)
-		y := float64(c.Height) - float64(p.Size)*float64(c.Height-10)/float64(max(c.Max, 1))
-		pts = append(pts, fmt.Sprintf("%.1f,%.1f", x, y))
+		days[i], sizes[i] = p.Day, float64(p.Size)
 	}
-	c.Points = strings.Join(pts, " ")
-	return c
+	return newLineChart("Size by day", "", days, map[string][]float64{"customers": sizes}, []string{"customers"})
 }

@@ -173,11 +173,12 @@ func (s *Server) showSurvey(w http.ResponseWriter, r *http.Request, c *call, sta
 	if err != nil {
 		return err
 	}
-	page := surveyPage{Survey: v, Results: res, Chart: newScoreChart(v.Kind, res.Periods), Filter: f, Segments: segments, Send: send,
+	page := surveyPage{Survey: v, Results: res, Filter: f, Segments: segments, Send: send,
 		Responses: responses, CanManage: c.scope.CanManageSurveys(), Unit: scoreUnit(v.Kind)}
 	if page.Filter.Period == "" {
 		page.Filter.Period = "month"
 	}
+	page.Chart = newScoreChart(v.Kind, res.Periods, page.Unit+" by "+page.Filter.Period+" with 95% confidence intervals")
 	if form != nil {
 		page.Form = *form
 	} else {
@@ -263,6 +264,7 @@ type scoreChart struct {
 	Points        []chartPoint
 	Zero          float64 // y of the axis
 	Top, Bottom   string  // the scale's ends
+	Label         string  // what it shows, for screen readers
 }
 
 type chartPoint struct {
@@ -270,7 +272,7 @@ type chartPoint struct {
 	Label             string
 }
 
-func newScoreChart(k rapport.SurveyKind, ps []rapport.PeriodScore) *scoreChart {
+func newScoreChart(k rapport.SurveyKind, ps []rapport.PeriodScore, label string) *scoreChart {
 	var pts []rapport.PeriodScore
 	for _, p := range ps {
 		if p.N > 0 {
@@ -288,7 +290,7 @@ func newScoreChart(k rapport.SurveyKind, ps []rapport.PeriodScore) *scoreChart {
 		l, h := k.Scale()
 		lo, hi = float64(l), float64(h)
 	}
-	c := &scoreChart{Width: 600, Height: 200, Top: trimFloat(hi), Bottom: trimFloat(lo)}
+	c := &scoreChart{Width: 600, Height: 200, Top: trimFloat(hi), Bottom: trimFloat(lo), Label: label}
 	c.ViewBox = fmt.Sprintf("-8 -8 %d %d", c.Width+16, c.Height+16)
 	y := func(v float64) float64 {
 		v = math.Max(lo, math.Min(hi, v))
