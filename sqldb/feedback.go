@@ -298,33 +298,20 @@ func (tx *Tx) findFeedbackPage(f rapport.FeedbackFilter) ([]*rapport.Feedback, s
 // caller has checked that the scope may see the customer.
 func (tx *Tx) customerFeedback(customerID rapport.ID, n int) (*rapport.CustomerFeedback, error) {
 	cf := &rapport.CustomerFeedback{}
-	if err := tx.queryRow(`SELECT COUNT(*) FROM feedback WHERE customer_id = $1`, customerID).Scan(&cf.Count); err != nil {
+	// All of it and what is open (not yet resolved: an open item of business), in one read.
+	const open = `fb.status IN ('new', 'triaged', 'in_progress')`
+	if err := tx.queryRow(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN `+open+` THEN 1 ELSE 0 END), 0) FROM feedback fb
+		WHERE fb.customer_id = $1`, customerID).Scan(&cf.Count, &cf.OpenCount); err != nil || cf.Count == 0 {
+		return cf, err
+	}
+	var err error
+	if cf.Recent, _, err = tx.findFeedbackPage(rapport.FeedbackFilter{CustomerID: customerID, Limit: n}); err != nil || cf.OpenCount == 0 {
+		return cf, err
+	}
+	// The open ones, oldest first, with their action items.
+	if cf.Open, err = queryAll(tx, `SELECT `+feedbackColumns+` FROM `+feedbackFrom+` WHERE fb.customer_id = $1 AND `+open+
+		` ORDER BY fb.heard_at, fb.id LIMIT `+strconv.Itoa(n), []any{customerID}, scanFeedback); err != nil {
 		return nil, err
 	}
-	if cf.Count > 0 {
-		var err error
-		if cf.Recent, _, err = tx.findFeedbackPage(rapport.FeedbackFilter{CustomerID: customerID, Limit: n}); err != nil {
-			return nil, err
-		}
-		if cf.Open, cf.OpenCount, err = tx.openFeedback(customerID, n); err != nil {
-			return nil, err
-		}
-	}
-	return cf, nil
-}
-
-// openFeedback reads a customer's feedback not yet resolved, oldest first, with its
-// action items, and how much there is: open items of business on the profile.
-func (tx *Tx) openFeedback(customerID rapport.ID, n int) ([]*rapport.Feedback, int, error) {
-	const open = ` AND fb.status IN ('new', 'triaged', 'in_progress')`
-	var count int
-	if err := tx.queryRow(`SELECT COUNT(*) FROM feedback fb WHERE fb.customer_id = $1`+open, customerID).Scan(&count); err != nil || count == 0 {
-		return nil, count, err
-	}
-	out, err := queryAll(tx, `SELECT `+feedbackColumns+` FROM `+feedbackFrom+` WHERE fb.customer_id = $1`+open+
-		` ORDER BY fb.heard_at, fb.id LIMIT `+strconv.Itoa(n), []any{customerID}, scanFeedback)
-	if err != nil {
-		return nil, 0, err
-	}
-	return out, count, tx.attachActions(out)
+	return cf, tx.attachActions(cf.Open)
 }
