@@ -75,7 +75,7 @@ func newLineChart(label, unit string, labels []string, series map[string][]float
 			if len(labels) == 1 { // one value is drawn flat across
 				pts = []string{fmt.Sprintf("0,%.1f %d,%.1f", y, c.Width, y)}
 			}
-			last = fmt.Sprintf("%.1f %s", v, unit)
+			last = strings.TrimSpace(trimFloat(v) + " " + unit)
 		}
 		c.Series = append(c.Series, chartSeries{Name: name, Class: fmt.Sprintf("series-%d", n+1), Points: strings.Join(pts, " "), Last: last})
 	}
