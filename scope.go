@@ -35,12 +35,15 @@ const (
 // enforced where the data is read, so lists, search, counts and exports cannot leak.
 // Writes are recorded in the audit trail under the scope.
 type Scope struct {
-	Kind    ActorKind
-	UserID  ID     // the staff user, for ActorStaff
-	Role    Role   // the staff user's role
-	TokenID ID     // the API token used, if any
-	Via     string // "web", "api" or "cli"
-	Addr    string // the client's address, or the host for the CLI
+	Kind   ActorKind
+	UserID ID // the staff user, for ActorStaff
+	// CustomerID is the signed-in customer, for ActorCustomer; zero for an anonymous
+	// portal visitor.
+	CustomerID ID
+	Role       Role   // the staff user's role
+	TokenID    ID     // the API token used, if any
+	Via        string // "web", "api" or "cli"
+	Addr       string // the client's address, or the host for the CLI
 }
 
 // SystemScope is the scope of the rapport command itself (migrate, demo, import):
@@ -52,6 +55,11 @@ func SystemScope(addr string) Scope {
 // JobScope is the scope of background jobs run by a server on the host addr.
 func JobScope(addr string) Scope {
 	return Scope{Kind: ActorSystem, Via: "job", Addr: addr}
+}
+
+// CustomerScope is the scope of a customer signed in to the portal.
+func CustomerScope(customerID ID, addr string) Scope {
+	return Scope{Kind: ActorCustomer, CustomerID: customerID, Via: "portal", Addr: addr}
 }
 
 // StaffScope is the scope of a signed-in staff user.

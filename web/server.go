@@ -51,6 +51,8 @@ type Store interface {
 	rapport.ThemeService
 	rapport.FeedbackMeasureService
 	rapport.SurveyService
+	rapport.KnowledgeService
+	rapport.KnowledgeSearch
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

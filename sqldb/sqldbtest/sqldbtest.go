@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 		{"CustomerValues", testCustomerValues},
 		{"Quality", testQuality},
 		{"Consents", testConsents},
+		{"Knowledge", testKnowledge},
 		{"Attachments", testAttachments},
 		{"Segments", testSegments},
 		{"SegmentProposals", testSegmentProposals},
