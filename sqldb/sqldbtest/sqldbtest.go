@@ -65,6 +65,7 @@ func Run(t *testing.T, open Opener) {
 		{"Routing", testRouting},
 		{"Actions", testActions},
 		{"Themes", testThemes},
+		{"ThemeFixScores", testThemeFixScores},
 		{"FeedbackMeasures", testFeedbackMeasures},
 		{"Surveys", testSurveys},
 		{"SurveyTriggers", testSurveyTriggers},
