@@ -565,7 +565,7 @@ func (s *Server) handleInteractionCreate(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return err
 	}
-	files, err := s.receiveInteractionForm(w, r)
+	files, err := s.receiveFiles(w, r, interactionFields)
 	if code := rapport.ErrorCode(err); code == rapport.EINVALID || code == rapport.ETOOLARGE {
 		return s.showCustomerWithErrors(w, r, c, id, "interaction", err)
 	} else if err != nil {
