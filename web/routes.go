@@ -144,6 +144,15 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/sources", s.page(s.handleSourceIndex))
 	mux.Handle("POST /admin/sources", s.page(s.handleSurvivorshipUpdate))
 
+	// The help centre: the knowledge base for customers, public and signed-in at the
+	// same addresses, with its own layout and session (help.go, help_account.go).
+	mux.Handle("GET /help", s.help(s.handleHelpHome))
+	mux.Handle("GET /help/search", s.help(s.handleHelpSearch))
+	mux.Handle("GET /help/categories/{slug}", s.help(s.handleHelpCategory))
+	mux.Handle("GET /help/articles/{slug}", s.help(s.handleHelpArticle))
+	mux.Handle("POST /help/articles/{slug}/rating", s.help(s.handleHelpRate))
+	mux.HandleFunc("GET /sitemap.xml", s.handleSitemap)
+
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/openapi.json", s.handleOpenAPI)
 	mux.Handle("GET /api/v1/me", s.api(s.apiMe))
