@@ -218,3 +218,47 @@ type PortalReadingService interface {
 	// Sitemap lists the articles anyone may read.
 	Sitemap(ctx context.Context) ([]SitemapEntry, error)
 }
+
+// MyProfile is what a signed-in customer sees of themselves on the portal: their
+// profile's preferences, consents and the feedback they gave (only their own).
+type MyProfile struct {
+	Customer *Customer
+	Consents []Consent
+	Feedback []MyFeedback
+}
+
+// MyFeedback is a feedback item as its customer sees it: what they said and where it
+// stands, without staff's notes.
+type MyFeedback struct {
+	ID      ID             `json:"id"`
+	Kind    FeedbackKind   `json:"kind"`
+	Text    string         `json:"text"`
+	Product string         `json:"product,omitempty"`
+	Status  FeedbackStatus `json:"status"`
+	HeardAt time.Time      `json:"heard_at"`
+}
+
+// MyProfileUpdate is what a customer changes of their own profile. Consents holds a
+// decision for each purpose they decided on now.
+type MyProfileUpdate struct {
+	Name             string
+	Language         string
+	PreferredChannel Channel
+	Consents         map[Purpose]bool
+}
+
+// PortalSelfService is a signed-in customer's own data: the scope's CustomerID is the
+// only customer it reaches.
+type PortalSelfService interface {
+	FindMyProfile(ctx context.Context, s Scope) (*MyProfile, error)
+	// UpdateMyProfile changes the customer's name and preferences and records the
+	// consent decisions with the source "portal".
+	UpdateMyProfile(ctx context.Context, s Scope, u MyProfileUpdate) (*MyProfile, error)
+	// GiveFeedback logs feedback the customer gives in the portal (channel "portal"):
+	// it is routed, themed and on their timeline like feedback from any channel.
+	GiveFeedback(ctx context.Context, s Scope, kind FeedbackKind, product, text string) (*MyFeedback, error)
+}
+
+// PortalFeedbackKinds are the kinds of feedback customers choose from in the portal
+// (observation is staff's own).
+var PortalFeedbackKinds = []FeedbackKind{"complaint", "compliment", "suggestion", "question", "need"}

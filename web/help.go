@@ -44,6 +44,23 @@ func (s *Server) parseHelpPages() helpPages {
 	funcs["scale"] = func() []int { return []int{1, 2, 3, 4, 5} }
 	funcs["clip"] = func(s string) string { return clip(s, 200) }
 	funcs["add"] = func(a, b int) int { return a + b }
+	funcs["langs"] = func() map[string]string {
+		return map[string]string{"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "it": "Italiano", "nl": "Nederlands", "pt": "Português"}
+	}
+	funcs["consentLabels"] = func() map[rapport.Purpose]string {
+		return map[rapport.Purpose]string{"marketing": "send you news and offers", "surveys": "ask you about your experience", "research": "invite you to research and betas"}
+	}
+	funcs["feedbackStatus"] = func(st rapport.FeedbackStatus) string {
+		switch st {
+		case rapport.FeedbackNew:
+			return "Received"
+		case rapport.FeedbackTriaged, rapport.FeedbackInProgress:
+			return "We are working on it"
+		case rapport.FeedbackResolved, rapport.FeedbackInformed:
+			return "Done"
+		}
+		return human(string(st))
+	}
 	base := template.Must(template.Must(template.New("").Funcs(funcs).ParseFS(files, "templates/partials.html")).ParseFS(helpFiles, "templates/help/layout.html"))
 	names, err := fs.Glob(helpFiles, "templates/help/*.html")
 	if err != nil {

@@ -55,6 +55,7 @@ type Store interface {
 	rapport.KnowledgeSearch
 	rapport.PortalAccountService
 	rapport.PortalReadingService
+	rapport.PortalSelfService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }
