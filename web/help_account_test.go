@@ -142,7 +142,9 @@ func TestHelpAccounts(t *testing.T) {
 			// Reset: the same answer for every address.
 			_, known := v.post("/help/reset", url.Values{"email": {"otto@open.example"}})
 			_, unknown := v.post("/help/reset", url.Values{"email": {"nobody@open.example"}})
-			strip := func(s string) string { return strings.NewReplacer("otto@open.example", "", "nobody@open.example", "").Replace(s) }
+			strip := func(s string) string {
+				return strings.NewReplacer("otto@open.example", "", "nobody@open.example", "").Replace(s)
+			}
 			if strip(known) != strip(unknown) {
 				t.Errorf("the reset page tells known and unknown addresses apart")
 			}

@@ -229,7 +229,7 @@ func (s *Server) handleCustomerDelete(w http.ResponseWriter, r *http.Request, c 
 // template shows many times is prepared here as strings, because html/template spends
 // its time on actions and function calls.
 type customerPage struct {
-	Portal []rapport.PortalAccount // the customer's accounts in the help centre
+	Portal        []rapport.PortalAccount // the customer's accounts in the help centre
 	Customer      *rapport.Customer
 	Pinned        []*rapport.Note
 	Organisations []*rapport.Link // links from this customer
