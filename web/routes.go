@@ -145,6 +145,33 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/sources", s.page(s.handleSourceIndex))
 	mux.Handle("POST /admin/sources", s.page(s.handleSurvivorshipUpdate))
 
+	// The help centre: the knowledge base for customers, public and signed-in at the
+	// same addresses, with its own layout and session (help.go, help_account.go).
+	mux.Handle("GET /help", s.help(s.handleHelpHome))
+	mux.Handle("GET /help/search", s.help(s.handleHelpSearch))
+	mux.Handle("GET /help/categories/{slug}", s.help(s.handleHelpCategory))
+	mux.Handle("GET /help/articles/{slug}", s.help(s.handleHelpArticle))
+	mux.Handle("POST /help/articles/{slug}/rating", s.help(s.handleHelpRate))
+	mux.Handle("GET /help/sign-in", s.help(s.handleHelpSignInPage))
+	mux.Handle("POST /help/sign-in", s.help(s.handleHelpSignIn))
+	mux.Handle("POST /help/sign-out", s.help(s.handleHelpSignOut))
+	mux.Handle("GET /help/register", s.help(s.handleHelpRegisterPage))
+	mux.Handle("POST /help/register", s.help(s.handleHelpRegister))
+	mux.Handle("GET /help/verify/{token}", s.help(s.handleHelpVerifyPage))
+	mux.Handle("POST /help/verify/{token}", s.help(s.handleHelpVerify))
+	mux.Handle("GET /help/reset", s.help(s.handleHelpResetPage))
+	mux.Handle("POST /help/reset", s.help(s.handleHelpReset))
+	mux.Handle("GET /help/password/{token}", s.help(s.handleHelpPasswordPage))
+	mux.Handle("POST /help/password/{token}", s.help(s.handleHelpPassword))
+	mux.Handle("GET /help/account", s.help(s.customerOnly(s.handleHelpAccount)))
+	mux.Handle("POST /help/account", s.help(s.customerOnly(s.handleHelpAccountUpdate)))
+	mux.Handle("GET /help/feedback", s.help(s.customerOnly(s.handleHelpFeedbackPage)))
+	mux.Handle("POST /help/feedback", s.help(s.customerOnly(s.handleHelpFeedback)))
+	mux.HandleFunc("GET /sitemap.xml", s.handleSitemap)
+	mux.Handle("POST /customers/{id}/portal-invite", s.page(s.handlePortalInvite))
+	mux.Handle("GET /admin/portal", s.page(s.handlePortalSettingsPage))
+	mux.Handle("POST /admin/portal", s.page(s.handlePortalSettings))
+
 	// JSON API.
 	mux.HandleFunc("GET /api/v1/openapi.json", s.handleOpenAPI)
 	mux.Handle("GET /api/v1/me", s.api(s.apiMe))

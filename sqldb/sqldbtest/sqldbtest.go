@@ -46,6 +46,8 @@ func Run(t *testing.T, open Opener) {
 		{"Quality", testQuality},
 		{"Consents", testConsents},
 		{"Knowledge", testKnowledge},
+		{"PortalAccounts", testPortalAccounts},
+		{"PortalReading", testPortalReading},
 		{"Attachments", testAttachments},
 		{"Segments", testSegments},
 		{"SegmentProposals", testSegmentProposals},
