@@ -53,6 +53,8 @@ type Store interface {
 	rapport.SurveyService
 	rapport.KnowledgeService
 	rapport.KnowledgeSearch
+	rapport.KnowledgeWork
+	rapport.ExpertService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }
