@@ -229,6 +229,8 @@ type ArticleFilter struct {
 	Product    string
 	Tag        string
 	OwnerID    ID
+	ReviewerID ID     // articles in review that this staff user is asked to review
+	Overdue    bool   // articles past their review-by date, not archived
 	Limit      int    // 0: 50; at most 500
 	Cursor     string // from the previous page
 }

@@ -61,6 +61,9 @@ type Store interface {
 	rapport.SegmentService
 	rapport.SurveyService
 	rapport.MailService
+	rapport.KnowledgeService
+	rapport.KnowledgeWork
+	rapport.ExpertService
 }
 
 // Summary says what Fill wrote.
@@ -166,6 +169,7 @@ func Fill(ctx context.Context, store Store, opts Options, progress func(format s
 		f.writeRouting,
 		f.writeFeedback,
 		f.writeSurveys,
+		f.writeKnowledge,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {

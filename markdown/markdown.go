@@ -1,14 +1,17 @@
-// Package markdown renders the Markdown of knowledge base articles (and anything else
-// Rapport shows as Markdown) to HTML that is safe to put in a page: goldmark renders
-// CommonMark with GitHub's tables, strike-through, task lists and autolinks, and
-// bluemonday's policy for user-generated content removes scripts, event handlers,
-// styles and unsafe links from the result.
+// Package markdown renders the Markdown that people write in Rapport (knowledge base
+// articles, and anything else written in Markdown) to HTML that is safe to put in a page.
+//
+// Rendering is goldmark with GitHub's extensions (tables, strikethrough, task lists,
+// autolinks); raw HTML in the source is dropped, and the result is sanitised again by
+// bluemonday's policy for user-generated content, so that a stored script, an event
+// attribute or a javascript: link never reaches a reader's browser, whatever the
+// renderer lets through.
 package markdown
 
 import (
 	"bytes"
 	"html/template"
-	"sync"
+	"regexp"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -16,34 +19,35 @@ import (
 	"github.com/yuin/goldmark/parser"
 )
 
-var (
-	once     sync.Once
-	md       goldmark.Markdown
-	sanitize *bluemonday.Policy
-)
+// MaxSource is the longest source rendered; longer text is cut (articles are bounded
+// well below it by validation, so this only guards other callers).
+const MaxSource = 1 << 20
 
-func setup() {
+var (
 	md = goldmark.New(
 		goldmark.WithExtensions(extension.GFM),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		// Without html.WithUnsafe, raw HTML blocks and inline tags are omitted.
 	)
-	sanitize = bluemonday.UGCPolicy()
-	// Links that leave the site open without telling it where the reader came from.
-	sanitize.RequireNoFollowOnLinks(true)
-	sanitize.AddTargetBlankToFullyQualifiedLinks(false)
-	sanitize.AllowAttrs("id").Matching(bluemonday.Paragraph).OnElements("h1", "h2", "h3", "h4", "h5", "h6")
-}
+	policy = func() *bluemonday.Policy {
+		p := bluemonday.UGCPolicy()
+		// Task list check boxes are shown, never used.
+		p.AllowAttrs("type").Matching(regexp.MustCompile(`^checkbox$`)).OnElements("input")
+		p.AllowAttrs("checked", "disabled").OnElements("input")
+		return p
+	}()
+)
 
-// Render turns Markdown into sanitised HTML. Raw HTML in the source is dropped by the
-// renderer and anything unsafe that remains is removed by the sanitiser, so the result
-// may be written into a page as it is.
+// Render turns Markdown into sanitised HTML.
 func Render(src string) template.HTML {
-	once.Do(setup)
+	if len(src) > MaxSource {
+		src = src[:MaxSource]
+	}
 	var buf bytes.Buffer
 	if err := md.Convert([]byte(src), &buf); err != nil {
 		// goldmark fails only when writing fails, which a buffer does not; show the
-		// source as text rather than nothing.
+		// text rather than nothing.
 		return template.HTML(template.HTMLEscapeString(src))
 	}
-	return template.HTML(sanitize.SanitizeBytes(buf.Bytes()))
+	return template.HTML(policy.SanitizeBytes(buf.Bytes()))
 }

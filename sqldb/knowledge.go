@@ -170,6 +170,12 @@ func (db *DB) ListArticles(ctx context.Context, s rapport.Scope, f rapport.Artic
 		if f.Product != "" {
 			conds = append(conds, "EXISTS (SELECT 1 FROM kb_article_products p WHERE p.article_id = a.id AND p.product = "+q.Arg(f.Product)+")")
 		}
+		if !f.ReviewerID.IsZero() {
+			conds = append(conds, "a.status = 'review' AND EXISTS (SELECT 1 FROM kb_article_reviewers r WHERE r.article_id = a.id AND r.user_id = "+q.Arg(f.ReviewerID)+")")
+		}
+		if f.Overdue {
+			conds = append(conds, "a.review_by < "+q.Arg(tx.now)+" AND a.status <> 'archived'")
+		}
 		if f.Tag != "" {
 			conds = append(conds, "EXISTS (SELECT 1 FROM kb_article_tags t WHERE t.article_id = a.id AND t.tag = "+q.Arg(strings.ToLower(f.Tag))+")")
 		}
@@ -242,8 +248,9 @@ func (db *DB) saveArticle(ctx context.Context, s rapport.Scope, id rapport.ID, i
 				}
 			}
 			// Who may read it and who owns it change at once; the content waits for publishing.
+			// A new version is a draft, to be reviewed again; an archived article stays archived.
 			if _, err := tx.exec(`UPDATE kb_articles SET slug = $2, audience = $3, owner_id = $4, review_by = $5, version = $6,
-				status = 'draft', updated_at = $7 WHERE id = $1`, id, in.Slug, in.Audience, in.OwnerID, in.ReviewBy, version, tx.now); err != nil {
+				status = CASE WHEN status = 'archived' THEN 'archived' ELSE 'draft' END, updated_at = $7 WHERE id = $1`, id, in.Slug, in.Audience, in.OwnerID, in.ReviewBy, version, tx.now); err != nil {
 				return err
 			}
 			if old.PublishedVersion == 0 {
@@ -269,6 +276,9 @@ func (db *DB) saveArticle(ctx context.Context, s rapport.Scope, id rapport.ID, i
 		}
 		if in.Publish {
 			if err := tx.publishArticle(id, version); err != nil {
+				return err
+			}
+			if err := tx.articleEvent(id, rapport.StepPublish, rapport.ArticleDraft, rapport.ArticlePublished, version, in.Note); err != nil {
 				return err
 			}
 		}

@@ -84,7 +84,7 @@ func isAttachmentUpload(r *http.Request) bool {
 	p := r.URL.Path
 	return (strings.HasPrefix(p, "/api/v1/interactions/") || strings.HasPrefix(p, "/api/v1/feedback/")) && strings.HasSuffix(p, "/attachments") ||
 		strings.HasPrefix(p, "/customers/") && strings.HasSuffix(p, "/interactions") ||
-		strings.HasPrefix(p, "/feedback/") && strings.HasSuffix(p, "/attachments")
+		strings.HasPrefix(p, "/feedback/") && strings.HasSuffix(p, "/attachments") || isArticleFileUpload(r)
 }
 
 // interactionFields are the parts of the interaction form besides its files, and the
@@ -217,10 +217,17 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, c *call
 		return err
 	}
 	defer rc.Close()
+	sendContent(w, r, a, rc, info, "private, no-cache") // every view comes back, to be checked and recorded
+	return nil
+}
+
+// sendContent sends a stored file. Only images, PDFs and plain text are shown in the
+// browser, everything else is downloaded, and whatever it is runs in a sandbox.
+func sendContent(w http.ResponseWriter, r *http.Request, a *rapport.Attachment, rc io.ReadCloser, info blob.Info, cacheControl string) {
 	inline := a.Inline() && r.URL.Query().Get("download") == ""
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "private, no-cache") // every view comes back, to be checked and recorded
+	h.Set("Cache-Control", cacheControl)
 	h.Set("ETag", `"`+a.SHA256+`"`)
 	h.Set("Content-Disposition", contentDisposition(inline, a.Name))
 	h.Set("Cross-Origin-Resource-Policy", "same-origin")
@@ -239,13 +246,12 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, c *call
 	h.Set("X-Frame-Options", "SAMEORIGIN")
 	if rs, ok := rc.(io.ReadSeeker); ok {
 		http.ServeContent(w, r, "", info.ModTime, rs) // ranges, If-None-Match, HEAD
-		return nil
+		return
 	}
 	h.Set("Content-Length", fmt.Sprint(info.Size))
 	if r.Method != http.MethodHead {
 		io.Copy(w, rc)
 	}
-	return nil
 }
 
 // contentDisposition names the file safely: an ASCII fallback in quotes, with

@@ -91,12 +91,8 @@ type helpHandler func(w http.ResponseWriter, r *http.Request, c *helpCall) error
 func (s *Server) help(h helpHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-		c := &helpCall{scope: rapport.PortalScope(s.clientAddr(r))}
-		if cookie, err := r.Cookie(portalSessionCookie); err == nil && cookie.Value != "" {
-			if a, err := s.Store.FindPortalSession(r.Context(), cookie.Value); err == nil {
-				c.account, c.scope = a, rapport.CustomerScope(a.CustomerID, s.clientAddr(r))
-			}
-		}
+		c := &helpCall{}
+		c.account, c.scope = s.portalReader(r)
 		if cookie, err := r.Cookie(visitorCookie); err == nil && len(cookie.Value) <= 64 {
 			c.visitor = cookie.Value
 		}
@@ -104,6 +100,17 @@ func (s *Server) help(h helpHandler) http.Handler {
 			s.helpFail(w, r, c, err)
 		}
 	})
+}
+
+// portalReader is who reads the help centre: the customer signed in to it, else an
+// anonymous visitor.
+func (s *Server) portalReader(r *http.Request) (*rapport.PortalAccount, rapport.Scope) {
+	if cookie, err := r.Cookie(portalSessionCookie); err == nil && cookie.Value != "" {
+		if a, err := s.Store.FindPortalSession(r.Context(), cookie.Value); err == nil {
+			return a, rapport.CustomerScope(a.CustomerID, s.clientAddr(r))
+		}
+	}
+	return nil, rapport.PortalScope(s.clientAddr(r))
 }
 
 // customerOnly serves a page for signed-in customers; visitors are sent to sign in.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/blob"
 )
 
 var helpLinkRe = regexp.MustCompile(`http://127\.0\.0\.1:\d+(/help/(?:verify|password)/[A-Za-z0-9_-]+)`)
@@ -84,6 +85,17 @@ func TestHelpAccounts(t *testing.T) {
 			}
 			if _, body := otto.get("/help/search?q=rollout"); !strings.Contains(body, "rollout plan") {
 				t.Errorf("Otto's search does not find his article")
+			}
+			// A file of his article reaches him, signed in to the help centre, and no visitor.
+			a, err := blob.Keep(ctx, e.attachments, "dates.txt", strings.NewReader("rollout dates\n"), 1<<20)
+			must(t, err)
+			file := &rapport.ArticleFile{ArticleID: forOtto.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256, StorageKey: a.StorageKey}
+			must(t, e.db.CreateArticleFile(ctx, rapport.SystemScope("test"), file))
+			if status, body := otto.get(file.URL()); status != 200 || body != "rollout dates\n" {
+				t.Errorf("Otto fetches his article's file: %d %q", status, body)
+			}
+			if status, _ := e.visitor().get(file.URL()); status != 404 {
+				t.Errorf("a visitor fetches the file of Otto's article: %d", status)
 			}
 
 			// His own profile: preferences and consents.

@@ -118,6 +118,8 @@ func navOf(p string) string {
 		return "feedback"
 	case strings.HasPrefix(p, "/actions"):
 		return "actions"
+	case strings.HasPrefix(p, "/kb"):
+		return "knowledge"
 	}
 	return "customers"
 }

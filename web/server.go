@@ -56,6 +56,8 @@ type Store interface {
 	rapport.PortalAccountService
 	rapport.PortalReadingService
 	rapport.PortalSelfService
+	rapport.KnowledgeWork
+	rapport.ExpertService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

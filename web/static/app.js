@@ -93,6 +93,7 @@
     "j": function () { return step(1); },
     "k": function () { return step(-1); },
     "gs": function () { location.href = "/segments"; return true; },
+    "gk": function () { location.href = "/kb"; return true; },
     "gc": function () { location.href = "/customers"; return true; },
     "gn": function () { location.href = "/customers/new"; return true; },
     "ga": function () { location.href = "/account"; return true; }

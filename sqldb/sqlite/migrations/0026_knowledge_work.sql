@@ -1,0 +1,37 @@
+-- The staff side of the knowledge base: the steps each article went through in the
+-- workflow, and the files (images, PDFs) used in articles.
+CREATE TABLE kb_article_events (
+	id          BLOB PRIMARY KEY,
+	article_id  BLOB NOT NULL REFERENCES kb_articles (id) ON DELETE CASCADE,
+	step        TEXT NOT NULL,
+	from_status TEXT NOT NULL,
+	to_status   TEXT NOT NULL,
+	version     INTEGER NOT NULL,
+	note        TEXT NOT NULL DEFAULT '',
+	user_id     BLOB REFERENCES users (id) ON DELETE SET NULL,
+	at          TIMESTAMP NOT NULL
+);
+CREATE INDEX kb_article_events_article ON kb_article_events (article_id, at);
+
+-- Files used in articles. The content is in the blob store under storage_key, like an
+-- attachment's, and is queued for deletion in attachment_purges when its row goes.
+CREATE TABLE kb_article_files (
+	id           BLOB PRIMARY KEY,
+	article_id   BLOB NOT NULL REFERENCES kb_articles (id) ON DELETE CASCADE,
+	name         TEXT NOT NULL,
+	content_type TEXT NOT NULL,
+	size         INTEGER NOT NULL,
+	sha256       TEXT NOT NULL,
+	storage_key  TEXT NOT NULL UNIQUE,
+	added_by     BLOB REFERENCES users (id) ON DELETE SET NULL,
+	created_at   TIMESTAMP NOT NULL
+);
+CREATE INDEX kb_article_files_article ON kb_article_files (article_id, created_at);
+CREATE TRIGGER kb_article_files_purge AFTER DELETE ON kb_article_files
+BEGIN
+	INSERT INTO attachment_purges (storage_key, queued_at) VALUES (old.storage_key, strftime('%Y-%m-%d %H:%M:%f+00:00', 'now'))
+		ON CONFLICT (storage_key) DO NOTHING;
+END;
+
+-- Articles in review by reviewer, and overdue ones, are listed often.
+CREATE INDEX kb_articles_review_by ON kb_articles (review_by);
