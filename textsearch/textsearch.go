@@ -103,7 +103,7 @@ func (d Document) Len() int { return len(d.Title) + len(d.KeyPoints) + len(d.Bod
 
 // Frequency is how often a term occurs in each field of a document.
 type Frequency struct {
-	Term                  string
+	Term                   string
 	Title, KeyPoints, Body int
 }
 
