@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/textsearch"
 )
 
 // Dialect is what one database does differently.
@@ -40,6 +41,20 @@ type Dialect interface {
 	// AddDays is the time in column col plus n days, comparable with stored times (to
 	// the millisecond on SQLite).
 	AddDays(col string, n int) string
+
+	// The knowledge base's search index (see knowledge_search.go).
+	//
+	// IndexArticle returns the statements that make the index hold doc for the article
+	// seq, in place of what it held.
+	IndexArticle(seq int64, doc *textsearch.Document) []Statement
+	// ArticleMatches returns a subquery of the seq of each article holding any of the terms, once.
+	ArticleMatches(q *Query, terms []SearchTerm) string
+	// RankArticles returns a subquery of (seq, score) of the articles holding any of
+	// the terms, score their BM25 score (higher is better).
+	RankArticles(q *Query, terms []SearchTerm) string
+	// ArticleVocabulary returns a query of (term, articles holding it) of the indexed
+	// terms that begin with prefix and have minLen to maxLen letters.
+	ArticleVocabulary(q *Query, prefix string, minLen, maxLen int) string
 }
 
 // DB is a Rapport database. On SQLite, writes go through a single connection and reads

@@ -46,6 +46,7 @@ func Run(t *testing.T, open Opener) {
 		{"Quality", testQuality},
 		{"Consents", testConsents},
 		{"Knowledge", testKnowledge},
+		{"KnowledgeSearch", testKnowledgeSearch},
 		{"Attachments", testAttachments},
 		{"Segments", testSegments},
 		{"SegmentProposals", testSegmentProposals},

@@ -1,0 +1,34 @@
+-- Ranked search of the knowledge base. The terms are made in Go (package textsearch:
+-- folded, stop words dropped, Porter2 stems) and written here as space-separated words,
+-- so FTS5 only splits them on spaces and ranks with its bm25(). rowid is kb_articles.seq.
+-- Every article is indexed as its row is (what readers see); who may read it is decided
+-- when searching, by visibleArticle.
+CREATE VIRTUAL TABLE kb_search USING fts5 (title, key_points, body, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3');
+-- The index's vocabulary with each term's number of articles, for typo correction.
+CREATE VIRTUAL TABLE kb_search_vocab USING fts5vocab (kb_search, row);
+
+-- search_version: the textsearch.Version the row was indexed with (0: not yet).
+ALTER TABLE kb_articles ADD COLUMN search_version INTEGER NOT NULL DEFAULT 0;
+-- external_id: the id an article had in the collection it was imported from.
+ALTER TABLE kb_articles ADD COLUMN external_id TEXT;
+CREATE UNIQUE INDEX kb_articles_external ON kb_articles (external_id);
+
+-- Searches made, for the knowledge managers' measures (searches that found nothing or
+-- led to no view). The customer follows merges: customer_id is the profile now,
+-- recorded_customer_id the one who searched.
+CREATE TABLE kb_searches (
+	id                   BLOB PRIMARY KEY,
+	at                   TIMESTAMP NOT NULL,
+	query                TEXT NOT NULL,
+	normalized           TEXT NOT NULL,
+	results              INTEGER NOT NULL,
+	reader               TEXT NOT NULL,
+	recorded_customer_id BLOB REFERENCES customers (id) ON DELETE SET NULL,
+	customer_id          BLOB REFERENCES customers (id) ON DELETE SET NULL,
+	user_id              BLOB REFERENCES users (id) ON DELETE SET NULL,
+	category_id          BLOB,
+	product              TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX kb_searches_at ON kb_searches (at);
+CREATE INDEX kb_searches_normalized ON kb_searches (normalized, at);
+CREATE INDEX kb_searches_customer ON kb_searches (customer_id, at);
