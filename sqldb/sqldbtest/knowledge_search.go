@@ -39,10 +39,10 @@ func testKnowledgeSearch(t *testing.T, open Opener) {
 		return a
 	}
 	reset := create(rapport.ArticleInput{Title: "Reset your password", KeyPoints: "Use the reset link we e-mail you.",
-		Body: "Open **Settings**, choose Security, then *Reset password*. The link expires after an hour.",
+		Body:       "Open **Settings**, choose Security, then *Reset password*. The link expires after an hour.",
 		CategoryID: accounts, Products: []string{"Web app"}, Publish: true})
 	email := create(rapport.ArticleInput{Title: "Change your e-mail address", KeyPoints: "Settings holds your address.",
-		Body: "Open Settings and choose Profile to change the e-mail address you sign in with. You will need your password.",
+		Body:       "Open Settings and choose Profile to change the e-mail address you sign in with. You will need your password.",
 		CategoryID: accounts, Products: []string{"Web app"}, Publish: true})
 	invoices := create(rapport.ArticleInput{Title: "Invoices and payments", Body: "Download an invoice as a PDF from Billing. Payments are made by card or by bank transfer.",
 		CategoryID: billing, Products: []string{"Billing portal"}, Publish: true})
