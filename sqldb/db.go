@@ -55,6 +55,8 @@ type Dialect interface {
 	// ArticleVocabulary returns a query of (term, articles holding it) of the indexed
 	// terms that begin with prefix and have minLen to maxLen letters.
 	ArticleVocabulary(q *Query, prefix string, minLen, maxLen int) string
+	// OptimizeArticleIndex returns the statements that tidy the index after a bulk load.
+	OptimizeArticleIndex() []Statement
 }
 
 // DB is a Rapport database. On SQLite, writes go through a single connection and reads

@@ -356,11 +356,11 @@ func snippetOf(keyPoints, body string, terms []SearchTerm) []rapport.Snippet {
 			m.Terms[t.Text] = true
 		}
 	}
-	text := textsearch.PlainText(body)
+	text := body
 	if keyPoints != "" {
-		text = keyPoints + "\n" + text
+		text = keyPoints + "\n\n" + body
 	}
-	pieces := textsearch.Snippet(text, m, 30)
+	pieces := textsearch.SnippetMarkdown(text, m, 30)
 	out := make([]rapport.Snippet, len(pieces))
 	for i, p := range pieces {
 		out[i] = rapport.Snippet{Text: p.Text, Match: p.Match}

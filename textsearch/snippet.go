@@ -25,23 +25,64 @@ func (m Matcher) Matches(t Token) bool {
 	return false
 }
 
-// Piece is a part of a snippet; Match marks words that matched the query.
-type Piece struct {
-	Text  string
-	Match bool
+// mayMatch reports whether a word may have a term the matcher matches: a stem keeps
+// the first two letters of its word.
+func (m Matcher) mayMatch(word string) bool {
+	for t := range m.Terms {
+		if strings.HasPrefix(word, t[:min(2, len(t))]) {
+			return true
+		}
+	}
+	for _, p := range m.Prefixes {
+		if strings.HasPrefix(word, p[:min(2, len(p))]) {
+			return true
+		}
+	}
+	return false
 }
 
-// Snippet cuts from text the passage of about words words where the most distinct
-// query terms occur (the earliest such), with the matching words as pieces of their
-// own. Without any match it is the text's beginning. "…" marks text left out.
-func Snippet(text string, m Matcher, words int) []Piece {
-	toks := Tokens(text)
+// MaxSnippetSource is how much of a text, in bytes, a snippet is cut from.
+const MaxSnippetSource = 20_000
+
+// SnippetMarkdown is Snippet of Markdown as a reader reads it, without markup. The
+// passage is found in the Markdown and only it is made plain, so that long articles
+// cost little.
+func SnippetMarkdown(md string, m Matcher, words int) []Piece {
+	if len(md) > MaxSnippetSource {
+		cut := MaxSnippetSource
+		for cut > 0 && !utf8.RuneStart(md[cut]) {
+			cut--
+		}
+		md = md[:cut]
+	}
+	toks := tokens(md, m.mayMatch)
 	if len(toks) == 0 {
 		return nil
 	}
-	if words <= 0 {
-		words = 30
+	best, end := bestWindow(toks, m, 2*words)
+	from, to := toks[best].Start, toks[end-1].End
+	// Some text around it, for markup that begins before it (a link's text).
+	for from = max(0, from-200); from > 0 && !utf8.RuneStart(md[from]); from-- {
 	}
+	for to = min(len(md), to+200); to < len(md) && !utf8.RuneStart(md[to]); to++ {
+	}
+	pieces := Snippet(PlainText(md[from:to]), m, words)
+	if len(pieces) == 0 {
+		return nil
+	}
+	if from > 0 && !strings.HasPrefix(pieces[0].Text, "…") {
+		pieces = append([]Piece{{Text: "… "}}, pieces...)
+	}
+	if last := pieces[len(pieces)-1]; to < len(md) && !strings.HasSuffix(last.Text, "…") {
+		pieces = appendPiece(pieces, " …", false)
+	}
+	return pieces
+}
+
+// bestWindow finds the window of words tokens with the most distinct matching terms,
+// then the most matches; it returns the window's first and last+1 token, the first
+// match at most three tokens in.
+func bestWindow(toks []Token, m Matcher, words int) (int, int) {
 	match := make([]bool, len(toks))
 	key := make([]string, len(toks))
 	for i, t := range toks {
@@ -53,7 +94,6 @@ func Snippet(text string, m Matcher, words int) []Piece {
 			}
 		}
 	}
-	// Slide a window of words tokens; score = distinct matched terms, then matches.
 	best, bestDistinct, bestCount := 0, -1, -1
 	counts := map[string]int{}
 	distinct, count := 0, 0
@@ -77,18 +117,38 @@ func Snippet(text string, m Matcher, words int) []Piece {
 			best, bestDistinct, bestCount = start, distinct, count
 		}
 	}
-	// Start a few words before the first match, so that it reads in context.
 	first := best
 	for first < len(toks) && first < best+words && !match[first] {
 		first++
 	}
-	if first < len(toks) && match[first] {
-		best = max(0, min(best, first-3))
-		if first-best > 3 {
-			best = first - 3
-		}
+	if first < len(toks) && match[first] && first-best > 3 {
+		best = first - 3
 	}
-	end := min(len(toks), best+words)
+	return best, min(len(toks), best+words)
+}
+
+// Piece is a part of a snippet; Match marks words that matched the query.
+type Piece struct {
+	Text  string
+	Match bool
+}
+
+// Snippet cuts from text the passage of about words words where the most distinct
+// query terms occur (the earliest such), with the matching words as pieces of their
+// own. Without any match it is the text's beginning. "…" marks text left out.
+func Snippet(text string, m Matcher, words int) []Piece {
+	toks := tokens(text, m.mayMatch)
+	if len(toks) == 0 {
+		return nil
+	}
+	if words <= 0 {
+		words = 30
+	}
+	best, end := bestWindow(toks, m, words)
+	match := make([]bool, len(toks))
+	for i := best; i < end; i++ {
+		match[i] = m.Matches(toks[i])
+	}
 	from, to := toks[best].Start, toks[end-1].End
 	var out []Piece
 	if best > 0 {

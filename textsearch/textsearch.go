@@ -32,7 +32,11 @@ type Token struct {
 }
 
 // Tokens splits text into its words with their terms.
-func Tokens(text string) []Token {
+func Tokens(text string) []Token { return tokens(text, nil) }
+
+// tokens splits text into words; the term is made only of the words stem accepts (all
+// when stem is nil), as stemming costs more than the rest.
+func tokens(text string, stem func(word string) bool) []Token {
 	var out []Token
 	start := -1
 	for i, r := range text {
@@ -43,12 +47,12 @@ func Tokens(text string) []Token {
 			continue
 		}
 		if start >= 0 {
-			out = appendWord(out, text, start, i)
+			out = appendWord(out, text, start, i, stem)
 			start = -1
 		}
 	}
 	if start >= 0 {
-		out = appendWord(out, text, start, len(text))
+		out = appendWord(out, text, start, len(text), stem)
 	}
 	return out
 }
@@ -57,16 +61,42 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
-func appendWord(out []Token, text string, start, end int) []Token {
+func appendWord(out []Token, text string, start, end int, stem func(string) bool) []Token {
 	raw := text[start:end]
-	if !utf8.ValidString(raw) {
-		raw = strings.ToValidUTF8(raw, "")
+	var word string
+	if lower, ok := asciiLower(raw); ok {
+		word = lower
+	} else {
+		if !utf8.ValidString(raw) {
+			raw = strings.ToValidUTF8(raw, "")
+		}
+		word = strings.Join(fold.Words(raw), "")
 	}
-	word := strings.Join(fold.Words(raw), "")
 	if word == "" {
 		return out
 	}
-	return append(out, Token{Start: start, End: end, Word: word, Term: TermOf(word)})
+	t := Token{Start: start, End: end, Word: word}
+	if stem == nil || stem(word) {
+		t.Term = TermOf(word)
+	}
+	return append(out, t)
+}
+
+// asciiLower lower-cases a word of ASCII letters and digits, without copying it when
+// it is lower case already; ok is false for other words.
+func asciiLower(w string) (string, bool) {
+	upper := false
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return "", false
+		}
+		upper = upper || ('A' <= c && c <= 'Z')
+	}
+	if !upper {
+		return w, true
+	}
+	return strings.ToLower(w), true
 }
 
 // TermOf is the term of a folded word: its stem, or "" for a stop word or a word too long.

@@ -79,3 +79,8 @@ func (dialect) ArticleVocabulary(q *sqldb.Query, prefix string, minLen, maxLen i
 	return "SELECT term, df FROM kb_search_terms WHERE term >= " + q.Arg(prefix) + " AND term < " + q.Arg(sqldb.PrefixEnd(prefix)) +
 		fmt.Sprintf(" AND df > 0 AND char_length(term) BETWEEN %d AND %d", minLen, maxLen)
 }
+
+// OptimizeArticleIndex brings the planner's statistics of the index up to date.
+func (dialect) OptimizeArticleIndex() []sqldb.Statement {
+	return []sqldb.Statement{{Query: `ANALYZE kb_search_postings`}, {Query: `ANALYZE kb_search_docs`}, {Query: `ANALYZE kb_search_terms`}}
+}

@@ -46,3 +46,8 @@ func (dialect) ArticleVocabulary(q *sqldb.Query, prefix string, minLen, maxLen i
 	return "SELECT term, doc FROM kb_search_vocab WHERE term >= " + q.Arg(prefix) + " AND term < " + q.Arg(sqldb.PrefixEnd(prefix)) +
 		fmt.Sprintf(" AND length(term) BETWEEN %d AND %d", minLen, maxLen)
 }
+
+// OptimizeArticleIndex merges the FTS5 index's segments into one.
+func (dialect) OptimizeArticleIndex() []sqldb.Statement {
+	return []sqldb.Statement{{Query: `INSERT INTO kb_search (kb_search) VALUES ('optimize')`}}
+}
