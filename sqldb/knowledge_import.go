@@ -17,6 +17,8 @@ type ImportedArticle struct {
 	ExternalID string
 	Title      string
 	Body       string
+	CategoryID rapport.ID // optional
+	Products   []string   // optional
 }
 
 // ImportArticles writes a batch of articles in one transaction, each as version 1,
@@ -59,6 +61,16 @@ func (db *DB) ImportArticles(ctx context.Context, s rapport.Scope, list []Import
 			if _, err := tx.exec(`INSERT INTO kb_article_versions (article_id, version, title, key_points, body, note, author_id, created_at)
 				VALUES ($1, 1, $2, '', $3, $4, $5, $6)`, id, title, body, "imported as "+in.ExternalID, s.UserID, tx.now); err != nil {
 				return err
+			}
+			if !in.CategoryID.IsZero() {
+				if _, err := tx.exec(`UPDATE kb_articles SET category_id = $2 WHERE seq = $1`, seq, in.CategoryID); err != nil {
+					return err
+				}
+			}
+			for _, p := range in.Products {
+				if _, err := tx.exec(`INSERT INTO kb_article_products (article_id, product) VALUES ($1, $2) ON CONFLICT DO NOTHING`, id, p); err != nil {
+					return err
+				}
 			}
 			if err := tx.indexArticleRow(seq, title, "", body); err != nil {
 				return err
@@ -137,4 +149,13 @@ func (db *DB) OptimizeArticleIndex(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// CountArticles counts every article, for benchmarks and reports.
+func (db *DB) CountArticles(ctx context.Context) (int, error) {
+	var n int
+	err := db.view(ctx, rapport.SystemScope(""), func(tx *Tx) error {
+		return tx.queryRow(`SELECT COUNT(*) FROM kb_articles`).Scan(&n)
+	})
+	return n, err
 }
