@@ -111,7 +111,9 @@ func benchKB(ctx context.Context, env *environment, args []string) error {
 			hits += res.Total
 		}
 		slices.Sort(times)
-		pct := func(p float64) time.Duration { return times[min(len(times)-1, int(p*float64(len(times))))].Round(10 * time.Microsecond) }
+		pct := func(p float64) time.Duration {
+			return times[min(len(times)-1, int(p*float64(len(times))))].Round(10 * time.Microsecond)
+		}
 		fmt.Fprintf(env.stdout, "%-8s p50 %s  p90 %s  p99 %s  max %s  (mean matches %d)\n", reader.name, pct(0.50), pct(0.90), pct(0.99),
 			times[len(times)-1].Round(10*time.Microsecond), hits/len(qs))
 	}
