@@ -572,6 +572,14 @@ func TestOpenAPITour(t *testing.T) {
 	call("GET", "/api/v1/surveys/"+survey+"/results?by=nothing", agent, "", 400)
 	call("DELETE", "/api/v1/surveys/"+survey, admin, "", 204)
 
+	// Knowledge base search.
+	_, err := e.db.CreateArticle(ctx, rapport.SystemScope("test"), rapport.ArticleInput{Title: "Reset your password", KeyPoints: "Use the link.",
+		Body: "Open the **settings**.", Products: []string{"Web app"}, Publish: true})
+	must(t, err)
+	call("GET", "/api/v1/kb/search?q=pasword+reset&limit=5&log=true", agent, "", 200)
+	call("GET", "/api/v1/kb/search?q=reset&limit=500", agent, "", 400)
+	call("GET", "/api/v1/kb/suggest?q=pass", agent, "", 200)
+
 	// Walls and the audit trail.
 	wall := id(call("POST", "/api/v1/walls", admin, jsonOf(obj{"name": "Tour wall", "description": "For the tour", "team_ids": []string{team}, "customer_ids": []string{org}}), 201))
 	call("POST", "/api/v1/walls", admin, `{"name":"Tour wall"}`, 409)
@@ -597,7 +605,7 @@ func TestOpenAPITour(t *testing.T) {
 	call("POST", "/api/v1/customers/"+first+"/merge", agent, `{"merged_id":"`+second+`"}`, 200)
 	call("GET", "/api/v1/customers/"+first+"/merges", agent, "", 200)
 	call("POST", "/api/v1/customers/"+second+"/unmerge", agent, "", 200)
-	_, err := e.db.ProposeMatches(ctx, rapport.SystemScope("test"), []rapport.ScoredPair{{LeftID: rapport.MustParseID(first),
+	_, err = e.db.ProposeMatches(ctx, rapport.SystemScope("test"), []rapport.ScoredPair{{LeftID: rapport.MustParseID(first),
 		RightID: rapport.MustParseID(second), Probability: 0.9, Explanation: []rapport.MatchField{{Field: "given_name", Left: "tia", Right: "tia", Level: "exact", Weight: 4}}}})
 	must(t, err)
 	match := decode[struct{ Data []struct{ ID string } }](t, call("GET", "/api/v1/matches?status=pending&limit=10", agent, "", 200)).Data[0].ID
