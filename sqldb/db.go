@@ -55,6 +55,14 @@ type Dialect interface {
 	// ArticleVocabulary returns a query of (term, articles holding it) of the indexed
 	// terms that begin with prefix and have minLen to maxLen letters.
 	ArticleVocabulary(q *Query, prefix string, minLen, maxLen int) string
+	// SearchedArticles is kb_articles aliased a, as searches join it to every match:
+	// through the narrow index of what they read.
+	SearchedArticles() string
+	// ArticleTermDocs returns a query of (term, articles holding it) for the terms.
+	ArticleTermDocs(q *Query, terms []string) string
+	// ArticleCount returns a query of the number of articles indexed, and how to read
+	// its one column.
+	ArticleCount() (query string, read func(src any) (int64, error))
 	// OptimizeArticleIndex returns the statements that tidy the index after a bulk load.
 	OptimizeArticleIndex() []Statement
 }

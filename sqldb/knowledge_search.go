@@ -240,15 +240,21 @@ func (tx *Tx) searchArticles(sq rapport.SearchQuery, plan queryPlan, res *rappor
 	if len(plan.terms) == 0 {
 		return nil
 	}
+	df, articles, err := tx.termDocs(plan.terms)
+	if err != nil {
+		return err
+	}
 	// Words no article the reader may see holds are typing mistakes: search for the
 	// nearest word that one does hold instead.
 	corrected := map[string]string{}
 	terms := make([]SearchTerm, 0, len(plan.terms))
 	for _, t := range plan.terms {
 		if !t.typing {
-			n, err := tx.visibleMatches(t.Text, 1)
-			if err != nil {
-				return err
+			n := min(df[t.Text], 1) // staff see every article the index holds
+			if n > 0 && !tx.scope.IsStaff() {
+				if n, err = tx.visibleMatches(t.Text, 1); err != nil {
+					return err
+				}
 			}
 			if n == 0 {
 				better, err := tx.nearestWord(t.Text, 1)
@@ -263,7 +269,12 @@ func (tx *Tx) searchArticles(sq rapport.SearchQuery, plan queryPlan, res *rappor
 		}
 		terms = append(terms, t)
 	}
-	if err := tx.rankArticles(sq, terms, res); err != nil {
+	if len(corrected) > 0 {
+		if df, _, err = tx.termDocs(terms); err != nil {
+			return err
+		}
+	}
+	if err := tx.rankArticles(sq, withoutCommon(terms, df, articles), res); err != nil {
 		return err
 	}
 	if sq.Prefix {
@@ -301,20 +312,92 @@ func (tx *Tx) searchArticles(sq rapport.SearchQuery, plan queryPlan, res *rappor
 	return nil
 }
 
+// termDocs returns how many articles of the index hold each whole term, and how many
+// articles it holds.
+func (tx *Tx) termDocs(terms []SearchTerm) (map[string]int, int64, error) {
+	var whole []string
+	for _, t := range terms {
+		if !t.Prefix {
+			whole = append(whole, t.Text)
+		}
+	}
+	df := map[string]int{}
+	if len(whole) > 0 {
+		q := &Query{}
+		type termDF struct {
+			term string
+			n    int
+		}
+		list, err := queryAll(tx, tx.db.dialect.ArticleTermDocs(q, whole), q.Args(), func(r *sql.Rows) (termDF, error) {
+			var x termDF
+			return x, r.Scan(&x.term, &x.n)
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, x := range list {
+			df[x.term] = x.n
+		}
+	}
+	query, read := tx.db.dialect.ArticleCount()
+	var raw any
+	if err := tx.queryRow(query).Scan(&raw); err != nil {
+		if err == sql.ErrNoRows {
+			return df, 0, nil
+		}
+		return nil, 0, err
+	}
+	n, err := read(raw)
+	return df, n, err
+}
+
+// withoutCommon leaves out the whole terms that half the articles or more hold, when
+// other terms remain: BM25 gives them no weight (an IDF of 1e-6), so they would only
+// add matches ranked last, and cost the time to count them.
+func withoutCommon(terms []SearchTerm, df map[string]int, articles int64) []SearchTerm {
+	var kept []SearchTerm
+	for _, t := range terms {
+		if t.Prefix || 2*int64(df[t.Text]) < articles {
+			kept = append(kept, t)
+		}
+	}
+	if len(kept) == 0 {
+		return terms
+	}
+	return kept
+}
+
 // rankArticles fills in the page of hits, the total and the facets.
 func (tx *Tx) rankArticles(sq rapport.SearchQuery, terms []SearchTerm, res *rapport.SearchResult) error {
 	d := tx.db.dialect
+	categoriesDone := false
 	if !sq.Prefix {
-		q := &Query{}
-		from := d.ArticleMatches(q, terms)
-		where, err := tx.searchFilter(q, sq, true, true)
-		if err != nil {
-			return err
-		}
-		if err := tx.queryRow(`SELECT COUNT(*) FROM `+from+` m JOIN kb_articles a ON a.seq = m.seq WHERE `+where, q.Args()...).Scan(&res.Total); err != nil {
-			return err
+		if sq.CategoryID.IsZero() {
+			// The total is the sum of the categories' counts (and of no category's).
+			byCategory, err := tx.countByCategory(sq, terms)
+			if err != nil {
+				return err
+			}
+			for _, c := range byCategory {
+				res.Total += c.n
+			}
+			if err := tx.categoryFacets(byCategory, res); err != nil {
+				return err
+			}
+			categoriesDone = true
+		} else {
+			q := &Query{}
+			from := d.ArticleMatches(q, terms)
+			where, err := tx.searchFilter(q, sq, true, true)
+			if err != nil {
+				return err
+			}
+			if err := tx.queryRow(`SELECT COUNT(*) FROM `+from+` m JOIN `+tx.db.dialect.SearchedArticles()+` ON a.seq = m.seq WHERE `+where, q.Args()...).Scan(&res.Total); err != nil {
+				return err
+			}
 		}
 		if res.Total == 0 {
+			res.Categories = []rapport.Facet{}
 			return nil
 		}
 	}
@@ -324,15 +407,17 @@ func (tx *Tx) rankArticles(sq rapport.SearchQuery, terms []SearchTerm, res *rapp
 	if err != nil {
 		return err
 	}
-	hits, err := queryAll(tx, `SELECT a.id, a.slug, a.title, a.key_points, a.body, a.category_id, m.score FROM `+from+
-		` m JOIN kb_articles a ON a.seq = m.seq WHERE `+where+` ORDER BY m.score DESC, a.seq LIMIT `+strconv.Itoa(sq.Limit)+
-		` OFFSET `+strconv.Itoa(sq.Offset), q.Args(), func(r *sql.Rows) (rapport.SearchHit, error) {
-		var h rapport.SearchHit
-		var body string
-		err := r.Scan(&h.ID, &h.Slug, &h.Title, &h.KeyPoints, &body, &h.CategoryID, &h.Score)
-		h.Snippet = snippetOf(h.KeyPoints, body, terms)
-		return h, err
-	})
+	// The page is chosen first and only its articles' text is read.
+	hits, err := queryAll(tx, `SELECT a.id, a.slug, a.title, a.key_points, a.body, a.category_id, top.score FROM (SELECT m.seq, m.score
+		FROM `+from+` m JOIN `+tx.db.dialect.SearchedArticles()+` ON a.seq = m.seq WHERE `+where+` ORDER BY m.score DESC, m.seq LIMIT `+strconv.Itoa(sq.Limit)+
+		` OFFSET `+strconv.Itoa(sq.Offset)+`) top JOIN kb_articles a ON a.seq = top.seq ORDER BY top.score DESC, top.seq`, q.Args(),
+		func(r *sql.Rows) (rapport.SearchHit, error) {
+			var h rapport.SearchHit
+			var body string
+			err := r.Scan(&h.ID, &h.Slug, &h.Title, &h.KeyPoints, &body, &h.CategoryID, &h.Score)
+			h.Snippet = snippetOf(h.KeyPoints, body, terms)
+			return h, err
+		})
 	if err != nil {
 		return err
 	}
@@ -343,7 +428,16 @@ func (tx *Tx) rankArticles(sq rapport.SearchQuery, terms []SearchTerm, res *rapp
 		res.Total = len(res.Hits)
 		return nil
 	}
-	return tx.searchFacets(sq, terms, res)
+	if !categoriesDone {
+		byCategory, err := tx.countByCategory(sq, terms)
+		if err != nil {
+			return err
+		}
+		if err := tx.categoryFacets(byCategory, res); err != nil {
+			return err
+		}
+	}
+	return tx.productFacets(sq, terms, res)
 }
 
 // snippetOf is the passage of an article's key points and body that best matches.
@@ -368,54 +462,70 @@ func snippetOf(keyPoints, body string, terms []SearchTerm) []rapport.Snippet {
 	return out
 }
 
-// searchFacets counts all the matches the reader may see by category (within the
-// product chosen) and by product (within the category chosen). A category counts the
-// matches in it and in its children.
-func (tx *Tx) searchFacets(sq rapport.SearchQuery, terms []SearchTerm, res *rapport.SearchResult) error {
-	d := tx.db.dialect
+type categoryCount struct {
+	id rapport.ID // zero: no category
+	n  int
+}
+
+// countByCategory counts all the matches the reader may see by category (zero: none),
+// within the product chosen.
+func (tx *Tx) countByCategory(sq rapport.SearchQuery, terms []SearchTerm) ([]categoryCount, error) {
 	q := &Query{}
-	from := d.ArticleMatches(q, terms)
+	from := tx.db.dialect.ArticleMatches(q, terms)
 	where, err := tx.searchFilter(q, sq, false, true)
+	if err != nil {
+		return nil, err
+	}
+	return queryAll(tx, `SELECT a.category_id, COUNT(*) FROM `+from+` m JOIN `+tx.db.dialect.SearchedArticles()+` ON a.seq = m.seq
+		WHERE `+where+` GROUP BY a.category_id`, q.Args(), func(r *sql.Rows) (categoryCount, error) {
+		var c categoryCount
+		return c, r.Scan(&c.id, &c.n)
+	})
+}
+
+// categoryFacets makes the category facets of the counts: a category counts the
+// matches in it and in its children.
+func (tx *Tx) categoryFacets(counts []categoryCount, res *rapport.SearchResult) error {
+	res.Categories = []rapport.Facet{}
+	totals := map[rapport.ID]int{}
+	var cats map[rapport.ID]rapport.Category
+	for _, c := range counts {
+		if c.id.IsZero() {
+			continue
+		}
+		if cats == nil {
+			var err error
+			if cats, err = tx.categories(); err != nil {
+				return err
+			}
+		}
+		seen := map[rapport.ID]bool{}
+		for id := c.id; !id.IsZero() && !seen[id]; id = cats[id].ParentID {
+			seen[id] = true
+			totals[id] += c.n
+		}
+	}
+	for id, n := range totals {
+		res.Categories = append(res.Categories, rapport.Facet{Value: id.String(), Label: cats[id].Name, Count: n})
+	}
+	sortFacets(res.Categories)
+	return nil
+}
+
+// productFacets counts all the matches the reader may see by product, within the
+// category chosen.
+func (tx *Tx) productFacets(sq rapport.SearchQuery, terms []SearchTerm, res *rapport.SearchResult) error {
+	q := &Query{}
+	from := tx.db.dialect.ArticleMatches(q, terms)
+	where, err := tx.searchFilter(q, sq, true, false)
 	if err != nil {
 		return err
 	}
 	type count struct {
 		key string
-		id  rapport.ID
 		n   int
 	}
-	byCategory, err := queryAll(tx, `SELECT a.category_id, COUNT(*) FROM `+from+` m JOIN kb_articles a ON a.seq = m.seq
-		WHERE a.category_id IS NOT NULL AND `+where+` GROUP BY a.category_id`, q.Args(), func(r *sql.Rows) (count, error) {
-		var c count
-		return c, r.Scan(&c.id, &c.n)
-	})
-	if err != nil {
-		return err
-	}
-	if len(byCategory) > 0 {
-		cats, err := tx.categories()
-		if err != nil {
-			return err
-		}
-		totals := map[rapport.ID]int{}
-		for _, c := range byCategory {
-			seen := map[rapport.ID]bool{}
-			for id := c.id; !id.IsZero() && !seen[id]; id = cats[id].ParentID {
-				seen[id] = true
-				totals[id] += c.n
-			}
-		}
-		for id, n := range totals {
-			res.Categories = append(res.Categories, rapport.Facet{Value: id.String(), Label: cats[id].Name, Count: n})
-		}
-		sortFacets(res.Categories)
-	}
-	q = &Query{}
-	from = d.ArticleMatches(q, terms)
-	if where, err = tx.searchFilter(q, sq, true, false); err != nil {
-		return err
-	}
-	products, err := queryAll(tx, `SELECT p.product, COUNT(*) AS n FROM `+from+` m JOIN kb_articles a ON a.seq = m.seq
+	products, err := queryAll(tx, `SELECT p.product, COUNT(*) AS n FROM `+from+` m JOIN `+tx.db.dialect.SearchedArticles()+` ON a.seq = m.seq
 		JOIN kb_article_products p ON p.article_id = a.id WHERE `+where+` GROUP BY p.product ORDER BY n DESC, p.product LIMIT 50`,
 		q.Args(), func(r *sql.Rows) (count, error) {
 			var c count
@@ -444,7 +554,7 @@ func (tx *Tx) visibleMatches(term string, atMost int) (int, error) {
 	q := &Query{}
 	from := tx.db.dialect.ArticleMatches(q, []SearchTerm{{Text: term}})
 	var n int
-	err := tx.queryRow(`SELECT COUNT(*) FROM (SELECT 1 FROM `+from+` m JOIN kb_articles a ON a.seq = m.seq WHERE `+
+	err := tx.queryRow(`SELECT COUNT(*) FROM (SELECT 1 FROM `+from+` m JOIN `+tx.db.dialect.SearchedArticles()+` ON a.seq = m.seq WHERE `+
 		visibleArticle(q, tx.scope, "a")+` LIMIT `+strconv.Itoa(atMost)+`) x`, q.Args()...).Scan(&n)
 	return n, err
 }

@@ -20,8 +20,9 @@ import (
 // Articles are generated text of realistic length: a title of 4 to 10 words, a body of
 // 120 to 600 words (about 2 KB), words drawn from a vocabulary of 30,000 by Zipf's law
 // (the commonest being English stop words), each in one of 20 categories with one or
-// two of 30 products. Queries are 2 to 4 words of a random article's title and body;
-// one in ten has a word mistyped, one in ten is type-ahead (the last word cut short).
+// two of 30 products. Queries are 2 to 4 words of a random article's title and body,
+// one of any frequency and the others from the article's less common half; one in ten
+// has a word mistyped, one in ten is type-ahead (the last word cut short).
 func benchKB(ctx context.Context, env *environment, args []string) error {
 	var cfg config
 	var articles, queries int
@@ -144,6 +145,7 @@ func countArticles(ctx context.Context, db *sqldb.DB) (int, error) {
 type textGen struct {
 	r     *rand.Rand
 	words []string
+	rank  map[string]int
 	zipf  *rand.Zipf
 }
 
@@ -203,21 +205,34 @@ func (g *textGen) paragraphs(minWords, maxWords int) string {
 	return b.String()
 }
 
-// query makes a search a reader might type for the article: a few of its words.
+// query makes a search a reader might type for the article: 2 to 4 of its words, as
+// people pick them — one of any frequency, the others from its less common half (the
+// words that say what the article is about).
 func (g *textGen) query(title, body string) rapport.SearchQuery {
+	if g.rank == nil {
+		g.rank = make(map[string]int, len(g.words))
+		for i, w := range g.words {
+			g.rank[w] = i
+		}
+	}
 	var pool []string
+	seen := map[string]bool{}
 	for _, w := range strings.Fields(strings.ToLower(title + " " + body)) {
 		w = strings.Trim(w, ".")
-		if !textsearch.IsStopWord(w) && w != "" {
+		if !textsearch.IsStopWord(w) && w != "" && !seen[w] {
+			seen[w] = true
 			pool = append(pool, w)
 		}
 	}
+	if len(pool) == 0 {
+		return rapport.SearchQuery{Text: "nothing", Limit: 10}
+	}
+	slices.SortFunc(pool, func(a, b string) int { return g.rank[a] - g.rank[b] })
 	n := 2 + g.r.IntN(3)
-	ws := make([]string, 0, n)
-	for range n {
-		if len(pool) > 0 {
-			ws = append(ws, pool[g.r.IntN(min(len(pool), 60))])
-		}
+	ws := []string{pool[g.r.IntN(len(pool))]}
+	rare := pool[len(pool)/2:]
+	for len(ws) < n {
+		ws = append(ws, rare[g.r.IntN(len(rare))])
 	}
 	q := rapport.SearchQuery{Limit: 10}
 	switch g.r.IntN(10) {

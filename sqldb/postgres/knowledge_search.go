@@ -84,3 +84,23 @@ func (dialect) ArticleVocabulary(q *sqldb.Query, prefix string, minLen, maxLen i
 func (dialect) OptimizeArticleIndex() []sqldb.Statement {
 	return []sqldb.Statement{{Query: `ANALYZE kb_search_postings`}, {Query: `ANALYZE kb_search_docs`}, {Query: `ANALYZE kb_search_terms`}}
 }
+
+func (dialect) ArticleTermDocs(q *sqldb.Query, terms []string) string {
+	args := make([]any, len(terms))
+	for i, t := range terms {
+		args[i] = t
+	}
+	return "SELECT term, df FROM kb_search_terms WHERE term IN " + q.In(args...)
+}
+
+func (dialect) ArticleCount() (string, func(any) (int64, error)) {
+	return `SELECT docs FROM kb_search_stats WHERE id = 1`, func(src any) (int64, error) {
+		n, ok := src.(int64)
+		if !ok {
+			return 0, fmt.Errorf("kb_search_stats.docs is a %T", src)
+		}
+		return n, nil
+	}
+}
+
+func (dialect) SearchedArticles() string { return "kb_articles a" }

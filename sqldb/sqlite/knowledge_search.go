@@ -51,3 +51,43 @@ func (dialect) ArticleVocabulary(q *sqldb.Query, prefix string, minLen, maxLen i
 func (dialect) OptimizeArticleIndex() []sqldb.Statement {
 	return []sqldb.Statement{{Query: `INSERT INTO kb_search (kb_search) VALUES ('optimize')`}}
 }
+
+func (dialect) ArticleTermDocs(q *sqldb.Query, terms []string) string {
+	args := make([]any, len(terms))
+	for i, t := range terms {
+		args[i] = t
+	}
+	return "SELECT term, doc FROM kb_search_vocab WHERE term IN " + q.In(args...)
+}
+
+// ArticleCount reads the number of rows from FTS5's averages record (the block of id 1
+// of kb_search_data), where FTS5 keeps it for bm25(): a varint, then one per column.
+func (dialect) ArticleCount() (string, func(any) (int64, error)) {
+	return `SELECT block FROM kb_search_data WHERE id = 1`, func(src any) (int64, error) {
+		b, ok := src.([]byte)
+		if !ok {
+			return 0, fmt.Errorf("the FTS5 averages record is a %T", src)
+		}
+		return int64(varint(b)), nil
+	}
+}
+
+// varint decodes SQLite's variable-length integer: big-endian groups of 7 bits, the
+// high bit set on all but the last, the ninth byte whole.
+func varint(b []byte) uint64 {
+	var v uint64
+	for i := 0; i < len(b) && i < 9; i++ {
+		if i == 8 {
+			return v<<8 | uint64(b[i])
+		}
+		v = v<<7 | uint64(b[i]&0x7f)
+		if b[i]&0x80 == 0 {
+			return v
+		}
+	}
+	return v
+}
+
+// SearchedArticles names the index: SQLite would otherwise look each match up by rowid
+// in the table, whose rows hold whole bodies, reading a page or more per article.
+func (dialect) SearchedArticles() string { return "kb_articles a INDEXED BY kb_articles_search" }

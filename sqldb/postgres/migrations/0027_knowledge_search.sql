@@ -38,6 +38,9 @@ ALTER TABLE kb_articles ADD COLUMN search_version integer NOT NULL DEFAULT 0;
 -- external_id: the id an article had in the collection it was imported from.
 ALTER TABLE kb_articles ADD COLUMN external_id text;
 CREATE UNIQUE INDEX kb_articles_external ON kb_articles (external_id);
+-- What a search reads of every matching article — who may read it, its category — for
+-- index-only scans (the rows hold whole bodies).
+CREATE INDEX kb_articles_search ON kb_articles (seq) INCLUDE (published_version, status, audience, category_id, id);
 
 -- Searches made, for the knowledge managers' measures (searches that found nothing or
 -- led to no view). The customer follows merges: customer_id is the profile now,

@@ -12,6 +12,9 @@ ALTER TABLE kb_articles ADD COLUMN search_version INTEGER NOT NULL DEFAULT 0;
 -- external_id: the id an article had in the collection it was imported from.
 ALTER TABLE kb_articles ADD COLUMN external_id TEXT;
 CREATE UNIQUE INDEX kb_articles_external ON kb_articles (external_id);
+-- What a search reads of every matching article — who may read it, its category — in
+-- an index small enough to stay in memory (the rows hold whole bodies).
+CREATE INDEX kb_articles_search ON kb_articles (seq, published_version, status, audience, category_id, id);
 
 -- Searches made, for the knowledge managers' measures (searches that found nothing or
 -- led to no view). The customer follows merges: customer_id is the profile now,
