@@ -43,6 +43,11 @@ const (
 type SearchTerm struct {
 	Text   string
 	Prefix bool
+	// Common marks a whole term that many articles hold (see markCommon): it adds to
+	// the score of the articles the query's other terms match, but matches none itself.
+	Common bool
+	// TitleOnly counts the term only where it is in titles.
+	TitleOnly bool
 	typing bool // a term made from the word being typed, never corrected
 }
 
@@ -92,7 +97,8 @@ func (db *DB) reindexArticles(ctx context.Context) (int, error) {
 				seq                    int64
 				title, keyPoints, body string
 			}
-			rows, err := queryAll(tx, `SELECT seq, title, key_points, body FROM kb_articles WHERE search_version <> $1 ORDER BY seq LIMIT 500`,
+			rows, err := queryAll(tx, `SELECT seq, title, key_points, body FROM kb_articles WHERE seq IN (SELECT seq FROM kb_articles
+				WHERE search_version < $1 OR search_version > $1 LIMIT 500) ORDER BY seq`,
 				[]any{textsearch.Version}, func(r *sql.Rows) (row, error) {
 					var x row
 					return x, r.Scan(&x.seq, &x.title, &x.keyPoints, &x.body)
@@ -274,7 +280,8 @@ func (tx *Tx) searchArticles(sq rapport.SearchQuery, plan queryPlan, res *rappor
 			return err
 		}
 	}
-	if err := tx.rankArticles(sq, withoutCommon(terms, df, articles), res); err != nil {
+	terms = markCommon(withoutCommon(terms, df, articles), df, articles, tx.db.CommonTermFloor)
+	if err := tx.rankArticles(sq, terms, res); err != nil {
 		return err
 	}
 	if sq.Prefix {
@@ -367,12 +374,69 @@ func withoutCommon(terms []SearchTerm, df map[string]int, articles int64) []Sear
 	return kept
 }
 
+// markCommon marks the whole terms that more than 1% of the articles, and more than
+// floor articles (1,000 when 0), hold. An article must hold one of the query's other
+// terms to match; the common ones add to its score. When all terms are common, an
+// article must hold them all. So the work of a search is bounded by its informative
+// words (as with the "common terms" queries of other engines): "reset password
+// widget" matches the articles about widgets, ranked with reset and password too,
+// not every article that says "password". Below 100 times floor articles no whole term
+// is common, and every search is the plain OR of its words.
+func markCommon(terms []SearchTerm, df map[string]int, articles int64, floor int) []SearchTerm {
+	if floor <= 0 {
+		floor = 1000
+	}
+	out := make([]SearchTerm, len(terms))
+	informative := false
+	for i, t := range terms {
+		n := int64(df[t.Text])
+		t.Common = !t.typing && n > int64(floor) && 100*n > articles
+		informative = informative || (!t.typing && !t.Common)
+		out[i] = t
+	}
+	// The word being typed ranks what the whole words match; typed alone, it matches
+	// titles: its first letters begin too many words of the bodies.
+	for i := range out {
+		if out[i].typing {
+			out[i].Common, out[i].TitleOnly = informative, !informative
+		}
+	}
+	return out
+}
+
 // rankArticles fills in the page of hits, the total and the facets.
 func (tx *Tx) rankArticles(sq rapport.SearchQuery, terms []SearchTerm, res *rapport.SearchResult) error {
 	d := tx.db.dialect
 	categoriesDone := false
+	productsDone := false
 	if !sq.Prefix {
-		if sq.CategoryID.IsZero() {
+		if sq.CategoryID.IsZero() && sq.Product == "" {
+			// One pass counts the total, the categories and the products.
+			groups, err := tx.countFacets(terms)
+			if err != nil {
+				return err
+			}
+			var byCategory []categoryCount
+			products := map[string]int{}
+			for _, g := range groups {
+				res.Total += g.n
+				byCategory = append(byCategory, categoryCount{id: g.category, n: g.n})
+				if g.products != "" {
+					for _, p := range strings.Split(g.products, "\x1f") {
+						products[p] += g.n
+					}
+				}
+			}
+			if err := tx.categoryFacets(byCategory, res); err != nil {
+				return err
+			}
+			for p, n := range products {
+				res.Products = append(res.Products, rapport.Facet{Value: p, Label: p, Count: n})
+			}
+			sortFacets(res.Products)
+			res.Products = res.Products[:min(len(res.Products), 50)]
+			categoriesDone, productsDone = true, true
+		} else if sq.CategoryID.IsZero() {
 			// The total is the sum of the categories' counts (and of no category's).
 			byCategory, err := tx.countByCategory(sq, terms)
 			if err != nil {
@@ -437,7 +501,32 @@ func (tx *Tx) rankArticles(sq rapport.SearchQuery, terms []SearchTerm, res *rapp
 			return err
 		}
 	}
+	if productsDone {
+		return nil
+	}
 	return tx.productFacets(sq, terms, res)
+}
+
+// facetGroup is the number of matches of one category (zero: none) and one set of
+// products (joined by U+001F, sorted; "": none).
+type facetGroup struct {
+	category rapport.ID
+	products string
+	n        int
+}
+
+// countFacets counts all the matches the reader may see by category and set of
+// products, in one pass.
+func (tx *Tx) countFacets(terms []SearchTerm) ([]facetGroup, error) {
+	q := &Query{}
+	from := tx.db.dialect.ArticleMatches(q, terms)
+	return queryAll(tx, `SELECT x.category_id, x.products, COUNT(*) FROM (SELECT a.category_id, COALESCE((SELECT `+
+		tx.db.dialect.JoinText("p.product", "p.product")+` FROM kb_article_products p WHERE p.article_id = a.id), '') AS products
+		FROM `+from+` m JOIN `+tx.db.dialect.SearchedArticles()+` ON a.seq = m.seq WHERE `+visibleArticle(q, tx.scope, "a")+`) x
+		GROUP BY x.category_id, x.products`, q.Args(), func(r *sql.Rows) (facetGroup, error) {
+		var g facetGroup
+		return g, r.Scan(&g.category, &g.products, &g.n)
+	})
 }
 
 // snippetOf is the passage of an article's key points and body that best matches.
@@ -659,12 +748,16 @@ func (tx *Tx) didYouMean(plan queryPlan, corrected map[string]string) (string, e
 func (tx *Tx) spellingOf(term string) (string, error) {
 	q := &Query{}
 	from := tx.db.dialect.ArticleMatches(q, []SearchTerm{{Text: term}})
-	var title, keyPoints, body string
-	err := tx.queryRow(`SELECT a.title, a.key_points, a.body FROM `+from+` m JOIN kb_articles a ON a.seq = m.seq WHERE `+
-		visibleArticle(q, tx.scope, "a")+` ORDER BY a.seq LIMIT 1`, q.Args()...).Scan(&title, &keyPoints, &body)
+	var seq int64
+	err := tx.queryRow(`SELECT m.seq FROM `+from+` m JOIN `+tx.db.dialect.SearchedArticles()+` ON a.seq = m.seq WHERE `+
+		visibleArticle(q, tx.scope, "a")+` ORDER BY m.seq LIMIT 1`, q.Args()...).Scan(&seq)
 	if err == sql.ErrNoRows {
 		return term, nil
 	} else if err != nil {
+		return "", err
+	}
+	var title, keyPoints, body string
+	if err := tx.queryRow(`SELECT title, key_points, body FROM kb_articles WHERE seq = $1`, seq).Scan(&title, &keyPoints, &body); err != nil {
 		return "", err
 	}
 	counts := map[string]int{}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -32,8 +34,21 @@ func benchKB(ctx context.Context, env *environment, args []string) error {
 	fs.IntVar(&articles, "articles", 100_000, "articles the knowledge base should hold; missing ones are generated")
 	fs.IntVar(&queries, "queries", 2000, "searches to time per reader")
 	fs.Uint64Var(&seed, "seed", 1, "seed of the generated text and queries")
+	var profile string
+	fs.StringVar(&profile, "cpuprofile", "", "write a CPU profile of the searches to this file")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	db, err := cfg.openDB(ctx)
 	if err != nil {
@@ -101,6 +116,12 @@ func benchKB(ctx context.Context, env *environment, args []string) error {
 			}
 		}
 		times := make([]time.Duration, 0, len(qs))
+		type slow struct {
+			took  time.Duration
+			q     rapport.SearchQuery
+			total int
+		}
+		var slowest []slow
 		hits := 0
 		for _, q := range qs {
 			start := time.Now()
@@ -108,9 +129,18 @@ func benchKB(ctx context.Context, env *environment, args []string) error {
 			if err != nil {
 				return err
 			}
-			times = append(times, time.Since(start))
+			took := time.Since(start)
+			times = append(times, took)
+			slowest = append(slowest, slow{took, q, res.Total})
 			hits += res.Total
 		}
+		slices.SortFunc(slowest, func(a, b slow) int { return int(b.took - a.took) })
+		defer func(name string, list []slow) {
+			fmt.Fprintf(env.stdout, "slowest for the %s:\n", name)
+			for _, s := range list[:min(5, len(list))] {
+				fmt.Fprintf(env.stdout, "  %s  %q (prefix %v): %d matches\n", s.took.Round(10*time.Microsecond), s.q.Text, s.q.Prefix, s.total)
+			}
+		}(reader.name, slowest)
 		slices.Sort(times)
 		pct := func(p float64) time.Duration {
 			return times[min(len(times)-1, int(p*float64(len(times))))].Round(10 * time.Microsecond)

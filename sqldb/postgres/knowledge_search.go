@@ -9,7 +9,8 @@ import (
 )
 
 // IndexArticle replaces the article's postings, its length, its terms' counts of
-// articles and the index's totals (see migration 0027).
+// articles and the index's totals (see migration 0027). Terms no article holds any
+// more stay, with a count of 0.
 func (dialect) IndexArticle(seq int64, doc *textsearch.Document) []sqldb.Statement {
 	out := []sqldb.Statement{
 		{Query: `UPDATE kb_search_terms SET df = df - 1 WHERE term IN (SELECT term FROM kb_search_postings WHERE seq = $1)`, Args: []any{seq}},
@@ -18,7 +19,7 @@ func (dialect) IndexArticle(seq int64, doc *textsearch.Document) []sqldb.Stateme
 		{Query: `DELETE FROM kb_search_docs WHERE seq = $1`, Args: []any{seq}},
 	}
 	if doc == nil {
-		return append(out, sqldb.Statement{Query: `DELETE FROM kb_search_terms WHERE df <= 0`})
+		return out
 	}
 	freqs := doc.Frequencies()
 	terms := make([]string, len(freqs))
@@ -34,7 +35,6 @@ func (dialect) IndexArticle(seq int64, doc *textsearch.Document) []sqldb.Stateme
 		sqldb.Statement{Query: `INSERT INTO kb_search_terms (term, df) SELECT unnest($1::text[]), 1
 			ON CONFLICT (term) DO UPDATE SET df = kb_search_terms.df + 1`, Args: []any{terms}},
 		sqldb.Statement{Query: `UPDATE kb_search_stats SET docs = docs + 1, tokens = tokens + $1`, Args: []any{doc.Len()}},
-		sqldb.Statement{Query: `DELETE FROM kb_search_terms WHERE df <= 0`},
 	)
 }
 
@@ -42,34 +42,86 @@ func (dialect) IndexArticle(seq int64, doc *textsearch.Document) []sqldb.Stateme
 // query, f its frequency in the article, the fields weighted; a prefix's frequency sums
 // the terms it begins.
 func postings(q *sqldb.Query, terms []sqldb.SearchTerm) string {
-	f := fmt.Sprintf("%g * tf_title + %g * tf_key + %g * tf_body", sqldb.TitleWeight, sqldb.KeyPointsWeight, sqldb.BodyWeight)
 	parts := make([]string, len(terms))
 	for i, t := range terms {
-		if t.Prefix {
-			parts[i] = fmt.Sprintf("SELECT %d AS i, seq, SUM(%s) AS f FROM kb_search_postings WHERE term >= %s AND term < %s GROUP BY seq",
-				i, f, q.Arg(t.Text), q.Arg(sqldb.PrefixEnd(t.Text)))
-		} else {
-			parts[i] = fmt.Sprintf("SELECT %d AS i, seq, %s AS f FROM kb_search_postings WHERE term = %s", i, f, q.Arg(t.Text))
+		f := fmt.Sprintf("%g * tf_title + %g * tf_key + %g * tf_body", sqldb.TitleWeight, sqldb.KeyPointsWeight, sqldb.BodyWeight)
+		if t.TitleOnly {
+			f = fmt.Sprintf("%g * tf_title", sqldb.TitleWeight)
 		}
+		parts[i] = fmt.Sprintf("SELECT %d AS i, seq, SUM(%s) AS f FROM kb_search_postings WHERE %s GROUP BY seq", i, f, termIs(q, t))
 	}
 	return strings.Join(parts, " UNION ALL ")
 }
 
-func (dialect) ArticleMatches(q *sqldb.Query, terms []sqldb.SearchTerm) string {
-	if len(terms) == 1 && !terms[0].Prefix {
-		return "(SELECT seq FROM kb_search_postings WHERE term = " + q.Arg(terms[0].Text) + ")"
+// termIs is the condition on a posting that it is of the term.
+func termIs(q *sqldb.Query, t sqldb.SearchTerm) string {
+	var cond string
+	if t.Prefix {
+		cond = "term >= " + q.Arg(t.Text) + " AND term < " + q.Arg(sqldb.PrefixEnd(t.Text))
+	} else {
+		cond = "term = " + q.Arg(t.Text)
 	}
-	return "(SELECT DISTINCT seq FROM (" + postings(q, terms) + ") p)"
+	if t.TitleOnly {
+		cond += " AND tf_title > 0"
+	}
+	return cond
+}
+
+// matching is a query of the seq of the articles the terms match: any term not
+// common, or all of them when all are common.
+func matching(q *sqldb.Query, terms []sqldb.SearchTerm) (query string, restricted bool) {
+	var rare []sqldb.SearchTerm
+	for _, t := range terms {
+		if !t.Common {
+			rare = append(rare, t)
+		}
+	}
+	if len(rare) == 0 {
+		parts := make([]string, len(terms))
+		for i, t := range terms {
+			parts[i] = "SELECT seq FROM kb_search_postings WHERE " + termIs(q, t)
+		}
+		return strings.Join(parts, " INTERSECT "), false
+	}
+	if len(rare) == 1 && !rare[0].Prefix {
+		return "SELECT seq FROM kb_search_postings WHERE " + termIs(q, rare[0]), len(rare) < len(terms)
+	}
+	return "SELECT DISTINCT seq FROM (" + postings(q, rare) + ") p", len(rare) < len(terms)
+}
+
+func (dialect) ArticleMatches(q *sqldb.Query, terms []sqldb.SearchTerm) string {
+	query, _ := matching(q, terms)
+	return "(" + query + ")"
 }
 
 // RankArticles computes BM25 as SQLite's FTS5 bm25() does: k1 = 1.2, b = 0.75,
 // IDF = ln((N − n + 0.5) / (n + 0.5)), 1e-6 where that is not above 0, the frequency
-// weighted by field and the length that of the whole article.
+// weighted by field and the length that of the whole article; over all the terms, for
+// the articles the terms match. n is a whole term's count in kb_search_terms, a
+// prefix's the articles holding a term it begins (in their titles, for a term counted
+// only there, as FTS5 counts a phrase limited to a column).
 func (dialect) RankArticles(q *sqldb.Query, terms []sqldb.SearchTerm) string {
-	return `(WITH hits AS MATERIALIZED (` + postings(q, terms) + `),
+	cand, restricted := matching(q, terms)
+	hits := postings(q, terms)
+	if restricted {
+		hits = "SELECT p.* FROM (" + hits + ") p WHERE p.seq IN (SELECT seq FROM cand)"
+	} else {
+		hits = "SELECT p.* FROM (" + hits + ") p JOIN cand c ON c.seq = p.seq"
+	}
+	dfs := make([]string, len(terms))
+	for i, t := range terms {
+		if t.Prefix || t.TitleOnly {
+			dfs[i] = fmt.Sprintf("(%d, (SELECT COUNT(DISTINCT seq) FROM kb_search_postings WHERE %s))", i, termIs(q, t))
+		} else {
+			dfs[i] = fmt.Sprintf("(%d, COALESCE((SELECT df FROM kb_search_terms WHERE term = %s), 0))", i, q.Arg(t.Text))
+		}
+	}
+	return `(WITH cand AS MATERIALIZED (` + cand + `),
+		hits AS MATERIALIZED (` + hits + `),
+		df (i, n) AS (VALUES ` + strings.Join(dfs, ", ") + `),
 		st AS (SELECT docs::float8 AS n, CASE WHEN docs > 0 THEN tokens::float8 / docs ELSE 1 END AS avgdl FROM kb_search_stats),
-		idf AS (SELECT h.i, CASE WHEN ln((st.n - COUNT(*) + 0.5) / (COUNT(*) + 0.5)) > 0
-			THEN ln((st.n - COUNT(*) + 0.5) / (COUNT(*) + 0.5)) ELSE 1e-6 END AS idf FROM hits h CROSS JOIN st GROUP BY h.i, st.n)
+		idf AS (SELECT df.i, CASE WHEN ln((st.n - df.n + 0.5) / (df.n + 0.5)) > 0
+			THEN ln((st.n - df.n + 0.5) / (df.n + 0.5)) ELSE 1e-6 END AS idf FROM df CROSS JOIN st)
 		SELECT h.seq, SUM(idf.idf * (h.f * 2.2) / (h.f + 1.2 * (0.25 + 0.75 * d.length / st.avgdl))) AS score
 		FROM hits h JOIN idf ON idf.i = h.i JOIN kb_search_docs d ON d.seq = h.seq CROSS JOIN st GROUP BY h.seq)`
 }
@@ -104,3 +156,7 @@ func (dialect) ArticleCount() (string, func(any) (int64, error)) {
 }
 
 func (dialect) SearchedArticles() string { return "kb_articles a" }
+
+func (dialect) JoinText(expr, orderBy string) string {
+	return "string_agg(" + expr + ", chr(31) ORDER BY " + orderBy + ")"
+}

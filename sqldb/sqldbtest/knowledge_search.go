@@ -83,9 +83,22 @@ func testKnowledgeSearch(t *testing.T, open Opener) {
 	for _, a := range page.Articles {
 		docs[a.Title] = textsearch.Analyze(a.Title, a.KeyPoints, a.Body)
 	}
-	for _, query := range []string{"reset password", "password settings app", "card payment refund", "quarterly widgets", "the app your password"} {
+	// With a floor of 1, the words that two articles or more hold are common: they only
+	// rank what the others match (or, all common, match together).
+	queries := []struct {
+		text  string
+		floor int
+	}{{"reset password", 0}, {"password settings app", 0}, {"card payment refund", 0}, {"quarterly widgets", 0},
+		{"the app your password", 0}, {"reset password", 1}, {"password settings expires", 1}, {"password settings", 1}}
+	for _, qf := range queries {
+		query := qf.text
+		db.CommonTermFloor = qf.floor
 		res := search(f.admin, rapport.SearchQuery{Text: query, Limit: 20})
-		want := referenceRanking(docs, textsearch.Terms(query))
+		db.CommonTermFloor = 0
+		want := referenceRanking(docs, textsearch.Terms(query), qf.floor)
+		if qf.floor > 0 && len(want.titles) >= len(referenceRanking(docs, textsearch.Terms(query), 0).titles) {
+			t.Errorf("%q: the floor makes no word common", query)
+		}
 		if got := titles(res); !slices.Equal(got, want.titles) {
 			t.Errorf("%q ranks %q, want %q", query, got, want.titles)
 			continue
@@ -203,6 +216,9 @@ func testKnowledgeSearch(t *testing.T, open Opener) {
 	if res := search(visitor, rapport.SearchQuery{Text: "expires"}); res.Total != 0 {
 		t.Errorf("the unpublished version's word is still found: %q", titles(res))
 	}
+	if res := search(f.admin, rapport.SearchQuery{Text: "expirs"}); res.DidYouMean != "" || res.Total != 0 {
+		t.Errorf("a word no article holds any more is offered: %q, %q", res.DidYouMean, titles(res))
+	}
 
 	// Logged searches: an id to count clicks by, and a customer's on their timeline.
 	res = search(anaScope, rapport.SearchQuery{Text: "Change e-mail", Log: true})
@@ -237,7 +253,7 @@ type ranking struct {
 
 // referenceRanking ranks docs for the terms by BM25 as documented in sqldb: FTS5's
 // formula with the fields weighted.
-func referenceRanking(docs map[string]textsearch.Document, terms []string) ranking {
+func referenceRanking(docs map[string]textsearch.Document, terms []string, floor int) ranking {
 	n := float64(len(docs))
 	total := 0.0
 	for _, d := range docs {
@@ -261,6 +277,14 @@ func referenceRanking(docs map[string]textsearch.Document, terms []string) ranki
 	if len(informative) > 0 {
 		terms = informative
 	}
+	common := map[string]bool{}
+	rare := 0
+	for _, term := range terms {
+		common[term] = floor > 0 && df[term] > floor && 100*df[term] > len(docs)
+		if !common[term] {
+			rare++
+		}
+	}
 	type scored struct {
 		title string
 		score float64
@@ -271,20 +295,21 @@ func referenceRanking(docs map[string]textsearch.Document, terms []string) ranki
 		for _, fr := range d.Frequencies() {
 			freq[fr.Term] = sqldb.TitleWeight*float64(fr.Title) + sqldb.KeyPointsWeight*float64(fr.KeyPoints) + sqldb.BodyWeight*float64(fr.Body)
 		}
-		score, matched := 0.0, false
+		score, matched, all := 0.0, false, true
 		for _, term := range terms {
 			f := freq[term]
 			if f == 0 {
+				all = false
 				continue
 			}
-			matched = true
+			matched = matched || !common[term]
 			idf := math.Log((n - float64(df[term]) + 0.5) / (float64(df[term]) + 0.5))
 			if idf <= 0 {
 				idf = 1e-6
 			}
 			score += idf * f * 2.2 / (f + 1.2*(0.25+0.75*float64(d.Len())/avgdl))
 		}
-		if matched {
+		if matched || (rare == 0 && all) {
 			out = append(out, scored{title, score})
 		}
 	}

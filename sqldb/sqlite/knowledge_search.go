@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -9,42 +10,91 @@ import (
 )
 
 // IndexArticle replaces the article's row in the FTS5 table kb_search with its terms,
-// space-separated, for FTS5 to split on the spaces.
+// space-separated, for FTS5 to split on the spaces, and keeps the terms' counts of
+// articles in kb_search_terms: the old row's terms (letters and digits only, so they
+// make a JSON array as they are) count one less, the new one's one more. Terms no
+// article holds any more stay, with a count of 0.
 func (dialect) IndexArticle(seq int64, doc *textsearch.Document) []sqldb.Statement {
-	out := []sqldb.Statement{{Query: `DELETE FROM kb_search WHERE rowid = $1`, Args: []any{seq}}}
-	if doc != nil {
-		out = append(out, sqldb.Statement{Query: `INSERT INTO kb_search (rowid, title, key_points, body) VALUES ($1, $2, $3, $4)`,
-			Args: []any{seq, strings.Join(doc.Title, " "), strings.Join(doc.KeyPoints, " "), strings.Join(doc.Body, " ")}})
+	out := []sqldb.Statement{
+		{Query: `UPDATE kb_search_terms SET df = df - 1 WHERE term IN (SELECT DISTINCT j.value FROM kb_search s,
+			json_each('["' || replace(trim(s.title || ' ' || s.key_points || ' ' || s.body), ' ', '","') || '"]') j WHERE s.rowid = $1)`, Args: []any{seq}},
+		{Query: `DELETE FROM kb_search WHERE rowid = $1`, Args: []any{seq}},
 	}
-	return out
+	if doc == nil {
+		return out
+	}
+	freqs := doc.Frequencies()
+	terms := make([]string, len(freqs))
+	for i, f := range freqs {
+		terms[i] = f.Term
+	}
+	list, _ := json.Marshal(terms)
+	return append(out,
+		sqldb.Statement{Query: `INSERT INTO kb_search (rowid, title, key_points, body) VALUES ($1, $2, $3, $4)`,
+			Args: []any{seq, strings.Join(doc.Title, " "), strings.Join(doc.KeyPoints, " "), strings.Join(doc.Body, " ")}},
+		sqldb.Statement{Query: `INSERT INTO kb_search_terms (term, df) SELECT value, 1 FROM json_each($1) WHERE TRUE
+			ON CONFLICT (term) DO UPDATE SET df = df + 1`, Args: []any{string(list)}},
+	)
 }
 
 // match is the FTS5 query of any of the terms: "term" OR "prefix"*.
-func match(terms []sqldb.SearchTerm) string {
+func match(terms []sqldb.SearchTerm) string { return phrases(terms, " OR ") }
+
+func phrases(terms []sqldb.SearchTerm, op string) string {
 	parts := make([]string, len(terms))
 	for i, t := range terms {
 		parts[i] = `"` + strings.ReplaceAll(t.Text, `"`, `""`) + `"`
 		if t.Prefix {
 			parts[i] += "*"
 		}
+		if t.TitleOnly {
+			parts[i] = "title : " + parts[i]
+		}
 	}
-	return strings.Join(parts, " OR ")
+	return strings.Join(parts, op)
+}
+
+// matching is the FTS5 query of the articles the terms match: any term not common, or
+// all of them when all are common.
+func matching(terms []sqldb.SearchTerm) (expr string, restricted bool) {
+	var rare []sqldb.SearchTerm
+	for _, t := range terms {
+		if !t.Common {
+			rare = append(rare, t)
+		}
+	}
+	switch {
+	case len(rare) == len(terms):
+		return match(terms), false
+	case len(rare) == 0:
+		return phrases(terms, " AND "), false
+	}
+	return match(rare), true
 }
 
 func (dialect) ArticleMatches(q *sqldb.Query, terms []sqldb.SearchTerm) string {
-	return "(SELECT rowid AS seq FROM kb_search WHERE kb_search MATCH " + q.Arg(match(terms)) + ")"
+	expr, _ := matching(terms)
+	return "(SELECT rowid AS seq FROM kb_search WHERE kb_search MATCH " + q.Arg(expr) + ")"
 }
 
-// RankArticles ranks with FTS5's own bm25(), the fields weighted.
+// RankArticles ranks with FTS5's own bm25(), the fields weighted. With common terms,
+// bm25() runs over all the terms but only on the articles the others match: the +
+// keeps SQLite from looking each of those up in the index one by one, which would make
+// FTS5 count every term's articles again for each.
 func (dialect) RankArticles(q *sqldb.Query, terms []sqldb.SearchTerm) string {
-	return fmt.Sprintf("(SELECT rowid AS seq, -bm25(kb_search, %g, %g, %g) AS score FROM kb_search WHERE kb_search MATCH %s)",
-		sqldb.TitleWeight, sqldb.KeyPointsWeight, sqldb.BodyWeight, q.Arg(match(terms)))
+	bm25 := fmt.Sprintf("-bm25(kb_search, %g, %g, %g)", sqldb.TitleWeight, sqldb.KeyPointsWeight, sqldb.BodyWeight)
+	expr, restricted := matching(terms)
+	if !restricted {
+		return "(SELECT rowid AS seq, " + bm25 + " AS score FROM kb_search WHERE kb_search MATCH " + q.Arg(expr) + ")"
+	}
+	return "(SELECT rowid AS seq, " + bm25 + " AS score FROM kb_search WHERE kb_search MATCH " + q.Arg(match(terms)) +
+		" AND +rowid IN (SELECT rowid FROM kb_search WHERE kb_search MATCH " + q.Arg(expr) + "))"
 }
 
-// ArticleVocabulary reads the fts5vocab table over kb_search, by a range of terms.
+// ArticleVocabulary reads kb_search_terms by a range of terms.
 func (dialect) ArticleVocabulary(q *sqldb.Query, prefix string, minLen, maxLen int) string {
-	return "SELECT term, doc FROM kb_search_vocab WHERE term >= " + q.Arg(prefix) + " AND term < " + q.Arg(sqldb.PrefixEnd(prefix)) +
-		fmt.Sprintf(" AND length(term) BETWEEN %d AND %d", minLen, maxLen)
+	return "SELECT term, df FROM kb_search_terms WHERE term >= " + q.Arg(prefix) + " AND term < " + q.Arg(sqldb.PrefixEnd(prefix)) +
+		fmt.Sprintf(" AND df > 0 AND length(term) BETWEEN %d AND %d", minLen, maxLen)
 }
 
 // OptimizeArticleIndex merges the FTS5 index's segments into one.
@@ -57,7 +107,7 @@ func (dialect) ArticleTermDocs(q *sqldb.Query, terms []string) string {
 	for i, t := range terms {
 		args[i] = t
 	}
-	return "SELECT term, doc FROM kb_search_vocab WHERE term IN " + q.In(args...)
+	return "SELECT term, df FROM kb_search_terms WHERE term IN " + q.In(args...)
 }
 
 // ArticleCount reads the number of rows from FTS5's averages record (the block of id 1
@@ -91,3 +141,8 @@ func varint(b []byte) uint64 {
 // SearchedArticles names the index: SQLite would otherwise look each match up by rowid
 // in the table, whose rows hold whole bodies, reading a page or more per article.
 func (dialect) SearchedArticles() string { return "kb_articles a INDEXED BY kb_articles_search" }
+
+// JoinText uses group_concat with ORDER BY (SQLite 3.44).
+func (dialect) JoinText(expr, orderBy string) string {
+	return "group_concat(" + expr + ", char(31) ORDER BY " + orderBy + ")"
+}

@@ -35,6 +35,7 @@ INSERT INTO kb_search_stats (id, docs, tokens) VALUES (1, 0, 0);
 
 -- search_version: the textsearch.Version the row was indexed with (0: not yet).
 ALTER TABLE kb_articles ADD COLUMN search_version integer NOT NULL DEFAULT 0;
+CREATE INDEX kb_articles_search_version ON kb_articles (search_version);
 -- external_id: the id an article had in the collection it was imported from.
 ALTER TABLE kb_articles ADD COLUMN external_id text;
 CREATE UNIQUE INDEX kb_articles_external ON kb_articles (external_id);

@@ -4,11 +4,16 @@
 -- Every article is indexed as its row is (what readers see); who may read it is decided
 -- when searching, by visibleArticle.
 CREATE VIRTUAL TABLE kb_search USING fts5 (title, key_points, body, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3');
--- The index's vocabulary with each term's number of articles, for typo correction.
-CREATE VIRTUAL TABLE kb_search_vocab USING fts5vocab (kb_search, row);
+-- The vocabulary with each term's number of articles, for typo correction and common
+-- words (fts5vocab would count them by reading every term's list of articles).
+CREATE TABLE kb_search_terms (
+	term TEXT PRIMARY KEY,
+	df   INTEGER NOT NULL
+) WITHOUT ROWID;
 
 -- search_version: the textsearch.Version the row was indexed with (0: not yet).
 ALTER TABLE kb_articles ADD COLUMN search_version INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX kb_articles_search_version ON kb_articles (search_version);
 -- external_id: the id an article had in the collection it was imported from.
 ALTER TABLE kb_articles ADD COLUMN external_id TEXT;
 CREATE UNIQUE INDEX kb_articles_external ON kb_articles (external_id);
