@@ -48,7 +48,7 @@ type SearchTerm struct {
 	Common bool
 	// TitleOnly counts the term only where it is in titles.
 	TitleOnly bool
-	typing bool // a term made from the word being typed, never corrected
+	typing    bool // a term made from the word being typed, never corrected
 }
 
 // Statement is a statement and its arguments, for a dialect to return.
