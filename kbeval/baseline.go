@@ -17,14 +17,21 @@ import (
 // tokenizer (unicode61: lower case, no accents, no stemming, no stop words), both
 // columns weighted alike, each query the OR of its words. It builds its index in a
 // fresh SQLite file in dir.
-func Baseline(ctx context.Context, dir string, corpus, queries io.Reader, limit int, out io.Writer) error {
+//
+// tokenizer replaces FTS5's default (such as "porter unicode61", to check the
+// evaluation against published runs of FTS5 with stemming).
+func Baseline(ctx context.Context, dir string, corpus, queries io.Reader, limit int, tokenizer string, out io.Writer) error {
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "baseline.db")+"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)")
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	if _, err := db.ExecContext(ctx, `CREATE VIRTUAL TABLE docs USING fts5 (id UNINDEXED, title, text)`); err != nil {
+	create := `CREATE VIRTUAL TABLE docs USING fts5 (id UNINDEXED, title, text)`
+	if tokenizer != "" {
+		create = `CREATE VIRTUAL TABLE docs USING fts5 (id UNINDEXED, title, text, tokenize = '` + strings.ReplaceAll(tokenizer, "'", "''") + `')`
+	}
+	if _, err := db.ExecContext(ctx, create); err != nil {
 		return err
 	}
 	tx, err := db.BeginTx(ctx, nil)

@@ -190,9 +190,10 @@ func runKBEval(env *environment, args []string) error {
 
 // runKBBaseline prints the baseline's run: SQLite FTS5 bm25() over title and text.
 func runKBBaseline(ctx context.Context, env *environment, args []string) error {
-	var corpus, queries string
+	var corpus, queries, tokenizer string
 	var limit int
-	fs := newFlags(env, "kb baseline", "--corpus CORPUS.jsonl --queries QUERIES.jsonl [--limit 100]")
+	fs := newFlags(env, "kb baseline", "--corpus CORPUS.jsonl --queries QUERIES.jsonl [--limit 100] [--tokenizer T]")
+	fs.StringVar(&tokenizer, "tokenizer", "", `an FTS5 tokenizer instead of the default (unicode61), such as "porter unicode61"`)
 	fs.StringVar(&corpus, "corpus", "", "the BEIR corpus.jsonl")
 	fs.StringVar(&queries, "queries", "", "the BEIR queries.jsonl")
 	fs.IntVar(&limit, "limit", 100, "results per query")
@@ -219,5 +220,5 @@ func runKBBaseline(ctx context.Context, env *environment, args []string) error {
 	defer os.RemoveAll(dir)
 	out := bufio.NewWriter(env.stdout)
 	defer out.Flush()
-	return kbeval.Baseline(ctx, dir, cf, qf, limit, out)
+	return kbeval.Baseline(ctx, dir, cf, qf, limit, tokenizer, out)
 }

@@ -99,7 +99,9 @@ func (dialect) ArticleMatches(q *sqldb.Query, terms []sqldb.SearchTerm) string {
 // weighted by field and the length that of the whole article; over all the terms, for
 // the articles the terms match. n is a whole term's count in kb_search_terms, a
 // prefix's the articles holding a term it begins (in their titles, for a term counted
-// only there, as FTS5 counts a phrase limited to a column).
+// only there, as FTS5 counts a phrase limited to a column). The arithmetic is FTS5's,
+// step by step and term by term in the query's order, so that the scores are the same
+// to the last bit and ties fall the same way.
 func (dialect) RankArticles(q *sqldb.Query, terms []sqldb.SearchTerm) string {
 	cand, restricted := matching(q, terms)
 	hits := postings(q, terms)
@@ -122,7 +124,8 @@ func (dialect) RankArticles(q *sqldb.Query, terms []sqldb.SearchTerm) string {
 		st AS (SELECT docs::float8 AS n, CASE WHEN docs > 0 THEN tokens::float8 / docs ELSE 1 END AS avgdl FROM kb_search_stats),
 		idf AS (SELECT df.i, CASE WHEN ln((st.n - df.n + 0.5) / (df.n + 0.5)) > 0
 			THEN ln((st.n - df.n + 0.5) / (df.n + 0.5)) ELSE 1e-6 END AS idf FROM df CROSS JOIN st)
-		SELECT h.seq, SUM(idf.idf * (h.f * 2.2) / (h.f + 1.2 * (0.25 + 0.75 * d.length / st.avgdl))) AS score
+		SELECT h.seq, SUM(idf.idf * ((h.f * (1.2::float8 + 1.0::float8)) / (h.f + 1.2::float8 * (1::float8 - 0.75::float8 + 0.75::float8 * d.length / st.avgdl)))
+			ORDER BY h.i) AS score
 		FROM hits h JOIN idf ON idf.i = h.i JOIN kb_search_docs d ON d.seq = h.seq CROSS JOIN st GROUP BY h.seq)`
 }
 
