@@ -47,6 +47,9 @@ type Dialect interface {
 	// IndexArticle returns the statements that make the index hold doc for the article
 	// seq, in place of what it held.
 	IndexArticle(seq int64, doc *textsearch.Document) []Statement
+	// IndexNewArticles returns the statements that index articles the index does not
+	// hold yet, many at once (a bulk load), each term's count of articles changed once.
+	IndexNewArticles(seqs []int64, docs []textsearch.Document) []Statement
 	// ArticleMatches returns a subquery of the seq of each article the terms match,
 	// once: those holding any term not Common, or, when all are, every term.
 	ArticleMatches(q *Query, terms []SearchTerm) string

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/fold"
+	"github.com/rapportckm/rapport/textsearch"
 )
 
 // ImportedArticle is an article loaded from a collection, such as a BEIR corpus: it is
@@ -30,6 +31,8 @@ func (db *DB) ImportArticles(ctx context.Context, s rapport.Scope, list []Import
 	}
 	written := 0
 	err := db.update(ctx, s, func(tx *Tx) error {
+		var seqs []int64
+		var docs []textsearch.Document
 		for i, in := range list {
 			in.ExternalID = strings.TrimSpace(in.ExternalID)
 			if in.ExternalID == "" || len(in.ExternalID) > 200 || !utf8.ValidString(in.ExternalID) {
@@ -72,10 +75,20 @@ func (db *DB) ImportArticles(ctx context.Context, s rapport.Scope, list []Import
 					return err
 				}
 			}
-			if err := tx.indexArticleRow(seq, title, "", body); err != nil {
+			seqs = append(seqs, seq)
+			docs = append(docs, textsearch.Analyze(title, "", body))
+			written++
+		}
+		if len(seqs) > 0 {
+			for _, st := range tx.db.dialect.IndexNewArticles(seqs, docs) {
+				if _, err := tx.exec(st.Query, st.Args...); err != nil {
+					return fmt.Errorf("index the articles: %w", err)
+				}
+			}
+			q := &Query{}
+			if _, err := tx.exec(`UPDATE kb_articles SET search_version = `+q.Arg(textsearch.Version)+` WHERE seq IN `+q.In(anys64(seqs)...), q.Args()...); err != nil {
 				return err
 			}
-			written++
 		}
 		return tx.audit("import", "article", rapport.ID{}, rapport.ID{}, false, fmt.Sprintf("%d articles", written))
 	})
@@ -158,4 +171,12 @@ func (db *DB) CountArticles(ctx context.Context) (int, error) {
 		return tx.queryRow(`SELECT COUNT(*) FROM kb_articles`).Scan(&n)
 	})
 	return n, err
+}
+
+func anys64(xs []int64) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
 }

@@ -163,3 +163,40 @@ func (dialect) SearchedArticles() string { return "kb_articles a" }
 func (dialect) JoinText(expr, orderBy string) string {
 	return "string_agg(" + expr + ", chr(31) ORDER BY " + orderBy + ")"
 }
+
+// IndexNewArticles writes the postings and lengths of all the articles in one statement
+// each, and each term's count and the totals once: updating a row many times in one
+// transaction leaves PostgreSQL a chain of versions to walk on every update.
+func (dialect) IndexNewArticles(seqs []int64, docs []textsearch.Document) []sqldb.Statement {
+	var pSeq []int64
+	var pTerm []string
+	var pT, pK, pB []int32
+	lengths := make([]int32, len(docs))
+	df := map[string]int32{}
+	var order []string
+	tokens := 0
+	for i, doc := range docs {
+		lengths[i] = int32(doc.Len())
+		tokens += doc.Len()
+		for _, f := range doc.Frequencies() {
+			pSeq, pTerm = append(pSeq, seqs[i]), append(pTerm, f.Term)
+			pT, pK, pB = append(pT, int32(f.Title)), append(pK, int32(f.KeyPoints)), append(pB, int32(f.Body))
+			if df[f.Term] == 0 {
+				order = append(order, f.Term)
+			}
+			df[f.Term]++
+		}
+	}
+	counts := make([]int32, len(order))
+	for i, t := range order {
+		counts[i] = df[t]
+	}
+	return []sqldb.Statement{
+		{Query: `INSERT INTO kb_search_docs (seq, length) SELECT * FROM unnest($1::bigint[], $2::int[])`, Args: []any{seqs, lengths}},
+		{Query: `INSERT INTO kb_search_postings (term, seq, tf_title, tf_key, tf_body)
+			SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::int[], $5::int[])`, Args: []any{pTerm, pSeq, pT, pK, pB}},
+		{Query: `INSERT INTO kb_search_terms (term, df) SELECT * FROM unnest($1::text[], $2::int[])
+			ON CONFLICT (term) DO UPDATE SET df = kb_search_terms.df + excluded.df`, Args: []any{order, counts}},
+		{Query: `UPDATE kb_search_stats SET docs = docs + $1, tokens = tokens + $2`, Args: []any{len(docs), tokens}},
+	}
+}

@@ -363,3 +363,65 @@ func snippetText(pieces []rapport.Snippet) string {
 	}
 	return b.String()
 }
+
+// testKnowledgeImport: articles loaded in bulk are published, public, keep their ids,
+// and are indexed as those saved one by one are: the same scores, the same vocabulary.
+func testKnowledgeImport(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	system := rapport.SystemScope("test")
+	batch := []sqldb.ImportedArticle{
+		{ExternalID: "doc-1", Title: "Strikethrough in Markdown", Body: "Use ~~tildes~~ around the words to strike them through."},
+		{ExternalID: "DOC_2", Title: "", Body: "Tildes and other marks in Markdown tables."},
+		{ExternalID: "doc-3", Title: "Delete your account", Body: "Deleting an account cannot be undone; export your data first."},
+	}
+	n, err := db.ImportArticles(ctx, system, batch)
+	must(t, err)
+	if n != 3 {
+		t.Fatalf("imported %d, want 3", n)
+	}
+	if n, err = db.ImportArticles(ctx, system, batch[:1]); err != nil || n != 0 {
+		t.Errorf("importing an id again writes %d (%v), want 0", n, err)
+	}
+	_, err = db.CreateArticle(ctx, system, rapport.ArticleInput{Title: "Export your data", Body: "Download an archive of your account's data.", Publish: true})
+	must(t, err)
+	_, err = db.ImportArticles(ctx, f.sales, batch)
+	wantCode(t, err, rapport.EFORBIDDEN)
+
+	page, err := db.ListArticles(ctx, f.admin, rapport.ArticleFilter{})
+	must(t, err)
+	docs := map[string]textsearch.Document{}
+	for _, a := range page.Articles {
+		docs[a.Title] = textsearch.Analyze(a.Title, a.KeyPoints, a.Body)
+	}
+	visitor := rapport.PortalScope("198.51.100.7")
+	for _, query := range []string{"markdown tildes", "delete account data", "export"} {
+		res, err := db.SearchArticles(ctx, visitor, rapport.SearchQuery{Text: query})
+		must(t, err)
+		want := referenceRanking(docs, textsearch.Terms(query), 0)
+		var got []string
+		for i, h := range res.Hits {
+			got = append(got, h.Title)
+			if i < len(want.scores) && math.Abs(h.Score-want.scores[i]) > 1e-9*math.Max(1, want.scores[i]) {
+				t.Errorf("%q: %q scores %.12f, want %.12f", query, h.Title, h.Score, want.scores[i])
+			}
+		}
+		if !slices.Equal(got, want.titles) {
+			t.Errorf("%q ranks %q, want %q", query, got, want.titles)
+		}
+	}
+	res, err := db.SearchArticles(ctx, visitor, rapport.SearchQuery{Text: "strikethrugh"})
+	must(t, err)
+	if res.DidYouMean != "strikethrough" || res.Total != 1 {
+		t.Errorf("strikethrugh: did you mean %q, total %d", res.DidYouMean, res.Total)
+	}
+	ids := make([]rapport.ID, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	ext, err := db.ArticleExternalIDs(ctx, visitor, ids)
+	must(t, err)
+	if len(ids) != 1 || ext[ids[0]] != "doc-1" {
+		t.Errorf("external ids %v", ext)
+	}
+}

@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"Consents", testConsents},
 		{"Knowledge", testKnowledge},
 		{"KnowledgeSearch", testKnowledgeSearch},
+		{"KnowledgeImport", testKnowledgeImport},
 		{"Attachments", testAttachments},
 		{"Segments", testSegments},
 		{"SegmentProposals", testSegmentProposals},

@@ -146,3 +146,28 @@ func (dialect) SearchedArticles() string { return "kb_articles a INDEXED BY kb_a
 func (dialect) JoinText(expr, orderBy string) string {
 	return "group_concat(" + expr + ", char(31) ORDER BY " + orderBy + ")"
 }
+
+func (dialect) IndexNewArticles(seqs []int64, docs []textsearch.Document) []sqldb.Statement {
+	var out []sqldb.Statement
+	df := map[string]int{}
+	var order []string
+	for i, doc := range docs {
+		out = append(out, sqldb.Statement{Query: `INSERT INTO kb_search (rowid, title, key_points, body) VALUES ($1, $2, $3, $4)`,
+			Args: []any{seqs[i], strings.Join(doc.Title, " "), strings.Join(doc.KeyPoints, " "), strings.Join(doc.Body, " ")}})
+		for _, f := range doc.Frequencies() {
+			if df[f.Term] == 0 {
+				order = append(order, f.Term)
+			}
+			df[f.Term]++
+		}
+	}
+	counts := make([]int, len(order))
+	for i, t := range order {
+		counts[i] = df[t]
+	}
+	terms, _ := json.Marshal(order)
+	ns, _ := json.Marshal(counts)
+	return append(out, sqldb.Statement{Query: `INSERT INTO kb_search_terms (term, df)
+		SELECT t.value, n.value FROM json_each($1) t JOIN json_each($2) n ON n.key = t.key WHERE TRUE
+		ON CONFLICT (term) DO UPDATE SET df = df + excluded.df`, Args: []any{string(terms), string(ns)}})
+}
