@@ -161,13 +161,12 @@ func (dialect) IndexNewArticles(seqs []int64, docs []textsearch.Document) []sqld
 			df[f.Term]++
 		}
 	}
-	counts := make([]int, len(order))
+	pairs := make([][2]any, len(order))
 	for i, t := range order {
-		counts[i] = df[t]
+		pairs[i] = [2]any{t, df[t]}
 	}
-	terms, _ := json.Marshal(order)
-	ns, _ := json.Marshal(counts)
+	list, _ := json.Marshal(pairs)
 	return append(out, sqldb.Statement{Query: `INSERT INTO kb_search_terms (term, df)
-		SELECT t.value, n.value FROM json_each($1) t JOIN json_each($2) n ON n.key = t.key WHERE TRUE
-		ON CONFLICT (term) DO UPDATE SET df = df + excluded.df`, Args: []any{string(terms), string(ns)}})
+		SELECT value ->> 0, value ->> 1 FROM json_each($1) WHERE TRUE
+		ON CONFLICT (term) DO UPDATE SET df = df + excluded.df`, Args: []any{string(list)}})
 }
