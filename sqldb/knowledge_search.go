@@ -23,12 +23,14 @@ var _ rapport.KnowledgeSearch = (*DB)(nil)
 // 1e-6), with a term's frequency counted over the fields with their weights below and
 // the length normalised over the whole article; PostgreSQL computes the same from the
 // postings it keeps (see its migration 0027). A query's words are ORed: an article
-// matching more of them, more often, in its title, ranks higher.
+// matching more of them, more often, in its title, ranks higher; except that common
+// words (markCommon) only rank what the others match.
 //
 // Who may read an article is decided by visibleArticle in every query that returns or
 // counts articles: hits, totals, facets, and the words offered as corrections (a word
 // is offered only if an article the reader may see holds it). The statistics BM25 uses
-// (how many articles, how many hold a term) are those of the whole index.
+// (how many articles, how many hold a term), and so which words are common, are those
+// of the whole index.
 
 // Weights of an article's fields in the BM25 frequency of a term: the title and the key
 // points count above the body. Chosen, not tuned to any collection.
