@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -275,7 +276,9 @@ func (tx *Tx) searchArticles(sq rapport.SearchQuery, plan queryPlan, res *rappor
 				}
 			}
 		}
-		terms = append(terms, t)
+		if !slices.ContainsFunc(terms, func(o SearchTerm) bool { return o.Text == t.Text && o.Prefix == t.Prefix }) {
+			terms = append(terms, t) // "pasword password" searches password once
+		}
 	}
 	if len(corrected) > 0 {
 		if df, _, err = tx.termDocs(terms); err != nil {
