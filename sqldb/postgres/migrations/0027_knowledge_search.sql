@@ -3,7 +3,8 @@
 -- an inverted index of our own: PostgreSQL's ts_rank is not BM25 (it ignores how many
 -- documents hold a term) and a tsvector keeps at most 256 positions of a word, so to
 -- rank as SQLite's FTS5 bm25() does we keep each term's frequency per field. The
--- primary key (term, seq) is the postings list, read by index-only scans. seq is
+-- primary key (term, seq), which includes the frequencies, is the postings list, read by
+-- index-only scans. seq is
 -- kb_articles.seq. Every article is indexed as its row is (what readers see); who may
 -- read it is decided when searching, by visibleArticle.
 CREATE TABLE kb_search_postings (
@@ -12,9 +13,11 @@ CREATE TABLE kb_search_postings (
 	tf_title integer NOT NULL,
 	tf_key   integer NOT NULL,
 	tf_body  integer NOT NULL,
-	PRIMARY KEY (term, seq)
+	PRIMARY KEY (term, seq) INCLUDE (tf_title, tf_key, tf_body)
 );
 CREATE INDEX kb_search_postings_seq ON kb_search_postings (seq);
+-- The postings of titles, for the word being typed alone, which is looked for there.
+CREATE INDEX kb_search_postings_title ON kb_search_postings (term, seq) INCLUDE (tf_title) WHERE tf_title > 0;
 -- Each indexed article's number of terms.
 CREATE TABLE kb_search_docs (
 	seq    bigint PRIMARY KEY,
