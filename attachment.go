@@ -16,16 +16,17 @@ import (
 	"unicode/utf8"
 )
 
-// Attachment is a file attached to an interaction: a scanned form, a letter, a signed
-// contract. It belongs to the interaction's customer, and follows it through merges
-// because the interaction does. Its content is kept in a blob store under StorageKey, a
+// Attachment is a file attached to an interaction (a scanned form, a letter, a signed
+// contract) or to a feedback item (a photo of the broken part). It belongs to the
+// interaction's or the feedback's customer, and follows them through merges. Its content is kept in a blob store under StorageKey, a
 // random key: never the content's hash, so that deleting one customer's copy of a file
 // never removes another's, and never the file's name.
 type Attachment struct {
 	ID            ID     `json:"id"`
-	InteractionID ID     `json:"interaction_id"`
-	CustomerID    ID     `json:"customer_id"` // the interaction's customer
-	Name          string `json:"name"`        // as given, cleaned by CleanFileName, for display and download
+	InteractionID ID     `json:"interaction_id,omitzero"`
+	FeedbackID    ID     `json:"feedback_id,omitzero"`
+	CustomerID    ID     `json:"customer_id,omitzero"` // the interaction's or feedback's customer
+	Name          string `json:"name"`                 // as given, cleaned by CleanFileName, for display and download
 	// ContentType is sniffed from the content (SniffContentType), never taken from the
 	// sender, and decides whether the file may be shown in the browser (Inline).
 	ContentType string    `json:"content_type"`
@@ -148,13 +149,16 @@ func CleanFileName(name string) string {
 // JobPurgeAttachments job to delete.
 type AttachmentService interface {
 	// CreateAttachment records a stored content as an attachment of a.InteractionID,
-	// which must belong to a customer the scope sees.
+	// which must belong to a customer the scope sees, or of a.FeedbackID, which the
+	// scope must see.
 	CreateAttachment(ctx context.Context, s Scope, a *Attachment) error
 	// FindAttachmentByID returns an attachment of an interaction of a visible customer,
 	// and records the read.
 	FindAttachmentByID(ctx context.Context, s Scope, id ID) (*Attachment, error)
 	// FindAttachments lists an interaction's attachments, oldest first, and records the read.
 	FindAttachments(ctx context.Context, s Scope, interactionID ID) ([]*Attachment, error)
+	// FindFeedbackAttachments lists a visible feedback item's attachments, oldest first.
+	FindFeedbackAttachments(ctx context.Context, s Scope, feedbackID ID) ([]*Attachment, error)
 	// DeleteAttachment deletes an attachment and queues its content's deletion.
 	DeleteAttachment(ctx context.Context, s Scope, id ID) error
 	// ContentsToDelete returns up to n keys of contents whose attachments are gone.

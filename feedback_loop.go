@@ -228,7 +228,10 @@ type IncomingFeedback struct {
 	MessageID   string // or a hash of the message when it has none
 	InReplyTo   string
 	Kind        FeedbackKind // from the address it was sent to; observation if it says nothing
-	Attachments []string     // the names of attached files, which are not kept
+	// Attachments are the attached files, already in the blob store; those the store
+	// records get an ID, the others' contents are the caller's to delete.
+	Attachments []*Attachment
+	NotKept     []string // the names of attached files that were not kept (too large, no store)
 }
 
 // IntakeResult says what became of an incoming e-mail.

@@ -94,6 +94,39 @@ type ThemeReport struct {
 	TopCustomers []*ThemeCustomer `json:"top_customers"` // the most valuable, at most 10
 	Samples      []*Feedback      `json:"samples"`       // the newest, at most 10
 	Alerts       []*ThemeAlert    `json:"alerts"`        // not acknowledged, of visible items
+	// AfterFix compares, for a fixed theme, the satisfaction of its affected customers
+	// before and after the fix, per survey they answered.
+	AfterFix []ThemeFixScore `json:"after_fix,omitempty"`
+}
+
+// FixWindow is how far before a theme's fix the satisfaction it is compared with goes
+// back, and how far after the fix it is followed.
+const FixWindow = 90 * 24 * time.Hour
+
+// ThemeFixScore is one survey's score among a fixed theme's affected customers in the
+// FixWindow before the fix and since the fix (up to FixWindow).
+type ThemeFixScore struct {
+	SurveyID ID         `json:"survey_id"`
+	Survey   string     `json:"survey"`
+	Kind     SurveyKind `json:"kind"`
+	Before   Score      `json:"before"`
+	After    Score      `json:"after"`
+}
+
+// Change says how the score moved: "better" or "worse" when the two 95% intervals do
+// not overlap, "unclear" when they do or a side has no responses.
+func (f ThemeFixScore) Change() string {
+	if f.Before.N == 0 || f.After.N == 0 || (f.After.Low <= f.Before.High && f.Before.Low <= f.After.High) {
+		return "unclear"
+	}
+	better := f.After.Value > f.Before.Value
+	if f.Kind == SurveyCES { // lower effort is better
+		better = !better
+	}
+	if better {
+		return "better"
+	}
+	return "worse"
 }
 
 // ThemeAlert is a recurrence alert: feedback heard after its theme was marked fixed.

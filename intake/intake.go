@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/blob"
 	"github.com/rapportckm/rapport/email"
 )
 
@@ -27,6 +28,10 @@ type Mailbox struct {
 	Addresses []string // the mailboxes taken, such as feedback@acme.example
 	Scope     rapport.Scope
 	Log       *slog.Logger
+	// Files keeps the e-mails' attachments, each at most MaxFile bytes; without it
+	// they are named in the feedback's text and not kept.
+	Files   blob.Store
+	MaxFile int64
 }
 
 // ParseAddresses reads a comma-separated list of addresses.
@@ -138,6 +143,31 @@ func StripQuoted(text string) string {
 	return strings.TrimSpace(strings.Join(out, "\n"))
 }
 
+// keepFiles puts an e-mail's attachments in the blob store for in; those it cannot
+// keep are named in in.NotKept.
+func (m *Mailbox) keepFiles(ctx context.Context, files []email.Attachment, in *rapport.IncomingFeedback) error {
+	for i, f := range files {
+		if m.Files == nil || i >= rapport.MaxAttachmentsPerForm {
+			in.NotKept = append(in.NotKept, rapport.CleanFileName(f.Filename))
+			continue
+		}
+		a, err := blob.Keep(ctx, m.Files, f.Filename, bytes.NewReader(f.Data), m.MaxFile)
+		switch {
+		case errors.Is(err, blob.ErrEmpty):
+		case errors.Is(err, blob.ErrTooLarge):
+			in.NotKept = append(in.NotKept, rapport.CleanFileName(f.Filename)+" (too large)")
+		case err != nil:
+			for _, kept := range in.Attachments {
+				m.Files.Delete(context.WithoutCancel(ctx), kept.StorageKey)
+			}
+			return err
+		default:
+			in.Attachments = append(in.Attachments, a)
+		}
+	}
+	return nil
+}
+
 // Deliver logs a received message as feedback. Mail sent by machines is taken and
 // dropped; a message that cannot be read is refused for good; other failures are
 // temporary, so that the sending server tries again (and the Message-ID keeps it from
@@ -167,13 +197,22 @@ func (m *Mailbox) Deliver(ctx context.Context, e *email.Envelope) error {
 			break
 		}
 	}
-	for _, a := range p.Attachments {
-		in.Attachments = append(in.Attachments, a.Filename)
+	if err := m.keepFiles(ctx, p.Attachments, in); err != nil {
+		return err
 	}
 	if r := []rune(in.Text); len(r) > rapport.MaxFeedbackText {
 		in.Text = string(r[:rapport.MaxFeedbackText])
 	}
 	res, err := m.Store.ReceiveFeedbackMail(ctx, m.Scope, in)
+	// Contents the store did not record (all of them on a failure: a retry keeps them
+	// again) are deleted.
+	for _, a := range in.Attachments {
+		if err != nil || a.ID.IsZero() {
+			if derr := m.Files.Delete(context.WithoutCancel(ctx), a.StorageKey); derr != nil {
+				log.Error("intake: delete an unrecorded attachment", "key", a.StorageKey, "error", derr)
+			}
+		}
+	}
 	if err != nil {
 		if rapport.ErrorCode(err) == rapport.EINVALID {
 			return &email.Rejection{Reason: rapport.ErrorMessage(err)}

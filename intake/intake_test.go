@@ -7,11 +7,13 @@ import (
 	"log/slog"
 	"net"
 	"net/mail"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/blob"
 	"github.com/rapportckm/rapport/email"
 	"github.com/rapportckm/rapport/intake"
 	"github.com/rapportckm/rapport/sqldb/sqlite"
@@ -112,5 +114,70 @@ func TestIntake(t *testing.T) {
 	}
 	if strings.Contains(fb.Text, "quoted") {
 		t.Errorf("quoted lines kept: %q", fb.Text)
+	}
+}
+
+// TestIntakeFiles: an e-mail's attachments are kept with its feedback; one over the
+// limit is named in the text as not kept, and nothing unrecorded stays in the store.
+func TestIntakeFiles(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "rapport.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	files, err := blob.NewDisk(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	system := rapport.SystemScope("test")
+	mb := &intake.Mailbox{Store: db, Addresses: []string{"feedback@acme.test"}, Scope: system, Files: files, MaxFile: 100,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	big := strings.Repeat("x", 200)
+	msg := "From: Bo <bo@example.test>\nTo: feedback@acme.test\nSubject: Broken lid\nMessage-ID: <f1@example.test>\n" +
+		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=XX\n\n" +
+		"--XX\nContent-Type: text/plain\n\nThe lid broke on the first day.\n" +
+		"--XX\nContent-Type: text/plain\nContent-Disposition: attachment; filename=\"receipt.txt\"\n\nReceipt 42, paid in full.\n" +
+		"--XX\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename=\"video.bin\"\n\n" + big + "\n" +
+		"--XX--\n"
+	env := &email.Envelope{From: "bo@example.test", To: []string{"feedback@acme.test"}, Data: []byte(msg)}
+	for range 2 { // the second delivery is the sending server's retry
+		if err := mb.Deliver(ctx, env); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, _, err := db.FindFeedback(ctx, system, rapport.FeedbackFilter{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("feedback: %v, %v; want one item", list, err)
+	}
+	if !strings.Contains(list[0].Text, "not kept: video.bin (too large)") {
+		t.Errorf("the text does not name the file not kept: %q", list[0].Text)
+	}
+	kept, err := db.FindFeedbackAttachments(ctx, system, list[0].ID)
+	if err != nil || len(kept) != 1 || kept[0].Name != "receipt.txt" || kept[0].ContentType != "text/plain" {
+		t.Fatalf("attachments: %+v, %v; want the receipt", kept, err)
+	}
+	rc, _, err := files.Open(ctx, kept[0].StorageKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(rc)
+	rc.Close()
+	if strings.TrimSpace(string(body)) != "Receipt 42, paid in full." {
+		t.Errorf("the kept content: %q", body)
+	}
+	var stored int
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			stored++
+		}
+		return nil
+	})
+	if stored != 1 {
+		t.Errorf("the store holds %d files, want only the recorded receipt", stored)
 	}
 }

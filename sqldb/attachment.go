@@ -10,28 +10,49 @@ import (
 
 var _ rapport.AttachmentService = (*DB)(nil)
 
-const attachmentColumns = `a.id, a.interaction_id, i.customer_id, a.name, a.content_type, a.size, a.sha256, a.storage_key,
-	a.added_by, a.created_at`
+const attachmentColumns = `a.id, a.interaction_id, a.feedback_id, COALESCE(i.customer_id, fb.customer_id), a.name, a.content_type,
+	a.size, a.sha256, a.storage_key, a.added_by, a.created_at`
 
-const attachmentFrom = `attachments a JOIN interactions i ON i.id = a.interaction_id`
+const attachmentFrom = `attachments a LEFT JOIN interactions i ON i.id = a.interaction_id LEFT JOIN feedback fb ON fb.id = a.feedback_id`
+
+// visibleAttachment is the condition that the scope sees the interaction's customer or
+// the feedback item an attachment belongs to.
+func visibleAttachment(q *Query, s rapport.Scope) string {
+	return `(a.interaction_id IS NOT NULL AND ` + visibleCustomer(q, s, "i.customer_id") + ` OR a.feedback_id IS NOT NULL AND ` + visibleFeedback(q, s) + `)`
+}
 
 func scanAttachment(rows *sql.Rows) (*rapport.Attachment, error) {
 	a := &rapport.Attachment{}
-	err := rows.Scan(&a.ID, &a.InteractionID, &a.CustomerID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.StorageKey,
+	err := rows.Scan(&a.ID, &a.InteractionID, &a.FeedbackID, &a.CustomerID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.StorageKey,
 		&a.AddedBy, &a.CreatedAt)
 	return a, err
 }
 
 // CreateAttachment records a stored content as an attachment of a visible customer's
-// interaction.
+// interaction, or of a visible feedback item. Whoever may log feedback may attach
+// files to it.
 func (db *DB) CreateAttachment(ctx context.Context, s rapport.Scope, a *rapport.Attachment) error {
-	if err := rapport.Require(s.CanWriteCustomers(), "attach files"); err != nil {
+	if a.FeedbackID.IsZero() {
+		if err := rapport.Require(s.CanWriteCustomers(), "attach files"); err != nil {
+			return err
+		}
+	} else if err := rapport.Require(s.CanWriteNotes(), "attach files to feedback"); err != nil {
 		return err
 	}
 	if err := a.Validate(); err != nil {
 		return err
 	}
 	return db.update(ctx, s, func(tx *Tx) error {
+		if !a.FeedbackID.IsZero() {
+			a.InteractionID = rapport.ID{}
+			q := &Query{}
+			err := tx.queryRow(`SELECT fb.customer_id FROM feedback fb WHERE fb.id = `+q.Arg(a.FeedbackID)+
+				` AND `+visibleFeedback(q, s), q.Args()...).Scan(&a.CustomerID)
+			if err != nil {
+				return notFound(err, "feedback")
+			}
+			return tx.insertAttachment(a)
+		}
 		q := &Query{}
 		err := tx.queryRow(`SELECT i.customer_id FROM interactions i WHERE i.id = `+q.Arg(a.InteractionID)+
 			` AND `+visibleCustomer(q, s, "i.customer_id"), q.Args()...).Scan(&a.CustomerID)
@@ -48,20 +69,21 @@ func (tx *Tx) insertAttachment(a *rapport.Attachment) error {
 	if tx.scope.Kind == rapport.ActorStaff {
 		a.AddedBy = tx.scope.UserID
 	}
-	if _, err := tx.exec(`INSERT INTO attachments (id, interaction_id, name, content_type, size, sha256, storage_key, added_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		a.ID, a.InteractionID, a.Name, a.ContentType, a.Size, a.SHA256, a.StorageKey, a.AddedBy, a.CreatedAt); err != nil {
+	if _, err := tx.exec(`INSERT INTO attachments (id, interaction_id, feedback_id, name, content_type, size, sha256, storage_key, added_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		a.ID, a.InteractionID, a.FeedbackID, a.Name, a.ContentType, a.Size, a.SHA256, a.StorageKey, a.AddedBy, a.CreatedAt); err != nil {
 		return err
 	}
 	return tx.audit("create", "attachment", a.ID, a.CustomerID, false,
 		fmt.Sprintf("%s (%s, %d bytes)", a.Name, a.ContentType, a.Size))
 }
 
-// findAttachment reads an attachment of a visible customer's interaction.
+// findAttachment reads an attachment of a visible customer's interaction or of a
+// visible feedback item.
 func (tx *Tx) findAttachment(id rapport.ID) (*rapport.Attachment, error) {
 	q := &Query{}
 	found, err := queryAll(tx, `SELECT `+attachmentColumns+` FROM `+attachmentFrom+` WHERE a.id = `+q.Arg(id)+
-		` AND `+visibleCustomer(q, tx.scope, "i.customer_id"), q.Args(), scanAttachment)
+		` AND `+visibleAttachment(q, tx.scope), q.Args(), scanAttachment)
 	if err != nil {
 		return nil, err
 	} else if len(found) == 0 {
@@ -110,6 +132,25 @@ func (db *DB) FindAttachments(ctx context.Context, s rapport.Scope, interactionI
 		out = []*rapport.Attachment{}
 	}
 	return out, db.auditRead(ctx, s, "attachments", interactionID, customerID, "")
+}
+
+// FindFeedbackAttachments lists the attachments of a visible feedback item.
+func (db *DB) FindFeedbackAttachments(ctx context.Context, s rapport.Scope, feedbackID rapport.ID) ([]*rapport.Attachment, error) {
+	var out []*rapport.Attachment
+	err := db.view(ctx, s, func(tx *Tx) error {
+		if _, err := tx.findFeedback(feedbackID); err != nil {
+			return err
+		}
+		q := &Query{}
+		var err error
+		out, err = queryAll(tx, `SELECT `+attachmentColumns+` FROM `+attachmentFrom+` WHERE a.feedback_id = `+q.Arg(feedbackID)+
+			` ORDER BY a.created_at, a.id`, q.Args(), scanAttachment)
+		return err
+	})
+	if out == nil {
+		out = []*rapport.Attachment{}
+	}
+	return out, err
 }
 
 // loadAttachments sets the Attachments of interactions the caller has found visible,

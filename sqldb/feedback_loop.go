@@ -425,6 +425,9 @@ func (db *DB) ReceiveFeedbackMail(ctx context.Context, s rapport.Scope, m *rappo
 				VALUES ($1, $2, $3, $4, $5)`, m.MessageID, f.ID, m.FromAddress, m.Text, tx.now); err != nil {
 				return err
 			}
+			if err := tx.attachMail(f, m); err != nil {
+				return err
+			}
 			return tx.recordAnswer(f, rapport.FeedbackAnswer{Comment: strings.TrimSpace(m.Text + attachmentNote(m))}, "email")
 		})
 		if err != nil || res.Reply {
@@ -467,13 +470,39 @@ func (db *DB) ReceiveFeedbackMail(ctx context.Context, s rapport.Scope, m *rappo
 		return res, err
 	}
 	res.FeedbackID, res.CustomerID, res.Created, res.Duplicate = fb.ID, fb.CustomerID, created, !created
-	return res, nil
+	// The files go with the feedback in a second step; a retry of the same message
+	// (a duplicate) adds those a failure here left out.
+	if len(m.Attachments) > 0 {
+		err = db.update(ctx, s, func(tx *Tx) error { return tx.attachMail(fb, m) })
+	}
+	return res, err
 }
 
-// attachmentNote names the files sent with an e-mail, which are not kept.
+// attachMail records the files of an e-mail as attachments of feedback f, but for
+// those it holds already (by content).
+func (tx *Tx) attachMail(f *rapport.Feedback, m *rapport.IncomingFeedback) error {
+	for _, a := range m.Attachments {
+		var held int
+		if err := tx.queryRow(`SELECT COUNT(*) FROM attachments WHERE feedback_id = $1 AND sha256 = $2`, f.ID, a.SHA256).Scan(&held); err != nil {
+			return err
+		} else if held > 0 {
+			continue
+		}
+		if err := a.Validate(); err != nil {
+			return err
+		}
+		a.FeedbackID, a.CustomerID = f.ID, f.CustomerID
+		if err := tx.insertAttachment(a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// attachmentNote names the files sent with an e-mail that were not kept.
 func attachmentNote(m *rapport.IncomingFeedback) string {
-	if len(m.Attachments) == 0 {
+	if len(m.NotKept) == 0 {
 		return ""
 	}
-	return "\n\n[Attached to the e-mail, not kept: " + strings.Join(m.Attachments, ", ") + "]"
+	return "\n\n[Attached to the e-mail, not kept: " + strings.Join(m.NotKept, ", ") + "]"
 }

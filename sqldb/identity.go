@@ -110,6 +110,10 @@ func (tx *Tx) merge(targetID, mergedID rapport.ID, reason rapport.MergeReason, p
 		{`UPDATE survey_responses SET customer_id = $1 WHERE customer_id = $2`, []any{targetID, mergedID}},
 		{`UPDATE kb_article_customers SET customer_id = $1 WHERE customer_id = $2`, []any{targetID, mergedID}},
 		{`UPDATE kb_searches SET customer_id = $1 WHERE customer_id = $2`, []any{targetID, mergedID}},
+		{`UPDATE portal_accounts SET customer_id = $1 WHERE customer_id = $2`, []any{targetID, mergedID}},
+		{`UPDATE kb_views SET customer_id = $1 WHERE customer_id = $2`, []any{targetID, mergedID}},
+		{`UPDATE kb_ratings SET customer_id = $1 WHERE customer_id = $2`, []any{targetID, mergedID}},
+		{`UPDATE expert_questions SET customer_id = $1 WHERE customer_id = $2`, []any{targetID, mergedID}},
 	} {
 		if _, err := tx.exec(step.query, step.args...); err != nil {
 			return nil, err
@@ -190,6 +194,10 @@ func (db *DB) UnmergeCustomer(ctx context.Context, s rapport.Scope, mergedID rap
 			{`UPDATE survey_responses SET customer_id = $1 WHERE customer_id = $2 AND recorded_customer_id IN %s`, recorded},
 			{`UPDATE kb_article_customers SET customer_id = $1 WHERE customer_id = $2 AND recorded_customer_id IN %s`, recorded},
 			{`UPDATE kb_searches SET customer_id = $1 WHERE customer_id = $2 AND recorded_customer_id IN %s`, recorded},
+			{`UPDATE portal_accounts SET customer_id = $1 WHERE customer_id = $2 AND recorded_customer_id IN %s`, recorded},
+			{`UPDATE kb_views SET customer_id = $1 WHERE customer_id = $2 AND recorded_customer_id IN %s`, recorded},
+			{`UPDATE kb_ratings SET customer_id = $1 WHERE customer_id = $2 AND recorded_customer_id IN %s`, recorded},
+			{`UPDATE expert_questions SET customer_id = $1 WHERE customer_id = $2 AND recorded_customer_id IN %s`, recorded},
 			{`UPDATE customer_links SET from_id = $1 WHERE from_id = $2 AND id IN %s`, undo.LinksFrom},
 			{`UPDATE customer_links SET to_id = $1 WHERE to_id = $2 AND id IN %s`, undo.LinksTo},
 		} {

@@ -221,13 +221,59 @@ func (db *DB) FindThemeReport(ctx context.Context, s rapport.Scope, id rapport.I
 		if err != nil {
 			return err
 		}
-		r.Alerts, err = tx.themeAlerts(id)
+		if r.Alerts, err = tx.themeAlerts(id); err != nil {
+			return err
+		}
+		if r.FixedAt != nil {
+			r.AfterFix, err = tx.themeFixScores(id, *r.FixedAt)
+		}
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return r, db.auditRead(ctx, s, "theme", id, rapport.ID{}, "")
+}
+
+// themeFixScores scores the surveys answered by the theme's visible affected customers
+// in the FixWindow before the fix and since it.
+func (tx *Tx) themeFixScores(id rapport.ID, fixedAt time.Time) ([]rapport.ThemeFixScore, error) {
+	type answer struct {
+		survey rapport.ID
+		name   string
+		kind   rapport.SurveyKind
+		score  int
+		after  bool
+	}
+	q := &Query{}
+	answers, err := queryAll(tx, `SELECT v.id, v.name, v.kind, r.score, r.answered_at >= `+q.Arg(fixedAt)+`
+		FROM survey_responses r JOIN surveys v ON v.id = r.survey_id
+		WHERE r.answered_at >= `+q.Arg(fixedAt.Add(-rapport.FixWindow))+` AND r.answered_at < `+q.Arg(fixedAt.Add(rapport.FixWindow))+`
+			AND r.customer_id IN (SELECT fb.customer_id FROM feedback fb WHERE fb.theme_id = `+q.Arg(id)+` AND fb.customer_id IS NOT NULL
+				AND `+visibleFeedback(q, tx.scope)+`)
+		ORDER BY v.name, v.id`, q.Args(), func(rows *sql.Rows) (answer, error) {
+		var a answer
+		err := rows.Scan(&a.survey, &a.name, &a.kind, &a.score, &a.after)
+		return a, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []rapport.ThemeFixScore
+	var before, after []int
+	for i, a := range answers {
+		if a.after {
+			after = append(after, a.score)
+		} else {
+			before = append(before, a.score)
+		}
+		if i == len(answers)-1 || answers[i+1].survey != a.survey {
+			out = append(out, rapport.ThemeFixScore{SurveyID: a.survey, Survey: a.name, Kind: a.kind,
+				Before: rapport.ScoreOf(a.kind, before), After: rapport.ScoreOf(a.kind, after)})
+			before, after = nil, nil
+		}
+	}
+	return out, nil
 }
 
 // themeAlerts lists open alerts of visible items, of one theme or (zero id) all.

@@ -51,11 +51,11 @@ func (s *Server) apiKBSuggest(w http.ResponseWriter, r *http.Request, c *call) e
 	return nil
 }
 
-// handleHelpSuggest is GET /help/suggest, the portal's type-ahead: the articles the
-// visitor may read whose titles or text begin with what is typed. Not logged.
-func (s *Server) handleHelpSuggest(w http.ResponseWriter, r *http.Request, c *call) error {
-	// TODO(portal): a signed-in customer's scope, once the portal has sessions.
-	writeSuggestions(w, r, s, rapport.PortalScope(s.clientAddr(r)))
+// handleHelpSuggest is GET /help/suggest, the help centre's type-ahead: the articles
+// the reader (a visitor, or the signed-in customer) may read that match what is typed.
+// Not logged.
+func (s *Server) handleHelpSuggest(w http.ResponseWriter, r *http.Request, c *helpCall) error {
+	writeSuggestions(w, r, s, c.scope)
 	return nil
 }
 

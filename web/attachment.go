@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -26,38 +25,14 @@ func (s *Server) storeContent(ctx context.Context, field, name string, r io.Read
 	if s.Attachments == nil {
 		return nil, errors.New("the server has no attachment store")
 	}
-	name = rapport.CleanFileName(name)
-	head := make([]byte, rapport.SniffLen)
-	n, err := io.ReadFull(r, head)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+	a, err := blob.Keep(ctx, s.Attachments, name, r, s.MaxAttachmentBytes)
+	switch {
+	case errors.Is(err, blob.ErrEmpty):
+		return nil, rapport.FieldError(field, "%s is empty: choose a file with something in it", rapport.CleanFileName(name))
+	case errors.Is(err, blob.ErrTooLarge):
+		return nil, tooLargeFile(field, rapport.CleanFileName(name), s.MaxAttachmentBytes)
+	case err != nil:
 		return nil, uploadError(field, err)
-	}
-	head = head[:n]
-	if n == 0 {
-		return nil, rapport.FieldError(field, "%s is empty: choose a file with something in it", name)
-	}
-	max := s.MaxAttachmentBytes
-	sum := sha256.New()
-	body := io.TeeReader(io.MultiReader(strings.NewReader(string(head)), io.LimitReader(r, max+1-int64(n))), sum)
-	key := blob.NewKey()
-	size, err := s.Attachments.Put(ctx, key, body)
-	if err != nil {
-		return nil, uploadError(field, err)
-	}
-	if size > max {
-		s.discardContents(key)
-		return nil, tooLargeFile(field, name, max)
-	}
-	a := &rapport.Attachment{Name: name, Size: size, SHA256: hex.EncodeToString(sum.Sum(nil)), StorageKey: key,
-		ContentType: rapport.SniffContentType(head)}
-	if strings.HasPrefix(a.ContentType, "image/") {
-		rc, _, err := s.Attachments.Open(ctx, key)
-		if err != nil {
-			s.discardContents(key)
-			return nil, err
-		}
-		a.ContentType = rapport.CheckImage(a.ContentType, rc)
-		rc.Close()
 	}
 	return a, nil
 }
@@ -107,19 +82,20 @@ func isAttachmentUpload(r *http.Request) bool {
 		return false
 	}
 	p := r.URL.Path
-	return strings.HasPrefix(p, "/api/v1/interactions/") && strings.HasSuffix(p, "/attachments") ||
-		strings.HasPrefix(p, "/customers/") && strings.HasSuffix(p, "/interactions")
+	return (strings.HasPrefix(p, "/api/v1/interactions/") || strings.HasPrefix(p, "/api/v1/feedback/")) && strings.HasSuffix(p, "/attachments") ||
+		strings.HasPrefix(p, "/customers/") && strings.HasSuffix(p, "/interactions") ||
+		strings.HasPrefix(p, "/feedback/") && strings.HasSuffix(p, "/attachments")
 }
 
-// formFields are the parts of the interaction form besides its files, and the most
-// each may hold.
-var formFields = map[string]int64{"type": 100, "channel": 100, "summary": 4 << 10, "body": 512 << 10,
+// interactionFields are the parts of the interaction form besides its files, and the
+// most each may hold.
+var interactionFields = map[string]int64{"type": 100, "channel": 100, "summary": 4 << 10, "body": 512 << 10,
 	"occurred_at": 100, "amount": 100, "currency": 100}
 
-// receiveInteractionForm reads the profile's interaction form: when it is multipart,
-// its fields into r.PostForm and its files ("files") into the attachment store. On an
-// error, nothing stays stored.
-func (s *Server) receiveInteractionForm(w http.ResponseWriter, r *http.Request) (stored []*rapport.Attachment, err error) {
+// receiveFiles reads a form that carries files: when it is multipart, its fields (only
+// those named in fields, each at most its size) into r.PostForm and its files
+// ("files") into the attachment store. On an error, nothing stays stored.
+func (s *Server) receiveFiles(w http.ResponseWriter, r *http.Request, fields map[string]int64) (stored []*rapport.Attachment, err error) {
 	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "multipart/form-data" {
 		return nil, r.ParseForm()
 	}
@@ -146,7 +122,7 @@ func (s *Server) receiveInteractionForm(w http.ResponseWriter, r *http.Request) 
 			return stored, uploadError("files", err)
 		}
 		name := part.FormName()
-		switch max, ok := formFields[name]; {
+		switch max, ok := fields[name]; {
 		case name == "files":
 			if part.FileName() == "" { // the form's file input, left empty
 				continue
@@ -215,7 +191,11 @@ func (s *Server) handleAttachmentDelete(w http.ResponseWriter, r *http.Request, 
 	if err := s.Store.DeleteAttachment(r.Context(), c.scope, id); err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/customers/"+a.CustomerID.String()+"#timeline", a.Name+" was removed.")
+	back := "/customers/" + a.CustomerID.String() + "#timeline"
+	if !a.FeedbackID.IsZero() {
+		back = "/feedback/" + a.FeedbackID.String() + "#files"
+	}
+	return s.redirect(w, r, back, a.Name+" was removed.")
 }
 
 // serveAttachment sends an attachment's content. Only images, PDFs and plain text
@@ -304,12 +284,27 @@ func (s *Server) apiAttachmentShow(w http.ResponseWriter, r *http.Request, c *ca
 	return s.serveAttachment(w, r, c)
 }
 
+// attachmentOwner is what the path /api/v1/{interactions|feedback}/{id}/attachments
+// attaches to: "interaction" or "feedback".
+func attachmentOwner(r *http.Request) string {
+	if strings.HasPrefix(r.URL.Path, "/api/v1/feedback/") {
+		return "feedback"
+	}
+	return "interaction"
+}
+
 func (s *Server) apiAttachmentIndex(w http.ResponseWriter, r *http.Request, c *call) error {
-	id, err := pathID(r, "id", "interaction")
+	owner := attachmentOwner(r)
+	id, err := pathID(r, "id", owner)
 	if err != nil {
 		return err
 	}
-	list, err := s.Store.FindAttachments(r.Context(), c.scope, id)
+	var list []*rapport.Attachment
+	if owner == "feedback" {
+		list, err = s.Store.FindFeedbackAttachments(r.Context(), c.scope, id)
+	} else {
+		list, err = s.Store.FindAttachments(r.Context(), c.scope, id)
+	}
 	if err != nil {
 		return err
 	}
@@ -318,18 +313,24 @@ func (s *Server) apiAttachmentIndex(w http.ResponseWriter, r *http.Request, c *c
 }
 
 // apiAttachmentCreate attaches the file sent as the request's body, whatever its
-// Content-Type, named by the query parameter name.
+// Content-Type, named by the query parameter name, to an interaction or feedback item.
 func (s *Server) apiAttachmentCreate(w http.ResponseWriter, r *http.Request, c *call) error {
-	id, err := pathID(r, "id", "interaction")
+	owner := attachmentOwner(r)
+	id, err := pathID(r, "id", owner)
 	if err != nil {
 		return err
 	}
-	if err := rapport.Require(c.scope.CanWriteCustomers(), "attach files"); err != nil {
+	if owner == "feedback" {
+		err = rapport.Require(c.scope.CanWriteNotes(), "attach files to feedback")
+	} else {
+		err = rapport.Require(c.scope.CanWriteCustomers(), "attach files")
+	}
+	if err != nil {
 		return err
 	}
 	name := r.URL.Query().Get("name")
 	if strings.TrimSpace(name) == "" {
-		return rapport.FieldError("name", "name the file in the query: POST /api/v1/interactions/{id}/attachments?name=letter.pdf, with the file as the body")
+		return rapport.FieldError("name", "name the file in the query: POST %s?name=letter.pdf, with the file as the body", r.URL.Path)
 	}
 	if r.ContentLength > s.MaxAttachmentBytes {
 		return tooLargeFile("file", rapport.CleanFileName(name), s.MaxAttachmentBytes)
@@ -339,7 +340,11 @@ func (s *Server) apiAttachmentCreate(w http.ResponseWriter, r *http.Request, c *
 	if err != nil {
 		return err
 	}
-	a.InteractionID = id
+	if owner == "feedback" {
+		a.FeedbackID = id
+	} else {
+		a.InteractionID = id
+	}
 	create := func(w http.ResponseWriter) error {
 		if err := s.Store.CreateAttachment(r.Context(), c.scope, a); err != nil {
 			s.discardContents(a.StorageKey)

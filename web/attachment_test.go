@@ -366,3 +366,57 @@ func TestAttachmentAPI(t *testing.T) {
 		})
 	}
 }
+
+// TestFeedbackFiles: files are attached to feedback from its page and through the API,
+// shown on the page, served to those who see the feedback and to no one else.
+func TestFeedbackFiles(t *testing.T) {
+	e := newEnv(t, sqldbtest.SQLite)
+	fb := &rapport.Feedback{CustomerID: e.open.ID, Kind: "complaint", Text: "The lid broke"}
+	_, err := e.db.CreateFeedback(ctx, rapport.SystemScope("test"), fb)
+	must(t, err)
+	hidden := &rapport.Feedback{CustomerID: e.walled.ID, Kind: "complaint", Text: "Behind the wall"}
+	_, err = e.db.CreateFeedback(ctx, rapport.SystemScope("test"), hidden)
+	must(t, err)
+	agent := e.signIn("agent@example.com")
+
+	res, _ := agent.postMultipart("/feedback/"+fb.ID.String()+"/attachments", nil, file{"lid.png", "image/png", string(pngOf(t))})
+	if res.StatusCode != 303 {
+		t.Fatalf("attach on the page: %d", res.StatusCode)
+	}
+	files, err := e.db.FindFeedbackAttachments(ctx, rapport.SystemScope("test"), fb.ID)
+	must(t, err)
+	if len(files) != 1 || files[0].ContentType != "image/png" || files[0].Name != "lid.png" {
+		t.Fatalf("attached: %+v", files)
+	}
+	if _, body := agent.get("/feedback/" + fb.ID.String()); !strings.Contains(body, `href="/attachments/`+files[0].ID.String()+`"`) {
+		t.Errorf("the feedback's page does not show its file")
+	}
+	if res, content := agent.fetch("/attachments/" + files[0].ID.String()); res.StatusCode != 200 || content != string(pngOf(t)) {
+		t.Errorf("serve the file: %d", res.StatusCode)
+	}
+	if res, body := agent.postMultipart("/feedback/"+fb.ID.String()+"/attachments", nil); res.StatusCode != 422 || !strings.Contains(body, "choose one or more files") {
+		t.Errorf("attach nothing: %d", res.StatusCode)
+	}
+	if res, _ := agent.postMultipart("/feedback/"+hidden.ID.String()+"/attachments", nil, file{"x.txt", "text/plain", "x"}); res.StatusCode != 404 {
+		t.Errorf("attach to walled feedback: %d, want 404", res.StatusCode)
+	}
+
+	base := "/api/v1/feedback/" + fb.ID.String() + "/attachments"
+	res, body := e.do("POST", base+"?name=receipt.pdf", "agent@example.com", letterPDF, "Content-Type", "application/pdf")
+	if res.StatusCode != 201 {
+		t.Fatalf("API upload: %d %s", res.StatusCode, body)
+	}
+	if a := decode[rapport.Attachment](t, body); a.FeedbackID != fb.ID || !a.InteractionID.IsZero() || a.ContentType != "application/pdf" {
+		t.Errorf("API upload: %+v", a)
+	}
+	_, list := e.do("GET", base, "agent@example.com", "")
+	if items := decode[struct{ Data []rapport.Attachment }](t, list).Data; len(items) != 2 {
+		t.Errorf("the API list: %s", list)
+	}
+	if res, _ := e.do("GET", "/api/v1/feedback/"+hidden.ID.String()+"/attachments", "agent@example.com", ""); res.StatusCode != 404 {
+		t.Errorf("list walled feedback's files: %d, want 404", res.StatusCode)
+	}
+	if e.stored() != 2 {
+		t.Errorf("%d contents stored, want 2 (nothing kept from refused uploads)", e.stored())
+	}
+}

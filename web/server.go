@@ -53,6 +53,9 @@ type Store interface {
 	rapport.SurveyService
 	rapport.KnowledgeService
 	rapport.KnowledgeSearch
+	rapport.PortalAccountService
+	rapport.PortalReadingService
+	rapport.PortalSelfService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }
@@ -86,6 +89,7 @@ type Server struct {
 
 	metrics *metrics
 	pages   *pages
+	portal  helpPages
 }
 
 // Handler builds the routes and middleware. Call it once.
@@ -107,6 +111,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	s.metrics = newMetrics()
 	s.pages = mustParsePages()
+	s.portal = s.parseHelpPages()
 	mux := http.NewServeMux()
 	s.routes(mux)
 	csrf := http.NewCrossOriginProtection()

@@ -140,6 +140,10 @@ func TestThemePages(t *testing.T) {
 			if res.StatusCode != 303 {
 				t.Fatalf("fix: got %d", res.StatusCode)
 			}
+			if _, body := agent.get("/themes/" + delivery.String()); !strings.Contains(body, "Satisfaction around the fix") ||
+				!strings.Contains(body, "None of the affected customers answered a survey") {
+				t.Errorf("a fixed theme's page does not compare satisfaction before and after the fix")
+			}
 			fb := &rapport.Feedback{CustomerID: e.open.ID, Kind: "complaint", Text: "Courier delivery late and the parcel damaged again"}
 			_, err := e.db.CreateFeedback(ctx, rapport.StaffScope(e.agent, "test", "127.0.0.1"), fb)
 			must(t, err)

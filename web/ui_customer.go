@@ -229,6 +229,7 @@ func (s *Server) handleCustomerDelete(w http.ResponseWriter, r *http.Request, c 
 // template shows many times is prepared here as strings, because html/template spends
 // its time on actions and function calls.
 type customerPage struct {
+	Portal        []rapport.PortalAccount // the customer's accounts in the help centre
 	Customer      *rapport.Customer
 	Pinned        []*rapport.Note
 	Organisations []*rapport.Link // links from this customer
@@ -430,6 +431,9 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 	}
 	page.Feedback = newFeedbackCard(c, id, facts.Feedback)
 	page.Work.OpenFeedback, page.Work.FeedbackOpen = facts.Feedback.Open, facts.Feedback.OpenCount
+	if page.Portal, err = s.Store.FindPortalAccounts(r.Context(), c.scope, id); err != nil {
+		return nil, err
+	}
 	page.setForms(nil, "")
 	return page, nil
 }
@@ -565,7 +569,7 @@ func (s *Server) handleInteractionCreate(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return err
 	}
-	files, err := s.receiveInteractionForm(w, r)
+	files, err := s.receiveFiles(w, r, interactionFields)
 	if code := rapport.ErrorCode(err); code == rapport.EINVALID || code == rapport.ETOOLARGE {
 		return s.showCustomerWithErrors(w, r, c, id, "interaction", err)
 	} else if err != nil {

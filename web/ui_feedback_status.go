@@ -55,6 +55,8 @@ type feedbackPage struct {
 	ItemTeams  []option
 	ItemOwners []option
 	Themes     []option // to move it to (see ui_theme.go)
+	Files      []attachmentView
+	CanAttach  bool
 }
 
 // handleFeedbackShow shows a piece of feedback, its history and its next steps.
@@ -88,6 +90,14 @@ func (s *Server) renderFeedbackPageForm(w http.ResponseWriter, r *http.Request, 
 		title += " from " + fb.CustomerName
 	}
 	page.feedbackView = v
+	files, err := s.Store.FindFeedbackAttachments(r.Context(), c.scope, id)
+	if err != nil {
+		return err
+	}
+	for _, a := range files {
+		page.Files = append(page.Files, newAttachmentView(a, c.scope))
+	}
+	page.CanAttach = c.scope.CanWriteNotes() && s.Attachments != nil
 	if v.CanWrite {
 		themes, err := s.Store.FindThemes(r.Context(), c.scope, rapport.ThemeFilter{Limit: 500})
 		if err != nil {
@@ -129,4 +139,37 @@ func (s *Server) handleFeedbackStatus(w http.ResponseWriter, r *http.Request, c 
 		to = "/feedback/" + fb.ID.String()
 	}
 	return s.redirect(w, r, to, what+" is "+msg+".")
+}
+
+// handleFeedbackAttach attaches the files of the feedback page's form to the feedback.
+func (s *Server) handleFeedbackAttach(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "id", "feedback")
+	if err != nil {
+		return err
+	}
+	if err := rapport.Require(c.scope.CanWriteNotes(), "attach files to feedback"); err != nil {
+		return err
+	}
+	files, err := s.receiveFiles(w, r, map[string]int64{})
+	if err == nil && len(files) == 0 {
+		err = rapport.FieldError("files", "choose one or more files to attach")
+	}
+	for i, a := range files {
+		if err != nil {
+			s.discardContents(keysOf(files[i:])...)
+			break
+		}
+		a.FeedbackID = id
+		if err = s.Store.CreateAttachment(r.Context(), c.scope, a); err != nil {
+			s.discardContents(a.StorageKey)
+		}
+	}
+	if err != nil {
+		if rapport.ErrorCode(err) == rapport.EINVALID || rapport.ErrorCode(err) == rapport.ETOOLARGE {
+			return s.renderFeedbackPage(w, r, c, http.StatusUnprocessableEntity, id, map[string]string{"files": rapport.ErrorMessage(err)})
+		}
+		return err
+	}
+	http.Redirect(w, r, "/feedback/"+id.String()+"#files", http.StatusSeeOther)
+	return nil
 }

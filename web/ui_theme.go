@@ -81,6 +81,7 @@ type themePage struct {
 	Samples  []feedbackView
 	Others   []option     // themes to merge into
 	Actions  []actionView // of the theme's feedback
+	AfterFix []fixView    // satisfaction before and after the fix
 	Value    string
 	CanWrite bool
 	Errors   map[string]string
@@ -139,6 +140,14 @@ func (s *Server) renderThemePage(w http.ResponseWriter, r *http.Request, c *call
 		v.Back = "/themes/" + id.String()
 		page.Samples = append(page.Samples, v)
 	}
+	for _, f := range rep.AfterFix {
+		v := fixView{ThemeFixScore: f}
+		if f.Before.N > 0 && f.After.N > 0 { // one side alone is no trend
+			ps := []rapport.PeriodScore{{Period: "90 days before the fix", Score: f.Before}, {Period: "since the fix", Score: f.After}}
+			v.Chart = newScoreChart(f.Kind, ps, f.Survey+" among the affected customers, before and after the fix")
+		}
+		page.AfterFix = append(page.AfterFix, v)
+	}
 	// The action items of its feedback, open first.
 	items, _, err := s.Store.FindActions(r.Context(), c.scope, rapport.ActionFilter{ThemeID: id, Limit: 20})
 	if err != nil {
@@ -155,6 +164,12 @@ func (s *Server) renderThemePage(w http.ResponseWriter, r *http.Request, c *call
 		page.Others = themeOptions(others, id, "")
 	}
 	return s.render(w, r, status, "theme", c, rep.Title(), page)
+}
+
+// fixView is one survey's score before and after a theme's fix, with its chart.
+type fixView struct {
+	rapport.ThemeFixScore
+	Chart *scoreChart
 }
 
 // themeOptions are the themes to choose from, but one.

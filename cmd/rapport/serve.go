@@ -216,7 +216,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		if err != nil {
 			return err
 		}
-		mb := &intake.Mailbox{Store: db, Addresses: addrs, Scope: rapport.SystemScope("intake"), Log: log}
+		mb := &intake.Mailbox{Store: db, Addresses: addrs, Scope: rapport.SystemScope("intake"), Log: log, Files: attachments, MaxFile: maxAttachment}
 		smtpd := &email.Server{Hostname: hostname(), Accept: mb.Accept, Deliver: mb.Deliver, Log: log}
 		intakeLn, err := net.Listen("tcp", cfg.IntakeListen)
 		if err != nil {

@@ -193,21 +193,35 @@ func testFeedbackIntake(t *testing.T, open Opener) {
 	wantCode(t, err, rapport.EFORBIDDEN)
 
 	msg := &rapport.IncomingFeedback{FromAddress: "ANA@intake.test", Subject: "Late delivery", Text: "Three weeks late.",
-		MessageID: "<1@mail.test>", Kind: "complaint", Attachments: []string{"photo.jpg"}}
+		MessageID: "<1@mail.test>", Kind: "complaint", NotKept: []string{"video.mp4"}, Attachments: []*rapport.Attachment{
+			{Name: "photo.jpg", ContentType: "image/jpeg", Size: 10, SHA256: strings.Repeat("a", 64), StorageKey: "key-photo"}}}
 	res, err := db.ReceiveFeedbackMail(ctx, intake, msg)
 	must(t, err)
-	if !res.Created || res.CustomerID != ana.ID {
-		t.Fatalf("first delivery: %+v, want new feedback for Ana", res)
+	if !res.Created || res.CustomerID != ana.ID || msg.Attachments[0].ID.IsZero() {
+		t.Fatalf("first delivery: %+v, attachment %+v; want new feedback for Ana with its photo recorded", res, msg.Attachments[0])
 	}
-	again, err := db.ReceiveFeedbackMail(ctx, intake, msg)
+	// The retry (the sender did not hear our answer) adds nothing but what was missing.
+	retry := *msg
+	retry.Attachments = []*rapport.Attachment{
+		{Name: "photo.jpg", ContentType: "image/jpeg", Size: 10, SHA256: strings.Repeat("a", 64), StorageKey: "key-photo-2"},
+		{Name: "letter.pdf", ContentType: "application/pdf", Size: 20, SHA256: strings.Repeat("b", 64), StorageKey: "key-letter"}}
+	again, err := db.ReceiveFeedbackMail(ctx, intake, &retry)
 	must(t, err)
-	if again.Created || !again.Duplicate || again.FeedbackID != res.FeedbackID {
-		t.Errorf("the retried delivery: %+v, want the same feedback, not created", again)
+	if again.Created || !again.Duplicate || again.FeedbackID != res.FeedbackID || !retry.Attachments[0].ID.IsZero() || retry.Attachments[1].ID.IsZero() {
+		t.Errorf("the retried delivery: %+v, want the same feedback, not created, and only the letter added", again)
+	}
+	files, err := db.FindFeedbackAttachments(ctx, f.sales, res.FeedbackID)
+	must(t, err)
+	if len(files) != 2 || files[0].Name != "photo.jpg" || files[1].Name != "letter.pdf" || files[0].CustomerID != ana.ID {
+		t.Errorf("the feedback's files: %+v", files)
+	}
+	if a, err := db.FindAttachmentByID(ctx, f.sales, files[0].ID); err != nil || a.FeedbackID != res.FeedbackID {
+		t.Errorf("find a feedback attachment: %+v, %v", a, err)
 	}
 	fb, err := db.FindFeedbackByID(ctx, f.sales, res.FeedbackID)
 	must(t, err)
 	if fb.Channel != "email" || fb.Source != "email" || fb.SourceKey != "<1@mail.test>" || fb.Kind != "complaint" ||
-		!strings.HasPrefix(fb.Text, "Late delivery\n\nThree weeks late.") || !strings.Contains(fb.Text, "photo.jpg") {
+		!strings.HasPrefix(fb.Text, "Late delivery\n\nThree weeks late.") || !strings.Contains(fb.Text, "not kept: video.mp4") {
 		t.Errorf("feedback from e-mail: %+v", fb)
 	}
 
@@ -235,6 +249,16 @@ func testFeedbackIntake(t *testing.T, open Opener) {
 	}
 	_, err = db.FindFeedbackByID(ctx, f.deals, walled.FeedbackID)
 	must(t, err)
+	// Files of walled feedback are the wall's team's alone; analysts may attach, as they may log feedback.
+	hush := &rapport.Attachment{FeedbackID: walled.FeedbackID, Name: "hush.txt", ContentType: "text/plain", Size: 4, SHA256: strings.Repeat("c", 64), StorageKey: "key-hush"}
+	wantCode(t, db.CreateAttachment(ctx, f.sales, hush), rapport.ENOTFOUND)
+	must(t, db.CreateAttachment(ctx, f.deals, hush))
+	_, err = db.FindAttachmentByID(ctx, f.sales, hush.ID)
+	wantCode(t, err, rapport.ENOTFOUND)
+	_, err = db.FindFeedbackAttachments(ctx, f.sales, walled.FeedbackID)
+	wantCode(t, err, rapport.ENOTFOUND)
+	must(t, db.CreateAttachment(ctx, f.loner, &rapport.Attachment{FeedbackID: stranger.FeedbackID, Name: "note.txt", ContentType: "text/plain",
+		Size: 4, SHA256: strings.Repeat("d", 64), StorageKey: "key-note"}))
 
 	// A reply to what was done answers that feedback.
 	in := rapport.FeedbackInform{Subject: "Done", Text: "{link}", Resolution: "Refunded the shipping", BaseURL: "https://crm.test"}

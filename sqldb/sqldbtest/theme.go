@@ -1,6 +1,7 @@
 package sqldbtest
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -411,4 +412,73 @@ func testThemes(t *testing.T, open Opener) {
 			t.Errorf("after the merge: customer %s theme %s, want Ana's, theme %s kept", fb.CustomerID, fb.ThemeID, before)
 		}
 	})
+}
+
+// testThemeFixScores: a fixed theme's page compares the survey scores of its affected
+// customers before the fix and since, leaving out customers the theme did not affect.
+func testThemeFixScores(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	now := time.Now().UTC().Truncate(time.Second)
+	clock := now.AddDate(0, 0, -40)
+	db.Now = func() time.Time { return clock }
+	jobs := rapport.JobScope("test")
+	var affected []*rapport.Customer
+	for _, name := range []string{"Ana", "Ben", "Cai", "Dee"} {
+		affected = append(affected, mustPerson(t, db, name, "Late", strings.ToLower(name)+"@example.com"))
+	}
+	other := mustPerson(t, db, "Oz", "Content", "oz@example.com")
+	grant(t, db, append(affected, other)...)
+	people := &rapport.Segment{Name: "People", Rule: `kind = person`}
+	must(t, db.CreateSegment(ctx, f.admin, people))
+	nps := &rapport.Survey{Name: "Loyalty", Kind: rapport.SurveyNPS, AskEveryDays: 30}
+	must(t, db.CreateSurvey(ctx, f.admin, nps))
+	used := map[string]bool{}
+	answerAll := func(scores map[string]int) {
+		t.Helper()
+		_, err := db.RefreshSegment(ctx, f.admin, people.ID)
+		must(t, err)
+		_, err = db.SendSurvey(ctx, f.admin, nps.ID, people.ID, "https://crm.test")
+		must(t, err)
+		for addr, tokens := range surveyTokens(t, db) {
+			for _, token := range tokens {
+				if used[token] {
+					continue
+				}
+				used[token] = true
+				_, err := db.AnswerSurvey(ctx, rapport.PortalScope("203.0.113.9"), token, rapport.SurveyAnswer{Score: scores[addr]})
+				must(t, err)
+			}
+		}
+	}
+	// Before the fix the affected customers are detractors, the other one a promoter.
+	answerAll(map[string]int{"ana@example.com": 2, "ben@example.com": 3, "cai@example.com": 1, "dee@example.com": 2, "oz@example.com": 10})
+
+	clock = now
+	var late []*rapport.Feedback
+	for _, c := range affected {
+		late = append(late, logAll(t, db, f.sales, c.ID, "complaint", []string{"My parcel arrived two weeks late"})...)
+	}
+	_, err := (&grouping.Assigner{Store: db, Scope: jobs}).AssignAll(ctx)
+	must(t, err)
+	themeID := sameTheme(t, db, "late parcels", late)
+	if rep, err := db.FindThemeReport(ctx, f.sales, themeID); err != nil || rep.AfterFix != nil {
+		t.Fatalf("an open theme's report: %v, after fix %v; want no comparison", err, rep.AfterFix)
+	}
+	fixed := rapport.ThemeFixed
+	_, err = db.ChangeTheme(ctx, f.sales, themeID, rapport.ThemeChange{Status: &fixed})
+	must(t, err)
+
+	// After the fix they are promoters and the other one a detractor.
+	clock = now.AddDate(0, 0, 40)
+	answerAll(map[string]int{"ana@example.com": 10, "ben@example.com": 9, "cai@example.com": 10, "dee@example.com": 10, "oz@example.com": 0})
+	rep, err := db.FindThemeReport(ctx, f.sales, themeID)
+	must(t, err)
+	if len(rep.AfterFix) != 1 {
+		t.Fatalf("after fix: %+v, want one survey", rep.AfterFix)
+	}
+	got := rep.AfterFix[0]
+	if got.SurveyID != nps.ID || got.Before.N != 4 || got.Before.Value != -100 || got.After.N != 4 || got.After.Value != 100 || got.Change() != "better" {
+		t.Errorf("before %+v, after %+v, change %s; want the four affected customers only, -100 then 100, better", got.Before, got.After, got.Change())
+	}
 }

@@ -1,0 +1,246 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/rapportckm/rapport"
+)
+
+var _ rapport.PortalReadingService = (*DB)(nil)
+
+// readerKey is who a view or rating is from: a signed-in customer (c: and their id)
+// or a visitor (v: and their cookie's value).
+func readerKey(s rapport.Scope, visitor string) (string, error) {
+	if s.Kind == rapport.ActorCustomer && !s.CustomerID.IsZero() {
+		return "c:" + s.CustomerID.String(), nil
+	}
+	if visitor == "" || len(visitor) > 64 {
+		return "", rapport.Errorf(rapport.EINVALID, "the reader is not known; allow cookies for this site")
+	}
+	return "v:" + visitor, nil
+}
+
+// readerCustomer is the customer of a customer scope, or nil for others.
+func readerCustomer(s rapport.Scope) any {
+	if s.Kind == rapport.ActorCustomer && !s.CustomerID.IsZero() {
+		return s.CustomerID
+	}
+	return nil
+}
+
+func (db *DB) RecordView(ctx context.Context, s rapport.Scope, v rapport.ArticleView) error {
+	reader, err := readerKey(s, v.Reader)
+	if err != nil {
+		return err
+	}
+	return db.update(ctx, s, func(tx *Tx) error {
+		a, err := tx.findArticle(v.ArticleID.String())
+		if err != nil {
+			return err
+		}
+		var search any
+		if !v.SearchID.IsZero() {
+			search = v.SearchID
+		}
+		customer := readerCustomer(s)
+		if _, err := tx.exec(`INSERT INTO kb_views (id, article_id, reader, customer_id, recorded_customer_id, search_id, viewed_at)
+			VALUES ($1, $2, $3, $4, $4, $5, $6)`, rapport.NewID(), a.ID, reader, customer, search, tx.now); err != nil {
+			return err
+		}
+		if customer == nil {
+			return nil
+		}
+		attrs := map[string]any{"event": "article_view", "article_id": a.ID.String(), "slug": a.Slug}
+		if !v.SearchID.IsZero() {
+			attrs["search_id"] = v.SearchID.String()
+		}
+		return tx.writeEntry(entry{customer: s.CustomerID, typ: "web_event", channel: "portal",
+			actorID: s.CustomerID.String(), summary: "Read “" + a.Title + "” in the help centre", attrs: attrs})
+	})
+}
+
+func (db *DB) RateArticle(ctx context.Context, s rapport.Scope, articleID rapport.ID, visitor string, r rapport.ArticleRating) (*rapport.ArticleRating, error) {
+	reader, err := readerKey(s, visitor)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	err = db.update(ctx, s, func(tx *Tx) error {
+		a, err := tx.findArticle(articleID.String())
+		if err != nil {
+			return err
+		}
+		var rating any
+		if r.Rating > 0 {
+			rating = r.Rating
+		}
+		var helpful any
+		if r.Helpful != nil {
+			helpful = *r.Helpful
+		}
+		r.UpdatedAt = tx.now
+		customer := readerCustomer(s)
+		if _, err := tx.exec(`INSERT INTO kb_ratings (article_id, reader, customer_id, recorded_customer_id, helpful, rating, comment, created_at, updated_at)
+			VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $7)
+			ON CONFLICT (article_id, reader) DO UPDATE SET helpful = excluded.helpful, rating = excluded.rating,
+				comment = excluded.comment, updated_at = excluded.updated_at`,
+			a.ID, reader, customer, helpful, rating, r.Comment, tx.now); err != nil {
+			return err
+		}
+		var cust rapport.ID
+		if customer != nil {
+			cust = s.CustomerID
+		}
+		return tx.audit("rate", "article", a.ID, cust, false, fmt.Sprintf("rating %d", r.Rating))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+func (db *DB) FindRating(ctx context.Context, s rapport.Scope, articleID rapport.ID, visitor string) (*rapport.ArticleRating, error) {
+	reader, err := readerKey(s, visitor)
+	if err != nil {
+		return nil, err
+	}
+	r := &rapport.ArticleRating{}
+	err = db.view(ctx, s, func(tx *Tx) error {
+		if _, err := tx.findArticle(articleID.String()); err != nil {
+			return err
+		}
+		var helpful sql.NullBool
+		var rating sql.NullInt64
+		if err := tx.queryRow(`SELECT helpful, rating, comment, updated_at FROM kb_ratings WHERE article_id = $1 AND reader = $2`,
+			articleID, reader).Scan(&helpful, &rating, &r.Comment, &r.UpdatedAt); err != nil {
+			return notFound(err, "rating")
+		}
+		if helpful.Valid {
+			r.Helpful = &helpful.Bool
+		}
+		r.Rating = int(rating.Int64)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (db *DB) ArticleScore(ctx context.Context, s rapport.Scope, articleID rapport.ID) (*rapport.ArticleScore, error) {
+	sc := &rapport.ArticleScore{}
+	err := db.view(ctx, s, func(tx *Tx) error {
+		if _, err := tx.findArticle(articleID.String()); err != nil {
+			return err
+		}
+		var avg sql.NullFloat64
+		if err := tx.queryRow(`SELECT
+			COALESCE(SUM(CASE WHEN helpful THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN NOT helpful THEN 1 ELSE 0 END), 0),
+			COUNT(rating), AVG(rating * 1.0) FROM kb_ratings WHERE article_id = $1`, articleID).Scan(&sc.Helpful, &sc.NotHelpful, &sc.Ratings, &avg); err != nil {
+			return err
+		}
+		sc.Average = avg.Float64
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sc, nil
+}
+
+const articleLinkColumns = `a.id, a.slug, a.title, a.key_points, a.category_id`
+
+func scanArticleLink(rows *sql.Rows) (rapport.ArticleLink, error) {
+	var l rapport.ArticleLink
+	err := rows.Scan(&l.ID, &l.Slug, &l.Title, &l.KeyPoints, &l.CategoryID)
+	return l, err
+}
+
+func linkLimit(n int) int { return min(max(n, 1), 50) }
+
+// RelatedArticles scores every readable article by what it shares with this one: its
+// category, each tag and each product.
+func (db *DB) RelatedArticles(ctx context.Context, s rapport.Scope, articleID rapport.ID, limit int) ([]rapport.ArticleLink, error) {
+	var out []rapport.ArticleLink
+	err := db.view(ctx, s, func(tx *Tx) error {
+		me, err := tx.findArticle(articleID.String())
+		if err != nil {
+			return err
+		}
+		q := &Query{}
+		id := q.Arg(me.ID)
+		out, err = queryAll(tx, `SELECT id, slug, title, key_points, category_id FROM (
+			SELECT `+articleLinkColumns+`,
+				(CASE WHEN a.category_id IS NOT NULL AND a.category_id = me.category_id THEN 1 ELSE 0 END)
+				+ (SELECT COUNT(*) FROM kb_article_tags t JOIN kb_article_tags mt ON mt.tag = t.tag AND mt.article_id = me.id WHERE t.article_id = a.id)
+				+ (SELECT COUNT(*) FROM kb_article_products p JOIN kb_article_products mp ON mp.product = p.product AND mp.article_id = me.id WHERE p.article_id = a.id)
+				AS shared
+			FROM kb_articles a JOIN kb_articles me ON me.id = `+id+`
+			WHERE a.id <> me.id AND `+visibleArticle(q, tx.scope, "a")+`) r
+			WHERE shared > 0 ORDER BY shared DESC, title LIMIT `+strconv.Itoa(linkLimit(limit)), q.Args(), scanArticleLink)
+		return err
+	})
+	return out, err
+}
+
+// AlsoRead counts, for each other article, how many of this article's recent readers
+// read it too. Only articles the reader may see are counted at all.
+func (db *DB) AlsoRead(ctx context.Context, s rapport.Scope, articleID rapport.ID, limit int) ([]rapport.ArticleLink, error) {
+	var out []rapport.ArticleLink
+	err := db.view(ctx, s, func(tx *Tx) error {
+		me, err := tx.findArticle(articleID.String())
+		if err != nil {
+			return err
+		}
+		q := &Query{}
+		id := q.Arg(me.ID)
+		out, err = queryAll(tx, `SELECT `+articleLinkColumns+` FROM kb_articles a
+			JOIN (SELECT v2.article_id, COUNT(DISTINCT v2.reader) AS readers
+				FROM (SELECT reader FROM kb_views WHERE article_id = `+id+` ORDER BY viewed_at DESC LIMIT 1000) v1
+				JOIN kb_views v2 ON v2.reader = v1.reader AND v2.article_id <> `+id+`
+				GROUP BY v2.article_id) co ON co.article_id = a.id
+			WHERE `+visibleArticle(q, tx.scope, "a")+`
+			ORDER BY co.readers DESC, a.title LIMIT `+strconv.Itoa(linkLimit(limit)), q.Args(), scanArticleLink)
+		return err
+	})
+	return out, err
+}
+
+// PopularArticles ranks the readable articles by their readers since a time; articles
+// no one read follow, newest first.
+func (db *DB) PopularArticles(ctx context.Context, s rapport.Scope, since time.Time, limit int) ([]rapport.ArticleLink, error) {
+	var out []rapport.ArticleLink
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		q := &Query{}
+		out, err = queryAll(tx, `SELECT `+articleLinkColumns+` FROM kb_articles a
+			LEFT JOIN (SELECT article_id, COUNT(DISTINCT reader) AS readers FROM kb_views WHERE viewed_at >= `+q.Arg(since.UTC())+`
+				GROUP BY article_id) v ON v.article_id = a.id
+			WHERE `+visibleArticle(q, tx.scope, "a")+`
+			ORDER BY COALESCE(v.readers, 0) DESC, a.published_at DESC, a.title LIMIT `+strconv.Itoa(linkLimit(limit)), q.Args(), scanArticleLink)
+		return err
+	})
+	return out, err
+}
+
+// Sitemap lists what a visitor who is not signed in may read, and nothing else.
+func (db *DB) Sitemap(ctx context.Context) ([]rapport.SitemapEntry, error) {
+	var out []rapport.SitemapEntry
+	s := rapport.PortalScope("")
+	err := db.view(ctx, s, func(tx *Tx) (err error) {
+		q := &Query{}
+		out, err = queryAll(tx, `SELECT a.slug, a.updated_at FROM kb_articles a WHERE `+visibleArticle(q, s, "a")+
+			` ORDER BY a.slug LIMIT 50000`, q.Args(), func(rows *sql.Rows) (rapport.SitemapEntry, error) {
+			var e rapport.SitemapEntry
+			err := rows.Scan(&e.Slug, &e.UpdatedAt)
+			return e, err
+		})
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,320 @@
+package sqldbtest
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/sqldb"
+)
+
+var helpLink = regexp.MustCompile(`/help/(verify|password)/([A-Za-z0-9_-]+)`)
+
+// portalMails returns the queued mail to an address, newest first, with the secret of
+// the link each holds ("" without one).
+func portalMails(t *testing.T, db *sqldb.DB, to string) (purposes, secrets []string) {
+	t.Helper()
+	ms, err := db.FindOutbox(ctx, system, rapport.OutboxFilter{Limit: 500})
+	must(t, err)
+	for _, m := range ms {
+		if m.ToAddress != to {
+			continue
+		}
+		purposes = append(purposes, m.Purpose)
+		secret := ""
+		if sub := helpLink.FindStringSubmatch(m.Text); sub != nil {
+			secret = sub[2]
+		}
+		secrets = append(secrets, secret)
+	}
+	return purposes, secrets
+}
+
+var pm = rapport.PortalMail{BaseURL: "https://help.test", Firm: "Acme"}
+
+// testPortalAccounts: registration is a setting; an address is linked to its customer
+// only once verified, else a new customer is made; links are single-use and expire;
+// answers never tell whether an address has an account; invitations; sign-in limits;
+// an account follows its customer through merge and unmerge.
+func testPortalAccounts(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	const addr = "198.51.100.9"
+	reg := rapport.Registration{Email: "Ana@Example.com ", Name: "Ana Silva", Password: "a long passphrase"}
+
+	// Off by default, and only admins turn it on.
+	wantCode(t, db.Register(ctx, addr, reg, pm), rapport.EFORBIDDEN)
+	wantCode(t, db.SetPortalSettings(ctx, f.sales, rapport.PortalSettings{Registration: true}), rapport.EFORBIDDEN)
+	must(t, db.SetPortalSettings(ctx, f.admin, rapport.PortalSettings{Registration: true}))
+	if ps, err := db.PortalSettings(ctx); err != nil || !ps.Registration {
+		t.Fatalf("settings after turning registration on: %+v, %v", ps, err)
+	}
+	wantField(t, db.Register(ctx, addr, rapport.Registration{Email: "not an address", Name: "X", Password: "short"}, pm), "email")
+	wantField(t, db.Register(ctx, addr, rapport.Registration{Email: "x@example.com", Name: "X", Password: "short"}, pm), "password")
+
+	// Ana is a customer already: she is linked to that profile, but only once verified.
+	ana := mustPerson(t, db, "Ana", "Silva", "ana@example.com")
+	must(t, db.Register(ctx, addr, reg, pm))
+	if _, err := db.AuthenticateCustomer(ctx, "ana@example.com", reg.Password, addr); rapport.ErrorCode(err) != rapport.EUNAUTHORIZED {
+		t.Errorf("an unverified account signs in: %v", err)
+	}
+	purposes, secrets := portalMails(t, db, "ana@example.com")
+	if len(purposes) != 1 || purposes[0] != "portal_verify" || secrets[0] == "" {
+		t.Fatalf("mail to Ana: %v %v, want one verification link", purposes, secrets)
+	}
+	// Registering again answers the same, and the owner is told by mail.
+	must(t, db.Register(ctx, addr, reg, pm))
+	if purposes, _ := portalMails(t, db, "ana@example.com"); len(purposes) != 2 || purposes[0] != "portal_registered_twice" {
+		t.Errorf("mail after registering twice: %v", purposes)
+	}
+	_, err := db.VerifyAccount(ctx, addr, "not-a-token")
+	wantCode(t, err, rapport.ENOTFOUND)
+	acct, err := db.VerifyAccount(ctx, addr, secrets[0])
+	must(t, err)
+	if acct.CustomerID != ana.ID || !acct.Verified() {
+		t.Errorf("verified account: customer %s verified %v, want Ana %s", acct.CustomerID, acct.VerifiedAt, ana.ID)
+	}
+	_, err = db.VerifyAccount(ctx, addr, secrets[0])
+	wantCode(t, err, rapport.ENOTFOUND) // single use
+
+	signedIn, err := db.AuthenticateCustomer(ctx, " ANA@example.com", reg.Password, addr)
+	must(t, err)
+	secret, err := db.CreatePortalSession(ctx, signedIn.ID, addr, "test")
+	must(t, err)
+	if got, err := db.FindPortalSession(ctx, secret); err != nil || got.CustomerID != ana.ID {
+		t.Errorf("session: %v, %v", got, err)
+	}
+	must(t, db.DeletePortalSession(ctx, secret))
+	_, err = db.FindPortalSession(ctx, secret)
+	wantCode(t, err, rapport.EUNAUTHORIZED)
+
+	// A stranger's address makes a new person customer on verification.
+	must(t, db.Register(ctx, addr, rapport.Registration{Email: "neu@example.com", Name: "Nora Neu", Password: "another passphrase"}, pm))
+	_, secrets = portalMails(t, db, "neu@example.com")
+	nora, err := db.VerifyAccount(ctx, addr, secrets[0])
+	must(t, err)
+	c, err := db.FindCustomerByID(ctx, system, nora.CustomerID)
+	must(t, err)
+	if c.Name != "Nora Neu" || c.Kind != rapport.KindPerson || len(c.Emails) != 1 || c.Emails[0].Value != "neu@example.com" {
+		t.Errorf("the new customer: %+v", c)
+	}
+
+	// Password reset: the same answer for unknown addresses; the link works once, and
+	// not after an hour.
+	must(t, db.RequestPasswordReset(ctx, addr, "nobody@example.com", pm))
+	if purposes, _ := portalMails(t, db, "nobody@example.com"); len(purposes) != 0 {
+		t.Errorf("mail to an address without an account: %v", purposes)
+	}
+	must(t, db.RequestPasswordReset(ctx, addr, "ana@example.com", pm))
+	_, secrets = portalMails(t, db, "ana@example.com")
+	if _, err := db.CheckPasswordToken(ctx, secrets[0]); err != nil {
+		t.Errorf("a fresh reset link: %v", err)
+	}
+	_, err = db.SetPasswordWithToken(ctx, addr, secrets[0], "short")
+	wantField(t, err, "password")
+	_, err = db.SetPasswordWithToken(ctx, addr, secrets[0], "a brand new passphrase")
+	must(t, err)
+	_, err = db.SetPasswordWithToken(ctx, addr, secrets[0], "yet another passphrase")
+	wantCode(t, err, rapport.ENOTFOUND)
+	if _, err := db.AuthenticateCustomer(ctx, "ana@example.com", "a brand new passphrase", addr); err != nil {
+		t.Errorf("sign in with the new password: %v", err)
+	}
+	must(t, db.RequestPasswordReset(ctx, addr, "ana@example.com", pm))
+	_, secrets = portalMails(t, db, "ana@example.com")
+	db.Now = func() time.Time { return time.Now().Add(rapport.ResetLinkLifetime + time.Minute) }
+	_, err = db.SetPasswordWithToken(ctx, addr, secrets[0], "too late a passphrase")
+	wantCode(t, err, rapport.ENOTFOUND)
+	db.Now = time.Now
+
+	// Failed sign-ins are limited per address.
+	for range 5 {
+		_, err := db.AuthenticateCustomer(ctx, "neu@example.com", "wrong password!", "203.0.113.5")
+		wantCode(t, err, rapport.EUNAUTHORIZED)
+	}
+	_, err = db.AuthenticateCustomer(ctx, "neu@example.com", "another passphrase", "203.0.113.5")
+	wantCode(t, err, rapport.ERATELIMIT)
+
+	// Staff invite a customer: one of their addresses, and not through a wall.
+	bob := mustPerson(t, db, "Bob", "Stone", "bob@example.com")
+	walled := mustPerson(t, db, "Wanda", "Walled", "wanda@example.com")
+	mustWall(t, db, "Falcon", []rapport.ID{f.dealsTeam.ID}, walled)
+	_, err = db.InviteCustomer(ctx, f.sales, walled.ID, "wanda@example.com", pm)
+	wantCode(t, err, rapport.ENOTFOUND)
+	_, err = db.InviteCustomer(ctx, f.sales, bob.ID, "someone@else.example", pm)
+	wantField(t, err, "email")
+	_, err = db.InviteCustomer(ctx, f.loner, bob.ID, "bob@example.com", pm)
+	wantCode(t, err, rapport.EFORBIDDEN)
+	inv, err := db.InviteCustomer(ctx, f.sales, bob.ID, "bob@example.com", pm)
+	must(t, err)
+	if inv.CustomerID != bob.ID || inv.HasPassword {
+		t.Errorf("invitation: %+v", inv)
+	}
+	_, secrets = portalMails(t, db, "bob@example.com")
+	if _, err := db.SetPasswordWithToken(ctx, addr, secrets[0], "bob's own passphrase"); err != nil {
+		t.Fatal(err)
+	}
+	bobAcct, err := db.AuthenticateCustomer(ctx, "bob@example.com", "bob's own passphrase", addr)
+	must(t, err)
+	accounts, err := db.FindPortalAccounts(ctx, f.sales, bob.ID)
+	must(t, err)
+	if len(accounts) != 1 || accounts[0].ID != bobAcct.ID {
+		t.Errorf("Bob's accounts: %+v", accounts)
+	}
+	_, err = db.InviteCustomer(ctx, f.sales, bob.ID, "bob@example.com", pm)
+	wantCode(t, err, rapport.ECONFLICT)
+
+	// Merged into another profile, the account follows; unmerged, it comes back.
+	dup := mustPerson(t, db, "Bob", "Stone", "b.stone@example.com")
+	_, err = db.MergeCustomers(ctx, f.sales, dup.ID, bob.ID, rapport.MergeManual, 0)
+	must(t, err)
+	secret, err = db.CreatePortalSession(ctx, bobAcct.ID, addr, "test")
+	must(t, err)
+	if got, err := db.FindPortalSession(ctx, secret); err != nil || got.CustomerID != dup.ID {
+		t.Errorf("after merging Bob into his duplicate, the account's customer: %v, %v; want %s", got, err, dup.ID)
+	}
+	_, err = db.UnmergeCustomer(ctx, f.sales, bob.ID)
+	must(t, err)
+	if got, err := db.FindPortalSession(ctx, secret); err != nil || got.CustomerID != bob.ID {
+		t.Errorf("after unmerge, the account's customer: %v, %v; want %s", got, err, bob.ID)
+	}
+}
+
+// testPortalReading: views and ratings keep to what the reader may read; "also read"
+// and popular lists never show an article the reader may not see; related articles
+// share category, tags or products; the sitemap has only public articles; views by
+// customers land on their timeline and follow merges.
+func testPortalReading(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	manager := scopeOf(mustUser(t, db, "kim@example.com", rapport.RoleManager))
+	acme := mustOrg(t, db, "Acme")
+	ana := mustPerson(t, db, "Ana", "Silva", "ana@example.com")
+	mustLink(t, db, ana, acme, rapport.LinkWorksAt)
+	bob := mustPerson(t, db, "Bob", "Stone", "bob@example.com")
+	create := func(in rapport.ArticleInput) *rapport.Article {
+		t.Helper()
+		in.Publish = true
+		a, err := db.CreateArticle(ctx, manager, in)
+		must(t, err)
+		return a
+	}
+	reset := create(rapport.ArticleInput{Title: "Reset your password", Tags: []string{"account"}, Products: []string{"Web app"}})
+	login := create(rapport.ArticleInput{Title: "Sign in with a passkey", Tags: []string{"account", "security"}})
+	invoices := create(rapport.ArticleInput{Title: "Invoices explained", Products: []string{"Billing"}})
+	secret := create(rapport.ArticleInput{Title: "Acme rollout plan", Tags: []string{"account"}, Audience: rapport.AudienceChosen, Customers: []rapport.ID{acme.ID}})
+	staffOnly := create(rapport.ArticleInput{Title: "Escalations", Tags: []string{"account"}, Audience: rapport.AudienceStaff})
+
+	visitor := rapport.PortalScope("198.51.100.7")
+	anaS := rapport.CustomerScope(ana.ID, "198.51.100.7")
+	bobS := rapport.CustomerScope(bob.ID, "198.51.100.7")
+
+	// Ana reads the reset article and Acme's plan; visitors read reset and invoices.
+	must(t, db.RecordView(ctx, anaS, rapport.ArticleView{ArticleID: reset.ID}))
+	must(t, db.RecordView(ctx, anaS, rapport.ArticleView{ArticleID: secret.ID}))
+	must(t, db.RecordView(ctx, visitor, rapport.ArticleView{ArticleID: reset.ID, Reader: "visitor-1"}))
+	must(t, db.RecordView(ctx, visitor, rapport.ArticleView{ArticleID: invoices.ID, Reader: "visitor-1"}))
+	wantCode(t, db.RecordView(ctx, visitor, rapport.ArticleView{ArticleID: secret.ID, Reader: "visitor-1"}), rapport.ENOTFOUND)
+	wantCode(t, db.RecordView(ctx, bobS, rapport.ArticleView{ArticleID: staffOnly.ID}), rapport.ENOTFOUND)
+	wantCode(t, db.RecordView(ctx, visitor, rapport.ArticleView{ArticleID: reset.ID}), rapport.EINVALID) // no cookie
+
+	titles := func(ls []rapport.ArticleLink, err error) []string {
+		t.Helper()
+		must(t, err)
+		out := []string{}
+		for _, l := range ls {
+			out = append(out, l.Title)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name  string
+		scope rapport.Scope
+		want  string
+	}{
+		{"Ana", anaS, "Acme rollout plan,Invoices explained"},
+		{"Bob", bobS, "Invoices explained"},
+		{"a visitor", visitor, "Invoices explained"},
+	} {
+		if got := strings.Join(titles(db.AlsoRead(ctx, c.scope, reset.ID, 5)), ","); got != c.want {
+			t.Errorf("%s: readers of the reset article also read %q, want %q", c.name, got, c.want)
+		}
+		for _, title := range titles(db.PopularArticles(ctx, c.scope, time.Now().Add(-time.Hour), 10)) {
+			if title == secret.Title && c.scope.CustomerID != ana.ID || title == staffOnly.Title {
+				t.Errorf("%s is shown %q as popular", c.name, title)
+			}
+		}
+	}
+	if got := strings.Join(titles(db.PopularArticles(ctx, visitor, time.Now().Add(-time.Hour), 2)), ","); got != "Reset your password,Invoices explained" {
+		t.Errorf("popular for visitors: %q", got)
+	}
+	if got := strings.Join(titles(db.RelatedArticles(ctx, visitor, reset.ID, 5)), ","); got != "Sign in with a passkey" {
+		t.Errorf("related to reset, for a visitor: %q", got)
+	}
+	if got := strings.Join(titles(db.RelatedArticles(ctx, anaS, login.ID, 5)), ","); got != "Acme rollout plan,Reset your password" {
+		t.Errorf("related to the passkey article, for Ana: %q", got)
+	}
+	_, err := db.AlsoRead(ctx, bobS, secret.ID, 5)
+	wantCode(t, err, rapport.ENOTFOUND)
+
+	sitemap, err := db.Sitemap(ctx)
+	must(t, err)
+	var slugs []string
+	for _, e := range sitemap {
+		slugs = append(slugs, e.Slug)
+	}
+	if got := strings.Join(slugs, ","); got != "invoices-explained,reset-your-password,sign-in-with-a-passkey" {
+		t.Errorf("sitemap: %q", got)
+	}
+
+	// Ratings: one per reader, changeable; none for what the reader may not see.
+	yes, no := true, false
+	_, err = db.RateArticle(ctx, visitor, reset.ID, "visitor-1", rapport.ArticleRating{Helpful: &yes, Rating: 4, Comment: " <script>alert(1)</script> "})
+	must(t, err)
+	_, err = db.RateArticle(ctx, visitor, reset.ID, "visitor-1", rapport.ArticleRating{Helpful: &no, Rating: 2})
+	must(t, err)
+	_, err = db.RateArticle(ctx, anaS, reset.ID, "", rapport.ArticleRating{Helpful: &yes, Rating: 5, Comment: "Clear"})
+	must(t, err)
+	_, err = db.RateArticle(ctx, visitor, reset.ID, "visitor-2", rapport.ArticleRating{Rating: 6})
+	wantField(t, err, "rating")
+	_, err = db.RateArticle(ctx, visitor, reset.ID, "visitor-2", rapport.ArticleRating{})
+	wantField(t, err, "rating")
+	_, err = db.RateArticle(ctx, bobS, secret.ID, "", rapport.ArticleRating{Rating: 1})
+	wantCode(t, err, rapport.ENOTFOUND)
+	mine, err := db.FindRating(ctx, visitor, reset.ID, "visitor-1")
+	must(t, err)
+	if mine.Rating != 2 || mine.Helpful == nil || *mine.Helpful || mine.Comment != "" {
+		t.Errorf("the visitor's changed rating: %+v", mine)
+	}
+	_, err = db.FindRating(ctx, visitor, reset.ID, "visitor-2")
+	wantCode(t, err, rapport.ENOTFOUND)
+	score, err := db.ArticleScore(ctx, visitor, reset.ID)
+	must(t, err)
+	if score.Helpful != 1 || score.NotHelpful != 1 || score.Ratings != 2 || score.Average != 3.5 {
+		t.Errorf("score: %+v, want 1 helpful, 1 not, 2 ratings averaging 3.5", score)
+	}
+
+	// Ana's views are on her timeline, and follow her into a merge.
+	timeline := func(id rapport.ID) []string {
+		t.Helper()
+		es, _, err := db.FindTimeline(ctx, system, rapport.InteractionFilter{CustomerID: id})
+		must(t, err)
+		var out []string
+		for _, e := range es {
+			if e.Interaction != nil && strings.HasPrefix(e.Interaction.Summary, "Read ") {
+				out = append(out, e.Interaction.Summary)
+			}
+		}
+		return out
+	}
+	if got := timeline(ana.ID); len(got) != 2 || !strings.Contains(strings.Join(got, ","), "Reset your password") {
+		t.Errorf("Ana's timeline: %v", got)
+	}
+	other := mustPerson(t, db, "Ana", "Silva", "ana.silva@example.com")
+	_, err = db.MergeCustomers(ctx, f.sales, other.ID, ana.ID, rapport.MergeManual, 0)
+	must(t, err)
+	if got := strings.Join(titles(db.AlsoRead(ctx, rapport.CustomerScope(other.ID, ""), reset.ID, 5)), ","); got != "Acme rollout plan,Invoices explained" {
+		t.Errorf("after the merge, also read for Ana's profile: %q", got)
+	}
+}

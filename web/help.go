@@ -1,0 +1,484 @@
+package web
+
+// The help centre at /help: the firm's knowledge base for its customers, public and
+// signed-in at the same addresses. It has its own layout (templates/help/) and its own
+// session cookie; staff sessions play no part in it. Every read is made in the
+// reader's scope: rapport.PortalScope for a visitor, rapport.CustomerScope for a
+// signed-in customer, so what they may not read is simply not found.
+
+import (
+	"bytes"
+	"crypto/rand"
+	"embed"
+	"encoding/base64"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/markdown"
+)
+
+//go:embed templates/help/*.html
+var helpFiles embed.FS
+
+const (
+	portalSessionCookie = "rapport_portal"
+	visitorCookie       = "rapport_visitor"
+)
+
+// helpPages are the help centre's templates, each parsed with its layout.
+type helpPages map[string]*template.Template
+
+func (s *Server) parseHelpPages() helpPages {
+	funcs := s.pages.funcs()
+	funcs["markdown"] = markdown.Render
+	funcs["scale"] = func() []int { return []int{1, 2, 3, 4, 5} }
+	funcs["clip"] = func(s string) string { return clip(s, 200) }
+	funcs["add"] = func(a, b int) int { return a + b }
+	funcs["langs"] = func() map[string]string {
+		return map[string]string{"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "it": "Italiano", "nl": "Nederlands", "pt": "Português"}
+	}
+	funcs["consentLabels"] = func() map[rapport.Purpose]string {
+		return map[rapport.Purpose]string{"marketing": "send you news and offers", "surveys": "ask you about your experience", "research": "invite you to research and betas"}
+	}
+	funcs["feedbackStatus"] = func(st rapport.FeedbackStatus) string {
+		switch st {
+		case rapport.FeedbackNew:
+			return "Received"
+		case rapport.FeedbackTriaged, rapport.FeedbackInProgress:
+			return "We are working on it"
+		case rapport.FeedbackResolved, rapport.FeedbackInformed:
+			return "Done"
+		}
+		return human(string(st))
+	}
+	base := template.Must(template.Must(template.New("").Funcs(funcs).ParseFS(files, "templates/partials.html")).ParseFS(helpFiles, "templates/help/layout.html"))
+	names, err := fs.Glob(helpFiles, "templates/help/*.html")
+	if err != nil {
+		panic(err)
+	}
+	out := helpPages{}
+	for _, name := range names {
+		page := strings.TrimSuffix(path.Base(name), ".html")
+		if page == "layout" {
+			continue
+		}
+		out[page] = template.Must(template.Must(base.Clone()).ParseFS(helpFiles, name))
+	}
+	return out
+}
+
+// helpCall is one request to the help centre: the signed-in customer's account (nil
+// for a visitor), the reader's scope and the visitor's cookie.
+type helpCall struct {
+	account *rapport.PortalAccount
+	scope   rapport.Scope
+	visitor string
+}
+
+type helpHandler func(w http.ResponseWriter, r *http.Request, c *helpCall) error
+
+// help serves a page of the help centre to anyone.
+func (s *Server) help(h helpHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		c := &helpCall{scope: rapport.PortalScope(s.clientAddr(r))}
+		if cookie, err := r.Cookie(portalSessionCookie); err == nil && cookie.Value != "" {
+			if a, err := s.Store.FindPortalSession(r.Context(), cookie.Value); err == nil {
+				c.account, c.scope = a, rapport.CustomerScope(a.CustomerID, s.clientAddr(r))
+			}
+		}
+		if cookie, err := r.Cookie(visitorCookie); err == nil && len(cookie.Value) <= 64 {
+			c.visitor = cookie.Value
+		}
+		if err := h(w, r, c); err != nil {
+			s.helpFail(w, r, c, err)
+		}
+	})
+}
+
+// customerOnly serves a page for signed-in customers; visitors are sent to sign in.
+func (s *Server) customerOnly(h helpHandler) helpHandler {
+	return func(w http.ResponseWriter, r *http.Request, c *helpCall) error {
+		if c.account == nil {
+			return rapport.Errorf(rapport.EUNAUTHORIZED, "sign in first")
+		}
+		return h(w, r, c)
+	}
+}
+
+// ensureVisitor gives a visitor the cookie their views and ratings are kept under.
+func (s *Server) ensureVisitor(w http.ResponseWriter, r *http.Request, c *helpCall) {
+	if c.visitor != "" || c.account != nil {
+		return
+	}
+	b := make([]byte, 16)
+	rand.Read(b)
+	c.visitor = base64.RawURLEncoding.EncodeToString(b)
+	http.SetCookie(w, s.cookie(r, visitorCookie, c.visitor, 365*24*time.Hour))
+}
+
+// helpView is what every help centre page gets.
+type helpView struct {
+	Title       string
+	Description string // the meta description
+	Canonical   string
+	Account     *rapport.PortalAccount
+	Flash       string
+	Query       string // in the search box
+	Data        any
+}
+
+func (s *Server) renderHelp(w http.ResponseWriter, r *http.Request, c *helpCall, status int, name, title, description string, data any) error {
+	t, ok := s.portal[name]
+	if !ok {
+		return fmt.Errorf("no help page template %q", name)
+	}
+	v := helpView{Title: title, Description: clip(description, 160), Account: c.account, Flash: s.takeFlash(w, r), Data: data,
+		Canonical: s.baseURL(r) + r.URL.Path}
+	if r.URL.Path == "/help/search" {
+		v.Query = r.URL.Query().Get("q")
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		return fmt.Errorf("render help %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if c.account != nil {
+		w.Header().Set("Cache-Control", "private, no-store")
+	} else {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// helpFail answers with the help centre's own error page; a visitor who must sign in
+// is sent to its sign-in page.
+func (s *Server) helpFail(w http.ResponseWriter, r *http.Request, c *helpCall, err error) {
+	status := Status(err)
+	if status >= 500 {
+		s.Logger.Error("internal error", "error", err, "method", r.Method, "path", r.URL.Path, "id", r.Context().Value(requestIDKey{}))
+	}
+	if status == http.StatusUnauthorized && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/help/sign-in?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		status, err = http.StatusRequestEntityTooLarge, rapport.Errorf(rapport.ETOOLARGE, "that is too long; please shorten it")
+	}
+	heading := "Something went wrong on our side"
+	switch status {
+	case http.StatusNotFound:
+		heading = "We could not find that page"
+	case http.StatusForbidden:
+		heading = "Not allowed"
+	case http.StatusBadRequest:
+		heading = "Something in the form is wrong"
+	case http.StatusTooManyRequests:
+		heading = "Too many attempts"
+	case http.StatusRequestEntityTooLarge:
+		heading = "Too long"
+	}
+	data := struct{ Heading, Message string }{heading, rapport.ErrorMessage(err)}
+	if rerr := s.renderHelp(w, r, c, status, "error", heading, "", data); rerr != nil {
+		s.Logger.Error("render help error page", "error", rerr)
+		http.Error(w, data.Message, status)
+	}
+}
+
+// clip cuts text to at most n characters at a word, for meta descriptions.
+func clip(text string, n int) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if utf8.RuneCountInString(text) <= n {
+		return text
+	}
+	r := []rune(text)[:n-1]
+	if i := strings.LastIndex(string(r), " "); i > n/2 {
+		return string(r)[:i] + "…"
+	}
+	return string(r) + "…"
+}
+
+// categoryIndex maps categories by id, for labels and breadcrumbs.
+func categoryIndex(cs []rapport.Category) map[rapport.ID]rapport.Category {
+	m := make(map[rapport.ID]rapport.Category, len(cs))
+	for _, c := range cs {
+		m[c.ID] = c
+	}
+	return m
+}
+
+type helpHome struct {
+	Categories []rapport.Category // top level
+	Popular    []rapport.ArticleLink
+	Recent     []rapport.Article
+}
+
+func (s *Server) handleHelpHome(w http.ResponseWriter, r *http.Request, c *helpCall) error {
+	cats, err := s.Store.ListCategories(r.Context(), c.scope)
+	if err != nil {
+		return err
+	}
+	d := helpHome{}
+	for _, cat := range cats {
+		if cat.ParentID.IsZero() {
+			d.Categories = append(d.Categories, cat)
+		}
+	}
+	if d.Popular, err = s.Store.PopularArticles(r.Context(), c.scope, time.Now().AddDate(0, 0, -30), 6); err != nil {
+		return err
+	}
+	page, err := s.Store.ListArticles(r.Context(), c.scope, rapport.ArticleFilter{Limit: 6})
+	if err != nil {
+		return err
+	}
+	d.Recent = page.Articles
+	return s.renderHelp(w, r, c, http.StatusOK, "home", "Help centre", "Answers to your questions: search our help centre or browse by topic.", d)
+}
+
+type helpCategory struct {
+	Category rapport.Category
+	Parent   *rapport.Category
+	Children []rapport.Category
+	Articles []rapport.Article
+	Next     string
+}
+
+func (s *Server) handleHelpCategory(w http.ResponseWriter, r *http.Request, c *helpCall) error {
+	cats, err := s.Store.ListCategories(r.Context(), c.scope)
+	if err != nil {
+		return err
+	}
+	d := helpCategory{}
+	found := false
+	for _, cat := range cats {
+		if cat.Slug == r.PathValue("slug") {
+			d.Category, found = cat, true
+		}
+	}
+	if !found {
+		return rapport.NotFound("category")
+	}
+	for _, cat := range cats {
+		if cat.ParentID == d.Category.ID {
+			d.Children = append(d.Children, cat)
+		}
+		if cat.ID == d.Category.ParentID {
+			p := cat
+			d.Parent = &p
+		}
+	}
+	page, err := s.Store.ListArticles(r.Context(), c.scope, rapport.ArticleFilter{CategoryID: d.Category.ID, Limit: 50, Cursor: r.URL.Query().Get("after")})
+	if err != nil {
+		return err
+	}
+	d.Articles, d.Next = page.Articles, page.NextCursor
+	desc := d.Category.Description
+	if desc == "" {
+		desc = "Articles about " + d.Category.Name + " in our help centre."
+	}
+	return s.renderHelp(w, r, c, http.StatusOK, "category", d.Category.Name, desc, d)
+}
+
+type helpArticle struct {
+	Article  *rapport.Article
+	Category *rapport.Category
+	Related  []rapport.ArticleLink
+	AlsoRead []rapport.ArticleLink
+	Score    *rapport.ArticleScore
+	Mine     *rapport.ArticleRating // the reader's rating, if any
+	Errors   map[string]string
+	Form     rapport.ArticleRating // sent back with errors
+}
+
+func (s *Server) handleHelpArticle(w http.ResponseWriter, r *http.Request, c *helpCall) error {
+	s.ensureVisitor(w, r, c)
+	d, err := s.helpArticleData(r, c)
+	if err != nil {
+		return err
+	}
+	var search rapport.ID
+	if id, err := rapport.ParseID(r.URL.Query().Get("s")); err == nil {
+		search = id
+	}
+	if err := s.Store.RecordView(r.Context(), c.scope, rapport.ArticleView{ArticleID: d.Article.ID, Reader: c.visitor, SearchID: search}); err != nil {
+		return err
+	}
+	if d.Article.Slug != r.PathValue("slug") { // reached by id: the slug is the address
+		http.Redirect(w, r, "/help/articles/"+d.Article.Slug, http.StatusMovedPermanently)
+		return nil
+	}
+	return s.renderHelp(w, r, c, http.StatusOK, "article", d.Article.Title, d.Article.KeyPoints, d)
+}
+
+// helpArticleData reads an article and what surrounds it, in the reader's scope.
+func (s *Server) helpArticleData(r *http.Request, c *helpCall) (*helpArticle, error) {
+	ctx := r.Context()
+	a, err := s.Store.FindArticle(ctx, c.scope, r.PathValue("slug"))
+	if err != nil {
+		return nil, err
+	}
+	d := &helpArticle{Article: a}
+	if !a.CategoryID.IsZero() {
+		cats, err := s.Store.ListCategories(ctx, c.scope)
+		if err != nil {
+			return nil, err
+		}
+		if cat, ok := categoryIndex(cats)[a.CategoryID]; ok {
+			d.Category = &cat
+		}
+	}
+	if d.Related, err = s.Store.RelatedArticles(ctx, c.scope, a.ID, 5); err != nil {
+		return nil, err
+	}
+	if d.AlsoRead, err = s.Store.AlsoRead(ctx, c.scope, a.ID, 5); err != nil {
+		return nil, err
+	}
+	if d.Score, err = s.Store.ArticleScore(ctx, c.scope, a.ID); err != nil {
+		return nil, err
+	}
+	if c.visitor != "" || c.account != nil {
+		mine, err := s.Store.FindRating(ctx, c.scope, a.ID, c.visitor)
+		if err != nil && rapport.ErrorCode(err) != rapport.ENOTFOUND {
+			return nil, err
+		}
+		d.Mine = mine
+	}
+	return d, nil
+}
+
+func (s *Server) handleHelpRate(w http.ResponseWriter, r *http.Request, c *helpCall) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	s.ensureVisitor(w, r, c)
+	in := rapport.ArticleRating{Comment: r.PostForm.Get("comment")}
+	switch r.PostForm.Get("helpful") {
+	case "yes":
+		yes := true
+		in.Helpful = &yes
+	case "no":
+		no := false
+		in.Helpful = &no
+	}
+	if v := r.PostForm.Get("rating"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			n = -1
+		}
+		in.Rating = n
+	}
+	a, err := s.Store.FindArticle(r.Context(), c.scope, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	// The yes/no buttons keep the stars and comment given before, and the other way round.
+	if old, err := s.Store.FindRating(r.Context(), c.scope, a.ID, c.visitor); err == nil {
+		if r.PostForm.Get("part") == "helpful" {
+			in.Rating, in.Comment = old.Rating, old.Comment
+		} else if in.Helpful == nil {
+			in.Helpful = old.Helpful
+		}
+	}
+	if _, err := s.Store.RateArticle(r.Context(), c.scope, a.ID, c.visitor, in); err != nil {
+		if rapport.ErrorCode(err) != rapport.EINVALID {
+			return err
+		}
+		d, derr := s.helpArticleData(r, c)
+		if derr != nil {
+			return derr
+		}
+		d.Errors, d.Form = fieldErrors(err), in
+		return s.renderHelp(w, r, c, http.StatusBadRequest, "article", d.Article.Title, d.Article.KeyPoints, d)
+	}
+	return s.redirect(w, r, "/help/articles/"+a.Slug+"#rate", "Thank you for your rating.")
+}
+
+type helpSearch struct {
+	Query      string
+	Category   string
+	Product    string
+	Result     *rapport.SearchResult
+	Categories map[rapport.ID]rapport.Category
+	Page       int
+	Prev, Next string
+}
+
+const helpSearchPage = 10
+
+func (s *Server) handleHelpSearch(w http.ResponseWriter, r *http.Request, c *helpCall) error {
+	q := r.URL.Query()
+	d := helpSearch{Query: strings.TrimSpace(q.Get("q")), Category: q.Get("category"), Product: q.Get("product"), Page: 1}
+	if len(d.Query) > 200 {
+		d.Query = d.Query[:200]
+	}
+	d.Query = strings.ToValidUTF8(d.Query, "")
+	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 && n <= 50 {
+		d.Page = n
+	}
+	title := "Search"
+	if d.Query != "" {
+		sq := rapport.SearchQuery{Text: d.Query, Product: d.Product, Limit: helpSearchPage, Offset: (d.Page - 1) * helpSearchPage, Log: true}
+		if id, err := rapport.ParseID(d.Category); err == nil {
+			sq.CategoryID = id
+		}
+		res, err := s.Store.SearchArticles(r.Context(), c.scope, sq)
+		if err != nil {
+			return err
+		}
+		d.Result = res
+		cats, err := s.Store.ListCategories(r.Context(), c.scope)
+		if err != nil {
+			return err
+		}
+		d.Categories = categoryIndex(cats)
+		if d.Page > 1 {
+			d.Prev = withParam(r.URL.Query(), "page", strconv.Itoa(d.Page-1))
+		}
+		if d.Page*helpSearchPage < res.Total {
+			d.Next = withParam(r.URL.Query(), "page", strconv.Itoa(d.Page+1))
+		}
+		title = "Search: " + d.Query
+	}
+	return s.renderHelp(w, r, c, http.StatusOK, "search", title, "Search our help centre.", d)
+}
+
+// handleSitemap lists the articles anyone may read, for search engines.
+func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request) {
+	entries, err := s.Store.Sitemap(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	type url struct {
+		Loc     string `xml:"loc"`
+		LastMod string `xml:"lastmod"`
+	}
+	set := struct {
+		XMLName xml.Name `xml:"urlset"`
+		NS      string   `xml:"xmlns,attr"`
+		URLs    []url    `xml:"url"`
+	}{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
+	base := s.baseURL(r)
+	set.URLs = append(set.URLs, url{Loc: base + "/help", LastMod: time.Now().UTC().Format("2006-01-02")})
+	for _, e := range entries {
+		set.URLs = append(set.URLs, url{Loc: base + "/help/articles/" + e.Slug, LastMod: e.UpdatedAt.UTC().Format("2006-01-02")})
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.Write([]byte(xml.Header))
+	enc := xml.NewEncoder(w)
+	enc.Indent("", " ")
+	enc.Encode(set)
+}

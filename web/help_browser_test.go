@@ -1,0 +1,109 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestHelpBrowser drives the help centre in a real headless Chromium, with JavaScript
+// on: a visitor searches, opens the article found, says it helped and rates it with a
+// comment holding a script, which stays text; on a phone-sized window.
+func TestHelpBrowser(t *testing.T) {
+	browserPath := os.Getenv("RAPPORT_TEST_CHROMIUM")
+	if browserPath == "" {
+		if strings.Contains(os.Getenv("RAPPORT_TEST_REQUIRE"), "chromium") {
+			t.Fatal("RAPPORT_TEST_CHROMIUM is not set, and RAPPORT_TEST_REQUIRE says the browser tests must run")
+		}
+		t.Skip("RAPPORT_TEST_CHROMIUM is not set; browser tests skipped (scripts/test sets it)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(browserPath), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(390, 844))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	root, cancelRoot := chromedp.NewContext(allocCtx)
+	defer cancelRoot()
+	defer chromedp.Cancel(root)
+	if err := chromedp.Do(root); err != nil {
+		t.Fatalf("start %s: %v", browserPath, err)
+	}
+	for name, open := range databases() {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open)
+			public, _, forOtto, _ := e.helpArticles()
+			bctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
+			defer func() { chromedp.Cancel(bctx); cancel() }()
+			b, cancelTimeout := context.WithTimeout(bctx, 60*time.Second)
+			defer cancelTimeout()
+			do := func(steps ...chromedp.Action[chromedp.Void]) {
+				t.Helper()
+				for i, step := range steps {
+					if err := chromedp.Do(b, step); err != nil {
+						t.Fatalf("step %d of %d: %v", i+1, len(steps), err)
+					}
+				}
+			}
+			text := func(sel string) string {
+				t.Helper()
+				s, err := chromedp.Run(b, chromedp.Text(chromedp.CSS(sel)))
+				if err != nil {
+					t.Fatalf("read %s: %v", sel, err)
+				}
+				return s
+			}
+
+			do(chromedp.Navigate(e.srv.URL+"/help"),
+				chromedp.WaitVisible(chromedp.CSS("#help-q")),
+				chromedp.SendKeys(chromedp.CSS("#help-q"), "reset"),
+				chromedp.Submit(chromedp.CSS("#help-q")),
+				chromedp.WaitVisible(chromedp.CSS(".hits-list")))
+			hits := text(".hits-list")
+			if !strings.Contains(hits, public.Title) || strings.Contains(hits, "rollout") || strings.Contains(hits, forOtto.Title) {
+				t.Fatalf("hits for a visitor: %q", hits)
+			}
+			do(chromedp.Click(chromedp.CSS(".hits-list a.hit-title")),
+				chromedp.WaitVisible(chromedp.CSS("#article-h")))
+			if got := text("#article-h"); got != public.Title {
+				t.Fatalf("opened %q, want %q", got, public.Title)
+			}
+			if kp := text(".key-points"); !strings.Contains(kp, "Open Settings.") {
+				t.Errorf("key points: %q", kp)
+			}
+			do(chromedp.Click(chromedp.CSS(`button[name="helpful"][value="yes"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`button[value="yes"][aria-pressed="true"]`)),
+				chromedp.Click(chromedp.CSS(`.stars label:nth-child(5) span`)),
+				chromedp.SendKeys(chromedp.CSS("#comment"), `<img src=x onerror="document.title='owned'">Clear steps`),
+				chromedp.Submit(chromedp.CSS("#comment")),
+				chromedp.WaitVisible(chromedp.CSS(".flash")))
+			if flash := text(".flash"); !strings.Contains(flash, "Thank you") {
+				t.Errorf("flash: %q", flash)
+			}
+			checked, err := chromedp.Run(b, chromedp.Evaluate[string](`document.querySelector('.stars input:checked').value`))
+			if err != nil || checked != "5" {
+				t.Errorf("the chosen rating after saving: %q, %v", checked, err)
+			}
+			comment, err := chromedp.Run(b, chromedp.Evaluate[string](`document.querySelector('#comment').value`))
+			if err != nil || !strings.Contains(comment, `onerror="document.title='owned'"`) {
+				t.Errorf("the comment after saving: %q, %v", comment, err)
+			}
+			title, err := chromedp.Run(b, chromedp.Title())
+			if err != nil || title == "owned" || !strings.Contains(title, public.Title) {
+				t.Errorf("page title %q: the comment's script ran", title)
+			}
+			if got, err := chromedp.Run(b, chromedp.Evaluate[string](`document.querySelector(".rate").innerText`)); err != nil || !strings.Contains(got, "1 of 1 readers found it helpful") {
+				t.Errorf("the rating box: %q, %v", got, err)
+			}
+			// On a phone, the page is no wider than the screen.
+			wide, err := chromedp.Run(b, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+			if err != nil || wide {
+				t.Errorf("the article scrolls sideways at 390 px: %v, %v", wide, err)
+			}
+		})
+	}
+}

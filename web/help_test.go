@@ -1,0 +1,138 @@
+package web_test
+
+import (
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/rapportckm/rapport"
+)
+
+// visitor is a browser on the help centre that is not signed in: it keeps cookies.
+func (e *env) visitor() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{e: e, client: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// helpArticles publishes a public article (in a category, with a script in its body), a
+// related one, one for the customer Otto only, and one for staff.
+func (e *env) helpArticles() (public, related, forOtto, staff *rapport.Article) {
+	e.t.Helper()
+	sys := rapport.SystemScope("test")
+	cat, err := e.db.CreateCategory(ctx, sys, rapport.Category{Name: "Your account", Description: "Signing in and passwords"})
+	must(e.t, err)
+	mk := func(in rapport.ArticleInput) *rapport.Article {
+		in.Publish, in.OwnerID = true, e.admin.ID
+		a, err := e.db.CreateArticle(ctx, sys, in)
+		must(e.t, err)
+		return a
+	}
+	public = mk(rapport.ArticleInput{Title: "Reset your password", CategoryID: cat.ID, KeyPoints: "Open Settings.\nChoose Reset.",
+		Body: "## Steps\n\n1. Open **Settings**\n\n<script>alert('body')</script>", Tags: []string{"password"}, Products: []string{"Web app"}})
+	related = mk(rapport.ArticleInput{Title: "Choose a strong password", Tags: []string{"password"}})
+	forOtto = mk(rapport.ArticleInput{Title: "Otto's rollout plan", Tags: []string{"password"}, Audience: rapport.AudienceChosen, Customers: []rapport.ID{e.open.ID}})
+	staff = mk(rapport.ArticleInput{Title: "Escalation guide", Tags: []string{"password"}, Audience: rapport.AudienceStaff})
+	return
+}
+
+// TestHelpCentre reads the help centre as a visitor: home, category, article (key
+// points, rendered and sanitised body, related articles), search with highlighted
+// snippets, rating with a stored-script attempt, sitemap; articles for others are not
+// found anywhere.
+func TestHelpCentre(t *testing.T) {
+	for name, open := range databases() {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open)
+			public, related, forOtto, staff := e.helpArticles()
+			v := e.visitor()
+
+			status, body := v.get("/help")
+			if status != 200 || !strings.Contains(body, `action="/help/search"`) || !strings.Contains(body, `href="/help/categories/your-account"`) ||
+				!strings.Contains(body, "Reset your password") || !strings.Contains(body, "<title>Help centre · Help centre</title>") {
+				t.Fatalf("home: %d, want the search box, the topic and the articles", status)
+			}
+			for _, hidden := range []string{forOtto.Title, staff.Title, "Otto&#39;s rollout plan"} {
+				if strings.Contains(body, hidden) {
+					t.Errorf("home shows %q to a visitor", hidden)
+				}
+			}
+			if strings.Contains(body, "Customers") && strings.Contains(body, `href="/customers"`) {
+				t.Errorf("the help centre shows the staff navigation")
+			}
+
+			status, body = v.get("/help/categories/your-account")
+			if status != 200 || !strings.Contains(body, "Reset your password") || strings.Contains(body, related.Title) {
+				t.Errorf("category: %d; want its one article", status)
+			}
+
+			status, body = v.get("/help/articles/" + public.Slug)
+			if status != 200 {
+				t.Fatalf("article: got %d", status)
+			}
+			for _, want := range []string{`class="key-points"`, "<p>Open Settings.</p>", "<strong>Settings</strong>", `<meta name="description" content="Open Settings. Choose Reset.">`,
+				"Related articles", related.Title, `action="/help/articles/reset-your-password/rating"`} {
+				if !strings.Contains(body, want) {
+					t.Errorf("article page lacks %q", want)
+				}
+			}
+			if strings.Contains(body, "alert('body')") || strings.Contains(body, "<script>alert") {
+				t.Errorf("the article's script reached the page")
+			}
+			if strings.Index(body, "key-points") > strings.Index(body, "<strong>Settings</strong>") {
+				t.Errorf("key points come after the body")
+			}
+			for _, hidden := range []string{forOtto.Slug, staff.Slug} {
+				if status, _ := v.get("/help/articles/" + hidden); status != 404 {
+					t.Errorf("a visitor opens %s: got %d, want 404", hidden, status)
+				}
+				if strings.Contains(body, hidden) {
+					t.Errorf("the article page links %s", hidden)
+				}
+			}
+			if status, _ := v.get("/help/articles/" + public.ID.String()); status != http.StatusMovedPermanently {
+				t.Errorf("an article by id: got %d, want a redirect to its slug", status)
+			}
+
+			// Rating: helpful, then stars with a script in the comment.
+			res, _ := v.post("/help/articles/"+public.Slug+"/rating", url.Values{"part": {"helpful"}, "helpful": {"yes"}})
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("helpful: got %d", res.StatusCode)
+			}
+			res, _ = v.post("/help/articles/"+public.Slug+"/rating", url.Values{"part": {"rating"}, "rating": {"4"}, "comment": {`<script>alert("x")</script>`}})
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("rating: got %d", res.StatusCode)
+			}
+			_, body = v.get("/help/articles/" + public.Slug)
+			if !strings.Contains(body, `value="4" checked`) || !strings.Contains(body, "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;") ||
+				strings.Contains(body, `<script>alert("x")`) || !strings.Contains(body, "1 of 1 readers found it helpful") || !strings.Contains(body, "Change my rating") {
+				t.Errorf("after rating, the page does not show the reader's rating, escaped")
+			}
+			res, body = v.post("/help/articles/"+public.Slug+"/rating", url.Values{"part": {"rating"}, "rating": {"9"}})
+			if res.StatusCode != 400 || !strings.Contains(body, "1 to 5") {
+				t.Errorf("a rating of 9: got %d", res.StatusCode)
+			}
+			if res, _ := v.post("/help/articles/"+forOtto.Slug+"/rating", url.Values{"rating": {"1"}}); res.StatusCode != 404 {
+				t.Errorf("a visitor rates Otto's article: got %d, want 404", res.StatusCode)
+			}
+
+			// Search: hits, highlighted, within the scope.
+			status, body = v.get("/help/search?q=password")
+			if status != 200 || !strings.Contains(body, public.Title) || !strings.Contains(body, "<title>Search: password · Help centre</title>") {
+				t.Errorf("search: %d; want the public article", status)
+			}
+			if strings.Contains(body, forOtto.Title) || strings.Contains(body, "Otto&#39;s") || strings.Contains(body, staff.Title) {
+				t.Errorf("search shows articles a visitor may not read")
+			}
+			if status, body := v.get("/help/search?q=zzqx"); status != 200 || !strings.Contains(body, "We found nothing") {
+				t.Errorf("a search without results: %d", status)
+			}
+
+			status, body = v.get("/sitemap.xml")
+			if status != 200 || !strings.Contains(body, "/help/articles/"+public.Slug+"</loc>") || strings.Contains(body, forOtto.Slug) || strings.Contains(body, staff.Slug) {
+				t.Errorf("sitemap: %d %s", status, body)
+			}
+		})
+	}
+}
