@@ -284,6 +284,10 @@ type SearchQuery struct {
 	// Log records the search (and, for a signed-in customer, puts it on their
 	// timeline); suggestions while typing are not logged.
 	Log bool
+	// Prefix is type-ahead: the last word, still being typed, matches as the beginning
+	// of a word, and only the hits are found (no facets, no "did you mean"; Total is
+	// the number of hits).
+	Prefix bool
 }
 
 // SearchResult is one page of ranked hits with the facets of all matches.

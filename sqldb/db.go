@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/textsearch"
 )
 
 // Dialect is what one database does differently.
@@ -40,6 +41,37 @@ type Dialect interface {
 	// AddDays is the time in column col plus n days, comparable with stored times (to
 	// the millisecond on SQLite).
 	AddDays(col string, n int) string
+
+	// The knowledge base's search index (see knowledge_search.go).
+	//
+	// IndexArticle returns the statements that make the index hold doc for the article
+	// seq, in place of what it held.
+	IndexArticle(seq int64, doc *textsearch.Document) []Statement
+	// IndexNewArticles returns the statements that index articles the index does not
+	// hold yet, many at once (a bulk load), each term's count of articles changed once.
+	IndexNewArticles(seqs []int64, docs []textsearch.Document) []Statement
+	// ArticleMatches returns a subquery of the seq of each article the terms match,
+	// once: those holding any term not Common, or, when all are, every term.
+	ArticleMatches(q *Query, terms []SearchTerm) string
+	// RankArticles returns a subquery of (seq, score) of the articles the terms match
+	// (as ArticleMatches), score their BM25 score over all the terms (higher is better).
+	RankArticles(q *Query, terms []SearchTerm) string
+	// ArticleVocabulary returns a query of (term, articles holding it) of the indexed
+	// terms that begin with prefix and have minLen to maxLen letters.
+	ArticleVocabulary(q *Query, prefix string, minLen, maxLen int) string
+	// SearchedArticles is kb_articles aliased a, as searches join it to every match:
+	// through the narrow index of what they read.
+	SearchedArticles() string
+	// JoinText is the aggregate of the text expr of a group's rows joined by U+001F,
+	// in the order of orderBy.
+	JoinText(expr, orderBy string) string
+	// ArticleTermDocs returns a query of (term, articles holding it) for the terms.
+	ArticleTermDocs(q *Query, terms []string) string
+	// ArticleCount returns a query of the number of articles indexed, and how to read
+	// its one column.
+	ArticleCount() (query string, read func(src any) (int64, error))
+	// OptimizeArticleIndex returns the statements that tidy the index after a bulk load.
+	OptimizeArticleIndex() []Statement
 }
 
 // DB is a Rapport database. On SQLite, writes go through a single connection and reads
@@ -50,6 +82,9 @@ type DB struct {
 	readLog *sql.DB // where reads are recorded: write, or on SQLite a file of its own
 	dialect Dialect
 	Now     func() time.Time
+	// CommonTermFloor is how many articles a word must be in (besides 1% of them) to
+	// be a common word in searches, which only ranks; 0 is 1,000. Tests lower it.
+	CommonTermFloor int
 
 	// Statements of reads, prepared once; database/sql keeps one per connection.
 	readStmts     sync.Map // query text → *sql.Stmt

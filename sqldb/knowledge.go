@@ -378,7 +378,7 @@ func (tx *Tx) setArticleContent(id rapport.ID, title, keyPoints, body string, ca
 			}
 		}
 	}
-	return nil
+	return tx.indexArticle(id)
 }
 
 // publishArticle makes a version of an article what readers see.

@@ -31,6 +31,11 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 			applied = append(applied, name)
 		}
 	}
+	// Articles written before the search index, or indexed by another version of the
+	// text analysis, are indexed now.
+	if _, err := db.reindexArticles(ctx); err != nil {
+		return applied, fmt.Errorf("index the knowledge base: %w", err)
+	}
 	return applied, nil
 }
 

@@ -512,6 +512,8 @@ func TestOpenAPITour(t *testing.T) {
 	call("POST", "/api/v1/feedback", agent, `{"kind":"suggestion","text":"Open on Sundays","source":"survey","source_id":"T-1"}`, 200)
 	call("POST", "/api/v1/feedback", agent, `{"kind":"rant","text":""}`, 400)
 	call("GET", "/api/v1/feedback/"+fb, agent, "", 200)
+	call("POST", "/api/v1/feedback/"+fb+"/attachments?name=photo.txt", agent, "The scratched corner", 201, "Content-Type", "text/plain")
+	call("GET", "/api/v1/feedback/"+fb+"/attachments", agent, "", 200)
 	call("PATCH", "/api/v1/feedback/"+fb, agent, `{"status":"resolved","resolution":"Sent a new desk"}`, 200)
 	call("PATCH", "/api/v1/feedback/"+fb, agent, `{"status":"triaged"}`, 400)
 	call("PATCH", "/api/v1/feedback/"+fb, agent, `{"status":"informed","informed_via":"phone"}`, 200)
@@ -599,6 +601,13 @@ func TestOpenAPITour(t *testing.T) {
 	call("PUT", "/api/v1/kb/experts/"+e.admin.ID.String(), agent, `{"headline":"Not mine"}`, 403)
 	call("GET", "/api/v1/kb/experts?area=login", outsider, "", 200)
 	call("GET", "/api/v1/kb/experts/"+e.agent.ID.String(), outsider, "", 200)
+	// Knowledge base search.
+	_, err := e.db.CreateArticle(ctx, rapport.SystemScope("test"), rapport.ArticleInput{Title: "Reset your password", KeyPoints: "Use the link.",
+		Body: "Open the **settings**.", Products: []string{"Web app"}, Publish: true})
+	must(t, err)
+	call("GET", "/api/v1/kb/search?q=pasword+reset&limit=5&log=true", agent, "", 200)
+	call("GET", "/api/v1/kb/search?q=reset&limit=500", agent, "", 400)
+	call("GET", "/api/v1/kb/suggest?q=pass", agent, "", 200)
 
 	// Walls and the audit trail.
 	wall := id(call("POST", "/api/v1/walls", admin, jsonOf(obj{"name": "Tour wall", "description": "For the tour", "team_ids": []string{team}, "customer_ids": []string{org}}), 201))
@@ -625,7 +634,7 @@ func TestOpenAPITour(t *testing.T) {
 	call("POST", "/api/v1/customers/"+first+"/merge", agent, `{"merged_id":"`+second+`"}`, 200)
 	call("GET", "/api/v1/customers/"+first+"/merges", agent, "", 200)
 	call("POST", "/api/v1/customers/"+second+"/unmerge", agent, "", 200)
-	_, err := e.db.ProposeMatches(ctx, rapport.SystemScope("test"), []rapport.ScoredPair{{LeftID: rapport.MustParseID(first),
+	_, err = e.db.ProposeMatches(ctx, rapport.SystemScope("test"), []rapport.ScoredPair{{LeftID: rapport.MustParseID(first),
 		RightID: rapport.MustParseID(second), Probability: 0.9, Explanation: []rapport.MatchField{{Field: "given_name", Left: "tia", Right: "tia", Level: "exact", Weight: 4}}}})
 	must(t, err)
 	match := decode[struct{ Data []struct{ ID string } }](t, call("GET", "/api/v1/matches?status=pending&limit=10", agent, "", 200)).Data[0].ID

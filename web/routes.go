@@ -172,6 +172,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// same addresses, with its own layout and session (help.go, help_account.go).
 	mux.Handle("GET /help", s.help(s.handleHelpHome))
 	mux.Handle("GET /help/search", s.help(s.handleHelpSearch))
+	mux.Handle("GET /help/suggest", s.help(s.handleHelpSuggest))
 	mux.Handle("GET /help/categories/{slug}", s.help(s.handleHelpCategory))
 	mux.Handle("GET /help/articles/{slug}", s.help(s.handleHelpArticle))
 	mux.Handle("POST /help/articles/{slug}/rating", s.help(s.handleHelpRate))
@@ -231,6 +232,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/segments/{id}/refresh", s.api(s.apiSegmentRefresh))
 	mux.Handle("GET /api/v1/segments/{id}/history", s.api(s.apiSegmentHistory))
 	mux.Handle("GET /api/v1/segments/{id}/export", s.api(s.handleSegmentExport))
+	mux.Handle("GET /api/v1/kb/search", s.api(s.apiKBSearch))
+	mux.Handle("GET /api/v1/kb/suggest", s.api(s.apiKBSuggest))
 	mux.Handle("GET /api/v1/surveys", s.api(s.apiSurveyIndex))
 	mux.Handle("POST /api/v1/surveys", s.api(s.apiSurveyCreate))
 	mux.Handle("GET /api/v1/surveys/{id}", s.api(s.apiSurveyShow))

@@ -9,6 +9,8 @@
 //	rapport link       find the records of one person in CSV files
 //	rapport clv        fit the models of customer value to a file of transactions
 //	rapport feedback   group the feedback in a file into themes
+//	rapport kb         load and measure the knowledge base (import, eval, baseline)
+//	rapport search     run queries through the knowledge base's search (TREC run)
 //	rapport demo       fill the database with a demo data set
 //	rapport bench      measure a running Rapport
 //	rapport version    print the version
@@ -49,6 +51,8 @@ var commands = []command{
 	{"link", "find the records of one person in CSV files (no server)", runLink},
 	{"clv", "fit the models of customer value to a file of transactions (no server)", runCLV},
 	{"feedback", "group the feedback in a file into themes (feedback themes; no server)", runFeedback},
+	{"kb", "load and measure the knowledge base (kb import, kb eval, kb baseline)", runKB},
+	{"search", "run a file of queries through the knowledge base's search; print a TREC run", runSearch},
 	{"demo", "fill the database with a realistic demo data set", runDemo},
 	{"bench", "measure a running Rapport (targets, http, ingest)", runBench},
 	{"version", "print the version", runVersion},

@@ -46,6 +46,8 @@ func Run(t *testing.T, open Opener) {
 		{"Quality", testQuality},
 		{"Consents", testConsents},
 		{"Knowledge", testKnowledge},
+		{"KnowledgeSearch", testKnowledgeSearch},
+		{"KnowledgeImport", testKnowledgeImport},
 		{"PortalAccounts", testPortalAccounts},
 		{"PortalReading", testPortalReading},
 		{"KnowledgeWorkflow", testKnowledgeWorkflow},
