@@ -53,6 +53,7 @@ func Run(t *testing.T, open Opener) {
 		{"KnowledgeWorkflow", testKnowledgeWorkflow},
 		{"KnowledgeCategories", testKnowledgeCategories},
 		{"Experts", testExperts},
+		{"ExpertQuestions", testExpertQuestions},
 		{"ArticleFiles", testArticleFiles},
 		{"Attachments", testAttachments},
 		{"Segments", testSegments},
