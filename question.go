@@ -24,21 +24,14 @@ type ExpertQuestion struct {
 	AnsweredByName string     `json:"answered_by_name,omitempty"`
 	AnsweredAt     *time.Time `json:"answered_at,omitempty"`
 	// ArticleID is the draft article the answer was turned into, if it was.
-	ArticleID    ID        `json:"article_id,omitzero"`
-	ArticleTitle string    `json:"article_title,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
+	ArticleID    ID             `json:"article_id,omitzero"`
+	ArticleTitle string         `json:"article_title,omitempty"`
+	Status       QuestionStatus `json:"status"` // open or answered
+	CreatedAt    time.Time      `json:"created_at"`
 }
 
 // Answered reports whether the question has its answer.
 func (q *ExpertQuestion) Answered() bool { return q.AnsweredAt != nil }
-
-// Status is "open" or "answered".
-func (q *ExpertQuestion) Status() QuestionStatus {
-	if q.Answered() {
-		return QuestionAnswered
-	}
-	return QuestionOpen
-}
 
 // QuestionStatus is where a question stands.
 type QuestionStatus string

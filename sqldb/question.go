@@ -24,6 +24,10 @@ func scanQuestion(rows *sql.Rows) (rapport.ExpertQuestion, error) {
 	err := rows.Scan(&q.ID, &q.ExpertID, &q.ExpertName, &q.CustomerID, &q.CustomerName, &q.Area, &q.Question, &q.Answer,
 		&q.AnsweredBy, &q.AnsweredByName, &answered, &q.ArticleID, &q.ArticleTitle, &q.CreatedAt)
 	q.AnsweredAt = utcPtr(answered)
+	q.Status = rapport.QuestionOpen
+	if q.AnsweredAt != nil {
+		q.Status = rapport.QuestionAnswered
+	}
 	q.CreatedAt = q.CreatedAt.UTC()
 	return q, err
 }

@@ -306,6 +306,7 @@ type helpArticle struct {
 	AlsoRead []rapport.ArticleLink
 	Score    *rapport.ArticleScore
 	Mine     *rapport.ArticleRating // the reader's rating, if any
+	Experts  []articleExpert        // to ask about the article's tags and products
 	Errors   map[string]string
 	Form     rapport.ArticleRating // sent back with errors
 }
@@ -354,6 +355,9 @@ func (s *Server) helpArticleData(r *http.Request, c *helpCall) (*helpArticle, er
 		return nil, err
 	}
 	if d.Score, err = s.Store.ArticleScore(ctx, c.scope, a.ID); err != nil {
+		return nil, err
+	}
+	if d.Experts, err = s.articleExperts(r, c, a); err != nil {
 		return nil, err
 	}
 	if c.visitor != "" || c.account != nil {
