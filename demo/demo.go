@@ -64,6 +64,7 @@ type Store interface {
 	rapport.KnowledgeService
 	rapport.KnowledgeWork
 	rapport.ExpertService
+	rapport.ExpertQuestionService
 }
 
 // Summary says what Fill wrote.
@@ -170,6 +171,7 @@ func Fill(ctx context.Context, store Store, opts Options, progress func(format s
 		f.writeFeedback,
 		f.writeSurveys,
 		f.writeKnowledge,
+		f.writeQuestions,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
