@@ -88,6 +88,8 @@ type Summary struct {
 	SurveyAnswers int      // answers to the demo surveys
 	// SurveyComplaints are the complaints low scores logged, beside Feedback.
 	SurveyComplaints int
+	// Questions are the questions customers asked experts.
+	Questions int
 }
 
 // Streams of random numbers, one per part of the data set, so that a change to how one

@@ -42,6 +42,7 @@ func (f *filler) writeQuestions(ctx context.Context) error {
 			}
 		}
 	}
+	f.sum.Questions = n
 	f.log("questions to experts: %d", n)
 	return nil
 }
