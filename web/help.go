@@ -487,6 +487,22 @@ func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request) {
 	for _, e := range entries {
 		set.URLs = append(set.URLs, url{Loc: base + "/help/articles/" + e.Slug, LastMod: e.UpdatedAt.UTC().Format("2006-01-02")})
 	}
+	// The expert directory and the listed experts' pages, as a visitor sees them.
+	experts, err := s.Store.ListExperts(r.Context(), rapport.PortalScope(""), "")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(experts) > 0 {
+		set.URLs = append(set.URLs, url{Loc: base + "/help/experts", LastMod: time.Now().UTC().Format("2006-01-02")})
+	}
+	for _, e := range experts {
+		lastMod := time.Now().UTC()
+		if e.UpdatedAt != nil {
+			lastMod = e.UpdatedAt.UTC()
+		}
+		set.URLs = append(set.URLs, url{Loc: base + "/help/experts/" + e.UserID.String(), LastMod: lastMod.Format("2006-01-02")})
+	}
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
 	w.Write([]byte(xml.Header))
 	enc := xml.NewEncoder(w)

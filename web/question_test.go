@@ -69,6 +69,9 @@ func TestExpertQuestions(t *testing.T) {
 			if status, _ := v.get("/help/experts/" + e.outsider.ID.String()); status != 404 {
 				t.Errorf("an unlisted expert's page: %d, want 404", status)
 			}
+			if _, body := v.get("/sitemap.xml"); !strings.Contains(body, agentPage+"</loc>") || strings.Contains(body, e.outsider.ID.String()) {
+				t.Errorf("the sitemap does not list the listed expert's page only")
+			}
 			if _, body := v.get("/help"); !strings.Contains(body, `href="/help/experts"`) {
 				t.Errorf("the help centre's home does not link the experts")
 			}
