@@ -115,6 +115,10 @@ type QuestionArticle struct {
 // (Scope.CanPublish) see every question. Walls apply to everyone: a question from a
 // customer behind a wall is not found by those outside it, even by the expert asked.
 type ExpertQuestionService interface {
+	// ExpertsFor lists up to limit experts the reader may see with an area among labels
+	// (an article's tags and products, folded to lower case), without article counts:
+	// whom an article's page offers to ask.
+	ExpertsFor(ctx context.Context, s Scope, labels []string, limit int) ([]Expert, error)
 	// AskExpert stores a signed-in customer's question to a listed expert, puts it on
 	// the customer's timeline and mails it to the expert, within the limits of open
 	// questions and questions a day (ERATELIMIT).

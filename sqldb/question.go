@@ -432,3 +432,28 @@ func questionTitle(question string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(question), "\n")
 	return startOf(line, 120)
 }
+
+func (db *DB) ExpertsFor(ctx context.Context, s rapport.Scope, labels []string, limit int) ([]rapport.Expert, error) {
+	out := []rapport.Expert{}
+	var areas []any
+	for _, l := range labels {
+		if l = strings.ToLower(strings.Join(strings.Fields(l), " ")); l != "" && len(areas) < 50 {
+			areas = append(areas, l)
+		}
+	}
+	if len(areas) == 0 {
+		return out, nil
+	}
+	err := db.view(ctx, s, func(tx *Tx) error {
+		q := &Query{}
+		list, err := tx.findExpertsCounting(q, `EXISTS (SELECT 1 FROM expert_areas e WHERE e.user_id = u.id AND e.area IN `+q.In(areas...)+`)`, false)
+		if len(list) > limit {
+			list = list[:max(limit, 0)]
+		}
+		if list != nil {
+			out = list
+		}
+		return err
+	})
+	return out, err
+}

@@ -110,29 +110,27 @@ func (s *Server) handleHelpAsk(w http.ResponseWriter, r *http.Request, c *helpCa
 // products, for "Ask an expert" on its page.
 func (s *Server) articleExperts(r *http.Request, c *helpCall, a *rapport.Article) ([]articleExpert, error) {
 	labels := map[string]bool{}
-	for _, t := range a.Tags {
-		labels[strings.ToLower(t)] = true
+	var list []string
+	for _, l := range append(append([]string{}, a.Tags...), a.Products...) {
+		if l = strings.ToLower(l); !labels[l] {
+			labels[l] = true
+			list = append(list, l)
+		}
 	}
-	for _, p := range a.Products {
-		labels[strings.ToLower(p)] = true
-	}
-	if len(labels) == 0 {
+	if len(list) == 0 {
 		return nil, nil
 	}
-	all, err := s.Store.ListExperts(r.Context(), c.scope, "")
+	experts, err := s.Store.ExpertsFor(r.Context(), c.scope, list, 3)
 	if err != nil {
 		return nil, err
 	}
-	var out []articleExpert
-	for _, e := range all {
+	out := make([]articleExpert, 0, len(experts))
+	for _, e := range experts {
 		for _, area := range e.Areas {
 			if labels[area] {
 				out = append(out, articleExpert{Expert: e, Area: area})
 				break
 			}
-		}
-		if len(out) == 3 {
-			break
 		}
 	}
 	return out, nil

@@ -69,6 +69,29 @@ func testExpertQuestions(t *testing.T, open Opener) {
 	wandaS := rapport.CustomerScope(wanda.ID, "198.51.100.7")
 	visitor := rapport.PortalScope("198.51.100.7")
 
+	// Whom an article's page offers: listed experts in its tags' and products' areas.
+	names := func(es []rapport.Expert, err error) string {
+		t.Helper()
+		must(t, err)
+		var out []string
+		for _, e := range es {
+			out = append(out, e.Name)
+		}
+		return strings.Join(out, ",")
+	}
+	if got := names(db.ExpertsFor(ctx, visitor, []string{" Onboarding", "deals", "billing", "cooking"}, 5)); got != "kim,sam" {
+		t.Errorf("experts for the labels, to a visitor: %q, want kim,sam", got)
+	}
+	if got := names(db.ExpertsFor(ctx, f.loner, []string{"deals"}, 5)); got != "dee" {
+		t.Errorf("experts for deals, to staff: %q, want the unlisted dee", got)
+	}
+	if got := names(db.ExpertsFor(ctx, visitor, []string{"onboarding", "billing"}, 1)); got != "kim" {
+		t.Errorf("one expert for the labels: %q", got)
+	}
+	if got := names(db.ExpertsFor(ctx, visitor, nil, 5)); got != "" {
+		t.Errorf("experts for no labels: %q", got)
+	}
+
 	// Who may ask whom, and what.
 	ask := func(s rapport.Scope, expert rapport.ID, area, text string) (*rapport.ExpertQuestion, error) {
 		return db.AskExpert(ctx, s, rapport.Question{ExpertID: expert, Area: area, Text: text, AccountID: acct.ID}, pm)
