@@ -53,6 +53,7 @@ type Store interface {
 	rapport.SurveyService
 	rapport.KnowledgeService
 	rapport.KnowledgeSearch
+	rapport.KnowledgeInsightService
 	rapport.PortalAccountService
 	rapport.PortalReadingService
 	rapport.PortalSelfService
