@@ -182,8 +182,8 @@ func TestHelpRegisterBrowser(t *testing.T) {
 				chromedp.SendKeys(chromedp.CSS("#email"), "otto@open.example"),
 				chromedp.SendKeys(chromedp.CSS("#password"), "otto's long passphrase"),
 				chromedp.Submit(chromedp.CSS("#password")),
-				chromedp.WaitVisible(chromedp.CSS(".help-form h1")))
-			if h := text(otto, ".help-form h1"); h != "Check your e-mail" {
+				chromedp.WaitVisible(chromedp.CSS("#check-mail")))
+			if h := text(otto, "#check-mail"); h != "Check your e-mail" {
 				t.Fatalf("after registering: %q", h)
 			}
 			link := e.helpLinkIn("Confirm your e-mail address")
