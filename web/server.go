@@ -54,6 +54,7 @@ type Store interface {
 	rapport.KnowledgeService
 	rapport.KnowledgeSearch
 	rapport.KnowledgeInsightService
+	rapport.IdeaService
 	rapport.PortalAccountService
 	rapport.PortalReadingService
 	rapport.PortalSelfService
