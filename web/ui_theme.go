@@ -76,18 +76,18 @@ func (s *Server) handleThemeIndex(w http.ResponseWriter, r *http.Request, c *cal
 // themePage is one theme: its chart, customers, samples and the forms of staff decisions.
 type themePage struct {
 	*rapport.ThemeReport
-	Row      themeRow
-	Chart    *volumeChart
-	Samples  []feedbackView
-	Others   []option     // themes to merge into
-	Actions  []actionView // of the theme's feedback
-	AfterFix []fixView    // satisfaction before and after the fix
-	Ideas    []*rapport.Idea
-	IdeaForm rapport.IdeaInput // a proposal sent back with its errors
+	Row          themeRow
+	Chart        *volumeChart
+	Samples      []feedbackView
+	Others       []option     // themes to merge into
+	Actions      []actionView // of the theme's feedback
+	AfterFix     []fixView    // satisfaction before and after the fix
+	Ideas        []*rapport.Idea
+	IdeaForm     rapport.IdeaInput // a proposal sent back with its errors
 	IdeaStatuses []rapport.IdeaStatus
-	Value    string
-	CanWrite bool
-	Errors   map[string]string
+	Value        string
+	CanWrite     bool
+	Errors       map[string]string
 }
 
 // volumeChart is a theme's items by week drawn as SVG bars in a Width×Height box.
