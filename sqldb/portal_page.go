@@ -47,12 +47,25 @@ func (db *DB) ReadArticle(ctx context.Context, s rapport.Scope, idOrSlug, visito
 		if err != nil {
 			return err
 		}
-		if out.Related, err = tx.articleLinks(related, links); err != nil {
+		// Both lists' articles in one read.
+		found, err := tx.articleLinks(append(append([]rapport.ID{}, related...), also...), len(related)+len(also))
+		if err != nil {
 			return err
 		}
-		if out.AlsoRead, err = tx.articleLinks(also, links); err != nil {
-			return err
+		byID := make(map[rapport.ID]rapport.ArticleLink, len(found))
+		for _, l := range found {
+			byID[l.ID] = l
 		}
+		pick := func(ids []rapport.ID) []rapport.ArticleLink {
+			var out []rapport.ArticleLink
+			for _, id := range ids {
+				if l, ok := byID[id]; ok && len(out) < links {
+					out = append(out, l)
+				}
+			}
+			return out
+		}
+		out.Related, out.AlsoRead = pick(related), pick(also)
 		if out.Score, err = tx.articleScore(a.ID); err != nil {
 			return err
 		}
@@ -74,7 +87,7 @@ func (db *DB) ReadArticle(ctx context.Context, s rapport.Scope, idOrSlug, visito
 // linkTTL is how long the ranking of a page's related and also-read articles is kept
 // for visitors; linkCacheSize bounds how many articles' rankings are kept.
 const (
-	linkTTL       = 2 * time.Minute
+	linkTTL       = 5 * time.Minute
 	linkCacheSize = 20_000
 )
 

@@ -59,9 +59,14 @@ func (db *DB) ViewErrors() int64 { return db.viewErrors.Load() }
 
 // recordView writes one view in the transaction, as the view's reader.
 func (tx *Tx) recordView(v rapport.ArticleView, reader string) error {
-	a, err := tx.findArticle(v.ArticleID.String())
+	// The article's id, slug and title, if the reader may read it; not its body and
+	// labels, which findArticle reads.
+	q := &Query{}
+	a := &rapport.Article{}
+	err := tx.queryRow(`SELECT a.id, a.slug, a.title FROM kb_articles a WHERE a.id = `+q.Arg(v.ArticleID)+` AND `+
+		visibleArticle(q, tx.scope, "a"), q.Args()...).Scan(&a.ID, &a.Slug, &a.Title)
 	if err != nil {
-		return err
+		return notFound(err, "article")
 	}
 	var search any
 	if !v.SearchID.IsZero() {
