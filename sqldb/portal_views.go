@@ -29,6 +29,13 @@ type viewEvent struct {
 	view   rapport.ArticleView
 	reader string
 	done   chan error // nil for a view no one waits for
+	flush  bool       // no view: its writing tells that those queued before it are stored
+}
+
+// flushViews waits until the views queued so far are stored: reads that count views
+// for staff, and merges, which move views, call it first.
+func (db *DB) flushViews(ctx context.Context) error {
+	return db.views.record(ctx, db, viewEvent{flush: true}, true)
 }
 
 // maxViewBatch bounds the views written in one transaction; viewDelay is how long a
@@ -107,6 +114,9 @@ func (l *viewLog) write(db *DB) {
 		errs := make([]error, len(batch))
 		err := db.update(context.Background(), rapport.Scope{}, func(tx *Tx) error {
 			for i, ev := range batch {
+				if ev.flush {
+					continue
+				}
 				tx.scope = ev.scope
 				if err := tx.recordView(ev.view, ev.reader); err != nil {
 					if rapport.ErrorCode(err) != rapport.ENOTFOUND {
@@ -119,6 +129,9 @@ func (l *viewLog) write(db *DB) {
 		})
 		if err != nil && len(batch) > 1 {
 			for i, ev := range batch {
+				if ev.flush {
+					continue
+				}
 				errs[i] = db.update(context.Background(), ev.scope, func(tx *Tx) error {
 					return tx.recordView(ev.view, ev.reader)
 				})
