@@ -134,6 +134,22 @@ func testArticleReading(t *testing.T, open Opener) {
 	if !found {
 		t.Errorf("Ana's queued view is not on her timeline")
 	}
+	// A view queued just before a merge moves with the customer.
+	must(t, db.QueueView(ctx, anaS, rapport.ArticleView{ArticleID: invoices.ID}))
+	target := mustPerson(t, db, "Ana", "Silva", "ana.silva@example.com")
+	_, err = db.MergeCustomers(ctx, f.sales, target.ID, ana.ID, rapport.MergeManual, 0)
+	must(t, err)
+	es, _, err = db.FindTimeline(ctx, system, rapport.InteractionFilter{CustomerID: target.ID})
+	must(t, err)
+	found = false
+	for _, e := range es {
+		if e.Interaction != nil && strings.Contains(e.Interaction.Summary, "Invoices explained") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the view queued before the merge is not on the merged timeline")
+	}
 	if n := db.ViewErrors(); n != 0 {
 		t.Errorf("%d queued views failed", n)
 	}
