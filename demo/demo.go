@@ -64,6 +64,8 @@ type Store interface {
 	rapport.KnowledgeService
 	rapport.KnowledgeWork
 	rapport.ExpertService
+	rapport.KnowledgeSearch
+	rapport.PortalReadingService
 }
 
 // Summary says what Fill wrote.
@@ -102,6 +104,7 @@ const (
 	streamAttachments
 	streamFeedback
 	streamSurveys
+	streamReading
 )
 
 // Batch sizes: big enough that the database sees few transactions, small enough that
@@ -170,6 +173,7 @@ func Fill(ctx context.Context, store Store, opts Options, progress func(format s
 		f.writeFeedback,
 		f.writeSurveys,
 		f.writeKnowledge,
+		f.writeReading,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {

@@ -53,6 +53,8 @@ type Store interface {
 	rapport.SurveyService
 	rapport.KnowledgeService
 	rapport.KnowledgeSearch
+	rapport.KnowledgeInsightService
+	rapport.IdeaService
 	rapport.PortalAccountService
 	rapport.PortalReadingService
 	rapport.PortalSelfService

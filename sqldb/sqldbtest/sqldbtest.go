@@ -50,6 +50,7 @@ func Run(t *testing.T, open Opener) {
 		{"KnowledgeImport", testKnowledgeImport},
 		{"PortalAccounts", testPortalAccounts},
 		{"PortalReading", testPortalReading},
+		{"KnowledgeInsights", testKnowledgeInsights},
 		{"KnowledgeWorkflow", testKnowledgeWorkflow},
 		{"KnowledgeCategories", testKnowledgeCategories},
 		{"Experts", testExperts},
