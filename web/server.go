@@ -94,6 +94,8 @@ type Server struct {
 	metrics *metrics
 	pages   *pages
 	portal  helpPages
+
+	articleBodies renderedBodies // the help centre's articles, rendered
 }
 
 // Handler builds the routes and middleware. Call it once.

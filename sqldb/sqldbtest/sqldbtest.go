@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 		{"KnowledgeCategories", testKnowledgeCategories},
 		{"Experts", testExperts},
 		{"ArticleFiles", testArticleFiles},
+		{"ArticleReading", testArticleReading},
 		{"Attachments", testAttachments},
 		{"Segments", testSegments},
 		{"SegmentProposals", testSegmentProposals},
