@@ -190,6 +190,18 @@ type ArticleLink struct {
 	CategoryID ID     `json:"category_id,omitzero"`
 }
 
+// ArticleReading is an article as the help centre's page shows it to one reader: with
+// its category, related articles, what its readers also read, its score and the
+// reader's own rating (nil if they have not rated it).
+type ArticleReading struct {
+	Article  *Article
+	Category *Category
+	Related  []ArticleLink
+	AlsoRead []ArticleLink
+	Score    *ArticleScore
+	Mine     *ArticleRating
+}
+
 // SitemapEntry is an article in the sitemap.
 type SitemapEntry struct {
 	Slug      string
@@ -199,9 +211,19 @@ type SitemapEntry struct {
 // PortalReadingService keeps what readers do with articles on the portal. Every list
 // applies the reader's scope: only articles they may read appear.
 type PortalReadingService interface {
+	// ReadArticle reads an article by id or slug and what its page shows around it,
+	// at most links related and also-read articles, in one view. The article, its
+	// score and the reader's rating are as of now; which articles are related or
+	// also read may be some minutes old for visitors (the articles listed are still
+	// checked, as of now, to be readable).
+	ReadArticle(ctx context.Context, s Scope, idOrSlug, visitor string, links int) (*ArticleReading, error)
 	// RecordView records a reading of an article the reader may see; a signed-in
 	// customer's lands on their timeline.
 	RecordView(ctx context.Context, s Scope, v ArticleView) error
+	// QueueView records a view as RecordView does, but without waiting: it is stored
+	// within a fraction of a second, with others in one transaction (the article page
+	// uses it; a page's reader need not wait for the count of readers).
+	QueueView(ctx context.Context, s Scope, v ArticleView) error
 	// RateArticle keeps the reader's rating of an article, replacing theirs.
 	RateArticle(ctx context.Context, s Scope, articleID ID, reader string, r ArticleRating) (*ArticleRating, error)
 	// FindRating returns the reader's rating of an article, ENOTFOUND without one.

@@ -64,6 +64,8 @@ type Store interface {
 	rapport.KnowledgeService
 	rapport.KnowledgeWork
 	rapport.ExpertService
+	rapport.KnowledgeSearch
+	rapport.PortalReadingService
 	rapport.ExpertQuestionService
 }
 
@@ -105,6 +107,7 @@ const (
 	streamAttachments
 	streamFeedback
 	streamSurveys
+	streamReading
 )
 
 // Batch sizes: big enough that the database sees few transactions, small enough that
@@ -173,6 +176,7 @@ func Fill(ctx context.Context, store Store, opts Options, progress func(format s
 		f.writeFeedback,
 		f.writeSurveys,
 		f.writeKnowledge,
+		f.writeReading,
 		f.writeQuestions,
 	}
 	for _, step := range steps {

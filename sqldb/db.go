@@ -90,8 +90,11 @@ type DB struct {
 	readStmts     sync.Map // query text → *sql.Stmt
 	readStmtCount atomic.Int32
 
-	reads readLog
-	turns chan struct{} // a view's turn on the read pool, see view
+	reads      readLog
+	views      viewLog // the help centre's views of articles, written in groups
+	viewErrors atomic.Int64
+	links      linkCache     // the ranking of articles' related and also-read lists, for visitors
+	turns      chan struct{} // a view's turn on the read pool, see view
 }
 
 // maxReadStmts bounds the statement cache: queries with IN lists of varying length
@@ -114,6 +117,7 @@ func (db *DB) Dialect() string { return db.dialect.Name() }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.views.stop()
 	db.reads.stop()
 	db.readStmts.Range(func(_, stmt any) bool { stmt.(*sql.Stmt).Close(); return true })
 	err := db.write.Close()

@@ -30,6 +30,10 @@ func (db *DB) MergeCustomers(ctx context.Context, s rapport.Scope, targetID, mer
 	if err := rapport.Require(s.CanWriteCustomers(), "merge customers"); err != nil {
 		return nil, err
 	}
+	// Help centre views queued before are written first, so that they move too.
+	if err := db.flushViews(ctx); err != nil {
+		return nil, err
+	}
 	var m *rapport.Merge
 	err := db.update(ctx, s, func(tx *Tx) (err error) {
 		m, err = tx.merge(targetID, mergedID, reason, probability)
@@ -149,6 +153,10 @@ func (tx *Tx) merge(targetID, mergedID rapport.ID, reason rapport.MergeReason, p
 // UnmergeCustomer undoes the merge in effect of mergedID.
 func (db *DB) UnmergeCustomer(ctx context.Context, s rapport.Scope, mergedID rapport.ID) (*rapport.Merge, error) {
 	if err := rapport.Require(s.CanWriteCustomers(), "unmerge customers"); err != nil {
+		return nil, err
+	}
+	// Help centre views queued before are written first, so that they move too.
+	if err := db.flushViews(ctx); err != nil {
 		return nil, err
 	}
 	var m *rapport.Merge

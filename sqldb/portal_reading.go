@@ -32,35 +32,60 @@ func readerCustomer(s rapport.Scope) any {
 	return nil
 }
 
+// RecordView records the view, and waits until it is stored. Views that arrive together
+// are written in one transaction (see viewLog): with one writer on SQLite, a commit per
+// page read would cost more than the page.
 func (db *DB) RecordView(ctx context.Context, s rapport.Scope, v rapport.ArticleView) error {
 	reader, err := readerKey(s, v.Reader)
 	if err != nil {
 		return err
 	}
-	return db.update(ctx, s, func(tx *Tx) error {
-		a, err := tx.findArticle(v.ArticleID.String())
-		if err != nil {
-			return err
-		}
-		var search any
-		if !v.SearchID.IsZero() {
-			search = v.SearchID
-		}
-		customer := readerCustomer(s)
-		if _, err := tx.exec(`INSERT INTO kb_views (id, article_id, reader, customer_id, recorded_customer_id, search_id, viewed_at)
-			VALUES ($1, $2, $3, $4, $4, $5, $6)`, rapport.NewID(), a.ID, reader, customer, search, tx.now); err != nil {
-			return err
-		}
-		if customer == nil {
-			return nil
-		}
-		attrs := map[string]any{"event": "article_view", "article_id": a.ID.String(), "slug": a.Slug}
-		if !v.SearchID.IsZero() {
-			attrs["search_id"] = v.SearchID.String()
-		}
-		return tx.writeEntry(entry{customer: s.CustomerID, typ: "web_event", channel: "portal",
-			actorID: s.CustomerID.String(), summary: "Read “" + a.Title + "” in the help centre", attrs: attrs})
-	})
+	return db.views.record(ctx, db, viewEvent{scope: s, view: v, reader: reader}, true)
+}
+
+// QueueView records the view within viewDelay, without waiting for it (see viewLog).
+// A view of an article the reader may not read is not recorded.
+func (db *DB) QueueView(ctx context.Context, s rapport.Scope, v rapport.ArticleView) error {
+	reader, err := readerKey(s, v.Reader)
+	if err != nil {
+		return err
+	}
+	return db.views.record(ctx, db, viewEvent{scope: s, view: v, reader: reader}, false)
+}
+
+// ViewErrors counts the queued views that could not be written (other than those of
+// articles their reader may not read), since the database was opened.
+func (db *DB) ViewErrors() int64 { return db.viewErrors.Load() }
+
+// recordView writes one view in the transaction, as the view's reader.
+func (tx *Tx) recordView(v rapport.ArticleView, reader string) error {
+	// The article's id, slug and title, if the reader may read it; not its body and
+	// labels, which findArticle reads.
+	q := &Query{}
+	a := &rapport.Article{}
+	err := tx.queryRow(`SELECT a.id, a.slug, a.title FROM kb_articles a WHERE a.id = `+q.Arg(v.ArticleID)+` AND `+
+		visibleArticle(q, tx.scope, "a"), q.Args()...).Scan(&a.ID, &a.Slug, &a.Title)
+	if err != nil {
+		return notFound(err, "article")
+	}
+	var search any
+	if !v.SearchID.IsZero() {
+		search = v.SearchID
+	}
+	customer := readerCustomer(tx.scope)
+	if _, err := tx.exec(`INSERT INTO kb_views (id, article_id, reader, customer_id, recorded_customer_id, search_id, viewed_at)
+		VALUES ($1, $2, $3, $4, $4, $5, $6)`, rapport.NewID(), a.ID, reader, customer, search, tx.now); err != nil {
+		return err
+	}
+	if customer == nil {
+		return nil
+	}
+	attrs := map[string]any{"event": "article_view", "article_id": a.ID.String(), "slug": a.Slug}
+	if !v.SearchID.IsZero() {
+		attrs["search_id"] = v.SearchID.String()
+	}
+	return tx.writeEntry(entry{customer: tx.scope.CustomerID, typ: "web_event", channel: "portal",
+		actorID: tx.scope.CustomerID.String(), summary: "Read “" + a.Title + "” in the help centre", attrs: attrs})
 }
 
 func (db *DB) RateArticle(ctx context.Context, s rapport.Scope, articleID rapport.ID, visitor string, r rapport.ArticleRating) (*rapport.ArticleRating, error) {
@@ -110,22 +135,13 @@ func (db *DB) FindRating(ctx context.Context, s rapport.Scope, articleID rapport
 	if err != nil {
 		return nil, err
 	}
-	r := &rapport.ArticleRating{}
+	var r *rapport.ArticleRating
 	err = db.view(ctx, s, func(tx *Tx) error {
 		if _, err := tx.findArticle(articleID.String()); err != nil {
 			return err
 		}
-		var helpful sql.NullBool
-		var rating sql.NullInt64
-		if err := tx.queryRow(`SELECT helpful, rating, comment, updated_at FROM kb_ratings WHERE article_id = $1 AND reader = $2`,
-			articleID, reader).Scan(&helpful, &rating, &r.Comment, &r.UpdatedAt); err != nil {
-			return notFound(err, "rating")
-		}
-		if helpful.Valid {
-			r.Helpful = &helpful.Bool
-		}
-		r.Rating = int(rating.Int64)
-		return nil
+		r, err = tx.findRating(articleID, reader)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -133,24 +149,48 @@ func (db *DB) FindRating(ctx context.Context, s rapport.Scope, articleID rapport
 	return r, nil
 }
 
+// findRating reads the reader's rating of an article, which the caller has found.
+func (tx *Tx) findRating(articleID rapport.ID, reader string) (*rapport.ArticleRating, error) {
+	r := &rapport.ArticleRating{}
+	var helpful sql.NullBool
+	var rating sql.NullInt64
+	if err := tx.queryRow(`SELECT helpful, rating, comment, updated_at FROM kb_ratings WHERE article_id = $1 AND reader = $2`,
+		articleID, reader).Scan(&helpful, &rating, &r.Comment, &r.UpdatedAt); err != nil {
+		return nil, notFound(err, "rating")
+	}
+	if helpful.Valid {
+		r.Helpful = &helpful.Bool
+	}
+	r.Rating = int(rating.Int64)
+	return r, nil
+}
+
 func (db *DB) ArticleScore(ctx context.Context, s rapport.Scope, articleID rapport.ID) (*rapport.ArticleScore, error) {
-	sc := &rapport.ArticleScore{}
+	var sc *rapport.ArticleScore
 	err := db.view(ctx, s, func(tx *Tx) error {
 		if _, err := tx.findArticle(articleID.String()); err != nil {
 			return err
 		}
-		var avg sql.NullFloat64
-		if err := tx.queryRow(`SELECT
-			COALESCE(SUM(CASE WHEN helpful THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN NOT helpful THEN 1 ELSE 0 END), 0),
-			COUNT(rating), AVG(rating * 1.0) FROM kb_ratings WHERE article_id = $1`, articleID).Scan(&sc.Helpful, &sc.NotHelpful, &sc.Ratings, &avg); err != nil {
-			return err
-		}
-		sc.Average = avg.Float64
-		return nil
+		var err error
+		sc, err = tx.articleScore(articleID)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	return sc, nil
+}
+
+// articleScore sums the ratings of an article the caller has found.
+func (tx *Tx) articleScore(articleID rapport.ID) (*rapport.ArticleScore, error) {
+	sc := &rapport.ArticleScore{}
+	var avg sql.NullFloat64
+	if err := tx.queryRow(`SELECT
+		COALESCE(SUM(CASE WHEN helpful THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN NOT helpful THEN 1 ELSE 0 END), 0),
+		COUNT(rating), AVG(rating * 1.0) FROM kb_ratings WHERE article_id = $1`, articleID).Scan(&sc.Helpful, &sc.NotHelpful, &sc.Ratings, &avg); err != nil {
+		return nil, err
+	}
+	sc.Average = avg.Float64
 	return sc, nil
 }
 
@@ -164,7 +204,7 @@ func scanArticleLink(rows *sql.Rows) (rapport.ArticleLink, error) {
 
 func linkLimit(n int) int { return min(max(n, 1), 50) }
 
-// RelatedArticles scores every readable article by what it shares with this one: its
+// RelatedArticles scores the readable articles by what they share with this one: its
 // category, each tag and each product.
 func (db *DB) RelatedArticles(ctx context.Context, s rapport.Scope, articleID rapport.ID, limit int) ([]rapport.ArticleLink, error) {
 	var out []rapport.ArticleLink
@@ -173,20 +213,72 @@ func (db *DB) RelatedArticles(ctx context.Context, s rapport.Scope, articleID ra
 		if err != nil {
 			return err
 		}
-		q := &Query{}
-		id := q.Arg(me.ID)
-		out, err = queryAll(tx, `SELECT id, slug, title, key_points, category_id FROM (
-			SELECT `+articleLinkColumns+`,
-				(CASE WHEN a.category_id IS NOT NULL AND a.category_id = me.category_id THEN 1 ELSE 0 END)
-				+ (SELECT COUNT(*) FROM kb_article_tags t JOIN kb_article_tags mt ON mt.tag = t.tag AND mt.article_id = me.id WHERE t.article_id = a.id)
-				+ (SELECT COUNT(*) FROM kb_article_products p JOIN kb_article_products mp ON mp.product = p.product AND mp.article_id = me.id WHERE p.article_id = a.id)
-				AS shared
-			FROM kb_articles a JOIN kb_articles me ON me.id = `+id+`
-			WHERE a.id <> me.id AND `+visibleArticle(q, tx.scope, "a")+`) r
-			WHERE shared > 0 ORDER BY shared DESC, title LIMIT `+strconv.Itoa(linkLimit(limit)), q.Args(), scanArticleLink)
+		ids, err := tx.relatedIDs(me, linkLimit(limit))
+		if err != nil {
+			return err
+		}
+		out, err = tx.articleLinks(ids, linkLimit(limit))
 		return err
 	})
 	return out, err
+}
+
+// relatedIDs ranks the readable articles that share anything with me, the most shared
+// first, then by title. Only those sharing something are reached, through the indexes
+// of categories, tags and products, rather than every article scored.
+func (tx *Tx) relatedIDs(me *rapport.Article, limit int) ([]rapport.ID, error) {
+	q := &Query{}
+	id := q.Arg(me.ID)
+	var category any
+	if !me.CategoryID.IsZero() {
+		category = me.CategoryID
+	}
+	cat := q.Arg(category)
+	return queryAll(tx, `SELECT a.id FROM (
+			SELECT m.article_id, SUM(m.w) AS shared FROM (
+				SELECT c.id AS article_id, 1 AS w FROM kb_articles c WHERE c.category_id = `+cat+`
+				UNION ALL SELECT t.article_id, 1 FROM kb_article_tags mt JOIN kb_article_tags t ON t.tag = mt.tag WHERE mt.article_id = `+id+`
+				UNION ALL SELECT p.article_id, 1 FROM kb_article_products mp JOIN kb_article_products p ON p.product = mp.product WHERE mp.article_id = `+id+`
+			) m WHERE m.article_id <> `+id+` GROUP BY m.article_id) r
+		JOIN kb_articles a ON a.id = r.article_id
+		WHERE `+visibleArticle(q, tx.scope, "a")+`
+		ORDER BY r.shared DESC, a.title LIMIT `+strconv.Itoa(limit), q.Args(), scanID)
+}
+
+func scanID(rows *sql.Rows) (rapport.ID, error) {
+	var id rapport.ID
+	err := rows.Scan(&id)
+	return id, err
+}
+
+// articleLinks reads the articles of ids that the scope may read, in the order of ids,
+// at most limit.
+func (tx *Tx) articleLinks(ids []rapport.ID, limit int) ([]rapport.ArticleLink, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	q := &Query{}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	in := q.In(args...)
+	found, err := queryAll(tx, `SELECT `+articleLinkColumns+` FROM kb_articles a WHERE a.id IN `+in+` AND `+visibleArticle(q, tx.scope, "a"),
+		q.Args(), scanArticleLink)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[rapport.ID]rapport.ArticleLink, len(found))
+	for _, l := range found {
+		byID[l.ID] = l
+	}
+	var out []rapport.ArticleLink
+	for _, id := range ids {
+		if l, ok := byID[id]; ok && len(out) < limit {
+			out = append(out, l)
+		}
+	}
+	return out, nil
 }
 
 // AlsoRead counts, for each other article, how many of this article's recent readers
@@ -198,18 +290,28 @@ func (db *DB) AlsoRead(ctx context.Context, s rapport.Scope, articleID rapport.I
 		if err != nil {
 			return err
 		}
-		q := &Query{}
-		id := q.Arg(me.ID)
-		out, err = queryAll(tx, `SELECT `+articleLinkColumns+` FROM kb_articles a
-			JOIN (SELECT v2.article_id, COUNT(DISTINCT v2.reader) AS readers
-				FROM (SELECT reader FROM kb_views WHERE article_id = `+id+` ORDER BY viewed_at DESC LIMIT 1000) v1
-				JOIN kb_views v2 ON v2.reader = v1.reader AND v2.article_id <> `+id+`
-				GROUP BY v2.article_id) co ON co.article_id = a.id
-			WHERE `+visibleArticle(q, tx.scope, "a")+`
-			ORDER BY co.readers DESC, a.title LIMIT `+strconv.Itoa(linkLimit(limit)), q.Args(), scanArticleLink)
+		ids, err := tx.alsoReadIDs(me.ID, linkLimit(limit))
+		if err != nil {
+			return err
+		}
+		out, err = tx.articleLinks(ids, linkLimit(limit))
 		return err
 	})
 	return out, err
+}
+
+// alsoReadIDs ranks the readable articles by how many of the article's last 1,000
+// readers read them too, then by title.
+func (tx *Tx) alsoReadIDs(articleID rapport.ID, limit int) ([]rapport.ID, error) {
+	q := &Query{}
+	id := q.Arg(articleID)
+	return queryAll(tx, `SELECT a.id FROM kb_articles a
+		JOIN (SELECT v2.article_id, COUNT(DISTINCT v2.reader) AS readers
+			FROM (SELECT reader FROM kb_views WHERE article_id = `+id+` ORDER BY viewed_at DESC LIMIT 1000) v1
+			JOIN kb_views v2 ON v2.reader = v1.reader AND v2.article_id <> `+id+`
+			GROUP BY v2.article_id) co ON co.article_id = a.id
+		WHERE `+visibleArticle(q, tx.scope, "a")+`
+		ORDER BY co.readers DESC, a.title LIMIT `+strconv.Itoa(limit), q.Args(), scanID)
 }
 
 // PopularArticles ranks the readable articles by their readers since a time; articles

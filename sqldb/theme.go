@@ -424,7 +424,7 @@ func (db *DB) MergeThemes(ctx context.Context, s rapport.Scope, from, into rappo
 		}
 		// All its items, also those the reader may not see: the theme goes as a whole.
 		for _, stmt := range []string{`UPDATE feedback SET theme_id = $1 WHERE theme_id = $2`,
-			`UPDATE theme_alerts SET theme_id = $1 WHERE theme_id = $2`} {
+			`UPDATE theme_alerts SET theme_id = $1 WHERE theme_id = $2`, `UPDATE ideas SET theme_id = $1 WHERE theme_id = $2`} {
 			if _, err := tx.exec(stmt, into, from); err != nil {
 				return err
 			}
@@ -902,7 +902,8 @@ func (db *DB) ApplyRegrouping(ctx context.Context, s rapport.Scope, r *rapport.T
 		for _, id := range r.Remove {
 			res, err := tx.exec(`DELETE FROM themes WHERE id = $1 AND name = '' AND status = 'open'
 				AND NOT EXISTS (SELECT 1 FROM feedback WHERE theme_id = $1)
-				AND NOT EXISTS (SELECT 1 FROM theme_alerts WHERE theme_id = $1)`, id)
+				AND NOT EXISTS (SELECT 1 FROM theme_alerts WHERE theme_id = $1)
+				AND NOT EXISTS (SELECT 1 FROM ideas WHERE theme_id = $1)`, id)
 			if err != nil {
 				return err
 			}

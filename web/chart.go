@@ -20,9 +20,12 @@ type lineChart struct {
 
 type chartSeries struct {
 	Name, Class string
-	Points      string // "x,y x,y …"; a missing value breaks nothing, it is left out
-	Last        string // the last value, in words
+	Points      string     // "x,y x,y …"; a missing value breaks nothing, it is left out
+	Dots        []chartDot // values without a neighbour, which a line would not show
+	Last        string     // the last value, in words
 }
+
+type chartDot struct{ X, Y float64 }
 
 type chartTick struct {
 	X      float64
@@ -66,18 +69,23 @@ func newLineChart(label, unit string, labels []string, series map[string][]float
 	for n, name := range order {
 		var pts []string
 		last := ""
-		for i, v := range series[name] {
+		var dots []chartDot
+		vs := series[name]
+		for i, v := range vs {
 			if math.IsNaN(v) {
 				continue
 			}
 			y := float64(c.Height) - (v-c.Min)*float64(c.Height-10)/(c.Max-c.Min)
 			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y))
+			if (i == 0 || math.IsNaN(vs[i-1])) && (i == len(vs)-1 || math.IsNaN(vs[i+1])) && len(labels) > 1 {
+				dots = append(dots, chartDot{X: x(i), Y: y})
+			}
 			if len(labels) == 1 { // one value is drawn flat across
 				pts = []string{fmt.Sprintf("0,%.1f %d,%.1f", y, c.Width, y)}
 			}
 			last = strings.TrimSpace(trimFloat(v) + " " + unit)
 		}
-		c.Series = append(c.Series, chartSeries{Name: name, Class: fmt.Sprintf("series-%d", n+1), Points: strings.Join(pts, " "), Last: last})
+		c.Series = append(c.Series, chartSeries{Name: name, Class: fmt.Sprintf("series-%d", n+1), Points: strings.Join(pts, " "), Dots: dots, Last: last})
 	}
 	return c
 }

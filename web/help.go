@@ -301,6 +301,7 @@ func (s *Server) handleHelpCategory(w http.ResponseWriter, r *http.Request, c *h
 
 type helpArticle struct {
 	Article  *rapport.Article
+	Body     template.HTML // the article's Markdown, rendered
 	Category *rapport.Category
 	Related  []rapport.ArticleLink
 	AlsoRead []rapport.ArticleLink
@@ -321,7 +322,7 @@ func (s *Server) handleHelpArticle(w http.ResponseWriter, r *http.Request, c *he
 	if id, err := rapport.ParseID(r.URL.Query().Get("s")); err == nil {
 		search = id
 	}
-	if err := s.Store.RecordView(r.Context(), c.scope, rapport.ArticleView{ArticleID: d.Article.ID, Reader: c.visitor, SearchID: search}); err != nil {
+	if err := s.Store.QueueView(r.Context(), c.scope, rapport.ArticleView{ArticleID: d.Article.ID, Reader: c.visitor, SearchID: search}); err != nil {
 		return err
 	}
 	if d.Article.Slug != r.PathValue("slug") { // reached by id: the slug is the address
@@ -333,39 +334,14 @@ func (s *Server) handleHelpArticle(w http.ResponseWriter, r *http.Request, c *he
 
 // helpArticleData reads an article and what surrounds it, in the reader's scope.
 func (s *Server) helpArticleData(r *http.Request, c *helpCall) (*helpArticle, error) {
-	ctx := r.Context()
-	a, err := s.Store.FindArticle(ctx, c.scope, r.PathValue("slug"))
+	page, err := s.Store.ReadArticle(r.Context(), c.scope, r.PathValue("slug"), c.visitor, 5)
 	if err != nil {
 		return nil, err
 	}
-	d := &helpArticle{Article: a}
-	if !a.CategoryID.IsZero() {
-		cats, err := s.Store.ListCategories(ctx, c.scope)
-		if err != nil {
-			return nil, err
-		}
-		if cat, ok := categoryIndex(cats)[a.CategoryID]; ok {
-			d.Category = &cat
-		}
-	}
-	if d.Related, err = s.Store.RelatedArticles(ctx, c.scope, a.ID, 5); err != nil {
+	d := &helpArticle{Article: page.Article, Body: s.articleBodies.render(page.Article.ID, page.Article.Body), Category: page.Category,
+		Related: page.Related, AlsoRead: page.AlsoRead, Score: page.Score, Mine: page.Mine}
+	if d.Experts, err = s.articleExperts(r, c, page.Article); err != nil {
 		return nil, err
-	}
-	if d.AlsoRead, err = s.Store.AlsoRead(ctx, c.scope, a.ID, 5); err != nil {
-		return nil, err
-	}
-	if d.Score, err = s.Store.ArticleScore(ctx, c.scope, a.ID); err != nil {
-		return nil, err
-	}
-	if d.Experts, err = s.articleExperts(r, c, a); err != nil {
-		return nil, err
-	}
-	if c.visitor != "" || c.account != nil {
-		mine, err := s.Store.FindRating(ctx, c.scope, a.ID, c.visitor)
-		if err != nil && rapport.ErrorCode(err) != rapport.ENOTFOUND {
-			return nil, err
-		}
-		d.Mine = mine
 	}
 	return d, nil
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/rapportckm/rapport"
 )
 
 // TestHelpBrowser drives the help centre in a real headless Chromium, with JavaScript
@@ -108,6 +110,102 @@ func TestHelpBrowser(t *testing.T) {
 			wide, err := chromedp.Run(b, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
 			if err != nil || wide {
 				t.Errorf("the article scrolls sideways at 390 px: %v, %v", wide, err)
+			}
+		})
+	}
+}
+
+// TestHelpRegisterBrowser drives registration in a real headless Chromium: a customer
+// of an organisation opens an account, confirms the address from the link that reached
+// them through a real SMTP exchange, and then reads the article meant for their
+// organisation, which a visitor in another window cannot find.
+func TestHelpRegisterBrowser(t *testing.T) {
+	browserPath := os.Getenv("RAPPORT_TEST_CHROMIUM")
+	if browserPath == "" {
+		if strings.Contains(os.Getenv("RAPPORT_TEST_REQUIRE"), "chromium") {
+			t.Fatal("RAPPORT_TEST_CHROMIUM is not set, and RAPPORT_TEST_REQUIRE says the browser tests must run")
+		}
+		t.Skip("RAPPORT_TEST_CHROMIUM is not set; browser tests skipped (scripts/test sets it)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(browserPath), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(390, 844))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	root, cancelRoot := chromedp.NewContext(allocCtx)
+	defer cancelRoot()
+	defer chromedp.Cancel(root)
+	if err := chromedp.Do(root); err != nil {
+		t.Fatalf("start %s: %v", browserPath, err)
+	}
+	for name, open := range databases() {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open)
+			sys := rapport.SystemScope("test")
+			org := &rapport.Customer{Kind: rapport.KindOrganisation, Name: "Open Industries"}
+			must(t, e.db.CreateCustomer(ctx, sys, org))
+			must(t, e.db.CreateLink(ctx, sys, &rapport.Link{FromID: e.open.ID, ToID: org.ID, Kind: rapport.LinkWorksAt}))
+			plan, err := e.db.CreateArticle(ctx, sys, rapport.ArticleInput{Title: "Open Industries rollout plan", Body: "Week one: pilots.",
+				Audience: rapport.AudienceChosen, Customers: []rapport.ID{org.ID}, Publish: true, OwnerID: e.admin.ID})
+			must(t, err)
+			must(t, e.db.SetPortalSettings(ctx, sys, rapport.PortalSettings{Registration: true}))
+
+			window := func() (context.Context, func()) {
+				bctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
+				b, cancelTimeout := context.WithTimeout(bctx, 60*time.Second)
+				return b, func() { cancelTimeout(); chromedp.Cancel(bctx); cancel() }
+			}
+			do := func(b context.Context, steps ...chromedp.Action[chromedp.Void]) {
+				t.Helper()
+				for i, step := range steps {
+					if err := chromedp.Do(b, step); err != nil {
+						t.Fatalf("step %d of %d: %v", i+1, len(steps), err)
+					}
+				}
+			}
+			text := func(b context.Context, sel string) string {
+				t.Helper()
+				s, err := chromedp.Run(b, chromedp.Text(chromedp.CSS(sel)))
+				if err != nil {
+					t.Fatalf("read %s: %v", sel, err)
+				}
+				return s
+			}
+			articleURL := e.srv.URL + "/help/articles/" + plan.Slug
+
+			otto, closeOtto := window()
+			defer closeOtto()
+			do(otto, chromedp.Navigate(e.srv.URL+"/help/register"),
+				chromedp.WaitVisible(chromedp.CSS("#email")),
+				chromedp.SendKeys(chromedp.CSS("#name"), "Otto Open"),
+				chromedp.SendKeys(chromedp.CSS("#email"), "otto@open.example"),
+				chromedp.SendKeys(chromedp.CSS("#password"), "otto's long passphrase"),
+				chromedp.Submit(chromedp.CSS("#password")),
+				chromedp.WaitVisible(chromedp.CSS("#check-mail")))
+			if h := text(otto, "#check-mail"); h != "Check your e-mail" {
+				t.Fatalf("after registering: %q", h)
+			}
+			link := e.helpLinkIn("Confirm your e-mail address")
+			do(otto, chromedp.Navigate(e.srv.URL+link),
+				chromedp.WaitVisible(chromedp.CSS(`form[action^="/help/verify/"] button`)),
+				chromedp.Click(chromedp.CSS(`form[action^="/help/verify/"] button`)),
+				chromedp.WaitVisible(chromedp.CSS(".flash")),
+				chromedp.Navigate(articleURL),
+				chromedp.WaitVisible(chromedp.CSS("#article-h")))
+			if got := text(otto, "#article-h"); got != plan.Title {
+				t.Fatalf("the verified customer opened %q, want %q", got, plan.Title)
+			}
+
+			visitor, closeVisitor := window()
+			defer closeVisitor()
+			do(visitor, chromedp.Navigate(articleURL), chromedp.WaitVisible(chromedp.CSS("h1")))
+			if h := text(visitor, "h1"); strings.Contains(h, plan.Title) {
+				t.Errorf("a visitor reads the organisation's article: %q", h)
+			}
+			do(visitor, chromedp.Navigate(e.srv.URL+"/help/search?q=rollout"), chromedp.WaitVisible(chromedp.CSS("h1")))
+			if body := text(visitor, "main"); strings.Contains(body, plan.Title) {
+				t.Errorf("a visitor's search finds the organisation's article")
 			}
 		})
 	}

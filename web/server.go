@@ -53,6 +53,8 @@ type Store interface {
 	rapport.SurveyService
 	rapport.KnowledgeService
 	rapport.KnowledgeSearch
+	rapport.KnowledgeInsightService
+	rapport.IdeaService
 	rapport.PortalAccountService
 	rapport.PortalReadingService
 	rapport.PortalSelfService
@@ -93,6 +95,8 @@ type Server struct {
 	metrics *metrics
 	pages   *pages
 	portal  helpPages
+
+	articleBodies renderedBodies // the help centre's articles, rendered
 }
 
 // Handler builds the routes and middleware. Call it once.

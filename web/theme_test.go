@@ -122,6 +122,36 @@ func TestThemePages(t *testing.T) {
 			if res.StatusCode != 400 || !strings.Contains(body, "at most 120") {
 				t.Errorf("a too long name: got %d, want 400 saying the limit", res.StatusCode)
 			}
+			// Ideas: proposed on the page (a script in the title stays text), moved on,
+			// refused without a title (the description kept) and to an analyst.
+			res, _ = agent.post("/themes/"+delivery.String()+"/ideas", url.Values{"title": {`Evening slots <img src=x onerror=alert(1)>`}, "description": {"Let customers pick 18–21h."}})
+			if res.StatusCode != 303 {
+				t.Fatalf("propose an idea: got %d, want 303", res.StatusCode)
+			}
+			ideas, err := e.db.FindIdeas(ctx, rapport.SystemScope("test"), rapport.IdeaFilter{ThemeID: delivery})
+			must(t, err)
+			if len(ideas) != 1 || ideas[0].CreatedBy != e.agent.ID {
+				t.Fatalf("the theme's ideas: %+v", ideas)
+			}
+			if res, _ := agent.post("/ideas/"+ideas[0].ID.String()+"/status", url.Values{"status": {"building"}}); res.StatusCode != 303 {
+				t.Errorf("move the idea on: got %d", res.StatusCode)
+			}
+			_, body = agent.get("/themes/" + delivery.String())
+			if !strings.Contains(body, "Evening slots &lt;img src=x onerror=alert(1)&gt;") || strings.Contains(body, "<img src=x") ||
+				!strings.Contains(body, `<option value="building" selected>Building</option>`) || !strings.Contains(body, "Let customers pick 18–21h.") {
+				t.Errorf("the theme page does not show the idea, escaped, building")
+			}
+			res, body = agent.post("/themes/"+delivery.String()+"/ideas", url.Values{"title": {" "}, "description": {"Kept on error"}})
+			if res.StatusCode != 400 || !strings.Contains(body, "title is required") || !strings.Contains(body, ">Kept on error</textarea>") {
+				t.Errorf("an idea without a title: got %d, want 400 with the reason and the description kept", res.StatusCode)
+			}
+			if res, _ := agent.post("/ideas/"+ideas[0].ID.String()+"/status", url.Values{"status": {"someday"}}); res.StatusCode != 400 {
+				t.Errorf("an unknown status: got %d, want 400", res.StatusCode)
+			}
+			if res, _ := e.signIn("outsider@example.com").post("/themes/"+delivery.String()+"/ideas", url.Values{"title": {"Mine"}}); res.StatusCode != 403 {
+				t.Errorf("an analyst proposes an idea: got %d, want 403", res.StatusCode)
+			}
+
 			// Merge into itself: refused, with the reason.
 			res, body = agent.post("/themes/"+delivery.String()+"/merge", url.Values{"into": {delivery.String()}})
 			if res.StatusCode != 400 || !strings.Contains(body, "cannot be merged into itself") {
@@ -145,7 +175,7 @@ func TestThemePages(t *testing.T) {
 				t.Errorf("a fixed theme's page does not compare satisfaction before and after the fix")
 			}
 			fb := &rapport.Feedback{CustomerID: e.open.ID, Kind: "complaint", Text: "Courier delivery late and the parcel damaged again"}
-			_, err := e.db.CreateFeedback(ctx, rapport.StaffScope(e.agent, "test", "127.0.0.1"), fb)
+			_, err = e.db.CreateFeedback(ctx, rapport.StaffScope(e.agent, "test", "127.0.0.1"), fb)
 			must(t, err)
 			_, err = (&grouping.Assigner{Store: e.db, Scope: rapport.JobScope("test")}).AssignAll(ctx)
 			must(t, err)

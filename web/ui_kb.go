@@ -137,6 +137,7 @@ type kbArticlePage struct {
 	Category   string
 	Work       *rapport.ArticleWork
 	Files      []kbFileView
+	Readers    *articleReaders
 	Steps      []rapport.ArticleStep
 	Reviewers  []option
 	Chosen     []chosenCustomer
@@ -192,6 +193,9 @@ func (s *Server) showKBArticle(w http.ResponseWriter, r *http.Request, c *call, 
 	}
 	for _, f := range files {
 		v.Files = append(v.Files, newKBFileView(f, c.scope))
+	}
+	if v.Readers, err = s.articleReaders(r, c, id); err != nil {
+		return err
 	}
 	var reviewerIDs []rapport.ID
 	for _, u := range work.Reviewers {
@@ -290,6 +294,10 @@ func (s *Server) handleKBNew(w http.ResponseWriter, r *http.Request, c *call) er
 	in := rapport.ArticleInput{Audience: rapport.AudiencePublic, OwnerID: c.user.ID}
 	if id, err := queryID(r.URL.Query(), "category"); err == nil {
 		in.CategoryID = id
+	}
+	// A content gap's query starts the title of the article that answers it.
+	if title := []rune(strings.TrimSpace(r.URL.Query().Get("title"))); len(title) > 0 {
+		in.Title = string(title[:min(len(title), rapport.MaxArticleTitle)])
 	}
 	return s.showKBEditor(w, r, c, http.StatusOK, nil, in, "", nil)
 }

@@ -76,15 +76,18 @@ func (s *Server) handleThemeIndex(w http.ResponseWriter, r *http.Request, c *cal
 // themePage is one theme: its chart, customers, samples and the forms of staff decisions.
 type themePage struct {
 	*rapport.ThemeReport
-	Row      themeRow
-	Chart    *volumeChart
-	Samples  []feedbackView
-	Others   []option     // themes to merge into
-	Actions  []actionView // of the theme's feedback
-	AfterFix []fixView    // satisfaction before and after the fix
-	Value    string
-	CanWrite bool
-	Errors   map[string]string
+	Row          themeRow
+	Chart        *volumeChart
+	Samples      []feedbackView
+	Others       []option     // themes to merge into
+	Actions      []actionView // of the theme's feedback
+	AfterFix     []fixView    // satisfaction before and after the fix
+	Ideas        []*rapport.Idea
+	IdeaForm     rapport.IdeaInput // a proposal sent back with its errors
+	IdeaStatuses []rapport.IdeaStatus
+	Value        string
+	CanWrite     bool
+	Errors       map[string]string
 }
 
 // volumeChart is a theme's items by week drawn as SVG bars in a Width×Height box.
@@ -129,11 +132,21 @@ func (s *Server) handleThemeShow(w http.ResponseWriter, r *http.Request, c *call
 }
 
 func (s *Server) renderThemePage(w http.ResponseWriter, r *http.Request, c *call, status int, id rapport.ID, errs map[string]string) error {
-	rep, err := s.Store.FindThemeReport(r.Context(), c.scope, id)
+	page, err := s.themePage(r, c, id, errs)
 	if err != nil {
 		return err
 	}
-	page := themePage{ThemeReport: rep, Row: newThemeRow(rep.Theme), Chart: newVolumeChart(rep.Weeks), CanWrite: c.scope.CanWriteCustomers(), Errors: errs}
+	return s.render(w, r, status, "theme", c, page.Title(), page)
+}
+
+// themePage gathers what a theme's page shows.
+func (s *Server) themePage(r *http.Request, c *call, id rapport.ID, errs map[string]string) (*themePage, error) {
+	rep, err := s.Store.FindThemeReport(r.Context(), c.scope, id)
+	if err != nil {
+		return nil, err
+	}
+	page := themePage{ThemeReport: rep, Row: newThemeRow(rep.Theme), Chart: newVolumeChart(rep.Weeks), CanWrite: c.scope.CanWriteCustomers(), Errors: errs,
+		IdeaStatuses: rapport.IdeaStatuses}
 	page.Value = strconv.FormatFloat(rep.TotalValue, 'f', 0, 64)
 	for _, f := range rep.Samples {
 		v := newFeedbackView(f)
@@ -151,19 +164,22 @@ func (s *Server) renderThemePage(w http.ResponseWriter, r *http.Request, c *call
 	// The action items of its feedback, open first.
 	items, _, err := s.Store.FindActions(r.Context(), c.scope, rapport.ActionFilter{ThemeID: id, Limit: 20})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if page.Actions, err = s.actionViews(r, c, items, "/themes/"+id.String()); err != nil {
-		return err
+		return nil, err
+	}
+	if page.Ideas, err = s.Store.FindIdeas(r.Context(), c.scope, rapport.IdeaFilter{ThemeID: id}); err != nil {
+		return nil, err
 	}
 	if page.CanWrite {
 		others, err := s.Store.FindThemes(r.Context(), c.scope, rapport.ThemeFilter{Limit: 500})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		page.Others = themeOptions(others, id, "")
 	}
-	return s.render(w, r, status, "theme", c, rep.Title(), page)
+	return &page, nil
 }
 
 // fixView is one survey's score before and after a theme's fix, with its chart.

@@ -26,7 +26,7 @@ import (
 // sends them from many clients at once (http), or sends interactions in bulk (ingest).
 // docs/benchmarks.md shows how the published figures were made with it.
 func runBench(ctx context.Context, env *environment, args []string) error {
-	const use = "usage: rapport bench targets profiles|timelines|searches|interactions [--count N] | http --url URL [--token T | --email E --password-stdin] [--clients 32] [--duration 30s] < TARGETS | ingest --url URL --token T FILE | kb [--articles 100000] [--queries 2000]"
+	const use = "usage: rapport bench targets profiles|timelines|searches|interactions [--count N] | http --url URL [--token T | --email E --password-stdin] [--clients 32] [--duration 30s] < TARGETS | ingest --url URL --token T FILE | kb [--articles 100000] [--queries 2000] | help [--articles 10000] [--clients 8]"
 	if len(args) == 0 {
 		return usagef("%s", use)
 	}
@@ -39,6 +39,8 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 		return benchIngest(ctx, env, args[1:])
 	case "kb":
 		return benchKB(ctx, env, args[1:])
+	case "help":
+		return benchHelp(ctx, env, args[1:])
 	}
 	return usagef("%s", use)
 }

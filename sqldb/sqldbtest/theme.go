@@ -245,6 +245,9 @@ func testThemes(t *testing.T, open Opener) {
 		wantCode(t, err, rapport.EFORBIDDEN)
 	})
 
+	// An idea answers the dark mode theme; it follows the theme into a merge below.
+	darkIdea := testIdeas(t, db, f, darkTheme)
+
 	// Staff decisions.
 	_, err = db.ChangeTheme(ctx, f.sales, deliveryTheme, rapport.ThemeChange{Name: new("Late, damaged deliveries")})
 	must(t, err)
@@ -255,6 +258,9 @@ func testThemes(t *testing.T, open Opener) {
 	}
 	if _, err := db.FindThemeReport(ctx, f.sales, darkTheme); rapport.ErrorCode(err) != rapport.ENOTFOUND {
 		t.Fatalf("the merged theme: %v, want not found", err)
+	}
+	if idea, err := db.FindIdea(ctx, f.sales, darkIdea.ID); err != nil || idea.ThemeID != passwordTheme {
+		t.Errorf("the idea of the merged theme: %+v, %v; want it on the theme merged into", idea, err)
 	}
 	split, err := db.SplitTheme(ctx, f.sales, deliveryTheme, rapport.ThemeSplit{FeedbackIDs: []rapport.ID{delivery[0].ID, delivery[1].ID}, Name: "Courier damage"})
 	must(t, err)
