@@ -15,7 +15,7 @@ type InteractionType string
 
 var InteractionTypes = []InteractionType{
 	"call", "email", "meeting", "visit", "order", "transaction", "ticket",
-	"web_event", "letter", "document", "chat", "sms", "other",
+	"web_event", "letter", "document", "chat", "sms", "question", "other",
 }
 
 func (t InteractionType) Valid() bool { return oneOf(t, InteractionTypes) }

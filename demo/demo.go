@@ -66,6 +66,7 @@ type Store interface {
 	rapport.ExpertService
 	rapport.KnowledgeSearch
 	rapport.PortalReadingService
+	rapport.ExpertQuestionService
 }
 
 // Summary says what Fill wrote.
@@ -89,6 +90,8 @@ type Summary struct {
 	SurveyAnswers int      // answers to the demo surveys
 	// SurveyComplaints are the complaints low scores logged, beside Feedback.
 	SurveyComplaints int
+	// Questions are the questions customers asked experts.
+	Questions int
 }
 
 // Streams of random numbers, one per part of the data set, so that a change to how one
@@ -174,6 +177,7 @@ func Fill(ctx context.Context, store Store, opts Options, progress func(format s
 		f.writeSurveys,
 		f.writeKnowledge,
 		f.writeReading,
+		f.writeQuestions,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {

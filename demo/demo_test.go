@@ -139,12 +139,16 @@ func TestFill(t *testing.T) {
 		if got, want := float64(sum.Organisations)/customers, 0.2; math.Abs(got-want) > 0.02 {
 			t.Errorf("got %.2f organisations per customer, want about %.2f", got, want)
 		}
-		interactions, links, notes, openings, feedback := 0, 0, 0, 0, 0
+		interactions, links, notes, openings, feedback, questions := 0, 0, 0, 0, 0, 0
 		for _, c := range customerList {
 			for _, in := range ownInteractions(t, db, c.ID) {
 				// Items' and feedback's steps are on the timeline too.
 				attrs := string(in.Attributes)
 				switch {
+				case strings.Contains(attrs, `"question_id"`): // a question to an expert, or its answer
+					if strings.Contains(attrs, `"expert_question"`) {
+						questions++
+					}
 				case strings.Contains(attrs, `"item_event":"opened"`):
 					openings++
 				case strings.Contains(attrs, `"feedback_id"`):
@@ -165,6 +169,9 @@ func TestFill(t *testing.T) {
 				t.Fatal(err)
 			}
 			notes += len(ns)
+		}
+		if questions != sum.Questions || sum.Questions == 0 {
+			t.Errorf("got %d questions to experts on the timelines, want %d as summarised", questions, sum.Questions)
 		}
 		if interactions != sum.Interactions {
 			t.Errorf("got %d interactions in the timelines, want %d as summarised", interactions, sum.Interactions)

@@ -14,6 +14,12 @@ var _ rapport.ExpertService = (*DB)(nil)
 // profile, others only listed ones, and never an e-mail address. Each expert's
 // article count is of the articles the scope may read.
 func (tx *Tx) findExperts(q *Query, where string) ([]rapport.Expert, error) {
+	return tx.findExpertsCounting(q, where, true)
+}
+
+// findExpertsCounting is findExperts, with the article counts only when count is set
+// (they cost a query per expert).
+func (tx *Tx) findExpertsCounting(q *Query, where string, count bool) ([]rapport.Expert, error) {
 	s := tx.scope
 	cond := `p.listed`
 	if s.IsStaff() {
@@ -23,8 +29,11 @@ func (tx *Tx) findExperts(q *Query, where string) ([]rapport.Expert, error) {
 	if s.IsStaff() {
 		email = `u.email`
 	}
-	list, err := queryAll(tx, `SELECT u.id, u.name, `+email+`, p.headline, p.bio, p.listed, p.updated_at,
-		(SELECT COUNT(*) FROM kb_articles a WHERE a.owner_id = u.id AND `+visibleArticle(q, s, "a")+`)
+	articles := `0`
+	if count {
+		articles = `(SELECT COUNT(*) FROM kb_articles a WHERE a.owner_id = u.id AND ` + visibleArticle(q, s, "a") + `)`
+	}
+	list, err := queryAll(tx, `SELECT u.id, u.name, `+email+`, p.headline, p.bio, p.listed, p.updated_at, `+articles+`
 		FROM expert_profiles p JOIN users u ON u.id = p.user_id
 		WHERE u.active AND `+cond+` AND `+where+` ORDER BY u.name, u.id`, q.Args(), func(rows *sql.Rows) (rapport.Expert, error) {
 		var e rapport.Expert

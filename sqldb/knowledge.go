@@ -219,7 +219,18 @@ func (db *DB) saveArticle(ctx context.Context, s rapport.Scope, id rapport.ID, i
 		return nil, err
 	}
 	var a *rapport.Article
-	err := db.update(ctx, s, func(tx *Tx) error {
+	err := db.update(ctx, s, func(tx *Tx) (err error) {
+		a, err = tx.writeArticle(id, in)
+		return err
+	})
+	return a, err
+}
+
+// writeArticle writes a checked, normalized input as a new version of the article id,
+// or as version 1 of a new article when id is zero, in the transaction's writes.
+func (tx *Tx) writeArticle(id rapport.ID, in rapport.ArticleInput) (*rapport.Article, error) {
+	s := tx.scope
+	err := func() error {
 		if err := tx.checkArticleRefs(&in); err != nil {
 			return err
 		}
@@ -282,14 +293,12 @@ func (db *DB) saveArticle(ctx context.Context, s rapport.Scope, id rapport.ID, i
 				return err
 			}
 		}
-		if err := tx.audit("save", "article", id, rapport.ID{}, false, fmt.Sprintf("%s, version %d", in.Title, version)); err != nil {
-			return err
-		}
-		var err error
-		a, err = tx.findArticle(id.String())
-		return err
-	})
-	return a, err
+		return tx.audit("save", "article", id, rapport.ID{}, false, fmt.Sprintf("%s, version %d", in.Title, version))
+	}()
+	if err != nil {
+		return nil, err
+	}
+	return tx.findArticle(id.String())
 }
 
 // checkArticleRefs checks that the category, owner, customers and segments exist, and

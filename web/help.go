@@ -307,6 +307,7 @@ type helpArticle struct {
 	AlsoRead []rapport.ArticleLink
 	Score    *rapport.ArticleScore
 	Mine     *rapport.ArticleRating // the reader's rating, if any
+	Experts  []articleExpert        // to ask about the article's tags and products
 	Errors   map[string]string
 	Form     rapport.ArticleRating // sent back with errors
 }
@@ -337,8 +338,12 @@ func (s *Server) helpArticleData(r *http.Request, c *helpCall) (*helpArticle, er
 	if err != nil {
 		return nil, err
 	}
-	return &helpArticle{Article: page.Article, Body: s.articleBodies.render(page.Article.ID, page.Article.Body), Category: page.Category,
-		Related: page.Related, AlsoRead: page.AlsoRead, Score: page.Score, Mine: page.Mine}, nil
+	d := &helpArticle{Article: page.Article, Body: s.articleBodies.render(page.Article.ID, page.Article.Body), Category: page.Category,
+		Related: page.Related, AlsoRead: page.AlsoRead, Score: page.Score, Mine: page.Mine}
+	if d.Experts, err = s.articleExperts(r, c, page.Article); err != nil {
+		return nil, err
+	}
+	return d, nil
 }
 
 func (s *Server) handleHelpRate(w http.ResponseWriter, r *http.Request, c *helpCall) error {
@@ -457,6 +462,22 @@ func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request) {
 	set.URLs = append(set.URLs, url{Loc: base + "/help", LastMod: time.Now().UTC().Format("2006-01-02")})
 	for _, e := range entries {
 		set.URLs = append(set.URLs, url{Loc: base + "/help/articles/" + e.Slug, LastMod: e.UpdatedAt.UTC().Format("2006-01-02")})
+	}
+	// The expert directory and the listed experts' pages, as a visitor sees them.
+	experts, err := s.Store.ListExperts(r.Context(), rapport.PortalScope(""), "")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(experts) > 0 {
+		set.URLs = append(set.URLs, url{Loc: base + "/help/experts", LastMod: time.Now().UTC().Format("2006-01-02")})
+	}
+	for _, e := range experts {
+		lastMod := time.Now().UTC()
+		if e.UpdatedAt != nil {
+			lastMod = e.UpdatedAt.UTC()
+		}
+		set.URLs = append(set.URLs, url{Loc: base + "/help/experts/" + e.UserID.String(), LastMod: lastMod.Format("2006-01-02")})
 	}
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
 	w.Write([]byte(xml.Header))

@@ -212,6 +212,8 @@ type helpAccount struct {
 	Channels []rapport.Channel
 	Consent  map[rapport.Purpose]string // "yes", "no" or ""
 	Errors   map[string]string
+	// Questions are the customer's questions to experts, with their answers.
+	Questions []rapport.ExpertQuestion
 }
 
 func newHelpAccount(p *rapport.MyProfile) *helpAccount {
@@ -227,7 +229,11 @@ func (s *Server) handleHelpAccount(w http.ResponseWriter, r *http.Request, c *he
 	if err != nil {
 		return err
 	}
-	return s.renderHelp(w, r, c, http.StatusOK, "account", "Your account", "", newHelpAccount(p))
+	d := newHelpAccount(p)
+	if d.Questions, err = s.Store.MyQuestions(r.Context(), c.scope); err != nil {
+		return err
+	}
+	return s.renderHelp(w, r, c, http.StatusOK, "account", "Your account", "", d)
 }
 
 func (s *Server) handleHelpAccountUpdate(w http.ResponseWriter, r *http.Request, c *helpCall) error {
@@ -248,6 +254,9 @@ func (s *Server) handleHelpAccountUpdate(w http.ResponseWriter, r *http.Request,
 		}
 		d := newHelpAccount(p)
 		d.Errors = fieldErrors(err)
+		if d.Questions, perr = s.Store.MyQuestions(r.Context(), c.scope); perr != nil {
+			return perr
+		}
 		return s.renderHelp(w, r, c, http.StatusBadRequest, "account", "Your account", "", d)
 	} else if err != nil {
 		return err

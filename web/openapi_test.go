@@ -613,8 +613,21 @@ func TestOpenAPITour(t *testing.T) {
 	call("PUT", "/api/v1/kb/experts/"+e.admin.ID.String(), agent, `{"headline":"Not mine"}`, 403)
 	call("GET", "/api/v1/kb/experts?area=login", outsider, "", 200)
 	call("GET", "/api/v1/kb/experts/"+e.agent.ID.String(), outsider, "", 200)
+	// Questions to experts: Otto asks the agent in the help centre; the agent answers it
+	// and turns it into an article.
+	question, err := e.db.AskExpert(ctx, rapport.CustomerScope(e.open.ID, "test"), rapport.Question{ExpertID: e.agent.ID, Area: "login", Text: "How do I sign in?"}, rapport.PortalMail{BaseURL: "https://help.test"})
+	must(t, err)
+	qpath := "/api/v1/kb/questions/" + question.ID.String()
+	call("GET", "/api/v1/kb/questions?status=open&expert_id="+e.agent.ID.String()+"&customer_id="+e.open.ID.String()+"&limit=10", agent, "", 200)
+	call("GET", "/api/v1/kb/questions?status=waiting", agent, "", 400)
+	call("GET", qpath, agent, "", 200)
+	call("GET", qpath, outsider, "", 404)
+	call("POST", qpath+"/article", agent, `{}`, 409)
+	call("POST", qpath+"/answer", agent, `{"answer":""}`, 400)
+	call("POST", qpath+"/answer", agent, `{"answer":"Use the **Sign in** link."}`, 200)
+	call("POST", qpath+"/article", agent, `{"audience":"staff"}`, 201)
 	// Knowledge base search.
-	_, err := e.db.CreateArticle(ctx, rapport.SystemScope("test"), rapport.ArticleInput{Title: "Reset your password", KeyPoints: "Use the link.",
+	_, err = e.db.CreateArticle(ctx, rapport.SystemScope("test"), rapport.ArticleInput{Title: "Reset your password", KeyPoints: "Use the link.",
 		Body: "Open the **settings**.", Products: []string{"Web app"}, Publish: true})
 	must(t, err)
 	call("GET", "/api/v1/kb/search?q=pasword+reset&limit=5&log=true", agent, "", 200)

@@ -60,6 +60,7 @@ type Store interface {
 	rapport.PortalSelfService
 	rapport.KnowledgeWork
 	rapport.ExpertService
+	rapport.ExpertQuestionService
 	Ping(ctx context.Context) error
 	Stats() map[string]sql.DBStats
 }

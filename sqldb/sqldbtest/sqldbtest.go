@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 		{"KnowledgeWorkflow", testKnowledgeWorkflow},
 		{"KnowledgeCategories", testKnowledgeCategories},
 		{"Experts", testExperts},
+		{"ExpertQuestions", testExpertQuestions},
 		{"ArticleFiles", testArticleFiles},
 		{"ArticleReading", testArticleReading},
 		{"Attachments", testAttachments},
