@@ -302,13 +302,20 @@ func (db *DB) AlsoRead(ctx context.Context, s rapport.Scope, articleID rapport.I
 
 // alsoReadIDs ranks the readable articles by how many of the article's last 1,000
 // readers read them too, then by title.
+// alsoReadRecent is how many of a reader's most recent views "also read" counts.
+const alsoReadRecent = 50
+
 func (tx *Tx) alsoReadIDs(articleID rapport.ID, limit int) ([]rapport.ID, error) {
 	q := &Query{}
 	id := q.Arg(articleID)
+	// Of each of the last 1,000 readers, only their alsoReadRecent most recent views
+	// count: a reader with thousands of views costs no more than anyone else.
 	return queryAll(tx, `SELECT a.id FROM kb_articles a
 		JOIN (SELECT v2.article_id, COUNT(DISTINCT v2.reader) AS readers
 			FROM (SELECT reader FROM kb_views WHERE article_id = `+id+` ORDER BY viewed_at DESC LIMIT 1000) v1
 			JOIN kb_views v2 ON v2.reader = v1.reader AND v2.article_id <> `+id+`
+				AND v2.viewed_at >= COALESCE((SELECT r.viewed_at FROM kb_views r WHERE r.reader = v1.reader
+					ORDER BY r.viewed_at DESC LIMIT 1 OFFSET `+strconv.Itoa(alsoReadRecent-1)+`), `+q.Arg(time.Time{})+`)
 			GROUP BY v2.article_id) co ON co.article_id = a.id
 		WHERE `+visibleArticle(q, tx.scope, "a")+`
 		ORDER BY co.readers DESC, a.title LIMIT `+strconv.Itoa(limit), q.Args(), scanID)
