@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,19 +15,7 @@ import (
 // Chromium, previews it, publishes the new version, and sees on the history page the
 // lines removed and added, marked and coloured.
 func TestBrowserKnowledgeDiff(t *testing.T) {
-	browserPath := os.Getenv("RAPPORT_TEST_CHROMIUM")
-	if browserPath == "" {
-		t.Skip("RAPPORT_TEST_CHROMIUM is not set; browser tests skipped (scripts/test sets it)")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(browserPath), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	root, cancelRoot := chromedp.NewContext(allocCtx)
-	defer cancelRoot()
-	defer chromedp.Cancel(root)
+	root := startChromium(t, 1280, 900)
 	b, cancel := context.WithTimeout(root, 60*time.Second)
 	defer cancel()
 

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/mail"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -26,22 +25,7 @@ import (
 // confirms with a rating of 5, which the feedback's page then shows. A second round
 // answers "not resolved" and the feedback is reopened.
 func TestBrowserFeedbackLoop(t *testing.T) {
-	browserPath := os.Getenv("RAPPORT_TEST_CHROMIUM")
-	if browserPath == "" {
-		t.Skip("RAPPORT_TEST_CHROMIUM is not set; browser tests skipped (scripts/test sets it)")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(browserPath), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	root, cancelRoot := chromedp.NewContext(allocCtx)
-	defer cancelRoot()
-	defer chromedp.Cancel(root)
-	if err := chromedp.Do(root); err != nil {
-		t.Fatalf("start %s: %v", browserPath, err)
-	}
+	root := startChromium(t, 1280, 900)
 
 	// The customer's mail server.
 	var mu sync.Mutex

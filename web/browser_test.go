@@ -19,25 +19,7 @@ import (
 // and try a walled customer as an outsider, on each database. RAPPORT_TEST_CHROMIUM names the browser;
 // RAPPORT_TEST_SCREENSHOTS, if set, is a directory for screenshots of each step.
 func TestBrowser(t *testing.T) {
-	browserPath := os.Getenv("RAPPORT_TEST_CHROMIUM")
-	if browserPath == "" {
-		if strings.Contains(os.Getenv("RAPPORT_TEST_REQUIRE"), "chromium") {
-			t.Fatal("RAPPORT_TEST_CHROMIUM is not set, and RAPPORT_TEST_REQUIRE says the browser tests must run")
-		}
-		t.Skip("RAPPORT_TEST_CHROMIUM is not set; browser tests skipped (scripts/test sets it)")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(browserPath), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	root, cancelRoot := chromedp.NewContext(allocCtx)
-	defer cancelRoot()
-	defer chromedp.Cancel(root)
-	if err := chromedp.Do(root); err != nil { // starts the browser
-		t.Fatalf("start %s: %v", browserPath, err)
-	}
+	root := startChromium(t, 1280, 900)
 
 	// Every scenario runs on each database, against one browser.
 	for name, open := range databases() {

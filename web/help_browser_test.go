@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,25 +15,7 @@ import (
 // on: a visitor searches, opens the article found, says it helped and rates it with a
 // comment holding a script, which stays text; on a phone-sized window.
 func TestHelpBrowser(t *testing.T) {
-	browserPath := os.Getenv("RAPPORT_TEST_CHROMIUM")
-	if browserPath == "" {
-		if strings.Contains(os.Getenv("RAPPORT_TEST_REQUIRE"), "chromium") {
-			t.Fatal("RAPPORT_TEST_CHROMIUM is not set, and RAPPORT_TEST_REQUIRE says the browser tests must run")
-		}
-		t.Skip("RAPPORT_TEST_CHROMIUM is not set; browser tests skipped (scripts/test sets it)")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(browserPath), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(390, 844))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	root, cancelRoot := chromedp.NewContext(allocCtx)
-	defer cancelRoot()
-	defer chromedp.Cancel(root)
-	if err := chromedp.Do(root); err != nil {
-		t.Fatalf("start %s: %v", browserPath, err)
-	}
+	root := startChromium(t, 390, 844)
 	for name, open := range databases() {
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t, open)
@@ -120,25 +101,7 @@ func TestHelpBrowser(t *testing.T) {
 // them through a real SMTP exchange, and then reads the article meant for their
 // organisation, which a visitor in another window cannot find.
 func TestHelpRegisterBrowser(t *testing.T) {
-	browserPath := os.Getenv("RAPPORT_TEST_CHROMIUM")
-	if browserPath == "" {
-		if strings.Contains(os.Getenv("RAPPORT_TEST_REQUIRE"), "chromium") {
-			t.Fatal("RAPPORT_TEST_CHROMIUM is not set, and RAPPORT_TEST_REQUIRE says the browser tests must run")
-		}
-		t.Skip("RAPPORT_TEST_CHROMIUM is not set; browser tests skipped (scripts/test sets it)")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(browserPath), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(390, 844))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	root, cancelRoot := chromedp.NewContext(allocCtx)
-	defer cancelRoot()
-	defer chromedp.Cancel(root)
-	if err := chromedp.Do(root); err != nil {
-		t.Fatalf("start %s: %v", browserPath, err)
-	}
+	root := startChromium(t, 390, 844)
 	for name, open := range databases() {
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t, open)

@@ -1,0 +1,35 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// startChromium starts the headless browser RAPPORT_TEST_CHROMIUM names, with a window
+// of the size given, for the rest of the test. Without it the test is skipped, or fails
+// when RAPPORT_TEST_REQUIRE says the browser tests must run (scripts/test sets both).
+func startChromium(t *testing.T, width, height int) context.Context {
+	t.Helper()
+	path := os.Getenv("RAPPORT_TEST_CHROMIUM")
+	if path == "" {
+		if strings.Contains(os.Getenv("RAPPORT_TEST_REQUIRE"), "chromium") {
+			t.Fatal("RAPPORT_TEST_CHROMIUM is not set, and RAPPORT_TEST_REQUIRE says the browser tests must run")
+		}
+		t.Skip("RAPPORT_TEST_CHROMIUM is not set; browser tests skipped (scripts/test sets it)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(width, height))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	root, cancelRoot := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() { chromedp.Cancel(root); cancelRoot(); cancelAlloc() })
+	if err := chromedp.Do(root); err != nil { // starts the browser
+		t.Fatalf("start %s: %v", path, err)
+	}
+	return root
+}
