@@ -26,6 +26,22 @@ func (w KnowledgeWeek) MeanRating() float64 {
 	return float64(w.RatingSum) / float64(w.Ratings)
 }
 
+// SumWeeks adds weeks up; the sum has no start.
+func SumWeeks(weeks []KnowledgeWeek) KnowledgeWeek {
+	var t KnowledgeWeek
+	for _, w := range weeks {
+		t.Views += w.Views
+		t.Searches += w.Searches
+		t.NoResult += w.NoResult
+		t.NoClick += w.NoClick
+		t.Helpful += w.Helpful
+		t.Unhelpful += w.Unhelpful
+		t.Ratings += w.Ratings
+		t.RatingSum += w.RatingSum
+	}
+	return t
+}
+
 // ArticleUse is what readers did with one article over a span.
 type ArticleUse struct {
 	ID         ID      `json:"id"`

@@ -37,7 +37,7 @@ func (s *Server) handleKBInsights(w http.ResponseWriter, r *http.Request, c *cal
 	if err != nil {
 		return err
 	}
-	t := sumWeeks(in.Weeks)
+	t := rapport.SumWeeks(in.Weeks)
 	v := kbInsightsPage{Insights: in, Weeks: weeks, Total: t, Spans: insightSpans, Judged: t.Helpful + t.Unhelpful,
 		NoResult: shareText(t.NoResult, t.Searches), NoClick: shareText(t.NoClick, t.Searches), Helpful: shareText(t.Helpful, t.Helpful+t.Unhelpful)}
 	labels := weekLabels(in.Weeks)
@@ -98,21 +98,6 @@ func shareText(part, whole int) string {
 	return trimFloat(share(part, whole)) + " %"
 }
 
-func sumWeeks(weeks []rapport.KnowledgeWeek) rapport.KnowledgeWeek {
-	var t rapport.KnowledgeWeek
-	for _, w := range weeks {
-		t.Views += w.Views
-		t.Searches += w.Searches
-		t.NoResult += w.NoResult
-		t.NoClick += w.NoClick
-		t.Helpful += w.Helpful
-		t.Unhelpful += w.Unhelpful
-		t.Ratings += w.Ratings
-		t.RatingSum += w.RatingSum
-	}
-	return t
-}
-
 func weekLabels(weeks []rapport.KnowledgeWeek) []string {
 	out := make([]string, len(weeks))
 	for i, w := range weeks {
@@ -140,7 +125,7 @@ func (s *Server) articleReaders(r *http.Request, c *call, id rapport.ID) (*artic
 	for i, w := range weeks {
 		views[i] = float64(w.Views)
 	}
-	return &articleReaders{Total: sumWeeks(weeks), Weeks: articleReaderWeeks,
+	return &articleReaders{Total: rapport.SumWeeks(weeks), Weeks: articleReaderWeeks,
 		Chart: newLineChart("Views of this article by week", "", weekLabels(weeks), map[string][]float64{"Views": views}, []string{"Views"})}, nil
 }
 

@@ -67,17 +67,8 @@ func testKnowledgeInsights(t *testing.T, open Opener) {
 	if len(in.Weeks) != 4 || !in.Weeks[0].Start.Equal(in.Since) || in.Weeks[3].Start.Weekday() != time.Monday {
 		t.Fatalf("weeks: %+v", in.Weeks)
 	}
-	total := rapport.KnowledgeWeek{Start: in.Weeks[3].Start}
-	for _, w := range in.Weeks {
-		total.Views += w.Views
-		total.Searches += w.Searches
-		total.NoResult += w.NoResult
-		total.NoClick += w.NoClick
-		total.Helpful += w.Helpful
-		total.Unhelpful += w.Unhelpful
-		total.Ratings += w.Ratings
-		total.RatingSum += w.RatingSum
-	}
+	total := rapport.SumWeeks(in.Weeks)
+	total.Start = in.Weeks[3].Start
 	if this := in.Weeks[3]; this.Views != 3 || this != total {
 		t.Errorf("this week %+v, all weeks %+v: want everything in this week", this, total)
 	}
