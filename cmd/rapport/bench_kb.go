@@ -57,44 +57,9 @@ func benchKB(ctx context.Context, env *environment, args []string) error {
 	defer db.Close()
 	system := rapport.SystemScope("bench")
 	gen := newTextGen(seed)
-	counts, err := db.CountArticles(ctx, system)
+	have, err := generateArticles(ctx, env, db, gen, articles)
 	if err != nil {
 		return err
-	}
-	have := counts.Total
-	if have < articles {
-		cats, err := db.ListCategories(ctx, system)
-		if err != nil {
-			return err
-		}
-		for i := len(cats); i < 20; i++ {
-			c, err := db.CreateCategory(ctx, system, rapport.Category{Name: fmt.Sprintf("Topic %d", i+1)})
-			if err != nil {
-				return err
-			}
-			cats = append(cats, *c)
-		}
-		start := time.Now()
-		var batch []sqldb.ImportedArticle
-		for i := have; i < articles; i++ {
-			products := []string{fmt.Sprintf("Product %d", gen.r.IntN(30)+1)}
-			if gen.r.IntN(3) == 0 {
-				products = append(products, fmt.Sprintf("Product %d", gen.r.IntN(30)+1))
-			}
-			batch = append(batch, sqldb.ImportedArticle{ExternalID: fmt.Sprintf("gen-%d", i), Title: gen.sentence(4, 10),
-				Body: gen.paragraphs(120, 600), CategoryID: cats[gen.r.IntN(len(cats))].ID, Products: products})
-			if len(batch) == 1000 || i == articles-1 {
-				if _, err := db.ImportArticles(ctx, system, batch); err != nil {
-					return err
-				}
-				batch = batch[:0]
-				fmt.Fprintf(env.stderr, "\r%d articles", i+1)
-			}
-		}
-		if err := db.OptimizeArticleIndex(ctx); err != nil {
-			return err
-		}
-		fmt.Fprintf(env.stderr, "\rgenerated %d articles in %s\n", articles-have, time.Since(start).Round(time.Second))
 	}
 	// Queries from the text of random articles.
 	sample, err := db.ListArticles(ctx, system, rapport.ArticleFilter{Limit: 500})
@@ -263,4 +228,52 @@ func (g *textGen) query(title, body string) rapport.SearchQuery {
 	}
 	q.Text = strings.Join(ws, " ")
 	return q
+}
+
+// generateArticles imports generated published articles (20 categories, one or two of
+// 30 products each, bodies of about 2 KB) until the knowledge base holds n, and returns
+// how many it held before.
+func generateArticles(ctx context.Context, env *environment, db *sqldb.DB, gen *textGen, n int) (have int, err error) {
+	system := rapport.SystemScope("bench")
+	counts, err := db.CountArticles(ctx, system)
+	if err != nil {
+		return 0, err
+	}
+	have = counts.Total
+	if have >= n {
+		return have, nil
+	}
+	cats, err := db.ListCategories(ctx, system)
+	if err != nil {
+		return have, err
+	}
+	for i := len(cats); i < 20; i++ {
+		c, err := db.CreateCategory(ctx, system, rapport.Category{Name: fmt.Sprintf("Topic %d", i+1)})
+		if err != nil {
+			return have, err
+		}
+		cats = append(cats, *c)
+	}
+	start := time.Now()
+	var batch []sqldb.ImportedArticle
+	for i := have; i < n; i++ {
+		products := []string{fmt.Sprintf("Product %d", gen.r.IntN(30)+1)}
+		if gen.r.IntN(3) == 0 {
+			products = append(products, fmt.Sprintf("Product %d", gen.r.IntN(30)+1))
+		}
+		batch = append(batch, sqldb.ImportedArticle{ExternalID: fmt.Sprintf("gen-%d", i), Title: gen.sentence(4, 10),
+			Body: gen.paragraphs(120, 600), CategoryID: cats[gen.r.IntN(len(cats))].ID, Products: products})
+		if len(batch) == 1000 || i == n-1 {
+			if _, err := db.ImportArticles(ctx, system, batch); err != nil {
+				return have, err
+			}
+			batch = batch[:0]
+			fmt.Fprintf(env.stderr, "\r%d articles", i+1)
+		}
+	}
+	if err := db.OptimizeArticleIndex(ctx); err != nil {
+		return have, err
+	}
+	fmt.Fprintf(env.stderr, "\rgenerated %d articles in %s\n", n-have, time.Since(start).Round(time.Second))
+	return have, nil
 }
