@@ -40,7 +40,7 @@ func (db *DB) RecordView(ctx context.Context, s rapport.Scope, v rapport.Article
 	if err != nil {
 		return err
 	}
-	return db.views.record(ctx, db, viewEvent{scope: s, view: v, reader: reader}, true)
+	return db.sendView(ctx, viewEvent{scope: s, view: v, reader: reader}, true)
 }
 
 // QueueView records the view within viewDelay, without waiting for it (see viewLog).
@@ -50,7 +50,7 @@ func (db *DB) QueueView(ctx context.Context, s rapport.Scope, v rapport.ArticleV
 	if err != nil {
 		return err
 	}
-	return db.views.record(ctx, db, viewEvent{scope: s, view: v, reader: reader}, false)
+	return db.sendView(ctx, viewEvent{scope: s, view: v, reader: reader}, false)
 }
 
 // ViewErrors counts the queued views that could not be written (other than those of

@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/rapportckm/rapport"
@@ -16,13 +15,7 @@ import (
 // sharing the transaction with whatever views are queued (group commit, as the read
 // audit does, readlog.go); QueueView, which the article page uses, does not wait, and
 // its view is written with those that arrive within viewDelay, in one transaction.
-type viewLog struct {
-	start   sync.Once
-	mu      sync.Mutex // guards closed against a send after stop
-	closed  bool
-	queue   chan viewEvent
-	stopped chan struct{}
-}
+type viewLog = groupQueue[viewEvent]
 
 type viewEvent struct {
 	scope  rapport.Scope
@@ -35,7 +28,7 @@ type viewEvent struct {
 // flushViews waits until the views queued so far are stored: reads that count views
 // for staff, and merges, which move views, call it first.
 func (db *DB) flushViews(ctx context.Context) error {
-	return db.views.record(ctx, db, viewEvent{flush: true}, true)
+	return db.sendView(ctx, viewEvent{flush: true}, true)
 }
 
 // maxViewBatch bounds the views written in one transaction; viewDelay is how long a
@@ -46,32 +39,15 @@ const (
 	viewDelay    = 1000 * time.Millisecond
 )
 
-// record queues the view and, if wait, waits until it is stored.
-func (l *viewLog) record(ctx context.Context, db *DB, ev viewEvent, wait bool) error {
-	l.start.Do(func() {
-		l.queue = make(chan viewEvent, 1024)
-		l.stopped = make(chan struct{})
-		go l.write(db)
-	})
+// sendView queues the view and, if wait, waits until it is stored.
+func (db *DB) sendView(ctx context.Context, ev viewEvent, wait bool) error {
 	if wait {
 		ev.done = make(chan error, 1)
 	}
-	l.mu.Lock()
-	if l.closed {
-		l.mu.Unlock()
-		return errClosed
-	}
-	l.queue <- ev
-	l.mu.Unlock()
-	if !wait {
-		return nil
-	}
-	select {
-	case err := <-ev.done:
+	if err := db.views.send(ev, 1024, db.writeViews); err != nil || !wait {
 		return err
-	case <-ctx.Done():
-		return ctx.Err()
 	}
+	return waitFor(ctx, ev.done)
 }
 
 // write stores queued views in one transaction: as many as arrive within viewDelay of
@@ -79,9 +55,8 @@ func (l *viewLog) record(ctx context.Context, db *DB, ev viewEvent, wait bool) e
 // article its reader may not read (or that is gone) fails alone; if the transaction
 // fails otherwise, each view of the group is tried again in its own, so that one bad
 // view never costs the others theirs.
-func (l *viewLog) write(db *DB) {
-	defer close(l.stopped)
-	for first := range l.queue {
+func (db *DB) writeViews(queue <-chan viewEvent) {
+	for first := range queue {
 		batch := []viewEvent{first}
 		waited := first.done != nil
 		timer := time.NewTimer(viewDelay)
@@ -89,7 +64,7 @@ func (l *viewLog) write(db *DB) {
 		for len(batch) < maxViewBatch {
 			if waited { // someone waits: take what has arrived, no more
 				select {
-				case ev, ok := <-l.queue:
+				case ev, ok := <-queue:
 					if !ok {
 						break more
 					}
@@ -100,7 +75,7 @@ func (l *viewLog) write(db *DB) {
 				continue
 			}
 			select {
-			case ev, ok := <-l.queue:
+			case ev, ok := <-queue:
 				if !ok {
 					break more
 				}
@@ -147,17 +122,4 @@ func (l *viewLog) write(db *DB) {
 			}
 		}
 	}
-}
-
-// stop lets the queued views be written, then ends the writer.
-func (l *viewLog) stop() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed || l.queue == nil {
-		l.closed = true
-		return
-	}
-	l.closed = true
-	close(l.queue)
-	<-l.stopped
 }

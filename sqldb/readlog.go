@@ -2,23 +2,14 @@ package sqldb
 
 import (
 	"context"
-	"errors"
-	"sync"
 
 	"github.com/rapportckm/rapport"
 )
 
 // readLog records the reads of customer data in the audit trail, through DB.readLog. A
 // request that reads waits until its event is stored, but the events of requests that
-// arrive together share one transaction (group commit): on SQLite, with its single
-// writer, a commit per read would cost more than the read itself.
-type readLog struct {
-	start   sync.Once
-	mu      sync.Mutex // guards closed against a send after stop
-	closed  bool
-	queue   chan readEvent
-	stopped chan struct{}
-}
+// arrive together share one transaction (see groupQueue).
+type readLog = groupQueue[readEvent]
 
 type readEvent struct {
 	scope                rapport.Scope
@@ -28,17 +19,9 @@ type readEvent struct {
 	done                 chan error
 }
 
-var errClosed = errors.New("sqldb: the database is closed")
-
 // auditRead records a read of one customer's data; admins reading through a wall are
 // marked so that such reads can be reviewed.
 func (db *DB) auditRead(ctx context.Context, s rapport.Scope, entity string, entityID, customerID rapport.ID, detail string) error {
-	l := &db.reads
-	l.start.Do(func() {
-		l.queue = make(chan readEvent, 256)
-		l.stopped = make(chan struct{})
-		go db.writeReads()
-	})
 	ev := readEvent{scope: s, entity: entity, entityID: entityID, customerID: customerID, detail: detail, done: make(chan error, 1)}
 	if s.Kind == rapport.ActorStaff && s.SeesThroughWalls() {
 		// Here, not in writeReads: the walls are in the main database, which the read
@@ -51,30 +34,20 @@ func (db *DB) auditRead(ctx context.Context, s rapport.Scope, entity string, ent
 			return err
 		}
 	}
-	l.mu.Lock()
-	if l.closed {
-		l.mu.Unlock()
-		return errClosed
-	}
-	l.queue <- ev
-	l.mu.Unlock()
-	select {
-	case err := <-ev.done:
+	if err := db.reads.send(ev, 256, db.writeReads); err != nil {
 		return err
-	case <-ctx.Done():
-		return ctx.Err()
 	}
+	return waitFor(ctx, ev.done)
 }
 
 // writeReads stores queued events, as many as have arrived, in one transaction.
-func (db *DB) writeReads() {
-	defer close(db.reads.stopped)
-	for first := range db.reads.queue {
+func (db *DB) writeReads(queue <-chan readEvent) {
+	for first := range queue {
 		batch := []readEvent{first}
 	more:
 		for len(batch) < 500 {
 			select {
-			case ev, ok := <-db.reads.queue:
+			case ev, ok := <-queue:
 				if !ok {
 					break more
 				}
@@ -96,17 +69,4 @@ func (db *DB) writeReads() {
 			ev.done <- err
 		}
 	}
-}
-
-// stop lets the queued events be written, then ends the writer.
-func (l *readLog) stop() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed || l.queue == nil {
-		l.closed = true
-		return
-	}
-	l.closed = true
-	close(l.queue)
-	<-l.stopped
 }
