@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/rapportckm/rapport"
@@ -87,6 +88,14 @@ func (db *DB) writeViews(queue <-chan viewEvent) {
 		}
 		timer.Stop()
 		errs := make([]error, len(batch))
+		if !slices.ContainsFunc(batch, func(ev viewEvent) bool { return !ev.flush }) {
+			// Only flushes: everything queued before them is stored already, and an
+			// empty transaction would still take the single writer's lock.
+			for _, ev := range batch {
+				ev.done <- nil
+			}
+			continue
+		}
 		err := db.update(context.Background(), rapport.Scope{}, func(tx *Tx) error {
 			for i, ev := range batch {
 				if ev.flush {
