@@ -36,14 +36,7 @@ const (
 // IdeaStatuses are the statuses in their order.
 var IdeaStatuses = []IdeaStatus{IdeaProposed, IdeaPlanned, IdeaBuilding, IdeaShipped, IdeaDeclined}
 
-func (st IdeaStatus) Valid() bool {
-	for _, s := range IdeaStatuses {
-		if s == st {
-			return true
-		}
-	}
-	return false
-}
+func (st IdeaStatus) Valid() bool { return oneOf(st, IdeaStatuses) }
 
 // Limits on an idea's text.
 const (
