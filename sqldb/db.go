@@ -93,8 +93,10 @@ type DB struct {
 	reads      readLog
 	views      viewLog // the help centre's views of articles, written in groups
 	viewErrors atomic.Int64
-	links      linkCache     // the ranking of articles' related and also-read lists, for visitors
-	turns      chan struct{} // a view's turn on the read pool, see view
+	related    relatedIndexes // articles by label, to rank related articles
+	links      linkCache      // the ranking of articles' also-read lists, for visitors
+	pages      pageCache      // articles' pages as visitors who are not signed in read them
+	turns      chan struct{}  // a view's turn on the read pool, see view
 }
 
 // maxReadStmts bounds the statement cache: queries with IN lists of varying length

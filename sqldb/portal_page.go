@@ -14,63 +14,43 @@ import (
 // once (not once per part, as the separate calls do), its category, related and
 // also-read articles, its score and the reader's rating.
 //
-// Freshness: the article, its category, score and the reader's rating are read for
-// every page, so a new version or a new rating shows at once. Which articles are
-// related and also read is costly to rank (every article sharing a category or product;
-// every view of the article's last 1,000 readers) and changes slowly, so for visitors
-// who are not signed in — the same answer for all of them — the ranking is kept for
-// linkTTL. Even then the listed articles are read as of now, in the reader's scope: an
-// article archived or no longer public drops out of the list at once, and a new title
-// shows at once; only a newly related article may take up to linkTTL to appear. Signed-in
-// customers, whose lists depend on who they are, are always ranked afresh.
+// Freshness: for a signed-in customer, whose page depends on who they are, everything
+// is read for every page. A visitor who is not signed in gets what every such visitor
+// gets, so that page (all but the visitor's own rating, which is always read) is kept:
+// until anything in the knowledge base changes (kb_revision, counted by triggers, so an
+// edit made by another process counts too) or pageTTL passes, whichever comes first.
+// Within pageTTL the score and "also read" may lag behind the ratings and views of other
+// visitors; a rating given through this process drops the page at once. Related
+// articles are ranked from an index of labels kept in memory (relatedIndex). Which are
+// also read is costly to rank (the recent views of the article's last 1,000 readers) and
+// changes slowly, so for visitors that ranking is kept for linkTTL even across edits.
+// Both lists' articles are read again, in the reader's scope, whenever the page is, so
+// an article archived or no longer public drops out at once.
 func (db *DB) ReadArticle(ctx context.Context, s rapport.Scope, idOrSlug, visitor string, links int) (*rapport.ArticleReading, error) {
 	links = linkLimit(links)
 	out := &rapport.ArticleReading{}
 	err := db.view(ctx, s, func(tx *Tx) error {
-		a, err := tx.findArticle(idOrSlug)
-		if err != nil {
-			return err
-		}
-		out.Article = a
-		if !a.CategoryID.IsZero() {
-			c := &rapport.Category{}
-			err := tx.queryRow(`SELECT id, parent_id, name, slug, description, position, created_at FROM kb_categories WHERE id = $1`,
-				a.CategoryID).Scan(&c.ID, &c.ParentID, &c.Name, &c.Slug, &c.Description, &c.Position, &c.CreatedAt)
-			switch {
-			case err == nil:
-				out.Category = c
-			case !errors.Is(err, sql.ErrNoRows):
+		keep := anonymous(s)
+		var revision int64
+		if keep {
+			var err error
+			if revision, err = tx.kbRevision(); err != nil {
 				return err
 			}
-		}
-		related, also, err := db.rankedLinks(tx, a, links)
-		if err != nil {
-			return err
-		}
-		// Both lists' articles in one read.
-		found, err := tx.articleLinks(append(append([]rapport.ID{}, related...), also...), len(related)+len(also))
-		if err != nil {
-			return err
-		}
-		byID := make(map[rapport.ID]rapport.ArticleLink, len(found))
-		for _, l := range found {
-			byID[l.ID] = l
-		}
-		pick := func(ids []rapport.ID) []rapport.ArticleLink {
-			var out []rapport.ArticleLink
-			for _, id := range ids {
-				if l, ok := byID[id]; ok && len(out) < links {
-					out = append(out, l)
-				}
+			if p, ok := db.pages.get(idOrSlug, revision, links, time.Now()); ok {
+				*out = p
 			}
-			return out
 		}
-		out.Related, out.AlsoRead = pick(related), pick(also)
-		if out.Score, err = tx.articleScore(a.ID); err != nil {
-			return err
+		if out.Article == nil {
+			if err := db.readArticlePage(tx, out, idOrSlug, links); err != nil {
+				return err
+			}
+			if keep {
+				db.pages.put(idOrSlug, revision, links, time.Now(), *out)
+			}
 		}
 		if reader, err := readerKey(s, visitor); err == nil {
-			mine, err := tx.findRating(a.ID, reader)
+			mine, err := tx.findRating(out.Article.ID, reader)
 			if err != nil && rapport.ErrorCode(err) != rapport.ENOTFOUND {
 				return err
 			}
@@ -84,25 +64,120 @@ func (db *DB) ReadArticle(ctx context.Context, s rapport.Scope, idOrSlug, visito
 	return out, nil
 }
 
-// linkTTL is how long the ranking of a page's related and also-read articles is kept
-// for visitors; linkCacheSize bounds how many articles' rankings are kept.
+// readArticlePage reads all of an article's page but the reader's own rating.
+func (db *DB) readArticlePage(tx *Tx, out *rapport.ArticleReading, idOrSlug string, links int) error {
+	a, err := tx.findArticle(idOrSlug)
+	if err != nil {
+		return err
+	}
+	out.Article = a
+	if !a.CategoryID.IsZero() {
+		c := &rapport.Category{}
+		err := tx.queryRow(`SELECT id, parent_id, name, slug, description, position, created_at FROM kb_categories WHERE id = $1`,
+			a.CategoryID).Scan(&c.ID, &c.ParentID, &c.Name, &c.Slug, &c.Description, &c.Position, &c.CreatedAt)
+		switch {
+		case err == nil:
+			out.Category = c
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+	}
+	related, also, err := db.rankedLinks(tx, a, links)
+	if err != nil {
+		return err
+	}
+	// Both lists' articles in one read.
+	found, err := tx.articleLinks(append(append([]rapport.ID{}, related...), also...), len(related)+len(also))
+	if err != nil {
+		return err
+	}
+	byID := make(map[rapport.ID]rapport.ArticleLink, len(found))
+	for _, l := range found {
+		byID[l.ID] = l
+	}
+	pick := func(ids []rapport.ID) []rapport.ArticleLink {
+		var out []rapport.ArticleLink
+		for _, id := range ids {
+			if l, ok := byID[id]; ok && len(out) < links {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	out.Related, out.AlsoRead = pick(related), pick(also)
+	out.Score, err = tx.articleScore(a.ID)
+	return err
+}
+
+// pageTTL is how long an article's page is kept for visitors who are not signed in;
+// pageCacheSize bounds how many pages are kept.
+const (
+	pageTTL       = time.Minute
+	pageCacheSize = 20_000
+)
+
+// pageCache keeps articles' pages as read for a visitor who is not signed in, by the
+// id or slug they were asked for. The pages are shared: nobody may change them.
+type pageCache struct {
+	mu sync.Mutex
+	m  map[string]pageEntry
+}
+
+type pageEntry struct {
+	at       time.Time
+	revision int64
+	links    int
+	page     rapport.ArticleReading
+}
+
+func (c *pageCache) get(key string, revision int64, links int, now time.Time) (rapport.ArticleReading, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[key]
+	if !ok || e.revision != revision || e.links != links || now.Sub(e.at) >= pageTTL {
+		return rapport.ArticleReading{}, false
+	}
+	return e.page, true
+}
+
+func (c *pageCache) put(key string, revision int64, links int, now time.Time, page rapport.ArticleReading) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= pageCacheSize {
+		c.m = make(map[string]pageEntry)
+	}
+	c.m[key] = pageEntry{at: now, revision: revision, links: links, page: page}
+}
+
+// drop forgets the pages of an article, whose score has just changed.
+func (c *pageCache) drop(article rapport.ID) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, e := range c.m {
+		if e.page.Article.ID == article {
+			delete(c.m, k)
+		}
+	}
+}
+
+// linkTTL is how long the ranking of a page's also-read articles is kept for
+// visitors; linkCacheSize bounds how many articles' rankings are kept.
 const (
 	linkTTL       = 5 * time.Minute
 	linkCacheSize = 20_000
 )
 
-// linkCache keeps, per article, the ids of its related and also-read articles as
-// ranked for an anonymous visitor, with some to spare (the list is filtered again when
-// served).
+// linkCache keeps, per article, the ids of its also-read articles as ranked for an
+// anonymous visitor, with some to spare (the list is filtered again when served).
 type linkCache struct {
 	mu sync.Mutex
 	m  map[rapport.ID]linkEntry
 }
 
 type linkEntry struct {
-	at            time.Time
-	links         int
-	related, also []rapport.ID
+	at    time.Time
+	links int
+	also  []rapport.ID
 }
 
 // anonymous tells whether the scope is a visitor who is not signed in: they read only
@@ -112,9 +187,14 @@ func anonymous(s rapport.Scope) bool {
 }
 
 // rankedLinks returns the ids of the related and also-read articles of a, ranked, with
-// some to spare; from the cache for visitors.
+// some to spare; also-read from the cache for visitors.
 func (db *DB) rankedLinks(tx *Tx, a *rapport.Article, links int) (related, also []rapport.ID, err error) {
 	want := links + 5 // spares for articles that stop being readable within linkTTL
+	index, err := db.relatedIndex(tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	related = index.rank(a.ID, tx.scope, want)
 	cached := anonymous(tx.scope)
 	now := time.Now()
 	if cached {
@@ -122,11 +202,8 @@ func (db *DB) rankedLinks(tx *Tx, a *rapport.Article, links int) (related, also 
 		e, ok := db.links.m[a.ID]
 		db.links.mu.Unlock()
 		if ok && e.links >= links && now.Sub(e.at) < linkTTL {
-			return e.related, e.also, nil
+			return related, e.also, nil
 		}
-	}
-	if related, err = tx.relatedIDs(a, want); err != nil {
-		return nil, nil, err
 	}
 	if also, err = tx.alsoReadIDs(a.ID, want); err != nil {
 		return nil, nil, err
@@ -136,7 +213,7 @@ func (db *DB) rankedLinks(tx *Tx, a *rapport.Article, links int) (related, also 
 		if db.links.m == nil || len(db.links.m) >= linkCacheSize {
 			db.links.m = make(map[rapport.ID]linkEntry)
 		}
-		db.links.m[a.ID] = linkEntry{at: now, links: links, related: related, also: also}
+		db.links.m[a.ID] = linkEntry{at: now, links: links, also: also}
 		db.links.mu.Unlock()
 	}
 	return related, also, nil

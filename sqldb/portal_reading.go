@@ -127,6 +127,7 @@ func (db *DB) RateArticle(ctx context.Context, s rapport.Scope, articleID rappor
 	if err != nil {
 		return nil, err
 	}
+	db.pages.drop(articleID)
 	return &r, nil
 }
 
@@ -213,36 +214,14 @@ func (db *DB) RelatedArticles(ctx context.Context, s rapport.Scope, articleID ra
 		if err != nil {
 			return err
 		}
-		ids, err := tx.relatedIDs(me, linkLimit(limit))
+		index, err := db.relatedIndex(tx)
 		if err != nil {
 			return err
 		}
-		out, err = tx.articleLinks(ids, linkLimit(limit))
+		out, err = tx.articleLinks(index.rank(me.ID, s, linkLimit(limit)+5), linkLimit(limit))
 		return err
 	})
 	return out, err
-}
-
-// relatedIDs ranks the readable articles that share anything with me, the most shared
-// first, then by title. Only those sharing something are reached, through the indexes
-// of categories, tags and products, rather than every article scored.
-func (tx *Tx) relatedIDs(me *rapport.Article, limit int) ([]rapport.ID, error) {
-	q := &Query{}
-	id := q.Arg(me.ID)
-	var category any
-	if !me.CategoryID.IsZero() {
-		category = me.CategoryID
-	}
-	cat := q.Arg(category)
-	return queryAll(tx, `SELECT a.id FROM (
-			SELECT m.article_id, SUM(m.w) AS shared FROM (
-				SELECT c.id AS article_id, 1 AS w FROM kb_articles c WHERE c.category_id = `+cat+`
-				UNION ALL SELECT t.article_id, 1 FROM kb_article_tags mt JOIN kb_article_tags t ON t.tag = mt.tag WHERE mt.article_id = `+id+`
-				UNION ALL SELECT p.article_id, 1 FROM kb_article_products mp JOIN kb_article_products p ON p.product = mp.product WHERE mp.article_id = `+id+`
-			) m WHERE m.article_id <> `+id+` GROUP BY m.article_id) r
-		JOIN kb_articles a ON a.id = r.article_id
-		WHERE `+visibleArticle(q, tx.scope, "a")+`
-		ORDER BY r.shared DESC, a.title LIMIT `+strconv.Itoa(limit), q.Args(), scanID)
 }
 
 func scanID(rows *sql.Rows) (rapport.ID, error) {
@@ -300,11 +279,11 @@ func (db *DB) AlsoRead(ctx context.Context, s rapport.Scope, articleID rapport.I
 	return out, err
 }
 
-// alsoReadIDs ranks the readable articles by how many of the article's last 1,000
-// readers read them too, then by title.
 // alsoReadRecent is how many of a reader's most recent views "also read" counts.
 const alsoReadRecent = 50
 
+// alsoReadIDs ranks the readable articles by how many of the article's last 1,000
+// readers read them too, then by title.
 func (tx *Tx) alsoReadIDs(articleID rapport.ID, limit int) ([]rapport.ID, error) {
 	q := &Query{}
 	id := q.Arg(articleID)

@@ -18,8 +18,10 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -146,9 +148,18 @@ type helpView struct {
 }
 
 func (s *Server) renderHelp(w http.ResponseWriter, r *http.Request, c *helpCall, status int, name, title, description string, data any) error {
+	page, err := s.helpHTML(w, r, c, name, title, description, data)
+	if err != nil {
+		return err
+	}
+	return writeHelp(w, c, status, page)
+}
+
+// helpHTML renders a help centre page.
+func (s *Server) helpHTML(w http.ResponseWriter, r *http.Request, c *helpCall, name, title, description string, data any) ([]byte, error) {
 	t, ok := s.portal[name]
 	if !ok {
-		return fmt.Errorf("no help page template %q", name)
+		return nil, fmt.Errorf("no help page template %q", name)
 	}
 	v := helpView{Title: title, Description: clip(description, 160), Account: c.account, Flash: s.takeFlash(w, r), Data: data,
 		Canonical: s.baseURL(r) + r.URL.Path}
@@ -157,8 +168,12 @@ func (s *Server) renderHelp(w http.ResponseWriter, r *http.Request, c *helpCall,
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
-		return fmt.Errorf("render help %s: %w", name, err)
+		return nil, fmt.Errorf("render help %s: %w", name, err)
 	}
+	return buf.Bytes(), nil
+}
+
+func writeHelp(w http.ResponseWriter, c *helpCall, status int, page []byte) error {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if c.account != nil {
 		w.Header().Set("Cache-Control", "private, no-store")
@@ -166,7 +181,7 @@ func (s *Server) renderHelp(w http.ResponseWriter, r *http.Request, c *helpCall,
 		w.Header().Set("Cache-Control", "no-cache")
 	}
 	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
+	_, err := w.Write(page)
 	return err
 }
 
@@ -329,7 +344,60 @@ func (s *Server) handleHelpArticle(w http.ResponseWriter, r *http.Request, c *he
 		http.Redirect(w, r, "/help/articles/"+d.Article.Slug, http.StatusMovedPermanently)
 		return nil
 	}
-	return s.renderHelp(w, r, c, http.StatusOK, "article", d.Article.Title, d.Article.KeyPoints, d)
+	// Every visitor who is not signed in, has no message waiting and has not rated the
+	// article gets the same page.
+	if _, err := r.Cookie(flashCookie); err == nil || c.account != nil || d.Mine != nil {
+		return s.renderHelp(w, r, c, http.StatusOK, "article", d.Article.Title, d.Article.KeyPoints, d)
+	}
+	address := s.baseURL(r) + r.URL.Path
+	page, ok := s.articlePages.get(address, d)
+	if !ok {
+		if page, err = s.helpHTML(w, r, c, "article", d.Article.Title, d.Article.KeyPoints, d); err != nil {
+			return err
+		}
+		s.articlePages.put(address, d, page)
+	}
+	return writeHelp(w, c, http.StatusOK, page)
+}
+
+// renderedPages keeps the article pages rendered for visitors who all get the same page
+// (see handleHelpArticle), by address. A page is served again only for data equal to
+// what it was rendered from, so it is exactly as fresh as the data it shows.
+type renderedPages struct {
+	mu    sync.Mutex
+	m     map[string]renderedPage
+	bytes int // of the pages kept
+}
+
+type renderedPage struct {
+	data *helpArticle
+	html []byte
+}
+
+// maxRenderedPageBytes bounds the pages kept; when it is full, the cache starts again.
+const maxRenderedPageBytes = 32 << 20
+
+func (p *renderedPages) get(address string, data *helpArticle) ([]byte, bool) {
+	p.mu.Lock()
+	e, ok := p.m[address]
+	p.mu.Unlock()
+	if !ok || !reflect.DeepEqual(e.data, data) {
+		return nil, false
+	}
+	return e.html, true
+}
+
+func (p *renderedPages) put(address string, data *helpArticle, html []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m == nil || p.bytes+len(html) > maxRenderedPageBytes {
+		p.m, p.bytes = make(map[string]renderedPage), 0
+	}
+	if old, ok := p.m[address]; ok {
+		p.bytes -= len(old.html)
+	}
+	p.m[address] = renderedPage{data: data, html: html}
+	p.bytes += len(html)
 }
 
 // helpArticleData reads an article and what surrounds it, in the reader's scope.

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -8,8 +10,9 @@ import (
 )
 
 // TestHelpArticleFresh checks what the article page keeps between requests: the views
-// it queues are recorded, and a new version of the article (whose rendered body is
-// kept) shows at once.
+// it queues are recorded, a new version of the article (whose rendered body is kept)
+// shows at once, and the page rendered once for all visitors never stands in for one
+// who has rated the article or has a message waiting, nor hides a new score.
 func TestHelpArticleFresh(t *testing.T) {
 	for name, open := range databases() {
 		t.Run(name, func(t *testing.T) {
@@ -37,6 +40,30 @@ func TestHelpArticleFresh(t *testing.T) {
 			_, body := v.get("/help/articles/" + public.Slug)
 			if !strings.Contains(body, "<strong>Preferences</strong>") || strings.Contains(body, "<strong>Settings</strong>") {
 				t.Errorf("the page does not show the new version at once")
+			}
+
+			// Another visitor reads the page (rendered once, then kept); v rates it.
+			other := e.visitor()
+			for range 2 {
+				if _, body := other.get("/help/articles/" + public.Slug); strings.Contains(body, "readers found it helpful") {
+					t.Errorf("a score before any rating")
+				}
+			}
+			if res, _ := v.post("/help/articles/"+public.Slug+"/rating", url.Values{"part": {"helpful"}, "helpful": {"yes"}}); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("helpful: got %d", res.StatusCode)
+			}
+			_, body = v.get("/help/articles/" + public.Slug)
+			if !strings.Contains(body, "Thank you for your rating") || !strings.Contains(body, `aria-pressed="true"`) {
+				t.Errorf("after rating, the reader does not see the message and their answer")
+			}
+			if _, body = v.get("/help/articles/" + public.Slug); strings.Contains(body, "Thank you for your rating") || !strings.Contains(body, `aria-pressed="true"`) {
+				t.Errorf("on the next visit, the reader's answer is not shown or the message is shown again")
+			}
+			for range 2 {
+				_, body = other.get("/help/articles/" + public.Slug)
+				if !strings.Contains(body, "1 of 1 readers found it helpful") || strings.Contains(body, `aria-pressed="true"`) {
+					t.Errorf("another visitor does not see the new score, or sees the rater's answer")
+				}
 			}
 		})
 	}

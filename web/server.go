@@ -97,6 +97,7 @@ type Server struct {
 	portal  helpPages
 
 	articleBodies renderedBodies // the help centre's articles, rendered
+	articlePages  renderedPages  // article pages that every visitor gets alike, rendered
 }
 
 // Handler builds the routes and middleware. Call it once.

@@ -2,7 +2,11 @@ package sqlite_test
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
+
+	"github.com/rapportckm/rapport/sqldb"
+	"github.com/rapportckm/rapport/sqldb/sqlite"
 
 	"github.com/rapportckm/rapport/sqldb/sqldbtest"
 )
@@ -20,4 +24,22 @@ func TestMigrateTwice(t *testing.T) {
 	if len(applied) != 0 {
 		t.Errorf("got %v applied again, want none", applied)
 	}
+}
+
+// TestSharedDatabase runs sqldbtest.SharedDatabase on two handles on one file, as two
+// processes would have.
+func TestSharedDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rapport.db")
+	open := func() *sqldb.DB {
+		db, err := sqlite.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if _, err := db.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	sqldbtest.SharedDatabase(t, open(), open())
 }
