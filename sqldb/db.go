@@ -62,9 +62,6 @@ type Dialect interface {
 	// SearchedArticles is kb_articles aliased a, as searches join it to every match:
 	// through the narrow index of what they read.
 	SearchedArticles() string
-	// JoinText is the aggregate of the text expr of a group's rows joined by U+001F,
-	// in the order of orderBy.
-	JoinText(expr, orderBy string) string
 	// ArticleTermDocs returns a query of (term, articles holding it) for the terms.
 	ArticleTermDocs(q *Query, terms []string) string
 	// ArticleCount returns a query of the number of articles indexed, and how to read
@@ -93,10 +90,10 @@ type DB struct {
 	reads      readLog
 	views      viewLog // the help centre's views of articles, written in groups
 	viewErrors atomic.Int64
-	related    relatedIndexes // articles by label, to rank related articles
-	links      linkCache      // the ranking of articles' also-read lists, for visitors
-	pages      pageCache      // articles' pages as visitors who are not signed in read them
-	turns      chan struct{}  // a view's turn on the read pool, see view
+	catalogues catalogues    // what searches and related articles know of every article
+	links      linkCache     // the ranking of articles' also-read lists, for visitors
+	pages      pageCache     // articles' pages as visitors who are not signed in read them
+	turns      chan struct{} // a view's turn on the read pool, see view
 }
 
 // maxReadStmts bounds the statement cache: queries with IN lists of varying length

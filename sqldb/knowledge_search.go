@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -200,22 +201,6 @@ func (db *DB) SearchArticles(ctx context.Context, s rapport.Scope, sq rapport.Se
 	return res, nil
 }
 
-// searchFilter is the condition on the article a of the facets chosen.
-func (tx *Tx) searchFilter(q *Query, sq rapport.SearchQuery, category, product bool) (string, error) {
-	conds := []string{visibleArticle(q, tx.scope, "a")}
-	if category && !sq.CategoryID.IsZero() {
-		ids, err := tx.categoryAndChildren(sq.CategoryID)
-		if err != nil {
-			return "", err
-		}
-		conds = append(conds, "a.category_id IN "+q.In(anys(ids)...))
-	}
-	if product && sq.Product != "" {
-		conds = append(conds, "EXISTS (SELECT 1 FROM kb_article_products p WHERE p.article_id = a.id AND p.product = "+q.Arg(sq.Product)+")")
-	}
-	return strings.Join(conds, " AND "), nil
-}
-
 // categories reads the category tree: each category's parent and name.
 func (tx *Tx) categories() (map[rapport.ID]rapport.Category, error) {
 	list, err := queryAll(tx, `SELECT id, parent_id, name FROM kb_categories`, nil, func(r *sql.Rows) (rapport.Category, error) {
@@ -379,10 +364,38 @@ func withoutCommon(terms []SearchTerm, df map[string]int, articles int64) []Sear
 	return kept
 }
 
+// Matching says which articles the terms match: those that hold every term of all and,
+// unless anyOf is empty, at least one of anyOf. The query's other terms only rank.
+//   - With no common term, any term matches (the OR of them all).
+//   - With common terms, any of the others matches and the common ones only rank.
+//   - When all are common, an article must hold them all.
+//   - When the only others are the word being typed, alone (TitleOnly, see
+//     markCommon), an article must hold every common term and the typed word in its
+//     title, as a search while typing expects of the words typed so far.
+func Matching(terms []SearchTerm) (all, anyOf []SearchTerm) {
+	var common, rare []SearchTerm
+	titles := true
+	for _, t := range terms {
+		if t.Common {
+			common = append(common, t)
+		} else {
+			rare = append(rare, t)
+			titles = titles && t.TitleOnly
+		}
+	}
+	switch {
+	case len(rare) == 0:
+		return common, nil
+	case len(common) > 0 && titles:
+		return common, rare
+	}
+	return nil, rare
+}
+
 // markCommon marks the whole terms that more than 1% of the articles, and more than
 // floor articles (1,000 when 0), hold. An article must hold one of the query's other
-// terms to match; the common ones add to its score. When all terms are common, an
-// article must hold them all. So the work of a search is bounded by its informative
+// terms to match; the common ones add to its score (see Matching for the cases where
+// an article must hold them). So the work of a search is bounded by its informative
 // words (as with the "common terms" queries of other engines): "reset password
 // widget" matches the articles about widgets, ranked with reset and password too,
 // not every article that says "password". Below 100 times floor articles no whole term
@@ -399,8 +412,9 @@ func markCommon(terms []SearchTerm, df map[string]int, articles int64, floor int
 		informative = informative || (!t.typing && !t.Common)
 		out[i] = t
 	}
-	// The word being typed ranks what the whole words match; typed alone, it matches
-	// titles: its first letters begin too many words of the bodies.
+	// The word being typed ranks what the whole words match; typed alone, or with only
+	// common words, it matches titles: its first letters begin too many words of the
+	// bodies.
 	for i := range out {
 		if out[i].typing {
 			out[i].Common, out[i].TitleOnly = informative, !informative
@@ -409,157 +423,141 @@ func markCommon(terms []SearchTerm, df map[string]int, articles int64, floor int
 	return out
 }
 
-// rankArticles fills in the page of hits, the total and the facets.
+// rankArticles fills in the page of hits, the total and the facets. The database
+// scores every match (RankArticles); who may read each, and the facets, come from the
+// catalogue in memory; only the page's articles are read.
 func (tx *Tx) rankArticles(sq rapport.SearchQuery, terms []SearchTerm, res *rapport.SearchResult) error {
-	d := tx.db.dialect
-	categoriesDone := false
-	productsDone := false
-	// Counting the facets in one pass (the search without a facet chosen) and choosing
-	// the page are independent reads of the same matches: in a view they run at once,
-	// on two of the read pool's connections (rapport bench kb: the median 15-25 % lower,
-	// the p99 within the noise; see docs/benchmarks.md). They share no state but res,
-	// whose fields each sets apart, and the page's hits are set after both are done.
-	var facetsDone chan error
-	allFacets := func() error {
-		// One pass counts the total, the categories and the products.
-		groups, err := tx.countFacets(terms)
+	kb, err := tx.db.catalogue(tx)
+	if err != nil {
+		return err
+	}
+	type match struct {
+		a     *catalogued
+		score float64
+	}
+	q := &Query{}
+	var ask []any // matches chosen for some customers: the database says whether for this one
+	matches, err := queryAll(tx, `SELECT m.seq, m.score FROM `+tx.db.dialect.RankArticles(q, terms)+` m`, q.Args(), func(r *sql.Rows) (match, error) {
+		var seq int64
+		var m match
+		err := r.Scan(&seq, &m.score)
+		if m.a = kb.bySeq[seq]; m.a != nil && m.a.access(tx.scope) == askDatabase {
+			ask = append(ask, seq)
+		}
+		return m, err
+	})
+	if err != nil {
+		return err
+	}
+	chosen := map[int64]bool{}
+	for len(ask) > 0 {
+		batch := ask[:min(len(ask), 500)]
+		ask = ask[len(batch):]
+		q := &Query{}
+		seqs, err := queryAll(tx, `SELECT a.seq FROM kb_articles a WHERE a.seq IN `+q.In(batch...)+` AND `+visibleArticle(q, tx.scope, "a"), q.Args(),
+			func(r *sql.Rows) (int64, error) {
+				var seq int64
+				return seq, r.Scan(&seq)
+			})
 		if err != nil {
 			return err
 		}
-		var byCategory []categoryCount
-		products := map[string]int{}
-		for _, g := range groups {
-			res.Total += g.n
-			byCategory = append(byCategory, categoryCount{id: g.category, n: g.n})
-			if g.products != "" {
-				for _, p := range strings.Split(g.products, "\x1f") {
-					products[p] += g.n
+		for _, seq := range seqs {
+			chosen[seq] = true
+		}
+	}
+	var inCategory map[rapport.ID]bool
+	if !sq.CategoryID.IsZero() {
+		ids, err := tx.categoryAndChildren(sq.CategoryID)
+		if err != nil {
+			return err
+		}
+		inCategory = map[rapport.ID]bool{}
+		for _, id := range ids {
+			inCategory[id] = true
+		}
+	}
+	// Each facet counts the matches within the other facet chosen.
+	var page []match
+	byCategory := map[rapport.ID]int{}
+	byProduct := map[string]int{}
+	for _, m := range matches {
+		if m.a == nil {
+			continue
+		}
+		if ok := m.a.access(tx.scope); ok == denied || ok == askDatabase && !chosen[m.a.seq] {
+			continue
+		}
+		category := inCategory == nil || inCategory[m.a.category]
+		product := sq.Product == "" || slices.Contains(m.a.products, sq.Product)
+		if category && product {
+			page = append(page, m)
+		}
+		if product {
+			byCategory[m.a.category]++
+		}
+		if category {
+			for _, p := range m.a.products {
+				byProduct[p]++
+			}
+		}
+	}
+	slices.SortFunc(page, func(x, y match) int {
+		if c := cmp.Compare(y.score, x.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.a.seq, y.a.seq)
+	})
+	total := len(page)
+	page = page[min(sq.Offset, len(page)):min(sq.Offset+sq.Limit, len(page))]
+	if len(page) > 0 {
+		q := &Query{}
+		seqs := make([]any, len(page))
+		for i, m := range page {
+			seqs[i] = m.a.seq
+		}
+		read, err := queryAll(tx, `SELECT a.id, a.slug, a.title, a.key_points, a.body, a.category_id FROM kb_articles a WHERE a.seq IN `+q.In(seqs...),
+			q.Args(), func(r *sql.Rows) (rapport.SearchHit, error) {
+				var h rapport.SearchHit
+				var body string
+				err := r.Scan(&h.ID, &h.Slug, &h.Title, &h.KeyPoints, &body, &h.CategoryID)
+				h.Snippet = snippetOf(h.KeyPoints, body, terms)
+				return h, err
+			})
+		if err != nil {
+			return err
+		}
+		for _, m := range page {
+			for _, h := range read {
+				if h.ID == m.a.id {
+					h.Score = m.score
+					res.Hits = append(res.Hits, h)
 				}
 			}
 		}
-		if err := tx.categoryFacets(byCategory, res); err != nil {
-			return err
-		}
-		for p, n := range products {
-			res.Products = append(res.Products, rapport.Facet{Value: p, Label: p, Count: n})
-		}
-		sortFacets(res.Products)
-		res.Products = res.Products[:min(len(res.Products), 50)]
-		return nil
-	}
-	if !sq.Prefix {
-		if sq.CategoryID.IsZero() && sq.Product == "" && tx.tx == nil {
-			facetsDone = make(chan error, 1)
-			go func() { facetsDone <- allFacets() }()
-			categoriesDone, productsDone = true, true
-		} else if sq.CategoryID.IsZero() && sq.Product == "" {
-			if err := allFacets(); err != nil {
-				return err
-			}
-			categoriesDone, productsDone = true, true
-		} else if sq.CategoryID.IsZero() {
-			// The total is the sum of the categories' counts (and of no category's).
-			byCategory, err := tx.countByCategory(sq, terms)
-			if err != nil {
-				return err
-			}
-			for _, c := range byCategory {
-				res.Total += c.n
-			}
-			if err := tx.categoryFacets(byCategory, res); err != nil {
-				return err
-			}
-			categoriesDone = true
-		} else {
-			q := &Query{}
-			from := d.ArticleMatches(q, terms)
-			where, err := tx.searchFilter(q, sq, true, true)
-			if err != nil {
-				return err
-			}
-			if err := tx.queryRow(`SELECT COUNT(*) FROM `+from+` m JOIN `+tx.db.dialect.SearchedArticles()+` ON a.seq = m.seq WHERE `+where, q.Args()...).Scan(&res.Total); err != nil {
-				return err
-			}
-		}
-		if res.Total == 0 && facetsDone == nil {
-			res.Categories = []rapport.Facet{}
-			return nil
-		}
-	}
-	q := &Query{}
-	from := d.RankArticles(q, terms)
-	where, err := tx.searchFilter(q, sq, true, true)
-	if err != nil {
-		if facetsDone != nil {
-			<-facetsDone
-		}
-		return err
-	}
-	// The page is chosen first and only its articles' text is read.
-	hits, err := queryAll(tx, `SELECT a.id, a.slug, a.title, a.key_points, a.body, a.category_id, top.score FROM (SELECT m.seq, m.score
-		FROM `+from+` m JOIN `+tx.db.dialect.SearchedArticles()+` ON a.seq = m.seq WHERE `+where+` ORDER BY m.score DESC, m.seq LIMIT `+strconv.Itoa(sq.Limit)+
-		` OFFSET `+strconv.Itoa(sq.Offset)+`) top JOIN kb_articles a ON a.seq = top.seq ORDER BY top.score DESC, top.seq`, q.Args(),
-		func(r *sql.Rows) (rapport.SearchHit, error) {
-			var h rapport.SearchHit
-			var body string
-			err := r.Scan(&h.ID, &h.Slug, &h.Title, &h.KeyPoints, &body, &h.CategoryID, &h.Score)
-			h.Snippet = snippetOf(h.KeyPoints, body, terms)
-			return h, err
-		})
-	if facetsDone != nil {
-		if ferr := <-facetsDone; err == nil {
-			err = ferr
-		}
-		if err == nil && res.Total == 0 {
-			res.Categories = []rapport.Facet{}
-			return nil
-		}
-	}
-	if err != nil {
-		return err
-	}
-	if hits != nil {
-		res.Hits = hits
 	}
 	if sq.Prefix {
 		res.Total = len(res.Hits)
 		return nil
 	}
-	if !categoriesDone {
-		byCategory, err := tx.countByCategory(sq, terms)
-		if err != nil {
-			return err
-		}
-		if err := tx.categoryFacets(byCategory, res); err != nil {
-			return err
-		}
-	}
-	if productsDone {
+	res.Total = total
+	if total == 0 {
+		res.Categories = []rapport.Facet{}
 		return nil
 	}
-	return tx.productFacets(sq, terms, res)
-}
-
-// facetGroup is the number of matches of one category (zero: none) and one set of
-// products (joined by U+001F, sorted; "": none).
-type facetGroup struct {
-	category rapport.ID
-	products string
-	n        int
-}
-
-// countFacets counts all the matches the reader may see by category and set of
-// products, in one pass.
-func (tx *Tx) countFacets(terms []SearchTerm) ([]facetGroup, error) {
-	q := &Query{}
-	from := tx.db.dialect.ArticleMatches(q, terms)
-	return queryAll(tx, `SELECT x.category_id, x.products, COUNT(*) FROM (SELECT a.category_id, COALESCE((SELECT `+
-		tx.db.dialect.JoinText("p.product", "p.product")+` FROM kb_article_products p WHERE p.article_id = a.id), '') AS products
-		FROM `+from+` m JOIN `+tx.db.dialect.SearchedArticles()+` ON a.seq = m.seq WHERE `+visibleArticle(q, tx.scope, "a")+`) x
-		GROUP BY x.category_id, x.products`, q.Args(), func(r *sql.Rows) (facetGroup, error) {
-		var g facetGroup
-		return g, r.Scan(&g.category, &g.products, &g.n)
-	})
+	counts := make([]categoryCount, 0, len(byCategory))
+	for id, n := range byCategory {
+		counts = append(counts, categoryCount{id: id, n: n})
+	}
+	if err := tx.categoryFacets(counts, res); err != nil {
+		return err
+	}
+	for p, n := range byProduct {
+		res.Products = append(res.Products, rapport.Facet{Value: p, Label: p, Count: n})
+	}
+	sortFacets(res.Products)
+	res.Products = res.Products[:min(len(res.Products), 50)]
+	return nil
 }
 
 // snippetOf is the passage of an article's key points and body that best matches.
@@ -589,22 +587,6 @@ type categoryCount struct {
 	n  int
 }
 
-// countByCategory counts all the matches the reader may see by category (zero: none),
-// within the product chosen.
-func (tx *Tx) countByCategory(sq rapport.SearchQuery, terms []SearchTerm) ([]categoryCount, error) {
-	q := &Query{}
-	from := tx.db.dialect.ArticleMatches(q, terms)
-	where, err := tx.searchFilter(q, sq, false, true)
-	if err != nil {
-		return nil, err
-	}
-	return queryAll(tx, `SELECT a.category_id, COUNT(*) FROM `+from+` m JOIN `+tx.db.dialect.SearchedArticles()+` ON a.seq = m.seq
-		WHERE `+where+` GROUP BY a.category_id`, q.Args(), func(r *sql.Rows) (categoryCount, error) {
-		var c categoryCount
-		return c, r.Scan(&c.id, &c.n)
-	})
-}
-
 // categoryFacets makes the category facets of the counts: a category counts the
 // matches in it and in its children.
 func (tx *Tx) categoryFacets(counts []categoryCount, res *rapport.SearchResult) error {
@@ -631,34 +613,6 @@ func (tx *Tx) categoryFacets(counts []categoryCount, res *rapport.SearchResult) 
 		res.Categories = append(res.Categories, rapport.Facet{Value: id.String(), Label: cats[id].Name, Count: n})
 	}
 	sortFacets(res.Categories)
-	return nil
-}
-
-// productFacets counts all the matches the reader may see by product, within the
-// category chosen.
-func (tx *Tx) productFacets(sq rapport.SearchQuery, terms []SearchTerm, res *rapport.SearchResult) error {
-	q := &Query{}
-	from := tx.db.dialect.ArticleMatches(q, terms)
-	where, err := tx.searchFilter(q, sq, true, false)
-	if err != nil {
-		return err
-	}
-	type count struct {
-		key string
-		n   int
-	}
-	products, err := queryAll(tx, `SELECT p.product, COUNT(*) AS n FROM `+from+` m JOIN `+tx.db.dialect.SearchedArticles()+` ON a.seq = m.seq
-		JOIN kb_article_products p ON p.article_id = a.id WHERE `+where+` GROUP BY p.product ORDER BY n DESC, p.product LIMIT 50`,
-		q.Args(), func(r *sql.Rows) (count, error) {
-			var c count
-			return c, r.Scan(&c.key, &c.n)
-		})
-	if err != nil {
-		return err
-	}
-	for _, p := range products {
-		res.Products = append(res.Products, rapport.Facet{Value: p.key, Label: p.key, Count: p.n})
-	}
 	return nil
 }
 

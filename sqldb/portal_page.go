@@ -21,7 +21,7 @@ import (
 // edit made by another process counts too) or pageTTL passes, whichever comes first.
 // Within pageTTL the score and "also read" may lag behind the ratings and views of other
 // visitors; a rating given through this process drops the page at once. Related
-// articles are ranked from an index of labels kept in memory (relatedIndex). Which are
+// articles are ranked from the catalogue of articles kept in memory. Which are
 // also read is costly to rank (the recent views of the article's last 1,000 readers) and
 // changes slowly, so for visitors that ranking is kept for linkTTL even across edits.
 // Both lists' articles are read again, in the reader's scope, whenever the page is, so
@@ -190,11 +190,11 @@ func anonymous(s rapport.Scope) bool {
 // some to spare; also-read from the cache for visitors.
 func (db *DB) rankedLinks(tx *Tx, a *rapport.Article, links int) (related, also []rapport.ID, err error) {
 	want := links + 5 // spares for articles that stop being readable within linkTTL
-	index, err := db.relatedIndex(tx)
+	kb, err := db.catalogue(tx)
 	if err != nil {
 		return nil, nil, err
 	}
-	related = index.rank(a.ID, tx.scope, want)
+	related = kb.related(a.ID, tx.scope, want)
 	cached := anonymous(tx.scope)
 	now := time.Now()
 	if cached {

@@ -214,11 +214,11 @@ func (db *DB) RelatedArticles(ctx context.Context, s rapport.Scope, articleID ra
 		if err != nil {
 			return err
 		}
-		index, err := db.relatedIndex(tx)
+		kb, err := db.catalogue(tx)
 		if err != nil {
 			return err
 		}
-		out, err = tx.articleLinks(index.rank(me.ID, s, linkLimit(limit)+5), linkLimit(limit))
+		out, err = tx.articleLinks(kb.related(me.ID, s, linkLimit(limit)+5), linkLimit(limit))
 		return err
 	})
 	return out, err

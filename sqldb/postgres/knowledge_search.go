@@ -67,26 +67,22 @@ func termIs(q *sqldb.Query, t sqldb.SearchTerm) string {
 	return cond
 }
 
-// matching is a query of the seq of the articles the terms match: any term not
-// common, or all of them when all are common.
+// matching is a query of the seq of the articles the terms match (sqldb.Matching);
+// restricted when some terms only rank.
 func matching(q *sqldb.Query, terms []sqldb.SearchTerm) (query string, restricted bool) {
-	var rare []sqldb.SearchTerm
-	for _, t := range terms {
-		if !t.Common {
-			rare = append(rare, t)
-		}
+	all, anyOf := sqldb.Matching(terms)
+	restricted = len(all)+len(anyOf) < len(terms)
+	var sets []string
+	for _, t := range all {
+		sets = append(sets, "SELECT seq FROM kb_search_postings WHERE "+termIs(q, t))
 	}
-	if len(rare) == 0 {
-		parts := make([]string, len(terms))
-		for i, t := range terms {
-			parts[i] = "SELECT seq FROM kb_search_postings WHERE " + termIs(q, t)
-		}
-		return strings.Join(parts, " INTERSECT "), false
+	switch {
+	case len(anyOf) == 1 && !anyOf[0].Prefix:
+		sets = append(sets, "SELECT seq FROM kb_search_postings WHERE "+termIs(q, anyOf[0]))
+	case len(anyOf) > 0:
+		sets = append(sets, "SELECT DISTINCT seq FROM ("+postings(q, anyOf)+") p")
 	}
-	if len(rare) == 1 && !rare[0].Prefix {
-		return "SELECT seq FROM kb_search_postings WHERE " + termIs(q, rare[0]), len(rare) < len(terms)
-	}
-	return "SELECT DISTINCT seq FROM (" + postings(q, rare) + ") p", len(rare) < len(terms)
+	return strings.Join(sets, " INTERSECT "), restricted
 }
 
 func (dialect) ArticleMatches(q *sqldb.Query, terms []sqldb.SearchTerm) string {
@@ -161,10 +157,6 @@ func (dialect) ArticleCount() (string, func(any) (int64, error)) {
 }
 
 func (dialect) SearchedArticles() string { return "kb_articles a" }
-
-func (dialect) JoinText(expr, orderBy string) string {
-	return "string_agg(" + expr + ", chr(31) ORDER BY " + orderBy + ")"
-}
 
 // IndexNewArticles writes the postings and lengths of all the articles in one statement
 // each, and each term's count and the totals once: updating a row many times in one

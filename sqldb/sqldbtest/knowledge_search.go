@@ -127,6 +127,20 @@ func testKnowledgeSearch(t *testing.T, open Opener) {
 	if got := titles(search(visitor, rapport.SearchQuery{Text: "connecti", Prefix: true})); !slices.Equal(got, []string{mobile.Title}) {
 		t.Errorf("type-ahead connecti finds %q", got)
 	}
+	// Typed after common words only, the word being typed is looked for in titles, and
+	// an article must hold the common words too: "password" (common with a floor of 1)
+	// is in the mobile app's article, not in the refund's.
+	db.CommonTermFloor = 1
+	if got := titles(search(visitor, rapport.SearchQuery{Text: "password con", Prefix: true})); !slices.Equal(got, []string{mobile.Title}) {
+		t.Errorf("type-ahead password con finds %q", got)
+	}
+	if got := titles(search(visitor, rapport.SearchQuery{Text: "password ref", Prefix: true})); len(got) != 0 {
+		t.Errorf("type-ahead password ref finds %q, which do not say password", got)
+	}
+	if got := titles(search(visitor, rapport.SearchQuery{Text: "ref", Prefix: true})); !slices.Equal(got, []string{refund.Title}) {
+		t.Errorf("type-ahead ref finds %q", got)
+	}
+	db.CommonTermFloor = 0
 	if res := search(visitor, rapport.SearchQuery{Text: "connecti"}); res.Total != 0 && titles(res)[0] != mobile.Title {
 		t.Errorf("a whole-word search for connecti finds %q", titles(res))
 	}

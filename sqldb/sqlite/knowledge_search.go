@@ -54,22 +54,18 @@ func phrases(terms []sqldb.SearchTerm, op string) string {
 	return strings.Join(parts, op)
 }
 
-// matching is the FTS5 query of the articles the terms match: any term not common, or
-// all of them when all are common.
+// matching is the FTS5 query of the articles the terms match (sqldb.Matching);
+// restricted when some terms only rank.
 func matching(terms []sqldb.SearchTerm) (expr string, restricted bool) {
-	var rare []sqldb.SearchTerm
-	for _, t := range terms {
-		if !t.Common {
-			rare = append(rare, t)
-		}
-	}
+	all, anyOf := sqldb.Matching(terms)
+	restricted = len(all)+len(anyOf) < len(terms)
 	switch {
-	case len(rare) == len(terms):
-		return match(terms), false
-	case len(rare) == 0:
-		return phrases(terms, " AND "), false
+	case len(anyOf) == 0:
+		return phrases(all, " AND "), restricted
+	case len(all) == 0:
+		return match(anyOf), restricted
 	}
-	return match(rare), true
+	return phrases(all, " AND ") + " AND (" + match(anyOf) + ")", restricted
 }
 
 func (dialect) ArticleMatches(q *sqldb.Query, terms []sqldb.SearchTerm) string {
@@ -141,11 +137,6 @@ func varint(b []byte) uint64 {
 // SearchedArticles names the index: SQLite would otherwise look each match up by rowid
 // in the table, whose rows hold whole bodies, reading a page or more per article.
 func (dialect) SearchedArticles() string { return "kb_articles a INDEXED BY kb_articles_search" }
-
-// JoinText uses group_concat with ORDER BY (SQLite 3.44).
-func (dialect) JoinText(expr, orderBy string) string {
-	return "group_concat(" + expr + ", char(31) ORDER BY " + orderBy + ")"
-}
 
 func (dialect) IndexNewArticles(seqs []int64, docs []textsearch.Document) []sqldb.Statement {
 	var out []sqldb.Statement
