@@ -3,6 +3,8 @@ package sqldb
 import (
 	"bytes"
 	"cmp"
+	"database/sql"
+	"maps"
 	"slices"
 	"sync"
 
@@ -17,10 +19,11 @@ import (
 // Related articles are ranked by counting shared labels here, rather than by a query
 // over every article sharing one.
 //
-// A catalogue is built again when the knowledge base has changed (kb_revision, counted
-// by triggers, so a change made by another process counts too), and never changed once
-// built, so searches read it without a lock. It is exact for the revision it was built
-// at, which is the revision the reading transaction sees.
+// A catalogue is for one revision of the knowledge base (kb_revision, counted by
+// triggers, so a change made by another process counts too). When the knowledge base
+// has changed, a new catalogue is made from the last one by reading again the articles
+// changed since (kb_changes), or from all the articles after many changes. A catalogue
+// is never changed once made, so searches read it without a lock.
 type catalogue struct {
 	revision int64
 	bySeq    map[int64]*catalogued
@@ -64,12 +67,16 @@ func (a *catalogued) access(s rapport.Scope) access {
 	return askDatabase
 }
 
-// catalogues builds the catalogue at most once per revision, however many readers ask
-// for it at once.
+// catalogues keeps the latest catalogue; it is brought up to date at most once per
+// revision, however many readers ask for it at once.
 type catalogues struct {
 	mu      sync.Mutex
 	current *catalogue
 }
+
+// maxCatalogueChanges is how many changes a catalogue is brought up to date by, article
+// by article; after more (a bulk import), it is built again from all the articles.
+const maxCatalogueChanges = 1000
 
 // kbRevision counts the changes to articles, their labels and categories so far.
 func (tx *Tx) kbRevision() (int64, error) {
@@ -78,7 +85,9 @@ func (tx *Tx) kbRevision() (int64, error) {
 	return n, err
 }
 
-// catalogue returns the catalogue of the knowledge base as this transaction sees it.
+// catalogue returns a catalogue at least as recent as what this transaction sees. One
+// more recent serves too: an article it no longer lets the reader see was readable a
+// moment ago at most, and one it newly lets them see is readable now.
 func (db *DB) catalogue(tx *Tx) (*catalogue, error) {
 	revision, err := tx.kbRevision()
 	if err != nil {
@@ -86,13 +95,96 @@ func (db *DB) catalogue(tx *Tx) (*catalogue, error) {
 	}
 	db.catalogues.mu.Lock()
 	defer db.catalogues.mu.Unlock()
-	if c := db.catalogues.current; c != nil && c.revision == revision {
+	c := db.catalogues.current
+	switch {
+	case c != nil && c.revision >= revision:
 		return c, nil
+	case c != nil && revision-c.revision <= maxCatalogueChanges:
+		c, err = c.update(tx, revision)
+	default:
+		c, err = buildCatalogue(tx, revision)
 	}
+	if err != nil {
+		return nil, err
+	}
+	db.catalogues.current = c
+	return c, nil
+}
+
+func buildCatalogue(tx *Tx, revision int64) (*catalogue, error) {
 	c := &catalogue{revision: revision, bySeq: map[int64]*catalogued{}, byID: map[rapport.ID]*catalogued{}, byLabel: map[string][]*catalogued{}}
+	articles, err := readCatalogued(tx, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range articles {
+		c.bySeq[a.seq], c.byID[a.id] = a, a
+		for _, l := range a.labels {
+			c.byLabel[l] = append(c.byLabel[l], a)
+		}
+	}
+	return c, nil
+}
+
+// update returns a copy of c brought up to revision by reading again the articles
+// changed since (kb_changes); c itself, which readers may hold, is left as it is.
+func (c *catalogue) update(tx *Tx, revision int64) (*catalogue, error) {
+	ids, err := queryAll(tx, `SELECT DISTINCT article_id FROM kb_changes WHERE n > $1 AND n <= $2 AND article_id IS NOT NULL`,
+		[]any{c.revision, revision}, func(r *sql.Rows) (rapport.ID, error) {
+			var id rapport.ID
+			return id, r.Scan(&id)
+		})
+	if err != nil {
+		return nil, err
+	}
+	next := &catalogue{revision: revision, bySeq: maps.Clone(c.bySeq), byID: maps.Clone(c.byID), byLabel: maps.Clone(c.byLabel)}
+	if len(ids) == 0 {
+		return next, nil
+	}
+	// Out with the articles as they were, in with them as they are (if they still are).
+	changed := map[string]bool{}
+	for _, id := range ids {
+		if old := next.byID[id]; old != nil {
+			delete(next.bySeq, old.seq)
+			delete(next.byID, id)
+			for _, l := range old.labels {
+				changed[l] = true
+			}
+		}
+	}
+	for l := range changed {
+		next.byLabel[l] = slices.DeleteFunc(slices.Clone(next.byLabel[l]), func(a *catalogued) bool { return next.byID[a.id] != a })
+	}
+	articles, err := readCatalogued(tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range articles {
+		next.bySeq[a.seq], next.byID[a.id] = a, a
+		for _, l := range a.labels {
+			// Clipped, so that the append copies: the old slice is the old catalogue's.
+			next.byLabel[l] = append(slices.Clip(next.byLabel[l]), a)
+		}
+	}
+	return next, nil
+}
+
+// readCatalogued reads what the catalogue holds of the articles ids, or of all of them
+// when ids is nil.
+func readCatalogued(tx *Tx, ids []rapport.ID) ([]*catalogued, error) {
+	where := func(col string) (string, []any) { return "", nil }
+	if ids != nil {
+		where = func(col string) (string, []any) {
+			q := &Query{}
+			return " WHERE " + col + " IN " + q.In(anys(ids)...), q.Args()
+		}
+	}
+	byID := map[rapport.ID]*catalogued{}
+	var out []*catalogued
 	// Each read is of one narrow index (kb_articles_search, kb_articles_links), not of
 	// the rows, which hold whole bodies.
-	rows, err := tx.query(`SELECT seq, id, category_id, audience, published_version > 0 AND status <> 'archived' FROM kb_articles`)
+	cond, args := where("id")
+	rows, err := tx.query(`SELECT seq, id, category_id, audience, published_version > 0 AND status <> 'archived' FROM kb_articles`+cond, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -105,24 +197,26 @@ func (db *DB) catalogue(tx *Tx) (*catalogue, error) {
 		if !a.category.IsZero() {
 			a.labels = append(a.labels, "c:"+a.category.String())
 		}
-		c.bySeq[a.seq], c.byID[a.id] = a, a
+		byID[a.id] = a
+		out = append(out, a)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	for _, read := range []struct {
-		query string
-		set   func(a *catalogued, value string)
+		query, col string
+		set        func(a *catalogued, value string)
 	}{
-		{`SELECT id, title FROM kb_articles`, func(a *catalogued, title string) { a.title = title }},
-		{`SELECT article_id, tag FROM kb_article_tags`, func(a *catalogued, tag string) { a.labels = append(a.labels, "t:"+tag) }},
-		{`SELECT article_id, product FROM kb_article_products ORDER BY article_id, product`, func(a *catalogued, product string) {
+		{`SELECT id, title FROM kb_articles`, "id", func(a *catalogued, title string) { a.title = title }},
+		{`SELECT article_id, tag FROM kb_article_tags`, "article_id", func(a *catalogued, tag string) { a.labels = append(a.labels, "t:"+tag) }},
+		{`SELECT article_id, product FROM kb_article_products`, "article_id", func(a *catalogued, product string) {
 			a.products = append(a.products, product)
 			a.labels = append(a.labels, "p:"+product)
 		}},
 	} {
-		rows, err := tx.query(read.query)
+		cond, args := where(read.col)
+		rows, err := tx.query(read.query+cond, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -133,7 +227,7 @@ func (db *DB) catalogue(tx *Tx) (*catalogue, error) {
 				rows.Close()
 				return nil, err
 			}
-			if a := c.byID[id]; a != nil {
+			if a := byID[id]; a != nil {
 				read.set(a, value)
 			}
 		}
@@ -142,13 +236,10 @@ func (db *DB) catalogue(tx *Tx) (*catalogue, error) {
 			return nil, err
 		}
 	}
-	for _, a := range c.byID {
-		for _, l := range a.labels {
-			c.byLabel[l] = append(c.byLabel[l], a)
-		}
+	for _, a := range out {
+		slices.Sort(a.products)
 	}
-	db.catalogues.current = c
-	return c, nil
+	return out, nil
 }
 
 // related lists the articles that share anything with me, the most shared first, then

@@ -28,7 +28,7 @@ func TestSharedDatabase(t *testing.T) {
 		}
 		return db
 	}
-	sqldbtest.SharedDatabase(t, open(), open())
+	sqldbtest.SharedDatabase(t, open)
 }
 
 // BenchmarkIngestInteractions writes interactions for 10,000 customers in

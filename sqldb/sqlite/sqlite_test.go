@@ -41,5 +41,5 @@ func TestSharedDatabase(t *testing.T) {
 		}
 		return db
 	}
-	sqldbtest.SharedDatabase(t, open(), open())
+	sqldbtest.SharedDatabase(t, open)
 }
