@@ -75,7 +75,8 @@ type catalogues struct {
 }
 
 // maxCatalogueChanges is how many changes a catalogue is brought up to date by, article
-// by article; after more (a bulk import), it is built again from all the articles.
+// by article; after more (a bulk import), it is built again from all the articles. It
+// must stay below the 10,000 changes kb_changes keeps (migration 0036).
 const maxCatalogueChanges = 1000
 
 // kbRevision counts the changes to articles, their labels and categories so far.

@@ -1,7 +1,9 @@
 -- kb_changes logs the article each change of the knowledge base touched (none for a
 -- category), numbered as kb_revision counts the changes. What is kept in memory of every
 -- article (the catalogue, see sqldb/knowledge_catalogue.go) is then brought up to date by
--- reading again the articles changed since, not all of them. The count is kept in one
+-- reading again the articles changed since, not all of them. The last 10,000 changes
+-- are kept: a catalogue further behind than sqldb's maxCatalogueChanges (1,000) is built
+-- again from all the articles. The count is kept in one
 -- row, which a change holds locked until it commits, so the numbers follow the order of
 -- the commits.
 CREATE TABLE kb_changes (
@@ -24,6 +26,7 @@ BEGIN
 	ELSIF TG_TABLE_NAME <> 'kb_categories' THEN
 		IF TG_OP = 'DELETE' THEN article := OLD.article_id; ELSE article := NEW.article_id; END IF;
 	END IF;
+	DELETE FROM kb_changes WHERE n <= rev - 10000;
 	INSERT INTO kb_changes (n, article_id) VALUES (rev, article);
 	RETURN NULL;
 END
