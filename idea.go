@@ -2,6 +2,7 @@ package rapport
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -38,6 +39,10 @@ var IdeaStatuses = []IdeaStatus{IdeaProposed, IdeaPlanned, IdeaBuilding, IdeaShi
 
 func (st IdeaStatus) Valid() bool { return oneOf(st, IdeaStatuses) }
 
+func (st IdeaStatus) mistake() string {
+	return fmt.Sprintf("status must be one of %s; got %q", list(IdeaStatuses), st)
+}
+
 // Limits on an idea's text.
 const (
 	MaxIdeaTitle       = 200
@@ -70,7 +75,7 @@ func (in IdeaInput) Validate() error {
 	checkText(p, "title", in.Title, MaxIdeaTitle)
 	checkText(p, "description", in.Description, MaxIdeaDescription)
 	if !in.Status.Valid() {
-		p.Add("status", "status must be one of proposed, planned, building, shipped, declined; got %q", in.Status)
+		p.Add("status", "%s", in.Status.mistake())
 	}
 	return p.Err()
 }
@@ -80,6 +85,14 @@ type IdeaFilter struct {
 	ThemeID ID
 	Status  IdeaStatus
 	Limit   int // 1 to 500; 0 means 100
+}
+
+// Validate reports a status that is not one.
+func (f IdeaFilter) Validate() error {
+	if f.Status != "" && !f.Status.Valid() {
+		return FieldError("status", "%s", f.Status.mistake())
+	}
+	return nil
 }
 
 // IdeaService keeps ideas. Every staff member reads them; agents, managers and admins

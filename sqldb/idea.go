@@ -109,8 +109,8 @@ func (db *DB) FindIdeas(ctx context.Context, s rapport.Scope, f rapport.IdeaFilt
 	if err := rapport.Require(s.IsStaff(), "read ideas"); err != nil {
 		return nil, err
 	}
-	if f.Status != "" && !f.Status.Valid() {
-		return nil, rapport.FieldError("status", "status must be one of proposed, planned, building, shipped, declined; got %q", f.Status)
+	if err := f.Validate(); err != nil {
+		return nil, err
 	}
 	switch {
 	case f.Limit == 0:

@@ -44,6 +44,14 @@ func newLineChart(label, unit string, labels []string, series map[string][]float
 			}
 		}
 	}
+	// Shares and ratings are drawn against their whole scale, so that 40 % does not
+	// reach the top of the chart.
+	switch unit {
+	case "%":
+		c.Max = math.Max(c.Max, 100)
+	case "of 5":
+		c.Max = math.Max(c.Max, 5)
+	}
 	if c.Max == c.Min {
 		c.Max = c.Min + 1
 	}
