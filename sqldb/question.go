@@ -103,6 +103,11 @@ func (db *DB) AskExpert(ctx context.Context, s rapport.Scope, in rapport.Questio
 		if in.Area != "" && !contains(expert.Areas, in.Area) {
 			return rapport.FieldError("area", "choose one of %s's areas, or none", expert.Name)
 		}
+		// The customer's row is locked first (on PostgreSQL; SQLite has one writer), so
+		// that questions sent at once are counted one after the other.
+		if _, err := tx.exec(`UPDATE customers SET id = id WHERE id = $1`, s.CustomerID); err != nil {
+			return err
+		}
 		var open, today int
 		if err := tx.queryRow(`SELECT COALESCE(SUM(CASE WHEN answered_at IS NULL THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN created_at > $2 THEN 1 ELSE 0 END), 0) FROM expert_questions WHERE customer_id = $1`,

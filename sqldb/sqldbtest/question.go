@@ -305,4 +305,27 @@ func testExpertQuestions(t *testing.T, open Opener) {
 	if left, err := db.MyQuestions(ctx, rapport.CustomerScope(other.ID, "")); err != nil || len(left) != 0 {
 		t.Errorf("after the unmerge, the other profile keeps %d questions (%v)", len(left), err)
 	}
+
+	// Questions sent at once are counted one after the other: no more than the limit
+	// get through.
+	bea := mustPerson(t, db, "Bea", "Quick", "bea@example.com")
+	beaS := rapport.CustomerScope(bea.ID, "198.51.100.7")
+	results := make(chan error, rapport.MaxOpenQuestions+5)
+	for range rapport.MaxOpenQuestions + 5 {
+		go func() {
+			_, err := db.AskExpert(ctx, beaS, rapport.Question{ExpertID: kimUser.ID, Text: "All at once"}, pm)
+			results <- err
+		}()
+	}
+	asked := 0
+	for range rapport.MaxOpenQuestions + 5 {
+		if err := <-results; err == nil {
+			asked++
+		} else if rapport.ErrorCode(err) != rapport.ERATELIMIT {
+			t.Errorf("a question sent at once with others: %v", err)
+		}
+	}
+	if asked != rapport.MaxOpenQuestions {
+		t.Errorf("%d questions sent at once got through, want %d", asked, rapport.MaxOpenQuestions)
+	}
 }
