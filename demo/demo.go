@@ -27,6 +27,10 @@ type Options struct {
 	// Attachments, if set, keeps the files the demo attaches to some letters and
 	// documents; without it, none are.
 	Attachments blob.Store
+	// Mail is how the demo's mails to customers (answers to their questions, waiting in
+	// the outbox) link back and sign; BaseURL defaults to http://localhost:8080, Firm to
+	// the demo firm's name.
+	Mail rapport.PortalMail
 	// SetNow, if set, turns the store's clock (sqldb.DB.Now) so that surveys can be
 	// sent and answered over the last year; without it, no survey answers are made.
 	SetNow func(now func() time.Time)

@@ -23,6 +23,7 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 	cfg.attachmentFlags(fs, env)
 	fs.IntVar(&opt.Customers, "customers", 1000, "how many customers (people and organisations); about 100 interactions each")
 	fs.Int64Var(&opt.Seed, "seed", 1, "the same seed gives the same data set")
+	fs.StringVar(&opt.Mail.BaseURL, "base-url", env.getenv("RAPPORT_BASE_URL"), "the address users open, for links in the demo's mails (default: http://localhost:8080) [RAPPORT_BASE_URL]")
 	passwordStdin := fs.Bool("password-stdin", false, "read the demo users' password from standard input (default: a new random one, printed at the end)")
 	if err := parse(fs, args); err != nil {
 		return err
