@@ -161,31 +161,56 @@ func (tx *Tx) findQuestionAs(id rapport.ID, s rapport.Scope) (*rapport.ExpertQue
 
 // mailExpert mails a new question to the expert it is addressed to, with a link to its
 // staff page. An expert who may not see the customer (a wall they are outside of) is
-// not mailed: the question would tell them of the customer. Admins and knowledge
-// managers inside the wall find it in the list of questions.
+// not mailed: the question would tell them of the customer. It goes instead to those
+// who may both see the customer and answer for any expert: the managers of the teams
+// inside the customer's walls, or, when there are none, the admins.
 func (tx *Tx) mailExpert(q *rapport.ExpertQuestion, m rapport.PortalMail) error {
 	var email string
 	var role rapport.Role
 	if err := tx.queryRow(`SELECT email, role FROM users WHERE id = $1 AND active`, q.ExpertID).Scan(&email, &role); err != nil {
 		return notFound(err, "expert")
 	}
-	qy := &Query{}
-	expert := rapport.Scope{Kind: rapport.ActorStaff, UserID: q.ExpertID, Role: role}
-	var n int
-	if err := tx.queryRow(`SELECT COUNT(*) FROM customers c WHERE c.id = `+qy.Arg(q.CustomerID)+` AND `+visibleCustomer(qy, expert, "c.id"), qy.Args()...).Scan(&n); err != nil {
-		return err
-	}
-	if n == 0 {
-		return nil
-	}
 	area := ""
 	if q.Area != "" {
 		area = " about " + q.Area
 	}
-	text := fmt.Sprintf("%s asked you a question%s in the help centre:\n\n%s\n\nRead it and answer it here:\n%s\n\nYour answer is mailed to them and shown in their account.\n",
-		q.CustomerName, area, quoteMail(q.Question), m.Link("/kb/questions/"+q.ID.String()))
-	return tx.queueMail(&rapport.Mail{Purpose: "expert_question", Ref: q.ID.String(), ToAddress: email, ToName: q.ExpertName,
-		Subject: "Question from " + startOf(q.CustomerName, 60) + ": " + startOf(q.Question, 80), Text: text})
+	subject := "Question from " + startOf(q.CustomerName, 60) + ": " + startOf(q.Question, 80)
+	link := m.Link("/kb/questions/" + q.ID.String())
+	expert := rapport.Scope{Kind: rapport.ActorStaff, UserID: q.ExpertID, Role: role}
+	qy := &Query{}
+	var n int
+	if err := tx.queryRow(`SELECT COUNT(*) FROM customers c WHERE c.id = `+qy.Arg(q.CustomerID)+` AND `+visibleCustomer(qy, expert, "c.id"), qy.Args()...).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		text := fmt.Sprintf("%s asked you a question%s in the help centre:\n\n%s\n\nRead it and answer it here:\n%s\n\nYour answer is mailed to them and shown in their account.\n",
+			q.CustomerName, area, quoteMail(q.Question), link)
+		return tx.queueMail(&rapport.Mail{Purpose: "expert_question", Ref: q.ID.String(), ToAddress: email, ToName: q.ExpertName, Subject: subject, Text: text})
+	}
+	type user struct{ name, email string }
+	scan := func(r *sql.Rows) (user, error) {
+		var u user
+		return u, r.Scan(&u.name, &u.email)
+	}
+	instead, err := queryAll(tx, `SELECT DISTINCT u.name, u.email FROM users u JOIN team_members tm ON tm.user_id = u.id
+		JOIN wall_teams wt ON wt.team_id = tm.team_id JOIN wall_coverage wc ON wc.wall_id = wt.wall_id
+		WHERE wc.customer_id = $1 AND u.active AND u.role = 'manager' ORDER BY u.email`, []any{q.CustomerID}, scan)
+	if err != nil {
+		return err
+	}
+	if len(instead) == 0 {
+		if instead, err = queryAll(tx, `SELECT name, email FROM users WHERE active AND role = 'admin' ORDER BY email`, nil, scan); err != nil {
+			return err
+		}
+	}
+	for _, u := range instead {
+		text := fmt.Sprintf("%s asked %s a question%s in the help centre. %s is outside a wall that covers the customer, so the question comes to you:\n\n%s\n\nRead it and answer it here:\n%s\n\nYour answer is mailed to the customer and shown in their account.\n",
+			q.CustomerName, q.ExpertName, area, q.ExpertName, quoteMail(q.Question), link)
+		if err := tx.queueMail(&rapport.Mail{Purpose: "expert_question", Ref: q.ID.String(), ToAddress: u.email, ToName: u.name, Subject: subject, Text: text}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // quoteMail quotes a text in a plain-text message.

@@ -124,11 +124,24 @@ func testExpertQuestions(t *testing.T, open Opener) {
 		t.Fatalf("mail to the expert: %+v", mails)
 	}
 
-	// Wanda, behind a wall, asks sam, who is outside it: he is not mailed and does not see it.
+	// Wanda, behind a wall, asks sam, who is outside it: he is not mailed and does not
+	// see it. With no manager inside the wall, the admin is mailed instead.
+	sent := map[rapport.ID]bool{}
+	newMail := func() []string { // to whom the mails since the last call went
+		var out []string
+		for _, m := range questionMails(t, db, "expert_question") {
+			if !sent[m.ID] {
+				sent[m.ID] = true
+				out = append(out, m.ToAddress)
+			}
+		}
+		return out
+	}
+	newMail()
 	qw, err := ask(wandaS, sam.UserID, "", "Falcon question")
 	must(t, err)
-	if n := len(questionMails(t, db, "expert_question")); n != 1 {
-		t.Errorf("%d mails to experts, want none for a question the expert may not see", n)
+	if got := newMail(); len(got) != 1 || got[0] != "admin@example.com" {
+		t.Errorf("a question the expert may not see is mailed to %q, want the admin only", got)
 	}
 	ids := func(s rapport.Scope, f rapport.QuestionFilter) []rapport.ID {
 		t.Helper()
@@ -327,5 +340,14 @@ func testExpertQuestions(t *testing.T, open Opener) {
 	}
 	if asked != rapport.MaxOpenQuestions {
 		t.Errorf("%d questions sent at once got through, want %d", asked, rapport.MaxOpenQuestions)
+	}
+
+	// With a manager inside the wall, the manager is mailed, not the admin.
+	mustUser(t, db, "mia@example.com", rapport.RoleManager, f.dealsTeam.ID)
+	newMail()
+	_, err = db.AskExpert(ctx, wandaS, rapport.Question{ExpertID: sam.UserID, Text: "Another Falcon question"}, pm)
+	must(t, err)
+	if got := newMail(); len(got) != 1 || got[0] != "mia@example.com" {
+		t.Errorf("a question the expert may not see, with a manager inside the wall, is mailed to %q", got)
 	}
 }
