@@ -285,8 +285,8 @@ type SearchQuery struct {
 	// timeline); suggestions while typing are not logged.
 	Log bool
 	// Prefix is type-ahead: the last word, still being typed, matches as the beginning
-	// of a word, and only the hits are found (no facets, no "did you mean"; Total is
-	// the number of hits).
+	// of a word, and only the hits are found (no facets, no "did you mean", no
+	// snippets; Total is the number of hits).
 	Prefix bool
 }
 

@@ -424,47 +424,12 @@ func markCommon(terms []SearchTerm, df map[string]int, articles int64, floor int
 }
 
 // rankArticles fills in the page of hits, the total and the facets. The database
-// scores every match (RankArticles); who may read each, and the facets, come from the
+// scores the matches (RankArticles); who may read each, and the facets, come from the
 // catalogue in memory; only the page's articles are read.
 func (tx *Tx) rankArticles(sq rapport.SearchQuery, terms []SearchTerm, res *rapport.SearchResult) error {
 	kb, err := tx.db.catalogue(tx)
 	if err != nil {
 		return err
-	}
-	type match struct {
-		a     *catalogued
-		score float64
-	}
-	q := &Query{}
-	var ask []any // matches chosen for some customers: the database says whether for this one
-	matches, err := queryAll(tx, `SELECT m.seq, m.score FROM `+tx.db.dialect.RankArticles(q, terms)+` m`, q.Args(), func(r *sql.Rows) (match, error) {
-		var seq int64
-		var m match
-		err := r.Scan(&seq, &m.score)
-		if m.a = kb.bySeq[seq]; m.a != nil && m.a.access(tx.scope) == askDatabase {
-			ask = append(ask, seq)
-		}
-		return m, err
-	})
-	if err != nil {
-		return err
-	}
-	chosen := map[int64]bool{}
-	for len(ask) > 0 {
-		batch := ask[:min(len(ask), 500)]
-		ask = ask[len(batch):]
-		q := &Query{}
-		seqs, err := queryAll(tx, `SELECT a.seq FROM kb_articles a WHERE a.seq IN `+q.In(batch...)+` AND `+visibleArticle(q, tx.scope, "a"), q.Args(),
-			func(r *sql.Rows) (int64, error) {
-				var seq int64
-				return seq, r.Scan(&seq)
-			})
-		if err != nil {
-			return err
-		}
-		for _, seq := range seqs {
-			chosen[seq] = true
-		}
 	}
 	var inCategory map[rapport.ID]bool
 	if !sq.CategoryID.IsZero() {
@@ -477,32 +442,46 @@ func (tx *Tx) rankArticles(sq rapport.SearchQuery, terms []SearchTerm, res *rapp
 			inCategory[id] = true
 		}
 	}
-	// Each facet counts the matches within the other facet chosen.
-	var page []match
+	// Type-ahead counts no facets: only the best matches are scored into Go, with
+	// spares for those the reader may not see or did not choose; all of them only if
+	// too few are left.
+	limit := 0
+	if sq.Prefix {
+		limit = 4*(sq.Offset+sq.Limit) + 20
+	}
+	var page []scoredMatch
 	byCategory := map[rapport.ID]int{}
 	byProduct := map[string]int{}
-	for _, m := range matches {
-		if m.a == nil {
-			continue
+	for {
+		matches, complete, err := tx.readableMatches(kb, terms, limit)
+		if err != nil {
+			return err
 		}
-		if ok := m.a.access(tx.scope); ok == denied || ok == askDatabase && !chosen[m.a.seq] {
-			continue
-		}
-		category := inCategory == nil || inCategory[m.a.category]
-		product := sq.Product == "" || slices.Contains(m.a.products, sq.Product)
-		if category && product {
-			page = append(page, m)
-		}
-		if product {
-			byCategory[m.a.category]++
-		}
-		if category {
-			for _, p := range m.a.products {
-				byProduct[p]++
+		// Each facet counts the matches within the other facet chosen.
+		page = page[:0]
+		clear(byCategory)
+		clear(byProduct)
+		for _, m := range matches {
+			category := inCategory == nil || inCategory[m.a.category]
+			product := sq.Product == "" || slices.Contains(m.a.products, sq.Product)
+			if category && product {
+				page = append(page, m)
+			}
+			if product {
+				byCategory[m.a.category]++
+			}
+			if category {
+				for _, p := range m.a.products {
+					byProduct[p]++
+				}
 			}
 		}
+		if complete || len(page) >= sq.Offset+sq.Limit {
+			break
+		}
+		limit = 0
 	}
-	slices.SortFunc(page, func(x, y match) int {
+	slices.SortFunc(page, func(x, y scoredMatch) int {
 		if c := cmp.Compare(y.score, x.score); c != 0 {
 			return c
 		}
@@ -516,12 +495,18 @@ func (tx *Tx) rankArticles(sq rapport.SearchQuery, terms []SearchTerm, res *rapp
 		for i, m := range page {
 			seqs[i] = m.a.seq
 		}
-		read, err := queryAll(tx, `SELECT a.id, a.slug, a.title, a.key_points, a.body, a.category_id FROM kb_articles a WHERE a.seq IN `+q.In(seqs...),
+		body := "a.body"
+		if sq.Prefix {
+			body = "''" // suggestions show no snippet
+		}
+		read, err := queryAll(tx, `SELECT a.id, a.slug, a.title, a.key_points, `+body+`, a.category_id FROM kb_articles a WHERE a.seq IN `+q.In(seqs...),
 			q.Args(), func(r *sql.Rows) (rapport.SearchHit, error) {
 				var h rapport.SearchHit
 				var body string
 				err := r.Scan(&h.ID, &h.Slug, &h.Title, &h.KeyPoints, &body, &h.CategoryID)
-				h.Snippet = snippetOf(h.KeyPoints, body, terms)
+				if !sq.Prefix {
+					h.Snippet = snippetOf(h.KeyPoints, body, terms)
+				}
 				return h, err
 			})
 		if err != nil {
@@ -558,6 +543,64 @@ func (tx *Tx) rankArticles(sq rapport.SearchQuery, terms []SearchTerm, res *rapp
 	sortFacets(res.Products)
 	res.Products = res.Products[:min(len(res.Products), 50)]
 	return nil
+}
+
+// scoredMatch is an article a search matched, with its score.
+type scoredMatch struct {
+	a     *catalogued
+	score float64
+}
+
+// readableMatches returns the matches of the terms the reader may read, with their
+// scores: the best limit of all matches (0: all of them), and whether that was all.
+func (tx *Tx) readableMatches(kb *catalogue, terms []SearchTerm, limit int) ([]scoredMatch, bool, error) {
+	q := &Query{}
+	query := `SELECT m.seq, m.score FROM ` + tx.db.dialect.RankArticles(q, terms) + ` m`
+	if limit > 0 {
+		query += ` ORDER BY m.score DESC, m.seq LIMIT ` + strconv.Itoa(limit)
+	}
+	var ask []any // matches chosen for some customers: the database says whether for this one
+	rows := 0
+	matches, err := queryAll(tx, query, q.Args(), func(r *sql.Rows) (scoredMatch, error) {
+		var seq int64
+		var m scoredMatch
+		err := r.Scan(&seq, &m.score)
+		rows++
+		if m.a = kb.bySeq[seq]; m.a != nil && m.a.access(tx.scope) == askDatabase {
+			ask = append(ask, seq)
+		}
+		return m, err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	chosen := map[int64]bool{}
+	for len(ask) > 0 {
+		batch := ask[:min(len(ask), 500)]
+		ask = ask[len(batch):]
+		q := &Query{}
+		seqs, err := queryAll(tx, `SELECT a.seq FROM kb_articles a WHERE a.seq IN `+q.In(batch...)+` AND `+visibleArticle(q, tx.scope, "a"), q.Args(),
+			func(r *sql.Rows) (int64, error) {
+				var seq int64
+				return seq, r.Scan(&seq)
+			})
+		if err != nil {
+			return nil, false, err
+		}
+		for _, seq := range seqs {
+			chosen[seq] = true
+		}
+	}
+	readable := matches[:0]
+	for _, m := range matches {
+		if m.a == nil {
+			continue
+		}
+		if ok := m.a.access(tx.scope); ok == allowed || ok == askDatabase && chosen[m.a.seq] {
+			readable = append(readable, m)
+		}
+	}
+	return readable, limit == 0 || rows < limit, nil
 }
 
 // snippetOf is the passage of an article's key points and body that best matches.

@@ -1,6 +1,7 @@
 package sqldbtest
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -141,6 +142,18 @@ func testKnowledgeSearch(t *testing.T, open Opener) {
 		t.Errorf("type-ahead ref finds %q", got)
 	}
 	db.CommonTermFloor = 0
+	// Type-ahead scores only the best matches into Go, with spares: when the reader may
+	// read none of those, all the matches are scored.
+	for i := range 30 {
+		create(rapport.ArticleInput{Title: fmt.Sprintf("Quokka quokka quokka %d", i), Audience: rapport.AudienceStaff, Publish: true})
+	}
+	quokka := create(rapport.ArticleInput{Title: "Quokka care", Publish: true})
+	if got := titles(search(visitor, rapport.SearchQuery{Text: "quok", Prefix: true, Limit: 1})); !slices.Equal(got, []string{quokka.Title}) {
+		t.Errorf("type-ahead quok finds %q for a visitor, want the one public article below 30 for staff", got)
+	}
+	if res := search(f.admin, rapport.SearchQuery{Text: "quok", Prefix: true, Limit: 3}); len(res.Hits) != 3 || res.Hits[0].Title == quokka.Title || res.Hits[0].Snippet != nil {
+		t.Errorf("type-ahead quok for staff: %q, snippet %v", titles(res), res.Hits[0].Snippet)
+	}
 	if res := search(visitor, rapport.SearchQuery{Text: "connecti"}); res.Total != 0 && titles(res)[0] != mobile.Title {
 		t.Errorf("a whole-word search for connecti finds %q", titles(res))
 	}
