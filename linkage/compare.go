@@ -3,6 +3,7 @@ package linkage
 import (
 	"strings"
 
+	"github.com/rapportckm/rapport/editdistance"
 	"github.com/rapportckm/rapport/fold"
 )
 
@@ -162,7 +163,7 @@ func compareDate(a, b string) int {
 	if full && a[:4] == b[:4] && a[4:6] == b[6:8] && a[6:8] == b[4:6] {
 		return 1
 	}
-	if editDistance(a, b, 1) <= 1 {
+	if editdistance.Distance(a, b, 1) <= 1 {
 		return 2
 	}
 	if !full {
@@ -220,7 +221,7 @@ func wordOverlap(a, b string) float64 {
 }
 
 func comparePostcode(a, b string) int {
-	if editDistance(a, b, 1) <= 1 {
+	if editdistance.Distance(a, b, 1) <= 1 {
 		return 1
 	}
 	if district(a) == district(b) {
@@ -243,7 +244,7 @@ func comparePhone(a, b string) int {
 	if len(a) >= 8 && len(b) >= 8 && a[len(a)-8:] == b[len(b)-8:] {
 		return 1
 	}
-	if editDistance(a, b, 1) <= 1 {
+	if editdistance.Distance(a, b, 1) <= 1 {
 		return 1
 	}
 	return 2
@@ -252,7 +253,7 @@ func comparePhone(a, b string) int {
 func compareEmail(a, b string) int {
 	la, _, _ := strings.Cut(a, "@")
 	lb, _, _ := strings.Cut(b, "@")
-	if la == lb || editDistance(a, b, 1) <= 1 {
+	if la == lb || editdistance.Distance(a, b, 1) <= 1 {
 		return 1
 	}
 	if jaroWinkler(a, b) >= 0.88 {
@@ -262,7 +263,7 @@ func compareEmail(a, b string) int {
 }
 
 func compareIdentifier(a, b string) int {
-	if editDistance(a, b, 1) <= 1 {
+	if editdistance.Distance(a, b, 1) <= 1 {
 		return 1
 	}
 	return 2

@@ -37,25 +37,6 @@ func TestJaroWinkler(t *testing.T) {
 	}
 }
 
-func TestEditDistance(t *testing.T) {
-	for _, c := range []struct {
-		a, b        string
-		limit, want int
-	}{
-		{"kitten", "sitting", 5, 3},
-		{"kitten", "sitting", 1, 2}, // beyond the limit: limit+1
-		{"4011", "4101", 1, 1},      // neighbours swapped
-		{"abc", "abc", 1, 0},
-		{"", "ab", 3, 2},
-		{"łódź", "lodz", 5, 3},
-		{"19710624", "19710642", 1, 1},
-	} {
-		if got := editDistance(c.a, c.b, c.limit); got != c.want {
-			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", c.a, c.b, c.limit, got, c.want)
-		}
-	}
-}
-
 func TestSoundex(t *testing.T) {
 	for in, want := range map[string]string{
 		"robert": "r163", "rupert": "r163", "ashcraft": "a261", "tymczak": "t522",

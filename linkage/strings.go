@@ -1,9 +1,6 @@
 package linkage
 
-import (
-	"strings"
-	"unicode/utf8"
-)
+import "strings"
 
 // digits keeps only the digits of s.
 func digits(s string) string {
@@ -70,66 +67,10 @@ func jaroWinkler(a, b string) float64 {
 	return winkler(m, transposed, len(ra), len(rb), prefix)
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
 func winkler(m, transposed, la, lb, prefix int) float64 {
 	fm := float64(m)
 	jaro := (fm/float64(la) + fm/float64(lb) + (fm-float64(transposed)/2)/fm) / 3
 	return jaro + float64(prefix)*0.1*(1-jaro)
-}
-
-// editDistance is the Damerau–Levenshtein distance of a and b (insertions, deletions,
-// substitutions and transpositions of neighbours), or limit+1 once it exceeds limit.
-func editDistance(a, b string, limit int) int {
-	if a == b {
-		return 0
-	}
-	if d := len(a) - len(b); isASCII(a) && isASCII(b) && (d > limit || -d > limit) {
-		return limit + 1
-	}
-	var ra, rb []rune
-	var bufA, bufB [32]rune
-	ra, rb = appendRunes(bufA[:0], a), appendRunes(bufB[:0], b)
-	if d := len(ra) - len(rb); d > limit || -d > limit {
-		return limit + 1
-	}
-	// Three rows of the distance matrix, on the stack for short strings.
-	var rows [3][33]int
-	prev2, prev, cur := rows[0][:], rows[1][:], rows[2][:]
-	if len(rb) >= 33 {
-		prev2, prev, cur = make([]int, len(rb)+1), make([]int, len(rb)+1), make([]int, len(rb)+1)
-	}
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		best := cur[0]
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			d := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d = min(d, prev2[j-2]+1)
-			}
-			cur[j] = d
-			best = min(best, d)
-		}
-		if best > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return min(prev[len(rb)], limit+1)
 }
 
 func appendRunes(dst []rune, s string) []rune {

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/editdistance"
 	"github.com/rapportckm/rapport/textsearch"
 )
 
@@ -716,7 +717,7 @@ func (tx *Tx) nearestWord(term string, atLeast int) (string, error) {
 				continue
 			}
 			seen[w.term] = true
-			if w.distance = textsearch.Distance(term, w.term, maxEdits); w.distance <= maxEdits {
+			if w.distance = editdistance.Distance(term, w.term, maxEdits); w.distance <= maxEdits {
 				cands = append(cands, w)
 			}
 		}

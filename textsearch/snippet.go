@@ -206,43 +206,6 @@ func appendPiece(out []Piece, text string, match bool) []Piece {
 	return append(out, Piece{Text: text, Match: match})
 }
 
-// Distance is the optimal string alignment distance between a and b, counting in
-// letters: insertions, deletions, substitutions and swaps of neighbours cost 1. It
-// stops counting past limit and then returns limit+1.
-func Distance(a, b string, limit int) int {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > limit || -d > limit {
-		return limit + 1
-	}
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				v = min(v, prev2[j-2]+1)
-			}
-			cur[j] = v
-			rowMin = min(rowMin, v)
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return min(prev[len(rb)], limit+1)
-}
-
 // MaxEdits is how many typing mistakes a word of n letters may hold and still be
 // corrected: none below 3 letters, one up to 5, two from 6.
 func MaxEdits(word string) int {

@@ -87,17 +87,3 @@ func TestSnippet(t *testing.T) {
 		t.Errorf("prefix snippet = %+v", prefix)
 	}
 }
-
-func TestDistance(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		want int
-	}{
-		{"password", "password", 0}, {"pasword", "password", 1}, {"passowrd", "password", 1},
-		{"acount", "account", 1}, {"recieve", "receive", 1}, {"kitten", "sitting", 3}, {"ab", "ba", 1},
-	} {
-		if got := textsearch.Distance(c.a, c.b, 2); got != min(c.want, 3) {
-			t.Errorf("Distance(%q, %q) = %d, want %d", c.a, c.b, got, min(c.want, 3))
-		}
-	}
-}
