@@ -13,6 +13,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -392,4 +393,24 @@ func benchIngest(ctx context.Context, env *environment, args []string) error {
 	fmt.Fprintf(env.stdout, "%d interactions (created %d, updated %d, rejected %d) in %.1fs of requests: %.0f/s\n",
 		total.Received, total.Created, total.Updated, total.Rejected, elapsed.Seconds(), float64(total.Received)/elapsed.Seconds())
 	return sc.Err()
+}
+
+// cpuProfile starts a CPU profile written to path (none when path is ""); stop ends it
+// and closes the file.
+func cpuProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }

@@ -8,8 +8,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"os"
-	"runtime/pprof"
 	"slices"
 	"sync"
 	"syscall"
@@ -149,22 +147,14 @@ func benchHelp(ctx context.Context, env *environment, args []string) error {
 	if warmup > 0 {
 		run(warmup)
 	}
-	if profile != "" {
-		f, err := os.Create(profile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
+	stop, err := cpuProfile(profile)
+	if err != nil {
+		return err
 	}
 	cpu0 := cpuTime()
 	res, took := run(duration)
 	cpu := cpuTime() - cpu0
-	if profile != "" {
-		pprof.StopCPUProfile()
-	}
+	stop()
 	if len(res.latencies) == 0 {
 		return fmt.Errorf("no request succeeded: %v", res.statuses)
 	}

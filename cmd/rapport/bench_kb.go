@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -39,17 +37,6 @@ func benchKB(ctx context.Context, env *environment, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if profile != "" {
-		f, err := os.Create(profile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
-	}
 	db, err := cfg.openDB(ctx)
 	if err != nil {
 		return err
@@ -72,6 +59,11 @@ func benchKB(ctx context.Context, env *environment, args []string) error {
 		qs = append(qs, gen.query(a.Title, a.Body))
 	}
 	fmt.Fprintf(env.stdout, "%d articles, %s; %d searches per reader, 10 hits each, one at a time\n", max(have, articles), db.Dialect(), len(qs))
+	stop, err := cpuProfile(profile)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	for _, reader := range []struct {
 		name string
 		s    rapport.Scope
