@@ -94,9 +94,14 @@ func (db *DB) catalogue(tx *Tx) (*catalogue, error) {
 	if err != nil {
 		return nil, err
 	}
+	return db.catalogueAt(tx, revision)
+}
+
+// catalogueAt is catalogue for a transaction that has read the revision already.
+func (db *DB) catalogueAt(tx *Tx, revision int64) (c *catalogue, err error) {
 	db.catalogues.mu.Lock()
 	defer db.catalogues.mu.Unlock()
-	c := db.catalogues.current
+	c = db.catalogues.current
 	switch {
 	case c != nil && c.revision >= revision:
 		return c, nil

@@ -31,18 +31,17 @@ func (db *DB) ReadArticle(ctx context.Context, s rapport.Scope, idOrSlug, visito
 	out := &rapport.ArticleReading{}
 	err := db.view(ctx, s, func(tx *Tx) error {
 		keep := anonymous(s)
-		var revision int64
+		revision, err := tx.kbRevision()
+		if err != nil {
+			return err
+		}
 		if keep {
-			var err error
-			if revision, err = tx.kbRevision(); err != nil {
-				return err
-			}
 			if p, ok := db.pages.get(idOrSlug, revision, links, time.Now()); ok {
 				*out = p
 			}
 		}
 		if out.Article == nil {
-			if err := db.readArticlePage(tx, out, idOrSlug, links); err != nil {
+			if err := db.readArticlePage(tx, out, idOrSlug, links, revision); err != nil {
 				return err
 			}
 			if keep {
@@ -64,8 +63,9 @@ func (db *DB) ReadArticle(ctx context.Context, s rapport.Scope, idOrSlug, visito
 	return out, nil
 }
 
-// readArticlePage reads all of an article's page but the reader's own rating.
-func (db *DB) readArticlePage(tx *Tx, out *rapport.ArticleReading, idOrSlug string, links int) error {
+// readArticlePage reads all of an article's page but the reader's own rating, as of the
+// knowledge base's revision.
+func (db *DB) readArticlePage(tx *Tx, out *rapport.ArticleReading, idOrSlug string, links int, revision int64) error {
 	a, err := tx.findArticle(idOrSlug)
 	if err != nil {
 		return err
@@ -82,7 +82,7 @@ func (db *DB) readArticlePage(tx *Tx, out *rapport.ArticleReading, idOrSlug stri
 			return err
 		}
 	}
-	related, also, err := db.rankedLinks(tx, a, links)
+	related, also, err := db.rankedLinks(tx, a, links, revision)
 	if err != nil {
 		return err
 	}
@@ -188,9 +188,9 @@ func anonymous(s rapport.Scope) bool {
 
 // rankedLinks returns the ids of the related and also-read articles of a, ranked, with
 // some to spare; also-read from the cache for visitors.
-func (db *DB) rankedLinks(tx *Tx, a *rapport.Article, links int) (related, also []rapport.ID, err error) {
+func (db *DB) rankedLinks(tx *Tx, a *rapport.Article, links int, revision int64) (related, also []rapport.ID, err error) {
 	want := links + 5 // spares for articles that stop being readable within linkTTL
-	kb, err := db.catalogue(tx)
+	kb, err := db.catalogueAt(tx, revision)
 	if err != nil {
 		return nil, nil, err
 	}
