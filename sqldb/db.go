@@ -90,10 +90,10 @@ type DB struct {
 	reads      readLog
 	views      viewLog // the help centre's views of articles, written in groups
 	viewErrors atomic.Int64
-	catalogues catalogues    // what searches and related articles know of every article
-	links      linkCache     // the ranking of articles' also-read lists, for visitors
-	pages      pageCache     // articles' pages as visitors who are not signed in read them
-	turns      chan struct{} // a view's turn on the read pool, see view
+	catalogues catalogues                     // what searches and related articles know of every article
+	links      keptMap[rapport.ID, keptLinks] // articles' also-read rankings, for visitors
+	pages      keptMap[string, keptPage]      // articles' pages as visitors who are not signed in read them
+	turns      chan struct{}                  // a view's turn on the read pool, see view
 }
 
 // maxReadStmts bounds the statement cache: queries with IN lists of varying length

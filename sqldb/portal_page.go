@@ -36,8 +36,8 @@ func (db *DB) ReadArticle(ctx context.Context, s rapport.Scope, idOrSlug, visito
 			return err
 		}
 		if keep {
-			if p, ok := db.pages.get(idOrSlug, revision, links, time.Now()); ok {
-				*out = p
+			if p, ok := db.pages.get(idOrSlug, pageTTL); ok && p.revision == revision && p.links == links {
+				*out = p.page
 			}
 		}
 		if out.Article == nil {
@@ -45,7 +45,7 @@ func (db *DB) ReadArticle(ctx context.Context, s rapport.Scope, idOrSlug, visito
 				return err
 			}
 			if keep {
-				db.pages.put(idOrSlug, revision, links, time.Now(), *out)
+				db.pages.put(idOrSlug, keptPage{revision: revision, links: links, page: *out})
 			}
 		}
 		if reader, err := readerKey(s, visitor); err == nil {
@@ -109,75 +109,71 @@ func (db *DB) readArticlePage(tx *Tx, out *rapport.ArticleReading, idOrSlug stri
 	return err
 }
 
-// pageTTL is how long an article's page is kept for visitors who are not signed in;
-// pageCacheSize bounds how many pages are kept.
+// How long, and how many, articles' pages and also-read rankings are kept for visitors
+// who are not signed in.
 const (
 	pageTTL       = time.Minute
-	pageCacheSize = 20_000
+	linkTTL       = 5 * time.Minute
+	keptCacheSize = 20_000
 )
 
-// pageCache keeps articles' pages as read for a visitor who is not signed in, by the
-// id or slug they were asked for. The pages are shared: nobody may change them.
-type pageCache struct {
-	mu sync.Mutex
-	m  map[string]pageEntry
-}
-
-type pageEntry struct {
-	at       time.Time
+// keptPage is an article's page as read for a visitor who is not signed in, shared:
+// nobody may change it.
+type keptPage struct {
 	revision int64
 	links    int
 	page     rapport.ArticleReading
 }
 
-func (c *pageCache) get(key string, revision int64, links int, now time.Time) (rapport.ArticleReading, bool) {
+// keptLinks is the ids of an article's also-read articles as ranked for an anonymous
+// visitor, with some to spare (the list is filtered again when served).
+type keptLinks struct {
+	links int
+	also  []rapport.ID
+}
+
+// keptMap keeps values for a while, by key, at most keptCacheSize of them; when full,
+// it starts again.
+type keptMap[K comparable, V any] struct {
+	mu sync.Mutex
+	m  map[K]kept[V]
+}
+
+type kept[V any] struct {
+	at    time.Time
+	value V
+}
+
+// get returns the value kept for key if it was kept less than ttl ago.
+func (c *keptMap[K, V]) get(key K, ttl time.Duration) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[key]
-	if !ok || e.revision != revision || e.links != links || now.Sub(e.at) >= pageTTL {
-		return rapport.ArticleReading{}, false
+	if !ok || time.Since(e.at) >= ttl {
+		var none V
+		return none, false
 	}
-	return e.page, true
+	return e.value, true
 }
 
-func (c *pageCache) put(key string, revision int64, links int, now time.Time, page rapport.ArticleReading) {
+func (c *keptMap[K, V]) put(key K, value V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= pageCacheSize {
-		c.m = make(map[string]pageEntry)
+	if c.m == nil || len(c.m) >= keptCacheSize {
+		c.m = make(map[K]kept[V])
 	}
-	c.m[key] = pageEntry{at: now, revision: revision, links: links, page: page}
+	c.m[key] = kept[V]{at: time.Now(), value: value}
 }
 
-// drop forgets the pages of an article, whose score has just changed.
-func (c *pageCache) drop(article rapport.ID) {
+// drop forgets the values that match.
+func (c *keptMap[K, V]) drop(match func(V) bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for k, e := range c.m {
-		if e.page.Article.ID == article {
+		if match(e.value) {
 			delete(c.m, k)
 		}
 	}
-}
-
-// linkTTL is how long the ranking of a page's also-read articles is kept for
-// visitors; linkCacheSize bounds how many articles' rankings are kept.
-const (
-	linkTTL       = 5 * time.Minute
-	linkCacheSize = 20_000
-)
-
-// linkCache keeps, per article, the ids of its also-read articles as ranked for an
-// anonymous visitor, with some to spare (the list is filtered again when served).
-type linkCache struct {
-	mu sync.Mutex
-	m  map[rapport.ID]linkEntry
-}
-
-type linkEntry struct {
-	at    time.Time
-	links int
-	also  []rapport.ID
 }
 
 // anonymous tells whether the scope is a visitor who is not signed in: they read only
@@ -196,12 +192,8 @@ func (db *DB) rankedLinks(tx *Tx, a *rapport.Article, links int, revision int64)
 	}
 	related = kb.related(a.ID, tx.scope, want)
 	cached := anonymous(tx.scope)
-	now := time.Now()
 	if cached {
-		db.links.mu.Lock()
-		e, ok := db.links.m[a.ID]
-		db.links.mu.Unlock()
-		if ok && e.links >= links && now.Sub(e.at) < linkTTL {
+		if e, ok := db.links.get(a.ID, linkTTL); ok && e.links >= links {
 			return related, e.also, nil
 		}
 	}
@@ -209,12 +201,7 @@ func (db *DB) rankedLinks(tx *Tx, a *rapport.Article, links int, revision int64)
 		return nil, nil, err
 	}
 	if cached {
-		db.links.mu.Lock()
-		if db.links.m == nil || len(db.links.m) >= linkCacheSize {
-			db.links.m = make(map[rapport.ID]linkEntry)
-		}
-		db.links.m[a.ID] = linkEntry{at: now, links: links, also: also}
-		db.links.mu.Unlock()
+		db.links.put(a.ID, keptLinks{links: links, also: also})
 	}
 	return related, also, nil
 }

@@ -127,7 +127,7 @@ func (db *DB) RateArticle(ctx context.Context, s rapport.Scope, articleID rappor
 	if err != nil {
 		return nil, err
 	}
-	db.pages.drop(articleID)
+	db.pages.drop(func(p keptPage) bool { return p.page.Article.ID == articleID }) // its score changed
 	return &r, nil
 }
 
