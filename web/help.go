@@ -21,7 +21,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -350,54 +349,34 @@ func (s *Server) handleHelpArticle(w http.ResponseWriter, r *http.Request, c *he
 		return s.renderHelp(w, r, c, http.StatusOK, "article", d.Article.Title, d.Article.KeyPoints, d)
 	}
 	address := s.baseURL(r) + r.URL.Path
-	page, ok := s.articlePages.get(address, d)
+	// Served again only for data equal to what it was rendered from.
+	page, ok := s.articlePages.get(address, d, func(a, b *helpArticle) bool { return reflect.DeepEqual(a, b) })
 	if !ok {
 		if page, err = s.helpHTML(w, r, c, "article", d.Article.Title, d.Article.KeyPoints, d); err != nil {
 			return err
 		}
-		s.articlePages.put(address, d, page)
+		s.articlePages.put(address, d, page, len(page), maxRenderedPageBytes)
 	}
 	return writeHelp(w, c, http.StatusOK, page)
 }
 
-// renderedPages keeps the article pages rendered for visitors who all get the same page
-// (see handleHelpArticle), by address. A page is served again only for data equal to
-// what it was rendered from, so it is exactly as fresh as the data it shows.
-type renderedPages struct {
-	mu    sync.Mutex
-	m     map[string]renderedPage
-	bytes int // of the pages kept
-}
+// Budgets of the rendered article bodies (their Markdown and HTML) and of the rendered
+// article pages kept.
+const (
+	maxRenderedBodyBytes = 64 << 20
+	maxRenderedPageBytes = 32 << 20
+)
 
-type renderedPage struct {
-	data *helpArticle
-	html []byte
-}
-
-// maxRenderedPageBytes bounds the pages kept; when it is full, the cache starts again.
-const maxRenderedPageBytes = 32 << 20
-
-func (p *renderedPages) get(address string, data *helpArticle) ([]byte, bool) {
-	p.mu.Lock()
-	e, ok := p.m[address]
-	p.mu.Unlock()
-	if !ok || !reflect.DeepEqual(e.data, data) {
-		return nil, false
+// articleBody is an article's Markdown rendered, which costs more than reading the
+// article: an article page renders the same body for every reader. It is kept for the
+// very text it was rendered from, so a new version shows at once.
+func (s *Server) articleBody(id rapport.ID, src string) template.HTML {
+	if html, ok := s.articleBodies.get(id, src, func(a, b string) bool { return a == b }); ok {
+		return html
 	}
-	return e.html, true
-}
-
-func (p *renderedPages) put(address string, data *helpArticle, html []byte) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.m == nil || p.bytes+len(html) > maxRenderedPageBytes {
-		p.m, p.bytes = make(map[string]renderedPage), 0
-	}
-	if old, ok := p.m[address]; ok {
-		p.bytes -= len(old.html)
-	}
-	p.m[address] = renderedPage{data: data, html: html}
-	p.bytes += len(html)
+	html := markdown.Render(src)
+	s.articleBodies.put(id, src, html, len(src)+len(html), maxRenderedBodyBytes)
+	return html
 }
 
 // helpArticleData reads an article and what surrounds it, in the reader's scope.
@@ -406,7 +385,7 @@ func (s *Server) helpArticleData(r *http.Request, c *helpCall) (*helpArticle, er
 	if err != nil {
 		return nil, err
 	}
-	d := &helpArticle{Article: page.Article, Body: s.articleBodies.render(page.Article.ID, page.Article.Body), Category: page.Category,
+	d := &helpArticle{Article: page.Article, Body: s.articleBody(page.Article.ID, page.Article.Body), Category: page.Category,
 		Related: page.Related, AlsoRead: page.AlsoRead, Score: page.Score, Mine: page.Mine}
 	if d.Experts, err = s.articleExperts(r, c, page.Article); err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -96,8 +97,8 @@ type Server struct {
 	pages   *pages
 	portal  helpPages
 
-	articleBodies renderedBodies // the help centre's articles, rendered
-	articlePages  renderedPages  // article pages that every visitor gets alike, rendered
+	articleBodies renderCache[rapport.ID, string, template.HTML] // the help centre's articles' bodies, rendered
+	articlePages  renderCache[string, *helpArticle, []byte]      // article pages that every visitor gets alike, rendered
 }
 
 // Handler builds the routes and middleware. Call it once.
