@@ -57,36 +57,11 @@ func (db *DB) sendView(ctx context.Context, ev viewEvent, wait bool) error {
 // fails otherwise, each view of the group is tried again in its own, so that one bad
 // view never costs the others theirs.
 func (db *DB) writeViews(queue <-chan viewEvent) {
-	for first := range queue {
-		batch := []viewEvent{first}
-		waited := first.done != nil
-		timer := time.NewTimer(viewDelay)
-	more:
-		for len(batch) < maxViewBatch {
-			if waited { // someone waits: take what has arrived, no more
-				select {
-				case ev, ok := <-queue:
-					if !ok {
-						break more
-					}
-					batch = append(batch, ev)
-				default:
-					break more
-				}
-				continue
-			}
-			select {
-			case ev, ok := <-queue:
-				if !ok {
-					break more
-				}
-				batch = append(batch, ev)
-				waited = ev.done != nil
-			case <-timer.C:
-				break more
-			}
+	for {
+		batch, ok := gather(queue, maxViewBatch, viewDelay, func(ev viewEvent) bool { return ev.done != nil })
+		if !ok {
+			return
 		}
-		timer.Stop()
 		errs := make([]error, len(batch))
 		if !slices.ContainsFunc(batch, func(ev viewEvent) bool { return !ev.flush }) {
 			// Only flushes: everything queued before them is stored already, and an

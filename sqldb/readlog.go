@@ -42,19 +42,10 @@ func (db *DB) auditRead(ctx context.Context, s rapport.Scope, entity string, ent
 
 // writeReads stores queued events, as many as have arrived, in one transaction.
 func (db *DB) writeReads(queue <-chan readEvent) {
-	for first := range queue {
-		batch := []readEvent{first}
-	more:
-		for len(batch) < 500 {
-			select {
-			case ev, ok := <-queue:
-				if !ok {
-					break more
-				}
-				batch = append(batch, ev)
-			default:
-				break more
-			}
+	for {
+		batch, ok := gather(queue, 500, 0, nil)
+		if !ok {
+			return
 		}
 		err := db.run(context.Background(), db.readLog, rapport.Scope{}, func(tx *Tx) error {
 			for _, ev := range batch {
