@@ -130,8 +130,56 @@ type IdentityService interface {
 	// DecidedPairs returns the pairs reviewers decided, each as OrderedPair gives it:
 	// true for one customer (accepted), false for two (rejected).
 	DecidedPairs(ctx context.Context, s Scope) (map[[2]ID]bool, error)
-	// ProposeMatches stores pairs for review. A pair already decided keeps its decision.
+	// ProposeMatches stores pairs for review and withdraws the pending proposals not
+	// among them. A pair already decided keeps its decision.
 	ProposeMatches(ctx context.Context, s Scope, pairs []ScoredPair) (int, error)
+	// AddMatches stores pairs for review, leaving the other proposals be.
+	AddMatches(ctx context.Context, s Scope, pairs []ScoredPair) (int, error)
+
+	// Incremental resolution: the customers waiting, the records they may match, the
+	// model to score them with.
+
+	// IdentityRecordsOf returns the records of the customers' profiles: the active
+	// customer each is or was merged into, and every record merged into that.
+	IdentityRecordsOf(ctx context.Context, s Scope, ids []ID) ([]IdentityRecord, error)
+	// QueuedIdentities returns up to limit customers created or changed since they were
+	// last resolved, longest waiting first as far as the database knows, and how many
+	// wait in all.
+	QueuedIdentities(ctx context.Context, s Scope, limit int) ([]QueuedIdentity, int, error)
+	// IdentityCandidates returns the stored keys equal to any of keys (rule and hash),
+	// each with its customer.
+	IdentityCandidates(ctx context.Context, s Scope, keys []IdentityKey) ([]IdentityKey, error)
+	// IdentityModel returns the model the last full resolution stored, nil if none.
+	IdentityModel(ctx context.Context, s Scope) ([]byte, error)
+	// SaveResolution stores in one transaction what a resolution run leaves for the
+	// next one.
+	SaveResolution(ctx context.Context, s Scope, r *Resolved) error
+}
+
+// IdentityKey is a person record's key under one blocking rule of identity resolution:
+// records with equal keys are compared.
+type IdentityKey struct {
+	Rule       int
+	Key        int64
+	CustomerID ID
+}
+
+// QueuedIdentity is a customer waiting for resolution. The ticket changes each time the
+// customer is queued, so that finishing with one ticket leaves a later change queued.
+type QueuedIdentity struct {
+	CustomerID ID
+	Ticket     ID
+}
+
+// Resolved is what a resolution run leaves for the next one.
+type Resolved struct {
+	// Model, when not nil, replaces the stored model (a full run learnt it).
+	Model []byte
+	// Keys replace the stored keys of the customers in Of.
+	Keys []IdentityKey
+	Of   []ID
+	// Done are the queued customers the run resolved.
+	Done []QueuedIdentity
 }
 
 // OrderedPair returns the two ids with the smaller first, the form pairs are stored in.

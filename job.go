@@ -30,12 +30,19 @@ type Job struct {
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
 }
 
-// JobResolve is the kind of job that runs identity resolution over all customers. It is
-// queued whenever customers are created, ResolveDelay later, so that an import's
+// JobResolve is the kind of job that runs identity resolution over all customers: it
+// learns the model again. It runs daily (ResolveInterval), when asked, and when
+// JobResolveNew finds no model fit for the customers waiting.
+//
+// JobResolveNew resolves the customers created or changed since they were last
+// resolved against the others, with the model the last full run learnt. It is queued
+// whenever customers are created or changed, ResolveDelay later, so that an import's
 // batches are resolved together.
 const (
-	JobResolve   = "resolve"
-	ResolveDelay = 5 * time.Second
+	JobResolve      = "resolve"
+	JobResolveNew   = "resolve-new"
+	ResolveDelay    = 5 * time.Second
+	ResolveInterval = 24 * time.Hour
 )
 
 // JobImport is the kind of job that imports a file uploaded through the web app or the

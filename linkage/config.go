@@ -15,16 +15,16 @@ import (
 // Config says which columns to compare, how, and which pairs of records to compare at
 // all. docs/linkage.md describes it for people who write one.
 type Config struct {
-	Fields   []Field `yaml:"fields"`
-	Blocking []Rule  `yaml:"blocking"`
+	Fields   []Field `yaml:"fields" json:"fields"`
+	Blocking []Rule  `yaml:"blocking" json:"blocking"`
 	// Threshold is the match probability from which two records are the same customer.
-	Threshold float64 `yaml:"threshold,omitempty"`
+	Threshold float64 `yaml:"threshold,omitempty" json:"threshold,omitempty"`
 	// MaxBlock is the most records that may share one value of a rule's keys
 	// (DefaultMaxBlock when 0). A value shared by more — a switchboard number, a
 	// placeholder date — tells no one apart, and comparing all its pairs would take
 	// time and memory that grow with the square of their number: its records are not
 	// paired by that rule.
-	MaxBlock int `yaml:"max_block,omitempty"`
+	MaxBlock int `yaml:"max_block,omitempty" json:"max_block,omitempty"`
 }
 
 // DefaultMaxBlock bounds one value's pairs at about half a million.
@@ -32,11 +32,11 @@ const DefaultMaxBlock = 1000
 
 // A Field is a column compared between records.
 type Field struct {
-	Column string `yaml:"column"`
-	Kind   Kind   `yaml:"type"`
+	Column string `yaml:"column" json:"column"`
+	Kind   Kind   `yaml:"type" json:"type"`
 	// TermFrequency weighs an exact agreement by how rare the value is: sharing the
 	// surname "Oyelaran" says more than sharing "Smith". On unless set to false.
-	TermFrequency *bool `yaml:"term_frequency,omitempty"`
+	TermFrequency *bool `yaml:"term_frequency,omitempty" json:"term_frequency,omitempty"`
 }
 
 func (f Field) termFrequency() bool { return f.TermFrequency == nil || *f.TermFrequency }

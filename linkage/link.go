@@ -43,7 +43,7 @@ type Pair struct {
 
 // Result is what Link found.
 type Result struct {
-	Model *Model
+	Scores
 	// Pairs are the compared pairs whose probability reached the threshold, most likely
 	// first.
 	Pairs []Pair
@@ -57,8 +57,12 @@ type Result struct {
 	// TooCommon lists the key values shared by more records than Config.MaxBlock, whose
 	// records the rule did not pair.
 	TooCommon []TooCommon
+}
 
-	recs *records
+// Scores weighs any two records of a set with a model: Weight, Differ and Explain.
+type Scores struct {
+	Model *Model
+	recs  *records
 }
 
 // TooCommon is a value of a rule's keys shared by too many records to pair them all.
@@ -120,10 +124,10 @@ func Link(ctx context.Context, tables []*Table, cfg *Config) (*Result, error) {
 	model.estimatePrior(recs, cands)
 	model.finish(recs)
 
-	res := &Result{Model: model, Compared: len(cands), TooCommon: tooCommon, recs: recs}
+	res := &Result{Scores: Scores{Model: model, recs: recs}, Compared: len(cands), TooCommon: tooCommon}
 	for _, c := range cands {
 		w := model.weight(recs, c.l, c.r, c.pattern)
-		if p := probability(w); p >= threshold {
+		if p := Probability(w); p >= threshold {
 			res.Pairs = append(res.Pairs, Pair{L: c.l, R: c.r, Weight: w, Probability: p})
 		}
 	}
@@ -134,7 +138,8 @@ func Link(ctx context.Context, tables []*Table, cfg *Config) (*Result, error) {
 	return res, nil
 }
 
-func probability(weight float64) float64 { return 1 / (1 + math.Exp2(-weight)) }
+// Probability is the match probability of a match weight in bits.
+func Probability(weight float64) float64 { return 1 / (1 + math.Exp2(-weight)) }
 
 // prepare dictionary-encodes each field and computes the blocking keys.
 func prepare(tables []*Table, cfg *Config) (*records, error) {

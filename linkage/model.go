@@ -329,7 +329,7 @@ func (m *Model) estimatePrior(recs *records, cands []candidate) {
 		odds := math.Log2(prior / (1 - prior))
 		expected := 0.0
 		for p, n := range counts {
-			expected += n * probability(odds+bayes[p])
+			expected += n * Probability(odds+bayes[p])
 		}
 		next := math.Max(expected/total, 1e-12)
 		done := math.Abs(next-prior) < 1e-6*prior
@@ -408,15 +408,15 @@ type FieldExplanation struct {
 }
 
 // Weight is the match weight of records l and r.
-func (res *Result) Weight(l, r int32) float64 {
-	return res.Model.weight(res.recs, l, r, res.recs.pattern(l, r))
+func (s *Scores) Weight(l, r int32) float64 {
+	return s.Model.weight(s.recs, l, r, s.recs.pattern(l, r))
 }
 
 // Differ reports whether records l and r are at the last level, different, of a
 // field of one of the kinds.
-func (res *Result) Differ(l, r int32, kinds ...Kind) bool {
-	pattern := res.recs.pattern(l, r)
-	for f, fm := range res.Model.Fields {
+func (s *Scores) Differ(l, r int32, kinds ...Kind) bool {
+	pattern := s.recs.pattern(l, r)
+	for f, fm := range s.Model.Fields {
 		if lv := level(pattern, f); slices.Contains(kinds, fm.Kind) && lv == len(fm.Levels)-1 {
 			return true
 		}
@@ -425,8 +425,8 @@ func (res *Result) Differ(l, r int32, kinds ...Kind) bool {
 }
 
 // Explain scores records l and r field by field.
-func (res *Result) Explain(l, r int32) Explanation {
-	m, recs := res.Model, res.recs
+func (s *Scores) Explain(l, r int32) Explanation {
+	m, recs := s.Model, s.recs
 	pattern := recs.pattern(l, r)
 	e := Explanation{Prior: m.priorWeight()}
 	for f, fd := range recs.fields {
@@ -438,7 +438,7 @@ func (res *Result) Explain(l, r int32) Explanation {
 		fe.Weight, fe.Rarity = m.fieldWeight(recs, f, l, lv)
 		e.Fields = append(e.Fields, fe)
 	}
-	e.Weight = res.Weight(l, r)
-	e.Probability = probability(e.Weight)
+	e.Weight = s.Weight(l, r)
+	e.Probability = Probability(e.Weight)
 	return e
 }

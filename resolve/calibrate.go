@@ -13,8 +13,9 @@ import (
 // between the review and merge thresholds are calibrated: the decisions say nothing of
 // the pairs above, which nobody reviews.
 type calibration struct {
-	a, b      float64
-	decisions int
+	A         float64 `json:"a"`
+	B         float64 `json:"b"`
+	Decisions int     `json:"decisions"`
 }
 
 // calibrationPrior is how many decisions' worth of belief the model's own probability
@@ -29,7 +30,7 @@ const minDecisions = 10
 // calibrationPrior decisions more, spread over the same weights, each as sure as the
 // model is: that holds a and b near (1, 0) whatever the scale of the weights.
 func fitCalibration(weights []float64, same []bool) calibration {
-	c := calibration{a: 1, decisions: len(weights)}
+	c := calibration{A: 1, Decisions: len(weights)}
 	accepted := 0
 	for _, s := range same {
 		if s {
@@ -65,7 +66,7 @@ func fitCalibration(weights []float64, same []bool) calibration {
 	for range 100 {
 		var ga, gb, haa, hab, hbb float64
 		for i, x := range xs {
-			p := sigmoid(c.a*x + c.b)
+			p := sigmoid(c.A*x + c.B)
 			ga += k * (ys[i] - p) * x
 			gb += k * (ys[i] - p)
 			v := k * p * (1 - p)
@@ -78,10 +79,10 @@ func fitCalibration(weights []float64, same []bool) calibration {
 			break
 		}
 		da, db := (hbb*ga-hab*gb)/det, (haa*gb-hab*ga)/det
-		before := logLikelihood(c.a, c.b)
+		before := logLikelihood(c.A, c.B)
 		for step := 1.0; step > 1e-6; step /= 2 {
-			if logLikelihood(c.a-step*da, c.b-step*db) >= before {
-				c.a, c.b = c.a-step*da, c.b-step*db
+			if logLikelihood(c.A-step*da, c.B-step*db) >= before {
+				c.A, c.B = c.A-step*da, c.B-step*db
 				break
 			}
 		}
@@ -94,7 +95,7 @@ func fitCalibration(weights []float64, same []bool) calibration {
 
 // probability is the calibrated probability of a pair of the weight.
 func (c calibration) probability(weight float64) float64 {
-	return sigmoid(c.a*weight*math.Ln2 + c.b)
+	return sigmoid(c.A*weight*math.Ln2 + c.B)
 }
 
 // sigmoid is the logistic function, 1 / (1 + e⁻ᶻ).
@@ -109,8 +110,8 @@ func softplus(x float64) float64 {
 }
 
 func (c calibration) String() string {
-	if c.a == 1 && c.b == 0 {
-		return fmt.Sprintf("%d decisions, too few to calibrate", c.decisions)
+	if c.A == 1 && c.B == 0 {
+		return fmt.Sprintf("%d decisions, too few to calibrate", c.Decisions)
 	}
-	return fmt.Sprintf("calibrated by %d decisions (a %.2f, b %.2f)", c.decisions, c.a, c.b)
+	return fmt.Sprintf("calibrated by %d decisions (a %.2f, b %.2f)", c.Decisions, c.A, c.B)
 }

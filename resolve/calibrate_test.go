@@ -19,8 +19,8 @@ func TestCalibration(t *testing.T) {
 		same = append(same, rng.Float64() < p)
 	}
 	c := fitCalibration(weights, same)
-	if math.Abs(c.a-0.5) > 0.08 || math.Abs(c.b+1) > 0.3 {
-		t.Errorf("fitted a %.3f, b %.3f; the decisions were drawn with 0.5 and -1", c.a, c.b)
+	if math.Abs(c.A-0.5) > 0.08 || math.Abs(c.B+1) > 0.3 {
+		t.Errorf("fitted a %.3f, b %.3f; the decisions were drawn with 0.5 and -1", c.A, c.B)
 	}
 	if p := c.probability(5); math.Abs(p-1/(1+math.Exp(-(0.5*5*math.Ln2-1)))) > 0.03 {
 		t.Errorf("calibrated probability at weight 5: %.3f", p)
@@ -34,8 +34,8 @@ func TestCalibration(t *testing.T) {
 		t.Errorf("12 decisions moved the probability at weight 5 from %.3f to %.3f; want part of the way to %.3f", model, few, truth)
 	}
 	for _, c := range []calibration{fitCalibration(weights[:5], same[:5]), fitCalibration([]float64{3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, make([]bool, 10))} {
-		if c.a != 1 || c.b != 0 {
-			t.Errorf("got a %.3f, b %.3f, want the model's own probability", c.a, c.b)
+		if c.A != 1 || c.B != 0 {
+			t.Errorf("got a %.3f, b %.3f, want the model's own probability", c.A, c.B)
 		}
 		if p := c.probability(3); math.Abs(p-1/(1+math.Exp2(-3))) > 1e-12 {
 			t.Errorf("uncalibrated probability %.4f", p)

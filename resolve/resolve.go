@@ -14,7 +14,10 @@ package resolve
 import (
 	"cmp"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -28,6 +31,12 @@ type Store interface {
 	DecidedPairs(ctx context.Context, s rapport.Scope) (map[[2]rapport.ID]bool, error)
 	MergeCustomers(ctx context.Context, s rapport.Scope, targetID, mergedID rapport.ID, reason rapport.MergeReason, probability float64) (*rapport.Merge, error)
 	ProposeMatches(ctx context.Context, s rapport.Scope, pairs []rapport.ScoredPair) (int, error)
+	AddMatches(ctx context.Context, s rapport.Scope, pairs []rapport.ScoredPair) (int, error)
+	IdentityRecordsOf(ctx context.Context, s rapport.Scope, ids []rapport.ID) ([]rapport.IdentityRecord, error)
+	QueuedIdentities(ctx context.Context, s rapport.Scope, limit int) ([]rapport.QueuedIdentity, int, error)
+	IdentityCandidates(ctx context.Context, s rapport.Scope, keys []rapport.IdentityKey) ([]rapport.IdentityKey, error)
+	IdentityModel(ctx context.Context, s rapport.Scope) ([]byte, error)
+	SaveResolution(ctx context.Context, s rapport.Scope, r *rapport.Resolved) error
 }
 
 // Options are the thresholds and rules of a run.
@@ -72,8 +81,10 @@ var Config = linkage.Config{
 
 // Summary is what a run did.
 type Summary struct {
-	Records   int `json:"records"`   // people compared, merged ones included
-	Customers int `json:"customers"` // of which active
+	// Arrivals is true for New: only the waiting customers were resolved.
+	Arrivals  bool `json:"arrivals,omitempty"`
+	Records   int  `json:"records"`   // people compared, merged ones included
+	Customers int  `json:"customers"` // of which active; for New, those that were waiting
 	Compared  int `json:"compared"`  // pairs scored
 	Merged    int `json:"merged"`    // customers merged into another
 	Proposed  int `json:"proposed"`  // pairs waiting for review
@@ -90,13 +101,23 @@ func (s Summary) String() string {
 	for _, tc := range s.TooCommon {
 		common += fmt.Sprintf("; a value of %s shared by %d customers left out", tc.Rule, tc.Records)
 	}
+	if s.Arrivals {
+		return fmt.Sprintf("%d waiting customers resolved against %d records, %d pairs compared, %d merged, %d to review (%s%s), in %.1fs",
+			s.Customers, s.Records, s.Compared, s.Merged, s.Proposed, s.Calibration, common, s.Took.Seconds())
+	}
 	return fmt.Sprintf("%d records of %d customers, %d pairs compared, %d merged, %d to review (%s%s), in %.1fs",
 		s.Records, s.Customers, s.Compared, s.Merged, s.Proposed, s.Calibration, common, s.Took.Seconds())
 }
 
-// Run resolves every active person once. s must see every customer (a system scope).
+// Run resolves every active person once, and keeps the model it learnt and every
+// record's keys for New. s must see every customer (a system scope).
 func Run(ctx context.Context, store Store, s rapport.Scope, opt Options) (Summary, error) {
 	start := time.Now()
+	// The customers waiting now are resolved by this run: it reads them after.
+	queued, _, err := store.QueuedIdentities(ctx, s, math.MaxInt32)
+	if err != nil {
+		return Summary{}, err
+	}
 	recs, err := store.IdentityRecords(ctx, s)
 	if err != nil {
 		return Summary{}, err
@@ -119,7 +140,7 @@ func Run(ctx context.Context, store Store, s rapport.Scope, opt Options) (Summar
 	}
 	if len(recs) < 2 {
 		_, err := store.ProposeMatches(ctx, s, nil)
-		return sum, err
+		return sum, errors.Join(err, store.SaveResolution(ctx, s, &rapport.Resolved{Done: queued}))
 	}
 	cfg := Config
 	cfg.Threshold = opt.Review
@@ -137,59 +158,118 @@ func Run(ctx context.Context, store Store, s rapport.Scope, opt Options) (Summar
 	// found them to be different people taken together or a reviewer said so.
 	g.bindProfiles()
 	for _, p := range res.Pairs {
-		if p.Probability >= opt.Merge && res.Cluster[p.L] == res.Cluster[p.R] && !conflict(res, p.L, p.R) {
+		if p.Probability >= opt.Merge && res.Cluster[p.L] == res.Cluster[p.R] && !conflict(&res.Scores, p.L, p.R) {
 			g.join(p.L, p.R, p.Probability)
 		}
 	}
-	for _, field := range opt.Deterministic {
-		for _, same := range sameValue(t, field) {
-			for _, r := range same[1:] {
-				if g.Find(same[0]) != g.Find(r) && !conflict(res, same[0], r) {
-					g.join(same[0], r, 1)
-				}
-			}
-		}
-	}
-	for _, m := range g.merges() {
-		if _, err := store.MergeCustomers(ctx, s, recs[m.target].ID, recs[m.merged].ID, rapport.MergeAutomatic, m.probability); err != nil {
-			if rapport.ErrorCode(err) == rapport.EINTERNAL {
-				return sum, err
-			}
-			continue // changed meanwhile (merged, deleted, invalid together): the next run sees it anew
-		}
-		sum.Merged++
+	joinDeterministic(g, &res.Scores, t, opt)
+	merged, err := mergeGroups(ctx, store, s, recs, g)
+	sum.Merged = merged
+	if err != nil {
+		return sum, err
 	}
 
 	// The likely pairs between the customers that remain go to review.
 	proposals := map[[2]rapport.ID]rapport.ScoredPair{}
 	for _, p := range res.Pairs {
-		l, r := g.profile(p.L), g.profile(p.R)
-		key := rapport.OrderedPair(recs[l].ID, recs[r].ID)
-		// Reviewers decide pairs between the thresholds, so their decisions calibrate
-		// the probability there only; above, the model's own stands.
-		probability := p.Probability
-		if probability < opt.Merge {
-			probability = cal.probability(p.Weight)
-		}
-		if l == r || rejected[key] || probability < opt.Review {
-			continue
-		}
-		if prev, ok := proposals[key]; ok && prev.Probability >= probability {
-			continue
-		}
-		proposals[key] = rapport.ScoredPair{LeftID: recs[l].ID, RightID: recs[r].ID, Probability: probability,
-			Weight: p.Weight, Explanation: explain(res.Explain(p.L, p.R))}
+		propose(proposals, recs, g, &res.Scores, cal, opt, rejected, p.L, p.R, p.Weight)
 	}
+	if sum.Proposed, err = store.ProposeMatches(ctx, s, sorted(proposals)); err != nil {
+		return sum, err
+	}
+	model, err := json.Marshal(savedModel{Trained: res.Trained(&cfg), Calibration: cal})
+	if err != nil {
+		return sum, err
+	}
+	// The keys of the records this run read are replaced; a customer that arrived since
+	// keeps those New gave it.
+	ids := make([]rapport.ID, len(recs))
+	for i, r := range recs {
+		ids[i] = r.ID
+	}
+	if err := store.SaveResolution(ctx, s, &rapport.Resolved{Model: model, Keys: keys(&res.Scores, recs, nil), Of: ids, Done: queued}); err != nil {
+		return sum, err
+	}
+	sum.Took = time.Since(start)
+	return sum, nil
+}
+
+// keys lists the records' keys under every blocking rule (of those in only, if not
+// nil). Scores of Link leave out the keys it found too common.
+func keys(scores *linkage.Scores, recs []rapport.IdentityRecord, only map[rapport.ID]bool) []rapport.IdentityKey {
+	var out []rapport.IdentityKey
+	for i, r := range recs {
+		if only != nil && !only[r.ID] {
+			continue
+		}
+		for rule := range Config.Blocking {
+			if k := scores.Key(rule, int32(i)); k != 0 {
+				out = append(out, rapport.IdentityKey{Rule: rule, Key: int64(k), CustomerID: r.ID})
+			}
+		}
+	}
+	return out
+}
+
+// joinDeterministic joins the records that agree on a deterministic key, unless they
+// differ outright on a date of birth or an identifier.
+func joinDeterministic(g *groups, scores *linkage.Scores, t *linkage.Table, opt Options) {
+	for _, field := range opt.Deterministic {
+		for _, same := range sameValue(t, field) {
+			for _, r := range same[1:] {
+				if g.Find(same[0]) != g.Find(r) && !conflict(scores, same[0], r) {
+					g.join(same[0], r, 1)
+				}
+			}
+		}
+	}
+}
+
+// mergeGroups makes each group one customer and returns how many customers it merged.
+func mergeGroups(ctx context.Context, store Store, s rapport.Scope, recs []rapport.IdentityRecord, g *groups) (int, error) {
+	merged := 0
+	for _, m := range g.merges() {
+		if _, err := store.MergeCustomers(ctx, s, recs[m.target].ID, recs[m.merged].ID, rapport.MergeAutomatic, m.probability); err != nil {
+			if rapport.ErrorCode(err) == rapport.EINTERNAL {
+				return merged, err
+			}
+			continue // changed meanwhile (merged, deleted, invalid together): the next run sees it anew
+		}
+		merged++
+	}
+	return merged, nil
+}
+
+// propose adds the pair of records l and r to the proposals, as a pair of the customers
+// they now belong to, if it is likely enough, not one customer and not kept apart.
+func propose(proposals map[[2]rapport.ID]rapport.ScoredPair, recs []rapport.IdentityRecord, g *groups, scores *linkage.Scores,
+	cal calibration, opt Options, rejected map[[2]rapport.ID]bool, l, r int32, weight float64) {
+	pl, pr := g.profile(l), g.profile(r)
+	key := rapport.OrderedPair(recs[pl].ID, recs[pr].ID)
+	// Reviewers decide pairs between the thresholds, so their decisions calibrate the
+	// probability there only; above, the model's own stands.
+	probability := linkage.Probability(weight)
+	if probability < opt.Merge {
+		probability = cal.probability(weight)
+	}
+	if pl == pr || rejected[key] || probability < opt.Review {
+		return
+	}
+	if prev, ok := proposals[key]; ok && prev.Probability >= probability {
+		return
+	}
+	proposals[key] = rapport.ScoredPair{LeftID: recs[pl].ID, RightID: recs[pr].ID, Probability: probability,
+		Weight: weight, Explanation: explain(scores.Explain(l, r))}
+}
+
+// sorted lists the proposals most likely first.
+func sorted(proposals map[[2]rapport.ID]rapport.ScoredPair) []rapport.ScoredPair {
 	pairs := make([]rapport.ScoredPair, 0, len(proposals))
 	for _, p := range proposals {
 		pairs = append(pairs, p)
 	}
 	slices.SortFunc(pairs, func(a, b rapport.ScoredPair) int { return cmp.Compare(b.Probability, a.Probability) })
-	if sum.Proposed, err = store.ProposeMatches(ctx, s, pairs); err != nil {
-		return sum, err
-	}
-	sum.Took = time.Since(start)
-	return sum, nil
+	return pairs
 }
 
 // calibrate fits the calibration to the decided pairs, weighed by the model of this
@@ -252,8 +332,8 @@ func sameValue(t *linkage.Table, column string) [][]int32 {
 // conflict reports whether two records differ outright on a field that names one
 // person, a date of birth or an identifier. Two namesakes in one town can outweigh such
 // a difference in the model's sum; a reviewer, not the machine, decides those.
-func conflict(res *linkage.Result, l, r int32) bool {
-	return res.Differ(l, r, linkage.KindDate, linkage.KindIdentifier)
+func conflict(scores *linkage.Scores, l, r int32) bool {
+	return scores.Differ(l, r, linkage.KindDate, linkage.KindIdentifier)
 }
 
 // explain turns linkage's explanation into the form stored for reviewers.

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"maps"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -22,6 +24,13 @@ var system = rapport.SystemScope("test")
 // loadPeople imports synthetic people (30 % duplicates) as customers of one source, each
 // keeping its ground truth in the attribute person_id.
 func loadPeople(t testing.TB, db *sqldb.DB, n int) {
+	t.Helper()
+	ingest(t, db, people(t, n))
+}
+
+// people makes n synthetic people (30 % duplicates) as customers of one source, each
+// keeping its ground truth in the attribute person_id.
+func people(t testing.TB, n int) []rapport.IncomingCustomer {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := synth.Generate(&buf, synth.Options{Records: n, Duplicates: 0.3, Seed: 7}); err != nil {
@@ -50,6 +59,11 @@ func loadPeople(t testing.TB, db *sqldb.DB, n int) {
 		}
 		in = append(in, c)
 	}
+	return in
+}
+
+func ingest(t testing.TB, db *sqldb.DB, in []rapport.IncomingCustomer) {
+	t.Helper()
 	res, err := db.IngestCustomers(ctx, system, in)
 	if err != nil {
 		t.Fatal(err)
@@ -210,6 +224,82 @@ func TestRun(t *testing.T) {
 	if !strings.Contains(third.Calibration, "calibrated by") {
 		t.Errorf("the third run did not learn from %d decisions: %s", len(pending)+1, third.Calibration)
 	}
+}
+
+// TestNew resolves customers as they arrive: the first 2,400 of 3,000 people arrive
+// with no model yet, so a full run learns one; the other 600, among them duplicates of
+// the first, are resolved against the others with it, as well as a full run would.
+func TestNew(t *testing.T) {
+	for name, open := range map[string]func(testing.TB) *sqldb.DB{"SQLite": sqldbtest.SQLite, "PostgreSQL": sqldbtest.Postgres} {
+		t.Run(name, func(t *testing.T) {
+			db := open(t)
+			in := people(t, 3000)
+			rng := rand.New(rand.NewPCG(3, 3))
+			rng.Shuffle(len(in), func(i, j int) { in[i], in[j] = in[j], in[i] })
+			ingest(t, db, in[:2400])
+			truth := groundTruth(t, db) // while every customer is listed
+			first, err := resolve.New(ctx, db, system, resolve.DefaultOptions)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first.Arrivals || first.Merged == 0 {
+				t.Fatalf("without a model: %s, want a full run that merges", first)
+			}
+			if waiting := waitingCount(t, db); waiting != 0 {
+				t.Fatalf("%d customers still wait after a full run", waiting)
+			}
+			before, _, err := db.FindMatchCandidates(ctx, system, rapport.MatchFilter{Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			ingest(t, db, in[2400:])
+			maps.Copy(truth, groundTruth(t, db))
+			waiting := waitingCount(t, db)
+			arrived, err := resolve.New(ctx, db, system, resolve.DefaultOptions)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("first: %s; then: %s", first, arrived)
+			if !arrived.Arrivals || arrived.Customers != waiting || arrived.Merged == 0 || arrived.Records >= len(truth) {
+				t.Fatalf("got %s for %d waiting of %d customers, want only them resolved, with merges", arrived, waiting, len(truth))
+			}
+			if w := waitingCount(t, db); w != 0 {
+				t.Errorf("%d customers still wait", w)
+			}
+			o, _ := measure(t, db, truth)
+			if float64(o.wrong) > 0.02*float64(o.merged) {
+				t.Errorf("%d of %d merges joined different people, want at most 2 %%", o.wrong, o.merged)
+			}
+			// The review queue of the full run is still there.
+			for _, c := range before {
+				if _, err := db.FindMatchCandidate(ctx, system, c.ID); rapport.ErrorCode(err) == rapport.ENOTFOUND {
+					t.Fatalf("resolving arrivals withdrew %s and %s from review", c.Left.Name, c.Right.Name)
+				}
+			}
+			// A full run now finds little that New left: it saw what matters.
+			full, err := resolve.Run(ctx, db, system, resolve.DefaultOptions)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("full run after: %s", full)
+			if full.Merged > max(3, arrived.Merged/5) {
+				t.Errorf("a full run after New merged %d more, New merged %d", full.Merged, arrived.Merged)
+			}
+			if again, err := resolve.New(ctx, db, system, resolve.DefaultOptions); err != nil || !again.Arrivals || again.Customers != 0 {
+				t.Errorf("with nothing waiting: %s, %v", again, err)
+			}
+		})
+	}
+}
+
+func waitingCount(t testing.TB, db *sqldb.DB) int {
+	t.Helper()
+	_, waiting, err := db.QueuedIdentities(ctx, system, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return waiting
 }
 
 // BenchmarkRun resolves 100,000 synthetic people imported as customers (the import is

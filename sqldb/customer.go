@@ -272,7 +272,7 @@ func (db *DB) CreateCustomer(ctx context.Context, s rapport.Scope, c *rapport.Cu
 		if err := tx.saveStaffRecord(c.ID, rapport.ValuesOf(c), tx.now); err != nil {
 			return err
 		}
-		if err := tx.enqueueJob(rapport.JobResolve, rapport.ResolveDelay); err != nil {
+		if err := tx.queueIdentities(c.ID); err != nil {
 			return err
 		}
 		return tx.audit("create", "customer", c.ID, c.ID, false, c.Name)
@@ -327,6 +327,11 @@ func (db *DB) UpdateCustomer(ctx context.Context, s rapport.Scope, id rapport.ID
 		}
 		if err := tx.saveCustomer(c); err != nil {
 			return err
+		}
+		if c.Kind == rapport.KindPerson { // a changed name or address may now match another
+			if err := tx.queueIdentities(c.ID); err != nil {
+				return err
+			}
 		}
 		return tx.audit("update", "customer", c.ID, c.ID, false, c.Name)
 	})

@@ -430,31 +430,36 @@ func (db *DB) IdentityRecords(ctx context.Context, s rapport.Scope) ([]rapport.I
 	}
 	var out []rapport.IdentityRecord
 	err := db.view(ctx, s, func(tx *Tx) (err error) {
-		out, err = queryAll(tx, `SELECT c.id, COALESCE(c.merged_into, c.id), c.created_at, c.given_name, c.family_name, c.name, c.attributes,
-			COALESCE(e.normalized, ''), COALESCE(p.normalized, ''),
-			COALESCE(a.street, ''), COALESCE(a.postcode, ''), COALESCE(a.city, '')
-			FROM customers c
-			LEFT JOIN customer_contacts e ON e.customer_id = c.id AND e.kind = 'email' AND e.position = 0
-			LEFT JOIN customer_contacts p ON p.customer_id = c.id AND p.kind = 'phone' AND p.position = 0
-			LEFT JOIN customer_addresses a ON a.customer_id = c.id AND a.position = 0
-			WHERE c.kind = 'person' ORDER BY c.id`, nil, func(rows *sql.Rows) (rapport.IdentityRecord, error) {
-			var r rapport.IdentityRecord
-			var attrs []byte
-			err := rows.Scan(&r.ID, &r.ProfileID, &r.CreatedAt, &r.GivenName, &r.FamilyName, &r.Name, &attrs, &r.Email, &r.Phone,
-				&r.Street, &r.Postcode, &r.City)
-			if bytes.Contains(attrs, []byte(`"date_of_birth"`)) || bytes.Contains(attrs, []byte(`"national_id"`)) {
-				var a struct {
-					DateOfBirth string `json:"date_of_birth"`
-					NationalID  string `json:"national_id"`
-				}
-				_ = json.Unmarshal(attrs, &a) // a value that is not a string is not compared
-				r.DateOfBirth, r.NationalID = a.DateOfBirth, a.NationalID
-			}
-			return r, err
-		})
+		out, err = tx.identityRecords("true", nil)
 		return err
 	})
 	return out, err
+}
+
+// identityRecords reads the person records that meet the condition on customers c.
+func (tx *Tx) identityRecords(where string, args []any) ([]rapport.IdentityRecord, error) {
+	return queryAll(tx, `SELECT c.id, COALESCE(c.merged_into, c.id), c.created_at, c.given_name, c.family_name, c.name, c.attributes,
+		COALESCE(e.normalized, ''), COALESCE(p.normalized, ''),
+		COALESCE(a.street, ''), COALESCE(a.postcode, ''), COALESCE(a.city, '')
+		FROM customers c
+		LEFT JOIN customer_contacts e ON e.customer_id = c.id AND e.kind = 'email' AND e.position = 0
+		LEFT JOIN customer_contacts p ON p.customer_id = c.id AND p.kind = 'phone' AND p.position = 0
+		LEFT JOIN customer_addresses a ON a.customer_id = c.id AND a.position = 0
+		WHERE c.kind = 'person' AND `+where+` ORDER BY c.id`, args, func(rows *sql.Rows) (rapport.IdentityRecord, error) {
+		var r rapport.IdentityRecord
+		var attrs []byte
+		err := rows.Scan(&r.ID, &r.ProfileID, &r.CreatedAt, &r.GivenName, &r.FamilyName, &r.Name, &attrs, &r.Email, &r.Phone,
+			&r.Street, &r.Postcode, &r.City)
+		if bytes.Contains(attrs, []byte(`"date_of_birth"`)) || bytes.Contains(attrs, []byte(`"national_id"`)) {
+			var a struct {
+				DateOfBirth string `json:"date_of_birth"`
+				NationalID  string `json:"national_id"`
+			}
+			_ = json.Unmarshal(attrs, &a) // a value that is not a string is not compared
+			r.DateOfBirth, r.NationalID = a.DateOfBirth, a.NationalID
+		}
+		return r, err
+	})
 }
 
 // DecidedPairs returns the pairs reviewers decided: true if accepted.
@@ -482,6 +487,16 @@ func (db *DB) DecidedPairs(ctx context.Context, s rapport.Scope) (map[[2]rapport
 // earlier runs that are not among them. A proposal keeps its id from run to run, so
 // that a reviewer's open page stays valid; decided pairs keep their decision.
 func (db *DB) ProposeMatches(ctx context.Context, s rapport.Scope, pairs []rapport.ScoredPair) (int, error) {
+	return db.proposeMatches(ctx, s, pairs, true)
+}
+
+// AddMatches stores pairs for review and leaves the other proposals be: resolution of
+// arriving customers adds to the queue a full run made.
+func (db *DB) AddMatches(ctx context.Context, s rapport.Scope, pairs []rapport.ScoredPair) (int, error) {
+	return db.proposeMatches(ctx, s, pairs, false)
+}
+
+func (db *DB) proposeMatches(ctx context.Context, s rapport.Scope, pairs []rapport.ScoredPair, withdrawOthers bool) (int, error) {
 	if err := rapport.Require(s.IsAdmin(), "propose matches"); err != nil {
 		return 0, err
 	}
@@ -506,8 +521,12 @@ func (db *DB) ProposeMatches(ctx context.Context, s rapport.Scope, pairs []rappo
 				pending++
 			}
 		}
-		if _, err := tx.exec(`DELETE FROM match_candidates WHERE status = 'pending' AND updated_at < $1`, tx.now); err != nil {
-			return err
+		if withdrawOthers {
+			if _, err := tx.exec(`DELETE FROM match_candidates WHERE status = 'pending' AND updated_at < $1`, tx.now); err != nil {
+				return err
+			}
+		} else if pending == 0 {
+			return nil
 		}
 		return tx.audit("propose", "matches", rapport.ID{}, rapport.ID{}, false, fmt.Sprintf("%d pairs for review", pending))
 	})

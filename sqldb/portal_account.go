@@ -457,7 +457,7 @@ func (tx *Tx) createPortalCustomer(c *rapport.Customer) error {
 	if err := tx.saveStaffRecord(c.ID, rapport.ValuesOf(c), tx.now); err != nil {
 		return err
 	}
-	if err := tx.enqueueJob(rapport.JobResolve, rapport.ResolveDelay); err != nil {
+	if err := tx.queueIdentities(c.ID); err != nil {
 		return err
 	}
 	return tx.audit("create", "customer", c.ID, c.ID, false, c.Name+" (registered in the portal)")

@@ -99,10 +99,14 @@ func (db *DB) ImportCustomers(ctx context.Context, s rapport.Scope, rows []rappo
 			}
 		}
 		res.Rejected = len(res.Errors)
-		if res.Created > 0 {
-			if err := tx.enqueueJob(rapport.JobResolve, rapport.ResolveDelay); err != nil {
-				return err
+		var changed []rapport.ID
+		for _, it := range items {
+			if it.Result == "created" || it.Result == "updated" {
+				changed = append(changed, it.CustomerID)
 			}
+		}
+		if err := tx.queueIdentities(changed...); err != nil {
+			return err
 		}
 		if err := tx.recordBatch(at, res); err != nil {
 			return err

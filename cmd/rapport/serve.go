@@ -108,17 +108,22 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		}
 	}
 
-	// Background work: identity resolution after customers arrive, the golden records
+	// Background work: identity resolution over all customers, the golden records
 	// chosen again after their rules change, the customers valued once a day and the
 	// segments refreshed and proposed and the almost-customers list worked out again
-	// after them; and in a
-	// worker of their own, so that neither waits for the other, imports of uploaded files
-	// and attachments to delete; and in a third, mail to send.
+	// after them; and in a worker of their own, so that neither waits for the other,
+	// imports of uploaded files and attachments to delete; in a third, mail to send; in
+	// a fourth, the quick work that should be done within seconds.
 	scope := rapport.JobScope(hostname())
 	importer := &jobs.Importer{Store: db, Uploads: uploads, Addr: hostname()}
 	assigner := &grouping.Assigner{Store: db, Scope: scope}
 	workers := []*jobs.Worker{{Queue: db, Log: log, Handlers: map[string]jobs.Handler{
-		rapport.JobResolve: func(ctx context.Context, _ *rapport.Job) (string, error) {
+		rapport.JobResolve: func(ctx context.Context, job *rapport.Job) (string, error) {
+			if job.Arg == "daily" { // whatever happens, learn the model again tomorrow
+				if err := db.EnqueueJob(ctx, scope, rapport.JobResolve, "daily", rapport.ResolveInterval); err != nil {
+					return "", err
+				}
+			}
 			sum, err := resolve.Run(ctx, db, scope, resolveOptions)
 			return sum.String(), err
 		},
@@ -176,11 +181,22 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			rapport.JobSurveys: (&jobs.SurveyTriggers{Store: db, Scope: scope, BaseURL: base}).Run}},
 		// New feedback is put in a theme within seconds, so in a worker of its own that
 		// no long job holds up.
-		{Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobThemeAssign: assigner.Run}}}
+		// Arriving customers are resolved within seconds too.
+		{Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobThemeAssign: assigner.Run,
+			rapport.JobResolveNew: func(ctx context.Context, _ *rapport.Job) (string, error) {
+				sum, err := resolve.New(ctx, db, scope, resolveOptions)
+				return sum.String(), err
+			}}}}
 	if err := db.EnqueueJob(ctx, scope, rapport.JobValue, "", time.Minute); err != nil {
 		return err
 	}
 	if err := db.EnqueueJob(ctx, scope, rapport.JobEscalate, "", time.Minute); err != nil {
+		return err
+	}
+	// Customers imported while no server ran are resolved; the model is learnt again
+	// daily.
+	if err := errors.Join(db.EnqueueJob(ctx, scope, rapport.JobResolveNew, "", 0),
+		db.EnqueueJob(ctx, scope, rapport.JobResolve, "daily", rapport.ResolveInterval)); err != nil {
 		return err
 	}
 	// Feedback logged while no server ran is put in themes; the full re-grouping runs

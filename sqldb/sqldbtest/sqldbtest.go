@@ -67,6 +67,7 @@ func Run(t *testing.T, open Opener) {
 		{"AlmostCustomers", testAlmostCustomers},
 		{"MergeWalls", testMergeWalls},
 		{"MatchReview", testMatchReview},
+		{"IdentityQueue", testIdentityQueue},
 		{"Feedback", testFeedback},
 		{"FeedbackStatus", testFeedbackStatus},
 		{"Outbox", testOutbox},

@@ -1,0 +1,219 @@
+package resolve
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"reflect"
+	"slices"
+	"time"
+
+	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/linkage"
+)
+
+// savedModel is what a full run keeps for New: the model it learnt and the calibration
+// the reviewers' decisions gave it.
+type savedModel struct {
+	Trained     *linkage.Trained `json:"trained"`
+	Calibration calibration      `json:"calibration"`
+}
+
+// batch is how many waiting customers New resolves at a time.
+const batch = 2000
+
+// New resolves the customers created or changed since they were last resolved (the
+// queue), against every other customer, with the model the last full run learnt: each
+// arriving record is compared with the records that share one of its blocking keys,
+// found through the keys stored for every record, not by reading them all. It merges
+// and proposes as Run does, and adds to the review queue without withdrawing what is
+// there.
+//
+// Without a model, with a model learnt on another config, or when more customers wait
+// than half the records the model was learnt from (a first import), it makes a full Run
+// instead: a model learnt on a few records would judge the many arriving badly.
+func New(ctx context.Context, store Store, s rapport.Scope, opt Options) (Summary, error) {
+	start := time.Now()
+	var saved *savedModel
+	sum := Summary{Arrivals: true}
+	for {
+		queued, waiting, err := store.QueuedIdentities(ctx, s, batch)
+		if err != nil || len(queued) == 0 {
+			sum.Took = time.Since(start)
+			return sum, err
+		}
+		if saved == nil {
+			if saved, err = loadModel(ctx, store, s); err != nil {
+				return sum, err
+			}
+			if saved != nil {
+				sum.Calibration = saved.Calibration.String()
+			}
+		}
+		if saved == nil || saved.Trained.Records < 2*waiting {
+			return Run(ctx, store, s, opt)
+		}
+		if err := resolveArrivals(ctx, store, s, opt, saved, queued, &sum); err != nil {
+			return sum, err
+		}
+	}
+}
+
+// loadModel reads the stored model, nil if there is none or it was learnt with
+// another config than this version's.
+func loadModel(ctx context.Context, store Store, s rapport.Scope) (*savedModel, error) {
+	data, err := store.IdentityModel(ctx, s)
+	if err != nil || data == nil {
+		return nil, err
+	}
+	var m savedModel
+	if err := json.Unmarshal(data, &m); err != nil || m.Trained == nil {
+		return nil, nil // unreadable: learn it again
+	}
+	if !reflect.DeepEqual(m.Trained.Config.Fields, Config.Fields) || !reflect.DeepEqual(m.Trained.Config.Blocking, Config.Blocking) {
+		return nil, nil
+	}
+	return &m, nil
+}
+
+// resolveArrivals resolves one batch of waiting customers.
+func resolveArrivals(ctx context.Context, store Store, s rapport.Scope, opt Options, saved *savedModel, queued []rapport.QueuedIdentity, sum *Summary) error {
+	arriving := make(map[rapport.ID]bool, len(queued))
+	ids := make([]rapport.ID, len(queued))
+	for i, q := range queued {
+		arriving[q.CustomerID], ids[i] = true, q.CustomerID
+	}
+	// The arriving records with every record of their customers, and their keys.
+	recs, err := store.IdentityRecordsOf(ctx, s, ids)
+	if err != nil {
+		return err
+	}
+	scores, err := saved.Trained.Score(table(recs))
+	if err != nil {
+		return err
+	}
+	arrivingKeys := keys(scores, recs, arriving)
+
+	// The records that share a key, and every record of their customers.
+	lookup := make([]rapport.IdentityKey, 0, len(arrivingKeys))
+	seen := map[[2]int64]bool{}
+	for _, k := range arrivingKeys {
+		if rk := [2]int64{int64(k.Rule), k.Key}; !seen[rk] {
+			seen[rk] = true
+			lookup = append(lookup, k)
+		}
+	}
+	found, err := store.IdentityCandidates(ctx, s, lookup)
+	if err != nil {
+		return err
+	}
+	// A key more records share than a rule pairs pairs none of them, as in Link.
+	maxBlock := cmp.Or(saved.Trained.Config.MaxBlock, linkage.DefaultMaxBlock)
+	stored := map[[2]int64]int{}
+	for _, k := range found {
+		stored[[2]int64{int64(k.Rule), k.Key}]++
+	}
+	have := make(map[rapport.ID]bool, len(recs))
+	for _, r := range recs {
+		have[r.ID] = true
+	}
+	var others []rapport.ID
+	for _, k := range found {
+		if !have[k.CustomerID] && stored[[2]int64{int64(k.Rule), k.Key}] <= maxBlock {
+			have[k.CustomerID] = true
+			others = append(others, k.CustomerID)
+		}
+	}
+	more, err := store.IdentityRecordsOf(ctx, s, others)
+	if err != nil {
+		return err
+	}
+	inRecs := make(map[rapport.ID]bool, len(recs)+len(more))
+	for _, r := range recs {
+		inRecs[r.ID] = true
+	}
+	for _, r := range more {
+		if !inRecs[r.ID] { // two candidates of one customer bring its records twice
+			inRecs[r.ID] = true
+			recs = append(recs, r)
+		}
+	}
+	if scores, err = saved.Trained.Score(table(recs)); err != nil {
+		return err
+	}
+
+	// Every arriving record against each record that shares a key with it.
+	type pair struct {
+		l, r   int32
+		weight float64
+	}
+	var pairs []pair
+	compared := map[[2]int32]bool{}
+	for rule := range Config.Blocking {
+		block := map[uint64][]int32{}
+		for i := range recs {
+			if k := scores.Key(rule, int32(i)); k != 0 {
+				block[k] = append(block[k], int32(i))
+			}
+		}
+		for i, r := range recs {
+			k := scores.Key(rule, int32(i))
+			if k == 0 || !arriving[r.ID] || max(stored[[2]int64{int64(rule), int64(k)}], len(block[k])) > maxBlock {
+				continue
+			}
+			for _, j := range block[k] {
+				l, r := min(int32(i), j), max(int32(i), j)
+				if l == r || compared[[2]int32{l, r}] {
+					continue
+				}
+				compared[[2]int32{l, r}] = true
+				pairs = append(pairs, pair{l, r, scores.Weight(l, r)})
+			}
+		}
+	}
+	sum.Records += len(recs)
+	sum.Customers += len(queued)
+	sum.Compared += len(pairs)
+	slices.SortFunc(pairs, func(a, b pair) int { return cmp.Compare(b.weight, a.weight) })
+
+	decided, err := store.DecidedPairs(ctx, s)
+	if err != nil {
+		return err
+	}
+	rejected := map[[2]rapport.ID]bool{}
+	for pair, same := range decided {
+		if !same {
+			rejected[pair] = true
+		}
+	}
+	g := newGroups(recs, rejected)
+	g.bindProfiles()
+	// Certain pairs join, most likely first, unless the records of the two customers,
+	// taken together, say they are different people (as Link's clustering checks).
+	for _, p := range pairs {
+		probability := linkage.Probability(p.weight)
+		if probability < opt.Merge || conflict(scores, p.l, p.r) {
+			continue
+		}
+		if a, b := g.Find(p.l), g.Find(p.r); a != b && scores.Favours(g.Members(a), g.Members(b)) {
+			g.join(p.l, p.r, probability)
+		}
+	}
+	joinDeterministic(g, scores, table(recs), opt)
+	merged, err := mergeGroups(ctx, store, s, recs, g)
+	sum.Merged += merged
+	if err != nil {
+		return err
+	}
+
+	proposals := map[[2]rapport.ID]rapport.ScoredPair{}
+	for _, p := range pairs {
+		propose(proposals, recs, g, scores, saved.Calibration, opt, rejected, p.l, p.r, p.weight)
+	}
+	proposed, err := store.AddMatches(ctx, s, sorted(proposals))
+	sum.Proposed += proposed
+	if err != nil {
+		return err
+	}
+	return store.SaveResolution(ctx, s, &rapport.Resolved{Keys: arrivingKeys, Of: ids, Done: queued})
+}
