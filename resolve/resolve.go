@@ -85,9 +85,9 @@ type Summary struct {
 	Arrivals  bool `json:"arrivals,omitempty"`
 	Records   int  `json:"records"`   // people compared, merged ones included
 	Customers int  `json:"customers"` // of which active; for New, those that were waiting
-	Compared  int `json:"compared"`  // pairs scored
-	Merged    int `json:"merged"`    // customers merged into another
-	Proposed  int `json:"proposed"`  // pairs waiting for review
+	Compared  int  `json:"compared"`  // pairs scored
+	Merged    int  `json:"merged"`    // customers merged into another
+	Proposed  int  `json:"proposed"`  // pairs waiting for review
 	// Calibration says how the reviewers' decisions adjusted the probabilities.
 	Calibration string `json:"calibration"`
 	// TooCommon are the values shared by too many customers for a blocking rule to
