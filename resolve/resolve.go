@@ -101,12 +101,22 @@ func (s Summary) String() string {
 	for _, tc := range s.TooCommon {
 		common += fmt.Sprintf("; a value of %s shared by %d customers left out", tc.Rule, tc.Records)
 	}
+	what := fmt.Sprintf("all %s of %s", count(s.Records, "record"), count(s.Customers, "customer"))
 	if s.Arrivals {
-		return fmt.Sprintf("%d waiting customers resolved against %d records, %d pairs compared, %d merged, %d to review (%s%s), in %.1fs",
-			s.Customers, s.Records, s.Compared, s.Merged, s.Proposed, s.Calibration, common, s.Took.Seconds())
+		if s.Customers == 0 {
+			return "no new or changed customers"
+		}
+		what = fmt.Sprintf("%s new or changed against %s", count(s.Customers, "customer"), count(s.Records, "record"))
 	}
-	return fmt.Sprintf("%d records of %d customers, %d pairs compared, %d merged, %d to review (%s%s), in %.1fs",
-		s.Records, s.Customers, s.Compared, s.Merged, s.Proposed, s.Calibration, common, s.Took.Seconds())
+	return fmt.Sprintf("%s: %d pairs compared, %d merged, %d to review (%s%s), in %.1fs",
+		what, s.Compared, s.Merged, s.Proposed, s.Calibration, common, s.Took.Seconds())
+}
+
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // Run resolves every active person once, and keeps the model it learnt and every

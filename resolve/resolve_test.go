@@ -341,3 +341,44 @@ func BenchmarkRun(b *testing.B) {
 		b.ReportMetric(float64(same)/float64(max(queued, 1)), "queue-precision")
 	}
 }
+
+// BenchmarkNew resolves 1,000 customers arriving among 100,000 synthetic people (30 %
+// duplicates): the first 99,000 are imported and resolved by a full run, then the last
+// 1,000 arrive and New resolves them (timed). A full run over all of them, what each
+// arrival cost before New, is timed after for comparison.
+//
+//	go test -run '^$' -bench New -benchtime 1x ./resolve
+func BenchmarkNew(b *testing.B) {
+	for range b.N {
+		b.StopTimer()
+		db := sqldbtest.SQLite(b)
+		in := people(b, 100_000)
+		rng := rand.New(rand.NewPCG(3, 3))
+		rng.Shuffle(len(in), func(i, j int) { in[i], in[j] = in[j], in[i] })
+		ingest(b, db, in[:99_000])
+		truth := groundTruth(b, db)
+		first, err := resolve.Run(ctx, db, system, resolve.DefaultOptions)
+		if err != nil {
+			b.Fatal(err)
+		}
+		before, _ := measure(b, db, truth)
+		ingest(b, db, in[99_000:])
+		maps.Copy(truth, groundTruth(b, db))
+		b.StartTimer()
+		arrived, err := resolve.New(ctx, db, system, resolve.DefaultOptions)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		after, _ := measure(b, db, truth)
+		full, err := resolve.Run(ctx, db, system, resolve.DefaultOptions)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("full run: %s\narrivals: %s; %d merges, %d wrong\nfull run after: %s", first, arrived,
+			after.merged-before.merged, after.wrong-before.wrong, full)
+		b.ReportMetric(arrived.Took.Seconds(), "new-s")
+		b.ReportMetric(full.Took.Seconds(), "full-s")
+		b.ReportMetric(float64(full.Merged), "full-merged-after")
+	}
+}

@@ -3,7 +3,9 @@ package web
 import (
 	"cmp"
 	"net/http"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/rapportckm/rapport"
 )
@@ -28,9 +30,17 @@ func (s *Server) handleMatchIndex(w http.ResponseWriter, r *http.Request, c *cal
 	if next != "" {
 		page.NextURL = "/matches" + withParam(q, "cursor", next)
 	}
-	if page.Runs, err = s.Store.FindJobs(r.Context(), c.scope, rapport.JobResolve, 3); err != nil {
-		return err
+	// The latest runs of both kinds: full runs and arriving customers resolved.
+	for _, kind := range []string{rapport.JobResolve, rapport.JobResolveNew} {
+		runs, err := s.Store.FindJobs(r.Context(), c.scope, kind, 3)
+		if err != nil {
+			return err
+		}
+		page.Runs = append(page.Runs, runs...)
 	}
+	when := func(j *rapport.Job) time.Time { return cmp.Or(j.FinishedAt, &j.RunAt).UTC() }
+	slices.SortFunc(page.Runs, func(a, b *rapport.Job) int { return when(b).Compare(when(a)) })
+	page.Runs = page.Runs[:min(len(page.Runs), 4)]
 	return s.render(w, r, http.StatusOK, "matches", c, "Possible duplicates", page)
 }
 
