@@ -76,6 +76,14 @@ func loadModel(ctx context.Context, store Store, s rapport.Scope) (*savedModel, 
 	return &m, nil
 }
 
+// ruleKey is a blocking key under one rule.
+type ruleKey struct {
+	rule int
+	key  int64
+}
+
+func keyOf(k rapport.IdentityKey) ruleKey { return ruleKey{k.Rule, k.Key} }
+
 // resolveArrivals resolves one batch of waiting customers.
 func resolveArrivals(ctx context.Context, store Store, s rapport.Scope, opt Options, saved *savedModel, queued []rapport.QueuedIdentity, sum *Summary) error {
 	arriving := make(map[rapport.ID]bool, len(queued))
@@ -96,10 +104,10 @@ func resolveArrivals(ctx context.Context, store Store, s rapport.Scope, opt Opti
 
 	// The records that share a key, and every record of their customers.
 	lookup := make([]rapport.IdentityKey, 0, len(arrivingKeys))
-	seen := map[[2]int64]bool{}
+	seen := map[ruleKey]bool{}
 	for _, k := range arrivingKeys {
-		if rk := [2]int64{int64(k.Rule), k.Key}; !seen[rk] {
-			seen[rk] = true
+		if !seen[keyOf(k)] {
+			seen[keyOf(k)] = true
 			lookup = append(lookup, k)
 		}
 	}
@@ -109,9 +117,9 @@ func resolveArrivals(ctx context.Context, store Store, s rapport.Scope, opt Opti
 	}
 	// A key more records share than a rule pairs pairs none of them, as in Link.
 	maxBlock := cmp.Or(saved.Trained.Config.MaxBlock, linkage.DefaultMaxBlock)
-	stored := map[[2]int64]int{}
+	stored := map[ruleKey]int{}
 	for _, k := range found {
-		stored[[2]int64{int64(k.Rule), k.Key}]++
+		stored[keyOf(k)]++
 	}
 	have := make(map[rapport.ID]bool, len(recs))
 	for _, r := range recs {
@@ -119,7 +127,7 @@ func resolveArrivals(ctx context.Context, store Store, s rapport.Scope, opt Opti
 	}
 	var others []rapport.ID
 	for _, k := range found {
-		if !have[k.CustomerID] && stored[[2]int64{int64(k.Rule), k.Key}] <= maxBlock {
+		if !have[k.CustomerID] && stored[keyOf(k)] <= maxBlock {
 			have[k.CustomerID] = true
 			others = append(others, k.CustomerID)
 		}
@@ -138,7 +146,8 @@ func resolveArrivals(ctx context.Context, store Store, s rapport.Scope, opt Opti
 			recs = append(recs, r)
 		}
 	}
-	if scores, err = saved.Trained.Score(table(recs)); err != nil {
+	t := table(recs)
+	if scores, err = saved.Trained.Score(t); err != nil {
 		return err
 	}
 
@@ -158,7 +167,7 @@ func resolveArrivals(ctx context.Context, store Store, s rapport.Scope, opt Opti
 		}
 		for i, r := range recs {
 			k := scores.Key(rule, int32(i))
-			if k == 0 || !arriving[r.ID] || max(stored[[2]int64{int64(rule), int64(k)}], len(block[k])) > maxBlock {
+			if k == 0 || !arriving[r.ID] || max(stored[ruleKey{rule, int64(k)}], len(block[k])) > maxBlock {
 				continue
 			}
 			for _, j := range block[k] {
@@ -180,12 +189,7 @@ func resolveArrivals(ctx context.Context, store Store, s rapport.Scope, opt Opti
 	if err != nil {
 		return err
 	}
-	rejected := map[[2]rapport.ID]bool{}
-	for pair, same := range decided {
-		if !same {
-			rejected[pair] = true
-		}
-	}
+	rejected := rejectedPairs(decided)
 	g := newGroups(recs, rejected)
 	g.bindProfiles()
 	// Certain pairs join, most likely first, unless the records of the two customers,
@@ -199,7 +203,7 @@ func resolveArrivals(ctx context.Context, store Store, s rapport.Scope, opt Opti
 			g.join(p.l, p.r, probability)
 		}
 	}
-	joinDeterministic(g, scores, table(recs), opt)
+	joinDeterministic(g, scores, t, opt)
 	merged, err := mergeGroups(ctx, store, s, recs, g)
 	sum.Merged += merged
 	if err != nil {

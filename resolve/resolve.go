@@ -136,12 +136,7 @@ func Run(ctx context.Context, store Store, s rapport.Scope, opt Options) (Summar
 	if err != nil {
 		return Summary{}, err
 	}
-	rejected := map[[2]rapport.ID]bool{}
-	for pair, same := range decided {
-		if !same {
-			rejected[pair] = true
-		}
-	}
+	rejected := rejectedPairs(decided)
 	sum := Summary{Records: len(recs)}
 	for _, r := range recs {
 		if r.ID == r.ProfileID {
@@ -219,6 +214,17 @@ func keys(scores *linkage.Scores, recs []rapport.IdentityRecord, only map[rappor
 		}
 	}
 	return out
+}
+
+// rejectedPairs are the decided pairs a reviewer kept apart.
+func rejectedPairs(decided map[[2]rapport.ID]bool) map[[2]rapport.ID]bool {
+	rejected := map[[2]rapport.ID]bool{}
+	for pair, same := range decided {
+		if !same {
+			rejected[pair] = true
+		}
+	}
+	return rejected
 }
 
 // joinDeterministic joins the records that agree on a deterministic key, unless they
