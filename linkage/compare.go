@@ -37,7 +37,7 @@ type comparison struct {
 
 var comparisons = map[Kind]comparison{
 	KindName: {
-		levels:  []string{"exact", "Jaro-Winkler ≥ 0.92", "one's words among the other's", "Jaro-Winkler ≥ 0.80, same sound or initial", "different"},
+		levels:  []string{"exact", "Jaro-Winkler ≥ 0.92", "one's words among the other's", "Jaro-Winkler ≥ 0.80, same sound, initial or nickname", "different"},
 		prepare: fold.String,
 		compare: compareName,
 	},
@@ -85,7 +85,7 @@ func compareName(a, b string) int {
 		return 1
 	case wordsWithin(a, b) || wordsWithin(b, a):
 		return 2
-	case jw >= 0.80 || soundex(a) == soundex(b) || isInitialOf(a, b) || isInitialOf(b, a):
+	case jw >= 0.80 || soundex(a) == soundex(b) || isInitialOf(a, b) || isInitialOf(b, a) || isNickname(a, b):
 		return 3
 	}
 	return 4

@@ -72,7 +72,10 @@ func TestLevels(t *testing.T) {
 		want string
 	}{
 		{KindName, "Jonathan", "jonathon", "Jaro-Winkler ≥ 0.92"},
-		{KindName, "J", "John", "Jaro-Winkler ≥ 0.80, same sound or initial"},
+		{KindName, "J", "John", "Jaro-Winkler ≥ 0.80, same sound, initial or nickname"},
+		{KindName, "Bill", "William", "Jaro-Winkler ≥ 0.80, same sound, initial or nickname"},
+		{KindName, "Peggy Ann", "margaret", "Jaro-Winkler ≥ 0.80, same sound, initial or nickname"},
+		{KindName, "Bill", "Robert", "different"},
 		{KindName, "Garcia Lopez", "Lopez Garcia", "Jaro-Winkler ≥ 0.92"},
 		{KindName, "Smith", "Oyelaran", "different"},
 		{KindName, "García", "Garcia Lopez", "one's words among the other's"},
