@@ -37,7 +37,7 @@ type comparison struct {
 
 var comparisons = map[Kind]comparison{
 	KindName: {
-		levels:  []string{"exact", "Jaro-Winkler ≥ 0.92", "one's words among the other's", "Jaro-Winkler ≥ 0.80, same sound, initial or nickname", "different"},
+		levels:  []string{"exact", "Jaro-Winkler ≥ 0.92", "one's words among the other's", "Jaro-Winkler ≥ 0.80, same sound, initial or nickname", otherColumn, "different"},
 		prepare: fold.String,
 		compare: compareName,
 	},
@@ -82,14 +82,24 @@ func compareName(a, b string) int {
 	jw := jaroWinkler(a, b)
 	switch {
 	case jw >= 0.92 || sameWords(a, b):
-		return 1
+		return nameClose
 	case wordsWithin(a, b) || wordsWithin(b, a):
 		return 2
 	case jw >= 0.80 || soundex(a) == soundex(b) || isInitialOf(a, b) || isInitialOf(b, a) || isNickname(a, b):
-		return 3
+		return nameLoose
 	}
-	return 4
+	return nameDifferent
 }
+
+// Levels of names: compareName never returns nameSwapped; records.pattern does, for
+// fields with a SwapsWith.
+const (
+	nameClose     = 1
+	nameLoose     = 3
+	nameSwapped   = 4
+	nameDifferent = 5
+	otherColumn   = "in the other name column"
+)
 
 // wordsWithin reports whether every word of a is a word of b, which has more: one part
 // of a double family name ("garcia" and "garcia lopez"), a full name written with and

@@ -37,6 +37,10 @@ type Field struct {
 	// TermFrequency weighs an exact agreement by how rare the value is: sharing the
 	// surname "Oyelaran" says more than sharing "Smith". On unless set to false.
 	TermFrequency *bool `yaml:"term_frequency,omitempty" json:"term_frequency,omitempty"`
+	// SwapsWith names another name field whose values may be written in this one's
+	// column: a given name and a family name swapped, or a record's one name in the
+	// wrong column. Such pairs are graded at the level "in the other name column".
+	SwapsWith string `yaml:"swaps_with,omitempty" json:"swaps_with,omitempty"`
 }
 
 func (f Field) termFrequency() bool { return f.TermFrequency == nil || *f.TermFrequency }
@@ -102,6 +106,22 @@ func (c *Config) Check(columns []string) error {
 			return fmt.Errorf("config: fields[%d]: column %q is compared twice", i, f.Column)
 		}
 		seen[f.Column] = true
+	}
+	for i, f := range c.Fields {
+		if f.SwapsWith == "" {
+			continue
+		}
+		j := slices.IndexFunc(c.Fields, func(o Field) bool { return o.Column == f.SwapsWith })
+		switch {
+		case f.Kind != KindName:
+			return fmt.Errorf("config: fields[%d] (%s): swaps_with compares names only, and this field is of type %s", i, f.Column, f.Kind)
+		case j < 0 || j == i:
+			return fmt.Errorf("config: fields[%d] (%s): swaps_with: %q is not another field of the config", i, f.Column, f.SwapsWith)
+		case c.Fields[j].Kind != KindName:
+			return fmt.Errorf("config: fields[%d] (%s): swaps_with: %s is of type %s, not name", i, f.Column, f.SwapsWith, c.Fields[j].Kind)
+		case c.Fields[j].SwapsWith != "":
+			return fmt.Errorf("config: fields[%d] (%s): swaps_with: give it on one of the two fields only", i, f.Column)
+		}
 	}
 	if len(c.Blocking) == 0 {
 		return fmt.Errorf("config: blocking: give at least one rule, such as [%s]", c.Fields[0].Column)

@@ -22,8 +22,31 @@ func Infer(t *Table, idColumn string) *Config {
 		}
 		c.Fields = append(c.Fields, Field{Column: col, Kind: kind})
 	}
+	// One given-name and one family-name column: names written in each other's
+	// column are compared crosswise.
+	given := slices.IndexFunc(c.Fields, func(f Field) bool { return f.Kind == KindName && nameRole(f.Column) == "given" })
+	family := slices.IndexFunc(c.Fields, func(f Field) bool { return f.Kind == KindName && nameRole(f.Column) == "family" })
+	if given >= 0 && family >= 0 {
+		c.Fields[given].SwapsWith = c.Fields[family].Column
+	}
 	c.Blocking = inferRules(t, c.Fields)
 	return c
+}
+
+// nameRole says whether a column's name calls it a given name or a family name.
+func nameRole(column string) string {
+	n := strings.ToLower(column)
+	for _, w := range []string{"given", "first", "forename"} {
+		if strings.Contains(n, w) && !strings.Contains(n, "sur") && !strings.Contains(n, "last") {
+			return "given"
+		}
+	}
+	for _, w := range []string{"surname", "last", "family"} {
+		if strings.Contains(n, w) && !strings.Contains(n, "first") {
+			return "family"
+		}
+	}
+	return ""
 }
 
 var nameHints = []struct {

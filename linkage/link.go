@@ -78,6 +78,7 @@ type records struct {
 	fields    []*fieldData
 	rules     [][]uint64 // per rule, each record's blocking key hash (0: not blocked)
 	ruleCols  []map[string]bool
+	swaps     [][2]int // name fields whose values may be in each other's column
 }
 
 type fieldData struct {
@@ -182,6 +183,11 @@ func prepare(tables []*Table, cfg *Config) (*records, error) {
 		}
 		recs.fields = append(recs.fields, fd)
 	}
+	for f, field := range cfg.Fields {
+		if field.SwapsWith != "" {
+			recs.swaps = append(recs.swaps, [2]int{f, slices.IndexFunc(cfg.Fields, func(o Field) bool { return o.Column == field.SwapsWith })})
+		}
+	}
 	for _, rule := range cfg.Blocking {
 		hashes := make([]uint64, 0, recs.n)
 		for _, t := range tables {
@@ -225,6 +231,58 @@ func (recs *records) pattern(l, r int32) uint64 {
 			level = uint64(fd.cmp.compare(fd.values[a], fd.values[b]))
 		}
 		p |= level << (3 * f)
+	}
+	for _, s := range recs.swaps {
+		p = recs.swapped(p, l, r, s[0], s[1])
+	}
+	return p
+}
+
+// swapped grades name fields f and g of a pair again, crosswise, when straight they
+// agree poorly: a record whose one name is in the other's column ("dickinson" as a
+// given name, no family name; "joseph dickinson"), or two names swapped ("heyes jan";
+// "jan hayes"). A crosswise agreement puts the columns that hold it at the level
+// nameSwapped, and a column left empty at missing.
+func (recs *records) swapped(p uint64, l, r int32, f, g int) uint64 {
+	ff, fg := recs.fields[f], recs.fields[g]
+	// crosswise grades x's value of fx against y's of fy, nameDifferent if one is missing.
+	crosswise := func(x int32, fx *fieldData, y int32, fy *fieldData) int {
+		a, b := fx.ids[x], fy.ids[y]
+		switch {
+		case a == 0 || b == 0:
+			return nameDifferent
+		case fx.values[a] == fy.values[b]:
+			return 0
+		}
+		return compareName(fx.values[a], fy.values[b])
+	}
+	set := func(field int, lv uint64) { p = p&^(7<<(3*field)) | lv<<(3*field) }
+	lf, lg := level(p, f), level(p, g)
+	if lf == nameDifferent && lg == nameDifferent {
+		// Both swapped: one agreeing closely, the other at least loosely.
+		a, b := crosswise(l, ff, r, fg), crosswise(l, fg, r, ff)
+		if min(a, b) <= nameClose && max(a, b) <= nameLoose {
+			set(f, nameSwapped)
+			set(g, nameSwapped)
+		}
+		return p
+	}
+	// One name, in the wrong column: a record without g whose f agrees with the
+	// other's g, or without f whose g agrees with the other's f, when straight that
+	// field agrees loosely at best.
+	weak := func(lv int) bool { return lv >= nameLoose }
+	for _, x := range [2][2]int32{{l, r}, {r, l}} {
+		a, b := x[0], x[1]
+		if fg.ids[a] == 0 && weak(lf) && crosswise(a, ff, b, fg) <= nameClose {
+			set(g, nameSwapped)
+			set(f, missing)
+			return p
+		}
+		if ff.ids[a] == 0 && weak(lg) && crosswise(a, fg, b, ff) <= nameClose {
+			set(f, nameSwapped)
+			set(g, missing)
+			return p
+		}
 	}
 	return p
 }

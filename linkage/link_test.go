@@ -266,6 +266,9 @@ func TestConfigErrors(t *testing.T) {
 		{"fields: [{column: name, type: name}]\nblocking: [[prefix(name)]]", "prefixN(column)"},
 		{"fields: [{column: name, type: name}]\nblocking: [[name]]\nthreshold: 1.5", "threshold"},
 		{"fields: [{column: name, type: name}]\nblocking: [[name]]\nthreshhold: 0.5", "threshhold"},
+		{"fields: [{column: name, type: name, swaps_with: nome}]\nblocking: [[name]]", `swaps_with: "nome" is not another field`},
+		{"fields: [{column: name, type: name, swaps_with: dob}, {column: dob, type: date}]\nblocking: [[name]]", "dob is of type date, not name"},
+		{"fields: [{column: dob, type: date, swaps_with: name}, {column: name, type: name}]\nblocking: [[name]]", "compares names only"},
 	} {
 		_, err := ParseConfig([]byte(c.yaml), columns)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -294,6 +297,45 @@ func TestInfer(t *testing.T) {
 	}
 	if err := cfg.Check(table.Columns); err != nil {
 		t.Error(err)
+	}
+	if cfg.Fields[0].SwapsWith != "surname" || cfg.Fields[1].SwapsWith != "" {
+		t.Errorf("given and family name columns: swaps_with %q and %q, want the given name's to name the surname", cfg.Fields[0].SwapsWith, cfg.Fields[1].SwapsWith)
+	}
+}
+
+// TestSwappedNames grades names written in each other's column.
+func TestSwappedNames(t *testing.T) {
+	table := &Table{Name: "names", Columns: []string{"first", "last"}, Rows: [][]string{
+		{"Dickinson", ""}, {"Joseph", "Dickinson"}, // one name, in the given-name column
+		{"", "Joseph"}, // one name, in the family-name column
+		{"Heyes", "Jan"}, {"Jan", "Hayes"}, // swapped, one with a typo
+		{"Anna", "Silva"}, {"Maria", "Silva"}, // straight
+	}}
+	swaps := &Config{Fields: []Field{{Column: "first", Kind: KindName, SwapsWith: "last"}, {Column: "last", Kind: KindName}},
+		Blocking: []Rule{{"last"}}}
+	plain := &Config{Fields: []Field{{Column: "first", Kind: KindName}, {Column: "last", Kind: KindName}}, Blocking: []Rule{{"last"}}}
+	for _, c := range []struct {
+		cfg         *Config
+		l, r        int32
+		first, last string
+	}{
+		{swaps, 0, 1, "missing", otherColumn},
+		{plain, 0, 1, "different", "missing"},
+		{swaps, 2, 1, otherColumn, "missing"},
+		{swaps, 3, 4, otherColumn, otherColumn},
+		{plain, 3, 4, "different", "different"},
+		{swaps, 5, 6, "different", "exact"},
+		{swaps, 0, 5, "different", "missing"},
+	} {
+		res, err := Link(context.Background(), []*Table{table}, c.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := res.Explain(c.l, c.r)
+		if e.Fields[0].Level != c.first || e.Fields[1].Level != c.last {
+			t.Errorf("%v and %v (swaps %v): %q and %q, want %q and %q", table.Rows[c.l], table.Rows[c.r], c.cfg == swaps,
+				e.Fields[0].Level, e.Fields[1].Level, c.first, c.last)
+		}
 	}
 }
 

@@ -58,7 +58,7 @@ var DefaultOptions = Options{Merge: 0.99, Review: 0.8, Deterministic: []string{"
 // blocking rules that choose which pairs to compare (docs/linkage.md explains both).
 var Config = linkage.Config{
 	Fields: []linkage.Field{
-		{Column: "given_name", Kind: linkage.KindName},
+		{Column: "given_name", Kind: linkage.KindName, SwapsWith: "family_name"},
 		{Column: "family_name", Kind: linkage.KindName},
 		{Column: "date_of_birth", Kind: linkage.KindDate},
 		{Column: "email", Kind: linkage.KindEmail},
