@@ -307,7 +307,7 @@ func TestInfer(t *testing.T) {
 func TestSwappedNames(t *testing.T) {
 	table := &Table{Name: "names", Columns: []string{"first", "last"}, Rows: [][]string{
 		{"Dickinson", ""}, {"Joseph", "Dickinson"}, // one name, in the given-name column
-		{"", "Joseph"}, // one name, in the family-name column
+		{"", "Joseph"},                     // one name, in the family-name column
 		{"Heyes", "Jan"}, {"Jan", "Hayes"}, // swapped, one with a typo
 		{"Anna", "Silva"}, {"Maria", "Silva"}, // straight
 	}}
