@@ -1,9 +1,11 @@
 package sqldb
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -17,13 +19,34 @@ func (tx *Tx) queueIdentities(ids ...rapport.ID) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	for _, id := range ids {
-		if _, err := tx.exec(`INSERT INTO identity_queue (customer_id, ticket) VALUES ($1, $2)
-			ON CONFLICT (customer_id) DO UPDATE SET ticket = excluded.ticket`, id, rapport.NewID()); err != nil {
+	// One statement may not upsert a row twice (PostgreSQL refuses).
+	ids = slices.SortedFunc(slices.Values(ids), func(a, b rapport.ID) int { return bytes.Compare(a[:], b[:]) })
+	ids = slices.Compact(ids)
+	err := execChunks(tx, `INSERT INTO identity_queue (customer_id, ticket) VALUES %s
+		ON CONFLICT (customer_id) DO UPDATE SET ticket = excluded.ticket`, ids, 2, ", ",
+		func(q *Query, id rapport.ID) string { return "(" + q.Arg(id) + ", " + q.Arg(rapport.NewID()) + ")" })
+	if err != nil {
+		return err
+	}
+	return tx.enqueueJob(rapport.JobResolveNew, rapport.ResolveDelay)
+}
+
+// execChunks runs query over items in chunks that stay within the databases' limits
+// on parameters: its %s is replaced by the parts the items write (each with at most
+// perItem parameters), joined by sep.
+func execChunks[T any](tx *Tx, query string, items []T, perItem int, sep string, part func(*Query, T) string) error {
+	chunk := ingestChunk / perItem
+	for start := 0; start < len(items); start += chunk {
+		q := &Query{}
+		parts := make([]string, 0, chunk)
+		for _, it := range items[start:min(start+chunk, len(items))] {
+			parts = append(parts, part(q, it))
+		}
+		if _, err := tx.exec(fmt.Sprintf(query, strings.Join(parts, sep)), q.Args()...); err != nil {
 			return err
 		}
 	}
-	return tx.enqueueJob(rapport.JobResolveNew, rapport.ResolveDelay)
+	return nil
 }
 
 // IdentityRecordsOf returns the records of the customers' profiles: the active customer
@@ -138,24 +161,17 @@ func (db *DB) SaveResolution(ctx context.Context, s rapport.Scope, r *rapport.Re
 		if err != nil {
 			return err
 		}
-		const chunk = ingestChunk / 3 // three parameters a key
-		for start := 0; start < len(keys); start += chunk {
-			q := &Query{}
-			var rows []string
-			for _, k := range keys[start:min(start+chunk, len(keys))] {
-				rows = append(rows, "("+q.Arg(k.Rule)+", "+q.Arg(k.Key)+", "+q.Arg(k.CustomerID)+")")
-			}
-			if _, err := tx.exec(`INSERT INTO identity_keys (rule, key, customer_id) VALUES `+strings.Join(rows, ", ")+
-				` ON CONFLICT DO NOTHING`, q.Args()...); err != nil {
-				return err
-			}
+		err = execChunks(tx, `INSERT INTO identity_keys (rule, key, customer_id) VALUES %s ON CONFLICT DO NOTHING`, keys, 3, ", ",
+			func(q *Query, k rapport.IdentityKey) string {
+				return "(" + q.Arg(k.Rule) + ", " + q.Arg(k.Key) + ", " + q.Arg(k.CustomerID) + ")"
+			})
+		if err != nil {
+			return err
 		}
-		for _, d := range r.Done {
-			if _, err := tx.exec(`DELETE FROM identity_queue WHERE customer_id = $1 AND ticket = $2`, d.CustomerID, d.Ticket); err != nil {
-				return err
-			}
-		}
-		return nil
+		return execChunks(tx, `DELETE FROM identity_queue WHERE %s`, r.Done, 2, " OR ",
+			func(q *Query, d rapport.QueuedIdentity) string {
+				return "(customer_id = " + q.Arg(d.CustomerID) + " AND ticket = " + q.Arg(d.Ticket) + ")"
+			})
 	})
 }
 
