@@ -65,11 +65,11 @@ func TestCommands(t *testing.T) {
 	}
 }
 
-// TestServe starts rapport serve on a free port and follows the setup link it prints.
-func TestServe(t *testing.T) {
-	dir := t.TempDir()
-	var out syncBuffer
-	env := &environment{stdin: strings.NewReader(""), stdout: &out, stderr: &syncBuffer{}, getenv: func(name string) string {
+// startServe runs rapport serve on a free port with its data in dir, and returns what
+// it writes and a function that stops it and returns its exit code.
+func startServe(dir string) (stdout, stderr *syncBuffer, stop func() int) {
+	stdout, stderr = &syncBuffer{}, &syncBuffer{}
+	env := &environment{stdin: strings.NewReader(""), stdout: stdout, stderr: stderr, getenv: func(name string) string {
 		if name == "RAPPORT_DATA_DIR" {
 			return dir
 		}
@@ -78,6 +78,15 @@ func TestServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
 	go func() { done <- run(ctx, env, []string{"serve", "--addr", "127.0.0.1:0"}) }()
+	return stdout, stderr, func() int {
+		cancel()
+		return <-done
+	}
+}
+
+// TestServe starts rapport serve on a free port and follows the setup link it prints.
+func TestServe(t *testing.T) {
+	out, _, stop := startServe(t.TempDir())
 	link := regexp.MustCompile(`http://localhost:\d+/setup/\S+`)
 	deadline := time.Now().Add(10 * time.Second)
 	for !link.MatchString(out.String()) {
@@ -94,8 +103,7 @@ func TestServe(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Errorf("got %d opening the setup link, want the setup page", res.StatusCode)
 	}
-	cancel()
-	if code := <-done; code != exitOK {
+	if code := stop(); code != exitOK {
 		t.Errorf("got exit %d after shutdown, want 0", code)
 	}
 }

@@ -65,19 +65,8 @@ func TestServeResolvesArrivals(t *testing.T) {
 		t.Fatalf("import: %d %s %s", code, out, errOut)
 	}
 
-	env := &environment{stdin: strings.NewReader(""), stdout: &syncBuffer{}, stderr: &syncBuffer{}, getenv: func(name string) string {
-		if name == "RAPPORT_DATA_DIR" {
-			return dir
-		}
-		return ""
-	}}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	go func() { done <- run(ctx, env, []string{"serve", "--addr", "127.0.0.1:0"}) }()
-	defer func() {
-		cancel()
-		<-done
-	}()
+	_, stderr, stop := startServe(dir)
+	defer stop()
 	db, err := sqlite.Open(filepath.Join(dir, "rapport.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +76,7 @@ func TestServeResolvesArrivals(t *testing.T) {
 	waitFor := func(result *regexp.Regexp) []string {
 		t.Helper()
 		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-			jobs, err := db.FindJobs(ctx, rapport.SystemScope("test"), rapport.JobResolveNew, 10)
+			jobs, err := db.FindJobs(context.Background(), rapport.SystemScope("test"), rapport.JobResolveNew, 10)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -97,7 +86,7 @@ func TestServeResolvesArrivals(t *testing.T) {
 				}
 			}
 		}
-		t.Fatalf("no run of arrivals matched %s: %s", result, env.stderr.(*syncBuffer).String())
+		t.Fatalf("no run of arrivals matched %s: %s", result, stderr.String())
 		return nil
 	}
 	waitFor(regexp.MustCompile(`^all \d+ records of \d+ customers: \d+ pairs compared, [1-9]\d* merged`))
