@@ -79,6 +79,11 @@ func (db *DB) UpdateMyProfile(ctx context.Context, s rapport.Scope, u rapport.My
 		if err := tx.saveCustomer(c); err != nil {
 			return err
 		}
+		if c.Name != before.Name { // a new name may now match another customer
+			if err := tx.queueIdentities(c.ID); err != nil {
+				return err
+			}
+		}
 		if err := tx.audit("update", "customer", c.ID, c.ID, false, c.Name+" (in the portal)"); err != nil {
 			return err
 		}

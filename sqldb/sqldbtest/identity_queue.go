@@ -61,6 +61,13 @@ func testIdentityQueue(t *testing.T, open Opener) {
 		t.Errorf("candidates: %+v, want Ana and Bo under rule 0 and Bo under rule 1", found)
 	}
 
+	// A customer who renames themselves in the portal is queued again.
+	_, err = db.UpdateMyProfile(ctx, rapport.CustomerScope(bo.ID, "test"), rapport.MyProfileUpdate{Name: "Bo Lindqvist"})
+	must(t, err)
+	if q3 := queued(t, db); ticketOf(q3, bo.ID).IsZero() {
+		t.Errorf("queue after Bo renamed himself: %+v, want him in it", q3)
+	}
+
 	// Keys are replaced for the customers resolved, and those of a customer deleted
 	// meanwhile are left out.
 	cy := mustPerson(t, db, "Cy", "Berg", "")
