@@ -1,7 +1,6 @@
 package sqldb
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -12,21 +11,28 @@ import (
 	"github.com/rapportckm/rapport"
 )
 
-// queueIdentities queues customers for resolution and the job that resolves them, in
-// the transaction's writes. Each gets a new ticket, so that a customer changed while it
-// is being resolved stays queued.
+// queueIdentities queues the people among the customers for resolution, and the job
+// that resolves them, in the transaction's writes. Each gets a new ticket, so that a
+// customer changed while it is being resolved stays queued.
 func (tx *Tx) queueIdentities(ids ...rapport.ID) error {
-	if len(ids) == 0 {
-		return nil
+	queued := 0
+	for start := 0; start < len(ids); start += ingestChunk {
+		q := &Query{}
+		people, err := tx.ids(`SELECT id FROM customers WHERE kind = 'person' AND id IN `+
+			q.In(anySlice(ids[start:min(start+ingestChunk, len(ids))])...), q.Args()...)
+		if err != nil {
+			return err
+		}
+		err = execChunks(tx, `INSERT INTO identity_queue (customer_id, ticket) VALUES %s
+			ON CONFLICT (customer_id) DO UPDATE SET ticket = excluded.ticket`, people, 2, ", ",
+			func(q *Query, id rapport.ID) string { return "(" + q.Arg(id) + ", " + q.Arg(rapport.NewID()) + ")" })
+		if err != nil {
+			return err
+		}
+		queued += len(people)
 	}
-	// One statement may not upsert a row twice (PostgreSQL refuses).
-	ids = slices.SortedFunc(slices.Values(ids), func(a, b rapport.ID) int { return bytes.Compare(a[:], b[:]) })
-	ids = slices.Compact(ids)
-	err := execChunks(tx, `INSERT INTO identity_queue (customer_id, ticket) VALUES %s
-		ON CONFLICT (customer_id) DO UPDATE SET ticket = excluded.ticket`, ids, 2, ", ",
-		func(q *Query, id rapport.ID) string { return "(" + q.Arg(id) + ", " + q.Arg(rapport.NewID()) + ")" })
-	if err != nil {
-		return err
+	if queued == 0 {
+		return nil
 	}
 	return tx.enqueueJob(rapport.JobResolveNew, rapport.ResolveDelay)
 }

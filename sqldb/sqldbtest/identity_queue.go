@@ -35,9 +35,10 @@ func testIdentityQueue(t *testing.T, open Opener) {
 	db := f.db
 	ana := mustPerson(t, db, "Ana", "Silva", "ana@example.com")
 	bo := mustPerson(t, db, "Bo", "Lind", "bo@example.com")
+	mustOrg(t, db, "Lind AB") // organisations are not resolved
 	q := queued(t, db)
 	if len(q) != 2 || ticketOf(q, ana.ID).IsZero() || ticketOf(q, bo.ID).IsZero() {
-		t.Fatalf("queue after two new customers: %+v", q)
+		t.Fatalf("queue after two new people and an organisation: %+v", q)
 	}
 	jobs, err := db.FindJobs(ctx, system, rapport.JobResolveNew, 5)
 	must(t, err)
