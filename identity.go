@@ -143,8 +143,7 @@ type IdentityService interface {
 	// customer each is or was merged into, and every record merged into that.
 	IdentityRecordsOf(ctx context.Context, s Scope, ids []ID) ([]IdentityRecord, error)
 	// QueuedIdentities returns up to limit customers created or changed since they were
-	// last resolved, longest waiting first as far as the database knows, and how many
-	// wait in all.
+	// last resolved, in no particular order, and how many wait in all.
 	QueuedIdentities(ctx context.Context, s Scope, limit int) ([]QueuedIdentity, int, error)
 	// IdentityCandidates returns the stored keys equal to any of keys (rule and hash),
 	// each with its customer.
