@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/rapportckm/rapport/sqldb"
@@ -17,18 +16,7 @@ func TestContract(t *testing.T) {
 // processes would have.
 func TestSharedDatabase(t *testing.T) {
 	url := sqldbtest.PostgresURL(t)
-	open := func() *sqldb.DB {
-		db, err := postgres.Open(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		if _, err := db.Migrate(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		return db
-	}
-	sqldbtest.SharedDatabase(t, open)
+	sqldbtest.SharedDatabase(t, func() (*sqldb.DB, error) { return postgres.Open(url) })
 }
 
 // BenchmarkIngestInteractions writes interactions for 10,000 customers in

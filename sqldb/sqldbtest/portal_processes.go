@@ -16,8 +16,13 @@ import (
 // once, since the change counts in the database (kb_revision), not in the process that
 // made it; and a catalogue brought up to date change by change must equal one built
 // from scratch.
-func SharedDatabase(t *testing.T, open func() *sqldb.DB) {
-	first, second := open(), open()
+func SharedDatabase(t *testing.T, open func() (*sqldb.DB, error)) {
+	handle := func() *sqldb.DB {
+		db, err := open()
+		must(t, err)
+		return migrated(t, db)
+	}
+	first, second := handle(), handle()
 	manager := scopeOf(mustUser(t, second, "kim@example.com", rapport.RoleManager))
 	cat, err := second.CreateCategory(ctx, manager, rapport.Category{Name: "Accounts"})
 	must(t, err)
@@ -85,7 +90,7 @@ func SharedDatabase(t *testing.T, open func() *sqldb.DB) {
 	must(t, err)
 	_, err = second.ChangeArticleStatus(ctx, manager, two.ID, rapport.ArticleTransition{Step: rapport.StepUnarchive})
 	must(t, err)
-	fresh := open()
+	fresh := handle()
 	for _, s := range []rapport.Scope{visitor, manager} {
 		for _, a := range []*rapport.Article{reset, two, passkeys} {
 			got, err := first.RelatedArticles(ctx, s, a.ID, 10)

@@ -30,16 +30,5 @@ func TestMigrateTwice(t *testing.T) {
 // processes would have.
 func TestSharedDatabase(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "rapport.db")
-	open := func() *sqldb.DB {
-		db, err := sqlite.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		if _, err := db.Migrate(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		return db
-	}
-	sqldbtest.SharedDatabase(t, open)
+	sqldbtest.SharedDatabase(t, func() (*sqldb.DB, error) { return sqlite.Open(path) })
 }
