@@ -3,7 +3,6 @@ package sqldb
 import (
 	"bytes"
 	"cmp"
-	"database/sql"
 	"maps"
 	"slices"
 	"sync"
@@ -135,11 +134,8 @@ func buildCatalogue(tx *Tx, revision int64) (*catalogue, error) {
 // update returns a copy of c brought up to revision by reading again the articles
 // changed since (kb_changes); c itself, which readers may hold, is left as it is.
 func (c *catalogue) update(tx *Tx, revision int64) (*catalogue, error) {
-	ids, err := queryAll(tx, `SELECT DISTINCT article_id FROM kb_changes WHERE n > $1 AND n <= $2 AND article_id IS NOT NULL`,
-		[]any{c.revision, revision}, func(r *sql.Rows) (rapport.ID, error) {
-			var id rapport.ID
-			return id, r.Scan(&id)
-		})
+	ids, err := tx.ids(`SELECT DISTINCT article_id FROM kb_changes WHERE n > $1 AND n <= $2 AND article_id IS NOT NULL`,
+		c.revision, revision)
 	if err != nil {
 		return nil, err
 	}
