@@ -556,15 +556,43 @@ func (tx *Tx) ids(query string, args ...any) ([]rapport.ID, error) {
 	})
 }
 
+// idsIn runs query, a SELECT of one id column that ends in "IN ", over ids in chunks
+// that stay within the databases' limits on parameters, and returns what all found.
+func (tx *Tx) idsIn(query string, ids []rapport.ID) ([]rapport.ID, error) {
+	var out []rapport.ID
+	for start := 0; start < len(ids); start += ingestChunk {
+		q := &Query{}
+		found, err := tx.ids(query+q.In(anySlice(ids[start:min(start+ingestChunk, len(ids))])...), q.Args()...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, found...)
+	}
+	return out, nil
+}
+
 // execIDs runs query, whose %s is replaced by a list of ids, over ids in chunks that
 // stay within the databases' limits on parameters. args are $1, $2 … of the query.
 func (tx *Tx) execIDs(query string, ids []rapport.ID, args ...any) error {
-	for start := 0; start < len(ids); start += ingestChunk {
+	return execChunks(tx, strings.Replace(query, "%s", "(%s)", 1), ids, 1, ", ",
+		func(q *Query, id rapport.ID) string { return q.Arg(id) }, args...)
+}
+
+// execChunks runs query over items in chunks that stay within the databases' limits
+// on parameters: its %s is replaced by the parts the items write (each with at most
+// perItem parameters), joined by sep. args are $1, $2 … of the query.
+func execChunks[T any](tx *Tx, query string, items []T, perItem int, sep string, part func(*Query, T) string, args ...any) error {
+	chunk := (ingestChunk - len(args)) / perItem
+	for start := 0; start < len(items); start += chunk {
 		q := &Query{}
 		for _, a := range args {
 			q.Arg(a)
 		}
-		if _, err := tx.exec(fmt.Sprintf(query, q.In(anySlice(ids[start:min(start+ingestChunk, len(ids))])...)), q.Args()...); err != nil {
+		parts := make([]string, 0, chunk)
+		for _, it := range items[start:min(start+chunk, len(items))] {
+			parts = append(parts, part(q, it))
+		}
+		if _, err := tx.exec(fmt.Sprintf(query, strings.Join(parts, sep)), q.Args()...); err != nil {
 			return err
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -15,44 +14,17 @@ import (
 // that resolves them, in the transaction's writes. Each gets a new ticket, so that a
 // customer changed while it is being resolved stays queued.
 func (tx *Tx) queueIdentities(ids ...rapport.ID) error {
-	queued := 0
-	for start := 0; start < len(ids); start += ingestChunk {
-		q := &Query{}
-		people, err := tx.ids(`SELECT id FROM customers WHERE kind = 'person' AND id IN `+
-			q.In(anySlice(ids[start:min(start+ingestChunk, len(ids))])...), q.Args()...)
-		if err != nil {
-			return err
-		}
-		err = execChunks(tx, `INSERT INTO identity_queue (customer_id, ticket) VALUES %s
-			ON CONFLICT (customer_id) DO UPDATE SET ticket = excluded.ticket`, people, 2, ", ",
-			func(q *Query, id rapport.ID) string { return "(" + q.Arg(id) + ", " + q.Arg(rapport.NewID()) + ")" })
-		if err != nil {
-			return err
-		}
-		queued += len(people)
+	people, err := tx.idsIn(`SELECT id FROM customers WHERE kind = 'person' AND id IN `, ids)
+	if err != nil || len(people) == 0 {
+		return err
 	}
-	if queued == 0 {
-		return nil
+	err = execChunks(tx, `INSERT INTO identity_queue (customer_id, ticket) VALUES %s
+		ON CONFLICT (customer_id) DO UPDATE SET ticket = excluded.ticket`, people, 2, ", ",
+		func(q *Query, id rapport.ID) string { return q.In(id, rapport.NewID()) })
+	if err != nil {
+		return err
 	}
 	return tx.enqueueJob(rapport.JobResolveNew, rapport.ResolveDelay)
-}
-
-// execChunks runs query over items in chunks that stay within the databases' limits
-// on parameters: its %s is replaced by the parts the items write (each with at most
-// perItem parameters), joined by sep.
-func execChunks[T any](tx *Tx, query string, items []T, perItem int, sep string, part func(*Query, T) string) error {
-	chunk := ingestChunk / perItem
-	for start := 0; start < len(items); start += chunk {
-		q := &Query{}
-		parts := make([]string, 0, chunk)
-		for _, it := range items[start:min(start+chunk, len(items))] {
-			parts = append(parts, part(q, it))
-		}
-		if _, err := tx.exec(fmt.Sprintf(query, strings.Join(parts, sep)), q.Args()...); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // IdentityRecordsOf returns the records of the customers' profiles: the active customer
@@ -168,9 +140,7 @@ func (db *DB) SaveResolution(ctx context.Context, s rapport.Scope, r *rapport.Re
 			return err
 		}
 		err = execChunks(tx, `INSERT INTO identity_keys (rule, key, customer_id) VALUES %s ON CONFLICT DO NOTHING`, keys, 3, ", ",
-			func(q *Query, k rapport.IdentityKey) string {
-				return "(" + q.Arg(k.Rule) + ", " + q.Arg(k.Key) + ", " + q.Arg(k.CustomerID) + ")"
-			})
+			func(q *Query, k rapport.IdentityKey) string { return q.In(k.Rule, k.Key, k.CustomerID) })
 		if err != nil {
 			return err
 		}
@@ -183,27 +153,17 @@ func (db *DB) SaveResolution(ctx context.Context, s rapport.Scope, r *rapport.Re
 
 // existingKeys leaves out the keys of customers deleted since the run read them.
 func (tx *Tx) existingKeys(keys []rapport.IdentityKey) ([]rapport.IdentityKey, error) {
-	var ids []rapport.ID
-	seen := map[rapport.ID]bool{}
-	for _, k := range keys {
-		if !seen[k.CustomerID] {
-			seen[k.CustomerID] = true
-			ids = append(ids, k.CustomerID)
-		}
+	ids := make([]rapport.ID, len(keys))
+	for i, k := range keys {
+		ids[i] = k.CustomerID
 	}
-	exists := make(map[rapport.ID]bool, len(ids))
-	for start := 0; start < len(ids); start += ingestChunk {
-		q := &Query{}
-		found, err := tx.ids(`SELECT id FROM customers WHERE id IN `+q.In(anySlice(ids[start:min(start+ingestChunk, len(ids))])...), q.Args()...)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range found {
-			exists[id] = true
-		}
+	found, err := tx.idsIn(`SELECT id FROM customers WHERE id IN `, slices.Compact(ids))
+	if err != nil {
+		return nil, err
 	}
-	if len(exists) == len(ids) {
-		return keys, nil
+	exists := make(map[rapport.ID]bool, len(found))
+	for _, id := range found {
+		exists[id] = true
 	}
 	return slices.DeleteFunc(slices.Clone(keys), func(k rapport.IdentityKey) bool { return !exists[k.CustomerID] }), nil
 }
