@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"maps"
 	"reflect"
 	"slices"
 	"time"
@@ -91,72 +92,116 @@ func resolveArrivals(ctx context.Context, store Store, s rapport.Scope, opt Opti
 	for i, q := range queued {
 		arriving[q.CustomerID], ids[i] = true, q.CustomerID
 	}
-	// The arriving records with every record of their customers, and their keys.
+	// A key more records share than a rule pairs pairs none of them, as in Link.
+	maxBlock := cmp.Or(saved.Trained.Config.MaxBlock, linkage.DefaultMaxBlock)
+	recs, arrivingKeys, stored, err := neighbourhood(ctx, store, s, saved.Trained, ids, arriving, maxBlock)
+	if err != nil {
+		return err
+	}
+	t := table(recs)
+	scores, err := saved.Trained.Score(t)
+	if err != nil {
+		return err
+	}
+	pairs := arrivalPairs(scores, recs, arriving, stored, maxBlock)
+	sum.Records += len(recs)
+	sum.Customers += len(queued)
+	sum.Compared += len(pairs)
+
+	decided, err := store.DecidedPairs(ctx, s)
+	if err != nil {
+		return err
+	}
+	rejected := rejectedPairs(decided)
+	g := newGroups(recs, rejected)
+	g.bindProfiles()
+	// Certain pairs join, most likely first, unless the records of the two customers,
+	// taken together, say they are different people (as Link's clustering checks).
+	for _, p := range pairs {
+		if p.Probability < opt.Merge || conflict(scores, p.L, p.R) {
+			continue
+		}
+		if a, b := g.Find(p.L), g.Find(p.R); a != b && scores.Favours(g.Members(a), g.Members(b)) {
+			g.join(p.L, p.R, p.Probability)
+		}
+	}
+	joinDeterministic(g, scores, t, opt)
+	merged, err := mergeGroups(ctx, store, s, recs, g)
+	sum.Merged += merged
+	if err != nil {
+		return err
+	}
+
+	proposals := map[[2]rapport.ID]rapport.ScoredPair{}
+	for _, p := range pairs {
+		propose(proposals, recs, g, scores, saved.Calibration, opt, rejected, p.L, p.R, p.Weight)
+	}
+	proposed, err := store.AddMatches(ctx, s, sorted(proposals))
+	sum.Proposed += proposed
+	if err != nil {
+		return err
+	}
+	return store.SaveResolution(ctx, s, &rapport.Resolved{Keys: arrivingKeys, Of: ids, Done: queued})
+}
+
+// neighbourhood reads the arriving customers' records, the records that share one of
+// their keys held by at most maxBlock records, and every record of those records'
+// customers. It returns them, the arriving records' keys, and how many stored records
+// hold each key looked up.
+func neighbourhood(ctx context.Context, store Store, s rapport.Scope, trained *linkage.Trained, ids []rapport.ID,
+	arriving map[rapport.ID]bool, maxBlock int) ([]rapport.IdentityRecord, []rapport.IdentityKey, map[ruleKey]int, error) {
 	recs, err := store.IdentityRecordsOf(ctx, s, ids)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	scores, err := saved.Trained.Score(table(recs))
+	scores, err := trained.Score(table(recs))
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	arrivingKeys := keys(scores, recs, arriving)
-
-	// The records that share a key, and every record of their customers.
-	lookup := make([]rapport.IdentityKey, 0, len(arrivingKeys))
-	seen := map[ruleKey]bool{}
+	stored := map[ruleKey]int{}
+	var lookup []rapport.IdentityKey
 	for _, k := range arrivingKeys {
-		if !seen[keyOf(k)] {
-			seen[keyOf(k)] = true
+		if _, ok := stored[keyOf(k)]; !ok {
+			stored[keyOf(k)] = 0
 			lookup = append(lookup, k)
 		}
 	}
 	found, err := store.IdentityCandidates(ctx, s, lookup)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	// A key more records share than a rule pairs pairs none of them, as in Link.
-	maxBlock := cmp.Or(saved.Trained.Config.MaxBlock, linkage.DefaultMaxBlock)
-	stored := map[ruleKey]int{}
 	for _, k := range found {
 		stored[keyOf(k)]++
 	}
-	have := make(map[rapport.ID]bool, len(recs))
+	loaded := make(map[rapport.ID]bool, len(recs))
 	for _, r := range recs {
-		have[r.ID] = true
+		loaded[r.ID] = true
 	}
-	var others []rapport.ID
+	wanted := map[rapport.ID]bool{}
 	for _, k := range found {
-		if !have[k.CustomerID] && stored[keyOf(k)] <= maxBlock {
-			have[k.CustomerID] = true
-			others = append(others, k.CustomerID)
+		if !loaded[k.CustomerID] && stored[keyOf(k)] <= maxBlock {
+			wanted[k.CustomerID] = true
 		}
 	}
-	more, err := store.IdentityRecordsOf(ctx, s, others)
+	more, err := store.IdentityRecordsOf(ctx, s, slices.Collect(maps.Keys(wanted)))
 	if err != nil {
-		return err
-	}
-	inRecs := make(map[rapport.ID]bool, len(recs)+len(more))
-	for _, r := range recs {
-		inRecs[r.ID] = true
+		return nil, nil, nil, err
 	}
 	for _, r := range more {
-		if !inRecs[r.ID] { // two candidates of one customer bring its records twice
-			inRecs[r.ID] = true
+		if !loaded[r.ID] { // two candidates of one customer bring its records twice
+			loaded[r.ID] = true
 			recs = append(recs, r)
 		}
 	}
-	t := table(recs)
-	if scores, err = saved.Trained.Score(t); err != nil {
-		return err
-	}
+	return recs, arrivingKeys, stored, nil
+}
 
-	// Every arriving record against each record that shares a key with it.
-	type pair struct {
-		l, r   int32
-		weight float64
-	}
-	var pairs []pair
+// arrivalPairs scores every arriving record against each record that shares a key with
+// it, leaving out keys held by more than maxBlock records, and returns the pairs most
+// likely first.
+func arrivalPairs(scores *linkage.Scores, recs []rapport.IdentityRecord, arriving map[rapport.ID]bool, stored map[ruleKey]int, maxBlock int) []linkage.Pair {
+	var pairs []linkage.Pair
 	compared := map[[2]int32]bool{}
 	for rule := range Config.Blocking {
 		block := map[uint64][]int32{}
@@ -176,48 +221,11 @@ func resolveArrivals(ctx context.Context, store Store, s rapport.Scope, opt Opti
 					continue
 				}
 				compared[[2]int32{l, r}] = true
-				pairs = append(pairs, pair{l, r, scores.Weight(l, r)})
+				w := scores.Weight(l, r)
+				pairs = append(pairs, linkage.Pair{L: l, R: r, Weight: w, Probability: linkage.Probability(w)})
 			}
 		}
 	}
-	sum.Records += len(recs)
-	sum.Customers += len(queued)
-	sum.Compared += len(pairs)
-	slices.SortFunc(pairs, func(a, b pair) int { return cmp.Compare(b.weight, a.weight) })
-
-	decided, err := store.DecidedPairs(ctx, s)
-	if err != nil {
-		return err
-	}
-	rejected := rejectedPairs(decided)
-	g := newGroups(recs, rejected)
-	g.bindProfiles()
-	// Certain pairs join, most likely first, unless the records of the two customers,
-	// taken together, say they are different people (as Link's clustering checks).
-	for _, p := range pairs {
-		probability := linkage.Probability(p.weight)
-		if probability < opt.Merge || conflict(scores, p.l, p.r) {
-			continue
-		}
-		if a, b := g.Find(p.l), g.Find(p.r); a != b && scores.Favours(g.Members(a), g.Members(b)) {
-			g.join(p.l, p.r, probability)
-		}
-	}
-	joinDeterministic(g, scores, t, opt)
-	merged, err := mergeGroups(ctx, store, s, recs, g)
-	sum.Merged += merged
-	if err != nil {
-		return err
-	}
-
-	proposals := map[[2]rapport.ID]rapport.ScoredPair{}
-	for _, p := range pairs {
-		propose(proposals, recs, g, scores, saved.Calibration, opt, rejected, p.l, p.r, p.weight)
-	}
-	proposed, err := store.AddMatches(ctx, s, sorted(proposals))
-	sum.Proposed += proposed
-	if err != nil {
-		return err
-	}
-	return store.SaveResolution(ctx, s, &rapport.Resolved{Keys: arrivingKeys, Of: ids, Done: queued})
+	slices.SortFunc(pairs, func(a, b linkage.Pair) int { return cmp.Compare(b.Weight, a.Weight) })
+	return pairs
 }
