@@ -193,10 +193,9 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err := db.EnqueueJob(ctx, scope, rapport.JobEscalate, "", time.Minute); err != nil {
 		return err
 	}
-	// Customers imported while no server ran are resolved; the model is learnt again
-	// daily.
-	if err := errors.Join(db.EnqueueJob(ctx, scope, rapport.JobResolveNew, "", 0),
-		db.EnqueueJob(ctx, scope, rapport.JobResolve, "daily", rapport.ResolveInterval)); err != nil {
+	// The model of identity resolution is learnt again daily. (Customers queued while no
+	// server ran queued their job with them.)
+	if err := db.EnqueueJob(ctx, scope, rapport.JobResolve, "daily", rapport.ResolveInterval); err != nil {
 		return err
 	}
 	// Feedback logged while no server ran is put in themes; the full re-grouping runs
