@@ -477,18 +477,22 @@ func (db *DB) EscalateOverdue(ctx context.Context, s rapport.Scope, now time.Tim
 	return out, nil
 }
 
+// scanUserRef reads id, name and e-mail of a user.
+func scanUserRef(rows *sql.Rows) (u rapport.UserRef, err error) {
+	return u, rows.Scan(&u.ID, &u.Name, &u.Email)
+}
+
 // escalationTarget is whom a team's overdue items go to: its manager, else an admin.
 func (tx *Tx) escalationTarget(teamID rapport.ID) (*rapport.UserRef, error) {
-	scan := func(rows *sql.Rows) (u rapport.UserRef, err error) { return u, rows.Scan(&u.ID, &u.Name, &u.Email) }
 	users, err := queryAll(tx, `SELECT u.id, u.name, u.email FROM users u JOIN team_members tm ON tm.user_id = u.id
-		WHERE tm.team_id = $1 AND u.role = 'manager' AND u.active = TRUE ORDER BY u.name, u.id LIMIT 1`, []any{teamID}, scan)
+		WHERE tm.team_id = $1 AND u.role = 'manager' AND u.active = TRUE ORDER BY u.name, u.id LIMIT 1`, []any{teamID}, scanUserRef)
 	if err != nil || len(users) > 0 {
 		if len(users) > 0 {
 			return &users[0], nil
 		}
 		return nil, err
 	}
-	users, err = queryAll(tx, `SELECT id, name, email FROM users WHERE role = 'admin' AND active = TRUE ORDER BY name, id LIMIT 1`, nil, scan)
+	users, err = queryAll(tx, `SELECT id, name, email FROM users WHERE role = 'admin' AND active = TRUE ORDER BY name, id LIMIT 1`, nil, scanUserRef)
 	if err != nil || len(users) == 0 {
 		return nil, err
 	}

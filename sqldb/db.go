@@ -406,9 +406,16 @@ func visibleCustomer(q *Query, s rapport.Scope, col string) string {
 	if s.SeesThroughWalls() {
 		return "TRUE"
 	}
+	return customerVisibleTo(q.Arg(s.UserID), col)
+}
+
+// customerVisibleTo is visibleCustomer for the staff user (not an admin) in the
+// expression user, such as a column when choosing whom to tell about a customer: a
+// member of a team of every wall that covers the customer.
+func customerVisibleTo(user, col string) string {
 	return fmt.Sprintf(`NOT EXISTS (SELECT 1 FROM wall_coverage wc WHERE wc.customer_id = %s
 		AND NOT EXISTS (SELECT 1 FROM wall_teams wt JOIN team_members tm ON tm.team_id = wt.team_id
-			WHERE wt.wall_id = wc.wall_id AND tm.user_id = %s))`, col, q.Arg(s.UserID))
+			WHERE wt.wall_id = wc.wall_id AND tm.user_id = %s))`, col, user)
 }
 
 // walled reports whether any wall covers the customer, for auditing admin reads.

@@ -162,8 +162,8 @@ func (tx *Tx) findQuestionAs(id rapport.ID, s rapport.Scope) (*rapport.ExpertQue
 // mailExpert mails a new question to the expert it is addressed to, with a link to its
 // staff page. An expert who may not see the customer (a wall they are outside of) is
 // not mailed: the question would tell them of the customer. It goes instead to those
-// who may both see the customer and answer for any expert: the managers of the teams
-// inside the customer's walls, or, when there are none, the admins.
+// who may both see the customer and answer for any expert: the managers inside every
+// wall that covers the customer, or, when there are none, the admins.
 func (tx *Tx) mailExpert(q *rapport.ExpertQuestion, m rapport.PortalMail) error {
 	var email string
 	var role rapport.Role
@@ -187,26 +187,21 @@ func (tx *Tx) mailExpert(q *rapport.ExpertQuestion, m rapport.PortalMail) error 
 			q.CustomerName, area, quoteMail(q.Question), link)
 		return tx.queueMail(&rapport.Mail{Purpose: "expert_question", Ref: q.ID.String(), ToAddress: email, ToName: q.ExpertName, Subject: subject, Text: text})
 	}
-	type user struct{ name, email string }
-	scan := func(r *sql.Rows) (user, error) {
-		var u user
-		return u, r.Scan(&u.name, &u.email)
-	}
-	instead, err := queryAll(tx, `SELECT DISTINCT u.name, u.email FROM users u JOIN team_members tm ON tm.user_id = u.id
-		JOIN wall_teams wt ON wt.team_id = tm.team_id JOIN wall_coverage wc ON wc.wall_id = wt.wall_id
-		WHERE wc.customer_id = $1 AND u.active AND u.role = 'manager' ORDER BY u.email`, []any{q.CustomerID}, scan)
+	qy = &Query{}
+	instead, err := queryAll(tx, `SELECT u.id, u.name, u.email FROM users u WHERE u.active AND u.role = 'manager' AND `+
+		customerVisibleTo("u.id", qy.Arg(q.CustomerID))+` ORDER BY u.email`, qy.Args(), scanUserRef)
 	if err != nil {
 		return err
 	}
 	if len(instead) == 0 {
-		if instead, err = queryAll(tx, `SELECT name, email FROM users WHERE active AND role = 'admin' ORDER BY email`, nil, scan); err != nil {
+		if instead, err = queryAll(tx, `SELECT id, name, email FROM users WHERE active AND role = 'admin' ORDER BY email`, nil, scanUserRef); err != nil {
 			return err
 		}
 	}
 	for _, u := range instead {
 		text := fmt.Sprintf("%s asked %s a question%s in the help centre. %s is outside a wall that covers the customer, so the question comes to you:\n\n%s\n\nRead it and answer it here:\n%s\n\nYour answer is mailed to the customer and shown in their account.\n",
 			q.CustomerName, q.ExpertName, area, q.ExpertName, quoteMail(q.Question), link)
-		if err := tx.queueMail(&rapport.Mail{Purpose: "expert_question", Ref: q.ID.String(), ToAddress: u.email, ToName: u.name, Subject: subject, Text: text}); err != nil {
+		if err := tx.queueMail(&rapport.Mail{Purpose: "expert_question", Ref: q.ID.String(), ToAddress: u.Email, ToName: u.Name, Subject: subject, Text: text}); err != nil {
 			return err
 		}
 	}

@@ -350,4 +350,15 @@ func testExpertQuestions(t *testing.T, open Opener) {
 	if got := newMail(); len(got) != 1 || got[0] != "mia@example.com" {
 		t.Errorf("a question the expert may not see, with a manager inside the wall, is mailed to %q", got)
 	}
+	// Under a second wall, a manager must be inside both: neither Mia (Falcon only) nor
+	// Ola (Osprey only) may read Wanda's name, so the admin is mailed.
+	osprey := mustTeam(t, db, "Osprey", "finance")
+	mustWall(t, db, "Osprey", []rapport.ID{osprey.ID}, wanda)
+	mustUser(t, db, "ola@example.com", rapport.RoleManager, osprey.ID)
+	newMail()
+	_, err = db.AskExpert(ctx, wandaS, rapport.Question{ExpertID: sam.UserID, Text: "A question under two walls"}, pm)
+	must(t, err)
+	if got := newMail(); len(got) != 1 || got[0] != "admin@example.com" {
+		t.Errorf("a question under two walls, with managers inside only one each, is mailed to %q, want the admin only", got)
+	}
 }
