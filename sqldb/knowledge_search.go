@@ -29,9 +29,12 @@ var _ rapport.KnowledgeSearch = (*DB)(nil)
 // matching more of them, more often, in its title, ranks higher; except that common
 // words (markCommon) only rank what the others match.
 //
-// Who may read an article is decided by visibleArticle in every query that returns or
-// counts articles: hits, totals, facets, and the words offered as corrections (a word
-// is offered only if an article the reader may see holds it). The statistics BM25 uses
+// Who may read a hit, and so the totals and facets, is decided from the catalogue in
+// memory (catalogued.access, which must agree with visibleArticle: the contract test
+// ArticleAccess checks it), with articles chosen for some customers asked of the
+// database through visibleArticle; the words offered as corrections are checked by
+// visibleArticle (a word is offered only if an article the reader may see holds it).
+// The statistics BM25 uses
 // (how many articles, how many hold a term), and so which words are common, are those
 // of the whole index.
 

@@ -68,6 +68,7 @@ func Run(t *testing.T, open Opener) {
 		{"MergeWalls", testMergeWalls},
 		{"MatchReview", testMatchReview},
 		{"IdentityQueue", testIdentityQueue},
+		{"ArticleAccess", testArticleAccess},
 		{"Feedback", testFeedback},
 		{"FeedbackStatus", testFeedbackStatus},
 		{"Outbox", testOutbox},
