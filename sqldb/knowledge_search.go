@@ -564,12 +564,10 @@ func (tx *Tx) readableMatches(kb *catalogue, terms []SearchTerm, limit int) ([]s
 		query += ` ORDER BY m.score DESC, m.seq LIMIT ` + strconv.Itoa(limit)
 	}
 	var ask []any // matches chosen for some customers: the database says whether for this one
-	rows := 0
 	matches, err := queryAll(tx, query, q.Args(), func(r *sql.Rows) (scoredMatch, error) {
 		var seq int64
 		var m scoredMatch
 		err := r.Scan(&seq, &m.score)
-		rows++
 		if m.a = kb.bySeq[seq]; m.a != nil && m.a.access(tx.scope) == askDatabase {
 			ask = append(ask, seq)
 		}
@@ -580,7 +578,7 @@ func (tx *Tx) readableMatches(kb *catalogue, terms []SearchTerm, limit int) ([]s
 	}
 	chosen := map[int64]bool{}
 	for len(ask) > 0 {
-		batch := ask[:min(len(ask), 500)]
+		batch := ask[:min(len(ask), ingestChunk)]
 		ask = ask[len(batch):]
 		q := &Query{}
 		seqs, err := queryAll(tx, `SELECT a.seq FROM kb_articles a WHERE a.seq IN `+q.In(batch...)+` AND `+visibleArticle(q, tx.scope, "a"), q.Args(),
@@ -595,6 +593,7 @@ func (tx *Tx) readableMatches(kb *catalogue, terms []SearchTerm, limit int) ([]s
 			chosen[seq] = true
 		}
 	}
+	complete := limit == 0 || len(matches) < limit
 	readable := matches[:0]
 	for _, m := range matches {
 		if m.a == nil {
@@ -604,7 +603,7 @@ func (tx *Tx) readableMatches(kb *catalogue, terms []SearchTerm, limit int) ([]s
 			readable = append(readable, m)
 		}
 	}
-	return readable, limit == 0 || rows < limit, nil
+	return readable, complete, nil
 }
 
 // snippetOf is the passage of an article's key points and body that best matches.
