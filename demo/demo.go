@@ -210,6 +210,12 @@ func (o Options) normalize(now time.Time) (Options, error) {
 	if o.End.After(now.AddDate(1, 0, 0)) {
 		return o, rapport.FieldError("end", "the end of the demo data may be at most a year from now, as interactions cannot be dated later; got %s", o.End.Format(time.DateOnly))
 	}
+	if o.Mail.BaseURL == "" {
+		o.Mail.BaseURL = "http://localhost:8080"
+	}
+	if o.Mail.Firm == "" {
+		o.Mail.Firm = firm
+	}
 	if o.Password != "" {
 		if msg := rapport.ValidPassword(o.Password); msg != "" {
 			return o, rapport.FieldError("password", "%s", msg)

@@ -22,13 +22,6 @@ func (f *filler) writeQuestions(ctx context.Context) error {
 		{chloe, "delivery", "Can you deliver to our new office on a Saturday?", ""},
 		{jonas, "ergonomic seating", "Which chair suits someone who is 1.95 m tall?", ""},
 	}
-	mail := f.opts.Mail
-	if mail.BaseURL == "" {
-		mail.BaseURL = "http://localhost:8080"
-	}
-	if mail.Firm == "" {
-		mail.Firm = firm
-	}
 	n := 0
 	for _, c := range f.pop.customers {
 		if n == len(asks) {
@@ -39,12 +32,12 @@ func (f *filler) writeQuestions(ctx context.Context) error {
 		}
 		a := asks[n]
 		n++
-		q, err := f.store.AskExpert(ctx, rapport.CustomerScope(c.id, "demo"), rapport.Question{ExpertID: a.expert.UserID, Area: a.area, Text: a.text}, mail)
+		q, err := f.store.AskExpert(ctx, rapport.CustomerScope(c.id, "demo"), rapport.Question{ExpertID: a.expert.UserID, Area: a.area, Text: a.text}, f.opts.Mail)
 		if err != nil {
 			return err
 		}
 		if a.answer != "" {
-			if _, err := f.store.AnswerQuestion(ctx, a.expert, q.ID, a.answer, mail); err != nil {
+			if _, err := f.store.AnswerQuestion(ctx, a.expert, q.ID, a.answer, f.opts.Mail); err != nil {
 				return err
 			}
 		}

@@ -73,7 +73,7 @@ func (f *filler) writeSurveys(ctx context.Context) error {
 		v := sd.v
 		sent := f.end.AddDate(0, 0, -sd.day).Add(9 * time.Hour)
 		f.opts.SetNow(func() time.Time { return sent })
-		if _, err := f.store.SendSurvey(ctx, f.system, v.ID, panel.ID, "http://localhost:8080"); err != nil {
+		if _, err := f.store.SendSurvey(ctx, f.system, v.ID, panel.ID, f.opts.Mail.BaseURL); err != nil {
 			return fmt.Errorf("survey %s: %w", v.Name, err)
 		}
 		var tokens []string
