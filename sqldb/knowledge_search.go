@@ -218,20 +218,18 @@ func (tx *Tx) categories() (map[rapport.ID]rapport.Category, error) {
 	return out, err
 }
 
-func (tx *Tx) categoryAndChildren(id rapport.ID) ([]rapport.ID, error) {
-	all, err := tx.categories()
-	if err != nil {
-		return nil, err
-	}
-	out := []rapport.ID{id}
-	for i := 0; i < len(out); i++ {
-		for _, c := range all {
-			if c.ParentID == out[i] {
-				out = append(out, c.ID)
+// categoryAndChildren is the category id and all below it in the tree.
+func categoryAndChildren(tree map[rapport.ID]rapport.Category, id rapport.ID) map[rapport.ID]bool {
+	out := map[rapport.ID]bool{id: true}
+	for added := true; added; {
+		added = false
+		for _, c := range tree {
+			if out[c.ParentID] && !out[c.ID] {
+				out[c.ID], added = true, true
 			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 func (tx *Tx) searchArticles(sq rapport.SearchQuery, plan queryPlan, res *rapport.SearchResult) error {
@@ -435,16 +433,20 @@ func (tx *Tx) rankArticles(sq rapport.SearchQuery, terms []SearchTerm, res *rapp
 	if err != nil {
 		return err
 	}
+	// The category tree, read once, when a category is chosen or counted.
+	var tree map[rapport.ID]rapport.Category
+	readTree := func() (err error) {
+		if tree == nil {
+			tree, err = tx.categories()
+		}
+		return err
+	}
 	var inCategory map[rapport.ID]bool
 	if !sq.CategoryID.IsZero() {
-		ids, err := tx.categoryAndChildren(sq.CategoryID)
-		if err != nil {
+		if err := readTree(); err != nil {
 			return err
 		}
-		inCategory = map[rapport.ID]bool{}
-		for _, id := range ids {
-			inCategory[id] = true
-		}
+		inCategory = categoryAndChildren(tree, sq.CategoryID)
 	}
 	// Type-ahead counts no facets: only the best matches are scored into Go, with
 	// spares for those the reader may not see or did not choose; all of them only if
@@ -470,6 +472,9 @@ func (tx *Tx) rankArticles(sq rapport.SearchQuery, terms []SearchTerm, res *rapp
 			product := sq.Product == "" || slices.Contains(m.a.products, sq.Product)
 			if category && product {
 				page = append(page, m)
+			}
+			if sq.Prefix {
+				continue // type-ahead shows no facets
 			}
 			if product {
 				byCategory[m.a.category]++
@@ -534,13 +539,15 @@ func (tx *Tx) rankArticles(sq rapport.SearchQuery, terms []SearchTerm, res *rapp
 		res.Categories = []rapport.Facet{}
 		return nil
 	}
-	counts := make([]categoryCount, 0, len(byCategory))
-	for id, n := range byCategory {
-		counts = append(counts, categoryCount{id: id, n: n})
+	for id := range byCategory {
+		if !id.IsZero() { // some match has a category
+			if err := readTree(); err != nil {
+				return err
+			}
+			break
+		}
 	}
-	if err := tx.categoryFacets(counts, res); err != nil {
-		return err
-	}
+	categoryFacets(tree, byCategory, res)
 	for p, n := range byProduct {
 		res.Products = append(res.Products, rapport.Facet{Value: p, Label: p, Count: n})
 	}
@@ -628,38 +635,22 @@ func snippetOf(keyPoints, body string, terms []SearchTerm) []rapport.Snippet {
 	return out
 }
 
-type categoryCount struct {
-	id rapport.ID // zero: no category
-	n  int
-}
-
-// categoryFacets makes the category facets of the counts: a category counts the
-// matches in it and in its children.
-func (tx *Tx) categoryFacets(counts []categoryCount, res *rapport.SearchResult) error {
+// categoryFacets makes the category facets of the counts of matches by category: a
+// category counts the matches in it and in its children.
+func categoryFacets(tree map[rapport.ID]rapport.Category, byCategory map[rapport.ID]int, res *rapport.SearchResult) {
 	res.Categories = []rapport.Facet{}
 	totals := map[rapport.ID]int{}
-	var cats map[rapport.ID]rapport.Category
-	for _, c := range counts {
-		if c.id.IsZero() {
-			continue
-		}
-		if cats == nil {
-			var err error
-			if cats, err = tx.categories(); err != nil {
-				return err
-			}
-		}
+	for category, n := range byCategory {
 		seen := map[rapport.ID]bool{}
-		for id := c.id; !id.IsZero() && !seen[id]; id = cats[id].ParentID {
+		for id := category; !id.IsZero() && !seen[id]; id = tree[id].ParentID {
 			seen[id] = true
-			totals[id] += c.n
+			totals[id] += n
 		}
 	}
 	for id, n := range totals {
-		res.Categories = append(res.Categories, rapport.Facet{Value: id.String(), Label: cats[id].Name, Count: n})
+		res.Categories = append(res.Categories, rapport.Facet{Value: id.String(), Label: tree[id].Name, Count: n})
 	}
 	sortFacets(res.Categories)
-	return nil
 }
 
 func sortFacets(fs []rapport.Facet) {
