@@ -321,7 +321,7 @@ func (tx *Tx) checkArticleRefs(in *rapport.ArticleInput) error {
 		}
 		q := &Query{}
 		var n int
-		if err := tx.queryRow(fmt.Sprintf(c.query, q.In(anys(c.ids)...)), q.Args()...).Scan(&n); err != nil {
+		if err := tx.queryRow(fmt.Sprintf(c.query, q.In(anySlice(c.ids)...)), q.Args()...).Scan(&n); err != nil {
 			return err
 		}
 		if n != len(c.ids) {
@@ -332,7 +332,7 @@ func (tx *Tx) checkArticleRefs(in *rapport.ArticleInput) error {
 	if len(in.Customers) > 0 {
 		q := &Query{}
 		var n int
-		if err := tx.queryRow(`SELECT COUNT(*) FROM customers c WHERE c.merged_into IS NULL AND c.id IN `+q.In(anys(in.Customers)...)+
+		if err := tx.queryRow(`SELECT COUNT(*) FROM customers c WHERE c.merged_into IS NULL AND c.id IN `+q.In(anySlice(in.Customers)...)+
 			` AND `+visibleCustomer(q, tx.scope, "c.id"), q.Args()...).Scan(&n); err != nil {
 			return err
 		}
@@ -505,14 +505,6 @@ func uniqueIDs(ids []rapport.ID) []rapport.ID {
 			seen[id] = true
 			out = append(out, id)
 		}
-	}
-	return out
-}
-
-func anys(ids []rapport.ID) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
 	}
 	return out
 }

@@ -174,12 +174,18 @@ func (c *catalogue) update(tx *Tx, revision int64) (*catalogue, error) {
 // readCatalogued reads what the catalogue holds of the articles ids, or of all of them
 // when ids is nil.
 func readCatalogued(tx *Tx, ids []rapport.ID) ([]*catalogued, error) {
-	where := func(col string) (string, []any) { return "", nil }
+	// The condition on the article id column col, and its arguments, the same for each
+	// query.
+	in, args := "", []any(nil)
 	if ids != nil {
-		where = func(col string) (string, []any) {
-			q := &Query{}
-			return " WHERE " + col + " IN " + q.In(anys(ids)...), q.Args()
+		q := &Query{}
+		in, args = q.In(anySlice(ids)...), q.Args()
+	}
+	where := func(col string) (string, []any) {
+		if ids == nil {
+			return "", nil
 		}
+		return " WHERE " + col + " IN " + in, args
 	}
 	byID := map[rapport.ID]*catalogued{}
 	var out []*catalogued

@@ -86,7 +86,7 @@ func (db *DB) ImportArticles(ctx context.Context, s rapport.Scope, list []Import
 				}
 			}
 			q := &Query{}
-			if _, err := tx.exec(`UPDATE kb_articles SET search_version = `+q.Arg(textsearch.Version)+` WHERE seq IN `+q.In(anys64(seqs)...), q.Args()...); err != nil {
+			if _, err := tx.exec(`UPDATE kb_articles SET search_version = `+q.Arg(textsearch.Version)+` WHERE seq IN `+q.In(anySlice(seqs)...), q.Args()...); err != nil {
 				return err
 			}
 		}
@@ -135,7 +135,7 @@ func (db *DB) ArticleExternalIDs(ctx context.Context, s rapport.Scope, ids []rap
 	}
 	err := db.view(ctx, s, func(tx *Tx) error {
 		q := &Query{}
-		rows, err := queryAll(tx, `SELECT a.id, a.external_id FROM kb_articles a WHERE a.external_id IS NOT NULL AND a.id IN `+q.In(anys(ids)...)+
+		rows, err := queryAll(tx, `SELECT a.id, a.external_id FROM kb_articles a WHERE a.external_id IS NOT NULL AND a.id IN `+q.In(anySlice(ids)...)+
 			` AND `+visibleArticle(q, tx.scope, "a"), q.Args(), func(r *sql.Rows) (struct {
 			id  rapport.ID
 			ext string
@@ -162,12 +162,4 @@ func (db *DB) OptimizeArticleIndex(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-func anys64(xs []int64) []any {
-	out := make([]any, len(xs))
-	for i, x := range xs {
-		out[i] = x
-	}
-	return out
 }

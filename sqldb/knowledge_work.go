@@ -88,7 +88,7 @@ func (tx *Tx) setReviewers(id rapport.ID, reviewers []rapport.ID) error {
 	reviewers = uniqueIDs(reviewers)
 	q := &Query{}
 	var n int
-	if err := tx.queryRow(`SELECT COUNT(*) FROM users WHERE active AND id IN `+q.In(anys(reviewers)...), q.Args()...).Scan(&n); err != nil {
+	if err := tx.queryRow(`SELECT COUNT(*) FROM users WHERE active AND id IN `+q.In(anySlice(reviewers)...), q.Args()...).Scan(&n); err != nil {
 		return err
 	}
 	if n != len(reviewers) {
