@@ -550,10 +550,7 @@ func (tx *Tx) refreshWallCoverageOf(ids ...rapport.ID) error {
 
 // ids runs a query of one id column.
 func (tx *Tx) ids(query string, args ...any) ([]rapport.ID, error) {
-	return queryAll(tx, query, args, func(rows *sql.Rows) (rapport.ID, error) {
-		var id rapport.ID
-		return id, rows.Scan(&id)
-	})
+	return queryAll(tx, query, args, scanID)
 }
 
 // idsIn runs query, a SELECT of one id column that ends in "IN ", over ids in chunks

@@ -185,7 +185,9 @@ func anonymous(s rapport.Scope) bool {
 // rankedLinks returns the ids of the related and also-read articles of a, ranked, with
 // some to spare; also-read from the cache for visitors.
 func (db *DB) rankedLinks(tx *Tx, a *rapport.Article, links int, revision int64) (related, also []rapport.ID, err error) {
-	want := links + 5 // spares for articles that stop being readable within linkTTL
+	// Spares: for also-read articles kept from a visitor's page that stop being readable
+	// within linkTTL, and for related articles chosen for other customers.
+	want := links + 5
 	kb, err := db.catalogueAt(tx, revision)
 	if err != nil {
 		return nil, nil, err
