@@ -108,8 +108,8 @@ func (s Summary) String() string {
 		}
 		what = fmt.Sprintf("%s new or changed against %s", count(s.Customers, "customer"), count(s.Records, "record"))
 	}
-	return fmt.Sprintf("%s: %d pairs compared, %d merged, %d to review (%s%s), in %.1fs",
-		what, s.Compared, s.Merged, s.Proposed, s.Calibration, common, s.Took.Seconds())
+	return fmt.Sprintf("%s: %s compared, %d merged, %d to review (%s%s), in %.1fs",
+		what, count(s.Compared, "pair"), s.Merged, s.Proposed, s.Calibration, common, s.Took.Seconds())
 }
 
 func count(n int, noun string) string {

@@ -89,12 +89,12 @@ func TestServeResolvesArrivals(t *testing.T) {
 		t.Fatalf("no run of arrivals matched %s: %s", result, stderr.String())
 		return nil
 	}
-	waitFor(regexp.MustCompile(`^all \d+ records of \d+ customers: \d+ pairs compared, [1-9]\d* merged`))
+	waitFor(regexp.MustCompile(`^all \d+ records? of \d+ customers?: \d+ pairs? compared, [1-9]\d* merged`))
 
 	if code, out, errOut := rapportCmd(t, dir, "", "import", "customers", later, "--source", "shop"); code != exitOK {
 		t.Fatalf("import: %d %s %s", code, out, errOut)
 	}
-	m := waitFor(regexp.MustCompile(`^(\d+) customers new or changed against (\d+) records: \d+ pairs compared, (\d+) merged`))
+	m := waitFor(regexp.MustCompile(`^(\d+) customers? new or changed against (\d+) records?: \d+ pairs? compared, (\d+) merged`))
 	arrived, _ := strconv.Atoi(m[1])
 	merged, _ := strconv.Atoi(m[3])
 	if arrived == 0 || arrived > 80 || merged == 0 {
