@@ -256,6 +256,40 @@ func TestFebrl(t *testing.T) {
 	}
 }
 
+// TestSplink runs the configs written from docs/linkage.md for the two Splink sets, with
+// m and u estimated without labels, and holds the F1 of the clusters' pairs to the
+// issue's bar of 0.95 (the ground truth is the column the config leaves out).
+func TestSplink(t *testing.T) {
+	for _, set := range []struct{ path, config, id, truth string }{
+		{"splink_historical_50k/historical_figures_with_errors_50k.derived.csv", "historical_50k_broad.yaml", "unique_id", "cluster"},
+		{"splink_fake_1000/fake_1000.csv", "fake_1000.yaml", "unique_id", "cluster"},
+	} {
+		table := readShared(t, set.path)
+		yaml, err := os.ReadFile("testdata/" + set.config)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := ParseConfig(yaml, table.Columns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		idCol, truthCol := slices.Index(table.Columns, set.id), slices.Index(table.Columns, set.truth)
+		ids, truth := column(table, idCol), map[string]string{}
+		for _, row := range table.Rows {
+			truth[row[idCol]] = row[truthCol]
+		}
+		res, err := Link(context.Background(), []*Table{table}, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, r := clusterScores(res.Cluster, ids, truth)
+		t.Logf("%s: clusters P %.4f R %.4f F1 %.4f", set.path, p, r, f1(p, r))
+		if f1(p, r) < 0.95 {
+			t.Errorf("%s: F1 %.4f, below 0.95", set.path, f1(p, r))
+		}
+	}
+}
+
 func TestConfigErrors(t *testing.T) {
 	columns := []string{"id", "name", "dob"}
 	for _, c := range []struct{ yaml, want string }{
