@@ -72,6 +72,10 @@ type MatchField struct {
 	Level  string  `json:"level"`  // exact, close, phonetic, different, missing …
 	Weight float64 `json:"weight"` // bits added to the match weight
 	Rarity bool    `json:"rarity,omitempty"`
+	// Conflict is true when the two differ outright on this field (a name, a date of
+	// birth, an identifier): resolution then leaves the decision to a person, however
+	// likely the match.
+	Conflict bool `json:"conflict,omitempty"`
 }
 
 // ScoredPair is a pair identity resolution scored, by customer id.
@@ -80,6 +84,18 @@ type ScoredPair struct {
 	Probability     float64
 	Weight          float64
 	Explanation     []MatchField
+}
+
+// Conflicts returns the fields on which the two differ outright, which kept them from
+// being merged without a person deciding.
+func (m *MatchCandidate) Conflicts() []string {
+	var out []string
+	for _, f := range m.Explanation {
+		if f.Conflict {
+			out = append(out, f.Field)
+		}
+	}
+	return out
 }
 
 // MatchFilter selects proposed matches.

@@ -412,16 +412,17 @@ func (s *Scores) Weight(l, r int32) float64 {
 	return s.Model.weight(s.recs, l, r, s.recs.pattern(l, r))
 }
 
-// Differ reports whether records l and r are at the last level, different, of a
-// field of one of the kinds.
-func (s *Scores) Differ(l, r int32, kinds ...Kind) bool {
+// Differ returns the columns of the kinds given on which records l and r are at the
+// last level, different.
+func (s *Scores) Differ(l, r int32, kinds ...Kind) []string {
 	pattern := s.recs.pattern(l, r)
+	var out []string
 	for f, fm := range s.Model.Fields {
 		if lv := level(pattern, f); slices.Contains(kinds, fm.Kind) && lv == len(fm.Levels)-1 {
-			return true
+			out = append(out, fm.Column)
 		}
 	}
-	return false
+	return out
 }
 
 // Explain scores records l and r field by field.

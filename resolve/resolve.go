@@ -275,7 +275,7 @@ func propose(proposals map[[2]rapport.ID]rapport.ScoredPair, recs []rapport.Iden
 		return
 	}
 	proposals[key] = rapport.ScoredPair{LeftID: recs[pl].ID, RightID: recs[pr].ID, Probability: probability,
-		Weight: weight, Explanation: explain(scores.Explain(l, r))}
+		Weight: weight, Explanation: explain(scores, l, r)}
 }
 
 // sorted lists the proposals most likely first.
@@ -345,18 +345,25 @@ func sameValue(t *linkage.Table, column string) [][]int32 {
 	return out
 }
 
-// conflict reports whether two records differ outright on a field that names one
-// person, a date of birth or an identifier. Two namesakes in one town can outweigh such
-// a difference in the model's sum; a reviewer, not the machine, decides those.
-func conflict(scores *linkage.Scores, l, r int32) bool {
-	return scores.Differ(l, r, linkage.KindDate, linkage.KindIdentifier)
+// conflicts returns the fields that name one person on which two records differ
+// outright: a date of birth, an identifier, or a name (not a typo, nickname, initial or
+// swap: another name). Two namesakes in one town, or two people of one household
+// sharing the family name, the address and the phone, can outweigh such a difference
+// in the model's sum; a reviewer, not the machine, decides those.
+func conflicts(scores *linkage.Scores, l, r int32) []string {
+	return scores.Differ(l, r, linkage.KindDate, linkage.KindIdentifier, linkage.KindName)
 }
 
-// explain turns linkage's explanation into the form stored for reviewers.
-func explain(e linkage.Explanation) []rapport.MatchField {
+func conflict(scores *linkage.Scores, l, r int32) bool { return len(conflicts(scores, l, r)) > 0 }
+
+// explain turns linkage's explanation of records l and r into the form stored for
+// reviewers, marking the fields that keep them from being merged without one.
+func explain(scores *linkage.Scores, l, r int32) []rapport.MatchField {
+	e, held := scores.Explain(l, r), conflicts(scores, l, r)
 	out := []rapport.MatchField{{Field: "prior", Level: "before comparing", Weight: e.Prior}}
 	for _, f := range e.Fields {
-		out = append(out, rapport.MatchField{Field: f.Column, Left: f.Left, Right: f.Right, Level: f.Level, Weight: f.Weight, Rarity: f.Rarity})
+		out = append(out, rapport.MatchField{Field: f.Column, Left: f.Left, Right: f.Right, Level: f.Level, Weight: f.Weight,
+			Rarity: f.Rarity, Conflict: slices.Contains(held, f.Column)})
 	}
 	return out
 }

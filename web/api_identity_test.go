@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -188,4 +189,41 @@ func testAPIIdentity(t *testing.T, e *env) {
 			t.Errorf("got jobs %+v, want a run queued to start now", jobs)
 		}
 	})
+}
+
+// TestMatchConflicts shows why a likely pair waits for a reviewer: the two differ
+// outright on a name, which the list and the comparison say.
+func TestMatchConflicts(t *testing.T) {
+	for name, open := range databases() {
+		t.Run(name, func(t *testing.T) { testMatchConflicts(t, newEnv(t, open)) })
+	}
+}
+
+func testMatchConflicts(t *testing.T, e *env) {
+	sys := rapport.SystemScope("test")
+	sakura := &rapport.Customer{Kind: rapport.KindPerson, GivenName: "Sakura", FamilyName: "Yamaguchi"}
+	misaki := &rapport.Customer{Kind: rapport.KindPerson, GivenName: "Misaki", FamilyName: "Yamaguchi"}
+	must(t, e.db.CreateCustomer(ctx, sys, sakura))
+	must(t, e.db.CreateCustomer(ctx, sys, misaki))
+	_, err := e.db.ProposeMatches(ctx, sys, []rapport.ScoredPair{{LeftID: sakura.ID, RightID: misaki.ID, Probability: 0.999, Weight: 16.7,
+		Explanation: []rapport.MatchField{{Field: "prior", Level: "before comparing", Weight: -14.7},
+			{Field: "given_name", Left: "sakura", Right: "misaki", Level: "different", Weight: -2.6, Conflict: true},
+			{Field: "street", Left: "1 22 7 nishi shinjuku", Right: "1 22 7 nishi shinjuku", Level: "exact", Weight: 8.7}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	queue, _, err := e.db.FindMatchCandidates(ctx, sys, rapport.MatchFilter{})
+	if err != nil || len(queue) != 1 || !slices.Equal(queue[0].Conflicts(), []string{"given_name"}) {
+		t.Fatalf("got queue %+v (%v), want the pair held back by the given name", queue, err)
+	}
+	agent := e.signIn("agent@example.com")
+	_, list := agent.get("/matches")
+	if !strings.Contains(list, "Misaki Yamaguchi") || !strings.Contains(list, "Given name differs") {
+		t.Errorf("the review queue does not say that the given names differ:\n%s", list)
+	}
+	_, page := agent.get("/matches/" + queue[0].ID.String())
+	if !strings.Contains(page, "Not merged automatically:</strong> the two differ outright on <span class=\"lower\">Given name</span>") ||
+		strings.Count(page, "differs outright") != 1 {
+		t.Errorf("the comparison does not say which field held the pair back:\n%s", page)
+	}
 }
