@@ -216,6 +216,10 @@ func testMatchConflicts(t *testing.T, e *env) {
 	if err != nil || len(queue) != 1 || !slices.Equal(queue[0].Conflicts(), []string{"given_name"}) {
 		t.Fatalf("got queue %+v (%v), want the pair held back by the given name", queue, err)
 	}
+	// The API says it too (and the response matches web/openapi.json).
+	if body := mustBody(e.do("GET", "/api/v1/matches/"+queue[0].ID.String(), "agent@example.com", "")); !strings.Contains(body, `"field":"given_name","left":"sakura","right":"misaki","level":"different","weight":-2.6,"conflict":true`) {
+		t.Errorf("the API's match does not mark the given name: %s", body)
+	}
 	agent := e.signIn("agent@example.com")
 	_, list := agent.get("/matches")
 	if !strings.Contains(list, "Misaki Yamaguchi") || !strings.Contains(list, "Given name differs") {
