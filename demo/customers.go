@@ -67,6 +67,9 @@ func (f *filler) record(r *rand.Rand, c *entry) rapport.IncomingCustomer {
 	cu.Emails = c.emails
 	cu.Phones = f.phones(r, c)
 	cu.Addresses = addresses(r, c)
+	if c.kind == rapport.KindPerson {
+		c.phones, c.addresses = cu.Phones, cu.Addresses
+	}
 	cu.Language = c.country.language
 	cu.PreferredChannel = preferredChannels[c.profile].pick(r)
 	cu.Relationships = c.rels

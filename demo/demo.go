@@ -71,6 +71,7 @@ type Store interface {
 	rapport.KnowledgeSearch
 	rapport.PortalReadingService
 	rapport.ExpertQuestionService
+	rapport.SurvivorshipService
 }
 
 // Summary says what Fill wrote.
@@ -96,6 +97,12 @@ type Summary struct {
 	SurveyComplaints int
 	// Questions are the questions customers asked experts.
 	Questions int
+	// Duplicates are the people the web shop knows under a second record of its own,
+	// for identity resolution to find.
+	Duplicates int
+	// Households are the people the web shop knows who live with a customer, under the
+	// same family name and address: not duplicates, though they look alike.
+	Households int
 }
 
 // Streams of random numbers, one per part of the data set, so that a change to how one
@@ -112,6 +119,7 @@ const (
 	streamFeedback
 	streamSurveys
 	streamReading
+	streamDuplicates
 )
 
 // Batch sizes: big enough that the database sees few transactions, small enough that
@@ -182,6 +190,7 @@ func Fill(ctx context.Context, store Store, opts Options, progress func(format s
 		f.writeKnowledge,
 		f.writeReading,
 		f.writeQuestions,
+		f.writeDuplicates,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {

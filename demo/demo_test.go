@@ -12,6 +12,7 @@ import (
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/demo"
+	"github.com/rapportckm/rapport/resolve"
 	"github.com/rapportckm/rapport/sqldb"
 	"github.com/rapportckm/rapport/sqldb/sqldbtest"
 )
@@ -130,8 +131,9 @@ func TestFill(t *testing.T) {
 		if got := count(t, db, system, rapport.CustomerFilter{Kind: rapport.KindOrganisation}); got != sum.Organisations {
 			t.Errorf("got %d organisations, want %d as summarised", got, sum.Organisations)
 		}
-		if got := count(t, db, system, rapport.CustomerFilter{Kind: rapport.KindPerson}); got != sum.People {
-			t.Errorf("got %d people, want %d as summarised", got, sum.People)
+		if got := count(t, db, system, rapport.CustomerFilter{Kind: rapport.KindPerson}); got != sum.People+sum.Duplicates+sum.Households {
+			t.Errorf("got %d people, want %d as summarised (%d, %d of them again in the web shop, %d of their households)",
+				got, sum.People+sum.Duplicates+sum.Households, sum.People, sum.Duplicates, sum.Households)
 		}
 		if got := sum.Organisations + sum.People; got != customers {
 			t.Errorf("got %d customers, want %d", got, customers)
@@ -285,6 +287,51 @@ func TestFill(t *testing.T) {
 		}
 		if got, _ := db.CountUsers(ctx); got != users {
 			t.Errorf("got %d users after the refused fill, want %d", got, users)
+		}
+	})
+
+	// Last, as it merges customers: identity resolution finds the web shop's second
+	// records, and leaves the members of a household to a reviewer.
+	t.Run("WebShopDuplicates", func(t *testing.T) {
+		if sum.Duplicates == 0 || sum.Households == 0 {
+			t.Fatalf("got %d duplicates and %d household members, want some of each", sum.Duplicates, sum.Households)
+		}
+		res, err := resolve.Run(ctx, db, system, resolve.DefaultOptions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		merged := 0
+		for _, c := range allCustomers(t, db, system) {
+			merges, err := db.FindMerges(ctx, system, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range merges {
+				merged++
+				given, _, _ := strings.Cut(c.Name, " ")
+				other, _, _ := strings.Cut(m.MergedName, " ")
+				if other != given && other != given[:1]+"." {
+					t.Errorf("%s was merged into %s: different people of one household", m.MergedName, c.Name)
+				}
+			}
+		}
+		if merged != res.Merged || merged < sum.Duplicates/2 {
+			t.Errorf("got %d merges (the run says %d), want at least half of the %d duplicates", merged, res.Merged, sum.Duplicates)
+		}
+		if res.Proposed < sum.Households {
+			t.Errorf("got %d pairs to review, want at least the %d household members", res.Proposed, sum.Households)
+		}
+		queue, _, err := db.FindMatchCandidates(ctx, system, rapport.MatchFilter{Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range queue {
+			left, _, _ := strings.Cut(m.Left.Name, " ")
+			right, _, _ := strings.Cut(m.Right.Name, " ")
+			household := left != right && left[:1]+"." != right && right[:1]+"." != left // not one's initial
+			if household && !slices.Contains(m.Conflicts(), "given_name") {
+				t.Errorf("%s and %s wait for review without the given name marked as the difference: %+v", m.Left.Name, m.Right.Name, m.Explanation)
+			}
 		}
 	})
 }

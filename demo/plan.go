@@ -43,6 +43,9 @@ type entry struct {
 	female        bool
 	birthYear     int
 	employer      int // index of the organisation a contact works at, or -1
+	// what the CRM record holds, for the web shop's second record of the person
+	phones    []rapport.ContactPoint
+	addresses []rapport.Address
 
 	// organisations
 	stem     string // the name without industry and legal form, shared by a group

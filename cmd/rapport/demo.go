@@ -62,6 +62,7 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 	fmt.Fprintf(env.stdout, "Demo data ready in %.0fs: %d organisations, %d people, %d links, %d interactions, %d notes, %d consents, %d items, %d attached files, %d pieces of feedback, %d survey answers.\n",
 		time.Since(start).Seconds(), sum.Organisations, sum.People, sum.Links, sum.Interactions, sum.Notes, sum.Consents, sum.Items, sum.Attachments, sum.Feedback, sum.SurveyAnswers)
 	fmt.Fprintf(env.stdout, "Wall %q hides %d customers from everyone outside its team.\n", sum.Wall, sum.Walled)
+	fmt.Fprintf(env.stdout, "The web shop sent %d customers again under a second record, and %d people of their households: rapport serve resolves them within seconds of starting (Duplicates).\n", sum.Duplicates, sum.Households)
 	fmt.Fprintf(env.stdout, "Sign in as any of these users with the password %s\n", sum.Password)
 	for _, u := range sum.Users {
 		fmt.Fprintf(env.stdout, "  %s\n", u)

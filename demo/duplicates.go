@@ -1,0 +1,153 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"unicode/utf8"
+
+	"github.com/rapportckm/rapport"
+)
+
+// webShop is the source system of the second records: customers who bought in the web
+// shop as guests made an account there, which the shop sends as a customer record of
+// its own.
+const webShop = "webshop"
+
+// duplicateShare is the share of consumers with a web shop account; householdShare the
+// share whose partner or grown child has one, at the same address.
+const (
+	duplicateShare = 0.04
+	householdShare = 0.015
+)
+
+// writeDuplicates gives some consumers a second record from the web shop, as a firm's
+// systems do: the same person under another e-mail address (so that no exact match
+// joins them), the name now and then mistyped or cut to an initial, usually the same
+// mobile number, the home address or a newer one, and a few orders of its own. Identity resolution is
+// left to find them: rapport serve resolves arriving customers within seconds, merging
+// the sure ones and queueing the others on the Duplicates page.
+func (f *filler) writeDuplicates(ctx context.Context) error {
+	r := f.rand(streamDuplicates)
+	var rows []rapport.IncomingCustomer
+	var orders []rapport.IncomingInteraction
+	for _, c := range f.pop.customers {
+		if c.profile != consumer || c.walled {
+			continue
+		}
+		if len(c.addresses) > 0 && chance(r, householdShare) {
+			rows = append(rows, f.householdMember(r, c, len(rows)+1))
+			f.sum.Households++
+			continue
+		}
+		if !chance(r, duplicateShare) {
+			continue
+		}
+		key := fmt.Sprintf("WS-%06d", len(rows)+1)
+		in := rapport.IncomingCustomer{Source: webShop, SourceKey: key}
+		cu := &in.Customer
+		cu.Kind, cu.GivenName, cu.FamilyName = rapport.KindPerson, c.given, c.family
+		switch x := r.Float64(); {
+		case x < 0.3:
+			cu.FamilyName = swapLetters(r, c.family)
+		case x < 0.45:
+			cu.GivenName = firstLetter(c.given) + "."
+		}
+		// The account number makes the address unique: no other record holds it.
+		login := fmt.Sprintf("%s.%s%d@shopper.example", mailbox(c.given), mailbox(c.family), len(rows)+1)
+		cu.Emails = []rapport.ContactPoint{{Value: login, Label: "web shop"}}
+		if len(c.phones) > 0 && chance(r, 0.75) {
+			cu.Phones = c.phones[:1]
+		}
+		switch x := r.Float64(); {
+		case len(c.addresses) > 0 && x < 0.6:
+			cu.Addresses = c.addresses[:1]
+		case x < 0.8: // moved since, within the town
+			cu.Addresses = []rapport.Address{address(r, c.country, c.city, "delivery")}
+		}
+		cu.Language = c.country.language
+		cu.Relationships = []rapport.Relationship{"consumer"}
+		in.Raw = []byte(fmt.Sprintf(`{"account":%q}`, key))
+		rows = append(rows, in)
+		for n := range 1 + r.IntN(3) {
+			at := f.end.AddDate(0, 0, -1-r.IntN(300))
+			order := rapport.Interaction{Type: "order", Channel: "web", Source: webShop, SourceKey: fmt.Sprintf("%s-%d", key, n+1),
+				OccurredAt: at, ActorKind: rapport.ActorCustomer, Summary: "Web shop order: " + pick(r, products)}
+			order.Amount, order.Currency = shopPrice(r, c), c.country.currency
+			orders = append(orders, rapport.IncomingInteraction{Interaction: order, CustomerSource: webShop, CustomerSourceKey: key})
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	for start := 0; start < len(rows); start += customerBatch {
+		res, err := f.store.IngestCustomers(ctx, f.system, rows[start:min(start+customerBatch, len(rows))])
+		if err != nil {
+			return fmt.Errorf("write web shop customers: %w", err)
+		} else if err := rejected("web shop customers", res); err != nil {
+			return err
+		}
+	}
+	res, err := f.store.IngestInteractions(ctx, f.system, orders)
+	if err != nil {
+		return fmt.Errorf("write web shop orders: %w", err)
+	} else if err := rejected("web shop orders", res); err != nil {
+		return err
+	}
+	// The firm trusts the names its staff and its CRM hold more than those typed into
+	// the web shop; the newest address stays the one shown.
+	trust := rapport.Survivorship{Rules: map[string]rapport.SurvivalRule{"name": rapport.RuleTrusted},
+		Trust: map[string]int{rapport.StaffSource: 3, crmSource: 2, webShop: 1}}
+	if err := f.store.SetSurvivorship(ctx, f.system, trust); err != nil {
+		return fmt.Errorf("trust the CRM's names: %w", err)
+	}
+	f.sum.Duplicates, f.sum.Interactions = len(rows)-f.sum.Households, f.sum.Interactions+len(orders)
+	f.log("web shop: %s customers with a second record, %s members of their households, %s orders",
+		commas(f.sum.Duplicates), commas(f.sum.Households), commas(len(orders)))
+	return nil
+}
+
+// householdMember is the web shop account of someone living with consumer c: the same
+// family name and home address, another given name. Such pairs are what identity
+// resolution must not merge on its own.
+func (f *filler) householdMember(r *rand.Rand, c *entry, n int) rapport.IncomingCustomer {
+	key := fmt.Sprintf("WS-%06d", n)
+	in := rapport.IncomingCustomer{Source: webShop, SourceKey: key, Raw: []byte(fmt.Sprintf(`{"account":%q}`, key))}
+	cu := &in.Customer
+	given := pick(r, c.country.female)
+	if chance(r, 0.5) {
+		given = pick(r, c.country.male)
+	}
+	cu.Kind, cu.GivenName, cu.FamilyName = rapport.KindPerson, given, c.family
+	cu.Emails = []rapport.ContactPoint{{Value: fmt.Sprintf("%s.%s%d@shopper.example", mailbox(given), mailbox(c.family), n), Label: "web shop"}}
+	cu.Addresses = c.addresses[:1]
+	cu.Language, cu.Relationships = c.country.language, []rapport.Relationship{"consumer"}
+	return in
+}
+
+// swapLetters swaps two neighbouring letters of a name, as a hurried typist does.
+func swapLetters(r *rand.Rand, name string) string {
+	runes := []rune(name)
+	if len(runes) < 3 {
+		return name
+	}
+	i := 1 + r.IntN(len(runes)-2)
+	runes[i], runes[i+1] = runes[i+1], runes[i]
+	return string(runes)
+}
+
+func firstLetter(name string) string {
+	first, _ := utf8.DecodeRuneInString(name)
+	return string(first)
+}
+
+// shopPrice is what a web shop order cost: 20 to 300 euros in the customer's currency.
+func shopPrice(r *rand.Rand, c *entry) *rapport.Amount {
+	v := float64(20+r.IntN(280)) * c.country.perEuro
+	if c.country.currency != "JPY" {
+		v = math.Round(v*100) / 100
+	}
+	a := rapport.Amount(math.Round(v * 10000))
+	return &a
+}
