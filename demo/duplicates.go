@@ -25,9 +25,10 @@ const (
 // writeDuplicates gives some consumers a second record from the web shop, as a firm's
 // systems do: the same person under another e-mail address (so that no exact match
 // joins them), the name now and then mistyped or cut to an initial, usually the same
-// mobile number, the home address or a newer one, and a few orders of its own. Identity resolution is
-// left to find them: rapport serve resolves arriving customers within seconds, merging
-// the sure ones and queueing the others on the Duplicates page.
+// mobile number, the home address or a newer one, and a few orders of its own; and
+// some members of their households an account of their own. Identity resolution is
+// left to tell them apart: rapport serve resolves arriving customers within seconds,
+// merging the sure ones and queueing the others on the Duplicates page.
 func (f *filler) writeDuplicates(ctx context.Context) error {
 	r := f.rand(streamDuplicates)
 	var rows []rapport.IncomingCustomer
