@@ -6,17 +6,25 @@ import (
 	"github.com/rapportckm/rapport"
 )
 
+// newReaders sets up the knowledge base's tests: a manager who writes the articles,
+// the organisation Acme with Ana working there, and Bob, on his own.
+func newReaders(t *testing.T, open Opener) (f *fixture, manager rapport.Scope, acme, ana, bob *rapport.Customer) {
+	t.Helper()
+	f = newFixture(t, open)
+	manager = scopeOf(mustUser(t, f.db, "kim@example.com", rapport.RoleManager))
+	acme = mustOrg(t, f.db, "Acme")
+	ana = mustPerson(t, f.db, "Ana", "Silva", "ana@example.com")
+	mustLink(t, f.db, ana, acme, rapport.LinkWorksAt)
+	bob = mustPerson(t, f.db, "Bob", "Stone", "bob@example.com")
+	return f, manager, acme, ana, bob
+}
+
 // testKnowledge: who may read an article follows its audience and status, for
 // visitors, signed-in customers (through their organisation and segments) and staff;
 // a new version stays unseen until published; chosen customers follow merges.
 func testKnowledge(t *testing.T, open Opener) {
-	f := newFixture(t, open)
+	f, manager, acme, ana, bob := newReaders(t, open)
 	db := f.db
-	manager := scopeOf(mustUser(t, db, "kim@example.com", rapport.RoleManager))
-	acme := mustOrg(t, db, "Acme")
-	ana := mustPerson(t, db, "Ana", "Silva", "ana@example.com")
-	mustLink(t, db, ana, acme, rapport.LinkWorksAt)
-	bob := mustPerson(t, db, "Bob", "Stone", "bob@example.com")
 	dup := mustPerson(t, db, "Bob", "Stone", "bob.stone@example.com")
 
 	create := func(s rapport.Scope, in rapport.ArticleInput) *rapport.Article {

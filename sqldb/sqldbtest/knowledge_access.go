@@ -13,13 +13,8 @@ import (
 // decides it in SQL (visibleArticle), lets each kind of reader see: every audience, in
 // every state, for staff, a visitor, a customer it was chosen for and one it was not.
 func testArticleAccess(t *testing.T, open Opener) {
-	f := newFixture(t, open)
+	f, manager, acme, ana, bob := newReaders(t, open)
 	db := f.db
-	manager := scopeOf(mustUser(t, db, "kim@example.com", rapport.RoleManager))
-	acme := mustOrg(t, db, "Acme")
-	ana := mustPerson(t, db, "Ana", "Silva", "ana@example.com")
-	mustLink(t, db, ana, acme, rapport.LinkWorksAt)
-	bob := mustPerson(t, db, "Bob", "Stone", "bob@example.com")
 
 	var articles []*rapport.Article
 	for _, audience := range rapport.Audiences {

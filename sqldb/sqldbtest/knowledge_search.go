@@ -17,13 +17,8 @@ import (
 // corrects typing mistakes, counts facets, offers "did you mean", logs searches, and
 // never shows, counts or suggests what the reader may not see.
 func testKnowledgeSearch(t *testing.T, open Opener) {
-	f := newFixture(t, open)
+	f, manager, acme, ana, bob := newReaders(t, open)
 	db := f.db
-	manager := scopeOf(mustUser(t, db, "kim@example.com", rapport.RoleManager))
-	acme := mustOrg(t, db, "Acme")
-	ana := mustPerson(t, db, "Ana", "Silva", "ana@example.com")
-	mustLink(t, db, ana, acme, rapport.LinkWorksAt)
-	bob := mustPerson(t, db, "Bob", "Stone", "bob@example.com")
 
 	category := func(name string, parent rapport.ID) rapport.ID {
 		t.Helper()

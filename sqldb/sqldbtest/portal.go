@@ -186,13 +186,8 @@ func testPortalAccounts(t *testing.T, open Opener) {
 // share category, tags or products; the sitemap has only public articles; views by
 // customers land on their timeline and follow merges.
 func testPortalReading(t *testing.T, open Opener) {
-	f := newFixture(t, open)
+	f, manager, acme, ana, bob := newReaders(t, open)
 	db := f.db
-	manager := scopeOf(mustUser(t, db, "kim@example.com", rapport.RoleManager))
-	acme := mustOrg(t, db, "Acme")
-	ana := mustPerson(t, db, "Ana", "Silva", "ana@example.com")
-	mustLink(t, db, ana, acme, rapport.LinkWorksAt)
-	bob := mustPerson(t, db, "Bob", "Stone", "bob@example.com")
 	create := func(in rapport.ArticleInput) *rapport.Article {
 		t.Helper()
 		in.Publish = true

@@ -13,12 +13,8 @@ import (
 // reader's rating; the related and also-read lists kept for visitors never show an
 // article that stopped being readable, nor an old title; a queued view is recorded.
 func testArticleReading(t *testing.T, open Opener) {
-	f := newFixture(t, open)
+	f, manager, acme, ana, _ := newReaders(t, open)
 	db := f.db
-	manager := scopeOf(mustUser(t, db, "kim@example.com", rapport.RoleManager))
-	acme := mustOrg(t, db, "Acme")
-	ana := mustPerson(t, db, "Ana", "Silva", "ana@example.com")
-	mustLink(t, db, ana, acme, rapport.LinkWorksAt)
 	cat, err := db.CreateCategory(ctx, manager, rapport.Category{Name: "Accounts"})
 	must(t, err)
 	create := func(in rapport.ArticleInput) *rapport.Article {
