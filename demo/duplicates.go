@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -38,26 +39,21 @@ func (f *filler) writeDuplicates(ctx context.Context) error {
 			continue
 		}
 		if len(c.addresses) > 0 && chance(r, householdShare) {
-			rows = append(rows, f.householdMember(r, c, len(rows)+1))
+			rows = append(rows, householdMember(r, c, len(rows)+1))
 			f.sum.Households++
 			continue
 		}
 		if !chance(r, duplicateShare) {
 			continue
 		}
-		key := fmt.Sprintf("WS-%06d", len(rows)+1)
-		in := rapport.IncomingCustomer{Source: webShop, SourceKey: key}
+		in := shopAccount(len(rows)+1, c.given, c.family, c)
 		cu := &in.Customer
-		cu.Kind, cu.GivenName, cu.FamilyName = rapport.KindPerson, c.given, c.family
 		switch x := r.Float64(); {
 		case x < 0.3:
 			cu.FamilyName = swapLetters(r, c.family)
 		case x < 0.45:
 			cu.GivenName = firstLetter(c.given) + "."
 		}
-		// The account number makes the address unique: no other record holds it.
-		login := fmt.Sprintf("%s.%s%d@shopper.example", mailbox(c.given), mailbox(c.family), len(rows)+1)
-		cu.Emails = []rapport.ContactPoint{{Value: login, Label: "web shop"}}
 		if len(c.phones) > 0 && chance(r, 0.75) {
 			cu.Phones = c.phones[:1]
 		}
@@ -67,16 +63,13 @@ func (f *filler) writeDuplicates(ctx context.Context) error {
 		case x < 0.8: // moved since, within the town
 			cu.Addresses = []rapport.Address{address(r, c.country, c.city, "delivery")}
 		}
-		cu.Language = c.country.language
-		cu.Relationships = []rapport.Relationship{"consumer"}
-		in.Raw = []byte(fmt.Sprintf(`{"account":%q}`, key))
 		rows = append(rows, in)
 		for n := range 1 + r.IntN(3) {
 			at := f.end.AddDate(0, 0, -1-r.IntN(300))
-			order := rapport.Interaction{Type: "order", Channel: "web", Source: webShop, SourceKey: fmt.Sprintf("%s-%d", key, n+1),
+			order := rapport.Interaction{Type: "order", Channel: "web", Source: webShop, SourceKey: fmt.Sprintf("%s-%d", in.SourceKey, n+1),
 				OccurredAt: at, ActorKind: rapport.ActorCustomer, Summary: "Web shop order: " + pick(r, products)}
 			order.Amount, order.Currency = shopPrice(r, c), c.country.currency
-			orders = append(orders, rapport.IncomingInteraction{Interaction: order, CustomerSource: webShop, CustomerSourceKey: key})
+			orders = append(orders, rapport.IncomingInteraction{Interaction: order, CustomerSource: webShop, CustomerSourceKey: in.SourceKey})
 		}
 	}
 	if len(rows) == 0 {
@@ -109,22 +102,30 @@ func (f *filler) writeDuplicates(ctx context.Context) error {
 	return nil
 }
 
-// householdMember is the web shop account of someone living with consumer c: the same
-// family name and home address, another given name. Such pairs are what identity
+// householdMember is the web shop account n of someone living with consumer c: the
+// same family name and home address, another given name. Such pairs are what identity
 // resolution must not merge on its own.
-func (f *filler) householdMember(r *rand.Rand, c *entry, n int) rapport.IncomingCustomer {
-	key := fmt.Sprintf("WS-%06d", n)
-	in := rapport.IncomingCustomer{Source: webShop, SourceKey: key, Raw: []byte(fmt.Sprintf(`{"account":%q}`, key))}
-	cu := &in.Customer
+func householdMember(r *rand.Rand, c *entry, n int) rapport.IncomingCustomer {
 	given := pick(r, c.country.female)
 	if chance(r, 0.5) {
 		given = pick(r, c.country.male)
 	}
-	cu.Kind, cu.GivenName, cu.FamilyName = rapport.KindPerson, given, c.family
-	cu.Emails = []rapport.ContactPoint{{Value: fmt.Sprintf("%s.%s%d@shopper.example", mailbox(given), mailbox(c.family), n), Label: "web shop"}}
-	cu.Addresses = c.addresses[:1]
-	cu.Language, cu.Relationships = c.country.language, []rapport.Relationship{"consumer"}
+	in := shopAccount(n, given, c.family, c)
+	in.Customer.Addresses = c.addresses[:1]
 	return in
+}
+
+// shopAccount is the web shop's record of its account n, held by a consumer of that
+// name in c's country.
+func shopAccount(n int, given, family string, c *entry) rapport.IncomingCustomer {
+	key := fmt.Sprintf("WS-%06d", n)
+	raw, _ := json.Marshal(map[string]string{"account": key}) // strings always marshal
+	// The account number makes the address unique: no other record holds it.
+	login := fmt.Sprintf("%s.%s%d@shopper.example", mailbox(given), mailbox(family), n)
+	return rapport.IncomingCustomer{Source: webShop, SourceKey: key, Raw: raw, Customer: rapport.Customer{
+		Kind: rapport.KindPerson, GivenName: given, FamilyName: family,
+		Emails:   []rapport.ContactPoint{{Value: login, Label: "web shop"}},
+		Language: c.country.language, Relationships: []rapport.Relationship{"consumer"}}}
 }
 
 // swapLetters swaps two neighbouring letters of a name, as a hurried typist does.
