@@ -310,7 +310,7 @@ func TestFill(t *testing.T) {
 				merged++
 				given, _, _ := strings.Cut(c.Name, " ")
 				other, _, _ := strings.Cut(m.MergedName, " ")
-				if other != given && other != given[:1]+"." {
+				if !sameGivenName(given, other) {
 					t.Errorf("%s was merged into %s: different people of one household", m.MergedName, c.Name)
 				}
 			}
@@ -328,7 +328,7 @@ func TestFill(t *testing.T) {
 		for _, m := range queue {
 			left, _, _ := strings.Cut(m.Left.Name, " ")
 			right, _, _ := strings.Cut(m.Right.Name, " ")
-			household := left != right && left[:1]+"." != right && right[:1]+"." != left // not one's initial
+			household := !sameGivenName(left, right)
 			if household && !slices.Contains(m.Conflicts(), "given_name") {
 				t.Errorf("%s and %s wait for review without the given name marked as the difference: %+v", m.Left.Name, m.Right.Name, m.Explanation)
 			}
@@ -369,4 +369,11 @@ func BenchmarkFill(b *testing.B) {
 		sum := mustFill(b, db, demo.Options{Customers: 10_000, Seed: 1, End: end, Password: "correct horse battery"})
 		b.ReportMetric(float64(sum.Interactions), "interactions")
 	}
+}
+
+// sameGivenName reports whether two given names are one, or one is the other's initial
+// ("M." for "Margaux"), as the web shop's second records write them.
+func sameGivenName(a, b string) bool {
+	initial := func(s string) string { return string([]rune(s)[:1]) + "." }
+	return a == b || a == initial(b) || b == initial(a)
 }
