@@ -19,12 +19,17 @@ const (
 	MergeAutomatic MergeReason = "automatic" // identity resolution found them certain to match
 )
 
+func (r MergeReason) Valid() bool {
+	return r == MergeManual || r == MergeReviewed || r == MergeAutomatic
+}
+
 // Merge records that one customer was merged into another. A merge in effect can be
 // undone: the merged customer comes back with its source records, interactions, notes
 // and links, and the target loses what the merge gave it.
 type Merge struct {
 	ID          ID          `json:"id"`
 	TargetID    ID          `json:"target_id"`
+	TargetName  string      `json:"target_name"`
 	MergedID    ID          `json:"merged_id"`
 	MergedName  string      `json:"merged_name"`
 	Reason      MergeReason `json:"reason"`
@@ -98,6 +103,13 @@ func (m *MatchCandidate) Conflicts() []string {
 	return out
 }
 
+// MergeFilter selects merges across customers.
+type MergeFilter struct {
+	Reason MergeReason // automatic, reviewed or manual; every merge when empty
+	Cursor string
+	Limit  int
+}
+
 // MatchFilter selects proposed matches.
 type MatchFilter struct {
 	Status MatchStatus // pending (the default), accepted or rejected
@@ -133,6 +145,9 @@ type IdentityService interface {
 	UnmergeCustomer(ctx context.Context, s Scope, mergedID ID) (*Merge, error)
 	// FindMerges lists the merges into a customer, newest first, undone ones included.
 	FindMerges(ctx context.Context, s Scope, customerID ID) ([]*Merge, error)
+	// FindRecentMerges lists the merges between customers visible to the scope, newest
+	// first, undone ones included, a page at a time.
+	FindRecentMerges(ctx context.Context, s Scope, f MergeFilter) ([]*Merge, string, error)
 	// FindMatchCandidates lists proposed matches whose two customers are both active and
 	// visible to the scope, most likely first.
 	FindMatchCandidates(ctx context.Context, s Scope, f MatchFilter) ([]*MatchCandidate, string, error)

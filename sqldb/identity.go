@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rapportckm/rapport"
 )
@@ -165,7 +166,7 @@ func (db *DB) UnmergeCustomer(ctx context.Context, s rapport.Scope, mergedID rap
 		if err != nil {
 			return err
 		}
-		merges, err := tx.findMerges(`m.merged_id = $1 AND m.undone_at IS NULL`, mergedID)
+		merges, err := tx.findMerges(`m.merged_id = $1 AND m.undone_at IS NULL`+newestMerges, mergedID)
 		if err != nil {
 			return err
 		} else if len(merges) == 0 {
@@ -253,20 +254,53 @@ func (db *DB) FindMerges(ctx context.Context, s rapport.Scope, customerID rappor
 		if _, err := tx.findCustomerKind(customerID); err != nil {
 			return err
 		}
-		merges, err = tx.findMerges(`m.target_id = $1`, customerID)
+		merges, err = tx.findMerges(`m.target_id = $1`+newestMerges, customerID)
 		return err
 	})
 	return merges, err
 }
 
+// FindRecentMerges lists the merges between visible customers, newest first.
+func (db *DB) FindRecentMerges(ctx context.Context, s rapport.Scope, f rapport.MergeFilter) ([]*rapport.Merge, string, error) {
+	if f.Reason != "" && !f.Reason.Valid() {
+		return nil, "", rapport.FieldError("reason", "reason is automatic, reviewed or manual, not %q", f.Reason)
+	}
+	var merges []*rapport.Merge
+	var next string
+	err := db.view(ctx, s, func(tx *Tx) error {
+		n := limit(f.Limit, 50, 200)
+		q := &Query{}
+		conds := []string{visibleCustomer(q, s, "m.target_id"), visibleCustomer(q, s, "m.merged_id")}
+		if f.Reason != "" {
+			conds = append(conds, "m.reason = "+q.Arg(string(f.Reason)))
+		}
+		conds, err := pastCursor(q, conds, f.Cursor, "m.created_at", "m.id")
+		if err != nil {
+			return err
+		}
+		page, err := tx.findMerges(strings.Join(conds, " AND ")+newestMerges+` LIMIT `+strconv.Itoa(n+1), q.Args()...)
+		if err != nil {
+			return err
+		}
+		merges, next = pageOf(page, n, func(m *rapport.Merge) (time.Time, rapport.ID) { return m.CreatedAt, m.ID })
+		return nil
+	})
+	return merges, next, err
+}
+
+// newestMerges orders merges newest first; the index merges_recent serves it.
+const newestMerges = ` ORDER BY m.created_at DESC, m.id DESC`
+
+// findMerges reads the merges that meet cond, which ends with their order.
 func (tx *Tx) findMerges(cond string, args ...any) ([]*rapport.Merge, error) {
-	return queryAll(tx, `SELECT m.id, m.target_id, m.merged_id, c.name, m.reason, COALESCE(m.probability, 0), m.user_id,
+	return queryAll(tx, `SELECT m.id, m.target_id, t.name, m.merged_id, c.name, m.reason, COALESCE(m.probability, 0), m.user_id,
 		COALESCE(u.name, ''), m.created_at, m.undone_at
-		FROM merges m JOIN customers c ON c.id = m.merged_id LEFT JOIN users u ON u.id = m.user_id
-		WHERE `+cond+` ORDER BY m.created_at DESC, m.id DESC`, args, func(rows *sql.Rows) (*rapport.Merge, error) {
+		FROM merges m JOIN customers c ON c.id = m.merged_id JOIN customers t ON t.id = m.target_id
+		LEFT JOIN users u ON u.id = m.user_id
+		WHERE `+cond, args, func(rows *sql.Rows) (*rapport.Merge, error) {
 		m := &rapport.Merge{}
 		var undone sql.NullTime
-		err := rows.Scan(&m.ID, &m.TargetID, &m.MergedID, &m.MergedName, &m.Reason, &m.Probability, &m.UserID,
+		err := rows.Scan(&m.ID, &m.TargetID, &m.TargetName, &m.MergedID, &m.MergedName, &m.Reason, &m.Probability, &m.UserID,
 			&m.UserName, &m.CreatedAt, &undone)
 		if undone.Valid {
 			m.UndoneAt = &undone.Time

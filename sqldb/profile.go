@@ -26,7 +26,7 @@ func (db *DB) FindProfile(ctx context.Context, s rapport.Scope, f rapport.Intera
 		if p.Timeline, p.Next, err = tx.timeline(f, p.Customer.Kind); err != nil {
 			return err
 		}
-		p.Merges, err = tx.findMerges(`m.target_id = $1`, id)
+		p.Merges, err = tx.findMerges(`m.target_id = $1`+newestMerges, id)
 		return err
 	})
 	if err != nil {

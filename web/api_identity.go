@@ -61,6 +61,21 @@ func (s *Server) apiCustomerUnmerge(w http.ResponseWriter, r *http.Request, c *c
 	return nil
 }
 
+func (s *Server) apiRecentMerges(w http.ResponseWriter, r *http.Request, c *call) error {
+	q := r.URL.Query()
+	f := rapport.MergeFilter{Reason: rapport.MergeReason(q.Get("reason")), Cursor: q.Get("cursor")}
+	var err error
+	if f.Limit, err = queryLimit(q); err != nil {
+		return err
+	}
+	merges, next, err := s.Store.FindRecentMerges(r.Context(), c.scope, f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newList(merges, next))
+	return nil
+}
+
 func (s *Server) apiMatchIndex(w http.ResponseWriter, r *http.Request, c *call) error {
 	q := r.URL.Query()
 	f := rapport.MatchFilter{Status: rapport.MatchStatus(q.Get("status")), Cursor: q.Get("cursor")}

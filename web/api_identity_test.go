@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -229,5 +231,57 @@ func testMatchConflicts(t *testing.T, e *env) {
 	if !strings.Contains(page, "Not merged automatically:</strong> the two differ outright on <span class=\"lower\">Given name</span>") ||
 		strings.Count(page, "differs outright") != 1 {
 		t.Errorf("the comparison does not say which field held the pair back:\n%s", page)
+	}
+}
+
+// TestMergesPage lists every merge, automatic ones too, and undoes one from the list;
+// a merge into a walled customer is not there for whoever the wall keeps out.
+func TestMergesPage(t *testing.T) {
+	for name, open := range databases() {
+		t.Run(name, func(t *testing.T) { testMergesPage(t, newEnv(t, open)) })
+	}
+}
+
+func testMergesPage(t *testing.T, e *env) {
+	sys := rapport.SystemScope("test")
+	dup := &rapport.Customer{Kind: rapport.KindPerson, GivenName: "Olga", FamilyName: "Openova"}
+	secret := &rapport.Customer{Kind: rapport.KindPerson, GivenName: "Wanda", FamilyName: "Twice"}
+	must(t, e.db.CreateCustomer(ctx, sys, dup))
+	must(t, e.db.CreateCustomer(ctx, sys, secret))
+	_, err := e.db.MergeCustomers(ctx, sys, e.open.ID, dup.ID, rapport.MergeAutomatic, 0.995)
+	must(t, err)
+	_, err = e.db.MergeCustomers(ctx, sys, e.walled.ID, secret.ID, rapport.MergeAutomatic, 0.999)
+	must(t, err)
+
+	agent := e.signIn("agent@example.com")
+	_, list := agent.get("/matches/merged")
+	if !strings.Contains(list, `<a href="/customers/`+e.open.ID.String()+`">`) || !strings.Contains(list, "Olga Openova") || !strings.Contains(list, "Automatic · 99.5 %") {
+		t.Errorf("the merged tab does not list the automatic merge:\n%s", list)
+	}
+	if strings.Contains(list, "Wanda") {
+		t.Errorf("the merged tab shows a walled customer to an agent outside the wall:\n%s", list)
+	}
+	if _, page := e.signIn("insider@example.com").get("/matches/merged"); !strings.Contains(page, "Wanda Twice") {
+		t.Errorf("the merged tab hides the walled merge from the insider:\n%s", page)
+	}
+	if _, page := agent.get("/matches/merged?reason=manual"); !strings.Contains(page, "No merges of this kind yet.") {
+		t.Errorf("the manual merges are not empty:\n%s", page)
+	}
+	res, _ := agent.post("/customers/"+e.open.ID.String()+"/unmerge", url.Values{"merged_id": {dup.ID.String()}, "back": {"/matches/merged"}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/matches/merged" {
+		t.Fatalf("undo from the list: got %d to %q, want 303 back to the list", res.StatusCode, res.Header.Get("Location"))
+	}
+	if _, page := agent.get("/matches/merged"); !strings.Contains(page, "<s class=\"faint\">Olga Openova</s>") || !strings.Contains(page, "undone") {
+		t.Errorf("the merged tab does not show the merge undone:\n%s", page)
+	}
+
+	// The API lists the same, and says what was wrong with a bad filter.
+	merges := decode[page[rapport.Merge]](t, mustBody(e.do("GET", "/api/v1/merges?reason=automatic", "agent@example.com", ""))).Data
+	if len(merges) != 1 || merges[0].TargetID != e.open.ID || merges[0].TargetName != e.open.Name || merges[0].MergedName != "Olga Openova" || merges[0].UndoneAt == nil {
+		t.Errorf("got merges %+v, want the open merge, undone", merges)
+	}
+	res, body := e.do("GET", "/api/v1/merges?reason=maybe", "agent@example.com", "")
+	if eb := decode[errorBody](t, body); res.StatusCode != 400 || eb.Error.Field != "reason" {
+		t.Errorf("got %d %s for an unknown reason, want 400 on reason", res.StatusCode, body)
 	}
 }

@@ -348,6 +348,12 @@ func TestBrowser(t *testing.T) {
 				if got := text(t, b, ".flash"); !strings.Contains(got, "are now one customer") {
 					t.Errorf("after merging, the page says %q", got)
 				}
+				// The Merged tab of Duplicates lists the merge with who made it.
+				do(t, b, chromedp.Navigate(e.srv.URL+"/matches"), chromedp.Click(chromedp.CSS(`nav a[href="/matches/merged"]`)), chromedp.WaitVisible(chromedp.CSS("table")))
+				shot(t, b, "7b-merged-list")
+				if got := text(t, b, "tbody"); !strings.Contains(got, "María Santos") || !strings.Contains(got, "Accepted by agent") {
+					t.Errorf("the Merged tab shows %q, want the Santos merge accepted by the agent", got)
+				}
 				// The older customer holds the other now, and the merge can be undone there.
 				do(t, b, chromedp.Navigate(e.srv.URL+"/customers/"+first.ID.String()), chromedp.WaitVisible(chromedp.CSS("#merged-h")))
 				shot(t, b, "8-merged-profile")

@@ -44,6 +44,28 @@ func (s *Server) handleMatchIndex(w http.ResponseWriter, r *http.Request, c *cal
 	return s.render(w, r, http.StatusOK, "matches", c, "Possible duplicates", page)
 }
 
+// mergesPage lists the merges identity resolution, reviewers and staff made.
+type mergesPage struct {
+	Reason   rapport.MergeReason // "" for every merge
+	Merges   []*rapport.Merge
+	NextURL  string
+	CanWrite bool
+}
+
+func (s *Server) handleMergeIndex(w http.ResponseWriter, r *http.Request, c *call) error {
+	q := r.URL.Query()
+	f := rapport.MergeFilter{Reason: rapport.MergeReason(q.Get("reason")), Cursor: q.Get("cursor"), Limit: 50}
+	merges, next, err := s.Store.FindRecentMerges(r.Context(), c.scope, f)
+	if err != nil {
+		return err
+	}
+	page := &mergesPage{Reason: f.Reason, Merges: merges, CanWrite: c.scope.CanWriteCustomers()}
+	if next != "" {
+		page.NextURL = "/matches/merged" + withParam(q, "cursor", next)
+	}
+	return s.render(w, r, http.StatusOK, "merges", c, "Merged customers", page)
+}
+
 func (s *Server) handleMatchShow(w http.ResponseWriter, r *http.Request, c *call) error {
 	id, err := pathID(r, "id", "proposed match")
 	if err != nil {
@@ -156,5 +178,6 @@ func (s *Server) handleCustomerUnmerge(w http.ResponseWriter, r *http.Request, c
 	if err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/customers/"+m.TargetID.String(), m.MergedName+" is a separate customer again.")
+	to := cmp.Or(safeBack(r.PostFormValue("back")), "/customers/"+m.TargetID.String())
+	return s.redirect(w, r, to, m.MergedName+" is a separate customer again.")
 }

@@ -2,6 +2,7 @@ package sqldbtest
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -287,4 +288,63 @@ func testMatchReview(t *testing.T, open Opener) {
 	if len(done) != 1 || done[0].ID != got[1].ID {
 		t.Errorf("got %d rejected, want the one", len(done))
 	}
+}
+
+func testRecentMerges(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	pair := func(family string) (*rapport.Customer, *rapport.Customer) {
+		return mustPerson(t, db, "Ana", family, ""), mustPerson(t, db, "Ana", family, "")
+	}
+	a1, a2 := pair("Alves")
+	b1, b2 := pair("Borges")
+	c1, c2 := pair("Costa")
+	mustWall(t, db, "Deals only", []rapport.ID{f.dealsTeam.ID}, c1, c2)
+	_, err := db.MergeCustomers(ctx, system, a1.ID, a2.ID, rapport.MergeAutomatic, 0.995)
+	must(t, err)
+	_, err = db.MergeCustomers(ctx, f.sales, b1.ID, b2.ID, rapport.MergeManual, 0)
+	must(t, err)
+	_, err = db.MergeCustomers(ctx, system, c1.ID, c2.ID, rapport.MergeAutomatic, 0.999)
+	must(t, err)
+	_, err = db.UnmergeCustomer(ctx, f.sales, b2.ID)
+	must(t, err)
+
+	list := func(s rapport.Scope, f rapport.MergeFilter) ([]string, string) {
+		t.Helper()
+		merges, next, err := db.FindRecentMerges(ctx, s, f)
+		must(t, err)
+		var got []string
+		for _, m := range merges {
+			got = append(got, fmt.Sprintf("%s %s %v", m.TargetName, m.Reason, m.UndoneAt != nil))
+		}
+		return got, next
+	}
+	all := []string{"Ana Costa automatic false", "Ana Borges manual true", "Ana Alves automatic false"}
+	if got, next := list(f.admin, rapport.MergeFilter{}); !eq(got, all) || next != "" {
+		t.Errorf("admin: got %q (next %q), want %q on one page", got, next, all)
+	}
+	// A merge of walled customers does not exist for whoever the wall keeps out.
+	if got, _ := list(f.sales, rapport.MergeFilter{}); !eq(got, all[1:]) {
+		t.Errorf("outside the wall: got %q, want %q", got, all[1:])
+	}
+	if got, _ := list(f.deals, rapport.MergeFilter{Reason: rapport.MergeAutomatic}); !eq(got, []string{all[0], all[2]}) {
+		t.Errorf("automatic only: got %q, want %q", got, []string{all[0], all[2]})
+	}
+	// One at a time, the cursor carries on where the last page ended.
+	var paged []string
+	cursor := ""
+	for range len(all) + 1 {
+		got, next := list(f.admin, rapport.MergeFilter{Limit: 1, Cursor: cursor})
+		paged = append(paged, got...)
+		if cursor = next; cursor == "" {
+			break
+		}
+	}
+	if !eq(paged, all) {
+		t.Errorf("page by page: got %q, want %q", paged, all)
+	}
+	_, _, err = db.FindRecentMerges(ctx, f.admin, rapport.MergeFilter{Reason: "sometimes"})
+	wantField(t, err, "reason")
+	_, _, err = db.FindRecentMerges(ctx, f.admin, rapport.MergeFilter{Cursor: "not a cursor"})
+	wantField(t, err, "cursor")
 }

@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"Audit", testAudit},
 		{"Idempotency", testIdempotency},
 		{"MergeUnmerge", testMergeUnmerge},
+		{"RecentMerges", testRecentMerges},
 		{"GoldenRecord", testGoldenRecord},
 		{"CustomerValues", testCustomerValues},
 		{"Quality", testQuality},
