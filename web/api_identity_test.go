@@ -264,6 +264,9 @@ func testMergesPage(t *testing.T, e *env) {
 	if _, page := e.signIn("insider@example.com").get("/matches/merged"); !strings.Contains(page, "Wanda Twice") {
 		t.Errorf("the merged tab hides the walled merge from the insider:\n%s", page)
 	}
+	if status, _ := agent.get("/matches?status=accepted"); status != http.StatusSeeOther {
+		t.Errorf("the accepted pairs answer %d, want 303 to the reviewed merges", status)
+	}
 	if _, page := agent.get("/matches/merged?reason=manual"); !strings.Contains(page, "No merges of this kind yet.") {
 		t.Errorf("the manual merges are not empty:\n%s", page)
 	}

@@ -22,6 +22,10 @@ type matchesPage struct {
 func (s *Server) handleMatchIndex(w http.ResponseWriter, r *http.Request, c *call) error {
 	q := r.URL.Query()
 	status := cmp.Or(rapport.MatchStatus(q.Get("status")), rapport.MatchPending)
+	if status == rapport.MatchAccepted { // accepted pairs are merges, listed with the others
+		http.Redirect(w, r, "/matches/merged?reason=reviewed", http.StatusSeeOther)
+		return nil
+	}
 	cands, next, err := s.Store.FindMatchCandidates(r.Context(), c.scope, rapport.MatchFilter{Status: status, Cursor: q.Get("cursor"), Limit: 50})
 	if err != nil {
 		return err
