@@ -79,6 +79,14 @@
     return true;
   }
 
+  // press clicks the button sel names, when the page has it.
+  function press(sel) {
+    var b = document.querySelector(sel);
+    if (!b) return false;
+    b.click();
+    return true;
+  }
+
   var pending = "";
   var shortcuts = {
     "/": function () { return go("#search"); },
@@ -96,7 +104,10 @@
     "gk": function () { location.href = "/kb"; return true; },
     "gc": function () { location.href = "/customers"; return true; },
     "gn": function () { location.href = "/customers/new"; return true; },
-    "ga": function () { location.href = "/account"; return true; }
+    "ga": function () { location.href = "/account"; return true; },
+    "gd": function () { location.href = "/matches"; return true; },
+    "m": function () { return press("#accept"); },
+    "x": function () { return press("#reject"); }
   };
 
   // A shortcut is claimed on keydown and run on keyup, so that the key that opens a
