@@ -74,6 +74,9 @@ func (tx *Tx) insertAttachment(a *rapport.Attachment) error {
 		a.ID, a.InteractionID, a.FeedbackID, a.Name, a.ContentType, a.Size, a.SHA256, a.StorageKey, a.AddedBy, a.CreatedAt); err != nil {
 		return err
 	}
+	if err := tx.countAttachment(a, +1); err != nil {
+		return err
+	}
 	return tx.audit("create", "attachment", a.ID, a.CustomerID, false,
 		fmt.Sprintf("%s (%s, %d bytes)", a.Name, a.ContentType, a.Size))
 }
@@ -197,11 +200,24 @@ func (db *DB) DeleteAttachment(ctx context.Context, s rapport.Scope, id rapport.
 		if _, err := tx.exec(`DELETE FROM attachments WHERE id = $1`, id); err != nil {
 			return err
 		}
+		if err := tx.countAttachment(a, -1); err != nil {
+			return err
+		}
 		if err := tx.queuePurge(); err != nil {
 			return err
 		}
 		return tx.audit("delete", "attachment", id, a.CustomerID, false, a.Name)
 	})
+}
+
+// countAttachment adds by to the count of files attached to a's interaction, if it
+// has one (migration 0039): timelines look up the files of counted interactions only.
+func (tx *Tx) countAttachment(a *rapport.Attachment, by int) error {
+	if a.InteractionID.IsZero() {
+		return nil
+	}
+	_, err := tx.exec(`UPDATE interactions SET attachment_count = attachment_count + $1 WHERE id = $2`, by, a.InteractionID)
+	return err
 }
 
 // queuePurge queues the purge job if contents wait to be deleted: call it in any

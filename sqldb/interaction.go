@@ -18,23 +18,44 @@ var _ rapport.InteractionService = (*DB)(nil)
 
 const interactionColumns = `i.id, i.customer_id, i.organisation_id, i.type, i.channel, i.occurred_at,
 	COALESCE(src.name, ''), COALESCE(i.source_key, ''), i.actor_kind, i.actor_id, i.summary, i.body,
-	i.amount, i.currency, i.attributes, i.created_at`
+	i.amount, i.currency, i.attributes, i.created_at, i.attachment_count`
 
 const interactionFrom = `interactions i LEFT JOIN sources src ON src.id = i.source_id`
 
-func scanInteraction(rows *sql.Rows) (*rapport.Interaction, error) {
+// readInteraction is an interaction as read, with whether files are attached to it.
+type readInteraction struct {
+	*rapport.Interaction
+	attached bool
+}
+
+func scanInteraction(rows *sql.Rows) (readInteraction, error) {
 	in := &rapport.Interaction{}
 	var amount sql.NullInt64
 	var attrs []byte
+	var files int
 	err := rows.Scan(&in.ID, &in.CustomerID, &in.OrganisationID, &in.Type, &in.Channel, &in.OccurredAt,
 		&in.Source, &in.SourceKey, &in.ActorKind, &in.ActorID, &in.Summary, &in.Body,
-		&amount, &in.Currency, &attrs, &in.CreatedAt)
+		&amount, &in.Currency, &attrs, &in.CreatedAt, &files)
 	if amount.Valid {
 		a := rapport.Amount(amount.Int64)
 		in.Amount = &a
 	}
 	in.Attributes = attrs
-	return in, err
+	return readInteraction{in, files > 0}, err
+}
+
+// withAttachments returns the interactions read, the files of those that have some
+// loaded.
+func (tx *Tx) withAttachments(read []readInteraction) ([]*rapport.Interaction, error) {
+	out := make([]*rapport.Interaction, len(read))
+	var attached []*rapport.Interaction
+	for i, r := range read {
+		out[i] = r.Interaction
+		if r.attached {
+			attached = append(attached, r.Interaction)
+		}
+	}
+	return out, tx.loadAttachments(attached)
 }
 
 // FindInteractionByID returns an interaction of a visible customer and records the read.
@@ -49,8 +70,9 @@ func (db *DB) FindInteractionByID(ctx context.Context, s rapport.Scope, id rappo
 		} else if len(found) == 0 {
 			return rapport.NotFound("interaction")
 		}
-		in = found[0]
-		return tx.loadAttachments(found)
+		ins, err := tx.withAttachments(found)
+		in = ins[0]
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -109,12 +131,13 @@ func (tx *Tx) findInteractions(f rapport.InteractionFilter, kind rapport.Custome
 			branch("i.organisation_id = "+customer+" AND i.customer_id <> "+customer+" AND "+visibleCustomer(q, tx.scope, "i.customer_id")) +
 			`) b ORDER BY 6 DESC, 1 DESC LIMIT ` + strconv.Itoa(n+1)
 	}
-	page, err := queryAll(tx, query, q.Args(), scanInteraction)
+	read, err := queryAll(tx, query, q.Args(), scanInteraction)
 	if err != nil {
 		return nil, "", err
 	}
-	page, next := pageOf(page, n, func(in *rapport.Interaction) (time.Time, rapport.ID) { return in.OccurredAt, in.ID })
-	return page, next, tx.loadAttachments(page)
+	read, next := pageOf(read, n, func(in readInteraction) (time.Time, rapport.ID) { return in.OccurredAt, in.ID })
+	page, err := tx.withAttachments(read)
+	return page, next, err
 }
 
 func anySlice[T any](in []T) []any {

@@ -150,6 +150,11 @@ func testAttachments(t *testing.T, open Opener) {
 	must(t, db.DeleteAttachment(ctx, f.sales, scan.ID))
 	_, err = db.FindAttachmentByID(ctx, f.sales, scan.ID)
 	wantCode(t, err, rapport.ENOTFOUND)
+	page, _, err = db.FindInteractions(ctx, f.sales, rapport.InteractionFilter{CustomerID: ana.ID})
+	must(t, err)
+	if names := attachmentNames(page); !eq(names, []string{"form.pdf"}) {
+		t.Errorf("timeline attachments after deleting the scan: %v, want the form alone", names)
+	}
 	keys, err = db.ContentsToDelete(ctx, 100)
 	must(t, err)
 	if !eq(keys, []string{scan.StorageKey}) {
