@@ -15,6 +15,7 @@ type matchesPage struct {
 	Status     rapport.MatchStatus
 	Candidates []*rapport.MatchCandidate
 	NextURL    string
+	FirstURL   string
 	Runs       []*rapport.Job // the latest resolution runs
 	CanWrite   bool
 }
@@ -33,6 +34,9 @@ func (s *Server) handleMatchIndex(w http.ResponseWriter, r *http.Request, c *cal
 	page := &matchesPage{Status: status, Candidates: cands, CanWrite: c.scope.CanWriteCustomers()}
 	if next != "" {
 		page.NextURL = "/matches" + withParam(q, "cursor", next)
+	}
+	if q.Get("cursor") != "" {
+		page.FirstURL = "/matches" + withParam(q, "cursor", "")
 	}
 	// The latest runs of both kinds: full runs and arriving customers resolved.
 	for _, kind := range []string{rapport.JobResolve, rapport.JobResolveNew} {
@@ -53,6 +57,7 @@ type mergesPage struct {
 	Reason   rapport.MergeReason // "" for every merge
 	Merges   []*rapport.Merge
 	NextURL  string
+	FirstURL string
 	CanWrite bool
 }
 
@@ -66,6 +71,9 @@ func (s *Server) handleMergeIndex(w http.ResponseWriter, r *http.Request, c *cal
 	page := &mergesPage{Reason: f.Reason, Merges: merges, CanWrite: c.scope.CanWriteCustomers()}
 	if next != "" {
 		page.NextURL = "/matches/merged" + withParam(q, "cursor", next)
+	}
+	if f.Cursor != "" {
+		page.FirstURL = "/matches/merged" + withParam(q, "cursor", "")
 	}
 	return s.render(w, r, http.StatusOK, "merges", c, "Merged customers", page)
 }
