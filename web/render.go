@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rapportckm/rapport"
@@ -85,8 +86,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if c != nil {
 		v.User, v.CanImport = c.user, c.user != nil && c.scope.CanWriteCustomers()
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	if err := t.ExecuteTemplate(buf, "layout", v); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -94,6 +96,19 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.WriteHeader(status)
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// renderBuffers keeps the buffers pages are rendered into: a profile page is about
+// 100 KB, and growing a new buffer to that size for every page was a third of the
+// memory the page allocated.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putRenderBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > 1<<20 { // a rare huge page's buffer is left to the collector
+		return
+	}
+	buf.Reset()
+	renderBuffers.Put(buf)
 }
 
 func navOf(p string) string {
