@@ -41,4 +41,15 @@ type AuditFilter struct {
 // services, in the same transaction as the change they record.
 type AuditService interface {
 	FindAuditEvents(ctx context.Context, s Scope, f AuditFilter) ([]*AuditEvent, string, error)
+	// PruneReads deletes the records of reads made before the time given and returns
+	// how many it deleted; the deletion is itself recorded. Records of changes are
+	// kept.
+	PruneReads(ctx context.Context, s Scope, before time.Time) (int, error)
 }
+
+// JobPruneReads is the kind of job that deletes the records of reads older than the
+// server is set to keep them. It runs daily, PruneReadsInterval after the last run.
+const (
+	JobPruneReads      = "prune-reads"
+	PruneReadsInterval = 24 * time.Hour
+)

@@ -3,6 +3,8 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -70,4 +72,40 @@ func (db *DB) FindAuditEvents(ctx context.Context, s rapport.Scope, f rapport.Au
 	})
 	events, next := pageOf(events, n, func(e *rapport.AuditEvent) (time.Time, rapport.ID) { return e.At, e.ID })
 	return events, next, err
+}
+
+// pruneBatch is how many records of reads one transaction deletes, so that the reads
+// being recorded meanwhile never wait long.
+const pruneBatch = 5000
+
+// PruneReads deletes the records of reads made before the time given, oldest first,
+// a batch at a time.
+func (db *DB) PruneReads(ctx context.Context, s rapport.Scope, before time.Time) (int, error) {
+	if err := rapport.Require(s.IsAdmin(), "delete records from the audit trail"); err != nil {
+		return 0, err
+	}
+	total := 0
+	for {
+		var n int64
+		err := db.run(ctx, db.readLog, s, func(tx *Tx) error {
+			res, err := tx.exec(`DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events
+				WHERE action = 'read' AND at < $1 ORDER BY at LIMIT `+strconv.Itoa(pruneBatch)+`)`, before.UTC())
+			if err != nil {
+				return err
+			}
+			n, err = res.RowsAffected()
+			return err
+		})
+		total += int(n)
+		if err != nil || n < pruneBatch {
+			if total == 0 {
+				return 0, err
+			}
+			// Whatever stopped it, what was deleted is on the record.
+			return total, errors.Join(err, db.update(ctx, s, func(tx *Tx) error {
+				return tx.audit("delete", "audit_events", rapport.ID{}, rapport.ID{}, false,
+					fmt.Sprintf("%d records of reads made before %s", total, before.UTC().Format(time.RFC3339)))
+			}))
+		}
+	}
 }

@@ -92,6 +92,9 @@ type Server struct {
 	// MaxAttachmentBytes (rapport.DefaultMaxAttachment by default).
 	Attachments        blob.Store
 	MaxAttachmentBytes int64
+	// KeepReadsDays is how long the audit trail keeps its records of reads, as the
+	// server's job that deletes older ones is set (0: for ever), for the audit page to say.
+	KeepReadsDays int
 
 	metrics *metrics
 	pages   *pages

@@ -356,12 +356,13 @@ func asFormError(err error, field string) error {
 // Audit trail and sources.
 
 type auditPage struct {
-	Events   []*rapport.AuditEvent
-	NextURL  string
-	Query    url.Values
-	Users    []*rapport.User
-	Actions  []string
-	Entities []string
+	Events        []*rapport.AuditEvent
+	NextURL       string
+	Query         url.Values
+	Users         []*rapport.User
+	Actions       []string
+	Entities      []string
+	KeepReadsDays int
 }
 
 func (s *Server) handleAuditIndex(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -371,7 +372,7 @@ func (s *Server) handleAuditIndex(w http.ResponseWriter, r *http.Request, c *cal
 	}
 	f.Limit = 100
 	q := r.URL.Query()
-	page := auditPage{Query: q,
+	page := auditPage{Query: q, KeepReadsDays: s.KeepReadsDays,
 		Actions:  []string{"read", "create", "update", "delete", "ingest", "sign_in", "sign_in_failed"},
 		Entities: []string{"customer", "customers", "interaction", "interactions", "note", "notes", "link", "source", "source_records", "user", "team", "wall", "token"}}
 	var next string

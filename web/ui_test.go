@@ -450,6 +450,9 @@ func TestPages(t *testing.T) {
 				if !strings.Contains(body, "through wall") {
 					t.Errorf("the audit page does not show the admin's read through the wall")
 				}
+				if !strings.Contains(body, "Records of reads are kept until the server is set to delete them") {
+					t.Errorf("the audit page does not say how long records of reads are kept")
+				}
 			})
 
 			t.Run("Tokens", func(t *testing.T) {

@@ -41,6 +41,9 @@ type config struct {
 	// empty), and IntakeAddress the mailboxes it takes, comma-separated.
 	IntakeListen  string
 	IntakeAddress string
+	// KeepReadsDays is how many days the audit trail keeps its records of reads;
+	// "0" keeps them for good.
+	KeepReadsDays string
 }
 
 // dbFlags registers the database flags every command that opens the database takes.
@@ -72,6 +75,8 @@ func (c *config) serverFlags(fs *flag.FlagSet, env *environment) {
 	fs.StringVar(&c.SMTP, "smtp", c.SMTP, "the mail server to send e-mail through: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465; without it mail waits in the outbox [RAPPORT_SMTP]")
 	c.MailFrom = envOr(env, "RAPPORT_MAIL_FROM", "Rapport <rapport@localhost>")
 	fs.StringVar(&c.MailFrom, "mail-from", c.MailFrom, "the sender of the e-mail Rapport sends, such as \"Acme Service <service@acme.example>\" [RAPPORT_MAIL_FROM]")
+	c.KeepReadsDays = envOr(env, "RAPPORT_KEEP_READS_DAYS", "0")
+	fs.StringVar(&c.KeepReadsDays, "keep-reads-days", c.KeepReadsDays, "how many days the audit trail keeps its records of reads (who opened which customer's data), such as 400; older ones are deleted daily; 0 keeps them for good [RAPPORT_KEEP_READS_DAYS]")
 	c.IntakeListen = env.getenv("RAPPORT_INTAKE_LISTEN")
 	fs.StringVar(&c.IntakeListen, "intake-listen", c.IntakeListen, "the address of the built-in SMTP receiver that takes feedback by e-mail, such as :2525; off when empty [RAPPORT_INTAKE_LISTEN]")
 	c.IntakeAddress = env.getenv("RAPPORT_INTAKE_ADDRESS")
@@ -133,6 +138,15 @@ func parseSize(flag, s string) (int64, error) {
 		return 0, usagef("--%s %q is not a size such as 500MiB or 2GiB", flag, s)
 	}
 	return int64(n * float64(unit)), nil
+}
+
+// parseDays reads a whole number of days, 0 to 100 years.
+func parseDays(flag, s string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 0 || n > 36500 {
+		return 0, usagef("--%s %q is not a number of days, such as 400 (0 for none)", flag, s)
+	}
+	return n, nil
 }
 
 func envOr(env *environment, name, def string) string {

@@ -11,6 +11,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/sqldb/sqlite"
 )
 
 // rapport runs the command in-process with a database in dir and returns the exit
@@ -52,6 +55,8 @@ func TestCommands(t *testing.T) {
 		{"TokenUnknownUser", "", []string{"token", "create", "--email", "nobody@example.com"}, exitError, "", "no user has the e-mail address"},
 		{"TokenCreate", "", []string{"token", "create", "--email", "ann@example.com", "--name", "ci"}, exitOK, "rpt_", ""},
 		{"BadMaxUpload", "", []string{"serve", "--max-upload", "lots"}, exitUsage, "", `--max-upload "lots" is not a size`},
+		{"BadKeepReads", "", []string{"serve", "--keep-reads-days", "a year"}, exitUsage, "", `--keep-reads-days "a year" is not a number of days`},
+		{"NegativeKeepReads", "", []string{"serve", "--keep-reads-days", "-1"}, exitUsage, "", `--keep-reads-days "-1" is not a number of days`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := rapportCmd(t, dir, tt.stdin, tt.args...)
@@ -65,9 +70,10 @@ func TestCommands(t *testing.T) {
 	}
 }
 
-// startServe runs rapport serve on a free port with its data in dir, and returns what
-// it writes and a function that stops it and returns its exit code.
-func startServe(dir string) (stdout, stderr *syncBuffer, stop func() int) {
+// startServe runs rapport serve on a free port with its data in dir and the flags
+// given, and returns what it writes and a function that stops it and returns its exit
+// code.
+func startServe(dir string, flags ...string) (stdout, stderr *syncBuffer, stop func() int) {
 	stdout, stderr = &syncBuffer{}, &syncBuffer{}
 	env := &environment{stdin: strings.NewReader(""), stdout: stdout, stderr: stderr, getenv: func(name string) string {
 		if name == "RAPPORT_DATA_DIR" {
@@ -77,7 +83,7 @@ func startServe(dir string) (stdout, stderr *syncBuffer, stop func() int) {
 	}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
-	go func() { done <- run(ctx, env, []string{"serve", "--addr", "127.0.0.1:0"}) }()
+	go func() { done <- run(ctx, env, append([]string{"serve", "--addr", "127.0.0.1:0"}, flags...)) }()
 	return stdout, stderr, func() int {
 		cancel()
 		return <-done
@@ -105,6 +111,57 @@ func TestServe(t *testing.T) {
 	}
 	if code := stop(); code != exitOK {
 		t.Errorf("got exit %d after shutdown, want 0", code)
+	}
+}
+
+// TestServeKeepsReadsForDays starts serve set to keep the records of reads for 30
+// days: its job deletes a read of 31 days ago and keeps one of yesterday.
+func TestServeKeepsReadsForDays(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := rapportCmd(t, dir, "", "migrate"); code != exitOK {
+		t.Fatal(errOut)
+	}
+	db, err := sqlite.Open(filepath.Join(dir, "rapport.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	system := rapport.SystemScope("test")
+	c := &rapport.Customer{Kind: rapport.KindPerson, GivenName: "Ana", FamilyName: "Silva"}
+	if err := db.CreateCustomer(context.Background(), system, c); err != nil {
+		t.Fatal(err)
+	}
+	for _, daysAgo := range []int{31, 1} {
+		db.Now = func() time.Time { return time.Now().AddDate(0, 0, -daysAgo) }
+		if _, err := db.FindCustomerByID(context.Background(), system, c.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Now = time.Now
+
+	_, stderr, stop := startServe(dir, "--keep-reads-days", "30")
+	defer stop()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		jobs, err := db.FindJobs(context.Background(), system, rapport.JobPruneReads, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(jobs) > 0 && jobs[len(jobs)-1].State == rapport.JobDone {
+			if got, want := jobs[len(jobs)-1].Result, "records of reads older than 30 days deleted: 1"; got != want {
+				t.Errorf("the job says %q, want %q", got, want)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no prune job done: %+v %s", jobs, stderr.String())
+		}
+	}
+	reads, _, err := db.FindAuditEvents(context.Background(), system, rapport.AuditFilter{Action: "read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reads) != 1 || time.Since(reads[0].At) > 2*24*time.Hour {
+		t.Errorf("left %d reads, want yesterday's", len(reads))
 	}
 }
 

@@ -49,6 +49,10 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	keepReads, err := parseDays("keep-reads-days", cfg.KeepReadsDays)
+	if err != nil {
+		return err
+	}
 	attachments, err := blob.NewDisk(cfg.attachmentsDir())
 	if err != nil {
 		return err
@@ -84,7 +88,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	base = strings.TrimSuffix(base, "/")
 	uploads := filepath.Join(cfg.DataDir, "uploads")
 	srv := &web.Server{Store: db, Logger: log, Version: version(), BaseURL: base, Firm: firmName(mailFrom), TrustProxy: cfg.TrustProxy, UploadDir: uploads, MaxUploadBytes: maxUpload,
-		Attachments: attachments, MaxAttachmentBytes: maxAttachment}
+		Attachments: attachments, MaxAttachmentBytes: maxAttachment, KeepReadsDays: keepReads}
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -214,6 +218,19 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 	if err := db.EnqueueJob(ctx, scope, rapport.JobMail, "", 0); err != nil {
 		return err
+	}
+	if keepReads > 0 {
+		// Housekeeping, beside the deletion of attachments.
+		workers[1].Handlers[rapport.JobPruneReads] = func(ctx context.Context, _ *rapport.Job) (string, error) {
+			if err := db.EnqueueJob(ctx, scope, rapport.JobPruneReads, "", rapport.PruneReadsInterval); err != nil {
+				return "", err
+			}
+			n, err := db.PruneReads(ctx, scope, time.Now().AddDate(0, 0, -keepReads))
+			return fmt.Sprintf("records of reads older than %d days deleted: %d", keepReads, n), err
+		}
+		if err := db.EnqueueJob(ctx, scope, rapport.JobPruneReads, "", 0); err != nil {
+			return err
+		}
 	}
 	if sender == nil {
 		log.Warn("no mail server is set (--smtp): e-mail to customers and staff waits in the outbox until one is")

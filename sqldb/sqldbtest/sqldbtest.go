@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 		{"Authentication", testAuthentication},
 		{"Teams", testTeams},
 		{"Audit", testAudit},
+		{"PruneReads", testPruneReads},
 		{"Idempotency", testIdempotency},
 		{"MergeUnmerge", testMergeUnmerge},
 		{"RecentMerges", testRecentMerges},

@@ -220,6 +220,52 @@ func testAudit(t *testing.T, open Opener) {
 	wantCode(t, err, rapport.EFORBIDDEN)
 }
 
+func testPruneReads(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	cutoff := time.Now().Add(-30 * 24 * time.Hour)
+	db.Now = func() time.Time { return cutoff.Add(-time.Hour) } // a month and more ago
+	c := &rapport.Customer{Kind: rapport.KindPerson, GivenName: "Ana", FamilyName: "Read"}
+	must(t, db.CreateCustomer(ctx, f.sales, c))
+	_, err := db.FindCustomerByID(ctx, f.deals, c.ID)
+	must(t, err)
+	_, err = db.UpdateCustomer(ctx, f.sales, c.ID, rapport.CustomerUpdate{Language: ptr("pt")})
+	must(t, err)
+	db.Now = time.Now
+	_, err = db.FindCustomerByID(ctx, f.sales, c.ID)
+	must(t, err)
+
+	_, err = db.PruneReads(ctx, f.sales, cutoff)
+	wantCode(t, err, rapport.EFORBIDDEN)
+	n, err := db.PruneReads(ctx, system, cutoff)
+	must(t, err)
+	if n != 1 {
+		t.Fatalf("pruned %d records, want the one old read", n)
+	}
+	events, _, err := db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{CustomerID: c.ID})
+	must(t, err)
+	var got []string
+	for _, e := range events {
+		got = append(got, e.Action+" by "+e.UserName)
+	}
+	if want := []string{"read by sam", "update by sam", "create by sam"}; !eq(got, want) {
+		t.Fatalf("left %v, want %v: the recent read and every change", got, want)
+	}
+	events, _, err = db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{Action: "delete", Entity: "audit_events"})
+	must(t, err)
+	if len(events) != 1 || !strings.HasPrefix(events[0].Detail, "1 records of reads made before ") {
+		t.Fatalf("got %+v, want the pruning on the record", events)
+	}
+	if n, err := db.PruneReads(ctx, system, cutoff); err != nil || n != 0 {
+		t.Fatalf("pruned %d again (%v), want none", n, err)
+	}
+	events, _, err = db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{Action: "delete", Entity: "audit_events"})
+	must(t, err)
+	if len(events) != 1 {
+		t.Errorf("a run that deleted nothing left %d records, want the first run's only", len(events))
+	}
+}
+
 func testIdempotency(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	db := f.db
