@@ -354,6 +354,16 @@ func TestBrowser(t *testing.T) {
 				if got := text(t, b, "tbody"); !strings.Contains(got, "María Santos") || !strings.Contains(got, "Accepted by agent") {
 					t.Errorf("the Merged tab shows %q, want the Santos merge accepted by the agent", got)
 				}
+				// On a phone each merge is a card with its Undo button in view.
+				do(t, b, chromedp.EmulateViewport(390, 844), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("table")))
+				shot(t, b, "7c-merged-phone")
+				right, err := chromedp.Run(b, chromedp.Evaluate[float64](`(() => {
+					const r = [...document.querySelectorAll("tbody button")].map(e => e.getBoundingClientRect().right);
+					return r.length ? Math.max(...r) : 0 })()`))
+				if err != nil || right == 0 || right > 390 {
+					t.Errorf("on a 390px screen the Undo buttons end at %vpx (%v), want them in view", right, err)
+				}
+				do(t, b, chromedp.EmulateReset())
 				// The older customer holds the other now, and the merge can be undone there.
 				do(t, b, chromedp.Navigate(e.srv.URL+"/customers/"+first.ID.String()), chromedp.WaitVisible(chromedp.CSS("#merged-h")))
 				shot(t, b, "8-merged-profile")
