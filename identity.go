@@ -32,6 +32,7 @@ type Merge struct {
 	TargetName  string      `json:"target_name"`
 	MergedID    ID          `json:"merged_id"`
 	MergedName  string      `json:"merged_name"`
+	MergedEmail string      `json:"merged_email,omitempty"` // its first e-mail address, to tell namesakes apart
 	Reason      MergeReason `json:"reason"`
 	Probability float64     `json:"probability,omitempty"` // of the match, when resolution proposed it
 	UserID      ID          `json:"user_id,omitzero"`

@@ -293,15 +293,17 @@ const newestMerges = ` ORDER BY m.created_at DESC, m.id DESC`
 
 // findMerges reads the merges that meet cond, which ends with their order.
 func (tx *Tx) findMerges(cond string, args ...any) ([]*rapport.Merge, error) {
-	return queryAll(tx, `SELECT m.id, m.target_id, t.name, m.merged_id, c.name, m.reason, COALESCE(m.probability, 0), m.user_id,
-		COALESCE(u.name, ''), m.created_at, m.undone_at
+	return queryAll(tx, `SELECT m.id, m.target_id, t.name, m.merged_id, c.name,
+		COALESCE((SELECT e.value FROM customer_contacts e WHERE e.customer_id = m.merged_id AND e.kind = 'email'
+			ORDER BY e.position LIMIT 1), ''),
+		m.reason, COALESCE(m.probability, 0), m.user_id, COALESCE(u.name, ''), m.created_at, m.undone_at
 		FROM merges m JOIN customers c ON c.id = m.merged_id JOIN customers t ON t.id = m.target_id
 		LEFT JOIN users u ON u.id = m.user_id
 		WHERE `+cond, args, func(rows *sql.Rows) (*rapport.Merge, error) {
 		m := &rapport.Merge{}
 		var undone sql.NullTime
-		err := rows.Scan(&m.ID, &m.TargetID, &m.TargetName, &m.MergedID, &m.MergedName, &m.Reason, &m.Probability, &m.UserID,
-			&m.UserName, &m.CreatedAt, &undone)
+		err := rows.Scan(&m.ID, &m.TargetID, &m.TargetName, &m.MergedID, &m.MergedName, &m.MergedEmail,
+			&m.Reason, &m.Probability, &m.UserID, &m.UserName, &m.CreatedAt, &undone)
 		if undone.Valid {
 			m.UndoneAt = &undone.Time
 		}

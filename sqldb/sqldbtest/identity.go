@@ -296,7 +296,7 @@ func testRecentMerges(t *testing.T, open Opener) {
 	pair := func(family string) (*rapport.Customer, *rapport.Customer) {
 		return mustPerson(t, db, "Ana", family, ""), mustPerson(t, db, "Ana", family, "")
 	}
-	a1, a2 := pair("Alves")
+	a1, a2 := mustPerson(t, db, "Ana", "Alves", "ana@alves.example"), mustPerson(t, db, "Ana", "Alves", "a.alves@shop.example")
 	b1, b2 := pair("Borges")
 	c1, c2 := pair("Costa")
 	mustWall(t, db, "Deals only", []rapport.ID{f.dealsTeam.ID}, c1, c2)
@@ -322,6 +322,15 @@ func testRecentMerges(t *testing.T, open Opener) {
 	all := []string{"Ana Costa automatic false", "Ana Borges manual true", "Ana Alves automatic false"}
 	if got, next := list(f.admin, rapport.MergeFilter{}); !eq(got, all) || next != "" {
 		t.Errorf("admin: got %q (next %q), want %q on one page", got, next, all)
+	}
+	// A merged record is told apart from its namesake by its first e-mail address.
+	merges, _, err := db.FindRecentMerges(ctx, f.admin, rapport.MergeFilter{Reason: rapport.MergeAutomatic})
+	must(t, err)
+	if m := merges[len(merges)-1]; m.MergedEmail != "a.alves@shop.example" {
+		t.Errorf("the Alves merge names the merged record's e-mail %q, want its own", m.MergedEmail)
+	}
+	if m := merges[0]; m.MergedEmail != "" {
+		t.Errorf("the Costa merge names the merged record's e-mail %q, want none", m.MergedEmail)
 	}
 	// A merge of walled customers does not exist for whoever the wall keeps out.
 	if got, _ := list(f.sales, rapport.MergeFilter{}); !eq(got, all[1:]) {
