@@ -101,8 +101,8 @@ func (db *DB) PruneReads(ctx context.Context, s rapport.Scope, before time.Time)
 			if total == 0 {
 				return 0, err
 			}
-			// Whatever stopped it, what was deleted is on the record.
-			return total, errors.Join(err, db.update(ctx, s, func(tx *Tx) error {
+			// Whatever stopped it, even the end of ctx, what was deleted is on the record.
+			return total, errors.Join(err, db.update(context.WithoutCancel(ctx), s, func(tx *Tx) error {
 				return tx.audit("delete", "audit_events", rapport.ID{}, rapport.ID{}, false,
 					fmt.Sprintf("%d records of reads made before %s", total, before.UTC().Format(time.RFC3339)))
 			}))

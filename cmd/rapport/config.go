@@ -144,7 +144,7 @@ func parseSize(flag, s string) (int64, error) {
 func parseDays(flag, s string) (int, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || n < 0 || n > 36500 {
-		return 0, usagef("--%s %q is not a number of days, such as 400 (0 for none)", flag, s)
+		return 0, usagef("--%s %q is not a number of days, such as 400 (0 keeps them for good)", flag, s)
 	}
 	return n, nil
 }
