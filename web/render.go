@@ -284,6 +284,23 @@ func initial(name string) string {
 
 // withParam returns the query string of u with key set to value (or removed when
 // value is empty) and the cursor dropped, for filter and paging links.
+// pageLinks are the links of the pager partial: to a list's next page and, past its
+// first, back to the first. Page types embed it.
+type pageLinks struct{ NextURL, FirstURL string }
+
+// pagerLinks returns the pager's links for the list at path shown with query q, whose
+// next page starts at cursor next ("" on the last page).
+func pagerLinks(path string, q url.Values, next string) pageLinks {
+	var l pageLinks
+	if next != "" {
+		l.NextURL = path + withParam(q, "cursor", next)
+	}
+	if q.Get("cursor") != "" {
+		l.FirstURL = path + withParam(q, "cursor", "")
+	}
+	return l
+}
+
 func withParam(q url.Values, key, value string) string {
 	out := url.Values{}
 	for k, v := range q {

@@ -12,13 +12,12 @@ import (
 // almostPage is the almost-customers list: a page of entries, the filters by kind with
 // what the reader may see of each, and when the list was worked out.
 type almostPage struct {
-	List         *rapport.AlmostList
-	Entries      []almostEntry
-	Signals      map[string]string
-	Kind         rapport.AlmostKind
-	Kinds        []almostKindLink
-	FirstURL     string
-	NextURL      string
+	List    *rapport.AlmostList
+	Entries []almostEntry
+	Signals map[string]string
+	Kind    rapport.AlmostKind
+	Kinds   []almostKindLink
+	pageLinks
 	CanRecompute bool
 }
 
@@ -84,12 +83,7 @@ func (s *Server) handleAlmostIndex(w http.ResponseWriter, r *http.Request, c *ca
 		page.Kinds = append(page.Kinds, almostKindLink{Label: almostLabels[k], URL: "/almost" + withParam(url.Values{}, "kind", string(k)),
 			Count: list.Counts[k], Current: k == f.Kind})
 	}
-	if list.Next != "" {
-		page.NextURL = "/almost" + withParam(q, "cursor", list.Next)
-	}
-	if f.Cursor != "" {
-		page.FirstURL = "/almost" + withParam(q, "cursor", "")
-	}
+	page.pageLinks = pagerLinks("/almost", q, list.Next)
 	return s.render(w, r, http.StatusOK, "almost", c, "Almost customers", page)
 }
 

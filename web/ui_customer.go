@@ -15,15 +15,15 @@ import (
 )
 
 type customerIndex struct {
-	Customers         []*rapport.Customer
-	Count             int
-	Capped            bool // the search found more than rapport.SearchLimit
-	FirstURL, NextURL string
-	Filter            rapport.CustomerFilter
-	Users             []*rapport.User
-	Relationships     []rapport.Relationship
-	Segment           *rapport.Segment // whose members are listed
-	CanCreate         bool
+	Customers []*rapport.Customer
+	Count     int
+	Capped    bool // the search found more than rapport.SearchLimit
+	pageLinks
+	Filter        rapport.CustomerFilter
+	Users         []*rapport.User
+	Relationships []rapport.Relationship
+	Segment       *rapport.Segment // whose members are listed
+	CanCreate     bool
 }
 
 func (s *Server) handleCustomerIndex(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -38,12 +38,7 @@ func (s *Server) handleCustomerIndex(w http.ResponseWriter, r *http.Request, c *
 	if page.Customers, next, err = s.Store.FindCustomers(r.Context(), c.scope, f); err != nil {
 		return err
 	}
-	if next != "" {
-		page.NextURL = "/customers" + withParam(q, "cursor", next)
-	}
-	if f.Cursor != "" {
-		page.FirstURL = "/customers" + withParam(q, "cursor", "")
-	}
+	page.pageLinks = pagerLinks("/customers", q, next)
 	if page.Count, err = s.Store.CountCustomers(r.Context(), c.scope, f); err != nil {
 		return err
 	}

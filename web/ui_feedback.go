@@ -225,11 +225,11 @@ func withError(ff *feedbackForm, field, msg string) *feedbackForm {
 
 // feedbackIndex is the list of feedback the reader may see.
 type feedbackIndex struct {
-	Feedback          []feedbackView
-	Kinds, Statuses   []option
-	Filtered          bool
-	Customer          *rapport.Customer // whose feedback, when the list is of one customer
-	NextURL, FirstURL string
+	Feedback        []feedbackView
+	Kinds, Statuses []option
+	Filtered        bool
+	Customer        *rapport.Customer // whose feedback, when the list is of one customer
+	pageLinks
 }
 
 func (s *Server) handleFeedbackIndex(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -258,12 +258,7 @@ func (s *Server) handleFeedbackIndex(w http.ResponseWriter, r *http.Request, c *
 		v.CanWrite, v.Back = c.scope.CanWriteCustomers(), safeBack(r.URL.RequestURI())
 		page.Feedback = append(page.Feedback, v)
 	}
-	if next != "" {
-		page.NextURL = "/feedback" + withParam(q, "cursor", next)
-	}
-	if f.Cursor != "" {
-		page.FirstURL = "/feedback" + withParam(q, "cursor", "")
-	}
+	page.pageLinks = pagerLinks("/feedback", q, next)
 	return s.render(w, r, http.StatusOK, "feedback", c, "Feedback", page)
 }
 

@@ -14,10 +14,9 @@ import (
 type matchesPage struct {
 	Status     rapport.MatchStatus
 	Candidates []*rapport.MatchCandidate
-	NextURL    string
-	FirstURL   string
-	Runs       []*rapport.Job // the latest resolution runs
-	CanWrite   bool
+	pageLinks
+	Runs     []*rapport.Job // the latest resolution runs
+	CanWrite bool
 }
 
 func (s *Server) handleMatchIndex(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -32,12 +31,7 @@ func (s *Server) handleMatchIndex(w http.ResponseWriter, r *http.Request, c *cal
 		return err
 	}
 	page := &matchesPage{Status: status, Candidates: cands, CanWrite: c.scope.CanWriteCustomers()}
-	if next != "" {
-		page.NextURL = "/matches" + withParam(q, "cursor", next)
-	}
-	if q.Get("cursor") != "" {
-		page.FirstURL = "/matches" + withParam(q, "cursor", "")
-	}
+	page.pageLinks = pagerLinks("/matches", q, next)
 	// The latest runs of both kinds: full runs and arriving customers resolved.
 	for _, kind := range []string{rapport.JobResolve, rapport.JobResolveNew} {
 		runs, err := s.Store.FindJobs(r.Context(), c.scope, kind, 3)
@@ -54,10 +48,9 @@ func (s *Server) handleMatchIndex(w http.ResponseWriter, r *http.Request, c *cal
 
 // mergesPage lists the merges identity resolution, reviewers and staff made.
 type mergesPage struct {
-	Reason   rapport.MergeReason // "" for every merge
-	Merges   []*rapport.Merge
-	NextURL  string
-	FirstURL string
+	Reason rapport.MergeReason // "" for every merge
+	Merges []*rapport.Merge
+	pageLinks
 	CanWrite bool
 }
 
@@ -69,12 +62,7 @@ func (s *Server) handleMergeIndex(w http.ResponseWriter, r *http.Request, c *cal
 		return err
 	}
 	page := &mergesPage{Reason: f.Reason, Merges: merges, CanWrite: c.scope.CanWriteCustomers()}
-	if next != "" {
-		page.NextURL = "/matches/merged" + withParam(q, "cursor", next)
-	}
-	if f.Cursor != "" {
-		page.FirstURL = "/matches/merged" + withParam(q, "cursor", "")
-	}
+	page.pageLinks = pagerLinks("/matches/merged", q, next)
 	return s.render(w, r, http.StatusOK, "merges", c, "Merged customers", page)
 }
 

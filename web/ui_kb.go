@@ -18,19 +18,19 @@ import (
 
 // kbIndexPage lists articles with filters and counts.
 type kbIndexPage struct {
-	Articles          []rapport.Article
-	Counts            *rapport.ArticleCounts
-	Statuses          []option
-	StatusCounts      []option // the statuses with their counts, for the row of links
-	Status            string
-	Categories        []option
-	Owners            []option
-	Product, Tag      string
-	Overdue           bool
-	Filtered          bool
-	CategoryNames     map[rapport.ID]string
-	NextURL, FirstURL string
-	CanPublish        bool
+	Articles      []rapport.Article
+	Counts        *rapport.ArticleCounts
+	Statuses      []option
+	StatusCounts  []option // the statuses with their counts, for the row of links
+	Status        string
+	Categories    []option
+	Owners        []option
+	Product, Tag  string
+	Overdue       bool
+	Filtered      bool
+	CategoryNames map[rapport.ID]string
+	pageLinks
+	CanPublish bool
 }
 
 func (s *Server) handleKBIndex(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -73,12 +73,7 @@ func (s *Server) handleKBIndex(w http.ResponseWriter, r *http.Request, c *call) 
 		o.Label += " " + strconv.Itoa(counts.ByStatus[rapport.ArticleStatus(o.Value)])
 		v.StatusCounts = append(v.StatusCounts, o)
 	}
-	if page.NextCursor != "" {
-		v.NextURL = "/kb" + withParam(q, "cursor", page.NextCursor)
-	}
-	if f.Cursor != "" {
-		v.FirstURL = "/kb" + withParam(q, "cursor", "")
-	}
+	v.pageLinks = pagerLinks("/kb", q, page.NextCursor)
 	return s.render(w, r, http.StatusOK, "kb", c, "Knowledge base", v)
 }
 

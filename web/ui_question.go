@@ -13,12 +13,12 @@ import (
 // managers every question; walls apply to all (the store's SQL sees to it).
 
 type kbQuestionsPage struct {
-	Questions         []questionRow
-	Status            string
-	Statuses          []option
-	All               bool // the reader sees everyone's questions
-	Me                rapport.ID
-	NextURL, FirstURL string
+	Questions []questionRow
+	Status    string
+	Statuses  []option
+	All       bool // the reader sees everyone's questions
+	Me        rapport.ID
+	pageLinks
 }
 
 func (s *Server) handleKBQuestions(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -38,12 +38,7 @@ func (s *Server) handleKBQuestions(w http.ResponseWriter, r *http.Request, c *ca
 	}
 	v := kbQuestionsPage{Questions: rows, Status: status, All: c.scope.CanPublish(), Me: c.user.ID,
 		Statuses: options(rapport.QuestionStatuses, status)}
-	if next != "" {
-		v.NextURL = "/kb/questions" + withParam(q, "cursor", next)
-	}
-	if f.Cursor != "" {
-		v.FirstURL = "/kb/questions" + withParam(q, "cursor", "")
-	}
+	v.pageLinks = pagerLinks("/kb/questions", q, next)
 	return s.render(w, r, http.StatusOK, "kb_questions", c, "Questions to experts", v)
 }
 

@@ -337,11 +337,11 @@ func (s *Server) handleRoutingSettings(w http.ResponseWriter, r *http.Request, c
 
 // actionsPage is the reader's list of action items.
 type actionsPage struct {
-	Items             []actionView
-	Whose, Statuses   []option
-	Filtered          bool
-	NextURL, FirstURL string
-	Now               time.Time
+	Items           []actionView
+	Whose, Statuses []option
+	Filtered        bool
+	pageLinks
+	Now time.Time
 }
 
 // actionView is an action item ready to print, with its forms.
@@ -407,12 +407,7 @@ func (s *Server) handleActionIndex(w http.ResponseWriter, r *http.Request, c *ca
 	if page.Items, err = s.actionViews(r, c, items, safeBack(r.URL.RequestURI())); err != nil {
 		return err
 	}
-	if next != "" {
-		page.NextURL = "/actions" + withParam(q, "cursor", next)
-	}
-	if f.Cursor != "" {
-		page.FirstURL = "/actions" + withParam(q, "cursor", "")
-	}
+	page.pageLinks = pagerLinks("/actions", q, next)
 	return s.render(w, r, http.StatusOK, "actions", c, "Action items", page)
 }
 
