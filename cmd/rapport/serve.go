@@ -116,11 +116,23 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	// chosen again after their rules change, the customers valued once a day and the
 	// segments refreshed and proposed and the almost-customers list worked out again
 	// after them; and in a worker of their own, so that neither waits for the other,
-	// imports of uploaded files and attachments to delete; in a third, mail to send; in
+	// imports of uploaded files, and attachments and (when they are kept for a number of
+	// days) old records of reads to delete; in a third, mail to send; in
 	// a fourth, the quick work that should be done within seconds.
 	scope := rapport.JobScope(hostname())
 	importer := &jobs.Importer{Store: db, Uploads: uploads, Addr: hostname()}
 	assigner := &grouping.Assigner{Store: db, Scope: scope}
+	housekeeping := map[string]jobs.Handler{rapport.JobImport: importer.Run,
+		rapport.JobPurgeAttachments: (&jobs.Purger{Queue: db, Blobs: attachments}).Run}
+	if keepReads > 0 {
+		housekeeping[rapport.JobPruneReads] = func(ctx context.Context, _ *rapport.Job) (string, error) {
+			if err := db.EnqueueJob(ctx, scope, rapport.JobPruneReads, "", rapport.PruneReadsInterval); err != nil {
+				return "", err
+			}
+			n, err := db.PruneReads(ctx, scope, time.Now().AddDate(0, 0, -keepReads))
+			return fmt.Sprintf("records of reads older than %d days deleted: %d", keepReads, n), err
+		}
+	}
 	workers := []*jobs.Worker{{Queue: db, Log: log, Handlers: map[string]jobs.Handler{
 		rapport.JobResolve: func(ctx context.Context, job *rapport.Job) (string, error) {
 			if job.Arg == "daily" { // whatever happens, learn the model again tomorrow
@@ -179,8 +191,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		// Overdue action items go to their team's manager every few minutes. Notify
 		// is where an e-mail to the manager will be sent from.
 		rapport.JobEscalate: (&jobs.Escalator{Store: db, Scope: scope, Notify: jobs.MailEscalation(db, scope, base)}).Run,
-	}}, {Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobImport: importer.Run,
-		rapport.JobPurgeAttachments: (&jobs.Purger{Queue: db, Blobs: attachments}).Run}},
+	}}, {Queue: db, Log: log, Handlers: housekeeping},
 		{Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobMail: (&jobs.Mailer{Outbox: db, Sender: sender, From: *mailFrom}).Run,
 			rapport.JobSurveys: (&jobs.SurveyTriggers{Store: db, Scope: scope, BaseURL: base}).Run}},
 		// New feedback is put in a theme within seconds, so in a worker of its own that
@@ -220,14 +231,6 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	if keepReads > 0 {
-		// Housekeeping, beside the deletion of attachments.
-		workers[1].Handlers[rapport.JobPruneReads] = func(ctx context.Context, _ *rapport.Job) (string, error) {
-			if err := db.EnqueueJob(ctx, scope, rapport.JobPruneReads, "", rapport.PruneReadsInterval); err != nil {
-				return "", err
-			}
-			n, err := db.PruneReads(ctx, scope, time.Now().AddDate(0, 0, -keepReads))
-			return fmt.Sprintf("records of reads older than %d days deleted: %d", keepReads, n), err
-		}
 		if err := db.EnqueueJob(ctx, scope, rapport.JobPruneReads, "", 0); err != nil {
 			return err
 		}
