@@ -192,6 +192,7 @@ func (p *pages) funcs() template.FuncMap {
 	return template.FuncMap{
 		"asset": func(name string) string { return "/static/" + name + "?v=" + p.hashes[name] },
 		"ago":   ago,
+		"date":  date,
 		"when": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
@@ -253,7 +254,13 @@ func ago(t time.Time) string {
 		return "yesterday"
 	case d < 30*24*time.Hour:
 		return plural(int(d.Hours()/24), "day") + " ago"
-	case t.Year() == time.Now().Year():
+	}
+	return date(t)
+}
+
+// date gives the day of t, with the year only when it is not this one.
+func date(t time.Time) string {
+	if t.UTC().Year() == time.Now().UTC().Year() {
 		return t.UTC().Format("2 Jan")
 	}
 	return t.UTC().Format("2 Jan 2006")

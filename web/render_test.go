@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/url"
+	"strconv"
 	"testing"
+	"time"
 )
 
 // TestPagerLinks: the next page keeps the list's filters with the new cursor; the way
@@ -18,5 +20,26 @@ func TestPagerLinks(t *testing.T) {
 	}
 	if last := pagerLinks("/feedback", url.Values{"cursor": {"def"}}, ""); last != (pageLinks{FirstURL: "/feedback"}) {
 		t.Errorf("the last page: got %+v", last)
+	}
+}
+
+func TestDate(t *testing.T) {
+	now := time.Now().UTC()
+	thisYear := time.Date(now.Year(), time.March, 7, 8, 2, 0, 0, time.UTC)
+	lastYear := time.Date(now.Year()-1, time.June, 7, 8, 2, 0, 0, time.UTC)
+	for _, c := range []struct {
+		t    time.Time
+		want string
+	}{
+		{thisYear, "7 Mar"},
+		{lastYear, "7 Jun " + strconv.Itoa(now.Year()-1)},
+		{lastYear.AddDate(2, 0, 0), "7 Jun " + strconv.Itoa(now.Year()+1)},
+	} {
+		if got := date(c.t); got != c.want {
+			t.Errorf("date(%v) = %q, want %q", c.t, got, c.want)
+		}
+	}
+	if got, want := ago(lastYear), "7 Jun "+strconv.Itoa(now.Year()-1); got != want {
+		t.Errorf("ago(%v) = %q, want %q: a day of another year says the year", lastYear, got, want)
 	}
 }
