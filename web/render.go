@@ -235,15 +235,17 @@ func (p *pages) funcs() template.FuncMap {
 	}
 }
 
-// ago says how long ago t was, in words; pages show the exact time on hover.
+// ago says how long ago t was, or how soon it will be, in words; pages show the exact
+// time on hover.
 func ago(t time.Time) string {
 	if t.IsZero() {
 		return "never"
 	}
 	d := time.Since(t)
+	if d < 0 {
+		return soon(-d, t)
+	}
 	switch {
-	case d < 0:
-		return t.UTC().Format("2 Jan 2006")
 	case d < time.Minute:
 		return "just now"
 	case d < time.Hour:
@@ -254,6 +256,21 @@ func ago(t time.Time) string {
 		return "yesterday"
 	case d < 30*24*time.Hour:
 		return plural(int(d.Hours()/24), "day") + " ago"
+	}
+	return date(t)
+}
+
+// soon says when t, d from now, will be.
+func soon(d time.Duration, t time.Time) string {
+	switch {
+	case d < time.Minute:
+		return "in a moment"
+	case d < time.Hour:
+		return "in " + plural(int(d.Minutes()), "minute")
+	case d < 24*time.Hour:
+		return "in " + plural(int(d.Hours()), "hour")
+	case d < 30*24*time.Hour:
+		return "in " + plural(int(d.Hours()/24), "day")
 	}
 	return date(t)
 }

@@ -43,3 +43,25 @@ func TestDate(t *testing.T) {
 		t.Errorf("ago(%v) = %q, want %q: a day of another year says the year", lastYear, got, want)
 	}
 }
+
+func TestAgo(t *testing.T) {
+	now := time.Now()
+	for _, c := range []struct {
+		t    time.Time
+		want string
+	}{
+		{time.Time{}, "never"},
+		{now.Add(-90 * time.Second), "1 minute ago"},
+		{now.Add(-5 * time.Hour), "5 hours ago"},
+		{now.Add(-30 * time.Hour), "yesterday"},
+		{now.Add(-10 * 24 * time.Hour), "10 days ago"},
+		{now.Add(90 * time.Second), "in 1 minute"},
+		{now.Add(23*time.Hour + 30*time.Minute), "in 23 hours"},
+		{now.Add(3*24*time.Hour + time.Hour), "in 3 days"},
+		{now.Add(400 * 24 * time.Hour), date(now.Add(400 * 24 * time.Hour))},
+	} {
+		if got := ago(c.t); got != c.want {
+			t.Errorf("ago(now%+v) = %q, want %q", c.t.Sub(now).Round(time.Second), got, c.want)
+		}
+	}
+}
