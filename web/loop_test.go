@@ -7,12 +7,18 @@ import (
 )
 
 // TestFeedbackDashboard: the dashboard shows the measures of the feedback the reader may
-// see, with its charts, and refuses a period it cannot show.
+// see, with its charts (or says that nothing is logged yet), and refuses a period it
+// cannot show.
 func TestFeedbackDashboard(t *testing.T) {
 	for name, open := range databases() {
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t, open)
 			agent := e.signIn("agent@example.com")
+			// Before anything is logged: no empty charts, and no share of nothing.
+			if _, body := agent.get("/feedback/dashboard"); !strings.Contains(body, "No feedback logged in this period") ||
+				strings.Contains(body, "<polyline") || !strings.Contains(body, `<strong>—</strong><span>reached`) {
+				t.Error("the dashboard with nothing logged: want the empty state, no chart, and — for the share informed")
+			}
 			res, _ := agent.post("/feedback", url.Values{"kind": {"complaint"}, "text": {"The desk arrived broken"}, "customer_id": {e.open.ID.String()}})
 			if res.StatusCode != 303 {
 				t.Fatalf("logging feedback: %d", res.StatusCode)
