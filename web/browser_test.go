@@ -363,6 +363,20 @@ func TestBrowser(t *testing.T) {
 				if err != nil || right == 0 || right > 390 {
 					t.Errorf("on a 390px screen the Undo buttons end at %vpx (%v), want them in view", right, err)
 				}
+				// The main links fold behind Menu, which opens and closes them.
+				navShown := `getComputedStyle(document.getElementById("main-nav")).display !== "none"`
+				if shown, err := chromedp.Run(b, chromedp.Evaluate[bool](navShown)); err != nil || shown {
+					t.Errorf("on a 390px screen the main links show before Menu is pressed (%v)", err)
+				}
+				do(t, b, chromedp.Click(chromedp.CSS(".menu-toggle")), chromedp.WaitVisible(chromedp.CSS(`#main-nav a[href="/customers"]`)))
+				shot(t, b, "7d-menu-phone")
+				if got, err := chromedp.Run(b, chromedp.AttributeValue(chromedp.CSS(".menu-toggle"), "aria-expanded")); err != nil || got.Value != "true" {
+					t.Errorf("Menu opened says aria-expanded=%q (%v)", got.Value, err)
+				}
+				do(t, b, chromedp.Click(chromedp.CSS(".menu-toggle")))
+				if shown, err := chromedp.Run(b, chromedp.Evaluate[bool](navShown)); err != nil || shown {
+					t.Errorf("Menu pressed again leaves the main links open (%v)", err)
+				}
 				do(t, b, chromedp.EmulateReset())
 				// The older customer holds the other now, and the merge can be undone there.
 				do(t, b, chromedp.Navigate(e.srv.URL+"/customers/"+first.ID.String()), chromedp.WaitVisible(chromedp.CSS("#merged-h")))

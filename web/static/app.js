@@ -242,4 +242,15 @@
       })
       .catch(function () { out.textContent = ""; });
   });
+
+  // Menu (on a phone) opens and closes the main links in place, without changing the
+  // address as its #main-nav link would.
+  var menu = document.querySelector(".menu-toggle");
+  if (menu) {
+    menu.addEventListener("click", function (e) {
+      e.preventDefault();
+      var open = document.getElementById("main-nav").classList.toggle("open");
+      menu.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
 })();
