@@ -232,6 +232,14 @@ func testMatchConflicts(t *testing.T, e *env) {
 		strings.Count(page, "differs outright") != 1 {
 		t.Errorf("the comparison does not say which field held the pair back:\n%s", page)
 	}
+	// Kept apart, the pair is listed as such, not as a possible duplicate.
+	if _, err := e.db.DecideMatch(ctx, sys, queue[0].ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, kept := agent.get("/matches?status=rejected"); !strings.Contains(kept, "Misaki Yamaguchi") || !strings.Contains(kept, "<title>Duplicates kept apart") ||
+		!strings.Contains(kept, "Pairs a reviewer decided are two customers") {
+		t.Errorf("the Kept apart tab does not list the pair as kept apart:\n%s", kept)
+	}
 }
 
 // TestMergesPage lists every merge, automatic ones too, and undoes one from the list;

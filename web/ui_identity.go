@@ -43,7 +43,11 @@ func (s *Server) handleMatchIndex(w http.ResponseWriter, r *http.Request, c *cal
 	when := func(j *rapport.Job) time.Time { return cmp.Or(j.FinishedAt, &j.RunAt).UTC() }
 	slices.SortFunc(page.Runs, func(a, b *rapport.Job) int { return when(b).Compare(when(a)) })
 	page.Runs = page.Runs[:min(len(page.Runs), 4)]
-	return s.render(w, r, http.StatusOK, "matches", c, "Possible duplicates", page)
+	title := "Possible duplicates"
+	if status == rapport.MatchRejected {
+		title = "Duplicates kept apart"
+	}
+	return s.render(w, r, http.StatusOK, "matches", c, title, page)
 }
 
 // mergesPage lists the merges identity resolution, reviewers and staff made.
