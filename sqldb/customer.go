@@ -49,11 +49,13 @@ func (db *DB) FindCustomerByID(ctx context.Context, s rapport.Scope, id rapport.
 	return c, db.auditRead(ctx, s, "customer", c.ID, c.ID, "profile")
 }
 
-// findCustomer returns the customer if the transaction's scope may see it.
+// findCustomer returns the customer if the transaction's scope may see it. A record
+// merged into another is part of that customer, and as visible as it is: a wall over
+// the customer hides the records merged into it too.
 func (tx *Tx) findCustomer(id rapport.ID) (*rapport.Customer, error) {
 	q := &Query{}
 	rows, err := queryAll(tx, `SELECT `+customerColumns+` FROM `+customerFrom+`
-		WHERE c.id = `+q.Arg(id)+` AND `+visibleCustomer(q, tx.scope, "c.id"), q.Args(), scanCustomer)
+		WHERE c.id = `+q.Arg(id)+` AND `+visibleCustomer(q, tx.scope, "COALESCE(c.merged_into, c.id)"), q.Args(), scanCustomer)
 	if err != nil {
 		return nil, err
 	} else if len(rows) == 0 {
@@ -61,6 +63,15 @@ func (tx *Tx) findCustomer(id rapport.ID) (*rapport.Customer, error) {
 	}
 	c := rows[0].Customer
 	return c, tx.loadCustomerDetails([]*rapport.Customer{c})
+}
+
+// notMerged refuses to act on a record merged into another customer: what it held
+// (items, feedback, consents) now belongs to that customer.
+func notMerged(c *rapport.Customer, doing string) error {
+	if c.MergedInto.IsZero() {
+		return nil
+	}
+	return rapport.Errorf(rapport.ECONFLICT, "%s was merged into customer %s: %s that customer, or undo the merge first", c.Name, c.MergedInto, doing)
 }
 
 // FindCustomers lists customers by name, or by relevance when f.Query is set.
@@ -313,6 +324,9 @@ func (db *DB) UpdateCustomer(ctx context.Context, s rapport.Scope, id rapport.ID
 		if c, err = tx.findCustomer(id); err != nil {
 			return err
 		}
+		if err := notMerged(c, "change"); err != nil {
+			return err
+		}
 		if u.Version != 0 && u.Version != c.Version {
 			return rapport.Errorf(rapport.ECONFLICT, "%s was changed by someone else since you loaded it (your version %d, now %d): reload and make your change again", c.Name, u.Version, c.Version)
 		}
@@ -446,6 +460,9 @@ func (db *DB) DeleteCustomer(ctx context.Context, s rapport.Scope, id rapport.ID
 	return db.update(ctx, s, func(tx *Tx) error {
 		c, err := tx.findCustomer(id)
 		if err != nil {
+			return err
+		}
+		if err := notMerged(c, "delete"); err != nil {
 			return err
 		}
 		var merged int

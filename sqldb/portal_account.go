@@ -224,6 +224,9 @@ func (db *DB) InviteCustomer(ctx context.Context, s rapport.Scope, customerID ra
 		if err != nil {
 			return err
 		}
+		if err := notMerged(c, "invite"); err != nil {
+			return err
+		}
 		if c.Kind != rapport.KindPerson {
 			return rapport.Errorf(rapport.EINVALID, "%s is an organisation: invite one of its people", c.Name)
 		}

@@ -188,6 +188,33 @@ func testMergeWalls(t *testing.T, open Opener) {
 	must(t, err)
 	_, err = db.FindCustomerByID(ctx, f.sales, open1.ID)
 	must(t, err)
+
+	// A record merged into a walled customer is behind the wall too: to an outsider it
+	// does not exist (reading it would name the customer it went into), so they can
+	// neither change nor delete it and what it brought to the walled customer.
+	stub := mustPerson(t, db, "Xavi", "Stub", "xavi@example.com")
+	walled := mustPerson(t, db, "Wanda", "Wall", "wanda@falcon.example")
+	mustWall(t, db, "Falcon deals", []rapport.ID{f.dealsTeam.ID}, walled)
+	_, err = db.MergeCustomers(ctx, f.deals, walled.ID, stub.ID, rapport.MergeManual, 0)
+	must(t, err)
+	outsider := scopeOf(mustUser(t, db, "max@example.com", rapport.RoleManager, f.salesTeam.ID))
+	insider := scopeOf(mustUser(t, db, "ines@example.com", rapport.RoleManager, f.dealsTeam.ID))
+	_, err = db.FindCustomerByID(ctx, outsider, stub.ID)
+	wantCode(t, err, rapport.ENOTFOUND)
+	rename := "Renamed"
+	_, err = db.UpdateCustomer(ctx, outsider, stub.ID, rapport.CustomerUpdate{GivenName: &rename})
+	wantCode(t, err, rapport.ENOTFOUND)
+	wantCode(t, db.DeleteCustomer(ctx, outsider, stub.ID), rapport.ENOTFOUND)
+	// Nobody changes or deletes a merged record: it is part of the customer now.
+	_, err = db.UpdateCustomer(ctx, insider, stub.ID, rapport.CustomerUpdate{GivenName: &rename})
+	wantCode(t, err, rapport.ECONFLICT)
+	wantCode(t, db.DeleteCustomer(ctx, insider, stub.ID), rapport.ECONFLICT)
+	if got, err := db.FindCustomerByID(ctx, insider, stub.ID); err != nil || got.GivenName != "Xavi" || got.MergedInto != walled.ID {
+		t.Errorf("after the refused changes the merged record is %+v (%v), want it as it was, merged into the walled customer", got, err)
+	}
+	if merges, err := db.FindMerges(ctx, insider, walled.ID); err != nil || len(merges) != 1 {
+		t.Errorf("the walled customer holds %d merges (%v), want the one still there", len(merges), err)
+	}
 }
 
 func testMatchReview(t *testing.T, open Opener) {
