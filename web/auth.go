@@ -123,10 +123,26 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flash stri
 
 // safeNext keeps a ?next= redirect on this site.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !localPath(next) {
 		return "/"
 	}
 	return next
+}
+
+// localPath reports whether p is an address on this site, safe to redirect to. Browsers
+// drop tabs and line breaks from an address and read a backslash as a slash, so
+// "/\t/evil.example" and "/\evil.example" would leave the site as "//evil.example" does.
+func localPath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return false
+	}
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return false
+		}
+	}
+	u, err := url.Parse(p)
+	return err == nil && u.Scheme == "" && u.Host == ""
 }
 
 // api serves an endpoint of the JSON API: it needs a bearer token, limits the body, and

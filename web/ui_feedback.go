@@ -63,8 +63,7 @@ func newFeedbackCard(c *call, id rapport.ID, cf *rapport.CustomerFeedback) *feed
 
 // safeBack keeps where to go back to on this site, or "" when there is nowhere.
 func safeBack(back string) string {
-	if back == "" || !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.HasPrefix(back, "/\\") ||
-		strings.ContainsAny(back, "\r\n") || len(back) > 2000 || strings.HasPrefix(back, "/feedback/new") {
+	if len(back) > 2000 || !localPath(back) || strings.HasPrefix(back, "/feedback/new") {
 		return ""
 	}
 	return back

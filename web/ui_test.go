@@ -498,6 +498,13 @@ func TestSignIn(t *testing.T) {
 	if res.Header.Get("Location") != "/" {
 		t.Errorf("got redirect to %q, want / instead of another site", res.Header.Get("Location"))
 	}
+	// Browsers drop a tab from an address, so "/<tab>/evil.example" is another site too.
+	res, err = client.PostForm(e.srv.URL+"/sign-in", url.Values{"email": {"agent@example.com"}, "password": {password}, "next": {"/\t/evil.example/"}})
+	must(t, err)
+	res.Body.Close()
+	if res.Header.Get("Location") != "/" {
+		t.Errorf("got redirect to %q, want / instead of another site", res.Header.Get("Location"))
+	}
 	var session *http.Cookie
 	for _, c := range res.Cookies() {
 		if c.Name == "rapport_session" {
