@@ -154,6 +154,7 @@ type UserService interface {
 	// one is set.
 	CreateUser(ctx context.Context, s Scope, u *User, password string) error
 	UpdateUser(ctx context.Context, s Scope, id ID, u UserUpdate) (*User, error)
+	// SetPassword sets a password and ends the user's sessions.
 	SetPassword(ctx context.Context, s Scope, id ID, password string) error
 	CountUsers(ctx context.Context) (int, error)
 

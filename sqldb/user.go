@@ -229,7 +229,8 @@ func (db *DB) UpdateUser(ctx context.Context, s rapport.Scope, id rapport.ID, up
 	return u, err
 }
 
-// SetPassword sets a user's password: admins for anyone, users for themselves.
+// SetPassword sets a user's password: admins for anyone, users for themselves. It ends
+// the user's sessions, so that one taken with the old password does not outlive it.
 func (db *DB) SetPassword(ctx context.Context, s rapport.Scope, id rapport.ID, password string) error {
 	if err := rapport.Require(s.IsAdmin() || s.UserID == id, "set other users' passwords"); err != nil {
 		return err
@@ -244,7 +245,10 @@ func (db *DB) SetPassword(ctx context.Context, s rapport.Scope, id rapport.ID, p
 		} else if n, _ := res.RowsAffected(); n == 0 {
 			return rapport.NotFound("user")
 		}
-		return tx.audit("update", "user", id, rapport.ID{}, false, "password set")
+		if _, err := tx.exec(`DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+			return err
+		}
+		return tx.audit("update", "user", id, rapport.ID{}, false, "password set; sessions ended")
 	})
 }
 

@@ -41,7 +41,11 @@ func (s *Server) handleAccountPassword(w http.ResponseWriter, r *http.Request, c
 	} else if err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/account", "Your password was changed.")
+	// The new password ended every session; this browser goes on in a new one.
+	if err := s.startSession(w, r, c.user); err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/account", "Your password was changed, and you were signed out everywhere else.")
 }
 
 func (s *Server) handleAccountTokenCreate(w http.ResponseWriter, r *http.Request, c *call) error {

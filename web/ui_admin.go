@@ -94,7 +94,7 @@ func (s *Server) handleUserUpdate(w http.ResponseWriter, r *http.Request, c *cal
 	}
 	var msg string
 	if pw := r.PostFormValue("password"); r.PostFormValue("action") == "password" {
-		err, msg = s.Store.SetPassword(r.Context(), c.scope, id, pw), "The password was set."
+		err = s.Store.SetPassword(r.Context(), c.scope, id, pw)
 	} else {
 		name, email, role := r.PostFormValue("name"), r.PostFormValue("email"), rapport.Role(r.PostFormValue("role"))
 		active, teams := r.PostFormValue("active") == "on", formIDs(r, "team_ids")
@@ -105,6 +105,14 @@ func (s *Server) handleUserUpdate(w http.ResponseWriter, r *http.Request, c *cal
 		return s.renderUserPage(w, r, c, http.StatusBadRequest, err)
 	} else if err != nil {
 		return err
+	}
+	if r.PostFormValue("action") == "password" {
+		msg = "The password was set, and the user's sessions ended."
+		if id == c.user.ID { // the admin's own: this browser goes on in a new session
+			if err := s.startSession(w, r, c.user); err != nil {
+				return err
+			}
+		}
 	}
 	return s.redirect(w, r, "/admin/users/"+id.String(), msg)
 }

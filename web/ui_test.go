@@ -516,6 +516,27 @@ func TestSignIn(t *testing.T) {
 	}
 }
 
+// TestChangePassword: a new password ends the user's other sessions (one stolen with
+// the old password among them); the browser that changed it stays signed in.
+func TestChangePassword(t *testing.T) {
+	e := newEnv(t, sqldbtest.SQLite)
+	here, elsewhere := e.signIn("agent@example.com"), e.signIn("agent@example.com")
+	res, body := here.post("/account/password", url.Values{"current": {"not my password"}, "password": {"a new passphrase"}, "password2": {"a new passphrase"}})
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "the e-mail address or the password is wrong") {
+		t.Errorf("a wrong current password: got %d, want 400 saying so", res.StatusCode)
+	}
+	res, _ = here.post("/account/password", url.Values{"current": {password}, "password": {"a new passphrase"}, "password2": {"a new passphrase"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("changing the password: got %d, want 303", res.StatusCode)
+	}
+	if status, body := here.get("/account"); status != http.StatusOK || !strings.Contains(body, "signed out everywhere else") {
+		t.Errorf("the browser that changed the password: got %d, want the account page saying the others were signed out", status)
+	}
+	if status, _ := elsewhere.get("/account"); status != http.StatusSeeOther {
+		t.Errorf("another session after the change: got %d, want 303 to sign in", status)
+	}
+}
+
 func TestSetup(t *testing.T) {
 	db := sqldbtest.SQLite(t)
 	srv := httptest.NewServer((&web.Server{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())

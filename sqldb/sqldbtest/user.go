@@ -118,6 +118,37 @@ func testAuthentication(t *testing.T, open Opener) {
 		wantCode(t, err, rapport.EUNAUTHORIZED)
 	})
 
+	t.Run("NewPasswordEndsSessions", func(t *testing.T) {
+		pat := &rapport.User{Email: "pat@example.com", Name: "Pat", Role: rapport.RoleAgent}
+		must(t, db.CreateUser(ctx, system, pat, "old passphrase 1"))
+		quin := &rapport.User{Email: "quin@example.com", Name: "Quin", Role: rapport.RoleAgent}
+		must(t, db.CreateUser(ctx, system, quin, "quin's passphrase"))
+		laptop, err := db.CreateSession(ctx, pat.ID, "10.0.0.5", "laptop")
+		must(t, err)
+		stolen, err := db.CreateSession(ctx, pat.ID, "10.9.9.9", "elsewhere")
+		must(t, err)
+		quins, err := db.CreateSession(ctx, quin.ID, "10.0.0.7", "desk")
+		must(t, err)
+		self := rapport.StaffScope(pat, "test", "10.0.0.5")
+		wantField(t, db.SetPassword(ctx, self, pat.ID, "short"), "password")
+		wantCode(t, db.SetPassword(ctx, rapport.StaffScope(quin, "test", "10.0.0.7"), pat.ID, "quin chose this"), rapport.EFORBIDDEN)
+		if _, err := db.FindSession(ctx, stolen); err != nil {
+			t.Errorf("a refused password change ended the sessions: %v", err)
+		}
+		must(t, db.SetPassword(ctx, self, pat.ID, "new passphrase 2"))
+		for _, secret := range []string{laptop, stolen} {
+			_, err := db.FindSession(ctx, secret)
+			wantCode(t, err, rapport.EUNAUTHORIZED)
+		}
+		if _, err := db.FindSession(ctx, quins); err != nil {
+			t.Errorf("another user's session ended too: %v", err)
+		}
+		_, err = db.Authenticate(ctx, "pat@example.com", "old passphrase 1", "10.0.0.6")
+		wantCode(t, err, rapport.EUNAUTHORIZED)
+		_, err = db.Authenticate(ctx, "pat@example.com", "new passphrase 2", "10.0.0.6")
+		must(t, err)
+	})
+
 	t.Run("WrongPasswordAndLimits", func(t *testing.T) {
 		_, err := db.Authenticate(ctx, "first@example.com", "wrong password", "10.0.0.2")
 		wantCode(t, err, rapport.EUNAUTHORIZED)
