@@ -254,6 +254,8 @@ type ItemService interface {
 	// FindItems lists a visible customer's items, open ones (or all) by urgency, and
 	// records the read.
 	FindItems(ctx context.Context, s Scope, f ItemFilter) ([]*Item, error)
+	// FindAllItems returns every item of a customer, however many, oldest first.
+	FindAllItems(ctx context.Context, s Scope, customerID ID) ([]*Item, error)
 	// FindItemByID returns an item of a visible customer and records the read.
 	FindItemByID(ctx context.Context, s Scope, id ID) (*Item, error)
 	// CreateItem opens an item for a visible customer and writes its timeline entry.

@@ -105,6 +105,11 @@ func Require(ok bool, what string) error {
 	return Errorf(EFORBIDDEN, "your role may not %s", what)
 }
 
+// CanExportPersonalData reports whether the actor may export everything Rapport holds
+// about one customer, to answer their request for their data: admins and managers, who
+// may also erase it.
+func (s Scope) CanExportPersonalData() bool { return s.CanDeleteCustomers() }
+
 // CanExportCustomers reports whether the actor may export lists of customers (a
 // segment's members): admins, managers and analysts, not agents, whose work is with
 // one customer at a time.

@@ -65,6 +65,30 @@ func (tx *Tx) findCustomer(id rapport.ID) (*rapport.Customer, error) {
 	return c, tx.loadCustomerDetails([]*rapport.Customer{c})
 }
 
+// RecordExport checks that the scope may export the personal data of a visible
+// customer (not a record merged into another) and records the export.
+func (db *DB) RecordExport(ctx context.Context, s rapport.Scope, id rapport.ID) error {
+	if err := rapport.Require(s.CanExportPersonalData(), "export a customer's personal data"); err != nil {
+		return err
+	}
+	return db.update(ctx, s, func(tx *Tx) error {
+		c, err := tx.findCustomer(id)
+		if err != nil {
+			return err
+		}
+		if err := notMerged(c, "export"); err != nil {
+			return err
+		}
+		walled := false
+		if s.SeesThroughWalls() {
+			if walled, err = tx.walled(id); err != nil {
+				return err
+			}
+		}
+		return tx.audit("export", "customer", id, id, walled, "personal data of "+c.Name)
+	})
+}
+
 // notMerged refuses to act on a record merged into another customer: what it held
 // (items, feedback, consents) now belongs to that customer.
 func notMerged(c *rapport.Customer, doing string) error {

@@ -71,6 +71,25 @@ func (db *DB) FindItems(ctx context.Context, s rapport.Scope, f rapport.ItemFilt
 	return out, db.auditRead(ctx, s, "items", rapport.ID{}, f.CustomerID, "")
 }
 
+// FindAllItems returns every item of a visible customer, oldest first, and records the
+// read.
+func (db *DB) FindAllItems(ctx context.Context, s rapport.Scope, customerID rapport.ID) ([]*rapport.Item, error) {
+	var out []*rapport.Item
+	err := db.view(ctx, s, func(tx *Tx) error {
+		if _, err := tx.findCustomerKind(customerID); err != nil {
+			return err
+		}
+		rows, err := queryAll(tx, `SELECT `+itemColumns+` FROM `+itemFrom+` WHERE it.customer_id = $1 ORDER BY it.opened_at, it.id`,
+			[]any{customerID}, scanItem)
+		out = items(rows)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, db.auditRead(ctx, s, "items", rapport.ID{}, customerID, "all")
+}
+
 // findItems reads the items of a customer the scope has found visible.
 func (tx *Tx) findItems(f rapport.ItemFilter) ([]*rapport.Item, error) {
 	q := &Query{}

@@ -381,7 +381,7 @@ func (s *Server) handleAuditIndex(w http.ResponseWriter, r *http.Request, c *cal
 	f.Limit = 100
 	q := r.URL.Query()
 	page := auditPage{Query: q, KeepReadsDays: s.KeepReadsDays,
-		Actions:  []string{"read", "create", "update", "delete", "ingest", "sign_in", "sign_in_failed"},
+		Actions:  []string{"read", "create", "update", "delete", "export", "ingest", "sign_in", "sign_in_failed"},
 		Entities: []string{"customer", "customers", "interaction", "interactions", "note", "notes", "link", "source", "source_records", "user", "team", "wall", "token", "audit_events"}}
 	var next string
 	if page.Events, next, err = s.Store.FindAuditEvents(r.Context(), c.scope, f); err != nil {

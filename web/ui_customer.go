@@ -249,6 +249,7 @@ type customerPage struct {
 	MergeQuery    string
 	CanWrite      bool
 	CanDelete     bool
+	CanExport     bool              // the customer's personal data, on their request
 	Errors        map[string]string // of the form that failed
 	Form          url.Values        // what was typed, when a form is shown again
 	OpenForm      string            // which form to show open: note, interaction or link
@@ -355,7 +356,7 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 		return &customerPage{Customer: cust}, nil // shown as the customer it was merged into
 	}
 	page := &customerPage{Customer: cust, Pinned: profile.Pinned, Merges: profile.Merges, Teams: c.user.Teams, MaxAttachment: tabular.ByteSize(s.MaxAttachmentBytes),
-		Now: time.Now().UTC().Format("2006-01-02T15:04"), CanWrite: c.scope.CanWriteCustomers(), CanDelete: c.scope.CanDeleteCustomers(),
+		Now: time.Now().UTC().Format("2006-01-02T15:04"), CanWrite: c.scope.CanWriteCustomers(), CanDelete: c.scope.CanDeleteCustomers(), CanExport: c.scope.CanExportPersonalData(),
 		Filtered: q.Get("type") != "" || q.Get("channel") != "" || q.Get("source") != ""}
 	for _, l := range profile.Links {
 		if l.FromID == id {

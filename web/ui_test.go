@@ -50,6 +50,9 @@ func TestWallHidesCustomers(t *testing.T) {
 			api := []struct{ method, path, body string }{
 				{"GET", "/api/v1/customers/" + id, ""},
 				{"GET", "/api/v1/customers/" + walledOrg.ID.String(), ""},
+				{"GET", "/api/v1/customers/" + twin.ID.String(), ""}, // merged into her: behind her wall
+				{"PATCH", "/api/v1/customers/" + twin.ID.String(), `{"language":"en"}`},
+				{"DELETE", "/api/v1/customers/" + twin.ID.String(), ""},
 				{"GET", "/api/v1/customers/" + id + "/interactions", ""},
 				{"GET", "/api/v1/customers/" + id + "/notes", ""},
 				{"GET", "/api/v1/customers/" + id + "/links", ""},

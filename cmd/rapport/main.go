@@ -4,6 +4,7 @@
 //	rapport migrate    apply database migrations and exit
 //	rapport user       manage staff users
 //	rapport token      make API tokens
+//	rapport customer   export everything held about a customer (customer export)
 //	rapport import     load customers or interactions from CSV, NDJSON or JSON files
 //	rapport resolve    merge the customers that are the same person
 //	rapport link       find the records of one person in CSV files
@@ -46,6 +47,7 @@ var commands = []command{
 	{"migrate", "apply database migrations and exit", runMigrate},
 	{"user", "manage staff users (user create)", runUser},
 	{"token", "make API tokens (token create)", runToken},
+	{"customer", "export everything held about a customer, for their request for their data (customer export)", runCustomer},
 	{"import", "load customers or interactions from CSV, NDJSON or JSON files", runImport},
 	{"resolve", "merge the customers that are the same person; propose the likely ones for review", runResolve},
 	{"link", "find the records of one person in CSV files (no server)", runLink},
