@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -233,10 +234,11 @@ func ParseAmount(s string) (Amount, error) {
 	if len(frac) > 4 {
 		return 0, Errorf(EINVALID, "%q has more than four decimal places", s)
 	}
-	if len(whole) > 15 {
-		return 0, Errorf(EINVALID, "%q is too large an amount", s)
+	// Held as ten-thousandths in 64 bits: at most 922,337,203,685,477 whole units.
+	w, err := strconv.ParseInt("0"+whole, 10, 64)
+	if err != nil || w > math.MaxInt64/10000-1 {
+		return 0, Errorf(EINVALID, "%q is too large an amount: at most 922337203685476.9999", s)
 	}
-	w, _ := strconv.ParseInt("0"+whole, 10, 64)
 	f, _ := strconv.ParseInt((frac + "0000")[:4], 10, 64)
 	a := Amount(w*10000 + f)
 	if neg {

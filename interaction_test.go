@@ -16,6 +16,11 @@ func TestAmount(t *testing.T) {
 		{"1234567.8901", "1234567.8901", false}, {"+3.10", "3.10", false}, {".5", "0.50", false}, {"12.50000", "12.50", false},
 		{"12.34567", "", true}, {"1e3", "", true}, {"abc", "", true}, {"", "", true}, {"1,000", "", true}, {"-", "", true},
 		{"9999999999999999", "", true},
+		// The largest that ten-thousandths in 64 bits hold, and just past it: these were
+		// stored as negative amounts.
+		{"922337203685476.9999", "922337203685476.9999", false}, {"-922337203685476.9999", "-922337203685476.9999", false},
+		{"922337203685477", "", true}, {"999999999999999", "", true}, {"950000000000000", "", true},
+		{"99999999999999999999999", "", true},
 	} {
 		a, err := rapport.ParseAmount(tt.in)
 		if (err != nil) != tt.err {
