@@ -1,9 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/rapportckm/rapport"
@@ -79,37 +82,67 @@ func contactLines(cps []rapport.ContactPoint) string {
 	return strings.Join(lines, "\n")
 }
 
-// formAttributes reads "key: value" lines into a JSON object; numbers and true/false
-// keep their JSON type.
+// formAttributes reads "key: value" lines into a JSON object. A value that is JSON (a
+// number, true, false, null, a list, an object, or text in quotes) is kept as that
+// value, exactly as written; anything else is text.
 func formAttributes(r *http.Request, name string) (json.RawMessage, error) {
-	m := map[string]any{}
+	m := map[string]json.RawMessage{}
 	for _, line := range formLines(r, name) {
 		key, value, ok := strings.Cut(line, ":")
 		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
 		if !ok || key == "" {
 			return nil, rapport.FieldError("attributes", "write one attribute per line as key: value; %q has no key", line)
 		}
-		var typed any
-		if json.Unmarshal([]byte(value), &typed) == nil {
-			switch typed.(type) {
-			case float64, bool:
-				m[key] = typed
-				continue
-			}
+		if json.Valid([]byte(value)) {
+			m[key] = json.RawMessage(value)
+		} else {
+			m[key] = jsonText(value)
 		}
-		m[key] = value
 	}
-	b, err := json.Marshal(m)
-	return b, err
+	return json.Marshal(m)
 }
 
-// attributeLines is the inverse of formAttributes.
+// attributeLines is the inverse of formAttributes: text that would not read back as
+// the same text (it looks like JSON, spans lines, or starts or ends with spaces) is
+// written in quotes.
 func attributeLines(raw json.RawMessage) string {
+	m := map[string]json.RawMessage{}
+	if json.Unmarshal(raw, &m) != nil {
+		return ""
+	}
 	var lines []string
-	for _, a := range attrList(raw) {
-		lines = append(lines, a.Key+": "+a.Value)
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		v := compactJSON(m[k])
+		if text, ok := jsonString(m[k]); ok && !json.Valid([]byte(text)) && !strings.ContainsAny(text, "\r\n") && text == strings.TrimSpace(text) {
+			v = text
+		}
+		lines = append(lines, k+": "+v)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// jsonString returns the text a JSON string holds; ok is false for any other value.
+func jsonString(v json.RawMessage) (text string, ok bool) {
+	v = bytes.TrimSpace(v)
+	return text, len(v) > 0 && v[0] == '"' && json.Unmarshal(v, &text) == nil
+}
+
+// jsonText is s as a JSON string, with <, > and & left as they are.
+func jsonText(s string) json.RawMessage {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s)
+	return bytes.TrimSpace(b.Bytes())
+}
+
+// compactJSON is a JSON value on one line.
+func compactJSON(v json.RawMessage) string {
+	var b bytes.Buffer
+	if json.Compact(&b, v) != nil {
+		return string(v)
+	}
+	return b.String()
 }
 
 // formIDs reads repeated id fields (checkboxes), skipping malformed ones.

@@ -347,13 +347,17 @@ func withParam(q url.Values, key, value string) string {
 type attr struct{ Key, Value string }
 
 func attrList(raw []byte) []attr {
-	m := map[string]any{}
+	m := map[string]json.RawMessage{}
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil
 	}
 	out := make([]attr, 0, len(m))
 	for k, v := range m {
-		out = append(out, attr{k, fmt.Sprint(v)})
+		text, ok := jsonString(v)
+		if !ok { // not text: the value as JSON
+			text = compactJSON(v)
+		}
+		out = append(out, attr{k, text})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out
