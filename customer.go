@@ -428,8 +428,8 @@ func ValidEmail(s string) string {
 		return "an e-mail address has at most 254 characters"
 	case at < 1 || at == len(s)-1:
 		return fmt.Sprintf("%q is not an e-mail address: it needs a name, an @ and a domain", s)
-	case strings.ContainsAny(s, " \t\r\n<>,;\"()[]\\"):
-		return fmt.Sprintf("%q is not an e-mail address: it holds a space or a character such as < > , ; that addresses cannot hold", s)
+	case strings.ContainsAny(s, " \t\r\n<>,;\"()[]\\") || strings.ContainsFunc(s, unicode.IsControl):
+		return fmt.Sprintf("%q is not an e-mail address: it holds a space, a control character or a character such as < > , ; that addresses cannot hold", s)
 	case !strings.Contains(s[at+1:], ".") || strings.HasPrefix(s[at+1:], ".") || strings.HasSuffix(s, "."):
 		return fmt.Sprintf("%q is not an e-mail address: the domain after @ needs a dot, as in example.com", s)
 	case !utf8.ValidString(s):

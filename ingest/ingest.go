@@ -317,7 +317,7 @@ func decode(line []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return JSONError(err)
+		return WithField(JSONError(err), line, v)
 	}
 	if dec.More() {
 		return rapport.Errorf(rapport.EINVALID, "a line holds one JSON object; this one holds more")

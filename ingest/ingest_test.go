@@ -2,6 +2,8 @@ package ingest_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -50,8 +52,8 @@ func TestInteractions(t *testing.T) {
 		field string
 		text  string
 	}{
-		{4, "", "ends too early"}, {5, "", "is not an id"}, {6, "colour", "no field"}, {7, "", "JSON object"},
-		{8, "", "RFC 3339"}, {9, "", "more"}, {10, "", "over 1 KiB"},
+		{4, "", "ends too early"}, {5, "customer_id", "is not an id"}, {6, "colour", "no field"}, {7, "", "JSON object"},
+		{8, "occurred_at", "RFC 3339"}, {9, "", "more"}, {10, "", "over 1 KiB"},
 	}
 	for i, w := range want {
 		e := res.Errors[i]
@@ -78,5 +80,16 @@ func TestCustomersKeepTheRecordAsReceived(t *testing.T) {
 	}
 	if len(recs) != 1 || recs[0].Source != "billing" || !strings.Contains(string(recs[0].Fields), `"given_name"`) {
 		t.Errorf("got %+v, want the billing record as sent", recs)
+	}
+}
+
+// TestJSONErrorNamesTheField: an error names the field as the JSON does, not with the
+// Go types of the structs embedded in a row.
+func TestJSONErrorNamesTheField(t *testing.T) {
+	var in rapport.IncomingInteraction
+	err := ingest.JSONError(json.Unmarshal([]byte(`{"type":5}`), &in))
+	var re *rapport.Error
+	if !errors.As(err, &re) || re.Field != "type" || !strings.HasPrefix(re.Message, "type must be a JSON string") {
+		t.Errorf("got %#v, want the field type", err)
 	}
 }

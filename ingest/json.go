@@ -5,10 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/rapportckm/rapport"
 )
@@ -31,7 +35,7 @@ func JSONError(err error) error {
 	case errors.As(err, &syntax):
 		return rapport.Errorf(rapport.EINVALID, "the JSON is not valid at byte %d: %s", syntax.Offset, strings.TrimPrefix(syntax.Error(), "invalid character "))
 	case errors.As(err, &typ):
-		field := typ.Field
+		field := jsonPath(typ.Field)
 		if field == "" {
 			return rapport.Errorf(rapport.EINVALID, "expected a JSON %s, got a JSON %s", jsonKind(typ.Type), typ.Value)
 		}
@@ -48,6 +52,41 @@ func JSONError(err error) error {
 		return rapport.FieldError(field, "there is no field %q; see /api/v1/openapi.json for the fields", field)
 	}
 	return rapport.Errorf(rapport.EINVALID, "the JSON could not be read: %v", err)
+}
+
+// jsonPath is the path of JSON names in a decoder's Field, which also names the Go
+// types of embedded structs ("Customer.kind" is the field kind).
+func jsonPath(field string) string {
+	var names []string
+	for name := range strings.SplitSeq(field, ".") {
+		if r, _ := utf8.DecodeRuneInString(name); !unicode.IsUpper(r) {
+			names = append(names, name)
+		}
+	}
+	return strings.Join(names, ".")
+}
+
+// WithField names the field at fault in err, from JSONError, when the decoder did not:
+// a value whose own decoding failed, such as an id, a time or an amount. It decodes
+// the object's members one at a time into a new value of v's type; the first that
+// fails is the field.
+func WithField(err error, data []byte, v any) error {
+	var re *rapport.Error
+	t := reflect.TypeOf(v)
+	if !errors.As(err, &re) || re.Field != "" || re.Code != rapport.EINVALID || t.Kind() != reflect.Pointer {
+		return err
+	}
+	var members map[string]json.RawMessage
+	if json.Unmarshal(data, &members) != nil {
+		return err
+	}
+	for _, key := range slices.Sorted(maps.Keys(members)) {
+		one, _ := json.Marshal(map[string]json.RawMessage{key: members[key]})
+		if json.Unmarshal(one, reflect.New(t.Elem()).Interface()) != nil {
+			return rapport.FieldError(key, "%s: %s", key, re.Message)
+		}
+	}
+	return err
 }
 
 // jsonKind names the JSON kind of value a Go type expects.

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/ingest"
@@ -26,15 +29,35 @@ func newList[T any](data []T, next string) list[T] {
 
 // decodeJSON reads a JSON request body into v, refusing unknown fields.
 func decodeJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body) // limited by api's MaxBytesReader
+	if err != nil {
+		return ingest.JSONError(err)
+	}
+	// The decoder would store invalid bytes as U+FFFD, losing what was sent.
+	if !utf8.Valid(body) {
+		return rapport.Errorf(rapport.EINVALID, "the body is not valid UTF-8 (at byte %d): send JSON encoded as UTF-8", invalidUTF8At(body))
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return ingest.JSONError(err)
+		return ingest.WithField(ingest.JSONError(err), body, v)
 	}
 	if dec.More() {
 		return rapport.Errorf(rapport.EINVALID, "the body holds more than one JSON value; send one object")
 	}
 	return nil
+}
+
+// invalidUTF8At is the offset of the first byte of b that is not valid UTF-8.
+func invalidUTF8At(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
 }
 
 // pathID reads an id from the path; a malformed one names nothing, so it is not found.

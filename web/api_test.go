@@ -48,6 +48,9 @@ func testAPI(t *testing.T, e *env) {
 			{"UnknownID", "GET", "/api/v1/customers/" + rapport.NewID().String(), agent, "", 404, "not_found", ""},
 			{"MissingKind", "POST", "/api/v1/customers", agent, `{"name":"X"}`, 400, "invalid", "kind"},
 			{"BadEmail", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"X","emails":["nope"]}`, 400, "invalid", "emails[0]"},
+			{"ControlInEmail", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"X","emails":["a\u001bb@example.com"]}`, 400, "invalid", "emails[0]"},
+			{"NotUTF8", "POST", "/api/v1/customers", agent, "{\"kind\":\"person\",\"given_name\":\"Jos\xe9\"}", 400, "invalid", ""},
+			{"BadOwnerID", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"X","owner_id":"abc"}`, 400, "invalid", "owner_id"},
 			{"UnknownField", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"X","emial":"x@y.z"}`, 400, "invalid", "emial"},
 			{"WrongType", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":42}`, 400, "invalid", "given_name"},
 			{"BrokenJSON", "POST", "/api/v1/customers", agent, `{"kind":`, 400, "invalid", ""},
@@ -57,8 +60,8 @@ func testAPI(t *testing.T, e *env) {
 			{"AgentCannotCreateUsers", "POST", "/api/v1/users", agent, `{"email":"x@example.com","name":"X","role":"admin"}`, 403, "forbidden", ""},
 			{"BadLimit", "GET", "/api/v1/customers?limit=9999", agent, "", 400, "invalid", "limit"},
 			{"BadCursor", "GET", "/api/v1/customers?cursor=zzz", agent, "", 400, "invalid", "cursor"},
-			{"BadTime", "POST", "/api/v1/customers/" + e.open.ID.String() + "/interactions", agent, `{"type":"call","channel":"phone","occurred_at":"yesterday","summary":"x"}`, 400, "invalid", ""},
-			{"BadAmount", "POST", "/api/v1/customers/" + e.open.ID.String() + "/interactions", agent, `{"type":"order","channel":"web","occurred_at":"2024-01-01T00:00:00Z","summary":"x","amount":1.23456,"currency":"EUR"}`, 400, "invalid", ""},
+			{"BadTime", "POST", "/api/v1/customers/" + e.open.ID.String() + "/interactions", agent, `{"type":"call","channel":"phone","occurred_at":"yesterday","summary":"x"}`, 400, "invalid", "occurred_at"},
+			{"BadAmount", "POST", "/api/v1/customers/" + e.open.ID.String() + "/interactions", agent, `{"type":"order","channel":"web","occurred_at":"2024-01-01T00:00:00Z","summary":"x","amount":1.23456,"currency":"EUR"}`, 400, "invalid", "amount"},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				res, body := e.do(tt.method, tt.path, tt.as, tt.body)
