@@ -6,13 +6,16 @@
 package ingest
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"sort"
 
@@ -96,7 +99,14 @@ func Customers(ctx context.Context, r io.Reader, svc rapport.SourceService, s ra
 
 func runNDJSON[T any](ctx context.Context, r io.Reader, opt Options, convert Converter[T], write func([]T, *rapport.ImportBatch) (rapport.IngestResult, error)) (Result, error) {
 	opt.defaults()
-	rows, err := tabular.Open(r, tabular.Options{Format: tabular.NDJSON, MaxLine: opt.MaxLine, Unflattened: true})
+	// A request's body is limited by its size as sent; gzipped, a small one could hold
+	// any number of lines. Files to import may be gzipped (POST /api/v1/imports).
+	br := bufio.NewReader(r)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		return Result{IngestResult: rapport.IngestResult{Errors: []rapport.LineError{}}},
+			rapport.Errorf(rapport.EINVALID, "the body is gzipped: send the NDJSON lines as they are, or a gzipped file to POST /api/v1/imports")
+	}
+	rows, err := tabular.Open(br, tabular.Options{Format: tabular.NDJSON, MaxLine: opt.MaxLine, Unflattened: true})
 	if err != nil {
 		return Result{IngestResult: rapport.IngestResult{Errors: []rapport.LineError{}}}, readError(err, 0)
 	}
@@ -302,13 +312,27 @@ func readBatches[T any](ctx context.Context, rows *tabular.Rows, opt Options, co
 	}
 }
 
-// readError explains a failed read; the rows before it were written.
+// readError explains a failed read; the rows before it were written. A file that cannot
+// be read on (damaged, cut short, not the format it claims) is bad input, and says so
+// with the line at fault; a failure to read the disk is not.
 func readError(err error, line int) error {
 	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return rapport.Errorf(rapport.ETOOLARGE, "the request body is over %d MiB: lines up to %d were applied; send the rest in another request", tooBig.Limit>>20, line)
+	var pathErr *fs.PathError
+	applied := "nothing was applied"
+	if line > 0 {
+		applied = fmt.Sprintf("lines up to %d were applied", line)
 	}
-	return fmt.Errorf("after line %d: %w", line, err)
+	switch {
+	case errors.As(err, &tooBig):
+		return rapport.Errorf(rapport.ETOOLARGE, "the request body is over %d MiB: %s; send the rest in another request", tooBig.Limit>>20, applied)
+	case errors.As(err, &pathErr), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("after line %d: %w", line, err)
+	case errors.Is(err, gzip.ErrHeader), errors.Is(err, gzip.ErrChecksum):
+		return rapport.Errorf(rapport.EINVALID, "the gzipped input is damaged after line %d (%v): %s", line, err, applied)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return rapport.Errorf(rapport.EINVALID, "the input ends unexpectedly after line %d (cut short, or a damaged gzip file): %s", line, applied)
+	}
+	return rapport.Errorf(rapport.EINVALID, "%v: %s", err, applied)
 }
 
 // decode parses one JSON object, refusing unknown fields so that a misspelt field is

@@ -190,6 +190,28 @@ func testAPI(t *testing.T, e *env) {
 		if res.StatusCode != 403 {
 			t.Errorf("got %d %s for an analyst importing, want 403", res.StatusCode, body)
 		}
+		// A JSON array cut short: the rows before the fault are written, and the answer
+		// says where it is and what was applied, as bad input, not as a fault of ours.
+		var cut strings.Builder
+		cut.WriteString("[\n")
+		for i := range 5 {
+			fmt.Fprintf(&cut, `{"source_id":"cut-%d","kind":"person","given_name":"Cut","family_name":"Short %d"},`+"\n", i, i)
+		}
+		res, body = e.do("POST", "/api/v1/imports?kind=customers&source=erp&format=json", agent, cut.String(), "Content-Type", "application/json")
+		if res.StatusCode != 400 || !strings.Contains(body, "line 7") || !strings.Contains(body, "were applied") {
+			t.Errorf("a JSON array cut short: got %d %s, want 400 naming the line and what was applied", res.StatusCode, body)
+		}
+	})
+
+	t.Run("BulkGzipped", func(t *testing.T) {
+		var gz bytes.Buffer
+		w := gzip.NewWriter(&gz)
+		fmt.Fprintf(w, `{"source_id":"g-1","kind":"person","given_name":"Gus","family_name":"Zipped"}`+"\n")
+		w.Close()
+		res, body := e.do("POST", "/api/v1/customers/bulk?source=erp", agent, gz.String(), "Content-Type", "application/x-ndjson")
+		if res.StatusCode != 400 || !strings.Contains(body, "gzipped") {
+			t.Errorf("a gzipped bulk body: got %d %s, want 400 (its size as sent says nothing of what it holds)", res.StatusCode, body)
+		}
 	})
 
 	t.Run("BulkInteractions", func(t *testing.T) {
