@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -549,7 +550,37 @@ func checkAttributes(p Problems, field string, raw json.RawMessage) {
 		p.Add(field, "%s are %d bytes; at most 64 KiB are allowed", field, len(raw))
 	case len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed):
 		p.Add(field, "%s must be a JSON object such as {\"segment\": \"gold\"}", field)
+	case !utf8.Valid(trimmed):
+		p.Add(field, "%s must be valid UTF-8", field)
+	case bytes.Contains(trimmed, []byte(`\u0000`)) && holdsNUL(trimmed):
+		// PostgreSQL's jsonb cannot hold it, and no text needs it.
+		p.Add(field, "%s cannot hold the NUL character (\\u0000)", field)
 	}
+}
+
+// holdsNUL reports whether a key or a text in the JSON value holds U+0000.
+func holdsNUL(raw json.RawMessage) bool {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return false
+	}
+	var walk func(any) bool
+	walk = func(v any) bool {
+		switch v := v.(type) {
+		case string:
+			return strings.ContainsRune(v, 0)
+		case []any:
+			return slices.ContainsFunc(v, walk)
+		case map[string]any:
+			for k, e := range v {
+				if strings.ContainsRune(k, 0) || walk(e) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(v)
 }
 
 func isLanguageTag(s string) bool {

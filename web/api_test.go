@@ -50,6 +50,7 @@ func testAPI(t *testing.T, e *env) {
 			{"BadEmail", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"X","emails":["nope"]}`, 400, "invalid", "emails[0]"},
 			{"ControlInEmail", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"X","emails":["a\u001bb@example.com"]}`, 400, "invalid", "emails[0]"},
 			{"NotUTF8", "POST", "/api/v1/customers", agent, "{\"kind\":\"person\",\"given_name\":\"Jos\xe9\"}", 400, "invalid", ""},
+			{"NULInAttributes", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"X","attributes":{"note":"a\u0000b"}}`, 400, "invalid", "attributes"},
 			{"BadOwnerID", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"X","owner_id":"abc"}`, 400, "invalid", "owner_id"},
 			{"UnknownField", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"X","emial":"x@y.z"}`, 400, "invalid", "emial"},
 			{"WrongType", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":42}`, 400, "invalid", "given_name"},
