@@ -18,7 +18,7 @@ import (
 // and booleans are written as in the file, and null is no value.
 
 // ndjsonRows reads one JSON object per line; blank lines count as lines but are no rows.
-func ndjsonRows(br *bufio.Reader, latin1 bool, offset int64, line, maxLine int, flat bool) func() (Row, error) {
+func ndjsonRows(br *bufio.Reader, offset int64, line, maxLine int, flat bool) func() (Row, error) {
 	return func() (Row, error) {
 		for {
 			raw, n, err := readLine(br, maxLine)
@@ -38,7 +38,7 @@ func ndjsonRows(br *bufio.Reader, latin1 bool, offset int64, line, maxLine int, 
 				}
 				continue
 			}
-			raw = utf8Bytes(bytes.Clone(raw), latin1)
+			raw = utf8Bytes(bytes.Clone(raw))
 			r := Row{Line: line, EndLine: line, End: offset, Raw: raw}
 			if !flat {
 				return r, nil
@@ -82,7 +82,7 @@ func readLine(br *bufio.Reader, max int) ([]byte, int, error) {
 // jsonRows reads the elements of a JSON array one at a time with a json.Decoder, so
 // that memory holds one element, not the array. A resumed read starts after an
 // element: what follows is a comma and more elements, or the closing bracket.
-func jsonRows(br *bufio.Reader, latin1 bool, offset int64, line int, resumed, flat bool) (func() (Row, error), error) {
+func jsonRows(br *bufio.Reader, offset int64, line int, resumed, flat bool) (func() (Row, error), error) {
 	lines := &lineCounter{r: br, offset: offset, line: line}
 	base := offset // where the decoder's input starts in the file
 	var in io.Reader = lines
@@ -129,7 +129,7 @@ func jsonRows(br *bufio.Reader, latin1 bool, offset int64, line int, resumed, fl
 			return Row{}, jsonError(err, base, dec, lines)
 		}
 		end := base + dec.InputOffset()
-		r := Row{Line: lines.lineAt(end - int64(len(raw))), EndLine: lines.lineAt(end) - 1, End: end, Raw: utf8Bytes(raw, latin1)}
+		r := Row{Line: lines.lineAt(end - int64(len(raw))), EndLine: lines.lineAt(end) - 1, End: end, Raw: utf8Bytes(raw)}
 		if !flat {
 			return r, nil
 		}
@@ -179,9 +179,9 @@ func (lc *lineCounter) lineAt(offset int64) int {
 	return lc.line + 1
 }
 
-// utf8Bytes reads text that is not UTF-8 as Windows-1252.
-func utf8Bytes(b []byte, latin1 bool) []byte {
-	if latin1 || !utf8.Valid(b) {
+// utf8Bytes reads a record that is not UTF-8 as Windows-1252 (see text).
+func utf8Bytes(b []byte) []byte {
+	if !utf8.Valid(b) {
 		if t, err := charmap.Windows1252.NewDecoder().Bytes(b); err == nil {
 			return t
 		}

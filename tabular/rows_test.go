@@ -224,3 +224,14 @@ func FuzzJSONArray(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzRows(t, data, JSON) })
 }
+
+// TestMixedEncodings: a file put together from a UTF-8 export and a Latin-1 one keeps
+// the UTF-8 text as it is and reads only the rest as Latin-1.
+func TestMixedEncodings(t *testing.T) {
+	for _, data := range []string{"name\nZoë Ünal\nJos\xe9\n", "{\"name\":\"Zoë Ünal\"}\n{\"name\":\"Jos\xe9\"}\n", "[{\"name\":\"Zoë Ünal\"},\n{\"name\":\"Jos\xe9\"}]"} {
+		_, got := readAll(t, []byte(data), Options{})
+		if len(got) != 2 || !strings.HasSuffix(got[0], "name=Zoë Ünal") || !strings.HasSuffix(got[1], "name=José") {
+			t.Errorf("%q: got %q, want Zoë Ünal and José", data, got)
+		}
+	}
+}

@@ -64,7 +64,7 @@ type Rows struct {
 	Format    Format
 	Header    []string // the columns of a CSV file; nil for JSON, whose rows name their own
 	Delimiter rune
-	Latin1    bool // the file is not UTF-8 and is read as Windows-1252
+	Latin1    bool // the file is not all UTF-8: its records that are not are read as Windows-1252
 	Gzip      bool
 	next      func() (Row, error)
 }
@@ -125,7 +125,7 @@ func Open(r io.Reader, opt Options) (*Rows, error) {
 	start, line := max(opt.Offset, bom), opt.Line
 	if rows.Format == CSV {
 		rows.Delimiter = sniffDelimiter(sample)
-		header, end, err := readHeader(sample, rows.Delimiter, rows.Latin1)
+		header, end, err := readHeader(sample, rows.Delimiter)
 		if err != nil {
 			return nil, err
 		}
@@ -150,9 +150,9 @@ func Open(r io.Reader, opt Options) (*Rows, error) {
 	case CSV:
 		rows.next = csvRows(br, rows, start, line)
 	case NDJSON:
-		rows.next = ndjsonRows(br, rows.Latin1, start, line, opt.MaxLine, !opt.Unflattened)
+		rows.next = ndjsonRows(br, start, line, opt.MaxLine, !opt.Unflattened)
 	case JSON:
-		if rows.next, err = jsonRows(br, rows.Latin1, start, line, opt.Offset > 0, !opt.Unflattened); err != nil {
+		if rows.next, err = jsonRows(br, start, line, opt.Offset > 0, !opt.Unflattened); err != nil {
 			return nil, err
 		}
 	default:
@@ -173,7 +173,7 @@ func sniffFormat(sample []byte) Format {
 }
 
 // readHeader reads the header row from the sample and returns it and its length.
-func readHeader(sample []byte, delim rune, latin1 bool) ([]string, int64, error) {
+func readHeader(sample []byte, delim rune) ([]string, int64, error) {
 	cr := newCSVReader(bytes.NewReader(sample), delim)
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
@@ -187,7 +187,7 @@ func readHeader(sample []byte, delim rune, latin1 bool) ([]string, int64, error)
 		return nil, 0, fmt.Errorf("line 1: the header is over %d KiB; is this a CSV file?", sniffSize>>10)
 	}
 	for i, h := range header {
-		header[i] = strings.TrimSpace(text(h, latin1))
+		header[i] = strings.TrimSpace(text(h))
 		if header[i] == "" {
 			return nil, 0, fmt.Errorf("line 1: column %d has no name in the header", i+1)
 		}
@@ -226,7 +226,7 @@ func csvRows(br *bufio.Reader, rows *Rows, start int64, line int) func() (Row, e
 		r.EndLine = r.Line
 		for i, v := range values {
 			r.EndLine += strings.Count(v, "\n")
-			values[i] = text(v, rows.Latin1)
+			values[i] = text(v)
 		}
 		if len(values) != len(rows.Header) {
 			return Row{}, &RowError{Line: r.Line, EndLine: r.EndLine, End: end, Raw: []byte(r.Text()),
@@ -236,10 +236,11 @@ func csvRows(br *bufio.Reader, rows *Rows, start int64, line int) func() (Row, e
 	}
 }
 
-// text returns a field as UTF-8: a Latin-1 file's fields, and any field that is not
-// UTF-8, are read as Windows-1252.
-func text(s string, latin1 bool) string {
-	if latin1 || !utf8.ValidString(s) {
+// text returns a field as UTF-8: a field that is not UTF-8 is read as Windows-1252.
+// The decision is the field's, not the file's: files put together from several
+// exports mix the two, and a field that is valid UTF-8 is almost never Latin-1 text.
+func text(s string) string {
+	if !utf8.ValidString(s) {
 		if t, err := charmap.Windows1252.NewDecoder().String(s); err == nil {
 			return t
 		}
@@ -331,7 +332,7 @@ func ByteSize(n int64) string {
 type Reader struct {
 	Header    []string
 	Delimiter rune
-	Latin1    bool // the file was not UTF-8 and is read as Windows-1252
+	Latin1    bool // the file is not all UTF-8: its fields that are not are read as Windows-1252
 	rows      *Rows
 }
 
