@@ -124,6 +124,9 @@ func TestSurveyPages(t *testing.T) {
 			if res.StatusCode != 400 || !strings.Contains(body, "a survey needs a name") || !strings.Contains(body, `value="Kept intro"`) {
 				t.Fatalf("got %d; want the form with its mistake and the intro kept", res.StatusCode)
 			}
+			if res, body := admin.post("/surveys", url.Values{"name": {"Words NPS"}, "kind": {"nps"}, "ask_every_days": {"ninety"}}); res.StatusCode != 400 || !strings.Contains(body, "ask_every_days must be between 1 and 3650") {
+				t.Errorf("a number of days in words: got %d, want the form saying what is wrong instead of saving the default", res.StatusCode)
+			}
 			res, _ = admin.post("/surveys", url.Values{"name": {"Loyalty <script>alert(2)</script>"}, "kind": {"nps"}, "intro": {"Thank you for being with us."},
 				"ask_every_days": {"90"}, "follow_up": {"What should we do better?"}, "trigger_purchase": {"on"}, "delay_purchase": {"48"}, "active": {"on"}})
 			if res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/surveys/") {

@@ -43,7 +43,12 @@ func readSurveyForm(r *http.Request, old *rapport.Survey) *rapport.Survey {
 	if old != nil {
 		v.Kind, v.Translations, v.FollowUps = old.Kind, old.Translations, old.FollowUps
 	}
-	v.AskEveryDays, _ = strconv.Atoi(r.PostFormValue("ask_every_days"))
+	if days := strings.TrimSpace(r.PostFormValue("ask_every_days")); days != "" {
+		var err error
+		if v.AskEveryDays, err = strconv.Atoi(days); err != nil {
+			v.AskEveryDays = -1 // not a number: refused beside the field, not saved as the default
+		}
+	}
 	for _, e := range rapport.SurveyEvents {
 		if r.PostFormValue("trigger_"+string(e)) == "on" {
 			h, _ := strconv.Atoi(r.PostFormValue("delay_" + string(e)))
