@@ -9,21 +9,13 @@ import (
 	"testing"
 
 	"github.com/rapportckm/rapport"
-	"github.com/rapportckm/rapport/sqldb/sqlite"
 )
 
 // TestCustomerExport: the command writes the customer's whole export, a note private to
 // a member of staff included, to standard output or to a file that appears only when
 // the export is whole; bad ids are usage errors and unknown ones failures.
 func TestCustomerExport(t *testing.T) {
-	dir := t.TempDir()
-	if code, _, errOut := rapportCmd(t, dir, "", "migrate"); code != exitOK {
-		t.Fatal(errOut)
-	}
-	db, err := sqlite.Open(filepath.Join(dir, "rapport.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, db := migrated(t)
 	ctx, system := context.Background(), rapport.SystemScope("test")
 	ana := &rapport.Customer{Kind: rapport.KindPerson, GivenName: "Ana", FamilyName: "Silva", Emails: []rapport.ContactPoint{{Value: "ana@example.com"}}}
 	author := &rapport.User{Email: "kim@example.com", Name: "Kim", Role: rapport.RoleAgent}

@@ -13,8 +13,23 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/sqldb"
 	"github.com/rapportckm/rapport/sqldb/sqlite"
 )
+
+// migrated makes a database in a new directory with the migrate command, and opens it.
+func migrated(t *testing.T) (string, *sqldb.DB) {
+	t.Helper()
+	dir := t.TempDir()
+	if code, _, errOut := rapportCmd(t, dir, "", "migrate"); code != exitOK {
+		t.Fatal(errOut)
+	}
+	db, err := sqlite.Open(filepath.Join(dir, "rapport.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, db
+}
 
 // rapport runs the command in-process with a database in dir and returns the exit
 // code and what it wrote.
@@ -117,14 +132,7 @@ func TestServe(t *testing.T) {
 // TestServeKeepsReadsForDays starts serve set to keep the records of reads for 30
 // days: its job deletes a read of 31 days ago and keeps one of yesterday.
 func TestServeKeepsReadsForDays(t *testing.T) {
-	dir := t.TempDir()
-	if code, _, errOut := rapportCmd(t, dir, "", "migrate"); code != exitOK {
-		t.Fatal(errOut)
-	}
-	db, err := sqlite.Open(filepath.Join(dir, "rapport.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, db := migrated(t)
 	defer db.Close()
 	system := rapport.SystemScope("test")
 	c := &rapport.Customer{Kind: rapport.KindPerson, GivenName: "Ana", FamilyName: "Silva"}
