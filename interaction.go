@@ -234,7 +234,7 @@ func ParseAmount(s string) (Amount, error) {
 	if len(frac) > 4 {
 		return 0, Errorf(EINVALID, "%q has more than four decimal places", s)
 	}
-	// Held as ten-thousandths in 64 bits: at most 922,337,203,685,477 whole units.
+	// Held as ten-thousandths in 64 bits: at most 922,337,203,685,476.9999.
 	w, err := strconv.ParseInt("0"+whole, 10, 64)
 	if err != nil || w > math.MaxInt64/10000-1 {
 		return 0, Errorf(EINVALID, "%q is too large an amount: at most 922337203685476.9999", s)
