@@ -181,6 +181,13 @@ func TestPages(t *testing.T) {
 				if res.StatusCode != 400 || !strings.Contains(body, "is not an e-mail address") || !strings.Contains(body, `value="Zoë"`) {
 					t.Fatalf("got %d, want the form again with the error and what was typed", res.StatusCode)
 				}
+				// A choice the form does not offer (a crafted post) is named at its field.
+				form.Set("emails", "zoe@example.de")
+				form.Set("preferred_channel", "pigeon")
+				if res, body := agent.post("/customers", form); res.StatusCode != 400 || !strings.Contains(body, `<p class="error" role="alert">preferred channel &#34;pigeon&#34; is unknown`) {
+					t.Errorf("an unknown channel: got %d, want the form with the message at the field", res.StatusCode)
+				}
+				form.Del("preferred_channel")
 				form.Set("emails", "zoe@example.de\nwork: zoe.mueller@firm.example")
 				res, _ = agent.post("/customers", form)
 				if res.StatusCode != 303 {
