@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +26,13 @@ type Dialect interface {
 	Migrations() fs.FS
 	// LockMigrations keeps two processes from migrating at once.
 	LockMigrations(ctx context.Context, tx *sql.Tx) error
+	// Lock holds a lock named key until the write transaction ends, for checks that
+	// read what is not there yet (counts of attempts): nothing on SQLite, whose single
+	// writer already keeps other writes out.
+	Lock(ctx context.Context, tx *sql.Tx, key string) error
+	// ForUpdate ends a SELECT in a write transaction so that the rows it reads are
+	// locked until the transaction ends (FOR UPDATE); "" on SQLite, as for Lock.
+	ForUpdate() string
 	// Translate turns a driver error into a *rapport.Error where it has a meaning for
 	// users (unique or foreign-key violations), by error code, never by message text.
 	Translate(err error) error
@@ -423,6 +431,18 @@ func (tx *Tx) walled(customerID rapport.ID) (bool, error) {
 	var n int
 	err := tx.queryRow(`SELECT COUNT(*) FROM wall_coverage WHERE customer_id = $1`, customerID).Scan(&n)
 	return n > 0, err
+}
+
+// lock holds the named locks until the write transaction ends (see Dialect.Lock), taken
+// in one order so that two transactions never wait for each other.
+func (tx *Tx) lock(keys ...string) error {
+	slices.Sort(keys)
+	for _, key := range keys {
+		if err := tx.db.dialect.Lock(tx.ctx, tx.tx, key); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // audit records an event under the transaction's scope.

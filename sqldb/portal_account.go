@@ -347,19 +347,13 @@ func (db *DB) SetPasswordWithToken(ctx context.Context, addr, token, password st
 func (db *DB) AuthenticateCustomer(ctx context.Context, email, password, addr string) (*rapport.PortalAccount, error) {
 	email = rapport.NormalizeEmail(email)
 	s := portalScope(addr)
-	since := db.Now().Add(-signInWindow)
-	var byEmail, byAddr int
-	if err := db.read.QueryRowContext(ctx, `SELECT
-		(SELECT COUNT(*) FROM portal_sign_in_attempts WHERE email = $1 AND at > $2 AND NOT ok),
-		(SELECT COUNT(*) FROM portal_sign_in_attempts WHERE addr = $3 AND at > $2 AND NOT ok)`, email, since.UTC(), addr).Scan(&byEmail, &byAddr); err != nil {
-		return nil, db.translate(err)
-	}
-	if byEmail >= maxFailsPerEmail || byAddr >= maxFailsPerAddr {
-		return nil, rapport.Errorf(rapport.ERATELIMIT, "too many failed sign-ins: wait %d minutes and try again", int(signInWindow.Minutes()))
+	attempt, err := db.startSignIn(ctx, s, "portal_sign_in_attempts", email, addr)
+	if err != nil {
+		return nil, err
 	}
 	var a *rapport.PortalAccount
 	var hash string
-	err := db.view(ctx, s, func(tx *Tx) error {
+	err = db.view(ctx, s, func(tx *Tx) error {
 		var err error
 		a, err = tx.findPortalAccount(`p.email = $1`, email)
 		if rapport.ErrorCode(err) == rapport.ENOTFOUND {
@@ -375,12 +369,11 @@ func (db *DB) AuthenticateCustomer(ctx context.Context, email, password, addr st
 	}
 	ok := checkPassword(hash, password) && a != nil && a.Verified()
 	err = db.update(ctx, s, func(tx *Tx) error {
-		if _, err := tx.exec(`INSERT INTO portal_sign_in_attempts (id, at, email, addr, ok) VALUES ($1, $2, $3, $4, $5)`,
-			rapport.NewID(), tx.now, email, addr, ok); err != nil {
-			return err
-		}
 		if !ok {
 			return tx.audit("sign_in_failed", "portal_account", rapport.ID{}, rapport.ID{}, false, email)
+		}
+		if _, err := tx.exec(`UPDATE portal_sign_in_attempts SET ok = TRUE WHERE id = $1`, attempt); err != nil {
+			return err
 		}
 		tx.scope.CustomerID = a.CustomerID
 		if _, err := tx.exec(`UPDATE portal_accounts SET last_seen_at = $1 WHERE id = $2`, tx.now, a.ID); err != nil {

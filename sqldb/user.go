@@ -257,20 +257,14 @@ func (db *DB) SetPassword(ctx context.Context, s rapport.Scope, id rapport.ID, p
 func (db *DB) Authenticate(ctx context.Context, email, password, addr string) (*rapport.User, error) {
 	email = rapport.NormalizeEmail(email)
 	s := rapport.Scope{Kind: rapport.ActorStaff, Via: "web", Addr: addr}
-	since := db.Now().Add(-signInWindow)
-	var byEmail, byAddr int
-	if err := db.read.QueryRowContext(ctx, `SELECT
-		(SELECT COUNT(*) FROM sign_in_attempts WHERE email = $1 AND at > $2 AND NOT ok),
-		(SELECT COUNT(*) FROM sign_in_attempts WHERE addr = $3 AND at > $2 AND NOT ok)`, email, since.UTC(), addr).Scan(&byEmail, &byAddr); err != nil {
-		return nil, db.translate(err)
-	}
-	if byEmail >= maxFailsPerEmail || byAddr >= maxFailsPerAddr {
-		return nil, rapport.Errorf(rapport.ERATELIMIT, "too many failed sign-ins: wait %d minutes and try again", int(signInWindow.Minutes()))
+	attempt, err := db.startSignIn(ctx, s, "sign_in_attempts", email, addr)
+	if err != nil {
+		return nil, err
 	}
 
 	var u *rapport.User
 	var hash string
-	err := db.view(ctx, s, func(tx *Tx) error {
+	err = db.view(ctx, s, func(tx *Tx) error {
 		users, err := tx.findUsers(`WHERE u.email = $1`, email)
 		if err != nil || len(users) == 0 {
 			return err
@@ -283,12 +277,11 @@ func (db *DB) Authenticate(ctx context.Context, email, password, addr string) (*
 	}
 	ok := checkPassword(hash, password) && u != nil && u.Active
 	err = db.update(ctx, s, func(tx *Tx) error {
-		if _, err := tx.exec(`INSERT INTO sign_in_attempts (id, at, email, addr, ok) VALUES ($1, $2, $3, $4, $5)`,
-			rapport.NewID(), tx.now, email, addr, ok); err != nil {
-			return err
-		}
 		if !ok {
 			return tx.audit("sign_in_failed", "user", rapport.ID{}, rapport.ID{}, false, email)
+		}
+		if _, err := tx.exec(`UPDATE sign_in_attempts SET ok = TRUE WHERE id = $1`, attempt); err != nil {
+			return err
 		}
 		tx.scope.UserID, tx.scope.Role = u.ID, u.Role
 		if _, err := tx.exec(`UPDATE users SET last_seen_at = $1 WHERE id = $2`, tx.now, u.ID); err != nil {
@@ -303,6 +296,34 @@ func (db *DB) Authenticate(ctx context.Context, email, password, addr string) (*
 		return nil, rapport.Errorf(rapport.EUNAUTHORIZED, "the e-mail address or the password is wrong")
 	}
 	return u, nil
+}
+
+// startSignIn records an attempt to sign in, as failed until the password proves
+// right, unless the failures already recorded in the window for the address or from
+// the network address reach their limits. Counting and recording are one write, under
+// a lock on both, before the slow password check: guesses sent together are counted
+// one after another, not all against the count before any of them. table is
+// sign_in_attempts or portal_sign_in_attempts.
+func (db *DB) startSignIn(ctx context.Context, s rapport.Scope, table, email, addr string) (rapport.ID, error) {
+	attempt := rapport.NewID()
+	err := db.update(ctx, s, func(tx *Tx) error {
+		if err := tx.lock(table+" email "+email, table+" addr "+addr); err != nil {
+			return err
+		}
+		var byEmail, byAddr int
+		since := tx.now.Add(-signInWindow)
+		if err := tx.queryRow(`SELECT
+			(SELECT COUNT(*) FROM `+table+` WHERE email = $1 AND at > $2 AND NOT ok),
+			(SELECT COUNT(*) FROM `+table+` WHERE addr = $3 AND at > $2 AND NOT ok)`, email, since, addr).Scan(&byEmail, &byAddr); err != nil {
+			return err
+		}
+		if byEmail >= maxFailsPerEmail || byAddr >= maxFailsPerAddr {
+			return rapport.Errorf(rapport.ERATELIMIT, "too many failed sign-ins: wait %d minutes and try again", int(signInWindow.Minutes()))
+		}
+		_, err := tx.exec(`INSERT INTO `+table+` (id, at, email, addr, ok) VALUES ($1, $2, $3, $4, FALSE)`, attempt, tx.now, email, addr)
+		return err
+	})
+	return attempt, err
 }
 
 // CreateSession starts a browser session and returns its secret for the cookie.

@@ -68,6 +68,13 @@ func (dialect) LockMigrations(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
+func (dialect) Lock(ctx context.Context, tx *sql.Tx, key string) error {
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, key)
+	return err
+}
+
+func (dialect) ForUpdate() string { return " FOR UPDATE" }
+
 // Translate maps SQLSTATE codes to Rapport errors.
 func (dialect) Translate(err error) error {
 	var e *pgconn.PgError

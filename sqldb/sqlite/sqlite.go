@@ -166,6 +166,10 @@ func (dialect) Migrations() fs.FS {
 // BEGIN IMMEDIATE, which already keeps other writers out.
 func (dialect) LockMigrations(context.Context, *sql.Tx) error { return nil }
 
+func (dialect) Lock(context.Context, *sql.Tx, string) error { return nil }
+
+func (dialect) ForUpdate() string { return "" }
+
 // Translate maps SQLite's extended result codes to Rapport errors.
 func (dialect) Translate(err error) error {
 	var e *sqlite.Error
