@@ -81,11 +81,16 @@ func (tx *Tx) changeFeedbackStatus(f *rapport.Feedback, c rapport.FeedbackChange
 		note = given
 	}
 	f.Status, f.UpdatedAt = c.Status, now
-	if _, err := tx.exec(`UPDATE feedback SET status = $1, updated_at = $2, triaged_at = $3, started_at = $4, resolved_at = $5,
-		resolved_by = $6, resolution = $7, informed_at = $8, informed_by = $9, informed_via = $10 WHERE id = $11`,
+	// On condition that it is still where it was read: of two changes made at once, the
+	// second waits for the first and then finds the feedback moved.
+	res, err := tx.exec(`UPDATE feedback SET status = $1, updated_at = $2, triaged_at = $3, started_at = $4, resolved_at = $5,
+		resolved_by = $6, resolution = $7, informed_at = $8, informed_by = $9, informed_via = $10 WHERE id = $11 AND status = $12`,
 		string(f.Status), now, f.TriagedAt, f.StartedAt, f.ResolvedAt, f.ResolvedBy, f.Resolution, f.InformedAt,
-		f.InformedBy, string(f.InformedVia), f.ID); err != nil {
+		f.InformedBy, string(f.InformedVia), f.ID, string(from))
+	if err != nil {
 		return err
+	} else if n, _ := res.RowsAffected(); n == 0 {
+		return rapport.Errorf(rapport.ECONFLICT, "the feedback was moved on by someone else meanwhile: reload it and decide again")
 	}
 	if err := tx.feedbackEvent(f, ev, note); err != nil {
 		return err

@@ -438,6 +438,19 @@ func (db *DB) DecideMatch(ctx context.Context, s rapport.Scope, id rapport.ID, a
 		}
 		c.Status = rapport.MatchRejected
 		if accept {
+			c.Status = rapport.MatchAccepted
+		}
+		c.DecidedBy, c.DecidedAt = tx.scope.UserID, &tx.now
+		// Recorded first, on condition that it is still pending: of two decisions made
+		// at once, the second waits for the first and then finds the match decided.
+		res, err := tx.exec(`UPDATE match_candidates SET status = $1, decided_by = $2, decided_at = $3, updated_at = $3 WHERE id = $4 AND status = 'pending'`,
+			string(c.Status), c.DecidedBy, tx.now, c.ID)
+		if err != nil {
+			return err
+		} else if n, _ := res.RowsAffected(); n == 0 {
+			return rapport.Errorf(rapport.ECONFLICT, "this match was decided meanwhile")
+		}
+		if accept {
 			// The customer known longest survives: its id is the one other systems hold.
 			target, other := c.Left, c.Right
 			if other.CreatedAt.Before(target.CreatedAt) {
@@ -446,12 +459,6 @@ func (db *DB) DecideMatch(ctx context.Context, s rapport.Scope, id rapport.ID, a
 			if _, err := tx.merge(target.ID, other.ID, rapport.MergeReviewed, c.Probability); err != nil {
 				return err
 			}
-			c.Status = rapport.MatchAccepted
-		}
-		c.DecidedBy, c.DecidedAt = tx.scope.UserID, &tx.now
-		if _, err := tx.exec(`UPDATE match_candidates SET status = $1, decided_by = $2, decided_at = $3, updated_at = $3 WHERE id = $4`,
-			string(c.Status), c.DecidedBy, tx.now, c.ID); err != nil {
-			return err
 		}
 		return tx.audit(string(c.Status), "match", c.ID, c.Left.ID, false,
 			fmt.Sprintf("%s and %s, probability %.3f", c.Left.Name, c.Right.Name, c.Probability))

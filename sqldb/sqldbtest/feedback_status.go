@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rapportckm/rapport"
@@ -58,6 +59,39 @@ func testFeedbackStatus(t *testing.T, open Opener) {
 		must(t, err)
 		return fb
 	}
+
+	t.Run("ChangesAtOnce", func(t *testing.T) {
+		// Two people move the same feedback at once: one change is made, the other is
+		// told the feedback moved, and nothing the first wrote is lost.
+		for range 10 {
+			fb := newFeedback(ana.ID)
+			errs := make([]error, 2)
+			var wg sync.WaitGroup
+			for i, change := range []rapport.FeedbackChange{{Status: "resolved", Resolution: "Replaced the desk"}, {Status: "triaged"}} {
+				wg.Go(func() { _, errs[i] = db.ChangeFeedbackStatus(ctx, f.sales, fb.ID, change) })
+			}
+			wg.Wait()
+			got, err := db.FindFeedbackByID(ctx, f.sales, fb.ID)
+			must(t, err)
+			switch {
+			case errs[0] == nil && errs[1] == nil:
+				// One after the other: triaged then resolved is allowed; resolved then triaged is not.
+				if got.Status != "resolved" || got.Resolution != "Replaced the desk" {
+					t.Fatalf("both changes made, ending %s %q", got.Status, got.Resolution)
+				}
+			case errs[0] == nil:
+				if got.Status != "resolved" || got.Resolution != "Replaced the desk" {
+					t.Fatalf("the resolution was made but the feedback is %s %q", got.Status, got.Resolution)
+				}
+			case errs[1] == nil:
+				if got.Status != "triaged" || got.Resolution != "" {
+					t.Fatalf("the triage was made but the feedback is %s %q", got.Status, got.Resolution)
+				}
+			default:
+				t.Fatalf("neither change was made: %v, %v", errs[0], errs[1])
+			}
+		}
+	})
 
 	t.Run("Transitions", func(t *testing.T) {
 		allowed := map[rapport.FeedbackStatus][]rapport.FeedbackStatus{

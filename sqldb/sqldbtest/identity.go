@@ -3,6 +3,7 @@ package sqldbtest
 import (
 	"encoding/json"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -214,6 +215,40 @@ func testMergeWalls(t *testing.T, open Opener) {
 	}
 	if merges, err := db.FindMerges(ctx, insider, walled.ID); err != nil || len(merges) != 1 {
 		t.Errorf("the walled customer holds %d merges (%v), want the one still there", len(merges), err)
+	}
+}
+
+// testDecideAtOnce: a match accepted and rejected at the same moment is decided once,
+// and the customers are merged exactly when it ends accepted.
+func testDecideAtOnce(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	for i := range 10 {
+		a := mustPerson(t, db, "Ana", fmt.Sprint("Twin ", i), fmt.Sprintf("ana.%d@example.com", i))
+		b := mustPerson(t, db, "Ana", fmt.Sprint("Twin ", i), fmt.Sprintf("ana.twin.%d@example.com", i))
+		_, err := db.ProposeMatches(ctx, system, []rapport.ScoredPair{{LeftID: a.ID, RightID: b.ID, Probability: 0.9, Weight: 3}})
+		must(t, err)
+		queue, _, err := db.FindMatchCandidates(ctx, f.admin, rapport.MatchFilter{})
+		must(t, err)
+		if len(queue) != 1 {
+			t.Fatalf("%d pairs to review, want 1", len(queue))
+		}
+		errs := make([]error, 2)
+		var wg sync.WaitGroup
+		for j, accept := range []bool{true, false} {
+			wg.Go(func() { _, errs[j] = db.DecideMatch(ctx, f.admin, queue[0].ID, accept) })
+		}
+		wg.Wait()
+		if (errs[0] == nil) == (errs[1] == nil) {
+			t.Fatalf("accept: %v, reject: %v; want one decision and one conflict", errs[0], errs[1])
+		}
+		got, err := db.FindMatchCandidate(ctx, f.admin, queue[0].ID)
+		must(t, err)
+		merged, err := db.FindMerges(ctx, f.admin, a.ID)
+		must(t, err)
+		if (got.Status == rapport.MatchAccepted) != (len(merged) == 1) || (got.Status == rapport.MatchAccepted) != (errs[0] == nil) {
+			t.Fatalf("the match ends %s with %d merges (accept: %v)", got.Status, len(merged), errs[0])
+		}
 	}
 }
 

@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"PruneReads", testPruneReads},
 		{"Idempotency", testIdempotency},
 		{"MergeUnmerge", testMergeUnmerge},
+		{"DecideAtOnce", testDecideAtOnce},
 		{"RecentMerges", testRecentMerges},
 		{"GoldenRecord", testGoldenRecord},
 		{"CustomerValues", testCustomerValues},
