@@ -86,6 +86,8 @@ func (dialect) Translate(err error) error {
 		return &rapport.Error{Code: rapport.ECONFLICT, Message: "it conflicts with a record that exists already"}
 	case "23503": // foreign_key_violation
 		return &rapport.Error{Code: rapport.EINVALID, Message: "it refers to a record that does not exist"}
+	case "40001", "40P01": // serialization failure, deadlock: another change came first
+		return &rapport.Error{Code: rapport.ECONFLICT, Message: "someone else changed the same records at the same moment: try again"}
 	case "22P02", "22007", "22008": // invalid text representation, datetime format, datetime overflow
 		return &rapport.Error{Code: rapport.EINVALID, Message: "a value is not in the expected form"}
 	}

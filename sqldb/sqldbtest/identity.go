@@ -252,6 +252,45 @@ func testDecideAtOnce(t *testing.T, open Opener) {
 	}
 }
 
+// testMergeAtOnce: merges of the same customers made at the same moment never leave a
+// customer merged into itself or into a record that is merged in turn.
+func testMergeAtOnce(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	for i := range 10 {
+		a := mustPerson(t, db, "Ana", fmt.Sprint("Cross ", i), "")
+		b := mustPerson(t, db, "Ana", fmt.Sprint("Cross ", i), "")
+		d := mustPerson(t, db, "Ana", fmt.Sprint("Cross ", i), "")
+		for _, pairs := range [][2][2]rapport.ID{{{a.ID, b.ID}, {b.ID, a.ID}}, {{d.ID, b.ID}, {b.ID, a.ID}}} {
+			errs := make([]error, 2)
+			var wg sync.WaitGroup
+			for j, p := range pairs {
+				wg.Go(func() { _, errs[j] = db.MergeCustomers(ctx, f.admin, p[0], p[1], rapport.MergeManual, 0) })
+			}
+			wg.Wait()
+			for _, err := range errs {
+				if err != nil && rapport.ErrorCode(err) != rapport.ECONFLICT {
+					t.Fatalf("a merge made at the same moment as another: %v, want success or a conflict", err)
+				}
+			}
+			for _, id := range []rapport.ID{a.ID, b.ID, d.ID} {
+				c, err := db.FindCustomerByID(ctx, f.admin, id)
+				must(t, err)
+				if c.MergedInto == c.ID {
+					t.Fatalf("%v is merged into itself", id)
+				}
+				if !c.MergedInto.IsZero() {
+					into, err := db.FindCustomerByID(ctx, f.admin, c.MergedInto)
+					must(t, err)
+					if !into.MergedInto.IsZero() {
+						t.Fatalf("%v is merged into %v, which is merged into %v", id, into.ID, into.MergedInto)
+					}
+				}
+			}
+		}
+	}
+}
+
 func testMatchReview(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	db := f.db

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"Idempotency", testIdempotency},
 		{"MergeUnmerge", testMergeUnmerge},
 		{"DecideAtOnce", testDecideAtOnce},
+		{"MergeAtOnce", testMergeAtOnce},
 		{"RecentMerges", testRecentMerges},
 		{"GoldenRecord", testGoldenRecord},
 		{"CustomerValues", testCustomerValues},
