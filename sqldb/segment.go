@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -208,9 +209,20 @@ func (db *DB) RefreshSegments(ctx context.Context, s rapport.Scope) (int, []stri
 		return 0, nil, err
 	}
 	// One transaction per segment: a big segment does not hold up writes for the others.
+	// Each reads its rule again, locked: one changed or deleted since the list was read
+	// is refreshed by its new rule, or not at all.
 	var failed []string
 	for _, g := range all {
-		err := db.update(ctx, s, func(tx *Tx) error { return tx.refreshSegment(g.ID, g.Rule) })
+		err := db.update(ctx, s, func(tx *Tx) error {
+			var rule string
+			err := tx.queryRow(`SELECT rule FROM segments WHERE id = $1`+tx.db.dialect.ForUpdate(), g.ID).Scan(&rule)
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil
+			} else if err != nil {
+				return err
+			}
+			return tx.refreshSegment(g.ID, rule)
+		})
 		if rapport.ErrorCode(err) == rapport.EINVALID {
 			failed = append(failed, fmt.Sprintf("%s: %s", g.Name, rapport.ErrorMessage(err)))
 		} else if err != nil {

@@ -205,3 +205,37 @@ func testSegments(t *testing.T, open Opener) {
 	_, err = db.FindSegmentByID(ctx, f.sales, g.ID)
 	wantCode(t, err, rapport.ENOTFOUND)
 }
+
+// testSegmentRefreshStale: a rule changed after the daily refresh listed the segments,
+// and before it refreshed this one, is the rule it refreshes by. (On SQLite, whose one
+// writer lets no change in between, there is nothing to see.)
+func testSegmentRefreshStale(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	if db.Dialect() == "sqlite" {
+		t.Skip("SQLite's single writer lets no change in between")
+	}
+	for _, c := range []*rapport.Customer{{Kind: rapport.KindPerson, GivenName: "Ana", FamilyName: "Silva"},
+		{Kind: rapport.KindOrganisation, Name: "Acme Lda"}, {Kind: rapport.KindOrganisation, Name: "Bolt AB"}} {
+		must(t, db.CreateCustomer(ctx, system, c))
+	}
+	g := &rapport.Segment{Name: "People", Rule: `kind = person`}
+	must(t, db.CreateSegment(ctx, f.admin, g))
+	// Each transaction reads the clock as it starts: the refresh's list is the first,
+	// the refresh of this segment the second.
+	calls, rule := 0, `kind = organisation`
+	db.Now = func() time.Time {
+		if calls++; calls == 2 {
+			if _, err := db.UpdateSegment(ctx, f.admin, g.ID, rapport.SegmentUpdate{Rule: &rule}); err != nil {
+				t.Errorf("changing the rule: %v", err)
+			}
+		}
+		return time.Now()
+	}
+	_, _, err := db.RefreshSegments(ctx, system)
+	db.Now = time.Now
+	must(t, err)
+	if got, err := db.FindSegmentByID(ctx, f.admin, g.ID); err != nil || got.Rule != rule || got.Size != 2 {
+		t.Errorf("after the refresh: %+v (%v), want the new rule's 2 organisations", got, err)
+	}
+}

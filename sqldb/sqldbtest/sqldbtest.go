@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 		{"ArticleReading", testArticleReading},
 		{"Attachments", testAttachments},
 		{"Segments", testSegments},
+		{"SegmentRefreshStale", testSegmentRefreshStale},
 		{"SegmentProposals", testSegmentProposals},
 		{"Playbook", testPlaybook},
 		{"Items", testItems},
