@@ -19,9 +19,14 @@ type Mailer struct {
 	From   mail.Address
 }
 
-// mailLease is how long a claimed message is held from other servers: longer than a
-// send can take (email.SMTP gives up after a minute).
-const mailLease = 5 * time.Minute
+// mailLease is how long a claimed message is held from other servers; mailBatch is
+// how many are claimed at once, few enough that their sends end within the lease even
+// when each takes as long as one can (email.SMTP gives up after a minute). A bigger
+// batch let another server claim the end of it again and send those messages twice.
+const (
+	mailLease = 5 * time.Minute
+	mailBatch = 4
+)
 
 // Run sends every due message, a batch at a time.
 func (m *Mailer) Run(ctx context.Context, _ *rapport.Job) (string, error) {
@@ -30,7 +35,7 @@ func (m *Mailer) Run(ctx context.Context, _ *rapport.Job) (string, error) {
 	}
 	sent, retry, failed := 0, 0, 0
 	for {
-		batch, err := m.Outbox.ClaimMail(ctx, 50, mailLease)
+		batch, err := m.Outbox.ClaimMail(ctx, mailBatch, mailLease)
 		if err != nil {
 			return "", err
 		}
