@@ -28,8 +28,12 @@ func (tx *Tx) enqueueJob(kind string, delay time.Duration) error {
 }
 
 // queueJob queues a job of the kind and argument unless one is queued, and returns the
-// id of the job queued, new or not.
+// id of the job queued, new or not. The look and the insert are made under a lock on
+// the two, so that two servers queueing the same job at once queue it once.
 func (tx *Tx) queueJob(kind, arg string, delay time.Duration) (rapport.ID, error) {
+	if err := tx.lock("job " + kind + " " + arg); err != nil {
+		return rapport.ID{}, err
+	}
 	var id rapport.ID
 	err := tx.queryRow(`SELECT id FROM jobs WHERE kind = $1 AND arg = $2 AND state = 'queued'`, kind, arg).Scan(&id)
 	if !errors.Is(err, sql.ErrNoRows) {

@@ -2,6 +2,7 @@ package sqldbtest
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +24,18 @@ func testJobs(t *testing.T, open Opener) {
 	}
 	if len(jobs) != 3 {
 		t.Fatalf("got jobs with the arguments %q, want one each of a, b and none", args)
+	}
+	// Servers queueing the same job at once queue it once.
+	for round := range 20 {
+		kind := fmt.Sprint("together-", round)
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() { must(t, db.EnqueueJob(ctx, system, kind, "x", 0)) })
+		}
+		wg.Wait()
+		if together, err := db.FindJobs(ctx, system, kind, 10); err != nil || len(together) != 1 {
+			t.Fatalf("4 queued at once: %d jobs (%v), want 1", len(together), err)
+		}
 	}
 
 	first, err := db.ClaimJob(ctx, []string{"work"}, time.Minute)
