@@ -89,6 +89,11 @@ func (db *DB) RunSurveyTriggers(ctx context.Context, s rapport.Scope, baseURL st
 	for _, v := range surveys {
 		for _, t := range v.Triggers {
 			err := db.update(ctx, s, func(tx *Tx) error {
+				// Under a lock on the watermark: of two servers running the triggers at
+				// once, the second waits and starts where the first stopped.
+				if err := tx.lock("survey watermark " + v.ID.String() + " " + string(t.Event)); err != nil {
+					return err
+				}
 				to := tx.now.Add(-t.Delay.Std())
 				var from time.Time
 				err := tx.queryRow(`SELECT done_to FROM survey_watermarks WHERE survey_id = $1 AND event = $2`, v.ID, string(t.Event)).Scan(&from)
