@@ -445,6 +445,14 @@ func (tx *Tx) lock(keys ...string) error {
 	return nil
 }
 
+// lockRow locks a row of table until the write transaction ends (see
+// Dialect.ForUpdate): what is read of it next is what the transaction's write replaces,
+// and a change made at the same moment waits for this one, then sees it.
+func (tx *Tx) lockRow(table string, id rapport.ID) error {
+	_, err := tx.exec(`SELECT id FROM `+table+` WHERE id = $1`+tx.db.dialect.ForUpdate(), id)
+	return err
+}
+
 // audit records an event under the transaction's scope.
 func (tx *Tx) audit(action, entity string, entityID, customerID rapport.ID, throughWall bool, detail string) error {
 	s := tx.scope

@@ -2,6 +2,9 @@ package sqldbtest
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -324,5 +327,30 @@ func testPreferredTime(t *testing.T, open Opener) {
 	}
 	if got, _ = db.FindCustomerByID(ctx, f.sales, cy.ID); got.PreferredTime.Part != "evening" {
 		t.Errorf("after unmerge Cy has %+v", got.PreferredTime)
+	}
+}
+
+// testItemEditsAtOnce: two people change different fields of one item at the same
+// moment, and both changes are kept.
+func testItemEditsAtOnce(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	ana := mustPerson(t, db, "Ana", "Edits", "ana@example.com")
+	for round := range 10 {
+		it := &rapport.Item{CustomerID: ana.ID, Kind: "ticket", Title: fmt.Sprint("Refund ", round)}
+		must(t, db.CreateItem(ctx, f.sales, it))
+		title, body := fmt.Sprint("Refund for order ", round), "The customer sent the receipt"
+		errs := make([]error, 2)
+		var wg sync.WaitGroup
+		for i, u := range []rapport.ItemUpdate{{Title: &title}, {Body: &body}} {
+			wg.Go(func() { _, errs[i] = db.UpdateItem(ctx, f.sales, it.ID, u) })
+		}
+		wg.Wait()
+		must(t, errors.Join(errs...))
+		got, err := db.FindItemByID(ctx, f.sales, it.ID)
+		must(t, err)
+		if got.Title != title || got.Body != body {
+			t.Fatalf("after two edits at once: title %q, body %q; want both", got.Title, got.Body)
+		}
 	}
 }

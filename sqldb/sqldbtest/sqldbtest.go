@@ -67,6 +67,7 @@ func Run(t *testing.T, open Opener) {
 		{"SegmentProposals", testSegmentProposals},
 		{"Playbook", testPlaybook},
 		{"Items", testItems},
+		{"ItemEditsAtOnce", testItemEditsAtOnce},
 		{"LastContacts", testLastContacts},
 		{"PreferredTime", testPreferredTime},
 		{"AlmostCustomers", testAlmostCustomers},
