@@ -65,9 +65,10 @@ type JobService interface {
 	// ECONFLICT when the job is no longer the caller's: its lease ran out and another
 	// worker claimed it (job.Attempts tells the claims apart).
 	RenewJob(ctx context.Context, job *Job, lease time.Duration) error
-	// FinishJob records a job's outcome; a failed job is retried later until it has
-	// had JobMaxAttempts.
-	FinishJob(ctx context.Context, id ID, result string, jobErr error) error
+	// FinishJob records a claimed job's outcome; a failed job is retried later until
+	// it has had JobMaxAttempts. It returns ECONFLICT, recording nothing, when the job
+	// is no longer the caller's (as RenewJob).
+	FinishJob(ctx context.Context, job *Job, result string, jobErr error) error
 	// FindJobs lists the latest jobs of a kind, newest first.
 	FindJobs(ctx context.Context, s Scope, kind string, limit int) ([]*Job, error)
 }

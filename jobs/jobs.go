@@ -82,7 +82,12 @@ func (w *Worker) RunOnce(ctx context.Context) (bool, error) {
 	} else {
 		w.Log.Info("job done", "kind", job.Kind, "result", result, "took", time.Since(start).Round(time.Millisecond))
 	}
-	return true, w.Queue.FinishJob(context.WithoutCancel(ctx), job.ID, result, jobErr)
+	err = w.Queue.FinishJob(context.WithoutCancel(ctx), job, result, jobErr)
+	if rapport.ErrorCode(err) == rapport.ECONFLICT {
+		w.Log.Error("job finished too late", "kind", job.Kind, "arg", job.Arg, "error", err)
+		return true, nil // its lease ran out while it worked: the new claim's outcome counts
+	}
+	return true, err
 }
 
 var errLeaseLost = errors.New("the job's lease was lost")

@@ -82,25 +82,33 @@ func (db *DB) RenewJob(ctx context.Context, job *rapport.Job, lease time.Duratio
 	})
 }
 
-// FinishJob records the outcome of a claimed job.
-func (db *DB) FinishJob(ctx context.Context, id rapport.ID, result string, jobErr error) error {
+// FinishJob records the outcome of a claimed job, if it is still the caller's claim:
+// a worker whose lease ran out while it worked must not finish, or queue again, the
+// job another worker has claimed since.
+func (db *DB) FinishJob(ctx context.Context, job *rapport.Job, result string, jobErr error) error {
 	return db.update(ctx, rapport.SystemScope(""), func(tx *Tx) error {
-		if jobErr == nil {
-			_, err := tx.exec(`UPDATE jobs SET state = 'done', result = $1, error = '', finished_at = $2 WHERE id = $3`, result, tx.now, id)
+		var res sql.Result
+		var err error
+		switch {
+		case jobErr == nil:
+			res, err = tx.exec(`UPDATE jobs SET state = 'done', result = $1, error = '', finished_at = $2
+				WHERE id = $3 AND state = 'running' AND attempts = $4`, result, tx.now, job.ID, job.Attempts)
+		case job.Attempts >= rapport.JobMaxAttempts:
+			res, err = tx.exec(`UPDATE jobs SET state = 'failed', error = $1, finished_at = $2
+				WHERE id = $3 AND state = 'running' AND attempts = $4`, jobErr.Error(), tx.now, job.ID, job.Attempts)
+		default:
+			// Retried after a minute, then after two: time for whatever failed to recover.
+			res, err = tx.exec(`UPDATE jobs SET state = 'queued', error = $1, run_at = $2, leased_until = NULL
+				WHERE id = $3 AND state = 'running' AND attempts = $4`,
+				jobErr.Error(), tx.now.Add(time.Duration(job.Attempts)*time.Minute), job.ID, job.Attempts)
+		}
+		if err != nil {
 			return err
 		}
-		var attempts int
-		if err := tx.queryRow(`SELECT attempts FROM jobs WHERE id = $1`, id).Scan(&attempts); err != nil {
-			return notFound(err, "job")
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmpErr(err, rapport.Errorf(rapport.ECONFLICT, "the job %s is no longer this worker's: its lease ran out", job.ID))
 		}
-		if attempts >= rapport.JobMaxAttempts {
-			_, err := tx.exec(`UPDATE jobs SET state = 'failed', error = $1, finished_at = $2 WHERE id = $3`, jobErr.Error(), tx.now, id)
-			return err
-		}
-		// Retried after a minute, then after two: time for whatever failed to recover.
-		_, err := tx.exec(`UPDATE jobs SET state = 'queued', error = $1, run_at = $2, leased_until = NULL WHERE id = $3`,
-			jobErr.Error(), tx.now.Add(time.Duration(attempts)*time.Minute), id)
-		return err
+		return nil
 	})
 }
 

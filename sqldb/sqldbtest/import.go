@@ -239,7 +239,7 @@ func testUploadedImports(t *testing.T, open Opener) {
 	}
 
 	// An attempt fails: it is queued again with its error, then fails for good.
-	must(t, db.FinishJob(ctx, job.ID, "", fmt.Errorf("disk full")))
+	must(t, db.FinishJob(ctx, job, "", fmt.Errorf("disk full")))
 	if got, _ = db.FindImport(ctx, f.sales, imp.ID); got.State != rapport.ImportQueued || got.Error != "disk full" || got.RetryAt.IsZero() {
 		t.Errorf("got %+v, want it queued for another attempt, with the error", got)
 	}
@@ -247,7 +247,7 @@ func testUploadedImports(t *testing.T, open Opener) {
 		db.Now = func() time.Time { return time.Now().Add(time.Duration(i) * 5 * time.Minute) }
 		job, err = db.ClaimJob(ctx, []string{rapport.JobImport}, time.Minute)
 		must(t, err)
-		must(t, db.FinishJob(ctx, job.ID, "", fmt.Errorf("disk still full")))
+		must(t, db.FinishJob(ctx, job, "", fmt.Errorf("disk still full")))
 	}
 	db.Now = time.Now
 	if got, _ = db.FindImport(ctx, f.sales, imp.ID); got.State != rapport.ImportFailed || got.Error != "disk still full" {
@@ -261,7 +261,7 @@ func testUploadedImports(t *testing.T, open Opener) {
 		t.Fatalf("got %+v, want a new job for the import", job)
 	}
 	must(t, db.FinishImport(ctx, f.sales, imp.ID))
-	must(t, db.FinishJob(ctx, job.ID, "done", nil))
+	must(t, db.FinishJob(ctx, job, "done", nil))
 	if got, _ = db.FindImport(ctx, f.sales, imp.ID); got.State != rapport.ImportDone || got.Share() != 1 || got.Error != "" || got.Read != 2 {
 		t.Errorf("got %+v, want it done", got)
 	}

@@ -1,6 +1,7 @@
 package sqldbtest
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -64,8 +65,11 @@ func testJobs(t *testing.T, open Opener) {
 		t.Errorf("got attempt %d, want 2", again.Attempts)
 	}
 	wantCode(t, db.RenewJob(ctx, first, time.Minute), rapport.ECONFLICT)
+	// Nor may it finish the job, or queue it again, when its work ends late.
+	wantCode(t, db.FinishJob(ctx, first, "did a, late", nil), rapport.ECONFLICT)
+	wantCode(t, db.FinishJob(ctx, first, "", errors.New("late and failed")), rapport.ECONFLICT)
 	must(t, db.RenewJob(ctx, again, time.Minute))
-	must(t, db.FinishJob(ctx, again.ID, "did a", nil))
+	must(t, db.FinishJob(ctx, again, "did a", nil))
 	wantCode(t, db.RenewJob(ctx, again, time.Minute), rapport.ECONFLICT) // finished
 	jobs, _ = db.FindJobs(ctx, system, "work", 10)
 	done := 0
