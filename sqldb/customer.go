@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -343,6 +344,9 @@ func (db *DB) UpdateCustomer(ctx context.Context, s rapport.Scope, id rapport.ID
 	if err := rapport.Require(s.CanWriteCustomers(), "change customers"); err != nil {
 		return nil, err
 	}
+	if u.Version < 0 {
+		return nil, rapport.FieldError("version", "version is the number the customer had when read (1 or more), not %d", u.Version)
+	}
 	var c *rapport.Customer
 	err := db.update(ctx, s, func(tx *Tx) (err error) {
 		if c, err = tx.findCustomer(id); err != nil {
@@ -359,6 +363,9 @@ func (db *DB) UpdateCustomer(ctx context.Context, s rapport.Scope, id rapport.ID
 		c.Normalize()
 		if err := c.Validate(); err != nil {
 			return err
+		}
+		if reflect.DeepEqual(before, c) { // nothing changes: no new version, nothing to audit
+			return nil
 		}
 		if err := tx.staffEdit(before, c); err != nil {
 			return err

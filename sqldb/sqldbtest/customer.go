@@ -118,6 +118,13 @@ func testCustomers(t *testing.T, open Opener) {
 		wantField(t, err, "owner_id")
 		_, err = db.UpdateCustomer(ctx, f.sales, rapport.NewID(), rapport.CustomerUpdate{Language: ptr("pt")})
 		wantCode(t, err, rapport.ENOTFOUND)
+		_, err = db.UpdateCustomer(ctx, f.sales, c.ID, rapport.CustomerUpdate{Language: ptr("pt"), Version: -1})
+		wantField(t, err, "version")
+		// A change that changes nothing makes no new version.
+		same, err := db.UpdateCustomer(ctx, f.sales, c.ID, rapport.CustomerUpdate{FamilyName: ptr("Silva Santos"), Version: 2})
+		if err != nil || same.Version != 2 {
+			t.Errorf("an update to what is there: version %d (%v), want 2 still", same.Version, err)
+		}
 	})
 
 	t.Run("Roles", func(t *testing.T) {
