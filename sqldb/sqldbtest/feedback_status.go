@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/rapportckm/rapport"
@@ -65,12 +64,11 @@ func testFeedbackStatus(t *testing.T, open Opener) {
 		// told the feedback moved, and nothing the first wrote is lost.
 		for range 10 {
 			fb := newFeedback(ana.ID)
-			errs := make([]error, 2)
-			var wg sync.WaitGroup
-			for i, change := range []rapport.FeedbackChange{{Status: "resolved", Resolution: "Replaced the desk"}, {Status: "triaged"}} {
-				wg.Go(func() { _, errs[i] = db.ChangeFeedbackStatus(ctx, f.sales, fb.ID, change) })
-			}
-			wg.Wait()
+			changes := []rapport.FeedbackChange{{Status: "resolved", Resolution: "Replaced the desk"}, {Status: "triaged"}}
+			errs := atOnce(2, func(i int) error {
+				_, err := db.ChangeFeedbackStatus(ctx, f.sales, fb.ID, changes[i])
+				return err
+			})
 			got, err := db.FindFeedbackByID(ctx, f.sales, fb.ID)
 			must(t, err)
 			switch {

@@ -3,7 +3,6 @@ package sqldbtest
 import (
 	"encoding/json"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -233,12 +232,10 @@ func testDecideAtOnce(t *testing.T, open Opener) {
 		if len(queue) != 1 {
 			t.Fatalf("%d pairs to review, want 1", len(queue))
 		}
-		errs := make([]error, 2)
-		var wg sync.WaitGroup
-		for j, accept := range []bool{true, false} {
-			wg.Go(func() { _, errs[j] = db.DecideMatch(ctx, f.admin, queue[0].ID, accept) })
-		}
-		wg.Wait()
+		errs := atOnce(2, func(i int) error { // accept, reject
+			_, err := db.DecideMatch(ctx, f.admin, queue[0].ID, i == 0)
+			return err
+		})
 		if (errs[0] == nil) == (errs[1] == nil) {
 			t.Fatalf("accept: %v, reject: %v; want one decision and one conflict", errs[0], errs[1])
 		}
@@ -262,12 +259,10 @@ func testMergeAtOnce(t *testing.T, open Opener) {
 		b := mustPerson(t, db, "Ana", fmt.Sprint("Cross ", i), "")
 		d := mustPerson(t, db, "Ana", fmt.Sprint("Cross ", i), "")
 		for _, pairs := range [][2][2]rapport.ID{{{a.ID, b.ID}, {b.ID, a.ID}}, {{d.ID, b.ID}, {b.ID, a.ID}}} {
-			errs := make([]error, 2)
-			var wg sync.WaitGroup
-			for j, p := range pairs {
-				wg.Go(func() { _, errs[j] = db.MergeCustomers(ctx, f.admin, p[0], p[1], rapport.MergeManual, 0) })
-			}
-			wg.Wait()
+			errs := atOnce(2, func(i int) error {
+				_, err := db.MergeCustomers(ctx, f.admin, pairs[i][0], pairs[i][1], rapport.MergeManual, 0)
+				return err
+			})
 			for _, err := range errs {
 				if err != nil && rapport.ErrorCode(err) != rapport.ECONFLICT {
 					t.Fatalf("a merge made at the same moment as another: %v, want success or a conflict", err)

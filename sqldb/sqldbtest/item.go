@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -340,12 +339,11 @@ func testItemEditsAtOnce(t *testing.T, open Opener) {
 		it := &rapport.Item{CustomerID: ana.ID, Kind: "ticket", Title: fmt.Sprint("Refund ", round)}
 		must(t, db.CreateItem(ctx, f.sales, it))
 		title, body := fmt.Sprint("Refund for order ", round), "The customer sent the receipt"
-		errs := make([]error, 2)
-		var wg sync.WaitGroup
-		for i, u := range []rapport.ItemUpdate{{Title: &title}, {Body: &body}} {
-			wg.Go(func() { _, errs[i] = db.UpdateItem(ctx, f.sales, it.ID, u) })
-		}
-		wg.Wait()
+		updates := []rapport.ItemUpdate{{Title: &title}, {Body: &body}}
+		errs := atOnce(2, func(i int) error {
+			_, err := db.UpdateItem(ctx, f.sales, it.ID, updates[i])
+			return err
+		})
 		must(t, errors.Join(errs...))
 		got, err := db.FindItemByID(ctx, f.sales, it.ID)
 		must(t, err)

@@ -3,7 +3,6 @@ package sqldbtest
 import (
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -29,11 +28,7 @@ func testJobs(t *testing.T, open Opener) {
 	// Servers queueing the same job at once queue it once.
 	for round := range 20 {
 		kind := fmt.Sprint("together-", round)
-		var wg sync.WaitGroup
-		for range 4 {
-			wg.Go(func() { must(t, db.EnqueueJob(ctx, system, kind, "x", 0)) })
-		}
-		wg.Wait()
+		must(t, errors.Join(atOnce(4, func(int) error { return db.EnqueueJob(ctx, system, kind, "x", 0) })...))
 		if together, err := db.FindJobs(ctx, system, kind, 10); err != nil || len(together) != 1 {
 			t.Fatalf("4 queued at once: %d jobs (%v), want 1", len(together), err)
 		}

@@ -5,6 +5,7 @@ package sqldbtest
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/rapportckm/rapport"
@@ -255,4 +256,16 @@ func feedbackOf(db *sqldb.DB, s rapport.Scope, id rapport.ID) (*rapport.Customer
 		return nil, err
 	}
 	return f.Feedback, nil
+}
+
+// atOnce makes the n calls at the same moment, as n servers or people would, and
+// returns their errors in order.
+func atOnce(n int, call func(i int) error) []error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { errs[i] = call(i) })
+	}
+	wg.Wait()
+	return errs
 }

@@ -2,7 +2,6 @@ package sqldbtest
 
 import (
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -154,19 +153,12 @@ func testAuthentication(t *testing.T, open Opener) {
 		// Guesses sent together are counted one after another: no more than the limit
 		// get their password checked, from however many addresses.
 		must(t, db.CreateUser(ctx, system, &rapport.User{Email: "target@example.com", Name: "Target", Role: rapport.RoleAgent}, "the right passphrase"))
-		codes := make(chan string, 20)
-		var wg sync.WaitGroup
-		for i := range cap(codes) {
-			wg.Go(func() {
-				_, err := db.Authenticate(ctx, "target@example.com", "a wrong guess", atf("10.7.0.%d", i))
-				codes <- rapport.ErrorCode(err)
-			})
-		}
-		wg.Wait()
-		close(codes)
 		got := map[string]int{}
-		for code := range codes {
-			got[code]++
+		for _, err := range atOnce(20, func(i int) error {
+			_, err := db.Authenticate(ctx, "target@example.com", "a wrong guess", atf("10.7.0.%d", i))
+			return err
+		}) {
+			got[rapport.ErrorCode(err)]++
 		}
 		if got[rapport.EUNAUTHORIZED] != 5 || got[rapport.ERATELIMIT] != 15 {
 			t.Errorf("20 guesses at once: %v, want 5 checked (unauthorized) and 15 refused (rate limit)", got)
