@@ -242,37 +242,37 @@ func ago(t time.Time) string {
 		return "never"
 	}
 	d := time.Since(t)
-	if d < 0 {
-		return soon(-d, t)
-	}
 	switch {
+	case d < 0 && d > -time.Minute:
+		return "in a moment"
+	case d < 0:
+		if s := span(-d); s != "" {
+			return "in " + s
+		}
 	case d < time.Minute:
 		return "just now"
-	case d < time.Hour:
-		return plural(int(d.Minutes()), "minute") + " ago"
-	case d < 24*time.Hour:
-		return plural(int(d.Hours()), "hour") + " ago"
-	case d < 48*time.Hour:
+	case d >= 24*time.Hour && d < 48*time.Hour:
 		return "yesterday"
-	case d < 30*24*time.Hour:
-		return plural(int(d.Hours()/24), "day") + " ago"
+	default:
+		if s := span(d); s != "" {
+			return s + " ago"
+		}
 	}
 	return date(t)
 }
 
-// soon says when t, d from now, will be.
-func soon(d time.Duration, t time.Time) string {
+// span is d in whole minutes, hours or days ("1 minute", "5 hours"), or "" from 30
+// days, which are better said as a date.
+func span(d time.Duration) string {
 	switch {
-	case d < time.Minute:
-		return "in a moment"
 	case d < time.Hour:
-		return "in " + plural(int(d.Minutes()), "minute")
+		return plural(int(d.Minutes()), "minute")
 	case d < 24*time.Hour:
-		return "in " + plural(int(d.Hours()), "hour")
+		return plural(int(d.Hours()), "hour")
 	case d < 30*24*time.Hour:
-		return "in " + plural(int(d.Hours()/24), "day")
+		return plural(int(d.Hours()/24), "day")
 	}
-	return date(t)
+	return ""
 }
 
 // date gives the day of t, with the year only when it is not this one.
@@ -306,8 +306,6 @@ func initial(name string) string {
 	return "?"
 }
 
-// withParam returns the query string of u with key set to value (or removed when
-// value is empty) and the cursor dropped, for filter and paging links.
 // pageLinks are the links of the pager partial: to a list's next page and, past its
 // first, back to the first. Page types embed it.
 type pageLinks struct{ NextURL, FirstURL string }
@@ -325,6 +323,8 @@ func pagerLinks(path string, q url.Values, next string) pageLinks {
 	return l
 }
 
+// withParam returns the query string of u with key set to value (or removed when
+// value is empty) and the cursor dropped, for filter and paging links.
 func withParam(q url.Values, key, value string) string {
 	out := url.Values{}
 	for k, v := range q {
