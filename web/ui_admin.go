@@ -364,8 +364,8 @@ func asFormError(err error, field string) error {
 // Audit trail and sources.
 
 type auditPage struct {
-	Events        []*rapport.AuditEvent
-	NextURL       string
+	Events []*rapport.AuditEvent
+	pageLinks
 	Query         url.Values
 	Users         []*rapport.User
 	Actions       []string
@@ -387,9 +387,7 @@ func (s *Server) handleAuditIndex(w http.ResponseWriter, r *http.Request, c *cal
 	if page.Events, next, err = s.Store.FindAuditEvents(r.Context(), c.scope, f); err != nil {
 		return err
 	}
-	if next != "" {
-		page.NextURL = "/admin/audit" + withParam(q, "cursor", next)
-	}
+	page.pageLinks = pagerLinks("/admin/audit", q, next)
 	if page.Users, err = s.Store.FindUsers(r.Context(), c.scope); err != nil {
 		return err
 	}

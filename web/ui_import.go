@@ -19,8 +19,8 @@ import (
 
 // importsPage lists recent imports under the form that uploads a file.
 type importsPage struct {
-	Imports  []importStatus
-	NextURL  string
+	Imports []importStatus
+	pageLinks
 	Form     map[string]string // kind, source, mapping as sent
 	Errors   map[string]string
 	Sources  []*rapport.Source
@@ -36,8 +36,8 @@ func (s *Server) renderImports(w http.ResponseWriter, r *http.Request, c *call, 
 	if err := rapport.Require(c.scope.CanWriteCustomers(), "import files"); err != nil {
 		return err
 	}
-	cursor := r.URL.Query().Get("cursor")
-	imports, next, err := s.Store.FindImports(r.Context(), c.scope, rapport.ImportFilter{Cursor: cursor, Limit: 20})
+	q := r.URL.Query()
+	imports, next, err := s.Store.FindImports(r.Context(), c.scope, rapport.ImportFilter{Cursor: q.Get("cursor"), Limit: 20})
 	if err != nil {
 		return err
 	}
@@ -46,10 +46,7 @@ func (s *Server) renderImports(w http.ResponseWriter, r *http.Request, c *call, 
 		return err
 	}
 	page := &importsPage{Imports: statusesOf(imports), Form: form, Errors: errs, Sources: sources,
-		MaxBytes: s.MaxUploadBytes, Admin: c.scope.IsAdmin()}
-	if next != "" {
-		page.NextURL = "/imports?cursor=" + next
-	}
+		MaxBytes: s.MaxUploadBytes, Admin: c.scope.IsAdmin(), pageLinks: pagerLinks("/imports", q, next)}
 	return s.render(w, r, status, "imports", c, "Import", page)
 }
 
