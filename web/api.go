@@ -34,8 +34,8 @@ func decodeJSON(r *http.Request, v any) error {
 		return ingest.JSONError(err)
 	}
 	// The decoder would store invalid bytes as U+FFFD, losing what was sent.
-	if !utf8.Valid(body) {
-		return rapport.Errorf(rapport.EINVALID, "the body is not valid UTF-8 (at byte %d): send JSON encoded as UTF-8", invalidUTF8At(body))
+	if at := invalidUTF8At(body); at >= 0 {
+		return rapport.Errorf(rapport.EINVALID, "the body is not valid UTF-8 (at byte %d): send JSON encoded as UTF-8", at)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -48,16 +48,16 @@ func decodeJSON(r *http.Request, v any) error {
 	return nil
 }
 
-// invalidUTF8At is the offset of the first byte of b that is not valid UTF-8.
+// invalidUTF8At is the offset of the first byte of b that is not valid UTF-8, or -1.
 func invalidUTF8At(b []byte) int {
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
+		if r == utf8.RuneError && size == 1 {
 			return i
 		}
 		i += size
 	}
-	return len(b)
+	return -1
 }
 
 // pathID reads an id from the path; a malformed one names nothing, so it is not found.

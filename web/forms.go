@@ -96,7 +96,7 @@ func formAttributes(r *http.Request, name string) (json.RawMessage, error) {
 		if json.Valid([]byte(value)) {
 			m[key] = json.RawMessage(value)
 		} else {
-			m[key] = jsonText(value)
+			m[key], _ = json.Marshal(value) // a string always marshals
 		}
 	}
 	return json.Marshal(m)
@@ -125,15 +125,6 @@ func attributeLines(raw json.RawMessage) string {
 func jsonString(v json.RawMessage) (text string, ok bool) {
 	v = bytes.TrimSpace(v)
 	return text, len(v) > 0 && v[0] == '"' && json.Unmarshal(v, &text) == nil
-}
-
-// jsonText is s as a JSON string, with <, > and & left as they are.
-func jsonText(s string) json.RawMessage {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.Encode(s)
-	return bytes.TrimSpace(b.Bytes())
 }
 
 // compactJSON is a JSON value on one line.
