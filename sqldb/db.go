@@ -445,11 +445,14 @@ func (tx *Tx) lock(keys ...string) error {
 	return nil
 }
 
-// lockRow locks a row of table until the write transaction ends (see
-// Dialect.ForUpdate): what is read of it next is what the transaction's write replaces,
-// and a change made at the same moment waits for this one, then sees it.
-func (tx *Tx) lockRow(table string, id rapport.ID) error {
-	_, err := tx.exec(`SELECT id FROM `+table+` WHERE id = $1`+tx.db.dialect.ForUpdate(), id)
+// lockRows locks rows of table until the write transaction ends (see
+// Dialect.ForUpdate): what is read of them next is what the transaction's writes
+// replace, and a change made at the same moment waits for this one, then sees it. The
+// rows are taken in id order, so that two transactions locking the same rows never wait
+// for each other.
+func (tx *Tx) lockRows(table string, ids ...rapport.ID) error {
+	q := &Query{}
+	_, err := tx.exec(`SELECT id FROM `+table+` WHERE id IN `+q.In(anySlice(ids)...)+` ORDER BY id`+tx.db.dialect.ForUpdate(), q.Args()...)
 	return err
 }
 

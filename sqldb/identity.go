@@ -47,9 +47,8 @@ func (tx *Tx) merge(targetID, mergedID rapport.ID, reason rapport.MergeReason, p
 	if targetID == mergedID {
 		return nil, rapport.FieldError("merged_id", "a customer cannot be merged into itself")
 	}
-	// Both locked before they are checked, always in one order so that two merges never
-	// wait for each other: a merge of either made meanwhile is then seen below.
-	if _, err := tx.exec(`SELECT id FROM customers WHERE id IN ($1, $2) ORDER BY id`+tx.db.dialect.ForUpdate(), targetID, mergedID); err != nil {
+	// Both locked before they are checked: a merge of either made meanwhile is then seen.
+	if err := tx.lockRows("customers", targetID, mergedID); err != nil {
 		return nil, err
 	}
 	target, err := tx.findCustomer(targetID)

@@ -265,7 +265,7 @@ func (db *DB) UpdateItem(ctx context.Context, s rapport.Scope, id rapport.ID, u 
 	err := db.update(ctx, s, func(tx *Tx) error {
 		// Locked first: the row is written whole, so an edit of another field made at
 		// the same moment must be read, not overwritten.
-		if err := tx.lockRow("items", id); err != nil {
+		if err := tx.lockRows("items", id); err != nil {
 			return err
 		}
 		r, err := tx.findItem(id)

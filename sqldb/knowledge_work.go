@@ -28,7 +28,7 @@ func (db *DB) ChangeArticleStatus(ctx context.Context, s rapport.Scope, id rappo
 	var a *rapport.Article
 	err := db.update(ctx, s, func(tx *Tx) error {
 		// Locked first, so that of two steps taken at once the second sees the first.
-		if err := tx.lockRow("kb_articles", id); err != nil {
+		if err := tx.lockRows("kb_articles", id); err != nil {
 			return err
 		}
 		old, err := tx.findArticle(id.String())
