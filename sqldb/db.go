@@ -187,7 +187,7 @@ func (db *DB) view(ctx context.Context, s rapport.Scope, fn func(*Tx) error) err
 			return ctx.Err()
 		}
 	}
-	return db.translate(fn(&Tx{ctx: ctx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), scope: s}))
+	return db.translate(fn(&Tx{ctx: ctx, db: db, now: db.now(), scope: s}))
 }
 
 // readStmt returns the prepared statement of a read query, or nil when the cache is full.
@@ -210,12 +210,15 @@ func (db *DB) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	return stmt, nil
 }
 
+// now is the time as the database keeps it: UTC, to the microsecond.
+func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
+
 func (db *DB) run(ctx context.Context, pool *sql.DB, s rapport.Scope, fn func(*Tx) error) error {
 	sqlTx, err := pool.BeginTx(ctx, nil)
 	if err != nil {
 		return db.translate(err)
 	}
-	tx := &Tx{tx: sqlTx, ctx: ctx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), scope: s}
+	tx := &Tx{tx: sqlTx, ctx: ctx, db: db, now: db.now(), scope: s}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return db.translate(err)

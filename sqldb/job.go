@@ -69,39 +69,32 @@ func (db *DB) ClaimJob(ctx context.Context, kinds []string, lease time.Duration)
 // RenewJob extends the lease of a running job, unless another worker has claimed it
 // since.
 func (db *DB) RenewJob(ctx context.Context, job *rapport.Job, lease time.Duration) error {
-	return db.update(ctx, rapport.SystemScope(""), func(tx *Tx) error {
-		res, err := tx.exec(`UPDATE jobs SET leased_until = $1 WHERE id = $2 AND state = 'running' AND attempts = $3`,
-			tx.now.Add(lease), job.ID, job.Attempts)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmpErr(err, rapport.Errorf(rapport.ECONFLICT, "the job %s is no longer this worker's: its lease ran out", job.ID))
-		}
-		return nil
-	})
+	return db.updateClaim(ctx, job, `leased_until = $1`, db.now().Add(lease))
 }
 
 // FinishJob records the outcome of a claimed job, if it is still the caller's claim:
 // a worker whose lease ran out while it worked must not finish, or queue again, the
 // job another worker has claimed since.
 func (db *DB) FinishJob(ctx context.Context, job *rapport.Job, result string, jobErr error) error {
+	now := db.now()
+	switch {
+	case jobErr == nil:
+		return db.updateClaim(ctx, job, `state = 'done', result = $1, error = '', finished_at = $2`, result, now)
+	case job.Attempts >= rapport.JobMaxAttempts:
+		return db.updateClaim(ctx, job, `state = 'failed', error = $1, finished_at = $2`, jobErr.Error(), now)
+	}
+	// Retried after a minute, then after two: time for whatever failed to recover.
+	return db.updateClaim(ctx, job, `state = 'queued', error = $1, run_at = $2, leased_until = NULL`,
+		jobErr.Error(), now.Add(time.Duration(job.Attempts)*time.Minute))
+}
+
+// updateClaim sets the columns of set (whose placeholders are args) of a job the caller
+// claimed, if the claim is still theirs: running, at the attempt they claimed.
+func (db *DB) updateClaim(ctx context.Context, job *rapport.Job, set string, args ...any) error {
 	return db.update(ctx, rapport.SystemScope(""), func(tx *Tx) error {
-		var res sql.Result
-		var err error
-		switch {
-		case jobErr == nil:
-			res, err = tx.exec(`UPDATE jobs SET state = 'done', result = $1, error = '', finished_at = $2
-				WHERE id = $3 AND state = 'running' AND attempts = $4`, result, tx.now, job.ID, job.Attempts)
-		case job.Attempts >= rapport.JobMaxAttempts:
-			res, err = tx.exec(`UPDATE jobs SET state = 'failed', error = $1, finished_at = $2
-				WHERE id = $3 AND state = 'running' AND attempts = $4`, jobErr.Error(), tx.now, job.ID, job.Attempts)
-		default:
-			// Retried after a minute, then after two: time for whatever failed to recover.
-			res, err = tx.exec(`UPDATE jobs SET state = 'queued', error = $1, run_at = $2, leased_until = NULL
-				WHERE id = $3 AND state = 'running' AND attempts = $4`,
-				jobErr.Error(), tx.now.Add(time.Duration(job.Attempts)*time.Minute), job.ID, job.Attempts)
-		}
+		n := len(args)
+		res, err := tx.exec(`UPDATE jobs SET `+set+` WHERE id = $`+strconv.Itoa(n+1)+` AND state = 'running' AND attempts = $`+strconv.Itoa(n+2),
+			append(args, job.ID, job.Attempts)...)
 		if err != nil {
 			return err
 		}
