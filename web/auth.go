@@ -80,6 +80,18 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *rapport
 	return nil
 }
 
+// setPassword sets a user's password, which ends their sessions; when it is the
+// reader's own, this browser goes on in a new one.
+func (s *Server) setPassword(w http.ResponseWriter, r *http.Request, c *call, id rapport.ID, password string) error {
+	if err := s.Store.SetPassword(r.Context(), c.scope, id, password); err != nil {
+		return err
+	}
+	if id != c.user.ID {
+		return nil
+	}
+	return s.startSession(w, r, c.user)
+}
+
 // cookie makes a cookie scripts cannot read, sent only to this site, and only over
 // HTTPS when the site is served over HTTPS (or is localhost, which browsers treat as
 // secure).

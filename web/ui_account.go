@@ -34,15 +34,11 @@ func (s *Server) handleAccountPassword(w http.ResponseWriter, r *http.Request, c
 	} else if password != r.PostFormValue("password2") {
 		err = rapport.FieldError("password2", "the two new passwords differ")
 	} else {
-		err = s.Store.SetPassword(r.Context(), c.scope, c.user.ID, password)
+		err = s.setPassword(w, r, c, c.user.ID, password)
 	}
 	if rapport.ErrorCode(err) == rapport.EINVALID {
 		return s.renderAccount(w, r, c, http.StatusBadRequest, accountPage{Errors: fieldErrors(err)})
 	} else if err != nil {
-		return err
-	}
-	// The new password ended every session; this browser goes on in a new one.
-	if err := s.startSession(w, r, c.user); err != nil {
 		return err
 	}
 	return s.redirect(w, r, "/account", "Your password was changed, and you were signed out everywhere else.")

@@ -93,8 +93,8 @@ func (s *Server) handleUserUpdate(w http.ResponseWriter, r *http.Request, c *cal
 		return err
 	}
 	var msg string
-	if pw := r.PostFormValue("password"); r.PostFormValue("action") == "password" {
-		err = s.Store.SetPassword(r.Context(), c.scope, id, pw)
+	if r.PostFormValue("action") == "password" {
+		err, msg = s.setPassword(w, r, c, id, r.PostFormValue("password")), "The password was set, and the user's sessions ended."
 	} else {
 		name, email, role := r.PostFormValue("name"), r.PostFormValue("email"), rapport.Role(r.PostFormValue("role"))
 		active, teams := r.PostFormValue("active") == "on", formIDs(r, "team_ids")
@@ -105,14 +105,6 @@ func (s *Server) handleUserUpdate(w http.ResponseWriter, r *http.Request, c *cal
 		return s.renderUserPage(w, r, c, http.StatusBadRequest, err)
 	} else if err != nil {
 		return err
-	}
-	if r.PostFormValue("action") == "password" {
-		msg = "The password was set, and the user's sessions ended."
-		if id == c.user.ID { // the admin's own: this browser goes on in a new session
-			if err := s.startSession(w, r, c.user); err != nil {
-				return err
-			}
-		}
 	}
 	return s.redirect(w, r, "/admin/users/"+id.String(), msg)
 }
