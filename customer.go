@@ -411,9 +411,10 @@ type CustomerService interface {
 	// UpdateCustomer returns ECONFLICT if u.Version is set and stale.
 	UpdateCustomer(ctx context.Context, s Scope, id ID, u CustomerUpdate) (*Customer, error)
 	DeleteCustomer(ctx context.Context, s Scope, id ID) error
-	// RecordExport checks that the scope may export the customer's personal data and
-	// records the export in the audit trail; the export then reads it as usual.
-	RecordExport(ctx context.Context, s Scope, id ID) error
+	// RecordExport checks that the scope may export the customer's personal data,
+	// records the export in the audit trail and returns the customer; the export reads
+	// the rest as usual.
+	RecordExport(ctx context.Context, s Scope, id ID) (*Customer, error)
 }
 
 // NormalizeEmail returns the form in which e-mail addresses are compared.

@@ -18,7 +18,7 @@ import (
 // Store is what the export reads: each part as its own endpoint reads it, in the
 // exporter's scope, walls and note visibility applied and the reads audited.
 type Store interface {
-	RecordExport(ctx context.Context, s rapport.Scope, id rapport.ID) error
+	RecordExport(ctx context.Context, s rapport.Scope, id rapport.ID) (*rapport.Customer, error)
 	FindCustomerByID(ctx context.Context, s rapport.Scope, id rapport.ID) (*rapport.Customer, error)
 	FindMerges(ctx context.Context, s rapport.Scope, customerID rapport.ID) ([]*rapport.Merge, error)
 	FindSourceRecords(ctx context.Context, s rapport.Scope, customerID rapport.ID) ([]*rapport.SourceRecord, error)
@@ -42,14 +42,11 @@ const pageSize = 500
 // interactions costs no more memory than one with 10. begin is called once, before the
 // first byte: an error returned before it was called means nothing was written.
 func Write(ctx context.Context, st Store, s rapport.Scope, id rapport.ID, exportedBy string, w io.Writer, begin func()) error {
-	if err := st.RecordExport(ctx, s, id); err != nil {
-		return err
-	}
-	// The short parts first, so that an error in them leaves nothing written.
-	customer, err := st.FindCustomerByID(ctx, s, id)
+	customer, err := st.RecordExport(ctx, s, id)
 	if err != nil {
 		return err
 	}
+	// The short parts first, so that an error in them leaves nothing written.
 	merges, err := st.FindMerges(ctx, s, id)
 	if err != nil {
 		return err

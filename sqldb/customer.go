@@ -67,14 +67,15 @@ func (tx *Tx) findCustomer(id rapport.ID) (*rapport.Customer, error) {
 }
 
 // RecordExport checks that the scope may export the personal data of a visible
-// customer (not a record merged into another) and records the export.
-func (db *DB) RecordExport(ctx context.Context, s rapport.Scope, id rapport.ID) error {
+// customer (not a record merged into another), records the export and returns the
+// customer.
+func (db *DB) RecordExport(ctx context.Context, s rapport.Scope, id rapport.ID) (*rapport.Customer, error) {
 	if err := rapport.Require(s.CanExportPersonalData(), "export a customer's personal data"); err != nil {
-		return err
+		return nil, err
 	}
-	return db.update(ctx, s, func(tx *Tx) error {
-		c, err := tx.findCustomer(id)
-		if err != nil {
+	var c *rapport.Customer
+	err := db.update(ctx, s, func(tx *Tx) (err error) {
+		if c, err = tx.findCustomer(id); err != nil {
 			return err
 		}
 		if err := notMerged(c, "export"); err != nil {
@@ -88,6 +89,7 @@ func (db *DB) RecordExport(ctx context.Context, s rapport.Scope, id rapport.ID) 
 		}
 		return tx.audit("export", "customer", id, id, walled, "personal data of "+c.Name)
 	})
+	return c, err
 }
 
 // notMerged refuses to act on a record merged into another customer: what it held
