@@ -147,6 +147,7 @@ type ItemFilter struct {
 	CustomerID ID
 	All        bool // closed items too; otherwise only open and waiting ones
 	Limit      int
+	Cursor     string // next_cursor of the previous page
 }
 
 // ItemUpdate changes the fields that are not nil. An empty Due, OwnerID or TeamID clears it.
@@ -253,7 +254,7 @@ type Workbench struct {
 type ItemService interface {
 	// FindItems lists a visible customer's items, open ones (or all) by urgency, and
 	// records the read.
-	FindItems(ctx context.Context, s Scope, f ItemFilter) ([]*Item, error)
+	FindItems(ctx context.Context, s Scope, f ItemFilter) ([]*Item, string, error)
 	// FindAllItems returns every item of a customer, however many, oldest first.
 	FindAllItems(ctx context.Context, s Scope, customerID ID) ([]*Item, error)
 	// FindItemByID returns an item of a visible customer and records the read.

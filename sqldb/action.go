@@ -71,7 +71,7 @@ func (db *DB) FindActions(ctx context.Context, s rapport.Scope, f rapport.Action
 			offset, err = strconv.Atoi(parts[0])
 		}
 		if err != nil || offset < 0 {
-			return nil, "", rapport.FieldError("cursor", "the cursor is not valid: use the next_cursor of the previous page, or start again without one")
+			return nil, "", badCursor()
 		}
 	}
 	n := limit(f.Limit, 50, 500)

@@ -348,7 +348,7 @@ func (db *DB) FindAlmostCustomers(ctx context.Context, s rapport.Scope, f rappor
 			score, serr := strconv.ParseFloat(parts[0], 64)
 			id, iderr := rapport.ParseID(parts[1])
 			if serr != nil || iderr != nil {
-				return rapport.FieldError("cursor", "the cursor is not valid: use the next_cursor of the previous page, or start again without one")
+				return badCursor()
 			}
 			conds = append(conds, fmt.Sprintf("(a.score < %s OR (a.score = %s AND a.customer_id > %s))", q.Arg(score), q.Arg(score), q.Arg(id)))
 		}

@@ -120,7 +120,7 @@ func (db *DB) FindCustomers(ctx context.Context, s rapport.Scope, f rapport.Cust
 					return err
 				}
 				if offset, err = strconv.Atoi(parts[1]); err != nil || parts[0] != "offset" || offset < 0 {
-					return rapport.FieldError("cursor", "the cursor is not valid: use the next_cursor of the previous page, or start again without one")
+					return badCursor()
 				}
 			}
 		} else if f.Cursor != "" {
@@ -130,7 +130,7 @@ func (db *DB) FindCustomers(ctx context.Context, s rapport.Scope, f rapport.Cust
 			}
 			id, err := rapport.ParseID(parts[1])
 			if err != nil {
-				return rapport.FieldError("cursor", "the cursor is not valid: use the next_cursor of the previous page, or start again without one")
+				return badCursor()
 			}
 			conds = append(conds, fmt.Sprintf("(c.sort_name > %s OR (c.sort_name = %s AND c.id > %s))", q.Arg(parts[0]), q.Arg(parts[0]), q.Arg(id)))
 		}

@@ -360,11 +360,16 @@ func encodeCursor(parts ...string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strings.Join(parts, "\x00")))
 }
 
+// badCursor is the error of a cursor that no page gave.
+func badCursor() error {
+	return rapport.FieldError("cursor", "the cursor is not valid: use the next_cursor of the previous page, or start again without one")
+}
+
 func decodeCursor(cursor string, n int) ([]string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(cursor)
 	parts := strings.Split(string(b), "\x00")
 	if err != nil || len(parts) != n {
-		return nil, rapport.FieldError("cursor", "the cursor is not valid: use the next_cursor of the previous page, or start again without one")
+		return nil, badCursor()
 	}
 	return parts, nil
 }
@@ -405,7 +410,7 @@ func parseTimeCursor(cursor string) (time.Time, rapport.ID, error) {
 	t, err1 := time.Parse(time.RFC3339Nano, parts[0])
 	id, err2 := rapport.ParseID(parts[1])
 	if err1 != nil || err2 != nil {
-		return time.Time{}, rapport.ID{}, rapport.FieldError("cursor", "the cursor is not valid: use the next_cursor of the previous page, or start again without one")
+		return time.Time{}, rapport.ID{}, badCursor()
 	}
 	return t, id, nil
 }

@@ -338,7 +338,7 @@ func (db *DB) FindMatchCandidates(ctx context.Context, s rapport.Scope, f rappor
 			p, perr := strconv.ParseFloat(parts[0], 64)
 			id, iderr := rapport.ParseID(parts[1])
 			if perr != nil || iderr != nil {
-				return rapport.FieldError("cursor", "the cursor is not valid: use the next_cursor of the previous page, or start again without one")
+				return badCursor()
 			}
 			conds = append(conds, fmt.Sprintf("(m.probability < %s OR (m.probability = %s AND m.id > %s))", q.Arg(p), q.Arg(p), q.Arg(id)))
 		}

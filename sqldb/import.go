@@ -319,7 +319,7 @@ func (db *DB) FindImports(ctx context.Context, s rapport.Scope, f rapport.Import
 		}
 		after, err := rapport.ParseID(parts[0])
 		if err != nil {
-			return nil, "", rapport.FieldError("cursor", "the cursor is not valid: use the next_cursor of the previous page, or start again without one")
+			return nil, "", badCursor()
 		}
 		where += " AND i.id < " + q.Arg(after)
 	}

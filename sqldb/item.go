@@ -55,20 +55,21 @@ func items(rows []itemRow) []*rapport.Item {
 }
 
 // FindItems lists a visible customer's items and records the read.
-func (db *DB) FindItems(ctx context.Context, s rapport.Scope, f rapport.ItemFilter) ([]*rapport.Item, error) {
+func (db *DB) FindItems(ctx context.Context, s rapport.Scope, f rapport.ItemFilter) ([]*rapport.Item, string, error) {
 	var out []*rapport.Item
+	var next string
 	err := db.view(ctx, s, func(tx *Tx) error {
 		if _, err := tx.findCustomerKind(f.CustomerID); err != nil {
 			return err
 		}
 		var err error
-		out, err = tx.findItems(f)
+		out, next, err = tx.findItems(f)
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return out, db.auditRead(ctx, s, "items", rapport.ID{}, f.CustomerID, "")
+	return out, next, db.auditRead(ctx, s, "items", rapport.ID{}, f.CustomerID, "")
 }
 
 // FindAllItems returns every item of a visible customer, oldest first, and records the
@@ -90,20 +91,52 @@ func (db *DB) FindAllItems(ctx context.Context, s rapport.Scope, customerID rapp
 	return out, db.auditRead(ctx, s, "items", rapport.ID{}, customerID, "all")
 }
 
-// findItems reads the items of a customer the scope has found visible.
-func (tx *Tx) findItems(f rapport.ItemFilter) ([]*rapport.Item, error) {
+// findItems reads a page of the items of a customer the scope has found visible, in
+// itemOrder, and the cursor of the next page.
+func (tx *Tx) findItems(f rapport.ItemFilter) ([]*rapport.Item, string, error) {
 	q := &Query{}
 	cond := `it.customer_id = ` + q.Arg(f.CustomerID)
 	if !f.All {
 		cond += ` AND it.status IN ('open', 'waiting')`
 	}
-	rows, err := queryAll(tx, `SELECT `+itemColumns+` FROM `+itemFrom+` WHERE `+cond+itemOrder+
-		` LIMIT `+strconv.Itoa(limit(f.Limit, 100, 500)), q.Args(), scanItem)
-	out := items(rows)
-	if out == nil {
-		out = []*rapport.Item{}
+	if f.Cursor != "" {
+		after, err := afterItem(q, f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		cond += ` AND ` + after
 	}
-	return out, err
+	n := limit(f.Limit, 100, 500)
+	rows, err := queryAll(tx, `SELECT `+itemColumns+` FROM `+itemFrom+` WHERE `+cond+itemOrder+
+		` LIMIT `+strconv.Itoa(n+1), q.Args(), scanItem)
+	if err != nil {
+		return nil, "", err
+	}
+	out := items(rows)
+	if len(out) <= n {
+		return out, "", nil
+	}
+	last := out[n-1]
+	return out[:n], encodeCursor(last.Due, last.OpenedAt.UTC().Format(time.RFC3339Nano), last.ID.String()), nil
+}
+
+// afterItem is the condition that an item comes after the cursor's in itemOrder: items
+// with a due date first, by date, then those without; each by opening time and id.
+func afterItem(q *Query, cursor string) (string, error) {
+	parts, err := decodeCursor(cursor, 3)
+	if err != nil {
+		return "", err
+	}
+	due := parts[0]
+	opened, err1 := time.Parse(time.RFC3339Nano, parts[1])
+	id, err2 := rapport.ParseID(parts[2])
+	if _, err := time.Parse(rapport.DateLayout, due); err1 != nil || err2 != nil || (due != "" && err != nil) {
+		return "", badCursor()
+	}
+	if due == "" {
+		return fmt.Sprintf(`it.due IS NULL AND (it.opened_at, it.id) > (%s, %s)`, q.Arg(opened), q.Arg(id)), nil
+	}
+	return fmt.Sprintf(`(it.due IS NULL OR (it.due, it.opened_at, it.id) > (%s, %s, %s))`, q.Arg(due), q.Arg(opened), q.Arg(id)), nil
 }
 
 // FindItemByID returns an item of a visible customer and records the read.
@@ -470,7 +503,7 @@ func (tx *Tx) workbench(customerID rapport.ID) (*rapport.Workbench, error) {
 	}
 	var err error
 	if w.OpenCount > 0 {
-		if w.OpenItems, err = tx.findItems(rapport.ItemFilter{CustomerID: customerID, Limit: workbenchItems}); err != nil {
+		if w.OpenItems, _, err = tx.findItems(rapport.ItemFilter{CustomerID: customerID, Limit: workbenchItems}); err != nil {
 			return nil, err
 		}
 	}

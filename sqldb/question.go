@@ -264,7 +264,7 @@ func (db *DB) FindQuestions(ctx context.Context, s rapport.Scope, f rapport.Ques
 		at, err1 := time.Parse(time.RFC3339Nano, parts[1])
 		id, err2 := rapport.ParseID(parts[2])
 		if (parts[0] != "0" && parts[0] != "1") || err1 != nil || err2 != nil {
-			return nil, "", rapport.FieldError("cursor", "the cursor is not valid: use the next_cursor of the previous page, or start again without one")
+			return nil, "", badCursor()
 		}
 		m := 0
 		if parts[0] == "1" {

@@ -14,7 +14,7 @@ func (s *Server) apiItemIndex(w http.ResponseWriter, r *http.Request, c *call) e
 		return err
 	}
 	q := r.URL.Query()
-	f := rapport.ItemFilter{CustomerID: id}
+	f := rapport.ItemFilter{CustomerID: id, Cursor: q.Get("cursor")}
 	switch q.Get("status") {
 	case "", "open":
 	case "all":
@@ -25,11 +25,11 @@ func (s *Server) apiItemIndex(w http.ResponseWriter, r *http.Request, c *call) e
 	if f.Limit, err = queryLimit(q); err != nil {
 		return err
 	}
-	items, err := s.Store.FindItems(r.Context(), c.scope, f)
+	items, next, err := s.Store.FindItems(r.Context(), c.scope, f)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, newList(items, ""))
+	writeJSON(w, http.StatusOK, newList(items, next))
 	return nil
 }
 

@@ -54,7 +54,7 @@ func TestItemPages(t *testing.T) {
 				t.Errorf("the last contact by team lacks Sales's latest")
 			}
 
-			items, err := e.db.FindItems(ctx, rapport.SystemScope("test"), rapport.ItemFilter{CustomerID: e.open.ID})
+			items, _, err := e.db.FindItems(ctx, rapport.SystemScope("test"), rapport.ItemFilter{CustomerID: e.open.ID})
 			must(t, err)
 			refund := items[0]
 			res, _ = agent.post("/items/"+refund.ID.String()+"/status", url.Values{"status": {"done"}})
@@ -165,6 +165,29 @@ func TestItemAPI(t *testing.T) {
 	}
 	if res, _ = e.do("GET", base+"?status=closed", agent, ""); res.StatusCode != 400 {
 		t.Errorf("status=closed: got %d, want 400", res.StatusCode)
+	}
+	// Pages: a second item, then one item a page.
+	if res, body = e.do("POST", base, agent, `{"kind":"task","title":"Order a new hinge"}`); res.StatusCode != 201 {
+		t.Fatalf("got %d %s", res.StatusCode, body)
+	}
+	res, body = e.do("GET", base+"?status=all&limit=1", agent, "")
+	first := decode[struct {
+		Data       []rapport.Item
+		NextCursor string `json:"next_cursor"`
+	}](t, body)
+	if res.StatusCode != 200 || len(first.Data) != 1 || first.NextCursor == "" {
+		t.Fatalf("limit=1: got %d %s, want one item and a next_cursor", res.StatusCode, body)
+	}
+	res, body = e.do("GET", base+"?status=all&limit=1&cursor="+first.NextCursor, agent, "")
+	second := decode[struct {
+		Data       []rapport.Item
+		NextCursor string `json:"next_cursor"`
+	}](t, body)
+	if res.StatusCode != 200 || len(second.Data) != 1 || second.Data[0].ID == first.Data[0].ID || second.NextCursor != "" {
+		t.Errorf("the second page: got %d %s, want the other item and no next_cursor", res.StatusCode, body)
+	}
+	if res, body = e.do("GET", base+"?cursor=nonsense", agent, ""); res.StatusCode != 400 || !strings.Contains(body, `"field":"cursor"`) {
+		t.Errorf("a bad cursor: got %d %s, want 400 about cursor", res.StatusCode, body)
 	}
 
 	// Bulk: a line for a walled customer is rejected for an outsider, written for an insider.

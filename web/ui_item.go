@@ -66,7 +66,7 @@ func (s *Server) newWorkbench(r *http.Request, c *call, id rapport.ID, wb *rappo
 	var err error
 	if r.URL.Query().Get("items") == "all" && wb.OpenCount > len(wb.OpenItems) {
 		// The profile shows the first few; asked for all, it reads them all.
-		if wb.OpenItems, err = s.Store.FindItems(r.Context(), c.scope, rapport.ItemFilter{CustomerID: id, Limit: allOpenItems}); err != nil {
+		if wb.OpenItems, _, err = s.Store.FindItems(r.Context(), c.scope, rapport.ItemFilter{CustomerID: id, Limit: allOpenItems}); err != nil {
 			return nil, err
 		}
 	}

@@ -1,6 +1,7 @@
 package sqldbtest
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,7 +54,7 @@ func testItems(t *testing.T, open Opener) {
 	must(t, db.CreateItem(ctx, f.sales, undated))
 
 	t.Run("Order", func(t *testing.T) {
-		got, err := db.FindItems(ctx, f.sales, rapport.ItemFilter{CustomerID: ana.ID})
+		got, _, err := db.FindItems(ctx, f.sales, rapport.ItemFilter{CustomerID: ana.ID})
 		must(t, err)
 		var titles []string
 		for _, it := range got {
@@ -64,6 +65,42 @@ func testItems(t *testing.T, open Opener) {
 		}
 		if !got[0].Overdue(today) || got[1].Overdue(today) {
 			t.Errorf("overdue: got %v and %v, want the first only", got[0].Overdue(today), got[1].Overdue(today))
+		}
+	})
+
+	t.Run("Pages", func(t *testing.T) {
+		// Ties on the due date, and items without one, page in the same order as one page.
+		bo := mustPerson(t, db, "Bo", "Pages", "bo.pages@example.com")
+		for i, due := range []string{"", nextWeek, yesterday, "", nextWeek, yesterday, nextWeek} {
+			must(t, db.CreateItem(ctx, f.sales, &rapport.Item{CustomerID: bo.ID, Kind: "task", Title: fmt.Sprintf("task %d", i), Due: due}))
+		}
+		whole, next, err := db.FindItems(ctx, f.sales, rapport.ItemFilter{CustomerID: bo.ID})
+		must(t, err)
+		if len(whole) != 7 || next != "" {
+			t.Fatalf("got %d items and next cursor %q, want 7 on one page", len(whole), next)
+		}
+		var paged []*rapport.Item
+		cursor := ""
+		for range 10 {
+			page, next, err := db.FindItems(ctx, f.sales, rapport.ItemFilter{CustomerID: bo.ID, Limit: 2, Cursor: cursor})
+			must(t, err)
+			paged = append(paged, page...)
+			if cursor = next; cursor == "" {
+				break
+			}
+		}
+		if len(paged) != len(whole) {
+			t.Fatalf("paging gave %d items, want %d", len(paged), len(whole))
+		}
+		for i := range whole {
+			if paged[i].ID != whole[i].ID {
+				t.Errorf("item %d: paging gave %q (due %q), one page %q (due %q)", i, paged[i].Title, paged[i].Due, whole[i].Title, whole[i].Due)
+			}
+		}
+		for _, bad := range []string{"garbage", "eA", base64.RawURLEncoding.EncodeToString([]byte("2026-13-40\x002026-01-01T00:00:00Z\x00" + bo.ID.String()))} {
+			if _, _, err := db.FindItems(ctx, f.sales, rapport.ItemFilter{CustomerID: bo.ID, Cursor: bad}); !isFieldError(err, "cursor") {
+				t.Errorf("cursor %q: got %v, want an error on the field cursor", bad, err)
+			}
 		}
 	})
 
@@ -90,7 +127,7 @@ func testItems(t *testing.T, open Opener) {
 		if len(actors) == 5 && (actors[3] != "staff:"+f.sales.UserID.String() || actors[4] != "staff:"+f.deals.UserID.String()) {
 			t.Errorf("got actors %q, want the staff who closed and reopened", actors)
 		}
-		got, err := db.FindItems(ctx, f.sales, rapport.ItemFilter{CustomerID: ana.ID, All: true})
+		got, _, err := db.FindItems(ctx, f.sales, rapport.ItemFilter{CustomerID: ana.ID, All: true})
 		must(t, err)
 		if len(got) != 3 {
 			t.Errorf("got %d items, want 3", len(got))
@@ -98,7 +135,7 @@ func testItems(t *testing.T, open Opener) {
 		cancelled := rapport.ItemCancelled
 		_, err = db.UpdateItem(ctx, f.sales, undated.ID, rapport.ItemUpdate{Status: &cancelled})
 		must(t, err)
-		if got, _ := db.FindItems(ctx, f.sales, rapport.ItemFilter{CustomerID: ana.ID}); len(got) != 2 {
+		if got, _, _ := db.FindItems(ctx, f.sales, rapport.ItemFilter{CustomerID: ana.ID}); len(got) != 2 {
 			t.Errorf("got %d open items, want 2 after cancelling one", len(got))
 		}
 		w, err := workbenchOf(db, f.sales, ana.ID)
@@ -125,7 +162,7 @@ func testItems(t *testing.T, open Opener) {
 		hidden := &rapport.Item{CustomerID: secret.ID, Kind: "task", Title: "Prepare the deal"}
 		must(t, db.CreateItem(ctx, f.deals, hidden))
 		wantCode(t, db.CreateItem(ctx, f.sales, &rapport.Item{CustomerID: secret.ID, Kind: "task", Title: "x"}), rapport.ENOTFOUND)
-		_, err := db.FindItems(ctx, f.sales, rapport.ItemFilter{CustomerID: secret.ID})
+		_, _, err := db.FindItems(ctx, f.sales, rapport.ItemFilter{CustomerID: secret.ID})
 		wantCode(t, err, rapport.ENOTFOUND)
 		_, err = db.FindItemByID(ctx, f.sales, hidden.ID)
 		wantCode(t, err, rapport.ENOTFOUND)
@@ -177,7 +214,7 @@ func testItems(t *testing.T, open Opener) {
 		if events, _ := itemEvents(t, db, dup.ID); !eq(events, []string{"opened:feedback", "closed:feedback"}) {
 			t.Errorf("the duplicate's item events after unmerge: %q", events)
 		}
-		got, err := db.FindItems(ctx, f.sales, rapport.ItemFilter{CustomerID: ana.ID, All: true})
+		got, _, err := db.FindItems(ctx, f.sales, rapport.ItemFilter{CustomerID: ana.ID, All: true})
 		must(t, err)
 		if len(got) != 3 {
 			t.Errorf("Ana has %d items after unmerge, want her own 3", len(got))
@@ -221,7 +258,7 @@ func testItems(t *testing.T, open Opener) {
 // itemIDByTitle finds the id of a customer's item by title.
 func itemIDByTitle(t *testing.T, db *sqldb.DB, s rapport.Scope, customerID rapport.ID, title string) rapport.ID {
 	t.Helper()
-	items, err := db.FindItems(ctx, s, rapport.ItemFilter{CustomerID: customerID, All: true})
+	items, _, err := db.FindItems(ctx, s, rapport.ItemFilter{CustomerID: customerID, All: true})
 	must(t, err)
 	for _, it := range items {
 		if it.Title == title {
@@ -351,4 +388,10 @@ func testItemEditsAtOnce(t *testing.T, open Opener) {
 			t.Fatalf("after two edits at once: title %q, body %q; want both", got.Title, got.Body)
 		}
 	}
+}
+
+// isFieldError says whether err is a validation error naming field.
+func isFieldError(err error, field string) bool {
+	e := (*rapport.Error)(nil)
+	return errors.As(err, &e) && e.Code == rapport.EINVALID && e.Fields[field] != ""
 }
