@@ -143,7 +143,7 @@ func (s *Server) apiImportAsync(w http.ResponseWriter, r *http.Request, c *call,
 	if format != "" && tabular.FormatOf(imp.Name) != format {
 		imp.Name += "." + string(format) // the name is what tells the job the format
 	}
-	queue := func(w http.ResponseWriter) error {
+	queue := func(w http.ResponseWriter, r *http.Request) error {
 		if err := s.queueUpload(r, c, imp, up.Fields["mapping"]); err != nil {
 			s.removeUpload(imp.File)
 			return err
@@ -158,7 +158,7 @@ func (s *Server) apiImportAsync(w http.ResponseWriter, r *http.Request, c *call,
 		}
 		return nil
 	}
-	return queue(w)
+	return queue(w, r)
 }
 
 // queueUpload records the import of an uploaded file with its mapping, given or

@@ -351,7 +351,7 @@ func (s *Server) apiAttachmentCreate(w http.ResponseWriter, r *http.Request, c *
 	} else {
 		a.InteractionID = id
 	}
-	create := func(w http.ResponseWriter) error {
+	create := func(w http.ResponseWriter, r *http.Request) error {
 		if err := s.Store.CreateAttachment(r.Context(), c.scope, a); err != nil {
 			s.discardContents(a.StorageKey)
 			return err
@@ -366,7 +366,7 @@ func (s *Server) apiAttachmentCreate(w http.ResponseWriter, r *http.Request, c *
 		}
 		return nil
 	}
-	return create(w)
+	return create(w, r)
 }
 
 func (s *Server) apiAttachmentDelete(w http.ResponseWriter, r *http.Request, c *call) error {

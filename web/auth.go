@@ -244,7 +244,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, c *call, key
 	}
 	hash.Write(body)
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	s.once(w, r, c, key, hex.EncodeToString(hash.Sum(nil)), func(w http.ResponseWriter) error { return h(w, r, c) })
+	s.once(w, r, c, key, hex.EncodeToString(hash.Sum(nil)), func(w http.ResponseWriter, r *http.Request) error { return h(w, r, c) })
 }
 
 // requestHash starts the hash that tells requests sent with the same key apart: their
@@ -256,13 +256,15 @@ func requestHash(r *http.Request) hash.Hash {
 }
 
 // once runs fn for the first request with the key and the request's hash, and answers
-// a retry with the response fn gave. It reports whether fn ran.
-func (s *Server) once(w http.ResponseWriter, r *http.Request, c *call, key, hash string, fn func(http.ResponseWriter) error) bool {
+// a retry with the response fn gave. It reports whether fn ran. fn runs for at most
+// rapport.IdempotentRunLimit, so that a key claimed longer ago than that is known to
+// be abandoned.
+func (s *Server) once(w http.ResponseWriter, r *http.Request, c *call, key, hash string, fn func(http.ResponseWriter, *http.Request) error) bool {
 	if len(key) > 255 {
 		s.fail(w, r, rapport.FieldError("Idempotency-Key", "the Idempotency-Key header has at most 255 characters"))
 		return false
 	}
-	stored, err := s.Store.BeginIdempotent(r.Context(), c.user.ID, key, hash)
+	stored, claim, err := s.Store.BeginIdempotent(r.Context(), c.user.ID, key, hash)
 	if err != nil {
 		s.fail(w, r, err)
 		return false
@@ -286,11 +288,13 @@ func (s *Server) once(w http.ResponseWriter, r *http.Request, c *call, key, hash
 		if !finished {
 			res.Status = http.StatusInternalServerError
 		}
-		if err := s.Store.FinishIdempotent(context.WithoutCancel(r.Context()), c.user.ID, key, res); err != nil {
+		if err := s.Store.FinishIdempotent(context.WithoutCancel(r.Context()), c.user.ID, key, claim, res); err != nil {
 			s.Logger.Error("store idempotent response", "error", err)
 		}
 	}()
-	if err := fn(rec); err != nil {
+	ctx, cancel := context.WithTimeout(r.Context(), rapport.IdempotentRunLimit)
+	defer cancel()
+	if err := fn(rec, r.WithContext(ctx)); err != nil {
 		s.fail(rec, r, err)
 	}
 	finished = true

@@ -317,34 +317,57 @@ func testIdempotency(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	db := f.db
 	user := f.sales.UserID
-	stored, err := db.BeginIdempotent(ctx, user, "k1", "hash-a")
+	stored, claim, err := db.BeginIdempotent(ctx, user, "k1", "hash-a")
 	must(t, err)
-	if stored != nil {
-		t.Fatalf("got %+v for a new key, want nil", stored)
+	if stored != nil || claim.IsZero() {
+		t.Fatalf("got %+v and claim %v for a new key, want nil and a claim", stored, claim)
 	}
-	_, err = db.BeginIdempotent(ctx, user, "k1", "hash-a")
+	_, _, err = db.BeginIdempotent(ctx, user, "k1", "hash-a")
 	wantCode(t, err, rapport.ECONFLICT) // still running
-	must(t, db.FinishIdempotent(ctx, user, "k1", rapport.StoredResponse{Status: 201, Location: "/x", Body: []byte(`{"id":"x"}`)}))
-	stored, err = db.BeginIdempotent(ctx, user, "k1", "hash-a")
+	must(t, db.FinishIdempotent(ctx, user, "k1", claim, rapport.StoredResponse{Status: 201, Location: "/x", Body: []byte(`{"id":"x"}`)}))
+	stored, _, err = db.BeginIdempotent(ctx, user, "k1", "hash-a")
 	must(t, err)
 	if stored == nil || stored.Status != 201 || stored.Location != "/x" || string(stored.Body) != `{"id":"x"}` {
 		t.Fatalf("got %+v, want the stored 201 response", stored)
 	}
-	_, err = db.BeginIdempotent(ctx, user, "k1", "hash-b")
+	_, _, err = db.BeginIdempotent(ctx, user, "k1", "hash-b")
 	wantCode(t, err, rapport.ECONFLICT)
 	// Another user's key of the same name is theirs.
-	stored, err = db.BeginIdempotent(ctx, f.deals.UserID, "k1", "hash-b")
+	stored, _, err = db.BeginIdempotent(ctx, f.deals.UserID, "k1", "hash-b")
 	must(t, err)
 	if stored != nil {
 		t.Errorf("got another user's response")
 	}
 	// A failed request releases the key.
-	_, err = db.BeginIdempotent(ctx, user, "k2", "h")
+	_, claim, err = db.BeginIdempotent(ctx, user, "k2", "h")
 	must(t, err)
-	must(t, db.FinishIdempotent(ctx, user, "k2", rapport.StoredResponse{Status: 500}))
-	stored, err = db.BeginIdempotent(ctx, user, "k2", "h")
+	must(t, db.FinishIdempotent(ctx, user, "k2", claim, rapport.StoredResponse{Status: 500}))
+	stored, _, err = db.BeginIdempotent(ctx, user, "k2", "h")
 	must(t, err)
 	if stored != nil {
 		t.Errorf("got %+v after a failure, want the key free again", stored)
+	}
+
+	// A claim whose server stopped while the request ran is taken over once the request
+	// would have had to end; the first request, should it finish after all, changes nothing.
+	_, first, err := db.BeginIdempotent(ctx, user, "k3", "h")
+	must(t, err)
+	db.Now = func() time.Time { return time.Now().Add(rapport.IdempotentRunLimit) }
+	_, _, err = db.BeginIdempotent(ctx, user, "k3", "h")
+	wantCode(t, err, rapport.ECONFLICT) // it may still be finishing
+	db.Now = func() time.Time { return time.Now().Add(rapport.IdempotentRunLimit + 10*time.Minute) }
+	stored, second, err := db.BeginIdempotent(ctx, user, "k3", "h")
+	must(t, err)
+	if stored != nil || !second.After(first) {
+		t.Fatalf("got %+v and claim %v, want the abandoned key claimed again", stored, second)
+	}
+	_, _, err = db.BeginIdempotent(ctx, user, "k3", "h")
+	wantCode(t, err, rapport.ECONFLICT) // the second claim runs
+	must(t, db.FinishIdempotent(ctx, user, "k3", first, rapport.StoredResponse{Status: 500}))
+	must(t, db.FinishIdempotent(ctx, user, "k3", second, rapport.StoredResponse{Status: 201, Body: []byte(`{"id":"y"}`)}))
+	stored, _, err = db.BeginIdempotent(ctx, user, "k3", "h")
+	must(t, err)
+	if stored == nil || stored.Status != 201 || string(stored.Body) != `{"id":"y"}` {
+		t.Errorf("got %+v, want the second request's response kept", stored)
 	}
 }
