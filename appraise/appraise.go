@@ -6,8 +6,10 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/rapportckm/rapport"
@@ -22,6 +24,7 @@ const minSpenders = 10
 type Summary struct {
 	Customers, Currencies int
 	Model                 clv.BGNBD
+	OwnMeans              []string // currencies with no spend model, whose customers are expected to spend their own mean
 	Took                  time.Duration
 }
 
@@ -29,8 +32,12 @@ func (s Summary) String() string {
 	if s.Customers == 0 {
 		return "no customer has bought anything yet"
 	}
-	return fmt.Sprintf("%d customers with purchases in %d currencies valued (r %.3f, alpha %.3f, a %.3f, b %.3f) in %s",
-		s.Customers, s.Currencies, s.Model.R, s.Model.Alpha, s.Model.A, s.Model.B, s.Took.Round(time.Millisecond))
+	own := ""
+	if len(s.OwnMeans) > 0 {
+		own = "; no spend model in " + strings.Join(s.OwnMeans, ", ") + ", so each customer there is expected to spend their own mean"
+	}
+	return fmt.Sprintf("%d customers with purchases in %d currencies valued (r %.3f, alpha %.3f, a %.3f, b %.3f)%s in %s",
+		s.Customers, s.Currencies, s.Model.R, s.Model.Alpha, s.Model.A, s.Model.B, own, s.Took.Round(time.Millisecond))
 }
 
 // customer is one customer's purchases in their main currency, summarised.
@@ -74,7 +81,8 @@ func Run(ctx context.Context, store rapport.ValueService, s rapport.Scope, now t
 		byCurrency[c.currency] = append(byCurrency[c.currency], i)
 	}
 	sum.Currencies = len(byCurrency)
-	for _, idx := range byCurrency {
+	for _, currency := range slices.Sorted(maps.Keys(byCurrency)) {
+		idx := byCurrency[currency]
 		group := make([]clv.Customer, len(idx))
 		for j, i := range idx {
 			group[j] = summaries[i]
@@ -84,6 +92,9 @@ func Run(ctx context.Context, store rapport.ValueService, s rapport.Scope, now t
 			if gg, _, err := clv.FitGammaGamma(group); err == nil {
 				spend = &gg
 			}
+		}
+		if spend == nil {
+			sum.OwnMeans = append(sum.OwnMeans, currency)
 		}
 		scores := valuation.ScoreAll(bg, spend, group)
 		for j, i := range idx {

@@ -3,6 +3,7 @@ package appraise
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/sqldb"
 	"github.com/rapportckm/rapport/sqldb/sqldbtest"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 var (
@@ -54,6 +56,18 @@ func testRun(t *testing.T, db *sqldb.DB) {
 			}
 		}
 	}
+	// Customers paying in złoty whose mean spends have too heavy a tail for the spend
+	// model (drawn from it with q under 1).
+	var heavy []rapport.ID
+	scales := distuv.Gamma{Alpha: 0.6, Beta: 15, Src: rand.NewPCG(3, 4)}
+	for i := range 60 {
+		id := customer("Heavy " + string(rune('A'+i%26)))
+		heavy = append(heavy, id)
+		amounts := distuv.Gamma{Alpha: 6, Beta: scales.Rand(), Src: rand.NewPCG(5, uint64(i))}
+		for k := range 2 + i%3 {
+			order(id, 5+40*k+i, min(amounts.Rand(), 1e9), "PLN")
+		}
+	}
 	// Two who bought as often, one lately and one long ago; one with two orders on one
 	// day and one in another currency; one who has not bought yet; one whose only
 	// order is today, not yet over.
@@ -77,8 +91,8 @@ func testRun(t *testing.T, db *sqldb.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(sum.String(), "customers with purchases in 2 currencies valued") {
-		t.Errorf("summary %q", sum)
+	if !strings.Contains(sum.String(), "customers with purchases in 3 currencies valued") || !slices.Contains(sum.OwnMeans, "PLN") {
+		t.Errorf("summary %q, want three currencies and no spend model in PLN", sum)
 	}
 	value := func(id rapport.ID) *rapport.CustomerValue {
 		t.Helper()
@@ -90,6 +104,11 @@ func testRun(t *testing.T, db *sqldb.DB) {
 	}
 	if v := value(none); v != nil {
 		t.Errorf("a customer without purchases has a value: %+v", v)
+	}
+	for _, id := range heavy {
+		if v := value(id); !(v.ExpectedSpend > 0 && v.LifetimeValue >= 0) {
+			t.Errorf("a heavy spender: expected spend %.2f, lifetime value %.2f; want positive amounts", v.ExpectedSpend, v.LifetimeValue)
+		}
 	}
 	if v := value(today); v != nil {
 		t.Errorf("a purchase made today, not yet over, gave a value: %+v", v)

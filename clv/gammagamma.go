@@ -54,6 +54,12 @@ func FitGammaGamma(cs []Customer) (GammaGamma, float64, error) {
 		return GammaGamma{}, 0, fmt.Errorf("Gamma-Gamma: %w", err)
 	}
 	m := GammaGamma{p[0], p[1], p[2]}
+	if m.Q <= 1 {
+		// The customers' mean spends have no finite mean across customers: a few
+		// spend so much more than the rest that the model would expect negative or
+		// unbounded amounts of those with few purchases.
+		return m, 0, fmt.Errorf("Gamma-Gamma: the fitted q is %.3g, at most 1, so the model has no finite mean spend; it needs more customers with repeat purchases, or fewer extreme amounts", m.Q)
+	}
 	return m, m.logLikelihood(ss, nil), nil
 }
 

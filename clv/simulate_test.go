@@ -3,6 +3,7 @@ package clv
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -131,4 +132,25 @@ func BenchmarkFitAndScore(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(cs)), "customers")
+}
+
+// TestHeavyTailedSpend: spend simulated with q under 1, where the model has no finite
+// mean spend and would expect negative amounts of customers with one repeat purchase,
+// is refused rather than fitted; the same customers simulated with q over 1 fit.
+func TestHeavyTailedSpend(t *testing.T) {
+	cs := simulate(BGNBD{R: 0.5, Alpha: 6, A: 0.8, B: 3}, 5000, 39, 3)
+	withSpend(cs, GammaGamma{P: 6, Q: 0.6, Gamma: 15}, 5)
+	if m, _, err := FitGammaGamma(cs); err == nil || !strings.Contains(err.Error(), "no finite mean spend") {
+		t.Errorf("q 0.6: got %+v and error %v, want the model refused", m, err)
+	}
+	withSpend(cs, GammaGamma{P: 6, Q: 3.8, Gamma: 15}, 5)
+	m, _, err := FitGammaGamma(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if s := m.ExpectedSpend(c); !(s > 0) {
+			t.Fatalf("q %.2f: expected spend %v for %+v", m.Q, s, c)
+		}
+	}
 }
