@@ -266,7 +266,7 @@ func (s *Server) handleHelpHome(w http.ResponseWriter, r *http.Request, c *helpC
 		return err
 	}
 	d.Recent = page.Articles
-	return s.renderHelp(w, r, c, http.StatusOK, "home", "Help centre", "Answers to your questions: search our help centre or browse by topic.", d)
+	return s.renderHelp(w, r, c, http.StatusOK, "home", "", "Answers to your questions: search our help centre or browse by topic.", d)
 }
 
 type helpCategory struct {

@@ -19,6 +19,9 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/tabular"
 	"github.com/rapportckm/rapport/thousands"
@@ -208,6 +211,8 @@ func (p *pages) funcs() template.FuncMap {
 			return thousands.Group(a.String()) + " " + currency
 		},
 		"human":         human,
+		"languageName":  languageName,
+		"countryName":   countryName,
 		"lower":         strings.ToLower,
 		"days":          func(hours float64) float64 { return hours / 24 },
 		"noteTemplates": func() []rapport.NoteTemplate { return rapport.NoteTemplates },
@@ -375,4 +380,30 @@ func has(list any, v string) bool {
 		}
 	}
 	return false
+}
+
+// languageName is the English name of a language tag ("pt-BR": "Brazilian Portuguese"),
+// or the tag itself when it names no language.
+func languageName(tag string) string {
+	t, err := language.Parse(tag)
+	if err != nil {
+		return tag
+	}
+	if name := display.English.Tags().Name(t); name != "" {
+		return name
+	}
+	return tag
+}
+
+// countryName is the English name of an ISO 3166 country code ("DE": "Germany"), or
+// the code itself when it names no country.
+func countryName(code string) string {
+	r, err := language.ParseRegion(code)
+	if err != nil || !r.IsCountry() {
+		return code
+	}
+	if name := display.English.Regions().Name(r); name != "" {
+		return name
+	}
+	return code
 }

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"io/fs"
 	"net/url"
+	"regexp"
 	"strconv"
 	"testing"
 	"time"
@@ -62,6 +64,45 @@ func TestAgo(t *testing.T) {
 	} {
 		if got := ago(c.t); got != c.want {
 			t.Errorf("ago(now%+v) = %q, want %q", c.t.Sub(now).Round(time.Second), got, c.want)
+		}
+	}
+}
+
+// TestNoInlineStyles: the content security policy (style-src 'self') refuses style
+// attributes and <style> elements, so a template that has one shows a page drawn
+// wrong; each template is checked here instead.
+func TestNoInlineStyles(t *testing.T) {
+	inline := regexp.MustCompile(`(?i)\sstyle\s*=|<style`)
+	for _, templates := range []fs.FS{files, helpFiles} {
+		err := fs.WalkDir(templates, "templates", func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := fs.ReadFile(templates, path)
+			if err != nil {
+				return err
+			}
+			if loc := inline.FindIndex(b); loc != nil {
+				t.Errorf("%s: an inline style at byte %d: %q; use a class in app.css", path, loc[0], b[loc[0]:min(loc[1]+30, len(b))])
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestLanguageAndCountryNames: codes read as names; what is not a code stays as it was.
+func TestLanguageAndCountryNames(t *testing.T) {
+	for code, want := range map[string]string{"fr": "French", "pt-BR": "Brazilian Portuguese", "de": "German", "": "", "not a tag": "not a tag"} {
+		if got := languageName(code); got != want {
+			t.Errorf("languageName(%q) = %q, want %q", code, got, want)
+		}
+	}
+	for code, want := range map[string]string{"DE": "Germany", "FR": "France", "XX": "XX", "": "", "001": "001"} {
+		if got := countryName(code); got != want {
+			t.Errorf("countryName(%q) = %q, want %q", code, got, want)
 		}
 	}
 }

@@ -74,7 +74,7 @@ func (s *Server) handleLoopDashboard(w http.ResponseWriter, r *http.Request, c *
 	if page.Surveys, err = s.surveyTrends(r, c, since); err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "loop", c, "Feedback dashboard", page)
+	return s.render(w, r, http.StatusOK, "loop", c, "Closing the loop", page)
 }
 
 func (s *Server) apiLoopMeasures(w http.ResponseWriter, r *http.Request, c *call) error {
