@@ -308,6 +308,17 @@ type bulkRef struct {
 	customerID                  rapport.ID
 }
 
+// unseenAsUnknown makes a customer the scope may not see, named by its key in a source
+// system, read as one that no record has: the answer tells neither that it exists nor
+// its id.
+func unseenAsUnknown(named []bulkRef, customerOf []rapport.ID, visible map[rapport.ID]customerInfo) {
+	for i, r := range named {
+		if _, ok := visible[customerOf[i]]; !ok && r.customerID.IsZero() {
+			customerOf[i] = rapport.ID{}
+		}
+	}
+}
+
 // resolveBulk works out, in a few set-wise queries, the id of each row's source (made
 // if new) and the customer each row names: by id, or by its key in a source system
 // (zero when no record has that key).
@@ -367,6 +378,7 @@ func (tx *Tx) ingestInteractions(rows []*rapport.IncomingInteraction) (counts up
 	if err != nil {
 		return counts, nil, err
 	}
+	unseenAsUnknown(named, customerOf, visible)
 
 	reject := func(r *rapport.IncomingInteraction, field, msg string) {
 		rejected = append(rejected, rapport.LineError{Line: r.Line, Code: rapport.ENOTFOUND, Field: field, Message: msg})

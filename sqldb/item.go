@@ -414,6 +414,7 @@ func (tx *Tx) ingestItems(rows []*rapport.IncomingItem) (out []rapport.IngestIte
 	if err != nil {
 		return nil, nil, err
 	}
+	unseenAsUnknown(named, customerOf, visible)
 	// The items stored already, by key, with their customers.
 	existing := map[sourceRef]rapport.ID{}
 	var refs []sourceRef

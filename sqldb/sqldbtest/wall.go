@@ -1,6 +1,7 @@
 package sqldbtest
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -116,6 +117,29 @@ func testWalls(t *testing.T, open Opener) {
 		for _, e := range res.Errors {
 			if e.Code != rapport.ENOTFOUND {
 				t.Errorf("got %+v, want not_found", e)
+			}
+		}
+		// Named by its key in a source system, a walled customer reads as one no record
+		// has, for interactions and items alike: the answer neither tells that it exists
+		// nor gives its id.
+		linked, err := db.IngestCustomers(ctx, system, []rapport.IncomingCustomer{{Source: "hr", SourceKey: "e-7",
+			Customer: rapport.Customer{Kind: rapport.KindPerson, GivenName: "Tara", Emails: []rapport.ContactPoint{{Value: "tara@target.example"}}}}})
+		must(t, err)
+		if linked.Items[0].CustomerID != ceo.ID {
+			t.Fatalf("got %+v, want the record linked to the walled customer by e-mail", linked)
+		}
+		for _, key := range []string{"e-7", "e-8"} {
+			res, err := db.IngestInteractions(ctx, f.sales, []rapport.IncomingInteraction{{CustomerSource: "hr", CustomerSourceKey: key,
+				Interaction: rapport.Interaction{Type: "call", Channel: "phone", OccurredAt: time.Now(), Source: "crm", SourceKey: "c-10", Summary: "Call"}}})
+			must(t, err)
+			items, err := db.IngestItems(ctx, f.sales, []rapport.IncomingItem{{CustomerSource: "hr", CustomerSourceKey: key,
+				Item: rapport.Item{Kind: "task", Title: "Call back", Source: "desk", SourceKey: "T-1"}}})
+			must(t, err)
+			want := `no customer has id "` + key + `" in source "hr": send the customer first`
+			for _, errs := range [][]rapport.LineError{res.Errors, items.Errors} {
+				if len(errs) != 1 || errs[0].Field != "customer_source_id" || errs[0].Message != want || strings.Contains(errs[0].Message, ceo.ID.String()) {
+					t.Errorf("key %s: got %+v, want %q", key, errs, want)
+				}
 			}
 		}
 		// E-mail matching must not link an outsider's record to a walled customer.
