@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"strings"
 )
 
 // Row is one record of an input file: its column names and values in the same order,
@@ -92,4 +93,14 @@ func (r *Row) Text() string {
 	w.Write(r.Values)
 	w.Flush()
 	return string(bytes.TrimRight(b.Bytes(), "\n"))
+}
+
+// SpreadsheetSafe keeps a spreadsheet from reading a cell of a CSV file written for
+// people as a formula: text that begins as one (=, +, -, @, a tab or a carriage
+// return) gets a leading apostrophe, which spreadsheets show as text.
+func SpreadsheetSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

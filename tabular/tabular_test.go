@@ -115,3 +115,22 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+// TestSpreadsheetSafe: cells that a spreadsheet would run as formulas read as text.
+func TestSpreadsheetSafe(t *testing.T) {
+	for in, want := range map[string]string{
+		"=HYPERLINK(\"http://evil.example\")": "'=HYPERLINK(\"http://evil.example\")",
+		"+2+5":                                "'+2+5",
+		"-1":                                  "'-1",
+		"@SUM(A1)":                            "'@SUM(A1)",
+		"\tx":                                 "'\tx",
+		"\rx":                                 "'\rx",
+		"Ana Silva":                           "Ana Silva",
+		"":                                    "",
+		"a=b":                                 "a=b",
+	} {
+		if got := SpreadsheetSafe(in); got != want {
+			t.Errorf("SpreadsheetSafe(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

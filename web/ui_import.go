@@ -251,7 +251,7 @@ func (s *Server) handleImportRejects(w http.ResponseWriter, r *http.Request, c *
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"line", "field", "reason", "text"})
 	err = s.Store.ImportRejects(r.Context(), c.scope, imp.ID, func(rej rapport.Reject) error {
-		return cw.Write([]string{strconv.Itoa(rej.Line), rej.Field, rej.Message, rej.Text})
+		return cw.Write([]string{strconv.Itoa(rej.Line), tabular.SpreadsheetSafe(rej.Field), tabular.SpreadsheetSafe(rej.Message), tabular.SpreadsheetSafe(rej.Text)})
 	})
 	cw.Flush()
 	if err != nil {

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/segment"
+	"github.com/rapportckm/rapport/tabular"
 )
 
 // segmentsPage lists the segments and holds the builder of a new one.
@@ -204,8 +204,8 @@ func (s *Server) handleSegmentExport(w http.ResponseWriter, r *http.Request, c *
 				return err
 			}
 		}
-		return out.Write([]string{e.ID.String(), string(e.Kind), csvSafe(e.Name), csvSafe(e.Email), csvSafe(e.Phone), e.Language,
-			string(e.PreferredChannel), csvSafe(e.City), e.Country})
+		return out.Write([]string{e.ID.String(), string(e.Kind), tabular.SpreadsheetSafe(e.Name), tabular.SpreadsheetSafe(e.Email), tabular.SpreadsheetSafe(e.Phone), e.Language,
+			string(e.PreferredChannel), tabular.SpreadsheetSafe(e.City), e.Country})
 	})
 	if err != nil && !started {
 		return err
@@ -221,14 +221,6 @@ func (s *Server) handleSegmentExport(w http.ResponseWriter, r *http.Request, c *
 }
 
 var exportHeader = []string{"id", "kind", "name", "email", "phone", "language", "preferred_channel", "city", "country"}
-
-// csvSafe keeps a spreadsheet from reading a cell as a formula.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
 
 // sizeChart draws a segment's size by day.
 func sizeChart(h []rapport.SegmentSize) *lineChart {

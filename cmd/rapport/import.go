@@ -200,7 +200,7 @@ func writeRejects(ctx context.Context, env *environment, db *sqldb.DB, system ra
 	for _, imp := range imports {
 		err := db.ImportRejects(ctx, system, imp.ID, func(r rapport.Reject) error {
 			n++
-			return w.Write([]string{imp.Name, fmt.Sprint(r.Line), r.Field, r.Message, r.Text})
+			return w.Write([]string{tabular.SpreadsheetSafe(imp.Name), fmt.Sprint(r.Line), tabular.SpreadsheetSafe(r.Field), tabular.SpreadsheetSafe(r.Message), tabular.SpreadsheetSafe(r.Text)})
 		})
 		if err != nil {
 			f.Close()
