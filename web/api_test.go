@@ -56,6 +56,11 @@ func testAPI(t *testing.T, e *env) {
 			{"WrongType", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":42}`, 400, "invalid", "given_name"},
 			{"BrokenJSON", "POST", "/api/v1/customers", agent, `{"kind":`, 400, "invalid", ""},
 			{"EmptyBody", "POST", "/api/v1/customers", agent, ``, 400, "invalid", ""},
+			{"NullBody", "POST", "/api/v1/customers", agent, `null`, 400, "invalid", ""},
+			{"KeyTwice", "POST", "/api/v1/customers", agent, `{"kind":"organisation","name":"First","name":"Second"}`, 400, "invalid", "name"},
+			{"KeyTwiceInCases", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"X","tags":["a"],"Tags":["b"]}`, 400, "invalid", "Tags"},
+			{"NestedKeyTwice", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"X","addresses":[{"city":"Porto"},{"city":"Braga","CITY":"Faro"}]}`, 400, "invalid", "addresses[1].CITY"},
+			{"BadQuery", "GET", "/api/v1/customers?kind=organisation&q=%zz", agent, "", 400, "invalid", ""},
 			{"AnalystCannotCreate", "POST", "/api/v1/customers", outsider, `{"kind":"person","given_name":"X"}`, 403, "forbidden", ""},
 			{"AgentCannotListWalls", "GET", "/api/v1/walls", agent, "", 403, "forbidden", ""},
 			{"AgentCannotCreateUsers", "POST", "/api/v1/users", agent, `{"email":"x@example.com","name":"X","role":"admin"}`, 403, "forbidden", ""},
@@ -77,6 +82,12 @@ func testAPI(t *testing.T, e *env) {
 					t.Errorf("got content type %q, want application/json", res.Header.Get("Content-Type"))
 				}
 			})
+		}
+	})
+
+	t.Run("SchemeInAnyCase", func(t *testing.T) {
+		if res, body := e.do("GET", "/api/v1/customers?limit=1", "", "", "Authorization", "bearer "+e.tokens[agent]); res.StatusCode != 200 {
+			t.Errorf("got %d %s for the scheme written bearer, want 200", res.StatusCode, body)
 		}
 	})
 

@@ -167,6 +167,11 @@ func (s *Server) api(h handler) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
+		// r.URL.Query drops what it cannot parse, which would widen a filtered list.
+		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+			s.fail(w, r, rapport.Errorf(rapport.EINVALID, "the query string is malformed (%v): escape %% as %%25 and separate parameters with &", err))
+			return
+		}
 		limit := s.bodyLimit(r)
 		if r.ContentLength > limit && !isAttachmentUpload(r) { // which says which file and its limit itself
 			s.fail(w, r, tooLarge(limit))
@@ -205,9 +210,8 @@ func isUpload(r *http.Request) bool {
 }
 
 func (s *Server) tokenCall(r *http.Request) (*call, error) {
-	auth := r.Header.Get("Authorization")
-	secret, ok := strings.CutPrefix(auth, "Bearer ")
-	if !ok || secret == "" {
+	scheme, secret, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" { // schemes ignore case (RFC 9110)
 		return nil, rapport.Errorf(rapport.EUNAUTHORIZED, "send an API token in the header Authorization: Bearer TOKEN (make one with rapport token create)")
 	}
 	u, tok, err := s.Store.FindToken(r.Context(), strings.TrimSpace(secret))
