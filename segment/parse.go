@@ -436,7 +436,11 @@ func (p *parser) value(f *Field, op string) (Value, error) {
 			if a := p.next(); !a.is("ago") {
 				return v, p.errorf(a, "write “ago” after %s, as in %s ago", t.text, t.text)
 			}
-			v.Time = ago(p.now, t.text)
+			at, ok := ago(p.now, t.text)
+			if !ok {
+				return v, p.errorf(t, "%s is further back than rules reach: at most 200 years (73000d, 10400w, 2400m, 200y)", t.text)
+			}
+			v.Time = at
 		case t.is("today"):
 			v.Time = p.now.UTC().Truncate(24 * time.Hour)
 		default:
@@ -455,19 +459,26 @@ func (p *parser) value(f *Field, op string) (Value, error) {
 }
 
 // ago is the day a duration such as 90d, 12w, 6m or 1y before now: rules compare
-// days, not instants.
-func ago(now time.Time, d string) time.Time {
+// days, not instants. It is not ok for a duration of more than 200 years, whose
+// count could overflow.
+func ago(now time.Time, d string) (time.Time, bool) {
 	now = now.UTC().Truncate(24 * time.Hour)
-	n, _ := strconv.Atoi(d[:len(d)-1])
+	n, err := strconv.Atoi(d[:len(d)-1])
+	if err != nil || n > 73000 {
+		return time.Time{}, false
+	}
+	var at time.Time
 	switch d[len(d)-1] {
 	case 'w':
-		return now.AddDate(0, 0, -7*n)
+		at = now.AddDate(0, 0, -7*n)
 	case 'm':
-		return now.AddDate(0, -n, 0)
+		at = now.AddDate(0, -n, 0)
 	case 'y':
-		return now.AddDate(-n, 0, 0)
+		at = now.AddDate(-n, 0, 0)
+	default:
+		at = now.AddDate(0, 0, -n)
 	}
-	return now.AddDate(0, 0, -n)
+	return at, !at.Before(now.AddDate(-200, 0, 0))
 }
 
 var keywords = []string{"and", "or", "not", "in", "contains", "empty", "ago", "since", "before", "today"}

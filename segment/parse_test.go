@@ -58,6 +58,8 @@ func TestParseErrors(t *testing.T) {
 		{`count(type > order) > 2`, 12, "expected =, != or in after type, found “>”"},
 		{`last(type = order) < 90d`, 25, "write “ago” after 90d, as in 90d ago"},
 		{`last(type = order) < 2026-02-30`, 22, "is not a date"},
+		{`count(type = ticket, since 99999999999999999999d ago) >= 1`, 28, "99999999999999999999d is further back than rules reach"},
+		{`created < 201y ago`, 11, "201y is further back than rules reach"},
 		{`count type = order`, 7, "count needs its interactions in brackets"},
 		{`clv(type = order) > 1`, 4, "clv is not one of count, sum, last and first"},
 		{`name = "Ana`, 8, "this text has no closing quote"},
