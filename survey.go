@@ -533,8 +533,10 @@ type SurveyService interface {
 	// trigger's delay after them, within the limits.
 	RunSurveyTriggers(ctx context.Context, s Scope, baseURL string) (TriggerSummary, error)
 
-	FindInvitations(ctx context.Context, s Scope, surveyID ID, limit int) ([]*SurveyInvitation, error)
-	FindResponses(ctx context.Context, s Scope, surveyID ID, limit int) ([]*SurveyResponse, error)
+	// FindInvitations and FindResponses list a page of limit, newest first, after the
+	// cursor, and the cursor of the next page.
+	FindInvitations(ctx context.Context, s Scope, surveyID ID, limit int, cursor string) ([]*SurveyInvitation, string, error)
+	FindResponses(ctx context.Context, s Scope, surveyID ID, limit int, cursor string) ([]*SurveyResponse, string, error)
 	SurveyResults(ctx context.Context, s Scope, surveyID ID, f ResultsFilter) (*SurveyResults, error)
 
 	// OpenInvitation finds the invitation of a link's token, for the customer's page.

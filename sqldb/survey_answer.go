@@ -38,35 +38,47 @@ func scanResponse(rows *sql.Rows) (*rapport.SurveyResponse, error) {
 }
 
 // FindInvitations lists a survey's invitations of visible customers, newest first.
-func (db *DB) FindInvitations(ctx context.Context, s rapport.Scope, surveyID rapport.ID, n int) ([]*rapport.SurveyInvitation, error) {
+func (db *DB) FindInvitations(ctx context.Context, s rapport.Scope, surveyID rapport.ID, n int, cursor string) ([]*rapport.SurveyInvitation, string, error) {
 	var out []*rapport.SurveyInvitation
+	var next string
 	err := db.view(ctx, s, func(tx *Tx) (err error) {
 		if _, err := tx.findSurvey(surveyID); err != nil {
 			return err
 		}
 		q := &Query{}
+		conds, err := pastCursor(q, []string{`i.survey_id = ` + q.Arg(surveyID), visibleCustomer(q, s, "i.customer_id")}, cursor, "i.created_at", "i.id")
+		if err != nil {
+			return err
+		}
+		n = limit(n, 100, 500)
 		out, err = queryAll(tx, `SELECT `+invitationColumns+` FROM survey_invitations i JOIN customers c ON c.id = i.customer_id
-			WHERE i.survey_id = `+q.Arg(surveyID)+` AND `+visibleCustomer(q, s, "i.customer_id")+
-			` ORDER BY i.created_at DESC, i.id DESC LIMIT `+q.Arg(limit(n, 100, 1000)), q.Args(), scanInvitation)
+			WHERE `+strings.Join(conds, " AND ")+` ORDER BY i.created_at DESC, i.id DESC LIMIT `+q.Arg(n+1), q.Args(), scanInvitation)
+		out, next = pageOf(out, n, func(i *rapport.SurveyInvitation) (time.Time, rapport.ID) { return i.CreatedAt, i.ID })
 		return err
 	})
-	return out, err
+	return out, next, err
 }
 
 // FindResponses lists a survey's answers of visible customers, newest first.
-func (db *DB) FindResponses(ctx context.Context, s rapport.Scope, surveyID rapport.ID, n int) ([]*rapport.SurveyResponse, error) {
+func (db *DB) FindResponses(ctx context.Context, s rapport.Scope, surveyID rapport.ID, n int, cursor string) ([]*rapport.SurveyResponse, string, error) {
 	var out []*rapport.SurveyResponse
+	var next string
 	err := db.view(ctx, s, func(tx *Tx) (err error) {
 		if _, err := tx.findSurvey(surveyID); err != nil {
 			return err
 		}
 		q := &Query{}
+		conds, err := pastCursor(q, []string{`r.survey_id = ` + q.Arg(surveyID), visibleCustomer(q, s, "r.customer_id")}, cursor, "r.answered_at", "r.invitation_id")
+		if err != nil {
+			return err
+		}
+		n = limit(n, 100, 500)
 		out, err = queryAll(tx, `SELECT `+responseColumns+` FROM survey_responses r JOIN customers c ON c.id = r.customer_id
-			WHERE r.survey_id = `+q.Arg(surveyID)+` AND `+visibleCustomer(q, s, "r.customer_id")+
-			` ORDER BY r.answered_at DESC, r.invitation_id DESC LIMIT `+q.Arg(limit(n, 100, 1000)), q.Args(), scanResponse)
+			WHERE `+strings.Join(conds, " AND ")+` ORDER BY r.answered_at DESC, r.invitation_id DESC LIMIT `+q.Arg(n+1), q.Args(), scanResponse)
+		out, next = pageOf(out, n, func(r *rapport.SurveyResponse) (time.Time, rapport.ID) { return r.AnsweredAt, r.InvitationID })
 		return err
 	})
-	return out, err
+	return out, next, err
 }
 
 // invitationByToken finds the invitation of a link's token, whoever may see the customer:

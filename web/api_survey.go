@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/rapportckm/rapport"
 )
@@ -105,12 +104,16 @@ func (s *Server) apiSurveyInvitations(w http.ResponseWriter, r *http.Request, c 
 	if err != nil {
 		return err
 	}
-	n, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-	out, err := s.Store.FindInvitations(r.Context(), c.scope, id, n)
+	q := r.URL.Query()
+	n, err := queryLimit(q)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, newList(out, ""))
+	out, next, err := s.Store.FindInvitations(r.Context(), c.scope, id, n, q.Get("cursor"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newList(out, next))
 	return nil
 }
 
@@ -119,12 +122,16 @@ func (s *Server) apiSurveyResponses(w http.ResponseWriter, r *http.Request, c *c
 	if err != nil {
 		return err
 	}
-	n, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-	out, err := s.Store.FindResponses(r.Context(), c.scope, id, n)
+	q := r.URL.Query()
+	n, err := queryLimit(q)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, newList(out, ""))
+	out, next, err := s.Store.FindResponses(r.Context(), c.scope, id, n, q.Get("cursor"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newList(out, next))
 	return nil
 }
 

@@ -658,6 +658,8 @@ func TestOpenAPITour(t *testing.T) {
 	second := id(call("POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"Tia","emails":["tia@two.example"]}`, 201))
 	call("POST", "/api/v1/customers/"+first+"/merge", agent, `{"merged_id":"`+second+`"}`, 200)
 	call("GET", "/api/v1/customers/"+first+"/merges", agent, "", 200)
+	call("GET", "/api/v1/merges", agent, "", 200)
+	call("GET", "/api/v1/customers/"+first+"/export", admin, "", 200)
 	call("POST", "/api/v1/customers/"+second+"/unmerge", agent, "", 200)
 	_, err = e.db.ProposeMatches(ctx, rapport.SystemScope("test"), []rapport.ScoredPair{{LeftID: rapport.MustParseID(first),
 		RightID: rapport.MustParseID(second), Probability: 0.9, Explanation: []rapport.MatchField{{Field: "given_name", Left: "tia", Right: "tia", Level: "exact", Weight: 4}}}})

@@ -312,7 +312,7 @@ func TestSurveyPages(t *testing.T) {
 			if res.StatusCode != 404 || !strings.Contains(body, "link has expired") {
 				t.Errorf("answering an expired link: got %d, want 404", res.StatusCode)
 			}
-			rs, err := e.db.FindResponses(ctx, sys, v.ID, 10)
+			rs, _, err := e.db.FindResponses(ctx, sys, v.ID, 10, "")
 			must(t, err)
 			if len(rs) != 1 || rs[0].Score != 6 {
 				t.Errorf("responses %+v, want Otto's 6 kept", rs)

@@ -174,7 +174,7 @@ func (s *Server) showSurvey(w http.ResponseWriter, r *http.Request, c *call, sta
 	if err != nil {
 		return err
 	}
-	responses, err := s.Store.FindResponses(r.Context(), c.scope, id, 20)
+	responses, _, err := s.Store.FindResponses(r.Context(), c.scope, id, 20, "")
 	if err != nil {
 		return err
 	}

@@ -83,6 +83,16 @@ func testSurveys(t *testing.T, open Opener) {
 	if len(tokens["ana@example.com"]) != 1 || len(tokens["dan@example.com"]) != 1 || len(tokens) != 2 {
 		t.Fatalf("survey mail went to %v", tokens)
 	}
+	// The invitations, a page of one at a time.
+	first, next, err := db.FindInvitations(ctx, f.admin, nps.ID, 1, "")
+	must(t, err)
+	second, last, err := db.FindInvitations(ctx, f.admin, nps.ID, 1, next)
+	must(t, err)
+	if len(first) != 1 || next == "" || len(second) != 1 || last != "" || first[0].ID == second[0].ID {
+		t.Errorf("pages of invitations: %+v (next %q), then %+v (next %q); want Ana's and Dan's, one each", first, next, second, last)
+	}
+	_, _, err = db.FindResponses(ctx, f.admin, nps.ID, 1, "not-a-cursor")
+	wantCode(t, err, rapport.EINVALID)
 	// Answering: a detractor with a comment logs one complaint with the comment, routed
 	// like any complaint.
 	must(t, db.CreateRoutingRule(ctx, manager, &rapport.RoutingRule{Name: "Complaints", Kinds: []rapport.FeedbackKind{"complaint"},
@@ -117,7 +127,7 @@ func testSurveys(t *testing.T, open Opener) {
 	if r2.InvitationID != r.InvitationID || r2.FeedbackID != r.FeedbackID || r2.Score != 2 {
 		t.Errorf("the changed answer: %+v", r2)
 	}
-	rs, err := db.FindResponses(ctx, f.admin, nps.ID, 0)
+	rs, _, err := db.FindResponses(ctx, f.admin, nps.ID, 0, "")
 	must(t, err)
 	if len(rs) != 1 || rs[0].Score != 2 {
 		t.Errorf("responses: %+v", rs)
@@ -152,7 +162,7 @@ func testSurveys(t *testing.T, open Opener) {
 	if res.Overall.N != 1 || res.Overall.Value != -100 || res.Invited != 1 || len(res.Groups) != 1 || res.Groups[0].Group != "In People" {
 		t.Errorf("the manager's results: %+v %+v", res.Overall, res.Groups)
 	}
-	if rs, _ := db.FindResponses(ctx, manager, nps.ID, 0); len(rs) != 1 {
+	if rs, _, _ := db.FindResponses(ctx, manager, nps.ID, 0, ""); len(rs) != 1 {
 		t.Errorf("the manager sees %d responses, want Ana's only", len(rs))
 	}
 
@@ -160,12 +170,12 @@ func testSurveys(t *testing.T, open Opener) {
 	twin := mustPerson(t, db, "Ana", "Asked", "ana.asked@example.com")
 	_, err = db.MergeCustomers(ctx, f.admin, twin.ID, ana.ID, rapport.MergeManual, 0)
 	must(t, err)
-	if rs, _ := db.FindResponses(ctx, f.admin, nps.ID, 0); len(rs) != 2 || !hasResponseOf(rs, twin.ID) || hasResponseOf(rs, ana.ID) {
+	if rs, _, _ := db.FindResponses(ctx, f.admin, nps.ID, 0, ""); len(rs) != 2 || !hasResponseOf(rs, twin.ID) || hasResponseOf(rs, ana.ID) {
 		t.Errorf("after the merge the answer is the profile's: %+v", rs)
 	}
 	_, err = db.UnmergeCustomer(ctx, f.admin, ana.ID)
 	must(t, err)
-	if rs, _ := db.FindResponses(ctx, f.admin, nps.ID, 0); !hasResponseOf(rs, ana.ID) || hasResponseOf(rs, twin.ID) {
+	if rs, _, _ := db.FindResponses(ctx, f.admin, nps.ID, 0, ""); !hasResponseOf(rs, ana.ID) || hasResponseOf(rs, twin.ID) {
 		t.Errorf("after the unmerge the answer is Ana's again: %+v", rs)
 	}
 
@@ -260,7 +270,7 @@ func testSurveyTriggers(t *testing.T, open Opener) {
 	if sum := run(); sum.Invited != 0 || sum.Events != 0 {
 		t.Errorf("the watermark keeps events from inviting twice: %+v", sum)
 	}
-	invs, err := db.FindInvitations(ctx, f.admin, ces.ID, 0)
+	invs, _, err := db.FindInvitations(ctx, f.admin, ces.ID, 0, "")
 	must(t, err)
 	if len(invs) != 1 || invs[0].CustomerID != fay.ID || invs[0].Cause != "support" || invs[0].TeamID != f.salesTeam.ID {
 		t.Errorf("invitations: %+v", invs)
