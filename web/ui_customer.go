@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -77,8 +78,12 @@ func (s *Server) renderCustomerForm(w http.ResponseWriter, r *http.Request, c *c
 	if uerr != nil {
 		return uerr
 	}
+	attributes := attributeLines(cust.Attributes)
+	if r.Method == http.MethodPost { // shown again: as typed
+		attributes = r.PostFormValue("attributes")
+	}
 	form := customerForm{Customer: cust, Emails: contactLines(cust.Emails), Phones: contactLines(cust.Phones),
-		Tags: strings.Join(cust.Tags, ", "), Attributes: attributeLines(cust.Attributes),
+		Tags: strings.Join(cust.Tags, ", "), Attributes: attributes,
 		Addresses: append(append([]rapport.Address{}, cust.Addresses...), rapport.Address{}),
 		Users:     users, Errors: fieldErrors(err), Action: "/customers", Submit: "Create customer",
 		Channels: rapport.Channels, Relationships: rapport.Relationships,
@@ -101,7 +106,10 @@ func (s *Server) handleCustomerNew(w http.ResponseWriter, r *http.Request, c *ca
 	return s.renderCustomerForm(w, r, c, http.StatusOK, &rapport.Customer{Kind: kind, Attributes: []byte("{}")}, nil)
 }
 
-// customerFromForm reads the customer form.
+// customerFromForm reads the customer form. When a field cannot be read (an owner not
+// from the list, attributes that are not "key: value" lines), the error also holds what
+// the customer's own checks find in the rest, so that the form shows every problem at
+// once.
 func customerFromForm(r *http.Request) (*rapport.Customer, error) {
 	cust := &rapport.Customer{
 		Kind: rapport.CustomerKind(r.PostFormValue("kind")), Name: r.PostFormValue("name"),
@@ -110,6 +118,7 @@ func customerFromForm(r *http.Request) (*rapport.Customer, error) {
 		Language: r.PostFormValue("language"), PreferredChannel: rapport.Channel(r.PostFormValue("preferred_channel")),
 		Tags:          formList(r, "tags"),
 		PreferredTime: rapport.ContactTime{Days: rapport.ContactDays(r.PostFormValue("preferred_days")), Part: rapport.DayPart(r.PostFormValue("preferred_part"))},
+		Attributes:    []byte("{}"),
 	}
 	if cust.Kind == rapport.KindPerson {
 		cust.Name = ""
@@ -125,16 +134,32 @@ func customerFromForm(r *http.Request) (*rapport.Customer, error) {
 			cust.Addresses = append(cust.Addresses, a)
 		}
 	}
+	unread := rapport.Problems{}
 	if owner := r.PostFormValue("owner_id"); owner != "" {
-		id, err := rapport.ParseID(owner)
-		if err != nil {
-			return cust, rapport.FieldError("owner_id", "choose the owner from the list")
+		if id, err := rapport.ParseID(owner); err != nil {
+			unread.Add("owner_id", "choose the owner from the list")
+		} else {
+			cust.OwnerID = id
 		}
-		cust.OwnerID = id
 	}
-	attrs, err := formAttributes(r, "attributes")
-	cust.Attributes = attrs
-	return cust, err
+	if attrs, err := formAttributes(r, "attributes"); err != nil {
+		unread.Add("attributes", "%s", rapport.ErrorMessage(err))
+	} else {
+		cust.Attributes = attrs
+	}
+	if len(unread) == 0 {
+		return cust, nil
+	}
+	checked := *cust // Normalize tidies in place; the form shows what was typed
+	checked.Emails, checked.Phones, checked.Addresses = slices.Clone(cust.Emails), slices.Clone(cust.Phones), slices.Clone(cust.Addresses)
+	checked.Normalize()
+	var e *rapport.Error
+	if errors.As(checked.Validate(), &e) {
+		for field, msg := range e.Fields {
+			unread.Add(field, "%s", msg)
+		}
+	}
+	return cust, unread.Err()
 }
 
 func at(values []string, i int) string {
@@ -150,9 +175,6 @@ func (s *Server) handleCustomerCreate(w http.ResponseWriter, r *http.Request, c 
 		err = s.Store.CreateCustomer(r.Context(), c.scope, cust)
 	}
 	if rapport.ErrorCode(err) == rapport.EINVALID {
-		if cust.Attributes == nil {
-			cust.Attributes = []byte("{}")
-		}
 		return s.renderCustomerForm(w, r, c, http.StatusBadRequest, cust, err)
 	} else if err != nil {
 		return err
@@ -197,9 +219,6 @@ func (s *Server) handleCustomerUpdate(w http.ResponseWriter, r *http.Request, c 
 		return s.redirect(w, r, "/customers/"+id.String(), "Changes to "+saved.Name+" were saved.")
 	case rapport.EINVALID, rapport.ECONFLICT:
 		in.ID = id
-		if in.Attributes == nil {
-			in.Attributes = []byte("{}")
-		}
 		status := Status(err)
 		if rapport.ErrorCode(err) == rapport.ECONFLICT {
 			err = &rapport.Error{Code: rapport.EINVALID, Message: rapport.ErrorMessage(err), Fields: map[string]string{"_": rapport.ErrorMessage(err)}}

@@ -181,6 +181,14 @@ func TestPages(t *testing.T) {
 				if res.StatusCode != 400 || !strings.Contains(body, "is not an e-mail address") || !strings.Contains(body, `value="Zoë"`) {
 					t.Fatalf("got %d, want the form again with the error and what was typed", res.StatusCode)
 				}
+				// Attributes that cannot be read are shown with every other problem, as typed.
+				form.Set("attributes", "segment gold\nscore: 7")
+				res, body = agent.post("/customers", form)
+				if res.StatusCode != 400 || !strings.Contains(body, "is not an e-mail address") || !strings.Contains(body, "has no key") ||
+					!strings.Contains(body, ">segment gold\nscore: 7</textarea>") {
+					t.Errorf("got %d, want the e-mail and the attributes both marked, and the attributes as typed", res.StatusCode)
+				}
+				form.Set("attributes", "segment: gold\nscore: 7")
 				// A choice the form does not offer (a crafted post) is named at its field.
 				form.Set("emails", "zoe@example.de")
 				form.Set("preferred_channel", "pigeon")

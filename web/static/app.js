@@ -253,4 +253,7 @@
       menu.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
+  // A form shown again with problems: the first field that has one takes the focus.
+  var invalid = document.querySelector(".invalid input:not([type=hidden]), .invalid select, .invalid textarea, [aria-invalid=true]");
+  if (invalid) invalid.focus();
 })();
