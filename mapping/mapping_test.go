@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -237,6 +238,16 @@ func TestPropose(t *testing.T) {
 	ic, _, err := again.ApplyCustomer(testRow(2, strings.Join(header, ","), sample[0]...), "erp")
 	if err != nil || ic.SourceKey != "K1" || ic.Name != "Jörg Müller" || string(ic.Attributes) != `{"date_of_birth":"1970-12-24","firma":"ACME GmbH","notes":"likes tea"}` {
 		t.Errorf("got %+v %v", ic, err)
+	}
+}
+
+// TestProposeDatesAreNotPhones: a second column of dates, one of them no real date, is
+// kept as an attribute, not taken for phone numbers.
+func TestProposeDatesAreNotPhones(t *testing.T) {
+	m := Propose(Customers, []string{"id", "given_name", "birthday", "signup date"},
+		[][]string{{"1", "Ana", "1980-02-01", "2023-04-05"}, {"2", "Bo", "1975-11-30", "2023-13-40"}, {"3", "Cy", "1990-06-15", "05.04.2023"}})
+	if len(m.Fields["phones"]) != 0 || !slices.Contains(m.Fields["date_of_birth"], "birthday") {
+		t.Errorf("got phones %q and date of birth %q, want no phones and the birthday", m.Fields["phones"], m.Fields["date_of_birth"])
 	}
 }
 

@@ -82,6 +82,9 @@ func AttributeName(column string) string {
 var (
 	emailValue = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 	phoneValue = regexp.MustCompile(`^(\+|00)?[\d\s().\-/]{6,20}$`)
+	// dateShape is three numbers written as a date is (2023-04-05, 05.04.2023,
+	// 4/5/23), even one that is no real date: such a column is not phone numbers.
+	dateShape = regexp.MustCompile(`^\d{1,4}[-./]\d{1,2}[-./]\d{1,4}$`)
 )
 
 // Propose drafts a mapping for a file of record (Customers or Interactions) from its
@@ -206,7 +209,7 @@ func isMulti(m *Mapping, name string) bool {
 }
 
 func looksLikePhone(s string) bool {
-	if !phoneValue.MatchString(s) {
+	if !phoneValue.MatchString(s) || dateShape.MatchString(s) {
 		return false
 	}
 	digits := 0

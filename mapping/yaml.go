@@ -12,7 +12,7 @@ import (
 func (m *Mapping) Marshal() []byte {
 	doc := &yaml.Node{Kind: yaml.MappingNode}
 	doc.HeadComment = "Rapport import mapping: which column of the file feeds which field of a record.\n" +
-		"Check it, edit it and pass it to rapport import with --map FILE. docs/import.md describes it."
+		"Check it and edit it before importing; docs/import.md describes every key."
 	add := func(key string, value *yaml.Node, comment string) {
 		k := scalar(key)
 		value.LineComment = comment
