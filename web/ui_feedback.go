@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -42,8 +43,22 @@ type feedbackView struct {
 	Tone  string // negative, neutral or positive
 	Score string // the compound score, signed, two decimals
 	// CanWrite shows the buttons of the next statuses; Back is where they return to.
-	CanWrite bool
-	Back     string
+	// Compact, in lists, links the steps that need words to the feedback's page
+	// instead of holding their forms.
+	CanWrite, Compact bool
+	Back              string
+}
+
+// Heard is where the feedback came from, in words: product, area, channel and who
+// heard it (or the source system).
+func (v feedbackView) Heard() []string {
+	var out []string
+	for _, s := range []string{v.Product, v.Area, human(v.Channel), cmp.Or(v.HeardByName, v.Source)} {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func newFeedbackView(f *rapport.Feedback) feedbackView {
@@ -254,7 +269,7 @@ func (s *Server) handleFeedbackIndex(w http.ResponseWriter, r *http.Request, c *
 		Filtered: f.Kind != "" || f.Status != "" || who != nil, Customer: who}
 	for _, fb := range list {
 		v := newFeedbackView(fb)
-		v.CanWrite, v.Back = c.scope.CanWriteCustomers(), safeBack(r.URL.RequestURI())
+		v.CanWrite, v.Compact, v.Back = c.scope.CanWriteCustomers(), true, safeBack(r.URL.RequestURI())
 		page.Feedback = append(page.Feedback, v)
 	}
 	page.pageLinks = pagerLinks("/feedback", q, next)

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/rapportckm/rapport"
@@ -35,6 +36,9 @@ func (v feedbackView) Actions() []feedbackAction {
 			a.Label, a.NeedsResolution = "Resolve", true
 		case rapport.FeedbackInformed:
 			a.Label, a.NeedsChannel, a.NeedsResolution = "Customer informed", true, !resolved
+		}
+		if v.Compact && (a.NeedsResolution || a.NeedsChannel) && slices.ContainsFunc(out, func(a feedbackAction) bool { return a.NeedsResolution || a.NeedsChannel }) {
+			continue // a list links to the page, where the others are, once
 		}
 		out = append(out, a)
 	}
