@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"path"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -212,6 +213,7 @@ func (p *pages) funcs() template.FuncMap {
 		},
 		"human":         human,
 		"languageName":  languageName,
+		"readableTimes": readableTimes,
 		"countryName":   countryName,
 		"lower":         strings.ToLower,
 		"days":          func(hours float64) float64 { return hours / 24 },
@@ -406,4 +408,19 @@ func countryName(code string) string {
 		return name
 	}
 	return code
+}
+
+// rfc3339 finds the times that audit details hold as they were stored.
+var rfc3339 = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})`)
+
+// readableTimes writes the RFC 3339 times in text as people read them:
+// "due 2026-09-04T15:47:00Z" reads "due 4 Sep 2026 15:47 UTC".
+func readableTimes(text string) string {
+	return rfc3339.ReplaceAllStringFunc(text, func(s string) string {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return s
+		}
+		return t.UTC().Format("2 Jan 2006 15:04 UTC")
+	})
 }

@@ -106,3 +106,17 @@ func TestLanguageAndCountryNames(t *testing.T) {
 		}
 	}
 }
+
+// TestReadableTimes: stored times in audit details read as dates; the rest is kept.
+func TestReadableTimes(t *testing.T) {
+	for in, want := range map[string]string{
+		"due 2026-09-04T15:47:00Z":                  "due 4 Sep 2026 15:47 UTC",
+		"from 2026-09-04T17:47:00.123+02:00 to now": "from 4 Sep 2026 15:47 UTC to now",
+		"order 2026-09-04 and 12:00":                "order 2026-09-04 and 12:00",
+		"2026-13-04T15:47:00Z":                      "2026-13-04T15:47:00Z",
+	} {
+		if got := readableTimes(in); got != want {
+			t.Errorf("readableTimes(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
