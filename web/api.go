@@ -146,6 +146,18 @@ func queryLimit(q url.Values) (int, error) {
 	return n, nil
 }
 
+// queryBool reads a parameter that is true or false; absent is false.
+func queryBool(q url.Values, name string) (bool, error) {
+	switch v := q.Get(name); v {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	default:
+		return false, rapport.FieldError(name, "%s must be true or false, not %q", name, v)
+	}
+}
+
 // queryList reads a parameter given several times or comma-separated.
 func queryList(q url.Values, name string) []string {
 	var out []string
@@ -462,7 +474,11 @@ func (s *Server) apiNoteIndex(w http.ResponseWriter, r *http.Request, c *call) e
 	if err != nil {
 		return err
 	}
-	notes, next, err := s.Store.FindNotes(r.Context(), c.scope, rapport.NoteFilter{CustomerID: id, PinnedOnly: q.Get("pinned") == "true", Cursor: q.Get("cursor"), Limit: limit})
+	pinned, err := queryBool(q, "pinned")
+	if err != nil {
+		return err
+	}
+	notes, next, err := s.Store.FindNotes(r.Context(), c.scope, rapport.NoteFilter{CustomerID: id, PinnedOnly: pinned, Cursor: q.Get("cursor"), Limit: limit})
 	if err != nil {
 		return err
 	}

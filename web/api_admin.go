@@ -234,8 +234,11 @@ func (s *Server) apiAuditIndex(w http.ResponseWriter, r *http.Request, c *call) 
 // are RFC 3339 or dates (YYYY-MM-DD, from midnight UTC).
 func auditFilter(r *http.Request) (rapport.AuditFilter, error) {
 	q := r.URL.Query()
-	f := rapport.AuditFilter{Action: q.Get("action"), Entity: q.Get("entity"), ThroughWall: q.Get("through_wall") == "true", Cursor: q.Get("cursor")}
+	f := rapport.AuditFilter{Action: q.Get("action"), Entity: q.Get("entity"), Cursor: q.Get("cursor")}
 	var err error
+	if f.ThroughWall, err = queryBool(q, "through_wall"); err != nil {
+		return f, err
+	}
 	if f.UserID, err = queryID(q, "user_id"); err != nil {
 		return f, err
 	}

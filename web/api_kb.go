@@ -13,7 +13,7 @@ import (
 func (s *Server) apiKBArticleIndex(w http.ResponseWriter, r *http.Request, c *call) error {
 	q := r.URL.Query()
 	f := rapport.ArticleFilter{Status: rapport.ArticleStatus(q.Get("status")), Product: q.Get("product"), Tag: q.Get("tag"),
-		Overdue: q.Get("overdue") == "true", Cursor: q.Get("cursor")}
+		Cursor: q.Get("cursor")}
 	if f.Status != "" && !f.Status.Valid() {
 		return rapport.FieldError("status", "status must be one of draft, review, published, archived")
 	}
@@ -23,10 +23,11 @@ func (s *Server) apiKBArticleIndex(w http.ResponseWriter, r *http.Request, c *ca
 			return err
 		}
 	}
-	if v := q.Get("limit"); v != "" {
-		if f.Limit, err = strconv.Atoi(v); err != nil || f.Limit < 1 {
-			return rapport.FieldError("limit", "limit must be a whole number from 1 to 500")
-		}
+	if f.Limit, err = queryLimit(q); err != nil {
+		return err
+	}
+	if f.Overdue, err = queryBool(q, "overdue"); err != nil {
+		return err
 	}
 	page, err := s.Store.ListArticles(r.Context(), c.scope, f)
 	if err != nil {

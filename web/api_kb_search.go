@@ -36,7 +36,9 @@ func (s *Server) apiKBSearch(w http.ResponseWriter, r *http.Request, c *call) er
 	if err != nil {
 		return err
 	}
-	sq.Log = r.URL.Query().Get("log") == "true"
+	if sq.Log, err = queryBool(r.URL.Query(), "log"); err != nil {
+		return err
+	}
 	res, err := s.Store.SearchArticles(r.Context(), c.scope, sq)
 	if err != nil {
 		return err

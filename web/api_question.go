@@ -20,8 +20,8 @@ func (s *Server) apiKBQuestionIndex(w http.ResponseWriter, r *http.Request, c *c
 		}
 	}
 	if v := q.Get("limit"); v != "" {
-		if f.Limit, err = strconv.Atoi(v); err != nil || f.Limit < 1 {
-			return rapport.FieldError("limit", "limit must be a whole number from 1 to 200")
+		if f.Limit, err = strconv.Atoi(v); err != nil || f.Limit < 1 || f.Limit > 200 {
+			return rapport.FieldError("limit", "limit must be a whole number from 1 to 200, not %q", v)
 		}
 	}
 	list, next, err := s.Store.FindQuestions(r.Context(), c.scope, f)

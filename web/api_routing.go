@@ -124,8 +124,11 @@ func (s *Server) apiRoutingSettingsSet(w http.ResponseWriter, r *http.Request, c
 func (s *Server) apiActionIndex(w http.ResponseWriter, r *http.Request, c *call) error {
 	q := r.URL.Query()
 	f := rapport.ActionFilter{Whose: rapport.ActionWhose(q.Get("whose")), Status: rapport.ActionStatus(q.Get("status")),
-		Cursor: q.Get("cursor"), Overdue: q.Get("overdue") == "true"}
+		Cursor: q.Get("cursor")}
 	var err error
+	if f.Overdue, err = queryBool(q, "overdue"); err != nil {
+		return err
+	}
 	if f.TeamID, err = queryID(q, "team_id"); err != nil {
 		return err
 	}

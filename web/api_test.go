@@ -61,6 +61,8 @@ func testAPI(t *testing.T, e *env) {
 			{"KeyTwiceInCases", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"X","tags":["a"],"Tags":["b"]}`, 400, "invalid", "Tags"},
 			{"NestedKeyTwice", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"X","addresses":[{"city":"Porto"},{"city":"Braga","CITY":"Faro"}]}`, 400, "invalid", "addresses[1].CITY"},
 			{"BadQuery", "GET", "/api/v1/customers?kind=organisation&q=%zz", agent, "", 400, "invalid", ""},
+			{"BadBoolean", "GET", "/api/v1/actions?overdue=maybe", agent, "", 400, "invalid", "overdue"},
+			{"ArticlesLimitTooHigh", "GET", "/api/v1/kb/articles?limit=100000", agent, "", 400, "invalid", "limit"},
 			{"AnalystCannotCreate", "POST", "/api/v1/customers", outsider, `{"kind":"person","given_name":"X"}`, 403, "forbidden", ""},
 			{"AgentCannotListWalls", "GET", "/api/v1/walls", agent, "", 403, "forbidden", ""},
 			{"AgentCannotCreateUsers", "POST", "/api/v1/users", agent, `{"email":"x@example.com","name":"X","role":"admin"}`, 403, "forbidden", ""},
