@@ -195,12 +195,17 @@ func (s *Server) handleSegmentExport(w http.ResponseWriter, r *http.Request, c *
 	purpose := rapport.Purpose(r.URL.Query().Get("purpose"))
 	out := csv.NewWriter(w)
 	started := false
+	// The headers go out with the first member, or after the last when there is none:
+	// until then the export may still fail with an error of its own.
+	start := func() error {
+		started = true
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="segment-%s-%s-%s.csv"`, id, purpose, time.Now().UTC().Format("20060102")))
+		return out.Write(exportHeader)
+	}
 	_, err = s.Store.ExportSegment(r.Context(), c.scope, id, purpose, func(e rapport.ExportedCustomer) error {
 		if !started {
-			started = true
-			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="segment-%s-%s-%s.csv"`, id, purpose, time.Now().UTC().Format("20060102")))
-			if err := out.Write(exportHeader); err != nil {
+			if err := start(); err != nil {
 				return err
 			}
 		}
@@ -211,8 +216,7 @@ func (s *Server) handleSegmentExport(w http.ResponseWriter, r *http.Request, c *
 		return err
 	}
 	if !started { // no one: the header alone
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		if err := out.Write(exportHeader); err != nil {
+		if err := start(); err != nil {
 			return err
 		}
 	}

@@ -254,9 +254,13 @@ func TestPages(t *testing.T) {
 				if status, _ := agent.get(page + "/export.csv?purpose=marketing"); status != 403 {
 					t.Errorf("an agent's export: got %d, want 403", status)
 				}
-				status, body := e.signIn("admin@example.com").get(page + "/export.csv?purpose=marketing")
-				if status != 200 || strings.TrimSpace(body) != "id,kind,name,email,phone,language,preferred_channel,city,country" {
-					t.Errorf("export of a segment no one in agreed to marketing: %d %q", status, body)
+				res, err := e.signIn("admin@example.com").client.Get(e.srv.URL + page + "/export.csv?purpose=marketing")
+				must(t, err)
+				b, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				if res.StatusCode != 200 || strings.TrimSpace(string(b)) != "id,kind,name,email,phone,language,preferred_channel,city,country" ||
+					!strings.Contains(res.Header.Get("Content-Disposition"), "attachment; filename=") {
+					t.Errorf("export of a segment no one in agreed to marketing: %d %q (%s)", res.StatusCode, b, res.Header.Get("Content-Disposition"))
 				}
 			})
 
