@@ -205,6 +205,32 @@ func TestFill(t *testing.T) {
 		}
 	})
 
+	t.Run("SomeStoppedBuying", func(t *testing.T) {
+		// About a fifth of the customers who bought often bought for the last time months ago.
+		buyers, stopped := 0, 0
+		for _, c := range customerList {
+			var last time.Time
+			orders := 0
+			for _, in := range ownInteractions(t, db, c.ID) {
+				if in.Type == "order" {
+					orders++
+					if in.OccurredAt.After(last) {
+						last = in.OccurredAt
+					}
+				}
+			}
+			if orders >= 5 {
+				buyers++
+				if last.Before(end.AddDate(0, 0, -120)) {
+					stopped++
+				}
+			}
+		}
+		if share := float64(stopped) / float64(buyers); buyers < 50 || share < 0.14 || share > 0.4 { // without any lapsing, some 8 %
+			t.Errorf("%d of %d customers with five orders or more last ordered over 120 days ago, want about a fifth", stopped, buyers)
+		}
+	})
+
 	t.Run("InteractionsLookReal", func(t *testing.T) {
 		big, _, err := db.FindCustomers(ctx, system, rapport.CustomerFilter{Tag: "key-account", Limit: 500})
 		if err != nil || len(big) == 0 {

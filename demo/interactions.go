@@ -131,10 +131,10 @@ func (g *generator) row(c *entry) rapport.IncomingInteraction {
 	return rapport.IncomingInteraction{Interaction: in}
 }
 
-// when picks a moment in the customer's history. Later days are more likely, as the
-// firm grows; office work falls on weekdays between 8:00 and 18:00 local time.
+// when picks a moment in the customer's history, which ends early for a lapsed
+// customer. Later days are more likely, as the firm grows; office work falls on weekdays between 8:00 and 18:00 local time.
 func (g *generator) when(c *entry, office bool) time.Time {
-	span := g.end.Sub(c.since)
+	span := c.until.Sub(c.since)
 	t := c.since.Add(time.Duration(math.Sqrt(g.r.Float64()) * float64(span)))
 	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 	var local time.Duration
@@ -180,13 +180,14 @@ func (g *generator) money(c *entry, median, spread float64) *rapport.Amount {
 	return &a
 }
 
-// spend sets an amount scaled to who buys: consumers spend less than businesses.
+// spend sets an amount scaled to who buys: consumers spend less than businesses, and
+// each customer more or less than others of their kind.
 func (g *generator) spend(c *entry, in *rapport.Interaction, consumerMedian, businessMedian float64) {
 	median := consumerMedian
 	if c.profile != consumer {
 		median = businessMedian
 	}
-	in.Amount, in.Currency = g.money(c, median, 0.9), c.country.currency
+	in.Amount, in.Currency = g.money(c, median*c.spend, 0.6), c.country.currency
 }
 
 // refund makes the amount negative.

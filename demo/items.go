@@ -52,7 +52,7 @@ func (f *filler) writeItems(ctx context.Context) error {
 				staff = c.owner
 			}
 			scope := rapport.StaffScope(f.users[staff], "demo", "demo")
-			opened := between(r, c.since, f.end)
+			opened := between(r, c.since, c.until)
 			it := &rapport.Item{CustomerID: c.id, Kind: k.kind, Title: k.title, RequestType: k.requestType, Channel: k.channel,
 				Product: pick(r, productLines), OwnerID: f.users[staff].ID, OpenedAt: opened,
 				Due: opened.AddDate(0, 0, k.days).Format(rapport.DateLayout)}

@@ -35,6 +35,8 @@ type entry struct {
 	owner   int // index in demoStaff of the account manager, or -1
 	vip     bool
 	since   time.Time // first dealings with the firm
+	until   time.Time // last dealings: the end of the data set, or when a lapsed customer went elsewhere
+	spend   float64   // how much more or less than the median this customer spends a purchase
 	count   int       // interactions to make
 	walled  bool      // covered by the wall
 
@@ -97,6 +99,10 @@ var (
 	// bigInteractions is the interactions of each large account per customer in the
 	// data set: at 100,000 customers the largest has 100,000.
 	bigInteractions = []float64{1.0, 0.45, 0.25, 0.15, 0.1}
+	// lapsedShare of the customers stopped dealing with the firm a while ago, as
+	// customers who go elsewhere do: what the value model's P(alive) and the almost
+	// customers list are for.
+	lapsedShare = 0.2
 )
 
 // plan decides who the n customers are, how they are linked and how active they are.
@@ -463,6 +469,10 @@ func (p *population) planActivity(r *rand.Rand, total int, start, end time.Time)
 		case !c.big && chance(r, 0.45):
 			c.since = start.Add(time.Duration(r.Float64() * float64(span-60*24*time.Hour)))
 		}
+		c.until, c.spend = end, lognormal(r, 0.6)
+		if lived := end.Sub(c.since) - 120*24*time.Hour; !c.big && !c.isProspect() && lived > 60*24*time.Hour && chance(r, lapsedShare) {
+			c.until = c.since.Add(time.Duration((0.3 + 0.6*r.Float64()) * float64(lived)))
+		}
 		if c.big {
 			c.count = int(math.Round(bigInteractions[big] * float64(n)))
 			fixed += c.count
@@ -481,7 +491,7 @@ func (p *population) planActivity(r *rand.Rand, total int, start, end time.Time)
 		if c.isProspect() {
 			a *= 0.1
 		}
-		activity[i] = a * float64(end.Sub(c.since)) / float64(span) // newer customers have had less time
+		activity[i] = a * float64(c.until.Sub(c.since)) / float64(span) // newer customers have had less time
 		sum += activity[i]
 	}
 	// Rounding the running total keeps the sum exact.
