@@ -167,7 +167,19 @@ func queryList(q url.Values, name string) []string {
 	return out
 }
 
+// apiNotFound answers a request no API route took: 405 with the methods the address
+// takes, when it takes some, else 404.
 func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request, c *call) error {
+	var allowed []string
+	for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if _, pattern := s.mux.Handler(&http.Request{Method: method, URL: r.URL, Host: r.Host}); pattern != "/api/" {
+			allowed = append(allowed, method)
+		}
+	}
+	if len(allowed) > 0 {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		return rapport.Errorf(rapport.EMETHOD, "%s takes %s, not %s", r.URL.Path, strings.Join(allowed, ", "), r.Method)
+	}
 	return rapport.Errorf(rapport.ENOTFOUND, "no API endpoint %s %s; see /api/v1/openapi.json", r.Method, r.URL.Path)
 }
 

@@ -16,6 +16,7 @@ var statusOf = map[string]int{
 	rapport.ECONFLICT:     http.StatusConflict,
 	rapport.EUNAUTHORIZED: http.StatusUnauthorized,
 	rapport.EFORBIDDEN:    http.StatusForbidden,
+	rapport.EMETHOD:       http.StatusMethodNotAllowed,
 	rapport.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	rapport.ERATELIMIT:    http.StatusTooManyRequests,
 	rapport.EINTERNAL:     http.StatusInternalServerError,

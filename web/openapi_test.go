@@ -158,7 +158,7 @@ func TestOpenAPIDocument(t *testing.T) {
 		"ImportState": strs([]rapport.ImportState{rapport.ImportDraft, rapport.ImportQueued, rapport.ImportRunning, rapport.ImportDone,
 			rapport.ImportFailed, rapport.ImportUnfinished}),
 		"ErrorCode": {rapport.EINVALID, rapport.ENOTFOUND, rapport.ECONFLICT, rapport.EUNAUTHORIZED, rapport.EFORBIDDEN,
-			rapport.ETOOLARGE, rapport.ERATELIMIT, rapport.EINTERNAL},
+			rapport.EMETHOD, rapport.ETOOLARGE, rapport.ERATELIMIT, rapport.EINTERNAL},
 	} {
 		schema := spec.doc.Components.Schemas[name]
 		if schema == nil {
@@ -247,12 +247,17 @@ func (spec *apiSpec) validate(req *http.Request, res *http.Response, body []byte
 var answered sync.Map
 
 // validateUndocumented checks the answer of the catch-all route: an error (401 without
-// a token, 404 with one, 413 for a body over the limit) in the shape of the Error schema.
+// a token, 404 with one, 405 with the methods the address takes, 413 for a body over
+// the limit) in the shape of the Error schema.
 func (spec *apiSpec) validateUndocumented(res *http.Response, body []byte) error {
 	switch res.StatusCode {
 	case http.StatusUnauthorized, http.StatusNotFound, http.StatusRequestEntityTooLarge:
+	case http.StatusMethodNotAllowed:
+		if res.Header.Get("Allow") == "" {
+			return fmt.Errorf("405 without an Allow header")
+		}
 	default:
-		return fmt.Errorf("the document describes no such operation, so the status should be 401, 404 or 413")
+		return fmt.Errorf("the document describes no such operation, so the status should be 401, 404, 405 or 413")
 	}
 	if ct := res.Header.Get("Content-Type"); ct != "application/json" {
 		return fmt.Errorf("content type %q, want application/json", ct)
@@ -675,7 +680,7 @@ func TestOpenAPITour(t *testing.T) {
 	call("DELETE", "/api/v1/teams/"+team, admin, "", 204)
 
 	// Answers of the catch-all route.
-	call("PUT", "/api/v1/customers/"+e.open.ID.String(), agent, "{}", 404)
+	call("PUT", "/api/v1/customers/"+e.open.ID.String(), agent, "{}", 405)
 	call("GET", "/api/v2/customers", "", "", 401)
 
 	spec, err := loadSpec()

@@ -99,6 +99,7 @@ type Server struct {
 	metrics *metrics
 	pages   *pages
 	portal  helpPages
+	mux     *http.ServeMux // the routes, which apiNotFound asks which methods an address takes
 
 	articleBodies renderCache[rapport.ID, string, template.HTML] // the help centre's articles' bodies, rendered
 	articlePages  renderCache[string, *helpArticle, []byte]      // article pages that every visitor gets alike, rendered
@@ -126,6 +127,7 @@ func (s *Server) Handler() http.Handler {
 	s.portal = s.parseHelpPages()
 	mux := http.NewServeMux()
 	s.routes(mux)
+	s.mux = mux
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, rapport.Errorf(rapport.EFORBIDDEN, "this form was sent from another site; reload the page and try again"))
