@@ -234,6 +234,9 @@ func sizeChart(h []rapport.SegmentSize) *lineChart {
 	days, sizes := make([]string, len(h)), make([]float64, len(h))
 	for i, p := range h {
 		days[i], sizes[i] = p.Day, float64(p.Size)
+		if d, err := time.Parse(time.DateOnly, p.Day); err == nil {
+			days[i] = d.Format("2 Jan")
+		}
 	}
 	return newLineChart("Size by day", "", days, map[string][]float64{"customers": sizes}, []string{"customers"})
 }
