@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -129,7 +130,7 @@ func Open(r io.Reader, opt Options) (*Rows, error) {
 		if err != nil {
 			return nil, err
 		}
-		rows.Header = header
+		rows.Header = distinct(header)
 		if start < bom+end {
 			start, line = bom+end, bytes.Count(sample[:end], []byte("\n"))
 		}
@@ -370,4 +371,27 @@ func ReadAll(r io.Reader) (header []string, rows [][]string, err error) {
 		}
 		rows = append(rows, row)
 	}
+}
+
+// distinct names a column that repeats an earlier one's name with a number, as the
+// second "email" becomes "email_2": a mapping names columns, and each must be found.
+func distinct(header []string) []string {
+	seen := make(map[string]bool, len(header))
+	for _, h := range header {
+		seen[h] = true
+	}
+	out := slices.Clone(header)
+	taken := map[string]bool{}
+	for i, h := range header {
+		if !taken[h] {
+			taken[h] = true
+			continue
+		}
+		name := h
+		for n := 2; seen[name] || taken[name]; n++ {
+			name = fmt.Sprintf("%s_%d", h, n)
+		}
+		out[i], taken[name] = name, true
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -132,5 +133,17 @@ func TestSpreadsheetSafe(t *testing.T) {
 		if got := SpreadsheetSafe(in); got != want {
 			t.Errorf("SpreadsheetSafe(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestRepeatedColumnNames: a repeated column name gets a number, so that a mapping can
+// name each column and none is lost.
+func TestRepeatedColumnNames(t *testing.T) {
+	rows, err := Open(strings.NewReader("id,email,email,email_2,email\n1,a@x.example,b@x.example,c@x.example,d@x.example\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"id", "email", "email_3", "email_2", "email_4"}; !slices.Equal(rows.Header, want) {
+		t.Errorf("got the header %q, want %q", rows.Header, want)
 	}
 }

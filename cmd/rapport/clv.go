@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"time"
@@ -47,8 +48,8 @@ func runCLV(ctx context.Context, env *environment, args []string) error {
 		return usagef("--transactions, --customer-column, --date-column and --calibration-end are required")
 	case err != nil:
 		return usagef("--unit: %v", err)
-	case margin <= 0 || discount < 0 || horizon < 0:
-		return usagef("--margin must be above 0, --discount and --horizon at least 0")
+	case !(margin > 0) || !(discount >= 0) || !(horizon >= 0) || math.IsInf(margin+discount+horizon, 0):
+		return usagef("--margin must be a number above 0, --discount and --horizon numbers at least 0")
 	}
 	calibration, err := time.Parse("2006-01-02", calEnd)
 	if err != nil {
@@ -96,7 +97,7 @@ func runCLV(ctx context.Context, env *environment, args []string) error {
 	if amountCol != "" {
 		gg, ll, err := clv.FitGammaGamma(customers)
 		if err != nil {
-			return err
+			return fmt.Errorf("the spend model could not be fitted (%w); leave out --amount-column for the purchase model alone", err)
 		}
 		spend, res.GammaGamma = &gg, &fitted[clv.GammaGamma]{gg, ll}
 	}

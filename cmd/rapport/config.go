@@ -164,7 +164,11 @@ func (c *config) openDB(ctx context.Context) (*sqldb.DB, error) {
 	case c.DB == "":
 		db, err = sqlite.Open(filepath.Join(c.DataDir, "rapport.db"))
 	case strings.HasPrefix(c.DB, "sqlite:"):
-		db, err = sqlite.Open(strings.TrimPrefix(c.DB, "sqlite:"))
+		path := strings.TrimPrefix(c.DB, "sqlite:")
+		if strings.TrimSpace(path) == "" || strings.HasPrefix(path, ":memory:") || strings.HasPrefix(path, "file::memory:") {
+			return nil, usagef("--db %q names no file: use sqlite:PATH, such as sqlite:data/rapport.db", c.DB)
+		}
+		db, err = sqlite.Open(path)
 	case strings.HasPrefix(c.DB, "postgres://"), strings.HasPrefix(c.DB, "postgresql://"):
 		db, err = postgres.Open(c.DB)
 	default:

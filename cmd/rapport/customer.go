@@ -32,6 +32,14 @@ func runCustomer(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return usagef("--id %q is not a customer id", id)
 	}
+	// The file is written beside its place and renamed into it: only a file may be
+	// replaced so, not a device, a pipe or a directory.
+	if info, err := os.Lstat(output); output != "" && err == nil && !info.Mode().IsRegular() {
+		return usagef("--output %s is not a file: name a file, or leave out --output to write to standard output", output)
+	}
+	if info, err := os.Stat(filepath.Dir(output)); output != "" && (err != nil || !info.IsDir()) {
+		return usagef("--output %s: the directory %s does not exist", output, filepath.Dir(output))
+	}
 	db, err := cfg.openDB(ctx)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -46,6 +47,19 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	}
 	if source == "" && !propose {
 		return usagef("--source is required: the system the records come from, such as billing")
+	}
+	if rejects != "" {
+		// Checked before importing: the rejects are written once the files are in.
+		if info, err := os.Stat(filepath.Dir(rejects)); err != nil || !info.IsDir() {
+			return usagef("--rejects %s: the directory %s does not exist", rejects, filepath.Dir(rejects))
+		}
+		for _, name := range slices.Concat(files, []string{mapFile}) {
+			a, errA := os.Stat(rejects)
+			b, errB := os.Stat(name)
+			if errA == nil && errB == nil && os.SameFile(a, b) {
+				return usagef("--rejects %s is also an input: name another file for the rejected rows", rejects)
+			}
+		}
 	}
 	var m *mapping.Mapping
 	if mapFile != "" {
@@ -112,6 +126,9 @@ func importFile(ctx context.Context, env *environment, db *sqldb.DB, system rapp
 	rows, err := tabular.Open(in, tabular.Options{Format: format, Offset: imp.Offset, Line: imp.Line})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if m == nil && rows.Format == tabular.CSV { // only standard input comes here unmapped as CSV
+		return nil, usagef("standard input without --map is read as NDJSON in Rapport's own shape, and this is CSV: pass --map MAPPING.yaml (draft one with --propose FILE)")
 	}
 	bar := newProgress(env, name, in, imp.Read)
 	opt := ingest.Options{Source: source, BatchSize: batch, Import: imp, Progress: bar.update}

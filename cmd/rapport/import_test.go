@@ -131,3 +131,24 @@ func readCSV(t *testing.T, name string) [][]string {
 	}
 	return records
 }
+
+// TestImportRejectsFileIsChecked: the rejects file is checked before anything is
+// imported: it may not be an input, and its directory must exist.
+func TestImportRejectsFileIsChecked(t *testing.T) {
+	dir, db := migrated(t)
+	db.Close()
+	in := filepath.Join(t.TempDir(), "people.csv")
+	const content = "id,email\n1,not-an-address\n"
+	if err := os.WriteFile(in, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, rejects := range []string{in, filepath.Join(dir, "no", "such", "rejects.csv")} {
+		code, out, errOut := rapportCmd(t, dir, "", "import", "customers", in, "--source", "crm", "--rejects", rejects)
+		if code != exitUsage || !strings.Contains(errOut, "--rejects") || strings.Contains(out, "created") {
+			t.Errorf("--rejects %s: got exit %d, %q %q; want a usage error before importing", rejects, code, out, errOut)
+		}
+	}
+	if b, _ := os.ReadFile(in); string(b) != content {
+		t.Errorf("the input now holds %q", b)
+	}
+}

@@ -18,6 +18,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -123,7 +124,7 @@ func newFlags(env *environment, name, args string) *flag.FlagSet {
 	fs := flag.NewFlagSet("rapport "+name, flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(env.stderr, "Usage: rapport %s %s\n\nFlags:\n", name, args)
+		fmt.Fprintf(fs.Output(), "Usage: rapport %s %s\n\nFlags:\n", name, args)
 		fs.PrintDefaults()
 	}
 	return fs
@@ -133,10 +134,16 @@ func newFlags(env *environment, name, args string) *flag.FlagSet {
 // or after the other arguments (rapport import interactions FILE --source billing);
 // fs.Args() holds the others.
 func parse(fs *flag.FlagSet, args []string) error {
+	// The flag package prints the usage on every mistake; it is printed for -h only,
+	// and a mistake is one line (see run).
+	out, printed := fs.Output(), &bytes.Buffer{}
+	fs.SetOutput(printed)
+	defer fs.SetOutput(out)
 	var rest []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				out.Write(printed.Bytes())
 				return err
 			}
 			return usageError{err.Error()}

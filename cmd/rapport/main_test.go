@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -67,6 +68,13 @@ func TestCommands(t *testing.T) {
 		{"UserCreate", "a long password\n", []string{"user", "create", "--email", "ann@example.com", "--name", "Ann", "--role", "admin", "--team", "Sales", "--password-stdin"}, exitOK, "Created Ann", ""},
 		{"UserDuplicate", "", []string{"user", "create", "--email", "ANN@example.com", "--name", "Ann", "--role", "agent"}, exitError, "", "exists already"},
 		{"UserShortPassword", "short\n", []string{"user", "create", "--email", "bo@example.com", "--name", "Bo", "--role", "agent", "--password-stdin"}, exitError, "", "at least 10 characters"},
+		{"UserEmptyPassword", "\n", []string{"user", "create", "--email", "bo@example.com", "--name", "Bo", "--role", "agent", "--password-stdin"}, exitError, "", "standard input is empty"},
+		{"UserDuplicateMakesNoTeam", "", []string{"user", "create", "--email", "ann@example.com", "--name", "Ann", "--role", "agent", "--team", "Brand new team"}, exitError, "", "exists already"},
+		{"SQLiteWithoutPath", "", []string{"migrate", "--db", "sqlite:"}, exitUsage, "", "names no file"},
+		{"ExportToDevice", "", []string{"customer", "export", "--id", "01a20c0c-470d-7000-8071-59a6184ce597", "--output", "/dev/null"}, exitUsage, "", "is not a file"},
+		{"ExportIntoNoDirectory", "", []string{"customer", "export", "--id", "01a20c0c-470d-7000-8071-59a6184ce597", "--output", "/no/such/dir/x.json"}, exitUsage, "", "does not exist"},
+		{"CSVOnStandardInput", "id,email\n1,a@example.com\n", []string{"import", "customers", "-", "--source", "st"}, exitUsage, "", "pass --map"},
+		{"ClvNaN", "", []string{"clv", "fit", "--transactions", "x.csv", "--customer-column", "c", "--date-column", "d", "--calibration-end", "2020-01-01", "--margin", "NaN"}, exitUsage, "", "--margin must be a number"},
 		{"TokenUnknownUser", "", []string{"token", "create", "--email", "nobody@example.com"}, exitError, "", "no user has the e-mail address"},
 		{"TokenCreate", "", []string{"token", "create", "--email", "ann@example.com", "--name", "ci"}, exitOK, "rpt_", ""},
 		{"BadMaxUpload", "", []string{"serve", "--max-upload", "lots"}, exitUsage, "", `--max-upload "lots" is not a size`},
@@ -75,10 +83,21 @@ func TestCommands(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := rapportCmd(t, dir, tt.stdin, tt.args...)
+			if tt.name == "UserDuplicateMakesNoTeam" {
+				db, err := sqlite.Open(filepath.Join(dir, "rapport.db"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				teams, err := db.FindTeams(context.Background(), rapport.SystemScope("test"))
+				db.Close()
+				if err != nil || slices.ContainsFunc(teams, func(team *rapport.Team) bool { return team.Name == "Brand new team" }) {
+					t.Errorf("a refused user made its team (%v)", err)
+				}
+			}
 			if code != tt.code || !strings.Contains(out, tt.stdout) || !strings.Contains(errOut, tt.stderr) {
 				t.Errorf("got exit %d, stdout %q, stderr %q; want exit %d with %q and %q", code, out, errOut, tt.code, tt.stdout, tt.stderr)
 			}
-			if code == exitError && strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+			if code != exitOK && strings.Count(strings.TrimSpace(errOut), "\n") > 0 && tt.name != "NoCommand" {
 				t.Errorf("got a multi-line error %q, want one line", errOut)
 			}
 		})

@@ -42,6 +42,12 @@ func runUser(ctx context.Context, env *environment, args []string) error {
 		if password, err = readLine(env); err != nil {
 			return err
 		}
+		if password == "" {
+			return rapport.Errorf(rapport.EINVALID, "--password-stdin: the first line of standard input is empty; send the password on it, or leave out --password-stdin")
+		}
+		if msg := rapport.ValidPassword(password); msg != "" {
+			return rapport.Errorf(rapport.EINVALID, "--password-stdin: %s", msg)
+		}
 	}
 	db, err := cfg.openDB(ctx)
 	if err != nil {
@@ -50,6 +56,19 @@ func runUser(ctx context.Context, env *environment, args []string) error {
 	defer db.Close()
 	system := rapport.SystemScope(hostname())
 	u := &rapport.User{Email: email, Name: name, Role: rapport.Role(role)}
+	// Checked before any team is made, so that a mistake changes nothing.
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	users, err := db.FindUsers(ctx, system)
+	if err != nil {
+		return err
+	}
+	for _, other := range users {
+		if strings.EqualFold(other.Email, u.Email) {
+			return rapport.FieldError("email", "a user with the e-mail address %s exists already", u.Email)
+		}
+	}
 	for _, teamName := range teams {
 		team, err := findOrCreateTeam(ctx, db, system, teamName, env)
 		if err != nil {
@@ -62,7 +81,7 @@ func runUser(ctx context.Context, env *environment, args []string) error {
 	}
 	fmt.Fprintf(env.stdout, "Created %s <%s>, %s, id %s.\n", u.Name, u.Email, u.Role, u.ID)
 	if password == "" {
-		fmt.Fprintln(env.stdout, "They cannot sign in until an admin sets a password (Admin › Users), or run this again with --password-stdin.")
+		fmt.Fprintln(env.stdout, "They cannot sign in until an admin sets a password for them under Admin › Users.")
 	}
 	return nil
 }
