@@ -206,7 +206,7 @@ func holdoutOf(bg clv.BGNBD, cs []clv.Customer, scores []clv.Score, length float
 
 func writeScores(name string, scores []clv.Score) error {
 	num := func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
-	return writeCSV(name, []string{"customer", "p_alive", "expected_purchases", "expected_spend", "clv"}, len(scores), func(i int) []string {
+	return writeCSV("--scores", name, []string{"customer", "p_alive", "expected_purchases", "expected_spend", "clv"}, len(scores), func(i int) []string {
 		s := scores[i]
 		return []string{s.Customer, num(s.PAlive), num(s.Purchases), num(s.Spend), num(s.Value)}
 	})

@@ -2,8 +2,7 @@ package main
 
 import (
 	"context"
-	"os"
-	"path/filepath"
+	"io"
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/personaldata"
@@ -32,13 +31,10 @@ func runCustomer(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return usagef("--id %q is not a customer id", id)
 	}
-	// The file is written beside its place and renamed into it: only a file may be
-	// replaced so, not a device, a pipe or a directory.
-	if info, err := os.Lstat(output); output != "" && err == nil && !info.Mode().IsRegular() {
-		return usagef("--output %s is not a file: name a file, or leave out --output to write to standard output", output)
-	}
-	if info, err := os.Stat(filepath.Dir(output)); output != "" && (err != nil || !info.IsDir()) {
-		return usagef("--output %s: the directory %s does not exist", output, filepath.Dir(output))
+	if output != "" {
+		if err := checkOutput("--output", output); err != nil {
+			return err
+		}
 	}
 	db, err := cfg.openDB(ctx)
 	if err != nil {
@@ -50,18 +46,7 @@ func runCustomer(ctx context.Context, env *environment, args []string) error {
 	if output == "" {
 		return personaldata.Write(ctx, db, system, customerID, by, env.stdout, func() {})
 	}
-	// A file appears only when the export is whole.
-	f, err := os.CreateTemp(filepath.Dir(output), ".customer-export-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if err := personaldata.Write(ctx, db, system, customerID, by, f, func() {}); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), output)
+	return writeFile("--output", output, func(w io.Writer) error {
+		return personaldata.Write(ctx, db, system, customerID, by, w, func() {})
+	})
 }

@@ -64,7 +64,7 @@ func runFeedback(ctx context.Context, env *environment, args []string) error {
 	}
 	// Themes are numbered from 1, largest first; 0 is for items without a word to
 	// compare (empty, or only stop words and numbers).
-	err = writeCSV(output, []string{"id", "theme_id", "theme_label"}, len(ids), func(i int) []string {
+	err = writeCSV("--output", output, []string{"id", "theme_id", "theme_label"}, len(ids), func(i int) []string {
 		t := res.Themes[i]
 		if t == theme.NoTheme {
 			return []string{ids[i], "0", ""}

@@ -50,8 +50,8 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	}
 	if rejects != "" {
 		// Checked before importing: the rejects are written once the files are in.
-		if info, err := os.Stat(filepath.Dir(rejects)); err != nil || !info.IsDir() {
-			return usagef("--rejects %s: the directory %s does not exist", rejects, filepath.Dir(rejects))
+		if err := checkOutput("--rejects", rejects); err != nil {
+			return err
 		}
 		for _, name := range slices.Concat(files, []string{mapFile}) {
 			a, errA := os.Stat(rejects)
@@ -207,25 +207,23 @@ func proposeMapping(env *environment, what, name string) error {
 
 // writeRejects writes the rows the imports rejected to a CSV file.
 func writeRejects(ctx context.Context, env *environment, db *sqldb.DB, system rapport.Scope, name string, imports []*rapport.Import) error {
-	f, err := os.Create(name)
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
-	w.Write([]string{"file", "line", "field", "reason", "row"})
 	n := 0
-	for _, imp := range imports {
-		err := db.ImportRejects(ctx, system, imp.ID, func(r rapport.Reject) error {
-			n++
-			return w.Write([]string{tabular.SpreadsheetSafe(imp.Name), fmt.Sprint(r.Line), tabular.SpreadsheetSafe(r.Field), tabular.SpreadsheetSafe(r.Message), tabular.SpreadsheetSafe(r.Text)})
-		})
-		if err != nil {
-			f.Close()
-			return err
+	err := writeFile("--rejects", name, func(out io.Writer) error {
+		w := csv.NewWriter(out)
+		w.Write([]string{"file", "line", "field", "reason", "row"})
+		for _, imp := range imports {
+			err := db.ImportRejects(ctx, system, imp.ID, func(r rapport.Reject) error {
+				n++
+				return w.Write([]string{tabular.SpreadsheetSafe(imp.Name), fmt.Sprint(r.Line), tabular.SpreadsheetSafe(r.Field), tabular.SpreadsheetSafe(r.Message), tabular.SpreadsheetSafe(r.Text)})
+			})
+			if err != nil {
+				return err
+			}
 		}
-	}
-	w.Flush()
-	if err := errors.Join(w.Error(), f.Close()); err != nil {
+		w.Flush()
+		return w.Error()
+	})
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.stdout, "%d rejected rows written to %s\n", n, name)

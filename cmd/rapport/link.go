@@ -1,12 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -21,7 +21,7 @@ import (
 // runLink is file mode identity resolution: no server, no database.
 func runLink(ctx context.Context, env *environment, args []string) error {
 	if len(args) > 0 && args[0] == "generate" {
-		return runLinkGenerate(env, args[1:])
+		return runLinkGenerate(ctx, env, args[1:])
 	}
 	const use = "--input A.csv [--input B.csv] --id-column COL [--config LINK.yaml] [--pairs PAIRS.csv] [--clusters CLUSTERS.csv] [--threshold P] [--explain ID,ID]… [--model MODEL.json]"
 	var inputs, explain stringList
@@ -85,7 +85,7 @@ func runLink(ctx context.Context, env *environment, args []string) error {
 	}
 	ids := recordIDs(tables, idColumn)
 	if pairsFile != "" {
-		if err := writeCSV(pairsFile, []string{"id_l", "id_r", "probability"}, len(res.Pairs), func(i int) []string {
+		if err := writeCSV("--pairs", pairsFile, []string{"id_l", "id_r", "probability"}, len(res.Pairs), func(i int) []string {
 			p := res.Pairs[i]
 			return []string{ids[p.L], ids[p.R], strconv.FormatFloat(p.Probability, 'f', 6, 64)}
 		}); err != nil {
@@ -93,7 +93,7 @@ func runLink(ctx context.Context, env *environment, args []string) error {
 		}
 	}
 	if clustersFile != "" {
-		if err := writeCSV(clustersFile, []string{"id", "cluster_id"}, len(ids), func(i int) []string {
+		if err := writeCSV("--clusters", clustersFile, []string{"id", "cluster_id"}, len(ids), func(i int) []string {
 			return []string{ids[i], ids[res.Cluster[i]]}
 		}); err != nil {
 			return err
@@ -151,27 +151,17 @@ func recordIDs(tables []*linkage.Table, idColumn string) []string {
 	return ids
 }
 
-func writeCSV(name string, header []string, n int, row func(int) []string) error {
-	f, err := os.Create(name)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(f, 1<<16)
-	w := csv.NewWriter(bw)
-	w.Write(header)
-	for i := range n {
-		w.Write(row(i))
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+// writeCSV writes a header and n rows to the file name (see writeFile).
+func writeCSV(flag, name string, header []string, n int, row func(int) []string) error {
+	return writeFile(flag, name, func(out io.Writer) error {
+		w := csv.NewWriter(out)
+		w.Write(header)
+		for i := range n {
+			w.Write(row(i))
+		}
+		w.Flush()
+		return w.Error()
+	})
 }
 
 func printModel(w io.Writer, m *linkage.Model) {
@@ -217,7 +207,7 @@ func printExplanation(w io.Writer, res *linkage.Result, ids []string, pair strin
 
 // runLinkGenerate writes synthetic people with duplicates and their ground truth, for
 // trying and measuring linkage.
-func runLinkGenerate(env *environment, args []string) error {
+func runLinkGenerate(ctx context.Context, env *environment, args []string) error {
 	const use = "--records N [--duplicates 0.3] [--seed S] [--output FILE]"
 	opts := synth.Options{}
 	var output string
@@ -229,19 +219,17 @@ func runLinkGenerate(env *environment, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
+	switch {
+	case fs.NArg() > 0:
 		return usagef("unexpected argument %q", fs.Arg(0))
+	case opts.Records < 0 || int64(opts.Records) > math.MaxUint32:
+		return usagef("--records must be a number of rows from 0 to %d", uint32(math.MaxUint32))
+	case !(opts.Duplicates >= 0 && opts.Duplicates < 1):
+		return usagef("--duplicates must be a share from 0 up to (not including) 1")
 	}
+	write := func(w io.Writer) error { return synth.Generate(cancelWriter{ctx, w}, opts) }
 	if output == "-" {
-		return synth.Generate(env.stdout, opts)
+		return write(env.stdout)
 	}
-	f, err := os.Create(output)
-	if err != nil {
-		return err
-	}
-	if err := synth.Generate(f, opts); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return writeFile("--output", output, write)
 }
