@@ -80,6 +80,8 @@ func TestCommands(t *testing.T) {
 		{"BadMaxUpload", "", []string{"serve", "--max-upload", "lots"}, exitUsage, "", `--max-upload "lots" is not a size`},
 		{"BadKeepReads", "", []string{"serve", "--keep-reads-days", "a year"}, exitUsage, "", `--keep-reads-days "a year" is not a number of days`},
 		{"NegativeKeepReads", "", []string{"serve", "--keep-reads-days", "-1"}, exitUsage, "", `--keep-reads-days "-1" is not a number of days`},
+		{"BadBaseURL", "", []string{"serve", "--base-url", "not a url"}, exitUsage, "", `--base-url "not a url" is not an address`},
+		{"IntakeWithoutAddress", "", []string{"serve", "--intake-listen", ":0"}, exitUsage, "", "--intake-address: give at least one address"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := rapportCmd(t, dir, tt.stdin, tt.args...)

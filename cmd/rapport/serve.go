@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/mail"
+	"net/url"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -52,6 +53,15 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	keepReads, err := parseDays("keep-reads-days", cfg.KeepReadsDays)
 	if err != nil {
 		return err
+	}
+	if u, err := url.Parse(cfg.BaseURL); cfg.BaseURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		return usagef("--base-url %q is not an address users can open: write it as https://rapport.example.com", cfg.BaseURL)
+	}
+	var intakeAddresses []string
+	if cfg.IntakeListen != "" {
+		if intakeAddresses, err = intake.ParseAddresses(cfg.IntakeAddress); err != nil {
+			return usagef("--%v", err) // the error names intake-address
+		}
 	}
 	attachments, err := blob.NewDisk(cfg.attachmentsDir())
 	if err != nil {
@@ -247,17 +257,13 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 
 	errc := make(chan error, 2)
 	if cfg.IntakeListen != "" {
-		addrs, err := intake.ParseAddresses(cfg.IntakeAddress)
-		if err != nil {
-			return err
-		}
-		mb := &intake.Mailbox{Store: db, Addresses: addrs, Scope: rapport.SystemScope("intake"), Log: log, Files: attachments, MaxFile: maxAttachment}
+		mb := &intake.Mailbox{Store: db, Addresses: intakeAddresses, Scope: rapport.SystemScope("intake"), Log: log, Files: attachments, MaxFile: maxAttachment}
 		smtpd := &email.Server{Hostname: hostname(), Accept: mb.Accept, Deliver: mb.Deliver, Log: log}
 		intakeLn, err := net.Listen("tcp", cfg.IntakeListen)
 		if err != nil {
 			return fmt.Errorf("intake-listen %s: %w", cfg.IntakeListen, err)
 		}
-		log.Info("taking feedback by e-mail", "listen", intakeLn.Addr().String(), "addresses", strings.Join(addrs, ", "))
+		log.Info("taking feedback by e-mail", "listen", intakeLn.Addr().String(), "addresses", strings.Join(intakeAddresses, ", "))
 		go func() {
 			if err := smtpd.Serve(intakeLn); err != nil && !errors.Is(err, email.ErrServerClosed) {
 				errc <- err
