@@ -95,7 +95,7 @@ func TestLatin1Everywhere(t *testing.T) {
 
 func TestRowErrors(t *testing.T) {
 	for _, tt := range []struct{ name, data, want string }{
-		{"CSV", "id,name\n1,Ana\n2,Bo,x\n3,\"C\"y\n4,Di\n", `2:id=1,name=Ana|3:error the row has 3 fields where the header has 2|4:error column 5: a quote out of place (a field with quotes in it must be quoted, and its quotes doubled)|5:id=4,name=Di`},
+		{"CSV", "id,name\n1,Ana\n2,Bo,x\n3,\"C\"y\n4,Di\n", `2:id=1,name=Ana|3:error the row has 3 fields where the header has 2|4:error byte 5 of the line: a quote out of place (a field with quotes in it must be quoted, and its quotes doubled)|5:id=4,name=Di`},
 		{"NDJSON", "{\"id\":1}\n{\"id\":\n[1]\n{\"id\":1}{\"id\":2}\n\n{\"id\":5}\n", `1:id=1|2:error the JSON ends too early: an object or a string is not closed|3:error expected a JSON object {…}|4:error a line holds one JSON object; this one holds more|6:id=5`},
 		{"NDJSONTooLong", "{\"id\":1}\n{\"x\":\"" + strings.Repeat("x", 100) + "\"}\n{\"id\":3}\n", `1:id=1|2:error the line is over 0 KiB; one record per line, each under that size|3:id=3`},
 		{"JSONSyntax", "[{\"id\":1},\n{\"id\":2,}\n]", `1:id=1|fatal line 2: the JSON is not valid: invalid character '}' looking for beginning of object key string`},

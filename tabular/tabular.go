@@ -252,12 +252,13 @@ func text(s string) string {
 // csvProblem says what is wrong with a CSV record, and in which column.
 func csvProblem(pe *csv.ParseError) error {
 	if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
-		return fmt.Errorf("column %d: a quote out of place (a field with quotes in it must be quoted, and its quotes doubled)", pe.Column)
+		return fmt.Errorf("byte %d of the line: a quote out of place (a field with quotes in it must be quoted, and its quotes doubled)", pe.Column)
 	}
-	return fmt.Errorf("column %d: %v", pe.Column, pe.Err)
+	return fmt.Errorf("byte %d of the line: %v", pe.Column, pe.Err)
 }
 
-// describe turns encoding/csv's errors into one line that names the line and column.
+// describe turns encoding/csv's errors into one line that names the line and the byte
+// in it (encoding/csv counts bytes, not fields).
 func describe(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
@@ -265,9 +266,9 @@ func describe(err error) error {
 		case errors.Is(pe.Err, csv.ErrFieldCount):
 			return fmt.Errorf("line %d: a row has a different number of fields from the header", pe.StartLine)
 		case errors.Is(pe.Err, csv.ErrQuote), errors.Is(pe.Err, csv.ErrBareQuote):
-			return fmt.Errorf("line %d, column %d: a quote out of place (a field with quotes in it must be quoted, and its quotes doubled)", pe.Line, pe.Column)
+			return fmt.Errorf("line %d, byte %d: a quote out of place (a field with quotes in it must be quoted, and its quotes doubled)", pe.Line, pe.Column)
 		}
-		return fmt.Errorf("line %d, column %d: %v", pe.Line, pe.Column, pe.Err)
+		return fmt.Errorf("line %d, byte %d: %v", pe.Line, pe.Column, pe.Err)
 	}
 	return err
 }

@@ -72,7 +72,7 @@ func TestErrorsNameTheLine(t *testing.T) {
 		"id,,name\n":                    "line 1: column 2 has no name",
 		"id,name\n1,Ana\n2,Bob,extra\n": "line 3: the row has 3 fields where the header has 2",
 		"id,name\n1,Ana\n2,\"Bob\n":     "line 3",
-		"id,name\n1,Ana\n2,Bo\"b\"\n":   "line 3, column 5: a quote out of place",
+		"id,name\n1,Ana\n2,Bo\"b\"\n":   "line 3: byte 5 of the line: a quote out of place",
 	} {
 		_, _, err := ReadAll(strings.NewReader(in))
 		if err == nil || !strings.Contains(err.Error(), want) {
