@@ -7,11 +7,9 @@ package ingest
 
 import (
 	"bufio"
-	"bytes"
 	"cmp"
 	"compress/gzip"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -163,7 +161,7 @@ type record interface {
 func Native[T record](source string) Converter[T] {
 	return func(r *tabular.Row) (T, []string, error) {
 		var rec T
-		err := decode(r.Raw, &rec)
+		err := DecodeObject(r.Raw, &rec)
 		switch v := any(&rec).(type) {
 		case *rapport.IncomingCustomer:
 			v.Line, v.Raw, v.Source = r.Line, r.Raw, cmp.Or(v.Source, source)
@@ -333,18 +331,4 @@ func readError(err error, line int) error {
 		return rapport.Errorf(rapport.EINVALID, "the input ends unexpectedly after line %d (cut short, or a damaged gzip file): %s", line, applied)
 	}
 	return rapport.Errorf(rapport.EINVALID, "%v: %s", err, applied)
-}
-
-// decode parses one JSON object, refusing unknown fields so that a misspelt field is
-// reported instead of silently dropped.
-func decode(line []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return WithField(JSONError(err), line, v)
-	}
-	if dec.More() {
-		return rapport.Errorf(rapport.EINVALID, "a line holds one JSON object; this one holds more")
-	}
-	return nil
 }

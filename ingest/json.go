@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -52,6 +53,98 @@ func JSONError(err error) error {
 		return rapport.FieldError(field, "there is no field %q; see /api/v1/openapi.json for the fields", field)
 	}
 	return rapport.Errorf(rapport.EINVALID, "the JSON could not be read: %v", err)
+}
+
+// DecodeObject reads one JSON object into v, strictly, for request bodies and the
+// lines of bulk writes alike: an unknown field, a field named twice (also in another
+// case, which the decoder would match and keep the last of), null, or a second value
+// is refused, and the field at fault is named.
+func DecodeObject(data []byte, v any) error {
+	if string(bytes.TrimSpace(data)) == "null" { // would decode as an empty object
+		return rapport.Errorf(rapport.EINVALID, "the JSON is null: send an object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return WithField(JSONError(err), data, v)
+	}
+	if dec.More() {
+		return rapport.Errorf(rapport.EINVALID, "the JSON holds more than one value; send one object")
+	}
+	return repeatedKey(data)
+}
+
+// repeatedKey refuses an object that names a key twice, also in another case. data is
+// valid JSON. It scans the bytes instead of the decoder's tokens, which cost twice a
+// line's decoding.
+func repeatedKey(data []byte) error {
+	type frame struct {
+		array bool
+		path  string   // of the members or elements: "homes." or "homes[1]."
+		keys  [][]byte // an object's keys so far, as written (unescaped if they had to be)
+		n     int      // an array's element
+		last  []byte   // an object's last key
+	}
+	stack := make([]frame, 0, 4)
+	for i := 0; i < len(data); i++ {
+		var top *frame
+		if len(stack) > 0 {
+			top = &stack[len(stack)-1]
+		}
+		switch data[i] {
+		case '"':
+			end := i + 1
+			for data[end] != '"' {
+				if data[end] == '\\' {
+					end++
+				}
+				end++
+			}
+			key := data[i+1 : end]
+			i = end
+			if top == nil || top.array || !followedByColon(data[end+1:]) {
+				continue // a value
+			}
+			if bytes.IndexByte(key, '\\') >= 0 {
+				var text string
+				json.Unmarshal(data[i-len(key)-1:end+1], &text)
+				key = []byte(text)
+			}
+			for _, seen := range top.keys {
+				if bytes.EqualFold(seen, key) {
+					return rapport.FieldError(top.path+string(key), "%s is named twice (as %q and %q): send each field once", top.path+string(key), seen, key)
+				}
+			}
+			top.keys, top.last = append(top.keys, key), key
+		case '{', '[':
+			path := ""
+			switch {
+			case top == nil:
+			case top.array:
+				path = fmt.Sprintf("%s[%d].", strings.TrimSuffix(top.path, "."), top.n)
+			default:
+				path = top.path + string(top.last) + "."
+			}
+			if data[i] == '[' {
+				stack = append(stack, frame{array: true, path: path})
+			} else {
+				stack = append(stack, frame{path: path, keys: make([][]byte, 0, 16)})
+			}
+		case '}', ']':
+			stack = stack[:len(stack)-1]
+		case ',':
+			if top != nil && top.array {
+				top.n++
+			}
+		}
+	}
+	return nil
+}
+
+// followedByColon says whether the next byte after spaces is a colon.
+func followedByColon(rest []byte) bool {
+	rest = bytes.TrimLeft(rest, " \t\r\n")
+	return len(rest) > 0 && rest[0] == ':'
 }
 
 // jsonPath is the path of JSON names in a decoder's Field, which also names the Go

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -39,64 +37,7 @@ func decodeJSON(r *http.Request, v any) error {
 	if at := invalidUTF8At(body); at >= 0 {
 		return rapport.Errorf(rapport.EINVALID, "the body is not valid UTF-8 (at byte %d): send JSON encoded as UTF-8", at)
 	}
-	if string(bytes.TrimSpace(body)) == "null" { // would decode as an empty object
-		return rapport.Errorf(rapport.EINVALID, "the body is null: send a JSON object")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return ingest.WithField(ingest.JSONError(err), body, v)
-	}
-	if dec.More() {
-		return rapport.Errorf(rapport.EINVALID, "the body holds more than one JSON value; send one object")
-	}
-	return repeatedKey(body)
-}
-
-// repeatedKey refuses an object that names a key twice, also in another case: the
-// decoder matches keys without regard to case and keeps the last, so the body would
-// not mean what each of its readers takes it to mean. The body is valid JSON.
-func repeatedKey(body []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	var walk func(path string) error
-	walk = func(path string) error {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		switch tok {
-		case json.Delim('{'):
-			seen := map[string]string{} // folded: as written
-			for dec.More() {
-				tok, err := dec.Token()
-				if err != nil {
-					return err
-				}
-				key, _ := tok.(string)
-				if first, ok := seen[strings.ToLower(key)]; ok {
-					return rapport.FieldError(path+key, "%s is named twice (as %q and %q): send each field once", path+key, first, key)
-				}
-				seen[strings.ToLower(key)] = key
-				if err := walk(path + key + "."); err != nil {
-					return err
-				}
-			}
-		case json.Delim('['):
-			for i := 0; dec.More(); i++ {
-				if err := walk(fmt.Sprintf("%s[%d].", strings.TrimSuffix(path, "."), i)); err != nil {
-					return err
-				}
-			}
-		default:
-			return nil
-		}
-		_, err = dec.Token() // the closing delimiter
-		return err
-	}
-	if err := walk(""); rapport.ErrorCode(err) == rapport.EINVALID {
-		return err
-	}
-	return nil
+	return ingest.DecodeObject(body, v)
 }
 
 // invalidUTF8At is the offset of the first byte of b that is not valid UTF-8, or -1.
