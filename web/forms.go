@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"maps"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/rapportckm/rapport"
@@ -106,17 +104,17 @@ func formAttributes(r *http.Request, name string) (json.RawMessage, error) {
 // the same text (it looks like JSON, spans lines, or starts or ends with spaces) is
 // written in quotes.
 func attributeLines(raw json.RawMessage) string {
-	m := map[string]json.RawMessage{}
-	if json.Unmarshal(raw, &m) != nil {
-		return ""
-	}
 	var lines []string
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		v := compactJSON(m[k])
-		if text, ok := jsonString(m[k]); ok && !json.Valid([]byte(text)) && !strings.ContainsAny(text, "\r\n") && text == strings.TrimSpace(text) {
-			v = text
+	for _, a := range attrList(raw) {
+		v := a.Value
+		if a.Text && (json.Valid([]byte(v)) || strings.ContainsAny(v, "\r\n") || v != strings.TrimSpace(v)) {
+			var quoted strings.Builder
+			enc := json.NewEncoder(&quoted)
+			enc.SetEscapeHTML(false)
+			enc.Encode(v) // a string always encodes
+			v = strings.TrimSpace(quoted.String())
 		}
-		lines = append(lines, k+": "+v)
+		lines = append(lines, a.Key+": "+v)
 	}
 	return strings.Join(lines, "\n")
 }

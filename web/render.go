@@ -351,8 +351,14 @@ func withParam(q url.Values, key, value string) string {
 }
 
 // attr is one custom attribute for display.
-type attr struct{ Key, Value string }
+// attr is an attribute for people: a JSON string's text, any other value as JSON on one
+// line; Text says which.
+type attr struct {
+	Key, Value string
+	Text       bool
+}
 
+// attrList is a JSON object's members, by key.
 func attrList(raw []byte) []attr {
 	m := map[string]json.RawMessage{}
 	if err := json.Unmarshal(raw, &m); err != nil {
@@ -361,10 +367,10 @@ func attrList(raw []byte) []attr {
 	out := make([]attr, 0, len(m))
 	for k, v := range m {
 		text, ok := jsonString(v)
-		if !ok { // not text: the value as JSON
+		if !ok {
 			text = compactJSON(v)
 		}
-		out = append(out, attr{k, text})
+		out = append(out, attr{k, text, ok})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out
