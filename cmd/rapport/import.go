@@ -53,11 +53,11 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		if err := checkOutput("--rejects", rejects); err != nil {
 			return err
 		}
-		for _, name := range slices.Concat(files, []string{mapFile}) {
-			a, errA := os.Stat(rejects)
-			b, errB := os.Stat(name)
-			if errA == nil && errB == nil && os.SameFile(a, b) {
-				return usagef("--rejects %s is also an input: name another file for the rejected rows", rejects)
+		if out, err := os.Stat(rejects); err == nil {
+			for _, name := range slices.Concat(files, []string{mapFile}) {
+				if in, err := os.Stat(name); err == nil && os.SameFile(out, in) {
+					return usagef("--rejects %s is also an input: name another file for the rejected rows", rejects)
+				}
 			}
 		}
 	}
