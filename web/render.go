@@ -223,7 +223,7 @@ func (p *pages) funcs() template.FuncMap {
 		"number":        func(n int) string { return thousands.Group(strconv.Itoa(n)) },
 		"decimal":       func(v float64, places int) string { return thousands.Group(strconv.FormatFloat(v, 'f', places, 64)) },
 		"bytes":         tabular.ByteSize,
-		"percent":       func(p float64) string { return strconv.FormatFloat(100*p, 'f', 1, 64) + " %" },
+		"percent":       percent,
 		"param":         withParam,
 		"has":           has,
 		"lines":         func(s string) []string { return strings.Split(s, "\n") },
@@ -288,6 +288,20 @@ func date(t time.Time) string {
 		return t.UTC().Format("2 Jan")
 	}
 	return t.UTC().Format("2 Jan 2006")
+}
+
+// percent writes a share or a probability to one decimal; one that is not quite 1 (or
+// 0) never rounds to 100.0 % (or 0.0 %): a pair of household members at 0.99997 is
+// still not certain to be one person.
+func percent(p float64) string {
+	switch s := strconv.FormatFloat(100*p, 'f', 1, 64); {
+	case s == "100.0" && p < 1:
+		return "> 99.9 %"
+	case s == "0.0" && p > 0:
+		return "< 0.1 %"
+	default:
+		return s + " %"
+	}
 }
 
 func plural(n int, unit string) string {

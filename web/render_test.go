@@ -25,6 +25,14 @@ func TestPagerLinks(t *testing.T) {
 	}
 }
 
+func TestPercent(t *testing.T) {
+	for p, want := range map[float64]string{0: "0.0 %", 0.0004: "< 0.1 %", 0.25: "25.0 %", 0.9994: "99.9 %", 0.99997: "> 99.9 %", 1: "100.0 %"} {
+		if got := percent(p); got != want {
+			t.Errorf("percent(%v) = %q, want %q", p, got, want)
+		}
+	}
+}
+
 func TestDate(t *testing.T) {
 	now := time.Now().UTC()
 	thisYear := time.Date(now.Year(), time.March, 7, 8, 2, 0, 0, time.UTC)
