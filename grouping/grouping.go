@@ -271,7 +271,10 @@ func Regroup(ctx context.Context, store rapport.ThemeGrouper, scope rapport.Scop
 	if err != nil {
 		return "", err
 	}
-	r := Plan(c, opt)
+	r, err := Plan(ctx, c, opt)
+	if err != nil {
+		return "", err
+	}
 	continued := 0
 	for _, g := range r.Groups {
 		if !g.ThemeID.IsZero() {
@@ -286,13 +289,16 @@ func Regroup(ctx context.Context, store rapport.ThemeGrouper, scope rapport.Scop
 }
 
 // Plan works out a re-grouping of the corpus (see Regroup); it writes nothing.
-func Plan(c *rapport.ThemeCorpus, opt theme.Options) *rapport.ThemeRegrouping {
+func Plan(ctx context.Context, c *rapport.ThemeCorpus, opt theme.Options) (*rapport.ThemeRegrouping, error) {
 	texts := make([]string, len(c.Items))
 	for i, it := range c.Items {
 		texts[i] = it.Text
 	}
 	corpus := theme.NewCorpus(texts)
-	res := theme.Cluster(corpus, opt)
+	res, err := theme.Cluster(ctx, corpus, opt)
+	if err != nil {
+		return nil, err
+	}
 	r := &rapport.ThemeRegrouping{Generation: c.State.Generation, Threshold: res.Threshold}
 
 	// Overlap of each new group with each stored theme, over items not pinned.
@@ -383,5 +389,5 @@ func Plan(c *rapport.ThemeCorpus, opt theme.Options) *rapport.ThemeRegrouping {
 			r.Remove = append(r.Remove, t.ID) // the store keeps it if pinned items are in it
 		}
 	}
-	return r
+	return r, nil
 }

@@ -58,7 +58,7 @@ func BenchmarkCluster100k(b *testing.B) {
 	texts, truth := synthetic(100_000, 1)
 	b.ResetTimer()
 	for b.Loop() {
-		res := Cluster(NewCorpus(texts), Options{Seed: 1})
+		res := mustCluster(b, NewCorpus(texts), Options{Seed: 1})
 		b.ReportMetric(float64(res.Model.Len()), "themes")
 		b.ReportMetric(res.Threshold, "threshold")
 		b.ReportMetric(ARI(truth, res.Themes), "ARI")
@@ -75,7 +75,7 @@ func BenchmarkAssign1M(b *testing.B) {
 	for _, threshold := range []float64{0, 0.3} {
 		b.Run(fmt.Sprintf("threshold=%v", threshold), func(b *testing.B) {
 			start := time.Now()
-			res := Cluster(NewCorpus(texts[:100_000]), Options{Seed: 1, Threshold: threshold})
+			res := mustCluster(b, NewCorpus(texts[:100_000]), Options{Seed: 1, Threshold: threshold})
 			clustered := time.Since(start)
 			m := res.Model
 			for _, t := range texts[100_000:1_000_000] {

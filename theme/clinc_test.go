@@ -41,7 +41,7 @@ func TestCLINC150(t *testing.T) {
 	const seeds = 5
 	var ari, nmi, bari, bnmi float64
 	for seed := uint64(1); seed <= seeds; seed++ {
-		res := Cluster(c, Options{Seed: seed})
+		res := mustCluster(t, c, Options{Seed: seed})
 		if seed == 1 {
 			for _, s := range res.Scores {
 				t.Logf("threshold %.2f: silhouette %.4f, modularity %.4f, product %.4f, %d themes", s.Threshold, s.Silhouette, s.Modularity, s.Silhouette*s.Modularity, s.Themes)

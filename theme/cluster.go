@@ -2,6 +2,7 @@ package theme
 
 import (
 	"cmp"
+	"context"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -55,7 +56,9 @@ type Result struct {
 //
 // Each pass costs, per item, the index entries of its terms: about n × terms per item
 // × themes sharing a term, far below the n² of comparing every pair.
-func Cluster(c *Corpus, opt Options) *Result {
+//
+// Cluster stops with ctx's error between passes once ctx is done.
+func Cluster(ctx context.Context, c *Corpus, opt Options) (*Result, error) {
 	if opt.TopTerms <= 0 {
 		opt.TopTerms = DefaultTopTerms
 	}
@@ -70,12 +73,18 @@ func Cluster(c *Corpus, opt Options) *Result {
 	}
 	res := &Result{Threshold: opt.Threshold}
 	if res.Threshold <= 0 {
-		res.Threshold, res.Scores = chooseThreshold(c, opt)
+		var err error
+		if res.Threshold, res.Scores, err = chooseThreshold(ctx, c, opt); err != nil {
+			return nil, err
+		}
 	}
-	m, labels, passes := dpMeans(c.Vocabulary, c.Vectors, res.Threshold, opt)
+	m, labels, passes, err := dpMeans(ctx, c.Vocabulary, c.Vectors, res.Threshold, opt)
+	if err != nil {
+		return nil, err
+	}
 	res.Model, res.Themes = bySize(m, c.Vectors, labels)
 	res.Passes = passes
-	return res
+	return res, nil
 }
 
 // chooseThreshold groups a sample at each of Thresholds and returns the threshold whose
@@ -86,7 +95,7 @@ func Cluster(c *Corpus, opt Options) *Result {
 // neighbours with it, and alone keeps rising as themes merge. Their product is highest
 // where both are fair. Thresholds are tried from the lowest up, and the search stops
 // when the product has fallen twice in a row since its best.
-func chooseThreshold(c *Corpus, opt Options) (float64, []ThresholdScore) {
+func chooseThreshold(ctx context.Context, c *Corpus, opt Options) (float64, []ThresholdScore, error) {
 	vecs := c.Vectors
 	if len(vecs) > opt.Sample {
 		r := rand.New(rand.NewPCG(opt.Seed, 1))
@@ -101,7 +110,10 @@ func chooseThreshold(c *Corpus, opt Options) (float64, []ThresholdScore) {
 	best := 0
 	adj := knnGraph(vecs, opt.Workers)
 	for i, th := range Thresholds {
-		m, labels, _ := dpMeans(c.Vocabulary, vecs, th, opt)
+		m, labels, _, err := dpMeans(ctx, c.Vocabulary, vecs, th, opt)
+		if err != nil {
+			return 0, nil, err
+		}
 		s := ThresholdScore{Threshold: th, Silhouette: Silhouette(vecs, labels), Modularity: Modularity(adj, labels), Themes: m.Len()}
 		scores = append(scores, s)
 		if s.Silhouette*s.Modularity > scores[best].Silhouette*scores[best].Modularity {
@@ -110,11 +122,11 @@ func chooseThreshold(c *Corpus, opt Options) (float64, []ThresholdScore) {
 			break // fallen twice in a row since the best: higher thresholds only split more
 		}
 	}
-	return scores[best].Threshold, scores
+	return scores[best].Threshold, scores, nil
 }
 
 // dpMeans is Cluster's leader pass and refinement passes at one threshold.
-func dpMeans(v *Vocabulary, vecs []Vector, threshold float64, opt Options) (*Model, []int, int) {
+func dpMeans(ctx context.Context, v *Vocabulary, vecs []Vector, threshold float64, opt Options) (*Model, []int, int, error) {
 	m := NewModel(v, threshold, opt.TopTerms)
 	labels := make([]int, len(vecs))
 	r := rand.New(rand.NewPCG(opt.Seed, 2))
@@ -127,6 +139,9 @@ func dpMeans(v *Vocabulary, vecs []Vector, threshold float64, opt Options) (*Mod
 	passes := 0
 	for merged := true; merged; {
 		for passes < opt.Passes {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, 0, err
+			}
 			m.reindexAll()
 			next, changed := refine(m, vecs, labels, opt.Workers)
 			m = next
@@ -137,7 +152,7 @@ func dpMeans(v *Vocabulary, vecs []Vector, threshold float64, opt Options) (*Mod
 		}
 		m, merged = mergeThemes(m, vecs, labels)
 	}
-	return m, labels, passes
+	return m, labels, passes, nil
 }
 
 // mergeThemes joins each theme, smallest first, to the most similar larger theme when

@@ -1,6 +1,8 @@
 package theme
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -34,7 +36,7 @@ func TestClusterFindsThemes(t *testing.T) {
 	texts = append(texts, "", "the and of", "12345")
 	truth = append(truth, -1, -1, -1)
 	c := NewCorpus(texts)
-	res := Cluster(c, Options{Seed: 1})
+	res := mustCluster(t, c, Options{Seed: 1})
 	if ari := ARI(truth, res.Themes); ari < 0.9 {
 		t.Errorf("ARI %.3f against the three themes (threshold %.2f, %d themes); want at least 0.9", ari, res.Threshold, res.Model.Len())
 	}
@@ -85,10 +87,32 @@ func TestClusterFindsThemes(t *testing.T) {
 	}
 }
 
+// mustCluster is Cluster with a context that is never done.
+func mustCluster(tb testing.TB, c *Corpus, opt Options) *Result {
+	tb.Helper()
+	res, err := Cluster(context.Background(), c, opt)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res
+}
+
+// TestClusterStops: a done context stops the grouping with its error.
+func TestClusterStops(t *testing.T) {
+	texts, _ := feedback(200, 3)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, th := range []float64{0, 0.3} {
+		if res, err := Cluster(ctx, NewCorpus(texts), Options{Seed: 1, Threshold: th}); !errors.Is(err, context.Canceled) || res != nil {
+			t.Errorf("threshold %v: got %v, %v from a cancelled context, want no result and context.Canceled", th, res, err)
+		}
+	}
+}
+
 func TestClusterIsDeterministic(t *testing.T) {
 	texts, _ := feedback(200, 2)
-	a := Cluster(NewCorpus(texts), Options{Seed: 7})
-	b := Cluster(NewCorpus(texts), Options{Seed: 7, Workers: 1})
+	a := mustCluster(t, NewCorpus(texts), Options{Seed: 7})
+	b := mustCluster(t, NewCorpus(texts), Options{Seed: 7, Workers: 1})
 	if fmt.Sprint(a.Themes) != fmt.Sprint(b.Themes) || a.Threshold != b.Threshold {
 		t.Error("the same items and seed gave different themes")
 	}

@@ -56,7 +56,10 @@ func runFeedback(ctx context.Context, env *environment, args []string) error {
 		return fmt.Errorf("%s: there are no items", input)
 	}
 	read := time.Since(start)
-	res := theme.Cluster(theme.NewCorpus(texts), theme.Options{Threshold: threshold, Seed: seed})
+	res, err := theme.Cluster(ctx, theme.NewCorpus(texts), theme.Options{Threshold: threshold, Seed: seed})
+	if err != nil {
+		return err
+	}
 	m := res.Model
 	labels := make([]string, m.Len())
 	for t := range labels {
