@@ -49,6 +49,7 @@ const (
 // Purchase is a purchase as the value job reads it.
 type Purchase struct {
 	CustomerID ID
+	Kind       CustomerKind // the customer's
 	At         time.Time
 	Amount     Amount
 	Currency   string

@@ -16,15 +16,16 @@ import (
 	"github.com/rapportckm/rapport/clv"
 )
 
-// minSpenders is how many customers with repeat purchases in a currency the spend
-// model needs; with fewer, a customer's expected spend is their own mean purchase.
+// minSpenders is how many customers with repeat purchases in a group (a currency and
+// a kind of customer) the spend model needs; with fewer, a customer's expected spend
+// is their own mean purchase.
 const minSpenders = 10
 
 // Summary says what a run did.
 type Summary struct {
 	Customers, Currencies int
 	Model                 clv.BGNBD
-	OwnMeans              []string // currencies with no spend model, whose customers are expected to spend their own mean
+	OwnMeans              []string // groups with no spend model, such as "EUR people", whose customers are expected to spend their own mean
 	Took                  time.Duration
 }
 
@@ -34,7 +35,7 @@ func (s Summary) String() string {
 	}
 	own := ""
 	if len(s.OwnMeans) > 0 {
-		own = "; no spend model in " + strings.Join(s.OwnMeans, ", ") + ", so each customer there is expected to spend their own mean"
+		own = "; no spend model for " + strings.Join(s.OwnMeans, ", ") + ", so each of them is expected to spend their own mean"
 	}
 	return fmt.Sprintf("%d customers with purchases in %d currencies valued (r %.3f, alpha %.3f, a %.3f, b %.3f)%s in %s",
 		s.Customers, s.Currencies, s.Model.R, s.Model.Alpha, s.Model.A, s.Model.B, own, s.Took.Round(time.Millisecond))
@@ -43,6 +44,7 @@ func (s Summary) String() string {
 // customer is one customer's purchases in their main currency, summarised.
 type customer struct {
 	id        rapport.ID
+	kind      rapport.CustomerKind
 	currency  string
 	summary   clv.Customer
 	purchases int
@@ -75,28 +77,40 @@ func Run(ctx context.Context, store rapport.ValueService, s rapport.Scope, now t
 	weekly := math.Pow(1+rapport.ValueDiscount, 7/365.25) - 1
 	valuation := clv.Valuation{Horizon: rapport.ValueHorizon.Hours() / 24 / 7, Margin: 1, Discount: weekly}
 
+	// The spend model is fitted in each currency to people and to organisations apart:
+	// a firm's business customers spend on another scale than its consumers, and one
+	// model over both has so heavy a tail that it often has no finite mean.
 	values := make([]rapport.CustomerValue, len(customers))
-	byCurrency := map[string][]int{}
+	type group struct {
+		currency string
+		kind     rapport.CustomerKind
+	}
+	groups, byCurrency := map[group][]int{}, map[string][]int{}
 	for i, c := range customers {
+		g := group{c.currency, c.kind}
+		groups[g] = append(groups[g], i)
 		byCurrency[c.currency] = append(byCurrency[c.currency], i)
 	}
 	sum.Currencies = len(byCurrency)
-	for _, currency := range slices.Sorted(maps.Keys(byCurrency)) {
-		idx := byCurrency[currency]
-		group := make([]clv.Customer, len(idx))
+	order := slices.SortedFunc(maps.Keys(groups), func(a, b group) int {
+		return cmp.Or(cmp.Compare(a.currency, b.currency), cmp.Compare(a.kind, b.kind))
+	})
+	for _, g := range order {
+		idx := groups[g]
+		members := make([]clv.Customer, len(idx))
 		for j, i := range idx {
-			group[j] = summaries[i]
+			members[j] = summaries[i]
 		}
 		var spend *clv.GammaGamma
-		if countSpenders(group) >= minSpenders {
-			if gg, _, err := clv.FitGammaGamma(group); err == nil {
+		if countSpenders(members) >= minSpenders {
+			if gg, _, err := clv.FitGammaGamma(members); err == nil {
 				spend = &gg
 			}
 		}
 		if spend == nil {
-			sum.OwnMeans = append(sum.OwnMeans, currency)
+			sum.OwnMeans = append(sum.OwnMeans, g.currency+" "+kindPlural(g.kind))
 		}
-		scores := valuation.ScoreAll(bg, spend, group)
+		scores := valuation.ScoreAll(bg, spend, members)
 		for j, i := range idx {
 			c, sc := customers[i], scores[j]
 			if spend == nil {
@@ -109,6 +123,8 @@ func Run(ctx context.Context, store rapport.ValueService, s rapport.Scope, now t
 				FirstAt: c.first, LastAt: c.last, PAlive: sc.PAlive, ExpectedPurchases: sc.Purchases, ExpectedSpend: sc.Spend,
 				LifetimeValue: sc.Value, ComputedAt: now}
 		}
+	}
+	for _, idx := range byCurrency {
 		quintiles(values, idx, func(v *rapport.CustomerValue) float64 { return v.Revenue.Float() }, func(v *rapport.CustomerValue, q int) { v.Monetary = q })
 	}
 	all := make([]int, len(values))
@@ -169,7 +185,7 @@ func summarise(id rapport.ID, bought []rapport.Purchase, today time.Time) (custo
 			currency = cur
 		}
 	}
-	c := customer{id: id, currency: currency}
+	c := customer{id: id, kind: bought[0].Kind, currency: currency}
 	var purchases []clv.Purchase
 	for _, p := range bought {
 		if p.Currency != currency {
@@ -194,6 +210,13 @@ func summarise(id rapport.ID, bought []rapport.Purchase, today time.Time) (custo
 	c.summary.ID = id.String()
 	c.purchases = c.summary.X + 1
 	return c, true
+}
+
+func kindPlural(k rapport.CustomerKind) string {
+	if k == rapport.KindOrganisation {
+		return "organisations"
+	}
+	return "people"
 }
 
 func countSpenders(cs []clv.Customer) int {

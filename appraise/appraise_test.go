@@ -27,13 +27,14 @@ func TestRun(t *testing.T) {
 }
 
 func testRun(t *testing.T, db *sqldb.DB) {
-	customer := func(name string) rapport.ID {
-		c := &rapport.Customer{Kind: rapport.KindPerson, Name: name}
+	customerOf := func(kind rapport.CustomerKind, name string) rapport.ID {
+		c := &rapport.Customer{Kind: kind, Name: name}
 		if err := db.CreateCustomer(ctx, system, c); err != nil {
 			t.Fatal(err)
 		}
 		return c.ID
 	}
+	customer := func(name string) rapport.ID { return customerOf(rapport.KindPerson, name) }
 	var orders []rapport.IncomingInteraction
 	order := func(id rapport.ID, daysAgo int, amount float64, currency string) {
 		orders = append(orders, rapport.IncomingInteraction{Interaction: rapport.Interaction{CustomerID: id, Type: "order", Channel: "web",
@@ -68,6 +69,22 @@ func testRun(t *testing.T, db *sqldb.DB) {
 			order(id, 5+40*k+i, min(amounts.Rand(), 1e9), "PLN")
 		}
 	}
+	// Organisations paying in euros on a scale some thirty times the people's, with a
+	// spend model of their own; and a person and an organisation who have each bought
+	// twice for 60 euros.
+	orgScales := distuv.Gamma{Alpha: 4, Beta: 1000, Src: rand.NewPCG(6, 7)} // rates: a mean order of about 2,000 euros
+	for i := range 40 {
+		id := customerOf(rapport.KindOrganisation, "Firm "+string(rune('A'+i%26)))
+		amounts := distuv.Gamma{Alpha: 6, Beta: orgScales.Rand(), Src: rand.NewPCG(8, uint64(i))}
+		for k := range 3 + i%3 {
+			order(id, 3+50*k+i, amounts.Rand(), "EUR")
+		}
+	}
+	newPerson, newFirm := customer("New person"), customerOf(rapport.KindOrganisation, "New firm")
+	for _, id := range []rapport.ID{newPerson, newFirm} {
+		order(id, 40, 60, "EUR")
+		order(id, 10, 60, "EUR")
+	}
 	// Two who bought as often, one lately and one long ago; one with two orders on one
 	// day and one in another currency; one who has not bought yet; one whose only
 	// order is today, not yet over.
@@ -91,8 +108,9 @@ func testRun(t *testing.T, db *sqldb.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(sum.String(), "customers with purchases in 3 currencies valued") || !slices.Contains(sum.OwnMeans, "PLN") {
-		t.Errorf("summary %q, want three currencies and no spend model in PLN", sum)
+	if !strings.Contains(sum.String(), "customers with purchases in 3 currencies valued") || !slices.Contains(sum.OwnMeans, "PLN people") ||
+		slices.Contains(sum.OwnMeans, "EUR organisations") || slices.Contains(sum.OwnMeans, "EUR people") {
+		t.Errorf("summary %q, want three currencies, no spend model for PLN people and one for each kind in EUR", sum)
 	}
 	value := func(id rapport.ID) *rapport.CustomerValue {
 		t.Helper()
@@ -109,6 +127,11 @@ func testRun(t *testing.T, db *sqldb.DB) {
 		if v := value(id); !(v.ExpectedSpend > 0 && v.LifetimeValue >= 0) {
 			t.Errorf("a heavy spender: expected spend %.2f, lifetime value %.2f; want positive amounts", v.ExpectedSpend, v.LifetimeValue)
 		}
+	}
+	// Each is expected to spend between their own mean and their kind's: the same two
+	// purchases say less of a firm than of a person.
+	if p, f := value(newPerson), value(newFirm); !(p.ExpectedSpend < 100 && f.ExpectedSpend > 3*p.ExpectedSpend) {
+		t.Errorf("expected spend after two purchases of 60 euros: %.2f for a person, %.2f for a firm; want the firm's drawn towards firms' spending", p.ExpectedSpend, f.ExpectedSpend)
 	}
 	if v := value(today); v != nil {
 		t.Errorf("a purchase made today, not yet over, gave a value: %+v", v)

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mathext"
 	"gonum.org/v1/gonum/optimize"
 )
@@ -202,7 +203,7 @@ func fitPositive(start []float64, n int, ll func(p, grad []float64) float64) ([]
 	}
 	settings := &optimize.Settings{GradientThreshold: 1e-7, MajorIterations: 500}
 	res, err := optimize.Minimize(problem, theta0, settings, &optimize.BFGS{})
-	if err != nil {
+	if err != nil && !(res != nil && stalledFlat(res.X, negative)) {
 		return nil, err
 	}
 	for _, v := range res.X {
@@ -211,6 +212,19 @@ func fitPositive(start []float64, n int, ll func(p, grad []float64) float64) ([]
 		}
 	}
 	return exp(res.X), nil
+}
+
+// stalledFlat reports whether a search that failed stopped where the mean
+// log-likelihood is flat: its line search finds no step that changes the value beyond
+// rounding. That happens on a ridge, where the data fix one combination of the
+// parameters and not the others (customers' spends alike, so the spend model's q and γ
+// grow together without end); any point there fits as well as the next.
+func stalledFlat(theta []float64, negative func(theta, grad []float64) float64) bool {
+	grad := make([]float64, len(theta))
+	if v := negative(theta, grad); math.IsNaN(v) || math.IsInf(v, 0) {
+		return false
+	}
+	return floats.Norm(grad, 2) < 1e-4
 }
 
 // inParallel splits n items into one range per processor and returns what fn makes

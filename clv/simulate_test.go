@@ -154,3 +154,25 @@ func TestHeavyTailedSpend(t *testing.T) {
 		}
 	}
 }
+
+// TestAlikeSpenders: when every customer's purchases are drawn from one spread (evenly
+// between 10 and 70), the likelihood keeps rising, ever more slowly, as q and γ grow
+// together; the fit stops on that ridge and expects of everyone about the common mean.
+func TestAlikeSpenders(t *testing.T) {
+	cs := simulate(BGNBD{R: 0.5, Alpha: 6, A: 0.8, B: 3}, 2000, 39, 7)
+	r := rand.New(rand.NewPCG(8, 9))
+	for i := range cs {
+		sum := 0.0
+		for range cs[i].X {
+			sum += 10 + 60*r.Float64() // mean 40
+		}
+		cs[i].Spend = sum / float64(max(1, cs[i].X))
+	}
+	m, _, err := FitGammaGamma(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := m.ExpectedSpend(Customer{}); math.Abs(s-40) > 2 {
+		t.Errorf("a customer without repeat purchases is expected to spend %.2f (p %.3g, q %.3g, γ %.3g); want about 40", s, m.P, m.Q, m.Gamma)
+	}
+}

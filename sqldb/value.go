@@ -18,14 +18,15 @@ func (db *DB) EachPurchase(ctx context.Context, s rapport.Scope, fn func(rapport
 		return err
 	}
 	return db.view(ctx, s, func(tx *Tx) error {
-		rows, err := tx.query(`SELECT customer_id, occurred_at, amount, currency FROM interactions
-			WHERE type IN ('order', 'transaction') AND amount > 0 ORDER BY customer_id, occurred_at`)
+		rows, err := tx.query(`SELECT i.customer_id, c.kind, i.occurred_at, i.amount, i.currency
+			FROM interactions i JOIN customers c ON c.id = i.customer_id
+			WHERE i.type IN ('order', 'transaction') AND i.amount > 0 ORDER BY i.customer_id, i.occurred_at`)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
 			var p rapport.Purchase
-			if err := rows.Scan(&p.CustomerID, &p.At, &p.Amount, &p.Currency); err != nil {
+			if err := rows.Scan(&p.CustomerID, &p.Kind, &p.At, &p.Amount, &p.Currency); err != nil {
 				rows.Close()
 				return err
 			}
