@@ -9,6 +9,7 @@ import (
 // with purchases: their value and how they behave.
 type CustomerFeatures struct {
 	CustomerID   ID
+	Currency     string // of their purchases (their most used)
 	LastPurchase time.Time
 	Purchases    int
 	Revenue      Amount // in their main currency
@@ -27,7 +28,9 @@ var ContactTypes = []InteractionType{"call", "email", "chat", "ticket", "meeting
 // the customers the reader may see.
 type SegmentProposals struct {
 	ComputedAt time.Time         `json:"computed_at"`
+	Currency   string            `json:"currency"`  // of the customers clustered: the one most of them buy in
 	Customers  int               `json:"customers"` // how many were clustered
+	Elsewhere  int               `json:"elsewhere"` // customers with purchases in other currencies, not clustered
 	Features   []ProposalFeature `json:"features"`
 	K          int               `json:"k"`
 	Silhouette float64           `json:"silhouette"` // mean silhouette of the chosen clustering

@@ -48,39 +48,57 @@ func row(f rapport.CustomerFeatures, today time.Time) []float64 {
 
 // Summary says what a run did.
 type Summary struct {
+	Currency            string // of the customers clustered
 	Customers, Segments int
+	Elsewhere           int // customers with purchases in other currencies
 	Silhouette          float64
 	Took                time.Duration
 }
 
 func (s Summary) String() string {
 	if s.Segments == 0 {
-		return fmt.Sprintf("no segments proposed: %d customers have purchases, at least %d are needed", s.Customers, MinCustomers)
+		return fmt.Sprintf("no segments proposed: %d customers have purchases in %s, the most used currency; at least %d are needed",
+			s.Customers, cmp.Or(s.Currency, "any currency"), MinCustomers)
 	}
-	return fmt.Sprintf("%d segments proposed from %d customers (mean silhouette %.2f) in %s",
-		s.Segments, s.Customers, s.Silhouette, s.Took.Round(time.Millisecond))
+	return fmt.Sprintf("%d segments proposed from %d customers buying in %s (mean silhouette %.2f; %d in other currencies left out) in %s",
+		s.Segments, s.Customers, s.Currency, s.Silhouette, s.Elsewhere, s.Took.Round(time.Millisecond))
 }
 
-// Run clusters every customer with a value as of now and keeps the proposals. With
-// fewer than MinCustomers it keeps the last proposals and says so.
+// Run clusters the customers with a value as of now who buy in the most used currency,
+// and keeps the proposals. Amounts in different currencies do not compare, so the
+// others are left out, and every rule begins with the currency. With fewer than
+// MinCustomers it keeps the last proposals and says so.
 func Run(ctx context.Context, store rapport.ProposalService, s rapport.Scope, now time.Time) (Summary, error) {
 	start := time.Now()
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	var rows [][]float64
+	byCurrency := map[string][][]float64{}
 	err := store.EachCustomerFeatures(ctx, s, today.AddDate(0, 0, -contactDays), func(f rapport.CustomerFeatures) error {
-		rows = append(rows, row(f, today))
+		byCurrency[f.Currency] = append(byCurrency[f.Currency], row(f, today))
 		return nil
 	})
 	if err != nil {
 		return Summary{}, err
 	}
-	sum := Summary{Customers: len(rows)}
+	var sum Summary
+	all := 0
+	for cur, rows := range byCurrency {
+		all += len(rows)
+		if n := len(byCurrency[sum.Currency]); len(rows) > n || len(rows) == n && cur < sum.Currency {
+			sum.Currency = cur
+		}
+	}
+	rows := byCurrency[sum.Currency]
+	sum.Customers, sum.Elsewhere = len(rows), all-len(rows)
 	if len(rows) < MinCustomers {
 		return sum, nil
 	}
 	p, err := Propose(rows, now)
 	if err != nil {
 		return sum, err
+	}
+	p.Currency, p.Elsewhere = sum.Currency, sum.Elsewhere
+	for i := range p.Segments {
+		p.Segments[i].Rule = "currency = " + sum.Currency + " AND " + p.Segments[i].Rule
 	}
 	sum.Segments, sum.Silhouette = len(p.Segments), p.Silhouette
 	sum.Took = time.Since(start)

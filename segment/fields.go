@@ -82,6 +82,7 @@ var Fields = []*Field{
 	{Name: "created", Type: Date, Help: "when the customer was created in Rapport"},
 	{Name: "consent", Type: Choice, Values: names(rapport.Purposes), Many: true, Help: "a purpose the customer agreed to (their latest decision)"},
 	{Name: "attr", Type: Text, Optional: true, Help: "attr.NAME: a custom attribute, compared as text"},
+	{Name: "currency", Type: Text, Optional: true, Help: "the currency the customer buys in (their most used), such as EUR"},
 	{Name: "recency", Type: Number, Help: "recency score, 1 to 5 (5: bought most recently)"},
 	{Name: "frequency", Type: Number, Help: "frequency score, 1 to 5"},
 	{Name: "monetary", Type: Number, Help: "monetary score, 1 to 5"},

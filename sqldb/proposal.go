@@ -26,7 +26,7 @@ func (db *DB) EachCustomerFeatures(ctx context.Context, s rapport.Scope, contact
 		for i, t := range rapport.ContactTypes {
 			types[i] = string(t)
 		}
-		rows, err := tx.query(`SELECT v.customer_id, v.last_at, v.purchases, v.revenue, v.p_alive, v.lifetime_value, COALESCE(k.n, 0)
+		rows, err := tx.query(`SELECT v.customer_id, v.currency, v.last_at, v.purchases, v.revenue, v.p_alive, v.lifetime_value, COALESCE(k.n, 0)
 			FROM customer_values v LEFT JOIN (
 				SELECT customer_id, COUNT(*) AS n FROM interactions
 				WHERE type IN `+q.In(types...)+` AND occurred_at >= `+q.Arg(contactsSince)+` GROUP BY customer_id
@@ -37,7 +37,7 @@ func (db *DB) EachCustomerFeatures(ctx context.Context, s rapport.Scope, contact
 		}
 		for rows.Next() {
 			var f rapport.CustomerFeatures
-			if err := rows.Scan(&f.CustomerID, &f.LastPurchase, &f.Purchases, &f.Revenue, &f.PAlive, &f.CLV, &f.Contacts); err != nil {
+			if err := rows.Scan(&f.CustomerID, &f.Currency, &f.LastPurchase, &f.Purchases, &f.Revenue, &f.PAlive, &f.CLV, &f.Contacts); err != nil {
 				rows.Close()
 				return err
 			}

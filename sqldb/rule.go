@@ -138,6 +138,8 @@ func (rc *ruleCompiler) condition(c *segment.Condition) (string, error) {
 		col = "LOWER(c.language)"
 	case "channel":
 		col = "c.preferred_channel"
+	case "currency":
+		col = "LOWER(COALESCE(v.currency, ''))"
 	case "attr":
 		col = "LOWER(COALESCE(" + rc.tx.db.dialect.Attribute(q, "c.attributes", c.Attr) + ", ''))"
 	default:

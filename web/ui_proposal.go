@@ -36,7 +36,11 @@ func newProposalViews(p *rapport.SegmentProposals) []proposalView {
 		v := proposalView{ProposedSegment: seg, Name: proposalName(seg.Description)}
 		for j, f := range p.Features {
 			if j < len(seg.Means) {
-				v.Traits = append(v.Traits, traitView{Label: f.Label, Mean: kmeans.Number(seg.Means[j]), Everyone: kmeans.Number(f.Mean)})
+				label := f.Label
+				if (f.Name == "revenue" || f.Name == "clv") && p.Currency != "" {
+					label += ", " + p.Currency
+				}
+				v.Traits = append(v.Traits, traitView{Label: label, Mean: kmeans.Number(seg.Means[j]), Everyone: kmeans.Number(f.Mean)})
 			}
 		}
 		views[i] = v

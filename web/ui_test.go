@@ -271,15 +271,16 @@ func TestPages(t *testing.T) {
 				if res, _ := e.do("GET", "/api/v1/segments/proposed", "agent@example.com", ""); res.StatusCode != 404 {
 					t.Errorf("the API before any clustering: got %d, want 404", res.StatusCode)
 				}
-				p := &rapport.SegmentProposals{ComputedAt: time.Now().UTC(), Customers: 120, K: 2, Silhouette: 0.61,
-					Features: []rapport.ProposalFeature{{Name: "purchases", Label: "purchases", Mean: 4}},
+				p := &rapport.SegmentProposals{ComputedAt: time.Now().UTC(), Currency: "EUR", Customers: 120, Elsewhere: 30, K: 2, Silhouette: 0.61,
+					Features: []rapport.ProposalFeature{{Name: "purchases", Label: "purchases", Mean: 4}, {Name: "revenue", Label: "spend to date", Mean: 900}},
 					Scores:   []rapport.ProposalScore{{K: 2, Silhouette: 0.61}, {K: 3, Silhouette: 0.4}},
 					Segments: []rapport.ProposedSegment{
-						{Description: "Bought rarely (avg 1 purchases)", Share: 0.75, Means: []float64{1}, Rule: "purchases <= 2", Recall: 0.9, Precision: 0.95},
-						{Description: "Buy often <script>alert(1)</script> (avg 13 purchases)", Share: 0.25, Means: []float64{13}, Rule: "purchases >= 9", Recall: 0.8, Precision: 1}}}
+						{Description: "Bought rarely (avg 1 purchases)", Share: 0.75, Means: []float64{1, 80}, Rule: "purchases <= 2", Recall: 0.9, Precision: 0.95},
+						{Description: "Buy often <script>alert(1)</script> (avg 13 purchases)", Share: 0.25, Means: []float64{13, 3000}, Rule: "purchases >= 9", Recall: 0.8, Precision: 1}}}
 				must(t, e.db.ReplaceSegmentProposals(ctx, rapport.SystemScope("test"), p))
 				_, body := agent.get("/segments/proposed")
-				for _, want := range []string{"Bought rarely (avg 1 purchases)", "75.0 %", "purchases &lt;= 2", `value="Buy often &lt;script&gt;alert(1)&lt;/script&gt;"`, "90.0 % of this group", "groupings into 2 to 3"} {
+				for _, want := range []string{"Bought rarely (avg 1 purchases)", "75.0 %", "purchases &lt;= 2", `value="Buy often &lt;script&gt;alert(1)&lt;/script&gt;"`, "90.0 % of this group", "groupings into 2 to 3",
+					"120 customers with purchases in EUR", "The 30 who buy in other currencies", "spend to date, EUR"} {
 					if !strings.Contains(body, want) {
 						t.Errorf("the proposals page lacks %q", want)
 					}

@@ -2,6 +2,7 @@ package sqldbtest
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,6 +43,13 @@ func testSegmentProposals(t *testing.T, open Opener) {
 		}
 		values = append(values, v)
 	}
+	// Ten buy in pounds as the loyal ones do in euros: amounts in two currencies do not
+	// compare, so they are left out of the clustering and out of its rules.
+	for i := range 10 {
+		c := mustPerson(t, db, "Pound", atf("P%02d", i), atf("p%02d@example.com", i))
+		values = append(values, rapport.CustomerValue{CustomerID: c.ID, Currency: "GBP", Purchases: 11, Revenue: rapport.Amount(2500_0000),
+			FirstAt: day(400), LastAt: day(6), PAlive: 0.95, LifetimeValue: 900, ComputedAt: now})
+	}
 	old := &rapport.Interaction{CustomerID: loyal[0].ID, Type: "ticket", Channel: "email", OccurredAt: day(500), Summary: "too old to count"}
 	web := &rapport.Interaction{CustomerID: loyal[0].ID, Type: "web_event", Channel: "web", OccurredAt: day(3), Summary: "not a contact"}
 	must(t, db.CreateInteraction(ctx, system, old))
@@ -56,19 +64,19 @@ func testSegmentProposals(t *testing.T, open Opener) {
 		return nil
 	}))
 	got, want := features[loyal[0].ID], values[0]
-	if len(features) != 60 || got.Purchases != want.Purchases || got.Revenue != want.Revenue || got.PAlive != want.PAlive ||
+	if len(features) != 70 || got.Currency != "EUR" || got.Purchases != want.Purchases || got.Revenue != want.Revenue || got.PAlive != want.PAlive ||
 		got.CLV != want.LifetimeValue || !got.LastPurchase.Equal(want.LastAt) || got.Contacts != 3 {
-		t.Fatalf("got %d customers' features, the first %+v; want 60, the first with 3 contacts and %+v", len(features), got, want)
+		t.Fatalf("got %d customers' features, the first %+v; want 70, the first in EUR with 3 contacts and %+v", len(features), got, want)
 	}
 
 	sum, err := propose.Run(ctx, db, system, now)
 	must(t, err)
-	if sum.Customers != 60 || sum.Segments != 2 {
+	if sum.Currency != "EUR" || sum.Customers != 60 || sum.Elsewhere != 10 || sum.Segments != 2 {
 		t.Fatalf("run: %s", sum)
 	}
 	p, err := db.FindSegmentProposals(ctx, f.sales)
 	must(t, err)
-	if p == nil || p.K != 2 || len(p.Segments) != 2 || !p.ComputedAt.Equal(now) {
+	if p == nil || p.K != 2 || len(p.Segments) != 2 || !p.ComputedAt.Equal(now) || p.Currency != "EUR" || p.Elsewhere != 10 {
 		t.Fatalf("got %+v", p)
 	}
 	for i, seg := range p.Segments {
@@ -76,6 +84,9 @@ func testSegmentProposals(t *testing.T, open Opener) {
 		wantSales := 40
 		if i == 1 {
 			wantAll, wantSales = 20, 15
+		}
+		if !strings.HasPrefix(seg.Rule, "currency = EUR AND ") {
+			t.Errorf("segment %d's rule %q does not begin with the currency", i, seg.Rule)
 		}
 		if math.Abs(seg.Share*60-float64(wantAll)) > 1e-9 || seg.Recall != 1 || seg.Precision != 1 {
 			t.Errorf("segment %d %q: share %.3f, recall %.2f, precision %.2f", i, seg.Rule, seg.Share, seg.Recall, seg.Precision)

@@ -50,7 +50,7 @@ func testSegments(t *testing.T, open Opener) {
 	log(secret, "order", 3, `{"product":"Desks"}`, amount("5000"))
 	must(t, db.ReplaceCustomerValues(ctx, system, []rapport.CustomerValue{
 		{CustomerID: ana.ID, Currency: "EUR", Purchases: 2, Revenue: *amount("1250.50"), FirstAt: at(300), LastAt: at(20), Recency: 5, Frequency: 4, Monetary: 3, PAlive: 0.9, LifetimeValue: 640, ComputedAt: now},
-		{CustomerID: bo.ID, Currency: "EUR", Purchases: 1, Revenue: *amount("2000"), FirstAt: at(400), LastAt: at(400), Recency: 1, Frequency: 2, Monetary: 5, PAlive: 0.3, LifetimeValue: 90, ComputedAt: now},
+		{CustomerID: bo.ID, Currency: "SEK", Purchases: 1, Revenue: *amount("2000"), FirstAt: at(400), LastAt: at(400), Recency: 1, Frequency: 2, Monetary: 5, PAlive: 0.3, LifetimeValue: 90, ComputedAt: now},
 		{CustomerID: secret.ID, Currency: "EUR", Purchases: 1, Revenue: *amount("5000"), FirstAt: at(3), LastAt: at(3), Recency: 5, Frequency: 2, Monetary: 5, PAlive: 0.95, LifetimeValue: 3000, ComputedAt: now},
 	}))
 	consent := func(c *rapport.Customer, p rapport.Purpose, granted bool, daysAgo int) {
@@ -91,6 +91,10 @@ func testSegments(t *testing.T, open Opener) {
 		{`created < 2000-01-01`, nil, false},
 		{`clv > 500`, []*rapport.Customer{ana}, true},
 		{`NOT clv > 500`, []*rapport.Customer{bo, acme}, false}, // no value: not over 500
+		{`currency = eur`, []*rapport.Customer{ana}, true},
+		{`currency != EUR`, []*rapport.Customer{bo, acme}, false}, // no value: no currency
+		{`currency = empty`, []*rapport.Customer{acme}, false},
+		{`currency in (SEK, DKK)`, []*rapport.Customer{bo}, false},
 		{`monetary >= 4 AND p_alive < 0.5`, []*rapport.Customer{bo}, false},
 		{`revenue > 1250 AND revenue < 1251`, []*rapport.Customer{ana}, false},
 		{`last_purchase >= 30d ago`, []*rapport.Customer{ana}, true},
