@@ -219,10 +219,10 @@ func (m *Mapping) check() error {
 		}
 		m.loc = loc
 	}
-	if m.PhoneRegion != "" && !isCountryCode(strings.ToUpper(m.PhoneRegion)) {
-		return fmt.Errorf("phone_region %q is not an ISO 3166 two-letter code such as GB or PT", m.PhoneRegion)
+	if m.PhoneRegion != "" && !rapport.IsCountry(rapport.NormalizeCountry(m.PhoneRegion)) {
+		return fmt.Errorf("phone_region %q is not an ISO 3166 two-letter country code such as GB or PT", m.PhoneRegion)
 	}
-	m.PhoneRegion = strings.ToUpper(m.PhoneRegion)
+	m.PhoneRegion = rapport.NormalizeCountry(m.PhoneRegion)
 	if m.Separator == "" {
 		m.Separator = ";"
 	}
@@ -237,10 +237,6 @@ func (m *Mapping) check() error {
 		seen[a.Name] = true
 	}
 	return nil
-}
-
-func isCountryCode(s string) bool {
-	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
 }
 
 // Columns lists every column the mapping reads.

@@ -51,6 +51,7 @@ func TestParseErrors(t *testing.T) {
 		{"LayoutWithoutYear", "record: customers\ndates: [DD/MM]\nfields: {source_id: id}", "needs a year"},
 		{"BadZone", "record: customers\ntimezone: Mars/Olympus\nfields: {source_id: id}", "not a time zone"},
 		{"BadRegion", "record: customers\nphone_region: Britain\nfields: {source_id: id}", "phone_region"},
+		{"RegionNotACountry", "record: customers\nphone_region: ZZ\nfields: {source_id: id}", `phone_region "ZZ" is not an ISO 3166 two-letter country code`},
 		{"BadColumns", "record: customers\nfields: {source_id: {a: b}}", "column name or a list"},
 		{"EmptyColumn", "record: customers\nfields: {source_id: ''}", "empty column"},
 	} {
