@@ -89,6 +89,7 @@ func TestImportCSVWithAMapping(t *testing.T) {
 		{"NoSource", []string{people}, exitUsage, "--source is required"},
 		{"WrongRecord", []string{people, "--source", "crm", "--map", write(t, dir, "orders.yaml", "record: interactions\nfields: {source_id: a, customer_source_id: b}\n")}, exitUsage, "maps interactions, not customers"},
 		{"BadMapping", []string{people, "--source", "crm", "--map", write(t, dir, "bad.yaml", "record: customers\nfields: {source_id: id, colour: x}\n")}, exitError, `bad.yaml: mapping: fields: there is no field "colour"`},
+		{"BadDefault", []string{people, "--source", "crm", "--map", write(t, dir, "default.yaml", "record: customers\nfields: {source_id: Kundennummer}\ndefaults:\n  kind: person\n  relationships: cleint\n")}, exitError, `default.yaml: mapping: line 5: defaults.relationships: relationship "cleint" is unknown`},
 		{"MissingColumn", []string{people, "--source", "crm", "--map", write(t, dir, "cols.yaml", "record: customers\nfields: {source_id: ID, given_name: Vorname}\n")}, exitError, `reads the columns "ID", which the file does not have`},
 		{"MissingFile", []string{filepath.Join(dir, "missing.csv"), "--source", "crm"}, exitError, "no such file"},
 		{"NoKey", []string{write(t, dir, "names.csv", "first,last\nAna,Silva\n"), "--source", "crm"}, exitError, "the one proposed from the file's columns (first, last) is incomplete: fields: source_id is required"},
