@@ -157,6 +157,19 @@ attributes: [Store Name]
 	}
 }
 
+// TestPhoneRegionUK: phone_region UK, as people write it, is GB, the code phone
+// numbers are read with.
+func TestPhoneRegionUK(t *testing.T) {
+	m, err := Parse([]byte("record: customers\nphone_region: uk\nfields: {source_id: id, phones: phone}\ndefaults: {kind: person, given_name: Ann}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ic, warnings, err := m.ApplyCustomer(testRow(2, "id,phone", "1", "020 7946 0958"), "crm")
+	if err != nil || m.PhoneRegion != "GB" || len(ic.Phones) != 1 || ic.Phones[0].Normalized != "+442079460958" {
+		t.Errorf("got region %q, phones %+v, warnings %q, %v; want GB and +442079460958", m.PhoneRegion, ic.Phones, warnings, err)
+	}
+}
+
 // TestDefaultsAreChecked: a default no row could take is an error of the mapping,
 // naming the default and its line, not the same reject on every row.
 func TestDefaultsAreChecked(t *testing.T) {
