@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/text/language"
 )
 
 // CustomerKind separates people from organisations.
@@ -173,7 +174,7 @@ func (c *Customer) Normalize() {
 		a := &c.Addresses[i]
 		a.Label, a.Street, a.City = strings.TrimSpace(a.Label), strings.TrimSpace(a.Street), strings.TrimSpace(a.City)
 		a.Postcode, a.Region = strings.TrimSpace(a.Postcode), strings.TrimSpace(a.Region)
-		a.Country = strings.ToUpper(strings.TrimSpace(a.Country))
+		a.Country = NormalizeCountry(a.Country)
 	}
 	c.Relationships = uniq(c.Relationships, func(r Relationship) string { return string(r) })
 	SortRelationships(c.Relationships)
@@ -240,8 +241,12 @@ func (c *Customer) Validate() error {
 		checkText(p, field+".postcode", a.Postcode, 20)
 		checkText(p, field+".region", a.Region, 100)
 		checkText(p, field+".label", a.Label, 50)
-		if a.Country != "" && !isCountryCode(a.Country) {
+		switch {
+		case a.Country == "":
+		case !isCountryShape(a.Country):
 			p.Add(field+".country", "country %q is not an ISO 3166 two-letter code such as GB, DE or PT", a.Country)
+		case !IsCountry(a.Country):
+			p.Add(field+".country", "%q is not an ISO 3166 country code; use one such as GB, DE or PT", a.Country)
 		}
 	}
 	if c.Language != "" && !isLanguageTag(c.Language) {
@@ -599,7 +604,32 @@ func isLanguageTag(s string) bool {
 	return true
 }
 
-func isCountryCode(s string) bool {
+// NormalizeCountry trims a country code and puts it in capitals. UK, which common use
+// and the country's own domain give the United Kingdom, becomes its ISO code GB, so
+// that rules, phone numbers and postcodes find it.
+func NormalizeCountry(s string) string {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if s == "UK" {
+		return "GB"
+	}
+	return s
+}
+
+// IsCountry reports whether code, in capitals, is the ISO 3166-1 alpha-2 code of a
+// country or an autonomous area, as CLDR counts them (XK for Kosovo included), and
+// not a private-use code such as ZZ or QQ, or a group such as EU.
+func IsCountry(code string) bool {
+	if !isCountryShape(code) {
+		return false
+	}
+	r, err := language.ParseRegion(code)
+	return err == nil && r.IsCountry()
+}
+
+// isCountryShape reports whether s is two capital letters, as country codes are
+// written; ParseRegion also reads three-letter and numeric codes, which Rapport does
+// not store.
+func isCountryShape(s string) bool {
 	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
 }
 

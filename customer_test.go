@@ -2,6 +2,7 @@ package rapport_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/rapportckm/rapport"
@@ -81,5 +82,39 @@ func TestPhonesCompareInE164(t *testing.T) {
 	c.Normalize()
 	if len(c.Phones) != 2 || c.Phones[0].Normalized != "+351912345678" || c.Phones[1].Normalized != "12345" {
 		t.Errorf("got %+v, want the two writings of one number as one, and a short number by its digits", c.Phones)
+	}
+}
+
+// TestAddressCountry: a country is an ISO 3166 code of a country, in any case, not
+// any two letters; UK, in common use for the United Kingdom, is stored as GB.
+func TestAddressCountry(t *testing.T) {
+	for _, tt := range []struct {
+		country, want, problem string
+	}{
+		{"pt", "PT", ""},
+		{" De ", "DE", ""},
+		{"UK", "GB", ""},
+		{"uk", "GB", ""},
+		{"XK", "XK", ""}, // Kosovo: not assigned by ISO, but used for it everywhere
+		{"ZZ", "", `addresses[0].country: "ZZ" is not an ISO 3166 country code`},
+		{"qq", "", `addresses[0].country: "QQ" is not an ISO 3166 country code`},
+		{"EU", "", `addresses[0].country: "EU" is not an ISO 3166 country code`},
+		{"EL", "", `addresses[0].country: "EL" is not an ISO 3166 country code`},
+		{"PRT", "", `addresses[0].country: country "PRT" is not an ISO 3166 two-letter code`},
+		{"P1", "", `addresses[0].country: country "P1" is not an ISO 3166 two-letter code`},
+	} {
+		t.Run(tt.country, func(t *testing.T) {
+			c := rapport.Customer{Kind: rapport.KindPerson, Name: "Ana", Addresses: []rapport.Address{{City: "Porto", Country: tt.country}}}
+			c.Normalize()
+			err := c.Validate()
+			switch {
+			case tt.problem == "" && err != nil:
+				t.Errorf("got %v, want %q accepted", err, tt.country)
+			case tt.problem == "" && c.Addresses[0].Country != tt.want:
+				t.Errorf("got %q, want %q", c.Addresses[0].Country, tt.want)
+			case tt.problem != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.problem)):
+				t.Errorf("got %v, want %q", err, tt.problem)
+			}
+		})
 	}
 }

@@ -157,6 +157,11 @@ type ImportService interface {
 	// its rejects forgotten. It fills in imp and reports whether it resumes.
 	StartImport(ctx context.Context, s Scope, imp *Import) (resumed bool, err error)
 	FinishImport(ctx context.Context, s Scope, id ID) error
+	// AbandonImport forgets an import of rapport import that stopped before writing
+	// any row, so that it is neither listed as unfinished nor resumed: there is
+	// nothing to resume. An import that wrote rows is kept, to resume where it
+	// stopped; so are finished imports and uploaded files' imports.
+	AbandonImport(ctx context.Context, s Scope, id ID) error
 	// ImportCustomers and ImportInteractions write a batch as IngestCustomers and
 	// IngestInteractions do, and in the same transaction move the import to where
 	// the batch ends and record its rejects.

@@ -105,6 +105,15 @@ func jsonFields(t reflect.Type) map[string]bool {
 	return out
 }
 
+// CheckHeader requires the columns the mapping m reads to be in the header of rows.
+// Rapport's own shape (m nil) and JSON, which has no header, pass.
+func CheckHeader(m *mapping.Mapping, rows *tabular.Rows) error {
+	if m == nil || rows.Header == nil {
+		return nil
+	}
+	return CheckColumns(m, rows.Header)
+}
+
 // CheckColumns requires the columns a mapping reads to be in a file's header.
 func CheckColumns(m *mapping.Mapping, header []string) error {
 	var missing []string

@@ -106,10 +106,8 @@ func UploadPath(dir string, imp *rapport.Import) (string, error) {
 // ImportCustomers or ImportInteractions, as kind says, after checking that the file has
 // the columns the mapping names.
 func Import(ctx context.Context, kind string, rows *tabular.Rows, m *mapping.Mapping, svc rapport.ImportService, s rapport.Scope, opt Options) (Result, error) {
-	if m != nil && rows.Header != nil {
-		if err := CheckColumns(m, rows.Header); err != nil {
-			return Result{}, err
-		}
+	if err := CheckHeader(m, rows); err != nil {
+		return Result{}, err
 	}
 	if kind == mapping.Customers {
 		return ImportCustomers(ctx, rows, m, svc, s, opt)

@@ -163,7 +163,91 @@ func Parse(data []byte) (*Mapping, error) {
 	if err := m.check(); err != nil {
 		return nil, fmt.Errorf("mapping: %w", err)
 	}
+	if err := m.checkDefaults(defaultLines(data)); err != nil {
+		return nil, fmt.Errorf("mapping: %w", err)
+	}
 	return &m, nil
+}
+
+// checkDefaults reads each default as a row would read it, so that a value no row
+// could take (an e-mail address without a domain, an unknown relationship, a date in
+// none of the layouts) is one error naming it and its line, instead of the same
+// reject on every row that leaves the field's columns empty. Each default is read
+// alone, with the others left out: a problem that comes only from two values
+// together, such as a given name for an organisation, depends on the row and is
+// left to it.
+func (m *Mapping) checkDefaults(lines map[string]int) error {
+	names := make([]string, 0, len(m.Defaults))
+	for name := range m.Defaults {
+		names = append(names, name)
+	}
+	sort.Slice(names, func(i, j int) bool { // in the file's order
+		return lines[names[i]] < lines[names[j]] || lines[names[i]] == lines[names[j]] && names[i] < names[j]
+	})
+	empty := tabular.NewRow(0, nil, nil)
+	p := rapport.Problems{}
+	var msgs []string
+	first := ""
+	for _, name := range names {
+		alone := *m
+		alone.Defaults = map[string]string{name: m.Defaults[name]}
+		var err error
+		if m.Record == Customers {
+			_, _, err = alone.ApplyCustomer(&empty, "")
+		} else {
+			_, _, err = alone.ApplyInteraction(&empty, "")
+		}
+		key := "defaults." + name
+		msg := ""
+		var e *rapport.Error
+		if errors.As(err, &e) && e.Fields[key] != "" {
+			msg = strings.TrimPrefix(e.Fields[key], "column "+key+": ")
+		}
+		if name == "phones" && msg == "" { // a phone number that cannot be read is kept, with a warning: unless it is none at all
+			vals, _ := newRow(m, &empty).values(name)
+			for _, v := range vals {
+				if msg = rapport.ValidPhone(v); msg != "" {
+					break
+				}
+			}
+		}
+		if msg == "" {
+			continue
+		}
+		if line := lines[name]; line > 0 {
+			msg = fmt.Sprintf("line %d: %s: %s", line, key, msg)
+		} else {
+			msg = key + ": " + msg
+		}
+		if first == "" {
+			first = key
+		}
+		p[key] = msg
+		msgs = append(msgs, msg)
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	return &rapport.Error{Code: rapport.EINVALID, Field: first, Message: strings.Join(msgs, "; "), Fields: p}
+}
+
+// defaultLines finds the line of each default in a mapping's YAML, for its errors.
+func defaultLines(data []byte) map[string]int {
+	lines := map[string]int{}
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return lines
+	}
+	top := doc.Content[0].Content
+	for i := 0; i+1 < len(top); i += 2 {
+		if top[i].Value != "defaults" || top[i+1].Kind != yaml.MappingNode {
+			continue
+		}
+		for j, kv := 0, top[i+1].Content; j+1 < len(kv); j += 2 {
+			lines[kv[j].Value] = kv[j].Line
+		}
+	}
+	return lines
 }
 
 // check validates the mapping and prepares it for use.
@@ -219,10 +303,10 @@ func (m *Mapping) check() error {
 		}
 		m.loc = loc
 	}
-	if m.PhoneRegion != "" && !isCountryCode(strings.ToUpper(m.PhoneRegion)) {
-		return fmt.Errorf("phone_region %q is not an ISO 3166 two-letter code such as GB or PT", m.PhoneRegion)
+	if m.PhoneRegion != "" && !rapport.IsCountry(rapport.NormalizeCountry(m.PhoneRegion)) {
+		return fmt.Errorf("phone_region %q is not an ISO 3166 two-letter country code such as GB or PT", m.PhoneRegion)
 	}
-	m.PhoneRegion = strings.ToUpper(m.PhoneRegion)
+	m.PhoneRegion = rapport.NormalizeCountry(m.PhoneRegion)
 	if m.Separator == "" {
 		m.Separator = ";"
 	}
@@ -237,10 +321,6 @@ func (m *Mapping) check() error {
 		seen[a.Name] = true
 	}
 	return nil
-}
-
-func isCountryCode(s string) bool {
-	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
 }
 
 // Columns lists every column the mapping reads.
@@ -361,6 +441,9 @@ func (rw *row) columnOf(recordField string) string {
 	}
 	for _, c := range candidates {
 		if col, ok := rw.origin[c]; ok {
+			return col
+		}
+		if col, ok := rw.origin[c+"[0]"]; ok { // a problem of a list as a whole, such as relationships
 			return col
 		}
 	}

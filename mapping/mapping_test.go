@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"errors"
 	"os"
 	"slices"
 	"strings"
@@ -51,6 +52,7 @@ func TestParseErrors(t *testing.T) {
 		{"LayoutWithoutYear", "record: customers\ndates: [DD/MM]\nfields: {source_id: id}", "needs a year"},
 		{"BadZone", "record: customers\ntimezone: Mars/Olympus\nfields: {source_id: id}", "not a time zone"},
 		{"BadRegion", "record: customers\nphone_region: Britain\nfields: {source_id: id}", "phone_region"},
+		{"RegionNotACountry", "record: customers\nphone_region: ZZ\nfields: {source_id: id}", `phone_region "ZZ" is not an ISO 3166 two-letter country code`},
 		{"BadColumns", "record: customers\nfields: {source_id: {a: b}}", "column name or a list"},
 		{"EmptyColumn", "record: customers\nfields: {source_id: ''}", "empty column"},
 	} {
@@ -105,6 +107,7 @@ func TestApplyCustomer(t *testing.T) {
 		{"BadCountry", []string{"C-5", "Bo", "", "", "", "", "", "Paris", "Narnia", "", "", ""}, "Country", `"Narnia" is not a country`},
 		{"NoID", []string{"", "Bo", "", "", "", "", "", "", "", "", "", ""}, "Ref", "source_id"},
 		{"NoName", []string{"C-6", "", "", "bo@example.com", "", "", "", "", "", "", "", ""}, "First Name", "needs a name"},
+		{"LongTag", []string{"C-7", "Bo", "", "", "", "", "", "", "", "vip;" + strings.Repeat("x", 51), "", ""}, "Tags", "column Tags:"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, _, err := m.ApplyCustomer(testRow(3, header, tt.values...), "crm")
@@ -151,6 +154,64 @@ attributes: [Store Name]
 	e, _ := err.(*rapport.Error)
 	if e == nil || !strings.Contains(e.Fields["Placed"], "MM/DD/YYYY hh:mm") || !strings.Contains(e.Fields["Total"], "not an amount") {
 		t.Errorf("got %v, want errors naming the columns Placed and Total", err)
+	}
+}
+
+// TestPhoneRegionUK: phone_region UK, as people write it, is GB, the code phone
+// numbers are read with.
+func TestPhoneRegionUK(t *testing.T) {
+	m, err := Parse([]byte("record: customers\nphone_region: uk\nfields: {source_id: id, phones: phone}\ndefaults: {kind: person, given_name: Ann}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ic, warnings, err := m.ApplyCustomer(testRow(2, "id,phone", "1", "020 7946 0958"), "crm")
+	if err != nil || m.PhoneRegion != "GB" || len(ic.Phones) != 1 || ic.Phones[0].Normalized != "+442079460958" {
+		t.Errorf("got region %q, phones %+v, warnings %q, %v; want GB and +442079460958", m.PhoneRegion, ic.Phones, warnings, err)
+	}
+}
+
+// TestDefaultsAreChecked: a default no row could take is an error of the mapping,
+// naming the default and its line, not the same reject on every row.
+func TestDefaultsAreChecked(t *testing.T) {
+	const customers = "record: customers\ndates: [DD/MM/YYYY]\nfields: {source_id: id, kind: Type, given_name: First}\ndefaults:\n"
+	const interactions = "record: interactions\nfields: {source_id: id, customer_source_id: customer, summary: title}\ndefaults:\n"
+	for _, tt := range []struct{ name, yaml, field, want string }{
+		{"Email", customers + "  kind: person\n  emails: bob(at)example.com\n", "defaults.emails", `line 6: defaults.emails: "bob(at)example.com" is not an e-mail address`},
+		{"SecondEmail", customers + "  emails: a@example.com; b@\n", "defaults.emails", `line 5: defaults.emails: "b@" is not an e-mail address`},
+		{"Relationship", customers + "  relationships: client;cleint\n", "defaults.relationships", `line 5: defaults.relationships: relationship "cleint" is unknown`},
+		{"CountryName", customers + "  country: Narnia\n", "defaults.country", `line 5: defaults.country: "Narnia" is not a country`},
+		{"CountryCode", customers + "  country: ZZ\n", "defaults.country", `line 5: defaults.country: "ZZ" is not a country`},
+		{"Language", customers + "  language: english!\n", "defaults.language", `line 5: defaults.language: language "english!" is not a language tag`},
+		{"Date", customers + "  date_of_birth: 1980-31-12\n", "defaults.date_of_birth", `line 5: defaults.date_of_birth: "1980-31-12" is not a date in any of the layouts DD/MM/YYYY`},
+		{"Kind", customers + "  kind: robot\n", "defaults.kind", `line 5: defaults.kind: "robot" is not a kind of customer`},
+		{"Channel", customers + "  preferred_channel: pigeon\n", "defaults.preferred_channel", `line 5: defaults.preferred_channel: preferred channel "pigeon" is unknown`},
+		{"Phone", customers + "  phones: ring me after 6\n", "defaults.phones", `line 5: defaults.phones: "ring me after 6" is not a phone number`},
+		{"LongCity", customers + "  city: " + strings.Repeat("x", 101) + "\n", "defaults.city", "line 5: defaults.city: "},
+		{"Type", interactions + "  type: orderr\n", "defaults.type", `line 4: defaults.type: type "orderr" is unknown`},
+		{"Currency", interactions + "  currency: EURO\n", "defaults.currency", `line 4: defaults.currency: currency "EURO" is not an ISO 4217 code`},
+		{"Amount", interactions + "  amount: lots\n", "defaults.amount", `line 4: defaults.amount: `},
+		{"OccurredAt", interactions + "  occurred_at: yesterday\n", "defaults.occurred_at", `line 4: defaults.occurred_at: "yesterday" is not a date`},
+		{"Flow", "record: customers\nfields: {source_id: id}\ndefaults: {kind: person, language: '??'}\n", "defaults.language", `line 3: defaults.language: language "??"`},
+		{"Several", customers + "  language: '??'\n  kind: robot\n", "defaults.language", `line 5: defaults.language: language "??" is not a language tag such as en, de or pt-BR; line 6: defaults.kind: "robot"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.yaml))
+			var e *rapport.Error
+			if !errors.As(err, &e) || e.Field != tt.field || !strings.HasPrefix(err.Error(), "mapping: "+tt.want) {
+				t.Errorf("got %v, want the field %s and %q", err, tt.field, tt.want)
+			}
+		})
+	}
+	// Defaults that only clash with each other on some rows are the rows' business:
+	// here, a row whose Type is empty and whose First is empty.
+	for _, text := range []string{
+		customers + "  kind: organisation\n  given_name: Unknown\n",
+		customers + "  kind: person\n  relationships: client; partner\n  country: uk\n  emails: info@example.com\n  phones: '+44 20 7946 0958'\n  date_of_birth: 01/02/1980\n",
+		interactions + "  type: Order\n  channel: web\n  amount: 10\n  occurred_at: 2024-05-01\n",
+	} {
+		if _, err := Parse([]byte(text)); err != nil {
+			t.Errorf("got %v, want the defaults accepted:\n%s", err, text)
+		}
 	}
 }
 

@@ -3,6 +3,8 @@ package mapping
 import (
 	"strings"
 	"testing"
+
+	"github.com/rapportckm/rapport"
 )
 
 func TestCountryCode(t *testing.T) {
@@ -30,6 +32,10 @@ func TestCountryCode(t *testing.T) {
 				t.Errorf("%q names both %s and %s", name, other, parts[0])
 			}
 			seen[countryKey(name)] = parts[0]
+		}
+		// and gives a code that a customer's address accepts.
+		if !rapport.IsCountry(parts[0]) {
+			t.Errorf("%s is not an ISO 3166 country code", parts[0])
 		}
 	}
 }

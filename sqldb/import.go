@@ -136,6 +136,18 @@ func (db *DB) FinishImport(ctx context.Context, s rapport.Scope, id rapport.ID) 
 	})
 }
 
+// AbandonImport forgets an import of rapport import that wrote no row. It has no
+// rejects to lose: they are written with the batches.
+func (db *DB) AbandonImport(ctx context.Context, s rapport.Scope, id rapport.ID) error {
+	if err := rapport.Require(s.CanWriteCustomers(), "import files"); err != nil {
+		return err
+	}
+	return db.update(ctx, s, func(tx *Tx) error {
+		_, err := tx.exec(`DELETE FROM imports WHERE id = $1 AND user_id IS NULL AND NOT done AND read_rows = 0`, id)
+		return err
+	})
+}
+
 func cmpErr(err, otherwise error) error {
 	if err != nil {
 		return err

@@ -112,23 +112,47 @@ func importFile(ctx context.Context, env *environment, db *sqldb.DB, system rapp
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	imp := &rapport.Import{Source: source, Kind: what, File: in.identity, Name: filepath.Base(name), Size: in.size}
-	resumed, err := db.StartImport(ctx, system, imp)
-	if err != nil {
-		return nil, err
-	}
-	if resumed {
-		fmt.Fprintf(env.stderr, "%s: resuming after line %d (%d rows done before)\n", name, imp.Line, imp.Read)
-	}
+	// The file is opened and its header checked against the mapping before the import
+	// is recorded: a file that cannot be imported leaves no unfinished import to
+	// resume, and a finished one of the same file keeps its record.
 	if err := in.rewind(); err != nil {
 		return nil, err
 	}
-	rows, err := tabular.Open(in, tabular.Options{Format: format, Offset: imp.Offset, Line: imp.Line})
+	rows, err := tabular.Open(in, tabular.Options{Format: format})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if m == nil && rows.Format == tabular.CSV { // only standard input comes here unmapped as CSV
 		return nil, usagef("standard input without --map is read as NDJSON in Rapport's own shape, and this is CSV: pass --map MAPPING.yaml (draft one with --propose FILE)")
+	}
+	if err := ingest.CheckHeader(m, rows); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	imp := &rapport.Import{Source: source, Kind: what, File: in.identity, Name: filepath.Base(name), Size: in.size}
+	resumed, err := db.StartImport(ctx, system, imp)
+	if err != nil {
+		return nil, err
+	}
+	finished := false
+	defer func() {
+		if finished {
+			return
+		}
+		// A run that stopped before its first batch leaves nothing to resume.
+		if err := db.AbandonImport(context.WithoutCancel(ctx), system, imp.ID); err != nil {
+			fmt.Fprintf(env.stderr, "%s: the import could not be forgotten, and resumes at the next run: %v\n", name, err)
+		}
+	}()
+	if resumed {
+		fmt.Fprintf(env.stderr, "%s: resuming after line %d (%d rows done before)\n", name, imp.Line, imp.Read)
+	}
+	if imp.Offset > 0 || imp.Line > 0 { // standard input never resumes: it is a new input each time
+		if err := in.rewind(); err != nil {
+			return nil, err
+		}
+		if rows, err = tabular.Open(in, tabular.Options{Format: format, Offset: imp.Offset, Line: imp.Line}); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	bar := newProgress(env, name, in, imp.Read)
 	opt := ingest.Options{Source: source, BatchSize: batch, Import: imp, Progress: bar.update}
@@ -144,6 +168,7 @@ func importFile(ctx context.Context, env *environment, db *sqldb.DB, system rapp
 	if err := db.FinishImport(ctx, system, imp.ID); err != nil {
 		return nil, err
 	}
+	finished = true
 	// The file's totals: what runs before a resume did, and this one.
 	imp.Add(res.IngestResult)
 	elapsed := time.Since(start)

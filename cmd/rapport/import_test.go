@@ -1,12 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rapportckm/rapport"
 )
 
 func write(t *testing.T, dir, name, content string) string {
@@ -89,6 +94,7 @@ func TestImportCSVWithAMapping(t *testing.T) {
 		{"NoSource", []string{people}, exitUsage, "--source is required"},
 		{"WrongRecord", []string{people, "--source", "crm", "--map", write(t, dir, "orders.yaml", "record: interactions\nfields: {source_id: a, customer_source_id: b}\n")}, exitUsage, "maps interactions, not customers"},
 		{"BadMapping", []string{people, "--source", "crm", "--map", write(t, dir, "bad.yaml", "record: customers\nfields: {source_id: id, colour: x}\n")}, exitError, `bad.yaml: mapping: fields: there is no field "colour"`},
+		{"BadDefault", []string{people, "--source", "crm", "--map", write(t, dir, "default.yaml", "record: customers\nfields: {source_id: Kundennummer}\ndefaults:\n  kind: person\n  relationships: cleint\n")}, exitError, `default.yaml: mapping: line 5: defaults.relationships: relationship "cleint" is unknown`},
 		{"MissingColumn", []string{people, "--source", "crm", "--map", write(t, dir, "cols.yaml", "record: customers\nfields: {source_id: ID, given_name: Vorname}\n")}, exitError, `reads the columns "ID", which the file does not have`},
 		{"MissingFile", []string{filepath.Join(dir, "missing.csv"), "--source", "crm"}, exitError, "no such file"},
 		{"NoKey", []string{write(t, dir, "names.csv", "first,last\nAna,Silva\n"), "--source", "crm"}, exitError, "the one proposed from the file's columns (first, last) is incomplete: fields: source_id is required"},
@@ -150,5 +156,82 @@ func TestImportRejectsFileIsChecked(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(in); string(b) != content {
 		t.Errorf("the input now holds %q", b)
+	}
+}
+
+// TestFailedImportLeavesNoUnfinishedImport: an import that fails before writing a row
+// (a mapping that does not fit the file, a file that cannot be read) is not recorded
+// as unfinished, to be listed and "resumed"; a finished import of the same file keeps
+// its record. One that fails after writing rows resumes where it stopped.
+func TestFailedImportLeavesNoUnfinishedImport(t *testing.T) {
+	dir, db := migrated(t)
+	defer db.Close()
+	people := write(t, dir, "people.csv", "id,first,last,email\nC1,Ana,Silva,ana@example.com\nC2,Rui,Costa,rui@example.com\n")
+	good := write(t, dir, "good.yaml", "record: customers\nfields: {source_id: id, given_name: first, family_name: last, emails: email}\ndefaults: {kind: person}\n")
+	if code, out, errOut := rapportCmd(t, dir, "", "import", "customers", people, "--source", "crm", "--map", good); code != exitOK || !strings.Contains(out, "read 2, created 2") {
+		t.Fatalf("got %d %q %q", code, out, errOut)
+	}
+	imports := func() string {
+		t.Helper()
+		list, _, err := db.FindImports(context.Background(), rapport.SystemScope("test"), rapport.ImportFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, imp := range list {
+			out = append(out, fmt.Sprintf("%s %s read %d", imp.Name, imp.State, imp.Read))
+		}
+		return strings.Join(out, "; ")
+	}
+	gz := func(s string) string {
+		var b bytes.Buffer
+		w := gzip.NewWriter(&b)
+		w.Write([]byte(s))
+		w.Close()
+		return b.String()
+	}
+	missing := write(t, dir, "missing.yaml", "record: customers\nfields: {source_id: ID, given_name: first}\ndefaults: {kind: person}\n")
+	for _, tt := range []struct {
+		name  string
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"MissingColumn", "", []string{people, "--map", missing}, `reads the columns "ID"`},
+		{"MissingColumnNewFile", "", []string{write(t, dir, "other.csv", "id,first\nC3,Eva\n"), "--map", missing}, `reads the columns "ID"`},
+		{"UnmappedCSVOnStandardInput", "id,first\nC3,Eva\n", []string{"-"}, "standard input without --map"},
+		{"DamagedGzip", "", []string{write(t, dir, "damaged.csv.gz", gz("id,first\nC3,Eva\n")[:20]), "--map", good}, "damaged.csv.gz: "},
+		{"BrokenJSON", "", []string{write(t, dir, "broken.json", `[{"id": "C3", "first": }]`), "--map", good}, "the JSON is not valid"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := rapportCmd(t, dir, tt.stdin, append([]string{"import", "customers", "--source", "crm"}, tt.args...)...)
+			if code == exitOK || !strings.Contains(errOut, tt.want) {
+				t.Errorf("got %d %q, want a failure with %q", code, errOut, tt.want)
+			}
+			if got, want := imports(), "people.csv done read 2"; got != want {
+				t.Errorf("got imports %q, want only %q", got, want)
+			}
+		})
+	}
+
+	// A file damaged past its first rows fails after writing them: its import is kept,
+	// and the same command resumes it.
+	var rows strings.Builder
+	rows.WriteString("id,first,last,email\n")
+	for i := range 5000 {
+		fmt.Fprintf(&rows, "P%d,Person,Number %d,p%d@example.com\n", i, i, i)
+	}
+	zipped := gz(rows.String())
+	cut := write(t, dir, "cut.csv.gz", zipped[:len(zipped)*3/4])
+	args := []string{"import", "customers", cut, "--source", "crm", "--map", good, "--batch", "500"}
+	code, _, errOut := rapportCmd(t, dir, "", args...)
+	if code == exitOK || !strings.Contains(errOut, "ends unexpectedly") {
+		t.Fatalf("got %d %q, want the damaged file refused where it breaks", code, errOut)
+	}
+	if got := imports(); !strings.HasPrefix(got, "cut.csv.gz unfinished read ") || strings.HasPrefix(got, "cut.csv.gz unfinished read 0;") {
+		t.Fatalf("got imports %q, want cut.csv.gz unfinished with the rows written", got)
+	}
+	if _, _, errOut = rapportCmd(t, dir, "", args...); !strings.Contains(errOut, "cut.csv.gz: resuming after line ") {
+		t.Errorf("got %q, want the import resumed", errOut)
 	}
 }

@@ -67,6 +67,7 @@ func testCustomers(t *testing.T, open Opener) {
 			{"BadEmail", rapport.Customer{Kind: rapport.KindPerson, Name: "X", Emails: []rapport.ContactPoint{{Value: "not-an-address"}}}, "emails[0]"},
 			{"BadPhone", rapport.Customer{Kind: rapport.KindPerson, Name: "X", Phones: []rapport.ContactPoint{{Value: "call me"}}}, "phones[0]"},
 			{"BadCountry", rapport.Customer{Kind: rapport.KindPerson, Name: "X", Addresses: []rapport.Address{{City: "Paris", Country: "France"}}}, "addresses[0].country"},
+			{"NotACountry", rapport.Customer{Kind: rapport.KindPerson, Name: "X", Addresses: []rapport.Address{{City: "Paris", Country: "zz"}}}, "addresses[0].country"},
 			{"BadLanguage", rapport.Customer{Kind: rapport.KindPerson, Name: "X", Language: "english!"}, "language"},
 			{"BadRelationship", rapport.Customer{Kind: rapport.KindPerson, Name: "X", Relationships: []rapport.Relationship{"friend"}}, "relationships"},
 			{"AttributesNotObject", rapport.Customer{Kind: rapport.KindPerson, Name: "X", Attributes: json.RawMessage(`[1,2]`)}, "attributes"},

@@ -118,6 +118,41 @@ func testImports(t *testing.T, open Opener) {
 	}
 	_, err = db.StartImport(ctx, system, &rapport.Import{Source: "crm", Kind: "orders", File: "x"})
 	wantCode(t, err, rapport.EINVALID)
+
+	// An import abandoned before its first batch is forgotten: the next import of its
+	// file starts afresh instead of resuming it. One that wrote rows is kept, to resume.
+	listed := func() (names []string) {
+		t.Helper()
+		imports, _, err := db.FindImports(ctx, system, rapport.ImportFilter{})
+		must(t, err)
+		for _, i := range imports {
+			names = append(names, fmt.Sprintf("%s %s %d", i.Name, i.State, i.Read))
+		}
+		return names
+	}
+	must(t, db.AbandonImport(ctx, system, again.ID)) // started afresh above, and nothing written since
+	fresh := &rapport.Import{Source: "crm", Kind: "customers", File: "orgs.csv:90:def", Name: "orgs.csv", Size: 90}
+	_, err = db.StartImport(ctx, system, fresh)
+	must(t, err)
+	must(t, db.AbandonImport(ctx, system, fresh.ID))
+	if got := listed(); len(got) != 0 {
+		t.Errorf("got imports %q, want none: both stopped before writing a row", got)
+	}
+	resumed, err = db.StartImport(ctx, system, fresh)
+	must(t, err)
+	if resumed {
+		t.Errorf("got %+v resumed, want an abandoned import started afresh", fresh)
+	}
+	at = &rapport.ImportBatch{Import: fresh.ID, Offset: 40, Line: 2, Read: 1}
+	_, err = db.ImportCustomers(ctx, system, []rapport.IncomingCustomer{person(2, "G")}, at)
+	must(t, err)
+	must(t, db.AbandonImport(ctx, system, fresh.ID))
+	if got := fmt.Sprint(listed()); got != "[orgs.csv unfinished 1]" {
+		t.Errorf("got imports %s, want the import that wrote a row kept, unfinished", got)
+	}
+	if resumed, err = db.StartImport(ctx, system, fresh); err != nil || !resumed || fresh.Line != 2 {
+		t.Errorf("got %+v resumed %v (%v), want it resumed after line 2", fresh, resumed, err)
+	}
 }
 
 // testUploadedImports follows imports of uploaded files from draft to done: each is
@@ -135,6 +170,11 @@ func testUploadedImports(t *testing.T, open Opener) {
 	imp := upload(f.sales, "people.csv")
 	if imp.State != rapport.ImportDraft || imp.UserID != f.sales.UserID || imp.UserName != "sam" || imp.Mapping != "" || imp.ID.IsZero() {
 		t.Fatalf("got %+v, want a draft of sam's", imp)
+	}
+	// Only rapport import abandons imports: an upload's stays, for its job and its page.
+	must(t, db.AbandonImport(ctx, f.sales, imp.ID))
+	if _, err := db.FindImport(ctx, f.sales, imp.ID); err != nil {
+		t.Fatalf("got %v, want the draft kept", err)
 	}
 	for _, tt := range []struct {
 		name  string
