@@ -88,6 +88,7 @@ func TestFeedbackStatusPages(t *testing.T) {
 				t.Errorf("informed feedback should offer only Reopen")
 			}
 			_, timeline, _ := strings.Cut(func() string { _, b := agent.get(profile); return b }(), `id="timeline"`)
+			timeline, _, _ = strings.Cut(timeline, `class="profile-more"`) // the side cards follow the timeline
 			if !strings.Contains(timeline, "Complaint customer informed") || !strings.Contains(timeline, "Complaint resolved: Sent a new desk") {
 				t.Errorf("the timeline lacks the status changes")
 			}

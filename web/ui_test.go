@@ -381,7 +381,8 @@ func TestPages(t *testing.T) {
 					t.Errorf("a team note is shown outside the team")
 				}
 				_, body = agent.get(profile + "?type=note")
-				_, timeline, _ := strings.Cut(body, `id="timeline"`) // the call is also the team's last contact, above it
+				_, timeline, _ := strings.Cut(body, `id="timeline"`)
+				timeline, _, _ = strings.Cut(timeline, `class="profile-more"`) // the call is also the team's last contact, below it
 				if strings.Contains(timeline, "Called about the renewal") || !strings.Contains(timeline, "quotes") {
 					t.Errorf("filtering notes shows interactions, or not the note")
 				}
