@@ -296,7 +296,7 @@ func TestBrowser(t *testing.T) {
 					chromedp.WaitVisible(chromedp.CSS("#g-count .error")),
 				)
 				shot(t, out, "6-segment-mistake")
-				if got := text(t, out, "#g-count"); !strings.Contains(got, "Clv is a number") || !strings.Contains(got, "column 25") {
+				if got := text(t, out, "#g-count"); !strings.Contains(got, "“clv” is a number") || !strings.Contains(got, "column 25") {
 					t.Errorf("the builder says %q for a rule with a mistake", got)
 				}
 				clear()

@@ -229,7 +229,7 @@ func TestPages(t *testing.T) {
 			t.Run("Segments", func(t *testing.T) {
 				// Without JavaScript, Count shows the count or the rule's mistake.
 				res, body := agent.post("/segments", url.Values{"name": {"Otto's"}, "rule": {"name contains otto AND clv > lots"}, "action": {"count"}})
-				if res.StatusCode != 200 || !strings.Contains(body, "Clv is a number") || !strings.Contains(body, "(at column 30)") {
+				if res.StatusCode != 200 || !strings.Contains(body, "“clv” is a number") || !strings.Contains(body, "(at column 30)") {
 					t.Errorf("counting a rule with a mistake: got %d", res.StatusCode)
 				}
 				res, body = agent.post("/segments", url.Values{"name": {"Otto's"}, "rule": {`name contains otto`}, "action": {"count"}})
