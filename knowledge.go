@@ -272,6 +272,9 @@ type KnowledgeService interface {
 	CreateCategory(ctx context.Context, s Scope, c Category) (*Category, error)
 	// ListCategories returns the category tree in order: parents before children.
 	ListCategories(ctx context.Context, s Scope) ([]Category, error)
+	// CountCategoryArticles counts the articles the reader may see in each category,
+	// not those of its subcategories; a category with none is left out.
+	CountCategoryArticles(ctx context.Context, s Scope) (map[ID]int, error)
 }
 
 // SearchQuery is what a reader searches the knowledge base for.

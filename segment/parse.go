@@ -293,7 +293,7 @@ func (p *parser) condition() (Expr, error) {
 			return nil, err
 		}
 	} else if p.peek().is("(") {
-		return nil, p.errorf(p.peek(), "%s is not one of count, sum, last and first, and takes no “(”", f.Name)
+		return nil, p.errorf(p.peek(), "“%s” is not one of count, sum, last and first, and takes no “(”", f.Name)
 	}
 	opTok := p.next()
 	c.Op = strings.ToLower(opTok.text)
@@ -337,7 +337,7 @@ func (p *parser) field(t token, fields []*Field) (*Field, string, error) {
 func (p *parser) aggregate(name token) (*Aggregate, error) {
 	open := p.next()
 	if !open.is("(") {
-		return nil, p.errorf(open, "%s needs its interactions in brackets, as in %s(type = order)", name.text, strings.ToLower(name.text))
+		return nil, p.errorf(open, "“%s” needs its interactions in brackets, as in %s(type = order)", name.text, strings.ToLower(name.text))
 	}
 	agg := &Aggregate{}
 	if p.peek().is(")") {
@@ -389,7 +389,7 @@ func (p *parser) values(list bool, f *Field, op string) ([]Value, error) {
 		return []Value{v}, err
 	}
 	if t := p.next(); !t.is("(") {
-		return nil, p.errorf(t, "in needs a list in brackets, as in (client, prospect)")
+		return nil, p.errorf(t, "“in” needs a list in brackets, as in (client, prospect)")
 	}
 	var out []Value
 	for {
@@ -414,14 +414,14 @@ func (p *parser) value(f *Field, op string) (Value, error) {
 	switch {
 	case t.is("empty"):
 		if !f.Optional || (op != "=" && op != "!=") {
-			return v, p.errorf(t, "%s is never empty: compare it with a value", f.Name)
+			return v, p.errorf(t, "“%s” is never empty: compare it with a value", f.Name)
 		}
 		v.Empty = true
 		return v, nil
 	case f.Type == Number:
 		n, err := strconv.ParseFloat(t.text, 64)
 		if t.kind != tNumber || err != nil {
-			return v, p.errorf(t, "%s is a number: compare it with a number such as 500, not %s", f.Name, t)
+			return v, p.errorf(t, "“%s” is a number: compare it with a number such as 500, not %s", f.Name, t)
 		}
 		v.Num, v.IsNum = n, true
 	case f.Type == Date:
@@ -444,7 +444,7 @@ func (p *parser) value(f *Field, op string) (Value, error) {
 		case t.is("today"):
 			v.Time = p.now.UTC().Truncate(24 * time.Hour)
 		default:
-			return v, p.errorf(t, "%s is a date: compare it with a date such as 2026-03-01 or 90d ago, not %s", f.Name, t)
+			return v, p.errorf(t, "“%s” is a date: compare it with a date such as 2026-03-01 or 90d ago, not %s", f.Name, t)
 		}
 	default: // text and choices
 		if t.kind != tString && t.kind != tWord && t.kind != tNumber || t.kind == tWord && isKeyword(t.text) {
@@ -452,7 +452,7 @@ func (p *parser) value(f *Field, op string) (Value, error) {
 		}
 		v.Text = t.text
 		if len(f.Values) > 0 && !containsFold(f.Values, v.Text) {
-			return v, p.errorf(t, "%s has no value %q: use one of %s", f.Name, v.Text, strings.Join(f.Values, ", "))
+			return v, p.errorf(t, "“%s” has no value %q: use one of %s", f.Name, v.Text, strings.Join(f.Values, ", "))
 		}
 	}
 	return v, nil

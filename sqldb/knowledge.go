@@ -490,6 +490,32 @@ func (db *DB) ListCategories(ctx context.Context, s rapport.Scope) ([]rapport.Ca
 	return out, nil
 }
 
+func (db *DB) CountCategoryArticles(ctx context.Context, s rapport.Scope) (map[rapport.ID]int, error) {
+	out := map[rapport.ID]int{}
+	err := db.view(ctx, s, func(tx *Tx) error {
+		q := &Query{}
+		type count struct {
+			category rapport.ID
+			n        int
+		}
+		counts, err := queryAll(tx, `SELECT a.category_id, COUNT(*) FROM kb_articles a
+			WHERE a.category_id IS NOT NULL AND `+visibleArticle(q, tx.scope, "a")+` GROUP BY a.category_id`, q.Args(),
+			func(rows *sql.Rows) (count, error) {
+				var c count
+				err := rows.Scan(&c.category, &c.n)
+				return c, err
+			})
+		for _, c := range counts {
+			out[c.category] = c.n
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func nonZero(id rapport.ID) []rapport.ID {
 	if id.IsZero() {
 		return nil

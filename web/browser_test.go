@@ -296,7 +296,7 @@ func TestBrowser(t *testing.T) {
 					chromedp.WaitVisible(chromedp.CSS("#g-count .error")),
 				)
 				shot(t, out, "6-segment-mistake")
-				if got := text(t, out, "#g-count"); !strings.Contains(got, "clv is a number") || !strings.Contains(got, "column 25") {
+				if got := text(t, out, "#g-count"); !strings.Contains(got, "“clv” is a number") || !strings.Contains(got, "column 25") {
 					t.Errorf("the builder says %q for a rule with a mistake", got)
 				}
 				clear()
@@ -464,8 +464,16 @@ func TestBrowser(t *testing.T) {
 				if err := chromedp.Do(b, chromedp.EmulateViewport(390, 844)); err != nil {
 					t.Fatal(err)
 				}
+				// A customer with a timeline longer than the side cards.
+				sys := rapport.SystemScope("test")
+				busy := &rapport.Customer{Kind: rapport.KindPerson, GivenName: "Bea", FamilyName: "Busy"}
+				must(t, e.db.CreateCustomer(ctx, sys, busy))
+				for i := range 30 {
+					must(t, e.db.CreateInteraction(ctx, sys, &rapport.Interaction{CustomerID: busy.ID, Type: "call", Channel: "phone",
+						Summary: "Call about the order", OccurredAt: time.Now().Add(-time.Duration(i) * time.Hour)}))
+				}
 				signIn(t, b, "agent@example.com")
-				if err := chromedp.Do(b, chromedp.Navigate(e.srv.URL+"/customers/"+e.open.ID.String()), chromedp.WaitVisible(chromedp.CSS("#timeline"))); err != nil {
+				if err := chromedp.Do(b, chromedp.Navigate(e.srv.URL+"/customers/"+busy.ID.String()), chromedp.WaitVisible(chromedp.CSS("#timeline"))); err != nil {
 					t.Fatal(err)
 				}
 				shot(t, b, "5-phone")
@@ -475,6 +483,35 @@ func TestBrowser(t *testing.T) {
 				}
 				if width > 390 {
 					t.Errorf("the profile is %dpx wide on a 390px phone screen, want no sideways scrolling", width)
+				}
+				// On a phone the key facts come first, then the timeline, then the other
+				// cards (the first is the last contact by team); on a wide screen the other
+				// cards follow the details in the left column, beside the timeline.
+				type box struct{ Top, Bottom, Left float64 }
+				layout := func() (details, timeline, side box) {
+					t.Helper()
+					boxes, err := chromedp.Run(b, chromedp.Evaluate[map[string]box](`(() => {
+						const box = sel => { const r = document.querySelector(sel).getBoundingClientRect(); return {top: r.top + scrollY, bottom: r.bottom + scrollY, left: r.left}; };
+						return {details: box("section[aria-labelledby=details-h]"), timeline: box("#timeline"), side: box("section[aria-labelledby=contacts-h]")};
+					})()`))
+					if err != nil {
+						t.Fatal(err)
+					}
+					return boxes["details"], boxes["timeline"], boxes["side"]
+				}
+				details, timeline, side := layout()
+				if !(details.Bottom <= timeline.Top && timeline.Bottom <= side.Top) {
+					t.Errorf("on a 390px screen the details are at %v–%vpx, the timeline at %v–%vpx and the first side card at %vpx; want them in that order",
+						details.Top, details.Bottom, timeline.Top, timeline.Bottom, side.Top)
+				}
+				if err := chromedp.Do(b, chromedp.EmulateViewport(1280, 900), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#timeline"))); err != nil {
+					t.Fatal(err)
+				}
+				shot(t, b, "5b-desktop")
+				details, timeline, side = layout()
+				if side.Left >= timeline.Left || side.Left != details.Left || side.Top-details.Bottom > 16.5 || side.Top < details.Bottom {
+					t.Errorf("on a 1280px screen the details end at %vpx and the first side card is at (%v, %v)px, the timeline %vpx from the left; want the card beside the timeline, right below the details",
+						details.Bottom, side.Left, side.Top, timeline.Left)
 				}
 			})
 

@@ -47,7 +47,7 @@ func TestFeedbackStatusPages(t *testing.T) {
 
 			// Resolving without saying what was done is refused, on the feedback's page.
 			res, body = agent.post("/feedback/"+fb.ID.String()+"/status", url.Values{"status": {"resolved"}, "resolution": {"  "}})
-			if res.StatusCode != 400 || !strings.Contains(body, "resolution is required") || !strings.Contains(body, "History") {
+			if res.StatusCode != 400 || !strings.Contains(body, "Resolution is required") || !strings.Contains(body, "History") {
 				t.Errorf("resolving without a resolution: got %d, want 400 on the feedback's page with the reason", res.StatusCode)
 			}
 			// A step not allowed names the allowed ones.
@@ -88,6 +88,7 @@ func TestFeedbackStatusPages(t *testing.T) {
 				t.Errorf("informed feedback should offer only Reopen")
 			}
 			_, timeline, _ := strings.Cut(func() string { _, b := agent.get(profile); return b }(), `id="timeline"`)
+			timeline, _, _ = strings.Cut(timeline, `class="profile-more"`) // the side cards follow the timeline
 			if !strings.Contains(timeline, "Complaint customer informed") || !strings.Contains(timeline, "Complaint resolved: Sent a new desk") {
 				t.Errorf("the timeline lacks the status changes")
 			}

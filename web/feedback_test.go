@@ -29,7 +29,7 @@ func TestFeedbackPages(t *testing.T) {
 
 			// Mistakes are shown at their fields, with what was typed kept.
 			res, body := agent.post("/feedback", url.Values{"kind": {"rant"}, "text": {"  "}, "product": {"Desk"}})
-			if res.StatusCode != 400 || !strings.Contains(body, "kind &#34;rant&#34; is unknown") || !strings.Contains(body, "text is required") ||
+			if res.StatusCode != 400 || !strings.Contains(body, "Kind &#34;rant&#34; is unknown") || !strings.Contains(body, "Text is required") ||
 				!strings.Contains(body, `value="Desk"`) {
 				t.Errorf("got %d; want the form with its mistakes and the product kept", res.StatusCode)
 			}
@@ -81,6 +81,7 @@ func TestFeedbackPages(t *testing.T) {
 				t.Errorf("the profile holds the script unescaped")
 			}
 			_, timeline, _ := strings.Cut(body, `id="timeline"`)
+			timeline, _, _ = strings.Cut(timeline, `class="profile-more"`) // the side cards follow the timeline
 			if !strings.Contains(timeline, "Complaint: The &lt;script&gt;") {
 				t.Errorf("the timeline lacks the complaint")
 			}

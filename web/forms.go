@@ -6,13 +6,15 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/rapportckm/rapport"
 )
 
 // fieldErrors maps a validation error to the form fields it is about: "emails[2]" and
 // "addresses[0].city" are shown at "emails" and "addresses". A message that names no
-// field is kept under "_".
+// field is kept under "_". Each message reads as a sentence (see sentence).
 func fieldErrors(err error) map[string]string {
 	var e *rapport.Error
 	if !errors.As(err, &e) {
@@ -25,13 +27,38 @@ func fieldErrors(err error) map[string]string {
 			key = field[:i]
 		}
 		if _, ok := out[key]; !ok {
-			out[key] = msg
+			out[key] = sentence(msg)
 		}
 	}
 	if len(out) == 0 {
-		out["_"] = e.Message
+		out["_"] = sentence(e.Message)
 	}
 	return out
+}
+
+// errorAt shows an error's message at one field of a form, as a sentence.
+func errorAt(field string, err error) map[string]string {
+	return map[string]string{field: sentence(rapport.ErrorMessage(err))}
+}
+
+// sentence starts a message shown in a form with a capital letter: the domain's
+// messages start in lower case ("email is not a valid address"), as the API returns
+// them, and read as sentences on a page. A message that starts with anything but a
+// lower-case letter (a quote, a number) is left as it is, and so is one whose first
+// word is code or a name with its own case: a field such as due_at, an address, a word
+// with capitals inside such as iPhone.
+func sentence(msg string) string {
+	first, size := utf8.DecodeRuneInString(msg)
+	if !unicode.IsLower(first) {
+		return msg
+	}
+	word, _, _ := strings.Cut(msg, " ")
+	for i, r := range strings.TrimRight(word, ",;:.!?") {
+		if i > 0 && unicode.IsUpper(r) || !unicode.IsLetter(r) && r != '-' && r != '\'' && r != '’' {
+			return msg
+		}
+	}
+	return string(unicode.ToTitle(first)) + msg[size:]
 }
 
 // formLines reads a textarea as its non-empty lines.

@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/rapportckm/rapport"
 )
 
 // TestAttributesRoundTrip: the edit form shows a customer's attributes so that saving
@@ -43,5 +45,42 @@ func TestAttributesRoundTrip(t *testing.T) {
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if saved, err := formAttributes(r, "attributes"); err != nil || string(saved) != `{"phone":"+351 21 123 4567","score":42,"vip":true,"zip":"01234"}` {
 		t.Errorf("typed by hand: %s (%v)", saved, err)
+	}
+}
+
+// TestFieldErrorsAreSentences: the domain's messages, lower-case for the API, start
+// with a capital in a form; quoted values, numbers, field names and addresses at the
+// start are left as they are.
+func TestFieldErrorsAreSentences(t *testing.T) {
+	for _, c := range []struct{ msg, want string }{
+		{"email is not a valid address", "Email is not a valid address"},
+		{"e-mail address or password is wrong", "E-mail address or password is wrong"},
+		{"write at least one section", "Write at least one section"},
+		{"élan is required", "Élan is required"},
+		{"ǆungla is a word", "ǅungla is a word"}, // title case: the first letter of a word
+		{"ßig stays", "ßig stays"},               // no single upper-case letter
+		{`"xx" is not a language code`, `"xx" is not a language code`},
+		{"“pigeon” is unknown", "“pigeon” is unknown"},
+		{"3 of the 5 items are not here", "3 of the 5 items are not here"},
+		{"due_at must be a date", "due_at must be a date"},
+		{"kim@example.com is the last active admin", "kim@example.com is the last active admin"},
+		{"iPhone is not a product here", "iPhone is not a product here"},
+		{"title: at most 200 characters", "Title: at most 200 characters"},
+		{"Already a sentence", "Already a sentence"},
+		{"", ""},
+	} {
+		if got := sentence(c.msg); got != c.want {
+			t.Errorf("sentence(%q) = %q, want %q", c.msg, got, c.want)
+		}
+	}
+
+	err := &rapport.Error{Code: rapport.EINVALID, Message: "2 fields are wrong", Fields: map[string]string{
+		"emails[1]": "emails[1] \"x\" is not an e-mail address", "language": `"xx" is not a language code`, "given_name": "given name is required"}}
+	want := map[string]string{"emails": "emails[1] \"x\" is not an e-mail address", "language": `"xx" is not a language code`, "given_name": "Given name is required"}
+	if got := fieldErrors(err); !reflect.DeepEqual(got, want) {
+		t.Errorf("fieldErrors = %q, want %q", got, want)
+	}
+	if got := fieldErrors(rapport.Errorf(rapport.EINVALID, "nothing to save")); got["_"] != "Nothing to save" {
+		t.Errorf("a message without a field: %q, want Nothing to save", got["_"])
 	}
 }

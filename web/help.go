@@ -241,6 +241,42 @@ func categoryIndex(cs []rapport.Category) map[rapport.ID]rapport.Category {
 	return m
 }
 
+// nonEmptyTopics returns the categories in which the reader finds an article, in the
+// category itself or in one of its subcategories, from the counts of the articles they
+// may see (CountCategoryArticles). The help centre lists only these: a topic that
+// opens on nothing is a dead end. cats is a tree in ListCategories' order, parents
+// before their children.
+func nonEmptyTopics(cats []rapport.Category, counts map[rapport.ID]int) map[rapport.ID]bool {
+	total := make(map[rapport.ID]int, len(cats))
+	for i := len(cats) - 1; i >= 0; i-- { // children first, adding to their parents
+		c := cats[i]
+		total[c.ID] += counts[c.ID]
+		if !c.ParentID.IsZero() {
+			total[c.ParentID] += total[c.ID]
+		}
+	}
+	out := make(map[rapport.ID]bool, len(total))
+	for id, n := range total {
+		if n > 0 {
+			out[id] = true
+		}
+	}
+	return out
+}
+
+// readerTopics lists the categories and those in which the reader finds an article.
+func (s *Server) readerTopics(r *http.Request, c *helpCall) ([]rapport.Category, map[rapport.ID]bool, error) {
+	cats, err := s.Store.ListCategories(r.Context(), c.scope)
+	if err != nil {
+		return nil, nil, err
+	}
+	counts, err := s.Store.CountCategoryArticles(r.Context(), c.scope)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cats, nonEmptyTopics(cats, counts), nil
+}
+
 type helpHome struct {
 	Categories []rapport.Category // top level
 	Popular    []rapport.ArticleLink
@@ -248,13 +284,13 @@ type helpHome struct {
 }
 
 func (s *Server) handleHelpHome(w http.ResponseWriter, r *http.Request, c *helpCall) error {
-	cats, err := s.Store.ListCategories(r.Context(), c.scope)
+	cats, nonEmpty, err := s.readerTopics(r, c)
 	if err != nil {
 		return err
 	}
 	d := helpHome{}
 	for _, cat := range cats {
-		if cat.ParentID.IsZero() {
+		if cat.ParentID.IsZero() && nonEmpty[cat.ID] {
 			d.Categories = append(d.Categories, cat)
 		}
 	}
@@ -278,7 +314,7 @@ type helpCategory struct {
 }
 
 func (s *Server) handleHelpCategory(w http.ResponseWriter, r *http.Request, c *helpCall) error {
-	cats, err := s.Store.ListCategories(r.Context(), c.scope)
+	cats, nonEmpty, err := s.readerTopics(r, c)
 	if err != nil {
 		return err
 	}
@@ -293,7 +329,7 @@ func (s *Server) handleHelpCategory(w http.ResponseWriter, r *http.Request, c *h
 		return rapport.NotFound("category")
 	}
 	for _, cat := range cats {
-		if cat.ParentID == d.Category.ID {
+		if cat.ParentID == d.Category.ID && nonEmpty[cat.ID] {
 			d.Children = append(d.Children, cat)
 		}
 		if cat.ID == d.Category.ParentID {

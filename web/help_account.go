@@ -65,7 +65,7 @@ func (s *Server) handleHelpSignIn(w http.ResponseWriter, r *http.Request, c *hel
 			return err
 		}
 		ps, _ := s.Store.PortalSettings(r.Context())
-		form.Error, form.Registration = rapport.ErrorMessage(err), ps.Registration
+		form.Error, form.Registration = sentence(rapport.ErrorMessage(err)), ps.Registration
 		return s.renderHelp(w, r, c, Status(err), "signin", "Sign in", "", form)
 	}
 	if err := s.startPortalSession(w, r, a); err != nil {

@@ -99,7 +99,7 @@ func (s *Server) handleHelpAsk(w http.ResponseWriter, r *http.Request, c *helpCa
 	case rapport.EINVALID, rapport.ERATELIMIT:
 		d.Errors = fieldErrors(err)
 		if rapport.ErrorCode(err) == rapport.ERATELIMIT {
-			d.Errors = map[string]string{"question": rapport.ErrorMessage(err)}
+			d.Errors = errorAt("question", err)
 		}
 		return s.showHelpExpert(w, r, c, Status(err), d)
 	}

@@ -136,3 +136,73 @@ func TestHelpCentre(t *testing.T) {
 		})
 	}
 }
+
+// TestHelpTopics: the help centre lists a topic only when the reader finds an article
+// in it or in one of its subtopics — not one with drafts, archived or staff articles
+// only, nor one whose articles are chosen for other customers — and a customer sees the
+// topic of an article chosen for them.
+func TestHelpTopics(t *testing.T) {
+	for name, open := range databases() {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open)
+			sys := rapport.SystemScope("test")
+			topic := func(name string, parent rapport.ID) *rapport.Category {
+				c, err := e.db.CreateCategory(ctx, sys, rapport.Category{Name: name, ParentID: parent})
+				must(t, err)
+				return c
+			}
+			article := func(title string, cat *rapport.Category, in rapport.ArticleInput) *rapport.Article {
+				in.Title, in.CategoryID, in.OwnerID = title, cat.ID, e.admin.ID
+				a, err := e.db.CreateArticle(ctx, sys, in)
+				must(t, err)
+				return a
+			}
+			orders := topic("Orders", rapport.ID{})        // public articles only in a subtopic
+			returns := topic("Returns", orders.ID)         // a public article
+			giftCards := topic("Gift cards", orders.ID)    // staff only
+			drafts := topic("Coming soon", rapport.ID{})   // a draft
+			archive := topic("Old products", rapport.ID{}) // archived
+			otto := topic("Otto's plan", rapport.ID{})     // chosen for Otto
+			nothing := topic("Nothing yet", rapport.ID{})
+			article("Return a parcel", returns, rapport.ArticleInput{Publish: true})
+			article("Gift card fraud", giftCards, rapport.ArticleInput{Publish: true, Audience: rapport.AudienceStaff})
+			article("Our next product", drafts, rapport.ArticleInput{})
+			old := article("The old model", archive, rapport.ArticleInput{Publish: true})
+			_, err := e.db.ChangeArticleStatus(ctx, sys, old.ID, rapport.ArticleTransition{Step: rapport.StepArchive})
+			must(t, err)
+			article("Rollout steps", otto, rapport.ArticleInput{Publish: true, Audience: rapport.AudienceChosen, Customers: []rapport.ID{e.open.ID}})
+
+			topics := func(b *browser, path string) []string {
+				t.Helper()
+				status, body := b.get(path)
+				if status != 200 {
+					t.Fatalf("%s: got %d", path, status)
+				}
+				var out []string
+				for _, c := range []*rapport.Category{orders, returns, giftCards, drafts, archive, otto, nothing} {
+					if strings.Contains(body, `href="/help/categories/`+c.Slug+`"`) {
+						out = append(out, c.Name)
+					}
+				}
+				return out
+			}
+			v := e.visitor()
+			if got := strings.Join(topics(v, "/help"), ", "); got != "Orders" {
+				t.Errorf("a visitor's home lists topics %q, want Orders", got)
+			}
+			if got := strings.Join(topics(v, "/help/categories/"+orders.Slug), ", "); got != "Returns" {
+				t.Errorf("a visitor's Orders page lists subtopics %q, want Returns", got)
+			}
+			if _, body := v.get("/help/categories/" + orders.Slug); strings.Contains(body, "No articles in this topic") {
+				t.Errorf("a topic with subtopics says it has no articles")
+			}
+			if status, body := v.get("/help/categories/" + drafts.Slug); status != 200 || !strings.Contains(body, "No articles in this topic") {
+				t.Errorf("an empty topic's own page: %d, want it to say it is empty", status)
+			}
+			customer := e.helpCustomer(e.signIn("admin@example.com"), e.open, "otto@open.example")
+			if got := strings.Join(topics(customer, "/help"), ", "); got != "Orders, Otto's plan" {
+				t.Errorf("Otto's home lists topics %q, want Orders, Otto's plan", got)
+			}
+		})
+	}
+}

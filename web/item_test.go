@@ -20,7 +20,7 @@ func TestItemPages(t *testing.T) {
 			profile := "/customers/" + e.open.ID.String()
 
 			res, body := agent.post(profile+"/items", url.Values{"kind": {"ticket"}, "title": {""}, "due": {"soon"}})
-			if res.StatusCode != 400 || !strings.Contains(body, "title is required") || !strings.Contains(body, "must be a date") {
+			if res.StatusCode != 400 || !strings.Contains(body, "Title is required") || !strings.Contains(body, "must be a date") {
 				t.Errorf("got %d, want the profile with the item form's mistakes", res.StatusCode)
 			}
 			yesterday := time.Now().UTC().AddDate(0, 0, -1).Format(rapport.DateLayout)
@@ -46,6 +46,7 @@ func TestItemPages(t *testing.T) {
 			}
 			// Opening it is on the timeline, by the agent, and is Sales's last contact.
 			_, timeline, _ := strings.Cut(body, `id="timeline"`)
+			timeline, _, _ = strings.Cut(timeline, `class="profile-more"`) // the side cards follow the timeline
 			if !strings.Contains(timeline, "Ticket opened: Refund") {
 				t.Errorf("the timeline lacks the item's opening")
 			}
@@ -108,7 +109,7 @@ func TestItemPages(t *testing.T) {
 
 			// The preferred time, from the customer form, is shown at the top.
 			res, body = agent.post(profile+"/edit", url.Values{"kind": {"person"}, "given_name": {"Otto"}, "family_name": {"Open"}, "preferred_days": {"sometimes"}})
-			if res.StatusCode != 400 || !strings.Contains(body, "preferred days") {
+			if res.StatusCode != 400 || !strings.Contains(body, "Preferred days") {
 				t.Errorf("got %d, want the form with the mistake in the preferred days: %s", res.StatusCode, body)
 			}
 			res, _ = agent.post(profile+"/edit", url.Values{"kind": {"person"}, "given_name": {"Otto"}, "family_name": {"Open"},

@@ -40,15 +40,15 @@ func TestKnowledgePages(t *testing.T) {
 
 			// Bad input comes back on the form, naming the field.
 			res, page = agent.post("/kb/articles", url.Values{"title": {""}, "audience": {"chosen"}})
-			if res.StatusCode != http.StatusBadRequest || !strings.Contains(page, "title is required") {
+			if res.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Title is required") {
 				t.Errorf("an empty title: %d", res.StatusCode)
 			}
 			res, page = agent.post("/kb/articles", url.Values{"title": {"For Nobody"}, "audience": {"chosen"}, "add_customers": {"Nobody Atall"}})
-			if res.StatusCode != http.StatusBadRequest || !strings.Contains(page, "no customer matches") {
+			if res.StatusCode != http.StatusBadRequest || !strings.Contains(page, "No customer matches") {
 				t.Errorf("an unknown customer: %d", res.StatusCode)
 			}
 			res, page = agent.post("/kb/articles", url.Values{"title": {"For Wanda"}, "audience": {"chosen"}, "add_customers": {"Wanda Walled"}})
-			if res.StatusCode != http.StatusBadRequest || strings.Contains(page, "Wanda") && !strings.Contains(page, "no customer matches") {
+			if res.StatusCode != http.StatusBadRequest || strings.Contains(page, "Wanda") && !strings.Contains(page, "No customer matches") {
 				t.Errorf("a customer behind a wall is found by name: %d", res.StatusCode)
 			}
 			res, _ = agent.post("/kb/articles", url.Values{"title": {"For Otto"}, "audience": {"chosen"}, "add_customers": {"otto@open.example"}})

@@ -35,7 +35,7 @@ func TestVisitReport(t *testing.T) {
 			}
 
 			res, body := agent.post(profile+"/notes", url.Values{"template": {"visit"}, "visibility": {"staff"}, "section.said": {" "}})
-			if res.StatusCode != 422 || !strings.Contains(body, "write at least one section") || !strings.Contains(body, "Visit report") {
+			if res.StatusCode != 422 || !strings.Contains(body, "Write at least one section") || !strings.Contains(body, "Visit report") {
 				t.Errorf("got %d; want the visit form again with its mistake", res.StatusCode)
 			}
 			res, body = agent.post(profile+"/notes", url.Values{"template": {"visit"}, "visibility": {"staff"}, "section.aim": {"Grow"}, "section.next": {strings.Repeat("x", 5001)}})
@@ -80,7 +80,7 @@ func TestVisitReport(t *testing.T) {
 			}
 			// A note id that is not the customer's is refused at its field.
 			res, body = agent.post("/feedback", url.Values{"kind": {"need"}, "text": {"x"}, "customer_id": {e.open.ID.String()}, "note_id": {rapport.NewID().String()}})
-			if res.StatusCode != 400 || !strings.Contains(body, "no note") {
+			if res.StatusCode != 400 || !strings.Contains(body, "No note") {
 				t.Errorf("got %d for another note", res.StatusCode)
 			}
 		})

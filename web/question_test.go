@@ -91,7 +91,7 @@ func TestExpertQuestions(t *testing.T) {
 			if res, _ := otto.post("/help/experts/"+e.outsider.ID.String()+"/questions", url.Values{"question": {"Psst"}}); res.StatusCode != 404 {
 				t.Errorf("asking an unlisted expert: %d, want 404", res.StatusCode)
 			}
-			if res, body := otto.post(agentPage+"/questions", url.Values{"question": {"  "}}); res.StatusCode != 400 || !strings.Contains(body, "write your question") {
+			if res, body := otto.post(agentPage+"/questions", url.Values{"question": {"  "}}); res.StatusCode != 400 || !strings.Contains(body, "Write your question") {
 				t.Errorf("an empty question: %d", res.StatusCode)
 			}
 			if res, body := otto.post(agentPage+"/questions", url.Values{"question": {strings.Repeat("x", rapport.MaxQuestion+1)}}); res.StatusCode != 400 || !strings.Contains(body, "at most 5000") {
@@ -133,7 +133,7 @@ func TestExpertQuestions(t *testing.T) {
 			}
 
 			// The expert answers; the customer's mail arrives and his account shows it.
-			if res, body := agent.post(qpath+"/answer", url.Values{"answer": {""}}); res.StatusCode != 400 || !strings.Contains(body, "write the answer") {
+			if res, body := agent.post(qpath+"/answer", url.Values{"answer": {""}}); res.StatusCode != 400 || !strings.Contains(body, "Write the answer") {
 				t.Errorf("an empty answer: %d", res.StatusCode)
 			}
 			if res, _ := agent.post(qpath+"/answer", url.Values{"answer": {"Check your **spam** folder, then ask again."}}); res.StatusCode != http.StatusSeeOther {

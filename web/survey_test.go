@@ -121,7 +121,7 @@ func TestSurveyPages(t *testing.T) {
 
 			// Mistakes are shown at their fields, with what was typed kept.
 			res, body := admin.post("/surveys", url.Values{"name": {" "}, "kind": {"nps"}, "intro": {"Kept intro"}, "ask_every_days": {"90"}})
-			if res.StatusCode != 400 || !strings.Contains(body, "a survey needs a name") || !strings.Contains(body, `value="Kept intro"`) {
+			if res.StatusCode != 400 || !strings.Contains(body, "A survey needs a name") || !strings.Contains(body, `value="Kept intro"`) {
 				t.Fatalf("got %d; want the form with its mistake and the intro kept", res.StatusCode)
 			}
 			if res, body := admin.post("/surveys", url.Values{"name": {"Words NPS"}, "kind": {"nps"}, "ask_every_days": {"ninety"}}); res.StatusCode != 400 || !strings.Contains(body, "ask_every_days must be between 1 and 3650") {
@@ -219,7 +219,7 @@ func TestSurveyPages(t *testing.T) {
 
 			// A score off the scale is refused at the field, the comment kept.
 			res, body = e.customerPost(portal, url.Values{"score": {"42"}, "comment": {"kept"}})
-			if res.StatusCode != 400 || !strings.Contains(body, "choose a score from 0 to 10") || !strings.Contains(body, ">kept</textarea>") {
+			if res.StatusCode != 400 || !strings.Contains(body, "Choose a score from 0 to 10") || !strings.Contains(body, ">kept</textarea>") {
 				t.Errorf("score 42: got %d, want 400 with the mistake and the comment kept", res.StatusCode)
 			}
 			if res, body := e.customerPost(portal, url.Values{"score": {"3"}, "comment": {"bad \xff"}}); res.StatusCode != 400 || !strings.Contains(body, "not valid UTF-8") {

@@ -142,7 +142,7 @@ func TestThemePages(t *testing.T) {
 				t.Errorf("the theme page does not show the idea, escaped, building")
 			}
 			res, body = agent.post("/themes/"+delivery.String()+"/ideas", url.Values{"title": {" "}, "description": {"Kept on error"}})
-			if res.StatusCode != 400 || !strings.Contains(body, "title is required") || !strings.Contains(body, ">Kept on error</textarea>") {
+			if res.StatusCode != 400 || !strings.Contains(body, "Title is required") || !strings.Contains(body, ">Kept on error</textarea>") {
 				t.Errorf("an idea without a title: got %d, want 400 with the reason and the description kept", res.StatusCode)
 			}
 			if res, _ := agent.post("/ideas/"+ideas[0].ID.String()+"/status", url.Values{"status": {"someday"}}); res.StatusCode != 400 {

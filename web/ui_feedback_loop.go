@@ -203,7 +203,7 @@ func (s *Server) handlePortalFeedbackAnswer(w http.ResponseWriter, r *http.Reque
 		}
 		p := &portalAnswer{FeedbackLink: l, Token: token, Errors: fieldErrors(err)}
 		if rapport.ErrorCode(err) == rapport.ECONFLICT {
-			p.Errors = map[string]string{"": rapport.ErrorMessage(err)}
+			p.Errors = errorAt("", err)
 		}
 		p.Form.Resolved, p.Form.Rating, p.Form.Comment = strings.TrimSpace(r.PostForm.Get("resolved")), a.Rating, a.Comment
 		return s.renderPortal(w, r, Status(err), p)

@@ -170,7 +170,7 @@ func (s *Server) handleFeedbackAttach(w http.ResponseWriter, r *http.Request, c 
 	}
 	if err != nil {
 		if rapport.ErrorCode(err) == rapport.EINVALID || rapport.ErrorCode(err) == rapport.ETOOLARGE {
-			return s.renderFeedbackPage(w, r, c, http.StatusUnprocessableEntity, id, map[string]string{"files": rapport.ErrorMessage(err)})
+			return s.renderFeedbackPage(w, r, c, http.StatusUnprocessableEntity, id, errorAt("files", err))
 		}
 		return err
 	}

@@ -46,6 +46,7 @@ func (s *Server) renderNoteForm(w http.ResponseWriter, r *http.Request, c *call,
 	if errors.As(err, &e) {
 		for field, msg := range e.Fields {
 			if strings.HasPrefix(field, "sections.") {
+				msg = sentence(msg)
 				errs[field] = msg
 				if errs["sections"] == msg {
 					delete(errs, "sections")

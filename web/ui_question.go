@@ -108,7 +108,7 @@ func (s *Server) handleKBQuestionArticle(w http.ResponseWriter, r *http.Request,
 	if code := rapport.ErrorCode(err); code == rapport.EINVALID || code == rapport.ECONFLICT {
 		errs := fieldErrors(err)
 		if code == rapport.ECONFLICT {
-			errs = map[string]string{"audience": rapport.ErrorMessage(err)}
+			errs = errorAt("audience", err)
 		}
 		return s.showKBQuestion(w, r, c, Status(err), &kbQuestionPage{Audience: audience, Errors: errs})
 	} else if err != nil {

@@ -176,7 +176,11 @@ func (s *Server) handleSegmentDelete(w http.ResponseWriter, r *http.Request, c *
 func (s *Server) handleSegmentCount(w http.ResponseWriter, r *http.Request, c *call) error {
 	n, err := s.Store.CountSegment(r.Context(), c.scope, r.PostFormValue("rule"))
 	if rapport.ErrorCode(err) == rapport.EINVALID {
-		writeJSON(w, http.StatusOK, map[string]any{"error": rapport.ErrorMessage(err)})
+		msg := fieldErrors(err)["rule"] // as the form shows it without JavaScript
+		if msg == "" {
+			msg = sentence(rapport.ErrorMessage(err))
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"error": msg})
 		return nil
 	} else if err != nil {
 		return err

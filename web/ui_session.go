@@ -41,7 +41,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request, c *call) e
 		if code != rapport.EUNAUTHORIZED && code != rapport.ERATELIMIT {
 			return err
 		}
-		form.Error = rapport.ErrorMessage(err)
+		form.Error = sentence(rapport.ErrorMessage(err))
 		return s.render(w, r, Status(err), "signin", c, "Sign in", form)
 	}
 	if err := s.startSession(w, r, u); err != nil {

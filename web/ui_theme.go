@@ -251,7 +251,7 @@ func (s *Server) handleThemeMerge(w http.ResponseWriter, r *http.Request, c *cal
 	}
 	into, err := rapport.ParseID(r.PostForm.Get("into"))
 	if err != nil {
-		return s.renderThemePage(w, r, c, http.StatusUnprocessableEntity, id, map[string]string{"into": "choose the theme to merge into"})
+		return s.renderThemePage(w, r, c, http.StatusUnprocessableEntity, id, map[string]string{"into": "Choose the theme to merge into"})
 	}
 	t, err := s.Store.MergeThemes(r.Context(), c.scope, id, into)
 	if rapport.ErrorCode(err) == rapport.EINVALID {
@@ -272,7 +272,7 @@ func (s *Server) handleThemeSplit(w http.ResponseWriter, r *http.Request, c *cal
 		for _, v := range r.PostForm["feedback_id"] {
 			fid, err := rapport.ParseID(v)
 			if err != nil {
-				return s.renderThemePage(w, r, c, http.StatusUnprocessableEntity, id, map[string]string{"feedback_ids": "choose items from the list"})
+				return s.renderThemePage(w, r, c, http.StatusUnprocessableEntity, id, map[string]string{"feedback_ids": "Choose items from the list"})
 			}
 			sp.FeedbackIDs = append(sp.FeedbackIDs, fid)
 		}

@@ -1,6 +1,7 @@
 package sqldbtest
 
 import (
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -226,6 +227,27 @@ func testKnowledgeCategories(t *testing.T, open Opener) {
 
 	_, err = db.CreateArticle(ctx, manager, rapport.ArticleInput{Title: "Refund times", CategoryID: refunds.ID})
 	must(t, err)
+	_, err = db.CreateArticle(ctx, manager, rapport.ArticleInput{Title: "Close your account", CategoryID: accounts.ID, Publish: true})
+	must(t, err)
+	_, err = db.CreateArticle(ctx, manager, rapport.ArticleInput{Title: "Uncategorised", Publish: true})
+	must(t, err)
+	// Each category's articles are counted as the reader may see them: the draft by
+	// staff only; a category without an article is left out.
+	visitor := rapport.PortalScope("198.51.100.7")
+	for _, c := range []struct {
+		name  string
+		scope rapport.Scope
+		want  map[rapport.ID]int
+	}{
+		{"staff", manager, map[rapport.ID]int{refunds.ID: 1, accounts.ID: 1}},
+		{"a visitor", visitor, map[rapport.ID]int{accounts.ID: 1}},
+	} {
+		got, err := db.CountCategoryArticles(ctx, c.scope)
+		must(t, err)
+		if !maps.Equal(got, c.want) {
+			t.Errorf("%s: articles by category %v, want %v", c.name, got, c.want)
+		}
+	}
 	wantCode(t, db.DeleteCategory(ctx, manager, refunds.ID), rapport.ECONFLICT)
 	wantCode(t, db.DeleteCategory(ctx, manager, accounts.ID), rapport.ECONFLICT)
 	must(t, db.DeleteCategory(ctx, manager, billing.ID))
