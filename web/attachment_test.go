@@ -252,8 +252,8 @@ func TestAttachmentFormErrors(t *testing.T) {
 	}{
 		{"TooLarge", interactionForm("Big"), []file{{"ok.txt", "", "fine"}, {"big.txt", "text/plain", big}}, http.StatusRequestEntityTooLarge, "big.txt is over the limit of 32 KiB"},
 		{"Empty", interactionForm("Empty"), []file{{"empty.pdf", "application/pdf", ""}}, http.StatusBadRequest, "empty.pdf is empty"},
-		{"BadInteraction", map[string]string{"type": "letter", "channel": "post"}, []file{{"ok.txt", "", "fine"}}, http.StatusBadRequest, "summary is required"},
-		{"UnknownField", map[string]string{"type": "letter", "channel": "post", "summary": "x", "evil": "1"}, nil, http.StatusBadRequest, "the form has no field"},
+		{"BadInteraction", map[string]string{"type": "letter", "channel": "post"}, []file{{"ok.txt", "", "fine"}}, http.StatusBadRequest, "Summary is required"},
+		{"UnknownField", map[string]string{"type": "letter", "channel": "post", "summary": "x", "evil": "1"}, nil, http.StatusBadRequest, "The form has no field"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -107,7 +107,7 @@ func TestImportPages(t *testing.T) {
 			for _, tt := range []struct{ mapping, message string }{
 				{"record: customers\nfields: [", "line 2"},
 				{"record: customers\nfields: {source_id: Customer ID, emails: E-mail}\n", `"E-mail", which the file does not have`},
-				{"record: interactions\nfields: {source_id: a, customer_source_id: b}\n", "the mapping says record: interactions"},
+				{"record: interactions\nfields: {source_id: a, customer_source_id: b}\n", "The mapping says record: interactions"},
 				{"record: customers\nfields: {source_id: Customer ID, shoe_size: Size}\n", `no field "shoe_size"`},
 			} {
 				for _, action := range []string{"preview", "run"} {
@@ -223,11 +223,11 @@ func TestImportUploadErrors(t *testing.T) {
 				status         int
 				field, message string
 			}{
-				{"NoFile", ok, "", "", 400, "file", "choose a file"},
-				{"EmptyFileField", ok, "", "", 400, "file", "choose a file"},
+				{"NoFile", ok, "", "", 400, "file", "Choose a file"},
+				{"EmptyFileField", ok, "", "", 400, "file", "Choose a file"},
 				{"UnknownKind", with("kind", "orders"), "people.csv", people, 400, "kind", "customers or interactions"},
 				{"NoKind", with("kind", ""), "people.csv", people, 400, "kind", "customers or interactions"},
-				{"NoSource", with("source", ""), "people.csv", people, 400, "source", "source is required"},
+				{"NoSource", with("source", ""), "people.csv", people, 400, "source", "Source is required"},
 				{"BadSource", with("source", "The CRM"), "people.csv", people, 400, "source", "lower-case letters"},
 				{"TooLarge", ok, "big.csv", "id,name\n" + strings.Repeat("1,Ann\n", maxUpload/6), 413, "file", "over this server's limit of 64 KiB"},
 				{"TooLargeDecompressed", ok, "big.csv.gz", gzipText("id,name\n" + strings.Repeat("1,Ann\n", maxUpload/6)), 413, "file", "64 KiB once decompressed"},

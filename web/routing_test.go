@@ -37,7 +37,7 @@ func TestRoutingPages(t *testing.T) {
 			bad := []struct {
 				name, field, value, want string
 			}{
-				{"unknown team", "team_id", rapport.NewID().String(), "no team has the id"},
+				{"unknown team", "team_id", rapport.NewID().String(), "No team has the id"},
 				{"owner not in team", "owner_id", e.insider.ID.String(), "must be an active member of Sales"},
 				{"service level 0", "service_level", "0d", "between 1 hour and 365 days"},
 				{"absurd service level", "service_level", "9000d", "between 1 hour and 365 days"},
