@@ -212,7 +212,7 @@ func (s *Server) helpFail(w http.ResponseWriter, r *http.Request, c *helpCall, e
 	case http.StatusRequestEntityTooLarge:
 		heading = "Too long"
 	}
-	data := struct{ Heading, Message string }{heading, rapport.ErrorMessage(err)}
+	data := struct{ Heading, Message string }{heading, sentence(rapport.ErrorMessage(err))}
 	if rerr := s.renderHelp(w, r, c, status, "error", heading, "", data); rerr != nil {
 		s.Logger.Error("render help error page", "error", rerr)
 		http.Error(w, data.Message, status)

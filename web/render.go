@@ -149,7 +149,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 		Status  int
 		Heading string
 		Message string
-	}{Status: status, Message: rapport.ErrorMessage(err)}
+	}{Status: status, Message: sentence(rapport.ErrorMessage(err))}
 	switch status {
 	case http.StatusNotFound:
 		data.Heading = "Not found"

@@ -143,7 +143,7 @@ func customerFromForm(r *http.Request) (*rapport.Customer, error) {
 		}
 	}
 	if attrs, err := formAttributes(r, "attributes"); err != nil {
-		unread.Add("attributes", "%s", rapport.ErrorMessage(err))
+		unread.Add("attributes", "%s", fieldErrors(err)["attributes"]) // the message alone: the field is named by the form
 	} else {
 		cust.Attributes = attrs
 	}

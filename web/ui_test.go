@@ -184,7 +184,7 @@ func TestPages(t *testing.T) {
 				// Attributes that cannot be read are shown with every other problem, as typed.
 				form.Set("attributes", "segment gold\nscore: 7")
 				res, body = agent.post("/customers", form)
-				if res.StatusCode != 400 || !strings.Contains(body, "is not an e-mail address") || !strings.Contains(body, "has no key") ||
+				if res.StatusCode != 400 || !strings.Contains(body, "is not an e-mail address") || !strings.Contains(body, ">Write one attribute per line as key: value; &#34;segment gold&#34; has no key") ||
 					!strings.Contains(body, ">segment gold\nscore: 7</textarea>") {
 					t.Errorf("got %d, want the e-mail and the attributes both marked, and the attributes as typed", res.StatusCode)
 				}
