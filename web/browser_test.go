@@ -464,13 +464,14 @@ func TestBrowser(t *testing.T) {
 				if err := chromedp.Do(b, chromedp.EmulateViewport(390, 844)); err != nil {
 					t.Fatal(err)
 				}
-				// A customer with a timeline longer than the side cards.
+				// A customer with a timeline longer than the side cards: documents, which
+				// are not contacts, so that she is not on the almost-customers list below.
 				sys := rapport.SystemScope("test")
 				busy := &rapport.Customer{Kind: rapport.KindPerson, GivenName: "Bea", FamilyName: "Busy"}
 				must(t, e.db.CreateCustomer(ctx, sys, busy))
 				for i := range 30 {
-					must(t, e.db.CreateInteraction(ctx, sys, &rapport.Interaction{CustomerID: busy.ID, Type: "call", Channel: "phone",
-						Summary: "Call about the order", OccurredAt: time.Now().Add(-time.Duration(i) * time.Hour)}))
+					must(t, e.db.CreateInteraction(ctx, sys, &rapport.Interaction{CustomerID: busy.ID, Type: "document", Channel: "post",
+						Summary: "Signed delivery note", OccurredAt: time.Now().Add(-time.Duration(i) * time.Hour)}))
 				}
 				signIn(t, b, "agent@example.com")
 				if err := chromedp.Do(b, chromedp.Navigate(e.srv.URL+"/customers/"+busy.ID.String()), chromedp.WaitVisible(chromedp.CSS("#timeline"))); err != nil {
