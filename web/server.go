@@ -159,10 +159,23 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		if rec.status >= 500 {
 			level = slog.LevelError
 		}
-		s.Logger.Log(r.Context(), level, "request", "id", id, "method", r.Method, "path", r.URL.Path,
+		s.Logger.Log(r.Context(), level, "request", "id", id, "method", r.Method, "path", loggedPath(r),
 			"route", route, "status", rec.status, "bytes", rec.bytes, "duration_ms", float64(elapsed.Microseconds())/1000,
 			"addr", s.clientAddr(r))
 	})
+}
+
+// loggedPath is the request's path with the secret of a link left out: a setup link's,
+// or the token of a help-centre account, survey or feedback link. The database keeps
+// only their hashes; the log must not keep the links.
+func loggedPath(r *http.Request) string {
+	path := r.URL.Path
+	for _, name := range []string{"token", "secret"} {
+		if v := r.PathValue(name); v != "" {
+			path = strings.Replace(path, v, "{"+name+"}", 1)
+		}
+	}
+	return path
 }
 
 type requestIDKey struct{}
@@ -199,7 +212,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.Logger.Error("panic", "error", v, "path", r.URL.Path, "stack", string(debug.Stack()))
+				s.Logger.Error("panic", "error", v, "path", loggedPath(r), "stack", string(debug.Stack()))
 				s.fail(w, r, rapport.Errorf(rapport.EINTERNAL, "panic: %v", v))
 			}
 		}()

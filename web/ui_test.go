@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"log/slog"
@@ -563,7 +564,8 @@ func TestChangePassword(t *testing.T) {
 
 func TestSetup(t *testing.T) {
 	db := sqldbtest.SQLite(t)
-	srv := httptest.NewServer((&web.Server{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
+	var log bytes.Buffer // written by the server's goroutines; read once it is closed
+	srv := httptest.NewServer((&web.Server{Store: db, Logger: slog.New(slog.NewTextHandler(&log, nil))}).Handler())
 	defer srv.Close()
 	secret, err := db.CreateSetupSecret(ctx)
 	must(t, err)
@@ -596,6 +598,10 @@ func TestSetup(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != 404 {
 		t.Errorf("got %d opening the setup link again, want 404", res.StatusCode)
+	}
+	srv.Close()
+	if strings.Contains(log.String(), secret) || !strings.Contains(log.String(), "path=/setup/{secret}") {
+		t.Errorf("the request log keeps the setup link's secret, or does not name the route:\n%s", log.String())
 	}
 }
 
