@@ -77,8 +77,9 @@ type Server struct {
 	// Firm is the name the firm signs its e-mail to customers with ({firm} in the
 	// feedback templates).
 	Firm string
-	// TrustProxy takes the client's address and scheme from X-Forwarded-For and
-	// X-Forwarded-Proto; set it only behind a proxy that sets them.
+	// TrustProxy takes the client's address and scheme from X-Forwarded-For (its last
+	// entry, which the proxy in front adds) and X-Forwarded-Proto; set it only behind
+	// one proxy that sets them.
 	TrustProxy bool
 	// MaxBodyBytes limits request bodies; bulk endpoints take MaxBulkBytes.
 	MaxBodyBytes int64
@@ -236,9 +237,16 @@ func securityHeaders(next http.Handler) http.Handler {
 // clientAddr is the address a request came from.
 func (s *Server) clientAddr(r *http.Request) string {
 	if s.TrustProxy {
-		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
-			first, _, _ := strings.Cut(fwd, ",")
-			return strings.TrimSpace(first)
+		// The proxy in front appends the address it saw to the list; what comes before
+		// it, the client may have written itself.
+		if fwd := r.Header.Values("X-Forwarded-For"); len(fwd) > 0 {
+			list := fwd[len(fwd)-1]
+			if i := strings.LastIndexByte(list, ','); i >= 0 {
+				list = list[i+1:]
+			}
+			if addr := strings.TrimSpace(list); addr != "" {
+				return addr
+			}
 		}
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)

@@ -63,7 +63,7 @@ func (c *config) serverFlags(fs *flag.FlagSet, env *environment) {
 	c.TrustProxy, _ = strconv.ParseBool(env.getenv("RAPPORT_TRUST_PROXY"))
 	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on [RAPPORT_ADDR]")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "the address users open, such as https://rapport.example.com (default: http://localhost:PORT) [RAPPORT_BASE_URL]")
-	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take the client's address and scheme from X-Forwarded-For and X-Forwarded-Proto; only behind a proxy that sets them [RAPPORT_TRUST_PROXY]")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take the client's address (the last entry of X-Forwarded-For) and scheme (X-Forwarded-Proto) from the proxy in front; only behind one proxy that sets them [RAPPORT_TRUST_PROXY]")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json [RAPPORT_LOG_FORMAT]")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error [RAPPORT_LOG_LEVEL]")
 	c.MaxUpload = envOr(env, "RAPPORT_MAX_UPLOAD", "1GiB")
