@@ -58,6 +58,15 @@ func TestHelpBrowser(t *testing.T) {
 			if kp := text(".key-points"); !strings.Contains(kp, "Open Settings.") {
 				t.Errorf("key points: %q", kp)
 			}
+			// The staff app's shortcuts do nothing here: f and g c stay on the article.
+			article, err := chromedp.Run(b, chromedp.Evaluate[string](`location.pathname`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			do(chromedp.KeyEvent("f"), chromedp.KeyEvent("gc"), chromedp.Sleep(300*time.Millisecond))
+			if at, err := chromedp.Run(b, chromedp.Evaluate[string](`location.pathname`)); err != nil || at != article {
+				t.Errorf("after pressing f and g c a reader is at %q (%v), want still at %q", at, err, article)
+			}
 			do(chromedp.Click(chromedp.CSS(`button[name="helpful"][value="yes"]`)),
 				chromedp.WaitVisible(chromedp.CSS(`button[value="yes"][aria-pressed="true"]`)))
 			// The yes click left a flash of its own; take it away so that the wait below

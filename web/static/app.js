@@ -111,9 +111,11 @@
   };
 
   // A shortcut is claimed on keydown and run on keyup, so that the key that opens a
-  // form is never typed into the field it focuses.
+  // form is never typed into the field it focuses. Only signed-in staff have them: a
+  // customer on a survey or help-centre page who presses f stays there.
   var action = null;
   document.addEventListener("keydown", function (e) {
+    if (!document.body.hasAttribute("data-shortcuts")) return;
     if (e.ctrlKey || e.metaKey || e.altKey || typing(e)) {
       if (e.key === "Escape" && typing(e)) e.target.blur();
       return;
