@@ -485,6 +485,24 @@ func (tx *Tx) fillOwnerName(c *rapport.Customer) error {
 	return tx.queryRow(`SELECT name FROM users WHERE id = $1`, c.OwnerID).Scan(&c.OwnerName)
 }
 
+// forgetReader takes the customer out of the help centre's records of reading: their
+// views and ratings keep counting in the articles' figures, from a reader no one is
+// (the key "c:" and their id named them), their rating comments are emptied, and their
+// searches, whose words may name them, are deleted.
+func (tx *Tx) forgetReader(id rapport.ID) error {
+	nobody := "x:" + rapport.NewID().String()
+	for _, stmt := range []string{
+		`UPDATE kb_ratings SET reader = $1, comment = '' WHERE customer_id = $2 OR recorded_customer_id = $2`,
+		`UPDATE kb_views SET reader = $1 WHERE customer_id = $2 OR recorded_customer_id = $2`,
+	} {
+		if _, err := tx.exec(stmt, nobody, id); err != nil {
+			return err
+		}
+	}
+	_, err := tx.exec(`DELETE FROM kb_searches WHERE customer_id = $1 OR recorded_customer_id = $1`, id)
+	return err
+}
+
 // DeleteCustomer deletes a visible customer with everything recorded about them.
 func (db *DB) DeleteCustomer(ctx context.Context, s rapport.Scope, id rapport.ID) error {
 	if err := rapport.Require(s.CanDeleteCustomers(), "delete customers"); err != nil {
@@ -503,6 +521,9 @@ func (db *DB) DeleteCustomer(ctx context.Context, s rapport.Scope, id rapport.ID
 			return err
 		} else if merged > 0 {
 			return rapport.Errorf(rapport.ECONFLICT, "%s holds %d merged records: unmerge them before deleting", c.Name, merged)
+		}
+		if err := tx.forgetReader(id); err != nil {
+			return err
 		}
 		if _, err := tx.exec(`DELETE FROM customers WHERE id = $1`, id); err != nil {
 			return err

@@ -313,3 +313,56 @@ func testPortalReading(t *testing.T, open Opener) {
 		t.Errorf("after the merge, also read for Ana's profile: %q", got)
 	}
 }
+
+// testErasureForgetsReading: deleting a customer takes them out of the help centre's
+// records of reading. Their views and ratings still count in the articles' figures,
+// but no longer under their key or with their comment, and their searches, whose words
+// may name them, are gone from the content gaps.
+func testErasureForgetsReading(t *testing.T, open Opener) {
+	f, manager, _, ana, _ := newReaders(t, open)
+	db := f.db
+	article, err := db.CreateArticle(ctx, manager, rapport.ArticleInput{Title: "Track your delivery", Publish: true})
+	must(t, err)
+	anaS := rapport.CustomerScope(ana.ID, "198.51.100.7")
+	must(t, db.RecordView(ctx, anaS, rapport.ArticleView{ArticleID: article.ID}))
+	yes := true
+	_, err = db.RateArticle(ctx, anaS, article.ID, "", rapport.ArticleRating{Helpful: &yes, Rating: 2, Comment: "My order 5531 is still broken"})
+	must(t, err)
+	_, err = db.SearchArticles(ctx, anaS, rapport.SearchQuery{Text: "order 5531 refund", Limit: 10, Log: true})
+	must(t, err)
+	gaps := func() string {
+		t.Helper()
+		in, err := db.KnowledgeInsights(ctx, f.admin, 4)
+		must(t, err)
+		var qs []string
+		for _, g := range in.Gaps {
+			qs = append(qs, g.Query)
+		}
+		return strings.Join(qs, ",")
+	}
+	if got := gaps(); !strings.Contains(got, "5531") {
+		t.Fatalf("before: the gaps are %q, want Ana's search", got)
+	}
+
+	must(t, db.DeleteCustomer(ctx, f.admin, ana.ID))
+	if r, err := db.FindRating(ctx, anaS, article.ID, ""); rapport.ErrorCode(err) != rapport.ENOTFOUND {
+		t.Errorf("after the erasure her key still finds the rating %+v (%v)", r, err)
+	}
+	if got := gaps(); strings.Contains(got, "5531") {
+		t.Errorf("after the erasure the gaps still hold her search: %q", got)
+	}
+	score, err := db.ArticleScore(ctx, manager, article.ID)
+	must(t, err)
+	if score.Helpful != 1 || score.Ratings != 1 {
+		t.Errorf("after the erasure the article's score is %+v, want her judgement still counted", score)
+	}
+	weeks, err := db.ArticleWeeks(ctx, manager, article.ID, 4)
+	must(t, err)
+	views := 0
+	for _, w := range weeks {
+		views += w.Views
+	}
+	if views != 1 {
+		t.Errorf("after the erasure the article has %d views, want hers still counted", views)
+	}
+}
