@@ -17,6 +17,9 @@ type Mailer struct {
 	Outbox rapport.MailService
 	Sender email.Sender
 	From   mail.Address
+	// ReplyTo, when set, is where customers' replies go: the address Rapport takes
+	// feedback at, so that "simply reply to this e-mail" reaches it.
+	ReplyTo *mail.Address
 }
 
 // mailLease is how long a claimed message is held from other servers; mailBatch is
@@ -43,7 +46,7 @@ func (m *Mailer) Run(ctx context.Context, _ *rapport.Job) (string, error) {
 			break
 		}
 		for _, msg := range batch {
-			out := &email.Message{From: m.From, To: []mail.Address{{Name: msg.ToName, Address: msg.ToAddress}},
+			out := &email.Message{From: m.From, ReplyTo: m.ReplyTo, To: []mail.Address{{Name: msg.ToName, Address: msg.ToAddress}},
 				Subject: msg.Subject, Text: msg.Text, Header: map[string]string{"Auto-Submitted": "auto-generated"}}
 			if err := m.Sender.Send(ctx, out); err != nil {
 				final := email.Permanent(err)

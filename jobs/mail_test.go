@@ -23,6 +23,7 @@ func TestMailer(t *testing.T) {
 	system := rapport.SystemScope("test")
 	var mu sync.Mutex
 	var got []*email.Parsed
+	var raw []string
 	srv := &email.Server{Log: slog.New(slog.DiscardHandler),
 		Accept: func(rcpt string) bool { return !strings.HasPrefix(rcpt, "gone@") },
 		Deliver: func(_ context.Context, e *email.Envelope) error {
@@ -35,7 +36,7 @@ func TestMailer(t *testing.T) {
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			got = append(got, p)
+			got, raw = append(got, p), append(raw, string(e.Data))
 			return nil
 		},
 	}
@@ -68,7 +69,7 @@ func TestMailer(t *testing.T) {
 		t.Errorf("without a sender: %q, %v", result, err)
 	}
 
-	m := &jobs.Mailer{Outbox: db, Sender: &email.SMTP{Addr: ln.Addr().String()}, From: idle.From}
+	m := &jobs.Mailer{Outbox: db, Sender: &email.SMTP{Addr: ln.Addr().String()}, From: idle.From, ReplyTo: &mail.Address{Address: "feedback@acme.test"}}
 	result, err := m.Run(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -79,6 +80,9 @@ func TestMailer(t *testing.T) {
 	if len(got) != 1 || got[0].Subject != toZoe.Subject || got[0].Text != toZoe.Text ||
 		got[0].From.Address != "service@acme.test" || got[0].From.Name != "Acme Service" {
 		t.Fatalf("received %+v", got)
+	}
+	if !strings.Contains(raw[0], "\nReply-To: <feedback@acme.test>") {
+		t.Errorf("the message has no Reply-To to the feedback address:\n%s", raw[0])
 	}
 	outbox, err := db.FindOutbox(ctx, system, rapport.OutboxFilter{})
 	if err != nil {

@@ -150,6 +150,23 @@ func TestServe(t *testing.T) {
 	}
 }
 
+// TestServeWarnsOfMailNoOneCanUse: with a mail server but neither --base-url nor
+// --mail-from, customers would get links to localhost from rapport@localhost; serve
+// says so.
+func TestServeWarnsOfMailNoOneCanUse(t *testing.T) {
+	_, errOut, stop := startServe(t.TempDir(), "--smtp", "smtp://127.0.0.1:1")
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(errOut.String(), "Rapport is running") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	for _, want := range []string{"set --base-url", "set --mail-from"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("serve's log does not say %q:\n%s", want, errOut.String())
+		}
+	}
+}
+
 // TestServeKeepsReadsForDays starts serve set to keep the records of reads for 30
 // days: its job deletes a read of 31 days ago and keeps one of yesterday.
 func TestServeKeepsReadsForDays(t *testing.T) {

@@ -202,7 +202,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		// is where an e-mail to the manager will be sent from.
 		rapport.JobEscalate: (&jobs.Escalator{Store: db, Scope: scope, Notify: jobs.MailEscalation(db, scope, base)}).Run,
 	}}, {Queue: db, Log: log, Handlers: housekeeping},
-		{Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobMail: (&jobs.Mailer{Outbox: db, Sender: sender, From: *mailFrom}).Run,
+		{Queue: db, Log: log, Handlers: map[string]jobs.Handler{rapport.JobMail: (&jobs.Mailer{Outbox: db, Sender: sender, From: *mailFrom, ReplyTo: replyTo(intakeAddresses)}).Run,
 			rapport.JobSurveys: (&jobs.SurveyTriggers{Store: db, Scope: scope, BaseURL: base}).Run}},
 		// New feedback is put in a theme within seconds, so in a worker of its own that
 		// no long job holds up.
@@ -247,6 +247,13 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 	if sender == nil {
 		log.Warn("no mail server is set (--smtp): e-mail to customers and staff waits in the outbox until one is")
+	} else {
+		if cfg.BaseURL == "" {
+			log.Warn("e-mail goes out with links to " + base + ", which only this machine opens: set --base-url to the address users reach Rapport at")
+		}
+		if strings.HasSuffix(mailFrom.Address, "@localhost") {
+			log.Warn("e-mail goes out from " + mailFrom.Address + ", which no one can answer: set --mail-from to the firm's address")
+		}
 	}
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var working sync.WaitGroup
@@ -284,6 +291,15 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// replyTo is where customers' replies to Rapport's e-mail go: the first address it
+// takes feedback at, when it takes any; otherwise they go to --mail-from.
+func replyTo(intake []string) *mail.Address {
+	if len(intake) == 0 {
+		return nil
+	}
+	return &mail.Address{Address: intake[0]}
 }
 
 // firmName is the name the firm signs its e-mail with: the name of --mail-from, or its
