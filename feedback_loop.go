@@ -228,6 +228,10 @@ type IncomingFeedback struct {
 	MessageID   string // or a hash of the message when it has none
 	InReplyTo   string
 	Kind        FeedbackKind // from the address it was sent to; observation if it says nothing
+	// SenderVerified says the From address is the sender's own: the envelope's sender
+	// is it, or the relay that received the message found DMARC passed for its domain.
+	// Only then is the message taken as its customer's.
+	SenderVerified bool
 	// Attachments are the attached files, already in the blob store; those the store
 	// records get an ID, the others' contents are the caller's to delete.
 	Attachments []*Attachment

@@ -24,6 +24,9 @@ type Parsed struct {
 	Date      time.Time // zero if the message has none or it cannot be read
 	MessageID string
 	InReplyTo string
+	// AuthResults is the topmost Authentication-Results field (RFC 8601): what the
+	// server that received the message from the internet found of its sender.
+	AuthResults string
 	// Text is the message's plain-text part, or its HTML part with the markup taken
 	// out when it has no plain one; always valid UTF-8.
 	Text        string
@@ -62,7 +65,7 @@ func Parse(data []byte) (*Parsed, error) {
 		return strings.ToValidUTF8(strings.Join(strings.Fields(v), " "), "\uFFFD")
 	}
 	p := &Parsed{Subject: header("Subject"), MessageID: strings.TrimSpace(msg.Header.Get("Message-ID")),
-		InReplyTo: strings.TrimSpace(msg.Header.Get("In-Reply-To"))}
+		InReplyTo: strings.TrimSpace(msg.Header.Get("In-Reply-To")), AuthResults: strings.Join(strings.Fields(msg.Header.Get("Authentication-Results")), " ")}
 	addrs := &mail.AddressParser{WordDecoder: dec}
 	if from, err := addrs.Parse(msg.Header.Get("From")); err == nil {
 		p.From = *from

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/mail"
+	"slices"
 	"strings"
 
 	"github.com/rapportckm/rapport"
@@ -168,6 +169,29 @@ func (m *Mailbox) keepFiles(ctx context.Context, files []email.Attachment, in *r
 	return nil
 }
 
+// senderVerified reports whether the From address of p is its sender's own: the
+// envelope's sender (MAIL FROM) is the same address, or the topmost
+// Authentication-Results, written by the relay that received it, says DMARC passed for
+// the From address's domain. Anyone can write any From; a customer's feedback is only
+// what they sent.
+func senderVerified(envelopeFrom string, p *email.Parsed) bool {
+	from := strings.ToLower(p.From.Address)
+	if from != "" && strings.EqualFold(envelopeFrom, from) {
+		return true
+	}
+	_, domain, ok := strings.Cut(from, "@")
+	if !ok {
+		return false
+	}
+	for _, result := range strings.Split(strings.ToLower(p.AuthResults), ";") {
+		fields := strings.Fields(result)
+		if len(fields) > 0 && fields[0] == "dmarc=pass" && slices.Contains(fields[1:], "header.from="+domain) {
+			return true
+		}
+	}
+	return false
+}
+
 // Deliver logs a received message as feedback. Mail sent by machines is taken and
 // dropped; a message that cannot be read is refused for good; other failures are
 // temporary, so that the sending server tries again (and the Message-ID keeps it from
@@ -186,10 +210,16 @@ func (m *Mailbox) Deliver(ctx context.Context, e *email.Envelope) error {
 		return &email.Rejection{Reason: err.Error()}
 	}
 	in := &rapport.IncomingFeedback{FromAddress: p.From.Address, FromName: p.From.Name, Subject: p.Subject,
-		Text: StripQuoted(p.Text), MessageID: p.MessageID, InReplyTo: p.InReplyTo, Kind: "observation"}
+		Text: StripQuoted(p.Text), MessageID: p.MessageID, InReplyTo: p.InReplyTo, Kind: "observation",
+		SenderVerified: senderVerified(e.From, p)}
 	if in.MessageID == "" {
 		sum := sha256.Sum256(e.Data)
 		in.MessageID = "sha256:" + hex.EncodeToString(sum[:])
+	}
+	if !in.SenderVerified {
+		// Anyone can write any Message-ID: one that names no verified sender is kept
+		// apart, so that it cannot take the place of the real message's.
+		in.MessageID = "unverified " + strings.ToLower(e.From) + " " + in.MessageID
 	}
 	for _, rcpt := range e.To {
 		if m.Accept(rcpt) {

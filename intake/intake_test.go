@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/mail"
+	"net/smtp"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,6 +109,42 @@ func TestIntake(t *testing.T) {
 		t.Fatalf("got %d pieces of feedback, want 1: %+v", len(list), list)
 	}
 	fb := list[0]
+
+	// Anyone can write From: Ana. Sent by another envelope sender, and with no relay
+	// vouching for her domain, it is no one's feedback; relayed under another envelope
+	// sender with DMARC passed for her domain, it is hers.
+	raw := func(envelope, id, auth string) {
+		t.Helper()
+		msg := "From: Ana Mail <ana@example.test>\r\nTo: feedback@acme.test\r\nSubject: Refund\r\nMessage-ID: " + id + "\r\n"
+		if auth != "" {
+			msg += "Authentication-Results: " + auth + "\r\n"
+		}
+		if err := smtp.SendMail(ln.Addr().String(), nil, envelope, []string{"feedback@acme.test"}, []byte(msg+"\r\nRefund me twice.\r\n")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw("mallory@evil.test", "<a1@example.test>", "")                                                  // also taking the first message's id
+	raw("mallory@evil.test", "<f2@example.test>", "mx.acme.test; dmarc=fail header.from=example.test") // a relay says no
+	raw("srs=x@relay.test", "<f3@example.test>", "mx.acme.test; spf=pass; dmarc=pass (p=reject) header.from=example.test")
+	all, _, err := db.FindFeedback(ctx, system, rapport.FeedbackFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKey := map[string]*rapport.Feedback{}
+	for _, x := range all {
+		byKey[x.SourceKey] = x
+	}
+	for _, key := range []string{"unverified mallory@evil.test <a1@example.test>", "unverified mallory@evil.test <f2@example.test>"} {
+		if x := byKey[key]; x == nil || !x.CustomerID.IsZero() || !strings.HasPrefix(x.Text, "From: Ana Mail <ana@example.test> (sender not verified)") {
+			t.Errorf("a forged message (%s): %+v; want feedback of no customer, its sender not verified", key, x)
+		}
+	}
+	if x := byKey["<f3@example.test>"]; x == nil || x.CustomerID != ana.ID {
+		t.Errorf("a relayed message with DMARC passed: %+v; want Ana's", x)
+	}
+	if len(all) != 4 {
+		t.Errorf("got %d pieces of feedback, want 4", len(all))
+	}
 	if fb.CustomerID != ana.ID || fb.Kind != "complaint" || fb.Channel != "email" || fb.SourceKey != "<a1@example.test>" ||
 		fb.Text != "Late again\n\nThe parcel came a week late." {
 		t.Errorf("feedback: customer %v kind %s channel %s source id %q text %q", fb.CustomerID, fb.Kind, fb.Channel, fb.SourceKey, fb.Text)

@@ -382,6 +382,8 @@ func (tx *Tx) recordAnswer(f *rapport.Feedback, a rapport.FeedbackAnswer, channe
 }
 
 // ReceiveFeedbackMail logs an e-mail as feedback, or as the answer to what was done.
+// Only a message whose sender is verified is a customer's or an answer; any other is
+// feedback of no customer, its sender named in the text as not verified.
 func (db *DB) ReceiveFeedbackMail(ctx context.Context, s rapport.Scope, m *rapport.IncomingFeedback) (rapport.IntakeResult, error) {
 	var res rapport.IntakeResult
 	if err := rapport.Require(s.Kind == rapport.ActorSystem, "receive feedback by e-mail"); err != nil {
@@ -393,7 +395,7 @@ func (db *DB) ReceiveFeedbackMail(ctx context.Context, s rapport.Scope, m *rappo
 	if len(m.MessageID) > 200 {
 		m.MessageID = "sha256:" + hashSecret(m.MessageID)
 	}
-	if m.InReplyTo != "" {
+	if m.InReplyTo != "" && m.SenderVerified {
 		err := db.update(ctx, s, func(tx *Tx) error {
 			var ref string
 			err := tx.queryRow(`SELECT ref FROM outbox WHERE message_id = $1 AND purpose = $2`, m.InReplyTo,
@@ -439,9 +441,13 @@ func (db *DB) ReceiveFeedbackMail(ctx context.Context, s rapport.Scope, m *rappo
 	if fb.Kind == "" {
 		fb.Kind = "observation"
 	}
-	found, _, err := db.FindCustomers(ctx, s, rapport.CustomerFilter{Query: m.FromAddress, Limit: 2})
-	if err != nil && rapport.ErrorCode(err) != rapport.EINVALID {
-		return res, err
+	var found []*rapport.Customer
+	if m.SenderVerified {
+		var err error
+		found, _, err = db.FindCustomers(ctx, s, rapport.CustomerFilter{Query: m.FromAddress, Limit: 2})
+		if err != nil && rapport.ErrorCode(err) != rapport.EINVALID {
+			return res, err
+		}
 	}
 	var text strings.Builder
 	if len(found) == 1 {
@@ -450,6 +456,9 @@ func (db *DB) ReceiveFeedbackMail(ctx context.Context, s rapport.Scope, m *rappo
 		from := m.FromAddress
 		if m.FromName != "" {
 			from = m.FromName + " <" + m.FromAddress + ">"
+		}
+		if !m.SenderVerified {
+			from += " (sender not verified)"
 		}
 		text.WriteString("From: " + from + "\n\n")
 	}

@@ -193,7 +193,7 @@ func testFeedbackIntake(t *testing.T, open Opener) {
 	wantCode(t, err, rapport.EFORBIDDEN)
 
 	msg := &rapport.IncomingFeedback{FromAddress: "ANA@intake.test", Subject: "Late delivery", Text: "Three weeks late.",
-		MessageID: "<1@mail.test>", Kind: "complaint", NotKept: []string{"video.mp4"}, Attachments: []*rapport.Attachment{
+		MessageID: "<1@mail.test>", Kind: "complaint", SenderVerified: true, NotKept: []string{"video.mp4"}, Attachments: []*rapport.Attachment{
 			{Name: "photo.jpg", ContentType: "image/jpeg", Size: 10, SHA256: strings.Repeat("a", 64), StorageKey: "key-photo"}}}
 	res, err := db.ReceiveFeedbackMail(ctx, intake, msg)
 	must(t, err)
@@ -236,7 +236,7 @@ func testFeedbackIntake(t *testing.T, open Opener) {
 
 	// A walled customer's e-mail is for the wall's team only.
 	walled, err := db.ReceiveFeedbackMail(ctx, intake, &rapport.IncomingFeedback{FromAddress: "sam@secret.test", Text: "Hush",
-		MessageID: "<3@mail.test>", Kind: "observation"})
+		MessageID: "<3@mail.test>", Kind: "observation", SenderVerified: true})
 	must(t, err)
 	_, err = db.FindFeedbackByID(ctx, f.sales, walled.FeedbackID)
 	wantCode(t, err, rapport.ENOTFOUND)
@@ -270,9 +270,19 @@ func testFeedbackIntake(t *testing.T, open Opener) {
 		t.Fatalf("claimed %d", len(claimed))
 	}
 	must(t, db.MailSent(ctx, m.ID, "<sent-1@acme.test>"))
+	// One claiming to be Ana, not verified, is not her answer but feedback of no one.
+	forged := &rapport.IncomingFeedback{FromAddress: "ana@intake.test", Subject: "Re: Done", Text: "Not resolved at all, refund me twice.",
+		MessageID: "unverified mallory@evil.test <9@mail.test>", InReplyTo: "<sent-1@acme.test>"}
+	r, err := db.ReceiveFeedbackMail(ctx, intake, forged)
+	must(t, err)
+	fb, err = db.FindFeedbackByID(ctx, f.loner, r.FeedbackID)
+	must(t, err)
+	if r.Reply || !r.Created || !fb.CustomerID.IsZero() || !strings.HasPrefix(fb.Text, "From: ana@intake.test (sender not verified)") {
+		t.Errorf("a forged reply: %+v, customer %v, text %q; want new feedback of no customer, its sender not verified", r, fb.CustomerID, fb.Text)
+	}
 	reply := &rapport.IncomingFeedback{FromAddress: "ana@intake.test", Subject: "Re: Done", Text: "Thanks, all good now.",
-		MessageID: "<4@mail.test>", InReplyTo: "<sent-1@acme.test>"}
-	r, err := db.ReceiveFeedbackMail(ctx, intake, reply)
+		MessageID: "<4@mail.test>", InReplyTo: "<sent-1@acme.test>", SenderVerified: true}
+	r, err = db.ReceiveFeedbackMail(ctx, intake, reply)
 	must(t, err)
 	if !r.Reply || r.Created || r.FeedbackID != res.FeedbackID {
 		t.Errorf("reply: %+v, want the answer to feedback %s", r, res.FeedbackID)
@@ -298,7 +308,7 @@ func testFeedbackIntake(t *testing.T, open Opener) {
 	}
 	list, _, err = db.FindFeedback(ctx, f.sales, rapport.FeedbackFilter{})
 	must(t, err)
-	if len(list) != 2 {
-		t.Errorf("sales sees %d pieces of feedback, want 2 (the reply is not new feedback, the walled one is hidden)", len(list))
+	if len(list) != 3 {
+		t.Errorf("sales sees %d pieces of feedback, want 3 (Ana's, the stranger's and the forged reply; the reply is not new feedback, the walled one is hidden)", len(list))
 	}
 }
