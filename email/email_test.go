@@ -9,6 +9,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
 	"errors"
 	"log/slog"
 	"math/big"
@@ -284,6 +285,25 @@ func TestParse(t *testing.T) {
 		}
 		if p.Date.IsZero() {
 			t.Error("date not read")
+		}
+	})
+	t.Run("Cyrillic, Japanese and Chinese", func(t *testing.T) {
+		for charset, body := range map[string]string{
+			"koi8-r":      "\xf0\xd2\xc9\xd7\xc5\xd4",                 // Привет
+			"iso-2022-jp": "\x1b$B$3$s$K$A$O\x1b(B",                   // こんにちは
+			"Shift_JIS":   "\x82\xb1\x82\xf1\x82\xc9\x82\xbf\x82\xcd", // こんにちは
+			"gb2312":      "\xc4\xe3\xba\xc3",                         // 你好
+		} {
+			raw := "From: a@b.test\r\nSubject: =?" + charset + "?B?" + base64.StdEncoding.EncodeToString([]byte(body)) + "?=\r\n" +
+				"Content-Type: text/plain; charset=" + charset + "\r\n\r\n" + body
+			p, err := Parse([]byte(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]string{"koi8-r": "Привет", "iso-2022-jp": "こんにちは", "Shift_JIS": "こんにちは", "gb2312": "你好"}[charset]
+			if p.Text != want || p.Subject != want {
+				t.Errorf("%s: subject %q, text %q; want %q", charset, p.Subject, p.Text, want)
+			}
 		}
 	})
 	t.Run("HTML only", func(t *testing.T) {

@@ -14,6 +14,9 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // Parsed is what a received message says, made readable: the header fields people
@@ -48,9 +51,8 @@ const (
 )
 
 // Parse reads a message as received (RFC 5322 with MIME): it decodes header words,
-// transfer encodings (base64, quoted-printable) and character sets (UTF-8, ASCII,
-// ISO-8859-1 and -15, Windows-1252; bytes of others that are not UTF-8 become U+FFFD),
-// and walks multipart bodies to find the text and the attachments.
+// transfer encodings (base64, quoted-printable) and character sets (see toUTF8), and
+// walks multipart bodies to find the text and the attachments.
 func Parse(data []byte) (*Parsed, error) {
 	msg, err := mail.ReadMessage(bytes.NewReader(data))
 	if err != nil {
@@ -156,26 +158,20 @@ func charsetReader(charset string, input io.Reader) (io.Reader, error) {
 	return strings.NewReader(toUTF8(b, charset)), nil
 }
 
-// windows1252 holds the characters of bytes 0x80 to 0x9F in Windows-1252, where
-// ISO-8859-1 has control codes; mail that says it is Latin-1 is often in fact this.
-var windows1252 = []rune("€\uFFFD‚ƒ„…†‡ˆ‰Š‹Œ\uFFFDŽ\uFFFD\uFFFD‘’“”•–—˜™š›œ\uFFFDžŸ")
-
+// toUTF8 decodes b from the character set named: any that browsers know, by the
+// WHATWG's names and labels, in which Latin-1 is read as Windows-1252, as mail that says
+// it is Latin-1 often is. ASCII, which the WHATWG also reads as Windows-1252, is read
+// as UTF-8, as mail that says it is ASCII and is not often is; there and in unknown or
+// unnamed sets, bytes that are not UTF-8 become U+FFFD.
 func toUTF8(b []byte, charset string) string {
-	switch strings.ToLower(strings.TrimSpace(charset)) {
-	case "iso-8859-1", "latin1", "iso_8859-1", "windows-1252", "cp1252", "iso-8859-15":
-		latin9 := strings.EqualFold(charset, "iso-8859-15")
-		var sb strings.Builder
-		for _, c := range b {
-			switch {
-			case c >= 0x80 && c <= 0x9F:
-				sb.WriteRune(windows1252[c-0x80])
-			case latin9 && c == 0xA4:
-				sb.WriteRune('€')
-			default:
-				sb.WriteRune(rune(c))
+	switch name := strings.ToLower(strings.TrimSpace(charset)); name {
+	case "", "us-ascii", "ascii":
+	default:
+		if enc, err := htmlindex.Get(name); err == nil && enc != unicode.UTF8 {
+			if out, err := enc.NewDecoder().Bytes(b); err == nil {
+				return strings.ToValidUTF8(string(out), "\uFFFD")
 			}
 		}
-		return sb.String()
 	}
 	if utf8.Valid(b) {
 		return string(b)

@@ -120,7 +120,8 @@ func automatic(e *email.Envelope) string {
 }
 
 // StripQuoted takes out of a reply the lines it quotes: those starting with ">", and
-// everything from an attribution line ("On … wrote:") or an "Original Message" marker.
+// everything from an attribution line ("On … wrote:"), an "Original Message" marker or
+// Outlook's header of the message replied to ("From: …" then "Sent: …").
 func StripQuoted(text string) string {
 	var out []string
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
@@ -130,6 +131,13 @@ func StripQuoted(text string) string {
 			continue
 		}
 		if strings.Contains(t, "Original Message") && strings.HasPrefix(t, "-----") {
+			break
+		}
+		if strings.HasPrefix(t, "From:") && i+1 < len(lines) && (strings.HasPrefix(lines[i+1], "Sent:") || strings.HasPrefix(lines[i+1], "Date:")) {
+			// Outlook's header of the message replied to, under a line of underscores.
+			for len(out) > 0 && strings.Trim(out[len(out)-1], "_ \t") == "" {
+				out = out[:len(out)-1]
+			}
 			break
 		}
 		if strings.HasSuffix(t, "wrote:") || strings.HasSuffix(t, "schrieb:") || strings.HasSuffix(t, "a écrit :") ||

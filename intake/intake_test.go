@@ -40,6 +40,11 @@ func TestStripQuoted(t *testing.T) {
 	if got := intake.StripQuoted(in); got != "Fine now" {
 		t.Errorf("got %q", got)
 	}
+	// Outlook's reply header, as its HTML replies read once the markup is out.
+	in = "Not fixed.\n\n________________________________\nFrom: Acme Service <service@acme.test>\nSent: Monday, 1 December 2026 10:00\nTo: Ana\nSubject: What we did\n\nRate us: https://crm.test/portal/feedback/x"
+	if got := intake.StripQuoted(in); got != "Not fixed." {
+		t.Errorf("got %q", got)
+	}
 }
 
 // TestIntake sends mail with email.SMTP to an email.Server whose Deliver is the
