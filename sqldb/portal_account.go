@@ -139,7 +139,6 @@ func (db *DB) Register(ctx context.Context, addr string, r rapport.Registration,
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	hash := hashPassword(r.Password)
 	return db.update(ctx, portalScope(addr), func(tx *Tx) error {
 		if old, err := tx.findPortalAccount(`p.email = $1`, r.Email); err == nil {
 			// The address has an account: tell its owner, and the visitor nothing.
@@ -150,34 +149,30 @@ func (db *DB) Register(ctx context.Context, addr string, r rapport.Registration,
 		} else if rapport.ErrorCode(err) != rapport.ENOTFOUND {
 			return err
 		}
+		// No password yet: whoever confirms the address chooses it.
 		a := &rapport.PortalAccount{ID: rapport.NewID(), Email: r.Email, Name: r.Name, CreatedAt: tx.now}
-		if _, err := tx.exec(`INSERT INTO portal_accounts (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			a.ID, a.Email, a.Name, hash, tx.now); err != nil {
-			return err
-		}
-		secret, err := tx.newPortalToken(a.ID, tokenVerify, rapport.VerifyLinkLifetime)
-		if err != nil {
+		if _, err := tx.exec(`INSERT INTO portal_accounts (id, email, name, created_at) VALUES ($1, $2, $3, $4)`,
+			a.ID, a.Email, a.Name, tx.now); err != nil {
 			return err
 		}
 		if err := tx.audit("register", "portal_account", a.ID, rapport.ID{}, false, a.Email); err != nil {
 			return err
 		}
-		text := fmt.Sprintf("Welcome, %s.\n\nTo finish opening your account in our help centre, confirm your e-mail address by opening this link within %d hours:\n\n%s\n\n"+
-			"If you did not ask for an account, you need not do anything.", a.Name, int(rapport.VerifyLinkLifetime.Hours()), m.Link("/help/verify/"+secret))
-		return tx.portalMail(a, "portal_verify", "Confirm your e-mail address", text, m)
+		return tx.mailConfirmation(a, m)
 	})
 }
 
-func (db *DB) VerifyAccount(ctx context.Context, addr, token string) (*rapport.PortalAccount, error) {
-	var a *rapport.PortalAccount
-	err := db.update(ctx, portalScope(addr), func(tx *Tx) error {
-		var err error
-		if a, _, err = tx.usePortalToken(token, tokenVerify); err != nil {
-			return err
-		}
-		return tx.verifyAccount(a)
-	})
-	return a, err
+// mailConfirmation mails an account a link to confirm its address by choosing a
+// password (the page it opens asks for one, so mail scanners that open links do not
+// use it up).
+func (tx *Tx) mailConfirmation(a *rapport.PortalAccount, m rapport.PortalMail) error {
+	secret, err := tx.newPortalToken(a.ID, tokenVerify, rapport.VerifyLinkLifetime)
+	if err != nil {
+		return err
+	}
+	text := fmt.Sprintf("Welcome, %s.\n\nTo finish opening your account in our help centre, confirm your e-mail address and choose a password by opening this link within %d hours:\n\n%s\n\n"+
+		"If you did not ask for an account, you need not do anything.", a.Name, int(rapport.VerifyLinkLifetime.Hours()), m.Link("/help/password/"+secret))
+	return tx.portalMail(a, "portal_verify", "Confirm your e-mail address", text, m)
 }
 
 // verifyAccount marks an account's address as verified and, if it has no customer yet,
@@ -303,7 +298,7 @@ func (db *DB) CheckPasswordToken(ctx context.Context, token string) (*rapport.Po
 	err := db.view(ctx, rapport.Scope{}, func(tx *Tx) error {
 		var err error
 		a, err = tx.findPortalAccount(`p.id = (SELECT account_id FROM portal_tokens WHERE secret_hash = $1 AND used_at IS NULL
-			AND expires_at > $2 AND purpose IN ('invite', 'reset'))`, hashSecret(token), tx.now)
+			AND expires_at > $2 AND purpose IN ('verify', 'invite', 'reset'))`, hashSecret(token), tx.now)
 		if rapport.ErrorCode(err) == rapport.ENOTFOUND {
 			return linkNotFound(sql.ErrNoRows)
 		}
@@ -320,7 +315,7 @@ func (db *DB) SetPasswordWithToken(ctx context.Context, addr, token, password st
 	var a *rapport.PortalAccount
 	err := db.update(ctx, portalScope(addr), func(tx *Tx) error {
 		var err error
-		if a, _, err = tx.usePortalToken(token, tokenInvite, tokenReset); err != nil {
+		if a, _, err = tx.usePortalToken(token, tokenVerify, tokenInvite, tokenReset); err != nil {
 			return err
 		}
 		// The link came by e-mail, so the address is verified by using it.
@@ -331,7 +326,7 @@ func (db *DB) SetPasswordWithToken(ctx context.Context, addr, token, password st
 			return err
 		}
 		// Other links to set a password, and other sessions, end with the new password.
-		if _, err := tx.exec(`UPDATE portal_tokens SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL AND purpose IN ('invite', 'reset')`,
+		if _, err := tx.exec(`UPDATE portal_tokens SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL AND purpose IN ('verify', 'invite', 'reset')`,
 			tx.now, a.ID); err != nil {
 			return err
 		}

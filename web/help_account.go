@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -95,8 +96,7 @@ func (s *Server) handleHelpRegisterPage(w http.ResponseWriter, r *http.Request, 
 
 func (s *Server) handleHelpRegister(w http.ResponseWriter, r *http.Request, c *helpCall) error {
 	form := helpForm{Email: r.PostFormValue("email"), Name: r.PostFormValue("name"), Registration: true}
-	password := r.PostFormValue("password")
-	err := s.Store.Register(r.Context(), s.clientAddr(r), rapport.Registration{Email: form.Email, Name: form.Name, Password: password}, s.portalMail(r))
+	err := s.Store.Register(r.Context(), s.clientAddr(r), rapport.Registration{Email: form.Email, Name: form.Name}, s.portalMail(r))
 	switch rapport.ErrorCode(err) {
 	case "":
 		form.Done = true
@@ -111,21 +111,11 @@ func (s *Server) handleHelpRegister(w http.ResponseWriter, r *http.Request, c *h
 	return err
 }
 
-func (s *Server) handleHelpVerifyPage(w http.ResponseWriter, r *http.Request, c *helpCall) error {
-	// Confirming takes a press of a button: mail scanners that open links do not
-	// use them up.
-	return s.renderHelp(w, r, c, http.StatusOK, "verify", "Confirm your e-mail address", "", helpForm{Token: r.PathValue("token")})
-}
-
+// handleHelpVerify sends a confirmation link mailed before confirming took choosing
+// a password to the page where it does.
 func (s *Server) handleHelpVerify(w http.ResponseWriter, r *http.Request, c *helpCall) error {
-	a, err := s.Store.VerifyAccount(r.Context(), s.clientAddr(r), r.PathValue("token"))
-	if err != nil {
-		return err
-	}
-	if err := s.startPortalSession(w, r, a); err != nil {
-		return err
-	}
-	return s.redirect(w, r, "/help/account", "Your e-mail address is confirmed. Welcome, "+a.Name+".")
+	http.Redirect(w, r, "/help/password/"+url.PathEscape(r.PathValue("token")), http.StatusSeeOther)
+	return nil
 }
 
 func (s *Server) handleHelpResetPage(w http.ResponseWriter, r *http.Request, c *helpCall) error {

@@ -35,14 +35,16 @@ func portalMails(t *testing.T, db *sqldb.DB, to string) (purposes, secrets []str
 var pm = rapport.PortalMail{BaseURL: "https://help.test", Firm: "Acme"}
 
 // testPortalAccounts: registration is a setting; an address is linked to its customer
-// only once verified, else a new customer is made; links are single-use and expire;
-// answers never tell whether an address has an account; invitations; sign-in limits;
-// an account follows its customer through merge and unmerge.
+// only once confirmed by choosing a password, else a new customer is made; links are
+// single-use and expire; answers never tell whether an address has an account;
+// invitations; sign-in limits; an account follows its customer through merge and
+// unmerge.
 func testPortalAccounts(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	db := f.db
 	const addr = "198.51.100.9"
-	reg := rapport.Registration{Email: "Ana@Example.com ", Name: "Ana Silva", Password: "a long passphrase"}
+	reg := rapport.Registration{Email: "Ana@Example.com ", Name: "Ana Silva"}
+	const anaPassword = "a long passphrase"
 
 	// Off by default, and only admins turn it on.
 	wantCode(t, db.Register(ctx, addr, reg, pm), rapport.EFORBIDDEN)
@@ -51,35 +53,39 @@ func testPortalAccounts(t *testing.T, open Opener) {
 	if ps, err := db.PortalSettings(ctx); err != nil || !ps.Registration {
 		t.Fatalf("settings after turning registration on: %+v, %v", ps, err)
 	}
-	wantField(t, db.Register(ctx, addr, rapport.Registration{Email: "not an address", Name: "X", Password: "short"}, pm), "email")
-	wantField(t, db.Register(ctx, addr, rapport.Registration{Email: "x@example.com", Name: "X", Password: "short"}, pm), "password")
+	wantField(t, db.Register(ctx, addr, rapport.Registration{Email: "not an address", Name: "X"}, pm), "email")
+	wantField(t, db.Register(ctx, addr, rapport.Registration{Email: "x@example.com", Name: " "}, pm), "name")
 
-	// Ana is a customer already: she is linked to that profile, but only once verified.
+	// Ana is a customer already: she is linked to that profile, but only once she
+	// confirmed the address, by choosing a password from the link.
 	ana := mustPerson(t, db, "Ana", "Silva", "ana@example.com")
 	must(t, db.Register(ctx, addr, reg, pm))
-	if _, err := db.AuthenticateCustomer(ctx, "ana@example.com", reg.Password, addr); rapport.ErrorCode(err) != rapport.EUNAUTHORIZED {
-		t.Errorf("an unverified account signs in: %v", err)
+	if _, err := db.AuthenticateCustomer(ctx, "ana@example.com", anaPassword, addr); rapport.ErrorCode(err) != rapport.EUNAUTHORIZED {
+		t.Errorf("an unconfirmed account signs in: %v", err)
 	}
 	purposes, secrets := portalMails(t, db, "ana@example.com")
 	if len(purposes) != 1 || purposes[0] != "portal_verify" || secrets[0] == "" {
-		t.Fatalf("mail to Ana: %v %v, want one verification link", purposes, secrets)
+		t.Fatalf("mail to Ana: %v %v, want one confirmation link", purposes, secrets)
 	}
+	_, err := db.SetPasswordWithToken(ctx, addr, "not-a-token", anaPassword)
+	wantCode(t, err, rapport.ENOTFOUND)
+	if a, err := db.CheckPasswordToken(ctx, secrets[0]); err != nil || a.Verified() || a.HasPassword {
+		t.Errorf("the confirmation link before use: %+v, %v; want a live link to an unconfirmed account without a password", a, err)
+	}
+	acct, err := db.SetPasswordWithToken(ctx, addr, secrets[0], anaPassword)
+	must(t, err)
+	if acct.CustomerID != ana.ID || !acct.Verified() {
+		t.Errorf("confirmed account: customer %s verified %v, want Ana %s", acct.CustomerID, acct.VerifiedAt, ana.ID)
+	}
+	_, err = db.SetPasswordWithToken(ctx, addr, secrets[0], "another passphrase")
+	wantCode(t, err, rapport.ENOTFOUND) // single use
 	// Registering again answers the same, and the owner is told by mail.
 	must(t, db.Register(ctx, addr, reg, pm))
 	if purposes, _ := portalMails(t, db, "ana@example.com"); len(purposes) != 2 || purposes[0] != "portal_registered_twice" {
 		t.Errorf("mail after registering twice: %v", purposes)
 	}
-	_, err := db.VerifyAccount(ctx, addr, "not-a-token")
-	wantCode(t, err, rapport.ENOTFOUND)
-	acct, err := db.VerifyAccount(ctx, addr, secrets[0])
-	must(t, err)
-	if acct.CustomerID != ana.ID || !acct.Verified() {
-		t.Errorf("verified account: customer %s verified %v, want Ana %s", acct.CustomerID, acct.VerifiedAt, ana.ID)
-	}
-	_, err = db.VerifyAccount(ctx, addr, secrets[0])
-	wantCode(t, err, rapport.ENOTFOUND) // single use
 
-	signedIn, err := db.AuthenticateCustomer(ctx, " ANA@example.com", reg.Password, addr)
+	signedIn, err := db.AuthenticateCustomer(ctx, " ANA@example.com", anaPassword, addr)
 	must(t, err)
 	secret, err := db.CreatePortalSession(ctx, signedIn.ID, addr, "test")
 	must(t, err)
@@ -91,9 +97,9 @@ func testPortalAccounts(t *testing.T, open Opener) {
 	wantCode(t, err, rapport.EUNAUTHORIZED)
 
 	// A stranger's address makes a new person customer on verification.
-	must(t, db.Register(ctx, addr, rapport.Registration{Email: "neu@example.com", Name: "Nora Neu", Password: "another passphrase"}, pm))
+	must(t, db.Register(ctx, addr, rapport.Registration{Email: "neu@example.com", Name: "Nora Neu"}, pm))
 	_, secrets = portalMails(t, db, "neu@example.com")
-	nora, err := db.VerifyAccount(ctx, addr, secrets[0])
+	nora, err := db.SetPasswordWithToken(ctx, addr, secrets[0], "another passphrase")
 	must(t, err)
 	c, err := db.FindCustomerByID(ctx, system, nora.CustomerID)
 	must(t, err)
