@@ -103,7 +103,9 @@ const (
 // PortalAccountService keeps customers' portal accounts. Its answers never tell a
 // visitor whether an address has an account: registering an address that has one and
 // asking to reset the password of one that has none answer as the others do (the mail
-// sent says what happened).
+// sent says what happened). Registering and asking for a new password mail an address
+// at most a few times an hour, and from one network address not many more; beyond
+// that they send nothing and answer as before.
 type PortalAccountService interface {
 	PortalSettings(ctx context.Context) (PortalSettings, error)
 	// SetPortalSettings changes the settings; only admins may.

@@ -16,6 +16,18 @@ const (
 	portalSessionLifetime     = 30 * 24 * time.Hour
 )
 
+// portalMailRequests limits the mail anyone may make the help centre send by
+// registering or asking for a new password: a few messages an hour to an address,
+// and not many more from a network address. Every request counts.
+var portalMailRequests = attemptLimit{"portal_mail_requests", time.Hour, 3, 20}
+
+// allowMail records a request to mail an address, unless it is over the limits of
+// portalMailRequests. Over them nothing is sent, and the visitor is told what they
+// would have been told: whether a message goes says nothing of the address.
+func (tx *Tx) allowMail(email, addr string) (bool, error) {
+	return tx.recordAttempt(portalMailRequests, rapport.NewID(), truncate(email, 254), addr)
+}
+
 // The purposes of the links mailed to customers.
 const (
 	tokenVerify = "verify"
@@ -117,14 +129,20 @@ func stringsToAny(ss []string) []any {
 	return out
 }
 
-// portalMail queues a message to a portal account.
+// portalMail queues a message to a portal account. The account's name goes in the
+// message only once it is linked to a customer: before that, it is whatever a visitor
+// typed, and the firm's mail would carry a stranger's words to the address.
 func (tx *Tx) portalMail(a *rapport.PortalAccount, purpose, subject, text string, m rapport.PortalMail) error {
 	sign := m.Firm
 	if sign == "" {
 		sign = "The help centre"
 	}
+	name := a.Name
+	if a.CustomerID.IsZero() {
+		name = ""
+	}
 	return tx.queueMail(&rapport.Mail{CustomerID: a.CustomerID, Purpose: purpose, Ref: a.ID.String(), ToAddress: a.Email,
-		ToName: a.Name, Subject: subject, Text: text + "\n\n" + sign + "\n"})
+		ToName: name, Subject: subject, Text: text + "\n\n" + sign + "\n"})
 }
 
 func (db *DB) Register(ctx context.Context, addr string, r rapport.Registration, m rapport.PortalMail) error {
@@ -140,6 +158,9 @@ func (db *DB) Register(ctx context.Context, addr string, r rapport.Registration,
 		return err
 	}
 	return db.update(ctx, portalScope(addr), func(tx *Tx) error {
+		if ok, err := tx.allowMail(r.Email, addr); err != nil || !ok {
+			return err
+		}
 		if old, err := tx.findPortalAccount(`p.email = $1`, r.Email); err == nil {
 			// The address has an account: tell its owner, and the visitor nothing.
 			text := fmt.Sprintf("Someone, perhaps you, tried to open an account in our help centre with this address, %s. You have one already.\n\n"+
@@ -170,8 +191,8 @@ func (tx *Tx) mailConfirmation(a *rapport.PortalAccount, m rapport.PortalMail) e
 	if err != nil {
 		return err
 	}
-	text := fmt.Sprintf("Welcome, %s.\n\nTo finish opening your account in our help centre, confirm your e-mail address and choose a password by opening this link within %d hours:\n\n%s\n\n"+
-		"If you did not ask for an account, you need not do anything.", a.Name, int(rapport.VerifyLinkLifetime.Hours()), m.Link("/help/password/"+secret))
+	text := fmt.Sprintf("To finish opening your account in our help centre, confirm your e-mail address and choose a password by opening this link within %d hours:\n\n%s\n\n"+
+		"If you did not ask for an account, you need not do anything.", int(rapport.VerifyLinkLifetime.Hours()), m.Link("/help/password/"+secret))
 	return tx.portalMail(a, "portal_verify", "Confirm your e-mail address", text, m)
 }
 
@@ -273,6 +294,9 @@ func (db *DB) InviteCustomer(ctx context.Context, s rapport.Scope, customerID ra
 func (db *DB) RequestPasswordReset(ctx context.Context, addr, email string, m rapport.PortalMail) error {
 	email = rapport.NormalizeEmail(email)
 	return db.update(ctx, portalScope(addr), func(tx *Tx) error {
+		if ok, err := tx.allowMail(email, addr); err != nil || !ok {
+			return err
+		}
 		a, err := tx.findPortalAccount(`p.email = $1`, email)
 		if rapport.ErrorCode(err) == rapport.ENOTFOUND {
 			return nil // the visitor is told the same either way
@@ -342,7 +366,7 @@ func (db *DB) SetPasswordWithToken(ctx context.Context, addr, token, password st
 func (db *DB) AuthenticateCustomer(ctx context.Context, email, password, addr string) (*rapport.PortalAccount, error) {
 	email = rapport.NormalizeEmail(email)
 	s := portalScope(addr)
-	attempt, err := db.startSignIn(ctx, s, "portal_sign_in_attempts", email, addr)
+	attempt, err := db.startSignIn(ctx, s, portalSignIns, email, addr)
 	if err != nil {
 		return nil, err
 	}

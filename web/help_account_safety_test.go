@@ -48,3 +48,58 @@ func TestHelpRegisterTakeover(t *testing.T) {
 		})
 	}
 }
+
+// TestHelpMailLimits: registering and asking for a new password send at most a few
+// messages to one address, and to a few dozen from one network address, answering
+// the same page whether a message went or not; no text a visitor typed reaches
+// the mail before the address is confirmed.
+func TestHelpMailLimits(t *testing.T) {
+	for name, open := range databases() {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open)
+			e.openRegistration()
+			v := e.visitor()
+			const lure = "Your order is on hold: pay at https://evil.example/pay"
+			var registered, reset []string
+			for range 6 {
+				res, body := v.post("/help/register", url.Values{"email": {"ana@victim.example"}, "name": {lure}})
+				if res.StatusCode != 200 {
+					t.Fatalf("register: got %d", res.StatusCode)
+				}
+				registered = append(registered, body)
+				res, body = v.post("/help/reset", url.Values{"email": {"ana@victim.example"}})
+				if res.StatusCode != 200 {
+					t.Fatalf("reset: got %d", res.StatusCode)
+				}
+				reset = append(reset, body)
+			}
+			if registered[0] != registered[5] || reset[0] != reset[5] {
+				t.Errorf("the answer once the limit is reached differs from the first")
+			}
+			mails := e.mailOutbox()
+			if len(mails) != 3 {
+				t.Errorf("12 requests for one address sent %d messages, want 3", len(mails))
+			}
+			for _, m := range mails {
+				if strings.Contains(m.Text, "evil.example") || strings.Contains(m.Text, "on hold") {
+					t.Errorf("the name typed at registration is in the message %q:\n%s", m.Subject, m.Text)
+				}
+			}
+			outbox, err := e.db.FindOutbox(ctx, rapport.SystemScope("test"), rapport.OutboxFilter{Limit: 100})
+			must(t, err)
+			for _, m := range outbox {
+				if m.ToName != "" {
+					t.Errorf("a message to an unconfirmed address is addressed to the name %q", m.ToName)
+				}
+			}
+
+			// From one network address, at most 20 messages an hour in all.
+			for i := range 25 {
+				v.post("/help/register", url.Values{"email": {"person" + string(rune('a'+i)) + "@victim.example"}, "name": {"Someone"}})
+			}
+			if n := len(e.mailOutbox()); n != 17 {
+				t.Errorf("25 more registrations from one network address sent %d messages, want 17 (20 in all)", n)
+			}
+		})
+	}
+}

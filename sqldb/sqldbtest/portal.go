@@ -1,6 +1,7 @@
 package sqldbtest
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -127,12 +128,48 @@ func testPortalAccounts(t *testing.T, open Opener) {
 	if _, err := db.AuthenticateCustomer(ctx, "ana@example.com", "a brand new passphrase", addr); err != nil {
 		t.Errorf("sign in with the new password: %v", err)
 	}
+	// Ana had three messages this hour, as many as an address gets; an hour on, she
+	// gets another link.
+	db.Now = func() time.Time { return time.Now().Add(time.Hour + time.Minute) }
 	must(t, db.RequestPasswordReset(ctx, addr, "ana@example.com", pm))
-	_, secrets = portalMails(t, db, "ana@example.com")
-	db.Now = func() time.Time { return time.Now().Add(rapport.ResetLinkLifetime + time.Minute) }
+	purposes, secrets = portalMails(t, db, "ana@example.com")
+	if len(purposes) != 4 || purposes[0] != "portal_reset" {
+		t.Fatalf("mail to Ana an hour later: %v, want a fourth, a reset link", purposes)
+	}
+	db.Now = func() time.Time { return time.Now().Add(time.Hour + rapport.ResetLinkLifetime + 2*time.Minute) }
 	_, err = db.SetPasswordWithToken(ctx, addr, secrets[0], "too late a passphrase")
 	wantCode(t, err, rapport.ENOTFOUND)
 	db.Now = time.Now
+
+	// Mail anyone can ask for is limited: three messages an hour to an address, by
+	// registering or resetting alike, and twenty from a network address. Beyond that
+	// nothing is sent, and the answer is the same. A name typed at registration is in
+	// no message before the address is confirmed.
+	const lure = "Pay your invoice at evil.example"
+	for range 4 {
+		must(t, db.Register(ctx, "203.0.113.7", rapport.Registration{Email: "lim@example.com", Name: lure}, pm))
+		must(t, db.RequestPasswordReset(ctx, "203.0.113.7", "lim@example.com", pm))
+	}
+	if purposes, _ := portalMails(t, db, "lim@example.com"); len(purposes) != 3 {
+		t.Errorf("8 requests for one address sent %d messages, want 3", len(purposes))
+	}
+	for i := range 20 {
+		must(t, db.Register(ctx, "203.0.113.7", rapport.Registration{Email: fmt.Sprintf("lim%d@example.com", i), Name: "Lim"}, pm))
+	}
+	ms, err := db.FindOutbox(ctx, system, rapport.OutboxFilter{Limit: 500})
+	must(t, err)
+	sent := 0
+	for _, m := range ms {
+		if strings.HasPrefix(m.ToAddress, "lim") {
+			sent++
+		}
+		if strings.Contains(m.Text, lure) || strings.Contains(m.ToName, lure) {
+			t.Errorf("a message to %s holds the name typed at registration: %q %q", m.ToAddress, m.ToName, m.Text)
+		}
+	}
+	if sent != 20 {
+		t.Errorf("28 requests from one network address sent %d messages, want 20", sent)
+	}
 
 	// Failed sign-ins are limited per address.
 	for range 5 {
