@@ -111,14 +111,14 @@ type PortalAccountService interface {
 	// SetPortalSettings changes the settings; only admins may.
 	SetPortalSettings(ctx context.Context, s Scope, ps PortalSettings) error
 	// Register opens an account without a password and mails a link to confirm the
-	// address by choosing one (or, when the address has an account already, a note
-	// saying so). EFORBIDDEN when registration is off.
+	// address by choosing one: again to an account not confirmed yet, and to one
+	// that is, a note saying it exists. EFORBIDDEN when registration is off.
 	Register(ctx context.Context, addr string, r Registration, m PortalMail) error
 	// InviteCustomer opens an account for a customer (staff choose the address, one of
 	// theirs) and mails a link to choose a password.
 	InviteCustomer(ctx context.Context, s Scope, customerID ID, email string, m PortalMail) (*PortalAccount, error)
 	// RequestPasswordReset mails a link to choose a new password, if the address has
-	// an account.
+	// an account; to an account not confirmed yet, the link to confirm it.
 	RequestPasswordReset(ctx context.Context, addr, email string, m PortalMail) error
 	// CheckPasswordToken reports whether a confirmation, invitation or reset link
 	// still works.

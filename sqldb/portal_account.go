@@ -161,7 +161,20 @@ func (db *DB) Register(ctx context.Context, addr string, r rapport.Registration,
 		if ok, err := tx.allowMail(r.Email, addr); err != nil || !ok {
 			return err
 		}
-		if old, err := tx.findPortalAccount(`p.email = $1`, r.Email); err == nil {
+		if old, err := tx.findPortalAccount(`p.email = $1`, r.Email); err == nil && !old.Verified() {
+			// Never confirmed: a new link, for the first may be lost or expired. The
+			// name is the one typed last, unless staff chose the customer.
+			if old.CustomerID.IsZero() && old.Name != r.Name {
+				if _, err := tx.exec(`UPDATE portal_accounts SET name = $1 WHERE id = $2`, r.Name, old.ID); err != nil {
+					return err
+				}
+				old.Name = r.Name
+			}
+			if err := tx.audit("register", "portal_account", old.ID, old.CustomerID, false, old.Email+" (again, not confirmed yet)"); err != nil {
+				return err
+			}
+			return tx.mailConfirmation(old, m)
+		} else if err == nil {
 			// The address has an account: tell its owner, and the visitor nothing.
 			text := fmt.Sprintf("Someone, perhaps you, tried to open an account in our help centre with this address, %s. You have one already.\n\n"+
 				"Sign in: %s\nForgot your password? Choose a new one: %s\n\nIf it was not you, you need not do anything.",
@@ -309,6 +322,11 @@ func (db *DB) RequestPasswordReset(ctx context.Context, addr, email string, m ra
 		}
 		if err := tx.audit("reset_requested", "portal_account", a.ID, a.CustomerID, false, a.Email); err != nil {
 			return err
+		}
+		if !a.Verified() {
+			// Never confirmed (registered, or invited and not come yet): the link to
+			// confirm the address is the one to choose a password.
+			return tx.mailConfirmation(a, m)
 		}
 		text := fmt.Sprintf("Someone, perhaps you, asked to choose a new password for your account in our help centre. "+
 			"Open this link within %d minutes to choose one:\n\n%s\n\nIf it was not you, you need not do anything: your password stays as it is.",

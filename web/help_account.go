@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -130,9 +131,30 @@ func (s *Server) handleHelpReset(w http.ResponseWriter, r *http.Request, c *help
 	return s.renderHelp(w, r, c, http.StatusOK, "reset", "Check your e-mail", "", form)
 }
 
+// helpDeadLink answers a link mailed to a customer that is unknown, used or expired:
+// it says so, and offers a new one.
+func (s *Server) helpDeadLink(w http.ResponseWriter, r *http.Request, c *helpCall) error {
+	d := struct{ Verify, Reset, Invite string }{lifetime(rapport.VerifyLinkLifetime), lifetime(rapport.ResetLinkLifetime), lifetime(rapport.InviteLinkLifetime)}
+	return s.renderHelp(w, r, c, http.StatusNotFound, "link", "This link no longer works", "", d)
+}
+
+// lifetime says how long a link works, in words.
+func lifetime(d time.Duration) string {
+	switch h := int(d.Hours()); {
+	case h == 1:
+		return "an hour"
+	case h > 48 && h%24 == 0:
+		return fmt.Sprintf("%d days", h/24)
+	default:
+		return fmt.Sprintf("%d hours", h)
+	}
+}
+
 func (s *Server) handleHelpPasswordPage(w http.ResponseWriter, r *http.Request, c *helpCall) error {
 	a, err := s.Store.CheckPasswordToken(r.Context(), r.PathValue("token"))
-	if err != nil {
+	if rapport.ErrorCode(err) == rapport.ENOTFOUND {
+		return s.helpDeadLink(w, r, c)
+	} else if err != nil {
 		return err
 	}
 	return s.renderHelp(w, r, c, http.StatusOK, "password", "Choose a password", "", helpForm{Token: r.PathValue("token"), Account: a})
@@ -153,6 +175,8 @@ func (s *Server) handleHelpPassword(w http.ResponseWriter, r *http.Request, c *h
 		form.Errors = fieldErrors(err)
 		form.Account, _ = s.Store.CheckPasswordToken(r.Context(), form.Token)
 		return s.renderHelp(w, r, c, http.StatusBadRequest, "password", "Choose a password", "", form)
+	} else if rapport.ErrorCode(err) == rapport.ENOTFOUND {
+		return s.helpDeadLink(w, r, c)
 	} else if err != nil {
 		return err
 	}

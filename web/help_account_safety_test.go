@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rapportckm/rapport"
 )
@@ -99,6 +100,63 @@ func TestHelpMailLimits(t *testing.T) {
 			}
 			if n := len(e.mailOutbox()); n != 17 {
 				t.Errorf("25 more registrations from one network address sent %d messages, want 17 (20 in all)", n)
+			}
+		})
+	}
+}
+
+// TestHelpConfirmAgain: whoever registers an address whose account is not confirmed
+// gets a new link that works; a link that is unknown, used or expired says so and
+// offers a new one, which works.
+func TestHelpConfirmAgain(t *testing.T) {
+	for name, open := range databases() {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open)
+			e.openRegistration()
+			v := e.visitor()
+			form := url.Values{"email": {"nina@new.example"}, "name": {"Nina New"}}
+			v.post("/help/register", form)
+			first := e.helpLinkIn("Confirm your e-mail address")
+			v.post("/help/register", form)
+			mails := e.mailOutbox()
+			if len(mails) != 1 || mails[0].Subject != "Confirm your e-mail address" {
+				var subjects []string
+				for _, m := range mails {
+					subjects = append(subjects, m.Subject)
+				}
+				t.Fatalf("registering again before confirming mailed %q, want a new confirmation link", subjects)
+			}
+			second := helpLinkRe.FindStringSubmatch(mails[0].Text)
+			if second == nil {
+				t.Fatalf("no link in %q", mails[0].Text)
+			}
+
+			// Unknown, expired: the page says so and how to get a new link.
+			for _, path := range []string{"/help/verify/garbage", "/help/password/garbage"} {
+				status, body := e.customerGet(path)
+				if status != 404 || !strings.Contains(body, "This link no longer works") || !strings.Contains(body, `action="/help/reset"`) || strings.Contains(body, "Confirm my address") {
+					t.Errorf("%s: %d, want a page saying the link no longer works, with a form for a new one", path, status)
+				}
+			}
+			e.db.Now = func() time.Time { return time.Now().Add(rapport.VerifyLinkLifetime + time.Minute) }
+			status, body := v.get(second[1])
+			e.db.Now = time.Now
+			if status != 404 || !strings.Contains(body, "This link no longer works") {
+				t.Errorf("an expired confirmation link: %d", status)
+			}
+
+			// Asking for a new link, as that page offers, confirms the address too.
+			v.post("/help/reset", url.Values{"email": {"nina@new.example"}})
+			third := e.helpLinkIn("Confirm your e-mail address")
+			if res, _ := v.post(third, url.Values{"password": {"nina's passphrase"}, "password2": {"nina's passphrase"}}); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("confirm with the new link: %d", res.StatusCode)
+			}
+			if status, _ := v.get("/help/account"); status != 200 {
+				t.Errorf("Nina's account: %d", status)
+			}
+			// The links mailed before are spent with it.
+			if status, _ := e.visitor().get(first); status != 404 {
+				t.Errorf("the first link after confirming: %d, want 404", status)
 			}
 		})
 	}

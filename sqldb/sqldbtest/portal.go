@@ -97,9 +97,15 @@ func testPortalAccounts(t *testing.T, open Opener) {
 	_, err = db.FindPortalSession(ctx, secret)
 	wantCode(t, err, rapport.EUNAUTHORIZED)
 
-	// A stranger's address makes a new person customer on verification.
+	// A stranger's address makes a new person customer on verification. Registering
+	// again before confirming sends a new link, with the name typed last; confirming
+	// with one spends the others.
+	must(t, db.Register(ctx, addr, rapport.Registration{Email: "neu@example.com", Name: "Nora Nue"}, pm))
 	must(t, db.Register(ctx, addr, rapport.Registration{Email: "neu@example.com", Name: "Nora Neu"}, pm))
-	_, secrets = portalMails(t, db, "neu@example.com")
+	purposes, secrets = portalMails(t, db, "neu@example.com")
+	if len(purposes) != 2 || purposes[0] != "portal_verify" || purposes[1] != "portal_verify" || secrets[0] == secrets[1] {
+		t.Fatalf("mail after registering twice before confirming: %v, want two confirmation links", purposes)
+	}
 	nora, err := db.SetPasswordWithToken(ctx, addr, secrets[0], "another passphrase")
 	must(t, err)
 	c, err := db.FindCustomerByID(ctx, system, nora.CustomerID)
@@ -107,6 +113,8 @@ func testPortalAccounts(t *testing.T, open Opener) {
 	if c.Name != "Nora Neu" || c.Kind != rapport.KindPerson || len(c.Emails) != 1 || c.Emails[0].Value != "neu@example.com" {
 		t.Errorf("the new customer: %+v", c)
 	}
+	_, err = db.CheckPasswordToken(ctx, secrets[1])
+	wantCode(t, err, rapport.ENOTFOUND)
 
 	// Password reset: the same answer for unknown addresses; the link works once, and
 	// not after an hour.
@@ -150,8 +158,9 @@ func testPortalAccounts(t *testing.T, open Opener) {
 		must(t, db.Register(ctx, "203.0.113.7", rapport.Registration{Email: "lim@example.com", Name: lure}, pm))
 		must(t, db.RequestPasswordReset(ctx, "203.0.113.7", "lim@example.com", pm))
 	}
-	if purposes, _ := portalMails(t, db, "lim@example.com"); len(purposes) != 3 {
-		t.Errorf("8 requests for one address sent %d messages, want 3", len(purposes))
+	// An address not confirmed yet gets a link to confirm it, however asked for.
+	if purposes, _ := portalMails(t, db, "lim@example.com"); !eq(purposes, []string{"portal_verify", "portal_verify", "portal_verify"}) {
+		t.Errorf("8 requests for an unconfirmed address sent %v, want 3 confirmation links", purposes)
 	}
 	for i := range 20 {
 		must(t, db.Register(ctx, "203.0.113.7", rapport.Registration{Email: fmt.Sprintf("lim%d@example.com", i), Name: "Lim"}, pm))
