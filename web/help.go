@@ -195,6 +195,10 @@ func (s *Server) helpFail(w http.ResponseWriter, r *http.Request, c *helpCall, e
 		http.Redirect(w, r, "/help/sign-in?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
+	if status == http.StatusUnauthorized {
+		s.helpSignInAgain(w, r, c)
+		return
+	}
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		status, err = http.StatusRequestEntityTooLarge, rapport.Errorf(rapport.ETOOLARGE, "that is too long; please shorten it")
@@ -216,6 +220,25 @@ func (s *Server) helpFail(w http.ResponseWriter, r *http.Request, c *helpCall, e
 	if rerr := s.renderHelp(w, r, c, status, "error", heading, "", data); rerr != nil {
 		s.Logger.Error("render help error page", "error", rerr)
 		http.Error(w, data.Message, status)
+	}
+}
+
+// helpSignInAgain answers a form sent by a customer whose session has ended: the
+// sign-in link leads back to the form, and what they wrote is shown to copy, since
+// that form opens empty.
+func (s *Server) helpSignInAgain(w http.ResponseWriter, r *http.Request, c *helpCall) {
+	d := struct{ Next, Kept string }{Next: r.URL.Path}
+	if strings.HasPrefix(d.Next, "/help/experts/") && strings.HasSuffix(d.Next, "/questions") {
+		d.Next = strings.TrimSuffix(d.Next, "/questions") + "#ask" // the form is on the expert's page
+	}
+	for _, field := range []string{"text", "question"} { // feedback's and a question's
+		if v := r.PostFormValue(field); v != "" {
+			d.Kept = v
+		}
+	}
+	if err := s.renderHelp(w, r, c, http.StatusUnauthorized, "signin-again", "Please sign in again", "", d); err != nil {
+		s.Logger.Error("render help sign-in page", "error", err)
+		http.Error(w, "Please sign in again.", http.StatusUnauthorized)
 	}
 }
 

@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -157,6 +159,59 @@ func TestHelpConfirmAgain(t *testing.T) {
 			// The links mailed before are spent with it.
 			if status, _ := e.visitor().get(first); status != 404 {
 				t.Errorf("the first link after confirming: %d, want 404", status)
+			}
+		})
+	}
+}
+
+var signInLinkRe = regexp.MustCompile(`href="(/help/sign-in\?next=[^"]*)"`)
+
+// TestHelpSessionEnded: a customer whose session ended sends a form; the answer asks
+// them to sign in again, links to the sign-in page that leads back to the form, and
+// shows what they wrote, to copy.
+func TestHelpSessionEnded(t *testing.T) {
+	for name, open := range databases() {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open)
+			admin := e.signIn("admin@example.com")
+			_, err := e.db.SaveExpert(ctx, rapport.SystemScope("test"), e.agent.ID, rapport.ExpertInput{Headline: "Sign-in", Areas: []string{"login"}, Listed: true})
+			must(t, err)
+			otto := e.helpCustomer(admin, e.open, "otto@open.example")
+			otto.post("/help/sign-out", nil)
+
+			expert := "/help/experts/" + e.agent.ID.String()
+			for _, c := range []struct {
+				path string
+				form url.Values
+				next string
+				kept string
+			}{
+				{"/help/feedback", url.Values{"kind": {"complaint"}, "text": {"The export <b>breaks</b> on Mondays"}}, "/help/feedback", "The export &lt;b&gt;breaks&lt;/b&gt; on Mondays"},
+				{expert + "/questions", url.Values{"question": {"How do I sign in twice?"}}, expert + "#ask", "How do I sign in twice?"},
+				{"/help/account", url.Values{"language": {"de"}}, "/help/account", ""},
+			} {
+				res, body := otto.post(c.path, c.form)
+				if res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "Please sign in again") {
+					t.Errorf("%s after the session ended: %d, want 401 asking to sign in again", c.path, res.StatusCode)
+					continue
+				}
+				if c.kept != "" && !strings.Contains(body, c.kept+"</textarea>") {
+					t.Errorf("%s: what the customer wrote is not shown back", c.path)
+				}
+				sub := signInLinkRe.FindStringSubmatch(body)
+				if sub == nil {
+					t.Errorf("%s: no link to sign in", c.path)
+					continue
+				}
+				u, err := url.Parse(html.UnescapeString(sub[1]))
+				must(t, err)
+				if got := u.Query().Get("next"); got != c.next {
+					t.Errorf("%s: the sign-in link leads on to %q, want %q", c.path, got, c.next)
+				}
+			}
+			res, _ := otto.post("/help/sign-in", url.Values{"email": {"otto@open.example"}, "password": {"a long passphrase"}, "next": {"/help/feedback"}})
+			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/help/feedback" {
+				t.Errorf("sign in again: %d to %q, want the feedback form", res.StatusCode, res.Header.Get("Location"))
 			}
 		})
 	}
