@@ -45,9 +45,6 @@ func (s *Server) parseHelpPages() helpPages {
 	funcs["scale"] = func() []int { return []int{1, 2, 3, 4, 5} }
 	funcs["clip"] = func(s string) string { return clip(s, 200) }
 	funcs["add"] = func(a, b int) int { return a + b }
-	funcs["langs"] = func() map[string]string {
-		return map[string]string{"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "it": "Italiano", "nl": "Nederlands", "pt": "Português"}
-	}
 	funcs["consentLabels"] = func() map[rapport.Purpose]string {
 		return map[rapport.Purpose]string{"marketing": "send you news and offers", "surveys": "ask you about your experience", "research": "invite you to research and betas"}
 	}
@@ -96,6 +93,18 @@ func (s *Server) help(h helpHandler) http.Handler {
 		c.account, c.scope = s.portalReader(r)
 		if cookie, err := r.Cookie(visitorCookie); err == nil && len(cookie.Value) <= 64 {
 			c.visitor = cookie.Value
+		}
+		// A form that cannot be read (over the limit, say) reads as empty to
+		// PostFormValue: it must not be taken for one sent with its fields blank.
+		if r.Method == http.MethodPost {
+			if err := r.ParseForm(); err != nil {
+				var tooBig *http.MaxBytesError
+				if !errors.As(err, &tooBig) {
+					err = rapport.Errorf(rapport.EINVALID, "the form could not be read; please send it again")
+				}
+				s.helpFail(w, r, c, err)
+				return
+			}
 		}
 		if err := h(w, r, c); err != nil {
 			s.helpFail(w, r, c, err)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -222,16 +223,35 @@ func (s *Server) handlePortalSettings(w http.ResponseWriter, r *http.Request, c 
 // The signed-in customer's own page: profile, preferences, consents, feedback.
 
 type helpAccount struct {
-	Profile  *rapport.MyProfile
-	Channels []rapport.Channel
-	Consent  map[rapport.Purpose]string // "yes", "no" or ""
-	Errors   map[string]string
+	Profile   *rapport.MyProfile
+	Languages []helpLanguage
+	Channels  []rapport.Channel
+	Consent   map[rapport.Purpose]string // "yes", "no" or ""
+	Errors    map[string]string
 	// Questions are the customer's questions to experts, with their answers.
 	Questions []rapport.ExpertQuestion
 }
 
+type helpLanguage struct{ Code, Name string }
+
+// The languages and channels customers choose from.
+var (
+	helpLanguages = []helpLanguage{{"de", "Deutsch"}, {"en", "English"}, {"es", "Español"}, {"fr", "Français"},
+		{"it", "Italiano"}, {"nl", "Nederlands"}, {"pt", "Português"}}
+	helpChannels = []rapport.Channel{"email", "phone", "sms", "post", "portal"}
+)
+
 func newHelpAccount(p *rapport.MyProfile) *helpAccount {
-	d := &helpAccount{Profile: p, Channels: []rapport.Channel{"email", "phone", "sms", "post", "portal"}, Consent: map[rapport.Purpose]string{}}
+	d := &helpAccount{Profile: p, Languages: helpLanguages, Channels: helpChannels, Consent: map[rapport.Purpose]string{}}
+	// A value staff or a source gave that the lists do not hold is offered too:
+	// shown as "No preference", it would be lost when the customer saves anything.
+	c := p.Customer
+	if c.Language != "" && !slices.ContainsFunc(d.Languages, func(l helpLanguage) bool { return l.Code == c.Language }) {
+		d.Languages = append(slices.Clone(d.Languages), helpLanguage{c.Language, c.Language})
+	}
+	if c.PreferredChannel != "" && !slices.Contains(d.Channels, c.PreferredChannel) {
+		d.Channels = append(slices.Clone(d.Channels), c.PreferredChannel)
+	}
 	for _, c := range p.Consents {
 		d.Consent[c.Purpose] = map[bool]string{true: "yes", false: "no"}[c.Granted]
 	}

@@ -216,3 +216,61 @@ func TestHelpSessionEnded(t *testing.T) {
 		})
 	}
 }
+
+// TestHelpAccountNoPreference: a customer whose language and channel came from a
+// source system chooses "No preference", which is what their profile then says; a
+// channel the form does not offer is shown and kept when they save something else;
+// a form over the size limit saves nothing.
+func TestHelpAccountNoPreference(t *testing.T) {
+	for name, open := range databases() {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open)
+			sys := rapport.SystemScope("test")
+			admin := e.signIn("admin@example.com")
+			res, err := e.db.IngestCustomers(ctx, sys, []rapport.IncomingCustomer{{Source: "shop", SourceKey: "S-1", Customer: rapport.Customer{
+				Kind: rapport.KindPerson, GivenName: "Petra", FamilyName: "Pref", Emails: []rapport.ContactPoint{{Value: "petra@pref.example"}},
+				Language: "fr", PreferredChannel: "web"}}})
+			must(t, err)
+			petra, err := e.db.FindCustomerByID(ctx, sys, res.Items[0].CustomerID)
+			must(t, err)
+			b := e.helpCustomer(admin, petra, "petra@pref.example")
+			check := func(step, language string, channel rapport.Channel) {
+				t.Helper()
+				c, err := e.db.FindCustomerByID(ctx, sys, petra.ID)
+				must(t, err)
+				if c.Language != language || c.PreferredChannel != channel {
+					t.Errorf("%s: language %q channel %q, want %q %q", step, c.Language, c.PreferredChannel, language, channel)
+				}
+			}
+
+			_, body := b.get("/help/account")
+			if !strings.Contains(body, `<option value="web" selected>`) {
+				t.Errorf("the account page does not show her channel, web")
+			}
+			save := func(form url.Values) {
+				t.Helper()
+				form.Set("name", "Petra Pref")
+				if res, _ := b.post("/help/account", form); res.StatusCode != http.StatusSeeOther {
+					t.Fatalf("save %v: %d", form, res.StatusCode)
+				}
+			}
+			save(url.Values{"language": {"fr"}, "preferred_channel": {"web"}, "consent_surveys": {"yes"}})
+			check("saving a consent only", "fr", "web")
+			save(url.Values{"language": {""}, "preferred_channel": {""}})
+			check("no preference", "", "")
+			_, body = b.get("/help/account")
+			if !strings.Contains(body, `<option value="" selected>No preference</option>`) {
+				t.Errorf("the account page after choosing no preference does not show it")
+			}
+			save(url.Values{"language": {"de"}, "preferred_channel": {"email"}})
+			check("a preference again", "de", "email")
+
+			b.get("/help/account") // takes the last save's message
+			big := url.Values{"name": {"Petra Pref"}, "language": {""}, "preferred_channel": {""}, "padding": {strings.Repeat("x", 70<<10)}}
+			if res, body := b.post("/help/account", big); res.StatusCode != http.StatusRequestEntityTooLarge || strings.Contains(body, "saved") {
+				t.Errorf("a form over the limit: %d, want 413 and nothing saved", res.StatusCode)
+			}
+			check("after a form over the limit", "de", "email")
+		})
+	}
+}

@@ -365,3 +365,51 @@ func testPortalReading(t *testing.T, open Opener) {
 		t.Errorf("after the merge, also read for Ana's profile: %q", got)
 	}
 }
+
+// testPortalSelf: the language and channel a customer chooses on their own profile,
+// "no preference" included, are what it says though source systems hold others, a
+// more trusted source too; staff can still choose one of those, and a new value a
+// source sends later takes part again.
+func testPortalSelf(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	send := func(language string, channel rapport.Channel) rapport.ID {
+		t.Helper()
+		res, err := db.IngestCustomers(ctx, system, []rapport.IncomingCustomer{{Source: "shop", SourceKey: "S-1", Customer: rapport.Customer{
+			Kind: rapport.KindPerson, GivenName: "Petra", FamilyName: "Pref", Emails: []rapport.ContactPoint{{Value: "petra@example.com"}},
+			Language: language, PreferredChannel: channel}}})
+		must(t, err)
+		return res.Items[0].CustomerID
+	}
+	id := send("fr", "web")
+	must(t, db.SetSurvivorship(ctx, f.admin, rapport.Survivorship{Rules: map[string]rapport.SurvivalRule{"language": rapport.RuleTrusted},
+		Trust: map[string]int{"shop": 10}}))
+	petra := rapport.CustomerScope(id, "test")
+	check := func(step, language string, channel rapport.Channel) {
+		t.Helper()
+		c, err := db.FindCustomerByID(ctx, f.sales, id)
+		must(t, err)
+		if c.Language != language || c.PreferredChannel != channel {
+			t.Errorf("%s: language %q channel %q, want %q %q", step, c.Language, c.PreferredChannel, language, channel)
+		}
+	}
+	check("from the shop", "fr", "web")
+
+	p, err := db.UpdateMyProfile(ctx, petra, rapport.MyProfileUpdate{Language: "de", PreferredChannel: "web"})
+	must(t, err)
+	if p.Customer.Language != "de" {
+		t.Errorf("the profile UpdateMyProfile returns: language %q, want de", p.Customer.Language)
+	}
+	check("her language over the most trusted source's", "de", "web")
+	_, err = db.UpdateMyProfile(ctx, petra, rapport.MyProfileUpdate{})
+	must(t, err)
+	check("no preference", "", "")
+	send("fr", "web")
+	check("the shop sends its values again", "", "")
+
+	_, err = db.UpdateCustomer(ctx, f.sales, id, rapport.CustomerUpdate{Language: ptr("fr")})
+	must(t, err)
+	check("staff choose the shop's language", "fr", "")
+	send("es", "web")
+	check("the shop sends a new language", "es", "")
+}

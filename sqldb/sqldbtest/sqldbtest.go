@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 		{"KnowledgeImport", testKnowledgeImport},
 		{"PortalAccounts", testPortalAccounts},
 		{"PortalReading", testPortalReading},
+		{"PortalSelf", testPortalSelf},
 		{"KnowledgeInsights", testKnowledgeInsights},
 		{"KnowledgeWorkflow", testKnowledgeWorkflow},
 		{"KnowledgeCategories", testKnowledgeCategories},
