@@ -275,9 +275,12 @@ func (db *DB) InviteCustomer(ctx context.Context, s rapport.Scope, customerID ra
 		case err == nil && old.HasPassword && old.VerifiedAt != nil:
 			return rapport.Errorf(rapport.ECONFLICT, "%s has an account already", email)
 		case err == nil:
-			a = old // invited again, or registered but never verified: the invitation links it
-			if _, err := tx.exec(`UPDATE portal_accounts SET customer_id = $1, recorded_customer_id = $1, invited_by = $2 WHERE id = $3`,
-				c.ID, s.UserID, a.ID); err != nil {
+			// Invited again, or registered but never verified: the invitation links it,
+			// with the customer's name rather than one a visitor may have typed.
+			a = old
+			a.Name = c.Name
+			if _, err := tx.exec(`UPDATE portal_accounts SET customer_id = $1, recorded_customer_id = $1, invited_by = $2, name = $3 WHERE id = $4`,
+				c.ID, s.UserID, a.Name, a.ID); err != nil {
 				return err
 			}
 		case rapport.ErrorCode(err) == rapport.ENOTFOUND:

@@ -198,10 +198,20 @@ func testPortalAccounts(t *testing.T, open Opener) {
 	wantField(t, err, "email")
 	_, err = db.InviteCustomer(ctx, f.loner, bob.ID, "bob@example.com", pm)
 	wantCode(t, err, rapport.EFORBIDDEN)
+	// A stranger registered Bob's address first, with a name of their own: the
+	// invitation greets Bob by the customer's name.
+	must(t, db.Register(ctx, "203.0.113.9", rapport.Registration{Email: "bob@example.com", Name: lure}, pm))
 	inv, err := db.InviteCustomer(ctx, f.sales, bob.ID, "bob@example.com", pm)
 	must(t, err)
-	if inv.CustomerID != bob.ID || inv.HasPassword {
+	if inv.CustomerID != bob.ID || inv.HasPassword || inv.Name != "Bob Stone" {
 		t.Errorf("invitation: %+v", inv)
+	}
+	ms, err = db.FindOutbox(ctx, system, rapport.OutboxFilter{Limit: 500})
+	must(t, err)
+	for _, m := range ms {
+		if m.ToAddress == "bob@example.com" && (strings.Contains(m.Text, lure) || (m.Purpose == "portal_invite" && m.ToName != "Bob Stone")) {
+			t.Errorf("a message to Bob: %q %q", m.ToName, m.Text)
+		}
 	}
 	_, secrets = portalMails(t, db, "bob@example.com")
 	if _, err := db.SetPasswordWithToken(ctx, addr, secrets[0], "bob's own passphrase"); err != nil {
