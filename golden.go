@@ -81,8 +81,9 @@ type RecordValues struct {
 	// last change (a record sent again with a new phone keeps its name's date), and,
 	// in the staff record, when staff last set each field.
 	ChangedAt map[string]time.Time `json:"changed_at,omitempty"`
-	// Removed are the e-mails, phones and addresses staff took off the profile, as
-	// "field:key": they stay off though a source still sends them.
+	// Removed are the e-mails, phones and addresses staff took off the profile, and
+	// the languages and channels a customer's own choice overruled, as "field:key":
+	// they stay off though a source still sends them.
 	Removed []string `json:"removed,omitempty"`
 }
 
@@ -370,10 +371,28 @@ func (v *RecordValues) StaffEdit(kind CustomerKind, before, after *Customer, at 
 					v.Removed = append(v.Removed, field+":"+k)
 				}
 			}
-			v.Removed = slices.DeleteFunc(v.Removed, func(r string) bool {
-				f, k, _ := strings.Cut(r, ":")
-				return f == field && slices.Contains(now, k)
-			})
+		}
+		// A value taken off and chosen again is back (a language or channel too:
+		// see Overrule).
+		v.Removed = slices.DeleteFunc(v.Removed, func(r string) bool {
+			f, k, _ := strings.Cut(r, ":")
+			return f == field && slices.Contains(now, k)
+		})
+	}
+}
+
+// Overrule takes off (see Removed) every value of the field that the records hold
+// and v does not, so that v's value, or none, is what the golden record takes
+// whatever the field's rule. It is for what customers choose themselves, such as
+// "no preference" for their language, which no source's value should stand over; a
+// value a source sends later that differs from all of these takes part again.
+func (v *RecordValues) Overrule(kind CustomerKind, field string, records []Contribution) {
+	mine := valueKeys(kind, field, v)
+	for _, r := range records {
+		for _, k := range valueKeys(kind, field, &r.Values) {
+			if k != "" && !slices.Contains(mine, k) && !slices.Contains(v.Removed, field+":"+k) {
+				v.Removed = append(v.Removed, field+":"+k)
+			}
 		}
 	}
 }

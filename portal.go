@@ -20,7 +20,8 @@ type PortalAccount struct {
 	VerifiedAt *time.Time `json:"verified_at,omitempty"`
 	CreatedAt  time.Time  `json:"created_at"`
 	LastSeenAt *time.Time `json:"last_seen_at,omitempty"`
-	// HasPassword is false for an invitation not yet accepted.
+	// HasPassword is false for an invitation not yet accepted and a registration
+	// not yet confirmed.
 	HasPassword bool `json:"has_password"`
 }
 
@@ -28,11 +29,12 @@ type PortalAccount struct {
 // to a customer: only such accounts sign in.
 func (a *PortalAccount) Verified() bool { return a.VerifiedAt != nil && !a.CustomerID.IsZero() }
 
-// Registration is what a visitor fills in to open an account.
+// Registration is what a visitor fills in to open an account. It holds no password:
+// whoever confirms the address from the mailed link chooses it, so that a stranger
+// who registers someone else's address cannot sign in once its owner confirms it.
 type Registration struct {
-	Email    string
-	Name     string
-	Password string
+	Email string
+	Name  string
 }
 
 // Limits of a portal account.
@@ -57,9 +59,6 @@ func (r *Registration) Validate() error {
 		p.Add("name", "enter your name")
 	}
 	checkText(p, "name", r.Name, 200)
-	if err := CheckPortalPassword(r.Password); err != nil {
-		p.Add("password", "%s", ErrorMessage(err))
-	}
 	return p.Err()
 }
 
@@ -104,28 +103,30 @@ const (
 // PortalAccountService keeps customers' portal accounts. Its answers never tell a
 // visitor whether an address has an account: registering an address that has one and
 // asking to reset the password of one that has none answer as the others do (the mail
-// sent says what happened).
+// sent says what happened). Registering and asking for a new password mail an address
+// at most a few times an hour, and from one network address not many more; beyond
+// that they send nothing and answer as before.
 type PortalAccountService interface {
 	PortalSettings(ctx context.Context) (PortalSettings, error)
 	// SetPortalSettings changes the settings; only admins may.
 	SetPortalSettings(ctx context.Context, s Scope, ps PortalSettings) error
-	// Register opens an account and mails a link to verify the address (or, when the
-	// address has an account already, a note saying so). EFORBIDDEN when registration
-	// is off.
+	// Register opens an account without a password and mails a link to confirm the
+	// address by choosing one: again to an account not confirmed yet, and to one
+	// that is, a note saying it exists. EFORBIDDEN when registration is off.
 	Register(ctx context.Context, addr string, r Registration, m PortalMail) error
-	// VerifyAccount uses a verification link: the account is verified and linked to
-	// the customer with that address, or to a new person customer when none has it.
-	VerifyAccount(ctx context.Context, addr, token string) (*PortalAccount, error)
 	// InviteCustomer opens an account for a customer (staff choose the address, one of
 	// theirs) and mails a link to choose a password.
 	InviteCustomer(ctx context.Context, s Scope, customerID ID, email string, m PortalMail) (*PortalAccount, error)
 	// RequestPasswordReset mails a link to choose a new password, if the address has
-	// an account.
+	// an account; to an account not confirmed yet, the link to confirm it.
 	RequestPasswordReset(ctx context.Context, addr, email string, m PortalMail) error
-	// CheckPasswordToken reports whether an invitation or reset link still works.
+	// CheckPasswordToken reports whether a confirmation, invitation or reset link
+	// still works.
 	CheckPasswordToken(ctx context.Context, token string) (*PortalAccount, error)
-	// SetPasswordWithToken uses an invitation or reset link to set the password; the
-	// address is verified by it.
+	// SetPasswordWithToken uses a confirmation, invitation or reset link to set the
+	// password. The address is verified by it, and an account not linked to a
+	// customer yet is linked: to the person customer who has the address, or to a new
+	// one when none has it.
 	SetPasswordWithToken(ctx context.Context, addr, token, password string) (*PortalAccount, error)
 	// AuthenticateCustomer checks a customer's address and password, within limits on
 	// failed attempts like staff sign-in.

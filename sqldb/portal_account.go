@@ -16,6 +16,18 @@ const (
 	portalSessionLifetime     = 30 * 24 * time.Hour
 )
 
+// portalMailRequests limits the mail anyone may make the help centre send by
+// registering or asking for a new password: a few messages an hour to an address,
+// and not many more from a network address. Every request counts.
+var portalMailRequests = attemptLimit{"portal_mail_requests", time.Hour, 3, 20}
+
+// allowMail records a request to mail an address, unless it is over the limits of
+// portalMailRequests. Over them nothing is sent, and the visitor is told what they
+// would have been told: whether a message goes says nothing of the address.
+func (tx *Tx) allowMail(email, addr string) (bool, error) {
+	return tx.recordAttempt(portalMailRequests, rapport.NewID(), truncate(email, 254), addr)
+}
+
 // The purposes of the links mailed to customers.
 const (
 	tokenVerify = "verify"
@@ -117,14 +129,20 @@ func stringsToAny(ss []string) []any {
 	return out
 }
 
-// portalMail queues a message to a portal account.
+// portalMail queues a message to a portal account. The account's name goes in the
+// message only once it is linked to a customer: before that, it is whatever a visitor
+// typed, and the firm's mail would carry a stranger's words to the address.
 func (tx *Tx) portalMail(a *rapport.PortalAccount, purpose, subject, text string, m rapport.PortalMail) error {
 	sign := m.Firm
 	if sign == "" {
 		sign = "The help centre"
 	}
+	name := a.Name
+	if a.CustomerID.IsZero() {
+		name = ""
+	}
 	return tx.queueMail(&rapport.Mail{CustomerID: a.CustomerID, Purpose: purpose, Ref: a.ID.String(), ToAddress: a.Email,
-		ToName: a.Name, Subject: subject, Text: text + "\n\n" + sign + "\n"})
+		ToName: name, Subject: subject, Text: text + "\n\n" + sign + "\n"})
 }
 
 func (db *DB) Register(ctx context.Context, addr string, r rapport.Registration, m rapport.PortalMail) error {
@@ -139,9 +157,24 @@ func (db *DB) Register(ctx context.Context, addr string, r rapport.Registration,
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	hash := hashPassword(r.Password)
 	return db.update(ctx, portalScope(addr), func(tx *Tx) error {
-		if old, err := tx.findPortalAccount(`p.email = $1`, r.Email); err == nil {
+		if ok, err := tx.allowMail(r.Email, addr); err != nil || !ok {
+			return err
+		}
+		if old, err := tx.findPortalAccount(`p.email = $1`, r.Email); err == nil && !old.Verified() {
+			// Never confirmed: a new link, for the first may be lost or expired. The
+			// name is the one typed last, unless staff chose the customer.
+			if old.CustomerID.IsZero() && old.Name != r.Name {
+				if _, err := tx.exec(`UPDATE portal_accounts SET name = $1 WHERE id = $2`, r.Name, old.ID); err != nil {
+					return err
+				}
+				old.Name = r.Name
+			}
+			if err := tx.audit("register", "portal_account", old.ID, old.CustomerID, false, old.Email+" (again, not confirmed yet)"); err != nil {
+				return err
+			}
+			return tx.mailConfirmation(old, m)
+		} else if err == nil {
 			// The address has an account: tell its owner, and the visitor nothing.
 			text := fmt.Sprintf("Someone, perhaps you, tried to open an account in our help centre with this address, %s. You have one already.\n\n"+
 				"Sign in: %s\nForgot your password? Choose a new one: %s\n\nIf it was not you, you need not do anything.",
@@ -150,34 +183,30 @@ func (db *DB) Register(ctx context.Context, addr string, r rapport.Registration,
 		} else if rapport.ErrorCode(err) != rapport.ENOTFOUND {
 			return err
 		}
+		// No password yet: whoever confirms the address chooses it.
 		a := &rapport.PortalAccount{ID: rapport.NewID(), Email: r.Email, Name: r.Name, CreatedAt: tx.now}
-		if _, err := tx.exec(`INSERT INTO portal_accounts (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			a.ID, a.Email, a.Name, hash, tx.now); err != nil {
-			return err
-		}
-		secret, err := tx.newPortalToken(a.ID, tokenVerify, rapport.VerifyLinkLifetime)
-		if err != nil {
+		if _, err := tx.exec(`INSERT INTO portal_accounts (id, email, name, created_at) VALUES ($1, $2, $3, $4)`,
+			a.ID, a.Email, a.Name, tx.now); err != nil {
 			return err
 		}
 		if err := tx.audit("register", "portal_account", a.ID, rapport.ID{}, false, a.Email); err != nil {
 			return err
 		}
-		text := fmt.Sprintf("Welcome, %s.\n\nTo finish opening your account in our help centre, confirm your e-mail address by opening this link within %d hours:\n\n%s\n\n"+
-			"If you did not ask for an account, you need not do anything.", a.Name, int(rapport.VerifyLinkLifetime.Hours()), m.Link("/help/verify/"+secret))
-		return tx.portalMail(a, "portal_verify", "Confirm your e-mail address", text, m)
+		return tx.mailConfirmation(a, m)
 	})
 }
 
-func (db *DB) VerifyAccount(ctx context.Context, addr, token string) (*rapport.PortalAccount, error) {
-	var a *rapport.PortalAccount
-	err := db.update(ctx, portalScope(addr), func(tx *Tx) error {
-		var err error
-		if a, _, err = tx.usePortalToken(token, tokenVerify); err != nil {
-			return err
-		}
-		return tx.verifyAccount(a)
-	})
-	return a, err
+// mailConfirmation mails an account a link to confirm its address by choosing a
+// password (the page it opens asks for one, so mail scanners that open links do not
+// use it up).
+func (tx *Tx) mailConfirmation(a *rapport.PortalAccount, m rapport.PortalMail) error {
+	secret, err := tx.newPortalToken(a.ID, tokenVerify, rapport.VerifyLinkLifetime)
+	if err != nil {
+		return err
+	}
+	text := fmt.Sprintf("To finish opening your account in our help centre, confirm your e-mail address and choose a password by opening this link within %d hours:\n\n%s\n\n"+
+		"If you did not ask for an account, you need not do anything.", int(rapport.VerifyLinkLifetime.Hours()), m.Link("/help/password/"+secret))
+	return tx.portalMail(a, "portal_verify", "Confirm your e-mail address", text, m)
 }
 
 // verifyAccount marks an account's address as verified and, if it has no customer yet,
@@ -246,9 +275,12 @@ func (db *DB) InviteCustomer(ctx context.Context, s rapport.Scope, customerID ra
 		case err == nil && old.HasPassword && old.VerifiedAt != nil:
 			return rapport.Errorf(rapport.ECONFLICT, "%s has an account already", email)
 		case err == nil:
-			a = old // invited again, or registered but never verified: the invitation links it
-			if _, err := tx.exec(`UPDATE portal_accounts SET customer_id = $1, recorded_customer_id = $1, invited_by = $2 WHERE id = $3`,
-				c.ID, s.UserID, a.ID); err != nil {
+			// Invited again, or registered but never verified: the invitation links it,
+			// with the customer's name rather than one a visitor may have typed.
+			a = old
+			a.Name = c.Name
+			if _, err := tx.exec(`UPDATE portal_accounts SET customer_id = $1, recorded_customer_id = $1, invited_by = $2, name = $3 WHERE id = $4`,
+				c.ID, s.UserID, a.Name, a.ID); err != nil {
 				return err
 			}
 		case rapport.ErrorCode(err) == rapport.ENOTFOUND:
@@ -278,6 +310,9 @@ func (db *DB) InviteCustomer(ctx context.Context, s rapport.Scope, customerID ra
 func (db *DB) RequestPasswordReset(ctx context.Context, addr, email string, m rapport.PortalMail) error {
 	email = rapport.NormalizeEmail(email)
 	return db.update(ctx, portalScope(addr), func(tx *Tx) error {
+		if ok, err := tx.allowMail(email, addr); err != nil || !ok {
+			return err
+		}
 		a, err := tx.findPortalAccount(`p.email = $1`, email)
 		if rapport.ErrorCode(err) == rapport.ENOTFOUND {
 			return nil // the visitor is told the same either way
@@ -291,6 +326,11 @@ func (db *DB) RequestPasswordReset(ctx context.Context, addr, email string, m ra
 		if err := tx.audit("reset_requested", "portal_account", a.ID, a.CustomerID, false, a.Email); err != nil {
 			return err
 		}
+		if !a.Verified() {
+			// Never confirmed (registered, or invited and not come yet): the link to
+			// confirm the address is the one to choose a password.
+			return tx.mailConfirmation(a, m)
+		}
 		text := fmt.Sprintf("Someone, perhaps you, asked to choose a new password for your account in our help centre. "+
 			"Open this link within %d minutes to choose one:\n\n%s\n\nIf it was not you, you need not do anything: your password stays as it is.",
 			int(rapport.ResetLinkLifetime.Minutes()), m.Link("/help/password/"+secret))
@@ -303,7 +343,7 @@ func (db *DB) CheckPasswordToken(ctx context.Context, token string) (*rapport.Po
 	err := db.view(ctx, rapport.Scope{}, func(tx *Tx) error {
 		var err error
 		a, err = tx.findPortalAccount(`p.id = (SELECT account_id FROM portal_tokens WHERE secret_hash = $1 AND used_at IS NULL
-			AND expires_at > $2 AND purpose IN ('invite', 'reset'))`, hashSecret(token), tx.now)
+			AND expires_at > $2 AND purpose IN ('verify', 'invite', 'reset'))`, hashSecret(token), tx.now)
 		if rapport.ErrorCode(err) == rapport.ENOTFOUND {
 			return linkNotFound(sql.ErrNoRows)
 		}
@@ -320,7 +360,7 @@ func (db *DB) SetPasswordWithToken(ctx context.Context, addr, token, password st
 	var a *rapport.PortalAccount
 	err := db.update(ctx, portalScope(addr), func(tx *Tx) error {
 		var err error
-		if a, _, err = tx.usePortalToken(token, tokenInvite, tokenReset); err != nil {
+		if a, _, err = tx.usePortalToken(token, tokenVerify, tokenInvite, tokenReset); err != nil {
 			return err
 		}
 		// The link came by e-mail, so the address is verified by using it.
@@ -331,7 +371,7 @@ func (db *DB) SetPasswordWithToken(ctx context.Context, addr, token, password st
 			return err
 		}
 		// Other links to set a password, and other sessions, end with the new password.
-		if _, err := tx.exec(`UPDATE portal_tokens SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL AND purpose IN ('invite', 'reset')`,
+		if _, err := tx.exec(`UPDATE portal_tokens SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL AND purpose IN ('verify', 'invite', 'reset')`,
 			tx.now, a.ID); err != nil {
 			return err
 		}
@@ -347,7 +387,7 @@ func (db *DB) SetPasswordWithToken(ctx context.Context, addr, token, password st
 func (db *DB) AuthenticateCustomer(ctx context.Context, email, password, addr string) (*rapport.PortalAccount, error) {
 	email = rapport.NormalizeEmail(email)
 	s := portalScope(addr)
-	attempt, err := db.startSignIn(ctx, s, "portal_sign_in_attempts", email, addr)
+	attempt, err := db.startSignIn(ctx, s, portalSignIns, email, addr)
 	if err != nil {
 		return nil, err
 	}

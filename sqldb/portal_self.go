@@ -73,7 +73,11 @@ func (db *DB) UpdateMyProfile(ctx context.Context, s rapport.Scope, u rapport.My
 		if err := c.Validate(); err != nil {
 			return err
 		}
+		chosen := rapport.ValuesOf(c)
 		if err := tx.staffEdit(before, c); err != nil {
+			return err
+		}
+		if err := tx.ownChoice(c, chosen); err != nil {
 			return err
 		}
 		if err := tx.saveCustomer(c); err != nil {
@@ -115,6 +119,39 @@ func (db *DB) UpdateMyProfile(ctx context.Context, s rapport.Scope, u rapport.My
 		return err
 	})
 	return out, err
+}
+
+// ownChoice makes the language and preferred channel the customer chose, "no
+// preference" included, what their profile says where the golden record chose
+// another record's value (a source's channel when the customer's is empty, or a more
+// trusted source's): the customer said it themselves, just now.
+func (tx *Tx) ownChoice(c *rapport.Customer, chosen rapport.RecordValues) error {
+	var fields []string
+	if c.Language != chosen.Language {
+		fields = append(fields, "language")
+	}
+	if c.PreferredChannel != chosen.PreferredChannel {
+		fields = append(fields, "preferred_channel")
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	cs, err := tx.contributions(c.ID)
+	if err != nil {
+		return err
+	}
+	i := findContribution(cs, rapport.StaffSource, c.ID.String())
+	if i < 0 {
+		return fmt.Errorf("customer %s has no staff record after an edit", c.ID)
+	}
+	staff := cs[i]
+	for _, field := range fields {
+		staff.Values.Overrule(c.Kind, field, cs)
+	}
+	if err := tx.saveStaffRecord(c.ID, staff.Values, tx.now); err != nil {
+		return err
+	}
+	return tx.chooseGolden(c, withContribution(cs, staff))
 }
 
 func hasDecision(cs []rapport.Consent, p rapport.Purpose, granted bool) bool {

@@ -257,7 +257,7 @@ func (db *DB) SetPassword(ctx context.Context, s rapport.Scope, id rapport.ID, p
 func (db *DB) Authenticate(ctx context.Context, email, password, addr string) (*rapport.User, error) {
 	email = rapport.NormalizeEmail(email)
 	s := rapport.Scope{Kind: rapport.ActorStaff, Via: "web", Addr: addr}
-	attempt, err := db.startSignIn(ctx, s, "sign_in_attempts", email, addr)
+	attempt, err := db.startSignIn(ctx, s, staffSignIns, email, addr)
 	if err != nil {
 		return nil, err
 	}
@@ -298,32 +298,56 @@ func (db *DB) Authenticate(ctx context.Context, email, password, addr string) (*
 	return u, nil
 }
 
+// attemptLimit bounds what visitors may try within a window, per e-mail address and
+// per network address: guess passwords, or make the help centre send mail. Its table
+// keeps a row per attempt (id, at, email, addr, ok); rows marked ok, sign-ins whose
+// password proved right, do not count.
+type attemptLimit struct {
+	table             string
+	window            time.Duration
+	perEmail, perAddr int
+}
+
+var (
+	staffSignIns  = attemptLimit{"sign_in_attempts", signInWindow, maxFailsPerEmail, maxFailsPerAddr}
+	portalSignIns = attemptLimit{"portal_sign_in_attempts", signInWindow, maxFailsPerEmail, maxFailsPerAddr}
+)
+
 // startSignIn records an attempt to sign in, as failed until the password proves
-// right, unless the failures already recorded in the window for the address or from
-// the network address reach their limits. Counting and recording are one write, under
-// a lock on both, before the slow password check: guesses sent together are counted
-// one after another, not all against the count before any of them. table is
-// sign_in_attempts or portal_sign_in_attempts.
-func (db *DB) startSignIn(ctx context.Context, s rapport.Scope, table, email, addr string) (rapport.ID, error) {
+// right, unless the failures already recorded in the window reach a limit.
+func (db *DB) startSignIn(ctx context.Context, s rapport.Scope, l attemptLimit, email, addr string) (rapport.ID, error) {
 	attempt := rapport.NewID()
 	err := db.update(ctx, s, func(tx *Tx) error {
-		if err := tx.lock(table+" email "+email, table+" addr "+addr); err != nil {
-			return err
+		ok, err := tx.recordAttempt(l, attempt, email, addr)
+		if err == nil && !ok {
+			return rapport.Errorf(rapport.ERATELIMIT, "too many failed sign-ins: wait %d minutes and try again", int(l.window.Minutes()))
 		}
-		var byEmail, byAddr int
-		since := tx.now.Add(-signInWindow)
-		if err := tx.queryRow(`SELECT
-			(SELECT COUNT(*) FROM `+table+` WHERE email = $1 AND at > $2 AND NOT ok),
-			(SELECT COUNT(*) FROM `+table+` WHERE addr = $3 AND at > $2 AND NOT ok)`, email, since, addr).Scan(&byEmail, &byAddr); err != nil {
-			return err
-		}
-		if byEmail >= maxFailsPerEmail || byAddr >= maxFailsPerAddr {
-			return rapport.Errorf(rapport.ERATELIMIT, "too many failed sign-ins: wait %d minutes and try again", int(signInWindow.Minutes()))
-		}
-		_, err := tx.exec(`INSERT INTO `+table+` (id, at, email, addr, ok) VALUES ($1, $2, $3, $4, FALSE)`, attempt, tx.now, email, addr)
 		return err
 	})
 	return attempt, err
+}
+
+// recordAttempt records an attempt, as failed until marked ok, unless the failures
+// already recorded in the window for the address or from the network address reach
+// their limits; it reports whether it did. Counting and recording are one write,
+// under a lock on both, before the slow password check: guesses sent together are
+// counted one after another, not all against the count before any of them.
+func (tx *Tx) recordAttempt(l attemptLimit, id rapport.ID, email, addr string) (bool, error) {
+	if err := tx.lock(l.table+" email "+email, l.table+" addr "+addr); err != nil {
+		return false, err
+	}
+	var byEmail, byAddr int
+	since := tx.now.Add(-l.window)
+	if err := tx.queryRow(`SELECT
+		(SELECT COUNT(*) FROM `+l.table+` WHERE email = $1 AND at > $2 AND NOT ok),
+		(SELECT COUNT(*) FROM `+l.table+` WHERE addr = $3 AND at > $2 AND NOT ok)`, email, since, addr).Scan(&byEmail, &byAddr); err != nil {
+		return false, err
+	}
+	if byEmail >= l.perEmail || byAddr >= l.perAddr {
+		return false, nil
+	}
+	_, err := tx.exec(`INSERT INTO `+l.table+` (id, at, email, addr, ok) VALUES ($1, $2, $3, $4, FALSE)`, id, tx.now, email, addr)
+	return err == nil, err
 }
 
 // CreateSession starts a browser session and returns its secret for the cookie.

@@ -45,9 +45,6 @@ func (s *Server) parseHelpPages() helpPages {
 	funcs["scale"] = func() []int { return []int{1, 2, 3, 4, 5} }
 	funcs["clip"] = func(s string) string { return clip(s, 200) }
 	funcs["add"] = func(a, b int) int { return a + b }
-	funcs["langs"] = func() map[string]string {
-		return map[string]string{"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "it": "Italiano", "nl": "Nederlands", "pt": "Português"}
-	}
 	funcs["consentLabels"] = func() map[rapport.Purpose]string {
 		return map[rapport.Purpose]string{"marketing": "send you news and offers", "surveys": "ask you about your experience", "research": "invite you to research and betas"}
 	}
@@ -96,6 +93,18 @@ func (s *Server) help(h helpHandler) http.Handler {
 		c.account, c.scope = s.portalReader(r)
 		if cookie, err := r.Cookie(visitorCookie); err == nil && len(cookie.Value) <= 64 {
 			c.visitor = cookie.Value
+		}
+		// A form that cannot be read (over the limit, say) reads as empty to
+		// PostFormValue: it must not be taken for one sent with its fields blank.
+		if r.Method == http.MethodPost {
+			if err := r.ParseForm(); err != nil {
+				var tooBig *http.MaxBytesError
+				if !errors.As(err, &tooBig) {
+					err = rapport.Errorf(rapport.EINVALID, "the form could not be read; please send it again")
+				}
+				s.helpFail(w, r, c, err)
+				return
+			}
 		}
 		if err := h(w, r, c); err != nil {
 			s.helpFail(w, r, c, err)
@@ -195,6 +204,10 @@ func (s *Server) helpFail(w http.ResponseWriter, r *http.Request, c *helpCall, e
 		http.Redirect(w, r, "/help/sign-in?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
+	if status == http.StatusUnauthorized {
+		s.helpSignInAgain(w, r, c)
+		return
+	}
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		status, err = http.StatusRequestEntityTooLarge, rapport.Errorf(rapport.ETOOLARGE, "that is too long; please shorten it")
@@ -216,6 +229,25 @@ func (s *Server) helpFail(w http.ResponseWriter, r *http.Request, c *helpCall, e
 	if rerr := s.renderHelp(w, r, c, status, "error", heading, "", data); rerr != nil {
 		s.Logger.Error("render help error page", "error", rerr)
 		http.Error(w, data.Message, status)
+	}
+}
+
+// helpSignInAgain answers a form sent by a customer whose session has ended: the
+// sign-in link leads back to the form, and what they wrote is shown to copy, since
+// that form opens empty.
+func (s *Server) helpSignInAgain(w http.ResponseWriter, r *http.Request, c *helpCall) {
+	d := struct{ Next, Kept string }{Next: r.URL.Path}
+	if strings.HasPrefix(d.Next, "/help/experts/") && strings.HasSuffix(d.Next, "/questions") {
+		d.Next = strings.TrimSuffix(d.Next, "/questions") + "#ask" // the form is on the expert's page
+	}
+	for _, field := range []string{"text", "question"} { // feedback's and a question's
+		if v := r.PostFormValue(field); v != "" {
+			d.Kept = v
+		}
+	}
+	if err := s.renderHelp(w, r, c, http.StatusUnauthorized, "signin-again", "Please sign in again", "", d); err != nil {
+		s.Logger.Error("render help sign-in page", "error", err)
+		http.Error(w, "Please sign in again.", http.StatusUnauthorized)
 	}
 }
 

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -95,8 +98,7 @@ func (s *Server) handleHelpRegisterPage(w http.ResponseWriter, r *http.Request, 
 
 func (s *Server) handleHelpRegister(w http.ResponseWriter, r *http.Request, c *helpCall) error {
 	form := helpForm{Email: r.PostFormValue("email"), Name: r.PostFormValue("name"), Registration: true}
-	password := r.PostFormValue("password")
-	err := s.Store.Register(r.Context(), s.clientAddr(r), rapport.Registration{Email: form.Email, Name: form.Name, Password: password}, s.portalMail(r))
+	err := s.Store.Register(r.Context(), s.clientAddr(r), rapport.Registration{Email: form.Email, Name: form.Name}, s.portalMail(r))
 	switch rapport.ErrorCode(err) {
 	case "":
 		form.Done = true
@@ -111,21 +113,11 @@ func (s *Server) handleHelpRegister(w http.ResponseWriter, r *http.Request, c *h
 	return err
 }
 
-func (s *Server) handleHelpVerifyPage(w http.ResponseWriter, r *http.Request, c *helpCall) error {
-	// Confirming takes a press of a button: mail scanners that open links do not
-	// use them up.
-	return s.renderHelp(w, r, c, http.StatusOK, "verify", "Confirm your e-mail address", "", helpForm{Token: r.PathValue("token")})
-}
-
+// handleHelpVerify sends a confirmation link mailed before confirming took choosing
+// a password to the page where it does.
 func (s *Server) handleHelpVerify(w http.ResponseWriter, r *http.Request, c *helpCall) error {
-	a, err := s.Store.VerifyAccount(r.Context(), s.clientAddr(r), r.PathValue("token"))
-	if err != nil {
-		return err
-	}
-	if err := s.startPortalSession(w, r, a); err != nil {
-		return err
-	}
-	return s.redirect(w, r, "/help/account", "Your e-mail address is confirmed. Welcome, "+a.Name+".")
+	http.Redirect(w, r, "/help/password/"+url.PathEscape(r.PathValue("token")), http.StatusSeeOther)
+	return nil
 }
 
 func (s *Server) handleHelpResetPage(w http.ResponseWriter, r *http.Request, c *helpCall) error {
@@ -140,9 +132,30 @@ func (s *Server) handleHelpReset(w http.ResponseWriter, r *http.Request, c *help
 	return s.renderHelp(w, r, c, http.StatusOK, "reset", "Check your e-mail", "", form)
 }
 
+// helpDeadLink answers a link mailed to a customer that is unknown, used or expired:
+// it says so, and offers a new one.
+func (s *Server) helpDeadLink(w http.ResponseWriter, r *http.Request, c *helpCall) error {
+	d := struct{ Verify, Reset, Invite string }{lifetime(rapport.VerifyLinkLifetime), lifetime(rapport.ResetLinkLifetime), lifetime(rapport.InviteLinkLifetime)}
+	return s.renderHelp(w, r, c, http.StatusNotFound, "link", "This link no longer works", "", d)
+}
+
+// lifetime says how long a link works, in words.
+func lifetime(d time.Duration) string {
+	switch h := int(d.Hours()); {
+	case h == 1:
+		return "an hour"
+	case h > 48 && h%24 == 0:
+		return fmt.Sprintf("%d days", h/24)
+	default:
+		return fmt.Sprintf("%d hours", h)
+	}
+}
+
 func (s *Server) handleHelpPasswordPage(w http.ResponseWriter, r *http.Request, c *helpCall) error {
 	a, err := s.Store.CheckPasswordToken(r.Context(), r.PathValue("token"))
-	if err != nil {
+	if rapport.ErrorCode(err) == rapport.ENOTFOUND {
+		return s.helpDeadLink(w, r, c)
+	} else if err != nil {
 		return err
 	}
 	return s.renderHelp(w, r, c, http.StatusOK, "password", "Choose a password", "", helpForm{Token: r.PathValue("token"), Account: a})
@@ -163,6 +176,8 @@ func (s *Server) handleHelpPassword(w http.ResponseWriter, r *http.Request, c *h
 		form.Errors = fieldErrors(err)
 		form.Account, _ = s.Store.CheckPasswordToken(r.Context(), form.Token)
 		return s.renderHelp(w, r, c, http.StatusBadRequest, "password", "Choose a password", "", form)
+	} else if rapport.ErrorCode(err) == rapport.ENOTFOUND {
+		return s.helpDeadLink(w, r, c)
 	} else if err != nil {
 		return err
 	}
@@ -208,16 +223,35 @@ func (s *Server) handlePortalSettings(w http.ResponseWriter, r *http.Request, c 
 // The signed-in customer's own page: profile, preferences, consents, feedback.
 
 type helpAccount struct {
-	Profile  *rapport.MyProfile
-	Channels []rapport.Channel
-	Consent  map[rapport.Purpose]string // "yes", "no" or ""
-	Errors   map[string]string
+	Profile   *rapport.MyProfile
+	Languages []helpLanguage
+	Channels  []rapport.Channel
+	Consent   map[rapport.Purpose]string // "yes", "no" or ""
+	Errors    map[string]string
 	// Questions are the customer's questions to experts, with their answers.
 	Questions []rapport.ExpertQuestion
 }
 
+type helpLanguage struct{ Code, Name string }
+
+// The languages and channels customers choose from.
+var (
+	helpLanguages = []helpLanguage{{"de", "Deutsch"}, {"en", "English"}, {"es", "Español"}, {"fr", "Français"},
+		{"it", "Italiano"}, {"nl", "Nederlands"}, {"pt", "Português"}}
+	helpChannels = []rapport.Channel{"email", "phone", "sms", "post", "portal"}
+)
+
 func newHelpAccount(p *rapport.MyProfile) *helpAccount {
-	d := &helpAccount{Profile: p, Channels: []rapport.Channel{"email", "phone", "sms", "post", "portal"}, Consent: map[rapport.Purpose]string{}}
+	d := &helpAccount{Profile: p, Languages: helpLanguages, Channels: helpChannels, Consent: map[rapport.Purpose]string{}}
+	// A value staff or a source gave that the lists do not hold is offered too:
+	// shown as "No preference", it would be lost when the customer saves anything.
+	c := p.Customer
+	if c.Language != "" && !slices.ContainsFunc(d.Languages, func(l helpLanguage) bool { return l.Code == c.Language }) {
+		d.Languages = append(slices.Clone(d.Languages), helpLanguage{c.Language, c.Language})
+	}
+	if c.PreferredChannel != "" && !slices.Contains(d.Channels, c.PreferredChannel) {
+		d.Channels = append(slices.Clone(d.Channels), c.PreferredChannel)
+	}
 	for _, c := range p.Consents {
 		d.Consent[c.Purpose] = map[bool]string{true: "yes", false: "no"}[c.Granted]
 	}

@@ -190,7 +190,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /help/sign-out", s.help(s.handleHelpSignOut))
 	mux.Handle("GET /help/register", s.help(s.handleHelpRegisterPage))
 	mux.Handle("POST /help/register", s.help(s.handleHelpRegister))
-	mux.Handle("GET /help/verify/{token}", s.help(s.handleHelpVerifyPage))
+	mux.Handle("GET /help/verify/{token}", s.help(s.handleHelpVerify))
 	mux.Handle("POST /help/verify/{token}", s.help(s.handleHelpVerify))
 	mux.Handle("GET /help/reset", s.help(s.handleHelpResetPage))
 	mux.Handle("POST /help/reset", s.help(s.handleHelpReset))

@@ -1,6 +1,7 @@
 package sqldbtest
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -35,14 +36,16 @@ func portalMails(t *testing.T, db *sqldb.DB, to string) (purposes, secrets []str
 var pm = rapport.PortalMail{BaseURL: "https://help.test", Firm: "Acme"}
 
 // testPortalAccounts: registration is a setting; an address is linked to its customer
-// only once verified, else a new customer is made; links are single-use and expire;
-// answers never tell whether an address has an account; invitations; sign-in limits;
-// an account follows its customer through merge and unmerge.
+// only once confirmed by choosing a password, else a new customer is made; links are
+// single-use and expire; answers never tell whether an address has an account;
+// invitations; sign-in limits; an account follows its customer through merge and
+// unmerge.
 func testPortalAccounts(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	db := f.db
 	const addr = "198.51.100.9"
-	reg := rapport.Registration{Email: "Ana@Example.com ", Name: "Ana Silva", Password: "a long passphrase"}
+	reg := rapport.Registration{Email: "Ana@Example.com ", Name: "Ana Silva"}
+	const anaPassword = "a long passphrase"
 
 	// Off by default, and only admins turn it on.
 	wantCode(t, db.Register(ctx, addr, reg, pm), rapport.EFORBIDDEN)
@@ -51,35 +54,39 @@ func testPortalAccounts(t *testing.T, open Opener) {
 	if ps, err := db.PortalSettings(ctx); err != nil || !ps.Registration {
 		t.Fatalf("settings after turning registration on: %+v, %v", ps, err)
 	}
-	wantField(t, db.Register(ctx, addr, rapport.Registration{Email: "not an address", Name: "X", Password: "short"}, pm), "email")
-	wantField(t, db.Register(ctx, addr, rapport.Registration{Email: "x@example.com", Name: "X", Password: "short"}, pm), "password")
+	wantField(t, db.Register(ctx, addr, rapport.Registration{Email: "not an address", Name: "X"}, pm), "email")
+	wantField(t, db.Register(ctx, addr, rapport.Registration{Email: "x@example.com", Name: " "}, pm), "name")
 
-	// Ana is a customer already: she is linked to that profile, but only once verified.
+	// Ana is a customer already: she is linked to that profile, but only once she
+	// confirmed the address, by choosing a password from the link.
 	ana := mustPerson(t, db, "Ana", "Silva", "ana@example.com")
 	must(t, db.Register(ctx, addr, reg, pm))
-	if _, err := db.AuthenticateCustomer(ctx, "ana@example.com", reg.Password, addr); rapport.ErrorCode(err) != rapport.EUNAUTHORIZED {
-		t.Errorf("an unverified account signs in: %v", err)
+	if _, err := db.AuthenticateCustomer(ctx, "ana@example.com", anaPassword, addr); rapport.ErrorCode(err) != rapport.EUNAUTHORIZED {
+		t.Errorf("an unconfirmed account signs in: %v", err)
 	}
 	purposes, secrets := portalMails(t, db, "ana@example.com")
 	if len(purposes) != 1 || purposes[0] != "portal_verify" || secrets[0] == "" {
-		t.Fatalf("mail to Ana: %v %v, want one verification link", purposes, secrets)
+		t.Fatalf("mail to Ana: %v %v, want one confirmation link", purposes, secrets)
 	}
+	_, err := db.SetPasswordWithToken(ctx, addr, "not-a-token", anaPassword)
+	wantCode(t, err, rapport.ENOTFOUND)
+	if a, err := db.CheckPasswordToken(ctx, secrets[0]); err != nil || a.Verified() || a.HasPassword {
+		t.Errorf("the confirmation link before use: %+v, %v; want a live link to an unconfirmed account without a password", a, err)
+	}
+	acct, err := db.SetPasswordWithToken(ctx, addr, secrets[0], anaPassword)
+	must(t, err)
+	if acct.CustomerID != ana.ID || !acct.Verified() {
+		t.Errorf("confirmed account: customer %s verified %v, want Ana %s", acct.CustomerID, acct.VerifiedAt, ana.ID)
+	}
+	_, err = db.SetPasswordWithToken(ctx, addr, secrets[0], "another passphrase")
+	wantCode(t, err, rapport.ENOTFOUND) // single use
 	// Registering again answers the same, and the owner is told by mail.
 	must(t, db.Register(ctx, addr, reg, pm))
 	if purposes, _ := portalMails(t, db, "ana@example.com"); len(purposes) != 2 || purposes[0] != "portal_registered_twice" {
 		t.Errorf("mail after registering twice: %v", purposes)
 	}
-	_, err := db.VerifyAccount(ctx, addr, "not-a-token")
-	wantCode(t, err, rapport.ENOTFOUND)
-	acct, err := db.VerifyAccount(ctx, addr, secrets[0])
-	must(t, err)
-	if acct.CustomerID != ana.ID || !acct.Verified() {
-		t.Errorf("verified account: customer %s verified %v, want Ana %s", acct.CustomerID, acct.VerifiedAt, ana.ID)
-	}
-	_, err = db.VerifyAccount(ctx, addr, secrets[0])
-	wantCode(t, err, rapport.ENOTFOUND) // single use
 
-	signedIn, err := db.AuthenticateCustomer(ctx, " ANA@example.com", reg.Password, addr)
+	signedIn, err := db.AuthenticateCustomer(ctx, " ANA@example.com", anaPassword, addr)
 	must(t, err)
 	secret, err := db.CreatePortalSession(ctx, signedIn.ID, addr, "test")
 	must(t, err)
@@ -90,16 +97,24 @@ func testPortalAccounts(t *testing.T, open Opener) {
 	_, err = db.FindPortalSession(ctx, secret)
 	wantCode(t, err, rapport.EUNAUTHORIZED)
 
-	// A stranger's address makes a new person customer on verification.
-	must(t, db.Register(ctx, addr, rapport.Registration{Email: "neu@example.com", Name: "Nora Neu", Password: "another passphrase"}, pm))
-	_, secrets = portalMails(t, db, "neu@example.com")
-	nora, err := db.VerifyAccount(ctx, addr, secrets[0])
+	// A stranger's address makes a new person customer on verification. Registering
+	// again before confirming sends a new link, with the name typed last; confirming
+	// with one spends the others.
+	must(t, db.Register(ctx, addr, rapport.Registration{Email: "neu@example.com", Name: "Nora Nue"}, pm))
+	must(t, db.Register(ctx, addr, rapport.Registration{Email: "neu@example.com", Name: "Nora Neu"}, pm))
+	purposes, secrets = portalMails(t, db, "neu@example.com")
+	if len(purposes) != 2 || purposes[0] != "portal_verify" || purposes[1] != "portal_verify" || secrets[0] == secrets[1] {
+		t.Fatalf("mail after registering twice before confirming: %v, want two confirmation links", purposes)
+	}
+	nora, err := db.SetPasswordWithToken(ctx, addr, secrets[0], "another passphrase")
 	must(t, err)
 	c, err := db.FindCustomerByID(ctx, system, nora.CustomerID)
 	must(t, err)
 	if c.Name != "Nora Neu" || c.Kind != rapport.KindPerson || len(c.Emails) != 1 || c.Emails[0].Value != "neu@example.com" {
 		t.Errorf("the new customer: %+v", c)
 	}
+	_, err = db.CheckPasswordToken(ctx, secrets[1])
+	wantCode(t, err, rapport.ENOTFOUND)
 
 	// Password reset: the same answer for unknown addresses; the link works once, and
 	// not after an hour.
@@ -121,12 +136,49 @@ func testPortalAccounts(t *testing.T, open Opener) {
 	if _, err := db.AuthenticateCustomer(ctx, "ana@example.com", "a brand new passphrase", addr); err != nil {
 		t.Errorf("sign in with the new password: %v", err)
 	}
+	// Ana had three messages this hour, as many as an address gets; an hour on, she
+	// gets another link.
+	db.Now = func() time.Time { return time.Now().Add(time.Hour + time.Minute) }
 	must(t, db.RequestPasswordReset(ctx, addr, "ana@example.com", pm))
-	_, secrets = portalMails(t, db, "ana@example.com")
-	db.Now = func() time.Time { return time.Now().Add(rapport.ResetLinkLifetime + time.Minute) }
+	purposes, secrets = portalMails(t, db, "ana@example.com")
+	if len(purposes) != 4 || purposes[0] != "portal_reset" {
+		t.Fatalf("mail to Ana an hour later: %v, want a fourth, a reset link", purposes)
+	}
+	db.Now = func() time.Time { return time.Now().Add(time.Hour + rapport.ResetLinkLifetime + 2*time.Minute) }
 	_, err = db.SetPasswordWithToken(ctx, addr, secrets[0], "too late a passphrase")
 	wantCode(t, err, rapport.ENOTFOUND)
 	db.Now = time.Now
+
+	// Mail anyone can ask for is limited: three messages an hour to an address, by
+	// registering or resetting alike, and twenty from a network address. Beyond that
+	// nothing is sent, and the answer is the same. A name typed at registration is in
+	// no message before the address is confirmed.
+	const lure = "Pay your invoice at evil.example"
+	for range 4 {
+		must(t, db.Register(ctx, "203.0.113.7", rapport.Registration{Email: "lim@example.com", Name: lure}, pm))
+		must(t, db.RequestPasswordReset(ctx, "203.0.113.7", "lim@example.com", pm))
+	}
+	// An address not confirmed yet gets a link to confirm it, however asked for.
+	if purposes, _ := portalMails(t, db, "lim@example.com"); !eq(purposes, []string{"portal_verify", "portal_verify", "portal_verify"}) {
+		t.Errorf("8 requests for an unconfirmed address sent %v, want 3 confirmation links", purposes)
+	}
+	for i := range 20 {
+		must(t, db.Register(ctx, "203.0.113.7", rapport.Registration{Email: fmt.Sprintf("lim%d@example.com", i), Name: "Lim"}, pm))
+	}
+	ms, err := db.FindOutbox(ctx, system, rapport.OutboxFilter{Limit: 500})
+	must(t, err)
+	sent := 0
+	for _, m := range ms {
+		if strings.HasPrefix(m.ToAddress, "lim") {
+			sent++
+		}
+		if strings.Contains(m.Text, lure) || strings.Contains(m.ToName, lure) {
+			t.Errorf("a message to %s holds the name typed at registration: %q %q", m.ToAddress, m.ToName, m.Text)
+		}
+	}
+	if sent != 20 {
+		t.Errorf("28 requests from one network address sent %d messages, want 20", sent)
+	}
 
 	// Failed sign-ins are limited per address.
 	for range 5 {
@@ -146,10 +198,20 @@ func testPortalAccounts(t *testing.T, open Opener) {
 	wantField(t, err, "email")
 	_, err = db.InviteCustomer(ctx, f.loner, bob.ID, "bob@example.com", pm)
 	wantCode(t, err, rapport.EFORBIDDEN)
+	// A stranger registered Bob's address first, with a name of their own: the
+	// invitation greets Bob by the customer's name.
+	must(t, db.Register(ctx, "203.0.113.9", rapport.Registration{Email: "bob@example.com", Name: lure}, pm))
 	inv, err := db.InviteCustomer(ctx, f.sales, bob.ID, "bob@example.com", pm)
 	must(t, err)
-	if inv.CustomerID != bob.ID || inv.HasPassword {
+	if inv.CustomerID != bob.ID || inv.HasPassword || inv.Name != "Bob Stone" {
 		t.Errorf("invitation: %+v", inv)
+	}
+	ms, err = db.FindOutbox(ctx, system, rapport.OutboxFilter{Limit: 500})
+	must(t, err)
+	for _, m := range ms {
+		if m.ToAddress == "bob@example.com" && (strings.Contains(m.Text, lure) || (m.Purpose == "portal_invite" && m.ToName != "Bob Stone")) {
+			t.Errorf("a message to Bob: %q %q", m.ToName, m.Text)
+		}
 	}
 	_, secrets = portalMails(t, db, "bob@example.com")
 	if _, err := db.SetPasswordWithToken(ctx, addr, secrets[0], "bob's own passphrase"); err != nil {
@@ -365,4 +427,52 @@ func testErasureForgetsReading(t *testing.T, open Opener) {
 	if views != 1 {
 		t.Errorf("after the erasure the article has %d views, want hers still counted", views)
 	}
+}
+
+// testPortalSelf: the language and channel a customer chooses on their own profile,
+// "no preference" included, are what it says though source systems hold others, a
+// more trusted source too; staff can still choose one of those, and a new value a
+// source sends later takes part again.
+func testPortalSelf(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	send := func(language string, channel rapport.Channel) rapport.ID {
+		t.Helper()
+		res, err := db.IngestCustomers(ctx, system, []rapport.IncomingCustomer{{Source: "shop", SourceKey: "S-1", Customer: rapport.Customer{
+			Kind: rapport.KindPerson, GivenName: "Petra", FamilyName: "Pref", Emails: []rapport.ContactPoint{{Value: "petra@example.com"}},
+			Language: language, PreferredChannel: channel}}})
+		must(t, err)
+		return res.Items[0].CustomerID
+	}
+	id := send("fr", "web")
+	must(t, db.SetSurvivorship(ctx, f.admin, rapport.Survivorship{Rules: map[string]rapport.SurvivalRule{"language": rapport.RuleTrusted},
+		Trust: map[string]int{"shop": 10}}))
+	petra := rapport.CustomerScope(id, "test")
+	check := func(step, language string, channel rapport.Channel) {
+		t.Helper()
+		c, err := db.FindCustomerByID(ctx, f.sales, id)
+		must(t, err)
+		if c.Language != language || c.PreferredChannel != channel {
+			t.Errorf("%s: language %q channel %q, want %q %q", step, c.Language, c.PreferredChannel, language, channel)
+		}
+	}
+	check("from the shop", "fr", "web")
+
+	p, err := db.UpdateMyProfile(ctx, petra, rapport.MyProfileUpdate{Language: "de", PreferredChannel: "web"})
+	must(t, err)
+	if p.Customer.Language != "de" {
+		t.Errorf("the profile UpdateMyProfile returns: language %q, want de", p.Customer.Language)
+	}
+	check("her language over the most trusted source's", "de", "web")
+	_, err = db.UpdateMyProfile(ctx, petra, rapport.MyProfileUpdate{})
+	must(t, err)
+	check("no preference", "", "")
+	send("fr", "web")
+	check("the shop sends its values again", "", "")
+
+	_, err = db.UpdateCustomer(ctx, f.sales, id, rapport.CustomerUpdate{Language: ptr("fr")})
+	must(t, err)
+	check("staff choose the shop's language", "fr", "")
+	send("es", "web")
+	check("the shop sends a new language", "es", "")
 }

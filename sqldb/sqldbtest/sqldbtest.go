@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 		{"PortalAccounts", testPortalAccounts},
 		{"PortalReading", testPortalReading},
 		{"ErasureForgetsReading", testErasureForgetsReading},
+		{"PortalSelf", testPortalSelf},
 		{"KnowledgeInsights", testKnowledgeInsights},
 		{"KnowledgeWorkflow", testKnowledgeWorkflow},
 		{"KnowledgeCategories", testKnowledgeCategories},
