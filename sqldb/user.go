@@ -330,14 +330,19 @@ func (db *DB) startSignIn(ctx context.Context, s rapport.Scope, l attemptLimit, 
 // recordAttempt records an attempt, as failed until marked ok, unless the failures
 // already recorded in the window for the address or from the network address reach
 // their limits; it reports whether it did. Counting and recording are one write,
-// under a lock on both, before the slow password check: guesses sent together are
-// counted one after another, not all against the count before any of them.
+// under a lock on the table, before the slow password check: guesses sent together
+// are counted one after another, not all against the count before any of them.
+// Attempts that have left the window count for nothing and are deleted first, so the
+// table keeps no one's addresses longer than it needs them.
 func (tx *Tx) recordAttempt(l attemptLimit, id rapport.ID, email, addr string) (bool, error) {
-	if err := tx.lock(l.table+" email "+email, l.table+" addr "+addr); err != nil {
+	if err := tx.lock(l.table); err != nil {
 		return false, err
 	}
 	var byEmail, byAddr int
 	since := tx.now.Add(-l.window)
+	if _, err := tx.exec(`DELETE FROM `+l.table+` WHERE at <= $1`, since); err != nil {
+		return false, err
+	}
 	if err := tx.queryRow(`SELECT
 		(SELECT COUNT(*) FROM `+l.table+` WHERE email = $1 AND at > $2 AND NOT ok),
 		(SELECT COUNT(*) FROM `+l.table+` WHERE addr = $3 AND at > $2 AND NOT ok)`, email, since, addr).Scan(&byEmail, &byAddr); err != nil {

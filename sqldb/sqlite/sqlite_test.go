@@ -2,8 +2,10 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/rapportckm/rapport/sqldb"
 	"github.com/rapportckm/rapport/sqldb/sqlite"
@@ -31,4 +33,40 @@ func TestMigrateTwice(t *testing.T) {
 func TestSharedDatabase(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "rapport.db")
 	sqldbtest.SharedDatabase(t, func() (*sqldb.DB, error) { return sqlite.Open(path) })
+}
+
+// TestAttemptsKeptOneWindow: a sign-in attempt that has left the window in which it
+// counts is deleted, with the addresses it holds, when the next is recorded.
+func TestAttemptsKeptOneWindow(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "rapport.db")
+	db, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Now()
+	db.Now = func() time.Time { return clock }
+	if _, err := db.Authenticate(ctx, "old@example.com", "a wrong guess", "10.0.0.1"); err == nil {
+		t.Fatal("a sign-in of no one succeeded")
+	}
+	clock = clock.Add(25 * time.Hour)
+	if _, err := db.Authenticate(ctx, "new@example.com", "a wrong guess", "10.0.0.2"); err == nil {
+		t.Fatal("a sign-in of no one succeeded")
+	}
+	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var emails string
+	if err := raw.QueryRow(`SELECT group_concat(email) FROM sign_in_attempts`).Scan(&emails); err != nil {
+		t.Fatal(err)
+	}
+	if emails != "new@example.com" {
+		t.Errorf("the attempts kept are of %q, want only the one in the window", emails)
+	}
 }
