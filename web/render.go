@@ -312,13 +312,21 @@ func plural(n int, unit string) string {
 }
 
 // human turns an identifier such as "community_member" into "Community member".
+// human writes a value of an enumeration (a channel, a type, a kind) as a label:
+// in_person is "In person"; the few that are not one capital away are spelled out.
 func human(v any) string {
-	s := strings.ReplaceAll(fmt.Sprint(v), "_", " ")
+	s := fmt.Sprint(v)
+	if label, ok := labels[s]; ok {
+		return label
+	}
+	s = strings.ReplaceAll(s, "_", " ")
 	if s == "" {
 		return ""
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
+
+var labels = map[string]string{"email": "E-mail", "sms": "SMS", "nps": "NPS", "csat": "CSAT", "ces": "CES"}
 
 func initial(name string) string {
 	for _, r := range name {

@@ -25,6 +25,14 @@ func TestPagerLinks(t *testing.T) {
 	}
 }
 
+func TestHuman(t *testing.T) {
+	for v, want := range map[string]string{"in_person": "In person", "email": "E-mail", "sms": "SMS", "nps": "NPS", "web_event": "Web event", "": ""} {
+		if got := human(v); got != want {
+			t.Errorf("human(%q) = %q, want %q", v, got, want)
+		}
+	}
+}
+
 func TestPercent(t *testing.T) {
 	for p, want := range map[float64]string{0: "0.0 %", 0.0004: "< 0.1 %", 0.25: "25.0 %", 0.9994: "99.9 %", 0.99997: "> 99.9 %", 1: "100.0 %"} {
 		if got := percent(p); got != want {
