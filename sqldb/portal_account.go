@@ -300,7 +300,7 @@ func (db *DB) InviteCustomer(ctx context.Context, s rapport.Scope, customerID ra
 		if err := tx.audit("invite", "portal_account", a.ID, c.ID, false, email); err != nil {
 			return err
 		}
-		text := fmt.Sprintf("Hello %s,\n\nyou are invited to our help centre, where you find answers, your profile and what we did with your feedback. "+
+		text := fmt.Sprintf("Hello %s,\n\nYou are invited to our help centre, where you find answers, your profile and what we did with your feedback. "+
 			"Choose a password to open your account (the link works for %d days):\n\n%s", a.Name, int(rapport.InviteLinkLifetime.Hours()/24), m.Link("/help/password/"+secret))
 		return tx.portalMail(a, "portal_invite", "Your account in our help centre", text, m)
 	})

@@ -378,7 +378,7 @@ func (db *DB) AnswerQuestion(ctx context.Context, s rapport.Scope, id rapport.ID
 		if sign == "" {
 			sign = "The help centre"
 		}
-		text := fmt.Sprintf("Hello %s,\n\nyou asked %s in our help centre:\n\n%s\n\nThe answer:\n\n%s\n\nYou find your questions and their answers in your account:\n%s\n\n%s\n",
+		text := fmt.Sprintf("Hello %s,\n\nYou asked %s in our help centre:\n\n%s\n\nThe answer:\n\n%s\n\nYou find your questions and their answers in your account:\n%s\n\n%s\n",
 			name, q.ExpertName, quoteMail(q.Question), answer, m.Link("/help/account#questions"), sign)
 		subject := "Your question to " + q.ExpertName + " is answered"
 		if again {
