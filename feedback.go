@@ -85,6 +85,16 @@ type Feedback struct {
 	ThemeTitle string `json:"theme,omitempty"`
 }
 
+// FromCustomer reports whether the customer gave the feedback themselves, in their own
+// words (the portal, their e-mail, a survey answer): no member of staff heard it, it is
+// no line of a staff note and no observation (what staff saw for themselves). Only such
+// feedback is shown or quoted back to the customer; what staff logged is in staff's
+// words, which may hold what the customer should not read. sqldb's fromCustomer is the
+// same test in SQL.
+func (f *Feedback) FromCustomer() bool {
+	return f.HeardBy.IsZero() && f.NoteID.IsZero() && f.Kind != "observation"
+}
+
 // Normalize trims text and fills defaults: complaints are of medium severity unless
 // said otherwise, everything else low; new feedback is new.
 func (f *Feedback) Normalize() {

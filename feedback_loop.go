@@ -31,8 +31,8 @@ const (
 )
 
 // FeedbackPlaceholders are the only words a template can fill in: the customer's name,
-// the feedback's words shortened, the resolution, the customer's link to answer, and
-// the firm's name.
+// the feedback's words shortened (only feedback the customer gave themselves), the
+// resolution, the customer's link to answer, and the firm's name.
 var FeedbackPlaceholders = []string{"{customer}", "{feedback}", "{resolution}", "{link}", "{firm}"}
 
 // FeedbackTemplate is the e-mail a customer gets when told what was done about their
@@ -103,19 +103,51 @@ func (t *FeedbackTemplate) Validate() error {
 	return p.Err()
 }
 
-// FeedbackMailValues are what a template's placeholders become.
+// FeedbackMailValues are what a template's placeholders become. Feedback is empty when
+// the feedback is not in the customer's own words (Feedback.FromCustomer): staff's
+// words are never quoted to them.
 type FeedbackMailValues struct {
 	Customer, Feedback, Resolution, Link, Firm string
 }
 
-// Fill puts the values in place of the placeholders of text; with no link yet,
-// {link} stays as it is, to be filled when the message is sent.
+// Fill puts the values in place of the placeholders of a message's text; with no link
+// yet, {link} stays as it is, to be filled when the message is sent. With no words of
+// the customer's to quote, the lines that would quote them are left out.
 func (v FeedbackMailValues) Fill(text string) string {
+	if v.Feedback == "" && strings.Contains(text, "{feedback}") {
+		lines := strings.Split(text, "\n")
+		var kept []string
+		dropBlank := false
+		for i, l := range lines {
+			if dropBlank && strings.TrimSpace(l) == "" {
+				dropBlank = false
+				continue
+			}
+			dropBlank = false
+			if strings.Contains(l, "{feedback}") {
+				// A paragraph of its own goes with the blank line after it.
+				dropBlank = i == 0 || strings.TrimSpace(lines[i-1]) == ""
+				continue
+			}
+			kept = append(kept, l)
+		}
+		text = strings.Join(kept, "\n")
+	}
+	return v.replacer().Replace(text)
+}
+
+// FillSubject fills the placeholders of a subject line; with no words of the
+// customer's to quote, {feedback} becomes nothing.
+func (v FeedbackMailValues) FillSubject(subject string) string {
+	return strings.Join(strings.Fields(v.replacer().Replace(subject)), " ")
+}
+
+func (v FeedbackMailValues) replacer() *strings.Replacer {
 	pairs := []string{"{customer}", v.Customer, "{feedback}", v.Feedback, "{resolution}", v.Resolution, "{firm}", v.Firm}
 	if v.Link != "" {
 		pairs = append(pairs, "{link}", v.Link)
 	}
-	return strings.NewReplacer(pairs...).Replace(text)
+	return strings.NewReplacer(pairs...)
 }
 
 // PickFeedbackTemplate chooses the template for a customer's language from the stored
@@ -209,7 +241,7 @@ type FeedbackLink struct {
 	FeedbackID   ID
 	CustomerName string
 	Kind         FeedbackKind
-	Text         string
+	Text         string // empty unless the customer gave it themselves (Feedback.FromCustomer)
 	Resolution   string
 	HeardAt      time.Time
 	ExpiresAt    time.Time

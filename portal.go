@@ -251,7 +251,8 @@ type MyProfile struct {
 }
 
 // MyFeedback is a feedback item as its customer sees it: what they said and where it
-// stands, without staff's notes.
+// stands, without staff's notes. Customers see only the feedback they gave themselves
+// (Feedback.FromCustomer).
 type MyFeedback struct {
 	ID      ID             `json:"id"`
 	Kind    FeedbackKind   `json:"kind"`

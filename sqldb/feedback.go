@@ -53,6 +53,11 @@ func visibleFeedback(q *Query, s rapport.Scope) string {
 	return `(fb.customer_id IS NULL OR ` + visibleCustomer(q, s, "fb.customer_id") + `)`
 }
 
+// fromCustomer is the condition that the customer gave feedback fb themselves, as
+// rapport.Feedback.FromCustomer says: no staff heard it, no note, no observation. (Staff
+// users are deactivated, never deleted, so heard_by is not emptied behind its back.)
+const fromCustomer = `(fb.heard_by IS NULL AND fb.note_id IS NULL AND fb.kind <> 'observation')`
+
 // CreateFeedback logs feedback, scores its sentiment and writes its timeline entry.
 func (db *DB) CreateFeedback(ctx context.Context, s rapport.Scope, f *rapport.Feedback) (bool, error) {
 	// Every member of staff may log what they heard, as every one may write notes.

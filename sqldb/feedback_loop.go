@@ -86,9 +86,13 @@ func (db *DB) DeleteFeedbackTemplate(ctx context.Context, s rapport.Scope, langu
 	})
 }
 
-// feedbackMailValues are the template's values for feedback f and its customer c.
+// feedbackMailValues are the template's values for feedback f and its customer c. The
+// feedback's text is quoted only when it is the customer's own.
 func feedbackMailValues(f *rapport.Feedback, c *rapport.Customer, firm string) rapport.FeedbackMailValues {
-	v := rapport.FeedbackMailValues{Customer: c.Name, Feedback: firstWords(f.Text, 200), Resolution: f.Resolution, Firm: firm}
+	v := rapport.FeedbackMailValues{Customer: c.Name, Resolution: f.Resolution, Firm: firm}
+	if f.FromCustomer() {
+		v.Feedback = firstWords(f.Text, 200)
+	}
 	if v.Resolution == "" {
 		v.Resolution = "{resolution}" // filled with the resolution given when sending
 	}
@@ -118,7 +122,7 @@ func (db *DB) DraftFeedbackMail(ctx context.Context, s rapport.Scope, id rapport
 		t := rapport.PickFeedbackTemplate(c.Language, stored)
 		v := feedbackMailValues(f, c, firm)
 		d.ToAddress, d.ToName, d.Language = c.PrimaryEmail(), c.Name, t.Language
-		d.Subject, d.Text = v.Fill(t.Subject), v.Fill(t.Body)
+		d.Subject, d.Text = v.FillSubject(t.Subject), v.Fill(t.Body)
 		return nil
 	})
 	if err != nil {
@@ -176,7 +180,10 @@ func (db *DB) InformFeedbackByEmail(ctx context.Context, s rapport.Scope, id rap
 			text += "\n\n" + v.Link
 		}
 		m = &rapport.Mail{CustomerID: c.ID, Purpose: rapport.MailFeedbackInformed, Ref: f.ID.String(), ToAddress: to,
-			ToName: c.Name, Subject: v.Fill(in.Subject), Text: text}
+			ToName: c.Name, Subject: v.FillSubject(in.Subject), Text: text}
+		if m.Subject == "" {
+			return rapport.FieldError("subject", "the subject is only {feedback}, which is left out of feedback that is not in the customer's own words: write a subject")
+		}
 		if err := tx.queueMail(m); err != nil {
 			return err
 		}
@@ -225,7 +232,10 @@ func (tx *Tx) findFeedbackLink(token string) (*rapport.FeedbackLink, rapport.ID,
 	if err != nil {
 		return nil, id, err
 	}
-	l.CustomerName, l.Kind, l.Text, l.Resolution, l.HeardAt = f.CustomerName, f.Kind, f.Text, f.Resolution, f.HeardAt
+	l.CustomerName, l.Kind, l.Resolution, l.HeardAt = f.CustomerName, f.Kind, f.Resolution, f.HeardAt
+	if f.FromCustomer() { // staff's words are not shown to the customer
+		l.Text = f.Text
+	}
 	return l, id, nil
 }
 

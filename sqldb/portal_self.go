@@ -40,8 +40,9 @@ func (tx *Tx) myProfile() (*rapport.MyProfile, error) {
 	if p.Consents, err = tx.consents(c.ID); err != nil {
 		return nil, err
 	}
-	p.Feedback, err = queryAll(tx, `SELECT id, kind, text, product, status, heard_at FROM feedback WHERE customer_id = $1
-		ORDER BY heard_at DESC, id DESC LIMIT 100`, []any{c.ID}, func(rows *sql.Rows) (rapport.MyFeedback, error) {
+	// Only what they gave themselves: what staff logged is in staff's words.
+	p.Feedback, err = queryAll(tx, `SELECT fb.id, fb.kind, fb.text, fb.product, fb.status, fb.heard_at FROM feedback fb
+		WHERE fb.customer_id = $1 AND `+fromCustomer+` ORDER BY fb.heard_at DESC, fb.id DESC LIMIT 100`, []any{c.ID}, func(rows *sql.Rows) (rapport.MyFeedback, error) {
 		var f rapport.MyFeedback
 		err := rows.Scan(&f.ID, &f.Kind, &f.Text, &f.Product, &f.Status, &f.HeardAt)
 		return f, err

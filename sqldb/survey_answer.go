@@ -212,12 +212,14 @@ func (db *DB) AnswerSurvey(ctx context.Context, s rapport.Scope, token string, a
 }
 
 // surveyComplaint logs a complaint for a low score: the customer's comment, or what they
-// scored on which question; linked to the response by its source attributes.
+// scored on the question they were asked; linked to the response by its feedback_id.
+// The customer sees its text among their feedback, so it names no internal survey name
+// (the area does, for staff).
 func (tx *Tx) surveyComplaint(v *rapport.Survey, inv *rapport.SurveyInvitation, r *rapport.SurveyResponse) (rapport.ID, error) {
 	_, hi := v.Kind.Scale()
 	text := r.Comment
 	if text == "" {
-		text = fmt.Sprintf("Scored %d of %d on “%s” (survey %s).", r.Score, hi, v.Text(inv.Language).Question, v.Name)
+		text = fmt.Sprintf("Scored %d of %d on “%s” in our survey.", r.Score, hi, v.Text(inv.Language).Question)
 	}
 	f := &rapport.Feedback{CustomerID: inv.CustomerID, CustomerName: inv.CustomerName, Kind: "complaint", Text: text,
 		Channel: "web", Product: inv.Product, Area: "survey: " + firstWords(v.Name, 90)}

@@ -84,6 +84,7 @@ func Run(t *testing.T, open Opener) {
 		{"NoteTemplates", testNoteTemplates},
 		{"FeedbackLoop", testFeedbackLoop},
 		{"FeedbackIntake", testFeedbackIntake},
+		{"OwnFeedbackShown", testOwnFeedbackShown},
 		{"Routing", testRouting},
 		{"Actions", testActions},
 		{"Themes", testThemes},
