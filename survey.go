@@ -157,24 +157,41 @@ const SurveyValidity = 30 * 24 * time.Hour
 // Text returns the survey's wording in a language, or the English default.
 func (v *Survey) Text(lang string) SurveyText {
 	t := v.SurveyText
-	for _, l := range []string{lang, strings.SplitN(lang, "-", 2)[0]} {
-		if tr, ok := v.Translations[l]; ok && l != "" {
-			if tr.Question != "" {
-				t.Question = tr.Question
-			}
-			if tr.Intro != "" {
-				t.Intro = tr.Intro
-			}
-			if tr.Subject != "" {
-				t.Subject = tr.Subject
-			}
-			break
+	if _, tr, ok := v.translation(lang); ok {
+		if tr.Question != "" {
+			t.Question = tr.Question
+		}
+		if tr.Intro != "" {
+			t.Intro = tr.Intro
+		}
+		if tr.Subject != "" {
+			t.Subject = tr.Subject
 		}
 	}
 	if t.Subject == "" {
 		t.Subject = "A quick question from us"
 	}
 	return t
+}
+
+// TextLanguage is the language of the question Text(lang) gives: the tag of the
+// translation used, or "en" for the survey's own wording.
+func (v *Survey) TextLanguage(lang string) string {
+	if tag, tr, ok := v.translation(lang); ok && tr.Question != "" {
+		return tag
+	}
+	return "en"
+}
+
+// translation finds the wording for a language: its own (de-AT), else its base
+// language's (de).
+func (v *Survey) translation(lang string) (string, SurveyText, bool) {
+	for _, l := range []string{lang, strings.SplitN(lang, "-", 2)[0]} {
+		if tr, ok := v.Translations[l]; ok && l != "" {
+			return l, tr, true
+		}
+	}
+	return "", SurveyText{}, false
 }
 
 // Normalize fills defaults: the kind's usual question, a 90-day gap.

@@ -309,7 +309,7 @@ func (tx *Tx) invite(v *rapport.Survey, c candidate, cause, ref string, team rap
 	if text.Intro != "" {
 		body.WriteString(text.Intro + "\n\n")
 	}
-	fmt.Fprintf(&body, "%s\n\nAnswer with one tap here:\n%s\n\nThe link is yours alone and works until %s.\n",
+	fmt.Fprintf(&body, "%s\n\nPlease answer here:\n%s\n\nThe link is yours alone and works until %s.\n",
 		text.Question, link, inv.ExpiresAt.Format("2 January 2006"))
 	m := &rapport.Mail{CustomerID: c.id, Purpose: "survey", Ref: inv.ID.String(), ToAddress: c.email, ToName: c.name,
 		Subject: text.Subject, Text: body.String()}

@@ -46,6 +46,17 @@ func (s *Server) public(h handler) http.Handler {
 	})
 }
 
+// customerLink serves a page a customer opens from a link in an e-mail (a survey, what
+// was done about their feedback): no session plays a part, and its errors get a page
+// for the customer, without the staff app's links.
+func (s *Server) customerLink(h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r, &call{}); err != nil {
+			s.customerFail(w, r, err)
+		}
+	})
+}
+
 // page serves a page of the staff app: signed-out visitors go to the sign-in page.
 func (s *Server) page(h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -10,21 +10,30 @@ import (
 )
 
 // portalSurveyPage is the customer's page of a survey link: the question, or thanks.
+// The question and intro are in the customer's language where the survey has it
+// (Lang); the page's own words are English, marked as such (LabelLang) when Lang is
+// another language. View is nil for a link that does not work.
 type portalSurveyPage struct {
-	Token    string
-	View     *rapport.SurveyInvitationView
-	Scores   []int
-	Score    int // chosen, or -1
-	Comment  string
-	Answers  map[string]string
-	Thanks   bool
-	Errors   map[string]string
-	LowLabel string
-	TopLabel string
+	Token     string
+	View      *rapport.SurveyInvitationView
+	Lang      string
+	LabelLang string // "en" when Lang is not English, for the English words
+	Scores    []int
+	Score     int // chosen, or -1
+	Comment   string
+	Answers   map[string]string
+	Thanks    bool
+	Errors    map[string]string
+	LowLabel  string
+	TopLabel  string
 }
 
 func newPortalSurveyPage(token string, v *rapport.SurveyInvitationView) *portalSurveyPage {
-	p := &portalSurveyPage{Token: token, View: v, Score: -1, Answers: map[string]string{}}
+	p := &portalSurveyPage{Token: token, View: v, Score: -1, Answers: map[string]string{},
+		Lang: v.Survey.TextLanguage(v.Invitation.Language)}
+	if p.Lang != "en" {
+		p.LabelLang = "en"
+	}
 	lo, hi := v.Survey.Kind.Scale()
 	for i := lo; i <= hi; i++ {
 		p.Scores = append(p.Scores, i)
@@ -43,11 +52,17 @@ func newPortalSurveyPage(token string, v *rapport.SurveyInvitationView) *portalS
 	return p
 }
 
+// renderSurvey shows the survey's page to the customer, under the question they are
+// asked: the survey's name is staff's.
+func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int, p *portalSurveyPage) error {
+	return s.renderIn(w, r, status, "portal_survey", p.Lang, nil, p.View.Text.Question, p)
+}
+
 func (s *Server) handlePortalSurvey(w http.ResponseWriter, r *http.Request, c *call) error {
 	token := r.PathValue("token")
 	v, err := s.Store.OpenInvitation(r.Context(), rapport.PortalScope(s.clientAddr(r)), token)
 	if err != nil {
-		return err
+		return s.surveyNotFound(w, r, err)
 	}
 	p := newPortalSurveyPage(token, v)
 	if v.Expired {
@@ -56,7 +71,16 @@ func (s *Server) handlePortalSurvey(w http.ResponseWriter, r *http.Request, c *c
 	if r.URL.Query().Get("change") != "" {
 		p.Thanks = false
 	}
-	return s.render(w, r, http.StatusOK, "portal_survey", nil, v.Survey.Name, p)
+	return s.renderSurvey(w, r, http.StatusOK, p)
+}
+
+// surveyNotFound answers a link that does not work (mistyped, or its survey deleted)
+// with the customer's page that says so, as the feedback link does.
+func (s *Server) surveyNotFound(w http.ResponseWriter, r *http.Request, err error) error {
+	if rapport.ErrorCode(err) != rapport.ENOTFOUND {
+		return err
+	}
+	return s.render(w, r, http.StatusNotFound, "portal_survey", nil, "Link not found", &portalSurveyPage{})
 }
 
 // renderExpired answers an expired link with 404, as an unknown one, and a kind word;
@@ -64,7 +88,7 @@ func (s *Server) handlePortalSurvey(w http.ResponseWriter, r *http.Request, c *c
 func (s *Server) renderExpired(w http.ResponseWriter, r *http.Request, p *portalSurveyPage) error {
 	p.Thanks, p.Score, p.Comment, p.Answers = false, -1, "", map[string]string{}
 	p.View.Response = nil
-	return s.render(w, r, http.StatusNotFound, "portal_survey", nil, p.View.Survey.Name, p)
+	return s.renderIn(w, r, http.StatusNotFound, "portal_survey", "", nil, "Link expired", p)
 }
 
 func (s *Server) handlePortalSurveyAnswer(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -80,7 +104,7 @@ func (s *Server) handlePortalSurveyAnswer(w http.ResponseWriter, r *http.Request
 	scope := rapport.PortalScope(s.clientAddr(r))
 	v, err := s.Store.OpenInvitation(r.Context(), scope, token)
 	if err != nil {
-		return err
+		return s.surveyNotFound(w, r, err)
 	}
 	if v.Expired {
 		return s.renderExpired(w, r, newPortalSurveyPage(token, v))
@@ -103,7 +127,7 @@ func (s *Server) handlePortalSurveyAnswer(w http.ResponseWriter, r *http.Request
 	} else if code == rapport.EINVALID {
 		p := newPortalSurveyPage(token, v)
 		p.Thanks, p.Score, p.Comment, p.Answers, p.Errors = false, a.Score, a.Comment, a.Answers, fieldErrors(err)
-		return s.render(w, r, http.StatusBadRequest, "portal_survey", nil, v.Survey.Name, p)
+		return s.renderSurvey(w, r, http.StatusBadRequest, p)
 	} else if err != nil {
 		return err
 	}

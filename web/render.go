@@ -47,6 +47,8 @@ type view struct {
 	Data  any
 	// CanImport shows the way to the import pages to those who may import.
 	CanImport bool
+	// Lang is the language of the page, a BCP 47 tag; "" is English.
+	Lang string
 }
 
 func mustParsePages() *pages {
@@ -82,11 +84,17 @@ func mustParsePages() *pages {
 // render writes the named page with the layout. It renders into a buffer first, so a
 // template error becomes a clean error page rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, c *call, title string, data any) error {
+	return s.renderIn(w, r, status, name, "", c, title, data)
+}
+
+// renderIn is render for a page in language lang (a BCP 47 tag), such as a customer's
+// survey in their language.
+func (s *Server) renderIn(w http.ResponseWriter, r *http.Request, status int, name, lang string, c *call, title string, data any) error {
 	t, ok := s.pages.byName[name]
 	if !ok {
 		return fmt.Errorf("no page template %q", name)
 	}
-	v := view{Title: title, Data: data, Nav: navOf(r.URL.Path), Flash: s.takeFlash(w, r)}
+	v := view{Title: title, Data: data, Nav: navOf(r.URL.Path), Flash: s.takeFlash(w, r), Lang: lang}
 	if c != nil {
 		v.User, v.CanImport = c.user, c.user != nil && c.scope.CanWriteCustomers()
 	}
@@ -171,6 +179,32 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 		c.user = u
 	}
 	if rerr := s.render(w, r, status, "error", c, data.Heading, data); rerr != nil {
+		s.Logger.Error("render error page", "error", rerr)
+		http.Error(w, data.Message, status)
+	}
+}
+
+// customerFail answers a customer's link with an error page of their own.
+func (s *Server) customerFail(w http.ResponseWriter, r *http.Request, err error) {
+	status := Status(err)
+	if status >= 500 {
+		s.Logger.Error("internal error", "error", err, "method", r.Method, "path", r.URL.Path, "id", r.Context().Value(requestIDKey{}))
+	}
+	heading := "Something went wrong on our side"
+	switch status {
+	case http.StatusNotFound:
+		heading = "This link does not work"
+	case http.StatusBadRequest:
+		heading = "Something in the form is wrong"
+	case http.StatusConflict:
+		heading = "Please try again"
+	case http.StatusRequestEntityTooLarge:
+		heading = "Too long"
+	case http.StatusTooManyRequests:
+		heading = "Too many attempts"
+	}
+	data := struct{ Heading, Message string }{heading, sentence(rapport.ErrorMessage(err))}
+	if rerr := s.render(w, r, status, "portal_error", nil, heading, data); rerr != nil {
 		s.Logger.Error("render error page", "error", rerr)
 		http.Error(w, data.Message, status)
 	}

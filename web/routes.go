@@ -69,8 +69,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /feedback/templates/{lang}/delete", s.page(s.handleFeedbackTemplateDelete))
 
 	// What customers open from e-mail, without an account: the link is the key.
-	mux.Handle("GET /portal/feedback/{token}", s.public(s.handlePortalFeedback))
-	mux.Handle("POST /portal/feedback/{token}", s.public(s.handlePortalFeedbackAnswer))
+	mux.Handle("GET /portal/feedback/{token}", s.customerLink(s.handlePortalFeedback))
+	mux.Handle("POST /portal/feedback/{token}", s.customerLink(s.handlePortalFeedbackAnswer))
 	mux.Handle("POST /feedback/{id}/actions", s.page(s.handleActionCreate))
 	mux.Handle("POST /feedback/{id}/route", s.page(s.handleFeedbackRoute))
 	mux.Handle("GET /feedback/routing", s.page(s.handleRouting))
@@ -99,8 +99,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /surveys/{id}", s.page(s.handleSurveyUpdate))
 	mux.Handle("POST /surveys/{id}/send", s.page(s.handleSurveySend))
 	mux.Handle("POST /surveys/{id}/delete", s.page(s.handleSurveyDelete))
-	mux.Handle("GET /portal/survey/{token}", s.public(s.handlePortalSurvey))
-	mux.Handle("POST /portal/survey/{token}", s.public(s.handlePortalSurveyAnswer))
+	mux.Handle("GET /portal/survey/{token}", s.customerLink(s.handlePortalSurvey))
+	mux.Handle("POST /portal/survey/{token}", s.customerLink(s.handlePortalSurveyAnswer))
 	// Knowledge base, staff side.
 	mux.Handle("GET /kb", s.page(s.handleKBIndex))
 	mux.Handle("GET /kb/articles/new", s.page(s.handleKBNew))

@@ -1,0 +1,71 @@
+package web_test
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/rapportckm/rapport"
+)
+
+// TestSurveyPageForCustomer: the customer's survey page is the customer's, never
+// staff's: under the question they are asked in their language (page lang to match,
+// the English words marked as English), without the internal survey name; a link
+// that does not work gets a page for them, not the staff app's error page.
+func TestSurveyPageForCustomer(t *testing.T) {
+	for name, open := range databases() {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open)
+			sys := rapport.SystemScope("test")
+			_, err := e.db.UpdateCustomer(ctx, sys, e.open.ID, rapport.CustomerUpdate{Language: new("de-AT"), Version: e.open.Version})
+			must(t, err)
+			_, err = e.db.RecordConsent(ctx, sys, e.open.ID, rapport.Consent{Purpose: "surveys", Granted: true, Source: "test"})
+			must(t, err)
+			people := &rapport.Segment{Name: "People", Rule: "kind = person"}
+			must(t, e.db.CreateSegment(ctx, sys, people))
+			const question = "Wie wahrscheinlich ist es, dass Sie uns weiterempfehlen?"
+			v := &rapport.Survey{Name: "Q3 churn-risk push", Kind: rapport.SurveyNPS,
+				Translations: map[string]rapport.SurveyText{"de": {Question: question, Intro: "Danke, dass Sie bei uns sind."}},
+				FollowUps:    []rapport.FollowUp{{Text: "How well did we deliver?", Kind: "scale", Max: 5}}}
+			must(t, e.db.CreateSurvey(ctx, sys, v))
+			_, err = e.db.SendSurvey(ctx, sys, v.ID, people.ID, e.srv.URL)
+			must(t, err)
+			ms, err := e.db.FindOutbox(ctx, sys, rapport.OutboxFilter{})
+			must(t, err)
+			if len(ms) != 1 || strings.Contains(ms[0].Text, "one tap") || !strings.Contains(ms[0].Text, question) {
+				t.Errorf("the invitation reads %q; want the question, and no promise of one tap for a form", ms[0].Text)
+			}
+			portal := "/portal/survey/" + e.surveyTokens()["otto@open.example"]
+
+			status, body := e.customerGet(portal)
+			title := regexp.MustCompile(`<title>([^<]*)</title>`).FindStringSubmatch(body)
+			if status != 200 || !strings.Contains(body, `<html lang="de">`) || title == nil || !strings.HasPrefix(title[1], question) ||
+				!strings.Contains(body, "<h1>"+question+"</h1>") || strings.Contains(body, "churn-risk") || strings.Contains(body, `href="/customers"`) {
+				t.Fatalf("got %d; want the page in German under the question, without the survey's name or staff links: %s", status, body)
+			}
+			for _, english := range []string{`lang="en"><small>Not at all likely</small>`, `lang="en">How well did we deliver? <small>(optional)</small>`,
+				`lang="en">Anything you would like to tell us? <small>(optional)</small>`, `lang="en">Send my answer</button>`} {
+				if !strings.Contains(body, english) {
+					t.Errorf("the page lacks %q: English words on a German page are marked as English", english)
+				}
+			}
+
+			// Links that do not work: mistyped, or of a deleted survey.
+			must(t, e.db.DeleteSurvey(ctx, sys, v.ID))
+			for _, bad := range []string{"/portal/survey/nonexistenttoken123", portal} {
+				status, body := e.customerGet(bad)
+				res, posted := e.customerPost(bad, url.Values{"score": {"3"}})
+				for _, got := range []string{body, posted} {
+					if !strings.Contains(got, "This link does not work") || strings.Contains(got, `href="/customers"`) ||
+						strings.Contains(got, `href="/sign-in"`) || strings.Contains(got, "Not found") {
+						t.Errorf("%s: the customer gets %s", bad, got)
+					}
+				}
+				if status != 404 || res.StatusCode != 404 {
+					t.Errorf("%s: got %d and %d, want 404", bad, status, res.StatusCode)
+				}
+			}
+		})
+	}
+}
