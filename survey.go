@@ -3,6 +3,7 @@ package rapport
 import (
 	"context"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -331,18 +332,24 @@ func (a *SurveyAnswer) Validate(v *Survey) error {
 	a.Comment = strings.TrimSpace(a.Comment)
 	checkText(p, "comment", a.Comment, 5000)
 	for k, ans := range a.Answers {
-		i := 0
-		for _, r := range k {
-			i = i*10 + int(r-'0')
-		}
-		if i < 1 || i > len(v.FollowUps) || len(k) > 2 {
+		// Answers are to the follow-ups by number, from 1; others are not asked.
+		i, err := strconv.Atoi(k)
+		if err != nil || strconv.Itoa(i) != k || i < 1 || i > len(v.FollowUps) {
 			delete(a.Answers, k)
 			continue
 		}
-		checkText(p, "answers", ans, 2000)
-		f := v.FollowUps[i-1]
-		if ans != "" && f.Kind == "choice" && !oneOf(ans, f.Choices) {
-			p.Add("answers", "choose one of the answers offered")
+		field := "answers." + k
+		checkText(p, field, ans, 2000)
+		switch f := v.FollowUps[i-1]; {
+		case ans == "":
+		case f.Kind == "choice" && !oneOf(ans, f.Choices):
+			p.Add(field, "choose one of the answers offered")
+		case f.Kind == "scale":
+			if n, err := strconv.Atoi(ans); err != nil || n < 1 || n > f.Max {
+				p.Add(field, "answer with a whole number from 1 to %d", f.Max)
+			} else {
+				a.Answers[k] = strconv.Itoa(n) // 03 and +3 are 3
+			}
 		}
 	}
 	return p.Err()

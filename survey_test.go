@@ -1,7 +1,9 @@
 package rapport
 
 import (
+	"errors"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -93,5 +95,51 @@ func TestSurveyValidate(t *testing.T) {
 	a := SurveyAnswer{Score: 11}
 	if a.Validate(v) == nil {
 		t.Error("NPS 11 accepted")
+	}
+}
+
+// An answer to a follow-up scale is a whole number on its scale, refused at its field
+// otherwise; answers to questions not asked are dropped.
+func TestSurveyAnswerFollowUps(t *testing.T) {
+	v := &Survey{Kind: SurveyNPS, FollowUps: []FollowUp{{Text: "Why?", Kind: "text"},
+		{Text: "How well did we deliver?", Kind: "scale", Max: 5}, {Text: "Which?", Kind: "choice", Choices: []string{"Desk", "Chair"}}}}
+	for _, tt := range []struct {
+		answers map[string]string
+		field   string // at fault, or ""
+		want    string // the scale's answer as kept
+	}{
+		{map[string]string{"2": "3"}, "", "3"},
+		{map[string]string{"2": "5", "1": "Fine"}, "", "5"},
+		{map[string]string{"2": "03"}, "", "3"},
+		{map[string]string{"2": ""}, "", ""},
+		{map[string]string{"2": "999"}, "answers.2", "999"},
+		{map[string]string{"2": "0"}, "answers.2", "0"},
+		{map[string]string{"2": "-1"}, "answers.2", "-1"},
+		{map[string]string{"2": "banana"}, "answers.2", "banana"},
+		{map[string]string{"2": "2.5"}, "answers.2", "2.5"},
+		{map[string]string{"3": "Sofa"}, "answers.3", ""},
+		{map[string]string{"4": "x", "02": "x", "1/": "x", "+1": "x"}, "", ""},
+	} {
+		a := SurveyAnswer{Score: 7, Answers: tt.answers}
+		err := a.Validate(v)
+		var e *Error
+		switch {
+		case tt.field == "" && err != nil:
+			t.Errorf("%v: %v, want no error", tt.answers, err)
+		case tt.field != "" && (!errors.As(err, &e) || e.Fields[tt.field] == ""):
+			t.Errorf("%v: %v, want an error at %s", tt.answers, err, tt.field)
+		}
+		if got := a.Answers["2"]; got != tt.want {
+			t.Errorf("%v: the scale's answer is kept as %q, want %q", tt.answers, got, tt.want)
+		}
+		for k := range a.Answers {
+			if k != "1" && k != "2" && k != "3" {
+				t.Errorf("%v: the answer %q to no question is kept", tt.answers, k)
+			}
+		}
+	}
+	a := SurveyAnswer{Score: 7, Answers: map[string]string{"2": "999"}}
+	if err := a.Validate(v); err == nil || !strings.Contains(err.Error(), "from 1 to 5") {
+		t.Errorf("the message %v should say the scale", err)
 	}
 }

@@ -126,11 +126,26 @@ func (s *Server) handlePortalSurveyAnswer(w http.ResponseWriter, r *http.Request
 		return s.renderExpired(w, r, p)
 	} else if code == rapport.EINVALID {
 		p := newPortalSurveyPage(token, v)
-		p.Thanks, p.Score, p.Comment, p.Answers, p.Errors = false, a.Score, a.Comment, a.Answers, fieldErrors(err)
+		p.Thanks, p.Score, p.Comment, p.Answers, p.Errors = false, a.Score, a.Comment, a.Answers, surveyErrors(err)
 		return s.renderSurvey(w, r, http.StatusBadRequest, p)
 	} else if err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/portal/survey/"+token, http.StatusSeeOther)
 	return nil
+}
+
+// surveyErrors are an answer's mistakes by field, each follow-up's at its own
+// (answers.1, …), where fieldErrors would gather them under answers.
+func surveyErrors(err error) map[string]string {
+	out := fieldErrors(err)
+	var e *rapport.Error
+	if errors.As(err, &e) {
+		for field, msg := range e.Fields {
+			if strings.HasPrefix(field, "answers.") {
+				out[field] = sentence(msg)
+			}
+		}
+	}
+	return out
 }

@@ -51,6 +51,18 @@ func TestSurveyPageForCustomer(t *testing.T) {
 				}
 			}
 
+			// A follow-up scale takes a whole number on it, and says so at its field.
+			for _, bad := range []string{"999", "banana", "0"} {
+				res, body := e.customerPost(portal, url.Values{"score": {"3"}, "answer_1": {bad}, "comment": {"kept"}})
+				if res.StatusCode != 400 || !strings.Contains(body, `class="field invalid"><label for="answer-1"`) ||
+					!strings.Contains(body, "Answer with a whole number from 1 to 5") || !strings.Contains(body, ">kept</textarea>") {
+					t.Errorf("answer_1=%s: got %d; want 400 with the mistake at the field: %s", bad, res.StatusCode, body)
+				}
+			}
+			if rs, _, _ := e.db.FindResponses(ctx, sys, v.ID, 10, ""); len(rs) != 0 {
+				t.Fatalf("a refused answer was stored: %+v", rs)
+			}
+
 			// Links that do not work: mistyped, or of a deleted survey.
 			must(t, e.db.DeleteSurvey(ctx, sys, v.ID))
 			for _, bad := range []string{"/portal/survey/nonexistenttoken123", portal} {
