@@ -134,6 +134,12 @@ func (db *DB) AnswerSurvey(ctx context.Context, s rapport.Scope, token string, a
 		if err != nil {
 			return err
 		}
+		// Answers to one invitation take turns, so that a second sent at the same moment
+		// (a double click) changes the first instead of clashing with its insert; and
+		// sees its complaint, so that there is one.
+		if err := tx.lockRows("survey_invitations", inv.ID); err != nil {
+			return err
+		}
 		if !tx.now.Before(inv.ExpiresAt) {
 			return rapport.Errorf(rapport.ECONFLICT, "this survey's link has expired")
 		}

@@ -120,10 +120,13 @@ func (s *Server) handlePortalSurveyAnswer(w http.ResponseWriter, r *http.Request
 		}
 	}
 	_, err = s.Store.AnswerSurvey(r.Context(), scope, token, a)
-	if code := rapport.ErrorCode(err); code == rapport.ECONFLICT { // expired since it was opened
-		p := newPortalSurveyPage(token, v)
-		p.View.Expired = true
-		return s.renderExpired(w, r, p)
+	if code := rapport.ErrorCode(err); code == rapport.ECONFLICT {
+		// Expired since it was opened? Any other clash is not an expiry: the customer
+		// is asked to try again.
+		if now, oerr := s.Store.OpenInvitation(r.Context(), scope, token); oerr == nil && now.Expired {
+			return s.renderExpired(w, r, newPortalSurveyPage(token, now))
+		}
+		return err
 	} else if code == rapport.EINVALID {
 		p := newPortalSurveyPage(token, v)
 		p.Thanks, p.Score, p.Comment, p.Answers, p.Errors = false, a.Score, a.Comment, a.Answers, surveyErrors(err)

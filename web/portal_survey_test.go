@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rapportckm/rapport"
@@ -61,6 +62,36 @@ func TestSurveyPageForCustomer(t *testing.T) {
 			}
 			if rs, _, _ := e.db.FindResponses(ctx, sys, v.ID, 10, ""); len(rs) != 0 {
 				t.Fatalf("a refused answer was stored: %+v", rs)
+			}
+
+			// A double click: the first answers sent at once are all taken, as one. (The
+			// refused answers sent at once first open the connections, so that these meet
+			// in the database.)
+			atOnce := func(n int, form url.Values) []int {
+				var wg sync.WaitGroup
+				codes := make([]int, n)
+				for i := range codes {
+					wg.Go(func() {
+						res, _ := e.customerPost(portal, form)
+						codes[i] = res.StatusCode
+					})
+				}
+				wg.Wait()
+				return codes
+			}
+			atOnce(8, url.Values{"score": {"99"}})
+			codes := atOnce(4, url.Values{"score": {"3"}, "answer_1": {"4"}})
+			for i, code := range codes {
+				if code != 303 {
+					t.Errorf("answer %d of 4 sent at once: got %d, want 303", i+1, code)
+				}
+			}
+			if rs, _, _ := e.db.FindResponses(ctx, sys, v.ID, 10, ""); len(rs) != 1 || rs[0].Answers["1"] != "4" {
+				t.Errorf("responses %+v, want one with 4 on the scale", rs)
+			}
+			if _, body := e.customerGet(portal); !strings.Contains(body, "<h1>"+question+"</h1>") || !strings.Contains(body, `lang="en"`) ||
+				!strings.Contains(body, "Your answer: <strong>3</strong>") {
+				t.Errorf("the thanks page: %s", body)
 			}
 
 			// Links that do not work: mistyped, or of a deleted survey.

@@ -92,6 +92,7 @@ func Run(t *testing.T, open Opener) {
 		{"FeedbackMeasures", testFeedbackMeasures},
 		{"Surveys", testSurveys},
 		{"SurveyTriggers", testSurveyTriggers},
+		{"SurveyAnswersAtOnce", testSurveyAnswersAtOnce},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

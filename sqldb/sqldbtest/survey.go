@@ -3,6 +3,7 @@ package sqldbtest
 import (
 	"errors"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -277,5 +278,59 @@ func testSurveyTriggers(t *testing.T, open Opener) {
 	}
 	if tokens := surveyTokens(t, db); len(tokens["fay@example.com"]) != 1 || len(tokens) != 1 {
 		t.Errorf("survey mail: %v", tokens)
+	}
+}
+
+// testSurveyAnswersAtOnce: first answers to one invitation sent at the same moment (a
+// double click, two tabs) all succeed: one response, one timeline entry, one complaint.
+func testSurveyAnswersAtOnce(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	ana := mustPerson(t, db, "Ana", "Twice", "ana@twice.test")
+	grant(t, db, ana)
+	people := &rapport.Segment{Name: "People", Rule: `kind = person`}
+	must(t, db.CreateSegment(ctx, f.admin, people))
+	nps := &rapport.Survey{Name: "Loyalty", Kind: rapport.SurveyNPS}
+	must(t, db.CreateSurvey(ctx, f.admin, nps))
+	_, err := db.SendSurvey(ctx, f.admin, nps.ID, people.ID, "https://crm.test")
+	must(t, err)
+	token := surveyTokens(t, db)["ana@twice.test"][0]
+	portal := rapport.PortalScope("203.0.113.9")
+	// Open the connections first, so that the answers below meet in the database.
+	atOnce(8, func(int) error {
+		_, err := db.AnswerSurvey(ctx, portal, token, rapport.SurveyAnswer{Score: 99})
+		return err
+	})
+	errs := atOnce(4, func(i int) error {
+		_, err := db.AnswerSurvey(ctx, portal, token, rapport.SurveyAnswer{Score: 2 + i%2})
+		return err
+	})
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("answer %d of 4 sent at once: %v", i+1, err)
+		}
+	}
+	rs, _, err := db.FindResponses(ctx, f.admin, nps.ID, 10, "")
+	must(t, err)
+	if len(rs) != 1 || (rs[0].Score != 2 && rs[0].Score != 3) {
+		t.Fatalf("responses %+v, want one", rs)
+	}
+	fb, _, err := db.FindFeedback(ctx, f.admin, rapport.FeedbackFilter{CustomerID: ana.ID})
+	must(t, err)
+	if len(fb) != 1 || fb[0].ID != rs[0].FeedbackID {
+		t.Errorf("complaints %d, want one, the response's", len(fb))
+	}
+	page, _, err := db.FindInteractions(ctx, f.admin, rapport.InteractionFilter{CustomerID: ana.ID, Limit: 50})
+	must(t, err)
+	answers := 0
+	for _, in := range page {
+		if in.ID == rs[0].InteractionID {
+			answers++
+		} else if strings.HasPrefix(in.Summary, "Survey ") {
+			t.Errorf("a second timeline entry of the answer: %q", in.Summary)
+		}
+	}
+	if answers != 1 {
+		t.Errorf("the response's timeline entry found %d times, want once", answers)
 	}
 }
