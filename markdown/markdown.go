@@ -10,13 +10,16 @@ package markdown
 
 import (
 	"bytes"
+	"html"
 	"html/template"
 	"regexp"
+	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
 )
 
 // MaxSource is the longest source rendered; longer text is cut (articles are bounded
@@ -29,6 +32,14 @@ var (
 		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
 		// Without html.WithUnsafe, raw HTML blocks and inline tags are omitted.
 	)
+	// lines is md, but a line break within a paragraph is kept (see RenderLines).
+	lines = goldmark.New(
+		goldmark.WithExtensions(extension.GFM),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithRendererOptions(gmhtml.WithHardWraps()),
+	)
+	// strict keeps the text of HTML and nothing else (see PlainText).
+	strict = bluemonday.StrictPolicy()
 	policy = func() *bluemonday.Policy {
 		p := bluemonday.UGCPolicy()
 		// Task list check boxes are shown, never used.
@@ -39,7 +50,14 @@ var (
 )
 
 // Render turns Markdown into sanitised HTML.
-func Render(src string) template.HTML {
+func Render(src string) template.HTML { return render(md, src) }
+
+// RenderLines is Render for short texts written a point a line, such as an article's
+// key points: a line break within a paragraph stays a line break, where Render runs
+// the lines together as Markdown does.
+func RenderLines(src string) template.HTML { return render(lines, src) }
+
+func render(md goldmark.Markdown, src string) template.HTML {
 	if len(src) > MaxSource {
 		src = src[:MaxSource]
 	}
@@ -50,4 +68,12 @@ func Render(src string) template.HTML {
 		return template.HTML(template.HTMLEscapeString(src))
 	}
 	return template.HTML(policy.SanitizeBytes(buf.Bytes()))
+}
+
+// PlainText is the text of Markdown without its markup, on one line, for where no
+// HTML goes: a meta description, a summary in a list. "Use *Forgot password*" is
+// "Use Forgot password"; a link is its words.
+func PlainText(src string) string {
+	text := html.UnescapeString(strict.Sanitize(string(Render(src))))
+	return strings.Join(strings.Fields(text), " ")
 }

@@ -130,3 +130,31 @@ func TestUnsafeHTMLCatches(t *testing.T) {
 		t.Errorf("unsafeHTML of safe HTML = %q, want nothing", p)
 	}
 }
+
+// Key points keep their lines, and are Markdown: the same renderer and sanitiser.
+func TestRenderLines(t *testing.T) {
+	got := string(markdown.RenderLines("Use *Forgot password* on the sign-in page.\nThe link works for an hour.<script>alert(1)</script>"))
+	for _, want := range []string{"<em>Forgot password</em>", "page.<br>", "an hour."} {
+		if !strings.Contains(got, want) {
+			t.Errorf("RenderLines = %q, want it to contain %q", got, want)
+		}
+	}
+	if strings.Contains(got, "*") || strings.Contains(got, "<script") {
+		t.Errorf("RenderLines = %q", got)
+	}
+}
+
+// Plain text has no markup, and nothing that could become markup again.
+func TestPlainText(t *testing.T) {
+	for src, want := range map[string]string{
+		"Use *Forgot password* on the sign-in page; the link works for an hour.": "Use Forgot password on the sign-in page; the link works for an hour.",
+		"Every order has a tracking link.\nDeliveries arrive in 3 days.":         "Every order has a tracking link. Deliveries arrive in 3 days.",
+		"- **One** `two`\n- [three](https://example.com) & <b>four</b>":          "One two three & four",
+		"Tom's <script>alert(1)</script> \"desk\"":                               "Tom's alert(1) \"desk\"", // the tags go, as in Render
+		"": "",
+	} {
+		if got := markdown.PlainText(src); got != want {
+			t.Errorf("PlainText(%q) = %q, want %q", src, got, want)
+		}
+	}
+}

@@ -44,6 +44,8 @@ func (s *Server) parseHelpPages() helpPages {
 	funcs["markdown"] = markdown.Render
 	funcs["scale"] = func() []int { return []int{1, 2, 3, 4, 5} }
 	funcs["clip"] = func(s string) string { return clip(s, 200) }
+	// An article's key points in a list: their text, without the Markdown.
+	funcs["summary"] = func(id rapport.ID, src string) string { return clip(s.articleKeyPoints(id, src).Plain, 200) }
 	funcs["add"] = func(a, b int) int { return a + b }
 	funcs["consentLabels"] = func() map[rapport.Purpose]string {
 		return map[rapport.Purpose]string{"marketing": "send you news and offers", "surveys": "ask you about your experience", "research": "invite you to research and betas"}
@@ -382,16 +384,17 @@ func (s *Server) handleHelpCategory(w http.ResponseWriter, r *http.Request, c *h
 }
 
 type helpArticle struct {
-	Article  *rapport.Article
-	Body     template.HTML // the article's Markdown, rendered
-	Category *rapport.Category
-	Related  []rapport.ArticleLink
-	AlsoRead []rapport.ArticleLink
-	Score    *rapport.ArticleScore
-	Mine     *rapport.ArticleRating // the reader's rating, if any
-	Experts  []articleExpert        // to ask about the article's tags and products
-	Errors   map[string]string
-	Form     rapport.ArticleRating // sent back with errors
+	Article   *rapport.Article
+	Body      template.HTML // the article's Markdown, rendered
+	KeyPoints keyPoints
+	Category  *rapport.Category
+	Related   []rapport.ArticleLink
+	AlsoRead  []rapport.ArticleLink
+	Score     *rapport.ArticleScore
+	Mine      *rapport.ArticleRating // the reader's rating, if any
+	Experts   []articleExpert        // to ask about the article's tags and products
+	Errors    map[string]string
+	Form      rapport.ArticleRating // sent back with errors
 }
 
 func (s *Server) handleHelpArticle(w http.ResponseWriter, r *http.Request, c *helpCall) error {
@@ -414,13 +417,13 @@ func (s *Server) handleHelpArticle(w http.ResponseWriter, r *http.Request, c *he
 	// Every visitor who is not signed in, has no message waiting and has not rated the
 	// article gets the same page.
 	if _, err := r.Cookie(flashCookie); err == nil || c.account != nil || d.Mine != nil {
-		return s.renderHelp(w, r, c, http.StatusOK, "article", d.Article.Title, d.Article.KeyPoints, d)
+		return s.renderHelp(w, r, c, http.StatusOK, "article", d.Article.Title, d.KeyPoints.Plain, d)
 	}
 	address := s.baseURL(r) + r.URL.Path
 	// Served again only for data equal to what it was rendered from.
 	page, ok := s.articlePages.get(address, d, func(a, b *helpArticle) bool { return reflect.DeepEqual(a, b) })
 	if !ok {
-		if page, err = s.helpHTML(w, r, c, "article", d.Article.Title, d.Article.KeyPoints, d); err != nil {
+		if page, err = s.helpHTML(w, r, c, "article", d.Article.Title, d.KeyPoints.Plain, d); err != nil {
 			return err
 		}
 		s.articlePages.put(address, d, page, len(page), maxRenderedPageBytes)
@@ -428,11 +431,12 @@ func (s *Server) handleHelpArticle(w http.ResponseWriter, r *http.Request, c *he
 	return writeHelp(w, c, http.StatusOK, page)
 }
 
-// Budgets of the rendered article bodies (their Markdown and HTML) and of the rendered
-// article pages kept.
+// Budgets of the rendered article bodies (their Markdown and HTML), of their key points
+// and of the rendered article pages kept.
 const (
-	maxRenderedBodyBytes = 64 << 20
-	maxRenderedPageBytes = 32 << 20
+	maxRenderedBodyBytes      = 64 << 20
+	maxRenderedKeyPointsBytes = 4 << 20
+	maxRenderedPageBytes      = 32 << 20
 )
 
 // articleBody is an article's Markdown rendered, which costs more than reading the
@@ -447,13 +451,36 @@ func (s *Server) articleBody(id rapport.ID, src string) template.HTML {
 	return html
 }
 
+// keyPoints are an article's key points as customers read them: Markdown rendered as
+// staff see it (markdown.RenderLines), and plain text for the meta description and
+// lists, where markup would show as asterisks.
+type keyPoints struct {
+	HTML  template.HTML
+	Plain string
+}
+
+// articleKeyPoints renders an article's key points, kept for the very text they were
+// rendered from, as the body is: the lists of the help centre show many.
+func (s *Server) articleKeyPoints(id rapport.ID, src string) keyPoints {
+	if src == "" {
+		return keyPoints{}
+	}
+	if kp, ok := s.keyPoints.get(id, src, func(a, b string) bool { return a == b }); ok {
+		return kp
+	}
+	kp := keyPoints{HTML: markdown.RenderLines(src), Plain: markdown.PlainText(src)}
+	s.keyPoints.put(id, src, kp, len(src)+len(kp.HTML)+len(kp.Plain), maxRenderedKeyPointsBytes)
+	return kp
+}
+
 // helpArticleData reads an article and what surrounds it, in the reader's scope.
 func (s *Server) helpArticleData(r *http.Request, c *helpCall) (*helpArticle, error) {
 	page, err := s.Store.ReadArticle(r.Context(), c.scope, r.PathValue("slug"), c.visitor, 5)
 	if err != nil {
 		return nil, err
 	}
-	d := &helpArticle{Article: page.Article, Body: s.articleBody(page.Article.ID, page.Article.Body), Category: page.Category,
+	d := &helpArticle{Article: page.Article, Body: s.articleBody(page.Article.ID, page.Article.Body),
+		KeyPoints: s.articleKeyPoints(page.Article.ID, page.Article.KeyPoints), Category: page.Category,
 		Related: page.Related, AlsoRead: page.AlsoRead, Score: page.Score, Mine: page.Mine}
 	if d.Experts, err = s.articleExperts(r, c, page.Article); err != nil {
 		return nil, err
@@ -503,7 +530,7 @@ func (s *Server) handleHelpRate(w http.ResponseWriter, r *http.Request, c *helpC
 			return derr
 		}
 		d.Errors, d.Form = fieldErrors(err), in
-		return s.renderHelp(w, r, c, http.StatusBadRequest, "article", d.Article.Title, d.Article.KeyPoints, d)
+		return s.renderHelp(w, r, c, http.StatusBadRequest, "article", d.Article.Title, d.KeyPoints.Plain, d)
 	}
 	return s.redirect(w, r, "/help/articles/"+a.Slug+"#rate", "Thank you for your rating.")
 }

@@ -29,7 +29,7 @@ func (e *env) helpArticles() (public, related, forOtto, staff *rapport.Article) 
 		must(e.t, err)
 		return a
 	}
-	public = mk(rapport.ArticleInput{Title: "Reset your password", CategoryID: cat.ID, KeyPoints: "Open Settings.\nChoose Reset.",
+	public = mk(rapport.ArticleInput{Title: "Reset your password", CategoryID: cat.ID, KeyPoints: "Open *Settings*.\nChoose Reset.",
 		Body: "## Steps\n\n1. Open **Settings**\n\n<script>alert('body')</script>", Tags: []string{"password"}, Products: []string{"Web app"}})
 	related = mk(rapport.ArticleInput{Title: "Choose a strong password", Tags: []string{"password"}})
 	forOtto = mk(rapport.ArticleInput{Title: "Otto's rollout plan", Tags: []string{"password"}, Audience: rapport.AudienceChosen, Customers: []rapport.ID{e.open.ID}})
@@ -53,6 +53,10 @@ func TestHelpCentre(t *testing.T) {
 				!strings.Contains(body, "Reset your password") || !strings.Contains(body, "<title>Help centre</title>") {
 				t.Fatalf("home: %d, want the search box, the topic and the articles", status)
 			}
+			// Key points in a list are their text: their Markdown shows nowhere.
+			if _, body := v.get("/help"); !strings.Contains(body, "<p>Open Settings. Choose Reset.</p>") || strings.Contains(body, "*Settings*") {
+				t.Errorf("home lists the key points as %s", body)
+			}
 			for _, hidden := range []string{forOtto.Title, staff.Title, "Otto&#39;s rollout plan"} {
 				if strings.Contains(body, hidden) {
 					t.Errorf("home shows %q to a visitor", hidden)
@@ -63,15 +67,18 @@ func TestHelpCentre(t *testing.T) {
 			}
 
 			status, body = v.get("/help/categories/your-account")
-			if status != 200 || !strings.Contains(body, "Reset your password") || strings.Contains(body, related.Title) {
-				t.Errorf("category: %d; want its one article", status)
+			if status != 200 || !strings.Contains(body, "Reset your password") || strings.Contains(body, related.Title) ||
+				!strings.Contains(body, "<p>Open Settings. Choose Reset.</p>") {
+				t.Errorf("category: %d; want its one article with its key points as text", status)
 			}
 
 			status, body = v.get("/help/articles/" + public.Slug)
 			if status != 200 {
 				t.Fatalf("article: got %d", status)
 			}
-			for _, want := range []string{`class="key-points"`, "<p>Open Settings.</p>", "<strong>Settings</strong>", `<meta name="description" content="Open Settings. Choose Reset.">`,
+			// Key points are Markdown, rendered as staff see them, a point a line; the
+			// description is their text.
+			for _, want := range []string{`class="key-points"`, "<p>Open <em>Settings</em>.<br>\nChoose Reset.</p>", "<strong>Settings</strong>", `<meta name="description" content="Open Settings. Choose Reset.">`,
 				"Related articles", related.Title, `action="/help/articles/reset-your-password/rating"`} {
 				if !strings.Contains(body, want) {
 					t.Errorf("article page lacks %q", want)

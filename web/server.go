@@ -103,6 +103,7 @@ type Server struct {
 	mux     *http.ServeMux // the routes, which apiNotFound asks which methods an address takes
 
 	articleBodies renderCache[rapport.ID, string, template.HTML] // the help centre's articles' bodies, rendered
+	keyPoints     renderCache[rapport.ID, string, keyPoints]     // and their key points
 	articlePages  renderCache[string, *helpArticle, []byte]      // article pages that every visitor gets alike, rendered
 }
 

@@ -178,7 +178,7 @@ func (s *Server) showKBArticle(w http.ResponseWriter, r *http.Request, c *call, 
 	if err != nil {
 		return err
 	}
-	v := kbArticlePage{Article: a, Body: markdown.Render(a.Body), KeyPoints: markdown.Render(a.KeyPoints), Category: categoryNames(cats)[a.CategoryID],
+	v := kbArticlePage{Article: a, Body: markdown.Render(a.Body), KeyPoints: markdown.RenderLines(a.KeyPoints), Category: categoryNames(cats)[a.CategoryID],
 		Work: work, CanWrite: c.scope.CanWriteArticles(), CanPublish: c.scope.CanPublish(), Errors: errs,
 		Overdue: a.ReviewBy != nil && a.ReviewBy.Before(time.Now()) && a.Status != rapport.ArticleArchived}
 	if a.PublishedVersion > 0 && a.Version != a.PublishedVersion {
@@ -354,7 +354,7 @@ func (s *Server) showKBEditor(w http.ResponseWriter, r *http.Request, c *call, s
 		}
 	}
 	if r.Method == http.MethodPost && r.PostFormValue("action") == "preview" {
-		v.Previewed, v.Preview, v.PreviewKP = true, markdown.Render(in.Body), markdown.Render(in.KeyPoints)
+		v.Previewed, v.Preview, v.PreviewKP = true, markdown.Render(in.Body), markdown.RenderLines(in.KeyPoints)
 	}
 	title := "New article"
 	if a != nil {
