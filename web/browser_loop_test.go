@@ -155,7 +155,7 @@ func TestBrowserFeedbackLoop(t *testing.T) {
 			}
 			do(chromedp.Navigate(e.srv.URL+"/feedback/"+id.String()), chromedp.WaitVisible(chromedp.CSS("#fb-history")))
 			page := text("main")
-			for _, want := range []string{"Status: Informed", "Customer informed by Email", "confirmed", "★ 5/5", "Quick and kind"} {
+			for _, want := range []string{"Status: Informed", "Customer informed by E-mail", "confirmed", "★ 5/5", "Quick and kind"} {
 				if !strings.Contains(page, want) {
 					t.Errorf("the feedback's page lacks %q: %s", want, page)
 				}
