@@ -87,12 +87,13 @@ type Feedback struct {
 
 // FromCustomer reports whether the customer gave the feedback themselves, in their own
 // words (the portal, their e-mail, a survey answer): no member of staff heard it, it is
-// no line of a staff note and no observation (what staff saw for themselves). Only such
-// feedback is shown or quoted back to the customer; what staff logged is in staff's
-// words, which may hold what the customer should not read. sqldb's fromCustomer is the
-// same test in SQL.
+// no line of a staff note and no observation (what staff saw for themselves), unless it
+// is an e-mail the intake took (channel and source "email"), which is observation when
+// the address it went to names no kind. Only such feedback is shown or quoted back to
+// the customer; what staff logged is in staff's words, which may hold what the
+// customer should not read. sqldb's fromCustomer is the same test in SQL.
 func (f *Feedback) FromCustomer() bool {
-	return f.HeardBy.IsZero() && f.NoteID.IsZero() && f.Kind != "observation"
+	return f.HeardBy.IsZero() && f.NoteID.IsZero() && (f.Kind != "observation" || f.Channel == "email" && f.Source == "email")
 }
 
 // Normalize trims text and fills defaults: complaints are of medium severity unless

@@ -54,9 +54,11 @@ func visibleFeedback(q *Query, s rapport.Scope) string {
 }
 
 // fromCustomer is the condition that the customer gave feedback fb themselves, as
-// rapport.Feedback.FromCustomer says: no staff heard it, no note, no observation. (Staff
-// users are deactivated, never deleted, so heard_by is not emptied behind its back.)
-const fromCustomer = `(fb.heard_by IS NULL AND fb.note_id IS NULL AND fb.kind <> 'observation')`
+// rapport.Feedback.FromCustomer says: no staff heard it, no note, no observation but
+// the intake's e-mail. (Staff users are deactivated, never deleted, so heard_by is not
+// emptied behind its back.)
+const fromCustomer = `(fb.heard_by IS NULL AND fb.note_id IS NULL AND (fb.kind <> 'observation' OR
+	(fb.channel = 'email' AND fb.source_id IN (SELECT id FROM sources WHERE name = 'email'))))`
 
 // CreateFeedback logs feedback, scores its sentiment and writes its timeline entry.
 func (db *DB) CreateFeedback(ctx context.Context, s rapport.Scope, f *rapport.Feedback) (bool, error) {

@@ -41,6 +41,10 @@ func testOwnFeedbackShown(t *testing.T, open Opener) {
 	res, err := db.ReceiveFeedbackMail(ctx, rapport.SystemScope("intake"), &rapport.IncomingFeedback{FromAddress: "ana@own.test",
 		Subject: "Late", Text: "The parcel is late.", MessageID: "<own-1@mail.test>", Kind: "complaint", SenderVerified: true})
 	must(t, err)
+	// Mail to an address that names no kind is taken as an observation, in her words.
+	plain, err := db.ReceiveFeedbackMail(ctx, rapport.SystemScope("intake"), &rapport.IncomingFeedback{FromAddress: "ana@own.test",
+		Text: "Love the new app.", MessageID: "<own-2@mail.test>", Kind: "observation", SenderVerified: true})
+	must(t, err)
 	grant(t, db, ana)
 	people := &rapport.Segment{Name: "People", Rule: `kind = person`}
 	must(t, db.CreateSegment(ctx, f.admin, people))
@@ -67,7 +71,7 @@ func testOwnFeedbackShown(t *testing.T, open Opener) {
 		}
 	}
 	slices.Sort(shown)
-	want := []string{"Late\n\nThe parcel is late.", portal.Text, survey.Text}
+	want := []string{"Late\n\nThe parcel is late.", "Love the new app.", portal.Text, survey.Text}
 	slices.Sort(want)
 	if !slices.Equal(shown, want) {
 		t.Errorf("the customer is shown %q, want only what she gave: %q", shown, want)
@@ -76,7 +80,7 @@ func testOwnFeedbackShown(t *testing.T, open Opener) {
 	all, _, err := db.FindFeedback(ctx, f.sales, rapport.FeedbackFilter{CustomerID: ana.ID})
 	must(t, err)
 	for _, fb := range all {
-		if own := fb.ID == portal.ID || fb.ID == res.FeedbackID || fb.ID == survey.ID; fb.FromCustomer() != own {
+		if own := fb.ID == portal.ID || fb.ID == res.FeedbackID || fb.ID == plain.FeedbackID || fb.ID == survey.ID; fb.FromCustomer() != own {
 			t.Errorf("%q: FromCustomer %v, want %v", fb.Text, fb.FromCustomer(), own)
 		}
 	}
