@@ -176,6 +176,9 @@ func (db *DB) AnswerSurvey(ctx context.Context, s rapport.Scope, token string, a
 		}
 		attrs := map[string]any{"survey": v.Name, "survey_id": v.ID.String(), "survey_kind": string(v.Kind),
 			"score": r.Score, "category": r.Category, "invitation_id": inv.ID.String()}
+		if len(r.Answers) > 0 {
+			attrs["answers"] = r.Answers // the follow-up questions' answers: the timeline, and so the export, holds all the customer said
+		}
 		if first {
 			if err := tx.writeEntry(entry{id: r.InteractionID, customer: inv.CustomerID, channel: "web", actorKind: rapport.ActorCustomer,
 				summary: summary, body: r.Comment, attrs: attrs}); err != nil {

@@ -239,6 +239,17 @@ func TestSurveyPages(t *testing.T) {
 				t.Errorf("a second visit: got %d; want thanks with the answer escaped and a link to change it: %s", status, body)
 			}
 
+			// The timeline, and so the customer's export, holds the follow-up's answer.
+			entries, _, err := e.db.FindInteractions(ctx, sys, rapport.InteractionFilter{CustomerID: e.open.ID, Limit: 100})
+			must(t, err)
+			answered := false
+			for _, entry := range entries {
+				answered = answered || strings.Contains(string(entry.Attributes), `"answers":{"1":"Answer the phone"}`)
+			}
+			if !answered {
+				t.Errorf("no timeline entry holds the follow-up's answer")
+			}
+
 			// The detractor logged a complaint for Otto with the comment.
 			fb, _, err := e.db.FindFeedback(ctx, sys, rapport.FeedbackFilter{CustomerID: e.open.ID})
 			must(t, err)
