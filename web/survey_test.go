@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
@@ -244,7 +245,10 @@ func TestSurveyPages(t *testing.T) {
 			must(t, err)
 			answered := false
 			for _, entry := range entries {
-				answered = answered || strings.Contains(string(entry.Attributes), `"answers":{"1":"Answer the phone"}`)
+				var attrs struct{ Answers map[string]string }
+				if json.Unmarshal(entry.Attributes, &attrs) == nil && attrs.Answers["1"] == "Answer the phone" {
+					answered = true
+				}
 			}
 			if !answered {
 				t.Errorf("no timeline entry holds the follow-up's answer")
