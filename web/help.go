@@ -214,19 +214,7 @@ func (s *Server) helpFail(w http.ResponseWriter, r *http.Request, c *helpCall, e
 	if errors.As(err, &tooBig) {
 		status, err = http.StatusRequestEntityTooLarge, rapport.Errorf(rapport.ETOOLARGE, "that is too long; please shorten it")
 	}
-	heading := "Something went wrong on our side"
-	switch status {
-	case http.StatusNotFound:
-		heading = "We could not find that page"
-	case http.StatusForbidden:
-		heading = "Not allowed"
-	case http.StatusBadRequest:
-		heading = "Something in the form is wrong"
-	case http.StatusTooManyRequests:
-		heading = "Too many attempts"
-	case http.StatusRequestEntityTooLarge:
-		heading = "Too long"
-	}
+	heading := customerHeading(status, "We could not find that page")
 	data := struct{ Heading, Message string }{heading, sentence(rapport.ErrorMessage(err))}
 	if rerr := s.renderHelp(w, r, c, status, "error", heading, "", data); rerr != nil {
 		s.Logger.Error("render help error page", "error", rerr)

@@ -184,25 +184,33 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	}
 }
 
+// customerHeading is the heading of an error page a customer reads (the help centre,
+// a link from an e-mail); notFound is what it says for a page or link not found.
+func customerHeading(status int, notFound string) string {
+	switch status {
+	case http.StatusNotFound:
+		return notFound
+	case http.StatusForbidden:
+		return "Not allowed"
+	case http.StatusBadRequest:
+		return "Something in the form is wrong"
+	case http.StatusConflict:
+		return "Please try again"
+	case http.StatusRequestEntityTooLarge:
+		return "Too long"
+	case http.StatusTooManyRequests:
+		return "Too many attempts"
+	}
+	return "Something went wrong on our side"
+}
+
 // customerFail answers a customer's link with an error page of their own.
 func (s *Server) customerFail(w http.ResponseWriter, r *http.Request, err error) {
 	status := Status(err)
 	if status >= 500 {
 		s.Logger.Error("internal error", "error", err, "method", r.Method, "path", r.URL.Path, "id", r.Context().Value(requestIDKey{}))
 	}
-	heading := "Something went wrong on our side"
-	switch status {
-	case http.StatusNotFound:
-		heading = "This link does not work"
-	case http.StatusBadRequest:
-		heading = "Something in the form is wrong"
-	case http.StatusConflict:
-		heading = "Please try again"
-	case http.StatusRequestEntityTooLarge:
-		heading = "Too long"
-	case http.StatusTooManyRequests:
-		heading = "Too many attempts"
-	}
+	heading := customerHeading(status, "This link does not work")
 	data := struct{ Heading, Message string }{heading, sentence(rapport.ErrorMessage(err))}
 	if rerr := s.render(w, r, status, "portal_error", nil, heading, data); rerr != nil {
 		s.Logger.Error("render error page", "error", rerr)
