@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -17,15 +16,7 @@ import (
 // both as one. A migration that changes audit_events must change the read log's too.
 func TestReadLog(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "rapport.db")
-	db, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db, path := migratedFile(t)
 	sys := rapport.SystemScope("test")
 	c := &rapport.Customer{Kind: rapport.KindOrganisation, Name: "Read Ltd"}
 	if err := db.CreateCustomer(ctx, sys, c); err != nil {

@@ -35,19 +35,27 @@ func TestSharedDatabase(t *testing.T) {
 	sqldbtest.SharedDatabase(t, func() (*sqldb.DB, error) { return sqlite.Open(path) })
 }
 
-// TestAttemptsKeptOneWindow: a sign-in attempt that has left the window in which it
-// counts is deleted, with the addresses it holds, when the next is recorded.
-func TestAttemptsKeptOneWindow(t *testing.T) {
-	ctx := context.Background()
+// migratedFile opens a new, migrated database in a file of the test's, for tests that
+// also read the file behind the store's back; it is closed when the test ends.
+func migratedFile(t *testing.T) (*sqldb.DB, string) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "rapport.db")
 	db, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	return db, path
+}
+
+// TestAttemptsKeptOneWindow: a sign-in attempt that has left the window in which it
+// counts is deleted, with the addresses it holds, when the next is recorded.
+func TestAttemptsKeptOneWindow(t *testing.T) {
+	ctx := context.Background()
+	db, path := migratedFile(t)
 	clock := time.Now()
 	db.Now = func() time.Time { return clock }
 	if _, err := db.Authenticate(ctx, "old@example.com", "a wrong guess", "10.0.0.1"); err == nil {
