@@ -62,7 +62,7 @@ func (s *Server) handlePortalSurvey(w http.ResponseWriter, r *http.Request, c *c
 	token := r.PathValue("token")
 	v, err := s.Store.OpenInvitation(r.Context(), rapport.PortalScope(s.clientAddr(r)), token)
 	if err != nil {
-		return s.surveyNotFound(w, r, err)
+		return s.linkNotFound(w, r, err, "portal_survey", &portalSurveyPage{})
 	}
 	p := newPortalSurveyPage(token, v)
 	if v.Expired {
@@ -72,15 +72,6 @@ func (s *Server) handlePortalSurvey(w http.ResponseWriter, r *http.Request, c *c
 		p.Thanks = false
 	}
 	return s.renderSurvey(w, r, http.StatusOK, p)
-}
-
-// surveyNotFound answers a link that does not work (mistyped, or its survey deleted)
-// with the customer's page that says so, as the feedback link does.
-func (s *Server) surveyNotFound(w http.ResponseWriter, r *http.Request, err error) error {
-	if rapport.ErrorCode(err) != rapport.ENOTFOUND {
-		return err
-	}
-	return s.render(w, r, http.StatusNotFound, "portal_survey", nil, "Link not found", &portalSurveyPage{})
 }
 
 // renderExpired answers an expired link with 404, as an unknown one, and a kind word;
@@ -104,7 +95,7 @@ func (s *Server) handlePortalSurveyAnswer(w http.ResponseWriter, r *http.Request
 	scope := rapport.PortalScope(s.clientAddr(r))
 	v, err := s.Store.OpenInvitation(r.Context(), scope, token)
 	if err != nil {
-		return s.surveyNotFound(w, r, err)
+		return s.linkNotFound(w, r, err, "portal_survey", &portalSurveyPage{})
 	}
 	if v.Expired {
 		return s.renderExpired(w, r, newPortalSurveyPage(token, v))

@@ -154,16 +154,19 @@ func (s *Server) handlePortalFeedback(w http.ResponseWriter, r *http.Request, _ 
 	token := r.PathValue("token")
 	l, err := s.Store.FindFeedbackLink(r.Context(), token)
 	if err != nil {
-		return s.portalNotFound(w, r, err)
+		return s.linkNotFound(w, r, err, "portal_feedback", &portalAnswer{})
 	}
 	return s.renderPortal(w, r, http.StatusOK, &portalAnswer{FeedbackLink: l, Token: token})
 }
 
-func (s *Server) portalNotFound(w http.ResponseWriter, r *http.Request, err error) error {
+// linkNotFound answers a customer's link that does not work (mistyped, expired, or
+// what it led to deleted) with its page, given no data, which then says so; any other
+// error is returned.
+func (s *Server) linkNotFound(w http.ResponseWriter, r *http.Request, err error, page string, none any) error {
 	if rapport.ErrorCode(err) != rapport.ENOTFOUND {
 		return err
 	}
-	return s.render(w, r, http.StatusNotFound, "portal_feedback", nil, "Link not found", &portalAnswer{})
+	return s.render(w, r, http.StatusNotFound, page, nil, "Link not found", none)
 }
 
 func (s *Server) renderPortal(w http.ResponseWriter, r *http.Request, status int, p *portalAnswer) error {
@@ -199,7 +202,7 @@ func (s *Server) handlePortalFeedbackAnswer(w http.ResponseWriter, r *http.Reque
 	case rapport.EINVALID, rapport.ECONFLICT:
 		l, ferr := s.Store.FindFeedbackLink(r.Context(), token)
 		if ferr != nil {
-			return s.portalNotFound(w, r, ferr)
+			return s.linkNotFound(w, r, ferr, "portal_feedback", &portalAnswer{})
 		}
 		p := &portalAnswer{FeedbackLink: l, Token: token, Errors: fieldErrors(err)}
 		if rapport.ErrorCode(err) == rapport.ECONFLICT {
@@ -208,7 +211,7 @@ func (s *Server) handlePortalFeedbackAnswer(w http.ResponseWriter, r *http.Reque
 		p.Form.Resolved, p.Form.Rating, p.Form.Comment = strings.TrimSpace(r.PostForm.Get("resolved")), a.Rating, a.Comment
 		return s.renderPortal(w, r, Status(err), p)
 	default:
-		return s.portalNotFound(w, r, err)
+		return s.linkNotFound(w, r, err, "portal_feedback", &portalAnswer{})
 	}
 }
 
