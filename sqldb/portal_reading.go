@@ -110,12 +110,18 @@ func (db *DB) RateArticle(ctx context.Context, s rapport.Scope, articleID rappor
 			helpful = *r.Helpful
 		}
 		r.UpdatedAt = tx.now
-		customer := readerCustomer(s)
-		if _, err := tx.exec(`INSERT INTO kb_ratings (article_id, reader, customer_id, recorded_customer_id, helpful, rating, comment, created_at, updated_at)
-			VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $7)
+		customer, addr := readerCustomer(s), ""
+		if customer == nil {
+			addr = s.Addr
+			if err := tx.limitAnonymousRatings(a.ID, reader, addr); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.exec(`INSERT INTO kb_ratings (article_id, reader, customer_id, recorded_customer_id, helpful, rating, comment, addr, created_at, updated_at)
+			VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $8)
 			ON CONFLICT (article_id, reader) DO UPDATE SET helpful = excluded.helpful, rating = excluded.rating,
 				comment = excluded.comment, updated_at = excluded.updated_at`,
-			a.ID, reader, customer, helpful, rating, r.Comment, tx.now); err != nil {
+			a.ID, reader, customer, helpful, rating, r.Comment, addr, tx.now); err != nil {
 			return err
 		}
 		var cust rapport.ID
@@ -129,6 +135,35 @@ func (db *DB) RateArticle(ctx context.Context, s rapport.Scope, articleID rappor
 	}
 	db.pages.drop(func(p keptPage) bool { return p.page.Article.ID == articleID }) // its score changed
 	return &r, nil
+}
+
+// maxRatingsPerAddr is how many new ratings anonymous visitors may give one article
+// from one network address in a day. Clearing one's cookies makes a new reader, so
+// without it one person could rate an article as often as they liked.
+const maxRatingsPerAddr = 3
+
+// limitAnonymousRatings refuses a new rating of the article by an anonymous reader when
+// its network address has given the day's share; changing one's own rating is not
+// limited. Addresses are forgotten once they no longer count.
+func (tx *Tx) limitAnonymousRatings(articleID rapport.ID, reader, addr string) error {
+	if err := tx.lock("kb_ratings"); err != nil {
+		return err
+	}
+	since := tx.now.Add(-24 * time.Hour)
+	if _, err := tx.exec(`UPDATE kb_ratings SET addr = '' WHERE addr <> '' AND created_at <= $1`, since); err != nil {
+		return err
+	}
+	var mine, fromAddr int
+	if err := tx.queryRow(`SELECT
+		(SELECT COUNT(*) FROM kb_ratings WHERE article_id = $1 AND reader = $2),
+		(SELECT COUNT(*) FROM kb_ratings WHERE article_id = $1 AND addr = $3 AND addr <> '' AND created_at > $4)`,
+		articleID, reader, addr, since).Scan(&mine, &fromAddr); err != nil {
+		return err
+	}
+	if mine == 0 && fromAddr >= maxRatingsPerAddr {
+		return rapport.Errorf(rapport.ERATELIMIT, "this article has been rated from your network address %d times today: sign in to rate it", fromAddr)
+	}
+	return nil
 }
 
 func (db *DB) FindRating(ctx context.Context, s rapport.Scope, articleID rapport.ID, visitor string) (*rapport.ArticleRating, error) {

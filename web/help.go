@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"path"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -385,6 +386,11 @@ type helpArticle struct {
 	Form      rapport.ArticleRating // sent back with errors
 }
 
+// robot matches the user agents of search engines' crawlers and link previews
+// ("Googlebot/2.1", "bingbot/2.0", "Slackbot-LinkExpanding", "facebookexternalhit"),
+// whose visits are not readers' views of an article.
+var robot = regexp.MustCompile(`(?i)(bot|crawler|spider|slurp)([/ ;)-]|$)|facebookexternalhit`)
+
 func (s *Server) handleHelpArticle(w http.ResponseWriter, r *http.Request, c *helpCall) error {
 	s.ensureVisitor(w, r, c)
 	d, err := s.helpArticleData(r, c)
@@ -395,8 +401,10 @@ func (s *Server) handleHelpArticle(w http.ResponseWriter, r *http.Request, c *he
 	if id, err := rapport.ParseID(r.URL.Query().Get("s")); err == nil {
 		search = id
 	}
-	if err := s.Store.QueueView(r.Context(), c.scope, rapport.ArticleView{ArticleID: d.Article.ID, Reader: c.visitor, SearchID: search}); err != nil {
-		return err
+	if !robot.MatchString(r.UserAgent()) {
+		if err := s.Store.QueueView(r.Context(), c.scope, rapport.ArticleView{ArticleID: d.Article.ID, Reader: c.visitor, SearchID: search}); err != nil {
+			return err
+		}
 	}
 	if d.Article.Slug != r.PathValue("slug") { // reached by id: the slug is the address
 		http.Redirect(w, r, "/help/articles/"+d.Article.Slug, http.StatusMovedPermanently)
@@ -510,7 +518,12 @@ func (s *Server) handleHelpRate(w http.ResponseWriter, r *http.Request, c *helpC
 		}
 	}
 	if _, err := s.Store.RateArticle(r.Context(), c.scope, a.ID, c.visitor, in); err != nil {
-		if rapport.ErrorCode(err) != rapport.EINVALID {
+		status := http.StatusBadRequest
+		switch rapport.ErrorCode(err) {
+		case rapport.EINVALID:
+		case rapport.ERATELIMIT:
+			status = http.StatusTooManyRequests
+		default:
 			return err
 		}
 		d, derr := s.helpArticleData(r, c)
@@ -518,7 +531,7 @@ func (s *Server) handleHelpRate(w http.ResponseWriter, r *http.Request, c *helpC
 			return derr
 		}
 		d.Errors, d.Form = fieldErrors(err), in
-		return s.renderHelp(w, r, c, http.StatusBadRequest, "article", d.Article.Title, d.KeyPoints.Plain, d)
+		return s.renderHelp(w, r, c, status, "article", d.Article.Title, d.KeyPoints.Plain, d)
 	}
 	return s.redirect(w, r, "/help/articles/"+a.Slug+"#rate", "Thank you for your rating.")
 }

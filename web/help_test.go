@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rapportckm/rapport"
 )
@@ -209,6 +210,56 @@ func TestHelpTopics(t *testing.T) {
 			customer := e.helpCustomer(e.signIn("admin@example.com"), e.open, "otto@open.example")
 			if got := strings.Join(topics(customer, "/help"), ", "); got != "Orders, Otto's plan" {
 				t.Errorf("Otto's home lists topics %q, want Orders, Otto's plan", got)
+			}
+		})
+	}
+}
+
+// TestAnonymousRatingLimit: a visitor who clears their cookies is a new reader, so new
+// ratings of one article from one network address stop at three a day. Changing one's
+// rating, rating another article and rating when signed in still work, and the next day
+// the address may rate again (TestRatingAddressesKeptOneDay: it is forgotten).
+func TestAnonymousRatingLimit(t *testing.T) {
+	for name, open := range databases() {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open)
+			public, related, _, _ := e.helpArticles()
+			rate := func(v *browser, a *rapport.Article, stars string) (*http.Response, string) {
+				v.get("/help/articles/" + a.Slug) // the cookie
+				return v.post("/help/articles/"+a.Slug+"/rating", url.Values{"part": {"rating"}, "rating": {stars}})
+			}
+			first := e.visitor()
+			for i := range 3 {
+				v := first
+				if i > 0 {
+					v = e.visitor()
+				}
+				if res, _ := rate(v, public, "5"); res.StatusCode != http.StatusSeeOther {
+					t.Fatalf("rating %d: got %d", i+1, res.StatusCode)
+				}
+			}
+			res, body := rate(e.visitor(), public, "5")
+			if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "rated from your network address 3 times today") ||
+				!strings.Contains(body, `value="5" checked`) {
+				t.Errorf("a fourth new reader from the address: got %d, want 429 with the reason and the stars kept", res.StatusCode)
+			}
+			if res, _ := rate(first, public, "2"); res.StatusCode != http.StatusSeeOther {
+				t.Errorf("the first reader changes their rating: got %d", res.StatusCode)
+			}
+			if res, _ := rate(e.visitor(), related, "4"); res.StatusCode != http.StatusSeeOther {
+				t.Errorf("a new reader rates another article: got %d", res.StatusCode)
+			}
+			if _, err := e.db.RateArticle(ctx, rapport.CustomerScope(e.open.ID, "127.0.0.1"), public.ID, "", rapport.ArticleRating{Rating: 4}); err != nil {
+				t.Errorf("a signed-in customer rates: %v", err)
+			}
+			if _, body := e.visitor().get("/help/articles/" + public.Slug); !strings.Contains(body, "4.0 from 4 ratings") {
+				t.Errorf("the score counts the refused rating or misses one")
+			}
+
+			e.db.Now = func() time.Time { return time.Now().Add(25 * time.Hour) }
+			defer func() { e.db.Now = time.Now }()
+			if res, _ := rate(e.visitor(), public, "5"); res.StatusCode != http.StatusSeeOther {
+				t.Errorf("a new reader the next day: got %d", res.StatusCode)
 			}
 		})
 	}

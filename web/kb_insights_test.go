@@ -12,7 +12,8 @@ import (
 
 // TestKBInsights: what visitors do in the help centre reaches the knowledge managers'
 // insights page, its API and the article's own page: a search that led to a read, a
-// search that found nothing (holding a script, which stays text), a judgement.
+// search that found nothing (holding a script, which stays text), a judgement; a
+// search engine's robot reading an article adds no view.
 func TestKBInsights(t *testing.T) {
 	for name, open := range databases() {
 		t.Run(name, func(t *testing.T) {
@@ -27,6 +28,10 @@ func TestKBInsights(t *testing.T) {
 			}
 			if status, _ := v.get(hit[1]); status != 200 {
 				t.Fatalf("open the hit: %d", status)
+			}
+			// A search engine's robot reading the article is no reader's view.
+			if res, _ := e.visitor().fetch("/help/articles/"+public.Slug, "User-Agent", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"); res.StatusCode != 200 {
+				t.Fatalf("a robot reads the article: %d", res.StatusCode)
 			}
 			v.get("/help/search?q=" + url.QueryEscape(`refund <i>policy</i>`))
 			v.get("/help/search?q=" + url.QueryEscape(`refund <i>policy</i>`))

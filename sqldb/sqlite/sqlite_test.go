@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/sqldb"
 	"github.com/rapportckm/rapport/sqldb/sqlite"
 
@@ -76,5 +77,46 @@ func TestAttemptsKeptOneWindow(t *testing.T) {
 	}
 	if emails != "new@example.com" {
 		t.Errorf("the attempts kept are of %q, want only the one in the window", emails)
+	}
+}
+
+// TestRatingAddressesKeptOneDay: the network address of an anonymous rating, which
+// limits new ratings from it for a day, is forgotten when the next rating comes after
+// that day; a signed-in customer's rating keeps none.
+func TestRatingAddressesKeptOneDay(t *testing.T) {
+	ctx := context.Background()
+	db, path := migratedFile(t)
+	clock := time.Now()
+	db.Now = func() time.Time { return clock }
+	sys := rapport.SystemScope("test")
+	a, err := db.CreateArticle(ctx, sys, rapport.ArticleInput{Title: "Reset your password", Publish: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &rapport.Customer{Kind: rapport.KindPerson, Name: "Otto Open"}
+	if err := db.CreateCustomer(ctx, sys, c); err != nil {
+		t.Fatal(err)
+	}
+	rate := func(s rapport.Scope, visitor string) {
+		t.Helper()
+		if _, err := db.RateArticle(ctx, s, a.ID, visitor, rapport.ArticleRating{Rating: 4}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rate(rapport.PortalScope("10.0.0.1"), "yesterday")
+	clock = clock.Add(25 * time.Hour)
+	rate(rapport.PortalScope("10.0.0.2"), "today")
+	rate(rapport.CustomerScope(c.ID, "10.0.0.3"), "")
+	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var addrs string
+	if err := raw.QueryRow(`SELECT group_concat(reader || '=' || addr, ' ') FROM (SELECT reader, addr FROM kb_ratings ORDER BY created_at)`).Scan(&addrs); err != nil {
+		t.Fatal(err)
+	}
+	if want := "v:yesterday= v:today=10.0.0.2 c:" + c.ID.String() + "="; addrs != want {
+		t.Errorf("the ratings keep the addresses %q, want %q", addrs, want)
 	}
 }
