@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -123,6 +124,28 @@ func startServe(dir string, flags ...string) (stdout, stderr *syncBuffer, stop f
 	return stdout, stderr, func() int {
 		cancel()
 		return <-done
+	}
+}
+
+// TestServeStoppedWhileStarting: serve stopped before it has started (Ctrl-C while it
+// migrates) says so and exits as a stopped server does, not with the cancellation as
+// an error; the database it had begun is usable.
+func TestServeStoppedWhileStarting(t *testing.T) {
+	dir := t.TempDir()
+	var stderr bytes.Buffer
+	env := &environment{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr, getenv: func(name string) string {
+		if name == "RAPPORT_DATA_DIR" {
+			return dir
+		}
+		return ""
+	}}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if code := run(ctx, env, []string{"serve", "--addr", "127.0.0.1:0"}); code != exitOK || stderr.String() != "rapport serve: stopped before it had started\n" {
+		t.Errorf("serve stopped at once: exit %d, %q", code, stderr.String())
+	}
+	if code, _, errOut := rapportCmd(t, dir, "", "migrate"); code != exitOK {
+		t.Errorf("migrate after: exit %d, %s", code, errOut)
 	}
 }
 

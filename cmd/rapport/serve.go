@@ -28,7 +28,15 @@ import (
 	"github.com/rapportckm/rapport/web"
 )
 
-func runServe(ctx context.Context, env *environment, args []string) error {
+func runServe(ctx context.Context, env *environment, args []string) (err error) {
+	// Stopped while starting (Ctrl-C during the migrations, say): nothing failed, and
+	// what was half done is rolled back with its transaction.
+	defer func() {
+		if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			fmt.Fprintln(env.stderr, "rapport serve: stopped before it had started")
+			err = nil
+		}
+	}()
 	var cfg config
 	fs := newFlags(env, "serve", "[--addr :8080] [--db URL] [--data-dir DIR]")
 	cfg.dbFlags(fs, env)
