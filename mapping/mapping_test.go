@@ -412,3 +412,31 @@ func TestDocumentedMappings(t *testing.T) {
 		}
 	}
 }
+
+// TestProposeKindFromNames: a file with one name column holds people unless its header
+// or most of its names say organisations.
+func TestProposeKindFromNames(t *testing.T) {
+	for _, tt := range []struct {
+		header string
+		names  []string
+		want   string
+	}{
+		{"name", []string{"Anna Berg", "José García", "Li Wei"}, "person"},
+		{"Full name", []string{"Anna Berg", "Berg & Co", "Li Wei"}, "person"},
+		{"name", []string{"Acme GmbH", "Berg & Co", "Maersk A/S", "Anna Berg"}, "organisation"},
+		{"Customer name", []string{"Nordea Bank Abp", "Initech LLC"}, "organisation"},
+		{"Company", []string{"Acme", "Initech"}, "organisation"},
+	} {
+		var sample [][]string
+		for _, n := range tt.names {
+			sample = append(sample, []string{n, "x@example.com"})
+		}
+		m := Propose(Customers, []string{tt.header, "email"}, sample)
+		if m.Defaults["kind"] != tt.want {
+			t.Errorf("%s %q: kind %q, want %q (%s)", tt.header, tt.names, m.Defaults["kind"], tt.want, m.notes["kind"])
+		}
+	}
+	if text := string(Propose(Customers, []string{"name"}, [][]string{{"Anna Berg"}}).Marshal()); !strings.Contains(text, "0 of the 1 names read as organisations'") {
+		t.Errorf("the mapping does not say why it took people:\n%s", text)
+	}
+}

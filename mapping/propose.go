@@ -169,7 +169,11 @@ func Propose(record string, header []string, sample [][]string) *Mapping {
 		}
 	}
 	if record == Customers {
-		m.proposeKind()
+		nameColumn := -1
+		if cols := m.Fields["name"]; len(cols) > 0 {
+			nameColumn = slices.Index(header, cols[0])
+		}
+		m.proposeKind(header, nameColumn, column)
 	}
 	if len(m.Fields["source_id"]) == 0 && len(m.Fields["emails"]) > 0 {
 		m.Fields["source_id"] = Columns{m.Fields["emails"][0]}
@@ -190,17 +194,62 @@ func Propose(record string, header []string, sample [][]string) *Mapping {
 	return m
 }
 
-// proposeKind sets the default kind: people when there are personal names, otherwise
-// organisations.
-func (m *Mapping) proposeKind() {
+// proposeKind sets the default kind: people when there are personal names; when
+// there is only a name column, organisations if its header names them ("Company") or
+// most of its names carry an organisation's word (Acme GmbH, Berg & Co), else people.
+func (m *Mapping) proposeKind(header []string, nameColumn int, column func(int) []string) {
 	if len(m.Fields["kind"]) > 0 {
 		return
 	}
 	m.Defaults = map[string]string{"kind": "person"}
-	if len(m.Fields["given_name"]) == 0 && len(m.Fields["family_name"]) == 0 && len(m.Fields["name"]) > 0 {
-		m.Defaults["kind"] = "organisation"
-		m.notes["kind"] = "no given or family name column: the records are taken for organisations"
+	if len(m.Fields["given_name"]) > 0 || len(m.Fields["family_name"]) > 0 || nameColumn < 0 {
+		return
 	}
+	names := column(nameColumn)
+	orgs := 0
+	for _, name := range names {
+		if looksLikeOrganisation(name) {
+			orgs++
+		}
+	}
+	switch {
+	case slices.Contains(organisationNames, foldHeader(header[nameColumn])):
+		m.Defaults["kind"] = "organisation"
+		m.notes["kind"] = "the name column names organisations"
+	case 2*orgs > len(names):
+		m.Defaults["kind"] = "organisation"
+		m.notes["kind"] = fmt.Sprintf("%d of the %d names read as organisations' (Ltd, GmbH, & Co …); map a kind column if the file mixes people and organisations", orgs, len(names))
+	default:
+		m.notes["kind"] = fmt.Sprintf("%d of the %d names read as organisations' (Ltd, GmbH, & Co …): the rest are taken for people; map a kind column if the file mixes them", orgs, len(names))
+	}
+}
+
+// organisationWords are words, folded, that mark a name as an organisation's: legal
+// forms in the languages of headerNames and the Nordic ones, and common others.
+var organisationWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`ltd limited llc llp inc incorporated corp corporation company co plc pty pte
+		gmbh mbh ag kg ohg ug ev se sa sas sarl srl spa sl slu bv nv vof as asa aps ab oy oyj hf
+		lda ltda eireli kft zrt sro spolka group holding holdings bank university universitat universite
+		foundation stiftung association verein ministry council`) {
+		organisationWords[w] = true
+	}
+}
+
+// looksLikeOrganisation reports whether a name carries an organisation's word or an
+// ampersand ("Berg & Co", "A/S").
+func looksLikeOrganisation(name string) bool {
+	if strings.Contains(name, "&") {
+		return true
+	}
+	words := fold.Words(name)
+	for i, w := range words {
+		if organisationWords[w] || (w == "a" && i+1 < len(words) && words[i+1] == "s") { // A/S
+			return true
+		}
+	}
+	return false
 }
 
 func isMulti(m *Mapping, name string) bool {
