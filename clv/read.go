@@ -63,7 +63,9 @@ func ReadPurchases(r io.Reader, cols Columns) ([]Purchase, error) {
 				return row.Values[n-1], nil
 			}
 			v, ok := row.Get(col)
-			if !ok {
+			if !ok && rows.Header != nil {
+				return "", fmt.Errorf("line 1: the header has no column %q; its columns are %s", col, strings.Join(rows.Header, ", "))
+			} else if !ok {
 				return "", fmt.Errorf("line %d: there is no column %q", row.Line, col)
 			}
 			return v, nil

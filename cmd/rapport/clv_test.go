@@ -55,7 +55,7 @@ func TestCLVFit(t *testing.T) {
 		t.Errorf("got exit %d, %q; want the bad date named by line and column", code, stderr)
 	}
 	code, _, stderr = rapportCmd(t, dir, "", "clv", "fit", "--transactions", bad, "--customer-column", "client", "--date-column", "date", "--calibration-end", "2024-06-30")
-	if code != 1 || !strings.Contains(stderr, `no column "client"`) {
-		t.Errorf("got exit %d, %q; want the missing column named", code, stderr)
+	if code != 1 || !strings.Contains(stderr, `line 1: the header has no column "client"; its columns are customer, date, amount`) {
+		t.Errorf("got exit %d, %q; want the missing column named at the header, with the columns there are", code, stderr)
 	}
 }

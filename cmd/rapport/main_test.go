@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -146,6 +147,25 @@ func TestServeStoppedWhileStarting(t *testing.T) {
 	}
 	if code, _, errOut := rapportCmd(t, dir, "", "migrate"); code != exitOK {
 		t.Errorf("migrate after: exit %d, %s", code, errOut)
+	}
+}
+
+// TestServeListenErrors: an address in use suggests another Rapport runs there; an
+// address that is no address says only what is wrong with it.
+func TestServeListenErrors(t *testing.T) {
+	dir := t.TempDir()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	code, _, stderr := rapportCmd(t, dir, "", "serve", "--addr", busy.Addr().String())
+	if code != exitError || !strings.Contains(stderr, "address already in use (is another Rapport running?") {
+		t.Errorf("a busy address: exit %d, %q", code, stderr)
+	}
+	code, _, stderr = rapportCmd(t, dir, "", "serve", "--addr", ":99999")
+	if code != exitError || !strings.Contains(stderr, "invalid port") || strings.Contains(stderr, "another Rapport") {
+		t.Errorf("port 99999: exit %d, %q", code, stderr)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/rapportckm/rapport"
@@ -97,7 +98,10 @@ func runServe(ctx context.Context, env *environment, args []string) (err error) 
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w (is another Rapport running? choose another address with --addr)", cfg.Addr, err)
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("listen on %s: %w (is another Rapport running? choose another address with --addr)", cfg.Addr, err)
+		}
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	base := cfg.BaseURL
 	if base == "" {
