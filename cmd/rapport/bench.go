@@ -336,7 +336,7 @@ func benchIngest(ctx context.Context, env *environment, args []string) error {
 	fs.StringVar(&base, "url", "http://localhost:8080", "where Rapport runs")
 	fs.StringVar(&token, "token", "", "API token")
 	fs.IntVar(&lines, "lines", 50000, "lines per request")
-	if err := parse(fs, args); err != nil {
+	if err := parseWithArgs(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 || token == "" {

@@ -42,8 +42,6 @@ func runCLV(ctx context.Context, env *environment, args []string) error {
 	u := clv.Unit(unit)
 	unitDays, err := u.Days()
 	switch {
-	case fs.NArg() > 0:
-		return usagef("unexpected argument %q", fs.Arg(0))
 	case file == "" || customerCol == "" || dateCol == "" || calEnd == "":
 		return usagef("--transactions, --customer-column, --date-column and --calibration-end are required")
 	case err != nil:

@@ -35,8 +35,6 @@ func runFeedback(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	switch {
-	case fs.NArg() > 0:
-		return usagef("unexpected argument %q", fs.Arg(0))
 	case input == "" || textCol == "" || idCol == "" || output == "":
 		return usagef("--input, --text-column, --id-column and --output are required")
 	case threshold < 0 || threshold >= 1:

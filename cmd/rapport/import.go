@@ -38,7 +38,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	fs.StringVar(&rejects, "rejects", "", "write the rejected rows to this CSV file: file, line, field, reason and the row")
 	fs.BoolVar(&propose, "propose", false, "print the mapping proposed for the first file and stop, importing nothing")
 	fs.IntVar(&batch, "batch", 20000, "rows written per transaction")
-	if err := parse(fs, args[1:]); err != nil {
+	if err := parseWithArgs(fs, args[1:]); err != nil {
 		return err
 	}
 	files := fs.Args()

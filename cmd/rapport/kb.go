@@ -39,7 +39,7 @@ func runKBImport(ctx context.Context, env *environment, args []string) error {
 	cfg.dbFlags(fs, env)
 	fs.StringVar(&format, "format", "", "the file's format: beir (JSON lines of _id, title, text)")
 	fs.IntVar(&batch, "batch", 1000, "articles written per transaction")
-	if err := parse(fs, args); err != nil {
+	if err := parseWithArgs(fs, args); err != nil {
 		return err
 	}
 	if format != "beir" {
@@ -159,7 +159,7 @@ func runKBEval(env *environment, args []string) error {
 	fs.StringVar(&qrelsFile, "qrels", "", "the judgements: BEIR qrels.tsv or TREC qrels")
 	fs.IntVar(&ndcg, "ndcg", 10, "the depth of nDCG")
 	fs.IntVar(&recall, "recall", 100, "the depth of recall")
-	if err := parse(fs, args); err != nil {
+	if err := parseWithArgs(fs, args); err != nil {
 		return err
 	}
 	if qrelsFile == "" || fs.NArg() != 1 {

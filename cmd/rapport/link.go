@@ -40,8 +40,6 @@ func runLink(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	switch {
-	case fs.NArg() > 0:
-		return usagef("unexpected argument %q: name input files with --input", fs.Arg(0))
 	case len(inputs) == 0 || len(inputs) > 2:
 		return usagef("give one --input to deduplicate or two to link")
 	case idColumn == "":
@@ -220,8 +218,6 @@ func runLinkGenerate(ctx context.Context, env *environment, args []string) error
 		return err
 	}
 	switch {
-	case fs.NArg() > 0:
-		return usagef("unexpected argument %q", fs.Arg(0))
 	case opts.Records < 0 || int64(opts.Records) > math.MaxUint32:
 		return usagef("--records must be a number of rows from 0 to %d", uint32(math.MaxUint32))
 	case !(opts.Duplicates >= 0 && opts.Duplicates < 1):

@@ -130,10 +130,22 @@ func newFlags(env *environment, name, args string) *flag.FlagSet {
 	return fs
 }
 
-// parse parses flags, turning their errors into usage errors. Flags may come before
-// or after the other arguments (rapport import interactions FILE --source billing);
-// fs.Args() holds the others.
+// parse parses the flags of a command that takes nothing else, turning their errors
+// into usage errors; an argument that is not a flag is one too.
 func parse(fs *flag.FlagSet, args []string) error {
+	if err := parseWithArgs(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q: this command takes flags only (see %s -h)", fs.Arg(0), fs.Name())
+	}
+	return nil
+}
+
+// parseWithArgs parses flags as parse does, for a command that takes other arguments
+// (files): flags may come before or after them (rapport import interactions FILE
+// --source billing), and fs.Args() holds them.
+func parseWithArgs(fs *flag.FlagSet, args []string) error {
 	// The flag package prints the usage on every mistake; it is printed for -h only,
 	// and a mistake is one line (see run).
 	out, printed := fs.Output(), &bytes.Buffer{}
