@@ -77,6 +77,16 @@ func testGoldenRecord(t *testing.T, open Opener) {
 	send("shop", "S-1", "Anna Maria", "en", "anna@shop.example", "ANA@billing.example")
 	check("after the shop's change", id, "Anna Maria Silva", "fr", "ANA@billing.example")
 
+	// Staff clear the language: neither record's language comes back in its place,
+	// until a source sends a new one.
+	_, err = db.UpdateCustomer(ctx, f.sales, id, rapport.CustomerUpdate{Language: ptr("")})
+	must(t, err)
+	check("after staff cleared the language", id, "Anna Maria Silva", "", "ANA@billing.example")
+	send("shop", "S-1", "Anna Maria", "en", "anna@shop.example", "ANA@billing.example")
+	check("the shop sends its old language again", id, "Anna Maria Silva", "", "ANA@billing.example")
+	send("billing", "B-1", "Ana", "es", "ana@billing.example")
+	check("billing sends a new language", id, "Anna Maria Silva", "es", "ANA@billing.example")
+
 	// Billing becomes the most trusted source for names.
 	err = db.SetSurvivorship(ctx, f.sales, rapport.Survivorship{Trust: map[string]int{"billing": 10}})
 	wantCode(t, err, rapport.EFORBIDDEN)
@@ -94,7 +104,7 @@ func testGoldenRecord(t *testing.T, open Opener) {
 	if changed != 1 {
 		t.Errorf("refresh changed %d customers, want 1", changed)
 	}
-	check("billing trusted for names", id, "Ana Silva", "fr", "ANA@billing.example")
+	check("billing trusted for names", id, "Ana Silva", "es", "ANA@billing.example")
 	if s := from(id, "name"); s.Source != "billing" || s.Rule != rapport.RuleTrusted {
 		t.Errorf("name from %+v, want billing by trust", s)
 	}
