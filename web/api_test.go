@@ -391,6 +391,22 @@ func testAPI(t *testing.T, e *env) {
 		}
 	})
 
+	// A new token's secret is shown once: the response kept for an Idempotency-Key
+	// must not hold it, or it would sit in the database in clear for a day.
+	t.Run("TokenSecretNotKept", func(t *testing.T) {
+		res, body := e.do("POST", "/api/v1/tokens", agent, `{"name":"retried"}`, "Idempotency-Key", "token-1")
+		if res.StatusCode != 201 || res.Header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("got %d (Cache-Control %q) %s, want 201 and no-store", res.StatusCode, res.Header.Get("Cache-Control"), body)
+		}
+		secret := decode[struct {
+			Secret string `json:"secret"`
+		}](t, body).Secret
+		res, again := e.do("POST", "/api/v1/tokens", agent, `{"name":"retried"}`, "Idempotency-Key", "token-1")
+		if res.StatusCode != 409 || strings.Contains(again, secret) || decode[errorBody](t, again).Error.Code != "conflict" {
+			t.Errorf("got %d %s for the retry, want 409 without the secret", res.StatusCode, again)
+		}
+	})
+
 	t.Run("Operations", func(t *testing.T) {
 		for _, path := range []string{"/healthz", "/readyz"} {
 			if res, body := e.do("GET", path, "", ""); res.StatusCode != 200 || body != "ok\n" {
