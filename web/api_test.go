@@ -63,6 +63,8 @@ func testAPI(t *testing.T, e *env) {
 			{"BadQuery", "GET", "/api/v1/customers?kind=organisation&q=%zz", agent, "", 400, "invalid", ""},
 			{"BadBoolean", "GET", "/api/v1/actions?overdue=maybe", agent, "", 400, "invalid", "overdue"},
 			{"ArticlesLimitTooHigh", "GET", "/api/v1/kb/articles?limit=100000", agent, "", 400, "invalid", "limit"},
+			{"SuggestLimitNegative", "GET", "/api/v1/kb/suggest?q=a&limit=-1", agent, "", 400, "invalid", "limit"},
+			{"SuggestLimitTooHigh", "GET", "/api/v1/kb/suggest?q=a&limit=21", agent, "", 400, "invalid", "limit"},
 			{"AnalystCannotCreate", "POST", "/api/v1/customers", outsider, `{"kind":"person","given_name":"X"}`, 403, "forbidden", ""},
 			{"AgentCannotListWalls", "GET", "/api/v1/walls", agent, "", 403, "forbidden", ""},
 			{"AgentCannotCreateUsers", "POST", "/api/v1/users", agent, `{"email":"x@example.com","name":"X","role":"admin"}`, 403, "forbidden", ""},
