@@ -274,6 +274,28 @@ func testAPI(t *testing.T, e *env) {
 		}
 	})
 
+	// A field Rapport fills in itself is refused on a bulk line, as an unknown one is,
+	// rather than ignored: an id sent to change that record would add another.
+	t.Run("BulkAssignedFields", func(t *testing.T) {
+		open := e.open.ID.String()
+		for _, tt := range []struct{ path, good, bad, field string }{
+			{"/api/v1/customers/bulk?source=crm", `{"source_id":"A-1","kind":"person","given_name":"Ada"}`,
+				`{"source_id":"A-2","kind":"person","given_name":"Ada","id":"` + open + `"}`, "id"},
+			{"/api/v1/customers/bulk?source=crm", `{"source_id":"A-3","kind":"person","given_name":"Ada"}`,
+				`{"source_id":"A-4","kind":"person","given_name":"Ada","version":3}`, "version"},
+			{"/api/v1/interactions/bulk?source=crm", `{"customer_id":"` + open + `","source_id":"I-1","type":"call","channel":"phone","occurred_at":"2024-03-01T10:00:00Z","summary":"x"}`,
+				`{"customer_id":"` + open + `","source_id":"I-2","type":"call","channel":"phone","occurred_at":"2024-03-01T10:00:00Z","summary":"x","id":"` + rapport.NewID().String() + `"}`, "id"},
+			{"/api/v1/items/bulk?source=crm", `{"customer_id":"` + open + `","source_id":"T-1","kind":"task","title":"x"}`,
+				`{"customer_id":"` + open + `","source_id":"T-2","kind":"task","title":"x","opened_by":"` + e.admin.ID.String() + `"}`, "opened_by"},
+		} {
+			res, body := e.do("POST", tt.path, agent, tt.good+"\n"+tt.bad+"\n")
+			r := decode[rapport.IngestResult](t, body)
+			if res.StatusCode != 200 || r.Created != 1 || r.Rejected != 1 || r.Errors[0].Line != 2 || r.Errors[0].Field != tt.field {
+				t.Errorf("%s with %s: got %d %s, want line 1 written and line 2 refused on %s", tt.path, tt.field, res.StatusCode, body, tt.field)
+			}
+		}
+	})
+
 	t.Run("TooLarge", func(t *testing.T) {
 		big := strings.Repeat(`{"customer_id":"x"}`+"\n", 300000) // over the 4 MiB the test server allows
 		res, body := e.do("POST", "/api/v1/interactions/bulk", agent, big)
