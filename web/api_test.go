@@ -63,6 +63,7 @@ func testAPI(t *testing.T, e *env) {
 			{"BadQuery", "GET", "/api/v1/customers?kind=organisation&q=%zz", agent, "", 400, "invalid", ""},
 			{"BadBoolean", "GET", "/api/v1/actions?overdue=maybe", agent, "", 400, "invalid", "overdue"},
 			{"ArticlesLimitTooHigh", "GET", "/api/v1/kb/articles?limit=100000", agent, "", 400, "invalid", "limit"},
+			{"CategoryWithID", "POST", "/api/v1/kb/categories", admin, `{"name":"Mine","id":"` + rapport.NewID().String() + `"}`, 400, "invalid", "id"},
 			{"SuggestLimitNegative", "GET", "/api/v1/kb/suggest?q=a&limit=-1", agent, "", 400, "invalid", "limit"},
 			{"SuggestLimitTooHigh", "GET", "/api/v1/kb/suggest?q=a&limit=21", agent, "", 400, "invalid", "limit"},
 			{"AnalystCannotCreate", "POST", "/api/v1/customers", outsider, `{"kind":"person","given_name":"X"}`, 403, "forbidden", ""},
