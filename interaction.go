@@ -156,6 +156,7 @@ func (in *IncomingInteraction) Validate() error {
 	p := Problems{}
 	checkSourceRow(p, in.CustomerID, &in.CustomerSource, &in.CustomerSourceKey, in.Source, in.SourceKey)
 	in.check(p)
+	checkAssigned(p, assigned{"id", !in.ID.IsZero()}, assigned{"created_at", !in.CreatedAt.IsZero()}, assigned{"attachments", in.Attachments != nil})
 	return p.Err()
 }
 

@@ -190,6 +190,8 @@ func (in *IncomingItem) Validate() error {
 	p := Problems{}
 	checkSourceRow(p, in.CustomerID, &in.CustomerSource, &in.CustomerSourceKey, in.Source, in.SourceKey)
 	in.check(p)
+	checkAssigned(p, assigned{"id", !in.ID.IsZero()}, assigned{"owner_name", in.OwnerName != ""}, assigned{"team_name", in.TeamName != ""},
+		assigned{"opened_by", !in.OpenedBy.IsZero()}, assigned{"opened_by_name", in.OpenedName != ""}, assigned{"updated_at", !in.UpdatedAt.IsZero()})
 	return p.Err()
 }
 

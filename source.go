@@ -85,7 +85,28 @@ func (ic *IncomingCustomer) Validate() error {
 	checkName(p, "source", ic.Source)
 	checkReserved(p, "source", ic.Source)
 	checkText(p, "source_id", ic.SourceKey, 200)
+	c := &ic.Customer
+	checkAssigned(p, assigned{"id", !c.ID.IsZero()}, assigned{"owner_name", c.OwnerName != ""}, assigned{"merged_into", !c.MergedInto.IsZero()},
+		assigned{"version", c.Version != 0}, assigned{"created_at", !c.CreatedAt.IsZero()}, assigned{"updated_at", !c.UpdatedAt.IsZero()})
 	return p.Err()
+}
+
+// assigned is a field of a record that Rapport fills in itself, and whether a row from
+// a source system set it.
+type assigned struct {
+	field string
+	set   bool
+}
+
+// checkAssigned refuses fields Rapport fills in that a row from a source system set:
+// they would be ignored, and an id sent in the hope of changing that record would
+// quietly add another instead.
+func checkAssigned(p Problems, fields ...assigned) {
+	for _, f := range fields {
+		if f.set {
+			p.Add(f.field, "%s is Rapport's to fill in, not a source system's: leave it out (a row is known by its source and source_id)", f.field)
+		}
+	}
 }
 
 // checkReserved refuses the name of the staff source to source systems, so that no

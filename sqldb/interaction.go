@@ -45,7 +45,7 @@ func scanInteraction(rows *sql.Rows) (readInteraction, error) {
 }
 
 // withAttachments returns the interactions read, the files of those that have some
-// loaded.
+// loaded, and the organisations the reader may not see left out.
 func (tx *Tx) withAttachments(read []readInteraction) ([]*rapport.Interaction, error) {
 	out := make([]*rapport.Interaction, len(read))
 	var attached []*rapport.Interaction
@@ -55,7 +55,40 @@ func (tx *Tx) withAttachments(read []readInteraction) ([]*rapport.Interaction, e
 			attached = append(attached, r.Interaction)
 		}
 	}
+	if err := tx.hideWalledOrganisations(out); err != nil {
+		return nil, err
+	}
 	return out, tx.loadAttachments(attached)
+}
+
+// hideWalledOrganisations blanks the organisation of interactions done on behalf of an
+// organisation behind a wall the reader is outside: the interaction is its visible
+// customer's, but the walled organisation's id must not reach the reader.
+func (tx *Tx) hideWalledOrganisations(ins []*rapport.Interaction) error {
+	if tx.scope.SeesThroughWalls() {
+		return nil
+	}
+	orgs := map[rapport.ID]bool{}
+	for _, in := range ins {
+		if !in.OrganisationID.IsZero() {
+			orgs[in.OrganisationID] = true
+		}
+	}
+	if len(orgs) == 0 {
+		return nil
+	}
+	q := &Query{}
+	hidden, err := tx.ids(`SELECT c.id FROM customers c WHERE c.id IN `+q.In(anySlice(slices.Collect(maps.Keys(orgs)))...)+
+		` AND NOT `+visibleCustomer(q, tx.scope, "c.id"), q.Args()...)
+	if err != nil {
+		return err
+	}
+	for _, in := range ins {
+		if slices.Contains(hidden, in.OrganisationID) {
+			in.OrganisationID = rapport.ID{}
+		}
+	}
+	return nil
 }
 
 // FindInteractionByID returns an interaction of a visible customer and records the read.

@@ -290,6 +290,9 @@ func (s *Server) apiTokenCreate(w http.ResponseWriter, r *http.Request, c *call)
 	if err != nil {
 		return err
 	}
+	// The secret is shown this once: neither caches nor the Idempotency-Key's stored
+	// response keep it.
+	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusCreated, struct {
 		*rapport.Token
 		Secret string `json:"secret"`

@@ -200,8 +200,18 @@ func (s *Server) apiKBCategoryIndex(w http.ResponseWriter, r *http.Request, c *c
 	return nil
 }
 
+// categoryInput is what a client sends to make or change a category: not its id or
+// creation time, which a rapport.Category would take and ignore.
+type categoryInput struct {
+	ParentID    rapport.ID `json:"parent_id"`
+	Name        string     `json:"name"`
+	Slug        string     `json:"slug"`
+	Description string     `json:"description"`
+	Position    int        `json:"position"`
+}
+
 func (s *Server) apiKBCategoryCreate(w http.ResponseWriter, r *http.Request, c *call) error {
-	var in rapport.Category
+	var in categoryInput
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
@@ -219,7 +229,7 @@ func (s *Server) apiKBCategoryUpdate(w http.ResponseWriter, r *http.Request, c *
 	if err != nil {
 		return err
 	}
-	var in rapport.Category
+	var in categoryInput
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}

@@ -49,6 +49,12 @@ func (s *Server) apiKBSearch(w http.ResponseWriter, r *http.Request, c *call) er
 
 // apiKBSuggest is GET /api/v1/kb/suggest: type-ahead, the last word a prefix; not logged.
 func (s *Server) apiKBSuggest(w http.ResponseWriter, r *http.Request, c *call) error {
+	// The help centre's type-ahead passes over a bad limit; a client of the API is told.
+	if v := r.URL.Query().Get("limit"); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 20 {
+			return rapport.FieldError("limit", "limit must be a whole number from 1 to 20, not %q", v)
+		}
+	}
 	writeSuggestions(w, r, s, c.scope)
 	return nil
 }

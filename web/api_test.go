@@ -63,6 +63,9 @@ func testAPI(t *testing.T, e *env) {
 			{"BadQuery", "GET", "/api/v1/customers?kind=organisation&q=%zz", agent, "", 400, "invalid", ""},
 			{"BadBoolean", "GET", "/api/v1/actions?overdue=maybe", agent, "", 400, "invalid", "overdue"},
 			{"ArticlesLimitTooHigh", "GET", "/api/v1/kb/articles?limit=100000", agent, "", 400, "invalid", "limit"},
+			{"CategoryWithID", "POST", "/api/v1/kb/categories", admin, `{"name":"Mine","id":"` + rapport.NewID().String() + `"}`, 400, "invalid", "id"},
+			{"SuggestLimitNegative", "GET", "/api/v1/kb/suggest?q=a&limit=-1", agent, "", 400, "invalid", "limit"},
+			{"SuggestLimitTooHigh", "GET", "/api/v1/kb/suggest?q=a&limit=21", agent, "", 400, "invalid", "limit"},
 			{"AnalystCannotCreate", "POST", "/api/v1/customers", outsider, `{"kind":"person","given_name":"X"}`, 403, "forbidden", ""},
 			{"AgentCannotListWalls", "GET", "/api/v1/walls", agent, "", 403, "forbidden", ""},
 			{"AgentCannotCreateUsers", "POST", "/api/v1/users", agent, `{"email":"x@example.com","name":"X","role":"admin"}`, 403, "forbidden", ""},
@@ -272,6 +275,28 @@ func testAPI(t *testing.T, e *env) {
 		}
 	})
 
+	// A field Rapport fills in itself is refused on a bulk line, as an unknown one is,
+	// rather than ignored: an id sent to change that record would add another.
+	t.Run("BulkAssignedFields", func(t *testing.T) {
+		open := e.open.ID.String()
+		for _, tt := range []struct{ path, good, bad, field string }{
+			{"/api/v1/customers/bulk?source=crm", `{"source_id":"A-1","kind":"person","given_name":"Ada"}`,
+				`{"source_id":"A-2","kind":"person","given_name":"Ada","id":"` + open + `"}`, "id"},
+			{"/api/v1/customers/bulk?source=crm", `{"source_id":"A-3","kind":"person","given_name":"Ada"}`,
+				`{"source_id":"A-4","kind":"person","given_name":"Ada","version":3}`, "version"},
+			{"/api/v1/interactions/bulk?source=crm", `{"customer_id":"` + open + `","source_id":"I-1","type":"call","channel":"phone","occurred_at":"2024-03-01T10:00:00Z","summary":"x"}`,
+				`{"customer_id":"` + open + `","source_id":"I-2","type":"call","channel":"phone","occurred_at":"2024-03-01T10:00:00Z","summary":"x","id":"` + rapport.NewID().String() + `"}`, "id"},
+			{"/api/v1/items/bulk?source=crm", `{"customer_id":"` + open + `","source_id":"T-1","kind":"task","title":"x"}`,
+				`{"customer_id":"` + open + `","source_id":"T-2","kind":"task","title":"x","opened_by":"` + e.admin.ID.String() + `"}`, "opened_by"},
+		} {
+			res, body := e.do("POST", tt.path, agent, tt.good+"\n"+tt.bad+"\n")
+			r := decode[rapport.IngestResult](t, body)
+			if res.StatusCode != 200 || r.Created != 1 || r.Rejected != 1 || r.Errors[0].Line != 2 || r.Errors[0].Field != tt.field {
+				t.Errorf("%s with %s: got %d %s, want line 1 written and line 2 refused on %s", tt.path, tt.field, res.StatusCode, body, tt.field)
+			}
+		}
+	})
+
 	t.Run("TooLarge", func(t *testing.T) {
 		big := strings.Repeat(`{"customer_id":"x"}`+"\n", 300000) // over the 4 MiB the test server allows
 		res, body := e.do("POST", "/api/v1/interactions/bulk", agent, big)
@@ -388,6 +413,22 @@ func testAPI(t *testing.T, e *env) {
 		res, _ = e.do("GET", "/api/v1/me", "second", "")
 		if res.StatusCode != 401 {
 			t.Errorf("got %d with a revoked token, want 401", res.StatusCode)
+		}
+	})
+
+	// A new token's secret is shown once: the response kept for an Idempotency-Key
+	// must not hold it, or it would sit in the database in clear for a day.
+	t.Run("TokenSecretNotKept", func(t *testing.T) {
+		res, body := e.do("POST", "/api/v1/tokens", agent, `{"name":"retried"}`, "Idempotency-Key", "token-1")
+		if res.StatusCode != 201 || res.Header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("got %d (Cache-Control %q) %s, want 201 and no-store", res.StatusCode, res.Header.Get("Cache-Control"), body)
+		}
+		secret := decode[struct {
+			Secret string `json:"secret"`
+		}](t, body).Secret
+		res, again := e.do("POST", "/api/v1/tokens", agent, `{"name":"retried"}`, "Idempotency-Key", "token-1")
+		if res.StatusCode != 409 || strings.Contains(again, secret) || decode[errorBody](t, again).Error.Code != "conflict" {
+			t.Errorf("got %d %s for the retry, want 409 without the secret", res.StatusCode, again)
 		}
 	})
 

@@ -300,8 +300,14 @@ func (s *Server) once(w http.ResponseWriter, r *http.Request, c *call, key, hash
 	finished := false
 	defer func() {
 		res := rapport.StoredResponse{Status: rec.status, Location: rec.Header().Get("Location"), Body: rec.body.Bytes()}
-		if !finished {
+		switch {
+		case !finished:
 			res.Status = http.StatusInternalServerError
+		case res.Status < 300 && rec.Header().Get("Cache-Control") == "no-store":
+			// The answer holds a secret shown once (a new API token's), which is not
+			// kept in the database: a retry learns that the request was done.
+			res = rapport.StoredResponse{Status: http.StatusConflict, Body: jsonBytes(errorJSON(rapport.Errorf(rapport.ECONFLICT,
+				"the request with Idempotency-Key %q was done, and its answer held a secret that is shown only once: revoke what it made and make another", key)))}
 		}
 		if err := s.Store.FinishIdempotent(context.WithoutCancel(r.Context()), c.user.ID, key, claim, res); err != nil {
 			s.Logger.Error("store idempotent response", "error", err)

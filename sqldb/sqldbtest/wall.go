@@ -28,6 +28,11 @@ func testWalls(t *testing.T, open Opener) {
 		CustomerID: ceo.ID, OrganisationID: target.ID, Type: "meeting", Channel: "in_person", OccurredAt: time.Now().Add(-time.Hour),
 		Source: "crm", SourceKey: "m-1", Summary: "Secret meeting"}}})
 	must(t, err)
+	// A visible person who once acted for the walled organisation.
+	_, err = db.IngestInteractions(ctx, system, []rapport.IncomingInteraction{{Interaction: rapport.Interaction{
+		CustomerID: open1.ID, OrganisationID: target.ID, Type: "call", Channel: "phone", OccurredAt: time.Now().Add(-time.Hour),
+		Source: "crm", SourceKey: "c-1", Summary: "Call for a client"}}})
+	must(t, err)
 
 	walled := []*rapport.Customer{target, targetSub, ceo}
 	for _, tt := range []struct {
@@ -86,6 +91,20 @@ func testWalls(t *testing.T, open Opener) {
 					must(t, err)
 				} else {
 					wantCode(t, err, rapport.ENOTFOUND)
+				}
+			}
+			// The visible person's call for the walled organisation is there, but
+			// names the organisation only to those who may see it.
+			calls, _, err := db.FindInteractions(ctx, s, rapport.InteractionFilter{CustomerID: open1.ID})
+			must(t, err)
+			if len(calls) != 1 {
+				t.Fatalf("got %d interactions of the visible person, want 1", len(calls))
+			}
+			call, err := db.FindInteractionByID(ctx, s, calls[0].ID)
+			must(t, err)
+			for _, in := range []*rapport.Interaction{calls[0], call} {
+				if tt.sees != (in.OrganisationID == target.ID) || !tt.sees && !in.OrganisationID.IsZero() {
+					t.Errorf("got organisation %s on the visible person's call, want the walled one's id only for those who see it", in.OrganisationID)
 				}
 			}
 			if !tt.sees {
