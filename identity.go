@@ -133,6 +133,9 @@ type IdentityRecord struct {
 	Street      string
 	Postcode    string
 	City        string
+	// Walls are the ids of the walls that cover the customer, in order; customers
+	// that walls cover differently are never merged automatically.
+	Walls string
 }
 
 // IdentityService merges and unmerges customers and keeps the queue of proposed matches.

@@ -21,11 +21,26 @@ func newGroups(recs []rapport.IdentityRecord, rejected map[[2]rapport.ID]bool) *
 }
 
 // join puts a and b in one group, found alike with probability p, unless a reviewer
-// said that a record of one group and a record of the other are different people.
+// said that a record of one group and a record of the other are different people, or
+// walls cover their customers differently: the merge would show a walled customer's
+// data to those its wall keeps out, and tell them it exists (their own customer would
+// vanish into it). Such pairs go to review instead, where only those who may see both
+// customers see them.
 func (g *groups) join(a, b int32, p float64) {
-	if ra, rb := g.Find(a), g.Find(b); ra != rb && !g.keptApart(ra, rb) {
+	if ra, rb := g.Find(a), g.Find(b); ra != rb && g.walls(ra) == g.walls(rb) && !g.keptApart(ra, rb) {
 		g.union(ra, rb, p)
 	}
+}
+
+// walls are the walls that cover the customers of the group with root r: those of its
+// active customers, which joins keep alike.
+func (g *groups) walls(r int32) string {
+	for _, m := range g.Members(r) {
+		if rec := &g.recs[m]; rec.ID == rec.ProfileID {
+			return rec.Walls
+		}
+	}
+	return g.recs[r].Walls
 }
 
 func (g *groups) keptApart(ra, rb int32) bool {

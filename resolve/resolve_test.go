@@ -405,3 +405,64 @@ func BenchmarkNew(b *testing.B) {
 		b.ReportMetric(float64(full.Merged), "full-merged-after")
 	}
 }
+
+// TestWallsKeptApart: customers that walls cover differently are never merged
+// automatically, even when they share an e-mail address, by a full run or as they
+// arrive: the pair goes to review instead. Customers no wall covers merge as before.
+func TestWallsKeptApart(t *testing.T) {
+	for name, open := range map[string]func(testing.TB) *sqldb.DB{"SQLite": sqldbtest.SQLite, "PostgreSQL": sqldbtest.Postgres} {
+		t.Run(name, func(t *testing.T) {
+			db := open(t)
+			loadPeople(t, db, 600)
+			person := func(email string) *rapport.Customer {
+				c := &rapport.Customer{Kind: rapport.KindPerson, GivenName: "Wilhelmina", FamilyName: "Oyelaran-Brandt",
+					Emails: []rapport.ContactPoint{{Value: email}}, Phones: []rapport.ContactPoint{{Value: "+44 20 7946 0321"}}}
+				if err := db.CreateCustomer(ctx, system, c); err != nil {
+					t.Fatal(err)
+				}
+				return c
+			}
+			walled := person("w.oyelaran@example.org")
+			team := &rapport.Team{Name: "Deals", Function: "sales"}
+			if err := db.CreateTeam(ctx, system, team); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.CreateWall(ctx, system, &rapport.Wall{Name: "Falcon"}, []rapport.ID{team.ID}, []rapport.ID{walled.ID}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := resolve.Run(ctx, db, system, resolve.DefaultOptions); err != nil {
+				t.Fatal(err)
+			}
+			open := person("w.oyelaran@example.org") // an outsider enters the walled person
+			again := person("wilhelmina@example.net")
+			sum, err := resolve.New(ctx, db, system, resolve.DefaultOptions)
+			if err != nil || !sum.Arrivals {
+				t.Fatalf("arrivals: %s, %v", sum, err)
+			}
+			profiles := profilesOf(t, db)
+			if profiles[open.ID] != profiles[again.ID] {
+				t.Errorf("two customers no wall covers, alike but for the e-mail, were not merged: the test cannot tell")
+			}
+			if profiles[open.ID] == walled.ID || profiles[again.ID] == walled.ID {
+				t.Errorf("a customer outside the wall was merged into the walled one as it arrived")
+			}
+			if _, err := resolve.Run(ctx, db, system, resolve.DefaultOptions); err != nil {
+				t.Fatal(err)
+			}
+			if profiles := profilesOf(t, db); profiles[open.ID] == walled.ID || profiles[walled.ID] != walled.ID {
+				t.Errorf("a full run merged across the wall")
+			}
+			candidates, _, err := db.FindMatchCandidates(ctx, system, rapport.MatchFilter{Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			proposed := false
+			for _, c := range candidates {
+				proposed = proposed || c.Left.ID == walled.ID || c.Right.ID == walled.ID
+			}
+			if !proposed {
+				t.Errorf("the pair across the wall is not proposed for review")
+			}
+		})
+	}
+}

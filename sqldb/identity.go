@@ -483,9 +483,10 @@ func (db *DB) IdentityRecords(ctx context.Context, s rapport.Scope) ([]rapport.I
 	return out, err
 }
 
-// identityRecords reads the person records that meet the condition on customers c.
+// identityRecords reads the person records that meet the condition on customers c,
+// with the walls that cover each.
 func (tx *Tx) identityRecords(where string, args []any) ([]rapport.IdentityRecord, error) {
-	return queryAll(tx, `SELECT c.id, COALESCE(c.merged_into, c.id), c.created_at, c.given_name, c.family_name, c.name, c.attributes,
+	recs, err := queryAll(tx, `SELECT c.id, COALESCE(c.merged_into, c.id), c.created_at, c.given_name, c.family_name, c.name, c.attributes,
 		COALESCE(e.normalized, ''), COALESCE(p.normalized, ''),
 		COALESCE(a.street, ''), COALESCE(a.postcode, ''), COALESCE(a.city, '')
 		FROM customers c
@@ -507,6 +508,23 @@ func (tx *Tx) identityRecords(where string, args []any) ([]rapport.IdentityRecor
 		}
 		return r, err
 	})
+	if err != nil {
+		return nil, err
+	}
+	// Walls cover a few customers: all of their coverage is read at once.
+	coverage, err := queryAll(tx, `SELECT customer_id, wall_id FROM wall_coverage ORDER BY customer_id, wall_id`, nil,
+		func(rows *sql.Rows) (c [2]rapport.ID, err error) { return c, rows.Scan(&c[0], &c[1]) })
+	if err != nil {
+		return nil, err
+	}
+	walls := map[rapport.ID]string{}
+	for _, c := range coverage {
+		walls[c[0]] = strings.TrimPrefix(walls[c[0]]+" "+c[1].String(), " ")
+	}
+	for i := range recs {
+		recs[i].Walls = walls[recs[i].ID]
+	}
+	return recs, nil
 }
 
 // DecidedPairs returns the pairs reviewers decided: true if accepted.
