@@ -535,7 +535,7 @@ func (s *Server) handleConsentRecord(w http.ResponseWriter, r *http.Request, c *
 		Source: strings.TrimSpace(r.PostFormValue("source"))}
 	if day := r.PostFormValue("decided_on"); day != "" {
 		if consent.DecidedAt, err = time.Parse(time.DateOnly, day); err != nil {
-			return s.showCustomerWithErrors(w, r, c, id, "consent", rapport.FieldError("decided_on", "decided_on must be a date such as 2026-03-01"))
+			return s.showCustomerWithErrors(w, r, c, id, "consent", rapport.FieldError("decided_on", "write the day as YYYY-MM-DD, such as 2026-03-01"))
 		}
 	}
 	_, err = s.Store.RecordConsent(r.Context(), c.scope, id, consent)
