@@ -69,6 +69,9 @@ func TestKBInsights(t *testing.T) {
 				t.Error("the editor does not start from the gap's query")
 			}
 			_, article := agent.get("/kb/articles/" + public.ID.String())
+			if !strings.Contains(article, " · for everyone · ") {
+				t.Error("the article page does not say that everyone may read it")
+			}
 			if !strings.Contains(article, "<strong>1</strong> view · 0 found it helpful, 1 did not") {
 				t.Error("the article page does not show its readers")
 			}
