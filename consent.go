@@ -36,7 +36,7 @@ func (c *Consent) Validate(now time.Time) error {
 	if c.DecidedAt.IsZero() {
 		c.DecidedAt = now
 	} else if c.DecidedAt.After(now.Add(time.Minute)) {
-		p.Add("decided_at", "decided_at is in the future")
+		p.Add("decided_at", "the day of the decision is in the future: give the day the customer decided, today or before")
 	}
 	checkText(p, "source", c.Source, 200)
 	return p.Err()

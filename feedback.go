@@ -142,7 +142,7 @@ func (f *Feedback) Validate(now time.Time) error {
 		p.Add("status", "new feedback starts as new; triage comes later")
 	}
 	if !f.HeardAt.IsZero() && (f.HeardAt.Year() < 1900 || f.HeardAt.After(now.Add(time.Hour))) {
-		p.Add("heard_at", "heard_at %s is out of range: it must be after 1900 and not in the future", f.HeardAt.Format(time.RFC3339))
+		p.Add("heard_at", "the time %s is out of range: it must be after 1900 and not in the future", f.HeardAt.UTC().Format(readableTime))
 	}
 	if (f.Source == "") != (f.SourceKey == "") {
 		p.Add("source_id", "source and source_id go together: give both or neither")

@@ -19,6 +19,10 @@ var InteractionTypes = []InteractionType{
 	"web_event", "letter", "document", "chat", "sms", "question", "other",
 }
 
+// readableTime writes a time in a message that people read, beside a form's field
+// as in the API: the field names it, so the message need not spell out RFC 3339.
+const readableTime = "2 Jan 2006 15:04 UTC"
+
 func (t InteractionType) Valid() bool { return oneOf(t, InteractionTypes) }
 
 // Interaction is one item on a customer's timeline: a contact, a transaction, a ticket,
@@ -90,7 +94,7 @@ func (in *Interaction) check(p Problems) {
 	if in.OccurredAt.IsZero() {
 		p.Add("occurred_at", "occurred_at is required, as an RFC 3339 time such as 2024-05-01T14:30:00Z")
 	} else if in.OccurredAt.Year() < 1900 || in.OccurredAt.After(time.Now().AddDate(1, 0, 0)) {
-		p.Add("occurred_at", "occurred_at %s is out of range: it must be after 1900 and at most a year ahead", in.OccurredAt.Format(time.RFC3339))
+		p.Add("occurred_at", "the time %s is out of range: it must be after 1900 and at most a year ahead", in.OccurredAt.UTC().Format(readableTime))
 	}
 	if (in.Source == "") != (in.SourceKey == "") {
 		p.Add("source_id", "source and source_id go together: give both or neither")

@@ -260,7 +260,7 @@ func (v *Survey) Validate() error {
 		}
 	}
 	if v.AskEveryDays < 1 || v.AskEveryDays > 3650 {
-		p.Add("ask_every_days", "ask_every_days must be between 1 and 3650")
+		p.Add("ask_every_days", "the days between two asks of one customer must be a whole number from 1 to 3650")
 	}
 	if len(v.Triggers) > 10 {
 		p.Add("triggers", "at most 10 triggers")

@@ -279,7 +279,7 @@ func TestBrowser(t *testing.T) {
 				}
 				in := newBrowser(t)
 				signIn(t, in, "insider@example.com")
-				if got := count(t, in, `name contains "wanda"`); got != "1 customers meet it now" {
+				if got := count(t, in, `name contains "wanda"`); got != "1 customer meets it now" {
 					t.Errorf("inside the wall the count says %q, want 1", got)
 				}
 

@@ -23,6 +23,17 @@ func TestItemPages(t *testing.T) {
 			if res.StatusCode != 400 || !strings.Contains(body, "Title is required") || !strings.Contains(body, "must be a date") {
 				t.Errorf("got %d, want the profile with the item form's mistakes", res.StatusCode)
 			}
+			// What was typed into the item form is kept there, not also in the form that
+			// logs an interaction, whose fields share names with it.
+			_, body = agent.post(profile+"/items", url.Values{"kind": {"request"}, "title": {""}, "body": {"Wants the invoice split per depot"}, "channel": {"email"}})
+			if !strings.Contains(body, `<textarea id="it-body" name="body" rows="2">Wants the invoice split per depot</textarea>`) ||
+				!strings.Contains(body, `<textarea id="i-body" name="body" rows="3"></textarea>`) || !strings.Contains(body, `<option value="phone" selected>`) {
+				t.Error("the item's details or channel went into the interaction form too")
+			}
+			_, body = agent.post(profile+"/interactions", url.Values{"type": {"call"}, "channel": {"carrier pigeon"}, "summary": {"Called"}})
+			if n := strings.Count(body, `Channel &#34;carrier pigeon&#34; is unknown`); n != 1 {
+				t.Errorf("the interaction's wrong channel is shown %d times, want once, at its form", n)
+			}
 			yesterday := time.Now().UTC().AddDate(0, 0, -1).Format(rapport.DateLayout)
 			res, _ = agent.post(profile+"/items", url.Values{"kind": {"ticket"}, "title": {"Refund <script>alert(1)</script>"},
 				"request_type": {"refund"}, "product": {"Standing desk"}, "due": {yesterday}, "team_id": {e.team.ID.String()}, "owner_id": {e.agent.ID.String()}})

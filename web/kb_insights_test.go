@@ -55,6 +55,17 @@ func TestKBInsights(t *testing.T) {
 			if strings.Contains(page, `<i>policy`) {
 				t.Error("the gap's markup reached the page as markup")
 			}
+			// An analyst reads the gaps and the list but writes no article: no link to a
+			// form that refuses them.
+			analyst := e.signIn("outsider@example.com")
+			for _, path := range []string{"/kb/insights?weeks=4", "/kb"} {
+				if status, page := analyst.get(path); status != 200 || strings.Contains(page, `href="/kb/articles/new`) {
+					t.Errorf("%s for an analyst: %d, or a link to write an article", path, status)
+				}
+			}
+			if status, _ := analyst.get("/kb/articles/new"); status != 403 {
+				t.Errorf("an analyst's editor: %d, want 403", status)
+			}
 			if status, _ := agent.get("/kb/insights?weeks=1000"); status != 400 {
 				t.Errorf("weeks=1000: %d, want 400", status)
 			}
@@ -63,6 +74,9 @@ func TestKBInsights(t *testing.T) {
 				t.Error("the editor does not start from the gap's query")
 			}
 			_, article := agent.get("/kb/articles/" + public.ID.String())
+			if !strings.Contains(article, " · for everyone · ") {
+				t.Error("the article page does not say that everyone may read it")
+			}
 			if !strings.Contains(article, "<strong>1</strong> view · 0 found it helpful, 1 did not") {
 				t.Error("the article page does not show its readers")
 			}

@@ -22,6 +22,8 @@ func TestVisitReport(t *testing.T) {
 
 			if _, body := agent.get(profile); !strings.Contains(body, profile+"/notes/new?template=visit") {
 				t.Fatal("the profile has no way to write up a visit")
+			} else if !strings.Contains(body, `template=meeting">Meeting notes</a>`) || strings.Contains(body, "a meeting notes") {
+				t.Error("the profile does not offer meeting notes in good English")
 			}
 			status, body := agent.get(profile + "/notes/new?template=interview")
 			if status != 200 || !strings.Contains(body, "What we saw them doing") || !strings.Contains(body, `name="section.ideas"`) {

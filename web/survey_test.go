@@ -125,7 +125,7 @@ func TestSurveyPages(t *testing.T) {
 			if res.StatusCode != 400 || !strings.Contains(body, "A survey needs a name") || !strings.Contains(body, `value="Kept intro"`) {
 				t.Fatalf("got %d; want the form with its mistake and the intro kept", res.StatusCode)
 			}
-			if res, body := admin.post("/surveys", url.Values{"name": {"Words NPS"}, "kind": {"nps"}, "ask_every_days": {"ninety"}}); res.StatusCode != 400 || !strings.Contains(body, "ask_every_days must be between 1 and 3650") {
+			if res, body := admin.post("/surveys", url.Values{"name": {"Words NPS"}, "kind": {"nps"}, "ask_every_days": {"ninety"}}); res.StatusCode != 400 || !strings.Contains(body, "must be a whole number from 1 to 3650") {
 				t.Errorf("a number of days in words: got %d, want the form saying what is wrong instead of saving the default", res.StatusCode)
 			}
 			res, _ = admin.post("/surveys", url.Values{"name": {"Loyalty <script>alert(2)</script>"}, "kind": {"nps"}, "intro": {"Thank you for being with us."},

@@ -456,8 +456,12 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 // setForms fills the choices of the note and interaction forms, keeping what was typed.
 func (p *customerPage) setForms(form url.Values, open string) {
 	p.Form, p.OpenForm = form, open
-	p.TypeChoice = options(rapport.InteractionTypes, or(form.Get("type"), "call"))
-	p.ChannelChoice = options(rapport.Channels, or(form.Get("channel"), "phone"))
+	typed := url.Values{} // the interaction form shows only what was typed into it
+	if open == "interaction" {
+		typed = form
+	}
+	p.TypeChoice = options(rapport.InteractionTypes, or(typed.Get("type"), "call"))
+	p.ChannelChoice = options(rapport.Channels, or(typed.Get("channel"), "phone"))
 	p.PurposeChoice = options(rapport.Purposes, form.Get("purpose"))
 	vis := or(form.Get("visibility"), "staff")
 	p.Visibility = []option{{Value: "staff", Label: "All staff", Selected: vis == "staff"}}
@@ -466,6 +470,16 @@ func (p *customerPage) setForms(form url.Values, open string) {
 		p.Visibility = append(p.Visibility, option{Value: value, Label: "Team " + t.Name, Selected: vis == value})
 	}
 	p.Visibility = append(p.Visibility, option{Value: "private", Label: "Only me", Selected: vis == "private"})
+}
+
+// ErrorsOf returns the problems to show at the fields of one of the page's forms: the
+// form sent, and no other with a field of the same name (the item's channel or body
+// is not the interaction's).
+func (p *customerPage) ErrorsOf(form string) map[string]string {
+	if p.OpenForm != form {
+		return nil
+	}
+	return p.Errors
 }
 
 func or(v, def string) string {
@@ -535,7 +549,7 @@ func (s *Server) handleConsentRecord(w http.ResponseWriter, r *http.Request, c *
 		Source: strings.TrimSpace(r.PostFormValue("source"))}
 	if day := r.PostFormValue("decided_on"); day != "" {
 		if consent.DecidedAt, err = time.Parse(time.DateOnly, day); err != nil {
-			return s.showCustomerWithErrors(w, r, c, id, "consent", rapport.FieldError("decided_on", "decided_on must be a date such as 2026-03-01"))
+			return s.showCustomerWithErrors(w, r, c, id, "consent", rapport.FieldError("decided_on", "write the day as YYYY-MM-DD, such as 2026-03-01"))
 		}
 	}
 	_, err = s.Store.RecordConsent(r.Context(), c.scope, id, consent)

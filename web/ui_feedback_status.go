@@ -63,6 +63,24 @@ type feedbackPage struct {
 	CanAttach  bool
 }
 
+// formFields are the fields of the page's other forms (files, a new action item, the
+// theme), whose problems those forms show beside them.
+var formFields = []string{"files", "team_id", "owner_id", "title", "due", "service_level", "theme_id"}
+
+// StepErrors are the problems of the next step taken (its resolution, how the customer
+// was told), shown under what was said; the other forms' problems are shown at them,
+// and only once.
+func (p feedbackPage) StepErrors() []string {
+	var out []string
+	for field, msg := range p.Errors {
+		if !slices.Contains(formFields, field) {
+			out = append(out, msg)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // handleFeedbackShow shows a piece of feedback, its history and its next steps.
 func (s *Server) handleFeedbackShow(w http.ResponseWriter, r *http.Request, c *call) error {
 	id, err := pathID(r, "id", "feedback")

@@ -31,6 +31,7 @@ type kbIndexPage struct {
 	CategoryNames map[rapport.ID]string
 	pageLinks
 	CanPublish bool
+	CanWrite   bool // analysts read: they are not offered New article
 }
 
 func (s *Server) handleKBIndex(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -66,7 +67,7 @@ func (s *Server) handleKBIndex(w http.ResponseWriter, r *http.Request, c *call) 
 	}
 	v := kbIndexPage{Articles: page.Articles, Counts: counts, Statuses: options(rapport.ArticleStatuses, string(f.Status)),
 		Categories: categoryOptions(cats, f.CategoryID), Owners: userOptions(users, f.OwnerID), Product: f.Product, Tag: f.Tag,
-		Overdue: f.Overdue, CategoryNames: categoryNames(cats), CanPublish: c.scope.CanPublish(),
+		Overdue: f.Overdue, CategoryNames: categoryNames(cats), CanPublish: c.scope.CanPublish(), CanWrite: c.scope.CanWriteArticles(),
 		Filtered: f.Status != "" || !f.CategoryID.IsZero() || !f.OwnerID.IsZero() || f.Product != "" || f.Tag != "" || f.Overdue}
 	v.Status = string(f.Status)
 	for _, o := range v.Statuses {

@@ -26,6 +26,7 @@ type kbInsightsPage struct {
 	Failed                     *lineChart // the share of searches without a result or a click
 	HelpfulChart               *lineChart // the share of helpfulness answers that said yes
 	Rating                     *lineChart // the mean quality rating
+	CanWrite                   bool       // may write the article a gap asks for
 }
 
 func (s *Server) handleKBInsights(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -38,7 +39,7 @@ func (s *Server) handleKBInsights(w http.ResponseWriter, r *http.Request, c *cal
 		return err
 	}
 	t := rapport.SumWeeks(in.Weeks)
-	v := kbInsightsPage{Insights: in, Weeks: weeks, Total: t, Spans: insightSpans, Judged: t.Helpful + t.Unhelpful,
+	v := kbInsightsPage{Insights: in, Weeks: weeks, Total: t, Spans: insightSpans, Judged: t.Helpful + t.Unhelpful, CanWrite: c.scope.CanWriteArticles(),
 		NoResult: shareText(t.NoResult, t.Searches), NoClick: shareText(t.NoClick, t.Searches), Helpful: shareText(t.Helpful, t.Helpful+t.Unhelpful)}
 	labels := weekLabels(in.Weeks)
 	each := func(f func(rapport.KnowledgeWeek) float64) []float64 {

@@ -213,7 +213,7 @@ func TestPages(t *testing.T) {
 			t.Run("Consents", func(t *testing.T) {
 				profile := "/customers/" + e.open.ID.String()
 				res, body := agent.post(profile+"/consents", url.Values{"purpose": {"marketing"}, "granted": {"yes"}, "decided_on": {"1 March"}})
-				if res.StatusCode != 400 || !strings.Contains(body, "decided_on must be a date") {
+				if res.StatusCode != 400 || !strings.Contains(body, "Write the day as YYYY-MM-DD") {
 					t.Errorf("got %d, want the profile with the consent form's error", res.StatusCode)
 				}
 				res, _ = agent.post(profile+"/consents", url.Values{"purpose": {"surveys"}, "granted": {"no"}, "decided_on": {"2026-03-01"}, "source": {"<i>phone</i>"}})

@@ -182,6 +182,12 @@
   kind.forEach(function (el) { el.addEventListener("change", showNames); });
   showNames();
 
+  // meet follows a count of the customers who meet a rule: "1 customer meets", "2
+  // customers meet"; who says which customers ("you may see").
+  function meet(n, who) {
+    return n === 1 ? " customer" + who + " meets" : " customers" + who + " meet";
+  }
+
   // The segment builder counts the customers who meet the rule as it is typed, and
   // adds the examples and fields it lists where the cursor is.
   document.querySelectorAll("form[data-segment-builder]").forEach(function (form) {
@@ -205,7 +211,7 @@
             var n = document.createElement("strong");
             n.textContent = r.count.toLocaleString("en");
             el.appendChild(n);
-            el.appendChild(document.createTextNode(" customers meet it now"));
+            el.appendChild(document.createTextNode(meet(r.count, "") + " it now"));
           }
           out.appendChild(el);
         })
@@ -240,7 +246,7 @@
         n.textContent = r.count.toLocaleString("en");
         out.textContent = "";
         out.appendChild(n);
-        out.appendChild(document.createTextNode(" customers you may see meet it now."));
+        out.appendChild(document.createTextNode(meet(r.count, " you may see") + " it now."));
       })
       .catch(function () { out.textContent = ""; });
   });
