@@ -104,7 +104,7 @@ func runNDJSON[T any](ctx context.Context, r io.Reader, opt Options, convert Con
 		return Result{IngestResult: rapport.IngestResult{Errors: []rapport.LineError{}}},
 			rapport.Errorf(rapport.EINVALID, "the body is gzipped: send the NDJSON lines as they are, or a gzipped file to POST /api/v1/imports")
 	}
-	rows, err := tabular.Open(br, tabular.Options{Format: tabular.NDJSON, MaxLine: opt.MaxLine, Unflattened: true})
+	rows, err := tabular.Open(br, tabular.Options{Format: tabular.NDJSON, MaxLine: opt.MaxLine, Unflattened: true, UTF8: true})
 	if err != nil {
 		return Result{IngestResult: rapport.IngestResult{Errors: []rapport.LineError{}}}, readError(err, 0)
 	}

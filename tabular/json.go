@@ -18,7 +18,8 @@ import (
 // and booleans are written as in the file, and null is no value.
 
 // ndjsonRows reads one JSON object per line; blank lines count as lines but are no rows.
-func ndjsonRows(br *bufio.Reader, offset int64, line, maxLine int, flat bool) func() (Row, error) {
+// A line that is not UTF-8 is refused when utf8Only, and read as Windows-1252 if not.
+func ndjsonRows(br *bufio.Reader, offset int64, line, maxLine int, flat, utf8Only bool) func() (Row, error) {
 	return func() (Row, error) {
 		for {
 			raw, n, err := readLine(br, maxLine)
@@ -37,6 +38,9 @@ func ndjsonRows(br *bufio.Reader, offset int64, line, maxLine int, flat bool) fu
 					return Row{}, io.EOF
 				}
 				continue
+			}
+			if utf8Only && !utf8.Valid(raw) {
+				return Row{}, &RowError{Line: line, EndLine: line, End: offset, Err: errors.New("the line is not UTF-8, as JSON must be: send the text encoded in UTF-8")}
 			}
 			raw = utf8Bytes(bytes.Clone(raw))
 			r := Row{Line: line, EndLine: line, End: offset, Raw: raw}

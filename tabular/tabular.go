@@ -58,6 +58,9 @@ type Options struct {
 	// Unflattened leaves JSON objects whole in Row.Raw, without columns, for readers
 	// that decode them themselves.
 	Unflattened bool
+	// UTF8 refuses NDJSON lines that are not UTF-8, as JSON sent to an API must be,
+	// instead of reading them as Windows-1252 as a file exported by an old system is.
+	UTF8 bool
 }
 
 // Rows reads the rows of a file one at a time.
@@ -151,7 +154,7 @@ func Open(r io.Reader, opt Options) (*Rows, error) {
 	case CSV:
 		rows.next = csvRows(br, rows, start, line)
 	case NDJSON:
-		rows.next = ndjsonRows(br, start, line, opt.MaxLine, !opt.Unflattened)
+		rows.next = ndjsonRows(br, start, line, opt.MaxLine, !opt.Unflattened, opt.UTF8)
 	case JSON:
 		if rows.next, err = jsonRows(br, start, line, opt.Offset > 0, !opt.Unflattened); err != nil {
 			return nil, err

@@ -297,6 +297,18 @@ func testAPI(t *testing.T, e *env) {
 		}
 	})
 
+	// A bulk line that is not UTF-8 is refused by its number, not read as another
+	// encoding: JSON is UTF-8, and a guess could garble names.
+	t.Run("BulkNotUTF8", func(t *testing.T) {
+		good := `{"source_id":"U-1","kind":"person","given_name":"José"}`
+		latin1 := "{\"source_id\":\"U-2\",\"kind\":\"person\",\"given_name\":\"Jos\xe9\"}"
+		res, body := e.do("POST", "/api/v1/customers/bulk?source=crm", agent, good+"\n"+latin1+"\n")
+		r := decode[rapport.IngestResult](t, body)
+		if res.StatusCode != 200 || r.Created != 1 || r.Rejected != 1 || r.Errors[0].Line != 2 || !strings.Contains(r.Errors[0].Message, "not UTF-8") {
+			t.Errorf("got %d %s, want line 1 written and line 2 refused as not UTF-8", res.StatusCode, body)
+		}
+	})
+
 	t.Run("TooLarge", func(t *testing.T) {
 		big := strings.Repeat(`{"customer_id":"x"}`+"\n", 300000) // over the 4 MiB the test server allows
 		res, body := e.do("POST", "/api/v1/interactions/bulk", agent, big)
