@@ -128,6 +128,11 @@ func TestSurveyPages(t *testing.T) {
 			if res, body := admin.post("/surveys", url.Values{"name": {"Words NPS"}, "kind": {"nps"}, "ask_every_days": {"ninety"}}); res.StatusCode != 400 || !strings.Contains(body, "must be a whole number from 1 to 3650") {
 				t.Errorf("a number of days in words: got %d, want the form saying what is wrong instead of saving the default", res.StatusCode)
 			}
+			// A delay typed in words is refused beside the triggers, not saved as none.
+			if res, body := admin.post("/surveys", url.Values{"name": {"Slow NPS"}, "kind": {"nps"}, "ask_every_days": {"90"},
+				"trigger_purchase": {"on"}, "delay_purchase": {"two days"}}); res.StatusCode != 400 || !strings.Contains(body, "delay must be between 0 and 2160 hours") {
+				t.Errorf("a delay in words: got %d, want the form again with the delay refused", res.StatusCode)
+			}
 			res, _ = admin.post("/surveys", url.Values{"name": {"Loyalty <script>alert(2)</script>"}, "kind": {"nps"}, "intro": {"Thank you for being with us."},
 				"ask_every_days": {"90"}, "follow_up": {"What should we do better?"}, "trigger_purchase": {"on"}, "delay_purchase": {"48"}, "active": {"on"}})
 			if res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/surveys/") {

@@ -51,7 +51,10 @@ func readSurveyForm(r *http.Request, old *rapport.Survey) *rapport.Survey {
 	}
 	for _, e := range rapport.SurveyEvents {
 		if r.PostFormValue("trigger_"+string(e)) == "on" {
-			h, _ := strconv.Atoi(r.PostFormValue("delay_" + string(e)))
+			h, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("delay_" + string(e))))
+			if err != nil && strings.TrimSpace(r.PostFormValue("delay_"+string(e))) != "" {
+				h = -1 // not a number: refused beside the field, not saved as no delay
+			}
 			v.Triggers = append(v.Triggers, rapport.SurveyTrigger{Event: e, Delay: rapport.Duration(h)})
 		}
 	}
