@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"html"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -31,6 +32,10 @@ func TestVisitReport(t *testing.T) {
 			}
 			if status, _ := agent.get(profile + "/notes/new?template=picnic"); status != 400 {
 				t.Errorf("an unknown template: %d", status)
+			}
+			// No template: a plain note, whose form is on the profile.
+			if res, _ := agent.fetch(profile + "/notes/new"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != profile+"#add-note" {
+				t.Errorf("no template: got %d to %q, want the profile's note form", res.StatusCode, res.Header.Get("Location"))
 			}
 			if status, _ := agent.get("/customers/" + e.walled.ID.String() + "/notes/new?template=visit"); status != 404 {
 				t.Errorf("a walled customer's form: %d", status)

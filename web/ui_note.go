@@ -20,6 +20,14 @@ type noteForm struct {
 }
 
 func (s *Server) handleNoteNew(w http.ResponseWriter, r *http.Request, c *call) error {
+	if r.URL.Query().Get("template") == "" { // a plain note is written on the profile
+		id, err := pathID(r, "id", "customer")
+		if err != nil {
+			return err
+		}
+		http.Redirect(w, r, "/customers/"+id.String()+"#add-note", http.StatusSeeOther)
+		return nil
+	}
 	return s.renderNoteForm(w, r, c, http.StatusOK, r.URL.Query(), nil)
 }
 
