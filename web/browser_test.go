@@ -10,6 +10,7 @@ import (
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/almost"
 )
@@ -191,7 +192,21 @@ func TestBrowser(t *testing.T) {
 						t.Errorf("after %d presses (%s), the focus is on %q, want the section %q", i+1, key, heading, want)
 					}
 				}
+				// ? lists the shortcuts; behind that list they do nothing, and after
+				// Escape they work again.
+				do(t, b, chromedp.KeyEvent("?"), chromedp.WaitVisible(chromedp.CSS("#shortcuts")), chromedp.KeyEvent("g"), chromedp.KeyEvent("c"))
+				if path := eval(`location.pathname`); !strings.HasPrefix(path, "/customers/") || eval(`String(document.querySelector("#shortcuts").open)`) != "true" {
+					t.Errorf("g c behind the open list of shortcuts went to %s or closed it", path)
+				}
 				shot(t, b, "3b-keyboard")
+				do(t, b, chromedp.KeyEvent(kb.Escape), chromedp.WaitNotVisible(chromedp.CSS("#shortcuts")), chromedp.KeyEvent("g"), chromedp.KeyEvent("c"))
+				path := ""
+				for deadline := time.Now().Add(5 * time.Second); path != "/customers" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+					path, _ = chromedp.Run(b, chromedp.Evaluate[string](`location.pathname`)) // fails while the page changes
+				}
+				if path != "/customers" {
+					t.Errorf("g c after the list of shortcuts closed: at %q, want /customers", path)
+				}
 			})
 
 			t.Run("AgentAttachesAScan", func(t *testing.T) {

@@ -115,7 +115,8 @@
   // customer on a survey or help-centre page who presses f stays there.
   var action = null;
   document.addEventListener("keydown", function (e) {
-    if (!document.body.hasAttribute("data-shortcuts")) return;
+    // Not behind an open dialog (the list of shortcuts): Escape closes it first.
+    if (!document.body.hasAttribute("data-shortcuts") || document.querySelector("dialog[open]")) return;
     if (e.ctrlKey || e.metaKey || e.altKey || typing(e)) {
       if (e.key === "Escape" && typing(e)) e.target.blur();
       return;
