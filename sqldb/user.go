@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -136,14 +137,21 @@ func (db *DB) CreateUser(ctx context.Context, s rapport.Scope, u *rapport.User, 
 }
 
 func (tx *Tx) createUser(u *rapport.User, password string) error {
-	if err := u.Validate(); err != nil {
+	err := u.Validate()
+	if msg := rapport.ValidPassword(password); password != "" && msg != "" {
+		// Every problem of the form at once, the password's with the others.
+		p := rapport.Problems{}
+		if e := (*rapport.Error)(nil); errors.As(err, &e) {
+			maps.Copy(p, e.Fields)
+		}
+		p.Add("password", "%s", msg)
+		err = p.Err()
+	}
+	if err != nil {
 		return err
 	}
 	hash := ""
 	if password != "" {
-		if msg := rapport.ValidPassword(password); msg != "" {
-			return rapport.FieldError("password", "%s", msg)
-		}
 		hash = hashPassword(password)
 	}
 	u.ID, u.CreatedAt, u.Active = rapport.NewID(), tx.now, true

@@ -1,6 +1,7 @@
 package sqldbtest
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +22,12 @@ func testUsers(t *testing.T, open Opener) {
 	wantField(t, db.CreateUser(ctx, f.admin, &rapport.User{Email: "NEW.person@example.com", Name: "Twin", Role: rapport.RoleAgent}, ""), "email")
 	wantField(t, db.CreateUser(ctx, f.admin, &rapport.User{Email: "x@example.com", Name: "X", Role: "boss"}, ""), "role")
 	wantField(t, db.CreateUser(ctx, f.admin, &rapport.User{Email: "y@example.com", Name: "Y", Role: rapport.RoleAgent}, "short"), "password")
+	// Every problem of the form at once: the address's and the password's.
+	var both *rapport.Error
+	if err := db.CreateUser(ctx, f.admin, &rapport.User{Email: "not an address", Name: "Y", Role: rapport.RoleAgent}, "short"); !errors.As(err, &both) ||
+		both.Fields["email"] == "" || both.Fields["password"] == "" {
+		t.Errorf("a bad address and a short password: got %v, want both named", err)
+	}
 	wantField(t, db.CreateUser(ctx, f.admin, &rapport.User{Email: "z@example.com", Name: "Z", Role: rapport.RoleAgent, Teams: []rapport.TeamRef{{ID: rapport.NewID()}}}, ""), "team_ids")
 
 	got, err := db.UpdateUser(ctx, f.admin, u.ID, rapport.UserUpdate{Role: ptr(rapport.RoleAgent), TeamIDs: &[]rapport.ID{f.dealsTeam.ID}})
