@@ -349,6 +349,27 @@ func (db *DB) SurveyResults(ctx context.Context, s rapport.Scope, surveyID rappo
 	if len(invited) > 0 {
 		out.ResponseRate = 100 * float64(min(len(rows), len(invited))) / float64(len(invited))
 	}
+	// The periods between with no invitation and no answer are listed too: a quiet
+	// month is a gap in the table, not a month that never was.
+	if len(starts) > 0 {
+		first, last := "9999", ""
+		for _, start := range starts {
+			first, last = min(first, start), max(last, start)
+		}
+		from, _ := time.Parse(time.DateOnly, first)
+		to, _ := time.Parse(time.DateOnly, last)
+		for t := from; !t.After(to); {
+			p, start := period(t)
+			if _, ok := starts[p]; !ok {
+				starts[p] = start
+			}
+			if f.Period == "week" {
+				t = t.AddDate(0, 0, 7)
+			} else {
+				t = t.AddDate(0, 1, 0)
+			}
+		}
+	}
 	for p, start := range starts {
 		out.Periods = append(out.Periods, rapport.PeriodScore{Period: p, Start: start, Invited: invitedBy[p], Score: rapport.ScoreOf(kind, byPeriod[p])})
 	}

@@ -1,6 +1,10 @@
 package web
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/rapportckm/rapport"
+)
 
 // TestLineChartScale checks that shares and ratings are drawn against their whole
 // scale, and other values against their own top.
@@ -15,5 +19,19 @@ func TestLineChartScale(t *testing.T) {
 		if chart.Max != c.top || chart.Min != 0 {
 			t.Errorf("%q %v: the axis runs from %g to %g, want 0 to %g", c.unit, c.values, chart.Min, chart.Max, c.top)
 		}
+	}
+}
+
+// TestScoreChartKeepsGaps: a score chart places its points by time, so months without
+// answers leave their gap instead of pulling the later points closer.
+func TestScoreChartKeepsGaps(t *testing.T) {
+	ps := []rapport.PeriodScore{{Period: "2026-01", Score: rapport.Score{N: 2, Value: 10}}, {Period: "2026-02"}, {Period: "2026-03"},
+		{Period: "2026-04", Score: rapport.Score{N: 1, Value: 50}}, {Period: "2026-05", Score: rapport.Score{N: 3, Value: 20}}}
+	c := newScoreChart(rapport.SurveyNPS, ps, "NPS")
+	if len(c.Points) != 3 || c.Points[0].X != 0 || c.Points[1].X != 450 || c.Points[2].X != 600 {
+		t.Errorf("points at %+v, want x 0, 450 and 600 of 600", c.Points)
+	}
+	if newScoreChart(rapport.SurveyNPS, ps[1:3], "NPS") != nil {
+		t.Error("a chart of months without answers")
 	}
 }

@@ -281,13 +281,18 @@ type chartPoint struct {
 }
 
 func newScoreChart(k rapport.SurveyKind, ps []rapport.PeriodScore, label string) *scoreChart {
-	var pts []rapport.PeriodScore
-	for _, p := range ps {
+	// Points for the periods with answers, placed by time: the periods without leave
+	// their gaps.
+	first, last := -1, -1
+	for i, p := range ps {
 		if p.N > 0 {
-			pts = append(pts, p)
+			last = i
+			if first < 0 {
+				first = i
+			}
 		}
 	}
-	if len(pts) == 0 {
+	if first < 0 {
 		return nil
 	}
 	lo, hi := 0.0, 100.0
@@ -305,11 +310,14 @@ func newScoreChart(k rapport.SurveyKind, ps []rapport.PeriodScore, label string)
 		return float64(c.Height) - (v-lo)*float64(c.Height)/(hi-lo)
 	}
 	c.Zero = y(math.Max(lo, 0))
-	step := float64(c.Width) / float64(max(len(pts)-1, 1))
+	step := float64(c.Width) / float64(max(last-first, 1))
 	var line []string
-	for i, p := range pts {
+	for i, p := range ps[first : last+1] {
+		if p.N == 0 {
+			continue
+		}
 		x := float64(i) * step
-		if len(pts) == 1 {
+		if first == last {
 			x = float64(c.Width) / 2
 		}
 		cp := chartPoint{X: x, Y: y(p.Value), YLow: y(p.Low), YHigh: y(p.High),

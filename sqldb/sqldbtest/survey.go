@@ -206,6 +206,40 @@ func testSurveys(t *testing.T, open Opener) {
 	if view, err := db.OpenInvitation(ctx, portal, anaToken); err != nil || !view.Expired || view.Response.Score != 2 {
 		t.Errorf("the expired invitation: %+v, %v", view, err)
 	}
+
+	// Ana answers again three months on: the quiet months between are listed, each
+	// with nothing in it, one after another.
+	clock = clock.AddDate(0, 0, 60)
+	_, err = db.SendSurvey(ctx, f.admin, nps.ID, everyone.ID, "https://crm.test")
+	must(t, err)
+	answered := false
+	for _, token := range surveyTokens(t, db)["ana@example.com"] {
+		if view, err := db.OpenInvitation(ctx, portal, token); err == nil && !view.Expired {
+			_, err = db.AnswerSurvey(ctx, portal, token, rapport.SurveyAnswer{Score: 9})
+			must(t, err)
+			answered = true
+		}
+	}
+	if !answered {
+		t.Fatal("Ana was not asked again after three months")
+	}
+	res, err = db.SurveyResults(ctx, f.admin, nps.ID, rapport.ResultsFilter{})
+	must(t, err)
+	quiet := 0
+	for i, p := range res.Periods {
+		if p.N == 0 && p.Invited == 0 {
+			quiet++
+		}
+		if i > 0 {
+			prev, _ := time.Parse("2006-01", res.Periods[i-1].Period)
+			if p.Period != prev.AddDate(0, 1, 0).Format("2006-01") {
+				t.Errorf("month %s follows %s", p.Period, res.Periods[i-1].Period)
+			}
+		}
+	}
+	if len(res.Periods) < 3 || quiet == 0 || res.Periods[0].N != 2 || res.Periods[len(res.Periods)-1].N != 1 {
+		t.Errorf("the months: %+v, want the first and the last answered and the quiet ones between", res.Periods)
+	}
 }
 
 func hasResponseOf(rs []*rapport.SurveyResponse, id rapport.ID) bool {
