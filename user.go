@@ -35,7 +35,19 @@ func (u *User) InTeam(id ID) bool {
 	return false
 }
 
-func (u *User) Validate() error {
+func (u *User) Validate() error { return u.problems().Err() }
+
+// ValidateNew checks a new user and the password they are given ("" for none yet),
+// naming every problem of the form at once.
+func (u *User) ValidateNew(password string) error {
+	p := u.problems()
+	if msg := ValidPassword(password); password != "" && msg != "" {
+		p.Add("password", "%s", msg)
+	}
+	return p.Err()
+}
+
+func (u *User) problems() Problems {
 	p := Problems{}
 	u.Email = NormalizeEmail(u.Email)
 	u.Name = strings.TrimSpace(u.Name)
@@ -49,7 +61,7 @@ func (u *User) Validate() error {
 	if !u.Role.Valid() {
 		p.Add("role", "role %q is unknown; use admin, manager, agent or analyst", u.Role)
 	}
-	return p.Err()
+	return p
 }
 
 // ValidPassword returns what is wrong with a new password, or "".

@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"maps"
 	"strings"
 	"time"
 
@@ -137,17 +136,7 @@ func (db *DB) CreateUser(ctx context.Context, s rapport.Scope, u *rapport.User, 
 }
 
 func (tx *Tx) createUser(u *rapport.User, password string) error {
-	err := u.Validate()
-	if msg := rapport.ValidPassword(password); password != "" && msg != "" {
-		// Every problem of the form at once, the password's with the others.
-		p := rapport.Problems{}
-		if e := (*rapport.Error)(nil); errors.As(err, &e) {
-			maps.Copy(p, e.Fields)
-		}
-		p.Add("password", "%s", msg)
-		err = p.Err()
-	}
-	if err != nil {
+	if err := u.ValidateNew(password); err != nil {
 		return err
 	}
 	hash := ""
