@@ -72,10 +72,13 @@ func (f *filler) writeReading(ctx context.Context) error {
 		at := end.Add(offset - span)
 		f.opts.SetNow(func() time.Time { return at })
 		progress := float64(offset) / float64(span)
-		scope, reader := rapport.PortalScope("demo"), fmt.Sprintf("demo-visitor-%d", i)
+		// Each visitor comes from an address of their own (in the range kept for
+		// documentation), as the help centre limits anonymous ratings by address.
+		addr := fmt.Sprintf("2001:db8::%x", i+1)
+		scope, reader := rapport.PortalScope(addr), fmt.Sprintf("demo-visitor-%d", i)
 		if len(people) > 0 && chance(r, 0.3) {
 			c := people[r.IntN(len(people))]
-			scope, reader = rapport.CustomerScope(c.id, "demo"), c.id.String()
+			scope, reader = rapport.CustomerScope(c.id, addr), c.id.String()
 		}
 		s := pickSearch(r, total)
 		res, err := f.store.SearchArticles(ctx, scope, rapport.SearchQuery{Text: s.text, Limit: 10, Log: true})

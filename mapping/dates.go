@@ -85,7 +85,10 @@ func parseTime(s string, layouts []Layout, loc *time.Location) (time.Time, error
 	for i, l := range layouts {
 		names[i] = l.text
 	}
-	names = append(names, "YYYY-MM-DD", "RFC 3339")
+	if !slices.Contains(names, "YYYY-MM-DD") {
+		names = append(names, "YYYY-MM-DD")
+	}
+	names = append(names, "RFC 3339")
 	return time.Time{}, fmt.Errorf("%q is not a date in any of the layouts %s", s, strings.Join(names, ", "))
 }
 

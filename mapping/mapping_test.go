@@ -235,6 +235,24 @@ func TestLayouts(t *testing.T) {
 	}
 }
 
+// TestParseTimeError checks that a value no layout reads is reported with each layout
+// named once, the ones always understood included.
+func TestParseTimeError(t *testing.T) {
+	var layouts []Layout
+	for _, text := range []string{"DD/MM/YYYY", "YYYY-MM-DD"} {
+		l, err := ParseLayout(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		layouts = append(layouts, l)
+	}
+	_, err := parseTime("1980-31-12", layouts, time.UTC)
+	want := `"1980-31-12" is not a date in any of the layouts DD/MM/YYYY, YYYY-MM-DD, RFC 3339`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}
+
 func TestDetectLayout(t *testing.T) {
 	for _, tt := range []struct {
 		name   string

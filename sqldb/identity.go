@@ -37,7 +37,14 @@ func (db *DB) MergeCustomers(ctx context.Context, s rapport.Scope, targetID, mer
 	}
 	var m *rapport.Merge
 	err := db.update(ctx, s, func(tx *Tx) (err error) {
-		m, err = tx.merge(targetID, mergedID, reason, probability)
+		if m, err = tx.merge(targetID, mergedID, reason, probability); err != nil {
+			return err
+		}
+		// Answered as the list of merges shows it, with the names and e-mail filled in.
+		ms, err := tx.findMerges(`m.id = $1`, m.ID)
+		if err == nil && len(ms) == 1 {
+			m = ms[0]
+		}
 		return err
 	})
 	return m, err

@@ -41,7 +41,11 @@ func (db *DB) ChangeArticleStatus(ctx context.Context, s rapport.Scope, id rappo
 			return rapport.Require(false, "change articles")
 		}
 		if !t.Step.From(old.Status) {
-			return rapport.Errorf(rapport.ECONFLICT, "the article is %s, so it cannot take the step %q; reload the page to see its state", old.Status, t.Step)
+			state := string(old.Status)
+			if old.Status == rapport.ArticleReview {
+				state = "in review"
+			}
+			return rapport.Errorf(rapport.ECONFLICT, "the article is %s, so it cannot take the step %q; reload the page to see its state", state, t.Step)
 		}
 		var to rapport.ArticleStatus
 		switch t.Step {

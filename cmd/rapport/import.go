@@ -22,7 +22,8 @@ import (
 )
 
 func runImport(ctx context.Context, env *environment, args []string) error {
-	const use = "customers|interactions FILE… --source NAME [--map MAPPING.yaml] [--rejects FILE] [--propose]"
+	const flags = "FILE… --source NAME [--map MAPPING.yaml] [--rejects FILE] [--propose]"
+	const use = "customers|interactions " + flags
 	if len(args) == 0 || (args[0] != mapping.Customers && args[0] != mapping.Interactions) {
 		return usagef("usage: rapport import %s", use)
 	}
@@ -31,7 +32,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	var source, mapFile, rejects string
 	var propose bool
 	var batch int
-	fs := newFlags(env, "import "+what, use)
+	fs := newFlags(env, "import "+what, flags)
 	cfg.dbFlags(fs, env)
 	fs.StringVar(&source, "source", "", "the source system the records come from, such as billing (required)")
 	fs.StringVar(&mapFile, "map", "", "a mapping (YAML) from the file's columns to fields; see docs/import.md")

@@ -85,7 +85,11 @@ func runKBImport(ctx context.Context, env *environment, args []string) error {
 	if err := db.OptimizeArticleIndex(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "Imported %d of %d articles (the others were there already) in %s.\n", written, read, time.Since(start).Round(time.Millisecond))
+	skipped := ""
+	if written < read {
+		skipped = " (the others were there already)"
+	}
+	fmt.Fprintf(env.stdout, "Imported %d of %d articles%s in %s.\n", written, read, skipped, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -30,10 +30,10 @@ func TestKBCommands(t *testing.T) {
 	qrels := write("qrels.tsv", "query-id\tcorpus-id\tscore\nq1\tMED-1\t1\nq2\tdoc_2\t1\nq3\t3\t1\n")
 
 	code, out, errOut := rapportCmd(t, dir, "", "kb", "import", corpus, "--format", "beir")
-	if code != 0 || !strings.Contains(out, "Imported 3 of 3 articles") {
+	if code != 0 || !strings.Contains(out, "Imported 3 of 3 articles in ") {
 		t.Fatalf("kb import: %d %q %q", code, out, errOut)
 	}
-	if code, out, _ = rapportCmd(t, dir, "", "kb", "import", corpus, "--format", "beir"); code != 0 || !strings.Contains(out, "Imported 0 of 3") {
+	if code, out, _ = rapportCmd(t, dir, "", "kb", "import", corpus, "--format", "beir"); code != 0 || !strings.Contains(out, "Imported 0 of 3 articles (the others were there already)") {
 		t.Errorf("kb import again: %d %q", code, out)
 	}
 	if code, _, _ = rapportCmd(t, dir, "", "kb", "import", corpus, "--format", "csv"); code != exitUsage {

@@ -87,6 +87,7 @@ func TestCommands(t *testing.T) {
 		{"NegativeKeepReads", "", []string{"serve", "--keep-reads-days", "-1"}, exitUsage, "", `--keep-reads-days "-1" is not a number of days`},
 		{"BadBaseURL", "", []string{"serve", "--base-url", "not a url"}, exitUsage, "", `--base-url "not a url" is not an address`},
 		{"IntakeWithoutAddress", "", []string{"serve", "--intake-listen", ":0"}, exitUsage, "", "--intake-address: give at least one address"},
+		{"ImportHelp", "", []string{"import", "customers", "-h"}, exitOK, "", "Usage: rapport import customers FILE… --source NAME"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := rapportCmd(t, dir, tt.stdin, tt.args...)

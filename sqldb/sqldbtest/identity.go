@@ -64,6 +64,11 @@ func testMergeUnmerge(t *testing.T, open Opener) {
 	must(t, err)
 	merged, err := db.FindCustomerByID(ctx, f.sales, ana.ID)
 	must(t, err)
+	// The merge is answered as the list of merges shows it: with both names, the merged
+	// record's first e-mail address and who merged.
+	if m.TargetName != merged.Name || m.MergedName == "" || m.MergedEmail == "" || m.UserName == "" {
+		t.Errorf("merge answered as %+v, want the target's name %q, the merged record's name and e-mail, and the user's name", m, merged.Name)
+	}
 	// The golden fields come from the most recent record (the default rule): the shop's.
 	if merged.Name != "Ana Maria Silva" || merged.Language != "pt" || len(merged.Emails) != 2 || merged.PrimaryEmail() != "anamaria@example.pt" ||
 		len(merged.Phones) != 1 || len(merged.Addresses) != 1 || !eq(merged.Tags, []string{"newsletter", "vip"}) {

@@ -54,6 +54,9 @@ func testKnowledgeWorkflow(t *testing.T, open Opener) {
 	if got.Status != rapport.ArticleReview {
 		t.Fatalf("after submit the status is %s, want review", got.Status)
 	}
+	if _, err = step(manager, rapport.StepUnarchive); err == nil || !strings.Contains(err.Error(), "the article is in review, so it cannot") {
+		t.Errorf("unarchive in review: got %v, want a conflict that says the article is in review", err)
+	}
 	queue, err := db.ListArticles(ctx, reviewer, rapport.ArticleFilter{ReviewerID: reviewerUser.ID})
 	must(t, err)
 	if len(queue.Articles) != 1 || queue.Articles[0].ID != a.ID {
