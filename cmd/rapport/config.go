@@ -158,6 +158,19 @@ func envOr(env *environment, name, def string) string {
 
 // openDB opens and migrates the configured database.
 func (c *config) openDB(ctx context.Context) (*sqldb.DB, error) {
+	db, err := c.connect()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate the database: %w", err)
+	}
+	return db, nil
+}
+
+// connect opens the database as it is, without migrating it.
+func (c *config) connect() (*sqldb.DB, error) {
 	var db *sqldb.DB
 	var err error
 	switch {
@@ -174,14 +187,7 @@ func (c *config) openDB(ctx context.Context) (*sqldb.DB, error) {
 	default:
 		return nil, usagef("--db %q is not a database address: use sqlite:PATH or postgres://user:password@host:port/name", redact(c.DB))
 	}
-	if err != nil {
-		return nil, err
-	}
-	if _, err := db.Migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("migrate the database: %w", err)
-	}
-	return db, nil
+	return db, err
 }
 
 // redact hides the password of a database address.

@@ -154,6 +154,19 @@ func TestServeStoppedWhileStarting(t *testing.T) {
 	}
 }
 
+// TestMigrateSaysWhatItDid: migrate names the migrations it applied, and then that
+// there were none to apply.
+func TestMigrateSaysWhatItDid(t *testing.T) {
+	dir := t.TempDir()
+	code, out, _ := rapportCmd(t, dir, "", "migrate")
+	if code != exitOK || !regexp.MustCompile(`^Applied \d+ migrations, 0001_\w+\.sql to \d{4}_\w+\.sql\.\nThe sqlite database is up to date\.\n$`).MatchString(out) {
+		t.Errorf("a new database: exit %d, %q", code, out)
+	}
+	if code, out, _ := rapportCmd(t, dir, "", "migrate"); code != exitOK || out != "The sqlite database is up to date.\n" {
+		t.Errorf("again: exit %d, %q", code, out)
+	}
+}
+
 // TestServeListenErrors: an address in use suggests another Rapport runs there; an
 // address that is no address says only what is wrong with it.
 func TestServeListenErrors(t *testing.T) {
