@@ -279,3 +279,34 @@ func TestRejectedRowsAsWritten(t *testing.T) {
 		t.Errorf("got %q, want %q", strings.Join(got, "|"), want)
 	}
 }
+
+// TestCarriageReturnLines: a file whose lines end with a carriage return alone (old
+// Macintosh programs) has rows, and resumes where it stopped.
+func TestCarriageReturnLines(t *testing.T) {
+	data := []byte("id,note\r1,Ana\r2,\"two\rlines\"\r\r3,Cy")
+	all, got := readAll(t, data, Options{})
+	if want := "2:id=1,note=Ana|3:id=2,note=two\nlines|6:id=3,note=Cy"; strings.Join(got, "|") != want {
+		t.Fatalf("got %q, want %q", strings.Join(got, "|"), want)
+	}
+	if _, got := readAll(t, data, Options{Offset: all[0].End, Line: all[0].EndLine}); strings.Join(got, "|") != "3:id=2,note=two\nlines|6:id=3,note=Cy" {
+		t.Errorf("resumed: got %q", got)
+	}
+}
+
+// TestNotText: UTF-16 text and spreadsheets are refused with the reason, not read as
+// garbage.
+func TestNotText(t *testing.T) {
+	for name, data := range map[string][]byte{
+		"UTF16":   append([]byte{0xff, 0xfe}, []byte("i\x00d\x00,\x00n\x00\n\x001\x00,\x00A\x00\n\x00")...),
+		"UTF16BE": []byte("\x00i\x00d\x00\n\x001\x00\n"),
+		"XLSX":    []byte("PK\x03\x04\x14\x00\x06\x00"),
+	} {
+		_, err := Open(bytes.NewReader(data), Options{})
+		if err == nil || !strings.Contains(err.Error(), "save it as CSV (UTF-8)") {
+			t.Errorf("%s: got %v, want the file refused", name, err)
+		}
+		if _, err := Open(bytes.NewReader(gz(string(data))), Options{}); err == nil {
+			t.Errorf("%s gzipped: read", name)
+		}
+	}
+}

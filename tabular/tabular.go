@@ -128,11 +128,18 @@ func Open(r io.Reader, opt Options) (*Rows, error) {
 	if bytes.HasPrefix(sample, []byte("\xef\xbb\xbf")) {
 		bom, sample = 3, sample[3:]
 	}
+	if err := CheckText(sample); err != nil {
+		return nil, err
+	}
 	rows.Latin1 = !utf8.Valid(trimPartialRune(sample))
 	if rows.Format = opt.Format; rows.Format == "" {
 		rows.Format = sniffFormat(sample)
 	}
 	start, line := max(opt.Offset, bom), opt.Line
+	crLines := rows.Format == CSV && endsLinesWithCR(sample)
+	if crLines {
+		sample = bytes.ReplaceAll(sample, []byte("\r"), []byte("\n"))
+	}
 	if rows.Format == CSV {
 		rows.Delimiter = sniffDelimiter(sample)
 		header, end, err := readHeader(sample, rows.Delimiter)
@@ -156,6 +163,9 @@ func Open(r io.Reader, opt Options) (*Rows, error) {
 		}
 		return nil, err
 	}
+	if crLines {
+		br = bufio.NewReaderSize(crToLF{br}, sniffSize)
+	}
 	switch rows.Format {
 	case CSV:
 		rows.next = csvRows(br, rows, start, line, opt.MaxRecord)
@@ -169,6 +179,40 @@ func Open(r io.Reader, opt Options) (*Rows, error) {
 		return nil, fmt.Errorf("format %q is unknown: use csv, ndjson or json", rows.Format)
 	}
 	return rows, nil
+}
+
+// CheckText refuses the start of a file that is not text Rapport reads: a spreadsheet,
+// or text in UTF-16, whose every other byte is NUL and would be read as garbage.
+func CheckText(head []byte) error {
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return errors.New("the file is a spreadsheet or a zip archive: save it as CSV (UTF-8) and import that")
+	case bytes.IndexByte(head, 0) >= 0:
+		return errors.New("the file is not text in UTF-8 or Latin-1 (it holds NUL bytes, as UTF-16 text and spreadsheets do): save it as CSV (UTF-8), NDJSON or JSON")
+	}
+	return nil
+}
+
+// endsLinesWithCR reports whether the first line ends with a carriage return alone,
+// as files saved by old Macintosh programs do: read as they are, such a file is one
+// header line and no rows.
+func endsLinesWithCR(sample []byte) bool {
+	i := bytes.IndexAny(sample, "\r\n")
+	return i >= 0 && sample[i] == '\r' && i+1 < len(sample) && sample[i+1] != '\n'
+}
+
+// crToLF reads carriage returns as line feeds, byte for byte, so that offsets into the
+// file stay as they are.
+type crToLF struct{ r io.Reader }
+
+func (c crToLF) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
 }
 
 // sniffFormat tells JSON from NDJSON from CSV by the first character.
