@@ -540,6 +540,13 @@ func (m *Mapping) ApplyCustomer(r *tabular.Row, source string) (rapport.Incoming
 	var unread []string
 	phones, cols := rw.values("phones")
 	for i, ph := range phones {
+		// Checked first: libphonenumber reads numbers Rapport refuses (tel:…, ext. 12,
+		// 1-800-FLOWERS), which would reject the row.
+		if msg := rapport.ValidPhone(ph); msg != "" {
+			unread = append(unread, ph)
+			warnings = append(warnings, fmt.Sprintf("column %s: %s: kept in the attribute unread_phones", cols[i], msg))
+			continue
+		}
 		if e164, ok := rapport.PhoneE164(ph, region); ok {
 			c.Phones = append(c.Phones, rapport.ContactPoint{Value: ph, Normalized: e164})
 			continue
@@ -553,13 +560,8 @@ func (m *Mapping) ApplyCustomer(r *tabular.Row, source string) (rapport.Incoming
 		default:
 			where = "without a country code, and no phone_region or country column says where it is"
 		}
-		if rapport.ValidPhone(ph) == "" {
-			c.Phones = append(c.Phones, rapport.ContactPoint{Value: ph})
-			warnings = append(warnings, fmt.Sprintf("column %s: %q is not a valid phone number %s: kept as written", cols[i], ph, where))
-		} else {
-			unread = append(unread, ph)
-			warnings = append(warnings, fmt.Sprintf("column %s: %q is not a phone number: kept in the attribute unread_phones", cols[i], ph))
-		}
+		c.Phones = append(c.Phones, rapport.ContactPoint{Value: ph})
+		warnings = append(warnings, fmt.Sprintf("column %s: %q is not a valid phone number %s: kept as written", cols[i], ph, where))
 	}
 	c.Language, _ = rw.value("language")
 	channel, _ := rw.value("preferred_channel")

@@ -440,3 +440,26 @@ func TestProposeKindFromNames(t *testing.T) {
 		t.Errorf("the mapping does not say why it took people:\n%s", text)
 	}
 }
+
+// TestPhonesRapportRefuses: a number libphonenumber reads but Rapport does not take
+// (an extension, tel:, letters) is kept in unread_phones with a warning; it does not
+// reject the row.
+func TestPhonesRapportRefuses(t *testing.T) {
+	m, err := Parse([]byte("record: customers\nphone_region: GB\nfields: {source_id: id, given_name: first, phones: phone}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ic, warnings, err := m.ApplyCustomer(testRow(2, "id,first,phone", "1", "Ann", "020 7946 0958 ext. 12;tel:+442079460958;0800 FLOWERS;020 7946 0959"), "crm")
+	if err != nil {
+		t.Fatalf("the row was rejected: %v", err)
+	}
+	if len(ic.Phones) != 1 || ic.Phones[0].Normalized != "+442079460959" {
+		t.Errorf("got phones %+v", ic.Phones)
+	}
+	if want := `{"unread_phones":["020 7946 0958 ext. 12","tel:+442079460958","0800 FLOWERS"]}`; string(ic.Attributes) != want {
+		t.Errorf("got attributes %s, want %s", ic.Attributes, want)
+	}
+	if len(warnings) != 3 || !strings.Contains(warnings[0], `column phone: "020 7946 0958 ext. 12" is not a phone number`) {
+		t.Errorf("got warnings %q", warnings)
+	}
+}
