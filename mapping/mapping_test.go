@@ -463,3 +463,23 @@ func TestPhonesRapportRefuses(t *testing.T) {
 		t.Errorf("got warnings %q", warnings)
 	}
 }
+
+// TestTwoDigitYearsOfBirth: a date of birth with a two-digit year is in the past, and
+// one in the future is refused.
+func TestTwoDigitYearsOfBirth(t *testing.T) {
+	m, err := Parse([]byte("record: customers\ndates: [DD/MM/YY, DD/MM/YYYY]\nfields: {source_id: id, given_name: first, date_of_birth: dob}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := time.Now().AddDate(1, 0, 0).Format("02/01/06")
+	for dob, want := range map[string]string{"12/05/55": "1955-05-12", "01/01/99": "1999-01-01", "01/02/03": "2003-02-01", next: time.Now().AddDate(-99, 0, 0).Format("2006-01-02")} {
+		ic, _, err := m.ApplyCustomer(testRow(2, "id,first,dob", "1", "Ann", dob), "crm")
+		if got := string(ic.Attributes); err != nil || got != `{"date_of_birth":"`+want+`"}` {
+			t.Errorf("%s: got %s (%v), want %s", dob, got, err, want)
+		}
+	}
+	_, _, err = m.ApplyCustomer(testRow(2, "id,first,dob", "1", "Ann", "31/12/2999"), "crm")
+	if le := rapport.LineErrorOf(2, err); le.Field != "dob" || !strings.Contains(le.Message, "2999-12-31, in the future: not a date of birth") {
+		t.Errorf("got %+v, want a date of birth in the future refused", le)
+	}
+}
