@@ -196,4 +196,26 @@ func testSegmentExportCSV(t *testing.T, e *env) {
 	if want := []string{`'=HYPERLINK("http://evil.example","x")`, "Müller Straße GmbH", "Smith, \"Jo\" & Sons\nLtd"}; !slices.Equal(names, want) {
 		t.Errorf("got names %q, want %q", names, want)
 	}
+
+	// An admin sees through the wall, and the audit trail says so.
+	res, body = e.do("GET", "/api/v1/segments/"+seg.ID+"/export?purpose=marketing", "admin@example.com", "")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "Wanda Walled") {
+		t.Fatalf("an admin's export: %d %s", res.StatusCode, body)
+	}
+	_, body = e.do("GET", "/api/v1/audit-events?action=export&entity=segment", "admin@example.com", "")
+	events := decode[struct {
+		Data []struct {
+			UserID      string `json:"user_id"`
+			ThroughWall bool   `json:"through_wall"`
+			Detail      string `json:"detail"`
+		}
+	}](t, body).Data
+	var got []string
+	for _, ev := range events {
+		got = append(got, fmt.Sprintf("%v %s", ev.ThroughWall, ev.Detail))
+	}
+	slices.Sort(got)
+	if want := []string{"false Export: 3 customers who agreed to marketing", "true Export: 4 customers who agreed to marketing, 1 of them behind walls"}; !slices.Equal(got, want) {
+		t.Errorf("got the exports audited as %q, want %q", got, want)
+	}
 }
