@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"bufio"
-	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -83,12 +82,8 @@ func checkText(f *os.File) error {
 	if err != nil && !errors.Is(err, io.EOF) {
 		return err
 	}
-	head = head[:n]
-	switch {
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return rapport.FieldError("file", "the file is a spreadsheet or a zip archive: save it as CSV (UTF-8) and upload that")
-	case bytes.IndexByte(head, 0) >= 0:
-		return rapport.FieldError("file", "the file is not text in UTF-8 or Latin-1 (it holds NUL bytes, as UTF-16 text and spreadsheets do): save it as CSV (UTF-8), NDJSON or JSON")
+	if err := tabular.CheckText(head[:n]); err != nil {
+		return rapport.FieldError("file", "%v", err)
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 type Layout struct {
 	text, goLayout string
 	hasTime        bool
+	shortYear      bool // YY
 }
 
 // layoutTokens translate the readable tokens, longest first, to Go's reference time.
@@ -56,6 +57,7 @@ func ParseLayout(text string) (Layout, error) {
 		return Layout{}, fmt.Errorf("date layout %q needs a year, a month and a day, as in DD/MM/YYYY", text)
 	}
 	l.goLayout = b.String()
+	l.shortYear = strings.Contains(l.goLayout, "06") && !strings.Contains(l.goLayout, "2006")
 	return l, nil
 }
 
@@ -67,11 +69,17 @@ func (l Layout) Parse(s string, loc *time.Location) (time.Time, error) {
 }
 
 // parseTime reads a value in the first of the layouts that fits, or as RFC 3339 or
-// YYYY-MM-DD, which are always understood.
-func parseTime(s string, layouts []Layout, loc *time.Location) (time.Time, error) {
+// YYYY-MM-DD, which are always understood. A two-digit year is read as Go reads it
+// (69–99 in the 1900s, the others in the 2000s), but for a date that is past by
+// nature, a date of birth, it is the century that puts it in the past: 12/05/55 is
+// 1955, not 2055.
+func parseTime(s string, layouts []Layout, loc *time.Location, past bool) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	for _, l := range layouts {
 		if t, err := l.Parse(s, loc); err == nil {
+			if past && l.shortYear && t.After(time.Now()) {
+				t = t.AddDate(-100, 0, 0)
+			}
 			return t, nil
 		}
 	}

@@ -400,9 +400,13 @@ func (rw *row) time(name string) (time.Time, bool) {
 	if v == "" {
 		return time.Time{}, false
 	}
-	t, err := parseTime(v, rw.m.layouts, rw.m.loc)
+	t, err := parseTime(v, rw.m.layouts, rw.m.loc, name == "date_of_birth")
 	if err != nil {
 		rw.p.Add(col, "column %s: %v; say how dates are written under dates: in the mapping", col, err)
+		return time.Time{}, false
+	}
+	if name == "date_of_birth" && t.After(time.Now()) {
+		rw.p.Add(col, "column %s: %q is %s, in the future: not a date of birth", col, v, t.Format("2006-01-02"))
 		return time.Time{}, false
 	}
 	return t, true
@@ -540,6 +544,13 @@ func (m *Mapping) ApplyCustomer(r *tabular.Row, source string) (rapport.Incoming
 	var unread []string
 	phones, cols := rw.values("phones")
 	for i, ph := range phones {
+		// Checked first: libphonenumber reads numbers Rapport refuses (tel:…, ext. 12,
+		// 1-800-FLOWERS), which would reject the row.
+		if msg := rapport.ValidPhone(ph); msg != "" {
+			unread = append(unread, ph)
+			warnings = append(warnings, fmt.Sprintf("column %s: %s: kept in the attribute unread_phones", cols[i], msg))
+			continue
+		}
 		if e164, ok := rapport.PhoneE164(ph, region); ok {
 			c.Phones = append(c.Phones, rapport.ContactPoint{Value: ph, Normalized: e164})
 			continue
@@ -553,13 +564,8 @@ func (m *Mapping) ApplyCustomer(r *tabular.Row, source string) (rapport.Incoming
 		default:
 			where = "without a country code, and no phone_region or country column says where it is"
 		}
-		if rapport.ValidPhone(ph) == "" {
-			c.Phones = append(c.Phones, rapport.ContactPoint{Value: ph})
-			warnings = append(warnings, fmt.Sprintf("column %s: %q is not a valid phone number %s: kept as written", cols[i], ph, where))
-		} else {
-			unread = append(unread, ph)
-			warnings = append(warnings, fmt.Sprintf("column %s: %q is not a phone number: kept in the attribute unread_phones", cols[i], ph))
-		}
+		c.Phones = append(c.Phones, rapport.ContactPoint{Value: ph})
+		warnings = append(warnings, fmt.Sprintf("column %s: %q is not a valid phone number %s: kept as written", cols[i], ph, where))
 	}
 	c.Language, _ = rw.value("language")
 	channel, _ := rw.value("preferred_channel")

@@ -458,3 +458,46 @@ func TestProposeKindFromNames(t *testing.T) {
 		t.Errorf("the mapping does not say why it took people:\n%s", text)
 	}
 }
+
+// TestPhonesRapportRefuses: a number libphonenumber reads but Rapport does not take
+// (an extension, tel:, letters) is kept in unread_phones with a warning; it does not
+// reject the row.
+func TestPhonesRapportRefuses(t *testing.T) {
+	m, err := Parse([]byte("record: customers\nphone_region: GB\nfields: {source_id: id, given_name: first, phones: phone}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ic, warnings, err := m.ApplyCustomer(testRow(2, "id,first,phone", "1", "Ann", "020 7946 0958 ext. 12;tel:+442079460958;0800 FLOWERS;020 7946 0959"), "crm")
+	if err != nil {
+		t.Fatalf("the row was rejected: %v", err)
+	}
+	if len(ic.Phones) != 1 || ic.Phones[0].Normalized != "+442079460959" {
+		t.Errorf("got phones %+v", ic.Phones)
+	}
+	if want := `{"unread_phones":["020 7946 0958 ext. 12","tel:+442079460958","0800 FLOWERS"]}`; string(ic.Attributes) != want {
+		t.Errorf("got attributes %s, want %s", ic.Attributes, want)
+	}
+	if len(warnings) != 3 || !strings.Contains(warnings[0], `column phone: "020 7946 0958 ext. 12" is not a phone number`) {
+		t.Errorf("got warnings %q", warnings)
+	}
+}
+
+// TestTwoDigitYearsOfBirth: a date of birth with a two-digit year is in the past, and
+// one in the future is refused.
+func TestTwoDigitYearsOfBirth(t *testing.T) {
+	m, err := Parse([]byte("record: customers\ndates: [DD/MM/YY, DD/MM/YYYY]\nfields: {source_id: id, given_name: first, date_of_birth: dob}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := time.Now().AddDate(1, 0, 0).Format("02/01/06")
+	for dob, want := range map[string]string{"12/05/55": "1955-05-12", "01/01/99": "1999-01-01", "01/02/03": "2003-02-01", next: time.Now().AddDate(-99, 0, 0).Format("2006-01-02")} {
+		ic, _, err := m.ApplyCustomer(testRow(2, "id,first,dob", "1", "Ann", dob), "crm")
+		if got := string(ic.Attributes); err != nil || got != `{"date_of_birth":"`+want+`"}` {
+			t.Errorf("%s: got %s (%v), want %s", dob, got, err, want)
+		}
+	}
+	_, _, err = m.ApplyCustomer(testRow(2, "id,first,dob", "1", "Ann", "31/12/2999"), "crm")
+	if le := rapport.LineErrorOf(2, err); le.Field != "dob" || !strings.Contains(le.Message, "2999-12-31, in the future: not a date of birth") {
+		t.Errorf("got %+v, want a date of birth in the future refused", le)
+	}
+}

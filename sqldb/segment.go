@@ -363,7 +363,7 @@ func (db *DB) ExportSegment(ctx context.Context, s rapport.Scope, id rapport.ID,
 	if !purpose.Valid() {
 		return 0, rapport.FieldError("purpose", "purpose must be one of %s: the export leaves out customers who did not agree to it", strings.Join(purposeNames(), ", "))
 	}
-	n := 0
+	n, walled := 0, 0
 	var g *rapport.Segment
 	err := db.view(ctx, s, func(tx *Tx) error {
 		var err error
@@ -377,8 +377,13 @@ func (db *DB) ExportSegment(ctx context.Context, s rapport.Scope, id rapport.ID,
 		address := func(col string) string {
 			return `COALESCE((SELECT x.` + col + ` FROM customer_addresses x WHERE x.customer_id = c.id ORDER BY x.position LIMIT 1), '')`
 		}
+		// Those who see through walls are audited for it: which members are walled.
+		isWalled := "FALSE"
+		if s.SeesThroughWalls() {
+			isWalled = "EXISTS (SELECT 1 FROM wall_coverage wc WHERE wc.customer_id = c.id)"
+		}
 		rows, err := tx.query(`SELECT c.id, c.kind, c.name, `+contact("email")+`, `+contact("phone")+`, c.language, c.preferred_channel, `+
-			address("city")+`, `+address("country")+` FROM segment_members m JOIN customers c ON c.id = m.customer_id
+			address("city")+`, `+address("country")+`, `+isWalled+` FROM segment_members m JOIN customers c ON c.id = m.customer_id
 			WHERE m.segment_id = `+q.Arg(id)+` AND c.merged_into IS NULL AND `+visibleCustomer(q, s, "c.id")+` AND `+consentGranted(q, "c.id", purpose)+`
 			ORDER BY c.sort_name, c.id`, q.Args()...)
 		if err != nil {
@@ -386,9 +391,13 @@ func (db *DB) ExportSegment(ctx context.Context, s rapport.Scope, id rapport.ID,
 		}
 		for rows.Next() {
 			var e rapport.ExportedCustomer
-			if err := rows.Scan(&e.ID, &e.Kind, &e.Name, &e.Email, &e.Phone, &e.Language, &e.PreferredChannel, &e.City, &e.Country); err != nil {
+			var behindWall bool
+			if err := rows.Scan(&e.ID, &e.Kind, &e.Name, &e.Email, &e.Phone, &e.Language, &e.PreferredChannel, &e.City, &e.Country, &behindWall); err != nil {
 				rows.Close()
 				return err
+			}
+			if behindWall {
+				walled++
 			}
 			if err := fn(e); err != nil {
 				rows.Close()
@@ -402,7 +411,11 @@ func (db *DB) ExportSegment(ctx context.Context, s rapport.Scope, id rapport.ID,
 		return n, err
 	}
 	return n, db.update(ctx, s, func(tx *Tx) error {
-		return tx.audit("export", "segment", id, rapport.ID{}, false, fmt.Sprintf("%s: %d customers who agreed to %s", g.Name, n, purpose))
+		detail := fmt.Sprintf("%s: %d customers who agreed to %s", g.Name, n, purpose)
+		if walled > 0 {
+			detail += fmt.Sprintf(", %d of them behind walls", walled)
+		}
+		return tx.audit("export", "segment", id, rapport.ID{}, walled > 0, detail)
 	})
 }
 

@@ -95,6 +95,11 @@ func (r *Row) Text() string {
 	return string(bytes.TrimRight(b.Bytes(), "\n"))
 }
 
+// BOM starts a CSV file written for people: without it, Excel reads UTF-8 in the
+// computer's legacy code page ("Müller" shows as "MÃ¼ller"). Rapport's own reader
+// skips it, as most CSV readers do.
+const BOM = "\ufeff"
+
 // SpreadsheetSafe keeps a spreadsheet from reading a cell of a CSV file written for
 // people as a formula: text that begins as one (=, +, -, @, a tab or a carriage
 // return) gets a leading apostrophe, which spreadsheets show as text.

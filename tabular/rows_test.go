@@ -235,3 +235,78 @@ func TestMixedEncodings(t *testing.T) {
 		}
 	}
 }
+
+// TestStrayQuote: a quote opened and never closed, or closed lines later by another
+// stray one, rejects its own line only; the rows after it are read.
+func TestStrayQuote(t *testing.T) {
+	const unclosed = "a quote opened on this line is not closed where it should be (a field with quotes in it must be quoted, and its quotes doubled); the lines after it are read as rows of their own"
+	for _, tt := range []struct{ name, data, want string }{
+		{"NeverClosed", "id,name\n1,Ana\n2,\"Bo\n\n3,Cy\n4,Di\n",
+			`2:id=1,name=Ana|3:error ` + unclosed + `|5:id=3,name=Cy|6:id=4,name=Di`},
+		{"ClosedLater", "id,name\n1,\"Ana\n2,Bo\n3,Cy\",x\n4,Di\n",
+			`2:error the row has 3 fields where the header has 2: a quote opened on this line joined it to the 2 lines after it; they are read as rows of their own|3:id=2,name=Bo|4:error byte 5 of the line: a quote out of place (a field with quotes in it must be quoted, and its quotes doubled)|5:id=4,name=Di`},
+		{"AfterBlankLines", "id,name\n1,Ana\n\n\n2,\"Bo\n3,Cy\n",
+			`2:id=1,name=Ana|5:error ` + unclosed + `|6:id=3,name=Cy`},
+		{"OverTheLimit", "id,name\n1,\"" + strings.Repeat("a", 10000) + "\n2,Bo\n3," + strings.Repeat("b", 10000) + "\n4,Di",
+			`2:error the row is over 200 bytes: a quote opened on this line and not closed, or a field too long|3:id=2,name=Bo|4:error the row is over 200 bytes: a quote opened on this line and not closed, or a field too long|5:id=4,name=Di`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, got := readAll(t, []byte(tt.data), Options{MaxRecord: 200})
+			if strings.Join(got, "|") != tt.want {
+				t.Errorf("got  %q\nwant %q", strings.Join(got, "|"), tt.want)
+			}
+		})
+	}
+}
+
+// TestRejectedRowsAsWritten: a CSV row that cannot be read is kept as written, for the
+// rejects file.
+func TestRejectedRowsAsWritten(t *testing.T) {
+	rs, err := Open(strings.NewReader("id,name\n1,=HYPERLINK(\"x\")\n2,Bo,extra\n3,\"C\n4,M\xfcller\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for {
+		_, err := rs.Read()
+		var re *RowError
+		if !errors.As(err, &re) {
+			break
+		}
+		got = append(got, fmt.Sprintf("%d:%s", re.Line, re.Raw))
+	}
+	if want := `2:1,=HYPERLINK("x")|3:2,Bo,extra|4:3,"C`; strings.Join(got, "|") != want {
+		t.Errorf("got %q, want %q", strings.Join(got, "|"), want)
+	}
+}
+
+// TestCarriageReturnLines: a file whose lines end with a carriage return alone (old
+// Macintosh programs) has rows, and resumes where it stopped.
+func TestCarriageReturnLines(t *testing.T) {
+	data := []byte("id,note\r1,Ana\r2,\"two\rlines\"\r\r3,Cy")
+	all, got := readAll(t, data, Options{})
+	if want := "2:id=1,note=Ana|3:id=2,note=two\nlines|6:id=3,note=Cy"; strings.Join(got, "|") != want {
+		t.Fatalf("got %q, want %q", strings.Join(got, "|"), want)
+	}
+	if _, got := readAll(t, data, Options{Offset: all[0].End, Line: all[0].EndLine}); strings.Join(got, "|") != "3:id=2,note=two\nlines|6:id=3,note=Cy" {
+		t.Errorf("resumed: got %q", got)
+	}
+}
+
+// TestNotText: UTF-16 text and spreadsheets are refused with the reason, not read as
+// garbage.
+func TestNotText(t *testing.T) {
+	for name, data := range map[string][]byte{
+		"UTF16":   append([]byte{0xff, 0xfe}, []byte("i\x00d\x00,\x00n\x00\n\x001\x00,\x00A\x00\n\x00")...),
+		"UTF16BE": []byte("\x00i\x00d\x00\n\x001\x00\n"),
+		"XLSX":    []byte("PK\x03\x04\x14\x00\x06\x00"),
+	} {
+		_, err := Open(bytes.NewReader(data), Options{})
+		if err == nil || !strings.Contains(err.Error(), "save it as CSV (UTF-8)") {
+			t.Errorf("%s: got %v, want the file refused", name, err)
+		}
+		if _, err := Open(bytes.NewReader(gz(string(data))), Options{}); err == nil {
+			t.Errorf("%s gzipped: read", name)
+		}
+	}
+}

@@ -55,6 +55,9 @@ type Options struct {
 	Offset  int64
 	Line    int
 	MaxLine int // longest NDJSON line accepted; default 1 MiB
+	// MaxRecord is the longest CSV record accepted; default 16 MiB. Over it, a record
+	// is rejected rather than read into memory whole.
+	MaxRecord int
 	// Unflattened leaves JSON objects whole in Row.Raw, without columns, for readers
 	// that decode them themselves.
 	Unflattened bool
@@ -104,6 +107,9 @@ func Open(r io.Reader, opt Options) (*Rows, error) {
 	if opt.MaxLine <= 0 {
 		opt.MaxLine = 1 << 20
 	}
+	if opt.MaxRecord <= 0 {
+		opt.MaxRecord = 16 << 20
+	}
 	rows := &Rows{}
 	br := bufio.NewReaderSize(r, sniffSize)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -122,11 +128,18 @@ func Open(r io.Reader, opt Options) (*Rows, error) {
 	if bytes.HasPrefix(sample, []byte("\xef\xbb\xbf")) {
 		bom, sample = 3, sample[3:]
 	}
+	if err := CheckText(sample); err != nil {
+		return nil, err
+	}
 	rows.Latin1 = !utf8.Valid(trimPartialRune(sample))
 	if rows.Format = opt.Format; rows.Format == "" {
 		rows.Format = sniffFormat(sample)
 	}
 	start, line := max(opt.Offset, bom), opt.Line
+	crLines := rows.Format == CSV && endsLinesWithCR(sample)
+	if crLines {
+		sample = bytes.ReplaceAll(sample, []byte("\r"), []byte("\n"))
+	}
 	if rows.Format == CSV {
 		rows.Delimiter = sniffDelimiter(sample)
 		header, end, err := readHeader(sample, rows.Delimiter)
@@ -150,9 +163,12 @@ func Open(r io.Reader, opt Options) (*Rows, error) {
 		}
 		return nil, err
 	}
+	if crLines {
+		br = bufio.NewReaderSize(crToLF{br}, sniffSize)
+	}
 	switch rows.Format {
 	case CSV:
-		rows.next = csvRows(br, rows, start, line)
+		rows.next = csvRows(br, rows, start, line, opt.MaxRecord)
 	case NDJSON:
 		rows.next = ndjsonRows(br, start, line, opt.MaxLine, !opt.Unflattened, opt.UTF8)
 	case JSON:
@@ -163,6 +179,40 @@ func Open(r io.Reader, opt Options) (*Rows, error) {
 		return nil, fmt.Errorf("format %q is unknown: use csv, ndjson or json", rows.Format)
 	}
 	return rows, nil
+}
+
+// CheckText refuses the start of a file that is not text Rapport reads: a spreadsheet,
+// or text in UTF-16, whose every other byte is NUL and would be read as garbage.
+func CheckText(head []byte) error {
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return errors.New("the file is a spreadsheet or a zip archive: save it as CSV (UTF-8) and import that")
+	case bytes.IndexByte(head, 0) >= 0:
+		return errors.New("the file is not text in UTF-8 or Latin-1 (it holds NUL bytes, as UTF-16 text and spreadsheets do): save it as CSV (UTF-8), NDJSON or JSON")
+	}
+	return nil
+}
+
+// endsLinesWithCR reports whether the first line ends with a carriage return alone,
+// as files saved by old Macintosh programs do: read as they are, such a file is one
+// header line and no rows.
+func endsLinesWithCR(sample []byte) bool {
+	i := bytes.IndexAny(sample, "\r\n")
+	return i >= 0 && sample[i] == '\r' && i+1 < len(sample) && sample[i+1] != '\n'
+}
+
+// crToLF reads carriage returns as line feeds, byte for byte, so that offsets into the
+// file stay as they are.
+type crToLF struct{ r io.Reader }
+
+func (c crToLF) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
 }
 
 // sniffFormat tells JSON from NDJSON from CSV by the first character.
@@ -208,35 +258,180 @@ func newCSVReader(r io.Reader, delim rune) *csv.Reader {
 }
 
 // csvRows reads CSV records from br, which starts at byte start after line lines.
-func csvRows(br *bufio.Reader, rows *Rows, start int64, line int) func() (Row, error) {
-	cr := newCSVReader(br, rows.Delimiter)
+//
+// A record that fails across several lines, or grows over maxRecord bytes, is a quote
+// opened and not closed where it should be: encoding/csv would read on to the next
+// quote, or to the end of the file, and reject everything in between as one row. Only
+// its first line is rejected, and reading goes on at the next line.
+func csvRows(br *bufio.Reader, rows *Rows, start int64, line, maxRecord int) func() (Row, error) {
+	in := &keeper{r: br, base: start, max: maxRecord}
+	var cr *csv.Reader
+	var crStart int64 // where cr's input starts in the file
+	var crLine int    // and the lines before it
+	restart := func(at int64, lines int) {
+		in.again(at)
+		cr, crStart, crLine = newCSVReader(in, rows.Delimiter), at, lines
+	}
+	restart(start, line)
+	done := line // the lines before the record being read
 	index := indexOf(rows.Header)
+	// rejectFirstLine rejects the first line of the record that starts at in.base
+	// and reads again from the next.
+	rejectFirstLine := func(problem error, tooLong bool) (Row, error) {
+		at, blank := in.skipBlankLines()
+		end, raw, err := in.lineEnd(at)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return Row{}, err
+		}
+		if tooLong {
+			raw = nil
+		}
+		l := done + blank + 1
+		restart(end, l)
+		done = l
+		return Row{}, &RowError{Line: l, EndLine: l, End: end, Raw: raw, Err: problem}
+	}
+	tooLong := fmt.Errorf("the row is over %s: a quote opened on this line and not closed, or a field too long", ByteSize(int64(maxRecord)))
 	return func() (Row, error) {
 		values, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			return Row{}, io.EOF
 		}
-		end := start + cr.InputOffset()
+		// Over the limit, a parse error in the part read is the reader's, not the row's.
+		if errors.Is(err, errRecordTooLong) || in.refused {
+			return rejectFirstLine(tooLong, true)
+		}
+		end := crStart + cr.InputOffset()
+		if end-in.base > int64(maxRecord) { // whether read in one piece or not
+			return rejectFirstLine(tooLong, true)
+		}
 		if err != nil {
 			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				// The reader goes on at the next line; so do we.
-				return Row{}, &RowError{Line: line + pe.StartLine, EndLine: line + pe.Line, End: end, Err: csvProblem(pe)}
+			if !errors.As(err, &pe) {
+				return Row{}, err
 			}
-			return Row{}, err
+			if pe.StartLine != pe.Line {
+				return rejectFirstLine(errors.New("a quote opened on this line is not closed where it should be (a field with quotes in it must be quoted, and its quotes doubled); the lines after it are read as rows of their own"), false)
+			}
+			// The reader goes on at the next line; so do we.
+			raw := in.record(end)
+			done = crLine + pe.Line
+			return Row{}, &RowError{Line: done, EndLine: done, End: end, Raw: raw, Err: csvProblem(pe)}
 		}
 		first, _ := cr.FieldPos(0)
-		r := Row{Line: line + first, End: end, Columns: rows.Header, Values: values, index: index, comma: rows.Delimiter}
+		r := Row{Line: crLine + first, End: end, Columns: rows.Header, Values: values, index: index, comma: rows.Delimiter}
 		r.EndLine = r.Line
 		for i, v := range values {
 			r.EndLine += strings.Count(v, "\n")
 			values[i] = text(v)
 		}
 		if len(values) != len(rows.Header) {
-			return Row{}, &RowError{Line: r.Line, EndLine: r.EndLine, End: end, Raw: []byte(r.Text()),
-				Err: fmt.Errorf("the row has %d fields where the header has %d", len(values), len(rows.Header))}
+			problem := fmt.Errorf("the row has %d fields where the header has %d", len(values), len(rows.Header))
+			if r.EndLine != r.Line { // a quote out of place joined lines
+				return rejectFirstLine(fmt.Errorf("%w: a quote opened on this line joined it to the %d lines after it; they are read as rows of their own", problem, r.EndLine-r.Line), false)
+			}
+			done = r.EndLine
+			return Row{}, &RowError{Line: r.Line, EndLine: r.EndLine, End: end, Raw: in.record(end), Err: problem}
 		}
+		in.forget(end)
+		done = r.EndLine
 		return r, nil
+	}
+}
+
+var errRecordTooLong = errors.New("record too long")
+
+// keeper keeps what a csv.Reader reads from r since base, the start of the record
+// being read: to show a rejected row as written, and to read again after its first
+// line when it must be read another way. It refuses to keep more than max bytes.
+type keeper struct {
+	r       io.Reader
+	base    int64
+	kept    []byte // from base
+	replay  []byte // to be read again before r
+	max     int
+	refused bool // to read past max
+}
+
+func (k *keeper) Read(p []byte) (int, error) {
+	if len(k.kept) > k.max {
+		k.refused = true
+		return 0, errRecordTooLong
+	}
+	n, err := k.read(p)
+	k.kept = append(k.kept, p[:n]...)
+	return n, err
+}
+
+func (k *keeper) read(p []byte) (int, error) {
+	if len(k.replay) > 0 {
+		n := copy(p, k.replay)
+		k.replay = k.replay[n:]
+		return n, nil
+	}
+	return k.r.Read(p)
+}
+
+// record returns the record that ends at offset end as written, without the empty
+// lines before it and its line end, and forgets it.
+func (k *keeper) record(end int64) []byte {
+	raw := bytes.Trim(k.kept[:end-k.base], "\r\n")
+	raw = []byte(text(string(raw)))
+	k.forget(end)
+	return raw
+}
+
+// forget drops what is kept before offset: the records before it are done.
+func (k *keeper) forget(offset int64) {
+	k.kept, k.base = k.kept[offset-k.base:], offset
+}
+
+// again makes the bytes from offset on, which must be kept, be read again.
+func (k *keeper) again(offset int64) {
+	k.replay = append(bytes.Clone(k.kept[offset-k.base:]), k.replay...)
+	k.kept, k.base, k.refused = nil, offset, false
+}
+
+// skipBlankLines returns where the record that starts at base really starts, after
+// the empty lines encoding/csv skips, and how many there are.
+func (k *keeper) skipBlankLines() (int64, int) {
+	i, n := 0, 0
+	for {
+		switch {
+		case bytes.HasPrefix(k.kept[i:], []byte("\n")):
+			i, n = i+1, n+1
+		case bytes.HasPrefix(k.kept[i:], []byte("\r\n")):
+			i, n = i+2, n+1
+		default:
+			return k.base + int64(i), n
+		}
+	}
+}
+
+// lineEnd returns the end of the line that starts at offset, which must be kept,
+// reading on past what is kept when the line is longer, and the line as written
+// unless it is over max. What was read past the line's end is read again.
+func (k *keeper) lineEnd(offset int64) (int64, []byte, error) {
+	rest := k.kept[offset-k.base:]
+	if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+		return offset + int64(i) + 1, []byte(text(string(bytes.TrimRight(rest[:i], "\r")))), nil
+	}
+	end := k.base + int64(len(k.kept))
+	k.kept, k.base = nil, end
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := k.read(buf)
+		if i := bytes.IndexByte(buf[:n], '\n'); i >= 0 {
+			k.replay = append(bytes.Clone(buf[i+1:n]), k.replay...)
+			end += int64(i) + 1
+			k.base = end
+			return end, nil, nil
+		}
+		end += int64(n)
+		k.base = end
+		if err != nil {
+			return end, nil, err
+		}
 	}
 }
 

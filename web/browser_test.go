@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/almost"
+	"github.com/rapportckm/rapport/tabular"
 )
 
 // TestBrowser drives the staff app in a real headless Chromium: sign in, create a
@@ -469,7 +470,7 @@ func TestBrowser(t *testing.T) {
 				for deadline := time.Now().Add(10 * time.Second); len(rejects) == 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 					rejects, _ = os.ReadFile(filepath.Join(downloads, "crm-people-rejects.csv"))
 				}
-				if got := string(rejects); !strings.HasPrefix(got, "line,field,reason,text\n3,First Name,") || !strings.HasSuffix(got, ",C-2;;;\n") {
+				if got := string(rejects); !strings.HasPrefix(got, tabular.BOM+"line,field,reason,text\n3,First Name,") || !strings.HasSuffix(got, ",C-2;;;\n") {
 					t.Errorf("downloaded the rejects %q, want line 3 with its field, reason and text", got)
 				}
 			})

@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/tabular"
 )
 
 // TestCustomerExport: a manager downloads everything held about a customer (the record
@@ -133,5 +135,87 @@ func testCustomerExport(t *testing.T, e *env) {
 	}
 	if status, body := mona.get("/customers/" + id + "/export"); status != http.StatusOK || !json.Valid([]byte(body)) || !strings.Contains(body, "Prefers letters to calls") {
 		t.Errorf("the web download: %d", status)
+	}
+}
+
+// TestSegmentExportCSV: a segment's export opens in a spreadsheet as written: UTF-8
+// that Excel recognises, names with commas, quotes and line breaks whole, formulas
+// shown as text; and only the customers who agreed to the purpose, outside walls.
+func TestSegmentExportCSV(t *testing.T) {
+	for name, open := range databases() {
+		t.Run(name, func(t *testing.T) { testSegmentExportCSV(t, newEnv(t, open)) })
+	}
+}
+
+func testSegmentExportCSV(t *testing.T, e *env) {
+	sys := rapport.SystemScope("test")
+	org := func(name string, consent bool) *rapport.Customer {
+		c := &rapport.Customer{Kind: rapport.KindOrganisation, Name: name, Tags: []string{"exp"}}
+		must(t, e.db.CreateCustomer(ctx, sys, c))
+		if consent {
+			if res, body := e.do("PUT", "/api/v1/customers/"+c.ID.String()+"/consents/marketing", "admin@example.com", `{"granted":true}`); res.StatusCode >= 300 {
+				t.Fatalf("consent: %d %s", res.StatusCode, body)
+			}
+		}
+		return c
+	}
+	org("Smith, \"Jo\" & Sons\nLtd", true)
+	org("=HYPERLINK(\"http://evil.example\",\"x\")", true)
+	org("Müller Straße GmbH", true)
+	org("No Consent Ltd", false)
+	tags := []string{"exp"}
+	_, err := e.db.UpdateCustomer(ctx, sys, e.walled.ID, rapport.CustomerUpdate{Tags: &tags})
+	must(t, err)
+	_, err = e.db.RecordConsent(ctx, sys, e.walled.ID, rapport.Consent{Purpose: "marketing", Granted: true})
+	must(t, err)
+
+	manager := &rapport.User{Email: "manager@example.com", Name: "Mona Manager", Role: rapport.RoleManager, Teams: []rapport.TeamRef{{ID: e.team.ID}}}
+	must(t, e.db.CreateUser(ctx, sys, manager, password))
+	_, secret, err := e.db.CreateToken(ctx, sys, manager.ID, "test")
+	must(t, err)
+	e.tokens[manager.Email] = secret
+
+	res, body := e.do("POST", "/api/v1/segments", manager.Email, `{"name":"Export","rule":"tag = exp"}`)
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("segment: %d %s", res.StatusCode, body)
+	}
+	seg := decode[struct{ ID string }](t, body)
+	res, body = e.do("GET", "/api/v1/segments/"+seg.ID+"/export?purpose=marketing", manager.Email, "")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("export: %d %s", res.StatusCode, body)
+	}
+	if !strings.HasPrefix(body, tabular.BOM+"id,kind,name,") {
+		t.Errorf("the export starts %q: without a byte-order mark, Excel reads UTF-8 as Windows-1252", body[:min(len(body), 20)])
+	}
+	_, rows, err := tabular.ReadAll(strings.NewReader(body))
+	must(t, err)
+	var names []string
+	for _, r := range rows {
+		names = append(names, r[2])
+	}
+	if want := []string{`'=HYPERLINK("http://evil.example","x")`, "Müller Straße GmbH", "Smith, \"Jo\" & Sons\nLtd"}; !slices.Equal(names, want) {
+		t.Errorf("got names %q, want %q", names, want)
+	}
+
+	// An admin sees through the wall, and the audit trail says so.
+	res, body = e.do("GET", "/api/v1/segments/"+seg.ID+"/export?purpose=marketing", "admin@example.com", "")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "Wanda Walled") {
+		t.Fatalf("an admin's export: %d %s", res.StatusCode, body)
+	}
+	_, body = e.do("GET", "/api/v1/audit-events?action=export&entity=segment", "admin@example.com", "")
+	events := decode[struct {
+		Data []struct {
+			UserID      string `json:"user_id"`
+			ThroughWall bool   `json:"through_wall"`
+			Detail      string `json:"detail"`
+		}
+	}](t, body).Data
+	var got []string
+	for _, ev := range events {
+		got = append(got, fmt.Sprintf("%v %s", ev.ThroughWall, ev.Detail))
+	}
+	slices.Sort(got)
+	if want := []string{"false Export: 3 customers who agreed to marketing", "true Export: 4 customers who agreed to marketing, 1 of them behind walls"}; !slices.Equal(got, want) {
+		t.Errorf("got the exports audited as %q, want %q", got, want)
 	}
 }

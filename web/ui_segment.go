@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -205,6 +206,9 @@ func (s *Server) handleSegmentExport(w http.ResponseWriter, r *http.Request, c *
 		started = true
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="segment-%s-%s-%s.csv"`, id, purpose, time.Now().UTC().Format("20060102")))
+		if _, err := io.WriteString(w, tabular.BOM); err != nil {
+			return err
+		}
 		return out.Write(exportHeader)
 	}
 	_, err = s.Store.ExportSegment(r.Context(), c.scope, id, purpose, func(e rapport.ExportedCustomer) error {

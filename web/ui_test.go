@@ -16,6 +16,7 @@ import (
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/almost"
 	"github.com/rapportckm/rapport/sqldb/sqldbtest"
+	"github.com/rapportckm/rapport/tabular"
 	"github.com/rapportckm/rapport/web"
 )
 
@@ -259,7 +260,7 @@ func TestPages(t *testing.T) {
 				must(t, err)
 				b, _ := io.ReadAll(res.Body)
 				res.Body.Close()
-				if res.StatusCode != 200 || strings.TrimSpace(string(b)) != "id,kind,name,email,phone,language,preferred_channel,city,country" ||
+				if res.StatusCode != 200 || strings.TrimSpace(string(b)) != tabular.BOM+"id,kind,name,email,phone,language,preferred_channel,city,country" ||
 					!strings.Contains(res.Header.Get("Content-Disposition"), "attachment; filename=") {
 					t.Errorf("export of a segment no one in agreed to marketing: %d %q (%s)", res.StatusCode, b, res.Header.Get("Content-Disposition"))
 				}
