@@ -246,7 +246,7 @@ func TestParseTimeError(t *testing.T) {
 		}
 		layouts = append(layouts, l)
 	}
-	_, err := parseTime("1980-31-12", layouts, time.UTC)
+	_, err := parseTime("1980-31-12", layouts, time.UTC, false)
 	want := `"1980-31-12" is not a date in any of the layouts DD/MM/YYYY, YYYY-MM-DD, RFC 3339`
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
