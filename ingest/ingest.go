@@ -115,15 +115,32 @@ func runNDJSON[T any](ctx context.Context, r io.Reader, opt Options, convert Con
 // nil, as JSON objects in Rapport's own shape, and writes them through svc.
 func ImportCustomers(ctx context.Context, rows *tabular.Rows, m *mapping.Mapping, svc rapport.ImportService, s rapport.Scope, opt Options) (Result, error) {
 	return run(ctx, rows, opt, customerConverter(m, opt.Source), func(batch []rapport.IncomingCustomer, at *rapport.ImportBatch) (rapport.IngestResult, error) {
-		return svc.ImportCustomers(ctx, s, batch, at)
+		res, err := svc.ImportCustomers(ctx, s, batch, at)
+		return atColumns(m, res), err
 	})
 }
 
 // ImportInteractions reads interactions as ImportCustomers reads customers.
 func ImportInteractions(ctx context.Context, rows *tabular.Rows, m *mapping.Mapping, svc rapport.ImportService, s rapport.Scope, opt Options) (Result, error) {
 	return run(ctx, rows, opt, interactionConverter(m, opt.Source), func(batch []rapport.IncomingInteraction, at *rapport.ImportBatch) (rapport.IngestResult, error) {
-		return svc.ImportInteractions(ctx, s, batch, at)
+		res, err := svc.ImportInteractions(ctx, s, batch, at)
+		return atColumns(m, res), err
 	})
+}
+
+// atColumns names, in the rejections of rows read through m that the database made,
+// the file's column that fed the field at fault, as the mapping's own rejections do:
+// customer_id, not customer_source_id.
+func atColumns(m *mapping.Mapping, res rapport.IngestResult) rapport.IngestResult {
+	if m == nil {
+		return res
+	}
+	for i, e := range res.Errors {
+		if cols := m.Fields[e.Field]; len(cols) == 1 {
+			res.Errors[i].Field = cols[0]
+		}
+	}
+	return res
 }
 
 // customerConverter reads customer records through m, or in Rapport's own shape when m

@@ -10,7 +10,9 @@ import (
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/ingest"
+	"github.com/rapportckm/rapport/mapping"
 	"github.com/rapportckm/rapport/sqldb/sqldbtest"
+	"github.com/rapportckm/rapport/tabular"
 )
 
 var ctx = context.Background()
@@ -91,5 +93,27 @@ func TestJSONErrorNamesTheField(t *testing.T) {
 	var re *rapport.Error
 	if !errors.As(err, &re) || re.Field != "type" || !strings.HasPrefix(re.Message, "type must be a JSON string") {
 		t.Errorf("got %#v, want the field type", err)
+	}
+}
+
+// TestRejectionsNameTheColumn: a row the database refuses, read through a mapping, is
+// rejected at the file's column that fed the field at fault.
+func TestRejectionsNameTheColumn(t *testing.T) {
+	db := sqldbtest.SQLite(t)
+	system := rapport.SystemScope("test")
+	m, err := mapping.Parse([]byte("record: interactions\nfields: {source_id: order_id, customer_source_id: cust, occurred_at: day, summary: subject}\ndefaults: {type: order, channel: web}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := tabular.Open(strings.NewReader("order_id,cust,day,subject\nO1,nobody,2024-01-05,Order O1\n"), tabular.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ingest.ImportInteractions(ctx, rows, m, db, system, ingest.Options{Source: "shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rejected != 1 || res.Errors[0].Line != 2 || res.Errors[0].Field != "cust" || !strings.Contains(res.Errors[0].Message, `no customer has id "nobody"`) {
+		t.Errorf("got %+v, want line 2 rejected at the column cust", res.Errors)
 	}
 }
