@@ -35,7 +35,10 @@ type Options struct {
 }
 
 // Progress is how far a run has gone: the rows and lines read and written.
-type Progress struct{ Rows, Line int }
+type Progress struct {
+	Rows, Line int
+	End        int64 // where the rows done end in the input (decompressed), in bytes
+}
 
 func (o *Options) defaults() {
 	if o.BatchSize <= 0 {
@@ -237,7 +240,7 @@ func run[T any](ctx context.Context, rows *tabular.Rows, opt Options, convert Co
 		if opt.Import == nil {
 			total.Items = append(total.Items, res.Items...)
 		}
-		done = Progress{Rows: done.Rows + b.read, Line: b.endLine}
+		done = Progress{Rows: done.Rows + b.read, Line: b.endLine, End: b.end}
 		if opt.Progress != nil && b.read > 0 {
 			opt.Progress(done)
 		}

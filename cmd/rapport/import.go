@@ -155,7 +155,7 @@ func importFile(ctx context.Context, env *environment, db *sqldb.DB, system rapp
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	bar := newProgress(env, name, in, imp.Read)
+	bar := newProgress(env, name, in, rows.Gzip, imp.Read, imp.Offset)
 	opt := ingest.Options{Source: source, BatchSize: batch, Import: imp, Progress: bar.update}
 	start := time.Now()
 	res, err := ingest.Import(ctx, what, rows, m, db, system, opt)

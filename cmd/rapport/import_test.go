@@ -10,8 +10,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/ingest"
 )
 
 func write(t *testing.T, dir, name, content string) string {
@@ -233,5 +235,19 @@ func TestFailedImportLeavesNoUnfinishedImport(t *testing.T) {
 	}
 	if _, _, errOut = rapportCmd(t, dir, "", args...); !strings.Contains(errOut, "cut.csv.gz: resuming after line ") {
 		t.Errorf("got %q, want the import resumed", errOut)
+	}
+}
+
+// TestProgressCountsRowsWritten: the share of the file an import shows is where the
+// rows written end, not how far reading has run ahead.
+func TestProgressCountsRowsWritten(t *testing.T) {
+	in := &input{size: 1000}
+	in.read.Store(1000) // the reader has reached the end
+	var lines []string
+	p := &progress{out: func(s string) { lines = append(lines, s) }, name: "orders.csv", in: in, start: time.Now().Add(-time.Second)}
+	p.update(ingest.Progress{Rows: 40, Line: 41, End: 400})
+	p.draw()
+	if len(lines) != 1 || !strings.Contains(lines[0], "40 rows") || !strings.Contains(lines[0], "40% of the file") {
+		t.Errorf("got %q, want 40 rows and 40%% of the file", lines)
 	}
 }

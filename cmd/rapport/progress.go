@@ -11,13 +11,14 @@ import (
 )
 
 // progress shows how an import goes: a bar redrawn on a terminal (rows, rows per
-// second, the share of the file read and the time left, from the file's size), and a
+// second, the share of the file done and the time left, from the file's size), and a
 // plain line every ten seconds otherwise.
 type progress struct {
 	w        *os.File // nil: plain lines to out
 	out      func(string)
 	name     string
 	in       *input
+	gzipped  bool // the rows' offsets are not the file's: the share is of the file read
 	start    time.Time
 	startPos int64
 
@@ -30,8 +31,14 @@ type progress struct {
 	wg   sync.WaitGroup
 }
 
-func newProgress(env *environment, name string, in *input, before int) *progress {
-	p := &progress{name: name, in: in, start: time.Now(), startPos: in.read.Load(), rows: before, quit: make(chan struct{})}
+// newProgress starts showing the progress of an import of in that resumes after the
+// rows and bytes done before.
+func newProgress(env *environment, name string, in *input, gzipped bool, before int, from int64) *progress {
+	p := &progress{name: name, in: in, gzipped: gzipped, start: time.Now(), startPos: from, rows: before, quit: make(chan struct{})}
+	p.last.End = from
+	if gzipped {
+		p.startPos = in.read.Load()
+	}
 	if f, ok := env.stderr.(*os.File); ok && isTerminal(f) {
 		p.w = f
 		p.tick = time.NewTicker(250 * time.Millisecond)
@@ -74,11 +81,14 @@ func (p *progress) line() int {
 
 func (p *progress) draw() {
 	p.mu.Lock()
-	rows, done := p.rows+p.done, p.done
+	// The share of the file done is where the rows written end: reading runs ahead.
+	rows, done, pos := p.rows+p.done, p.done, p.last.End
 	p.mu.Unlock()
+	if p.gzipped {
+		pos = p.in.read.Load()
+	}
 	elapsed := time.Since(p.start)
 	rate := float64(done) / elapsed.Seconds()
-	pos := p.in.read.Load()
 	status := fmt.Sprintf("%s: %d rows, %.0f rows/s", p.name, rows, rate)
 	if p.in.size > 0 {
 		share := min(float64(pos)/float64(p.in.size), 1)
