@@ -189,8 +189,8 @@ func testAPI(t *testing.T, e *env) {
 		gz.Close()
 		mw.Close()
 		res, body := e.do("POST", "/api/v1/imports?kind=interactions&source=erp", agent, form.String(), "Content-Type", mw.FormDataContentType())
-		if r := decode[result](t, body); res.StatusCode != 200 || r.Created != 1 || r.Rejected != 1 || r.Errors[0].Field != "customer_source_id" || r.Mapping != "" {
-			t.Errorf("got %d %s, want O-1 created and O-2 rejected for its unknown customer", res.StatusCode, body)
+		if r := decode[result](t, body); res.StatusCode != 200 || r.Created != 1 || r.Rejected != 1 || r.Errors[0].Field != "who" || r.Mapping != "" {
+			t.Errorf("got %d %s, want O-1 created and O-2 rejected for its unknown customer, at the file's column who", res.StatusCode, body)
 		}
 
 		for _, tt := range []struct{ name, path, body, field string }{
