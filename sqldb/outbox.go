@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"regexp"
 	"time"
 
 	"github.com/rapportckm/rapport"
@@ -61,6 +62,15 @@ func (db *DB) ClaimMail(ctx context.Context, n int, lease time.Duration) ([]*rap
 	return out, err
 }
 
+// mailedKey is a link mailed to a customer that is a key in itself: to choose the
+// password of their help centre account, answer a survey, or say whether their
+// feedback was resolved. Whoever holds it acts as the customer.
+var mailedKey = regexp.MustCompile(`(/(?:help/password|help/verify|portal/survey|portal/feedback)/)[A-Za-z0-9_-]+`)
+
+// withoutKeys is a message as the timeline keeps it: every member of staff who may see
+// the customer reads it there, so the keys in its links are left out.
+func withoutKeys(text string) string { return mailedKey.ReplaceAllString(text, "${1}…") }
+
 // MailSent records that a message was taken by the mail server and writes its entry on
 // the timeline of the customer it was written to, where they are now.
 func (db *DB) MailSent(ctx context.Context, id rapport.ID, messageID string) error {
@@ -82,7 +92,7 @@ func (db *DB) MailSent(ctx context.Context, id rapport.ID, messageID string) err
 			return err
 		}
 		return tx.writeEntry(entry{customer: current, recorded: m.CustomerID, typ: "email", channel: "email",
-			actorKind: rapport.ActorSystem, actorID: "rapport", summary: m.Subject, body: m.Text,
+			actorKind: rapport.ActorSystem, actorID: "rapport", summary: m.Subject, body: withoutKeys(m.Text),
 			attrs: map[string]any{"direction": "outbound", "mail_id": m.ID.String(), "purpose": m.Purpose, "ref": m.Ref,
 				"to": m.ToAddress, "message_id": messageID}})
 	})

@@ -3,6 +3,8 @@ package sqldbtest
 import (
 	"encoding/json"
 	"errors"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,6 +119,68 @@ func testOutbox(t *testing.T, open Opener) {
 	for _, m := range failed {
 		if m.ID == toStaff.ID && m.LastError != "550 no such mailbox" {
 			t.Errorf("the refusal is kept: %q", m.LastError)
+		}
+	}
+}
+
+// testMailedKeys: the links mailed to a customer that act for them (choose the
+// password of their help centre account, answer a survey, say whether their feedback
+// was resolved) are theirs alone. Once the message is sent, its entry on the timeline,
+// which everyone who may see the customer reads (analysts too), keeps the message
+// without them.
+func testMailedKeys(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	bob := mustPerson(t, db, "Bob", "Keys", "bob@keys.test")
+	_, err := db.InviteCustomer(ctx, f.sales, bob.ID, "bob@keys.test", rapport.PortalMail{BaseURL: "https://crm.test", Firm: "Acme"})
+	must(t, err)
+	grant(t, db, bob)
+	people := &rapport.Segment{Name: "People", Rule: `kind = person`}
+	must(t, db.CreateSegment(ctx, f.admin, people))
+	nps := &rapport.Survey{Name: "Loyalty", Kind: rapport.SurveyNPS}
+	must(t, db.CreateSurvey(ctx, f.admin, nps))
+	_, err = db.SendSurvey(ctx, f.admin, nps.ID, people.ID, "https://crm.test")
+	must(t, err)
+	fb := &rapport.Feedback{CustomerID: bob.ID, Kind: "complaint", Text: "The lid breaks."}
+	_, err = db.CreateFeedback(ctx, f.sales, fb)
+	must(t, err)
+	_, _, err = db.InformFeedbackByEmail(ctx, f.sales, fb.ID, rapport.FeedbackInform{Subject: "Your lid",
+		Text: "We sent a new one. Did it help? {link}", Resolution: "New lid sent", BaseURL: "https://crm.test", Firm: "Acme"})
+	must(t, err)
+
+	keys := regexp.MustCompile(`/(?:help/password|portal/survey|portal/feedback)/([A-Za-z0-9_-]{16,})`)
+	ms, err := db.ClaimMail(ctx, 10, time.Minute)
+	must(t, err)
+	var secrets []string
+	for _, m := range ms {
+		for _, sub := range keys.FindAllStringSubmatch(m.Text, -1) {
+			secrets = append(secrets, sub[1])
+		}
+		must(t, db.MailSent(ctx, m.ID, "<"+m.ID.String()+"@crm.test>"))
+	}
+	if len(ms) != 3 || len(secrets) != 3 {
+		t.Fatalf("sent %d messages with %d links, want the invitation, the survey and the answer, each with its link", len(ms), len(secrets))
+	}
+	for name, s := range map[string]rapport.Scope{"analyst": f.loner, "agent": f.sales, "admin": f.admin} {
+		page, _, err := db.FindInteractions(ctx, s, rapport.InteractionFilter{CustomerID: bob.ID, Limit: 50})
+		must(t, err)
+		mails := 0
+		for _, in := range page {
+			if in.Type != "email" {
+				continue
+			}
+			mails++
+			for _, secret := range secrets {
+				if strings.Contains(in.Body, secret) || strings.Contains(in.Summary, secret) || strings.Contains(string(in.Attributes), secret) {
+					t.Errorf("%s reads the customer's link %s on the timeline: %q", name, secret, in.Body)
+				}
+			}
+			if !strings.Contains(in.Body, "https://crm.test/") {
+				t.Errorf("the timeline entry no longer says where the link went: %q", in.Body)
+			}
+		}
+		if mails != 3 {
+			t.Errorf("%s sees %d sent messages on the timeline, want 3", name, mails)
 		}
 	}
 }

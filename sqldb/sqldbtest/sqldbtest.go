@@ -81,6 +81,7 @@ func Run(t *testing.T, open Opener) {
 		{"Feedback", testFeedback},
 		{"FeedbackStatus", testFeedbackStatus},
 		{"Outbox", testOutbox},
+		{"MailedKeys", testMailedKeys},
 		{"NoteTemplates", testNoteTemplates},
 		{"FeedbackLoop", testFeedbackLoop},
 		{"FeedbackIntake", testFeedbackIntake},
