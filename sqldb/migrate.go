@@ -2,11 +2,14 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io/fs"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/rapportckm/rapport"
 )
 
 // Migrate applies the dialect's migrations that have not run yet, in name order, each in
@@ -31,6 +34,12 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 			applied = append(applied, name)
 		}
 	}
+	// Mails on timelines from before their keys were cut (see withoutKeys) lose them.
+	if ok, err := db.once(ctx, "0045_cut_mailed_keys.go", cutMailedKeys); err != nil {
+		return applied, fmt.Errorf("cut the keys of mailed links: %w", err)
+	} else if ok {
+		applied = append(applied, "0045_cut_mailed_keys.go")
+	}
 	// Articles written before the search index, or indexed by another version of the
 	// text analysis, are indexed now.
 	if _, err := db.reindexArticles(ctx); err != nil {
@@ -40,6 +49,19 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 }
 
 func (db *DB) migrate(ctx context.Context, name string) (bool, error) {
+	return db.once(ctx, name, func(ctx context.Context, tx *sql.Tx) error {
+		body, err := fs.ReadFile(db.dialect.Migrations(), name)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, string(body))
+		return err
+	})
+}
+
+// once runs a migration, fn, in a transaction unless the database has it already,
+// records it, and reports whether it ran.
+func (db *DB) once(ctx context.Context, name string, fn func(context.Context, *sql.Tx) error) (bool, error) {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return false, err
@@ -49,22 +71,46 @@ func (db *DB) migrate(ctx context.Context, name string) (bool, error) {
 		return false, err
 	}
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, name).Scan(&n); err != nil {
-		return false, err
-	} else if n > 0 {
-		return false, nil
-	}
-	body, err := fs.ReadFile(db.dialect.Migrations(), name)
-	if err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, name).Scan(&n); err != nil || n > 0 {
 		return false, err
 	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+	if err := fn(ctx, tx); err != nil {
 		return false, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, name, time.Now().UTC()); err != nil {
 		return false, err
 	}
 	return true, tx.Commit()
+}
+
+// cutMailedKeys cuts the keys out of the links of the mails on timelines, as MailSent
+// now writes them.
+func cutMailedKeys(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, body FROM interactions WHERE type = 'email' AND actor_kind = 'system' AND actor_id = 'rapport'`)
+	if err != nil {
+		return err
+	}
+	cut := map[rapport.ID]string{}
+	for rows.Next() {
+		var id rapport.ID
+		var body string
+		if err := rows.Scan(&id, &body); err != nil {
+			rows.Close()
+			return err
+		}
+		if b := withoutKeys(body); b != body {
+			cut[id] = b
+		}
+	}
+	if err := closeRows(rows); err != nil {
+		return err
+	}
+	for id, body := range cut {
+		if _, err := tx.ExecContext(ctx, `UPDATE interactions SET body = $1 WHERE id = $2`, body, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // MigrationNames lists the .sql files of a migrations directory in the order they apply.

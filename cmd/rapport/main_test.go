@@ -159,7 +159,7 @@ func TestServeStoppedWhileStarting(t *testing.T) {
 func TestMigrateSaysWhatItDid(t *testing.T) {
 	dir := t.TempDir()
 	code, out, _ := rapportCmd(t, dir, "", "migrate")
-	if code != exitOK || !regexp.MustCompile(`^Applied \d+ migrations, 0001_\w+\.sql to \d{4}_\w+\.sql\.\nThe sqlite database is up to date\.\n$`).MatchString(out) {
+	if code != exitOK || !regexp.MustCompile(`^Applied \d+ migrations, 0001_\w+\.sql to \d{4}_\w+\.(sql|go)\.\nThe sqlite database is up to date\.\n$`).MatchString(out) {
 		t.Errorf("a new database: exit %d, %q", code, out)
 	}
 	if code, out, _ := rapportCmd(t, dir, "", "migrate"); code != exitOK || out != "The sqlite database is up to date.\n" {

@@ -120,3 +120,49 @@ func TestRatingAddressesKeptOneDay(t *testing.T) {
 		t.Errorf("the ratings keep the addresses %q, want %q", addrs, want)
 	}
 }
+
+// TestMailedKeysCut: mails that reached timelines before their links' keys were cut
+// lose them when the database is migrated; other text stays as it was.
+func TestMailedKeysCut(t *testing.T) {
+	ctx := context.Background()
+	db, path := migratedFile(t)
+	c := &rapport.Customer{Kind: rapport.KindPerson, Name: "Otto Open"}
+	if err := db.CreateCustomer(ctx, rapport.SystemScope("test"), c); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	mail := "Answer here: https://crm.example/portal/survey/AbC-123_xyz\nOr call us."
+	note := "Sent him /portal/survey/AbC-123_xyz by hand"
+	for _, in := range []struct{ id, actor, body string }{{"01a20b20-0000-7000-8000-000000000001", "rapport", mail}, {"01a20b20-0000-7000-8000-000000000002", "someone", note}} {
+		id, _ := rapport.ParseID(in.id)
+		if _, err := raw.Exec(`INSERT INTO interactions (id, customer_id, recorded_customer_id, type, channel, occurred_at, actor_kind, actor_id, summary, body, currency, attributes, created_at)
+			VALUES (?, ?, ?, 'email', 'email', ?, 'system', ?, 'Your opinion', ?, '', '{}', ?)`, id, c.ID, c.ID, time.Now().UTC(), in.actor, in.body, time.Now().UTC()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := raw.Exec(`DELETE FROM schema_migrations WHERE version = '0045_cut_mailed_keys.go'`); err != nil {
+		t.Fatal(err)
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil || len(applied) != 1 {
+		t.Fatalf("migrate again: %v, %v", applied, err)
+	}
+	var bodies []string
+	rows, err := raw.Query(`SELECT body FROM interactions ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var b string
+		rows.Scan(&b)
+		bodies = append(bodies, b)
+	}
+	rows.Close()
+	if len(bodies) != 2 || bodies[0] != "Answer here: https://crm.example/portal/survey/…\nOr call us." || bodies[1] != note {
+		t.Errorf("the bodies after migrating: %q", bodies)
+	}
+}
