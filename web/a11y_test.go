@@ -29,3 +29,21 @@ func TestHeaderCellsHaveNames(t *testing.T) {
 		t.Errorf("app.css styles .visually-hidden as %q; want it out of sight and still read", rule)
 	}
 }
+
+// TestTabsSayWhichIsCurrent: the tabs of the Duplicates section say which one is
+// open to a screen reader too, not by colour alone.
+func TestTabsSayWhichIsCurrent(t *testing.T) {
+	e := newEnv(t, databases()["sqlite"])
+	agent := e.signIn("agent@example.com")
+	for path, want := range map[string]string{"/matches": "/matches", "/matches/merged": "/matches/merged", "/matches?status=rejected": "/matches?status=rejected"} {
+		_, body := agent.get(path)
+		nav := regexp.MustCompile(`(?s)<nav [^>]*aria-label="Duplicates">(.*?)</nav>`).FindStringSubmatch(body)
+		if nav == nil {
+			t.Fatalf("%s: no tabs: %s", path, body)
+		}
+		current := regexp.MustCompile(`href="([^"]*)" aria-current="page"`).FindAllStringSubmatch(nav[1], -1)
+		if len(current) != 1 || current[0][1] != want {
+			t.Errorf("%s: the tabs mark %q as current, want only %s: %s", path, current, want, nav[1])
+		}
+	}
+}
