@@ -16,6 +16,13 @@ type lineChart struct {
 	Min, Max      float64     // the bottom (0, or the lowest value below it) and the top of the y axis
 	Unit          string      // of the values, for the top label
 	Label         string      // what the chart shows, for screen readers
+	Rows          []chartRow  // the figures drawn, a row a step, for those who cannot see the lines
+}
+
+// chartRow is one step's values, in the order of the series; "—" where there is none.
+type chartRow struct {
+	Label  string
+	Values []string
 }
 
 type chartSeries struct {
@@ -94,6 +101,17 @@ func newLineChart(label, unit string, labels []string, series map[string][]float
 			last = strings.TrimSpace(trimFloat(v) + " " + unit)
 		}
 		c.Series = append(c.Series, chartSeries{Name: name, Class: fmt.Sprintf("series-%d", n+1), Points: strings.Join(pts, " "), Dots: dots, Last: last})
+	}
+	for i, l := range labels {
+		row := chartRow{Label: l}
+		for _, name := range order {
+			v := "—"
+			if vs := series[name]; i < len(vs) && !math.IsNaN(vs[i]) {
+				v = strings.TrimSpace(trimFloat(vs[i]) + " " + unit)
+			}
+			row.Values = append(row.Values, v)
+		}
+		c.Rows = append(c.Rows, row)
 	}
 	return c
 }

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"math"
+	"reflect"
 	"testing"
 
 	"github.com/rapportckm/rapport"
@@ -33,5 +35,17 @@ func TestScoreChartKeepsGaps(t *testing.T) {
 	}
 	if newScoreChart(rapport.SurveyNPS, ps[1:3], "NPS") != nil {
 		t.Error("a chart of months without answers")
+	}
+}
+
+// TestLineChartFigures: the figures a line chart draws are also written out, a row a
+// step and a column a series in the legend's order, for those who cannot see the
+// lines; a step without a value says so.
+func TestLineChartFigures(t *testing.T) {
+	nan := math.NaN()
+	c := newLineChart("test", "%", []string{"W1", "W2"}, map[string][]float64{"b": {12.5, nan}, "a": {3, 40}}, []string{"a", "b"})
+	want := []chartRow{{"W1", []string{"3 %", "12.5 %"}}, {"W2", []string{"40 %", "—"}}}
+	if !reflect.DeepEqual(c.Rows, want) {
+		t.Errorf("rows %+v, want %+v", c.Rows, want)
 	}
 }

@@ -52,6 +52,17 @@ func TestSurveyPageForCustomer(t *testing.T) {
 				}
 			}
 
+			// The words at the ends of the scale, shown beside it and hidden from screen
+			// readers there, are in the names of the first and last scores, for those who
+			// hear the scores rather than see them.
+			tags := regexp.MustCompile(`<[^>]*>`)
+			for score, want := range map[string]string{"0": "0: Not at all likely", "5": "5", "10": "10: Extremely likely"} {
+				label := regexp.MustCompile(`<label><input type="radio" name="score" value="` + score + `"[^>]*>(.*?)</label>`).FindStringSubmatch(body)
+				if label == nil || tags.ReplaceAllString(label[1], "") != want {
+					t.Errorf("the label of score %s: %q, want the text %q", score, label, want)
+				}
+			}
+
 			// A follow-up scale takes a whole number on it, and says so at its field.
 			for _, bad := range []string{"999", "banana", "0"} {
 				res, body := e.customerPost(portal, url.Values{"score": {"3"}, "answer_1": {bad}, "comment": {"kept"}})
