@@ -47,3 +47,22 @@ func TestTabsSayWhichIsCurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestAdminTabsSayWhichIsCurrent: the administration tabs mark the open one, a page
+// of a team or a wall under its list's tab.
+func TestAdminTabsSayWhichIsCurrent(t *testing.T) {
+	e := newEnv(t, databases()["sqlite"])
+	admin := e.signIn("admin@example.com")
+	for path, want := range map[string]string{"/admin/users": "/admin/users", "/admin/teams": "/admin/teams", "/admin/teams/" + e.team.ID.String(): "/admin/teams",
+		"/admin/walls": "/admin/walls", "/admin/audit": "/admin/audit", "/admin/sources": "/admin/sources", "/admin/outbox": "/admin/outbox", "/admin/portal": "/admin/portal"} {
+		status, body := admin.get(path)
+		nav := regexp.MustCompile(`(?s)<nav [^>]*aria-label="Administration"[^>]*>(.*?)</nav>`).FindStringSubmatch(body)
+		if status != 200 || nav == nil {
+			t.Fatalf("%s: %d, no tabs", path, status)
+		}
+		current := regexp.MustCompile(`href="([^"]*)" aria-current="page"`).FindAllStringSubmatch(nav[1], -1)
+		if len(current) != 1 || current[0][1] != want {
+			t.Errorf("%s: the tabs mark %q as current, want only %s", path, current, want)
+		}
+	}
+}
