@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -18,18 +17,7 @@ func TestBrowserFormErrorsTiedToFields(t *testing.T) {
 	root := startChromium(t, 1280, 900)
 	e := newEnv(t, databases()["sqlite"])
 	e.openRegistration()
-	bctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
-	defer func() { chromedp.Cancel(bctx); cancel() }()
-	b, cancelTimeout := context.WithTimeout(bctx, 60*time.Second)
-	defer cancelTimeout()
-	do := func(steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		for i, step := range steps {
-			if err := chromedp.Do(b, step); err != nil {
-				t.Fatalf("step %d of %d: %v", i+1, len(steps), err)
-			}
-		}
-	}
+	b := newTab(t, root, 60*time.Second)
 	// described returns, for the field sel, its aria-invalid, the text of what its
 	// aria-describedby names (a missing id reads "MISSING"), and whether it has the focus.
 	described := func(sel string) (invalid, text string, focused bool) {
@@ -45,7 +33,7 @@ func TestBrowserFormErrorsTiedToFields(t *testing.T) {
 	}
 
 	// The staff app: a new customer without a name.
-	do(chromedp.Navigate(e.srv.URL+"/customers/new"),
+	do(t, b, chromedp.Navigate(e.srv.URL+"/customers/new"),
 		chromedp.WaitVisible(chromedp.CSS("#email")),
 		chromedp.SendKeys(chromedp.CSS("#email"), "agent@example.com"),
 		chromedp.SendKeys(chromedp.CSS("#password"), password),
@@ -62,7 +50,7 @@ func TestBrowserFormErrorsTiedToFields(t *testing.T) {
 	}
 
 	// The help centre: an address that is not one keeps its hint beside the problem.
-	do(chromedp.Navigate(e.srv.URL+"/help/register"),
+	do(t, b, chromedp.Navigate(e.srv.URL+"/help/register"),
 		chromedp.WaitVisible(chromedp.CSS("#email")),
 		chromedp.SendKeys(chromedp.CSS("#name"), "Otto Open"),
 		chromedp.SendKeys(chromedp.CSS("#email"), "not an address"),
@@ -117,10 +105,7 @@ func TestBrowserContrast(t *testing.T) {
 	e := newEnv(t, databases()["sqlite"])
 	e.helpArticles()
 	e.openRegistration()
-	bctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
-	defer func() { chromedp.Cancel(bctx); cancel() }()
-	b, cancelTimeout := context.WithTimeout(bctx, 60*time.Second)
-	defer cancelTimeout()
+	b := newTab(t, root, 60*time.Second)
 	extra := `(() => { const m = document.querySelector("main"); const d = document.createElement("div");
 		d.innerHTML = '<section class="card"><p><span class="cat-promoter">41%</span> <small class="cat-detractor">detractor</small> <span class="cat-easy">easy</span></p>' +
 			'<nav class="expert-areas"><a class="tag current" href="#">All areas</a> <a class="tag" href="#">Billing</a></nav>' +

@@ -24,14 +24,6 @@ func TestBrowserKnowledgeDiff(t *testing.T) {
 	a, err := e.db.CreateArticle(ctx, manager, rapport.ArticleInput{Title: "Export your data", KeyPoints: "Exports take a minute.",
 		Body: "Open Settings.\nChoose Export.\nWait for the e-mail.", Publish: true})
 	must(t, err)
-	do := func(steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		for i, step := range steps {
-			if err := chromedp.Do(b, step); err != nil {
-				t.Fatalf("step %d of %d: %v", i+1, len(steps), err)
-			}
-		}
-	}
 	text := func(sel string) string {
 		t.Helper()
 		s, err := chromedp.Run(b, chromedp.Text(chromedp.CSS(sel)))
@@ -40,7 +32,7 @@ func TestBrowserKnowledgeDiff(t *testing.T) {
 		}
 		return s
 	}
-	do(
+	do(t, b,
 		chromedp.Navigate(e.srv.URL+"/kb"),
 		chromedp.WaitVisible(chromedp.CSS("#email")),
 		chromedp.SendKeys(chromedp.CSS("#email"), "admin@example.com"),
@@ -59,7 +51,7 @@ func TestBrowserKnowledgeDiff(t *testing.T) {
 	if got := text(".kb-preview strong"); got != "Export data" {
 		t.Errorf("preview shows %q, want the bold button name", got)
 	}
-	do(
+	do(t, b,
 		chromedp.Click(chromedp.CSS(`input[name=publish]`)),
 		chromedp.Click(chromedp.CSS(`button[value=save]`)),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
@@ -67,7 +59,7 @@ func TestBrowserKnowledgeDiff(t *testing.T) {
 	if got := text(".flash"); !strings.Contains(got, "Version 2 of Export your data is published") {
 		t.Errorf("after publishing the flash says %q", got)
 	}
-	do(
+	do(t, b,
 		chromedp.Click(chromedp.Search(`//a[contains(., "History")]`)),
 		chromedp.WaitVisible(chromedp.CSS("table.diff")),
 	)

@@ -56,18 +56,7 @@ func TestBrowserFeedbackLoop(t *testing.T) {
 			e := newEnv(t, open)
 			mailer := &jobs.Mailer{Outbox: e.db, Sender: &email.SMTP{Addr: ln.Addr().String()},
 				From: mail.Address{Name: "Acme Service", Address: "service@acme.example"}}
-			bctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
-			defer func() { chromedp.Cancel(bctx); cancel() }()
-			b, cancelTimeout := context.WithTimeout(bctx, 90*time.Second)
-			defer cancelTimeout()
-			do := func(steps ...chromedp.Action[chromedp.Void]) {
-				t.Helper()
-				for i, step := range steps {
-					if err := chromedp.Do(b, step); err != nil {
-						t.Fatalf("step %d of %d: %v", i+1, len(steps), err)
-					}
-				}
-			}
+			b := newTab(t, root, 90*time.Second)
 			text := func(sel string) string {
 				t.Helper()
 				s, err := chromedp.Run(b, chromedp.Text(chromedp.CSS(sel)))
@@ -76,7 +65,7 @@ func TestBrowserFeedbackLoop(t *testing.T) {
 				}
 				return s
 			}
-			do(chromedp.Navigate(e.srv.URL+"/customers"),
+			do(t, b, chromedp.Navigate(e.srv.URL+"/customers"),
 				chromedp.WaitVisible(chromedp.CSS("#email")),
 				chromedp.SendKeys(chromedp.CSS("#email"), "agent@example.com"),
 				chromedp.SendKeys(chromedp.CSS("#password"), password),
@@ -87,7 +76,7 @@ func TestBrowserFeedbackLoop(t *testing.T) {
 			// e-mail, sends the mail and returns the link from the received message.
 			round := func(said string) rapport.ID {
 				t.Helper()
-				do(chromedp.Navigate(e.srv.URL+"/feedback/new"),
+				do(t, b, chromedp.Navigate(e.srv.URL+"/feedback/new"),
 					chromedp.WaitVisible(chromedp.CSS("#fb-text")),
 					chromedp.SendKeys(chromedp.CSS("#fb-text"), said),
 					chromedp.SendKeys(chromedp.CSS("#fb-customer-q"), "Otto"),
@@ -101,7 +90,7 @@ func TestBrowserFeedbackLoop(t *testing.T) {
 					t.Fatalf("the logged feedback: %v, %v", list, err)
 				}
 				id := list[0].ID
-				do(chromedp.Navigate(e.srv.URL+"/feedback/"+id.String()),
+				do(t, b, chromedp.Navigate(e.srv.URL+"/feedback/"+id.String()),
 					chromedp.WaitVisible(chromedp.CSS("#fb-history")),
 					chromedp.Click(chromedp.Search(`//details[@class="fb-step"]/summary[.="Resolve"]`)),
 					chromedp.SendKeys(chromedp.CSS("#fr-resolved-"+id.String()), "We sent a new desk"),
@@ -112,7 +101,7 @@ func TestBrowserFeedbackLoop(t *testing.T) {
 				if got, _ := chromedp.Run(b, chromedp.Evaluate[string](`document.querySelector("#in-text").value`)); !strings.Contains(got, "We sent a new desk") || !strings.Contains(got, "{link}") {
 					t.Errorf("the draft says %q", got)
 				}
-				do(chromedp.Click(chromedp.Search(`//button[.="Send and mark informed"]`)),
+				do(t, b, chromedp.Click(chromedp.Search(`//button[.="Send and mark informed"]`)),
 					chromedp.WaitVisible(chromedp.CSS(".flash")))
 				if _, err := mailer.Run(ctx, nil); err != nil {
 					t.Fatal(err)
@@ -143,7 +132,7 @@ func TestBrowserFeedbackLoop(t *testing.T) {
 
 			id := round("The desk arrived broken, please help.")
 			link := received()
-			do(chromedp.Navigate(link),
+			do(t, b, chromedp.Navigate(link),
 				chromedp.WaitVisible(chromedp.CSS(`input[name=resolved][value=yes]`)),
 				chromedp.Click(chromedp.CSS(`input[name=resolved][value=yes]`)),
 				chromedp.Click(chromedp.CSS(`input[name=rating][value="5"] + span`)),
@@ -153,7 +142,7 @@ func TestBrowserFeedbackLoop(t *testing.T) {
 			if got := text("[role=status]"); !strings.Contains(got, "resolved") || !strings.Contains(got, "5 of 5") {
 				t.Errorf("the customer's page says %q", got)
 			}
-			do(chromedp.Navigate(e.srv.URL+"/feedback/"+id.String()), chromedp.WaitVisible(chromedp.CSS("#fb-history")))
+			do(t, b, chromedp.Navigate(e.srv.URL+"/feedback/"+id.String()), chromedp.WaitVisible(chromedp.CSS("#fb-history")))
 			page := text("main")
 			for _, want := range []string{"Status: Informed", "Customer informed by E-mail", "confirmed", "★ 5/5", "Quick and kind"} {
 				if !strings.Contains(page, want) {
@@ -162,13 +151,13 @@ func TestBrowserFeedbackLoop(t *testing.T) {
 			}
 
 			id = round("The chair squeaks.")
-			do(chromedp.Navigate(received()),
+			do(t, b, chromedp.Navigate(received()),
 				chromedp.WaitVisible(chromedp.CSS(`input[name=resolved][value=no]`)),
 				chromedp.Click(chromedp.CSS(`input[name=resolved][value=no]`)),
 				chromedp.Click(chromedp.CSS(`input[name=rating][value="2"] + span`)),
 				chromedp.Click(chromedp.Search(`//button[.="Send my answer"]`)),
 				chromedp.WaitVisible(chromedp.CSS(`[role=status]`)))
-			do(chromedp.Navigate(e.srv.URL+"/feedback/"+id.String()), chromedp.WaitVisible(chromedp.CSS("#fb-history")))
+			do(t, b, chromedp.Navigate(e.srv.URL+"/feedback/"+id.String()), chromedp.WaitVisible(chromedp.CSS("#fb-history")))
 			page = text("main")
 			for _, want := range []string{"Status: In progress", "not resolved", "Reopened"} {
 				if !strings.Contains(page, want) {

@@ -27,14 +27,6 @@ func TestBrowser(t *testing.T) {
 	for name, open := range databases() {
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t, open)
-			// newBrowser opens a separate browser context (its own cookies) for one user.
-			newBrowser := func(t *testing.T) context.Context {
-				bctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
-				t.Cleanup(func() { chromedp.Cancel(bctx); cancel() })
-				tctx, cancelTimeout := context.WithTimeout(bctx, 60*time.Second)
-				t.Cleanup(cancelTimeout)
-				return tctx
-			}
 			shot := func(t *testing.T, bctx context.Context, name string) {
 				dir := os.Getenv("RAPPORT_TEST_SCREENSHOTS")
 				if dir == "" {
@@ -46,15 +38,6 @@ func TestBrowser(t *testing.T) {
 				}
 				if err != nil {
 					t.Logf("screenshot %s: %v", name, err)
-				}
-			}
-			// do runs actions one by one, so that a failure names the step that failed.
-			do := func(t *testing.T, bctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
-				t.Helper()
-				for i, step := range steps {
-					if err := chromedp.Do(bctx, step); err != nil {
-						t.Fatalf("step %d of %d: %v", i+1, len(steps), err)
-					}
 				}
 			}
 			text := func(t *testing.T, bctx context.Context, sel string) string {
@@ -78,7 +61,7 @@ func TestBrowser(t *testing.T) {
 			}
 
 			t.Run("AgentWorksWithACustomer", func(t *testing.T) {
-				b := newBrowser(t)
+				b := newTab(t, root, time.Minute)
 				signIn(t, b, "agent@example.com")
 				shot(t, b, "1-customers")
 				if got := text(t, b, "h1"); got != "Customers" {
@@ -215,7 +198,7 @@ func TestBrowser(t *testing.T) {
 				scan, letter := filepath.Join(dir, "signed form.png"), filepath.Join(dir, "letter.pdf")
 				must(t, os.WriteFile(scan, pngOf(t), 0o644))
 				must(t, os.WriteFile(letter, []byte(letterPDF), 0o644))
-				b := newBrowser(t)
+				b := newTab(t, root, time.Minute)
 				signIn(t, b, "agent@example.com")
 				do(t, b,
 					chromedp.Navigate(e.srv.URL+"/customers/"+e.open.ID.String()),
@@ -248,7 +231,7 @@ func TestBrowser(t *testing.T) {
 			})
 
 			t.Run("OutsiderMeetsTheWall", func(t *testing.T) {
-				b := newBrowser(t)
+				b := newTab(t, root, time.Minute)
 				signIn(t, b, "outsider@example.com")
 				do(t, b,
 					chromedp.Navigate(e.srv.URL+"/customers/"+e.walled.ID.String()),
@@ -266,7 +249,7 @@ func TestBrowser(t *testing.T) {
 					t.Errorf("searching for the walled customer shows %q", got)
 				}
 				// The insider sees her.
-				in := newBrowser(t)
+				in := newTab(t, root, time.Minute)
 				signIn(t, in, "insider@example.com")
 				if err := chromedp.Do(in, chromedp.Navigate(e.srv.URL+"/customers/"+e.walled.ID.String()), chromedp.WaitVisible(chromedp.CSS("#timeline"))); err != nil {
 					t.Fatal(err)
@@ -288,12 +271,12 @@ func TestBrowser(t *testing.T) {
 					)
 					return text(t, b, "#g-count")
 				}
-				out := newBrowser(t)
+				out := newTab(t, root, time.Minute)
 				signIn(t, out, "outsider@example.com")
 				if got := count(t, out, `name contains "wanda"`); got != "0 customers meet it now" {
 					t.Errorf("outside the wall the count says %q, want 0", got)
 				}
-				in := newBrowser(t)
+				in := newTab(t, root, time.Minute)
 				signIn(t, in, "insider@example.com")
 				if got := count(t, in, `name contains "wanda"`); got != "1 customer meets it now" {
 					t.Errorf("inside the wall the count says %q, want 1", got)
@@ -344,7 +327,7 @@ func TestBrowser(t *testing.T) {
 				})
 				must(t, err)
 
-				b := newBrowser(t)
+				b := newTab(t, root, time.Minute)
 				signIn(t, b, "agent@example.com")
 				do(t, b, chromedp.Navigate(e.srv.URL+"/matches"), chromedp.WaitVisible(chromedp.CSS("table")))
 				shot(t, b, "6-duplicates")
@@ -430,7 +413,7 @@ func TestBrowser(t *testing.T) {
 				file := filepath.Join(t.TempDir(), "crm-people.csv")
 				must(t, os.WriteFile(file, []byte(people), 0o644))
 
-				b := newBrowser(t)
+				b := newTab(t, root, time.Minute)
 				signIn(t, b, "agent@example.com")
 				do(t, b,
 					chromedp.Click(chromedp.CSS(`nav a[href="/imports"]`)),
@@ -476,7 +459,7 @@ func TestBrowser(t *testing.T) {
 			})
 
 			t.Run("Phone", func(t *testing.T) {
-				b := newBrowser(t)
+				b := newTab(t, root, time.Minute)
 				if err := chromedp.Do(b, chromedp.EmulateViewport(390, 844)); err != nil {
 					t.Fatal(err)
 				}
@@ -535,7 +518,7 @@ func TestBrowser(t *testing.T) {
 			// f opens the quick feedback form from anywhere; the customer is found by
 			// name, and the complaint shows on the profile with a negative sentiment.
 			t.Run("AgentLogsFeedback", func(t *testing.T) {
-				b := newBrowser(t)
+				b := newTab(t, root, time.Minute)
 				signIn(t, b, "agent@example.com")
 				do(t, b,
 					chromedp.KeyEvent("f"),
@@ -588,7 +571,7 @@ func TestBrowser(t *testing.T) {
 					TeamID: e.team.ID, OwnerID: e.agent.ID, ServiceLevel: 48, Title: "Chase the carrier"}))
 				must(t, e.db.CreateRoutingRule(ctx, sys, &rapport.RoutingRule{Name: "Billing", Words: []string{"invoice"},
 					TeamID: e.deals.ID, ServiceLevel: 24}))
-				b := newBrowser(t)
+				b := newTab(t, root, time.Minute)
 				signIn(t, b, "agent@example.com")
 				do(t, b,
 					chromedp.Navigate(e.srv.URL+"/feedback/new"),
@@ -640,7 +623,7 @@ func TestBrowser(t *testing.T) {
 				if _, err := almost.Run(ctx, e.db, sys, time.Now()); err != nil {
 					t.Fatal(err)
 				}
-				b := newBrowser(t)
+				b := newTab(t, root, time.Minute)
 				entries := func() []string {
 					t.Helper()
 					names, err := chromedp.Run(b, chromedp.Evaluate[[]string](`[...document.querySelectorAll("ol.almost > li .who strong")].map(e => e.textContent)`))
@@ -692,7 +675,7 @@ func TestBrowser(t *testing.T) {
 				must(t, err)
 				loyal := &rapport.Segment{Name: "Survey panel", Rule: "kind = person"}
 				must(t, e.db.CreateSegment(ctx, sys, loyal))
-				b := newBrowser(t)
+				b := newTab(t, root, time.Minute)
 				signIn(t, b, "admin@example.com")
 				// Create an NPS survey, preview the send to the segment, then send.
 				do(t, b,
@@ -729,7 +712,7 @@ func TestBrowser(t *testing.T) {
 					t.Fatalf("no link to %s in the message %q", e.srv.URL, got[0].Text)
 				}
 				// Otto answers on his phone's browser: 3, with a comment.
-				otto := newBrowser(t)
+				otto := newTab(t, root, time.Minute)
 				do(t, otto,
 					chromedp.Navigate(link),
 					chromedp.WaitVisible(chromedp.CSS(".scores")),

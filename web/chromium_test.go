@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
@@ -42,5 +43,25 @@ func emulateScheme(scheme string) chromedp.Action[chromedp.Void] {
 		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
 			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
 		return chromedp.Void{}, err
+	}
+}
+
+// newTab opens a browser context of its own (its own cookies) for one user, closed
+// when the test ends; its actions fail after the timeout.
+func newTab(t *testing.T, root context.Context, timeout time.Duration) context.Context {
+	bctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
+	t.Cleanup(func() { chromedp.Cancel(bctx); cancel() })
+	b, cancelTimeout := context.WithTimeout(bctx, timeout)
+	t.Cleanup(cancelTimeout)
+	return b
+}
+
+// do runs actions one by one in b, so that a failure names the step that failed.
+func do(t *testing.T, b context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	for i, step := range steps {
+		if err := chromedp.Do(b, step); err != nil {
+			t.Fatalf("step %d of %d: %v", i+1, len(steps), err)
+		}
 	}
 }

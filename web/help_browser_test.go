@@ -20,18 +20,7 @@ func TestHelpBrowser(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t, open)
 			public, _, forOtto, _ := e.helpArticles()
-			bctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
-			defer func() { chromedp.Cancel(bctx); cancel() }()
-			b, cancelTimeout := context.WithTimeout(bctx, 60*time.Second)
-			defer cancelTimeout()
-			do := func(steps ...chromedp.Action[chromedp.Void]) {
-				t.Helper()
-				for i, step := range steps {
-					if err := chromedp.Do(b, step); err != nil {
-						t.Fatalf("step %d of %d: %v", i+1, len(steps), err)
-					}
-				}
-			}
+			b := newTab(t, root, 60*time.Second)
 			text := func(sel string) string {
 				t.Helper()
 				s, err := chromedp.Run(b, chromedp.Text(chromedp.CSS(sel)))
@@ -41,7 +30,7 @@ func TestHelpBrowser(t *testing.T) {
 				return s
 			}
 
-			do(chromedp.Navigate(e.srv.URL+"/help"),
+			do(t, b, chromedp.Navigate(e.srv.URL+"/help"),
 				chromedp.WaitVisible(chromedp.CSS("#help-q")),
 				chromedp.SendKeys(chromedp.CSS("#help-q"), "reset"),
 				chromedp.Submit(chromedp.CSS("#help-q")),
@@ -50,7 +39,7 @@ func TestHelpBrowser(t *testing.T) {
 			if !strings.Contains(hits, public.Title) || strings.Contains(hits, "rollout") || strings.Contains(hits, forOtto.Title) {
 				t.Fatalf("hits for a visitor: %q", hits)
 			}
-			do(chromedp.Click(chromedp.CSS(".hits-list a.hit-title")),
+			do(t, b, chromedp.Click(chromedp.CSS(".hits-list a.hit-title")),
 				chromedp.WaitVisible(chromedp.CSS("#article-h")))
 			if got := text("#article-h"); got != public.Title {
 				t.Fatalf("opened %q, want %q", got, public.Title)
@@ -63,18 +52,18 @@ func TestHelpBrowser(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			do(chromedp.KeyEvent("f"), chromedp.KeyEvent("gc"), chromedp.Sleep(300*time.Millisecond))
+			do(t, b, chromedp.KeyEvent("f"), chromedp.KeyEvent("gc"), chromedp.Sleep(300*time.Millisecond))
 			if at, err := chromedp.Run(b, chromedp.Evaluate[string](`location.pathname`)); err != nil || at != article {
 				t.Errorf("after pressing f and g c a reader is at %q (%v), want still at %q", at, err, article)
 			}
-			do(chromedp.Click(chromedp.CSS(`button[name="helpful"][value="yes"]`)),
+			do(t, b, chromedp.Click(chromedp.CSS(`button[name="helpful"][value="yes"]`)),
 				chromedp.WaitVisible(chromedp.CSS(`button[value="yes"][aria-pressed="true"]`)))
 			// The yes click left a flash of its own; take it away so that the wait below
 			// waits for the page the rating form leads to, not the one it leaves.
 			if _, err := chromedp.Run(b, chromedp.Evaluate[bool](`document.querySelector('.flash').remove(), true`)); err != nil {
 				t.Fatalf("remove the first flash: %v", err)
 			}
-			do(chromedp.Click(chromedp.CSS(`.stars label:nth-child(5) span`)),
+			do(t, b, chromedp.Click(chromedp.CSS(`.stars label:nth-child(5) span`)),
 				chromedp.SendKeys(chromedp.CSS("#comment"), `<img src=x onerror="document.title='owned'">Clear steps`),
 				chromedp.Submit(chromedp.CSS("#comment")),
 				chromedp.WaitVisible(chromedp.CSS(".flash")))
@@ -123,19 +112,6 @@ func TestHelpRegisterBrowser(t *testing.T) {
 			must(t, err)
 			must(t, e.db.SetPortalSettings(ctx, sys, rapport.PortalSettings{Registration: true}))
 
-			window := func() (context.Context, func()) {
-				bctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
-				b, cancelTimeout := context.WithTimeout(bctx, 60*time.Second)
-				return b, func() { cancelTimeout(); chromedp.Cancel(bctx); cancel() }
-			}
-			do := func(b context.Context, steps ...chromedp.Action[chromedp.Void]) {
-				t.Helper()
-				for i, step := range steps {
-					if err := chromedp.Do(b, step); err != nil {
-						t.Fatalf("step %d of %d: %v", i+1, len(steps), err)
-					}
-				}
-			}
 			text := func(b context.Context, sel string) string {
 				t.Helper()
 				s, err := chromedp.Run(b, chromedp.Text(chromedp.CSS(sel)))
@@ -146,9 +122,8 @@ func TestHelpRegisterBrowser(t *testing.T) {
 			}
 			articleURL := e.srv.URL + "/help/articles/" + plan.Slug
 
-			otto, closeOtto := window()
-			defer closeOtto()
-			do(otto, chromedp.Navigate(e.srv.URL+"/help/register"),
+			otto := newTab(t, root, 60*time.Second)
+			do(t, otto, chromedp.Navigate(e.srv.URL+"/help/register"),
 				chromedp.WaitVisible(chromedp.CSS("#email")),
 				chromedp.SendKeys(chromedp.CSS("#name"), "Otto Open"),
 				chromedp.SendKeys(chromedp.CSS("#email"), "otto@open.example"),
@@ -158,7 +133,7 @@ func TestHelpRegisterBrowser(t *testing.T) {
 				t.Fatalf("after registering: %q", h)
 			}
 			link := e.helpLinkIn("Confirm your e-mail address")
-			do(otto, chromedp.Navigate(e.srv.URL+link),
+			do(t, otto, chromedp.Navigate(e.srv.URL+link),
 				chromedp.WaitVisible(chromedp.CSS("#password")),
 				chromedp.SendKeys(chromedp.CSS("#password"), "otto's long passphrase"),
 				chromedp.SendKeys(chromedp.CSS("#password2"), "otto's long passphrase"),
@@ -170,13 +145,12 @@ func TestHelpRegisterBrowser(t *testing.T) {
 				t.Fatalf("the verified customer opened %q, want %q", got, plan.Title)
 			}
 
-			visitor, closeVisitor := window()
-			defer closeVisitor()
-			do(visitor, chromedp.Navigate(articleURL), chromedp.WaitVisible(chromedp.CSS("h1")))
+			visitor := newTab(t, root, 60*time.Second)
+			do(t, visitor, chromedp.Navigate(articleURL), chromedp.WaitVisible(chromedp.CSS("h1")))
 			if h := text(visitor, "h1"); strings.Contains(h, plan.Title) {
 				t.Errorf("a visitor reads the organisation's article: %q", h)
 			}
-			do(visitor, chromedp.Navigate(e.srv.URL+"/help/search?q=rollout"), chromedp.WaitVisible(chromedp.CSS("h1")))
+			do(t, visitor, chromedp.Navigate(e.srv.URL+"/help/search?q=rollout"), chromedp.WaitVisible(chromedp.CSS("h1")))
 			if body := text(visitor, "main"); strings.Contains(body, plan.Title) {
 				t.Errorf("a visitor's search finds the organisation's article")
 			}
