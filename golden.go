@@ -339,8 +339,10 @@ func (g Golden) ApplyTo(c *Customer) {
 }
 
 // StaffEdit records in the staff record what an edit changed from before to after:
-// the fields it changed, with the time, and the contacts and addresses it removed.
-func (v *RecordValues) StaffEdit(kind CustomerKind, before, after *Customer, at time.Time) {
+// the fields it changed, with the time, and the contacts and addresses it removed. A
+// language or channel it clears takes off the values the customer's records hold for
+// it (see Overrule), so that none comes back in its place.
+func (v *RecordValues) StaffEdit(kind CustomerKind, before, after *Customer, at time.Time, records []Contribution) {
 	b, a := ValuesOf(before), ValuesOf(after)
 	if v.ChangedAt == nil {
 		v.ChangedAt = map[string]time.Time{}
@@ -371,6 +373,8 @@ func (v *RecordValues) StaffEdit(kind CustomerKind, before, after *Customer, at 
 					v.Removed = append(v.Removed, field+":"+k)
 				}
 			}
+		} else if now[0] == "" { // a language or channel cleared
+			v.Overrule(kind, field, records)
 		}
 		// A value taken off and chosen again is back (a language or channel too:
 		// see Overrule).

@@ -91,7 +91,7 @@ func TestStaffEditsSurvive(t *testing.T) {
 	after.Normalize()
 
 	staff := RecordValues{}
-	staff.StaffEdit(KindPerson, before, after, day.AddDate(0, 0, 20))
+	staff.StaffEdit(KindPerson, before, after, day.AddDate(0, 0, 20), nil)
 	if _, ok := staff.ChangedAt["name"]; ok {
 		t.Errorf("an unchanged name was recorded as edited: %v", staff.ChangedAt)
 	}
@@ -119,7 +119,7 @@ func TestStaffEditsSurvive(t *testing.T) {
 	// Adding the address back takes it off the removed list.
 	again := cloneForTest(after)
 	again.Emails = append(again.Emails, ContactPoint{Value: "wrong@shop.example"})
-	staff.StaffEdit(KindPerson, after, again, day.AddDate(0, 0, 40))
+	staff.StaffEdit(KindPerson, after, again, day.AddDate(0, 0, 40), nil)
 	if len(staff.Removed) != 0 {
 		t.Errorf("removed %v after adding it back", staff.Removed)
 	}

@@ -290,15 +290,7 @@ func (tx *Tx) staffEdit(before, after *rapport.Customer) error {
 	if i := findContribution(cs, staff.Source, staff.SourceKey); i >= 0 {
 		staff = cs[i]
 	}
-	staff.Values.StaffEdit(after.Kind, before, after, tx.now)
-	// A language or channel staff clear is one not to go by: no record's value comes
-	// back in its place, until a source sends a new one (see Overrule).
-	if before.Language != "" && after.Language == "" {
-		staff.Values.Overrule(after.Kind, "language", cs)
-	}
-	if before.PreferredChannel != "" && after.PreferredChannel == "" {
-		staff.Values.Overrule(after.Kind, "preferred_channel", cs)
-	}
+	staff.Values.StaffEdit(after.Kind, before, after, tx.now, cs)
 	staff.At = tx.now
 	if err := tx.saveStaffRecord(after.ID, staff.Values, tx.now); err != nil {
 		return err
