@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 
@@ -80,16 +81,19 @@ func isAPI(r *http.Request) bool {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
+	encodeJSON(w, v)
 }
 
 // jsonBytes is v as writeJSON writes it.
 func jsonBytes(v any) []byte {
 	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
+	encodeJSON(&b, v)
+	return b.Bytes()
+}
+
+// encodeJSON writes v as the API answers: & < > as they are, not escaped for HTML.
+func encodeJSON(w io.Writer, v any) {
+	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.Encode(v)
-	return b.Bytes()
 }
