@@ -484,16 +484,17 @@ func (db *DB) IdentityRecords(ctx context.Context, s rapport.Scope) ([]rapport.I
 	}
 	var out []rapport.IdentityRecord
 	err := db.view(ctx, s, func(tx *Tx) (err error) {
-		out, err = tx.identityRecords("true", nil)
-		return err
+		if out, err = tx.identityRecords("true", nil); err != nil {
+			return err
+		}
+		return tx.addWalls(out)
 	})
 	return out, err
 }
 
-// identityRecords reads the person records that meet the condition on customers c,
-// with the walls that cover each.
+// identityRecords reads the person records that meet the condition on customers c.
 func (tx *Tx) identityRecords(where string, args []any) ([]rapport.IdentityRecord, error) {
-	recs, err := queryAll(tx, `SELECT c.id, COALESCE(c.merged_into, c.id), c.created_at, c.given_name, c.family_name, c.name, c.attributes,
+	return queryAll(tx, `SELECT c.id, COALESCE(c.merged_into, c.id), c.created_at, c.given_name, c.family_name, c.name, c.attributes,
 		COALESCE(e.normalized, ''), COALESCE(p.normalized, ''),
 		COALESCE(a.street, ''), COALESCE(a.postcode, ''), COALESCE(a.city, '')
 		FROM customers c
@@ -515,14 +516,15 @@ func (tx *Tx) identityRecords(where string, args []any) ([]rapport.IdentityRecor
 		}
 		return r, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	// Walls cover a few customers: all of their coverage is read at once.
+}
+
+// addWalls fills in the walls that cover each record's customer. Walls cover a few
+// customers: all of their coverage is read at once.
+func (tx *Tx) addWalls(recs []rapport.IdentityRecord) error {
 	coverage, err := queryAll(tx, `SELECT customer_id, wall_id FROM wall_coverage ORDER BY customer_id, wall_id`, nil,
 		func(rows *sql.Rows) (c [2]rapport.ID, err error) { return c, rows.Scan(&c[0], &c[1]) })
 	if err != nil {
-		return nil, err
+		return err
 	}
 	walls := map[rapport.ID]string{}
 	for _, c := range coverage {
@@ -531,7 +533,7 @@ func (tx *Tx) identityRecords(where string, args []any) ([]rapport.IdentityRecor
 	for i := range recs {
 		recs[i].Walls = walls[recs[i].ID]
 	}
-	return recs, nil
+	return nil
 }
 
 // DecidedPairs returns the pairs reviewers decided: true if accepted.

@@ -44,7 +44,7 @@ func (db *DB) IdentityRecordsOf(ctx context.Context, s rapport.Scope, ids []rapp
 			}
 			out = append(out, recs...)
 		}
-		return nil
+		return tx.addWalls(out)
 	})
 	return out, err
 }
