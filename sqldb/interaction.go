@@ -44,9 +44,9 @@ func scanInteraction(rows *sql.Rows) (readInteraction, error) {
 	return readInteraction{in, files > 0}, err
 }
 
-// withAttachments returns the interactions read, the files of those that have some
-// loaded, and the organisations the reader may not see left out.
-func (tx *Tx) withAttachments(read []readInteraction) ([]*rapport.Interaction, error) {
+// finishReading makes the interactions read ready for their reader: the files of those
+// that have some loaded, and the organisations the reader may not see left out.
+func (tx *Tx) finishReading(read []readInteraction) ([]*rapport.Interaction, error) {
 	out := make([]*rapport.Interaction, len(read))
 	var attached []*rapport.Interaction
 	for i, r := range read {
@@ -103,7 +103,7 @@ func (db *DB) FindInteractionByID(ctx context.Context, s rapport.Scope, id rappo
 		} else if len(found) == 0 {
 			return rapport.NotFound("interaction")
 		}
-		ins, err := tx.withAttachments(found)
+		ins, err := tx.finishReading(found)
 		in = ins[0]
 		return err
 	})
@@ -169,7 +169,7 @@ func (tx *Tx) findInteractions(f rapport.InteractionFilter, kind rapport.Custome
 		return nil, "", err
 	}
 	read, next := pageOf(read, n, func(in readInteraction) (time.Time, rapport.ID) { return in.OccurredAt, in.ID })
-	page, err := tx.withAttachments(read)
+	page, err := tx.finishReading(read)
 	return page, next, err
 }
 
