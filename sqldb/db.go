@@ -313,16 +313,16 @@ func (q *Query) Args() []any { return q.args }
 
 // In adds every value and returns "($1, $2, …)".
 func (q *Query) In(values ...any) string {
-	var b strings.Builder
-	b.WriteByte('(')
+	b := make([]byte, 0, 2+6*len(values))
+	b = append(b, '(')
 	for i, v := range values {
 		if i > 0 {
-			b.WriteString(", ")
+			b = append(b, ", "...)
 		}
-		b.WriteString(q.Arg(v))
+		q.args = append(q.args, v)
+		b = strconv.AppendInt(append(b, '$'), int64(len(q.args)), 10)
 	}
-	b.WriteByte(')')
-	return b.String()
+	return string(append(b, ')'))
 }
 
 // queryAll runs a query and scans each row with scan.

@@ -478,10 +478,8 @@ func (tx *Tx) upsertInteractions(rows []ingestRow) (counts upsertCounts, hidden 
 		}
 		id := rapport.NewID()
 		newIDs[id] = true
-		fmt.Fprintf(&b, "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-			q.Arg(id), q.Arg(r.customer), q.Arg(r.recorded), q.Arg(r.OrganisationID), q.Arg(string(r.Type)),
-			q.Arg(string(r.Channel)), q.Arg(r.OccurredAt), q.Arg(r.source), q.Arg(r.SourceKey), q.Arg(string(r.ActorKind)),
-			q.Arg(r.ActorID), q.Arg(r.Summary), q.Arg(r.Body), q.Arg(amount), q.Arg(r.Currency), q.Arg(string(r.Attributes)), q.Arg(tx.now))
+		b.WriteString(q.In(id, r.customer, r.recorded, r.OrganisationID, string(r.Type), string(r.Channel), r.OccurredAt,
+			r.source, r.SourceKey, string(r.ActorKind), r.ActorID, r.Summary, r.Body, amount, r.Currency, string(r.Attributes), tx.now))
 	}
 	b.WriteString(` ON CONFLICT (source_id, source_key) DO UPDATE SET ` + strings.Join(upsertSet, ", ") + `
 		WHERE ` + visibleCustomer(q, tx.scope, "interactions.customer_id") + ` AND (` + strings.Join(upsertChanged, " OR ") + `)

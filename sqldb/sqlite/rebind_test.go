@@ -22,3 +22,16 @@ func TestRebind(t *testing.T) {
 		}
 	}
 }
+
+// TestRebindKeyedByArguments checks that a rewriting kept for one number of arguments
+// is not used for another: a placeholder beyond the arguments stays as it is.
+func TestRebindKeyedByArguments(t *testing.T) {
+	for range 2 { // the second time from what the first kept
+		if got, _ := (dialect{}).Rebind("SELECT $1, $2", []any{"a", "b"}); got != "SELECT ?, ?" {
+			t.Errorf("with two arguments: %q", got)
+		}
+		if got, args := (dialect{}).Rebind("SELECT $1, $2", []any{"a"}); got != "SELECT ?, $2" || len(args) != 1 {
+			t.Errorf("with one argument: %q %v", got, args)
+		}
+	}
+}

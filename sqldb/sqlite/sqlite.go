@@ -17,6 +17,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/sqldb"
@@ -193,9 +195,42 @@ func (dialect) Rebind(query string, args []any) (string, []any) {
 	if !strings.Contains(query, "$") {
 		return query, args
 	}
+	r := rebindOf(query, len(args))
+	out := make([]any, len(r.order))
+	for i, n := range r.order {
+		out[i] = args[n]
+	}
+	return r.query, out
+}
+
+// rebound is a query as Rebind rewrites it: the text, and the argument each ? takes.
+type rebound struct {
+	query string
+	order []int
+}
+
+type rebindKey struct {
+	query string
+	args  int
+}
+
+// rebinds keeps the rewriting of the queries seen, as the same few hundred statements
+// run again and again, a bulk insert's 70 KB among them; at most maxRebinds of them.
+var (
+	rebinds     sync.Map // rebindKey → rebound
+	rebindCount atomic.Int32
+)
+
+const maxRebinds = 4096
+
+func rebindOf(query string, args int) rebound {
+	key := rebindKey{query, args}
+	if r, ok := rebinds.Load(key); ok {
+		return r.(rebound)
+	}
 	var b strings.Builder
 	b.Grow(len(query))
-	out := make([]any, 0, len(args))
+	var order []int
 	quoted := false
 	for i := 0; i < len(query); i++ {
 		c := query[i]
@@ -208,8 +243,8 @@ func (dialect) Rebind(query string, args []any) (string, []any) {
 				j++
 			}
 			n, _ := strconv.Atoi(query[i+1 : j])
-			if n >= 1 && n <= len(args) {
-				out = append(out, args[n-1])
+			if n >= 1 && n <= args {
+				order = append(order, n-1)
 				b.WriteByte('?')
 				i = j - 1
 				continue
@@ -217,7 +252,13 @@ func (dialect) Rebind(query string, args []any) (string, []any) {
 		}
 		b.WriteByte(c)
 	}
-	return b.String(), out
+	r := rebound{b.String(), order}
+	if rebindCount.Load() < maxRebinds {
+		if _, loaded := rebinds.LoadOrStore(key, r); !loaded {
+			rebindCount.Add(1)
+		}
+	}
+	return r
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
