@@ -136,3 +136,17 @@ func TestReadableTimes(t *testing.T) {
 		}
 	}
 }
+
+// TestOptionElements: the options written in Go escape what html/template would, so
+// that a team or theme named by a user cannot end the attribute or the element.
+func TestOptionElements(t *testing.T) {
+	got := optionElements([]option{
+		{Value: "a", Label: "A"},
+		{Value: `x" onmouseover="alert(1)`, Label: "</option><script>alert(2)</script> & co", Selected: true},
+	})
+	want := `<option value="a">A</option>` +
+		`<option value="x&#34; onmouseover=&#34;alert(1)" selected>&lt;/option&gt;&lt;script&gt;alert(2)&lt;/script&gt; &amp; co</option>`
+	if string(got) != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}

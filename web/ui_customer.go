@@ -88,6 +88,16 @@ func (s *Server) renderCustomerForm(w http.ResponseWriter, r *http.Request, c *c
 		Users:     users, Errors: fieldErrors(err), Action: "/customers", Submit: "Create customer",
 		Channels: rapport.Channels, Relationships: rapport.Relationships,
 		Days: options(rapport.ContactDayChoices, string(cust.PreferredTime.Days)), Parts: options(rapport.DayParts, string(cust.PreferredTime.Part))}
+	for i := range form.Days {
+		if form.Days[i].Value == "any" {
+			form.Days[i].Label = "Any day"
+		}
+	}
+	for i := range form.Parts {
+		if form.Parts[i].Value == "any" {
+			form.Parts[i].Label = "Any time of day"
+		}
+	}
 	title := "New customer"
 	if !cust.ID.IsZero() {
 		form.Action, form.Submit, title = "/customers/"+cust.ID.String()+"/edit", "Save changes", "Edit "+cust.Name
@@ -406,13 +416,12 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, len(facts.Systems))
-	for i, src := range facts.Systems {
-		names[i] = src.Name
+	page.SourceFilter = make([]option, len(facts.Systems))
+	for i, src := range facts.Systems { // by name, as the systems call themselves
+		page.SourceFilter[i] = option{Value: src.Name, Label: src.Name, Selected: src.Name == q.Get("source")}
 	}
 	page.TypeFilter = append([]option{{Value: "note", Label: "Notes", Selected: q.Get("type") == "note"}}, options(rapport.InteractionTypes, q.Get("type"))...)
 	page.ChannelFilter = options(rapport.Channels, q.Get("channel"))
-	page.SourceFilter = options(names, q.Get("source"))
 	page.Quality, page.Value, page.Segments, page.Questions = &facts.Quality, facts.Value, facts.Segments, facts.Questions
 	for _, p := range rapport.Purposes {
 		row := consentRow{Purpose: p}
