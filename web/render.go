@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"html"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -293,13 +292,13 @@ func optionElements(opts []option) template.HTML {
 	var b strings.Builder
 	for _, o := range opts {
 		b.WriteString(`<option value="`)
-		b.WriteString(html.EscapeString(o.Value))
+		b.WriteString(template.HTMLEscapeString(o.Value))
 		b.WriteByte('"')
 		if o.Selected {
 			b.WriteString(" selected")
 		}
 		b.WriteByte('>')
-		b.WriteString(html.EscapeString(o.Label))
+		b.WriteString(template.HTMLEscapeString(o.Label))
 		b.WriteString("</option>")
 	}
 	return template.HTML(b.String())

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"html/template"
 	"io/fs"
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -148,5 +150,26 @@ func TestOptionElements(t *testing.T) {
 		`<option value="x&#34; onmouseover=&#34;alert(1)" selected>&lt;/option&gt;&lt;script&gt;alert(2)&lt;/script&gt; &amp; co</option>`
 	if string(got) != want {
 		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// TestInteractionText: an interaction's entry written in Go is the markup the template
+// wrote before, escaping included, for text that tries to break out of it.
+func TestInteractionText(t *testing.T) {
+	before := template.Must(template.New("entry").Parse(`<div class="summary">{{.Summary}}</div>` +
+		`<div class="meta">{{range .Meta}}<span>{{.}}</span>{{end}}<time datetime="{{.ISO}}" title="{{.When}}">{{.Time}}</time></div>` +
+		`{{with .Body}}<details><summary>Details</summary><div class="body">{{.}}</div></details>{{end}}`))
+	hostile := "</div><script>alert('x')</script> \" & \x00 ü 1+1"
+	for _, body := range []string{"", "Line one\nline <b>two</b>", hostile} {
+		at := entryView{ISO: `2026-01-02T03:04:05Z"><x`, When: "Fri 2 Jan 2026, 03:04 UTC", Time: "03:04"}
+		meta := []string{"Order", "Web", "from " + hostile}
+		var want strings.Builder
+		if err := before.Execute(&want, map[string]any{"Summary": hostile, "Meta": meta, "ISO": at.ISO, "When": at.When, "Time": at.Time, "Body": body}); err != nil {
+			t.Fatal(err)
+		}
+		// html/template also writes + as &#43;, which reads the same.
+		if got := interactionText(hostile, body, meta, at); string(got) != strings.ReplaceAll(want.String(), "&#43;", "+") {
+			t.Errorf("body %q:\ngot  %s\nwant %s", body, got, want.String())
+		}
 	}
 }
