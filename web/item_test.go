@@ -134,8 +134,12 @@ func TestItemPages(t *testing.T) {
 			if !strings.Contains(head, "Phone") || !strings.Contains(head, "weekday mornings") {
 				t.Errorf("the top of the profile lacks the preferred channel and time: %q", head)
 			}
-			if _, form := agent.get(profile + "/edit"); !strings.Contains(form, `<option value="morning" selected>`) {
+			_, form := agent.get(profile + "/edit")
+			if !strings.Contains(form, `<option value="morning" selected>`) {
 				t.Errorf("the edit form does not show the preferred part of the day")
+			}
+			if !strings.Contains(form, `<option value="any">Any day</option>`) || !strings.Contains(form, `<option value="any">Any time of day</option>`) {
+				t.Errorf("the edit form does not offer any day and any time of day by those words")
 			}
 		})
 	}

@@ -378,7 +378,7 @@ func plural(n int, unit string) string {
 // in_person is "In person"; the few that are not one capital away are spelled out.
 func human(v any) string {
 	s, ok := v.(string)
-	if !ok { // a named string type (a channel, a kind) without fmt's reflection, which cost a page 1 %
+	if !ok { // a named string type (a channel, a kind), read without fmt's reflection
 		if rv := reflect.ValueOf(v); rv.Kind() == reflect.String && !rv.Type().Implements(stringerType) {
 			s = rv.String()
 		} else {

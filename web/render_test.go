@@ -168,7 +168,7 @@ func TestInteractionText(t *testing.T) {
 			t.Fatal(err)
 		}
 		// html/template also writes + as &#43;, which reads the same.
-		if got := interactionText(hostile, body, meta, at); string(got) != strings.ReplaceAll(want.String(), "&#43;", "+") {
+		if got := at.interactionText(hostile, body, meta); string(got) != strings.ReplaceAll(want.String(), "&#43;", "+") {
 			t.Errorf("body %q:\ngot  %s\nwant %s", body, got, want.String())
 		}
 	}

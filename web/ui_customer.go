@@ -88,17 +88,8 @@ func (s *Server) renderCustomerForm(w http.ResponseWriter, r *http.Request, c *c
 		Addresses: append(append([]rapport.Address{}, cust.Addresses...), rapport.Address{}),
 		Users:     users, Errors: fieldErrors(err), Action: "/customers", Submit: "Create customer",
 		Channels: rapport.Channels, Relationships: rapport.Relationships,
-		Days: options(rapport.ContactDayChoices, string(cust.PreferredTime.Days)), Parts: options(rapport.DayParts, string(cust.PreferredTime.Part))}
-	for i := range form.Days {
-		if form.Days[i].Value == "any" {
-			form.Days[i].Label = "Any day"
-		}
-	}
-	for i := range form.Parts {
-		if form.Parts[i].Value == "any" {
-			form.Parts[i].Label = "Any time of day"
-		}
-	}
+		Days:  relabel(options(rapport.ContactDayChoices, string(cust.PreferredTime.Days)), "any", "Any day"),
+		Parts: relabel(options(rapport.DayParts, string(cust.PreferredTime.Part)), "any", "Any time of day")}
 	title := "New customer"
 	if !cust.ID.IsZero() {
 		form.Action, form.Submit, title = "/customers/"+cust.ID.String()+"/edit", "Save changes", "Edit "+cust.Name
@@ -311,6 +302,16 @@ func options[T ~string](values []T, selected string) []option {
 	return out
 }
 
+// relabel gives the option of the value the label.
+func relabel(opts []option, value, label string) []option {
+	for i := range opts {
+		if opts[i].Value == value {
+			opts[i].Label = label
+		}
+	}
+	return opts
+}
+
 type timelineDay struct {
 	Day     string
 	Entries []entryView
@@ -349,7 +350,7 @@ func newEntryView(e rapport.TimelineEntry, s rapport.Scope) entryView {
 	if in.Source != "" {
 		meta = append(meta, "from "+in.Source)
 	}
-	v.Text = interactionText(in.Summary, in.Body, meta, v)
+	v.Text = v.interactionText(in.Summary, in.Body, meta)
 	if in.Amount != nil {
 		v.Class, v.Amount = "money", thousands.Group(in.Amount.String())+" "+in.Currency
 	}
@@ -363,7 +364,7 @@ func newEntryView(e rapport.TimelineEntry, s rapport.Scope) entryView {
 // ending in the time, and the body behind "Details". Written here rather than in the
 // template, as a profile page's entries, ten template actions each, were a tenth of its
 // CPU; every value is escaped as html/template escapes text and quoted attributes.
-func interactionText(summary, body string, meta []string, at entryView) template.HTML {
+func (v entryView) interactionText(summary, body string, meta []string) template.HTML {
 	var b strings.Builder
 	b.WriteString(`<div class="summary">`)
 	b.WriteString(template.HTMLEscapeString(summary))
@@ -374,7 +375,7 @@ func interactionText(summary, body string, meta []string, at entryView) template
 		b.WriteString("</span>")
 	}
 	fmt.Fprintf(&b, `<time datetime="%s" title="%s">%s</time></div>`,
-		template.HTMLEscapeString(at.ISO), template.HTMLEscapeString(at.When), template.HTMLEscapeString(at.Time))
+		template.HTMLEscapeString(v.ISO), template.HTMLEscapeString(v.When), template.HTMLEscapeString(v.Time))
 	if body != "" {
 		b.WriteString(`<details><summary>Details</summary><div class="body">`)
 		b.WriteString(template.HTMLEscapeString(body))
