@@ -298,11 +298,13 @@ func (tx *Tx) staffEdit(before, after *rapport.Customer) error {
 	return tx.chooseGolden(after, withContribution(cs, staff))
 }
 
-// sourceRecordsOf returns the records of a customer and of those merged into it.
+// sourceRecordsOf returns the records of a customer and of those merged into it. The
+// customers are chosen inside the IN: with "customer_id = $1 OR customer_id IN (…)"
+// PostgreSQL read every source record (72 ms a profile page at 100,000 customers).
 func (tx *Tx) sourceRecordsOf(customerID rapport.ID) ([]*rapport.SourceRecord, error) {
 	return queryAll(tx, `SELECT r.id, s.name, s.trust, r.source_key, r.customer_id, r.fields, r.profile, r.received_at, r.updated_at
 		FROM source_records r JOIN sources s ON s.id = r.source_id
-		WHERE r.customer_id = $1 OR r.customer_id IN (SELECT id FROM customers WHERE merged_into = $1)
+		WHERE r.customer_id IN (SELECT id FROM customers WHERE id = $1 OR merged_into = $1)
 		ORDER BY s.name, r.source_key`, []any{customerID}, func(rows *sql.Rows) (*rapport.SourceRecord, error) {
 		r := &rapport.SourceRecord{}
 		var fields []byte
