@@ -215,13 +215,14 @@ type rebindKey struct {
 }
 
 // rebinds keeps the rewriting of the queries seen, as the same few hundred statements
-// run again and again, a bulk insert's 70 KB among them; at most maxRebinds of them.
+// run again and again, a bulk insert's 70 KB among them; up to maxRebindBytes of them, as
+// IN lists and last chunks of every length make new ones.
 var (
 	rebinds     sync.Map // rebindKey → rebound
-	rebindCount atomic.Int32
+	rebindBytes atomic.Int64
 )
 
-const maxRebinds = 4096
+const maxRebindBytes = 32 << 20
 
 func rebindOf(query string, args int) rebound {
 	key := rebindKey{query, args}
@@ -253,9 +254,9 @@ func rebindOf(query string, args int) rebound {
 		b.WriteByte(c)
 	}
 	r := rebound{b.String(), order}
-	if rebindCount.Load() < maxRebinds {
+	if size := int64(2*len(query) + 8*len(order)); rebindBytes.Load()+size <= maxRebindBytes {
 		if _, loaded := rebinds.LoadOrStore(key, r); !loaded {
-			rebindCount.Add(1)
+			rebindBytes.Add(size)
 		}
 	}
 	return r
