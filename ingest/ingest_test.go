@@ -117,3 +117,29 @@ func TestRejectionsNameTheColumn(t *testing.T) {
 		t.Errorf("got %+v, want line 2 rejected at the column cust", res.Errors)
 	}
 }
+
+// TestOpenRowsForTheMapping: a file in Rapport's own shape is opened for decoding whole
+// objects, without the columns that only a mapping reads; through a mapping it has them.
+func TestOpenRowsForTheMapping(t *testing.T) {
+	const line = `{"customer_id":"x","type":"call","summary":"Hello"}` + "\n"
+	m, err := mapping.Parse([]byte("record: interactions\nfields: {source_id: id, customer_source_id: customer_id, occurred_at: at, summary: summary}\ndefaults: {type: call, channel: phone}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		m           *mapping.Mapping
+		wantColumns bool
+	}{{nil, false}, {m, true}} {
+		rows, err := ingest.OpenRows(strings.NewReader(line), tt.m, tabular.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := rows.Read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(r.Raw) != strings.TrimSpace(line) || (len(r.Columns) > 0) != tt.wantColumns {
+			t.Errorf("mapping %v: raw %q, columns %v; want columns: %v", tt.m != nil, r.Raw, r.Columns, tt.wantColumns)
+		}
+	}
+}

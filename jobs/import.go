@@ -71,7 +71,7 @@ func (im *Importer) Run(ctx context.Context, job *rapport.Job) (string, error) {
 	if _, err := im.Store.StartImport(ctx, scope, imp); err != nil { // imp now says where it stopped
 		return "", err
 	}
-	rows, err := tabular.Open(f, tabular.Options{Format: tabular.FormatOf(imp.Name), Offset: imp.Offset, Line: imp.Line})
+	rows, err := ingest.OpenRows(f, m, tabular.Options{Format: tabular.FormatOf(imp.Name), Offset: imp.Offset, Line: imp.Line})
 	if err != nil {
 		return "", err
 	}

@@ -65,7 +65,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, c *call) erro
 		res.Mapping = string(text)
 		body = io.MultiReader(bytes.NewReader(head), body)
 	}
-	rows, err := tabular.Open(body, tabular.Options{Format: format})
+	rows, err := ingest.OpenRows(body, m, tabular.Options{Format: format})
 	if err != nil {
 		if tooBig := bodyError(err); tooBig != err {
 			return tooBig

@@ -119,9 +119,7 @@ func importFile(ctx context.Context, env *environment, db *sqldb.DB, system rapp
 	if err := in.rewind(); err != nil {
 		return nil, err
 	}
-	// Rapport's own shape is decoded from each object whole; only a mapping reads columns.
-	unflattened := m == nil
-	rows, err := tabular.Open(in, tabular.Options{Format: format, Unflattened: unflattened})
+	rows, err := ingest.OpenRows(in, m, tabular.Options{Format: format})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -153,7 +151,7 @@ func importFile(ctx context.Context, env *environment, db *sqldb.DB, system rapp
 		if err := in.rewind(); err != nil {
 			return nil, err
 		}
-		if rows, err = tabular.Open(in, tabular.Options{Format: format, Offset: imp.Offset, Line: imp.Line, Unflattened: unflattened}); err != nil {
+		if rows, err = ingest.OpenRows(in, m, tabular.Options{Format: format, Offset: imp.Offset, Line: imp.Line}); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 	}
