@@ -254,6 +254,15 @@ func sendContent(w http.ResponseWriter, r *http.Request, a *rapport.Attachment, 
 	}
 }
 
+// startCSV begins a CSV download named name: its headers, and the byte order mark that
+// makes spreadsheets read it as UTF-8.
+func startCSV(w http.ResponseWriter, name string) error {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", contentDisposition(false, name))
+	_, err := io.WriteString(w, tabular.BOM)
+	return err
+}
+
 // contentDisposition names the file safely: an ASCII fallback in quotes, with
 // anything else replaced, and the exact name in RFC 5987 encoding.
 func contentDisposition(inline bool, name string) string {

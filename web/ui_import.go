@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/csv"
 	"io"
-	"mime"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -246,9 +245,7 @@ func (s *Server) handleImportRejects(w http.ResponseWriter, r *http.Request, c *
 	}
 	name := strings.TrimSuffix(imp.Name, ".gz")
 	name = strings.TrimSuffix(name, filepath.Ext(name)) + "-rejects.csv"
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	io.WriteString(w, tabular.BOM)
+	startCSV(w, name)
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"line", "field", "reason", "text"})
 	err = s.Store.ImportRejects(r.Context(), c.scope, imp.ID, func(rej rapport.Reject) error {

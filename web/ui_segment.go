@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -204,9 +203,7 @@ func (s *Server) handleSegmentExport(w http.ResponseWriter, r *http.Request, c *
 	// until then the export may still fail with an error of its own.
 	start := func() error {
 		started = true
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="segment-%s-%s-%s.csv"`, id, purpose, time.Now().UTC().Format("20060102")))
-		if _, err := io.WriteString(w, tabular.BOM); err != nil {
+		if err := startCSV(w, fmt.Sprintf("segment-%s-%s-%s.csv", id, purpose, time.Now().UTC().Format("20060102"))); err != nil {
 			return err
 		}
 		return out.Write(exportHeader)
