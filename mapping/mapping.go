@@ -400,12 +400,13 @@ func (rw *row) time(name string) (time.Time, bool) {
 	if v == "" {
 		return time.Time{}, false
 	}
-	t, err := parseTime(v, rw.m.layouts, rw.m.loc, name == "date_of_birth")
+	past := name == "date_of_birth" // a date that cannot be in the future
+	t, err := parseTime(v, rw.m.layouts, rw.m.loc, past)
 	if err != nil {
 		rw.p.Add(col, "column %s: %v; say how dates are written under dates: in the mapping", col, err)
 		return time.Time{}, false
 	}
-	if name == "date_of_birth" && t.After(time.Now()) {
+	if past && t.After(time.Now()) {
 		rw.p.Add(col, "column %s: %q is %s, in the future: not a date of birth", col, v, t.Format("2006-01-02"))
 		return time.Time{}, false
 	}
