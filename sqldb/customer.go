@@ -18,7 +18,10 @@ const customerColumns = `c.id, c.kind, c.name, c.sort_name, c.given_name, c.fami
 	c.preferred_channel, c.owner_id, COALESCE(u.name, ''), c.attributes, c.merged_into, c.version,
 	c.created_at, c.updated_at, c.preferred_days, c.preferred_part`
 
-const customerFrom = `customers c LEFT JOIN users u ON u.id = c.owner_id`
+// customerOwner joins each customer c with its owner u.
+const customerOwner = ` LEFT JOIN users u ON u.id = c.owner_id`
+
+const customerFrom = `customers c` + customerOwner
 
 // customerRow is a customer with its sort key, which cursors need.
 type customerRow struct {
@@ -108,7 +111,7 @@ func (db *DB) FindCustomers(ctx context.Context, s rapport.Scope, f rapport.Cust
 	err := db.view(ctx, s, func(tx *Tx) error {
 		n := limit(f.Limit, 50, 500)
 		q := &Query{}
-		join, conds, rank := customerConditions(q, db.dialect, s, f)
+		from, conds, rank := customerConditions(q, db.dialect, s, f)
 		order := "c.sort_name, c.id"
 		offset := 0
 		if rank != "" {
@@ -134,7 +137,7 @@ func (db *DB) FindCustomers(ctx context.Context, s rapport.Scope, f rapport.Cust
 			}
 			conds = append(conds, fmt.Sprintf("(c.sort_name > %s OR (c.sort_name = %s AND c.id > %s))", q.Arg(parts[0]), q.Arg(parts[0]), q.Arg(id)))
 		}
-		query := `SELECT ` + customerColumns + ` FROM ` + customerFrom + join + ` WHERE ` + strings.Join(conds, " AND ") +
+		query := `SELECT ` + customerColumns + ` FROM ` + from + customerOwner + ` WHERE ` + strings.Join(conds, " AND ") +
 			` ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(n+1) + ` OFFSET ` + strconv.Itoa(offset)
 		rows, err := queryAll(tx, query, q.Args(), scanCustomer)
 		if err != nil {
@@ -163,14 +166,17 @@ func (db *DB) CountCustomers(ctx context.Context, s rapport.Scope, f rapport.Cus
 	var n int
 	err := db.view(ctx, s, func(tx *Tx) error {
 		q := &Query{}
-		join, conds, _ := customerConditions(q, db.dialect, s, f)
-		return tx.queryRow(`SELECT COUNT(*) FROM customers c`+join+` WHERE `+strings.Join(conds, " AND "), q.Args()...).Scan(&n)
+		from, conds, _ := customerConditions(q, db.dialect, s, f)
+		return tx.queryRow(`SELECT COUNT(*) FROM `+from+` WHERE `+strings.Join(conds, " AND "), q.Args()...).Scan(&n)
 	})
 	return n, err
 }
 
-// customerConditions turns a filter into SQL; the scope's visibility is always among them.
-func customerConditions(q *Query, d Dialect, s rapport.Scope, f rapport.CustomerFilter) (join string, conds []string, rank string) {
+// customerConditions turns a filter into SQL: the customers c to read (all, or a
+// search's matches) and the conditions on them; the scope's visibility is always among
+// them.
+func customerConditions(q *Query, d Dialect, s rapport.Scope, f rapport.CustomerFilter) (from string, conds []string, rank string) {
+	from = "customers c"
 	conds = []string{"c.merged_into IS NULL", visibleCustomer(q, s, "c.id")}
 	if f.Kind != "" {
 		conds = append(conds, "c.kind = "+q.Arg(string(f.Kind)))
@@ -199,11 +205,11 @@ func customerConditions(q *Query, d Dialect, s rapport.Scope, f rapport.Customer
 		// names first. It needs nothing but the rows the results are read from, where
 		// BM25 reads statistics of every term and document (a fifth of the time of a
 		// search on 100,000 customers).
-		join, rank = d.MatchCustomers(q, terms, rapport.SearchLimit+1), "length(c.sort_name)"
+		from, rank = d.MatchCustomers(q, terms, rapport.SearchLimit+1), "length(c.sort_name)"
 	} else if strings.TrimSpace(f.Query) != "" {
 		conds = append(conds, "FALSE") // only punctuation: nothing can match
 	}
-	return " " + join, conds, rank
+	return from, conds, rank
 }
 
 // loadCustomerDetails fills in contacts, addresses, relationships and tags.

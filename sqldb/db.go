@@ -39,10 +39,10 @@ type Dialect interface {
 	// Rebind rewrites a statement written with $1, $2 … placeholders, and its
 	// arguments, into the form the driver binds fastest.
 	Rebind(query string, args []any) (string, []any)
-	// MatchCustomers returns a join, to add after "FROM customers c", that keeps the
-	// customers whose search document matches all terms (each as a prefix): the first
-	// limit the engine finds.
-	MatchCustomers(q *Query, terms []string, limit int) (join string)
+	// MatchCustomers returns a table, to put in FROM in place of "customers c", of the
+	// customers (all their columns, named c) whose search document matches all terms
+	// (each as a prefix): the first limit the engine finds.
+	MatchCustomers(q *Query, terms []string, limit int) (from string)
 	// Attribute is the value of key in the JSON object column col, as text; NULL
 	// where the object has no such key.
 	Attribute(q *Query, col, key string) string

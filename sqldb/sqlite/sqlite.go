@@ -270,7 +270,7 @@ func (dialect) MatchCustomers(q *sqldb.Query, terms []string, limit int) string 
 	for i, t := range terms {
 		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"*`
 	}
-	return "JOIN (SELECT rowid AS seq FROM customer_fts WHERE customer_fts MATCH " + q.Arg(strings.Join(quoted, " ")) +
+	return "customers c JOIN (SELECT rowid AS seq FROM customer_fts WHERE customer_fts MATCH " + q.Arg(strings.Join(quoted, " ")) +
 		" LIMIT " + strconv.Itoa(limit) + ") f ON f.seq = c.seq"
 }
 
