@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/rapportckm/rapport/sqldb"
@@ -30,5 +31,22 @@ func BenchmarkIngestInteractions(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			sqldbtest.BenchmarkIngest(b, sqldbtest.Postgres(b), grouped)
 		})
+	}
+}
+
+// TestPoolSize reads pool_max_conns from the URL, as pgxpool does, and refuses a
+// value that is not a count.
+func TestPoolSize(t *testing.T) {
+	base := sqldbtest.PostgresURL(t)
+	db, err := postgres.Open(base + "&pool_max_conns=3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got := db.Stats()["main"].MaxOpenConnections; got != 3 {
+		t.Errorf("pool_max_conns=3 opened a pool of %d", got)
+	}
+	if _, err := postgres.Open(base + "&pool_max_conns=many"); err == nil || !strings.Contains(err.Error(), `pool_max_conns in the PostgreSQL URL must be a whole number of at least 1, not "many"`) {
+		t.Errorf("pool_max_conns=many: got %v", err)
 	}
 }
