@@ -172,6 +172,9 @@ func TestHelpAccounts(t *testing.T) {
 				t.Errorf("Otto's profile does not show his account")
 			}
 			insider := e.signIn("insider@example.com")
+			if _, body := insider.get("/customers/" + e.walled.ID.String()); !strings.Contains(body, "No account yet.") {
+				t.Errorf("Wanda's profile, before her invitation, does not say she has no account")
+			}
 			if res, _ := insider.post("/customers/"+e.walled.ID.String()+"/portal-invite", url.Values{"email": {"wanda@secret.example"}}); res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("inviting Wanda: got %d", res.StatusCode)
 			}
