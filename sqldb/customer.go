@@ -225,61 +225,40 @@ func (tx *Tx) loadCustomerDetails(cs []*rapport.Customer) error {
 		c.Emails, c.Phones, c.Addresses = []rapport.ContactPoint{}, []rapport.ContactPoint{}, []rapport.Address{}
 		c.Relationships, c.Tags = []rapport.Relationship{}, []string{}
 	}
+	// One statement reads all four tables, each row padded to the widest (an address):
+	// a query costs a round trip to PostgreSQL, and on either database more than its
+	// few rows. Contacts and addresses keep their order by position.
 	q := &Query{}
 	in := q.In(ids...)
-	rows, err := tx.query(`SELECT customer_id, kind, value, label, normalized FROM customer_contacts WHERE customer_id IN `+in+` ORDER BY position`, q.Args()...)
+	rows, err := tx.query(`SELECT customer_id, kind, position, value, label, normalized, '', '', '' FROM customer_contacts WHERE customer_id IN `+in+`
+		UNION ALL SELECT customer_id, 'address', position, label, street, city, postcode, region, country FROM customer_addresses WHERE customer_id IN `+in+`
+		UNION ALL SELECT customer_id, 'relationship', 0, kind, '', '', '', '', '' FROM customer_relationships WHERE customer_id IN `+in+`
+		UNION ALL SELECT customer_id, 'tag', 0, tag, '', '', '', '', '' FROM customer_tags WHERE customer_id IN `+in+`
+		ORDER BY 3`, q.Args()...)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
 		var id rapport.ID
-		var kind string
-		var cp rapport.ContactPoint
-		if err := rows.Scan(&id, &kind, &cp.Value, &cp.Label, &cp.Normalized); err != nil {
+		var what string
+		var position int
+		var v [6]string
+		if err := rows.Scan(&id, &what, &position, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]); err != nil {
 			rows.Close()
 			return err
 		}
-		if c := byID[id]; kind == "email" {
-			c.Emails = append(c.Emails, cp)
-		} else {
-			c.Phones = append(c.Phones, cp)
-		}
-	}
-	if err := closeRows(rows); err != nil {
-		return err
-	}
-	rows, err = tx.query(`SELECT customer_id, label, street, city, postcode, region, country FROM customer_addresses WHERE customer_id IN `+in+` ORDER BY position`, q.Args()...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var id rapport.ID
-		var a rapport.Address
-		if err := rows.Scan(&id, &a.Label, &a.Street, &a.City, &a.Postcode, &a.Region, &a.Country); err != nil {
-			rows.Close()
-			return err
-		}
-		byID[id].Addresses = append(byID[id].Addresses, a)
-	}
-	if err := closeRows(rows); err != nil {
-		return err
-	}
-	rows, err = tx.query(`SELECT customer_id, 'r', kind FROM customer_relationships WHERE customer_id IN `+in+`
-		UNION ALL SELECT customer_id, 't', tag FROM customer_tags WHERE customer_id IN `+in, q.Args()...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var id rapport.ID
-		var what, v string
-		if err := rows.Scan(&id, &what, &v); err != nil {
-			rows.Close()
-			return err
-		}
-		if c := byID[id]; what == "r" {
-			c.Relationships = append(c.Relationships, rapport.Relationship(v))
-		} else {
-			c.Tags = append(c.Tags, v)
+		c := byID[id]
+		switch what {
+		case "email":
+			c.Emails = append(c.Emails, rapport.ContactPoint{Value: v[0], Label: v[1], Normalized: v[2]})
+		case "phone":
+			c.Phones = append(c.Phones, rapport.ContactPoint{Value: v[0], Label: v[1], Normalized: v[2]})
+		case "address":
+			c.Addresses = append(c.Addresses, rapport.Address{Label: v[0], Street: v[1], City: v[2], Postcode: v[3], Region: v[4], Country: v[5]})
+		case "relationship":
+			c.Relationships = append(c.Relationships, rapport.Relationship(v[0]))
+		case "tag":
+			c.Tags = append(c.Tags, v[0])
 		}
 	}
 	if err := closeRows(rows); err != nil {

@@ -2,6 +2,7 @@ package sqldbtest
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -51,6 +52,46 @@ func testCustomers(t *testing.T, open Opener) {
 		}
 		if !got.CreatedAt.Equal(c.CreatedAt) || got.CreatedAt.Location().String() != "UTC" {
 			t.Errorf("got created_at %v, want %v in UTC", got.CreatedAt, c.CreatedAt)
+		}
+	})
+
+	t.Run("DetailsOfSeveral", func(t *testing.T) {
+		// A list reads the details of all its customers at once: each keeps its own, in
+		// the order they were given.
+		want := map[string]*rapport.Customer{}
+		for _, name := range []string{"Quinn Detail", "Quincy Detail"} {
+			c := &rapport.Customer{Kind: rapport.KindPerson, Name: name,
+				Emails:        []rapport.ContactPoint{{Value: "b." + name[:5] + "@detail.example", Label: "work"}, {Value: "a." + name[:5] + "@detail.example", Label: "home"}},
+				Phones:        []rapport.ContactPoint{{Value: "+44 20 7946 0002"}, {Value: "+44 20 7946 0001", Label: "mobile"}},
+				Addresses:     []rapport.Address{{Label: "work", Street: "2 Second St", City: "Leeds", Postcode: "LS1 1AA", Region: "West Yorkshire", Country: "GB"}, {Label: "home", City: "York", Country: "GB"}},
+				Relationships: []rapport.Relationship{"prospect", "client"},
+				Tags:          []string{"zebra", name[:5]},
+			}
+			must(t, db.CreateCustomer(ctx, f.sales, c))
+			want[name] = c
+		}
+		got, _, err := db.FindCustomers(ctx, f.sales, rapport.CustomerFilter{Query: "detail"})
+		must(t, err)
+		if len(got) != 2 {
+			t.Fatalf("found %d customers, want 2", len(got))
+		}
+		for _, g := range got {
+			w := want[g.Name]
+			if w == nil {
+				t.Fatalf("found %q", g.Name)
+			}
+			for i := range w.Emails {
+				w.Emails[i].Normalized = rapport.NormalizeEmail(w.Emails[i].Value)
+			}
+			for i := range w.Phones {
+				w.Phones[i].Normalized = w.Phones[i].PhoneKey()
+			}
+			if !reflect.DeepEqual(g.Emails, w.Emails) || !reflect.DeepEqual(g.Phones, w.Phones) || !reflect.DeepEqual(g.Addresses, w.Addresses) {
+				t.Errorf("%s: got %+v %+v %+v, want %+v %+v %+v", g.Name, g.Emails, g.Phones, g.Addresses, w.Emails, w.Phones, w.Addresses)
+			}
+			if !eq(g.Relationships, []rapport.Relationship{"client", "prospect"}) || !eq(g.Tags, []string{strings.ToLower(g.Name[:5]), "zebra"}) {
+				t.Errorf("%s: got relationships %v and tags %v", g.Name, g.Relationships, g.Tags)
+			}
 		}
 	})
 
