@@ -252,6 +252,54 @@ func ParseAmount(s string) (Amount, error) {
 	return a, nil
 }
 
+// ParseWrittenAmount reads an amount as people and spreadsheets write it, with decimal
+// ('.' or ',') as its decimal mark: the other mark, a space or an apostrophe may group
+// the whole part's digits in threes (1,234.50; 1.234,50; 1 234,50; 1'234.50). A mark
+// that does not group in threes is refused, not guessed at: "12,50" written with a
+// decimal point is no amount, where dropping the comma would make it 1250.
+func ParseWrittenAmount(s string, decimal byte) (Amount, error) {
+	group, name, example := byte(','), "a decimal point", "1,234.50"
+	if decimal == ',' {
+		group, name, example = '.', "a decimal comma", "1.234,50"
+	}
+	text := strings.TrimSpace(s)
+	sign := ""
+	if strings.HasPrefix(text, "-") || strings.HasPrefix(text, "+") {
+		sign, text = text[:1], text[1:]
+	}
+	isGroup := func(r rune) bool { return r == rune(group) || r == ' ' || r == '\'' || r == '\u00a0' || r == '\u202f' }
+	whole, frac, hasFrac := strings.Cut(text, string(decimal))
+	if strings.IndexFunc(frac, isGroup) >= 0 {
+		return 0, Errorf(EINVALID, "%q is not an amount written with %s, such as %s", s, name, example)
+	}
+	if strings.IndexFunc(whole, isGroup) >= 0 {
+		// Groups of one to three digits, then of three: n counts the digits since the
+		// last mark, groups the marks passed.
+		var digits strings.Builder
+		n, groups, grouped := 0, 0, true
+		for _, r := range whole {
+			if !isGroup(r) {
+				digits.WriteRune(r)
+				n++
+				continue
+			}
+			grouped = grouped && n > 0 && n <= 3 && (groups == 0 || n == 3)
+			n, groups = 0, groups+1
+		}
+		if !grouped || n != 3 {
+			return 0, Errorf(EINVALID, "%q is not an amount written with %s, such as %s: only thousands may be grouped", s, name, example)
+		}
+		whole = digits.String()
+	}
+	if hasFrac {
+		whole += "." + frac
+	}
+	if !isDigits(strings.Replace(whole, ".", "", 1)) {
+		return 0, Errorf(EINVALID, "%q is not an amount written with %s, such as %s", s, name, example)
+	}
+	return ParseAmount(sign + whole) // too large, or too many decimals
+}
+
 func isDigits(s string) bool {
 	for _, r := range s {
 		if r < '0' || r > '9' {

@@ -68,3 +68,33 @@ func TestIncomingInteractionNamesItsCustomerOnce(t *testing.T) {
 		})
 	}
 }
+
+func TestParseWrittenAmount(t *testing.T) {
+	for _, tt := range []struct {
+		in      string
+		decimal byte
+		out     string // "" for an error
+	}{
+		{"12.50", '.', "12.50"}, {"1,234.50", '.', "1234.50"}, {"-1,234,567.8", '.', "-1234567.80"}, {"1 234.5", '.', "1234.50"},
+		{"1'234", '.', "1234.00"}, {"1\u00a0234.10", '.', "1234.10"}, {"999", '.', "999.00"}, {" 7 ", '.', "7.00"},
+		{"12,50", '.', ""}, {"1,23", '.', ""}, {"1,2345", '.', ""}, {",123", '.', ""}, {"1,,234", '.', ""}, {"1234,567", '.', ""},
+		{"1,234.5,6", '.', ""}, {"12.5.6", '.', ""}, {"abc", '.', ""}, {"", '.', ""}, {"1,234.56789", '.', ""},
+		{"12,50", ',', "12.50"}, {"1.234,50", ',', "1234.50"}, {"1 234 567,25", ',', "1234567.25"}, {"-0,5", ',', "-0.50"},
+		{"1.234", ',', "1234.00"}, {"12.50", ',', ""}, {"1.2,5", ',', ""}, {"1,2,3", ',', ""},
+	} {
+		a, err := rapport.ParseWrittenAmount(tt.in, tt.decimal)
+		if tt.out == "" {
+			if err == nil {
+				t.Errorf("ParseWrittenAmount(%q, %c) = %s, want an error", tt.in, tt.decimal, a)
+			}
+			continue
+		}
+		if err != nil || a.String() != tt.out {
+			t.Errorf("ParseWrittenAmount(%q, %c) = %s, %v, want %s", tt.in, tt.decimal, a, err, tt.out)
+		}
+	}
+	_, err := rapport.ParseWrittenAmount("12,50", '.')
+	if msg := rapport.ErrorMessage(err); msg != `"12,50" is not an amount written with a decimal point, such as 1,234.50: only thousands may be grouped` {
+		t.Errorf("got %q", msg)
+	}
+}

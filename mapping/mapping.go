@@ -35,6 +35,7 @@ type Mapping struct {
 	TimeZone    string             `yaml:"timezone,omitempty"`     // of times written without an offset; UTC by default
 	PhoneRegion string             `yaml:"phone_region,omitempty"` // ISO 3166 code for phone numbers without a country code
 	Separator   string             `yaml:"separator,omitempty"`    // between several values in one column; ";" by default
+	Decimal     string             `yaml:"decimal,omitempty"`      // the decimal mark of amounts, "." or ","; "." by default
 	Fields      map[string]Columns `yaml:"fields"`
 	Defaults    map[string]string  `yaml:"defaults,omitempty"` // a field's value when its columns are empty
 	Attributes  Attributes         `yaml:"attributes,omitempty"`
@@ -309,6 +310,13 @@ func (m *Mapping) check() error {
 	m.PhoneRegion = rapport.NormalizeCountry(m.PhoneRegion)
 	if m.Separator == "" {
 		m.Separator = ";"
+	}
+	switch m.Decimal {
+	case "":
+		m.Decimal = "."
+	case ".", ",":
+	default:
+		return fmt.Errorf(`decimal %q is not a decimal mark: write "." for 1,234.50 or "," for 1.234,50`, m.Decimal)
 	}
 	seen := map[string]bool{}
 	for _, a := range m.Attributes {
@@ -619,9 +627,9 @@ func (m *Mapping) ApplyInteraction(r *tabular.Row, source string) (rapport.Incom
 	in.Summary, _ = rw.value("summary")
 	in.Body, _ = rw.value("body")
 	if amount, col := rw.value("amount"); amount != "" {
-		a, err := rapport.ParseAmount(amount)
+		a, err := rapport.ParseWrittenAmount(amount, rw.m.Decimal[0])
 		if err != nil {
-			rw.p.Add(col, "column %s: %s", col, rapport.ErrorMessage(err))
+			rw.p.Add(col, "column %s: %s (the mapping's decimal: says which mark is the decimal one)", col, rapport.ErrorMessage(err))
 		}
 		in.Amount = &a
 	}

@@ -152,8 +152,34 @@ attributes: [Store Name]
 	}
 	_, _, err = m.ApplyInteraction(testRow(5, header, "O-10", "C-1", "31/12/2023 19:30", "x", "12,5", "EUR", ""), "shop")
 	e, _ := err.(*rapport.Error)
-	if e == nil || !strings.Contains(e.Fields["Placed"], "MM/DD/YYYY hh:mm") || !strings.Contains(e.Fields["Total"], "not an amount") {
+	if e == nil || !strings.Contains(e.Fields["Placed"], "MM/DD/YYYY hh:mm") || !strings.Contains(e.Fields["Total"], `"12,5" is not an amount written with a decimal point`) ||
+		!strings.Contains(e.Fields["Total"], "the mapping's decimal: says which mark") {
 		t.Errorf("got %v, want errors naming the columns Placed and Total", err)
+	}
+}
+
+// TestDecimalComma: a file that writes amounts with a decimal comma is proposed
+// decimal: ",", and read with it; a bad decimal mark is refused by name.
+func TestDecimalComma(t *testing.T) {
+	header := []string{"order_id", "customer_id", "order date", "Betrag"}
+	m := Propose(Interactions, header, [][]string{{"B1", "K1", "2024-02-03", "1.234,50"}, {"B2", "K1", "2024-02-04", "12,5"}})
+	if m.Decimal != "," || !strings.Contains(string(m.Marshal()), `decimal: ','`) && !strings.Contains(string(m.Marshal()), `decimal: ","`) {
+		t.Fatalf("proposed decimal %q:\n%s", m.Decimal, m.Marshal())
+	}
+	m.Defaults = map[string]string{"type": "order", "channel": "web", "currency": "EUR", "summary": "Order"}
+	m, err := Parse(m.Marshal())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _, err := m.ApplyInteraction(testRow(2, "order_id,customer_id,order date,Betrag", "B1", "K1", "2024-02-03", "1.234,50"), "shop")
+	if err != nil || in.Amount.String() != "1234.50" {
+		t.Errorf("got %v, %v, want 1234.50", in.Amount, err)
+	}
+	if m := Propose(Interactions, header, [][]string{{"B1", "K1", "2024-02-03", "1,234.50"}}); m.Decimal != "." {
+		t.Errorf("amounts with a decimal point: proposed decimal %q", m.Decimal)
+	}
+	if _, err := Parse([]byte("record: interactions\ndecimal: ';'\nfields: {source_id: a, customer_source_id: b}\n")); err == nil || !strings.Contains(err.Error(), `decimal ";" is not a decimal mark`) {
+		t.Errorf("decimal ';': got %v", err)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/fold"
 )
 
@@ -161,6 +162,15 @@ func Propose(record string, header []string, sample [][]string) *Mapping {
 					}
 				}
 			}
+		}
+	}
+	if cols := m.Fields["amount"]; len(cols) > 0 {
+		writtenWith := func(decimal byte) func(string) bool {
+			return func(v string) bool { _, err := rapport.ParseWrittenAmount(v, decimal); return err == nil }
+		}
+		if vals := column(slices.Index(header, cols[0])); !all(vals, writtenWith('.')) && all(vals, writtenWith(',')) {
+			m.Decimal = ","
+			m.notes["decimal"] = "its amounts are written with a decimal comma, such as " + vals[0]
 		}
 	}
 	for _, f := range m.fields() { // several columns of a field in file order

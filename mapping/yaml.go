@@ -34,6 +34,9 @@ func (m *Mapping) Marshal() []byte {
 	if m.Separator != "" && m.Separator != ";" {
 		add("separator", scalar(m.Separator), "between several values in one column")
 	}
+	if m.Decimal == "," {
+		add("decimal", scalar(m.Decimal), note(m.notes["decimal"], "the decimal mark of amounts: 1.234,50"))
+	}
 	fields := &yaml.Node{Kind: yaml.MappingNode}
 	var unmapped []string
 	for _, f := range m.fields() {

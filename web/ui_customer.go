@@ -654,7 +654,7 @@ func (s *Server) handleInteractionCreate(w http.ResponseWriter, r *http.Request,
 		in.OccurredAt = time.Now()
 	}
 	if v := strings.TrimSpace(r.PostFormValue("amount")); v != "" {
-		a, err := rapport.ParseAmount(strings.ReplaceAll(v, ",", ""))
+		a, err := rapport.ParseWrittenAmount(v, '.')
 		if err != nil {
 			p.Add("amount", "%s", rapport.ErrorMessage(err))
 		}

@@ -368,6 +368,12 @@ func TestPages(t *testing.T) {
 				if res.StatusCode != 303 {
 					t.Fatalf("got %d adding a note", res.StatusCode)
 				}
+				// A decimal comma is refused with the reason, not read as thousands (12,50 as 1250).
+				res, body = agent.post(profile+"/interactions", url.Values{"type": {"order"}, "channel": {"web"}, "summary": {"Ordered tea"},
+					"amount": {"12,50"}, "currency": {"EUR"}})
+				if res.StatusCode != 400 || !strings.Contains(body, "&#34;12,50&#34; is not an amount written with a decimal point") {
+					t.Errorf("got %d, want the form's error about 12,50", res.StatusCode)
+				}
 				res, _ = agent.post(profile+"/interactions", url.Values{"type": {"call"}, "channel": {"phone"}, "summary": {"Called about the renewal"},
 					"occurred_at": {"2024-05-01T09:30"}, "amount": {"1,250.00"}, "currency": {"EUR"}})
 				if res.StatusCode != 303 {
