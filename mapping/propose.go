@@ -35,15 +35,15 @@ var headerNames = map[string]map[string][]string{
 		"tags":              {"tags", "tag", "labels", "label"},
 	},
 	Interactions: {
-		"source_id":          {"id", "interactionid", "eventid", "transactionid", "orderid", "invoiceid", "ticketid", "activityid", "sourceid", "reference", "ref"},
+		"source_id":          {"id", "interactionid", "eventid", "transactionid", "orderid", "invoiceid", "ticketid", "activityid", "sourceid", "reference", "ref", "bestellnummer", "rechnungsnummer", "numerocommande", "numeropedido"},
 		"customer_source_id": {"customerid", "clientid", "accountid", "customer", "customerno", "customernumber", "customerref", "contactid", "kundennummer"},
-		"type":               {"type", "interactiontype", "eventtype", "activitytype", "kind"},
-		"channel":            {"channel", "medium", "via"},
+		"type":               {"type", "interactiontype", "eventtype", "activitytype", "kind", "typ", "tipo"},
+		"channel":            {"channel", "medium", "via", "kanal", "canal", "canale"},
 		"occurred_at":        {"occurredat", "date", "datetime", "timestamp", "time", "when", "createdat", "orderdate", "invoicedate", "eventdate", "datum", "fecha", "data"},
-		"summary":            {"summary", "subject", "title", "description", "betreff", "asunto", "assunto"},
+		"summary":            {"summary", "subject", "title", "description", "betreff", "asunto", "assunto", "titel", "titre", "titulo", "titolo"},
 		"body":               {"body", "notes", "note", "text", "message", "content", "details", "comment", "comments"},
 		"amount":             {"amount", "total", "value", "price", "sum", "net", "gross", "betrag", "montant", "importe", "valor"},
-		"currency":           {"currency", "curr", "currencycode", "wahrung", "devise", "moneda", "moeda"},
+		"currency":           {"currency", "curr", "currencycode", "wahrung", "waehrung", "devise", "moneda", "moeda", "valuta"},
 	},
 }
 
