@@ -35,7 +35,7 @@ type Mapping struct {
 	TimeZone    string             `yaml:"timezone,omitempty"`     // of times written without an offset; UTC by default
 	PhoneRegion string             `yaml:"phone_region,omitempty"` // ISO 3166 code for phone numbers without a country code
 	Separator   string             `yaml:"separator,omitempty"`    // between several values in one column; ";" by default
-	Decimal     string             `yaml:"decimal,omitempty"`      // the decimal mark of amounts, "." or ","; "." by default
+	Decimal     string             `yaml:"decimal,omitempty"`      // the decimal mark of amounts, "," or "." (the default)
 	Fields      map[string]Columns `yaml:"fields"`
 	Defaults    map[string]string  `yaml:"defaults,omitempty"` // a field's value when its columns are empty
 	Attributes  Attributes         `yaml:"attributes,omitempty"`
@@ -311,11 +311,7 @@ func (m *Mapping) check() error {
 	if m.Separator == "" {
 		m.Separator = ";"
 	}
-	switch m.Decimal {
-	case "":
-		m.Decimal = "."
-	case ".", ",":
-	default:
+	if m.Decimal != "" && m.Decimal != "." && m.Decimal != "," {
 		return fmt.Errorf(`decimal %q is not a decimal mark: write "." for 1,234.50 or "," for 1.234,50`, m.Decimal)
 	}
 	seen := map[string]bool{}
@@ -627,7 +623,11 @@ func (m *Mapping) ApplyInteraction(r *tabular.Row, source string) (rapport.Incom
 	in.Summary, _ = rw.value("summary")
 	in.Body, _ = rw.value("body")
 	if amount, col := rw.value("amount"); amount != "" {
-		a, err := rapport.ParseWrittenAmount(amount, rw.m.Decimal[0])
+		decimal := byte('.')
+		if rw.m.Decimal == "," {
+			decimal = ','
+		}
+		a, err := rapport.ParseWrittenAmount(amount, decimal)
 		if err != nil {
 			rw.p.Add(col, "column %s: %s (the mapping's decimal: says which mark is the decimal one)", col, rapport.ErrorMessage(err))
 		}
