@@ -265,6 +265,19 @@ func testCustomerSearch(t *testing.T, open Opener) {
 		})
 	}
 
+	t.Run("NamesFirst", func(t *testing.T) {
+		// Liam Kim is found by his e-mail address's domain only: the Moores come first,
+		// though his name is the shortest.
+		mustPerson(t, db, "Liam", "Kim", "liam.kim@miller-moore.example")
+		mustPerson(t, db, "Ava", "Moores", "ava@inbox.example")
+		mustPerson(t, db, "Ava", "Moore", "")
+		got, _, err := db.FindCustomers(ctx, f.sales, rapport.CustomerFilter{Query: "moore"})
+		must(t, err)
+		if want := []string{"Ava Moore", "Ava Moores", "Liam Kim"}; !eq(names(got), want) {
+			t.Errorf("got %v, want %v", names(got), want)
+		}
+	})
+
 	t.Run("BoundedWork", func(t *testing.T) {
 		var batch []rapport.IncomingCustomer
 		for i := range rapport.SearchLimit + 20 {
