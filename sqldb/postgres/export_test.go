@@ -1,0 +1,4 @@
+package postgres
+
+// ConnConfig lets the package's external tests read what a connection is opened with.
+var ConnConfig = connConfig
