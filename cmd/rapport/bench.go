@@ -331,31 +331,31 @@ func quantile(buckets []bucket, q float64) string {
 // --lines lines and reports rows per second.
 func benchIngest(ctx context.Context, env *environment, args []string) error {
 	var base, token string
-	var lines int
-	fs := newFlags(env, "bench ingest", "--url URL --token T [--lines 50000] FILE")
+	var lines, clients int
+	fs := newFlags(env, "bench ingest", "--url URL --token T [--lines 50000] [--clients 1] FILE")
 	fs.StringVar(&base, "url", "http://localhost:8080", "where Rapport runs")
 	fs.StringVar(&token, "token", "", "API token")
 	fs.IntVar(&lines, "lines", 50000, "lines per request")
+	fs.IntVar(&clients, "clients", 1, "requests sent at once")
 	if err := parseWithArgs(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 || token == "" {
-		return usagef("give --token and one NDJSON file (make it with rapport bench targets interactions)")
+	if fs.NArg() != 1 || token == "" || clients < 1 {
+		return usagef("give --token, one NDJSON file (make it with rapport bench targets interactions) and at least one client")
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var mu sync.Mutex
 	var total rapport.IngestResult
-	var elapsed time.Duration
 	send := func(body []byte) error {
 		req, _ := http.NewRequestWithContext(ctx, "POST", strings.TrimSuffix(base, "/")+"/api/v1/interactions/bulk", bytes.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+token)
 		req.Header.Set("Content-Type", "application/x-ndjson")
-		start := time.Now()
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return err
@@ -365,34 +365,60 @@ func benchIngest(ctx context.Context, env *environment, args []string) error {
 		if err := json.NewDecoder(res.Body).Decode(&r); err != nil || res.StatusCode != 200 {
 			return fmt.Errorf("status %d: %v", res.StatusCode, err)
 		}
-		elapsed += time.Since(start)
+		mu.Lock()
+		defer mu.Unlock()
 		total.Received += r.Received
 		total.Created += r.Created
 		total.Updated += r.Updated
 		total.Rejected += r.Rejected
 		return nil
 	}
+	// The file is read into requests ahead of the clients, so that the time is the
+	// server's: from the first request sent to the last answer.
+	var bodies [][]byte
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	var buf bytes.Buffer
-	n := 0
-	for sc.Scan() {
+	for n := 1; sc.Scan(); n++ {
 		buf.Write(sc.Bytes())
 		buf.WriteByte('\n')
-		if n++; n == lines {
-			if err := send(buf.Bytes()); err != nil {
-				return err
+		if n%lines == 0 {
+			bodies, buf = append(bodies, buf.Bytes()), bytes.Buffer{}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	if buf.Len() > 0 {
+		bodies = append(bodies, buf.Bytes())
+	}
+	next := make(chan []byte)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range clients {
+		wg.Go(func() {
+			for body := range next {
+				if err := send(body); err != nil {
+					cancel(err)
+				}
 			}
-			buf.Reset()
-			n = 0
+		})
+	}
+	for _, body := range bodies {
+		select {
+		case next <- body:
+		case <-ctx.Done():
 		}
 	}
-	if n > 0 {
-		if err := send(buf.Bytes()); err != nil {
-			return err
-		}
+	close(next)
+	wg.Wait()
+	elapsed := time.Since(start)
+	if err := context.Cause(ctx); err != nil {
+		return err
 	}
-	fmt.Fprintf(env.stdout, "%d interactions (created %d, updated %d, rejected %d) in %.1fs of requests: %.0f/s\n",
-		total.Received, total.Created, total.Updated, total.Rejected, elapsed.Seconds(), float64(total.Received)/elapsed.Seconds())
-	return sc.Err()
+	fmt.Fprintf(env.stdout, "%d interactions (created %d, updated %d, rejected %d) in %.1fs from %d clients: %.0f/s\n",
+		total.Received, total.Created, total.Updated, total.Rejected, elapsed.Seconds(), clients, float64(total.Received)/elapsed.Seconds())
+	return nil
 }
 
 // cpuProfile starts a CPU profile written to path (none when path is ""); stop ends it
