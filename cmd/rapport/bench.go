@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -328,7 +329,8 @@ func quantile(buckets []bucket, q float64) string {
 }
 
 // benchIngest sends an NDJSON file of interactions to the bulk endpoint in requests of
-// --lines lines and reports rows per second.
+// --lines lines, from --clients senders at once, and reports rows per second over the
+// whole run.
 func benchIngest(ctx context.Context, env *environment, args []string) error {
 	var base, token string
 	var lines, clients int
@@ -373,28 +375,8 @@ func benchIngest(ctx context.Context, env *environment, args []string) error {
 		total.Rejected += r.Rejected
 		return nil
 	}
-	// The file is read into requests ahead of the clients, so that the time is the
-	// server's: from the first request sent to the last answer.
-	var bodies [][]byte
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	var buf bytes.Buffer
-	for n := 1; sc.Scan(); n++ {
-		buf.Write(sc.Bytes())
-		buf.WriteByte('\n')
-		if n%lines == 0 {
-			bodies, buf = append(bodies, buf.Bytes()), bytes.Buffer{}
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return err
-	}
-	if buf.Len() > 0 {
-		bodies = append(bodies, buf.Bytes())
-	}
 	next := make(chan []byte)
 	var wg sync.WaitGroup
-	start := time.Now()
 	for range clients {
 		wg.Go(func() {
 			for body := range next {
@@ -404,16 +386,31 @@ func benchIngest(ctx context.Context, env *environment, args []string) error {
 			}
 		})
 	}
-	for _, body := range bodies {
+	queue := func(body []byte) {
 		select {
 		case next <- body:
 		case <-ctx.Done():
 		}
 	}
+	start := time.Now()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	var buf bytes.Buffer
+	for n := 1; sc.Scan(); n++ {
+		buf.Write(sc.Bytes())
+		buf.WriteByte('\n')
+		if n%lines == 0 {
+			queue(buf.Bytes())
+			buf = bytes.Buffer{}
+		}
+	}
+	if buf.Len() > 0 {
+		queue(buf.Bytes())
+	}
 	close(next)
 	wg.Wait()
 	elapsed := time.Since(start)
-	if err := context.Cause(ctx); err != nil {
+	if err := cmp.Or(sc.Err(), context.Cause(ctx)); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.stdout, "%d interactions (created %d, updated %d, rejected %d) in %.1fs from %d clients: %.0f/s\n",
