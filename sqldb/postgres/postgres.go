@@ -58,20 +58,26 @@ func connConfig(url string) (*pgx.ConnConfig, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	for name, value := range sessionDefaults {
+		if _, set := config.RuntimeParams[name]; !set {
+			config.RuntimeParams[name] = value
+		}
+	}
+	return config, conns, nil
+}
+
+// sessionDefaults are the settings Rapport's connections run with where the URL sets
+// none.
+var sessionDefaults = map[string]string{
 	// JIT compilation pays off for long analytical queries, not for these short ones:
 	// on the recursive query that derives wall coverage it added 100 ms to a 1 ms query.
-	if _, set := config.RuntimeParams["jit"]; !set {
-		config.RuntimeParams["jit"] = "off"
-	}
+	"jit": "off",
 	// Every read is a prepared statement. PostgreSQL plans one anew on each call while
 	// it estimates the plan made for the values cheaper than the generic one, and on a
 	// profile page that was a fifth of the server's time: the suggested questions'
 	// statement took 0.30 ms to plan and 0.04 ms to run. The generic plans serve as
 	// well (pages 409 -> 552 a second; searches, timelines and segment counts the same).
-	if _, set := config.RuntimeParams["plan_cache_mode"]; !set {
-		config.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
-	}
-	return config, conns, nil
+	"plan_cache_mode": "force_generic_plan",
 }
 
 // poolSize is how many connections a server keeps open, pool_max_conns in the URL as
