@@ -623,11 +623,7 @@ func (m *Mapping) ApplyInteraction(r *tabular.Row, source string) (rapport.Incom
 	in.Summary, _ = rw.value("summary")
 	in.Body, _ = rw.value("body")
 	if amount, col := rw.value("amount"); amount != "" {
-		decimal := byte('.')
-		if rw.m.Decimal == "," {
-			decimal = ','
-		}
-		a, err := rapport.ParseWrittenAmount(amount, decimal)
+		a, err := rapport.ParseWrittenAmount(amount, cmp.Or(rw.m.Decimal, ".")[0])
 		if err != nil {
 			rw.p.Add(col, "column %s: %s (the mapping's decimal: says which mark is the decimal one)", col, rapport.ErrorMessage(err))
 		}
