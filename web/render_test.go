@@ -153,23 +153,26 @@ func TestOptionElements(t *testing.T) {
 	}
 }
 
-// TestInteractionText: an interaction's entry written in Go is the markup the template
+// TestInteractionHTML: an interaction's entry written in Go is the markup the template
 // wrote before, escaping included, for text that tries to break out of it.
-func TestInteractionText(t *testing.T) {
-	before := template.Must(template.New("entry").Parse(`<div class="summary">{{.Summary}}</div>` +
+func TestInteractionHTML(t *testing.T) {
+	before := template.Must(template.New("entry").Parse(`<span class="icon{{if .Amount}} money{{end}}" aria-hidden="true">{{.Icon}}</span>` +
+		`<div><div class="summary">{{.Summary}}</div>` +
 		`<div class="meta">{{range .Meta}}<span>{{.}}</span>{{end}}<time datetime="{{.ISO}}" title="{{.When}}">{{.Time}}</time></div>` +
-		`{{with .Body}}<details><summary>Details</summary><div class="body">{{.}}</div></details>{{end}}`))
+		`{{with .Body}}<details><summary>Details</summary><div class="body">{{.}}</div></details>{{end}}</div>` +
+		`<div class="amount">{{.Amount}}</div>`))
 	hostile := "</div><script>alert('x')</script> \" & \x00 ü 1+1"
-	for _, body := range []string{"", "Line one\nline <b>two</b>", hostile} {
+	for _, c := range []struct{ icon, body, amount string }{{"or", "", "1,234.50 EUR"}, {"<x", "Line one\nline <b>two</b>", ""}, {"ca", hostile, hostile}} {
 		at := entryView{ISO: `2026-01-02T03:04:05Z"><x`, When: "Fri 2 Jan 2026, 03:04 UTC", Time: "03:04"}
 		meta := []string{"Order", "Web", "from " + hostile}
 		var want strings.Builder
-		if err := before.Execute(&want, map[string]any{"Summary": hostile, "Meta": meta, "ISO": at.ISO, "When": at.When, "Time": at.Time, "Body": body}); err != nil {
+		err := before.Execute(&want, map[string]any{"Icon": c.icon, "Summary": hostile, "Meta": meta, "ISO": at.ISO, "When": at.When, "Time": at.Time, "Body": c.body, "Amount": c.amount})
+		if err != nil {
 			t.Fatal(err)
 		}
 		// html/template also writes + as &#43;, which reads the same.
-		if got := at.interactionText(hostile, body, meta); string(got) != strings.ReplaceAll(want.String(), "&#43;", "+") {
-			t.Errorf("body %q:\ngot  %s\nwant %s", body, got, want.String())
+		if got := at.interactionHTML(c.icon, hostile, c.body, meta, c.amount); string(got) != strings.ReplaceAll(want.String(), "&#43;", "+") {
+			t.Errorf("%+v:\ngot  %s\nwant %s", c, got, want.String())
 		}
 	}
 }
