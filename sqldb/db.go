@@ -102,6 +102,8 @@ type DB struct {
 	links      keptMap[rapport.ID, keptLinks] // articles' also-read rankings, for visitors
 	pages      keptMap[string, keptPage]      // articles' pages as visitors who are not signed in read them
 	turns      chan struct{}                  // a view's turn on the read pool, see view
+	writes     atomic.Uint64                  // write transactions run, which end the kept setup
+	setup      keptSetup
 }
 
 // maxReadStmts bounds the statement cache: queries with IN lists of varying length
@@ -165,6 +167,7 @@ type Tx struct {
 
 // update runs fn in a write transaction and commits if it returns nil.
 func (db *DB) update(ctx context.Context, s rapport.Scope, fn func(*Tx) error) error {
+	defer db.writes.Add(1)
 	return db.run(ctx, db.write, s, fn)
 }
 

@@ -17,7 +17,7 @@ var _ rapport.SurvivorshipService = (*DB)(nil)
 func (db *DB) Survivorship(ctx context.Context, s rapport.Scope) (rapport.Survivorship, error) {
 	var sv rapport.Survivorship
 	err := db.view(ctx, s, func(tx *Tx) (err error) {
-		sv, err = tx.survivorship()
+		sv, err = tx.readSurvivorship() // the caller's own, not the setup views share
 		return err
 	})
 	return sv, err
@@ -27,6 +27,22 @@ func (tx *Tx) survivorship() (rapport.Survivorship, error) {
 	if tx.rules != nil {
 		return *tx.rules, nil
 	}
+	if tx.tx != nil { // a write reads only what it needs, with its own changes
+		sv, err := tx.readSurvivorship()
+		if err == nil {
+			tx.rules = &sv
+		}
+		return sv, err
+	}
+	st, err := tx.setup()
+	if err != nil {
+		return rapport.Survivorship{}, err
+	}
+	tx.rules = &st.survivorship
+	return st.survivorship, nil
+}
+
+func (tx *Tx) readSurvivorship() (rapport.Survivorship, error) {
 	sv := rapport.Survivorship{Rules: map[string]rapport.SurvivalRule{}, Trust: map[string]int{}}
 	rows, err := tx.query(`SELECT field, rule FROM survivorship_rules`)
 	if err != nil {
@@ -58,7 +74,6 @@ func (tx *Tx) survivorship() (rapport.Survivorship, error) {
 	if err := closeRows(rows); err != nil {
 		return sv, err
 	}
-	tx.rules = &sv
 	return sv, nil
 }
 

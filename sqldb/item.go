@@ -521,13 +521,12 @@ func (tx *Tx) workbench(customerID rapport.ID) (*rapport.Workbench, error) {
 	if w.Habit, err = tx.contactHabit(customerID); err != nil {
 		return nil, err
 	}
-	if w.Staff, err = queryAll(tx, `SELECT id, name, email FROM users WHERE active = TRUE ORDER BY name, email`, nil,
-		func(rows *sql.Rows) (u rapport.UserRef, err error) { return u, rows.Scan(&u.ID, &u.Name, &u.Email) }); err != nil {
+	st, err := tx.setup()
+	if err != nil {
 		return nil, err
 	}
-	w.Teams, err = queryAll(tx, `SELECT id, name FROM teams ORDER BY name`, nil,
-		func(rows *sql.Rows) (t rapport.TeamRef, err error) { return t, rows.Scan(&t.ID, &t.Name) })
-	return w, err
+	w.Staff, w.Teams = st.staff, st.teams
+	return w, nil
 }
 
 // workbenchItems is how many open items the profile shows; the rest are counted.

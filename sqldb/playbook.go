@@ -254,10 +254,11 @@ func (db *DB) SuggestQuestions(ctx context.Context, s rapport.Scope, customerID 
 // suggestQuestions tests every active rule on a visible customer in one query. A rule
 // that no longer compiles (it names a staff member who left, say) is skipped.
 func (tx *Tx) suggestQuestions(customerID rapport.ID) ([]rapport.SuggestedQuestion, error) {
-	rules, err := tx.findQuestionRules(`active = TRUE`)
-	if err != nil || len(rules) == 0 {
+	st, err := tx.setup()
+	if err != nil || len(st.questionRules) == 0 {
 		return nil, err
 	}
+	rules := st.questionRules
 	q := &Query{}
 	var conds []string
 	var tested []*rapport.QuestionRule

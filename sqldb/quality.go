@@ -115,8 +115,12 @@ func (db *DB) FindProfileFacts(ctx context.Context, s rapport.Scope, customerID 
 		if f.Feedback, err = tx.customerFeedback(customerID, profileFeedback); err != nil {
 			return err
 		}
-		f.Systems, err = tx.findSources()
-		return err
+		st, err := tx.setup()
+		if err != nil {
+			return err
+		}
+		f.Systems = st.sources
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -20,6 +20,12 @@ func TestSharedDatabase(t *testing.T) {
 	sqldbtest.SharedDatabase(t, func() (*sqldb.DB, error) { return postgres.Open(url) })
 }
 
+// TestSharedSetup runs sqldbtest.SharedSetup on two pools on one database.
+func TestSharedSetup(t *testing.T) {
+	url := sqldbtest.PostgresURL(t)
+	sqldbtest.SharedSetup(t, func() (*sqldb.DB, error) { return postgres.Open(url) })
+}
+
 // BenchmarkIngestInteractions writes interactions for 10,000 customers in
 // transactions of 10,000 rows: go test -bench Ingest ./sqldb/postgres/
 func BenchmarkIngestInteractions(b *testing.B) {

@@ -166,3 +166,9 @@ func TestMailedKeysCut(t *testing.T) {
 		t.Errorf("the bodies after migrating: %q", bodies)
 	}
 }
+
+// TestSharedSetup runs sqldbtest.SharedSetup on two handles on one file.
+func TestSharedSetup(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rapport.db")
+	sqldbtest.SharedSetup(t, func() (*sqldb.DB, error) { return sqlite.Open(path) })
+}
