@@ -608,7 +608,8 @@ func (tx *Tx) lastContacts(customerID rapport.ID) ([]rapport.LastContact, error)
 const habitContacts = 50
 
 // contactHabit reads when the customer's latest own contacts (those they made
-// themselves: orders, visits, messages) happened, from the index interactions_actor.
+// themselves: orders, visits, messages) happened, from the index interactions_actor
+// alone, newest first.
 func (tx *Tx) contactHabit(customerID rapport.ID) (*rapport.ContactHabit, error) {
 	times, err := queryAll(tx, `SELECT occurred_at FROM interactions WHERE customer_id = $1 AND actor_kind = 'customer'
 		ORDER BY occurred_at DESC LIMIT `+strconv.Itoa(habitContacts), []any{customerID}, func(rows *sql.Rows) (t time.Time, err error) {
