@@ -189,6 +189,12 @@ func (tx *Tx) goldenSources(customerID rapport.ID) ([]rapport.FieldSource, error
 	if err != nil {
 		return nil, err
 	}
+	return tx.sourcesOf(customerID, kind)
+}
+
+// sourcesOf says where the golden fields of a customer of the kind given came from;
+// the caller has found the customer visible.
+func (tx *Tx) sourcesOf(customerID rapport.ID, kind rapport.CustomerKind) ([]rapport.FieldSource, error) {
 	cs, err := tx.contributions(customerID)
 	if err != nil || len(cs) == 0 {
 		return []rapport.FieldSource{}, err

@@ -38,27 +38,29 @@ func presence(sep string) string {
 func (db *DB) CustomerQuality(ctx context.Context, s rapport.Scope, customerID rapport.ID) (*rapport.Quality, error) {
 	var q *rapport.Quality
 	err := db.view(ctx, s, func(tx *Tx) (err error) {
-		q, err = tx.customerQuality(customerID)
+		q, _, err = tx.customerQuality(customerID)
 		return err
 	})
 	return q, err
 }
 
-// customerQuality measures a customer's profile, ENOTFOUND if the scope may not see it.
-func (tx *Tx) customerQuality(customerID rapport.ID) (*rapport.Quality, error) {
+// customerQuality measures a customer's profile and says its kind, ENOTFOUND if the
+// scope may not see it.
+func (tx *Tx) customerQuality(customerID rapport.ID) (*rapport.Quality, rapport.CustomerKind, error) {
 	q := &rapport.Quality{CustomerID: customerID, Missing: []string{}}
+	var kind rapport.CustomerKind
 	present := make([]int, len(keyFields))
-	dest := []any{&q.UpdatedAt}
+	dest := []any{&kind, &q.UpdatedAt}
 	for i := range present {
 		dest = append(dest, &present[i])
 	}
 	query := &Query{}
-	err := tx.queryRow(`SELECT c.updated_at, `+presence(", ")+` FROM customers c WHERE c.id = `+query.Arg(customerID)+`
+	err := tx.queryRow(`SELECT c.kind, c.updated_at, `+presence(", ")+` FROM customers c WHERE c.id = `+query.Arg(customerID)+`
 		AND `+visibleCustomer(query, tx.scope, "c.id"), query.Args()...).Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, rapport.NotFound("customer")
+		return nil, "", rapport.NotFound("customer")
 	} else if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	have := 0
 	for i, p := range present {
@@ -70,24 +72,24 @@ func (tx *Tx) customerQuality(customerID rapport.ID) (*rapport.Quality, error) {
 	}
 	q.Complete = 100 * have / len(keyFields)
 	q.Stale = q.UpdatedAt.Before(tx.now.Add(-rapport.StaleAfter))
-	return q, nil
+	return q, kind, nil
 }
 
 // profileFeedback is how much of a customer's feedback the profile lists.
 const profileFeedback = 5
 
 // FindProfileFacts reads what the profile page shows beside the customer's fields, in
-// one view with one check that the scope may see the customer. It records no read of
-// its own: the page's FindCustomerByID does.
+// one view with one check that the scope may see the customer, which also says its
+// kind. It records no read of its own: the page's FindProfile does.
 func (db *DB) FindProfileFacts(ctx context.Context, s rapport.Scope, customerID rapport.ID) (*rapport.ProfileFacts, error) {
 	f := &rapport.ProfileFacts{}
 	err := db.view(ctx, s, func(tx *Tx) error {
-		q, err := tx.customerQuality(customerID)
+		q, kind, err := tx.customerQuality(customerID)
 		if err != nil {
 			return err
 		}
 		f.Quality = *q
-		if f.Sources, err = tx.goldenSources(customerID); err != nil {
+		if f.Sources, err = tx.sourcesOf(customerID, kind); err != nil {
 			return err
 		}
 		if f.Value, err = tx.customerValue(customerID); err != nil {
