@@ -46,6 +46,7 @@ type ProfileFacts struct {
 	Tips      []*Tip              // the playbook's tips for the open items' kinds of request
 	Feedback  *CustomerFeedback   // the latest few, and how many in all
 	Systems   []*Source           // every source system, for the timeline's filter
+	Portal    []PortalAccount     // the customer's help centre accounts
 }
 
 // QualityService measures the completeness and freshness of customer data.

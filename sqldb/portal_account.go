@@ -470,13 +470,22 @@ func (db *DB) FindPortalAccounts(ctx context.Context, s rapport.Scope, customerI
 		if _, err := tx.findCustomerKind(customerID); err != nil {
 			return err
 		}
-		list, err := queryAll(tx, `SELECT `+portalAccountColumns+` FROM portal_accounts p WHERE p.customer_id = $1 ORDER BY p.created_at`,
-			[]any{customerID}, scanPortalAccount)
-		for _, a := range list {
-			out = append(out, *a)
-		}
+		var err error
+		out, err = tx.portalAccounts(customerID)
 		return err
 	})
+	return out, err
+}
+
+// portalAccounts lists the help centre accounts of a customer the caller has found
+// visible.
+func (tx *Tx) portalAccounts(customerID rapport.ID) ([]rapport.PortalAccount, error) {
+	list, err := queryAll(tx, `SELECT `+portalAccountColumns+` FROM portal_accounts p WHERE p.customer_id = $1 ORDER BY p.created_at`,
+		[]any{customerID}, scanPortalAccount)
+	var out []rapport.PortalAccount
+	for _, a := range list {
+		out = append(out, *a)
+	}
 	return out, err
 }
 

@@ -122,7 +122,10 @@ func (db *DB) FindProfileFacts(ctx context.Context, s rapport.Scope, customerID 
 			return err
 		}
 		f.Systems = st.sources
-		return nil
+		if s.IsStaff() { // as FindPortalAccounts
+			f.Portal, err = tx.portalAccounts(customerID)
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -491,9 +491,7 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 	}
 	page.Feedback = newFeedbackCard(c, id, facts.Feedback)
 	page.Work.OpenFeedback, page.Work.FeedbackOpen = facts.Feedback.Open, facts.Feedback.OpenCount
-	if page.Portal, err = s.Store.FindPortalAccounts(r.Context(), c.scope, id); err != nil {
-		return nil, err
-	}
+	page.Portal = facts.Portal
 	page.setForms(nil, "")
 	return page, nil
 }
