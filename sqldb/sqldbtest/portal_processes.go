@@ -17,11 +17,7 @@ import (
 // made it; and a catalogue brought up to date change by change must equal one built
 // from scratch.
 func SharedDatabase(t *testing.T, open func() (*sqldb.DB, error)) {
-	handle := func() *sqldb.DB {
-		db, err := open()
-		must(t, err)
-		return migrated(t, db)
-	}
+	handle := handles(t, open)
 	first, second := handle(), handle()
 	manager := scopeOf(mustUser(t, second, "kim@example.com", rapport.RoleManager))
 	cat, err := second.CreateCategory(ctx, manager, rapport.Category{Name: "Accounts"})
@@ -118,4 +114,14 @@ func SharedDatabase(t *testing.T, open func() (*sqldb.DB, error)) {
 	must(t, err)
 	_, err = first.ReadArticle(ctx, visitor, reset.Slug, "visitor-1", 5)
 	wantCode(t, err, rapport.ENOTFOUND)
+}
+
+// handles returns a function that opens another handle on the database open reaches,
+// migrated, with the caches of a process of its own.
+func handles(t *testing.T, open func() (*sqldb.DB, error)) func() *sqldb.DB {
+	return func() *sqldb.DB {
+		db, err := open()
+		must(t, err)
+		return migrated(t, db)
+	}
 }

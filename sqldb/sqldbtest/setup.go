@@ -13,11 +13,7 @@ import (
 // rules) shows a process's own changes at once, though it was read a moment before,
 // and another process's within a second.
 func SharedSetup(t *testing.T, open func() (*sqldb.DB, error)) {
-	handle := func() *sqldb.DB {
-		db, err := open()
-		must(t, err)
-		return migrated(t, db)
-	}
+	handle := handles(t, open)
 	first, second := handle(), handle()
 	manager := scopeOf(mustUser(t, first, "kim@example.com", rapport.RoleManager))
 	c := mustPerson(t, first, "Ada", "Quinn", "ada@example.com")
