@@ -319,14 +319,14 @@ type timelineDay struct {
 
 // entryView is one timeline entry, ready to print.
 type entryView struct {
-	HTML        template.HTML // an interaction's icon, text and amount
-	Attachments []attachmentView
+	ISO, When, Time string        // when it happened, for the time element
+	HTML            template.HTML // an interaction's icon, text and amount
+	Attachments     []attachmentView
 	// A note's:
-	Note            *rapport.Note
-	Body            string
-	ISO, When, Time string
-	NoteFor         string // who may read it
-	CanChange       bool
+	Note      *rapport.Note
+	Body      string
+	NoteFor   string // who may read it
+	CanChange bool
 }
 
 func newEntryView(e rapport.TimelineEntry, s rapport.Scope) entryView {
