@@ -239,14 +239,9 @@ func (p *pages) funcs() template.FuncMap {
 		"asset": func(name string) string { return "/static/" + name + "?v=" + p.hashes[name] },
 		"ago":   ago,
 		"date":  date,
-		"when": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return t.UTC().Format("Mon 2 Jan 2006, 15:04 UTC")
-		},
-		"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"day": func(t time.Time) string { return t.UTC().Format("Monday 2 January 2006") },
+		"when":  when,
+		"iso":   iso,
+		"day":   func(t time.Time) string { return t.UTC().Format("Monday 2 January 2006") },
 		"money": func(a *rapport.Amount, currency string) string {
 			if a == nil {
 				return ""
@@ -345,6 +340,17 @@ func span(d time.Duration) string {
 }
 
 // date gives the day of t, with the year only when it is not this one.
+// when is a time in full, for a time element's title.
+func when(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("Mon 2 Jan 2006, 15:04 UTC")
+}
+
+// iso is a time as a time element's datetime.
+func iso(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
 func date(t time.Time) string {
 	if t.UTC().Year() == time.Now().UTC().Year() {
 		return t.UTC().Format("2 Jan")

@@ -330,7 +330,7 @@ type entryView struct {
 }
 
 func newEntryView(e rapport.TimelineEntry, s rapport.Scope) entryView {
-	v := entryView{ISO: e.At.UTC().Format(time.RFC3339), When: e.At.UTC().Format("Mon 2 Jan 2006, 15:04 UTC"), Time: e.At.UTC().Format("15:04")}
+	v := entryView{ISO: iso(e.At), When: when(e.At), Time: e.At.UTC().Format("15:04")}
 	if n := e.Note; n != nil {
 		v.Note, v.Body, v.CanChange = n, n.Body, n.CanChange(s)
 		switch n.Visibility {
