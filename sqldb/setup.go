@@ -29,9 +29,8 @@ const setupKeptFor = time.Second
 // keptSetup is the setup as last read, with when and after how many of the process's
 // writes.
 type keptSetup struct {
-	mu     sync.Mutex
-	value  *setup
-	at     time.Time
+	mu sync.Mutex
+	kept[*setup]
 	writes uint64
 }
 
@@ -56,7 +55,7 @@ func (tx *Tx) setup() (*setup, error) {
 		return nil, err
 	}
 	k.mu.Lock()
-	k.value, k.at, k.writes = v, at, writes
+	k.kept, k.writes = kept[*setup]{at: at, value: v}, writes
 	k.mu.Unlock()
 	return v, nil
 }
