@@ -533,21 +533,25 @@ func (tx *Tx) workbench(customerID rapport.ID) (*rapport.Workbench, error) {
 const workbenchItems = 10
 
 // lastContacts finds, for each team, the latest interaction with the customer by a
-// member of the team. The latest interaction of each staff member comes from the
-// index interactions_actor, reading one index entry per staff interaction and one row
-// per staff member; the staff members' teams are then looked up and the latest kept
-// per team. Teams are the members' teams now, not when they made the contact.
+// member of the team. The latest time of each staff member comes from the index
+// interactions_actor alone; each member's interaction at that time is then found by
+// the whole index key, and only those rows are read. The staff members' teams are then
+// looked up and the latest kept per team. Teams are the members' teams now, not when
+// they made the contact.
 func (tx *Tx) lastContacts(customerID rapport.ID) ([]rapport.LastContact, error) {
 	type latest struct {
 		actor string
 		c     rapport.LastContact
 	}
-	// CROSS JOIN keeps SQLite from reading every staff interaction's row to probe m:
-	// m comes first, and each of its rows finds its interaction by the whole index key.
+	// The rows are chosen by id: joined on (actor, time) instead, PostgreSQL hashed
+	// every staff interaction's row of a customer with 100,000 interactions (25 ms
+	// against 6 ms).
 	rows, err := queryAll(tx, `SELECT i.actor_id, i.id, i.type, i.channel, i.summary, i.occurred_at
-		FROM (SELECT actor_id, MAX(occurred_at) AS at FROM interactions WHERE customer_id = $1 AND actor_kind = 'staff' GROUP BY actor_id) m
-		CROSS JOIN interactions i
-		WHERE i.customer_id = $1 AND i.actor_kind = 'staff' AND i.actor_id = m.actor_id AND i.occurred_at = m.at`,
+		FROM interactions i WHERE i.id IN (
+			SELECT (SELECT j.id FROM interactions j WHERE j.customer_id = $1 AND j.actor_kind = 'staff'
+				AND j.occurred_at = m.at AND j.actor_id = m.actor_id LIMIT 1)
+			FROM (SELECT actor_id, MAX(occurred_at) AS at FROM interactions
+				WHERE customer_id = $1 AND actor_kind = 'staff' GROUP BY actor_id) m)`,
 		[]any{customerID}, func(rows *sql.Rows) (latest, error) {
 			var l latest
 			err := rows.Scan(&l.actor, &l.c.InteractionID, &l.c.Type, &l.c.Channel, &l.c.Summary, &l.c.At)

@@ -293,6 +293,11 @@ func testLastContacts(t *testing.T, open Opener) {
 	both := scopeOf(mustUser(t, db, "bea@example.com", rapport.RoleAgent, f.salesTeam.ID, f.dealsTeam.ID))
 	log(both, "Bea's call", day.AddDate(0, 0, 4))
 	log(f.deals, "Deals call before", day.AddDate(0, 0, -10))
+	// A team's only member, whose latest call was logged first.
+	support := mustTeam(t, db, "Support", "service")
+	cy := scopeOf(mustUser(t, db, "cy@example.com", rapport.RoleAgent, support.ID))
+	log(cy, "Support call, latest", day.AddDate(0, 0, 2))
+	log(cy, "Support call, earlier", day.AddDate(0, 0, -2))
 
 	w, err = workbenchOf(db, f.deals, bo.ID)
 	must(t, err)
@@ -300,7 +305,7 @@ func testLastContacts(t *testing.T, open Opener) {
 	for _, c := range w.LastContacts {
 		got = append(got, c.TeamName+": "+c.Summary+" by "+c.UserName)
 	}
-	want := []string{"Deals: Bea's call by bea", "Sales: Bea's call by bea"}
+	want := []string{"Deals: Bea's call by bea", "Sales: Bea's call by bea", "Support: Support call, latest by cy"}
 	if !eq(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
