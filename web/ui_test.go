@@ -368,11 +368,18 @@ func TestPages(t *testing.T) {
 				if res.StatusCode != 303 {
 					t.Fatalf("got %d adding a note", res.StatusCode)
 				}
-				// A decimal comma is refused with the reason, not read as thousands (12,50 as 1250).
+				// An amount that is no amount with either mark is refused with the reason.
 				res, body = agent.post(profile+"/interactions", url.Values{"type": {"order"}, "channel": {"web"}, "summary": {"Ordered tea"},
-					"amount": {"12,50"}, "currency": {"EUR"}})
-				if res.StatusCode != 400 || !strings.Contains(body, "&#34;12,50&#34; is not an amount written with a decimal point") {
-					t.Errorf("got %d, want the form's error about 12,50", res.StatusCode)
+					"amount": {"12,5,0"}, "currency": {"EUR"}})
+				if res.StatusCode != 400 || !strings.Contains(body, "&#34;12,5,0&#34; is not an amount written with a decimal point") {
+					t.Errorf("got %d, want the form's error about 12,5,0", res.StatusCode)
+				}
+				// A decimal comma is read as one where only it makes an amount, not as
+				// thousands (12,50 as 1250).
+				res, _ = agent.post(profile+"/interactions", url.Values{"type": {"order"}, "channel": {"web"}, "summary": {"Ordered tea"},
+					"occurred_at": {"2024-05-02T10:00"}, "amount": {"1.212,50"}, "currency": {"EUR"}})
+				if res.StatusCode != 303 {
+					t.Fatalf("got %d logging an order of 1.212,50", res.StatusCode)
 				}
 				res, _ = agent.post(profile+"/interactions", url.Values{"type": {"call"}, "channel": {"phone"}, "summary": {"Called about the renewal"},
 					"occurred_at": {"2024-05-01T09:30"}, "amount": {"1,250.00"}, "currency": {"EUR"}})
@@ -380,7 +387,7 @@ func TestPages(t *testing.T) {
 					t.Fatalf("got %d logging a call", res.StatusCode)
 				}
 				_, body = agent.get(profile)
-				for _, want := range []string{"Wants &lt;b&gt;quotes&lt;/b&gt; by Friday", "for team Sales", "Called about the renewal", "1,250.00 EUR", "Wednesday 1 May 2024"} {
+				for _, want := range []string{"Wants &lt;b&gt;quotes&lt;/b&gt; by Friday", "for team Sales", "Called about the renewal", "1,250.00 EUR", "Wednesday 1 May 2024", "Ordered tea", "1,212.50 EUR"} {
 					if !strings.Contains(body, want) {
 						t.Errorf("the timeline lacks %q", want)
 					}
