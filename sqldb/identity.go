@@ -118,6 +118,8 @@ func (tx *Tx) merge(targetID, mergedID rapport.ID, reason rapport.MergeReason, p
 	}{
 		{`UPDATE customers SET merged_into = $1 WHERE merged_into = $2 OR id = $2`, []any{targetID, mergedID}},
 		{`UPDATE interactions SET customer_id = $1 WHERE customer_id = $2`, []any{targetID, mergedID}},
+		{`UPDATE interactions SET recorded_organisation_id = COALESCE(recorded_organisation_id, organisation_id), organisation_id = $1
+			WHERE organisation_id = $2`, []any{targetID, mergedID}},
 		{`UPDATE notes SET customer_id = $1 WHERE customer_id = $2`, []any{targetID, mergedID}},
 		{`UPDATE consents SET customer_id = $1 WHERE customer_id = $2`, []any{targetID, mergedID}},
 		{`UPDATE items SET customer_id = $1 WHERE customer_id = $2`, []any{targetID, mergedID}},
@@ -206,6 +208,7 @@ func (db *DB) UnmergeCustomer(ctx context.Context, s rapport.Scope, mergedID rap
 		}{
 			{`UPDATE customers SET merged_into = $1 WHERE merged_into = $2 AND id IN %s`, undo.Members},
 			{`UPDATE interactions SET customer_id = $1 WHERE customer_id = $2 AND recorded_customer_id IN %s`, recorded},
+			{`UPDATE interactions SET organisation_id = $1 WHERE organisation_id = $2 AND recorded_organisation_id IN %s`, recorded},
 			{`UPDATE notes SET customer_id = $1 WHERE customer_id = $2 AND id IN %s`, undo.Notes},
 			{`UPDATE consents SET customer_id = $1 WHERE customer_id = $2 AND recorded_customer_id IN %s`, recorded},
 			{`UPDATE items SET customer_id = $1 WHERE customer_id = $2 AND recorded_customer_id IN %s`, recorded},

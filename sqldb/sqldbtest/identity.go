@@ -172,6 +172,50 @@ func testMergeUnmerge(t *testing.T, open Opener) {
 	}
 }
 
+// testMergeOrganisations: what people did on an organisation's behalf follows the
+// organisation through merges, and goes back with it when a merge is undone.
+func testMergeOrganisations(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	target, merged, earlier := mustOrg(t, db, "Vale Limitada"), mustOrg(t, db, "Vale Lda"), mustOrg(t, db, "Vale")
+	rui := mustPerson(t, db, "Rui", "Costa", "rui@example.pt")
+	day := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
+	for i, org := range []*rapport.Customer{target, merged, earlier} {
+		must(t, db.CreateInteraction(ctx, system, &rapport.Interaction{CustomerID: rui.ID, OrganisationID: org.ID, Type: "order",
+			Channel: "phone", OccurredAt: day.Add(time.Duration(i) * time.Hour), Summary: "Order for " + org.Name}))
+	}
+	timeline := func(org *rapport.Customer) []string {
+		t.Helper()
+		page, _, err := db.FindInteractions(ctx, f.sales, rapport.InteractionFilter{CustomerID: org.ID})
+		must(t, err)
+		var got []string
+		for _, in := range page {
+			got = append(got, in.Summary+" ("+map[rapport.ID]string{target.ID: "target", merged.ID: "merged", earlier.ID: "earlier"}[in.OrganisationID]+")")
+		}
+		return got
+	}
+	_, err := db.MergeCustomers(ctx, f.sales, merged.ID, earlier.ID, rapport.MergeManual, 0)
+	must(t, err)
+	_, err = db.MergeCustomers(ctx, f.sales, target.ID, merged.ID, rapport.MergeManual, 0)
+	must(t, err)
+	if got, want := timeline(target), []string{"Order for Vale (target)", "Order for Vale Lda (target)", "Order for Vale Limitada (target)"}; !eq(got, want) {
+		t.Errorf("the merged organisation's timeline: got %q, want %q", got, want)
+	}
+	_, err = db.UnmergeCustomer(ctx, f.sales, merged.ID)
+	must(t, err)
+	if got, want := timeline(target), []string{"Order for Vale Limitada (target)"}; !eq(got, want) {
+		t.Errorf("after the unmerge: got %q, want %q", got, want)
+	}
+	if got, want := timeline(merged), []string{"Order for Vale (merged)", "Order for Vale Lda (merged)"}; !eq(got, want) {
+		t.Errorf("the unmerged organisation, with the one merged into it before: got %q, want %q", got, want)
+	}
+	_, err = db.UnmergeCustomer(ctx, f.sales, earlier.ID)
+	must(t, err)
+	if got, want := timeline(earlier), []string{"Order for Vale (earlier)"}; !eq(got, want) {
+		t.Errorf("the first merge undone: got %q, want %q", got, want)
+	}
+}
+
 func testMergeWalls(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	db := f.db

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"PruneReads", testPruneReads},
 		{"Idempotency", testIdempotency},
 		{"MergeUnmerge", testMergeUnmerge},
+		{"MergeOrganisations", testMergeOrganisations},
 		{"DecideAtOnce", testDecideAtOnce},
 		{"MergeAtOnce", testMergeAtOnce},
 		{"RecentMerges", testRecentMerges},
