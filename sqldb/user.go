@@ -33,59 +33,51 @@ const (
 
 const userColumns = `u.id, u.email, u.name, u.role, u.active, u.created_at, u.last_seen_at`
 
-func scanUser(rows *sql.Rows) (*rapport.User, error) {
-	u := &rapport.User{Teams: []rapport.TeamRef{}}
-	var seen sql.NullTime
-	err := rows.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.CreatedAt, &seen)
-	u.LastSeenAt = seen.Time
-	return u, err
-}
+// withTeams joins, to a statement over users u, a row for each of a user's teams, so
+// that a user and their teams take one statement (every request reads its user's).
+// A user in no team has one row, with t.id and t.name NULL.
+const withTeams = ` LEFT JOIN team_members tm ON tm.user_id = u.id LEFT JOIN teams t ON t.id = tm.team_id `
 
-func (tx *Tx) findUsers(where string, args ...any) ([]*rapport.User, error) {
-	users, err := queryAll(tx, `SELECT `+userColumns+` FROM users u `+where+` ORDER BY u.name, u.email`, args, scanUser)
-	if err != nil || len(users) == 0 {
-		return users, err
-	}
-	byID := make(map[rapport.ID]*rapport.User, len(users))
-	ids := make([]any, len(users))
-	for i, u := range users {
-		byID[u.ID], ids[i] = u, u.ID
-	}
-	q := &Query{}
-	rows, err := tx.query(`SELECT tm.user_id, t.id, t.name FROM team_members tm JOIN teams t ON t.id = tm.team_id
-		WHERE tm.user_id IN `+q.In(ids...)+` ORDER BY t.name`, q.Args()...)
-	if err != nil {
-		return nil, err
-	}
+// scanUsers reads the rows of a statement that selects userColumns, t.id, t.name and
+// then the columns that more receives, with withTeams, the rows of each user
+// together.
+func scanUsers(rows *sql.Rows, more ...any) ([]*rapport.User, error) {
+	defer rows.Close()
+	var users []*rapport.User
 	for rows.Next() {
-		var userID rapport.ID
-		var t rapport.TeamRef
-		if err := rows.Scan(&userID, &t.ID, &t.Name); err != nil {
-			rows.Close()
+		u := &rapport.User{Teams: []rapport.TeamRef{}}
+		var seen sql.NullTime
+		var team rapport.ID
+		var teamName sql.NullString
+		dest := append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.CreatedAt, &seen, &team, &teamName}, more...)
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		if u := byID[userID]; u != nil {
-			u.Teams = append(u.Teams, t)
+		if n := len(users); n > 0 && users[n-1].ID == u.ID {
+			u = users[n-1]
+		} else {
+			u.LastSeenAt = seen.Time
+			users = append(users, u)
+		}
+		if !team.IsZero() {
+			u.Teams = append(u.Teams, rapport.TeamRef{ID: team, Name: teamName.String})
 		}
 	}
 	return users, closeRows(rows)
 }
 
-// userTeams returns the teams of one user.
-func (tx *Tx) userTeams(id rapport.ID) ([]rapport.TeamRef, error) {
-	teams, err := queryAll(tx, `SELECT t.id, t.name FROM team_members tm JOIN teams t ON t.id = tm.team_id WHERE tm.user_id = $1 ORDER BY t.name`,
-		[]any{id}, func(rows *sql.Rows) (rapport.TeamRef, error) {
-			var t rapport.TeamRef
-			return t, rows.Scan(&t.ID, &t.Name)
-		})
-	if teams == nil {
-		teams = []rapport.TeamRef{}
+// findUsers returns the users that the tables joined in from and the condition where
+// choose, with their teams.
+func (tx *Tx) findUsers(from, where string, args ...any) ([]*rapport.User, error) {
+	rows, err := tx.query(`SELECT `+userColumns+`, t.id, t.name FROM users u `+from+withTeams+where+` ORDER BY u.name, u.email, t.name`, args...)
+	if err != nil {
+		return nil, err
 	}
-	return teams, err
+	return scanUsers(rows)
 }
 
 func (tx *Tx) findUser(id rapport.ID) (*rapport.User, error) {
-	users, err := tx.findUsers(`WHERE u.id = $1`, id)
+	users, err := tx.findUsers("", `WHERE u.id = $1`, id)
 	if err != nil {
 		return nil, err
 	} else if len(users) == 0 {
@@ -114,7 +106,7 @@ func (db *DB) FindUsers(ctx context.Context, s rapport.Scope) ([]*rapport.User, 
 	}
 	var users []*rapport.User
 	err := db.view(ctx, s, func(tx *Tx) (err error) {
-		users, err = tx.findUsers("")
+		users, err = tx.findUsers("", "")
 		return err
 	})
 	return users, err
@@ -262,7 +254,7 @@ func (db *DB) Authenticate(ctx context.Context, email, password, addr string) (*
 	var u *rapport.User
 	var hash string
 	err = db.view(ctx, s, func(tx *Tx) error {
-		users, err := tx.findUsers(`WHERE u.email = $1`, email)
+		users, err := tx.findUsers("", `WHERE u.email = $1`, email)
 		if err != nil || len(users) == 0 {
 			return err
 		}
@@ -367,7 +359,7 @@ func (db *DB) CreateSession(ctx context.Context, userID rapport.ID, addr, userAg
 func (db *DB) FindSession(ctx context.Context, secret string) (*rapport.User, error) {
 	var u *rapport.User
 	err := db.view(ctx, rapport.Scope{}, func(tx *Tx) error {
-		users, err := tx.findUsers(`JOIN sessions s ON s.user_id = u.id WHERE s.secret_hash = $1 AND s.expires_at > $2 AND u.active`, hashSecret(secret), tx.now)
+		users, err := tx.findUsers(`JOIN sessions s ON s.user_id = u.id`, `WHERE s.secret_hash = $1 AND s.expires_at > $2 AND u.active`, hashSecret(secret), tx.now)
 		if err != nil {
 			return err
 		} else if len(users) == 0 {
@@ -468,22 +460,24 @@ func (db *DB) FindToken(ctx context.Context, secret string) (*rapport.User, *rap
 	if !strings.HasPrefix(secret, tokenSecretPrefix) {
 		return nil, nil, unauthorized
 	}
-	u := &rapport.User{Teams: []rapport.TeamRef{}}
+	var u *rapport.User
 	t := &rapport.Token{}
 	err := db.view(ctx, rapport.Scope{}, func(tx *Tx) error {
-		var used, seen sql.NullTime
-		err := tx.queryRow(`SELECT t.id, t.name, t.created_at, t.last_used_at, `+userColumns+`
-			FROM api_tokens t JOIN users u ON u.id = t.user_id
-			WHERE t.secret_hash = $1 AND t.revoked_at IS NULL AND u.active`, hashSecret(secret)).
-			Scan(&t.ID, &t.Name, &t.CreatedAt, &used, &u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.CreatedAt, &seen)
-		if errors.Is(err, sql.ErrNoRows) {
-			return unauthorized
-		} else if err != nil {
+		var used sql.NullTime
+		rows, err := tx.query(`SELECT `+userColumns+`, t.id, t.name, tk.id, tk.name, tk.created_at, tk.last_used_at
+			FROM api_tokens tk JOIN users u ON u.id = tk.user_id`+withTeams+`
+			WHERE tk.secret_hash = $1 AND tk.revoked_at IS NULL AND u.active ORDER BY t.name`, hashSecret(secret))
+		if err != nil {
 			return err
 		}
-		t.UserID, t.LastUsedAt, u.LastSeenAt = u.ID, used.Time, seen.Time
-		u.Teams, err = tx.userTeams(u.ID)
-		return err
+		users, err := scanUsers(rows, &t.ID, &t.Name, &t.CreatedAt, &used)
+		if err != nil {
+			return err
+		} else if len(users) == 0 {
+			return unauthorized
+		}
+		u, t.UserID, t.LastUsedAt = users[0], users[0].ID, used.Time
+		return nil
 	})
 	if err != nil {
 		return nil, nil, err

@@ -74,9 +74,27 @@ func testUsers(t *testing.T, open Opener) {
 			t.Errorf("got %+v, want one revoked token", tokens)
 		}
 
-		// Deactivating a user stops their tokens.
+		// A token's user comes with all their teams, and the list has them once.
+		_, err = db.UpdateUser(ctx, f.admin, u.ID, rapport.UserUpdate{TeamIDs: &[]rapport.ID{f.salesTeam.ID, f.dealsTeam.ID}})
+		must(t, err)
 		_, secret, err = db.CreateToken(ctx, f.admin, u.ID, "")
 		must(t, err)
+		who, _, err = db.FindToken(ctx, secret)
+		must(t, err)
+		if len(who.Teams) != 2 || who.Teams[0].Name != "Deals" || who.Teams[1].Name != "Sales" {
+			t.Errorf("got teams %v, want Deals and Sales", who.Teams)
+		}
+		users, err := db.FindUsers(ctx, f.loner)
+		must(t, err)
+		teams := map[string]int{}
+		for _, x := range users {
+			teams[x.Email] = len(x.Teams)
+		}
+		if len(users) != 5 || teams["new.person@example.com"] != 2 || teams["admin@example.com"] != 0 {
+			t.Errorf("got users with teams %v, want 5 users, the new person in two teams and the admin in none", teams)
+		}
+
+		// Deactivating a user stops their tokens.
 		_, err = db.UpdateUser(ctx, f.admin, u.ID, rapport.UserUpdate{Active: ptr(false)})
 		must(t, err)
 		_, _, err = db.FindToken(ctx, secret)
