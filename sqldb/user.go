@@ -38,8 +38,8 @@ const userColumns = `u.id, u.email, u.name, u.role, u.active, u.created_at, u.la
 // A user in no team has one row, with t.id and t.name NULL.
 const withTeams = ` LEFT JOIN team_members tm ON tm.user_id = u.id LEFT JOIN teams t ON t.id = tm.team_id `
 
-// scanUsers reads the rows of a statement that selects userColumns, t.id, t.name and
-// then the columns that more receives, with withTeams, the rows of each user
+// scanUsers reads users from a statement joined withTeams that selects userColumns,
+// t.id and t.name, then the columns more receives, and orders each user's rows
 // together.
 func scanUsers(rows *sql.Rows, more ...any) ([]*rapport.User, error) {
 	defer rows.Close()
