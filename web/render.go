@@ -339,7 +339,6 @@ func span(d time.Duration) string {
 	return ""
 }
 
-// date gives the day of t, with the year only when it is not this one.
 // when is a time in full, for a time element's title.
 func when(t time.Time) string {
 	if t.IsZero() {
@@ -351,6 +350,7 @@ func when(t time.Time) string {
 // iso is a time as a time element's datetime.
 func iso(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
+// date gives the day of t, with the year only when it is not this one.
 func date(t time.Time) string {
 	if t.UTC().Year() == time.Now().UTC().Year() {
 		return t.UTC().Format("2 Jan")
