@@ -300,6 +300,24 @@ func ParseWrittenAmount(s string, decimal byte) (Amount, error) {
 	return ParseAmount(sign + whole) // too large, or too many decimals
 }
 
+// WrittenDecimal is the decimal mark that amounts written as values are read with: a
+// decimal point, unless only a decimal comma reads them all (12,50; 1.234,50). 1,250
+// stays a thousand two hundred and fifty.
+func WrittenDecimal(values ...string) byte {
+	readWith := func(decimal byte) bool {
+		for _, v := range values {
+			if _, err := ParseWrittenAmount(v, decimal); err != nil {
+				return false
+			}
+		}
+		return true
+	}
+	if !readWith('.') && readWith(',') {
+		return ','
+	}
+	return '.'
+}
+
 func isDigits(s string) bool {
 	for _, r := range s {
 		if r < '0' || r > '9' {

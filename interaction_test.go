@@ -93,6 +93,17 @@ func TestParseWrittenAmount(t *testing.T) {
 			t.Errorf("ParseWrittenAmount(%q, %c) = %s, %v, want %s", tt.in, tt.decimal, a, err, tt.out)
 		}
 	}
+	for _, tt := range []struct {
+		values  []string
+		decimal byte
+	}{
+		{[]string{"12,50"}, ','}, {[]string{"1.234,50", "7"}, ','}, {[]string{"1,250"}, '.'}, {[]string{"1,250", "12,50"}, ','},
+		{[]string{"12,50", "1.5"}, '.'}, {[]string{"12,5,0"}, '.'}, {[]string{"3.20"}, '.'},
+	} {
+		if got := rapport.WrittenDecimal(tt.values...); got != tt.decimal {
+			t.Errorf("WrittenDecimal(%q) = %c, want %c", tt.values, got, tt.decimal)
+		}
+	}
 	_, err := rapport.ParseWrittenAmount("12,50", '.')
 	if msg := rapport.ErrorMessage(err); msg != `"12,50" is not an amount written with a decimal point, such as 1,234.50: only thousands may be grouped` {
 		t.Errorf("got %q", msg)

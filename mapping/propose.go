@@ -165,10 +165,7 @@ func Propose(record string, header []string, sample [][]string) *Mapping {
 		}
 	}
 	if cols := m.Fields["amount"]; len(cols) > 0 {
-		writtenWith := func(decimal byte) func(string) bool {
-			return func(v string) bool { _, err := rapport.ParseWrittenAmount(v, decimal); return err == nil }
-		}
-		if vals := column(slices.Index(header, cols[0])); !all(vals, writtenWith('.')) && all(vals, writtenWith(',')) {
+		if vals := column(slices.Index(header, cols[0])); rapport.WrittenDecimal(vals...) == ',' {
 			m.Decimal = ","
 			m.notes["decimal"] = "its amounts are written with a decimal comma, such as " + vals[0]
 		}

@@ -661,12 +661,7 @@ func (s *Server) handleInteractionCreate(w http.ResponseWriter, r *http.Request,
 		in.OccurredAt = time.Now()
 	}
 	if v := strings.TrimSpace(r.PostFormValue("amount")); v != "" {
-		// A decimal point unless only a decimal comma reads it (12,50; 1.234,50), as a
-		// proposed mapping decides for a column: 1,250 stays a thousand two hundred.
-		a, err := rapport.ParseWrittenAmount(v, '.')
-		if comma, commaErr := rapport.ParseWrittenAmount(v, ','); err != nil && commaErr == nil {
-			a, err = comma, nil
-		}
+		a, err := rapport.ParseWrittenAmount(v, rapport.WrittenDecimal(v))
 		if err != nil {
 			p.Add("amount", "%s", rapport.ErrorMessage(err))
 		}
