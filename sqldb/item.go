@@ -574,22 +574,18 @@ func (tx *Tx) lastContacts(customerID rapport.ID) ([]rapport.LastContact, error)
 		return []rapport.LastContact{}, nil
 	}
 	q := &Query{}
-	in := q.In(anySlice(keys(byUser))...)
-	members, err := queryAll(tx, `SELECT u.id, u.name, t.id, t.name FROM users u JOIN team_members m ON m.user_id = u.id
-		JOIN teams t ON t.id = m.team_id WHERE u.id IN `+in, q.Args(), func(rows *sql.Rows) (rapport.LastContact, error) {
-		var c rapport.LastContact
-		err := rows.Scan(&c.UserID, &c.UserName, &c.TeamID, &c.TeamName)
-		return c, err
-	})
+	users, err := tx.findUsers("", `WHERE u.id IN `+q.In(anySlice(keys(byUser))...), q.Args()...)
 	if err != nil {
 		return nil, err
 	}
 	byTeam := map[rapport.ID]rapport.LastContact{}
-	for _, m := range members {
-		c := byUser[m.UserID].c
-		c.UserID, c.UserName, c.TeamID, c.TeamName = m.UserID, m.UserName, m.TeamID, m.TeamName
-		if prev, ok := byTeam[m.TeamID]; !ok || c.At.After(prev.At) {
-			byTeam[m.TeamID] = c
+	for _, u := range users {
+		for _, t := range u.Teams {
+			c := byUser[u.ID].c
+			c.UserID, c.UserName, c.TeamID, c.TeamName = u.ID, u.Name, t.ID, t.Name
+			if prev, ok := byTeam[t.ID]; !ok || c.At.After(prev.At) {
+				byTeam[t.ID] = c
+			}
 		}
 	}
 	out := make([]rapport.LastContact, 0, len(byTeam))
