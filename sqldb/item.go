@@ -535,9 +535,9 @@ const workbenchItems = 10
 // lastContacts finds, for each team, the latest interaction with the customer by a
 // member of the team. The latest time of each staff member comes from the index
 // interactions_actor alone; each member's interaction at that time is then found by
-// the whole index key, and only those rows are read. The staff members' teams are then
-// looked up and the latest kept per team. Teams are the members' teams now, not when
-// they made the contact.
+// the whole index key, and only those rows are read. The members' teams come from
+// the setup, and the latest is kept per team. Teams are the members' teams now, not
+// when they made the contact.
 func (tx *Tx) lastContacts(customerID rapport.ID) ([]rapport.LastContact, error) {
 	type latest struct {
 		actor string
@@ -573,15 +573,18 @@ func (tx *Tx) lastContacts(customerID rapport.ID) ([]rapport.LastContact, error)
 	if len(byUser) == 0 {
 		return []rapport.LastContact{}, nil
 	}
-	q := &Query{}
-	users, err := tx.findUsers("", `WHERE u.id IN `+q.In(anySlice(keys(byUser))...), q.Args()...)
+	st, err := tx.setup()
 	if err != nil {
 		return nil, err
 	}
 	byTeam := map[rapport.ID]rapport.LastContact{}
-	for _, u := range users {
+	for id, l := range byUser {
+		u := st.users[id]
+		if u == nil {
+			continue // not one of the firm's users
+		}
 		for _, t := range u.Teams {
-			c := byUser[u.ID].c
+			c := l.c
 			c.UserID, c.UserName, c.TeamID, c.TeamName = u.ID, u.Name, t.ID, t.Name
 			if prev, ok := byTeam[t.ID]; !ok || c.At.After(prev.At) {
 				byTeam[t.ID] = c

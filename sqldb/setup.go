@@ -8,13 +8,15 @@ import (
 	"github.com/rapportckm/rapport"
 )
 
-// setup is how the firm is set up, as every profile page reads it: the active staff
-// and the teams an item may be given to, the sources, the active question rules and
-// the survivorship rules. It changes seldom and was six of a profile page's thirty
+// setup is how the firm is set up, as every profile page reads it: every user with
+// their teams (the last contact by team names them), the active staff and the teams
+// an item may be given to, the sources, the active question rules and the
+// survivorship rules. It changes seldom and was six of a profile page's thirty
 // statements, a tenth of its CPU on PostgreSQL, so views share what one of them read.
 // Its values are read-only.
 type setup struct {
-	staff         []rapport.UserRef
+	users         map[rapport.ID]*rapport.User // active or not
+	staff         []rapport.UserRef            // the active users, by name
 	teams         []rapport.TeamRef
 	sources       []*rapport.Source
 	questionRules []*rapport.QuestionRule
@@ -61,11 +63,16 @@ func (tx *Tx) setup() (*setup, error) {
 }
 
 func (tx *Tx) readSetup() (*setup, error) {
-	v := &setup{}
-	var err error
-	if v.staff, err = queryAll(tx, `SELECT id, name, email FROM users WHERE active = TRUE ORDER BY name, email`, nil,
-		func(rows *sql.Rows) (u rapport.UserRef, err error) { return u, rows.Scan(&u.ID, &u.Name, &u.Email) }); err != nil {
+	users, err := tx.findUsers("", "")
+	if err != nil {
 		return nil, err
+	}
+	v := &setup{users: make(map[rapport.ID]*rapport.User, len(users))}
+	for _, u := range users {
+		v.users[u.ID] = u
+		if u.Active {
+			v.staff = append(v.staff, rapport.UserRef{ID: u.ID, Name: u.Name, Email: u.Email})
+		}
 	}
 	if v.teams, err = queryAll(tx, `SELECT id, name FROM teams ORDER BY name`, nil,
 		func(rows *sql.Rows) (t rapport.TeamRef, err error) { return t, rows.Scan(&t.ID, &t.Name) }); err != nil {

@@ -312,6 +312,23 @@ func testLastContacts(t *testing.T, open Opener) {
 	if len(w.LastContacts) > 0 && !w.LastContacts[0].At.Equal(day.AddDate(0, 0, 4)) {
 		t.Errorf("got at %v, want %v", w.LastContacts[0].At, day.AddDate(0, 0, 4))
 	}
+	// A member who has left still made the contact; one who moves to another team
+	// takes their contacts along, at once.
+	off := false
+	_, err = db.UpdateUser(ctx, system, cy.UserID, rapport.UserUpdate{Active: &off})
+	must(t, err)
+	_, err = db.UpdateUser(ctx, system, both.UserID, rapport.UserUpdate{TeamIDs: &[]rapport.ID{f.dealsTeam.ID}})
+	must(t, err)
+	w, err = workbenchOf(db, f.deals, bo.ID)
+	must(t, err)
+	got = got[:0]
+	for _, c := range w.LastContacts {
+		got = append(got, c.TeamName+": "+c.Summary+" by "+c.UserName)
+	}
+	want = []string{"Deals: Bea's call by bea", "Sales: Latest sales call by sam", "Support: Support call, latest by cy"}
+	if !eq(got, want) {
+		t.Errorf("after cy left and bea left Sales: got %q, want %q", got, want)
+	}
 
 	// The customer's own contacts: ten on weekday mornings, two on a Saturday evening.
 	var rows []rapport.IncomingInteraction
