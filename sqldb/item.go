@@ -494,27 +494,29 @@ func (tx *Tx) ingestItems(rows []*rapport.IncomingItem) (out []rapport.IngestIte
 	return out, rejected, nil
 }
 
-// workbench reads a customer's open items, last contact by each team, contact habit,
-// and whom an item may be given to. The caller has checked that the scope may see the
-// customer.
-func (tx *Tx) workbench(customerID rapport.ID) (*rapport.Workbench, error) {
-	w := &rapport.Workbench{}
-	if err := tx.queryRow(`SELECT COUNT(*) FROM items WHERE customer_id = $1 AND status IN ('open', 'waiting')`, customerID).Scan(&w.OpenCount); err != nil {
-		return nil, err
-	}
+// workbench reads a customer's open and latest closed items (when hasItems says it
+// has any), last contact by each team, contact habit, and whom an item may be given
+// to. The caller has checked that the scope may see the customer.
+func (tx *Tx) workbench(customerID rapport.ID, hasItems bool) (*rapport.Workbench, error) {
+	w := &rapport.Workbench{Closed: []*rapport.Item{}}
 	var err error
-	if w.OpenCount > 0 {
-		if w.OpenItems, _, err = tx.findItems(rapport.ItemFilter{CustomerID: customerID, Limit: workbenchItems}); err != nil {
+	if hasItems {
+		if err := tx.queryRow(`SELECT COUNT(*) FROM items WHERE customer_id = $1 AND status IN ('open', 'waiting')`, customerID).Scan(&w.OpenCount); err != nil {
 			return nil, err
 		}
+		if w.OpenCount > 0 {
+			if w.OpenItems, _, err = tx.findItems(rapport.ItemFilter{CustomerID: customerID, Limit: workbenchItems}); err != nil {
+				return nil, err
+			}
+		}
+		q := &Query{}
+		rows, err := queryAll(tx, `SELECT `+itemColumns+` FROM `+itemFrom+` WHERE it.customer_id = `+q.Arg(customerID)+
+			` AND it.status IN ('done', 'cancelled') ORDER BY it.closed_at DESC, it.id DESC LIMIT 3`, q.Args(), scanItem)
+		if err != nil {
+			return nil, err
+		}
+		w.Closed = items(rows)
 	}
-	q := &Query{}
-	rows, err := queryAll(tx, `SELECT `+itemColumns+` FROM `+itemFrom+` WHERE it.customer_id = `+q.Arg(customerID)+
-		` AND it.status IN ('done', 'cancelled') ORDER BY it.closed_at DESC, it.id DESC LIMIT 3`, q.Args(), scanItem)
-	if err != nil {
-		return nil, err
-	}
-	w.Closed = items(rows)
 	if w.LastContacts, err = tx.lastContacts(customerID); err != nil {
 		return nil, err
 	}

@@ -38,6 +38,33 @@ func testQuality(t *testing.T, open Opener) {
 	if facts.Quality.Complete != 100 || facts.Value != nil || len(facts.Sources) == 0 || facts.Sources[0].Source != rapport.StaffSource {
 		t.Errorf("profile facts: %+v", facts)
 	}
+	if len(facts.Consents) != 0 || len(facts.Work.Closed) != 0 || facts.Feedback.Count != 0 || len(facts.Portal) != 0 {
+		t.Errorf("a new profile's consents %v, closed items %v, feedback %+v, accounts %v: want none", facts.Consents, facts.Work.Closed, facts.Feedback, facts.Portal)
+	}
+	// Its sections are read once they hold something (the page skips empty ones):
+	// Ana's consent, Bo's closed item and feedback from both.
+	_, err = db.RecordConsent(ctx, f.sales, full.ID, rapport.Consent{Purpose: "marketing", Granted: true, DecidedAt: db.Now(), Source: "test"})
+	must(t, err)
+	item := &rapport.Item{CustomerID: sparse.ID, Kind: "task", Title: "Send the brochure"}
+	must(t, db.CreateItem(ctx, f.sales, item))
+	done := rapport.ItemDone
+	_, err = db.UpdateItem(ctx, f.sales, item.ID, rapport.ItemUpdate{Status: &done})
+	must(t, err)
+	for _, c := range []*rapport.Customer{full, sparse} {
+		_, err = db.CreateFeedback(ctx, f.sales, &rapport.Feedback{CustomerID: c.ID, Kind: "complaint", Text: "The brochure came late", Channel: "email"})
+		must(t, err)
+	}
+	facts, err = db.FindProfileFacts(ctx, f.sales, full.ID)
+	must(t, err)
+	if len(facts.Consents) != 1 || len(facts.Work.Closed) != 0 || facts.Feedback.Count != 1 {
+		t.Errorf("Ana, with a consent and feedback: consents %v, closed items %v, feedback %+v", facts.Consents, facts.Work.Closed, facts.Feedback)
+	}
+	facts, err = db.FindProfileFacts(ctx, f.sales, sparse.ID)
+	must(t, err)
+	if len(facts.Consents) != 0 || len(facts.Work.Closed) != 1 || facts.Work.OpenCount != 0 || facts.Feedback.Count != 1 || facts.Feedback.OpenCount != 1 {
+		t.Errorf("Bo, with a closed item and open feedback: consents %v, closed items %v, %d open, feedback %+v",
+			facts.Consents, facts.Work.Closed, facts.Work.OpenCount, facts.Feedback)
+	}
 	_, err = db.FindProfileFacts(ctx, f.sales, secret.ID)
 	wantCode(t, err, rapport.ENOTFOUND)
 
