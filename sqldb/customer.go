@@ -29,13 +29,16 @@ type customerRow struct {
 	sortName string
 }
 
-func scanCustomer(rows *sql.Rows) (customerRow, error) {
+func scanCustomer(rows *sql.Rows) (customerRow, error) { return scanCustomerAnd(rows) }
+
+// scanCustomerAnd scans customerColumns, then the columns more receives.
+func scanCustomerAnd(rows *sql.Rows, more ...any) (customerRow, error) {
 	c := &rapport.Customer{}
 	var attrs []byte
 	r := customerRow{Customer: c}
-	err := rows.Scan(&c.ID, &c.Kind, &c.Name, &r.sortName, &c.GivenName, &c.FamilyName, &c.Language,
+	err := rows.Scan(append([]any{&c.ID, &c.Kind, &c.Name, &r.sortName, &c.GivenName, &c.FamilyName, &c.Language,
 		&c.PreferredChannel, &c.OwnerID, &c.OwnerName, &attrs, &c.MergedInto, &c.Version,
-		&c.CreatedAt, &c.UpdatedAt, &c.PreferredTime.Days, &c.PreferredTime.Part)
+		&c.CreatedAt, &c.UpdatedAt, &c.PreferredTime.Days, &c.PreferredTime.Part}, more...)...)
 	c.Attributes = attrs
 	return r, err
 }
@@ -57,9 +60,17 @@ func (db *DB) FindCustomerByID(ctx context.Context, s rapport.Scope, id rapport.
 // merged into another is part of that customer, and as visible as it is: a wall over
 // the customer hides the records merged into it too.
 func (tx *Tx) findCustomer(id rapport.ID) (*rapport.Customer, error) {
+	return tx.findCustomerHolding(id, nil)
+}
+
+// findCustomerHolding is findCustomer whose statement also says, given has, which of
+// the profile's own sections hold anything (holdings.profile).
+func (tx *Tx) findCustomerHolding(id rapport.ID, has *holdings) (*rapport.Customer, error) {
+	columns, dest := has.profile()
 	q := &Query{}
-	rows, err := queryAll(tx, `SELECT `+customerColumns+` FROM `+customerFrom+`
-		WHERE c.id = `+q.Arg(id)+` AND `+visibleCustomer(q, tx.scope, "COALESCE(c.merged_into, c.id)"), q.Args(), scanCustomer)
+	rows, err := queryAll(tx, `SELECT `+customerColumns+columns+` FROM `+customerFrom+`
+		WHERE c.id = `+q.Arg(id)+` AND `+visibleCustomer(q, tx.scope, "COALESCE(c.merged_into, c.id)"), q.Args(),
+		func(rows *sql.Rows) (customerRow, error) { return scanCustomerAnd(rows, dest...) })
 	if err != nil {
 		return nil, err
 	} else if len(rows) == 0 {

@@ -14,19 +14,26 @@ func (db *DB) FindProfile(ctx context.Context, s rapport.Scope, f rapport.Intera
 	id := f.CustomerID
 	p := &rapport.Profile{}
 	err := db.view(ctx, s, func(tx *Tx) (err error) {
-		if p.Customer, err = tx.findCustomer(id); err != nil || !p.Customer.MergedInto.IsZero() {
+		var has holdings
+		if p.Customer, err = tx.findCustomerHolding(id, &has); err != nil || !p.Customer.MergedInto.IsZero() {
 			return err
 		}
-		if p.Pinned, _, err = tx.findNotes(rapport.NoteFilter{CustomerID: id, PinnedOnly: true, Limit: 10}); err != nil {
+		if has.notes {
+			if p.Pinned, _, err = tx.findNotes(rapport.NoteFilter{CustomerID: id, PinnedOnly: true, Limit: 10}); err != nil {
+				return err
+			}
+		}
+		if has.links {
+			if p.Links, err = tx.findLinks(id); err != nil {
+				return err
+			}
+		}
+		if p.Timeline, p.Next, err = tx.timeline(f, p.Customer.Kind, has.notes); err != nil {
 			return err
 		}
-		if p.Links, err = tx.findLinks(id); err != nil {
-			return err
+		if has.merges {
+			p.Merges, err = tx.findMerges(`m.target_id = $1`+newestMerges, id)
 		}
-		if p.Timeline, p.Next, err = tx.timeline(f, p.Customer.Kind); err != nil {
-			return err
-		}
-		p.Merges, err = tx.findMerges(`m.target_id = $1`+newestMerges, id)
 		return err
 	})
 	if err != nil {

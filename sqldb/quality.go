@@ -55,11 +55,8 @@ func (tx *Tx) customerQuality(customerID rapport.ID, has *holdings) (*rapport.Qu
 	for i := range present {
 		dest = append(dest, &present[i])
 	}
-	holding := ""
-	if has != nil {
-		holding = ", " + holdingColumns
-		dest = append(dest, &has.items, &has.feedback, &has.consents, &has.portal)
-	}
+	holding, more := has.facts()
+	dest = append(dest, more...)
 	query := &Query{}
 	err := tx.queryRow(`SELECT c.kind, c.updated_at, `+presence(", ")+holding+` FROM customers c WHERE c.id = `+query.Arg(customerID)+`
 		AND `+visibleCustomer(query, tx.scope, "c.id"), query.Args()...).Scan(dest...)
@@ -82,15 +79,39 @@ func (tx *Tx) customerQuality(customerID rapport.ID, has *holdings) (*rapport.Qu
 }
 
 // holdings says which sections of a customer's profile hold anything, so that the
-// page skips the reads of the empty ones: most customers have no items, feedback or
-// help centre account, and a statement to find none costs PostgreSQL a round trip.
-type holdings struct{ items, feedback, consents, portal bool }
+// page skips the reads of the empty ones: most customers have no items, feedback,
+// pinned notes, merges or help centre account, and a statement that finds none costs
+// PostgreSQL a round trip. Each of the page's two views reads its own in its first
+// statement.
+type holdings struct {
+	items, feedback, consents, portal bool // the facts' (customerQuality)
+	notes, links, merges              bool // the profile's (findCustomerHolding)
+}
 
-// holdingColumns are holdings' columns, in its order, over the customer c.
-const holdingColumns = `EXISTS (SELECT 1 FROM items x WHERE x.customer_id = c.id),
-	EXISTS (SELECT 1 FROM feedback x WHERE x.customer_id = c.id),
-	EXISTS (SELECT 1 FROM consents x WHERE x.customer_id = c.id),
-	EXISTS (SELECT 1 FROM portal_accounts x WHERE x.customer_id = c.id)`
+// facts returns the columns over the customer c that say which of the facts'
+// sections hold anything, and where to scan them; none for a nil h.
+func (h *holdings) facts() (columns string, dest []any) {
+	if h == nil {
+		return "", nil
+	}
+	return `, EXISTS (SELECT 1 FROM items x WHERE x.customer_id = c.id),
+		EXISTS (SELECT 1 FROM feedback x WHERE x.customer_id = c.id),
+		EXISTS (SELECT 1 FROM consents x WHERE x.customer_id = c.id),
+		EXISTS (SELECT 1 FROM portal_accounts x WHERE x.customer_id = c.id)`,
+		[]any{&h.items, &h.feedback, &h.consents, &h.portal}
+}
+
+// profile is as facts, for the profile's notes (any, whoever may read them), links and
+// merges into the customer.
+func (h *holdings) profile() (columns string, dest []any) {
+	if h == nil {
+		return "", nil
+	}
+	return `, EXISTS (SELECT 1 FROM notes x WHERE x.customer_id = c.id),
+		EXISTS (SELECT 1 FROM customer_links x WHERE x.from_id = c.id) OR EXISTS (SELECT 1 FROM customer_links x WHERE x.to_id = c.id),
+		EXISTS (SELECT 1 FROM merges x WHERE x.target_id = c.id)`,
+		[]any{&h.notes, &h.links, &h.merges}
+}
 
 // profileFeedback is how much of a customer's feedback the profile lists.
 const profileFeedback = 5

@@ -21,7 +21,7 @@ func (db *DB) FindTimeline(ctx context.Context, s rapport.Scope, f rapport.Inter
 		if err != nil {
 			return err
 		}
-		entries, next, err = tx.timeline(f, kind)
+		entries, next, err = tx.timeline(f, kind, true)
 		return err
 	})
 	if err != nil {
@@ -31,9 +31,9 @@ func (db *DB) FindTimeline(ctx context.Context, s rapport.Scope, f rapport.Inter
 }
 
 // timeline reads a page of the timeline of a customer of the kind given, whom the
-// caller has found visible.
-func (tx *Tx) timeline(f rapport.InteractionFilter, kind rapport.CustomerKind) ([]rapport.TimelineEntry, string, error) {
-	wantNotes := len(f.Channels) == 0 && len(f.Sources) == 0 && (len(f.Types) == 0 || contains(f.Types, rapport.TypeNote))
+// caller has found visible; its notes only if hasNotes says it may have some.
+func (tx *Tx) timeline(f rapport.InteractionFilter, kind rapport.CustomerKind, hasNotes bool) ([]rapport.TimelineEntry, string, error) {
+	wantNotes := hasNotes && len(f.Channels) == 0 && len(f.Sources) == 0 && (len(f.Types) == 0 || contains(f.Types, rapport.TypeNote))
 	var types []rapport.InteractionType
 	for _, t := range f.Types {
 		if t != rapport.TypeNote {

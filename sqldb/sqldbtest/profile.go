@@ -32,9 +32,17 @@ func testProfile(t *testing.T, open Opener) {
 			OccurredAt: time.Now().Add(-2 * time.Hour), Source: "crm", SourceKey: "m-1", Summary: "Secret meeting"}},
 	})
 	must(t, err)
+	// Bea has a link and a merge but no notes, Cy a note alone: the page reads only
+	// the sections that hold anything, and must tell them apart.
+	bea, bel := mustPerson(t, db, "Bea", "Bel", ""), mustOrg(t, db, "Bel")
+	mustLink(t, db, bea, bel, rapport.LinkWorksAt)
+	_, err = db.MergeCustomers(ctx, f.sales, bea.ID, mustPerson(t, db, "Bee", "Bel", "").ID, rapport.MergeManual, 0)
+	must(t, err)
+	cy := mustPerson(t, db, "Cy", "Note", "")
+	must(t, db.CreateNote(ctx, f.sales, &rapport.Note{CustomerID: cy.ID, Body: "Prefers mornings", Visibility: rapport.VisibilityStaff, Pinned: true}))
 
 	for _, s := range []rapport.Scope{f.sales, f.deals} {
-		for _, c := range []*rapport.Customer{ann, acme} {
+		for _, c := range []*rapport.Customer{ann, acme, bea, cy} {
 			filter := rapport.InteractionFilter{CustomerID: c.ID, Limit: 2}
 			p, err := db.FindProfile(ctx, s, filter)
 			must(t, err)
@@ -70,6 +78,16 @@ func testProfile(t *testing.T, open Opener) {
 	must(t, err)
 	if len(p.Pinned) != 2 || len(p.Merges) != 1 {
 		t.Errorf("got %d pinned notes and %d merges, want the author's 2 and 1", len(p.Pinned), len(p.Merges))
+	}
+	p, err = db.FindProfile(ctx, f.sales, rapport.InteractionFilter{CustomerID: bea.ID})
+	must(t, err)
+	if len(p.Pinned) != 0 || len(p.Links) != 1 || len(p.Merges) != 1 || len(p.Timeline) != 0 {
+		t.Errorf("Bea: %d pinned notes, %d links, %d merges, %d entries; want 0, 1, 1, 0", len(p.Pinned), len(p.Links), len(p.Merges), len(p.Timeline))
+	}
+	p, err = db.FindProfile(ctx, f.sales, rapport.InteractionFilter{CustomerID: cy.ID})
+	must(t, err)
+	if len(p.Pinned) != 1 || len(p.Links) != 0 || len(p.Merges) != 0 || len(p.Timeline) != 1 {
+		t.Errorf("Cy: %d pinned notes, %d links, %d merges, %d entries; want 1, 0, 0, 1", len(p.Pinned), len(p.Links), len(p.Merges), len(p.Timeline))
 	}
 
 	t.Run("Walled", func(t *testing.T) {
