@@ -79,8 +79,8 @@ func (tx *Tx) customerQuality(customerID rapport.ID, has *holdings) (*rapport.Qu
 }
 
 // holdings says which sections of a customer's profile hold anything, so that the
-// page skips the reads of the empty ones: most customers have no items, feedback,
-// pinned notes, merges or help centre account, and a statement that finds none costs
+// page skips the reads of the empty ones: most customers have no notes, items,
+// feedback, merges or help centre account, and a statement that finds none costs
 // PostgreSQL a round trip. Each of the page's two views reads its own in its first
 // statement.
 type holdings struct {
