@@ -241,7 +241,7 @@ func (p *pages) funcs() template.FuncMap {
 		"date":  date,
 		"when":  when,
 		"iso":   iso,
-		"day":   func(t time.Time) string { return t.UTC().Format("Monday 2 January 2006") },
+		"day":   day,
 		"money": func(a *rapport.Amount, currency string) string {
 			if a == nil {
 				return ""
@@ -349,6 +349,9 @@ func when(t time.Time) string {
 
 // iso is a time as a time element's datetime.
 func iso(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// day is the day of a time in full: the timeline's heading of each day.
+func day(t time.Time) string { return t.UTC().Format("Monday 2 January 2006") }
 
 // date gives the day of t, with the year only when it is not this one.
 func date(t time.Time) string {

@@ -438,9 +438,9 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 		page.NewestURL = base + withParam(q, "cursor", "") + "#timeline"
 	}
 	for _, e := range profile.Timeline {
-		day := e.At.UTC().Format("Monday 2 January 2006")
-		if n := len(page.Days); n == 0 || page.Days[n-1].Day != day {
-			page.Days = append(page.Days, timelineDay{Day: day})
+		on := day(e.At)
+		if n := len(page.Days); n == 0 || page.Days[n-1].Day != on {
+			page.Days = append(page.Days, timelineDay{Day: on})
 		}
 		d := &page.Days[len(page.Days)-1]
 		d.Entries = append(d.Entries, newEntryView(e, c.scope))
