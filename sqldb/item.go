@@ -499,24 +499,12 @@ func (tx *Tx) ingestItems(rows []*rapport.IncomingItem) (out []rapport.IngestIte
 // to. The caller has checked that the scope may see the customer.
 func (tx *Tx) workbench(customerID rapport.ID, hasItems bool) (*rapport.Workbench, error) {
 	w := &rapport.Workbench{Closed: []*rapport.Item{}}
-	var err error
 	if hasItems {
-		if err := tx.queryRow(`SELECT COUNT(*) FROM items WHERE customer_id = $1 AND status IN ('open', 'waiting')`, customerID).Scan(&w.OpenCount); err != nil {
+		if err := tx.loadWorkbenchItems(w, customerID); err != nil {
 			return nil, err
 		}
-		if w.OpenCount > 0 {
-			if w.OpenItems, _, err = tx.findItems(rapport.ItemFilter{CustomerID: customerID, Limit: workbenchItems}); err != nil {
-				return nil, err
-			}
-		}
-		q := &Query{}
-		rows, err := queryAll(tx, `SELECT `+itemColumns+` FROM `+itemFrom+` WHERE it.customer_id = `+q.Arg(customerID)+
-			` AND it.status IN ('done', 'cancelled') ORDER BY it.closed_at DESC, it.id DESC LIMIT 3`, q.Args(), scanItem)
-		if err != nil {
-			return nil, err
-		}
-		w.Closed = items(rows)
 	}
+	var err error
 	if w.LastContacts, err = tx.lastContacts(customerID); err != nil {
 		return nil, err
 	}
@@ -529,6 +517,24 @@ func (tx *Tx) workbench(customerID rapport.ID, hasItems bool) (*rapport.Workbenc
 	}
 	w.Staff, w.Teams = st.staff, st.teams
 	return w, nil
+}
+
+// loadWorkbenchItems reads into w how many items of the customer are open, the first
+// of them, and the latest closed.
+func (tx *Tx) loadWorkbenchItems(w *rapport.Workbench, customerID rapport.ID) (err error) {
+	if err = tx.queryRow(`SELECT COUNT(*) FROM items WHERE customer_id = $1 AND status IN ('open', 'waiting')`, customerID).Scan(&w.OpenCount); err != nil {
+		return err
+	}
+	if w.OpenCount > 0 {
+		if w.OpenItems, _, err = tx.findItems(rapport.ItemFilter{CustomerID: customerID, Limit: workbenchItems}); err != nil {
+			return err
+		}
+	}
+	q := &Query{}
+	rows, err := queryAll(tx, `SELECT `+itemColumns+` FROM `+itemFrom+` WHERE it.customer_id = `+q.Arg(customerID)+
+		` AND it.status IN ('done', 'cancelled') ORDER BY it.closed_at DESC, it.id DESC LIMIT 3`, q.Args(), scanItem)
+	w.Closed = items(rows)
+	return err
 }
 
 // workbenchItems is how many open items the profile shows; the rest are counted.
