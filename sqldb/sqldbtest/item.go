@@ -299,18 +299,25 @@ func testLastContacts(t *testing.T, open Opener) {
 	log(cy, "Support call, latest", day.AddDate(0, 0, 2))
 	log(cy, "Support call, earlier", day.AddDate(0, 0, -2))
 
-	w, err = workbenchOf(db, f.deals, bo.ID)
-	must(t, err)
-	var got []string
-	for _, c := range w.LastContacts {
-		got = append(got, c.TeamName+": "+c.Summary+" by "+c.UserName)
+	lastContacts := func() []rapport.LastContact {
+		t.Helper()
+		w, err := workbenchOf(db, f.deals, bo.ID)
+		must(t, err)
+		return w.LastContacts
 	}
+	named := func(contacts []rapport.LastContact) (got []string) {
+		for _, c := range contacts {
+			got = append(got, c.TeamName+": "+c.Summary+" by "+c.UserName)
+		}
+		return got
+	}
+	contacts := lastContacts()
 	want := []string{"Deals: Bea's call by bea", "Sales: Bea's call by bea", "Support: Support call, latest by cy"}
-	if !eq(got, want) {
+	if got := named(contacts); !eq(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if len(w.LastContacts) > 0 && !w.LastContacts[0].At.Equal(day.AddDate(0, 0, 4)) {
-		t.Errorf("got at %v, want %v", w.LastContacts[0].At, day.AddDate(0, 0, 4))
+	if len(contacts) > 0 && !contacts[0].At.Equal(day.AddDate(0, 0, 4)) {
+		t.Errorf("got at %v, want %v", contacts[0].At, day.AddDate(0, 0, 4))
 	}
 	// A member who has left still made the contact; one who moves to another team
 	// takes their contacts along, at once.
@@ -319,14 +326,8 @@ func testLastContacts(t *testing.T, open Opener) {
 	must(t, err)
 	_, err = db.UpdateUser(ctx, system, both.UserID, rapport.UserUpdate{TeamIDs: &[]rapport.ID{f.dealsTeam.ID}})
 	must(t, err)
-	w, err = workbenchOf(db, f.deals, bo.ID)
-	must(t, err)
-	got = got[:0]
-	for _, c := range w.LastContacts {
-		got = append(got, c.TeamName+": "+c.Summary+" by "+c.UserName)
-	}
 	want = []string{"Deals: Bea's call by bea", "Sales: Latest sales call by sam", "Support: Support call, latest by cy"}
-	if !eq(got, want) {
+	if got := named(lastContacts()); !eq(got, want) {
 		t.Errorf("after cy left and bea left Sales: got %q, want %q", got, want)
 	}
 
