@@ -1,4 +1,4 @@
-package web_test
+package web
 
 import (
 	"bufio"
@@ -19,8 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/sqldb/sqlite"
-	"github.com/rapportckm/rapport/web"
 )
 
 // BenchmarkProfilePage serves profile pages, 32 at a time, from a copy of the benchmark
@@ -34,11 +34,7 @@ import (
 // which other work on the machine disturbs less, and its read system calls per page
 // (reads/op). Every read is audited, as in serving.
 func BenchmarkProfilePage(b *testing.B) {
-	dir, targets := os.Getenv("RAPPORT_BENCH_DATA"), os.Getenv("RAPPORT_BENCH_TARGETS")
-	if dir == "" || targets == "" {
-		b.Skip("set RAPPORT_BENCH_DATA to a copy of the benchmark database and RAPPORT_BENCH_TARGETS to its profile targets")
-	}
-	bench := benchServer(b, dir, targets)
+	bench := benchServer(b)
 	h, paths, session := bench.h, bench.paths, bench.session
 
 	cpu := func() time.Duration {
@@ -91,6 +87,7 @@ func readCalls() int {
 // profileBench is the server BenchmarkProfilePage measures, opened once for all its
 // rounds so that each round finds SQLite's caches as serving would.
 type profileBench struct {
+	s       *Server
 	h       http.Handler
 	paths   []string
 	session *http.Cookie
@@ -103,7 +100,12 @@ var (
 	profileBenchErr  error
 )
 
-func benchServer(b *testing.B, dir, targets string) *profileBench {
+// benchServer opens the benchmark's server once, or skips without its database.
+func benchServer(b *testing.B) *profileBench {
+	dir, targets := os.Getenv("RAPPORT_BENCH_DATA"), os.Getenv("RAPPORT_BENCH_TARGETS")
+	if dir == "" || targets == "" {
+		b.Skip("set RAPPORT_BENCH_DATA to a copy of the benchmark database and RAPPORT_BENCH_TARGETS to its profile targets")
+	}
 	profileBenchOnce.Do(func() { profileBenchOf, profileBenchErr = openProfileBench(dir, targets) })
 	if profileBenchErr != nil {
 		b.Fatal(profileBenchErr)
@@ -116,7 +118,8 @@ func openProfileBench(dir, targets string) (*profileBench, error) {
 	if err != nil {
 		return nil, err
 	}
-	pb := &profileBench{h: (&web.Server{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler()}
+	pb := &profileBench{s: &Server{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}}
+	pb.h = pb.s.Handler()
 	f, err := os.Open(targets)
 	if err != nil {
 		return nil, err
@@ -141,4 +144,50 @@ func openProfileBench(dir, targets string) (*profileBench, error) {
 		return nil, fmt.Errorf("could not sign in: status %d", rec.Code)
 	}
 	return pb, nil
+}
+
+// BenchmarkRenderProfile renders the pages of the targets of BenchmarkProfilePage (the
+// same variables), their data read beforehand: the templates' share of a page, which
+// the page's own benchmark cannot tell apart from the reads.
+func BenchmarkRenderProfile(b *testing.B) {
+	bench := benchServer(b)
+	s := bench.s
+	type target struct {
+		r    *http.Request
+		page *customerPage
+	}
+	var c *call
+	var pages []target
+	for _, path := range bench.paths[:min(500, len(bench.paths))] {
+		r := httptest.NewRequest("GET", path, nil)
+		r.AddCookie(bench.session)
+		if c == nil {
+			u, err := s.sessionUser(r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			c = &call{user: u, scope: rapport.StaffScope(u, "web", "127.0.0.1")}
+		}
+		id, err := rapport.ParseID(strings.TrimPrefix(path, "/customers/"))
+		if err != nil {
+			continue
+		}
+		if page, err := s.customerPage(r, c, id); err == nil && page.Customer.MergedInto.IsZero() {
+			pages = append(pages, target{r: r, page: page})
+		}
+	}
+	if len(pages) == 0 {
+		b.Fatal("no profile of the targets could be read")
+	}
+	b.ReportAllocs()
+	size := 0
+	for i := 0; b.Loop(); i++ {
+		t := pages[i%len(pages)]
+		w := httptest.NewRecorder()
+		if err := s.render(w, t.r, http.StatusOK, "customer", c, t.page.Customer.Name, t.page); err != nil {
+			b.Fatal(err)
+		}
+		size += w.Body.Len()
+	}
+	b.ReportMetric(float64(size)/float64(b.N), "bytes/page")
 }
