@@ -132,16 +132,21 @@ func (imp *Import) Totals() string {
 		imp.Read, imp.Created, imp.Updated, imp.Linked, imp.Unchanged, imp.Rejected)
 }
 
-// ImportBatch says where in its file a batch of rows ends, for the database to record
-// with the rows.
+// ImportBatch says where in its file a batch of rows starts and ends, for the database
+// to record with the rows. A batch is written only where the import stands, after the
+// batches before it: batches written at once commit in file order, or not at all.
 type ImportBatch struct {
 	Import   ID
-	Offset   int64
+	From     int64 // where the batch starts: where the import stands once the batches before it are written
+	Offset   int64 // where it ends
 	Line     int
 	Read     int         // rows read in the batch, rejected ones included
 	Rejected []LineError // rows rejected before they reached the database
 	// Text returns a row as written in the file, for the rejects the database finds.
 	Text func(line int) string
+	// Placed, if set, is called once the batch holds its place in the import's order:
+	// a batch of the same import started after that commits after this one.
+	Placed func()
 }
 
 // Reject is a row an import rejected: where, why, and the row as written.
@@ -167,6 +172,9 @@ type ImportService interface {
 	// the batch ends and record its rejects.
 	ImportCustomers(ctx context.Context, s Scope, rows []IncomingCustomer, at *ImportBatch) (IngestResult, error)
 	ImportInteractions(ctx context.Context, s Scope, rows []IncomingInteraction, at *ImportBatch) (IngestResult, error)
+	// ImportBatchesAtOnce is how many batches of interactions are best written at
+	// once: each one placed (ImportBatch.Placed) before the next starts.
+	ImportBatchesAtOnce() int
 	// ImportRejects calls fn with each row the import rejected, in line order.
 	ImportRejects(ctx context.Context, s Scope, id ID, fn func(Reject) error) error
 

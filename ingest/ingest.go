@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"net/http"
 	"sort"
+	"sync"
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/mapping"
@@ -111,21 +112,24 @@ func runNDJSON[T any](ctx context.Context, r io.Reader, opt Options, convert Con
 	if err != nil {
 		return Result{IngestResult: rapport.IngestResult{Errors: []rapport.LineError{}}}, readError(err, 0)
 	}
-	return run(ctx, rows, opt, convert, write)
+	return run(ctx, rows, opt, 1, convert, write)
 }
 
 // ImportCustomers reads customer records from rows, through the mapping m or, when m is
-// nil, as JSON objects in Rapport's own shape, and writes them through svc.
+// nil, as JSON objects in Rapport's own shape, and writes them through svc, a batch at
+// a time: a record joins a customer by e-mail only if it sees the batches before it
+// written.
 func ImportCustomers(ctx context.Context, rows *tabular.Rows, m *mapping.Mapping, svc rapport.ImportService, s rapport.Scope, opt Options) (Result, error) {
-	return run(ctx, rows, opt, customerConverter(m, opt.Source), func(batch []rapport.IncomingCustomer, at *rapport.ImportBatch) (rapport.IngestResult, error) {
+	return run(ctx, rows, opt, 1, customerConverter(m, opt.Source), func(batch []rapport.IncomingCustomer, at *rapport.ImportBatch) (rapport.IngestResult, error) {
 		res, err := svc.ImportCustomers(ctx, s, batch, at)
 		return atColumns(m, res), err
 	})
 }
 
-// ImportInteractions reads interactions as ImportCustomers reads customers.
+// ImportInteractions reads interactions as ImportCustomers reads customers, and writes
+// as many batches at once as svc says is best: none needs another's rows.
 func ImportInteractions(ctx context.Context, rows *tabular.Rows, m *mapping.Mapping, svc rapport.ImportService, s rapport.Scope, opt Options) (Result, error) {
-	return run(ctx, rows, opt, interactionConverter(m, opt.Source), func(batch []rapport.IncomingInteraction, at *rapport.ImportBatch) (rapport.IngestResult, error) {
+	return run(ctx, rows, opt, svc.ImportBatchesAtOnce(), interactionConverter(m, opt.Source), func(batch []rapport.IncomingInteraction, at *rapport.ImportBatch) (rapport.IngestResult, error) {
 		res, err := svc.ImportInteractions(ctx, s, batch, at)
 		return atColumns(m, res), err
 	})
@@ -196,11 +200,22 @@ func Native[T record](source string) Converter[T] {
 
 // run reads rows, converts them and writes full batches. A row that cannot be read or
 // converted is rejected; the rest go on. Reading runs one batch ahead of writing, so
-// that on two cores the input is parsed while the database writes.
-func run[T any](ctx context.Context, rows *tabular.Rows, opt Options, convert Converter[T], write func([]T, *rapport.ImportBatch) (rapport.IngestResult, error)) (Result, error) {
+// that on two cores the input is parsed while the database writes; the batches of an
+// import may also be written atOnce at a time, each started once the one before it
+// holds its place in the import's order (ImportBatch.Placed).
+func run[T any](ctx context.Context, rows *tabular.Rows, opt Options, atOnce int, convert Converter[T], write func([]T, *rapport.ImportBatch) (rapport.IngestResult, error)) (Result, error) {
 	opt.defaults()
+	if opt.Import == nil {
+		atOnce = 1 // without an import, no order of commits is kept
+	}
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel() // stops the reader when a write fails
+	var writing []*written[T] // batches being written, in file order
+	defer func() {
+		cancel() // stops the reader when a write fails
+		for _, w := range writing {
+			<-w.done
+		}
+	}()
 	batches := make(chan batch[T], 1)
 	go readBatches(ctx, rows, opt, convert, batches)
 
@@ -213,21 +228,26 @@ func run[T any](ctx context.Context, rows *tabular.Rows, opt Options, convert Co
 		}
 	}
 	done := Progress{}
-	for b := range batches {
+	// finish waits for the first batch being written and adds it to the totals.
+	finish := func() error {
+		w := writing[0]
+		<-w.done
+		writing = writing[1:]
+		if w.err != nil && atOnce > 1 && ctx.Err() == nil {
+			// It may have lost a deadlock to a batch written beside it, or waited for
+			// one that failed: once those are done, it is written again alone.
+			for _, other := range writing {
+				<-other.done
+			}
+			w.res, w.err = write(w.b.rows, w.at)
+		}
+		if w.err != nil {
+			return w.err
+		}
+		b, res := w.b, w.res
 		total.Warnings += len(b.warnings)
 		if n := keptErrors - len(total.FirstWarnings); n > 0 {
 			total.FirstWarnings = append(total.FirstWarnings, b.warnings[:min(n, len(b.warnings))]...)
-		}
-		var at *rapport.ImportBatch
-		if opt.Import != nil {
-			at = &rapport.ImportBatch{Import: opt.Import.ID, Offset: b.end, Line: b.endLine, Read: b.read, Rejected: b.errors, Text: b.text}
-		}
-		res := rapport.IngestResult{Errors: []rapport.LineError{}}
-		if len(b.rows) > 0 || (at != nil && b.read > 0) {
-			var err error
-			if res, err = write(b.rows, at); err != nil {
-				return total, err
-			}
 		}
 		keep(b.errors)
 		keep(res.Errors)
@@ -245,7 +265,30 @@ func run[T any](ctx context.Context, rows *tabular.Rows, opt Options, convert Co
 			opt.Progress(done)
 		}
 		if b.err != nil {
-			return total, readError(b.err, done.Line)
+			return readError(b.err, done.Line)
+		}
+		return nil
+	}
+	from := int64(0)
+	if opt.Import != nil {
+		from = opt.Import.Offset
+	}
+	for b := range batches {
+		if len(writing) == atOnce {
+			if err := finish(); err != nil {
+				return total, err
+			}
+		}
+		var at *rapport.ImportBatch
+		if opt.Import != nil {
+			at = &rapport.ImportBatch{Import: opt.Import.ID, From: from, Offset: b.end, Line: b.endLine, Read: b.read, Rejected: b.errors, Text: b.text}
+			from = b.end
+		}
+		writing = append(writing, startWrite(b, at, write))
+	}
+	for len(writing) > 0 {
+		if err := finish(); err != nil {
+			return total, err
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -253,6 +296,39 @@ func run[T any](ctx context.Context, rows *tabular.Rows, opt Options, convert Co
 	}
 	sort.SliceStable(total.Errors, func(i, j int) bool { return total.Errors[i].Line < total.Errors[j].Line })
 	return total, nil
+}
+
+// written is a batch being written, and once done is closed, what the write did.
+type written[T any] struct {
+	b    batch[T]
+	at   *rapport.ImportBatch
+	res  rapport.IngestResult
+	err  error
+	done chan struct{}
+}
+
+// startWrite starts writing a batch and returns once it holds its place in its import's
+// order, or is written. A batch with nothing to write (and no place in a file to record)
+// is done at once.
+func startWrite[T any](b batch[T], at *rapport.ImportBatch, write func([]T, *rapport.ImportBatch) (rapport.IngestResult, error)) *written[T] {
+	w := &written[T]{b: b, at: at, res: rapport.IngestResult{Errors: []rapport.LineError{}}, done: make(chan struct{})}
+	if len(b.rows) == 0 && (at == nil || b.read == 0) {
+		close(w.done)
+		return w
+	}
+	placed := make(chan struct{})
+	if at != nil {
+		at.Placed = sync.OnceFunc(func() { close(placed) })
+	}
+	go func() {
+		defer close(w.done)
+		w.res, w.err = write(b.rows, at)
+	}()
+	select {
+	case <-placed:
+	case <-w.done:
+	}
+	return w
 }
 
 // batch is up to Options.BatchSize converted rows and the rows among them that could

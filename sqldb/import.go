@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -155,22 +156,57 @@ func cmpErr(err, otherwise error) error {
 	return otherwise
 }
 
+// ImportBatchesAtOnce is two on PostgreSQL, where each batch is written by a backend
+// of its own while the next is read and resolved, and one on SQLite, whose one writer
+// would take them in turn (or wherever the pool has a single connection).
+func (db *DB) ImportBatchesAtOnce() int {
+	return max(1, min(2, db.write.Stats().MaxOpenConnections))
+}
+
+// placeBatch, first in a batch's transaction, holds the batch's place in its import's
+// order until the transaction ends: a lock named for where the batch ends, which the
+// next batch waits for in recordBatch. A nil at is a write that belongs to no import.
+func (tx *Tx) placeBatch(at *rapport.ImportBatch) error {
+	if at == nil {
+		return nil
+	}
+	if err := tx.lock(batchEnd(at.Import, at.Offset)); err != nil {
+		return err
+	}
+	if at.Placed != nil {
+		at.Placed()
+	}
+	return nil
+}
+
+// batchEnd names the lock of the batch of an import that ends at offset.
+func batchEnd(imp rapport.ID, offset int64) string {
+	return fmt.Sprintf("import %s batch ending at %d", imp, offset)
+}
+
 // recordBatch moves an import past a batch and keeps the batch's rejects, in the
-// batch's transaction. A nil at is a write that belongs to no import.
+// batch's transaction, once the batch before it has committed: it waits for that
+// batch's transaction to end (its lock, see placeBatch), and writes nothing unless the
+// import then stands where the batch starts. PostgreSQL sees the wait, so two batches
+// that also wait for each other's rows end in a deadlock error, not a hang.
 func (tx *Tx) recordBatch(at *rapport.ImportBatch, res rapport.IngestResult) error {
 	if at == nil {
 		return nil
 	}
+	if err := tx.lock(batchEnd(at.Import, at.From)); err != nil {
+		return err
+	}
 	rejects := append(append([]rapport.LineError(nil), at.Rejected...), res.Errors...)
 	r, err := tx.exec(`UPDATE imports SET offset_bytes = $1, line = $2, read_rows = read_rows + $3, created = created + $4,
 		updated = updated + $5, linked = linked + $6, unchanged = unchanged + $7, rejected = rejected + $8, updated_at = $9
-		WHERE id = $10 AND NOT done`,
-		at.Offset, at.Line, at.Read, res.Created, res.Updated, res.Linked, res.Unchanged, len(rejects), tx.now, at.Import)
+		WHERE id = $10 AND NOT done AND offset_bytes = $11`,
+		at.Offset, at.Line, at.Read, res.Created, res.Updated, res.Linked, res.Unchanged, len(rejects), tx.now, at.Import, at.From)
 	if err != nil {
 		return err
 	}
 	if n, err := r.RowsAffected(); err != nil || n == 0 {
-		return cmpErr(err, rapport.Errorf(rapport.ECONFLICT, "the import %s is finished or gone: start it again", at.Import))
+		return cmpErr(err, rapport.Errorf(rapport.ECONFLICT,
+			"the import %s is finished, gone, or not at byte %d where this batch starts (a batch before it failed, or another run of it wrote there): run the import again to resume it", at.Import, at.From))
 	}
 	for start := 0; start < len(rejects); start += ingestChunk {
 		q := &Query{}

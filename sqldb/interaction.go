@@ -290,6 +290,9 @@ func (db *DB) ImportInteractions(ctx context.Context, s rapport.Scope, rows []ra
 	valid := validRows(rows, &res, func(r *rapport.IncomingInteraction) *int { return &r.Line },
 		func(r *rapport.IncomingInteraction) error { r.Normalize(); return r.Validate() })
 	err := db.update(ctx, s, func(tx *Tx) error {
+		if err := tx.placeBatch(at); err != nil {
+			return err
+		}
 		counts, rejected, err := tx.ingestInteractions(valid)
 		if err != nil {
 			return err

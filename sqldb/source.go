@@ -80,6 +80,9 @@ func (db *DB) ImportCustomers(ctx context.Context, s rapport.Scope, rows []rappo
 	}
 	valid := validRows(rows, &res, func(r *rapport.IncomingCustomer) *int { return &r.Line }, (*rapport.IncomingCustomer).Validate)
 	err := db.update(ctx, s, func(tx *Tx) error {
+		if err := tx.placeBatch(at); err != nil {
+			return err
+		}
 		items, rejected, err := tx.ingestCustomers(valid)
 		if err != nil {
 			return err

@@ -81,6 +81,16 @@ func testImports(t *testing.T, open Opener) {
 		t.Fatalf("got %+v, want 2 created and line 4 rejected", res)
 	}
 
+	// A batch is written only where the import stands: one that starts elsewhere (a
+	// batch before it was not written) is refused, and none of its rows is written.
+	for _, from := range []int64{0, 70} {
+		_, err = db.ImportCustomers(ctx, system, []rapport.IncomingCustomer{person(6, "F")}, &rapport.ImportBatch{Import: imp.ID, From: from, Offset: 80, Line: 6, Read: 1})
+		wantCode(t, err, rapport.ECONFLICT)
+	}
+	if n, err := db.CountCustomers(ctx, system, rapport.CustomerFilter{}); err != nil || n != 2 {
+		t.Errorf("got %d customers (%v), want 2: the refused batches' row must not be written", n, err)
+	}
+
 	again := &rapport.Import{Source: "crm", Kind: "customers", File: imp.File, Name: "people.csv", Size: 120}
 	resumed, err = db.StartImport(ctx, system, again)
 	must(t, err)
@@ -98,7 +108,7 @@ func testImports(t *testing.T, open Opener) {
 
 	// A batch of a finished import is refused, and none of its rows is written.
 	must(t, db.FinishImport(ctx, system, imp.ID))
-	at = &rapport.ImportBatch{Import: imp.ID, Offset: 80, Line: 6, Read: 1}
+	at = &rapport.ImportBatch{Import: imp.ID, From: 60, Offset: 80, Line: 6, Read: 1}
 	_, err = db.ImportCustomers(ctx, system, []rapport.IncomingCustomer{person(6, "F")}, at)
 	wantCode(t, err, rapport.ECONFLICT)
 	if n, err := db.CountCustomers(ctx, system, rapport.CustomerFilter{}); err != nil || n != 2 {

@@ -1,0 +1,172 @@
+package ingest_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/ingest"
+	"github.com/rapportckm/rapport/sqldb"
+	"github.com/rapportckm/rapport/sqldb/postgres"
+	"github.com/rapportckm/rapport/sqldb/sqldbtest"
+	"github.com/rapportckm/rapport/tabular"
+)
+
+// TestBatchesWrittenAtOnceCommitInOrder writes an import's batches two at a time on
+// PostgreSQL, holding the first until the second waits for it to commit, then making
+// the first fail: by losing a deadlock over a row both write, or by being cancelled.
+// The import must end as one written a batch at a time: every row once, the counts
+// and the place in the file of a serial run.
+func TestBatchesWrittenAtOnceCommitInOrder(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		cancel bool // the first batch is cancelled instead of writing on into the row the second wrote
+	}{{"deadlock", false}, {"first fails", true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			url := sqldbtest.PostgresURL(t)
+			db, err := postgres.Open(url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			raw, err := sql.Open("pgx", url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer raw.Close()
+			if n := db.ImportBatchesAtOnce(); n != 2 {
+				t.Fatalf("PostgreSQL writes %d batches at once, want 2", n)
+			}
+			system := rapport.SystemScope("test")
+			c := &rapport.Customer{Kind: rapport.KindOrganisation, Name: "Acme"}
+			if err := db.CreateCustomer(ctx, system, c); err != nil {
+				t.Fatal(err)
+			}
+			// Two batches of three; both hold the order X, the second first.
+			var input strings.Builder
+			var second int64 // where the second batch starts
+			for i, key := range []string{"a", "b", "X", "X", "c", "d"} {
+				if i == 3 {
+					second = int64(input.Len())
+				}
+				fmt.Fprintf(&input, `{"customer_id":%q,"type":"order","channel":"web","occurred_at":"2024-01-02T03:04:05Z","source_id":%q,"summary":"Order %s"}`+"\n", c.ID, key, key)
+			}
+			imp := &rapport.Import{Source: "shop", Kind: "interactions", File: "orders", Name: "orders.ndjson", Size: int64(input.Len())}
+			if _, err := db.StartImport(ctx, system, imp); err != nil {
+				t.Fatal(err)
+			}
+			svc := &stallFirst{DB: db, t: t, raw: raw, cancel: tt.cancel, tried: map[int64]bool{}, firstErr: map[int64]error{}}
+			rows, err := ingest.OpenRows(strings.NewReader(input.String()), nil, tabular.Options{Format: tabular.NDJSON})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := ingest.ImportInteractions(ctx, rows, nil, svc, system, ingest.Options{Source: "shop", BatchSize: 3, Import: imp})
+			if err != nil {
+				t.Fatalf("the import failed: %v (first attempts %v)", err, svc.failures())
+			}
+			if res.Received != 6 || res.Created != 5 || res.Unchanged != 1 || res.Rejected != 0 {
+				t.Errorf("got %+v, want 6 received, 5 created, X unchanged the second time", res.IngestResult)
+			}
+			got, err := db.FindImport(ctx, system, imp.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Offset != int64(input.Len()) || got.Line != 6 || got.Read != 6 || got.Created != 5 || got.Unchanged != 1 {
+				t.Errorf("got the import at byte %d, line %d, %d read, %d created, %d unchanged; want byte %d, line 6, 6, 5, 1",
+					got.Offset, got.Line, got.Read, got.Created, got.Unchanged, input.Len())
+			}
+			var n int
+			if err := raw.QueryRow(`SELECT COUNT(*) FROM interactions WHERE customer_id = $1`, c.ID).Scan(&n); err != nil || n != 5 {
+				t.Errorf("got %d interactions (%v), want 5", n, err)
+			}
+			// How the first attempts failed: the batch that lost the deadlock, or the
+			// first cancelled; a second batch whose first had not committed wrote nothing.
+			failed := svc.failures()
+			if tt.cancel {
+				if !errors.Is(failed[0], context.Canceled) || rapport.ErrorCode(failed[second]) != rapport.ECONFLICT {
+					t.Errorf("got first attempts failing with %v, want the first cancelled and the second refused", failed)
+				}
+			} else {
+				// PostgreSQL's deadlock error, as Rapport says it.
+				if !strings.Contains(fmt.Sprint(failed[0], failed[second]), "at the same moment") {
+					t.Errorf("got first attempts failing with %v, want one a deadlock", failed)
+				}
+			}
+		})
+	}
+}
+
+// stallFirst writes through the database, but holds the first attempt at the first
+// batch, once placed, until the next batch waits for it to commit; then cancels it, or
+// lets it go on.
+type stallFirst struct {
+	*sqldb.DB
+	t        *testing.T
+	raw      *sql.DB
+	cancel   bool
+	mu       sync.Mutex
+	tried    map[int64]bool  // batches tried, by where they start
+	firstErr map[int64]error // what their first attempt returned
+}
+
+func (s *stallFirst) ImportInteractions(ctx context.Context, scope rapport.Scope, rows []rapport.IncomingInteraction, at *rapport.ImportBatch) (rapport.IngestResult, error) {
+	s.mu.Lock()
+	first, retry := len(s.tried) == 0, s.tried[at.From]
+	s.tried[at.From] = true
+	s.mu.Unlock()
+	batch := *at
+	if first {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		batch.Placed = func() {
+			at.Placed() // the next batch starts
+			s.waitForNext(at)
+			if s.cancel {
+				cancel()
+			}
+		}
+	}
+	res, err := s.DB.ImportInteractions(ctx, scope, rows, &batch)
+	if !retry {
+		s.mu.Lock()
+		s.firstErr[at.From] = err
+		s.mu.Unlock()
+	}
+	return res, err
+}
+
+// waitForNext waits until a transaction waits for the lock the first batch holds:
+// the lock the next batch takes, in recordBatch, before it moves the import on.
+func (s *stallFirst) waitForNext(at *rapport.ImportBatch) {
+	key := fmt.Sprintf("import %s batch ending at %d", at.Import, at.Offset)
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		var waiting int
+		err := s.raw.QueryRow(`SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+			AND (classid::bigint << 32) | objid::bigint = hashtextextended($1, 0)`, key).Scan(&waiting)
+		if err != nil {
+			s.t.Error(err)
+			return
+		}
+		if waiting > 0 {
+			return
+		}
+	}
+	s.t.Error("the second batch never waited for the first to commit")
+}
+
+// failures returns the first attempts' errors, by where their batches start.
+func (s *stallFirst) failures() map[int64]error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.firstErr
+}
