@@ -394,6 +394,9 @@ type Profile struct {
 	Timeline []TimelineEntry
 	Next     string   // the cursor of the timeline's next page, "" at its end
 	Merges   []*Merge // into this customer, undone ones too
+	// People names, by id, the people whose interactions on an organisation's behalf
+	// its timeline holds.
+	People map[ID]string
 }
 
 // CustomerService reads and writes customer profiles.

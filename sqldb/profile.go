@@ -31,6 +31,11 @@ func (db *DB) FindProfile(ctx context.Context, s rapport.Scope, f rapport.Intera
 		if p.Timeline, p.Next, err = tx.timeline(f, p.Customer.Kind, has.notes); err != nil {
 			return err
 		}
+		if p.Customer.Kind == rapport.KindOrganisation {
+			if p.People, err = tx.actingPeople(id, p.Timeline, p.Links); err != nil {
+				return err
+			}
+		}
 		if has.merges {
 			p.Merges, err = tx.findMerges(`m.target_id = $1`+newestMerges, id)
 		}
@@ -40,4 +45,48 @@ func (db *DB) FindProfile(ctx context.Context, s rapport.Scope, f rapport.Intera
 		return nil, err
 	}
 	return p, db.auditRead(ctx, s, "customer", id, id, "profile")
+}
+
+// actingPeople names the people whose interactions on an organisation's behalf its
+// timeline holds: from the organisation's links, or, for one who acted for it without
+// a link, read (those the timeline holds are visible to the scope already).
+func (tx *Tx) actingPeople(orgID rapport.ID, timeline []rapport.TimelineEntry, links []*rapport.Link) (map[rapport.ID]string, error) {
+	linked := map[rapport.ID]string{}
+	for _, l := range links {
+		linked[l.FromID] = l.FromName
+	}
+	names := map[rapport.ID]string{}
+	var unlinked []any
+	for _, e := range timeline {
+		if e.Interaction == nil || e.Interaction.CustomerID == orgID {
+			continue
+		}
+		id := e.Interaction.CustomerID
+		if _, seen := names[id]; seen {
+			continue
+		}
+		name, ok := linked[id]
+		names[id] = name
+		if !ok {
+			unlinked = append(unlinked, id)
+		}
+	}
+	if len(unlinked) == 0 {
+		return names, nil
+	}
+	q := &Query{}
+	rows, err := tx.query(`SELECT c.id, c.name FROM customers c WHERE c.id IN `+q.In(unlinked...)+` AND `+visibleCustomer(q, tx.scope, "c.id"), q.Args()...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id rapport.ID
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		names[id] = name
+	}
+	return names, rows.Err()
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rapportckm/rapport"
 )
 
 // TestPagerLinks: the next page keeps the list's filters with the new cursor; the way
@@ -158,15 +160,16 @@ func TestOptionElements(t *testing.T) {
 func TestInteractionHTML(t *testing.T) {
 	before := template.Must(template.New("entry").Parse(`<span class="icon{{if .Amount}} money{{end}}" aria-hidden="true">{{.Icon}}</span>` +
 		`<div><div class="summary">{{.Summary}}</div>` +
-		`<div class="meta">{{range .Meta}}<span>{{.}}</span>{{end}}<time datetime="{{.ISO}}" title="{{.When}}">{{.Time}}</time></div>` +
+		`<div class="meta">{{range .Meta}}<span>{{.}}</span>{{end}}{{with .ByName}}<span>by <a href="/customers/{{$.By}}">{{.}}</a></span>{{end}}<time datetime="{{.ISO}}" title="{{.When}}">{{.Time}}</time></div>` +
 		`{{with .Body}}<details><summary>Details</summary><div class="body">{{.}}</div></details>{{end}}</div>` +
 		`<div class="amount">{{.Amount}}</div>`))
 	hostile := "</div><script>alert('x')</script> \" & \x00 ü 1+1"
-	for _, c := range []struct{ icon, body, amount string }{{"or", "", "1,234.50 EUR"}, {"<x", "Line one\nline <b>two</b>", ""}, {"ca", hostile, hostile}} {
-		at := entryView{ISO: `2026-01-02T03:04:05Z"><x`, When: "Fri 2 Jan 2026, 03:04 UTC", Time: "03:04"}
+	person := rapport.NewID()
+	for _, c := range []struct{ icon, body, amount, by string }{{"or", "", "1,234.50 EUR", ""}, {"<x", "Line one\nline <b>two</b>", "", "Pieter de Vries"}, {"ca", hostile, hostile, hostile}} {
+		at := entryView{ISO: `2026-01-02T03:04:05Z"><x`, When: "Fri 2 Jan 2026, 03:04 UTC", Time: "03:04", by: person, byName: c.by}
 		meta := []string{"Order", "Web", "from " + hostile}
 		var want strings.Builder
-		err := before.Execute(&want, map[string]any{"Icon": c.icon, "Summary": hostile, "Meta": meta, "ISO": at.ISO, "When": at.When, "Time": at.Time, "Body": c.body, "Amount": c.amount})
+		err := before.Execute(&want, map[string]any{"Icon": c.icon, "Summary": hostile, "Meta": meta, "ISO": at.ISO, "When": at.When, "Time": at.Time, "Body": c.body, "Amount": c.amount, "By": person, "ByName": c.by})
 		if err != nil {
 			t.Fatal(err)
 		}

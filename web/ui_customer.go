@@ -322,6 +322,9 @@ type entryView struct {
 	ISO, When, Time string        // when it happened, for the time element
 	HTML            template.HTML // an interaction's icon, text and amount
 	Attachments     []attachmentView
+	// On an organisation's timeline, the person who acted on its behalf.
+	by     rapport.ID
+	byName string
 	// A note's:
 	Note      *rapport.Note
 	Body      string
@@ -329,7 +332,9 @@ type entryView struct {
 	CanChange bool
 }
 
-func newEntryView(e rapport.TimelineEntry, s rapport.Scope) entryView {
+// newEntryView prepares an entry of a timeline; people names those who acted on an
+// organisation's behalf.
+func newEntryView(e rapport.TimelineEntry, s rapport.Scope, people map[rapport.ID]string) entryView {
 	v := entryView{ISO: iso(e.At), When: when(e.At), Time: e.At.UTC().Format("15:04")}
 	if n := e.Note; n != nil {
 		v.Note, v.Body, v.CanChange = n, n.Body, n.CanChange(s)
@@ -352,6 +357,9 @@ func newEntryView(e rapport.TimelineEntry, s rapport.Scope) entryView {
 	if in.Amount != nil {
 		amount = thousands.Group(in.Amount.String()) + " " + in.Currency
 	}
+	if name := people[in.CustomerID]; name != "" {
+		v.by, v.byName = in.CustomerID, name
+	}
 	v.HTML = v.interactionHTML(string(in.Type)[:2], in.Summary, in.Body, meta, amount)
 	for _, a := range in.Attachments {
 		v.Attachments = append(v.Attachments, newAttachmentView(a, s))
@@ -360,7 +368,8 @@ func newEntryView(e rapport.TimelineEntry, s rapport.Scope) entryView {
 }
 
 // interactionHTML writes an interaction's entry but for its files: the icon, the
-// summary, a meta line ending in the time, the body behind "Details", and the amount.
+// summary, a meta line ending in who acted (if not the customer) and the time, the body
+// behind "Details", and the amount.
 // Written here rather than in the template, as a profile page's fifty entries, each
 // six template actions, were a tenth of its CPU; every value is escaped as
 // html/template escapes text and quoted attributes.
@@ -379,6 +388,9 @@ func (v entryView) interactionHTML(icon, summary, body string, meta []string, am
 		b.WriteString("<span>")
 		b.WriteString(template.HTMLEscapeString(m))
 		b.WriteString("</span>")
+	}
+	if v.byName != "" {
+		fmt.Fprintf(&b, `<span>by <a href="/customers/%s">%s</a></span>`, v.by, template.HTMLEscapeString(v.byName))
 	}
 	fmt.Fprintf(&b, `<time datetime="%s" title="%s">%s</time></div>`,
 		template.HTMLEscapeString(v.ISO), template.HTMLEscapeString(v.When), template.HTMLEscapeString(v.Time))
@@ -443,7 +455,7 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 			page.Days = append(page.Days, timelineDay{Day: on})
 		}
 		d := &page.Days[len(page.Days)-1]
-		d.Entries = append(d.Entries, newEntryView(e, c.scope))
+		d.Entries = append(d.Entries, newEntryView(e, c.scope, profile.People))
 	}
 	if page.LinkQuery, page.LinkResults, err = s.findOthers(r, c, id, q.Get("link_q"), rapport.KindOrganisation); err != nil {
 		return nil, err

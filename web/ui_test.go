@@ -47,6 +47,19 @@ func TestWallHidesCustomers(t *testing.T) {
 			page, _, err := e.db.FindInteractions(ctx, sys, rapport.InteractionFilter{CustomerID: e.walled.ID})
 			must(t, err)
 			interactionID := page[0].ID
+			// An open organisation both Otto and Wanda acted for: its timeline names Otto
+			// to everyone, and Wanda only inside her wall.
+			openOrg := &rapport.Customer{Kind: rapport.KindOrganisation, Name: "Orbit Partners"}
+			must(t, e.db.CreateCustomer(ctx, sys, openOrg))
+			var behalf []rapport.IncomingInteraction
+			for i, who := range []*rapport.Customer{e.open, e.walled} {
+				behalf = append(behalf, rapport.IncomingInteraction{Interaction: rapport.Interaction{CustomerID: who.ID, OrganisationID: openOrg.ID,
+					Type: "visit", Channel: "in_person", OccurredAt: time.Now().Add(-time.Duration(i+2) * time.Hour), Source: "crm", SourceKey: fmt.Sprint("v", i), Summary: "Visit"}})
+			}
+			_, err = e.db.IngestInteractions(ctx, sys, behalf)
+			must(t, err)
+			byOtto := `by <a href="/customers/` + e.open.ID.String() + `">Otto Open</a>`
+			byWanda := `by <a href="/customers/` + e.walled.ID.String() + `">Wanda Walled</a>`
 
 			id := e.walled.ID.String()
 			api := []struct{ method, path, body string }{
@@ -80,7 +93,7 @@ func TestWallHidesCustomers(t *testing.T) {
 			must(t, e.db.ReplaceCustomerValues(ctx, sys, []rapport.CustomerValue{slipping(e.walled.ID), slipping(e.open.ID)}))
 			_, err = almost.Run(ctx, e.db, sys, time.Now())
 			must(t, err)
-			listPages := []string{"/customers", "/customers?q=wanda", "/customers?q=wanda%40secret.example", "/customers/" + e.open.ID.String() + "?link_q=wanda",
+			listPages := []string{"/customers/" + openOrg.ID.String(), "/customers", "/customers?q=wanda", "/customers?q=wanda%40secret.example", "/customers/" + e.open.ID.String() + "?link_q=wanda",
 				"/almost", "/almost?kind=slipping", "/quality", "/matches/merged"}
 
 			for _, who := range []string{"agent@example.com", "outsider@example.com"} {
@@ -118,8 +131,11 @@ func TestWallHidesCustomers(t *testing.T) {
 					if _, body := b.get("/almost"); !strings.Contains(body, "Otto Open") || !strings.Contains(body, "All (1)") || !strings.Contains(body, "Slipping away (1)") {
 						t.Errorf("the almost-customers list does not show and count only the customer outside the wall")
 					}
-					if _, body := b.get("/customers"); !strings.Contains(body, "1 customer<") && !strings.Contains(body, ">1 customer") {
-						t.Errorf("the list page does not count 1 customer for an outsider")
+					if _, body := b.get("/customers/" + openOrg.ID.String()); !strings.Contains(body, byOtto) {
+						t.Errorf("the organisation's timeline does not name Otto, who acted for it")
+					}
+					if _, body := b.get("/customers"); !strings.Contains(body, "2 customers<") && !strings.Contains(body, ">2 customers") {
+						t.Errorf("the list page does not count 2 customers (Otto and Orbit Partners) for an outsider")
 					}
 				})
 			}
@@ -132,6 +148,9 @@ func TestWallHidesCustomers(t *testing.T) {
 					status, page := e.signIn(who).get("/customers/" + id)
 					if status != 200 || !strings.Contains(page, "Wanda called") || !strings.Contains(page, "Wanda&#39;s secret plan") {
 						t.Errorf("got %d, want the profile with its timeline and note", status)
+					}
+					if _, page := e.signIn(who).get("/customers/" + openOrg.ID.String()); !strings.Contains(page, byOtto) || !strings.Contains(page, byWanda) {
+						t.Errorf("the organisation's timeline does not name both who acted for it")
 					}
 				})
 			}

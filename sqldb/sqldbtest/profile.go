@@ -1,6 +1,7 @@
 package sqldbtest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -104,6 +105,42 @@ func testProfile(t *testing.T, open Opener) {
 		must(t, err)
 		if p.Customer.MergedInto != ann.ID || p.Timeline != nil || p.Links != nil {
 			t.Errorf("got %+v, want the merged customer alone", p)
+		}
+	})
+
+	// An organisation's timeline names the people who acted on its behalf: linked to
+	// it or not, and only those the scope may see.
+	t.Run("ActingPeople", func(t *testing.T) {
+		dex := mustOrg(t, db, "Dex")
+		dee, ugo, wal := mustPerson(t, db, "Dee", "Linked", ""), mustPerson(t, db, "Ugo", "Unlinked", ""), mustPerson(t, db, "Wal", "Walled", "")
+		mustLink(t, db, dee, dex, rapport.LinkWorksAt)
+		mustLink(t, db, wal, dex, rapport.LinkWorksAt)
+		mustWall(t, db, "Project Dex", []rapport.ID{f.dealsTeam.ID}, wal)
+		var rows []rapport.IncomingInteraction
+		for i, who := range []*rapport.Customer{dee, ugo, wal, dex, ugo} {
+			rows = append(rows, rapport.IncomingInteraction{Interaction: rapport.Interaction{CustomerID: who.ID, OrganisationID: dex.ID, Type: "call", Channel: "phone",
+				OccurredAt: time.Now().Add(-time.Duration(i+1) * time.Hour), Source: "crm", SourceKey: fmt.Sprint("dex-", i), Summary: "Call"}})
+		}
+		rows[3].OrganisationID = rapport.ID{} // the organisation's own
+		_, err := db.IngestInteractions(ctx, system, rows)
+		must(t, err)
+		for _, tt := range []struct {
+			scope rapport.Scope
+			want  string
+		}{
+			{f.sales, fmt.Sprint(map[rapport.ID]string{dee.ID: dee.Name, ugo.ID: ugo.Name})},
+			{f.deals, fmt.Sprint(map[rapport.ID]string{dee.ID: dee.Name, ugo.ID: ugo.Name, wal.ID: wal.Name})},
+		} {
+			p, err := db.FindProfile(ctx, tt.scope, rapport.InteractionFilter{CustomerID: dex.ID})
+			must(t, err)
+			if got := fmt.Sprint(p.People); got != tt.want || dee.Name == "" {
+				t.Errorf("%s: got people %s, want %s", tt.scope.UserID, got, tt.want)
+			}
+		}
+		p, err := db.FindProfile(ctx, f.sales, rapport.InteractionFilter{CustomerID: dee.ID})
+		must(t, err)
+		if p.People != nil {
+			t.Errorf("got people %v on a person's profile, want none", p.People)
 		}
 	})
 
