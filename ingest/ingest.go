@@ -228,17 +228,22 @@ func run[T any](ctx context.Context, rows *tabular.Rows, opt Options, atOnce int
 		}
 	}
 	done := Progress{}
+	retry := atOnce > 1
 	// finish waits for the first batch being written and adds it to the totals.
 	finish := func() error {
 		w := writing[0]
 		<-w.done
 		writing = writing[1:]
-		if w.err != nil && atOnce > 1 && ctx.Err() == nil {
+		if w.err != nil && retry && ctx.Err() == nil {
 			// It may have lost a deadlock to a batch written beside it, or waited for
-			// one that failed: once those are done, it is written again alone.
+			// one that failed: once those are done, it is written again alone. The
+			// rest of the input is written a batch at a time: batches that collide
+			// once (writing the same keys) are likely to again, and each deadlock
+			// costs a second before PostgreSQL sees it.
 			for _, other := range writing {
 				<-other.done
 			}
+			atOnce = 1
 			w.res, w.err = write(w.b.rows, w.at)
 		}
 		if w.err != nil {
@@ -274,7 +279,7 @@ func run[T any](ctx context.Context, rows *tabular.Rows, opt Options, atOnce int
 		from = opt.Import.Offset
 	}
 	for b := range batches {
-		if len(writing) == atOnce {
+		for len(writing) >= atOnce {
 			if err := finish(); err != nil {
 				return total, err
 			}

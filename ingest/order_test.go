@@ -22,7 +22,8 @@ import (
 // PostgreSQL, holding the first until the second waits for it to commit, then making
 // the first fail: by losing a deadlock over a row both write, or by being cancelled.
 // The import must end as one written a batch at a time: every row once, the counts
-// and the place in the file of a serial run.
+// and the place in the file of a serial run; and once batches have collided, the rest
+// are written one at a time.
 func TestBatchesWrittenAtOnceCommitInOrder(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
@@ -53,10 +54,14 @@ func TestBatchesWrittenAtOnceCommitInOrder(t *testing.T) {
 			}
 			// Two batches of three; both hold the order X, the second first.
 			var input strings.Builder
-			var second int64 // where the second batch starts
-			for i, key := range []string{"a", "b", "X", "X", "c", "d"} {
-				if i == 3 {
+			var second int64  // where the second batch starts
+			var later []int64 // where the fourth and fifth batches start
+			for i, key := range []string{"a", "b", "X", "X", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m"} {
+				switch i {
+				case 3:
 					second = int64(input.Len())
+				case 9, 12:
+					later = append(later, int64(input.Len()))
 				}
 				fmt.Fprintf(&input, `{"customer_id":%q,"type":"order","channel":"web","occurred_at":"2024-01-02T03:04:05Z","source_id":%q,"summary":"Order %s"}`+"\n", c.ID, key, key)
 			}
@@ -64,7 +69,7 @@ func TestBatchesWrittenAtOnceCommitInOrder(t *testing.T) {
 			if _, err := db.StartImport(ctx, system, imp); err != nil {
 				t.Fatal(err)
 			}
-			svc := &stallFirst{DB: db, t: t, raw: raw, cancel: tt.cancel, tried: map[int64]bool{}, firstErr: map[int64]error{}}
+			svc := &stallFirst{DB: db, t: t, raw: raw, cancel: tt.cancel, tries: map[int64]int{}, firstErr: map[int64]error{}}
 			rows, err := ingest.OpenRows(strings.NewReader(input.String()), nil, tabular.Options{Format: tabular.NDJSON})
 			if err != nil {
 				t.Fatal(err)
@@ -73,20 +78,26 @@ func TestBatchesWrittenAtOnceCommitInOrder(t *testing.T) {
 			if err != nil {
 				t.Fatalf("the import failed: %v (first attempts %v)", err, svc.failures())
 			}
-			if res.Received != 6 || res.Created != 5 || res.Unchanged != 1 || res.Rejected != 0 {
-				t.Errorf("got %+v, want 6 received, 5 created, X unchanged the second time", res.IngestResult)
+			if res.Received != 15 || res.Created != 14 || res.Unchanged != 1 || res.Rejected != 0 {
+				t.Errorf("got %+v, want 15 received, 14 created, X unchanged the second time", res.IngestResult)
+			}
+			// Once batches have collided, the rest are written one at a time, each once.
+			for _, from := range later {
+				if n := svc.tries[from]; n != 1 {
+					t.Errorf("the batch at byte %d was tried %d times, want once", from, n)
+				}
 			}
 			got, err := db.FindImport(ctx, system, imp.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Offset != int64(input.Len()) || got.Line != 6 || got.Read != 6 || got.Created != 5 || got.Unchanged != 1 {
-				t.Errorf("got the import at byte %d, line %d, %d read, %d created, %d unchanged; want byte %d, line 6, 6, 5, 1",
+			if got.Offset != int64(input.Len()) || got.Line != 15 || got.Read != 15 || got.Created != 14 || got.Unchanged != 1 {
+				t.Errorf("got the import at byte %d, line %d, %d read, %d created, %d unchanged; want byte %d, line 15, 15, 14, 1",
 					got.Offset, got.Line, got.Read, got.Created, got.Unchanged, input.Len())
 			}
 			var n int
-			if err := raw.QueryRow(`SELECT COUNT(*) FROM interactions WHERE customer_id = $1`, c.ID).Scan(&n); err != nil || n != 5 {
-				t.Errorf("got %d interactions (%v), want 5", n, err)
+			if err := raw.QueryRow(`SELECT COUNT(*) FROM interactions WHERE customer_id = $1`, c.ID).Scan(&n); err != nil || n != 14 {
+				t.Errorf("got %d interactions (%v), want 14", n, err)
 			}
 			// How the first attempts failed: the batch that lost the deadlock, or the
 			// first cancelled; a second batch whose first had not committed wrote nothing.
@@ -114,14 +125,14 @@ type stallFirst struct {
 	raw      *sql.DB
 	cancel   bool
 	mu       sync.Mutex
-	tried    map[int64]bool  // batches tried, by where they start
+	tries    map[int64]int   // attempts at each batch, by where it starts
 	firstErr map[int64]error // what their first attempt returned
 }
 
 func (s *stallFirst) ImportInteractions(ctx context.Context, scope rapport.Scope, rows []rapport.IncomingInteraction, at *rapport.ImportBatch) (rapport.IngestResult, error) {
 	s.mu.Lock()
-	first, retry := len(s.tried) == 0, s.tried[at.From]
-	s.tried[at.From] = true
+	first, retry := len(s.tries) == 0, s.tries[at.From] > 0
+	s.tries[at.From]++
 	s.mu.Unlock()
 	batch := *at
 	if first {
@@ -146,7 +157,8 @@ func (s *stallFirst) ImportInteractions(ctx context.Context, scope rapport.Scope
 }
 
 // waitForNext waits until a transaction waits for the lock the first batch holds:
-// the lock the next batch takes, in recordBatch, before it moves the import on.
+// the lock the next batch takes, in recordBatch, before it moves the import on (named
+// as sqldb's batchEnd names it).
 func (s *stallFirst) waitForNext(at *rapport.ImportBatch) {
 	key := fmt.Sprintf("import %s batch ending at %d", at.Import, at.Offset)
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
