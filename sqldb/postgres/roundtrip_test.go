@@ -58,7 +58,7 @@ func BenchmarkRoundTrips(b *testing.B) {
 				var id int
 				var name string
 				var n int64
-				if err := stmt.QueryRow(i + 1).Scan(&id, &name, &n); err != nil {
+				if err := stmt.QueryRow(i+1).Scan(&id, &name, &n); err != nil {
 					b.Fatal(err)
 				}
 			}
