@@ -274,10 +274,6 @@ func run[T any](ctx context.Context, rows *tabular.Rows, opt Options, atOnce int
 		}
 		return nil
 	}
-	from := int64(0)
-	if opt.Import != nil {
-		from = opt.Import.Offset
-	}
 	for b := range batches {
 		for len(writing) >= atOnce {
 			if err := finish(); err != nil {
@@ -286,8 +282,7 @@ func run[T any](ctx context.Context, rows *tabular.Rows, opt Options, atOnce int
 		}
 		var at *rapport.ImportBatch
 		if opt.Import != nil {
-			at = &rapport.ImportBatch{Import: opt.Import.ID, From: from, Offset: b.end, Line: b.endLine, Read: b.read, Rejected: b.errors, Text: b.text}
-			from = b.end
+			at = &rapport.ImportBatch{Import: opt.Import.ID, From: b.from, Offset: b.end, Line: b.endLine, Read: b.read, Rejected: b.errors, Text: b.text}
 		}
 		writing = append(writing, startWrite(b, at, write))
 	}
@@ -344,7 +339,8 @@ type batch[T any] struct {
 	errors   []rapport.LineError
 	warnings []Warning
 	read     int   // rows read in the batch, rejected ones included
-	end      int64 // where the batch ends in the input
+	from     int64 // where the batch starts in the input
+	end      int64 // where it ends
 	endLine  int
 	err      error // a read error that ends the input
 }
@@ -361,8 +357,8 @@ func (b *batch[T]) text(line int) string {
 // readBatches reads and converts the input and sends it in batches, then closes out.
 func readBatches[T any](ctx context.Context, rows *tabular.Rows, opt Options, convert Converter[T], out chan<- batch[T]) {
 	defer close(out)
-	start := func(end int64, line int) batch[T] {
-		return batch[T]{rows: make([]T, 0, opt.BatchSize), end: end, endLine: line}
+	start := func(at int64, line int) batch[T] {
+		return batch[T]{rows: make([]T, 0, opt.BatchSize), from: at, end: at, endLine: line}
 	}
 	b := start(0, 0)
 	if opt.Import != nil {
