@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/rapportckm/rapport"
 )
@@ -75,18 +76,13 @@ func (tx *Tx) actingPeople(orgID rapport.ID, timeline []rapport.TimelineEntry, l
 		return names, nil
 	}
 	q := &Query{}
-	rows, err := tx.query(`SELECT c.id, c.name FROM customers c WHERE c.id IN `+q.In(unlinked...)+` AND `+visibleCustomer(q, tx.scope, "c.id"), q.Args()...)
-	if err != nil {
-		return nil, err
+	read, err := queryAll(tx, `SELECT c.id, c.name FROM customers c WHERE c.id IN `+q.In(unlinked...)+` AND `+visibleCustomer(q, tx.scope, "c.id"), q.Args(),
+		func(rows *sql.Rows) (rapport.CustomerRef, error) {
+			var c rapport.CustomerRef
+			return c, rows.Scan(&c.ID, &c.Name)
+		})
+	for _, c := range read {
+		names[c.ID] = c.Name
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id rapport.ID
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
-		}
-		names[id] = name
-	}
-	return names, rows.Err()
+	return names, err
 }
