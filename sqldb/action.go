@@ -21,7 +21,7 @@ const actionFrom = `action_items a JOIN feedback fb ON fb.id = a.feedback_id LEF
 	JOIN teams t ON t.id = a.team_id LEFT JOIN users o ON o.id = a.owner_id LEFT JOIN users d ON d.id = a.done_by
 	LEFT JOIN users e ON e.id = a.escalated_to`
 
-func scanAction(rows *sql.Rows) (*rapport.ActionItem, error) {
+func scanAction(rows Scanner) (*rapport.ActionItem, error) {
 	a := &rapport.ActionItem{}
 	var done, escalated sql.NullTime
 	err := rows.Scan(&a.ID, &a.FeedbackID, &a.CustomerID, &a.CustomerName, &a.FeedbackKind, &a.TeamID, &a.TeamName, &a.OwnerID,
@@ -261,7 +261,7 @@ func (tx *Tx) route(f *rapport.Feedback) ([]*rapport.ActionItem, error) {
 	}
 	has := map[rapport.ID]bool{}
 	teams, err := queryAll(tx, `SELECT team_id FROM action_items WHERE feedback_id = $1`, []any{f.ID},
-		func(rows *sql.Rows) (id rapport.ID, err error) { return id, rows.Scan(&id) })
+		func(rows Scanner) (id rapport.ID, err error) { return id, rows.Scan(&id) })
 	if err != nil {
 		return nil, err
 	}
@@ -478,7 +478,7 @@ func (db *DB) EscalateOverdue(ctx context.Context, s rapport.Scope, now time.Tim
 }
 
 // scanUserRef reads id, name and e-mail of a user.
-func scanUserRef(rows *sql.Rows) (u rapport.UserRef, err error) {
+func scanUserRef(rows Scanner) (u rapport.UserRef, err error) {
 	return u, rows.Scan(&u.ID, &u.Name, &u.Email)
 }
 

@@ -359,7 +359,7 @@ func (db *DB) FindAlmostCustomers(ctx context.Context, s rapport.Scope, f rappor
 		n := limit(f.Limit, 50, 500)
 		list, err := queryAll(tx, `SELECT c.id, c.name, c.kind, a.score, a.reasons, a.next_step, a.currency, a.revenue, a.lifetime_value,
 			a.p_alive, a.computed_at FROM almost_customers `+visible+where+` ORDER BY a.score DESC, a.customer_id LIMIT `+q.Arg(n+1),
-			q.Args(), func(rows *sql.Rows) (rapport.AlmostCustomer, error) {
+			q.Args(), func(rows Scanner) (rapport.AlmostCustomer, error) {
 				var a rapport.AlmostCustomer
 				var reasons string
 				var revenue int64

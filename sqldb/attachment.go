@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/rapportckm/rapport"
@@ -21,7 +20,7 @@ func visibleAttachment(q *Query, s rapport.Scope) string {
 	return `(a.interaction_id IS NOT NULL AND ` + visibleCustomer(q, s, "i.customer_id") + ` OR a.feedback_id IS NOT NULL AND ` + visibleFeedback(q, s) + `)`
 }
 
-func scanAttachment(rows *sql.Rows) (*rapport.Attachment, error) {
+func scanAttachment(rows Scanner) (*rapport.Attachment, error) {
 	a := &rapport.Attachment{}
 	err := rows.Scan(&a.ID, &a.InteractionID, &a.FeedbackID, &a.CustomerID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.StorageKey,
 		&a.AddedBy, &a.CreatedAt)
@@ -235,7 +234,7 @@ func (db *DB) ContentsToDelete(ctx context.Context, n int) ([]string, error) {
 	var keys []string
 	err := db.view(ctx, rapport.SystemScope(""), func(tx *Tx) (err error) {
 		keys, err = queryAll(tx, `SELECT storage_key FROM attachment_purges ORDER BY queued_at, storage_key LIMIT `+fmt.Sprint(limit(n, 100, 1000)),
-			nil, func(rows *sql.Rows) (string, error) {
+			nil, func(rows Scanner) (string, error) {
 				var k string
 				return k, rows.Scan(&k)
 			})

@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -62,7 +61,7 @@ func (db *DB) FindAuditEvents(ctx context.Context, s rapport.Scope, f rapport.Au
 	var events []*rapport.AuditEvent
 	err = db.view(ctx, s, func(tx *Tx) (err error) {
 		events, err = queryAll(tx, query+` ORDER BY 2 DESC, 1 DESC LIMIT `+strconv.Itoa(n+1), q.Args(),
-			func(rows *sql.Rows) (*rapport.AuditEvent, error) {
+			func(rows Scanner) (*rapport.AuditEvent, error) {
 				e := &rapport.AuditEvent{}
 				err := rows.Scan(&e.ID, &e.At, &e.ActorKind, &e.UserID, &e.UserName, &e.TokenID, &e.Via, &e.Addr,
 					&e.Action, &e.Entity, &e.EntityID, &e.CustomerID, &e.Customer, &e.ThroughWall, &e.Detail)

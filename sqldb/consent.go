@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/rapportckm/rapport"
@@ -27,7 +26,7 @@ func (db *DB) FindConsents(ctx context.Context, s rapport.Scope, customerID rapp
 // consents returns a profile's latest decision per purpose, in the order of Purposes.
 func (tx *Tx) consents(customerID rapport.ID) ([]rapport.Consent, error) {
 	all, err := queryAll(tx, `SELECT purpose, granted, decided_at, source, recorded_by, recorded_at FROM consents
-		WHERE customer_id = $1 ORDER BY decided_at DESC, recorded_at DESC`, []any{customerID}, func(rows *sql.Rows) (rapport.Consent, error) {
+		WHERE customer_id = $1 ORDER BY decided_at DESC, recorded_at DESC`, []any{customerID}, func(rows Scanner) (rapport.Consent, error) {
 		var c rapport.Consent
 		err := rows.Scan(&c.Purpose, &c.Granted, &c.DecidedAt, &c.Source, &c.RecordedBy, &c.RecordedAt)
 		return c, err

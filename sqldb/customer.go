@@ -29,10 +29,10 @@ type customerRow struct {
 	sortName string
 }
 
-func scanCustomer(rows *sql.Rows) (customerRow, error) { return scanCustomerAnd(rows) }
+func scanCustomer(rows Scanner) (customerRow, error) { return scanCustomerAnd(rows) }
 
 // scanCustomerAnd scans customerColumns, then the columns more receives.
-func scanCustomerAnd(rows *sql.Rows, more ...any) (customerRow, error) {
+func scanCustomerAnd(rows Scanner, more ...any) (customerRow, error) {
 	c := &rapport.Customer{}
 	var attrs []byte
 	r := customerRow{Customer: c}
@@ -70,7 +70,7 @@ func (tx *Tx) findCustomerHolding(id rapport.ID, has *holdings) (*rapport.Custom
 	q := &Query{}
 	rows, err := queryAll(tx, `SELECT `+customerColumns+columns+` FROM `+customerFrom+`
 		WHERE c.id = `+q.Arg(id)+` AND `+visibleCustomer(q, tx.scope, "COALESCE(c.merged_into, c.id)"), q.Args(),
-		func(rows *sql.Rows) (customerRow, error) { return scanCustomerAnd(rows, dest...) })
+		func(rows Scanner) (customerRow, error) { return scanCustomerAnd(rows, dest...) })
 	if err != nil {
 		return nil, err
 	} else if len(rows) == 0 {

@@ -277,6 +277,12 @@ func (tx *Tx) queryPrepared(query string, args ...any) (*sql.Rows, error) {
 
 func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
 	query, args = tx.db.dialect.Rebind(query, args)
+	return tx.rows(query, args)
+}
+
+// rows runs a query already rebound: through the transaction, or in a view as a
+// prepared statement of the read pool.
+func (tx *Tx) rows(query string, args []any) (*sql.Rows, error) {
 	if tx.tx != nil {
 		return tx.tx.QueryContext(tx.ctx, query, args...)
 	}
@@ -329,21 +335,9 @@ func (q *Query) In(values ...any) string {
 }
 
 // queryAll runs a query and scans each row with scan.
-func queryAll[T any](tx *Tx, query string, args []any, scan func(*sql.Rows) (T, error)) ([]T, error) {
-	rows, err := tx.query(query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+func queryAll[T any](tx *Tx, query string, args []any, scan func(Scanner) (T, error)) (out []T, err error) {
+	err = tx.reads(func(b *batch) { appendRows(b, &out, query, args, scan) })
+	return out, err
 }
 
 // limit returns a page size between 1 and max, defaulting to def.

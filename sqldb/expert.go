@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	"github.com/rapportckm/rapport"
@@ -35,7 +34,7 @@ func (tx *Tx) findExpertsCounting(q *Query, where string, count bool) ([]rapport
 	}
 	list, err := queryAll(tx, `SELECT u.id, u.name, `+email+`, p.headline, p.bio, p.listed, p.updated_at, `+articles+`
 		FROM expert_profiles p JOIN users u ON u.id = p.user_id
-		WHERE u.active AND `+cond+` AND `+where+` ORDER BY u.name, u.id`, q.Args(), func(rows *sql.Rows) (rapport.Expert, error) {
+		WHERE u.active AND `+cond+` AND `+where+` ORDER BY u.name, u.id`, q.Args(), func(rows Scanner) (rapport.Expert, error) {
 		var e rapport.Expert
 		err := rows.Scan(&e.UserID, &e.Name, &e.Email, &e.Headline, &e.Bio, &e.Listed, &e.UpdatedAt, &e.Articles)
 		e.Areas = []string{}
@@ -55,7 +54,7 @@ func (tx *Tx) findExpertsCounting(q *Query, where string, count bool) ([]rapport
 		area string
 	}
 	areas, err := queryAll(tx, `SELECT user_id, area FROM expert_areas WHERE user_id IN `+q2.In(ids...)+` ORDER BY area`, q2.Args(),
-		func(rows *sql.Rows) (area, error) {
+		func(rows Scanner) (area, error) {
 			var a area
 			err := rows.Scan(&a.user, &a.area)
 			return a, err

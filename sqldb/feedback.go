@@ -22,11 +22,11 @@ const feedbackColumns = `fb.id, fb.customer_id, COALESCE(c.name, ''), fb.kind, f
 const feedbackFrom = `feedback fb LEFT JOIN customers c ON c.id = fb.customer_id LEFT JOIN users hb ON hb.id = fb.heard_by
 	LEFT JOIN sources src ON src.id = fb.source_id LEFT JOIN themes th ON th.id = fb.theme_id`
 
-func scanFeedback(rows *sql.Rows) (*rapport.Feedback, error) { return scanFeedbackWith(rows) }
+func scanFeedback(rows Scanner) (*rapport.Feedback, error) { return scanFeedbackWith(rows) }
 
 // scanFeedbackWith scans feedbackColumns and then the extra columns selected after
 // them into extra.
-func scanFeedbackWith(rows *sql.Rows, extra ...any) (*rapport.Feedback, error) {
+func scanFeedbackWith(rows Scanner, extra ...any) (*rapport.Feedback, error) {
 	f := &rapport.Feedback{}
 	var triaged, started, resolved, informed, answered sql.NullTime
 	var confirmed sql.NullBool

@@ -30,7 +30,7 @@ func (db *DB) FindFeedbackTemplates(ctx context.Context, s rapport.Scope) ([]rap
 
 func (tx *Tx) storedFeedbackTemplates() ([]rapport.FeedbackTemplate, error) {
 	return queryAll(tx, `SELECT language, subject, body, updated_at FROM feedback_templates ORDER BY language`, nil,
-		func(rows *sql.Rows) (rapport.FeedbackTemplate, error) {
+		func(rows Scanner) (rapport.FeedbackTemplate, error) {
 			var t rapport.FeedbackTemplate
 			err := rows.Scan(&t.Language, &t.Subject, &t.Body, &t.UpdatedAt)
 			t.UpdatedAt = t.UpdatedAt.UTC()

@@ -164,7 +164,7 @@ func (db *DB) FindFeedbackHistory(ctx context.Context, s rapport.Scope, id rappo
 			ActorName: by, At: f.CreatedAt}}
 		more, err := queryAll(tx, `SELECT e.event, e.status, e.note, e.actor_id, COALESCE(u.name, ''), e.actor_kind, e.at
 			FROM feedback_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.feedback_id = $1 ORDER BY e.at, e.id`,
-			[]any{f.ID}, func(rows *sql.Rows) (rapport.FeedbackStep, error) {
+			[]any{f.ID}, func(rows Scanner) (rapport.FeedbackStep, error) {
 				var st rapport.FeedbackStep
 				var kind string
 				err := rows.Scan(&st.Event, &st.Status, &st.Note, &st.ActorID, &st.ActorName, &kind, &st.At)

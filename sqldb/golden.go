@@ -184,36 +184,39 @@ func (db *DB) FindGoldenRecord(ctx context.Context, s rapport.Scope, customerID 
 }
 
 // goldenSources says where the golden fields of a visible customer came from.
-func (tx *Tx) goldenSources(customerID rapport.ID) ([]rapport.FieldSource, error) {
+func (tx *Tx) goldenSources(customerID rapport.ID) (sources []rapport.FieldSource, err error) {
 	kind, err := tx.findCustomerKind(customerID)
 	if err != nil {
 		return nil, err
 	}
-	return tx.sourcesOf(customerID, kind)
+	return sources, tx.reads(func(b *batch) { b.sourcesOf(customerID, &kind, &sources) })
 }
 
-// sourcesOf says where the golden fields of a customer of the kind given came from;
-// the caller has found the customer visible.
-func (tx *Tx) sourcesOf(customerID rapport.ID, kind rapport.CustomerKind) ([]rapport.FieldSource, error) {
-	cs, err := tx.contributions(customerID)
-	if err != nil || len(cs) == 0 {
-		return []rapport.FieldSource{}, err
-	}
-	sv, err := tx.survivorship()
-	if err != nil {
-		return nil, err
-	}
-	return sv.Survive(kind, cs).Sources, nil
+// sourcesOf says where the golden fields of a customer of the kind given (once the
+// batch has read it) came from; the caller has found the customer visible.
+func (b *batch) sourcesOf(customerID rapport.ID, kind *rapport.CustomerKind, out *[]rapport.FieldSource) {
+	var recs []*rapport.SourceRecord
+	b.sourceRecordsOf(customerID, &recs)
+	b.then(func() error {
+		*out = []rapport.FieldSource{}
+		cs := rapport.ContributionsOf(recs)
+		if len(cs) == 0 {
+			return nil
+		}
+		sv, err := b.tx.survivorship()
+		if err == nil {
+			*out = sv.Survive(*kind, cs).Sources
+		}
+		return err
+	})
 }
 
 // contributions returns the records of a customer, and of the customers merged into
 // it, that hold profile values.
 func (tx *Tx) contributions(customerID rapport.ID) ([]rapport.Contribution, error) {
-	recs, err := tx.sourceRecordsOf(customerID)
-	if err != nil {
-		return nil, err
-	}
-	return rapport.ContributionsOf(recs), nil
+	var recs []*rapport.SourceRecord
+	err := tx.reads(func(b *batch) { b.sourceRecordsOf(customerID, &recs) })
+	return rapport.ContributionsOf(recs), err
 }
 
 // contributionsOrSnapshot is contributions, but for a customer without any (entered
@@ -319,14 +322,14 @@ func (tx *Tx) staffEdit(before, after *rapport.Customer) error {
 	return tx.chooseGolden(after, withContribution(cs, staff))
 }
 
-// sourceRecordsOf returns the records of a customer and of those merged into it. The
+// sourceRecordsOf reads into out the records of a customer and of those merged into it. The
 // customers are chosen inside the IN: with "customer_id = $1 OR customer_id IN (…)"
 // PostgreSQL read every source record (72 ms a profile page at 100,000 customers).
-func (tx *Tx) sourceRecordsOf(customerID rapport.ID) ([]*rapport.SourceRecord, error) {
-	return queryAll(tx, `SELECT r.id, s.name, s.trust, r.source_key, r.customer_id, r.fields, r.profile, r.received_at, r.updated_at
+func (b *batch) sourceRecordsOf(customerID rapport.ID, out *[]*rapport.SourceRecord) {
+	appendRows(b, out, `SELECT r.id, s.name, s.trust, r.source_key, r.customer_id, r.fields, r.profile, r.received_at, r.updated_at
 		FROM source_records r JOIN sources s ON s.id = r.source_id
 		WHERE r.customer_id IN (SELECT id FROM customers WHERE id = $1 OR merged_into = $1)
-		ORDER BY s.name, r.source_key`, []any{customerID}, func(rows *sql.Rows) (*rapport.SourceRecord, error) {
+		ORDER BY s.name, r.source_key`, []any{customerID}, func(rows Scanner) (*rapport.SourceRecord, error) {
 		r := &rapport.SourceRecord{}
 		var fields []byte
 		var profile sql.Null[[]byte]

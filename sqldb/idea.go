@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"strconv"
 
 	"github.com/rapportckm/rapport"
@@ -13,7 +12,7 @@ var _ rapport.IdeaService = (*DB)(nil)
 const ideaColumns = `i.id, i.title, i.description, i.status, i.theme_id, i.created_by, COALESCE(u.name, ''), i.created_at, i.updated_at
 	FROM ideas i LEFT JOIN users u ON u.id = i.created_by`
 
-func scanIdea(rows *sql.Rows) (*rapport.Idea, error) {
+func scanIdea(rows Scanner) (*rapport.Idea, error) {
 	var i rapport.Idea
 	err := rows.Scan(&i.ID, &i.Title, &i.Description, &i.Status, &i.ThemeID, &i.CreatedBy, &i.CreatorName, &i.CreatedAt, &i.UpdatedAt)
 	return &i, err

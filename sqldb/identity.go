@@ -313,7 +313,7 @@ func (tx *Tx) findMerges(cond string, args ...any) ([]*rapport.Merge, error) {
 		m.reason, COALESCE(m.probability, 0), m.user_id, COALESCE(u.name, ''), m.created_at, m.undone_at
 		FROM merges m JOIN customers c ON c.id = m.merged_id JOIN customers t ON t.id = m.target_id
 		LEFT JOIN users u ON u.id = m.user_id
-		WHERE `+cond, args, func(rows *sql.Rows) (*rapport.Merge, error) {
+		WHERE `+cond, args, func(rows Scanner) (*rapport.Merge, error) {
 		m := &rapport.Merge{}
 		var undone sql.NullTime
 		err := rows.Scan(&m.ID, &m.TargetID, &m.TargetName, &m.MergedID, &m.MergedName, &m.MergedEmail,
@@ -396,7 +396,7 @@ func (tx *Tx) findMatchCandidates(q *Query, conds []string, n int) ([]*rapport.M
 		m.decided_by, m.decided_at, m.created_at
 		FROM match_candidates m JOIN customers l ON l.id = m.left_id JOIN customers r ON r.id = m.right_id
 		WHERE `+strings.Join(conds, " AND ")+` ORDER BY m.probability DESC, m.id LIMIT `+strconv.Itoa(n), q.Args(),
-		func(rows *sql.Rows) (*rapport.MatchCandidate, error) {
+		func(rows Scanner) (*rapport.MatchCandidate, error) {
 			c := &rapport.MatchCandidate{Left: &rapport.Customer{}, Right: &rapport.Customer{}}
 			var explanation []byte
 			var decided sql.NullTime
@@ -504,7 +504,7 @@ func (tx *Tx) identityRecords(where string, args []any) ([]rapport.IdentityRecor
 		LEFT JOIN customer_contacts e ON e.customer_id = c.id AND e.kind = 'email' AND e.position = 0
 		LEFT JOIN customer_contacts p ON p.customer_id = c.id AND p.kind = 'phone' AND p.position = 0
 		LEFT JOIN customer_addresses a ON a.customer_id = c.id AND a.position = 0
-		WHERE c.kind = 'person' AND `+where+` ORDER BY c.id`, args, func(rows *sql.Rows) (rapport.IdentityRecord, error) {
+		WHERE c.kind = 'person' AND `+where+` ORDER BY c.id`, args, func(rows Scanner) (rapport.IdentityRecord, error) {
 		var r rapport.IdentityRecord
 		var attrs []byte
 		err := rows.Scan(&r.ID, &r.ProfileID, &r.CreatedAt, &r.GivenName, &r.FamilyName, &r.Name, &attrs, &r.Email, &r.Phone,
@@ -525,7 +525,7 @@ func (tx *Tx) identityRecords(where string, args []any) ([]rapport.IdentityRecor
 // customers: all of their coverage is read at once.
 func (tx *Tx) addWalls(recs []rapport.IdentityRecord) error {
 	coverage, err := queryAll(tx, `SELECT customer_id, wall_id FROM wall_coverage ORDER BY customer_id, wall_id`, nil,
-		func(rows *sql.Rows) (c [2]rapport.ID, err error) { return c, rows.Scan(&c[0], &c[1]) })
+		func(rows Scanner) (c [2]rapport.ID, err error) { return c, rows.Scan(&c[0], &c[1]) })
 	if err != nil {
 		return err
 	}
@@ -548,7 +548,7 @@ func (db *DB) DecidedPairs(ctx context.Context, s rapport.Scope) (map[[2]rapport
 			accepted bool
 		}
 		pairs, err := queryAll(tx, `SELECT left_id, right_id, status = 'accepted' FROM match_candidates WHERE status IN ('accepted', 'rejected')`, nil,
-			func(rows *sql.Rows) (decided, error) {
+			func(rows Scanner) (decided, error) {
 				var d decided
 				return d, rows.Scan(&d.pair[0], &d.pair[1], &d.accepted)
 			})

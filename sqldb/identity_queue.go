@@ -62,7 +62,7 @@ func (db *DB) QueuedIdentities(ctx context.Context, s rapport.Scope, limit int) 
 			return err
 		}
 		out, err = queryAll(tx, `SELECT customer_id, ticket FROM identity_queue LIMIT $1`, []any{limit},
-			func(rows *sql.Rows) (rapport.QueuedIdentity, error) {
+			func(rows Scanner) (rapport.QueuedIdentity, error) {
 				var q rapport.QueuedIdentity
 				return q, rows.Scan(&q.CustomerID, &q.Ticket)
 			})
@@ -86,7 +86,7 @@ func (db *DB) IdentityCandidates(ctx context.Context, s rapport.Scope, keys []ra
 				where = append(where, "(rule = "+q.Arg(k.Rule)+" AND key = "+q.Arg(k.Key)+")")
 			}
 			found, err := queryAll(tx, `SELECT rule, key, customer_id FROM identity_keys WHERE `+strings.Join(where, " OR "), q.Args(),
-				func(rows *sql.Rows) (rapport.IdentityKey, error) {
+				func(rows Scanner) (rapport.IdentityKey, error) {
 					var k rapport.IdentityKey
 					return k, rows.Scan(&k.Rule, &k.Key, &k.CustomerID)
 				})

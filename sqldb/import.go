@@ -375,7 +375,7 @@ func (db *DB) FindImports(ctx context.Context, s rapport.Scope, f rapport.Import
 	var imports []*rapport.Import
 	err := db.view(ctx, s, func(tx *Tx) (err error) {
 		imports, err = queryAll(tx, `SELECT `+importColumns+importFrom+`WHERE `+where+` ORDER BY i.id DESC LIMIT `+strconv.Itoa(n+1),
-			q.Args(), func(rows *sql.Rows) (*rapport.Import, error) {
+			q.Args(), func(rows Scanner) (*rapport.Import, error) {
 				imp := &rapport.Import{}
 				return imp, scanImport(rows, imp, tx.now)
 			})

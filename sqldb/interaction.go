@@ -28,7 +28,7 @@ type readInteraction struct {
 	attached bool
 }
 
-func scanInteraction(rows *sql.Rows) (readInteraction, error) {
+func scanInteraction(rows Scanner) (readInteraction, error) {
 	in := &rapport.Interaction{}
 	var amount sql.NullInt64
 	var attrs []byte
@@ -525,7 +525,7 @@ func (tx *Tx) upsertInteractions(rows []ingestRow) (counts upsertCounts, hidden 
 		refs[i] = sourceRef{r.source, r.SourceKey}
 	}
 	owners := map[sourceRef]rapport.ID{}
-	err = tx.eachBySourceRef(`SELECT source_id, source_key, customer_id FROM interactions`, refs, func(rows *sql.Rows) error {
+	err = tx.eachBySourceRef(`SELECT source_id, source_key, customer_id FROM interactions`, refs, func(rows Scanner) error {
 		var ref sourceRef
 		var id rapport.ID
 		err := rows.Scan(&ref.source, &ref.key, &id)
@@ -605,7 +605,7 @@ func (tx *Tx) sourceIDs(names []string, create bool) (map[string]rapport.ID, err
 // sourceRecordCustomers maps source record keys to the customers they belong to.
 func (tx *Tx) sourceRecordCustomers(refs []sourceRef) (map[sourceRef]rapport.ID, error) {
 	out := make(map[sourceRef]rapport.ID, len(refs))
-	err := tx.eachBySourceRef(`SELECT source_id, source_key, customer_id FROM source_records`, refs, func(rows *sql.Rows) error {
+	err := tx.eachBySourceRef(`SELECT source_id, source_key, customer_id FROM source_records`, refs, func(rows Scanner) error {
 		var ref sourceRef
 		var id rapport.ID
 		if err := rows.Scan(&ref.source, &ref.key, &id); err != nil {
@@ -619,7 +619,7 @@ func (tx *Tx) sourceRecordCustomers(refs []sourceRef) (map[sourceRef]rapport.ID,
 
 // eachBySourceRef runs selectFrom (whose table has source_id and source_key) for the
 // refs, a source and a chunk of keys at a time, and calls scan for each row.
-func (tx *Tx) eachBySourceRef(selectFrom string, refs []sourceRef, scan func(*sql.Rows) error) error {
+func (tx *Tx) eachBySourceRef(selectFrom string, refs []sourceRef, scan func(Scanner) error) error {
 	bySource := map[rapport.ID][]any{}
 	for _, r := range refs {
 		bySource[r.source] = append(bySource[r.source], r.key)

@@ -32,7 +32,7 @@ type itemRow struct {
 	recorded rapport.ID
 }
 
-func scanItem(rows *sql.Rows) (itemRow, error) {
+func scanItem(rows Scanner) (itemRow, error) {
 	it := &rapport.Item{}
 	r := itemRow{Item: it}
 	var closed sql.NullTime
@@ -421,7 +421,7 @@ func (tx *Tx) ingestItems(rows []*rapport.IncomingItem) (out []rapport.IngestIte
 	for _, r := range rows {
 		refs = append(refs, sourceRef{sources[r.Source], r.SourceKey})
 	}
-	err = tx.eachBySourceRef(`SELECT source_id, source_key, id FROM items`, refs, func(rows *sql.Rows) error {
+	err = tx.eachBySourceRef(`SELECT source_id, source_key, id FROM items`, refs, func(rows Scanner) error {
 		var ref sourceRef
 		var id rapport.ID
 		err := rows.Scan(&ref.source, &ref.key, &id)
@@ -494,31 +494,6 @@ func (tx *Tx) ingestItems(rows []*rapport.IncomingItem) (out []rapport.IngestIte
 	return out, rejected, nil
 }
 
-// workbench reads a customer's open and latest closed items (when hasItems says it
-// has any), last contact by each team, contact habit, and whom an item may be given
-// to. The caller has checked that the scope may see the customer.
-func (tx *Tx) workbench(customerID rapport.ID, hasItems bool) (*rapport.Workbench, error) {
-	w := &rapport.Workbench{Closed: []*rapport.Item{}}
-	if hasItems {
-		if err := tx.loadWorkbenchItems(w, customerID); err != nil {
-			return nil, err
-		}
-	}
-	var err error
-	if w.LastContacts, err = tx.lastContacts(customerID); err != nil {
-		return nil, err
-	}
-	if w.Habit, err = tx.contactHabit(customerID); err != nil {
-		return nil, err
-	}
-	st, err := tx.setup()
-	if err != nil {
-		return nil, err
-	}
-	w.Staff, w.Teams = st.staff, st.teams
-	return w, nil
-}
-
 // loadWorkbenchItems reads into w how many items of the customer are open, the first
 // of them, and the latest closed.
 func (tx *Tx) loadWorkbenchItems(w *rapport.Workbench, customerID rapport.ID) (err error) {
@@ -546,7 +521,7 @@ const workbenchItems = 10
 // the whole index key, and only those rows are read. The members' teams come from
 // the setup, and the latest is kept per team. Teams are the members' teams now, not
 // when they made the contact.
-func (tx *Tx) lastContacts(customerID rapport.ID) ([]rapport.LastContact, error) {
+func (b *batch) lastContacts(customerID rapport.ID, out *[]rapport.LastContact) {
 	type latest struct {
 		actor string
 		c     rapport.LastContact
@@ -554,63 +529,63 @@ func (tx *Tx) lastContacts(customerID rapport.ID) ([]rapport.LastContact, error)
 	// The rows are chosen by id: joined on (actor, time) instead, PostgreSQL hashed
 	// every staff interaction's row of a customer with 100,000 interactions (25 ms
 	// against 6 ms).
-	rows, err := queryAll(tx, `SELECT i.actor_id, i.id, i.type, i.channel, i.summary, i.occurred_at
+	var rows []latest
+	appendRows(b, &rows, `SELECT i.actor_id, i.id, i.type, i.channel, i.summary, i.occurred_at
 		FROM interactions i WHERE i.id IN (
 			SELECT (SELECT j.id FROM interactions j WHERE j.customer_id = $1 AND j.actor_kind = 'staff'
 				AND j.occurred_at = m.at AND j.actor_id = m.actor_id LIMIT 1)
 			FROM (SELECT actor_id, MAX(occurred_at) AS at FROM interactions
 				WHERE customer_id = $1 AND actor_kind = 'staff' GROUP BY actor_id) m)`,
-		[]any{customerID}, func(rows *sql.Rows) (latest, error) {
+		[]any{customerID}, func(rows Scanner) (latest, error) {
 			var l latest
 			err := rows.Scan(&l.actor, &l.c.InteractionID, &l.c.Type, &l.c.Channel, &l.c.Summary, &l.c.At)
 			return l, err
 		})
-	if err != nil || len(rows) == 0 {
-		return []rapport.LastContact{}, err
-	}
-	byUser := map[rapport.ID]latest{}
-	for _, l := range rows {
-		id, err := rapport.ParseID(l.actor)
-		if err != nil {
-			continue // not a user's id: written by a system that named its own staff
-		}
-		if prev, ok := byUser[id]; !ok || l.c.At.After(prev.c.At) {
-			byUser[id] = l
-		}
-	}
-	if len(byUser) == 0 {
-		return []rapport.LastContact{}, nil
-	}
-	st, err := tx.setup()
-	if err != nil {
-		return nil, err
-	}
-	byTeam := map[rapport.ID]rapport.LastContact{}
-	for id, l := range byUser {
-		u := st.users[id]
-		if u == nil {
-			continue // not one of the firm's users
-		}
-		for _, t := range u.Teams {
-			c := l.c
-			c.UserID, c.UserName, c.TeamID, c.TeamName = u.ID, u.Name, t.ID, t.Name
-			if prev, ok := byTeam[t.ID]; !ok || c.At.After(prev.At) {
-				byTeam[t.ID] = c
+	b.then(func() error {
+		*out = []rapport.LastContact{}
+		byUser := map[rapport.ID]latest{}
+		for _, l := range rows {
+			id, err := rapport.ParseID(l.actor)
+			if err != nil {
+				continue // not a user's id: written by a system that named its own staff
+			}
+			if prev, ok := byUser[id]; !ok || l.c.At.After(prev.c.At) {
+				byUser[id] = l
 			}
 		}
-	}
-	out := make([]rapport.LastContact, 0, len(byTeam))
-	for _, c := range byTeam {
-		c.At = c.At.UTC()
-		out = append(out, c)
-	}
-	slices.SortFunc(out, func(a, b rapport.LastContact) int {
-		if c := b.At.Compare(a.At); c != 0 {
-			return c
+		if len(byUser) == 0 {
+			return nil
 		}
-		return strings.Compare(a.TeamName, b.TeamName)
+		st, err := b.tx.setup()
+		if err != nil {
+			return err
+		}
+		byTeam := map[rapport.ID]rapport.LastContact{}
+		for id, l := range byUser {
+			u := st.users[id]
+			if u == nil {
+				continue // not one of the firm's users
+			}
+			for _, t := range u.Teams {
+				c := l.c
+				c.UserID, c.UserName, c.TeamID, c.TeamName = u.ID, u.Name, t.ID, t.Name
+				if prev, ok := byTeam[t.ID]; !ok || c.At.After(prev.At) {
+					byTeam[t.ID] = c
+				}
+			}
+		}
+		for _, c := range byTeam {
+			c.At = c.At.UTC()
+			*out = append(*out, c)
+		}
+		slices.SortFunc(*out, func(a, b rapport.LastContact) int {
+			if c := b.At.Compare(a.At); c != 0 {
+				return c
+			}
+			return strings.Compare(a.TeamName, b.TeamName)
+		})
+		return nil
 	})
-	return out, nil
 }
 
 // habitContacts is how many of the customer's latest own contacts the habit reads:
@@ -621,14 +596,15 @@ const habitContacts = 50
 // contactHabit reads when the customer's latest own contacts (those they made
 // themselves: orders, visits, messages) happened, from the index interactions_actor
 // alone, newest first.
-func (tx *Tx) contactHabit(customerID rapport.ID) (*rapport.ContactHabit, error) {
-	times, err := queryAll(tx, `SELECT occurred_at FROM interactions WHERE customer_id = $1 AND actor_kind = 'customer'
-		ORDER BY occurred_at DESC LIMIT `+strconv.Itoa(habitContacts), []any{customerID}, func(rows *sql.Rows) (t time.Time, err error) {
+func (b *batch) contactHabit(customerID rapport.ID, out **rapport.ContactHabit) {
+	var times []time.Time
+	appendRows(b, &times, `SELECT occurred_at FROM interactions WHERE customer_id = $1 AND actor_kind = 'customer'
+		ORDER BY occurred_at DESC LIMIT `+strconv.Itoa(habitContacts), []any{customerID}, func(rows Scanner) (t time.Time, err error) {
 		err = rows.Scan(&t)
 		return t, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return rapport.HabitOf(times), nil
+	b.then(func() error {
+		*out = rapport.HabitOf(times)
+		return nil
+	})
 }

@@ -118,7 +118,7 @@ func (db *DB) FindJobs(ctx context.Context, s rapport.Scope, kind string, n int)
 
 const jobColumns = `id, kind, arg, state, attempts, run_at, result, error, created_at, finished_at`
 
-func scanJob(rows *sql.Rows) (*rapport.Job, error) {
+func scanJob(rows Scanner) (*rapport.Job, error) {
 	j := &rapport.Job{}
 	var finished sql.NullTime
 	err := rows.Scan(&j.ID, &j.Kind, &j.Arg, &j.State, &j.Attempts, &j.RunAt, &j.Result, &j.Error, &j.CreatedAt, &finished)

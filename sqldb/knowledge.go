@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -42,7 +41,7 @@ const articleColumns = `a.id, a.slug, a.title, a.key_points, a.body, a.category_
 // tail orders and limits them.
 func (tx *Tx) findArticles(q *Query, where, tail string) ([]*rapport.Article, error) {
 	list, err := queryAll(tx, `SELECT `+articleColumns+` FROM kb_articles a LEFT JOIN users u ON u.id = a.owner_id
-		WHERE `+visibleArticle(q, tx.scope, "a")+` AND `+where+` `+tail, q.Args(), func(rows *sql.Rows) (*rapport.Article, error) {
+		WHERE `+visibleArticle(q, tx.scope, "a")+` AND `+where+` `+tail, q.Args(), func(rows Scanner) (*rapport.Article, error) {
 		a := &rapport.Article{}
 		err := rows.Scan(&a.ID, &a.Slug, &a.Title, &a.KeyPoints, &a.Body, &a.CategoryID, &a.Audience, &a.Status, &a.Version,
 			&a.PublishedVersion, &a.OwnerID, &a.OwnerName, &a.ReviewBy, &a.PublishedAt, &a.CreatedAt, &a.UpdatedAt)
@@ -75,7 +74,7 @@ func (tx *Tx) articleLabels(list []*rapport.Article) error {
 	}
 	labels, err := queryAll(tx, `SELECT article_id, 'tag', tag FROM kb_article_tags WHERE article_id IN `+in+`
 		UNION ALL SELECT article_id, 'product', product FROM kb_article_products WHERE article_id IN `+in+`
-		ORDER BY 2, 3`, q.Args(), func(rows *sql.Rows) (label, error) {
+		ORDER BY 2, 3`, q.Args(), func(rows Scanner) (label, error) {
 		var l label
 		err := rows.Scan(&l.id, &l.kind, &l.text)
 		return l, err
@@ -99,7 +98,7 @@ func (tx *Tx) articleLabels(list []*rapport.Article) error {
 	members, err := queryAll(tx, `SELECT ac.article_id, 'customer', ac.customer_id FROM kb_article_customers ac
 		WHERE ac.article_id IN `+in2+` AND `+visibleCustomer(q2, tx.scope, "ac.customer_id")+`
 		UNION ALL SELECT article_id, 'segment', segment_id FROM kb_article_segments WHERE article_id IN `+in2, q2.Args(),
-		func(rows *sql.Rows) (label, error) {
+		func(rows Scanner) (label, error) {
 			var l label
 			var id rapport.ID
 			err := rows.Scan(&l.id, &l.kind, &id)
@@ -463,7 +462,7 @@ func (db *DB) ListCategories(ctx context.Context, s rapport.Scope) ([]rapport.Ca
 	var all []rapport.Category
 	err := db.view(ctx, s, func(tx *Tx) (err error) {
 		all, err = queryAll(tx, `SELECT id, parent_id, name, slug, description, position, created_at FROM kb_categories
-			ORDER BY position, name`, nil, func(rows *sql.Rows) (rapport.Category, error) {
+			ORDER BY position, name`, nil, func(rows Scanner) (rapport.Category, error) {
 			var c rapport.Category
 			err := rows.Scan(&c.ID, &c.ParentID, &c.Name, &c.Slug, &c.Description, &c.Position, &c.CreatedAt)
 			return c, err
@@ -500,7 +499,7 @@ func (db *DB) CountCategoryArticles(ctx context.Context, s rapport.Scope) (map[r
 		}
 		counts, err := queryAll(tx, `SELECT a.category_id, COUNT(*) FROM kb_articles a
 			WHERE a.category_id IS NOT NULL AND `+visibleArticle(q, tx.scope, "a")+` GROUP BY a.category_id`, q.Args(),
-			func(rows *sql.Rows) (count, error) {
+			func(rows Scanner) (count, error) {
 				var c count
 				err := rows.Scan(&c.category, &c.n)
 				return c, err

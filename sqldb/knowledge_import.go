@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -136,7 +135,7 @@ func (db *DB) ArticleExternalIDs(ctx context.Context, s rapport.Scope, ids []rap
 	err := db.view(ctx, s, func(tx *Tx) error {
 		q := &Query{}
 		rows, err := queryAll(tx, `SELECT a.id, a.external_id FROM kb_articles a WHERE a.external_id IS NOT NULL AND a.id IN `+q.In(anySlice(ids)...)+
-			` AND `+visibleArticle(q, tx.scope, "a"), q.Args(), func(r *sql.Rows) (struct {
+			` AND `+visibleArticle(q, tx.scope, "a"), q.Args(), func(r Scanner) (struct {
 			id  rapport.ID
 			ext string
 		}, error) {

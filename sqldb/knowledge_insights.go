@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -160,7 +159,7 @@ func (tx *Tx) articleUse(since time.Time) ([]rapport.ArticleUse, error) {
 				SUM(CASE WHEN helpful IS NULL OR helpful THEN 0 ELSE 1 END) AS no, COUNT(rating) AS rated, AVG(rating * 1.0) AS mean
 			FROM kb_ratings WHERE updated_at >= `+s2+` GROUP BY article_id) r ON r.article_id = a.id
 		WHERE v.n > 0 OR r.yes > 0 OR r.no > 0 OR r.rated > 0
-		ORDER BY COALESCE(v.n, 0) DESC, a.title LIMIT 50`, q.Args(), func(rows *sql.Rows) (rapport.ArticleUse, error) {
+		ORDER BY COALESCE(v.n, 0) DESC, a.title LIMIT 50`, q.Args(), func(rows Scanner) (rapport.ArticleUse, error) {
 		var u rapport.ArticleUse
 		err := rows.Scan(&u.ID, &u.Slug, &u.Title, &u.Status, &u.Views, &u.Helpful, &u.Unhelpful, &u.Ratings, &u.MeanRating)
 		return u, err
@@ -192,7 +191,7 @@ func (tx *Tx) contentGaps(since time.Time) ([]rapport.ContentGap, error) {
 		FROM kb_searches s WHERE `+searched(q)+` GROUP BY s.normalized
 		HAVING `+noResult+` + `+noClick+` > 0
 		ORDER BY `+noResult+` + `+noClick+` DESC, COUNT(*) DESC, s.normalized LIMIT 50`,
-		q.Args(), func(rows *sql.Rows) (*gap, error) {
+		q.Args(), func(rows Scanner) (*gap, error) {
 			g := &gap{}
 			var last aggregateTime
 			err := rows.Scan(&g.normalized, &g.Query, &g.Searches, &g.NoResult, &g.NoClick, &g.Customers, &last)
@@ -221,7 +220,7 @@ func (tx *Tx) contentGaps(since time.Time) ([]rapport.ContentGap, error) {
 	values, err := queryAll(tx, `SELECT DISTINCT s.normalized, s.customer_id, cv.lifetime_value, cv.currency
 		FROM kb_searches s JOIN customer_values cv ON cv.customer_id = s.customer_id
 		WHERE `+searched(q)+` AND s.normalized IN `+q.In(keys...),
-		q.Args(), func(rows *sql.Rows) (value, error) {
+		q.Args(), func(rows Scanner) (value, error) {
 			var v value
 			var id rapport.ID
 			err := rows.Scan(&v.query, &id, &v.amount, &v.currency)

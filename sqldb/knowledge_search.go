@@ -107,7 +107,7 @@ func (db *DB) reindexArticles(ctx context.Context) (int, error) {
 			}
 			rows, err := queryAll(tx, `SELECT seq, title, key_points, body FROM kb_articles WHERE seq IN (SELECT seq FROM kb_articles
 				WHERE search_version < $1 OR search_version > $1 LIMIT 500) ORDER BY seq`,
-				[]any{textsearch.Version}, func(r *sql.Rows) (row, error) {
+				[]any{textsearch.Version}, func(r Scanner) (row, error) {
 					var x row
 					return x, r.Scan(&x.seq, &x.title, &x.keyPoints, &x.body)
 				})
@@ -207,7 +207,7 @@ func (db *DB) SearchArticles(ctx context.Context, s rapport.Scope, sq rapport.Se
 
 // categories reads the category tree: each category's parent and name.
 func (tx *Tx) categories() (map[rapport.ID]rapport.Category, error) {
-	list, err := queryAll(tx, `SELECT id, parent_id, name FROM kb_categories`, nil, func(r *sql.Rows) (rapport.Category, error) {
+	list, err := queryAll(tx, `SELECT id, parent_id, name FROM kb_categories`, nil, func(r Scanner) (rapport.Category, error) {
 		var c rapport.Category
 		return c, r.Scan(&c.ID, &c.ParentID, &c.Name)
 	})
@@ -327,7 +327,7 @@ func (tx *Tx) termDocs(terms []SearchTerm) (map[string]int, int64, error) {
 			term string
 			n    int
 		}
-		list, err := queryAll(tx, tx.db.dialect.ArticleTermDocs(q, whole), q.Args(), func(r *sql.Rows) (termDF, error) {
+		list, err := queryAll(tx, tx.db.dialect.ArticleTermDocs(q, whole), q.Args(), func(r Scanner) (termDF, error) {
 			var x termDF
 			return x, r.Scan(&x.term, &x.n)
 		})
@@ -509,7 +509,7 @@ func (tx *Tx) rankArticles(sq rapport.SearchQuery, terms []SearchTerm, res *rapp
 			body = "''" // suggestions show no snippet
 		}
 		read, err := queryAll(tx, `SELECT a.id, a.slug, a.title, a.key_points, `+body+`, a.category_id FROM kb_articles a WHERE a.seq IN `+q.In(seqs...),
-			q.Args(), func(r *sql.Rows) (rapport.SearchHit, error) {
+			q.Args(), func(r Scanner) (rapport.SearchHit, error) {
 				var h rapport.SearchHit
 				var body string
 				err := r.Scan(&h.ID, &h.Slug, &h.Title, &h.KeyPoints, &body, &h.CategoryID)
@@ -571,7 +571,7 @@ func (tx *Tx) readableMatches(kb *catalogue, terms []SearchTerm, limit int) ([]s
 		query += ` ORDER BY m.score DESC, m.seq LIMIT ` + strconv.Itoa(limit)
 	}
 	var ask []any // matches chosen for some customers: the database says whether for this one
-	matches, err := queryAll(tx, query, q.Args(), func(r *sql.Rows) (scoredMatch, error) {
+	matches, err := queryAll(tx, query, q.Args(), func(r Scanner) (scoredMatch, error) {
 		var seq int64
 		var m scoredMatch
 		err := r.Scan(&seq, &m.score)
@@ -589,7 +589,7 @@ func (tx *Tx) readableMatches(kb *catalogue, terms []SearchTerm, limit int) ([]s
 		ask = ask[len(batch):]
 		q := &Query{}
 		seqs, err := queryAll(tx, `SELECT a.seq FROM kb_articles a WHERE a.seq IN `+q.In(batch...)+` AND `+visibleArticle(q, tx.scope, "a"), q.Args(),
-			func(r *sql.Rows) (int64, error) {
+			func(r Scanner) (int64, error) {
 				var seq int64
 				return seq, r.Scan(&seq)
 			})
@@ -698,7 +698,7 @@ func (tx *Tx) nearestWord(term string, atLeast int) (string, error) {
 	for _, first := range firsts {
 		q := &Query{}
 		query := tx.db.dialect.ArticleVocabulary(q, string(first), n-maxEdits, n+maxEdits)
-		words, err := queryAll(tx, query, q.Args(), func(r *sql.Rows) (cand, error) {
+		words, err := queryAll(tx, query, q.Args(), func(r Scanner) (cand, error) {
 			var c cand
 			return c, r.Scan(&c.term, &c.df)
 		})

@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -135,7 +134,7 @@ func (db *DB) ArticleWork(ctx context.Context, s rapport.Scope, id rapport.ID) (
 		}
 		w.Events, err = queryAll(tx, `SELECT e.step, e.from_status, e.to_status, e.version, e.note, e.user_id, COALESCE(u.name, ''), e.at
 			FROM kb_article_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.article_id = $1 ORDER BY e.at DESC, e.id DESC`,
-			[]any{id}, func(rows *sql.Rows) (rapport.ArticleEvent, error) {
+			[]any{id}, func(rows Scanner) (rapport.ArticleEvent, error) {
 				var e rapport.ArticleEvent
 				err := rows.Scan(&e.Step, &e.From, &e.To, &e.Version, &e.Note, &e.UserID, &e.UserName, &e.At)
 				return e, err
@@ -144,7 +143,7 @@ func (db *DB) ArticleWork(ctx context.Context, s rapport.Scope, id rapport.ID) (
 			return err
 		}
 		w.Reviewers, err = queryAll(tx, `SELECT u.id, u.name, u.email FROM kb_article_reviewers r JOIN users u ON u.id = r.user_id
-			WHERE r.article_id = $1 ORDER BY u.name`, []any{id}, func(rows *sql.Rows) (rapport.UserRef, error) {
+			WHERE r.article_id = $1 ORDER BY u.name`, []any{id}, func(rows Scanner) (rapport.UserRef, error) {
 			var u rapport.UserRef
 			err := rows.Scan(&u.ID, &u.Name, &u.Email)
 			return u, err
@@ -173,7 +172,7 @@ func (tx *Tx) articleVersions(id rapport.ID, version int) ([]rapport.ArticleVers
 	return queryAll(tx, `SELECT v.article_id, v.version, v.title, v.key_points, `+body+`, v.category_id, v.tags, v.products, v.note,
 		v.author_id, COALESCE(u.name, ''), v.created_at, v.version = a.published_version
 		FROM kb_article_versions v JOIN kb_articles a ON a.id = v.article_id LEFT JOIN users u ON u.id = v.author_id
-		WHERE v.article_id = $1`+where+` ORDER BY v.version DESC`, args, func(rows *sql.Rows) (rapport.ArticleVersion, error) {
+		WHERE v.article_id = $1`+where+` ORDER BY v.version DESC`, args, func(rows Scanner) (rapport.ArticleVersion, error) {
 		var v rapport.ArticleVersion
 		var tags, products string
 		err := rows.Scan(&v.ArticleID, &v.Version, &v.Title, &v.KeyPoints, &v.Body, &v.CategoryID, &tags, &products, &v.Note,
@@ -240,7 +239,7 @@ func (db *DB) CountArticles(ctx context.Context, s rapport.Scope) (*rapport.Arti
 			status rapport.ArticleStatus
 			n      int
 		}
-		rows, err := queryAll(tx, `SELECT status, COUNT(*) FROM kb_articles GROUP BY status`, nil, func(rows *sql.Rows) (row, error) {
+		rows, err := queryAll(tx, `SELECT status, COUNT(*) FROM kb_articles GROUP BY status`, nil, func(rows Scanner) (row, error) {
 			var r row
 			err := rows.Scan(&r.status, &r.n)
 			return r, err
@@ -272,7 +271,7 @@ func (db *DB) UpdateCategory(ctx context.Context, s rapport.Scope, c rapport.Cat
 	err := db.update(ctx, s, func(tx *Tx) error {
 		parents := map[rapport.ID]rapport.ID{}
 		type node struct{ id, parent rapport.ID }
-		all, err := queryAll(tx, `SELECT id, parent_id FROM kb_categories`, nil, func(rows *sql.Rows) (node, error) {
+		all, err := queryAll(tx, `SELECT id, parent_id FROM kb_categories`, nil, func(rows Scanner) (node, error) {
 			var n node
 			err := rows.Scan(&n.id, &n.parent)
 			return n, err
@@ -327,7 +326,7 @@ func (db *DB) MoveCategory(ctx context.Context, s rapport.Scope, id rapport.ID, 
 		if !parent.IsZero() {
 			cond = `parent_id = ` + q.Arg(parent)
 		}
-		siblings, err := queryAll(tx, `SELECT id FROM kb_categories WHERE `+cond+` ORDER BY position, name`, q.Args(), func(rows *sql.Rows) (rapport.ID, error) {
+		siblings, err := queryAll(tx, `SELECT id FROM kb_categories WHERE `+cond+` ORDER BY position, name`, q.Args(), func(rows Scanner) (rapport.ID, error) {
 			var id rapport.ID
 			err := rows.Scan(&id)
 			return id, err
@@ -380,7 +379,7 @@ func (db *DB) DeleteCategory(ctx context.Context, s rapport.Scope, id rapport.ID
 
 const articleFileColumns = `f.id, f.article_id, f.name, f.content_type, f.size, f.sha256, f.storage_key, f.added_by, f.created_at`
 
-func scanArticleFile(rows *sql.Rows) (*rapport.ArticleFile, error) {
+func scanArticleFile(rows Scanner) (*rapport.ArticleFile, error) {
 	f := &rapport.ArticleFile{}
 	err := rows.Scan(&f.ID, &f.ArticleID, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &f.StorageKey, &f.AddedBy, &f.CreatedAt)
 	return f, err

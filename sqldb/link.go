@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/rapportckm/rapport"
 )
@@ -35,7 +34,7 @@ func (tx *Tx) findLinks(customerID rapport.ID) ([]*rapport.Link, error) {
 		ORDER BY f.kind DESC, f.sort_name, t.sort_name`, q.Args(), scanLink)
 }
 
-func scanLink(rows *sql.Rows) (*rapport.Link, error) {
+func scanLink(rows Scanner) (*rapport.Link, error) {
 	l := &rapport.Link{}
 	err := rows.Scan(&l.ID, &l.FromID, &l.FromName, &l.FromKind, &l.ToID, &l.ToName, &l.Kind, &l.Role, &l.CreatedAt)
 	return l, err

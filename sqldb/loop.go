@@ -119,7 +119,7 @@ func (tx *Tx) measureRecurrence(m *rapport.LoopMeasures, since time.Time) error 
 	}
 	q = &Query{}
 	alerts, err := queryAll(tx, `SELECT a.theme_id, a.raised_at FROM theme_alerts a JOIN feedback fb ON fb.id = a.feedback_id
-		WHERE a.raised_at >= `+q.Arg(since)+` AND `+visibleFeedback(q, tx.scope), q.Args(), func(rows *sql.Rows) (struct {
+		WHERE a.raised_at >= `+q.Arg(since)+` AND `+visibleFeedback(q, tx.scope), q.Args(), func(rows Scanner) (struct {
 		theme rapport.ID
 		at    time.Time
 	}, error) {

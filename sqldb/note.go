@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -19,7 +18,7 @@ const noteColumns = `n.id, n.customer_id, n.author_id, COALESCE(a.name, ''), n.v
 
 const noteFrom = `notes n LEFT JOIN users a ON a.id = n.author_id LEFT JOIN teams t ON t.id = n.team_id`
 
-func scanNote(rows *sql.Rows) (*rapport.Note, error) {
+func scanNote(rows Scanner) (*rapport.Note, error) {
 	n := &rapport.Note{}
 	var sections string
 	err := rows.Scan(&n.ID, &n.CustomerID, &n.AuthorID, &n.AuthorName, &n.Visibility, &n.TeamID,

@@ -14,7 +14,7 @@ var _ rapport.MailService = (*DB)(nil)
 const mailColumns = `id, customer_id, purpose, ref, to_address, to_name, subject, body, state, attempts, next_attempt_at,
 	last_error, message_id, created_at, sent_at`
 
-func scanMail(rows *sql.Rows) (*rapport.Mail, error) {
+func scanMail(rows Scanner) (*rapport.Mail, error) {
 	m := &rapport.Mail{}
 	var sent sql.NullTime
 	err := rows.Scan(&m.ID, &m.CustomerID, &m.Purpose, &m.Ref, &m.ToAddress, &m.ToName, &m.Subject, &m.Text, &m.State,

@@ -19,7 +19,7 @@ func (tx *Tx) findTips(where string, args ...any) ([]*rapport.Tip, error) {
 }
 
 // scanTip reads a row of tipColumns.
-func scanTip(rows *sql.Rows) (*rapport.Tip, error) {
+func scanTip(rows Scanner) (*rapport.Tip, error) {
 	t := &rapport.Tip{}
 	err := rows.Scan(&t.ID, &t.RequestType, &t.Product, &t.Channel, &t.Title, &t.Body, &t.AuthorID, &t.AuthorName, &t.CreatedAt, &t.UpdatedAt)
 	return t, err
@@ -147,7 +147,7 @@ const questionColumns = `id, name, rule, question, active, author_id, created_at
 
 func (tx *Tx) findQuestionRules(where string, args ...any) ([]*rapport.QuestionRule, error) {
 	return queryAll(tx, `SELECT `+questionColumns+` FROM question_rules WHERE `+where+` ORDER BY name`, args,
-		func(rows *sql.Rows) (*rapport.QuestionRule, error) {
+		func(rows Scanner) (*rapport.QuestionRule, error) {
 			q := &rapport.QuestionRule{}
 			err := rows.Scan(&q.ID, &q.Name, &q.Rule, &q.Question, &q.Active, &q.AuthorID, &q.CreatedAt, &q.UpdatedAt)
 			return q, err
@@ -245,54 +245,55 @@ func (db *DB) DeleteQuestionRule(ctx context.Context, s rapport.Scope, id rappor
 // SuggestQuestions tests every active rule on the customer in one query.
 func (db *DB) SuggestQuestions(ctx context.Context, s rapport.Scope, customerID rapport.ID) (out []rapport.SuggestedQuestion, err error) {
 	err = db.view(ctx, s, func(tx *Tx) error {
-		out, err = tx.suggestQuestions(customerID)
-		return err
+		return tx.reads(func(b *batch) { b.suggestQuestions(customerID, &out) })
 	})
 	return out, err
 }
 
-// suggestQuestions tests every active rule on a visible customer in one query. A rule
-// that no longer compiles (it names a staff member who left, say) is skipped.
-func (tx *Tx) suggestQuestions(customerID rapport.ID) ([]rapport.SuggestedQuestion, error) {
-	st, err := tx.setup()
-	if err != nil || len(st.questionRules) == 0 {
-		return nil, err
+// suggestQuestions tests every active rule on a visible customer in one query, the
+// questions of those met read into out. A rule that no longer compiles (it names a
+// staff member who left, say) is skipped.
+func (b *batch) suggestQuestions(customerID rapport.ID, out *[]rapport.SuggestedQuestion) {
+	st, err := b.tx.setup()
+	if err != nil {
+		b.fail(err)
+		return
 	}
-	rules := st.questionRules
 	q := &Query{}
 	var conds []string
 	var tested []*rapport.QuestionRule
-	for _, r := range rules {
-		cond, err := tx.compileRule(q, r.Rule)
+	for _, r := range st.questionRules {
+		cond, err := b.tx.compileRule(q, r.Rule)
 		if rapport.ErrorCode(err) == rapport.EINVALID {
 			continue
 		} else if err != nil {
-			return nil, err
+			b.fail(err)
+			return
 		}
 		conds, tested = append(conds, cond), append(tested, r)
 	}
 	if len(conds) == 0 {
-		return nil, nil
+		return
 	}
 	met := make([]bool, len(conds))
 	dest := make([]any, len(met))
 	for i := range met {
 		dest[i] = &met[i]
 	}
-	err = tx.queryRow(`SELECT `+strings.Join(conds, ", ")+` FROM `+ruleFrom+` WHERE c.id = `+q.Arg(customerID)+
-		` AND `+visibleCustomer(q, tx.scope, "c.id"), q.Args()...).Scan(dest...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, rapport.NotFound("customer")
-	} else if err != nil {
-		return nil, err
-	}
-	var out []rapport.SuggestedQuestion
-	for i, r := range tested {
-		if met[i] {
-			out = append(out, rapport.SuggestedQuestion{RuleID: r.ID, RuleName: r.Name, Question: r.Question})
+	var found bool
+	b.queryRow(`SELECT `+strings.Join(conds, ", ")+` FROM `+ruleFrom+` WHERE c.id = `+q.Arg(customerID)+
+		` AND `+visibleCustomer(q, b.tx.scope, "c.id"), q.Args(), &found, dest...)
+	b.then(func() error {
+		if !found {
+			return rapport.NotFound("customer")
 		}
-	}
-	return out, nil
+		for i, r := range tested {
+			if met[i] {
+				*out = append(*out, rapport.SuggestedQuestion{RuleID: r.ID, RuleName: r.Name, Question: r.Question})
+			}
+		}
+		return nil
+	})
 }
 
 // TestQuestionRule says whether a visible customer meets the rule now.

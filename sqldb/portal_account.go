@@ -37,7 +37,7 @@ const (
 
 const portalAccountColumns = `p.id, p.email, p.name, p.customer_id, p.invited_by, p.verified_at, p.created_at, p.last_seen_at, p.password_hash <> ''`
 
-func scanPortalAccount(rows *sql.Rows) (*rapport.PortalAccount, error) {
+func scanPortalAccount(rows Scanner) (*rapport.PortalAccount, error) {
 	a := &rapport.PortalAccount{}
 	var verified, seen sql.NullTime
 	err := rows.Scan(&a.ID, &a.Email, &a.Name, &a.CustomerID, &a.InvitedBy, &verified, &a.CreatedAt, &seen, &a.HasPassword)

@@ -232,7 +232,7 @@ func (tx *Tx) articleScore(articleID rapport.ID) (*rapport.ArticleScore, error) 
 
 const articleLinkColumns = `a.id, a.slug, a.title, a.key_points, a.category_id`
 
-func scanArticleLink(rows *sql.Rows) (rapport.ArticleLink, error) {
+func scanArticleLink(rows Scanner) (rapport.ArticleLink, error) {
 	var l rapport.ArticleLink
 	err := rows.Scan(&l.ID, &l.Slug, &l.Title, &l.KeyPoints, &l.CategoryID)
 	return l, err
@@ -259,7 +259,7 @@ func (db *DB) RelatedArticles(ctx context.Context, s rapport.Scope, articleID ra
 	return out, err
 }
 
-func scanID(rows *sql.Rows) (rapport.ID, error) {
+func scanID(rows Scanner) (rapport.ID, error) {
 	var id rapport.ID
 	err := rows.Scan(&id)
 	return id, err
@@ -358,7 +358,7 @@ func (db *DB) Sitemap(ctx context.Context) ([]rapport.SitemapEntry, error) {
 	err := db.view(ctx, s, func(tx *Tx) (err error) {
 		q := &Query{}
 		out, err = queryAll(tx, `SELECT a.slug, a.updated_at FROM kb_articles a WHERE `+visibleArticle(q, s, "a")+
-			` ORDER BY a.slug LIMIT 50000`, q.Args(), func(rows *sql.Rows) (rapport.SitemapEntry, error) {
+			` ORDER BY a.slug LIMIT 50000`, q.Args(), func(rows Scanner) (rapport.SitemapEntry, error) {
 			var e rapport.SitemapEntry
 			err := rows.Scan(&e.Slug, &e.UpdatedAt)
 			return e, err

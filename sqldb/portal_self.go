@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/rapportckm/rapport"
@@ -42,7 +41,7 @@ func (tx *Tx) myProfile() (*rapport.MyProfile, error) {
 	}
 	// Only what they gave themselves: what staff logged is in staff's words.
 	p.Feedback, err = queryAll(tx, `SELECT fb.id, fb.kind, fb.text, fb.product, fb.status, fb.heard_at FROM feedback fb
-		WHERE fb.customer_id = $1 AND `+fromCustomer+` ORDER BY fb.heard_at DESC, fb.id DESC LIMIT 100`, []any{c.ID}, func(rows *sql.Rows) (rapport.MyFeedback, error) {
+		WHERE fb.customer_id = $1 AND `+fromCustomer+` ORDER BY fb.heard_at DESC, fb.id DESC LIMIT 100`, []any{c.ID}, func(rows Scanner) (rapport.MyFeedback, error) {
 		var f rapport.MyFeedback
 		err := rows.Scan(&f.ID, &f.Kind, &f.Text, &f.Product, &f.Status, &f.HeardAt)
 		return f, err

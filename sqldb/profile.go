@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/rapportckm/rapport"
 )
@@ -77,7 +76,7 @@ func (tx *Tx) actingPeople(orgID rapport.ID, timeline []rapport.TimelineEntry, l
 	}
 	q := &Query{}
 	read, err := queryAll(tx, `SELECT c.id, c.name FROM customers c WHERE c.id IN `+q.In(unlinked...)+` AND `+visibleCustomer(q, tx.scope, "c.id"), q.Args(),
-		func(rows *sql.Rows) (rapport.CustomerRef, error) {
+		func(rows Scanner) (rapport.CustomerRef, error) {
 			var c rapport.CustomerRef
 			return c, rows.Scan(&c.ID, &c.Name)
 		})

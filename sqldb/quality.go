@@ -2,8 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -36,46 +34,46 @@ func presence(sep string) string {
 
 // CustomerQuality measures a visible customer's profile.
 func (db *DB) CustomerQuality(ctx context.Context, s rapport.Scope, customerID rapport.ID) (*rapport.Quality, error) {
-	var q *rapport.Quality
-	err := db.view(ctx, s, func(tx *Tx) (err error) {
-		q, _, err = tx.customerQuality(customerID, nil)
-		return err
+	q := &rapport.Quality{}
+	err := db.view(ctx, s, func(tx *Tx) error {
+		var kind rapport.CustomerKind
+		return tx.reads(func(b *batch) { b.customerQuality(customerID, nil, q, &kind) })
 	})
 	return q, err
 }
 
-// customerQuality measures a customer's profile and says its kind, ENOTFOUND if the
-// scope may not see it; given has, the same statement says which of the customer's
-// sections hold anything.
-func (tx *Tx) customerQuality(customerID rapport.ID, has *holdings) (*rapport.Quality, rapport.CustomerKind, error) {
-	q := &rapport.Quality{CustomerID: customerID, Missing: []string{}}
-	var kind rapport.CustomerKind
+// customerQuality measures a customer's profile into q and says its kind, ENOTFOUND
+// if the scope may not see it; given has, the same statement says which of the
+// customer's sections hold anything.
+func (b *batch) customerQuality(customerID rapport.ID, has *holdings, q *rapport.Quality, kind *rapport.CustomerKind) {
+	*q = rapport.Quality{CustomerID: customerID, Missing: []string{}}
 	present := make([]int, len(keyFields))
-	dest := []any{&kind, &q.UpdatedAt}
+	dest := []any{kind, &q.UpdatedAt}
 	for i := range present {
 		dest = append(dest, &present[i])
 	}
 	holding, more := has.facts()
 	dest = append(dest, more...)
 	query := &Query{}
-	err := tx.queryRow(`SELECT c.kind, c.updated_at, `+presence(", ")+holding+` FROM customers c WHERE c.id = `+query.Arg(customerID)+`
-		AND `+visibleCustomer(query, tx.scope, "c.id"), query.Args()...).Scan(dest...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, "", rapport.NotFound("customer")
-	} else if err != nil {
-		return nil, "", err
-	}
-	have := 0
-	for i, p := range present {
-		if p == 1 {
-			have++
-		} else {
-			q.Missing = append(q.Missing, keyFields[i].name)
+	var found bool
+	b.queryRow(`SELECT c.kind, c.updated_at, `+presence(", ")+holding+` FROM customers c WHERE c.id = `+query.Arg(customerID)+`
+		AND `+visibleCustomer(query, b.tx.scope, "c.id"), query.Args(), &found, dest...)
+	b.then(func() error {
+		if !found {
+			return rapport.NotFound("customer")
 		}
-	}
-	q.Complete = 100 * have / len(keyFields)
-	q.Stale = q.UpdatedAt.Before(tx.now.Add(-rapport.StaleAfter))
-	return q, kind, nil
+		have := 0
+		for i, p := range present {
+			if p == 1 {
+				have++
+			} else {
+				q.Missing = append(q.Missing, keyFields[i].name)
+			}
+		}
+		q.Complete = 100 * have / len(keyFields)
+		q.Stale = q.UpdatedAt.Before(b.tx.now.Add(-rapport.StaleAfter))
+		return nil
+	})
 }
 
 // holdings says which sections of a customer's profile hold anything, so that the
@@ -118,35 +116,40 @@ const profileFeedback = 5
 
 // FindProfileFacts reads what the profile page shows beside the customer's fields, in
 // one view with one check that the scope may see the customer, which also says its
-// kind. It records no read of its own: the page's FindProfile does.
+// kind and which sections hold anything. The reads that do not depend on others are
+// sent in one batch with the check: should it fail, what they read is dropped. It
+// records no read of its own: the page's FindProfile does.
 func (db *DB) FindProfileFacts(ctx context.Context, s rapport.Scope, customerID rapport.ID) (*rapport.ProfileFacts, error) {
-	f := &rapport.ProfileFacts{}
+	f := &rapport.ProfileFacts{Work: &rapport.Workbench{Closed: []*rapport.Item{}}}
 	err := db.view(ctx, s, func(tx *Tx) error {
 		var has holdings
-		q, kind, err := tx.customerQuality(customerID, &has)
+		var kind rapport.CustomerKind
+		err := tx.reads(func(b *batch) {
+			b.customerQuality(customerID, &has, &f.Quality, &kind)
+			b.sourcesOf(customerID, &kind, &f.Sources)
+			b.customerValue(customerID, &f.Value)
+			b.customerSegments(customerID, &f.Segments)
+			b.suggestQuestions(customerID, &f.Questions)
+			b.lastContacts(customerID, &f.Work.LastContacts)
+			b.contactHabit(customerID, &f.Work.Habit)
+		})
 		if err != nil {
 			return err
 		}
-		f.Quality = *q
-		if f.Sources, err = tx.sourcesOf(customerID, kind); err != nil {
+		st, err := tx.setup()
+		if err != nil {
 			return err
 		}
-		if f.Value, err = tx.customerValue(customerID); err != nil {
-			return err
-		}
+		f.Systems, f.Work.Staff, f.Work.Teams = st.sources, st.staff, st.teams
 		if has.consents {
 			if f.Consents, err = tx.consents(customerID); err != nil {
 				return err
 			}
 		}
-		if f.Segments, err = tx.customerSegments(customerID); err != nil {
-			return err
-		}
-		if f.Questions, err = tx.suggestQuestions(customerID); err != nil {
-			return err
-		}
-		if f.Work, err = tx.workbench(customerID, has.items); err != nil {
-			return err
+		if has.items {
+			if err := tx.loadWorkbenchItems(f.Work, customerID); err != nil {
+				return err
+			}
 		}
 		keys := make([]rapport.TipKey, len(f.Work.OpenItems))
 		for i, it := range f.Work.OpenItems {
@@ -161,11 +164,6 @@ func (db *DB) FindProfileFacts(ctx context.Context, s rapport.Scope, customerID 
 				return err
 			}
 		}
-		st, err := tx.setup()
-		if err != nil {
-			return err
-		}
-		f.Systems = st.sources
 		if s.IsStaff() && has.portal { // as FindPortalAccounts
 			f.Portal, err = tx.portalAccounts(customerID)
 		}
@@ -189,7 +187,7 @@ func (db *DB) OwnerQualities(ctx context.Context, s rapport.Scope) ([]rapport.Ow
 			FROM (SELECT c.owner_id, c.updated_at, `+presence(" + ")+` AS present FROM customers c
 				WHERE c.merged_into IS NULL AND `+visibleCustomer(q, tx.scope, "c.id")+`) p
 			LEFT JOIN users u ON u.id = p.owner_id
-			GROUP BY p.owner_id, u.name ORDER BY AVG(p.present), COUNT(*) DESC`, q.Args(), func(rows *sql.Rows) (rapport.OwnerQuality, error) {
+			GROUP BY p.owner_id, u.name ORDER BY AVG(p.present), COUNT(*) DESC`, q.Args(), func(rows Scanner) (rapport.OwnerQuality, error) {
 			var o rapport.OwnerQuality
 			var mean float64
 			err := rows.Scan(&o.OwnerID, &o.OwnerName, &o.Customers, &mean, &o.Full, &o.Stale)

@@ -18,7 +18,7 @@ const expertQuestionColumns = `q.id, q.expert_id, eu.name, q.customer_id, c.name
 const expertQuestionTables = `expert_questions q JOIN users eu ON eu.id = q.expert_id JOIN customers c ON c.id = q.customer_id
 	LEFT JOIN users au ON au.id = q.answered_by LEFT JOIN kb_articles a ON a.id = q.article_id`
 
-func scanQuestion(rows *sql.Rows) (rapport.ExpertQuestion, error) {
+func scanQuestion(rows Scanner) (rapport.ExpertQuestion, error) {
 	var q rapport.ExpertQuestion
 	var answered sql.NullTime
 	err := rows.Scan(&q.ID, &q.ExpertID, &q.ExpertName, &q.CustomerID, &q.CustomerName, &q.Area, &q.Question, &q.Answer,

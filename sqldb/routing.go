@@ -16,7 +16,7 @@ const routingRuleColumns = `r.id, r.position, r.name, r.kinds, r.product, r.area
 
 const routingRuleFrom = `routing_rules r JOIN teams t ON t.id = r.team_id LEFT JOIN users u ON u.id = r.owner_id`
 
-func scanRule(rows *sql.Rows) (*rapport.RoutingRule, error) {
+func scanRule(rows Scanner) (*rapport.RoutingRule, error) {
 	r := &rapport.RoutingRule{}
 	var kinds, words string
 	var minValue sql.NullFloat64
@@ -351,7 +351,7 @@ func (db *DB) PreviewRouting(ctx context.Context, s rapport.Scope, rules []*rapp
 	return p, err
 }
 
-func scanValuedFeedback(rows *sql.Rows) (valuedFeedback, error) {
+func scanValuedFeedback(rows Scanner) (valuedFeedback, error) {
 	var value sql.NullFloat64
 	f, err := scanFeedbackWith(rows, &value)
 	v := valuedFeedback{Feedback: f}

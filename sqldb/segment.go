@@ -36,7 +36,7 @@ func (tx *Tx) findSegments(where string, args ...any) ([]*rapport.Segment, error
 	q := &Query{args: args}
 	return queryAll(tx, `SELECT `+segmentColumns+`, (SELECT COUNT(*) FROM segment_members m WHERE m.segment_id = g.id AND `+
 		visibleCustomer(q, tx.scope, "m.customer_id")+`) FROM segments g LEFT JOIN users u ON u.id = g.owner_id WHERE `+where+
-		` ORDER BY g.name`, q.Args(), func(rows *sql.Rows) (*rapport.Segment, error) {
+		` ORDER BY g.name`, q.Args(), func(rows Scanner) (*rapport.Segment, error) {
 		g := &rapport.Segment{}
 		err := rows.Scan(&g.ID, &g.Name, &g.Description, &g.Rule, &g.OwnerID, &g.OwnerName, &g.RefreshedAt, &g.CreatedAt, &g.UpdatedAt, &g.Size)
 		return g, err
@@ -254,7 +254,7 @@ func (tx *Tx) refreshSegment(id rapport.ID, rule string) error {
 		return err
 	}
 	covered, err := queryAll(tx, `SELECT wc.customer_id, wc.wall_id FROM segment_members m JOIN wall_coverage wc ON wc.customer_id = m.customer_id
-		WHERE m.segment_id = $1 ORDER BY wc.customer_id, wc.wall_id`, []any{id}, func(rows *sql.Rows) ([2]rapport.ID, error) {
+		WHERE m.segment_id = $1 ORDER BY wc.customer_id, wc.wall_id`, []any{id}, func(rows Scanner) ([2]rapport.ID, error) {
 		var pair [2]rapport.ID
 		err := rows.Scan(&pair[0], &pair[1])
 		return pair, err
@@ -304,7 +304,7 @@ func (db *DB) SegmentHistory(ctx context.Context, s rapport.Scope, id rapport.ID
 			}
 		}
 		rows, err := queryAll(tx, `SELECT day, walls, size FROM segment_sizes WHERE segment_id = $1 ORDER BY day`, []any{id},
-			func(rows *sql.Rows) (struct {
+			func(rows Scanner) (struct {
 				day, walls string
 				size       int
 			}, error) {
@@ -339,16 +339,15 @@ func (db *DB) CustomerSegments(ctx context.Context, s rapport.Scope, customerID 
 		if _, err := tx.findCustomerKind(customerID); err != nil {
 			return err
 		}
-		var err error
-		out, err = tx.customerSegments(customerID)
-		return err
+		return tx.reads(func(b *batch) { b.customerSegments(customerID, &out) })
 	})
 	return out, err
 }
 
-func (tx *Tx) customerSegments(customerID rapport.ID) ([]rapport.SegmentRef, error) {
-	return queryAll(tx, `SELECT g.id, g.name FROM segment_members m JOIN segments g ON g.id = m.segment_id
-		WHERE m.customer_id = $1 ORDER BY g.name`, []any{customerID}, func(rows *sql.Rows) (rapport.SegmentRef, error) {
+// customerSegments reads the segments a customer belongs to into out, by name.
+func (b *batch) customerSegments(customerID rapport.ID, out *[]rapport.SegmentRef) {
+	appendRows(b, out, `SELECT g.id, g.name FROM segment_members m JOIN segments g ON g.id = m.segment_id
+		WHERE m.customer_id = $1 ORDER BY g.name`, []any{customerID}, func(rows Scanner) (rapport.SegmentRef, error) {
 		var r rapport.SegmentRef
 		err := rows.Scan(&r.ID, &r.Name)
 		return r, err

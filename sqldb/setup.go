@@ -1,7 +1,6 @@
 package sqldb
 
 import (
-	"database/sql"
 	"sync"
 	"time"
 
@@ -75,7 +74,7 @@ func (tx *Tx) readSetup() (*setup, error) {
 		}
 	}
 	if v.teams, err = queryAll(tx, `SELECT id, name FROM teams ORDER BY name`, nil,
-		func(rows *sql.Rows) (t rapport.TeamRef, err error) { return t, rows.Scan(&t.ID, &t.Name) }); err != nil {
+		func(rows Scanner) (t rapport.TeamRef, err error) { return t, rows.Scan(&t.ID, &t.Name) }); err != nil {
 		return nil, err
 	}
 	if v.sources, err = tx.findSources(); err != nil {

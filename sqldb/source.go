@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -24,7 +23,7 @@ func (db *DB) FindSources(ctx context.Context, s rapport.Scope) ([]*rapport.Sour
 
 func (tx *Tx) findSources() ([]*rapport.Source, error) {
 	return queryAll(tx, `SELECT s.id, s.name, s.title, s.trust, s.created_at FROM sources s ORDER BY s.name`, nil,
-		func(rows *sql.Rows) (*rapport.Source, error) {
+		func(rows Scanner) (*rapport.Source, error) {
 			src := &rapport.Source{}
 			return src, rows.Scan(&src.ID, &src.Name, &src.Title, &src.Trust, &src.CreatedAt)
 		})
@@ -55,8 +54,7 @@ func (db *DB) FindSourceRecords(ctx context.Context, s rapport.Scope, customerID
 		if _, err := tx.findCustomerKind(customerID); err != nil {
 			return err
 		}
-		recs, err = tx.sourceRecordsOf(customerID)
-		return err
+		return tx.reads(func(b *batch) { b.sourceRecordsOf(customerID, &recs) })
 	})
 	if err != nil {
 		return nil, err
@@ -282,7 +280,7 @@ func sameValues(stored []byte, v rapport.RecordValues) bool {
 // sourceRecords returns the stored records among refs.
 func (tx *Tx) sourceRecords(refs []sourceRef) (map[sourceRef]storedRecord, error) {
 	out := make(map[sourceRef]storedRecord, len(refs))
-	err := tx.eachBySourceRef(`SELECT source_id, source_key, customer_id, fields, profile FROM source_records`, refs, func(rows *sql.Rows) error {
+	err := tx.eachBySourceRef(`SELECT source_id, source_key, customer_id, fields, profile FROM source_records`, refs, func(rows Scanner) error {
 		var ref sourceRef
 		var rec storedRecord
 		if err := rows.Scan(&ref.source, &ref.key, &rec.customer, &rec.fields, &rec.profile); err != nil {

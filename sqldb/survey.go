@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -16,7 +15,7 @@ var _ rapport.SurveyService = (*DB)(nil)
 const surveyColumns = `id, name, kind, question, intro, subject, translations, follow_ups, ask_every_days, triggers, active,
 	created_by, created_at, updated_at`
 
-func scanSurvey(rows *sql.Rows) (*rapport.Survey, error) {
+func scanSurvey(rows Scanner) (*rapport.Survey, error) {
 	v := &rapport.Survey{}
 	var tr, fu, trig string
 	if err := rows.Scan(&v.ID, &v.Name, &v.Kind, &v.Question, &v.Intro, &v.Subject, &tr, &fu, &v.AskEveryDays, &trig,
@@ -205,7 +204,7 @@ func candidateColumns(q *Query, since time.Time) string {
 		(SELECT tm.team_id FROM team_members tm WHERE tm.user_id = c.owner_id ORDER BY tm.team_id LIMIT 1)`
 }
 
-func scanCandidate(rows *sql.Rows) (candidate, error) {
+func scanCandidate(rows Scanner) (candidate, error) {
 	var c candidate
 	err := rows.Scan(&c.id, &c.name, &c.language, &c.email, &c.consent, &c.recent, &c.team)
 	return c, err

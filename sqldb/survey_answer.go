@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -15,7 +14,7 @@ import (
 const invitationColumns = `i.id, i.survey_id, i.customer_id, c.name, i.cause, i.cause_ref, i.team_id, i.product, i.language, i.mail_id,
 	i.created_at, i.expires_at, EXISTS (SELECT 1 FROM survey_responses r WHERE r.invitation_id = i.id)`
 
-func scanInvitation(rows *sql.Rows) (*rapport.SurveyInvitation, error) {
+func scanInvitation(rows Scanner) (*rapport.SurveyInvitation, error) {
 	v := &rapport.SurveyInvitation{}
 	err := rows.Scan(&v.ID, &v.SurveyID, &v.CustomerID, &v.CustomerName, &v.Cause, &v.CauseRef, &v.TeamID, &v.Product, &v.Language,
 		&v.MailID, &v.CreatedAt, &v.ExpiresAt, &v.Answered)
@@ -26,7 +25,7 @@ func scanInvitation(rows *sql.Rows) (*rapport.SurveyInvitation, error) {
 const responseColumns = `r.invitation_id, r.survey_id, r.customer_id, c.name, r.score, r.category, r.comment, r.answers,
 	r.feedback_id, r.interaction_id, r.answered_at, r.updated_at`
 
-func scanResponse(rows *sql.Rows) (*rapport.SurveyResponse, error) {
+func scanResponse(rows Scanner) (*rapport.SurveyResponse, error) {
 	v := &rapport.SurveyResponse{}
 	var answers string
 	if err := rows.Scan(&v.InvitationID, &v.SurveyID, &v.CustomerID, &v.CustomerName, &v.Score, &v.Category, &v.Comment, &answers,
@@ -278,7 +277,7 @@ func (db *DB) SurveyResults(ctx context.Context, s rapport.Scope, surveyID rappo
 		rows, err = queryAll(tx, `SELECT r.score, r.answered_at, COALESCE(t.name, ''), i.product, `+seg+`
 			FROM survey_responses r JOIN survey_invitations i ON i.id = r.invitation_id LEFT JOIN teams t ON t.id = i.team_id
 			WHERE r.survey_id = `+q.Arg(surveyID)+` AND r.answered_at >= `+q.Arg(f.Since)+` AND `+visibleCustomer(q, s, "r.customer_id")+
-			` ORDER BY r.answered_at LIMIT 200000`, q.Args(), func(rs *sql.Rows) (row, error) {
+			` ORDER BY r.answered_at LIMIT 200000`, q.Args(), func(rs Scanner) (row, error) {
 			var x row
 			err := rs.Scan(&x.score, &x.at, &x.team, &x.product, &x.inSeg)
 			return x, err
@@ -289,7 +288,7 @@ func (db *DB) SurveyResults(ctx context.Context, s rapport.Scope, surveyID rappo
 		q = &Query{}
 		invited, err = queryAll(tx, `SELECT i.created_at FROM survey_invitations i WHERE i.survey_id = `+q.Arg(surveyID)+
 			` AND i.created_at >= `+q.Arg(f.Since)+` AND `+visibleCustomer(q, s, "i.customer_id")+` LIMIT 500000`, q.Args(),
-			func(rs *sql.Rows) (time.Time, error) {
+			func(rs Scanner) (time.Time, error) {
 				var t time.Time
 				err := rs.Scan(&t)
 				return t, err

@@ -42,7 +42,7 @@ func (tx *Tx) triggerEvents(e rapport.SurveyEvent, from, to time.Time) ([]trigge
 			FROM interactions i WHERE i.type IN ` + q.In(types...) + ` AND i.created_at > ` + q.Arg(from) + ` AND i.created_at <= ` + q.Arg(to) +
 			` AND i.occurred_at > ` + q.Arg(to.Add(-purchaseMaxAge)) + ` ORDER BY i.created_at, i.id`
 	}
-	out, err := queryAll(tx, query, q.Args(), func(rows *sql.Rows) (triggerEvent, error) {
+	out, err := queryAll(tx, query, q.Args(), func(rows Scanner) (triggerEvent, error) {
 		var ev triggerEvent
 		var id rapport.ID
 		err := rows.Scan(&id, &ev.customer, &ev.staff, &ev.product)

@@ -2,12 +2,11 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/rapportckm/rapport"
 )
 
-func scanTeam(rows *sql.Rows) (*rapport.Team, error) {
+func scanTeam(rows Scanner) (*rapport.Team, error) {
 	t := &rapport.Team{Members: []rapport.UserRef{}}
 	err := rows.Scan(&t.ID, &t.Name, &t.Function, &t.Description, &t.CreatedAt)
 	return t, err

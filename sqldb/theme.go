@@ -48,7 +48,7 @@ func (tx *Tx) themeRows(q *Query, where, having, order string) ([]*rapport.Theme
 		query += ` WHERE ` + having
 	}
 	query += ` ORDER BY ` + or(order, `v.recent DESC, v.items DESC, t.id`)
-	return queryAll(tx, query, q.Args(), func(rows *sql.Rows) (*rapport.Theme, error) {
+	return queryAll(tx, query, q.Args(), func(rows Scanner) (*rapport.Theme, error) {
 		t := &rapport.Theme{Kinds: map[rapport.FeedbackKind]int{}}
 		var terms string
 		var fixedAt sql.NullTime
@@ -119,7 +119,7 @@ func (db *DB) FindThemes(ctx context.Context, s rapport.Scope, f rapport.ThemeFi
 		q = &Query{}
 		counts, err := queryAll(tx, `SELECT a.theme_id, COUNT(*) FROM theme_alerts a JOIN feedback fb ON fb.id = a.feedback_id
 			WHERE a.acknowledged_at IS NULL AND `+visibleFeedback(q, tx.scope)+` GROUP BY a.theme_id`, q.Args(),
-			func(rows *sql.Rows) (struct {
+			func(rows Scanner) (struct {
 				id rapport.ID
 				n  int
 			}, error) {
@@ -164,7 +164,7 @@ func (db *DB) FindThemeReport(ctx context.Context, s rapport.Scope, id rapport.I
 		}
 		q := &Query{}
 		heard, err := queryAll(tx, `SELECT fb.heard_at FROM feedback fb WHERE fb.theme_id = `+q.Arg(id)+` AND fb.heard_at >= `+
-			q.Arg(start)+` AND `+visibleFeedback(q, tx.scope), q.Args(), func(rows *sql.Rows) (time.Time, error) {
+			q.Arg(start)+` AND `+visibleFeedback(q, tx.scope), q.Args(), func(rows Scanner) (time.Time, error) {
 			var t time.Time
 			err := rows.Scan(&t)
 			return t, err
@@ -182,7 +182,7 @@ func (db *DB) FindThemeReport(ctx context.Context, s rapport.Scope, id rapport.I
 		customers, err := queryAll(tx, `SELECT c.id, c.name, COUNT(*), COALESCE(cv.lifetime_value, 0), COALESCE(cv.currency, '')
 			FROM feedback fb JOIN customers c ON c.id = fb.customer_id LEFT JOIN customer_values cv ON cv.customer_id = c.id
 			WHERE fb.theme_id = `+q.Arg(id)+` AND `+visibleFeedback(q, tx.scope)+`
-			GROUP BY c.id, c.name, cv.lifetime_value, cv.currency`, q.Args(), func(rows *sql.Rows) (*rapport.ThemeCustomer, error) {
+			GROUP BY c.id, c.name, cv.lifetime_value, cv.currency`, q.Args(), func(rows Scanner) (*rapport.ThemeCustomer, error) {
 			c := &rapport.ThemeCustomer{}
 			err := rows.Scan(&c.ID, &c.Name, &c.Items, &c.LifetimeValue, &c.Currency)
 			return c, err
@@ -251,7 +251,7 @@ func (tx *Tx) themeFixScores(id rapport.ID, fixedAt time.Time) ([]rapport.ThemeF
 		WHERE r.answered_at >= `+q.Arg(fixedAt.Add(-rapport.FixWindow))+` AND r.answered_at < `+q.Arg(fixedAt.Add(rapport.FixWindow))+`
 			AND r.customer_id IN (SELECT fb.customer_id FROM feedback fb WHERE fb.theme_id = `+q.Arg(id)+` AND fb.customer_id IS NOT NULL
 				AND `+visibleFeedback(q, tx.scope)+`)
-		ORDER BY v.name, v.id`, q.Args(), func(rows *sql.Rows) (answer, error) {
+		ORDER BY v.name, v.id`, q.Args(), func(rows Scanner) (answer, error) {
 		var a answer
 		err := rows.Scan(&a.survey, &a.name, &a.kind, &a.score, &a.after)
 		return a, err
@@ -288,7 +288,7 @@ func (tx *Tx) themeAlerts(themeID rapport.ID) ([]*rapport.ThemeAlert, error) {
 		FROM theme_alerts a JOIN themes t ON t.id = a.theme_id JOIN feedback fb ON fb.id = a.feedback_id
 		LEFT JOIN customers c ON c.id = fb.customer_id
 		WHERE a.acknowledged_at IS NULL AND `+visibleFeedback(q, tx.scope)+cond+` ORDER BY a.raised_at DESC, a.id DESC LIMIT 200`,
-		q.Args(), func(rows *sql.Rows) (*rapport.ThemeAlert, error) {
+		q.Args(), func(rows Scanner) (*rapport.ThemeAlert, error) {
 			a := &rapport.ThemeAlert{}
 			var name, label string
 			var fixed sql.NullTime
@@ -538,7 +538,7 @@ func (tx *Tx) autoSplit(id rapport.ID) (move []rapport.ID, label string, terms [
 		text string
 	}
 	items, err := queryAll(tx, `SELECT fb.id, fb.text FROM feedback fb WHERE fb.theme_id = `+q.Arg(id)+` AND `+visibleFeedback(q, tx.scope)+
-		` ORDER BY fb.heard_at DESC, fb.id LIMIT 20000`, q.Args(), func(rows *sql.Rows) (item, error) {
+		` ORDER BY fb.heard_at DESC, fb.id LIMIT 20000`, q.Args(), func(rows Scanner) (item, error) {
 		var it item
 		err := rows.Scan(&it.id, &it.text)
 		return it, err
@@ -645,7 +645,7 @@ func (tx *Tx) themeState(lock bool) (rapport.ThemeState, error) {
 	return st, err
 }
 
-func scanThemeItem(rows *sql.Rows) (rapport.ThemeItem, error) {
+func scanThemeItem(rows Scanner) (rapport.ThemeItem, error) {
 	var it rapport.ThemeItem
 	var seq sql.NullInt64
 	err := rows.Scan(&it.ID, &it.Text, &it.ThemeID, &it.Pinned, &seq)
@@ -677,7 +677,7 @@ func (db *DB) ReadThemeCorpus(ctx context.Context, s rapport.Scope, all bool) (*
 		}
 		c.Themes, err = queryAll(tx, `SELECT t.id, t.kept_whole, t.name <> '' OR t.status <> 'open'
 				OR EXISTS (SELECT 1 FROM theme_alerts a WHERE a.theme_id = t.id)
-			FROM themes t ORDER BY t.id`, nil, func(rows *sql.Rows) (rapport.ThemeInfo, error) {
+			FROM themes t ORDER BY t.id`, nil, func(rows Scanner) (rapport.ThemeInfo, error) {
 			var ti rapport.ThemeInfo
 			err := rows.Scan(&ti.ID, &ti.KeptWhole, &ti.Decided)
 			return ti, err
@@ -757,7 +757,7 @@ func (tx *Tx) recurrence(themeID rapport.ID, fixedAt time.Time, items []rapport.
 	}
 	type hit struct{ id, customer rapport.ID }
 	hits, err := queryAll(tx, `SELECT id, customer_id FROM feedback WHERE id IN `+q.In(ids...)+` AND heard_at > `+q.Arg(fixedAt),
-		q.Args(), func(rows *sql.Rows) (hit, error) {
+		q.Args(), func(rows Scanner) (hit, error) {
 			var h hit
 			err := rows.Scan(&h.id, &h.customer)
 			return h, err
@@ -784,7 +784,7 @@ func (tx *Tx) fixedThemes() (map[rapport.ID]time.Time, error) {
 		at time.Time
 	}
 	rows, err := queryAll(tx, `SELECT id, fixed_at FROM themes WHERE status = 'fixed' AND fixed_at IS NOT NULL`, nil,
-		func(rows *sql.Rows) (fixed, error) {
+		func(rows Scanner) (fixed, error) {
 			var f fixed
 			err := rows.Scan(&f.id, &f.at)
 			return f, err
@@ -877,7 +877,7 @@ func (db *DB) ApplyRegrouping(ctx context.Context, s rapport.Scope, r *rapport.T
 						ids[i] = m
 					}
 					fresh, err := queryAll(tx, `SELECT id FROM feedback WHERE id IN `+q.In(ids...)+` AND theme_seq IS NULL`, q.Args(),
-						func(rows *sql.Rows) (rapport.ID, error) {
+						func(rows Scanner) (rapport.ID, error) {
 							var id rapport.ID
 							return id, rows.Scan(&id)
 						})

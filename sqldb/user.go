@@ -415,7 +415,7 @@ func (db *DB) CreateToken(ctx context.Context, s rapport.Scope, userID rapport.I
 	return t, secret, nil
 }
 
-func scanToken(rows *sql.Rows) (*rapport.Token, error) {
+func scanToken(rows Scanner) (*rapport.Token, error) {
 	t := &rapport.Token{}
 	var used, revoked sql.NullTime
 	err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.CreatedAt, &used, &revoked)

@@ -2,8 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strings"
 
 	"github.com/rapportckm/rapport"
@@ -88,21 +86,18 @@ func (db *DB) FindCustomerValue(ctx context.Context, s rapport.Scope, customerID
 		if _, err := tx.findCustomerKind(customerID); err != nil {
 			return err
 		}
-		var err error
-		v, err = tx.customerValue(customerID)
-		return err
+		return tx.reads(func(b *batch) { b.customerValue(customerID, &v) })
 	})
 	return v, err
 }
 
-// customerValue returns a customer's value, or nil when it has none.
-func (tx *Tx) customerValue(customerID rapport.ID) (*rapport.CustomerValue, error) {
+// customerValue reads a customer's value into out, which stays nil when it has none.
+func (b *batch) customerValue(customerID rapport.ID, out **rapport.CustomerValue) {
 	v := &rapport.CustomerValue{}
 	var revenue int64
-	err := tx.queryRow(`SELECT `+valueColumns+` FROM customer_values WHERE customer_id = $1`, customerID).Scan(valueDest(v, &revenue)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	v.Revenue = rapport.Amount(revenue)
-	return v, err
+	b.query(`SELECT `+valueColumns+` FROM customer_values WHERE customer_id = $1`, []any{customerID}, func(r Scanner) error {
+		err := r.Scan(valueDest(v, &revenue)...)
+		v.Revenue, *out = rapport.Amount(revenue), v
+		return err
+	})
 }

@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	"github.com/rapportckm/rapport"
@@ -26,7 +25,7 @@ func (db *DB) FindWalls(ctx context.Context, s rapport.Scope) ([]*rapport.Wall, 
 	return walls, err
 }
 
-func scanWall(rows *sql.Rows) (*rapport.Wall, error) {
+func scanWall(rows Scanner) (*rapport.Wall, error) {
 	w := &rapport.Wall{Teams: []rapport.TeamRef{}, Customers: []rapport.CustomerRef{}}
 	err := rows.Scan(&w.ID, &w.Name, &w.Description, &w.CreatedAt, &w.UpdatedAt, &w.Covered)
 	return w, err

@@ -143,6 +143,23 @@ func (dialect) Translate(err error) error {
 // Rebind leaves statements as they are: $1, $2 … is PostgreSQL's own form.
 func (dialect) Rebind(query string, args []any) (string, []any) { return query, args }
 
+// SendReads sends the reads as one pgx batch: one round trip, its statements
+// prepared once a connection, as database/sql's are.
+func (dialect) SendReads(ctx context.Context, conn any, reads []sqldb.Read) error {
+	b := &pgx.Batch{}
+	for _, r := range reads {
+		b.Queue(r.Query, r.Args...).Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				if err := r.Row(rows); err != nil {
+					return err
+				}
+			}
+			return rows.Err()
+		})
+	}
+	return conn.(*stdlib.Conn).Conn().SendBatch(ctx, b).Close()
+}
+
 // MatchCustomers searches the tsvector column, every term as a prefix. Terms hold only
 // letters and digits, so they cannot change the query's syntax. The rows come from the
 // index's scan of the table, so ranking them reads no customer a second time.
