@@ -150,36 +150,36 @@ func (db *DB) FindActionByID(ctx context.Context, s rapport.Scope, id rapport.ID
 
 // attachActions fills in the action items of each feedback of a list, in one query.
 func (tx *Tx) attachActions(list []*rapport.Feedback) error {
+	return tx.reads(func(b *batch) { b.attachActions(list) })
+}
+
+// attachActions reads the action items of each feedback in list into it.
+func (b *batch) attachActions(list []*rapport.Feedback) {
 	if len(list) == 0 {
-		return nil
+		return
 	}
 	q := &Query{}
 	ids := make([]any, len(list))
-	byID := make(map[rapport.ID]*rapport.Feedback, len(list))
+	byID := make(map[rapport.ID][]*rapport.Feedback, len(list))
 	for i, f := range list {
-		ids[i], byID[f.ID] = f.ID, f
+		ids[i], byID[f.ID] = f.ID, append(byID[f.ID], f)
 		f.ActionItems = nil
 	}
-	rows, err := tx.query(`SELECT a.feedback_id, a.id, a.team_id, t.name, COALESCE(o.name, ''), a.status, a.due_at, a.escalated_at
+	b.query(`SELECT a.feedback_id, a.id, a.team_id, t.name, COALESCE(o.name, ''), a.status, a.due_at, a.escalated_at
 		FROM action_items a JOIN teams t ON t.id = a.team_id LEFT JOIN users o ON o.id = a.owner_id
-		WHERE a.feedback_id IN `+q.In(ids...)+` ORDER BY a.created_at, a.id`, q.Args()...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
+		WHERE a.feedback_id IN `+q.In(ids...)+` ORDER BY a.created_at, a.id`, q.Args(), func(rows Scanner) error {
 		var fid rapport.ID
 		var r rapport.ActionRef
 		var escalated sql.NullTime
 		if err := rows.Scan(&fid, &r.ID, &r.TeamID, &r.TeamName, &r.OwnerName, &r.Status, &r.DueAt, &escalated); err != nil {
-			rows.Close()
 			return err
 		}
 		r.DueAt, r.EscalatedAt = r.DueAt.UTC(), utcPtr(escalated)
-		if f := byID[fid]; f != nil {
+		for _, f := range byID[fid] {
 			f.ActionItems = append(f.ActionItems, r)
 		}
-	}
-	return closeRows(rows)
+		return nil
+	})
 }
 
 // insertAction writes a new action item and its audit event and, for feedback with a

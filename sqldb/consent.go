@@ -24,26 +24,32 @@ func (db *DB) FindConsents(ctx context.Context, s rapport.Scope, customerID rapp
 }
 
 // consents returns a profile's latest decision per purpose, in the order of Purposes.
-func (tx *Tx) consents(customerID rapport.ID) ([]rapport.Consent, error) {
-	all, err := queryAll(tx, `SELECT purpose, granted, decided_at, source, recorded_by, recorded_at FROM consents
+func (tx *Tx) consents(customerID rapport.ID) (out []rapport.Consent, err error) {
+	return out, tx.reads(func(b *batch) { b.consents(customerID, &out) })
+}
+
+// consents reads into out a profile's latest decision per purpose, in the order of
+// Purposes.
+func (b *batch) consents(customerID rapport.ID, out *[]rapport.Consent) {
+	var all []rapport.Consent
+	appendRows(b, &all, `SELECT purpose, granted, decided_at, source, recorded_by, recorded_at FROM consents
 		WHERE customer_id = $1 ORDER BY decided_at DESC, recorded_at DESC`, []any{customerID}, func(rows Scanner) (rapport.Consent, error) {
 		var c rapport.Consent
 		err := rows.Scan(&c.Purpose, &c.Granted, &c.DecidedAt, &c.Source, &c.RecordedBy, &c.RecordedAt)
 		return c, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	out := []rapport.Consent{}
-	for _, p := range rapport.Purposes {
-		for _, c := range all {
-			if c.Purpose == p {
-				out = append(out, c)
-				break
+	b.then(func() error {
+		*out = []rapport.Consent{}
+		for _, p := range rapport.Purposes {
+			for _, c := range all {
+				if c.Purpose == p {
+					*out = append(*out, c)
+					break
+				}
 			}
 		}
-	}
-	return out, nil
+		return nil
+	})
 }
 
 // RecordConsent records a decision for a visible customer's profile.

@@ -29,18 +29,20 @@ type customerRow struct {
 	sortName string
 }
 
-func scanCustomer(rows Scanner) (customerRow, error) { return scanCustomerAnd(rows) }
+func scanCustomer(rows Scanner) (customerRow, error) {
+	r := customerRow{Customer: &rapport.Customer{}}
+	return r, scanCustomerInto(rows, r.Customer, &r.sortName)
+}
 
-// scanCustomerAnd scans customerColumns, then the columns more receives.
-func scanCustomerAnd(rows Scanner, more ...any) (customerRow, error) {
-	c := &rapport.Customer{}
+// scanCustomerInto scans customerColumns into c and sortName, then the columns more
+// receives.
+func scanCustomerInto(rows Scanner, c *rapport.Customer, sortName *string, more ...any) error {
 	var attrs []byte
-	r := customerRow{Customer: c}
-	err := rows.Scan(append([]any{&c.ID, &c.Kind, &c.Name, &r.sortName, &c.GivenName, &c.FamilyName, &c.Language,
+	err := rows.Scan(append([]any{&c.ID, &c.Kind, &c.Name, sortName, &c.GivenName, &c.FamilyName, &c.Language,
 		&c.PreferredChannel, &c.OwnerID, &c.OwnerName, &attrs, &c.MergedInto, &c.Version,
 		&c.CreatedAt, &c.UpdatedAt, &c.PreferredTime.Days, &c.PreferredTime.Part}, more...)...)
 	c.Attributes = attrs
-	return r, err
+	return err
 }
 
 // FindCustomerByID returns a visible customer with all its details and records the read.
@@ -64,20 +66,29 @@ func (tx *Tx) findCustomer(id rapport.ID) (*rapport.Customer, error) {
 }
 
 // findCustomerHolding is findCustomer whose statement also says, given has, which of
-// the profile's own sections hold anything (holdings.profile).
+// the profile's own sections hold anything (holdings.profile). The customer's details
+// are read in the same batch, and dropped if the scope may not see it.
 func (tx *Tx) findCustomerHolding(id rapport.ID, has *holdings) (*rapport.Customer, error) {
 	columns, dest := has.profile()
+	c := &rapport.Customer{ID: id}
+	var sortName string
+	var found bool
 	q := &Query{}
-	rows, err := queryAll(tx, `SELECT `+customerColumns+columns+` FROM `+customerFrom+`
-		WHERE c.id = `+q.Arg(id)+` AND `+visibleCustomer(q, tx.scope, "COALESCE(c.merged_into, c.id)"), q.Args(),
-		func(rows Scanner) (customerRow, error) { return scanCustomerAnd(rows, dest...) })
+	err := tx.reads(func(b *batch) {
+		b.query(`SELECT `+customerColumns+columns+` FROM `+customerFrom+`
+			WHERE c.id = `+q.Arg(id)+` AND `+visibleCustomer(q, tx.scope, "COALESCE(c.merged_into, c.id)"), q.Args(),
+			func(r Scanner) error {
+				found = true
+				return scanCustomerInto(r, c, &sortName, dest...)
+			})
+		b.customerDetails([]*rapport.Customer{c})
+	})
 	if err != nil {
 		return nil, err
-	} else if len(rows) == 0 {
+	} else if !found {
 		return nil, rapport.NotFound("customer")
 	}
-	c := rows[0].Customer
-	return c, tx.loadCustomerDetails([]*rapport.Customer{c})
+	return c, nil
 }
 
 // RecordExport checks that the scope may export the personal data of a visible
@@ -235,8 +246,14 @@ func searchRank(q *Query, terms []string) string {
 
 // loadCustomerDetails fills in contacts, addresses, relationships and tags.
 func (tx *Tx) loadCustomerDetails(cs []*rapport.Customer) error {
+	return tx.reads(func(b *batch) { b.customerDetails(cs) })
+}
+
+// customerDetails reads the contact points, addresses, relationships and tags of the
+// customers cs (who have their ids).
+func (b *batch) customerDetails(cs []*rapport.Customer) {
 	if len(cs) == 0 {
-		return nil
+		return
 	}
 	byID := make(map[rapport.ID]*rapport.Customer, len(cs))
 	ids := make([]any, len(cs))
@@ -251,21 +268,16 @@ func (tx *Tx) loadCustomerDetails(cs []*rapport.Customer) error {
 	// few rows. Contacts and addresses keep their order by position.
 	q := &Query{}
 	in := q.In(ids...)
-	rows, err := tx.query(`SELECT customer_id, kind, position, value, label, normalized, '', '', '' FROM customer_contacts WHERE customer_id IN `+in+`
+	b.query(`SELECT customer_id, kind, position, value, label, normalized, '', '', '' FROM customer_contacts WHERE customer_id IN `+in+`
 		UNION ALL SELECT customer_id, 'address', position, label, street, city, postcode, region, country FROM customer_addresses WHERE customer_id IN `+in+`
 		UNION ALL SELECT customer_id, 'relationship', 0, kind, '', '', '', '', '' FROM customer_relationships WHERE customer_id IN `+in+`
 		UNION ALL SELECT customer_id, 'tag', 0, tag, '', '', '', '', '' FROM customer_tags WHERE customer_id IN `+in+`
-		ORDER BY 3`, q.Args()...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
+		ORDER BY 3`, q.Args(), func(rows Scanner) error {
 		var id rapport.ID
 		var what string
 		var position int
 		var v [6]string
 		if err := rows.Scan(&id, &what, &position, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]); err != nil {
-			rows.Close()
 			return err
 		}
 		c := byID[id]
@@ -281,15 +293,15 @@ func (tx *Tx) loadCustomerDetails(cs []*rapport.Customer) error {
 		case "tag":
 			c.Tags = append(c.Tags, v[0])
 		}
-	}
-	if err := closeRows(rows); err != nil {
-		return err
-	}
-	for _, c := range cs {
-		rapport.SortRelationships(c.Relationships)
-		sort.Strings(c.Tags)
-	}
-	return nil
+		return nil
+	})
+	b.then(func() error {
+		for _, c := range cs {
+			rapport.SortRelationships(c.Relationships)
+			sort.Strings(c.Tags)
+		}
+		return nil
+	})
 }
 
 func closeRows(rows *sql.Rows) error {

@@ -272,10 +272,19 @@ func (db *DB) FindFeedback(ctx context.Context, s rapport.Scope, f rapport.Feedb
 	return out, next, nil
 }
 
-func (tx *Tx) findFeedbackPage(f rapport.FeedbackFilter) ([]*rapport.Feedback, string, error) {
+func (tx *Tx) findFeedbackPage(f rapport.FeedbackFilter) (out []*rapport.Feedback, next string, err error) {
+	if err := tx.reads(func(b *batch) { b.feedbackPage(f, &out, &next) }); err != nil {
+		return nil, "", err
+	}
+	return out, next, tx.attachActions(out)
+}
+
+// feedbackPage reads into out a page of the feedback f chooses, without its action
+// items, and the cursor of the next into next.
+func (b *batch) feedbackPage(f rapport.FeedbackFilter, out *[]*rapport.Feedback, next *string) {
 	n := limit(f.Limit, 50, 500)
 	q := &Query{}
-	conds := []string{visibleFeedback(q, tx.scope)}
+	conds := []string{visibleFeedback(q, b.tx.scope)}
 	if !f.CustomerID.IsZero() {
 		conds = append(conds, "fb.customer_id = "+q.Arg(f.CustomerID))
 	}
@@ -287,38 +296,33 @@ func (tx *Tx) findFeedbackPage(f rapport.FeedbackFilter) ([]*rapport.Feedback, s
 	}
 	conds, err := pastCursor(q, conds, f.Cursor, "fb.heard_at", "fb.id")
 	if err != nil {
-		return nil, "", err
+		b.fail(err)
+		return
 	}
-	out, err := queryAll(tx, `SELECT `+feedbackColumns+` FROM `+feedbackFrom+` WHERE `+strings.Join(conds, " AND ")+
+	var rows []*rapport.Feedback
+	appendRows(b, &rows, `SELECT `+feedbackColumns+` FROM `+feedbackFrom+` WHERE `+strings.Join(conds, " AND ")+
 		` ORDER BY fb.heard_at DESC, fb.id DESC LIMIT `+strconv.Itoa(n+1), q.Args(), scanFeedback)
-	if err != nil {
-		return nil, "", err
-	}
-	out, next := pageOf(out, n, func(f *rapport.Feedback) (time.Time, rapport.ID) { return f.HeardAt, f.ID })
-	if out == nil {
-		out = []*rapport.Feedback{}
-	}
-	return out, next, tx.attachActions(out)
+	b.then(func() error {
+		*out, *next = pageOf(rows, n, func(f *rapport.Feedback) (time.Time, rapport.ID) { return f.HeardAt, f.ID })
+		if *out == nil {
+			*out = []*rapport.Feedback{}
+		}
+		return nil
+	})
 }
 
-// customerFeedback reads a customer's latest feedback and how much there is. The
-// caller has checked that the scope may see the customer.
-func (tx *Tx) customerFeedback(customerID rapport.ID, n int) (*rapport.CustomerFeedback, error) {
-	cf := &rapport.CustomerFeedback{}
+// customerFeedback reads into cf a customer's latest feedback, what is open, and how
+// much there is, without their action items. The caller has checked that the scope
+// may see the customer.
+func (b *batch) customerFeedback(customerID rapport.ID, n int, cf *rapport.CustomerFeedback) {
 	// All of it and what is open (not yet resolved: an open item of business), in one read.
 	const open = `fb.status IN ('new', 'triaged', 'in_progress')`
-	if err := tx.queryRow(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN `+open+` THEN 1 ELSE 0 END), 0) FROM feedback fb
-		WHERE fb.customer_id = $1`, customerID).Scan(&cf.Count, &cf.OpenCount); err != nil || cf.Count == 0 {
-		return cf, err
-	}
-	var err error
-	if cf.Recent, _, err = tx.findFeedbackPage(rapport.FeedbackFilter{CustomerID: customerID, Limit: n}); err != nil || cf.OpenCount == 0 {
-		return cf, err
-	}
-	// The open ones, oldest first, with their action items.
-	if cf.Open, err = queryAll(tx, `SELECT `+feedbackColumns+` FROM `+feedbackFrom+` WHERE fb.customer_id = $1 AND `+open+
-		` ORDER BY fb.heard_at, fb.id LIMIT `+strconv.Itoa(n), []any{customerID}, scanFeedback); err != nil {
-		return nil, err
-	}
-	return cf, tx.attachActions(cf.Open)
+	var counted bool
+	b.queryRow(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN `+open+` THEN 1 ELSE 0 END), 0) FROM feedback fb
+		WHERE fb.customer_id = $1`, []any{customerID}, &counted, &cf.Count, &cf.OpenCount)
+	var next string
+	b.feedbackPage(rapport.FeedbackFilter{CustomerID: customerID, Limit: n}, &cf.Recent, &next)
+	// The open ones, oldest first.
+	appendRows(b, &cf.Open, `SELECT `+feedbackColumns+` FROM `+feedbackFrom+` WHERE fb.customer_id = $1 AND `+open+
+		` ORDER BY fb.heard_at, fb.id LIMIT `+strconv.Itoa(n), []any{customerID}, scanFeedback)
 }

@@ -94,22 +94,9 @@ func (db *DB) FindAllItems(ctx context.Context, s rapport.Scope, customerID rapp
 // findItems reads a page of the items of a customer the scope has found visible, in
 // itemOrder, and the cursor of the next page.
 func (tx *Tx) findItems(f rapport.ItemFilter) ([]*rapport.Item, string, error) {
-	q := &Query{}
-	cond := `it.customer_id = ` + q.Arg(f.CustomerID)
-	if !f.All {
-		cond += ` AND it.status IN ('open', 'waiting')`
-	}
-	if f.Cursor != "" {
-		after, err := afterItem(q, f.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		cond += ` AND ` + after
-	}
 	n := limit(f.Limit, 100, 500)
-	rows, err := queryAll(tx, `SELECT `+itemColumns+` FROM `+itemFrom+` WHERE `+cond+itemOrder+
-		` LIMIT `+strconv.Itoa(n+1), q.Args(), scanItem)
-	if err != nil {
+	var rows []itemRow
+	if err := tx.reads(func(b *batch) { b.items(f, n+1, &rows) }); err != nil {
 		return nil, "", err
 	}
 	out := items(rows)
@@ -118,6 +105,24 @@ func (tx *Tx) findItems(f rapport.ItemFilter) ([]*rapport.Item, string, error) {
 	}
 	last := out[n-1]
 	return out[:n], encodeCursor(last.Due, last.OpenedAt.UTC().Format(time.RFC3339Nano), last.ID.String()), nil
+}
+
+// items reads into out up to n of a customer's items that f chooses, in itemOrder.
+func (b *batch) items(f rapport.ItemFilter, n int, out *[]itemRow) {
+	q := &Query{}
+	cond := `it.customer_id = ` + q.Arg(f.CustomerID)
+	if !f.All {
+		cond += ` AND it.status IN ('open', 'waiting')`
+	}
+	if f.Cursor != "" {
+		after, err := afterItem(q, f.Cursor)
+		if err != nil {
+			b.fail(err)
+			return
+		}
+		cond += ` AND ` + after
+	}
+	appendRows(b, out, `SELECT `+itemColumns+` FROM `+itemFrom+` WHERE `+cond+itemOrder+` LIMIT `+strconv.Itoa(n), q.Args(), scanItem)
 }
 
 // afterItem is the condition that an item comes after the cursor's in itemOrder: items
@@ -494,22 +499,22 @@ func (tx *Tx) ingestItems(rows []*rapport.IncomingItem) (out []rapport.IngestIte
 	return out, rejected, nil
 }
 
-// loadWorkbenchItems reads into w how many items of the customer are open, the first
-// of them, and the latest closed.
-func (tx *Tx) loadWorkbenchItems(w *rapport.Workbench, customerID rapport.ID) (err error) {
-	if err = tx.queryRow(`SELECT COUNT(*) FROM items WHERE customer_id = $1 AND status IN ('open', 'waiting')`, customerID).Scan(&w.OpenCount); err != nil {
-		return err
-	}
-	if w.OpenCount > 0 {
-		if w.OpenItems, _, err = tx.findItems(rapport.ItemFilter{CustomerID: customerID, Limit: workbenchItems}); err != nil {
-			return err
+// workbenchItems reads into w how many items of the customer are open, the first of
+// them, and the latest closed.
+func (b *batch) workbenchItems(w *rapport.Workbench, customerID rapport.ID) {
+	var counted bool
+	b.queryRow(`SELECT COUNT(*) FROM items WHERE customer_id = $1 AND status IN ('open', 'waiting')`, []any{customerID}, &counted, &w.OpenCount)
+	var open, closed []itemRow
+	b.items(rapport.ItemFilter{CustomerID: customerID}, workbenchItems, &open)
+	appendRows(b, &closed, `SELECT `+itemColumns+` FROM `+itemFrom+` WHERE it.customer_id = $1
+		AND it.status IN ('done', 'cancelled') ORDER BY it.closed_at DESC, it.id DESC LIMIT 3`, []any{customerID}, scanItem)
+	b.then(func() error {
+		if len(open) > 0 {
+			w.OpenItems = items(open)
 		}
-	}
-	q := &Query{}
-	rows, err := queryAll(tx, `SELECT `+itemColumns+` FROM `+itemFrom+` WHERE it.customer_id = `+q.Arg(customerID)+
-		` AND it.status IN ('done', 'cancelled') ORDER BY it.closed_at DESC, it.id DESC LIMIT 3`, q.Args(), scanItem)
-	w.Closed = items(rows)
-	return err
+		w.Closed = items(closed)
+		return nil
+	})
 }
 
 // workbenchItems is how many open items the profile shows; the rest are counted.

@@ -121,15 +121,15 @@ func (db *DB) DeleteTip(ctx context.Context, s rapport.Scope, id rapport.ID) err
 // come first, the most specific advice.
 func (db *DB) MatchTips(ctx context.Context, s rapport.Scope, keys []rapport.TipKey) (tips []*rapport.Tip, err error) {
 	err = db.view(ctx, s, func(tx *Tx) error {
-		tips, err = tx.matchTips(keys)
-		return err
+		return tx.reads(func(b *batch) { b.matchTips(keys, &tips) })
 	})
 	return tips, err
 }
 
-func (tx *Tx) matchTips(keys []rapport.TipKey) ([]*rapport.Tip, error) {
+// matchTips reads into out the tips for any of the keys, as MatchTips.
+func (b *batch) matchTips(keys []rapport.TipKey, out *[]*rapport.Tip) {
 	if len(keys) == 0 {
-		return nil, nil
+		return
 	}
 	q := &Query{}
 	ors := make([]string, len(keys))
@@ -138,7 +138,7 @@ func (tx *Tx) matchTips(keys []rapport.TipKey) ([]*rapport.Tip, error) {
 			AND (t.product = '' OR LOWER(t.product) = ` + q.Arg(strings.ToLower(k.Product)) + `)
 			AND (t.channel = '' OR t.channel = ` + q.Arg(string(k.Channel)) + `))`
 	}
-	return queryAll(tx, `SELECT `+tipColumns+` FROM tips t LEFT JOIN users u ON u.id = t.author_id WHERE `+strings.Join(ors, " OR ")+
+	appendRows(b, out, `SELECT `+tipColumns+` FROM tips t LEFT JOIN users u ON u.id = t.author_id WHERE `+strings.Join(ors, " OR ")+
 		` ORDER BY (CASE WHEN t.request_type = '' THEN 0 ELSE 1 END) + (CASE WHEN t.product = '' THEN 0 ELSE 1 END) +
 		(CASE WHEN t.channel = '' THEN 0 ELSE 1 END) DESC, t.title LIMIT 20`, q.Args(), scanTip)
 }

@@ -470,23 +470,22 @@ func (db *DB) FindPortalAccounts(ctx context.Context, s rapport.Scope, customerI
 		if _, err := tx.findCustomerKind(customerID); err != nil {
 			return err
 		}
-		var err error
-		out, err = tx.portalAccounts(customerID)
-		return err
+		return tx.reads(func(b *batch) { b.portalAccounts(customerID, &out) })
 	})
 	return out, err
 }
 
-// portalAccounts lists the help centre accounts of a customer the caller has found
-// visible.
-func (tx *Tx) portalAccounts(customerID rapport.ID) ([]rapport.PortalAccount, error) {
-	list, err := queryAll(tx, `SELECT `+portalAccountColumns+` FROM portal_accounts p WHERE p.customer_id = $1 ORDER BY p.created_at`,
-		[]any{customerID}, scanPortalAccount)
-	var out []rapport.PortalAccount
-	for _, a := range list {
-		out = append(out, *a)
-	}
-	return out, err
+// portalAccounts reads into out the help centre accounts of a customer the caller has
+// found visible.
+func (b *batch) portalAccounts(customerID rapport.ID, out *[]rapport.PortalAccount) {
+	b.query(`SELECT `+portalAccountColumns+` FROM portal_accounts p WHERE p.customer_id = $1 ORDER BY p.created_at`,
+		[]any{customerID}, func(r Scanner) error {
+			a, err := scanPortalAccount(r)
+			if err == nil {
+				*out = append(*out, *a)
+			}
+			return err
+		})
 }
 
 // createPortalCustomer creates the person a verified registration is for, as staff

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rapportckm/rapport"
@@ -141,33 +142,33 @@ func (db *DB) FindProfileFacts(ctx context.Context, s rapport.Scope, customerID 
 			return err
 		}
 		f.Systems, f.Work.Staff, f.Work.Teams = st.sources, st.staff, st.teams
-		if has.consents {
-			if f.Consents, err = tx.consents(customerID); err != nil {
-				return err
+		// The sections that hold anything, read together; then what depends on them.
+		f.Feedback = &rapport.CustomerFeedback{}
+		err = tx.reads(func(b *batch) {
+			if has.consents {
+				b.consents(customerID, &f.Consents)
 			}
-		}
-		if has.items {
-			if err := tx.loadWorkbenchItems(f.Work, customerID); err != nil {
-				return err
+			if has.items {
+				b.workbenchItems(f.Work, customerID)
 			}
+			if has.feedback {
+				b.customerFeedback(customerID, profileFeedback, f.Feedback)
+			}
+			if s.IsStaff() && has.portal { // as FindPortalAccounts
+				b.portalAccounts(customerID, &f.Portal)
+			}
+		})
+		if err != nil {
+			return err
 		}
 		keys := make([]rapport.TipKey, len(f.Work.OpenItems))
 		for i, it := range f.Work.OpenItems {
 			keys[i] = rapport.TipKey{RequestType: it.RequestType, Product: it.Product, Channel: it.Channel}
 		}
-		if f.Tips, err = tx.matchTips(keys); err != nil {
-			return err
-		}
-		f.Feedback = &rapport.CustomerFeedback{}
-		if has.feedback {
-			if f.Feedback, err = tx.customerFeedback(customerID, profileFeedback); err != nil {
-				return err
-			}
-		}
-		if s.IsStaff() && has.portal { // as FindPortalAccounts
-			f.Portal, err = tx.portalAccounts(customerID)
-		}
-		return err
+		return tx.reads(func(b *batch) {
+			b.matchTips(keys, &f.Tips)
+			b.attachActions(slices.Concat(f.Feedback.Recent, f.Feedback.Open))
+		})
 	})
 	if err != nil {
 		return nil, err
