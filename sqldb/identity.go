@@ -306,8 +306,13 @@ func (db *DB) FindRecentMerges(ctx context.Context, s rapport.Scope, f rapport.M
 const newestMerges = ` ORDER BY m.created_at DESC, m.id DESC`
 
 // findMerges reads the merges that meet cond, which ends with their order.
-func (tx *Tx) findMerges(cond string, args ...any) ([]*rapport.Merge, error) {
-	return queryAll(tx, `SELECT m.id, m.target_id, t.name, m.merged_id, c.name,
+func (tx *Tx) findMerges(cond string, args ...any) (merges []*rapport.Merge, err error) {
+	return merges, tx.reads(func(b *batch) { b.merges(&merges, cond, args...) })
+}
+
+// merges reads into out the merges that meet cond, which ends with their order.
+func (b *batch) merges(out *[]*rapport.Merge, cond string, args ...any) {
+	appendRows(b, out, `SELECT m.id, m.target_id, t.name, m.merged_id, c.name,
 		COALESCE((SELECT e.value FROM customer_contacts e WHERE e.customer_id = m.merged_id AND e.kind = 'email'
 			ORDER BY e.position LIMIT 1), ''),
 		m.reason, COALESCE(m.probability, 0), m.user_id, COALESCE(u.name, ''), m.created_at, m.undone_at

@@ -134,7 +134,19 @@ func (db *DB) FindInteractions(ctx context.Context, s rapport.Scope, f rapport.I
 // findInteractions reads one page of the timeline of a customer of the kind given,
 // whom the caller has found visible, with a keyset cursor, so that page 1,000 of a
 // customer with 100,000 interactions costs what page 1 costs.
-func (tx *Tx) findInteractions(f rapport.InteractionFilter, kind rapport.CustomerKind) ([]*rapport.Interaction, string, error) {
+func (tx *Tx) findInteractions(f rapport.InteractionFilter, kind rapport.CustomerKind) (page []*rapport.Interaction, next string, err error) {
+	var read []readInteraction
+	if err := tx.reads(func(b *batch) { b.interactions(f, kind, &read, &next) }); err != nil {
+		return nil, "", err
+	}
+	page, err = tx.finishReading(read)
+	return page, next, err
+}
+
+// interactions reads into out a page of the interactions of a customer of the kind
+// given, as f chooses, and the cursor of the next into next; finishReading finishes
+// them.
+func (b *batch) interactions(f rapport.InteractionFilter, kind rapport.CustomerKind, out *[]readInteraction, next *string) {
 	n := limit(f.Limit, 50, 500)
 	q := &Query{}
 	var conds []string
@@ -149,7 +161,8 @@ func (tx *Tx) findInteractions(f rapport.InteractionFilter, kind rapport.Custome
 	}
 	conds, err := pastCursor(q, conds, f.Cursor, "i.occurred_at", "i.id")
 	if err != nil {
-		return nil, "", err
+		b.fail(err)
+		return
 	}
 	branch := func(cond string) string {
 		return `SELECT ` + interactionColumns + ` FROM ` + interactionFrom + ` WHERE ` + strings.Join(append([]string{cond}, conds...), " AND ") +
@@ -161,16 +174,15 @@ func (tx *Tx) findInteractions(f rapport.InteractionFilter, kind rapport.Custome
 		// An organisation's timeline also holds what its (visible) people did on its
 		// behalf. Two index scans merged beat one scan over an OR.
 		query = `SELECT * FROM (` + query + `) a UNION ALL SELECT * FROM (` +
-			branch("i.organisation_id = "+customer+" AND i.customer_id <> "+customer+" AND "+visibleCustomer(q, tx.scope, "i.customer_id")) +
+			branch("i.organisation_id = "+customer+" AND i.customer_id <> "+customer+" AND "+visibleCustomer(q, b.tx.scope, "i.customer_id")) +
 			`) b ORDER BY 6 DESC, 1 DESC LIMIT ` + strconv.Itoa(n+1)
 	}
-	read, err := queryAll(tx, query, q.Args(), scanInteraction)
-	if err != nil {
-		return nil, "", err
-	}
-	read, next := pageOf(read, n, func(in readInteraction) (time.Time, rapport.ID) { return in.OccurredAt, in.ID })
-	page, err := tx.finishReading(read)
-	return page, next, err
+	var rows []readInteraction
+	appendRows(b, &rows, query, q.Args(), scanInteraction)
+	b.then(func() error {
+		*out, *next = pageOf(rows, n, func(in readInteraction) (time.Time, rapport.ID) { return in.OccurredAt, in.ID })
+		return nil
+	})
 }
 
 func anySlice[T any](in []T) []any {

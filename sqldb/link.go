@@ -24,13 +24,19 @@ func (db *DB) FindLinks(ctx context.Context, s rapport.Scope, customerID rapport
 }
 
 // findLinks returns the links of a customer whom the caller has found visible.
-func (tx *Tx) findLinks(customerID rapport.ID) ([]*rapport.Link, error) {
+func (tx *Tx) findLinks(customerID rapport.ID) (links []*rapport.Link, err error) {
+	return links, tx.reads(func(b *batch) { b.links(customerID, &links) })
+}
+
+// links reads into out the links of a customer whom the caller has found visible.
+func (b *batch) links(customerID rapport.ID, out *[]*rapport.Link) {
 	q := &Query{}
 	id := q.Arg(customerID)
-	return queryAll(tx, `SELECT l.id, l.from_id, f.name, f.kind, l.to_id, t.name, l.kind, l.role, l.created_at
+	scope := b.tx.scope
+	appendRows(b, out, `SELECT l.id, l.from_id, f.name, f.kind, l.to_id, t.name, l.kind, l.role, l.created_at
 		FROM customer_links l JOIN customers f ON f.id = l.from_id JOIN customers t ON t.id = l.to_id
 		WHERE (l.from_id = `+id+` OR l.to_id = `+id+`)
-		AND `+visibleCustomer(q, tx.scope, "l.from_id")+` AND `+visibleCustomer(q, tx.scope, "l.to_id")+`
+		AND `+visibleCustomer(q, scope, "l.from_id")+` AND `+visibleCustomer(q, scope, "l.to_id")+`
 		ORDER BY f.kind DESC, f.sort_name, t.sort_name`, q.Args(), scanLink)
 }
 

@@ -83,24 +83,32 @@ func (db *DB) FindNotes(ctx context.Context, s rapport.Scope, f rapport.NoteFilt
 	return notes, next, db.auditRead(ctx, s, "notes", rapport.ID{}, f.CustomerID, "")
 }
 
-func (tx *Tx) findNotes(f rapport.NoteFilter) ([]*rapport.Note, string, error) {
+func (tx *Tx) findNotes(f rapport.NoteFilter) (notes []*rapport.Note, next string, err error) {
+	err = tx.reads(func(b *batch) { b.notes(f, &notes, &next) })
+	return notes, next, err
+}
+
+// notes reads into out a page of a customer's notes that the scope may read, newest
+// first, and the cursor of the next into next.
+func (b *batch) notes(f rapport.NoteFilter, out *[]*rapport.Note, next *string) {
 	n := limit(f.Limit, 50, 500)
 	q := &Query{}
-	conds := []string{"n.customer_id = " + q.Arg(f.CustomerID), visibleNote(q, tx.scope)}
+	conds := []string{"n.customer_id = " + q.Arg(f.CustomerID), visibleNote(q, b.tx.scope)}
 	if f.PinnedOnly {
 		conds = append(conds, "n.pinned")
 	}
 	conds, err := pastCursor(q, conds, f.Cursor, "n.created_at", "n.id")
 	if err != nil {
-		return nil, "", err
+		b.fail(err)
+		return
 	}
-	notes, err := queryAll(tx, `SELECT `+noteColumns+` FROM `+noteFrom+` WHERE `+strings.Join(conds, " AND ")+
+	var rows []*rapport.Note
+	appendRows(b, &rows, `SELECT `+noteColumns+` FROM `+noteFrom+` WHERE `+strings.Join(conds, " AND ")+
 		` ORDER BY n.created_at DESC, n.id DESC LIMIT `+strconv.Itoa(n+1), q.Args(), scanNote)
-	if err != nil {
-		return nil, "", err
-	}
-	notes, next := pageOf(notes, n, func(n *rapport.Note) (time.Time, rapport.ID) { return n.CreatedAt, n.ID })
-	return notes, next, nil
+	b.then(func() error {
+		*out, *next = pageOf(rows, n, func(n *rapport.Note) (time.Time, rapport.ID) { return n.CreatedAt, n.ID })
+		return nil
+	})
 }
 
 // CreateNote adds a note to a visible customer.

@@ -18,26 +18,22 @@ func (db *DB) FindProfile(ctx context.Context, s rapport.Scope, f rapport.Intera
 		if p.Customer, err = tx.findCustomerHolding(id, &has); err != nil || !p.Customer.MergedInto.IsZero() {
 			return err
 		}
-		if has.notes {
-			if p.Pinned, _, err = tx.findNotes(rapport.NoteFilter{CustomerID: id, PinnedOnly: true, Limit: 10}); err != nil {
-				return err
+		// The sections that hold anything, and the timeline, read together.
+		err = tx.reads(func(b *batch) {
+			if has.notes {
+				var more string
+				b.notes(rapport.NoteFilter{CustomerID: id, PinnedOnly: true, Limit: 10}, &p.Pinned, &more)
 			}
-		}
-		if has.links {
-			if p.Links, err = tx.findLinks(id); err != nil {
-				return err
+			if has.links {
+				b.links(id, &p.Links)
 			}
-		}
-		if p.Timeline, p.Next, err = tx.timeline(f, p.Customer.Kind, has.notes); err != nil {
-			return err
-		}
-		if p.Customer.Kind == rapport.KindOrganisation {
-			if p.People, err = tx.actingPeople(id, p.Timeline, p.Links); err != nil {
-				return err
+			b.timeline(f, p.Customer.Kind, has.notes, &p.Timeline, &p.Next)
+			if has.merges {
+				b.merges(&p.Merges, `m.target_id = $1`+newestMerges, id)
 			}
-		}
-		if has.merges {
-			p.Merges, err = tx.findMerges(`m.target_id = $1`+newestMerges, id)
+		})
+		if err == nil && p.Customer.Kind == rapport.KindOrganisation {
+			p.People, err = tx.actingPeople(id, p.Timeline, p.Links)
 		}
 		return err
 	})

@@ -21,8 +21,7 @@ func (db *DB) FindTimeline(ctx context.Context, s rapport.Scope, f rapport.Inter
 		if err != nil {
 			return err
 		}
-		entries, next, err = tx.timeline(f, kind, true)
-		return err
+		return tx.reads(func(b *batch) { b.timeline(f, kind, true, &entries, &next) })
 	})
 	if err != nil {
 		return nil, "", err
@@ -30,9 +29,10 @@ func (db *DB) FindTimeline(ctx context.Context, s rapport.Scope, f rapport.Inter
 	return entries, next, nil
 }
 
-// timeline reads a page of the timeline of a customer of the kind given, whom the
-// caller has found visible; its notes only if hasNotes says it may have some.
-func (tx *Tx) timeline(f rapport.InteractionFilter, kind rapport.CustomerKind, hasNotes bool) ([]rapport.TimelineEntry, string, error) {
+// timeline reads into out a page of the timeline of a customer of the kind given, whom
+// the caller has found visible, and the cursor of the next into next; its notes only
+// if hasNotes says it may have some.
+func (b *batch) timeline(f rapport.InteractionFilter, kind rapport.CustomerKind, hasNotes bool, out *[]rapport.TimelineEntry, next *string) {
 	wantNotes := hasNotes && len(f.Channels) == 0 && len(f.Sources) == 0 && (len(f.Types) == 0 || contains(f.Types, rapport.TypeNote))
 	var types []rapport.InteractionType
 	for _, t := range f.Types {
@@ -44,43 +44,44 @@ func (tx *Tx) timeline(f rapport.InteractionFilter, kind rapport.CustomerKind, h
 	f.Types = types
 	n := limit(f.Limit, 50, 500)
 
-	var entries []rapport.TimelineEntry
-	more := false
+	var read []readInteraction
+	var notes []*rapport.Note
+	var moreInteractions, moreNotes string
 	if wantInteractions {
-		page, next, err := tx.findInteractions(f, kind)
+		b.interactions(f, kind, &read, &moreInteractions)
+	}
+	if wantNotes {
+		b.notes(rapport.NoteFilter{CustomerID: f.CustomerID, Cursor: f.Cursor, Limit: n}, &notes, &moreNotes)
+	}
+	b.then(func() error {
+		page, err := b.tx.finishReading(read)
 		if err != nil {
-			return nil, "", err
+			return err
 		}
-		more = next != ""
+		var entries []rapport.TimelineEntry
 		for _, in := range page {
 			entries = append(entries, rapport.TimelineEntry{At: in.OccurredAt, Interaction: in})
 		}
-	}
-	if wantNotes {
-		notes, next, err := tx.findNotes(rapport.NoteFilter{CustomerID: f.CustomerID, Cursor: f.Cursor, Limit: n})
-		if err != nil {
-			return nil, "", err
-		}
-		more = more || next != ""
 		for _, note := range notes {
 			entries = append(entries, rapport.TimelineEntry{At: note.CreatedAt, Note: note})
 		}
-	}
-	sort.Slice(entries, func(i, j int) bool {
-		if !entries[i].At.Equal(entries[j].At) {
-			return entries[i].At.After(entries[j].At)
+		sort.Slice(entries, func(i, j int) bool {
+			if !entries[i].At.Equal(entries[j].At) {
+				return entries[i].At.After(entries[j].At)
+			}
+			return entryID(entries[i]).String() > entryID(entries[j]).String()
+		})
+		more := moreInteractions != "" || moreNotes != ""
+		if len(entries) > n {
+			entries, more = entries[:n], true
 		}
-		return entryID(entries[i]).String() > entryID(entries[j]).String()
+		*out = entries
+		if more && len(entries) > 0 {
+			last := entries[len(entries)-1]
+			*next = timeCursor(last.At, entryID(last))
+		}
+		return nil
 	})
-	if len(entries) > n {
-		entries, more = entries[:n], true
-	}
-	var next string
-	if more && len(entries) > 0 {
-		last := entries[len(entries)-1]
-		next = timeCursor(last.At, entryID(last))
-	}
-	return entries, next, nil
 }
 
 func entryID(e rapport.TimelineEntry) rapport.ID {
