@@ -1,8 +1,6 @@
 package sqldb
 
-import (
-	"context"
-)
+import "context"
 
 // Scanner reads the columns of a result's current row: *sql.Rows, or a row of reads
 // sent in one batch.
@@ -93,6 +91,8 @@ func (b *batch) run() error {
 	return nil
 }
 
+// send runs the reads: as one batch where the dialect can and there is more than one
+// (a lone read keeps database/sql's prepared statement), else one by one.
 func (b *batch) send() error {
 	tx := b.tx
 	if batcher, ok := tx.db.dialect.(Batcher); ok && len(b.reads) > 1 && tx.tx == nil {
