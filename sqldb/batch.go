@@ -47,11 +47,13 @@ func (b *batch) query(query string, args []any, row func(Scanner) error) {
 	b.reads = append(b.reads, Read{Query: query, Args: args, Row: row})
 }
 
-// queryRow queues a statement that returns at most one row, scanned into dest; found
-// says whether it did.
+// queryRow queues a statement that returns at most one row, scanned into dest; found,
+// unless nil, says whether it did.
 func (b *batch) queryRow(query string, args []any, found *bool, dest ...any) {
 	b.query(query, args, func(r Scanner) error {
-		*found = true
+		if found != nil {
+			*found = true
+		}
 		return r.Scan(dest...)
 	})
 }

@@ -317,9 +317,8 @@ func (b *batch) feedbackPage(f rapport.FeedbackFilter, out *[]*rapport.Feedback,
 func (b *batch) customerFeedback(customerID rapport.ID, n int, cf *rapport.CustomerFeedback) {
 	// All of it and what is open (not yet resolved: an open item of business), in one read.
 	const open = `fb.status IN ('new', 'triaged', 'in_progress')`
-	var counted bool
 	b.queryRow(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN `+open+` THEN 1 ELSE 0 END), 0) FROM feedback fb
-		WHERE fb.customer_id = $1`, []any{customerID}, &counted, &cf.Count, &cf.OpenCount)
+		WHERE fb.customer_id = $1`, []any{customerID}, nil, &cf.Count, &cf.OpenCount)
 	var next string
 	b.feedbackPage(rapport.FeedbackFilter{CustomerID: customerID, Limit: n}, &cf.Recent, &next)
 	// The open ones, oldest first.

@@ -502,8 +502,7 @@ func (tx *Tx) ingestItems(rows []*rapport.IncomingItem) (out []rapport.IngestIte
 // workbenchItems reads into w how many items of the customer are open, the first of
 // them, and the latest closed.
 func (b *batch) workbenchItems(w *rapport.Workbench, customerID rapport.ID) {
-	var counted bool
-	b.queryRow(`SELECT COUNT(*) FROM items WHERE customer_id = $1 AND status IN ('open', 'waiting')`, []any{customerID}, &counted, &w.OpenCount)
+	b.queryRow(`SELECT COUNT(*) FROM items WHERE customer_id = $1 AND status IN ('open', 'waiting')`, []any{customerID}, nil, &w.OpenCount)
 	var open, closed []itemRow
 	b.items(rapport.ItemFilter{CustomerID: customerID}, workbenchItems, &open)
 	appendRows(b, &closed, `SELECT `+itemColumns+` FROM `+itemFrom+` WHERE it.customer_id = $1

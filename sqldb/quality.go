@@ -40,7 +40,10 @@ func (db *DB) CustomerQuality(ctx context.Context, s rapport.Scope, customerID r
 		var kind rapport.CustomerKind
 		return tx.reads(func(b *batch) { b.customerQuality(customerID, nil, q, &kind) })
 	})
-	return q, err
+	if err != nil {
+		return nil, err
+	}
+	return q, nil
 }
 
 // customerQuality measures a customer's profile into q and says its kind, ENOTFOUND
