@@ -636,26 +636,15 @@ func (tx *Tx) eachBySourceRef(selectFrom string, refs []sourceRef, scan func(Sca
 	for _, r := range refs {
 		bySource[r.source] = append(bySource[r.source], r.key)
 	}
-	for source, ks := range bySource {
-		for start := 0; start < len(ks); start += ingestChunk {
-			q := &Query{}
-			src := q.Arg(source)
-			rows, err := tx.query(selectFrom+` WHERE source_id = `+src+` AND source_key IN `+q.In(ks[start:min(start+ingestChunk, len(ks))]...), q.Args()...)
-			if err != nil {
-				return err
-			}
-			for rows.Next() {
-				if err := scan(rows); err != nil {
-					rows.Close()
-					return err
-				}
-			}
-			if err := closeRows(rows); err != nil {
-				return err
+	return tx.reads(func(b *batch) {
+		for source, ks := range bySource {
+			for start := 0; start < len(ks); start += ingestChunk {
+				q := &Query{}
+				src := q.Arg(source)
+				b.query(selectFrom+` WHERE source_id = `+src+` AND source_key IN `+q.In(ks[start:min(start+ingestChunk, len(ks))]...), q.Args(), scan)
 			}
 		}
-	}
-	return nil
+	})
 }
 
 // customerInfo is what ingest needs to know of a customer the scope may see.
