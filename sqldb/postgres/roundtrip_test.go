@@ -17,9 +17,10 @@ import (
 
 // BenchmarkRoundTrips prices what a page pays for running its short reads one after
 // another: seven single-row reads through database/sql, as the profile page's views
-// run them, against the same seven sent at once in a pgx batch, which the page does
-// not do yet. Besides the time, it reports the CPU per statement of this process and
-// of the server's backend (from /proc, when the server runs on this machine):
+// ran them, against the same seven sent at once in a pgx batch, as its views now send
+// them (sqldb/batch.go). Besides the time, it reports the CPU per statement of this
+// process and of the server's backend (from /proc, when the server runs on this
+// machine):
 //
 //	RAPPORT_TEST_POSTGRES=postgres://… go test -run '^$' -bench RoundTrips -benchtime 5000x ./sqldb/postgres
 func BenchmarkRoundTrips(b *testing.B) {
