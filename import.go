@@ -135,8 +135,13 @@ func (imp *Import) Totals() string {
 // ImportBatch says where in its file a batch of rows starts and ends, for the database
 // to record with the rows. A batch is written only where the import stands, after the
 // batches before it: batches written at once commit in file order, or not at all.
+//
+// The batches of a bulk request are kept in order the same way, but recorded nowhere:
+// Import is zero, Request names the request's run, and Before says whether the batch
+// before was written.
 type ImportBatch struct {
 	Import   ID
+	Request  ID
 	From     int64 // where the batch starts: where the import stands once the batches before it are written
 	Offset   int64 // where it ends
 	Line     int
@@ -147,6 +152,9 @@ type ImportBatch struct {
 	// Placed, if set, is called once the batch holds its place in the import's order:
 	// a batch of the same import started after that commits after this one.
 	Placed func()
+	// Before, if set, is called in a bulk request's batch once the batch before it has
+	// ended, and says whether that batch was written; if not, neither is this one.
+	Before func() bool
 }
 
 // Reject is a row an import rejected: where, why, and the row as written.

@@ -26,7 +26,7 @@ import (
 // Options tune a run.
 type Options struct {
 	Source    string // the source of rows that name none
-	BatchSize int    // rows written per transaction; default 5,000
+	BatchSize int    // rows written per transaction; default 2,500
 	MaxLine   int    // longest line accepted, in bytes; default 1 MiB
 	// Progress, if set, is called after each batch with what was done so far.
 	Progress func(Progress)
@@ -43,7 +43,9 @@ type Progress struct {
 
 func (o *Options) defaults() {
 	if o.BatchSize <= 0 {
-		o.BatchSize = 5000
+		// Small enough that a request of a few thousand lines makes two batches, to
+		// write at once where the database can (ImportBatchesAtOnce).
+		o.BatchSize = 2500
 	}
 	if o.MaxLine <= 0 {
 		o.MaxLine = 1 << 20
@@ -69,10 +71,11 @@ type Warning struct {
 const keptErrors = 10
 
 // Interactions reads interactions in Rapport's own shape as NDJSON and writes them
-// through svc.
-func Interactions(ctx context.Context, r io.Reader, svc rapport.InteractionService, s rapport.Scope, opt Options) (rapport.IngestResult, error) {
-	res, err := runNDJSON(ctx, r, opt, Native[rapport.IncomingInteraction](opt.Source), func(rows []rapport.IncomingInteraction, _ *rapport.ImportBatch) (rapport.IngestResult, error) {
-		return svc.IngestInteractions(ctx, s, rows)
+// through svc, as many batches at once as svc says is best, committed in the order
+// they were sent.
+func Interactions(ctx context.Context, r io.Reader, svc rapport.ImportService, s rapport.Scope, opt Options) (rapport.IngestResult, error) {
+	res, err := runNDJSON(ctx, r, opt, svc.ImportBatchesAtOnce(), Native[rapport.IncomingInteraction](opt.Source), func(rows []rapport.IncomingInteraction, at *rapport.ImportBatch) (rapport.IngestResult, error) {
+		return svc.ImportInteractions(ctx, s, rows, at)
 	})
 	return res.IngestResult, err
 }
@@ -84,7 +87,7 @@ func Items(ctx context.Context, r io.Reader, svc rapport.ItemService, s rapport.
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = 500
 	}
-	res, err := runNDJSON(ctx, r, opt, Native[rapport.IncomingItem](opt.Source), func(rows []rapport.IncomingItem, _ *rapport.ImportBatch) (rapport.IngestResult, error) {
+	res, err := runNDJSON(ctx, r, opt, 1, Native[rapport.IncomingItem](opt.Source), func(rows []rapport.IncomingItem, _ *rapport.ImportBatch) (rapport.IngestResult, error) {
 		return svc.IngestItems(ctx, s, rows)
 	})
 	return res.IngestResult, err
@@ -93,13 +96,13 @@ func Items(ctx context.Context, r io.Reader, svc rapport.ItemService, s rapport.
 // Customers reads customer records in Rapport's own shape as NDJSON and writes them
 // through svc.
 func Customers(ctx context.Context, r io.Reader, svc rapport.SourceService, s rapport.Scope, opt Options) (rapport.IngestResult, error) {
-	res, err := runNDJSON(ctx, r, opt, Native[rapport.IncomingCustomer](opt.Source), func(rows []rapport.IncomingCustomer, _ *rapport.ImportBatch) (rapport.IngestResult, error) {
+	res, err := runNDJSON(ctx, r, opt, 1, Native[rapport.IncomingCustomer](opt.Source), func(rows []rapport.IncomingCustomer, _ *rapport.ImportBatch) (rapport.IngestResult, error) {
 		return svc.IngestCustomers(ctx, s, rows)
 	})
 	return res.IngestResult, err
 }
 
-func runNDJSON[T any](ctx context.Context, r io.Reader, opt Options, convert Converter[T], write func([]T, *rapport.ImportBatch) (rapport.IngestResult, error)) (Result, error) {
+func runNDJSON[T any](ctx context.Context, r io.Reader, opt Options, atOnce int, convert Converter[T], write func([]T, *rapport.ImportBatch) (rapport.IngestResult, error)) (Result, error) {
 	opt.defaults()
 	// A request's body is limited by its size as sent; gzipped, a small one could hold
 	// any number of lines. Files to import may be gzipped (POST /api/v1/imports).
@@ -112,7 +115,7 @@ func runNDJSON[T any](ctx context.Context, r io.Reader, opt Options, convert Con
 	if err != nil {
 		return Result{IngestResult: rapport.IngestResult{Errors: []rapport.LineError{}}}, readError(err, 0)
 	}
-	return run(ctx, rows, opt, 1, convert, write)
+	return run(ctx, rows, opt, atOnce, convert, write)
 }
 
 // ImportCustomers reads customer records from rows, through the mapping m or, when m is
@@ -200,13 +203,14 @@ func Native[T record](source string) Converter[T] {
 
 // run reads rows, converts them and writes full batches. A row that cannot be read or
 // converted is rejected; the rest go on. Reading runs one batch ahead of writing, so
-// that on two cores the input is parsed while the database writes; the batches of an
-// import may also be written atOnce at a time, each started once the one before it
-// holds its place in the import's order (ImportBatch.Placed).
+// that on two cores the input is parsed while the database writes; the batches may also
+// be written atOnce at a time, each started once the one before it holds its place in
+// the order of commits (ImportBatch.Placed): an import's, or else the run's own.
 func run[T any](ctx context.Context, rows *tabular.Rows, opt Options, atOnce int, convert Converter[T], write func([]T, *rapport.ImportBatch) (rapport.IngestResult, error)) (Result, error) {
 	opt.defaults()
-	if opt.Import == nil {
-		atOnce = 1 // without an import, no order of commits is kept
+	request := rapport.ID{} // names the run's order of commits when it belongs to no import
+	if opt.Import == nil && atOnce > 1 {
+		request = rapport.NewID()
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	var writing []*written[T] // batches being written, in file order
@@ -281,8 +285,15 @@ func run[T any](ctx context.Context, rows *tabular.Rows, opt Options, atOnce int
 			}
 		}
 		var at *rapport.ImportBatch
-		if opt.Import != nil {
+		switch {
+		case opt.Import != nil:
 			at = &rapport.ImportBatch{Import: opt.Import.ID, From: b.from, Offset: b.end, Line: b.endLine, Read: b.read, Rejected: b.errors, Text: b.text}
+		case !request.IsZero():
+			at = &rapport.ImportBatch{Request: request, From: b.from, Offset: b.end}
+			if len(writing) > 0 { // else the batch before was written, or this is the first
+				before := writing[len(writing)-1]
+				at.Before = func() bool { <-before.done; return before.err == nil }
+			}
 		}
 		writing = append(writing, startWrite(b, at, write))
 	}

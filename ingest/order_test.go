@@ -18,17 +18,20 @@ import (
 	"github.com/rapportckm/rapport/tabular"
 )
 
-// TestBatchesWrittenAtOnceCommitInOrder writes an import's batches two at a time on
-// PostgreSQL, holding the first until the second waits for it to commit, then making
-// the first fail: by losing a deadlock over a row both write, or by being cancelled.
-// The import must end as one written a batch at a time: every row once, the counts
-// and the place in the file of a serial run; and once batches have collided, the rest
-// are written one at a time.
+// TestBatchesWrittenAtOnceCommitInOrder writes batches two at a time on PostgreSQL,
+// those of an import and those of a bulk request, holding the first until the second
+// waits for it to commit, then making the first fail: by losing a deadlock over a row
+// both write, or by being cancelled. The run must end as one written a batch at a
+// time: every row once, the later of two lines with the same key kept, the counts (and
+// an import's place in the file) of a serial run; and once batches have collided, the
+// rest are written one at a time.
 func TestBatchesWrittenAtOnceCommitInOrder(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
+		bulk   bool // a bulk request's batches, not an import's
 		cancel bool // the first batch is cancelled instead of writing on into the row the second wrote
-	}{{"deadlock", false}, {"first fails", true}} {
+	}{{"import/deadlock", false, false}, {"import/first fails", false, true},
+		{"bulk/deadlock", true, false}, {"bulk/first fails", true, true}} {
 		t.Run(tt.name, func(t *testing.T) {
 			url := sqldbtest.PostgresURL(t)
 			db, err := postgres.Open(url)
@@ -63,23 +66,35 @@ func TestBatchesWrittenAtOnceCommitInOrder(t *testing.T) {
 				case 9, 12:
 					later = append(later, int64(input.Len()))
 				}
-				fmt.Fprintf(&input, `{"customer_id":%q,"type":"order","channel":"web","occurred_at":"2024-01-02T03:04:05Z","source_id":%q,"summary":"Order %s"}`+"\n", c.ID, key, key)
-			}
-			imp := &rapport.Import{Source: "shop", Kind: "interactions", File: "orders", Name: "orders.ndjson", Size: int64(input.Len())}
-			if _, err := db.StartImport(ctx, system, imp); err != nil {
-				t.Fatal(err)
+				fmt.Fprintf(&input, `{"customer_id":%q,"type":"order","channel":"web","occurred_at":"2024-01-02T03:04:05Z","source_id":%q,"summary":"Order %s, line %d"}`+"\n", c.ID, key, key, i+1)
 			}
 			svc := &stallFirst{DB: db, t: t, raw: raw, cancel: tt.cancel, tries: map[int64]int{}, firstErr: map[int64]error{}}
-			rows, err := ingest.OpenRows(strings.NewReader(input.String()), nil, tabular.Options{Format: tabular.NDJSON})
-			if err != nil {
-				t.Fatal(err)
+			var imp *rapport.Import
+			var res rapport.IngestResult
+			if tt.bulk {
+				res, err = ingest.Interactions(ctx, strings.NewReader(input.String()), svc, system, ingest.Options{Source: "shop", BatchSize: 3})
+			} else {
+				imp = &rapport.Import{Source: "shop", Kind: "interactions", File: "orders", Name: "orders.ndjson", Size: int64(input.Len())}
+				if _, err := db.StartImport(ctx, system, imp); err != nil {
+					t.Fatal(err)
+				}
+				rows, err := ingest.OpenRows(strings.NewReader(input.String()), nil, tabular.Options{Format: tabular.NDJSON})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var r ingest.Result
+				r, err = ingest.ImportInteractions(ctx, rows, nil, svc, system, ingest.Options{Source: "shop", BatchSize: 3, Import: imp})
+				res = r.IngestResult
 			}
-			res, err := ingest.ImportInteractions(ctx, rows, nil, svc, system, ingest.Options{Source: "shop", BatchSize: 3, Import: imp})
 			if err != nil {
-				t.Fatalf("the import failed: %v (first attempts %v)", err, svc.failures())
+				t.Fatalf("the run failed: %v (first attempts %v)", err, svc.failures())
 			}
-			if res.Received != 15 || res.Created != 14 || res.Unchanged != 1 || res.Rejected != 0 {
-				t.Errorf("got %+v, want 15 received, 14 created, X unchanged the second time", res.IngestResult)
+			if res.Received != 15 || res.Created != 14 || res.Updated != 1 || res.Rejected != 0 {
+				t.Errorf("got %+v, want 15 received, 14 created, X updated by its second line", res)
+			}
+			var summary string
+			if err := raw.QueryRow(`SELECT summary FROM interactions WHERE customer_id = $1 AND summary LIKE 'Order X%'`, c.ID).Scan(&summary); err != nil || summary != "Order X, line 4" {
+				t.Errorf("got X's summary %q (%v), want its later line's, %q", summary, err, "Order X, line 4")
 			}
 			// Once batches have collided, the rest are written one at a time, each once.
 			for _, from := range later {
@@ -87,13 +102,15 @@ func TestBatchesWrittenAtOnceCommitInOrder(t *testing.T) {
 					t.Errorf("the batch at byte %d was tried %d times, want once", from, n)
 				}
 			}
-			got, err := db.FindImport(ctx, system, imp.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.Offset != int64(input.Len()) || got.Line != 15 || got.Read != 15 || got.Created != 14 || got.Unchanged != 1 {
-				t.Errorf("got the import at byte %d, line %d, %d read, %d created, %d unchanged; want byte %d, line 15, 15, 14, 1",
-					got.Offset, got.Line, got.Read, got.Created, got.Unchanged, input.Len())
+			if imp != nil {
+				got, err := db.FindImport(ctx, system, imp.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.Offset != int64(input.Len()) || got.Line != 15 || got.Read != 15 || got.Created != 14 || got.Updated != 1 {
+					t.Errorf("got the import at byte %d, line %d, %d read, %d created, %d updated; want byte %d, line 15, 15, 14, 1",
+						got.Offset, got.Line, got.Read, got.Created, got.Updated, input.Len())
+				}
 			}
 			var n int
 			if err := raw.QueryRow(`SELECT COUNT(*) FROM interactions WHERE customer_id = $1`, c.ID).Scan(&n); err != nil || n != 14 {
@@ -157,10 +174,13 @@ func (s *stallFirst) ImportInteractions(ctx context.Context, scope rapport.Scope
 }
 
 // waitForNext waits until a transaction waits for the lock the first batch holds:
-// the lock the next batch takes, in recordBatch, before it moves the import on (named
-// as sqldb's batchEnd names it).
+// the lock the next batch takes, in recordBatch, before it commits (named as sqldb's
+// batchEnd names it).
 func (s *stallFirst) waitForNext(at *rapport.ImportBatch) {
 	key := fmt.Sprintf("import %s batch ending at %d", at.Import, at.Offset)
+	if at.Import.IsZero() {
+		key = fmt.Sprintf("bulk request %s batch ending at %d", at.Request, at.Offset)
+	}
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		var waiting int
 		err := s.raw.QueryRow(`SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted

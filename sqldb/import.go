@@ -170,7 +170,7 @@ func (tx *Tx) placeBatch(at *rapport.ImportBatch) error {
 	if at == nil {
 		return nil
 	}
-	if err := tx.lock(batchEnd(at.Import, at.Offset)); err != nil {
+	if err := tx.lock(batchEnd(at, at.Offset)); err != nil {
 		return err
 	}
 	if at.Placed != nil {
@@ -179,22 +179,34 @@ func (tx *Tx) placeBatch(at *rapport.ImportBatch) error {
 	return nil
 }
 
-// batchEnd names the lock of the batch of an import that ends at offset.
-func batchEnd(imp rapport.ID, offset int64) string {
-	return fmt.Sprintf("import %s batch ending at %d", imp, offset)
+// batchEnd names the lock of the batch of at's import or bulk request that ends at
+// offset.
+func batchEnd(at *rapport.ImportBatch, offset int64) string {
+	if at.Import.IsZero() {
+		return fmt.Sprintf("bulk request %s batch ending at %d", at.Request, offset)
+	}
+	return fmt.Sprintf("import %s batch ending at %d", at.Import, offset)
 }
 
 // recordBatch moves an import past a batch and keeps the batch's rejects, in the
 // batch's transaction, once the batch before it has committed: it waits for that
 // batch's transaction to end (its lock, see placeBatch), and writes nothing unless the
 // import then stands where the batch starts. PostgreSQL sees the wait, so two batches
-// that also wait for each other's rows end in a deadlock error, not a hang.
+// that also wait for each other's rows end in a deadlock error, not a hang. A bulk
+// request's batch waits the same way, and asks at.Before whether the one before it
+// was written.
 func (tx *Tx) recordBatch(at *rapport.ImportBatch, res rapport.IngestResult) error {
 	if at == nil {
 		return nil
 	}
-	if err := tx.lock(batchEnd(at.Import, at.From)); err != nil {
+	if err := tx.lock(batchEnd(at, at.From)); err != nil {
 		return err
+	}
+	if at.Import.IsZero() {
+		if at.Before != nil && !at.Before() {
+			return rapport.Errorf(rapport.ECONFLICT, "the batch before the one ending at byte %d was not written", at.Offset)
+		}
+		return nil
 	}
 	rejects := append(append([]rapport.LineError(nil), at.Rejected...), res.Errors...)
 	r, err := tx.exec(`UPDATE imports SET offset_bytes = $1, line = $2, read_rows = read_rows + $3, created = created + $4,
