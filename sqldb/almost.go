@@ -80,19 +80,14 @@ func (tx *Tx) almostValues(facts func(rapport.ID) *rapport.AlmostFacts) error {
 	for i, c := range cols {
 		cols[i] = "v." + strings.TrimSpace(c)
 	}
-	rows, err := tx.query(`SELECT ` + strings.Join(cols, ", ") + `, b.last_at, b.p_alive FROM customer_values v
+	return tx.each(`SELECT `+strings.Join(cols, ", ")+`, b.last_at, b.p_alive FROM customer_values v
 		JOIN customers c ON c.id = v.customer_id LEFT JOIN almost_baselines b ON b.customer_id = v.customer_id
-		WHERE c.merged_into IS NULL`)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
+		WHERE c.merged_into IS NULL`, nil, func(r Scanner) error {
 		v := &rapport.CustomerValue{}
 		var revenue int64
 		var baseAt sql.NullTime
 		var baseP sql.NullFloat64
-		if err := rows.Scan(append(valueDest(v, &revenue), &baseAt, &baseP)...); err != nil {
-			rows.Close()
+		if err := r.Scan(append(valueDest(v, &revenue), &baseAt, &baseP)...); err != nil {
 			return err
 		}
 		v.Revenue = rapport.Amount(revenue)
@@ -101,8 +96,8 @@ func (tx *Tx) almostValues(facts func(rapport.ID) *rapport.AlmostFacts) error {
 		if baseAt.Valid && baseP.Valid {
 			f.HasBaseline, f.BaselineAt, f.BaselinePAlive = true, baseAt.Time, baseP.Float64
 		}
-	}
-	return closeRows(rows)
+		return nil
+	})
 }
 
 // almostStages is one grouped pass over the first year of every valued customer: their
@@ -127,14 +122,10 @@ func (tx *Tx) almostStages(facts func(rapport.ID) *rapport.AlmostFacts) error {
 			fmt.Sprintf("SUM(CASE WHEN %s AND i.type = 'web_event' THEN 1 ELSE 0 END)", in))
 	}
 	last := len(rapport.AlmostStages) - 1
-	rows, err := tx.query(`WITH s AS MATERIALIZED (SELECT customer_id, currency, first_at, `+strings.Join(stageEnds, ", ")+` FROM customer_values)
+	return tx.each(`WITH s AS MATERIALIZED (SELECT customer_id, currency, first_at, `+strings.Join(stageEnds, ", ")+` FROM customer_values)
 		SELECT s.customer_id, `+strings.Join(cols, ",\n\t\t\t")+`
 		FROM s JOIN interactions i ON i.customer_id = s.customer_id AND i.occurred_at >= s.first_at AND i.occurred_at < s.end`+strconv.Itoa(last)+`
-		GROUP BY s.customer_id`, q.Args()...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
+		GROUP BY s.customer_id`, q.Args(), func(r Scanner) error {
 		var id rapport.ID
 		stages := make([]rapport.StageFeatures, len(rapport.AlmostStages))
 		spend := make([]int64, len(stages))
@@ -143,8 +134,7 @@ func (tx *Tx) almostStages(facts func(rapport.ID) *rapport.AlmostFacts) error {
 			st := &stages[k]
 			dest = append(dest, &st.Purchases, &spend[k], &st.Lines, &st.Channels, &st.Contacts, &st.WebEvents)
 		}
-		if err := rows.Scan(dest...); err != nil {
-			rows.Close()
+		if err := r.Scan(dest...); err != nil {
 			return err
 		}
 		if f := facts(id); f.Value != nil {
@@ -153,8 +143,8 @@ func (tx *Tx) almostStages(facts func(rapport.ID) *rapport.AlmostFacts) error {
 			}
 			f.Stages = stages
 		}
-	}
-	return closeRows(rows)
+		return nil
+	})
 }
 
 // almostRecent reads the contacts of the last year and the portal searches of the last
@@ -169,21 +159,16 @@ func (tx *Tx) almostRecent(now, since, year time.Time, facts func(rapport.ID) *r
 	attr := func(key string) string { return d.Attribute(q, "i.attributes", key) }
 	yearArg, sinceArg := q.Arg(year), q.Arg(since)
 	search := "i.type = 'web_event' AND i.occurred_at >= " + sinceArg + " AND " + attr("event") + " = 'search'"
-	rows, err := tx.query(`SELECT i.customer_id, i.occurred_at,
+	contacts := map[rapport.ID][]int64{} // unix microseconds
+	if err := tx.each(`SELECT i.customer_id, i.occurred_at,
 			CASE WHEN i.type = 'ticket' AND i.occurred_at >= `+sinceArg+` AND `+attr("category")+` = 'complaint' THEN 1 ELSE 0 END,
 			CASE WHEN i.type = 'web_event' THEN 1 ELSE 0 END, COALESCE(`+attr("results")+`, ''), COALESCE(`+attr("query")+`, '')
-		FROM interactions i WHERE i.occurred_at >= `+yearArg+` AND (`+contactCond+` OR (`+search+`))`, q.Args()...)
-	if err != nil {
-		return err
-	}
-	contacts := map[rapport.ID][]int64{} // unix microseconds
-	for rows.Next() {
+		FROM interactions i WHERE i.occurred_at >= `+yearArg+` AND (`+contactCond+` OR (`+search+`))`, q.Args(), func(r Scanner) error {
 		var id rapport.ID
 		var at time.Time
 		var complaint, search int
 		var results, query string
-		if err := rows.Scan(&id, &at, &complaint, &search, &results, &query); err != nil {
-			rows.Close()
+		if err := r.Scan(&id, &at, &complaint, &search, &results, &query); err != nil {
 			return err
 		}
 		if search == 1 {
@@ -194,7 +179,7 @@ func (tx *Tx) almostRecent(now, since, year time.Time, facts func(rapport.ID) *r
 					f.EmptySearch = query
 				}
 			}
-			continue
+			return nil
 		}
 		contacts[id] = append(contacts[id], at.UnixMicro())
 		if complaint == 1 {
@@ -204,8 +189,8 @@ func (tx *Tx) almostRecent(now, since, year time.Time, facts func(rapport.ID) *r
 				f.LastComplaintAt = at
 			}
 		}
-	}
-	if err := closeRows(rows); err != nil {
+		return nil
+	}); err != nil {
 		return err
 	}
 	span := int64(rapport.AlmostBurstDays) * 24 * int64(time.Hour/time.Microsecond)
@@ -235,25 +220,21 @@ func (tx *Tx) almostRecent(now, since, year time.Time, facts func(rapport.ID) *r
 // staleOpenItems counts, per customer, the feedback items still open (or waiting) that
 // were opened before olderThan: the "unresolved feedback" frustration signal.
 func (tx *Tx) staleOpenItems(olderThan time.Time) (map[rapport.ID]int, error) {
-	rows, err := tx.query(`SELECT customer_id, COUNT(*) FROM (
+	out := map[rapport.ID]int{}
+	err := tx.each(`SELECT customer_id, COUNT(*) FROM (
 			SELECT customer_id FROM items WHERE kind = 'feedback' AND status IN ('open', 'waiting') AND opened_at < $1
 			UNION ALL
 			SELECT customer_id FROM feedback WHERE customer_id IS NOT NULL AND status IN ('new', 'triaged', 'in_progress') AND heard_at < $1
-		) o GROUP BY customer_id`, olderThan)
-	if err != nil {
-		return nil, err
-	}
-	out := map[rapport.ID]int{}
-	for rows.Next() {
+		) o GROUP BY customer_id`, []any{olderThan}, func(r Scanner) error {
 		var id rapport.ID
 		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			rows.Close()
-			return nil, err
+		if err := r.Scan(&id, &n); err != nil {
+			return err
 		}
 		out[id] = n
-	}
-	return out, closeRows(rows)
+		return nil
+	})
+	return out, err
 }
 
 // almostRow is an entry as stored.

@@ -167,22 +167,17 @@ func (tx *Tx) loadAttachments(ins []*rapport.Interaction) error {
 		byID[in.ID], ids[i] = in, in.ID
 	}
 	q := &Query{}
-	rows, err := tx.query(`SELECT a.id, a.interaction_id, a.name, a.content_type, a.size, a.sha256, a.storage_key, a.added_by, a.created_at
-		FROM attachments a WHERE a.interaction_id IN `+q.In(ids...)+` ORDER BY a.created_at, a.id`, q.Args()...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return tx.each(`SELECT a.id, a.interaction_id, a.name, a.content_type, a.size, a.sha256, a.storage_key, a.added_by, a.created_at
+		FROM attachments a WHERE a.interaction_id IN `+q.In(ids...)+` ORDER BY a.created_at, a.id`, q.Args(), func(r Scanner) error {
 		a := &rapport.Attachment{}
-		if err := rows.Scan(&a.ID, &a.InteractionID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.StorageKey, &a.AddedBy, &a.CreatedAt); err != nil {
+		if err := r.Scan(&a.ID, &a.InteractionID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.StorageKey, &a.AddedBy, &a.CreatedAt); err != nil {
 			return err
 		}
 		in := byID[a.InteractionID]
 		a.CustomerID = in.CustomerID
 		in.Attachments = append(in.Attachments, a)
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // DeleteAttachment deletes an attachment of a visible customer's interaction; the

@@ -304,14 +304,6 @@ func (b *batch) customerDetails(cs []*rapport.Customer) {
 	})
 }
 
-func closeRows(rows *sql.Rows) error {
-	err := rows.Err()
-	if cerr := rows.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
 // CreateCustomer validates and stores a new customer.
 func (db *DB) CreateCustomer(ctx context.Context, s rapport.Scope, c *rapport.Customer) error {
 	if err := rapport.Require(s.CanWriteCustomers(), "create customers"); err != nil {

@@ -275,11 +275,6 @@ func (tx *Tx) queryPrepared(query string, args ...any) (*sql.Rows, error) {
 	return stmt.QueryContext(tx.ctx, args...)
 }
 
-func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
-	query, args = tx.db.dialect.Rebind(query, args)
-	return tx.rows(query, args)
-}
-
 // rows runs a query already rebound: through the transaction, or in a view as a
 // prepared statement of the read pool.
 func (tx *Tx) rows(query string, args []any) (*sql.Rows, error) {
@@ -338,6 +333,11 @@ func (q *Query) In(values ...any) string {
 func queryAll[T any](tx *Tx, query string, args []any, scan func(Scanner) (T, error)) (out []T, err error) {
 	err = tx.reads(func(b *batch) { appendRows(b, &out, query, args, scan) })
 	return out, err
+}
+
+// each runs a query and calls row with each of its rows, as they come.
+func (tx *Tx) each(query string, args []any, row func(Scanner) error) error {
+	return tx.reads(func(b *batch) { b.query(query, args, row) })
 }
 
 // limit returns a page size between 1 and max, defaulting to def.

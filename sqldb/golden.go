@@ -44,37 +44,26 @@ func (tx *Tx) survivorship() (rapport.Survivorship, error) {
 
 func (tx *Tx) readSurvivorship() (rapport.Survivorship, error) {
 	sv := rapport.Survivorship{Rules: map[string]rapport.SurvivalRule{}, Trust: map[string]int{}}
-	rows, err := tx.query(`SELECT field, rule FROM survivorship_rules`)
-	if err != nil {
-		return sv, err
-	}
-	for rows.Next() {
-		var field, rule string
-		if err := rows.Scan(&field, &rule); err != nil {
-			rows.Close()
-			return sv, err
-		}
-		sv.Rules[field] = rapport.SurvivalRule(rule)
-	}
-	if err := closeRows(rows); err != nil {
-		return sv, err
-	}
-	if rows, err = tx.query(`SELECT name, trust FROM sources WHERE trust <> 0`); err != nil {
-		return sv, err
-	}
-	for rows.Next() {
-		var name string
-		var trust int
-		if err := rows.Scan(&name, &trust); err != nil {
-			rows.Close()
-			return sv, err
-		}
-		sv.Trust[name] = trust
-	}
-	if err := closeRows(rows); err != nil {
-		return sv, err
-	}
-	return sv, nil
+	err := tx.reads(func(b *batch) {
+		b.query(`SELECT field, rule FROM survivorship_rules`, nil, func(r Scanner) error {
+			var field, rule string
+			if err := r.Scan(&field, &rule); err != nil {
+				return err
+			}
+			sv.Rules[field] = rapport.SurvivalRule(rule)
+			return nil
+		})
+		b.query(`SELECT name, trust FROM sources WHERE trust <> 0`, nil, func(r Scanner) error {
+			var name string
+			var trust int
+			if err := r.Scan(&name, &trust); err != nil {
+				return err
+			}
+			sv.Trust[name] = trust
+			return nil
+		})
+	})
+	return sv, err
 }
 
 // SetSurvivorship replaces the rules, sets the trust of the sources named, and queues

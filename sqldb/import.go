@@ -247,21 +247,13 @@ func (db *DB) ImportRejects(ctx context.Context, s rapport.Scope, id rapport.ID,
 		if _, err := tx.findImport(id); err != nil {
 			return err
 		}
-		rows, err := tx.query(`SELECT line, code, field, message, text FROM import_rejects WHERE import_id = $1 ORDER BY line, id`, id)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
+		return tx.each(`SELECT line, code, field, message, text FROM import_rejects WHERE import_id = $1 ORDER BY line, id`, []any{id}, func(row Scanner) error {
 			var r rapport.Reject
-			if err := rows.Scan(&r.Line, &r.Code, &r.Field, &r.Message, &r.Text); err != nil {
+			if err := row.Scan(&r.Line, &r.Code, &r.Field, &r.Message, &r.Text); err != nil {
 				return err
 			}
-			if err := fn(r); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
+			return fn(r)
+		})
 	})
 }
 

@@ -578,20 +578,15 @@ func (tx *Tx) sourceIDs(names []string, create bool) (map[string]rapport.ID, err
 	ids := make(map[string]rapport.ID, len(names))
 	find := func() error {
 		q := &Query{}
-		rows, err := tx.query(`SELECT id, name FROM sources WHERE name IN `+q.In(anySlice(names)...), q.Args()...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
+		return tx.each(`SELECT id, name FROM sources WHERE name IN `+q.In(anySlice(names)...), q.Args(), func(r Scanner) error {
 			var id rapport.ID
 			var name string
-			if err := rows.Scan(&id, &name); err != nil {
-				rows.Close()
+			if err := r.Scan(&id, &name); err != nil {
 				return err
 			}
 			ids[name] = id
-		}
-		return closeRows(rows)
+			return nil
+		})
 	}
 	if len(names) == 0 {
 		return ids, nil
@@ -659,21 +654,16 @@ func (tx *Tx) visibleCustomers(ids []rapport.ID) (map[rapport.ID]customerInfo, e
 	for start := 0; start < len(ids); start += ingestChunk {
 		q := &Query{}
 		in := q.In(anySlice(ids[start:min(start+ingestChunk, len(ids))])...)
-		rows, err := tx.query(`SELECT c.id, c.kind, COALESCE(c.merged_into, c.id) FROM customers c WHERE c.id IN `+in+
-			` AND `+visibleCustomer(q, tx.scope, "COALESCE(c.merged_into, c.id)"), q.Args()...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+		if err := tx.each(`SELECT c.id, c.kind, COALESCE(c.merged_into, c.id) FROM customers c WHERE c.id IN `+in+
+			` AND `+visibleCustomer(q, tx.scope, "COALESCE(c.merged_into, c.id)"), q.Args(), func(r Scanner) error {
 			var id rapport.ID
 			var info customerInfo
-			if err := rows.Scan(&id, &info.kind, &info.current); err != nil {
-				rows.Close()
-				return nil, err
+			if err := r.Scan(&id, &info.kind, &info.current); err != nil {
+				return err
 			}
 			out[id] = info
-		}
-		if err := closeRows(rows); err != nil {
+			return nil
+		}); err != nil {
 			return nil, err
 		}
 	}

@@ -192,57 +192,48 @@ func readCatalogued(tx *Tx, ids []rapport.ID) ([]*catalogued, error) {
 	// Each read is of one narrow index (kb_articles_search, kb_articles_links), not of
 	// the rows, which hold whole bodies.
 	cond, args := where("id")
-	rows, err := tx.query(`SELECT seq, id, category_id, audience, published_version > 0 AND status <> 'archived' FROM kb_articles`+cond, args...)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
+	if err := tx.each(`SELECT seq, id, category_id, audience, published_version > 0 AND status <> 'archived' FROM kb_articles`+cond, args, func(r Scanner) error {
 		a := &catalogued{}
-		if err := rows.Scan(&a.seq, &a.id, &a.category, &a.audience, &a.readable); err != nil {
-			rows.Close()
-			return nil, err
+		if err := r.Scan(&a.seq, &a.id, &a.category, &a.audience, &a.readable); err != nil {
+			return err
 		}
 		if !a.category.IsZero() {
 			a.labels = append(a.labels, "c:"+a.category.String())
 		}
 		byID[a.id] = a
 		out = append(out, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	}); err != nil {
 		return nil, err
 	}
-	for _, read := range []struct {
-		query, col string
-		set        func(a *catalogued, value string)
-	}{
-		{`SELECT id, title FROM kb_articles`, "id", func(a *catalogued, title string) { a.title = title }},
-		{`SELECT article_id, tag FROM kb_article_tags`, "article_id", func(a *catalogued, tag string) { a.labels = append(a.labels, "t:"+tag) }},
-		{`SELECT article_id, product FROM kb_article_products`, "article_id", func(a *catalogued, product string) {
-			a.products = append(a.products, product)
-			a.labels = append(a.labels, "p:"+product)
-		}},
-	} {
-		cond, args := where(read.col)
-		rows, err := tx.query(read.query+cond, args...)
-		if err != nil {
-			return nil, err
+	err := tx.reads(func(b *batch) {
+		for _, read := range []struct {
+			query, col string
+			set        func(a *catalogued, value string)
+		}{
+			{`SELECT id, title FROM kb_articles`, "id", func(a *catalogued, title string) { a.title = title }},
+			{`SELECT article_id, tag FROM kb_article_tags`, "article_id", func(a *catalogued, tag string) { a.labels = append(a.labels, "t:"+tag) }},
+			{`SELECT article_id, product FROM kb_article_products`, "article_id", func(a *catalogued, product string) {
+				a.products = append(a.products, product)
+				a.labels = append(a.labels, "p:"+product)
+			}},
+		} {
+			cond, args := where(read.col)
+			b.query(read.query+cond, args, func(r Scanner) error {
+				var id rapport.ID
+				var value string
+				if err := r.Scan(&id, &value); err != nil {
+					return err
+				}
+				if a := byID[id]; a != nil {
+					read.set(a, value)
+				}
+				return nil
+			})
 		}
-		for rows.Next() {
-			var id rapport.ID
-			var value string
-			if err := rows.Scan(&id, &value); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if a := byID[id]; a != nil {
-				read.set(a, value)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	for _, a := range out {
 		slices.Sort(a.products)

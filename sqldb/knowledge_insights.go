@@ -43,55 +43,48 @@ func (tx *Tx) readerWeeks(starts []time.Time, articleID rapport.ID) ([]rapport.K
 	for i := range weeks {
 		weeks[i].Start = starts[i]
 	}
-	add := func(q *Query, query string, set func(w *rapport.KnowledgeWeek, n []int)) error {
-		rows, err := tx.query(query, q.Args()...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			n := make([]int, len(cols))
-			dest := make([]any, len(cols))
-			for i := range n {
-				dest[i] = &n[i]
-			}
-			if err := rows.Scan(dest...); err != nil {
-				return err
-			}
-			if n[0] >= 0 && n[0] < len(weeks) {
-				set(&weeks[n[0]], n[1:])
-			}
-		}
-		return rows.Err()
-	}
 	byArticle := func(q *Query, col string) string {
 		if articleID.IsZero() {
 			return ""
 		}
 		return " AND " + col + " = " + q.Arg(articleID)
 	}
-	q := &Query{}
-	err := add(q, `SELECT `+weekOf(q, starts, "v.viewed_at")+`, COUNT(*) FROM kb_views v WHERE v.viewed_at >= `+q.Arg(starts[0])+
-		byArticle(q, "v.article_id")+` GROUP BY 1`, func(w *rapport.KnowledgeWeek, n []int) { w.Views = n[0] })
-	if err != nil {
-		return nil, err
-	}
-	q = &Query{}
-	err = add(q, `SELECT `+weekOf(q, starts, "r.updated_at")+`, SUM(CASE WHEN r.helpful THEN 1 ELSE 0 END),
-		SUM(CASE WHEN r.helpful IS NULL OR r.helpful THEN 0 ELSE 1 END), COUNT(r.rating), COALESCE(SUM(r.rating), 0)
-		FROM kb_ratings r WHERE r.updated_at >= `+q.Arg(starts[0])+byArticle(q, "r.article_id")+` GROUP BY 1`,
-		func(w *rapport.KnowledgeWeek, n []int) {
-			w.Helpful, w.Unhelpful, w.Ratings, w.RatingSum = n[0], n[1], n[2], n[3]
-		})
-	if err != nil || !articleID.IsZero() {
-		return weeks, err
-	}
-	q = &Query{}
-	err = add(q, `SELECT `+weekOf(q, starts, "s.at")+`, COUNT(*), SUM(CASE WHEN s.results = 0 THEN 1 ELSE 0 END),
-		SUM(CASE WHEN s.results > 0 AND NOT EXISTS (SELECT 1 FROM kb_views v WHERE v.search_id = s.id) THEN 1 ELSE 0 END)
-		FROM kb_searches s WHERE s.at >= `+q.Arg(starts[0])+` AND s.reader <> 'staff' GROUP BY 1`,
-		func(w *rapport.KnowledgeWeek, n []int) { w.Searches, w.NoResult, w.NoClick = n[0], n[1], n[2] })
+	err := tx.reads(func(b *batch) {
+		// add queues a count by week: the week's index, then counts numbers for set.
+		add := func(q *Query, counts int, query string, set func(w *rapport.KnowledgeWeek, n []int)) {
+			b.query(query, q.Args(), func(r Scanner) error {
+				n := make([]int, 1+counts)
+				dest := make([]any, len(n))
+				for i := range n {
+					dest[i] = &n[i]
+				}
+				if err := r.Scan(dest...); err != nil {
+					return err
+				}
+				if n[0] >= 0 && n[0] < len(weeks) {
+					set(&weeks[n[0]], n[1:])
+				}
+				return nil
+			})
+		}
+		q := &Query{}
+		add(q, 1, `SELECT `+weekOf(q, starts, "v.viewed_at")+`, COUNT(*) FROM kb_views v WHERE v.viewed_at >= `+q.Arg(starts[0])+
+			byArticle(q, "v.article_id")+` GROUP BY 1`, func(w *rapport.KnowledgeWeek, n []int) { w.Views = n[0] })
+		q = &Query{}
+		add(q, 4, `SELECT `+weekOf(q, starts, "r.updated_at")+`, SUM(CASE WHEN r.helpful THEN 1 ELSE 0 END),
+			SUM(CASE WHEN r.helpful IS NULL OR r.helpful THEN 0 ELSE 1 END), COUNT(r.rating), COALESCE(SUM(r.rating), 0)
+			FROM kb_ratings r WHERE r.updated_at >= `+q.Arg(starts[0])+byArticle(q, "r.article_id")+` GROUP BY 1`,
+			func(w *rapport.KnowledgeWeek, n []int) {
+				w.Helpful, w.Unhelpful, w.Ratings, w.RatingSum = n[0], n[1], n[2], n[3]
+			})
+		if articleID.IsZero() { // searches are not of an article
+			q = &Query{}
+			add(q, 3, `SELECT `+weekOf(q, starts, "s.at")+`, COUNT(*), SUM(CASE WHEN s.results = 0 THEN 1 ELSE 0 END),
+				SUM(CASE WHEN s.results > 0 AND NOT EXISTS (SELECT 1 FROM kb_views v WHERE v.search_id = s.id) THEN 1 ELSE 0 END)
+				FROM kb_searches s WHERE s.at >= `+q.Arg(starts[0])+` AND s.reader <> 'staff' GROUP BY 1`,
+				func(w *rapport.KnowledgeWeek, n []int) { w.Searches, w.NoResult, w.NoClick = n[0], n[1], n[2] })
+		}
+	})
 	return weeks, err
 }
 

@@ -20,17 +20,12 @@ func (db *DB) MeasureFeedbackLoop(ctx context.Context, s rapport.Scope, since ti
 		visible := `fb.created_at >= ` + q.Arg(since) + ` AND ` + visibleFeedback(q, s)
 		byID := map[rapport.ID]*rapport.FeedbackTimes{}
 		var order []rapport.ID
-		rows, err := tx.query(`SELECT fb.id, fb.kind, fb.created_at, fb.triaged_at, fb.started_at,
-			fb.resolved_at, fb.informed_at FROM feedback fb WHERE `+visible, q.Args()...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
+		if err := tx.each(`SELECT fb.id, fb.kind, fb.created_at, fb.triaged_at, fb.started_at,
+			fb.resolved_at, fb.informed_at FROM feedback fb WHERE `+visible, q.Args(), func(row Scanner) error {
 			var id rapport.ID
 			var triaged, started, resolved, informed sql.NullTime
 			r := &rapport.FeedbackTimes{}
-			if err := rows.Scan(&id, &r.Kind, &r.CreatedAt, &triaged, &started, &resolved, &informed); err != nil {
+			if err := row.Scan(&id, &r.Kind, &r.CreatedAt, &triaged, &started, &resolved, &informed); err != nil {
 				return err
 			}
 			// Looked at: triaged, or the first later step when triage was skipped.
@@ -43,32 +38,26 @@ func (db *DB) MeasureFeedbackLoop(ctx context.Context, s rapport.Scope, since ti
 			r.ResolvedAt, r.InformedAt = utcPtr(resolved), utcPtr(informed)
 			byID[id] = r
 			order = append(order, id)
-		}
-		if err := rows.Err(); err != nil {
+			return nil
+		}); err != nil {
 			return err
 		}
-		rows.Close()
 		// The action items of that feedback, with their teams.
 		q = &Query{}
 		visible = `fb.created_at >= ` + q.Arg(since) + ` AND ` + visibleFeedback(q, s)
-		items, err := tx.query(`SELECT ai.feedback_id, ai.team_id, t.name, ai.status, ai.due_at, ai.done_at, ai.escalated_at
-			FROM action_items ai JOIN feedback fb ON fb.id = ai.feedback_id JOIN teams t ON t.id = ai.team_id WHERE `+visible, q.Args()...)
-		if err != nil {
-			return err
-		}
-		defer items.Close()
-		for items.Next() {
+		if err := tx.each(`SELECT ai.feedback_id, ai.team_id, t.name, ai.status, ai.due_at, ai.done_at, ai.escalated_at
+			FROM action_items ai JOIN feedback fb ON fb.id = ai.feedback_id JOIN teams t ON t.id = ai.team_id WHERE `+visible, q.Args(), func(row Scanner) error {
 			var id rapport.ID
 			var team rapport.TeamRef
 			var status string
 			var due time.Time
 			var done, escalated sql.NullTime
-			if err := items.Scan(&id, &team.ID, &team.Name, &status, &due, &done, &escalated); err != nil {
+			if err := row.Scan(&id, &team.ID, &team.Name, &status, &due, &done, &escalated); err != nil {
 				return err
 			}
 			r := byID[id]
 			if r == nil {
-				continue
+				return nil
 			}
 			if !containsTeam(r.Teams, team.ID) {
 				r.Teams = append(r.Teams, team)
@@ -85,8 +74,8 @@ func (db *DB) MeasureFeedbackLoop(ctx context.Context, s rapport.Scope, since ti
 			if escalated.Valid {
 				r.Escalated++
 			}
-		}
-		if err := items.Err(); err != nil {
+			return nil
+		}); err != nil {
 			return err
 		}
 		all := make([]rapport.FeedbackTimes, len(order))

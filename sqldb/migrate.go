@@ -102,7 +102,8 @@ func cutMailedKeys(ctx context.Context, tx *sql.Tx) error {
 			cut[id] = b
 		}
 	}
-	if err := closeRows(rows); err != nil {
+	rows.Close() // before the updates: the transaction has one connection
+	if err := rows.Err(); err != nil {
 		return err
 	}
 	for id, body := range cut {

@@ -26,27 +26,18 @@ func (db *DB) EachCustomerFeatures(ctx context.Context, s rapport.Scope, contact
 		for i, t := range rapport.ContactTypes {
 			types[i] = string(t)
 		}
-		rows, err := tx.query(`SELECT v.customer_id, v.currency, v.last_at, v.purchases, v.revenue, v.p_alive, v.lifetime_value, COALESCE(k.n, 0)
+		return tx.each(`SELECT v.customer_id, v.currency, v.last_at, v.purchases, v.revenue, v.p_alive, v.lifetime_value, COALESCE(k.n, 0)
 			FROM customer_values v LEFT JOIN (
 				SELECT customer_id, COUNT(*) AS n FROM interactions
 				WHERE type IN `+q.In(types...)+` AND occurred_at >= `+q.Arg(contactsSince)+` GROUP BY customer_id
 			) k ON k.customer_id = v.customer_id
-			ORDER BY v.customer_id`, q.Args()...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
+			ORDER BY v.customer_id`, q.Args(), func(r Scanner) error {
 			var f rapport.CustomerFeatures
-			if err := rows.Scan(&f.CustomerID, &f.Currency, &f.LastPurchase, &f.Purchases, &f.Revenue, &f.PAlive, &f.CLV, &f.Contacts); err != nil {
-				rows.Close()
+			if err := r.Scan(&f.CustomerID, &f.Currency, &f.LastPurchase, &f.Purchases, &f.Revenue, &f.PAlive, &f.CLV, &f.Contacts); err != nil {
 				return err
 			}
-			if err := fn(f); err != nil {
-				rows.Close()
-				return err
-			}
-		}
-		return closeRows(rows)
+			return fn(f)
+		})
 	})
 }
 

@@ -381,30 +381,24 @@ func (db *DB) ExportSegment(ctx context.Context, s rapport.Scope, id rapport.ID,
 		if s.SeesThroughWalls() {
 			isWalled = "EXISTS (SELECT 1 FROM wall_coverage wc WHERE wc.customer_id = c.id)"
 		}
-		rows, err := tx.query(`SELECT c.id, c.kind, c.name, `+contact("email")+`, `+contact("phone")+`, c.language, c.preferred_channel, `+
+		return tx.each(`SELECT c.id, c.kind, c.name, `+contact("email")+`, `+contact("phone")+`, c.language, c.preferred_channel, `+
 			address("city")+`, `+address("country")+`, `+isWalled+` FROM segment_members m JOIN customers c ON c.id = m.customer_id
 			WHERE m.segment_id = `+q.Arg(id)+` AND c.merged_into IS NULL AND `+visibleCustomer(q, s, "c.id")+` AND `+consentGranted(q, "c.id", purpose)+`
-			ORDER BY c.sort_name, c.id`, q.Args()...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
+			ORDER BY c.sort_name, c.id`, q.Args(), func(r Scanner) error {
 			var e rapport.ExportedCustomer
 			var behindWall bool
-			if err := rows.Scan(&e.ID, &e.Kind, &e.Name, &e.Email, &e.Phone, &e.Language, &e.PreferredChannel, &e.City, &e.Country, &behindWall); err != nil {
-				rows.Close()
+			if err := r.Scan(&e.ID, &e.Kind, &e.Name, &e.Email, &e.Phone, &e.Language, &e.PreferredChannel, &e.City, &e.Country, &behindWall); err != nil {
 				return err
 			}
 			if behindWall {
 				walled++
 			}
 			if err := fn(e); err != nil {
-				rows.Close()
 				return err
 			}
 			n++
-		}
-		return closeRows(rows)
+			return nil
+		})
 	})
 	if err != nil {
 		return n, err

@@ -337,22 +337,17 @@ func (tx *Tx) customersByEmail(emails []any) (map[string]rapport.ID, error) {
 	for start := 0; start < len(emails); start += ingestChunk {
 		q := &Query{}
 		in := q.In(emails[start:min(start+ingestChunk, len(emails))]...)
-		rows, err := tx.query(`SELECT cc.normalized, c.id FROM customer_contacts cc JOIN customers c ON c.id = cc.customer_id
+		if err := tx.each(`SELECT cc.normalized, c.id FROM customer_contacts cc JOIN customers c ON c.id = cc.customer_id
 			WHERE cc.kind = 'email' AND cc.normalized IN `+in+` AND c.merged_into IS NULL AND `+visibleCustomer(q, tx.scope, "c.id")+`
-			ORDER BY c.id DESC`, q.Args()...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+			ORDER BY c.id DESC`, q.Args(), func(r Scanner) error {
 			var email string
 			var id rapport.ID
-			if err := rows.Scan(&email, &id); err != nil {
-				rows.Close()
-				return nil, err
+			if err := r.Scan(&email, &id); err != nil {
+				return err
 			}
 			out[email] = id // rows come newest first, so the oldest customer wins
-		}
-		if err := closeRows(rows); err != nil {
+			return nil
+		}); err != nil {
 			return nil, err
 		}
 	}

@@ -21,22 +21,18 @@ func (tx *Tx) findTeams(where string, args ...any) ([]*rapport.Team, error) {
 	for _, t := range teams {
 		byID[t.ID] = t
 	}
-	rows, err := tx.query(`SELECT tm.team_id, u.id, u.name, u.email FROM team_members tm JOIN users u ON u.id = tm.user_id ORDER BY u.name`)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
+	err = tx.each(`SELECT tm.team_id, u.id, u.name, u.email FROM team_members tm JOIN users u ON u.id = tm.user_id ORDER BY u.name`, nil, func(r Scanner) error {
 		var teamID rapport.ID
 		var u rapport.UserRef
-		if err := rows.Scan(&teamID, &u.ID, &u.Name, &u.Email); err != nil {
-			rows.Close()
-			return nil, err
+		if err := r.Scan(&teamID, &u.ID, &u.Name, &u.Email); err != nil {
+			return err
 		}
 		if t := byID[teamID]; t != nil {
 			t.Members = append(t.Members, u)
 		}
-	}
-	return teams, closeRows(rows)
+		return nil
+	})
+	return teams, err
 }
 
 // FindTeams lists every team with its members; any staff member may.

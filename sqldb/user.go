@@ -38,20 +38,18 @@ const userColumns = `u.id, u.email, u.name, u.role, u.active, u.created_at, u.la
 // A user in no team has one row, with t.id and t.name NULL.
 const withTeams = ` LEFT JOIN team_members tm ON tm.user_id = u.id LEFT JOIN teams t ON t.id = tm.team_id `
 
-// scanUsers reads users from a statement joined withTeams that selects userColumns,
+// queryUsers reads users from a statement joined withTeams that selects userColumns,
 // t.id and t.name, then the columns more receives, and orders each user's rows
 // together.
-func scanUsers(rows *sql.Rows, more ...any) ([]*rapport.User, error) {
-	defer rows.Close()
+func (tx *Tx) queryUsers(query string, args []any, more ...any) ([]*rapport.User, error) {
 	var users []*rapport.User
-	for rows.Next() {
+	err := tx.each(query, args, func(r Scanner) error {
 		u := &rapport.User{Teams: []rapport.TeamRef{}}
 		var seen sql.NullTime
 		var team rapport.ID
 		var teamName sql.NullString
-		dest := append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.CreatedAt, &seen, &team, &teamName}, more...)
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
+		if err := r.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.CreatedAt, &seen, &team, &teamName}, more...)...); err != nil {
+			return err
 		}
 		if n := len(users); n > 0 && users[n-1].ID == u.ID {
 			u = users[n-1]
@@ -62,18 +60,15 @@ func scanUsers(rows *sql.Rows, more ...any) ([]*rapport.User, error) {
 		if !team.IsZero() {
 			u.Teams = append(u.Teams, rapport.TeamRef{ID: team, Name: teamName.String})
 		}
-	}
-	return users, closeRows(rows)
+		return nil
+	})
+	return users, err
 }
 
 // findUsers returns the users that the tables joined in from and the condition where
 // choose, with their teams.
 func (tx *Tx) findUsers(from, where string, args ...any) ([]*rapport.User, error) {
-	rows, err := tx.query(`SELECT `+userColumns+`, t.id, t.name FROM users u `+from+withTeams+where+` ORDER BY u.name, u.email, t.name`, args...)
-	if err != nil {
-		return nil, err
-	}
-	return scanUsers(rows)
+	return tx.queryUsers(`SELECT `+userColumns+`, t.id, t.name FROM users u `+from+withTeams+where+` ORDER BY u.name, u.email, t.name`, args)
 }
 
 func (tx *Tx) findUser(id rapport.ID) (*rapport.User, error) {
@@ -464,13 +459,9 @@ func (db *DB) FindToken(ctx context.Context, secret string) (*rapport.User, *rap
 	t := &rapport.Token{}
 	err := db.view(ctx, rapport.Scope{}, func(tx *Tx) error {
 		var used sql.NullTime
-		rows, err := tx.query(`SELECT `+userColumns+`, t.id, t.name, tk.id, tk.name, tk.created_at, tk.last_used_at
+		users, err := tx.queryUsers(`SELECT `+userColumns+`, t.id, t.name, tk.id, tk.name, tk.created_at, tk.last_used_at
 			FROM api_tokens tk JOIN users u ON u.id = tk.user_id`+withTeams+`
-			WHERE tk.secret_hash = $1 AND tk.revoked_at IS NULL AND u.active ORDER BY t.name`, hashSecret(secret))
-		if err != nil {
-			return err
-		}
-		users, err := scanUsers(rows, &t.ID, &t.Name, &t.CreatedAt, &used)
+			WHERE tk.secret_hash = $1 AND tk.revoked_at IS NULL AND u.active ORDER BY t.name`, []any{hashSecret(secret)}, &t.ID, &t.Name, &t.CreatedAt, &used)
 		if err != nil {
 			return err
 		} else if len(users) == 0 {

@@ -16,24 +16,15 @@ func (db *DB) EachPurchase(ctx context.Context, s rapport.Scope, fn func(rapport
 		return err
 	}
 	return db.view(ctx, s, func(tx *Tx) error {
-		rows, err := tx.query(`SELECT i.customer_id, c.kind, i.occurred_at, i.amount, i.currency
+		return tx.each(`SELECT i.customer_id, c.kind, i.occurred_at, i.amount, i.currency
 			FROM interactions i JOIN customers c ON c.id = i.customer_id
-			WHERE i.type IN ('order', 'transaction') AND i.amount > 0 ORDER BY i.customer_id, i.occurred_at`)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
+			WHERE i.type IN ('order', 'transaction') AND i.amount > 0 ORDER BY i.customer_id, i.occurred_at`, nil, func(r Scanner) error {
 			var p rapport.Purchase
-			if err := rows.Scan(&p.CustomerID, &p.Kind, &p.At, &p.Amount, &p.Currency); err != nil {
-				rows.Close()
+			if err := r.Scan(&p.CustomerID, &p.Kind, &p.At, &p.Amount, &p.Currency); err != nil {
 				return err
 			}
-			if err := fn(p); err != nil {
-				rows.Close()
-				return err
-			}
-		}
-		return closeRows(rows)
+			return fn(p)
+		})
 	})
 }
 

@@ -36,40 +36,30 @@ func (tx *Tx) loadWallDetails(walls []*rapport.Wall) error {
 	for _, w := range walls {
 		byID[w.ID] = w
 	}
-	rows, err := tx.query(`SELECT wt.wall_id, t.id, t.name FROM wall_teams wt JOIN teams t ON t.id = wt.team_id ORDER BY t.name`)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var wallID rapport.ID
-		var t rapport.TeamRef
-		if err := rows.Scan(&wallID, &t.ID, &t.Name); err != nil {
-			rows.Close()
-			return err
-		}
-		if w := byID[wallID]; w != nil {
-			w.Teams = append(w.Teams, t)
-		}
-	}
-	if err := closeRows(rows); err != nil {
-		return err
-	}
-	rows, err = tx.query(`SELECT wm.wall_id, c.id, c.name, c.kind FROM wall_members wm JOIN customers c ON c.id = wm.customer_id ORDER BY c.sort_name`)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var wallID rapport.ID
-		var c rapport.CustomerRef
-		if err := rows.Scan(&wallID, &c.ID, &c.Name, &c.Kind); err != nil {
-			rows.Close()
-			return err
-		}
-		if w := byID[wallID]; w != nil {
-			w.Customers = append(w.Customers, c)
-		}
-	}
-	return closeRows(rows)
+	return tx.reads(func(b *batch) {
+		b.query(`SELECT wt.wall_id, t.id, t.name FROM wall_teams wt JOIN teams t ON t.id = wt.team_id ORDER BY t.name`, nil, func(r Scanner) error {
+			var wallID rapport.ID
+			var t rapport.TeamRef
+			if err := r.Scan(&wallID, &t.ID, &t.Name); err != nil {
+				return err
+			}
+			if w := byID[wallID]; w != nil {
+				w.Teams = append(w.Teams, t)
+			}
+			return nil
+		})
+		b.query(`SELECT wm.wall_id, c.id, c.name, c.kind FROM wall_members wm JOIN customers c ON c.id = wm.customer_id ORDER BY c.sort_name`, nil, func(r Scanner) error {
+			var wallID rapport.ID
+			var c rapport.CustomerRef
+			if err := r.Scan(&wallID, &c.ID, &c.Name, &c.Kind); err != nil {
+				return err
+			}
+			if w := byID[wallID]; w != nil {
+				w.Customers = append(w.Customers, c)
+			}
+			return nil
+		})
+	})
 }
 
 // FindWallByID returns one wall.
