@@ -49,6 +49,10 @@ type Dialect interface {
 	// AddDays is the time in column col plus n days, comparable with stored times (to
 	// the millisecond on SQLite).
 	AddDays(col string, n int) string
+	// Statistics returns the statement that refreshes the planner's statistics of
+	// table, and a query of how many rows they count, for tables that bulk writes
+	// grow (statistics.go); "" where plans do not depend on statistics kept apart.
+	Statistics(table string) (analyze, rows string)
 
 	// The knowledge base's search index (see knowledge_search.go).
 	//
@@ -104,6 +108,7 @@ type DB struct {
 	turns      chan struct{}                  // a view's turn on the read pool, see view
 	writes     atomic.Uint64                  // write transactions run, which end the kept setup
 	setup      keptSetup
+	stats      statistics
 }
 
 // maxReadStmts bounds the statement cache: queries with IN lists of varying length

@@ -320,6 +320,7 @@ func (db *DB) ImportInteractions(ctx context.Context, s rapport.Scope, rows []ra
 	if err != nil {
 		return rapport.IngestResult{Received: len(rows), Errors: []rapport.LineError{}}, err
 	}
+	db.grew(ctx, res.Created, "interactions")
 	sortLineErrors(res.Errors)
 	return res, nil
 }

@@ -117,6 +117,7 @@ func (db *DB) ImportCustomers(ctx context.Context, s rapport.Scope, rows []rappo
 	if err != nil {
 		return rapport.IngestResult{Received: len(rows), Errors: []rapport.LineError{}, Items: []rapport.IngestItem{}}, err
 	}
+	db.grew(ctx, res.Created+res.Linked, "customers", "customer_contacts", "customer_addresses", "source_records")
 	sortLineErrors(res.Errors)
 	return res, nil
 }

@@ -177,6 +177,12 @@ func (dialect) Attribute(q *sqldb.Query, col, key string) string {
 	return "(" + col + " ->> CAST(" + q.Arg(key) + " AS TEXT))"
 }
 
+// Statistics is ANALYZE, and the rows it counted (reltuples, -1 before the first).
+// table is one of Rapport's own, never input.
+func (dialect) Statistics(table string) (analyze, rows string) {
+	return "ANALYZE " + table, "SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = '" + table + "'::regclass"
+}
+
 // AddDays adds an interval of n days.
 func (dialect) AddDays(col string, n int) string {
 	return "(" + col + " + interval '" + strconv.Itoa(n) + " days')"

@@ -279,6 +279,10 @@ func (dialect) Attribute(q *sqldb.Query, col, key string) string {
 	return "CAST(json_extract(" + col + ", " + q.Arg(`$."`+strings.ReplaceAll(key, `"`, `\"`)+`"`) + ") AS TEXT)"
 }
 
+// Statistics is none: with no statistics (Rapport never runs ANALYZE on SQLite),
+// SQLite's planner takes an index on the columns compared as selective.
+func (dialect) Statistics(string) (analyze, rows string) { return "", "" }
+
 // AddDays writes the time as the driver stores times (2006-01-02 15:04:05.999+00:00),
 // so that it compares with them as text; it keeps milliseconds.
 func (dialect) AddDays(col string, n int) string {
