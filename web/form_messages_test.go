@@ -38,7 +38,7 @@ func TestFormMessagesInWords(t *testing.T) {
 			"must be a whole number from 1 to 3650", `<label for="sv-every">`},
 	} {
 		res, body := c.as.post(c.path, c.form)
-		msg := regexp.MustCompile(`<p class="error" role="alert">([^<]*)</p>`).FindStringSubmatch(body)
+		msg := regexp.MustCompile(`<p class="error" id="[^"]+" role="alert">([^<]*)</p>`).FindStringSubmatch(body)
 		switch {
 		case res.StatusCode != 400 && res.StatusCode != 422:
 			t.Errorf("%s: got %d, want the form again", c.name, res.StatusCode)

@@ -277,7 +277,49 @@ func (p *pages) funcs() template.FuncMap {
 		"inc":     func(n int) int { return n + 1 },
 		"options": optionElements,
 		"score1":  trimFloat,
+		"field":   fieldFor,
+		"invalid": invalid,
 	}
+}
+
+// A form shown again with a message about a field ties the two by ids the server
+// writes, so that a screen reader reads the message with the field, without JavaScript
+// too: {{template "error-for" field ID MESSAGE}} writes the message with the id
+// ID-error, and {{invalid ID MESSAGE}} in the field's tag marks the field invalid and
+// described by it. ID is the field's id, or one id shared by the fields of a message,
+// such as the radios of a group.
+
+// fieldMessage is what "error-for" writes: a message and its element's id.
+type fieldMessage struct{ ID, Text string }
+
+// fieldFor is the message msg about the field id, for "error-for".
+func fieldFor(id string, msg any) fieldMessage { return fieldMessage{errorID(id), message(msg)} }
+
+// errorID is the id of the message about the field id.
+func errorID(id string) string { return id + "-error" }
+
+// invalid writes the attributes of a field with a message: aria-invalid, and the
+// message's id in aria-describedby, after the ids of the hints that describe the field
+// anyway (they share the one attribute); without a message, only the hints.
+func invalid(id string, msg any, hints ...string) template.HTMLAttr {
+	var b strings.Builder
+	if message(msg) != "" {
+		b.WriteString(` aria-invalid="true"`)
+		hints = append(hints, errorID(id))
+	}
+	if len(hints) > 0 {
+		b.WriteString(` aria-describedby="`)
+		b.WriteString(template.HTMLEscapeString(strings.Join(hints, " ")))
+		b.WriteByte('"')
+	}
+	return template.HTMLAttr(b.String())
+}
+
+// message is a message given to a template function: a form's errors hold strings, and
+// "" stands for none, as do a missing key (nil) and the false of an and.
+func message(v any) string {
+	s, _ := v.(string)
+	return s
 }
 
 // optionElements writes the option elements of a select, escaped as html/template

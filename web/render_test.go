@@ -155,6 +155,29 @@ func TestOptionElements(t *testing.T) {
 	}
 }
 
+// TestInvalid: a field's attributes name its message only when it has one, after its
+// hints, and escape an id that would end the attribute.
+func TestInvalid(t *testing.T) {
+	for _, c := range []struct {
+		id    string
+		msg   any
+		hints []string
+		want  template.HTMLAttr
+	}{
+		{"name", "", nil, ""},
+		{"name", nil, nil, ""},   // a missing key of the form's errors
+		{"name", false, nil, ""}, // the false of an and
+		{"name", "Give a name", nil, ` aria-invalid="true" aria-describedby="name-error"`},
+		{"email", "", []string{"email-hint"}, ` aria-describedby="email-hint"`},
+		{"email", "Not an address", []string{"email-hint"}, ` aria-invalid="true" aria-describedby="email-hint email-error"`},
+		{`x" onfocus="alert(1)`, "No", nil, ` aria-invalid="true" aria-describedby="x&#34; onfocus=&#34;alert(1)-error"`},
+	} {
+		if got := invalid(c.id, c.msg, c.hints...); got != c.want {
+			t.Errorf("invalid(%q, %#v, %q) = %s, want %s", c.id, c.msg, c.hints, got, c.want)
+		}
+	}
+}
+
 // TestInteractionHTML: an interaction's entry written in Go is the markup the template
 // wrote before, escaping included, for text that tries to break out of it.
 func TestInteractionHTML(t *testing.T) {

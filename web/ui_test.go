@@ -213,7 +213,7 @@ func TestPages(t *testing.T) {
 				// A choice the form does not offer (a crafted post) is named at its field.
 				form.Set("emails", "zoe@example.de")
 				form.Set("preferred_channel", "pigeon")
-				if res, body := agent.post("/customers", form); res.StatusCode != 400 || !strings.Contains(body, `<p class="error" role="alert">Preferred channel &#34;pigeon&#34; is unknown`) {
+				if res, body := agent.post("/customers", form); res.StatusCode != 400 || !strings.Contains(body, `<p class="error" id="preferred_channel-error" role="alert">Preferred channel &#34;pigeon&#34; is unknown`) {
 					t.Errorf("an unknown channel: got %d, want the form with the message at the field", res.StatusCode)
 				}
 				form.Del("preferred_channel")
