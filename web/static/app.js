@@ -262,25 +262,9 @@
       menu.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
-  // A form shown again with problems: each field with one is marked invalid and
-  // described by its message, so that a screen reader reads the problem with the
-  // field, not only once as the page opens; then the first takes the focus.
-  document.querySelectorAll(".invalid").forEach(function (box, n) {
-    var mine = function (el) { return el.closest(".invalid") === box; };
-    var errors = Array.prototype.filter.call(box.querySelectorAll(".error"), mine);
-    var fields = Array.prototype.filter.call(box.querySelectorAll("input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea"), mine);
-    if (!errors.length || !fields.length) return;
-    var ids = errors.map(function (err, i) {
-      if (!err.id) err.id = (fields[0].id || "field-" + n) + "-error" + (i ? "-" + i : "");
-      return err.id;
-    });
-    fields.forEach(function (field) {
-      field.setAttribute("aria-invalid", "true");
-      var by = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
-      ids.forEach(function (id) { if (by.indexOf(id) < 0) by.push(id); });
-      field.setAttribute("aria-describedby", by.join(" "));
-    });
-  });
-  var invalid = document.querySelector(".invalid input:not([type=hidden]), .invalid select, .invalid textarea, [aria-invalid=true]");
+  // A form shown again with problems: the server marks each field with one invalid
+  // and described by its message; the first shown takes the focus here, as autofocus
+  // gives it only to the first field that has it, and some forms have one already.
+  var invalid = Array.prototype.find.call(document.querySelectorAll("[aria-invalid=true]"), function (el) { return el.getClientRects().length; });
   if (invalid) invalid.focus();
 })();
