@@ -13,7 +13,6 @@ import (
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/ingest"
 	"github.com/rapportckm/rapport/sqldb"
-	"github.com/rapportckm/rapport/sqldb/postgres"
 	"github.com/rapportckm/rapport/sqldb/sqldbtest"
 	"github.com/rapportckm/rapport/tabular"
 )
@@ -33,20 +32,7 @@ func TestBatchesWrittenAtOnceCommitInOrder(t *testing.T) {
 	}{{"import/deadlock", false, false}, {"import/first fails", false, true},
 		{"bulk/deadlock", true, false}, {"bulk/first fails", true, true}} {
 		t.Run(tt.name, func(t *testing.T) {
-			url := sqldbtest.PostgresURL(t)
-			db, err := postgres.Open(url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			raw, err := sql.Open("pgx", url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer raw.Close()
+			db, raw := sqldbtest.PostgresAndSQL(t)
 			if n := db.ImportBatchesAtOnce(); n != 2 {
 				t.Fatalf("PostgreSQL writes %d batches at once, want 2", n)
 			}
@@ -71,6 +57,7 @@ func TestBatchesWrittenAtOnceCommitInOrder(t *testing.T) {
 			svc := &stallFirst{DB: db, t: t, raw: raw, cancel: tt.cancel, tries: map[int64]int{}, firstErr: map[int64]error{}}
 			var imp *rapport.Import
 			var res rapport.IngestResult
+			var err error
 			if tt.bulk {
 				res, err = ingest.Interactions(ctx, strings.NewReader(input.String()), svc, system, ingest.Options{Source: "shop", BatchSize: 3})
 			} else {

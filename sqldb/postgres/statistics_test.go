@@ -2,12 +2,10 @@ package postgres_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"testing"
 
 	"github.com/rapportckm/rapport"
-	"github.com/rapportckm/rapport/sqldb/postgres"
 	"github.com/rapportckm/rapport/sqldb/sqldbtest"
 )
 
@@ -17,20 +15,7 @@ import (
 // was added since to that size, does.
 func TestStatisticsKeptAsTablesGrow(t *testing.T) {
 	ctx := context.Background()
-	url := sqldbtest.PostgresURL(t)
-	db, err := postgres.Open(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	raw, err := sql.Open("pgx", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	db, raw := sqldbtest.PostgresAndSQL(t)
 	// analyses counts the ANALYZE statements run on a table, not autovacuum's.
 	analyses := func(table string) int64 {
 		var n int64

@@ -39,6 +39,23 @@ func Postgres(tb testing.TB) *sqldb.DB {
 	return migrated(tb, db)
 }
 
+// PostgresAndSQL is Postgres, with a plain pool of connections to the same schema, for
+// tests that look at what PostgreSQL itself records; closed when the test ends.
+func PostgresAndSQL(tb testing.TB) (*sqldb.DB, *sql.DB) {
+	tb.Helper()
+	url := PostgresURL(tb)
+	db, err := postgres.Open(url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	raw, err := sql.Open("pgx", url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { raw.Close() })
+	return migrated(tb, db), raw
+}
+
 // PostgresURL makes an empty schema of its own for a test, dropped when the test ends,
 // and returns the address of a database that uses it; the test is skipped as Postgres
 // says.
