@@ -329,6 +329,15 @@ func (db *DB) CreateCustomer(ctx context.Context, s rapport.Scope, c *rapport.Cu
 
 // insertCustomer stores a normalised, valid customer under a new id.
 func (tx *Tx) insertCustomer(c *rapport.Customer) error {
+	if err := tx.newCustomer(c); err != nil {
+		return err
+	}
+	return tx.insertCustomers([]*rapport.Customer{c})
+}
+
+// newCustomer checks a normalised, valid customer's owner and gives it a new id and
+// its first version, for insertCustomers.
+func (tx *Tx) newCustomer(c *rapport.Customer) error {
 	if err := tx.checkOwner(c.OwnerID); err != nil {
 		return err
 	}
@@ -336,19 +345,47 @@ func (tx *Tx) insertCustomer(c *rapport.Customer) error {
 	c.Version = 1
 	c.CreatedAt, c.UpdatedAt = tx.now, tx.now
 	c.MergedInto = rapport.ID{}
-	_, err := tx.exec(`INSERT INTO customers (id, kind, name, sort_name, given_name, family_name, language,
-		preferred_channel, owner_id, attributes, search_doc, version, created_at, updated_at, preferred_days, preferred_part)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-		c.ID, string(c.Kind), c.Name, sortName(c.Name), c.GivenName, c.FamilyName, c.Language,
-		string(c.PreferredChannel), c.OwnerID, string(c.Attributes), searchDocument(c), c.Version, c.CreatedAt, c.UpdatedAt,
-		string(c.PreferredTime.Days), string(c.PreferredTime.Part))
+	return nil
+}
+
+// insertCustomers stores customers made by newCustomer with one statement a table (per
+// ingestChunk of them): a bulk write creates hundreds.
+func (tx *Tx) insertCustomers(cs []*rapport.Customer) error {
+	err := insertRows(tx, "customers", `id, kind, name, sort_name, given_name, family_name, language, preferred_channel,
+		owner_id, attributes, search_doc, version, created_at, updated_at, preferred_days, preferred_part`, "", cs,
+		func(c *rapport.Customer) []any {
+			return []any{c.ID, string(c.Kind), c.Name, sortName(c.Name), c.GivenName, c.FamilyName, c.Language,
+				string(c.PreferredChannel), c.OwnerID, string(c.Attributes), searchDocument(c), c.Version, c.CreatedAt, c.UpdatedAt,
+				string(c.PreferredTime.Days), string(c.PreferredTime.Part)}
+		})
 	if err != nil {
 		return err
 	}
-	if err := tx.writeCustomerDetails(c, false); err != nil {
+	if err := tx.insertCustomerDetails(cs); err != nil {
 		return err
 	}
-	return tx.fillOwnerName(c)
+	for _, c := range cs {
+		if err := tx.fillOwnerName(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertRows inserts a row of columns for each item, ingestChunk rows to a statement,
+// the statement ending in suffix (an ON CONFLICT clause, or "").
+func insertRows[T any](tx *Tx, table, columns, suffix string, items []T, row func(T) []any) error {
+	for start := 0; start < len(items); start += ingestChunk {
+		q := &Query{}
+		var values []string
+		for _, it := range items[start:min(start+ingestChunk, len(items))] {
+			values = append(values, q.In(row(it)...))
+		}
+		if _, err := tx.exec(`INSERT INTO `+table+` (`+columns+`) VALUES `+strings.Join(values, ", ")+suffix, q.Args()...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // UpdateCustomer applies u to a visible customer.
@@ -417,61 +454,49 @@ func (tx *Tx) saveCustomer(c *rapport.Customer) error {
 	}
 	c.Version++
 	c.UpdatedAt = tx.now
-	if err := tx.writeCustomerDetails(c, true); err != nil {
+	for _, table := range []string{"customer_contacts", "customer_addresses", "customer_relationships", "customer_tags"} {
+		if _, err := tx.exec(`DELETE FROM `+table+` WHERE customer_id = $1`, c.ID); err != nil {
+			return err
+		}
+	}
+	if err := tx.insertCustomerDetails([]*rapport.Customer{c}); err != nil {
 		return err
 	}
 	return tx.fillOwnerName(c)
 }
 
-// writeCustomerDetails writes the customer's contacts, addresses, relationships and
-// tags, replacing those stored if replace is set.
-func (tx *Tx) writeCustomerDetails(c *rapport.Customer, replace bool) error {
-	if replace {
-		for _, table := range []string{"customer_contacts", "customer_addresses", "customer_relationships", "customer_tags"} {
-			if _, err := tx.exec(`DELETE FROM `+table+` WHERE customer_id = $1`, c.ID); err != nil {
-				return err
-			}
-		}
-	}
-	// Each kind of detail in one statement: rows of (customer_id, …).
-	insert := func(table, columns string, rows [][]any) error {
-		if len(rows) == 0 {
-			return nil
-		}
-		q := &Query{}
-		values := make([]string, len(rows))
-		for i, row := range rows {
-			values[i] = q.In(append([]any{c.ID}, row...)...)
-		}
-		_, err := tx.exec(`INSERT INTO `+table+` (customer_id, `+columns+`) VALUES `+strings.Join(values, ", "), q.Args()...)
-		return err
-	}
+// insertCustomerDetails writes customers' contacts, addresses, relationships and
+// tags: each kind of detail of all of them in one statement (per ingestChunk rows).
+func (tx *Tx) insertCustomerDetails(cs []*rapport.Customer) error {
 	var contacts, addresses, relationships, tags [][]any
-	for i, cp := range c.Emails {
-		contacts = append(contacts, []any{"email", i, cp.Value, rapport.NormalizeEmail(cp.Value), cp.Label})
+	for _, c := range cs {
+		for i, cp := range c.Emails {
+			contacts = append(contacts, []any{c.ID, "email", i, cp.Value, rapport.NormalizeEmail(cp.Value), cp.Label})
+		}
+		for i, cp := range c.Phones {
+			contacts = append(contacts, []any{c.ID, "phone", i, cp.Value, cp.PhoneKey(), cp.Label})
+		}
+		for i, a := range c.Addresses {
+			addresses = append(addresses, []any{c.ID, i, a.Label, a.Street, a.City, a.Postcode, a.Region, a.Country})
+		}
+		for _, r := range c.Relationships {
+			relationships = append(relationships, []any{c.ID, string(r)})
+		}
+		for _, t := range c.Tags {
+			tags = append(tags, []any{c.ID, t})
+		}
 	}
-	for i, cp := range c.Phones {
-		contacts = append(contacts, []any{"phone", i, cp.Value, cp.PhoneKey(), cp.Label})
-	}
-	for i, a := range c.Addresses {
-		addresses = append(addresses, []any{i, a.Label, a.Street, a.City, a.Postcode, a.Region, a.Country})
-	}
-	for _, r := range c.Relationships {
-		relationships = append(relationships, []any{string(r)})
-	}
-	for _, t := range c.Tags {
-		tags = append(tags, []any{t})
-	}
-	if err := insert("customer_contacts", "kind, position, value, normalized, label", contacts); err != nil {
+	asRow := func(row []any) []any { return row }
+	if err := insertRows(tx, "customer_contacts", "customer_id, kind, position, value, normalized, label", "", contacts, asRow); err != nil {
 		return err
 	}
-	if err := insert("customer_addresses", "position, label, street, city, postcode, region, country", addresses); err != nil {
+	if err := insertRows(tx, "customer_addresses", "customer_id, position, label, street, city, postcode, region, country", "", addresses, asRow); err != nil {
 		return err
 	}
-	if err := insert("customer_relationships", "kind", relationships); err != nil {
+	if err := insertRows(tx, "customer_relationships", "customer_id, kind", "", relationships, asRow); err != nil {
 		return err
 	}
-	return insert("customer_tags", "tag", tags)
+	return insertRows(tx, "customer_tags", "customer_id, tag", "", tags, asRow)
 }
 
 // checkOwner requires the owner, if any, to be an active user.

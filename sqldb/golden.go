@@ -285,11 +285,25 @@ func (tx *Tx) saveStaffRecord(customerID rapport.ID, v rapport.RecordValues, at 
 // upsertSourceRecord stores a record as received with the profile values it holds,
 // linked to its customer, or replaces the stored one.
 func (tx *Tx) upsertSourceRecord(ref sourceRef, customerID rapport.ID, fields, profile []byte, at time.Time) error {
-	_, err := tx.exec(`INSERT INTO source_records (id, source_id, source_key, customer_id, fields, profile, received_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
-		ON CONFLICT (source_id, source_key) DO UPDATE SET fields = excluded.fields, profile = excluded.profile, updated_at = excluded.updated_at`,
-		rapport.NewID(), ref.source, ref.key, customerID, string(fields), string(profile), at)
-	return err
+	return tx.upsertSourceRecords([]sourceRecord{{ref, customerID, fields, profile}}, at)
+}
+
+// sourceRecord is a source record to store: its customer, its fields as received and
+// its profile values.
+type sourceRecord struct {
+	ref             sourceRef
+	customer        rapport.ID
+	fields, profile []byte
+}
+
+// upsertSourceRecords stores records, received at at, in one statement (per
+// ingestChunk of them); no two may have the same ref.
+func (tx *Tx) upsertSourceRecords(rs []sourceRecord, at time.Time) error {
+	return insertRows(tx, "source_records", "id, source_id, source_key, customer_id, fields, profile, received_at, updated_at",
+		` ON CONFLICT (source_id, source_key) DO UPDATE SET fields = excluded.fields, profile = excluded.profile, updated_at = excluded.updated_at`,
+		rs, func(r sourceRecord) []any {
+			return []any{rapport.NewID(), r.ref.source, r.ref.key, r.customer, string(r.fields), string(r.profile), at, at}
+		})
 }
 
 // staffEdit records in the staff record what an edit changed, and chooses the golden

@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -159,12 +160,36 @@ func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.Inges
 	if err != nil {
 		return nil, nil, err
 	}
+	// The customers the batch creates, and their records, are written together (one
+	// statement a table instead of four a customer), before a later row reads one of
+	// them, and at the end. Their rows were checked (newCustomer): what the database
+	// could still refuse is no one row's fault, and fails the batch.
+	var created []*rapport.Customer
+	var records []sourceRecord
+	pending := map[rapport.ID]bool{}
+	write := func() error {
+		if err := tx.insertCustomers(created); err != nil {
+			return err
+		}
+		if err := tx.upsertSourceRecords(records, tx.now); err != nil {
+			return err
+		}
+		created, records = nil, nil
+		clear(pending)
+		return nil
+	}
 	for i, r := range rows {
 		ref := refs[i]
 		item := rapport.IngestItem{Line: r.Line}
 		values := rapport.ValuesOf(&r.Customer) // what the record holds, as stored with it
 		var c *rapport.Customer
 		rec, seen := stored[ref]
+		match := firstMatch(byEmail, r.Emails)
+		if pending[cmp.Or(rec.customer, match)] {
+			if err := write(); err != nil {
+				return nil, nil, err
+			}
+		}
 		if seen {
 			if c, err = tx.findCustomer(rec.customer); err != nil {
 				if rapport.ErrorCode(err) != rapport.ENOTFOUND {
@@ -175,21 +200,22 @@ func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.Inges
 				continue
 			}
 			item.Result = "updated"
-		} else if id := firstMatch(byEmail, r.Emails); !id.IsZero() {
-			if c, err = tx.findCustomer(id); err != nil {
+		} else if !match.IsZero() {
+			if c, err = tx.findCustomer(match); err != nil {
 				return nil, nil, err
 			}
 			item.Result = "linked"
 		}
 		if c == nil {
 			c = &r.Customer
-			if err := tx.insertCustomer(c); err != nil {
+			if err := tx.newCustomer(c); err != nil {
 				if rapport.ErrorCode(err) == rapport.EINTERNAL {
 					return nil, nil, err
 				}
 				rejected = append(rejected, rapport.LineErrorOf(r.Line, err))
 				continue
 			}
+			created, pending[c.ID] = append(created, c), true
 			item.Result = "created"
 		} else {
 			if c.MergedInto != (rapport.ID{}) {
@@ -233,8 +259,13 @@ func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.Inges
 			}
 			values = record.Values
 		}
-		profile, err := tx.saveSourceRecord(ref, c.ID, r, values)
+		profile, err := json.Marshal(values)
 		if err != nil {
+			return nil, nil, err
+		}
+		if pending[c.ID] {
+			records = append(records, sourceRecord{ref, c.ID, rawFields(r), profile})
+		} else if err := tx.upsertSourceRecord(ref, c.ID, rawFields(r), profile, tx.now); err != nil {
 			return nil, nil, err
 		}
 		for _, e := range c.Emails {
@@ -245,6 +276,9 @@ func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.Inges
 		stored[ref] = storedRecord{customer: c.ID, fields: rawFields(r), profile: profile}
 		item.ID, item.CustomerID = c.ID, c.ID
 		items = append(items, item)
+	}
+	if err := write(); err != nil {
+		return nil, nil, err
 	}
 	return items, rejected, nil
 }
@@ -319,16 +353,6 @@ func rawFields(r *rapport.IncomingCustomer) []byte {
 		return []byte("{}")
 	}
 	return r.Raw
-}
-
-// saveSourceRecord stores the record as received, and the profile values it holds,
-// linked to its customer.
-func (tx *Tx) saveSourceRecord(ref sourceRef, customerID rapport.ID, r *rapport.IncomingCustomer, values rapport.RecordValues) ([]byte, error) {
-	profile, err := json.Marshal(values)
-	if err != nil {
-		return nil, err
-	}
-	return profile, tx.upsertSourceRecord(ref, customerID, rawFields(r), profile, tx.now)
 }
 
 // customersByEmail maps normalised e-mail addresses to the visible customer that holds

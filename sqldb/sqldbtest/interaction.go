@@ -2,6 +2,7 @@ package sqldbtest
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -249,10 +250,11 @@ func testIngestCustomers(t *testing.T, open Opener) {
 		rec("S-3", "A.", "Lovelace", "ADA@example.com"), // same e-mail: the same customer
 		{Source: "shop", SourceKey: "S-4", Customer: rapport.Customer{Kind: rapport.KindPerson, GivenName: "Bad", Emails: []rapport.ContactPoint{{Value: "nope"}}}},
 		{Source: "Shop!", SourceKey: "S-5", Customer: rapport.Customer{Kind: rapport.KindPerson, GivenName: "Bad"}},
+		rec("S-2", "Chas", "Babbage", "cb@example.com"), // S-2 again: the record created above, updated
 	})
 	must(t, err)
-	if res.Created != 2 || res.Linked != 1 || res.Updated != 0 || res.Rejected != 2 {
-		t.Fatalf("got %+v, want 2 created, 1 linked, 2 rejected", res)
+	if res.Created != 2 || res.Linked != 1 || res.Updated != 1 || res.Rejected != 2 {
+		t.Fatalf("got %+v, want 2 created, 1 linked, 1 updated, 2 rejected", res)
 	}
 	if res.Errors[0].Line != 4 || res.Errors[0].Field != "emails[0]" || res.Errors[1].Line != 5 || res.Errors[1].Field != "source" {
 		t.Errorf("got errors %+v, want line 4 about emails[0] and line 5 about source", res.Errors)
@@ -260,6 +262,15 @@ func testIngestCustomers(t *testing.T, open Opener) {
 	ada := res.Items[0].CustomerID
 	if res.Items[2].CustomerID != ada || res.Items[2].Result != "linked" {
 		t.Errorf("got %+v, want S-3 linked to Ada", res.Items[2])
+	}
+	charles := res.Items[1].CustomerID
+	if res.Items[3].CustomerID != charles || res.Items[3].Result != "updated" {
+		t.Errorf("got %+v, want the second S-2 to update Charles", res.Items[3])
+	}
+	recs, err := db.FindSourceRecords(ctx, f.sales, charles)
+	must(t, err)
+	if len(recs) != 1 || !strings.Contains(string(recs[0].Fields), `"Chas"`) {
+		t.Errorf("got Charles's records %+v, want S-2 once, as last sent", recs)
 	}
 
 	// Sending S-1 again with a new phone updates the same customer.
@@ -275,7 +286,7 @@ func testIngestCustomers(t *testing.T, open Opener) {
 	if c.Name != "Ada King" || c.PrimaryPhone() != "+44 1234 567890" || len(c.Emails) != 1 {
 		t.Errorf("got %q %v %v, want Ada King with the new phone and one e-mail", c.Name, c.Phones, c.Emails)
 	}
-	recs, err := db.FindSourceRecords(ctx, f.sales, ada)
+	recs, err = db.FindSourceRecords(ctx, f.sales, ada)
 	must(t, err)
 	if len(recs) != 2 || recs[0].SourceKey != "S-1" || recs[1].SourceKey != "S-3" {
 		t.Fatalf("got %d source records, want S-1 and S-3", len(recs))
