@@ -372,22 +372,6 @@ func (tx *Tx) insertCustomers(cs []*rapport.Customer) error {
 	return nil
 }
 
-// insertRows inserts a row of columns for each item, ingestChunk rows to a statement,
-// the statement ending in suffix (an ON CONFLICT clause, or "").
-func insertRows[T any](tx *Tx, table, columns, suffix string, items []T, row func(T) []any) error {
-	for start := 0; start < len(items); start += ingestChunk {
-		q := &Query{}
-		var values []string
-		for _, it := range items[start:min(start+ingestChunk, len(items))] {
-			values = append(values, q.In(row(it)...))
-		}
-		if _, err := tx.exec(`INSERT INTO `+table+` (`+columns+`) VALUES `+strings.Join(values, ", ")+suffix, q.Args()...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // UpdateCustomer applies u to a visible customer.
 func (db *DB) UpdateCustomer(ctx context.Context, s rapport.Scope, id rapport.ID, u rapport.CustomerUpdate) (*rapport.Customer, error) {
 	if err := rapport.Require(s.CanWriteCustomers(), "change customers"); err != nil {

@@ -220,22 +220,13 @@ func (tx *Tx) recordBatch(at *rapport.ImportBatch, res rapport.IngestResult) err
 		return cmpErr(err, rapport.Errorf(rapport.ECONFLICT,
 			"the import %s is finished, gone, or not at byte %d where this batch starts (a batch before it failed, or another run of it wrote there): run the import again to resume it", at.Import, at.From))
 	}
-	for start := 0; start < len(rejects); start += ingestChunk {
-		q := &Query{}
-		var values []string
-		for _, e := range rejects[start:min(start+ingestChunk, len(rejects))] {
-			text := ""
-			if at.Text != nil {
-				text = at.Text(e.Line)
-			}
-			values = append(values, q.In(rapport.NewID(), at.Import, e.Line, e.Code, e.Field, e.Message, text))
+	return insertRows(tx, "import_rejects", "id, import_id, line, code, field, message, text", "", rejects, func(e rapport.LineError) []any {
+		text := ""
+		if at.Text != nil {
+			text = at.Text(e.Line)
 		}
-		if _, err := tx.exec(`INSERT INTO import_rejects (id, import_id, line, code, field, message, text) VALUES `+
-			strings.Join(values, ", "), q.Args()...); err != nil {
-			return err
-		}
-	}
-	return nil
+		return []any{rapport.NewID(), at.Import, e.Line, e.Code, e.Field, e.Message, text}
+	})
 }
 
 // ImportRejects calls fn with each row the import rejected, in line order.
