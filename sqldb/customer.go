@@ -348,16 +348,16 @@ func (tx *Tx) newCustomer(c *rapport.Customer) error {
 	return nil
 }
 
-// insertCustomers stores customers made by newCustomer with one statement a table (per
-// ingestChunk of them): a bulk write creates hundreds.
+// insertCustomers stores customers made by newCustomer, many to a statement: a bulk
+// write creates hundreds.
 func (tx *Tx) insertCustomers(cs []*rapport.Customer) error {
-	err := insertRows(tx, "customers", `id, kind, name, sort_name, given_name, family_name, language, preferred_channel,
-		owner_id, attributes, search_doc, version, created_at, updated_at, preferred_days, preferred_part`, "", cs,
-		func(c *rapport.Customer) []any {
-			return []any{c.ID, string(c.Kind), c.Name, sortName(c.Name), c.GivenName, c.FamilyName, c.Language,
-				string(c.PreferredChannel), c.OwnerID, string(c.Attributes), searchDocument(c), c.Version, c.CreatedAt, c.UpdatedAt,
-				string(c.PreferredTime.Days), string(c.PreferredTime.Part)}
-		})
+	err := execChunks(tx, `INSERT INTO customers (id, kind, name, sort_name, given_name, family_name, language,
+		preferred_channel, owner_id, attributes, search_doc, version, created_at, updated_at, preferred_days, preferred_part)
+		VALUES %s`, cs, 16, ", ", func(q *Query, c *rapport.Customer) string {
+		return q.In(c.ID, string(c.Kind), c.Name, sortName(c.Name), c.GivenName, c.FamilyName, c.Language,
+			string(c.PreferredChannel), c.OwnerID, string(c.Attributes), searchDocument(c), c.Version, c.CreatedAt, c.UpdatedAt,
+			string(c.PreferredTime.Days), string(c.PreferredTime.Part))
+	})
 	if err != nil {
 		return err
 	}
@@ -450,7 +450,7 @@ func (tx *Tx) saveCustomer(c *rapport.Customer) error {
 }
 
 // insertCustomerDetails writes customers' contacts, addresses, relationships and
-// tags: each kind of detail of all of them in one statement (per ingestChunk rows).
+// tags: each kind of detail of all of them together, many to a statement.
 func (tx *Tx) insertCustomerDetails(cs []*rapport.Customer) error {
 	var contacts, addresses, relationships, tags [][]any
 	for _, c := range cs {
@@ -470,17 +470,17 @@ func (tx *Tx) insertCustomerDetails(cs []*rapport.Customer) error {
 			tags = append(tags, []any{c.ID, t})
 		}
 	}
-	asRow := func(row []any) []any { return row }
-	if err := insertRows(tx, "customer_contacts", "customer_id, kind, position, value, normalized, label", "", contacts, asRow); err != nil {
+	values := func(q *Query, row []any) string { return q.In(row...) }
+	if err := execChunks(tx, `INSERT INTO customer_contacts (customer_id, kind, position, value, normalized, label) VALUES %s`, contacts, 6, ", ", values); err != nil {
 		return err
 	}
-	if err := insertRows(tx, "customer_addresses", "customer_id, position, label, street, city, postcode, region, country", "", addresses, asRow); err != nil {
+	if err := execChunks(tx, `INSERT INTO customer_addresses (customer_id, position, label, street, city, postcode, region, country) VALUES %s`, addresses, 8, ", ", values); err != nil {
 		return err
 	}
-	if err := insertRows(tx, "customer_relationships", "customer_id, kind", "", relationships, asRow); err != nil {
+	if err := execChunks(tx, `INSERT INTO customer_relationships (customer_id, kind) VALUES %s`, relationships, 2, ", ", values); err != nil {
 		return err
 	}
-	return insertRows(tx, "customer_tags", "customer_id, tag", "", tags, asRow)
+	return execChunks(tx, `INSERT INTO customer_tags (customer_id, tag) VALUES %s`, tags, 2, ", ", values)
 }
 
 // checkOwner requires the owner, if any, to be an active user.

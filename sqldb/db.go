@@ -334,22 +334,6 @@ func (q *Query) In(values ...any) string {
 	return string(append(b, ')'))
 }
 
-// insertRows inserts a row of columns for each item, ingestChunk rows to a statement,
-// the statement ending in suffix (an ON CONFLICT clause, or "").
-func insertRows[T any](tx *Tx, table, columns, suffix string, items []T, row func(T) []any) error {
-	for start := 0; start < len(items); start += ingestChunk {
-		q := &Query{}
-		var values []string
-		for _, it := range items[start:min(start+ingestChunk, len(items))] {
-			values = append(values, q.In(row(it)...))
-		}
-		if _, err := tx.exec(`INSERT INTO `+table+` (`+columns+`) VALUES `+strings.Join(values, ", ")+suffix, q.Args()...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // queryAll runs a query and scans each row with scan.
 func queryAll[T any](tx *Tx, query string, args []any, scan func(Scanner) (T, error)) (out []T, err error) {
 	err = tx.reads(func(b *batch) { appendRows(b, &out, query, args, scan) })

@@ -296,13 +296,13 @@ type sourceRecord struct {
 	fields, profile []byte
 }
 
-// upsertSourceRecords stores records, received at at, in one statement (per
-// ingestChunk of them); no two may have the same ref.
+// upsertSourceRecords stores records, received at at, many to a statement; no two may
+// have the same ref.
 func (tx *Tx) upsertSourceRecords(rs []sourceRecord, at time.Time) error {
-	return insertRows(tx, "source_records", "id, source_id, source_key, customer_id, fields, profile, received_at, updated_at",
-		` ON CONFLICT (source_id, source_key) DO UPDATE SET fields = excluded.fields, profile = excluded.profile, updated_at = excluded.updated_at`,
-		rs, func(r sourceRecord) []any {
-			return []any{rapport.NewID(), r.ref.source, r.ref.key, r.customer, string(r.fields), string(r.profile), at, at}
+	return execChunks(tx, `INSERT INTO source_records (id, source_id, source_key, customer_id, fields, profile, received_at, updated_at)
+		VALUES %s ON CONFLICT (source_id, source_key) DO UPDATE SET fields = excluded.fields, profile = excluded.profile, updated_at = excluded.updated_at`,
+		rs, 8, ", ", func(q *Query, r sourceRecord) string {
+			return q.In(rapport.NewID(), r.ref.source, r.ref.key, r.customer, string(r.fields), string(r.profile), at, at)
 		})
 }
 

@@ -220,13 +220,14 @@ func (tx *Tx) recordBatch(at *rapport.ImportBatch, res rapport.IngestResult) err
 		return cmpErr(err, rapport.Errorf(rapport.ECONFLICT,
 			"the import %s is finished, gone, or not at byte %d where this batch starts (a batch before it failed, or another run of it wrote there): run the import again to resume it", at.Import, at.From))
 	}
-	return insertRows(tx, "import_rejects", "id, import_id, line, code, field, message, text", "", rejects, func(e rapport.LineError) []any {
-		text := ""
-		if at.Text != nil {
-			text = at.Text(e.Line)
-		}
-		return []any{rapport.NewID(), at.Import, e.Line, e.Code, e.Field, e.Message, text}
-	})
+	return execChunks(tx, `INSERT INTO import_rejects (id, import_id, line, code, field, message, text) VALUES %s`, rejects, 7, ", ",
+		func(q *Query, e rapport.LineError) string {
+			text := ""
+			if at.Text != nil {
+				text = at.Text(e.Line)
+			}
+			return q.In(rapport.NewID(), at.Import, e.Line, e.Code, e.Field, e.Message, text)
+		})
 }
 
 // ImportRejects calls fn with each row the import rejected, in line order.
