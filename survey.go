@@ -81,6 +81,28 @@ func (k SurveyKind) Category(score int) string {
 	return ""
 }
 
+// Sentiment is what a score says without words, from -1 to 1: 0 for the kind's neutral
+// answers, below 0 for its bad ones and above for its good ones, the further from
+// neutral the stronger. Scored from a sentence that only reports the score, the
+// question's own words ("recommend", "easy") would make a detractor sound pleased.
+func (k SurveyKind) Sentiment(score int) float64 {
+	s := float64(score)
+	switch k {
+	case SurveyNPS: // detractors 0–6, passives 7–8, promoters 9–10
+		switch {
+		case score <= 6:
+			return (s - 7) / 7
+		case score <= 8:
+			return 0
+		}
+		return (s - 8) / 2
+	case SurveyCES: // 1 (it was easy: strongly agree) … 7 (strongly disagree)
+		return (4 - s) / 3
+	}
+	lo, hi := k.Scale()
+	return (2*s - float64(lo+hi)) / float64(hi-lo)
+}
+
 // NeedsFollowUp reports whether a score is low enough that a complaint is logged for
 // it: an NPS detractor, a dissatisfied CSAT or a hard CES.
 func (k SurveyKind) NeedsFollowUp(score int) bool {

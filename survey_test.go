@@ -68,6 +68,34 @@ func TestSurveyCategories(t *testing.T) {
 	}
 }
 
+// TestSurveyScoreSentiment checks that a score's sentiment agrees with its category:
+// negative for every score that logs a complaint, zero for neutral ones, and the
+// scale's ends at -1 and 1.
+func TestSurveyScoreSentiment(t *testing.T) {
+	for _, c := range []struct {
+		k     SurveyKind
+		score int
+		want  float64
+	}{
+		{SurveyNPS, 0, -1}, {SurveyNPS, 6, -1.0 / 7}, {SurveyNPS, 7, 0}, {SurveyNPS, 8, 0}, {SurveyNPS, 9, 0.5}, {SurveyNPS, 10, 1},
+		{SurveyCSAT, 1, -1}, {SurveyCSAT, 2, -0.5}, {SurveyCSAT, 3, 0}, {SurveyCSAT, 5, 1},
+		{SurveyCES, 1, 1}, {SurveyCES, 4, 0}, {SurveyCES, 5, -1.0 / 3}, {SurveyCES, 7, -1},
+		{SurveyCustom, 1, -1}, {SurveyCustom, 4, 0.5},
+	} {
+		if got := c.k.Sentiment(c.score); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("%s %d: sentiment %v, want %v", c.k, c.score, got, c.want)
+		}
+	}
+	for _, k := range []SurveyKind{SurveyNPS, SurveyCSAT, SurveyCES} {
+		lo, hi := k.Scale()
+		for score := lo; score <= hi; score++ {
+			if s := k.Sentiment(score); k.NeedsFollowUp(score) != (s < 0) || (k.Category(score) == "neutral" || k.Category(score) == "passive") != (s == 0) {
+				t.Errorf("%s %d (%s): sentiment %v", k, score, k.Category(score), s)
+			}
+		}
+	}
+}
+
 func TestSurveyValidate(t *testing.T) {
 	v := &Survey{Name: "  Loyalty ", Kind: SurveyNPS, Translations: map[string]SurveyText{"de": {Question: "Wie wahrscheinlich …?"}}}
 	v.Normalize()

@@ -135,6 +135,7 @@ func (db *DB) CreateFeedback(ctx context.Context, s rapport.Scope, f *rapport.Fe
 			f.CreatedBy = tx.scope.UserID
 		}
 		created = true
+		f.Sentiment = sentiment.Text(f.Text).Compound
 		return tx.insertFeedback(f, source, string(f.Kind)+": "+firstWords(f.Text, 80))
 	})
 	if err != nil {
@@ -143,12 +144,12 @@ func (db *DB) CreateFeedback(ctx context.Context, s rapport.Scope, f *rapport.Fe
 	return created, nil
 }
 
-// insertFeedback stores new feedback, ready but for its sentiment, and does what logging
+// insertFeedback stores new feedback, ready and scored for sentiment (from the
+// customer's words, or from a survey's score when there are none), and does what logging
 // feedback does on every channel: its timeline entry, the audit, a theme within
 // seconds (the assigner's job) and its routing to action items, all in the
 // transaction.
 func (tx *Tx) insertFeedback(f *rapport.Feedback, source rapport.ID, detail string) error {
-	f.Sentiment = sentiment.Text(f.Text).Compound
 	var sourceKey any
 	if f.SourceKey != "" {
 		sourceKey = f.SourceKey

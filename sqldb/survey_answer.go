@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/sentiment"
 )
 
 const invitationColumns = `i.id, i.survey_id, i.customer_id, c.name, i.cause, i.cause_ref, i.team_id, i.product, i.language, i.mail_id,
@@ -225,12 +226,13 @@ func (db *DB) AnswerSurvey(ctx context.Context, s rapport.Scope, token string, a
 // (the area does, for staff).
 func (tx *Tx) surveyComplaint(v *rapport.Survey, inv *rapport.SurveyInvitation, r *rapport.SurveyResponse) (rapport.ID, error) {
 	_, hi := v.Kind.Scale()
-	text := r.Comment
+	text, tone := r.Comment, sentiment.Text(r.Comment).Compound
 	if text == "" {
 		text = fmt.Sprintf("Scored %d of %d on “%s” in our survey.", r.Score, hi, v.Text(inv.Language).Question)
+		tone = v.Kind.Sentiment(r.Score)
 	}
 	f := &rapport.Feedback{CustomerID: inv.CustomerID, CustomerName: inv.CustomerName, Kind: "complaint", Text: text,
-		Channel: "web", Product: inv.Product, Area: "survey: " + firstWords(v.Name, 90)}
+		Channel: "web", Product: inv.Product, Area: "survey: " + firstWords(v.Name, 90), Sentiment: tone}
 	f.Normalize()
 	if r.Category == "detractor" && r.Score <= 3 || r.Category == "dissatisfied" && r.Score == 1 || r.Category == "hard" && r.Score == 7 {
 		f.Severity = "high"

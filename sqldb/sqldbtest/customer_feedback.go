@@ -59,6 +59,10 @@ func testOwnFeedbackShown(t *testing.T, open Opener) {
 	if want := "Scored 2 of 10 on “" + nps.Question + "” in our survey."; survey.Text != want {
 		t.Errorf("the survey's complaint reads %q, want %q", survey.Text, want)
 	}
+	// Its sentiment is the score's, not that of the question's words ("recommend").
+	if want := nps.Kind.Sentiment(2); survey.Sentiment != want || rapport.Tone(survey.Sentiment) != "negative" {
+		t.Errorf("the survey's complaint has sentiment %v, want %v (negative)", survey.Sentiment, want)
+	}
 
 	// The help centre's account page lists only hers.
 	p, err := db.FindMyProfile(ctx, anaS)
