@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -19,13 +21,27 @@ const crmSource = "crm"
 func crmKey(index int) string { return fmt.Sprintf("CRM-%06d", index+1) }
 
 // writeCustomers ingests the planned customers from the CRM in batches and learns
-// their ids.
+// their ids. When the demo may turn the store's clock, each customer comes in the week
+// the firm first dealt with them (those known before the data begin, at its start):
+// profiles then say since when the firm has had them, and the records that have not
+// changed for a year show as stale.
 func (f *filler) writeCustomers(ctx context.Context) error {
 	r := f.rand(streamRecords)
 	began := time.Now()
 	all := f.pop.customers
-	for start := 0; start < len(all); start += customerBatch {
-		entries := all[start:min(start+customerBatch, len(all))]
+	if f.opts.SetNow != nil {
+		all = slices.Clone(all)
+		slices.SortStableFunc(all, func(a, b *entry) int { return a.since.Compare(b.since) })
+		defer f.setClock(time.Time{})
+	}
+	for start, end := 0, 0; start < len(all); start = end {
+		end = min(start+customerBatch, len(all))
+		if f.opts.SetNow != nil {
+			week := all[start].since.AddDate(0, 0, 7)
+			end = start + sort.Search(end-start, func(i int) bool { return !all[start+i].since.Before(week) })
+			f.setClock(all[start].since)
+		}
+		entries := all[start:end]
 		rows := make([]rapport.IncomingCustomer, len(entries))
 		for i, c := range entries {
 			rows[i] = f.record(r, c)
@@ -48,8 +64,7 @@ func (f *filler) writeCustomers(ctx context.Context) error {
 				f.sum.People++
 			}
 		}
-		done := start + len(entries)
-		f.log("customers: %s of %s%s", commas(done), commas(len(all)), rate(done, began))
+		f.log("customers: %s of %s%s", commas(end), commas(len(all)), rate(end, began))
 	}
 	return nil
 }

@@ -424,4 +424,36 @@ func TestFillWithClock(t *testing.T) {
 	if ratings == 0 {
 		t.Errorf("got no ratings of articles in the last twelve weeks, want the demo's")
 	}
+
+	// Customers came in over the three years, each no later than its first interaction,
+	// so some records are a year old and unchanged (stale) and some are new.
+	start, yearAgo := end.AddDate(-3, 0, 0), end.AddDate(-1, 0, 0)
+	var old, recent int
+	for _, c := range allCustomers(t, db, system) {
+		if c.CreatedAt.Before(start) || c.CreatedAt.After(end) {
+			t.Errorf("%s came in on %s, outside the data's three years", c.Name, c.CreatedAt)
+		}
+		if c.UpdatedAt.Before(yearAgo) {
+			old++
+		} else if c.CreatedAt.After(yearAgo) {
+			recent++
+		}
+		for cursor := ""; ; {
+			page, next, err := db.FindInteractions(ctx, system, rapport.InteractionFilter{CustomerID: c.ID, Cursor: cursor, Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, in := range page {
+				if in.CustomerID == c.ID && in.OccurredAt.Before(c.CreatedAt) {
+					t.Fatalf("%s came in on %s, after its interaction of %s (%s %s %s)", c.Name, c.CreatedAt, in.OccurredAt, in.Type, in.Source, in.Summary)
+				}
+			}
+			if cursor = next; cursor == "" {
+				break
+			}
+		}
+	}
+	if old == 0 || recent == 0 {
+		t.Errorf("customers unchanged for a year: %d, come in within the year: %d; want some of each", old, recent)
+	}
 }

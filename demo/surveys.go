@@ -45,7 +45,8 @@ func (f *filler) writeSurveys(ctx context.Context) error {
 	}
 	defer f.opts.SetNow(time.Now)
 	r := f.rand(streamSurveys)
-	panel := &rapport.Segment{Name: "Survey panel", Rule: "kind = person"}
+	// The people the firm knew on the day of a send: the panel is refreshed before each.
+	panel := &rapport.Segment{Name: "Survey panel", Rule: "kind = person AND created <= today"}
 	if err := f.store.CreateSegment(ctx, f.system, panel); err != nil {
 		return fmt.Errorf("survey panel: %w", err)
 	}
@@ -73,6 +74,9 @@ func (f *filler) writeSurveys(ctx context.Context) error {
 		v := sd.v
 		sent := f.end.AddDate(0, 0, -sd.day).Add(9 * time.Hour)
 		f.opts.SetNow(func() time.Time { return sent })
+		if _, err := f.store.RefreshSegment(ctx, f.system, panel.ID); err != nil {
+			return fmt.Errorf("survey panel: %w", err)
+		}
 		if _, err := f.store.SendSurvey(ctx, f.system, v.ID, panel.ID, f.opts.Mail.BaseURL); err != nil {
 			return fmt.Errorf("survey %s: %w", v.Name, err)
 		}
