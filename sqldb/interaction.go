@@ -332,8 +332,9 @@ func (c *upsertCounts) add(more upsertCounts) {
 	c.created, c.updated, c.unchanged = c.created+more.created, c.updated+more.updated, c.unchanged+more.unchanged
 }
 
-// ingestChunk is how many rows one INSERT carries: 17 values each stays well under
-// both databases' limit on parameters.
+// ingestChunk is how many interactions one INSERT carries (17 values each), and how
+// many parameters the other chunked statements hold (IN lists, execChunks): both well
+// under the databases' limits on parameters.
 const ingestChunk = 500
 
 // sourceRef is a record's key in a source system.
