@@ -438,18 +438,9 @@ func TestFillWithClock(t *testing.T) {
 		} else if c.CreatedAt.After(yearAgo) {
 			recent++
 		}
-		for cursor := ""; ; {
-			page, next, err := db.FindInteractions(ctx, system, rapport.InteractionFilter{CustomerID: c.ID, Cursor: cursor, Limit: 500})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, in := range page {
-				if in.CustomerID == c.ID && in.OccurredAt.Before(c.CreatedAt) {
-					t.Fatalf("%s came in on %s, after its interaction of %s (%s %s %s)", c.Name, c.CreatedAt, in.OccurredAt, in.Type, in.Source, in.Summary)
-				}
-			}
-			if cursor = next; cursor == "" {
-				break
+		for _, in := range ownInteractions(t, db, c.ID) {
+			if in.OccurredAt.Before(c.CreatedAt) {
+				t.Fatalf("%s came in on %s, after its interaction of %s (%s %s %s)", c.Name, c.CreatedAt, in.OccurredAt, in.Type, in.Source, in.Summary)
 			}
 		}
 	}
