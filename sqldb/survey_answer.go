@@ -226,10 +226,11 @@ func (db *DB) AnswerSurvey(ctx context.Context, s rapport.Scope, token string, a
 // (the area does, for staff).
 func (tx *Tx) surveyComplaint(v *rapport.Survey, inv *rapport.SurveyInvitation, r *rapport.SurveyResponse) (rapport.ID, error) {
 	_, hi := v.Kind.Scale()
-	text, tone := r.Comment, sentiment.Text(r.Comment).Compound
+	text, tone := r.Comment, v.Kind.Sentiment(r.Score)
 	if text == "" {
 		text = fmt.Sprintf("Scored %d of %d on “%s” in our survey.", r.Score, hi, v.Text(inv.Language).Question)
-		tone = v.Kind.Sentiment(r.Score)
+	} else {
+		tone = sentiment.Text(text).Compound
 	}
 	f := &rapport.Feedback{CustomerID: inv.CustomerID, CustomerName: inv.CustomerName, Kind: "complaint", Text: text,
 		Channel: "web", Product: inv.Product, Area: "survey: " + firstWords(v.Name, 90), Sentiment: tone}
