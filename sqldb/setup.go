@@ -9,17 +9,17 @@ import (
 
 // setup is how the firm is set up, as every profile page reads it: every user with
 // their teams (the last contact by team names them), the active staff and the teams
-// an item may be given to, the sources, the active question rules and the
+// an item may be given to, the sources, the active question rules (compiled) and the
 // survivorship rules. It changes seldom and was six of a profile page's thirty
 // statements, a tenth of its CPU on PostgreSQL, so views share what one of them read.
 // Its values are read-only.
 type setup struct {
-	users         map[rapport.ID]*rapport.User // active or not
-	staff         []rapport.UserRef            // the active users, by name
-	teams         []rapport.TeamRef
-	sources       []*rapport.Source
-	questionRules []*rapport.QuestionRule
-	survivorship  rapport.Survivorship
+	users        map[rapport.ID]*rapport.User // active or not
+	staff        []rapport.UserRef            // the active users, by name
+	teams        []rapport.TeamRef
+	sources      []*rapport.Source
+	questions    questionQuery
+	survivorship rapport.Survivorship
 }
 
 // setupKeptFor is how long views share the setup they read. A write this process
@@ -80,7 +80,7 @@ func (tx *Tx) readSetup() (*setup, error) {
 	if v.sources, err = tx.findSources(); err != nil {
 		return nil, err
 	}
-	if v.questionRules, err = tx.findQuestionRules(`active = TRUE`); err != nil {
+	if v.questions, err = tx.compileQuestions(); err != nil {
 		return nil, err
 	}
 	v.survivorship, err = tx.readSurvivorship()
