@@ -202,3 +202,97 @@ func TestInteractionHTML(t *testing.T) {
 		}
 	}
 }
+
+// TestTimelineHTML: the timeline written in Go is the markup the template's loop wrote
+// before, but for the whitespace between tags, for notes, files and text that tries to
+// break out of it.
+func TestTimelineHTML(t *testing.T) {
+	s := &Server{pages: mustParsePages()}
+	before, err := s.pages.byName["customer"].Clone()
+	if err != nil {
+		t.Fatal(err)
+	}
+	template.Must(before.New("before").Parse(`{{range .Data.Days}}
+      <h3 class="timeline-day">{{.Day}}</h3>
+      <ol class="entries">
+      {{range .Entries}}
+        {{if .Note}}<li class="entry note">
+          <span class="icon" aria-hidden="true">✎</span>
+          <div id="note-{{.Note.ID}}">{{$noteID := .Note.ID}}{{$cid := $.Data.Customer.ID}}
+            {{with .Note.Parts}}<div class="note-parts">{{range .}}{{$fb := .Feedback}}
+              <h4>{{.Title}}</h4>
+              <ul>{{range $line := .Lines}}<li>{{$line}}{{if $fb}} <a class="line-action" href="/feedback/new?customer_id={{$cid}}&amp;note_id={{$noteID}}&amp;channel=in_person&amp;text={{$line}}&amp;back=/customers/{{$cid}}%23note-{{$noteID}}" title="Log this line as feedback">→ feedback</a>{{end}}</li>{{end}}</ul>{{end}}
+            </div>{{else}}<div class="note-body">{{.Body}}</div>{{end}}
+            <div class="meta"><span>{{.Note.Title}} by {{.Note.AuthorName}}</span><span>{{.NoteFor}}</span>{{if .Note.Pinned}}<span class="chip accent">pinned</span>{{end}}<time datetime="{{.ISO}}" title="{{.When}}">{{.Time}}</time></div>
+          </div>
+          <div class="row">{{if .CanChange}}
+            <form class="inline-form" method="post" action="/notes/{{.Note.ID}}/pin"><input type="hidden" name="pinned" value="{{if .Note.Pinned}}false{{else}}true{{end}}"><button class="link" type="submit">{{if .Note.Pinned}}Unpin{{else}}Pin{{end}}</button></form>
+            <form class="inline-form" method="post" action="/notes/{{.Note.ID}}/delete" data-confirm="Delete this note?"><button class="link" type="submit">Delete</button></form>
+          {{end}}</div>
+        </li>
+        {{else}}<li class="entry">{{.HTML}}{{with .Attachments}}{{template "attachments" .}}{{end}}</li>{{end}}
+      {{end}}
+      </ol>
+    {{end}}`))
+
+	hostile := "</li></ol><script>alert('x')</script> \" & ü 1+1"
+	customer := rapport.NewID()
+	at := func(day, hm string) entryView {
+		return entryView{Day: day, ISO: "2026-01-02T" + hm + `:00Z"><x`, When: hostile, Time: hm}
+	}
+	order := at("Friday 2 January 2026", "10:00")
+	order.HTML = order.interactionHTML("or", hostile, hostile, []string{"Order", "Web"}, "12.50 EUR")
+	withFiles := at("Friday 2 January 2026", "09:00")
+	withFiles.HTML = withFiles.interactionHTML("em", "Scan", "", []string{"Letter"}, "")
+	withFiles.Attachments = []attachmentView{
+		{ID: rapport.NewID(), URL: "/attachments/1", Name: hostile, Size: "2 KB", Kind: "PNG", IsImage: true, CanRemove: true},
+		{ID: rapport.NewID(), URL: "/attachments/2", Name: "form.pdf", Size: "1 MB", Kind: "PDF", IsPDF: true},
+		{ID: rapport.NewID(), URL: "/attachments/3", Name: "data.csv", Size: "3 B", Kind: "CSV"}}
+	free := at("Thursday 1 January 2026", "18:00")
+	free.Note = &rapport.Note{ID: rapport.NewID(), Body: hostile, AuthorName: hostile, Pinned: true}
+	free.Body, free.NoteFor, free.CanChange = hostile, "for team "+hostile, true
+	visit := at("Thursday 1 January 2026", "08:00")
+	visit.Note = &rapport.Note{ID: rapport.NewID(), Template: "visit", AuthorName: "Ana", Sections: []rapport.NoteSection{
+		{Key: "said", Text: hostile + "\nsecond line"}, {Key: "next", Text: "Call back"}}}
+	visit.NoteFor = "for all staff"
+	other := at("Monday 1 December 2025", "12:00")
+	other.HTML = other.interactionHTML("ca", "Call", "", []string{"Call", "Phone", "from " + hostile}, "")
+
+	entries := []entryView{order, withFiles, free, visit, other}
+	type day struct {
+		Day     string
+		Entries []entryView
+	}
+	var days []day
+	for _, e := range entries {
+		if len(days) == 0 || days[len(days)-1].Day != e.Day {
+			days = append(days, day{Day: e.Day})
+		}
+		days[len(days)-1].Entries = append(days[len(days)-1].Entries, e)
+	}
+	var want strings.Builder
+	data := map[string]any{"Data": map[string]any{"Customer": &rapport.Customer{ID: customer}, "Days": days}}
+	if err := before.ExecuteTemplate(&want, "before", data); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.timelineHTML(entries, customer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	between, space := regexp.MustCompile(`>\s+<`), regexp.MustCompile(`\s+`)
+	norm := func(s string) string { return space.ReplaceAllString(between.ReplaceAllString(strings.TrimSpace(s), "><"), " ") }
+	if norm(string(got)) != norm(want.String()) {
+		t.Errorf("got\n%s\nwant\n%s", norm(string(got)), norm(want.String()))
+	}
+	if strings.Contains(string(got), "<script>") {
+		t.Error("a script got through")
+	}
+	for _, part := range []string{"→ feedback", "Unpin", "form.pdf", `<h3 class="timeline-day">Monday 1 December 2025</h3>`} {
+		if !strings.Contains(string(got), part) {
+			t.Errorf("the timeline lacks %q", part)
+		}
+	}
+	if empty, err := s.timelineHTML(nil, customer); err != nil || empty != "" {
+		t.Errorf("an empty timeline: %q, %v", empty, err)
+	}
+}
