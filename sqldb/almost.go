@@ -257,35 +257,27 @@ func (db *DB) ReplaceAlmostCustomers(ctx context.Context, s rapport.Scope, list 
 		if _, err := tx.exec(`DELETE FROM almost_customers`); err != nil {
 			return err
 		}
-		const perStatement = 500 // 12 values a row: under both databases' limits on parameters
-		for start := 0; start < len(list); start += perStatement {
-			q := &Query{}
-			var rows []string
-			for i := start; i < min(start+perStatement, len(list)); i++ {
-				list[i].ComputedAt = tx.now
-				row, err := almostRow(&list[i])
-				if err != nil {
-					return err
-				}
-				rows = append(rows, q.In(row...))
-			}
-			if _, err := tx.exec(`INSERT INTO almost_customers (customer_id, score, slipping, frustrated, lookalike, reasons, next_step,
-				currency, revenue, lifetime_value, p_alive, computed_at) VALUES `+strings.Join(rows, ", "), q.Args()...); err != nil {
+		rows := make([][]any, len(list))
+		for i := range list {
+			list[i].ComputedAt = tx.now
+			var err error
+			if rows[i], err = almostRow(&list[i]); err != nil {
 				return err
 			}
 		}
-		for start := 0; start < len(baselines); start += perStatement {
-			q := &Query{}
-			var rows []string
-			for _, b := range baselines[start:min(start+perStatement, len(baselines))] {
-				rows = append(rows, q.In(b.CustomerID, b.LastAt, b.PAlive))
-			}
-			if _, err := tx.exec(`INSERT INTO almost_baselines (customer_id, last_at, p_alive) VALUES `+strings.Join(rows, ", ")+`
-				ON CONFLICT (customer_id) DO UPDATE SET last_at = excluded.last_at, p_alive = excluded.p_alive`, q.Args()...); err != nil {
-				return err
-			}
+		err := execChunks(tx, `INSERT INTO almost_customers (customer_id, score, slipping, frustrated, lookalike, reasons, next_step,
+			currency, revenue, lifetime_value, p_alive, computed_at) VALUES %s`, rows, 12, ", ",
+			func(q *Query, row []any) string { return q.In(row...) })
+		if err != nil {
+			return err
 		}
-		_, err := tx.exec(`INSERT INTO almost_runs (id, computed_at, listed) VALUES (1, $1, $2)
+		err = execChunks(tx, `INSERT INTO almost_baselines (customer_id, last_at, p_alive) VALUES %s
+			ON CONFLICT (customer_id) DO UPDATE SET last_at = excluded.last_at, p_alive = excluded.p_alive`, baselines, 3, ", ",
+			func(q *Query, b rapport.AlmostBaseline) string { return q.In(b.CustomerID, b.LastAt, b.PAlive) })
+		if err != nil {
+			return err
+		}
+		_, err = tx.exec(`INSERT INTO almost_runs (id, computed_at, listed) VALUES (1, $1, $2)
 			ON CONFLICT (id) DO UPDATE SET computed_at = excluded.computed_at, listed = excluded.listed`, tx.now, len(list))
 		return err
 	})

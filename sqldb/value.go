@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"strings"
 
 	"github.com/rapportckm/rapport"
 )
@@ -53,20 +52,10 @@ func (db *DB) ReplaceCustomerValues(ctx context.Context, s rapport.Scope, values
 		if _, err := tx.exec(`DELETE FROM customer_values`); err != nil {
 			return err
 		}
-		const perStatement = 500 // 14 values a row: under SQLite's and PostgreSQL's limits on parameters
-		for start := 0; start < len(values); start += perStatement {
-			q := &Query{}
-			var rows []string
-			for i := start; i < min(start+perStatement, len(values)); i++ {
-				rows = append(rows, q.In(valueRow(&values[i])...))
-			}
-			// A customer deleted since the purchases were read fails the run; the job
-			// runs again and reads the purchases afresh.
-			if _, err := tx.exec(`INSERT INTO customer_values (`+valueColumns+`) VALUES `+strings.Join(rows, ", "), q.Args()...); err != nil {
-				return err
-			}
-		}
-		return nil
+		// A customer deleted since the purchases were read fails the run; the job runs
+		// again and reads the purchases afresh.
+		return execChunks(tx, `INSERT INTO customer_values (`+valueColumns+`) VALUES %s`, values, 14, ", ",
+			func(q *Query, v rapport.CustomerValue) string { return q.In(valueRow(&v)...) })
 	})
 }
 
