@@ -203,37 +203,18 @@ func TestInteractionHTML(t *testing.T) {
 	}
 }
 
-// TestTimelineHTML: the timeline written in Go is the markup the template's loop wrote
-// before, but for the whitespace between tags, for notes, files and text that tries to
-// break out of it.
+// TestTimelineHTML: the timeline written in Go is what the template's loop over days and
+// entries wrote before, but for the whitespace between tags, for notes, files and text
+// that tries to break out of it.
 func TestTimelineHTML(t *testing.T) {
 	s := &Server{pages: mustParsePages()}
 	before, err := s.pages.byName["customer"].Clone()
 	if err != nil {
 		t.Fatal(err)
 	}
-	template.Must(before.New("before").Parse(`{{range .Data.Days}}
-      <h3 class="timeline-day">{{.Day}}</h3>
-      <ol class="entries">
-      {{range .Entries}}
-        {{if .Note}}<li class="entry note">
-          <span class="icon" aria-hidden="true">✎</span>
-          <div id="note-{{.Note.ID}}">{{$noteID := .Note.ID}}{{$cid := $.Data.Customer.ID}}
-            {{with .Note.Parts}}<div class="note-parts">{{range .}}{{$fb := .Feedback}}
-              <h4>{{.Title}}</h4>
-              <ul>{{range $line := .Lines}}<li>{{$line}}{{if $fb}} <a class="line-action" href="/feedback/new?customer_id={{$cid}}&amp;note_id={{$noteID}}&amp;channel=in_person&amp;text={{$line}}&amp;back=/customers/{{$cid}}%23note-{{$noteID}}" title="Log this line as feedback">→ feedback</a>{{end}}</li>{{end}}</ul>{{end}}
-            </div>{{else}}<div class="note-body">{{.Body}}</div>{{end}}
-            <div class="meta"><span>{{.Note.Title}} by {{.Note.AuthorName}}</span><span>{{.NoteFor}}</span>{{if .Note.Pinned}}<span class="chip accent">pinned</span>{{end}}<time datetime="{{.ISO}}" title="{{.When}}">{{.Time}}</time></div>
-          </div>
-          <div class="row">{{if .CanChange}}
-            <form class="inline-form" method="post" action="/notes/{{.Note.ID}}/pin"><input type="hidden" name="pinned" value="{{if .Note.Pinned}}false{{else}}true{{end}}"><button class="link" type="submit">{{if .Note.Pinned}}Unpin{{else}}Pin{{end}}</button></form>
-            <form class="inline-form" method="post" action="/notes/{{.Note.ID}}/delete" data-confirm="Delete this note?"><button class="link" type="submit">Delete</button></form>
-          {{end}}</div>
-        </li>
-        {{else}}<li class="entry">{{.HTML}}{{with .Attachments}}{{template "attachments" .}}{{end}}</li>{{end}}
-      {{end}}
-      </ol>
-    {{end}}`))
+	template.Must(before.New("before").Parse(`{{range .}}<h3 class="timeline-day">{{.Day}}</h3>
+		<ol class="entries">{{range .Entries}}{{if .Note}}{{template "note-entry" .}}
+		{{else}}<li class="entry">{{.HTML}}{{with .Attachments}}{{template "attachments" .}}{{end}}</li>{{end}}{{end}}</ol>{{end}}`))
 
 	hostile := "</li></ol><script>alert('x')</script> \" & ü 1+1"
 	customer := rapport.NewID()
@@ -255,24 +236,23 @@ func TestTimelineHTML(t *testing.T) {
 	visit.Note = &rapport.Note{ID: rapport.NewID(), Template: "visit", AuthorName: "Ana", Sections: []rapport.NoteSection{
 		{Key: "said", Text: hostile + "\nsecond line"}, {Key: "next", Text: "Call back"}}}
 	visit.NoteFor = "for all staff"
-	other := at("Monday 1 December 2025", "12:00")
+	other := at("Monday 1 December 2025 <b>", "12:00")
 	other.HTML = other.interactionHTML("ca", "Call", "", []string{"Call", "Phone", "from " + hostile}, "")
 
 	entries := []entryView{order, withFiles, free, visit, other}
 	type day struct {
 		Day     string
-		Entries []entryView
+		Entries []noteEntry
 	}
 	var days []day
 	for _, e := range entries {
 		if len(days) == 0 || days[len(days)-1].Day != e.Day {
 			days = append(days, day{Day: e.Day})
 		}
-		days[len(days)-1].Entries = append(days[len(days)-1].Entries, e)
+		days[len(days)-1].Entries = append(days[len(days)-1].Entries, noteEntry{e, customer})
 	}
 	var want strings.Builder
-	data := map[string]any{"Data": map[string]any{"Customer": &rapport.Customer{ID: customer}, "Days": days}}
-	if err := before.ExecuteTemplate(&want, "before", data); err != nil {
+	if err := before.ExecuteTemplate(&want, "before", days); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.timelineHTML(entries, customer)
@@ -287,7 +267,7 @@ func TestTimelineHTML(t *testing.T) {
 	if strings.Contains(string(got), "<script>") {
 		t.Error("a script got through")
 	}
-	for _, part := range []string{"→ feedback", "Unpin", "form.pdf", `<h3 class="timeline-day">Monday 1 December 2025</h3>`} {
+	for _, part := range []string{"→ feedback", "Unpin", "form.pdf", `<h3 class="timeline-day">Monday 1 December 2025 &lt;b&gt;</h3>`, "second line"} {
 		if !strings.Contains(string(got), part) {
 			t.Errorf("the timeline lacks %q", part)
 		}
