@@ -260,7 +260,9 @@ func TestTimelineHTML(t *testing.T) {
 		t.Fatal(err)
 	}
 	between, space := regexp.MustCompile(`>\s+<`), regexp.MustCompile(`\s+`)
-	norm := func(s string) string { return space.ReplaceAllString(between.ReplaceAllString(strings.TrimSpace(s), "><"), " ") }
+	norm := func(s string) string {
+		return space.ReplaceAllString(between.ReplaceAllString(strings.TrimSpace(s), "><"), " ")
+	}
 	if norm(string(got)) != norm(want.String()) {
 		t.Errorf("got\n%s\nwant\n%s", norm(string(got)), norm(want.String()))
 	}
