@@ -2,6 +2,7 @@ package rapport
 
 import (
 	"context"
+	"math"
 	"time"
 )
 
@@ -28,6 +29,15 @@ type OwnerQuality struct {
 	Complete  int    `json:"complete"`       // mean per cent of key fields present
 	Full      int    `json:"fully_complete"` // customers with every key field
 	Stale     int    `json:"stale"`          // customers unchanged for StaleAfter
+}
+
+// Current is the per cent of the customers changed within StaleAfter, rounded: the
+// figure to compare owners by, as they own different numbers of customers.
+func (q OwnerQuality) Current() int {
+	if q.Customers == 0 {
+		return 0
+	}
+	return int(math.Round(100 * float64(q.Customers-q.Stale) / float64(q.Customers)))
 }
 
 // ProfileFacts are what the profile page shows beside the customer's own fields: where

@@ -175,7 +175,7 @@ func TestPages(t *testing.T) {
 					{"/account", "API tokens"},
 					{"/almost", "The list has not been worked out yet"},
 					{"/almost?kind=lookalike", "Could become valuable (0)"},
-					{"/quality", "Complete on average"},
+					{"/quality", "Kept current"},
 					{"/customers/" + e.open.ID.String(), "% complete"},
 				} {
 					status, body := agent.get(tt.path)
