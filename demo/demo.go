@@ -120,6 +120,7 @@ const (
 	streamSurveys
 	streamReading
 	streamDuplicates
+	streamReviews
 )
 
 // Batch sizes: big enough that the database sees few transactions, small enough that
@@ -191,6 +192,7 @@ func Fill(ctx context.Context, store Store, opts Options, progress func(format s
 		f.writeReading,
 		f.writeQuestions,
 		f.writeDuplicates,
+		f.reviewRecords,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {

@@ -448,3 +448,26 @@ func TestFillWithClock(t *testing.T) {
 		t.Errorf("customers unchanged for a year: %d, come in within the year: %d; want some of each", old, recent)
 	}
 }
+
+// TestFillOwnersReview: with the clock turned, account managers keep their customers'
+// records current, some more than others, so that Data quality tells them apart. The
+// demo ends today here, as rapport demo's does.
+func TestFillOwnersReview(t *testing.T) {
+	db := sqldbtest.SQLite(t)
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	mustFill(t, db, demo.Options{Customers: 300, Seed: 1, End: today, Password: "correct horse battery",
+		SetNow: func(now func() time.Time) { db.Now = now }})
+	owners, err := db.OwnerQualities(ctx, system)
+	if err != nil {
+		t.Fatal(err)
+	}
+	least, most, counted := 101, -1, 0
+	for _, o := range owners {
+		if !o.OwnerID.IsZero() && o.Customers >= 10 {
+			least, most, counted = min(least, o.Current()), max(most, o.Current()), counted+1
+		}
+	}
+	if counted < 3 || most-least < 35 {
+		t.Errorf("%d owners of ten customers or more keep %d–%d %% of them current, want three or more, further apart: %+v", counted, least, most, owners)
+	}
+}
