@@ -32,15 +32,8 @@ func (f *filler) writeCustomers(ctx context.Context) error {
 	if f.opts.SetNow != nil {
 		all = slices.Clone(all)
 		slices.SortStableFunc(all, func(a, b *entry) int { return a.since.Compare(b.since) })
-		defer f.setClock(time.Time{})
 	}
-	for start, end := 0, 0; start < len(all); start = end {
-		end = min(start+customerBatch, len(all))
-		if f.opts.SetNow != nil {
-			week := all[start].since.AddDate(0, 0, 7)
-			end = start + sort.Search(end-start, func(i int) bool { return !all[start+i].since.Before(week) })
-			f.setClock(all[start].since)
-		}
+	return f.inWeeks(len(all), func(i int) time.Time { return all[i].since }, func(start, end int) error {
 		entries := all[start:end]
 		rows := make([]rapport.IncomingCustomer, len(entries))
 		for i, c := range entries {
@@ -65,6 +58,28 @@ func (f *filler) writeCustomers(ctx context.Context) error {
 			}
 		}
 		f.log("customers: %s of %s%s", commas(end), commas(len(all)), rate(end, began))
+		return nil
+	})
+}
+
+// inWeeks writes n records, sorted by when they come in (at), in batches of at most
+// customerBatch: when the demo may turn the store's clock, each batch holds one week's
+// and is written with the clock at its first record's time, and the clock is given
+// back at the end.
+func (f *filler) inWeeks(n int, at func(int) time.Time, write func(start, end int) error) error {
+	if f.opts.SetNow != nil {
+		defer f.setClock(time.Time{})
+	}
+	for start, end := 0, 0; start < n; start = end {
+		end = min(start+customerBatch, n)
+		if f.opts.SetNow != nil {
+			week := at(start).AddDate(0, 0, 7)
+			end = start + sort.Search(end-start, func(i int) bool { return !at(start + i).Before(week) })
+			f.setClock(at(start))
+		}
+		if err := write(start, end); err != nil {
+			return err
+		}
 	}
 	return nil
 }

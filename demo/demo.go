@@ -121,6 +121,7 @@ const (
 	streamReading
 	streamDuplicates
 	streamReviews
+	streamShopDates
 )
 
 // Batch sizes: big enough that the database sees few transactions, small enough that

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"time"
 	"unicode/utf8"
 
 	"github.com/rapportckm/rapport"
@@ -31,15 +33,21 @@ const (
 // left to tell them apart: rapport serve resolves arriving customers within seconds,
 // merging the sure ones and queueing the others on the Duplicates page.
 func (f *filler) writeDuplicates(ctx context.Context) error {
-	r := f.rand(streamDuplicates)
-	var rows []rapport.IncomingCustomer
+	r, dates := f.rand(streamDuplicates), f.rand(streamShopDates)
+	// A record comes in when its account was opened: a household member's on a day of
+	// the last ten months, a customer's second account on the day of its first order.
+	type arrival struct {
+		row rapport.IncomingCustomer
+		at  time.Time
+	}
+	var rows []arrival
 	var orders []rapport.IncomingInteraction
 	for _, c := range f.pop.customers {
 		if c.profile != consumer || c.walled {
 			continue
 		}
 		if len(c.addresses) > 0 && chance(r, householdShare) {
-			rows = append(rows, householdMember(r, c, len(rows)+1))
+			rows = append(rows, arrival{householdMember(r, c, len(rows)+1), f.end.AddDate(0, 0, -1-dates.IntN(300))})
 			f.sum.Households++
 			continue
 		}
@@ -63,25 +71,36 @@ func (f *filler) writeDuplicates(ctx context.Context) error {
 		case x < 0.8: // moved since, within the town
 			cu.Addresses = []rapport.Address{address(r, c.country, c.city, "delivery")}
 		}
-		rows = append(rows, in)
+		first := f.end
 		for n := range 1 + r.IntN(3) {
 			at := f.end.AddDate(0, 0, -1-r.IntN(300))
+			if at.Before(first) {
+				first = at
+			}
 			order := rapport.Interaction{Type: "order", Channel: "web", Source: webShop, SourceKey: fmt.Sprintf("%s-%d", in.SourceKey, n+1),
 				OccurredAt: at, ActorKind: rapport.ActorCustomer, Summary: "Web shop order: " + pick(r, products)}
 			order.Amount, order.Currency = shopPrice(r, c), c.country.currency
 			orders = append(orders, rapport.IncomingInteraction{Interaction: order, CustomerSource: webShop, CustomerSourceKey: in.SourceKey})
 		}
+		rows = append(rows, arrival{in, first})
 	}
 	if len(rows) == 0 {
 		return nil
 	}
-	for start := 0; start < len(rows); start += customerBatch {
-		res, err := f.store.IngestCustomers(ctx, f.system, rows[start:min(start+customerBatch, len(rows))])
+	slices.SortStableFunc(rows, func(a, b arrival) int { return a.at.Compare(b.at) })
+	err := f.inWeeks(len(rows), func(i int) time.Time { return rows[i].at }, func(start, end int) error {
+		batch := make([]rapport.IncomingCustomer, end-start)
+		for i := range batch {
+			batch[i] = rows[start+i].row
+		}
+		res, err := f.store.IngestCustomers(ctx, f.system, batch)
 		if err != nil {
 			return fmt.Errorf("write web shop customers: %w", err)
-		} else if err := rejected("web shop customers", res); err != nil {
-			return err
 		}
+		return rejected("web shop customers", res)
+	})
+	if err != nil {
+		return err
 	}
 	res, err := f.store.IngestInteractions(ctx, f.system, orders)
 	if err != nil {

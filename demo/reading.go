@@ -77,8 +77,10 @@ func (f *filler) writeReading(ctx context.Context) error {
 		addr := fmt.Sprintf("2001:db8::%x", i+1)
 		scope, reader := rapport.PortalScope(addr), fmt.Sprintf("demo-visitor-%d", i)
 		if len(people) > 0 && chance(r, 0.3) {
-			c := people[r.IntN(len(people))]
-			scope, reader = rapport.CustomerScope(c.id, addr), c.id.String()
+			// A customer signs in, if the firm had them by then.
+			if c := people[r.IntN(len(people))]; !c.since.After(at) {
+				scope, reader = rapport.CustomerScope(c.id, addr), c.id.String()
+			}
 		}
 		s := pickSearch(r, total)
 		res, err := f.store.SearchArticles(ctx, scope, rapport.SearchQuery{Text: s.text, Limit: 10, Log: true})

@@ -49,8 +49,14 @@ func (f *filler) workActions(ctx context.Context, r *rand.Rand, scope rapport.Sc
 			done, note := rapport.ActionDone, "Done and checked with the customer."
 			u.Status, u.Note = &done, &note
 		case old && chance(r, 0.7):
-			// Overdue by one to twenty days today, whatever dates the demo covers.
-			due := time.Now().UTC().Add(-time.Duration(1+r.IntN(20)) * 24 * time.Hour)
+			// Overdue by one to twenty days when the demo's data end (today, for
+			// rapport demo), or today when the store keeps its own clock: within a
+			// year of the store's time either way.
+			today := f.end
+			if f.opts.SetNow == nil {
+				today = time.Now().UTC()
+			}
+			due := today.Add(-time.Duration(1+r.IntN(20)) * 24 * time.Hour)
 			u.DueAt = &due
 		default:
 			continue
