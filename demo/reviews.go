@@ -45,7 +45,7 @@ func (f *filler) reviewRecords(ctx context.Context) error {
 		_, err := f.store.UpdateCustomer(ctx, rapport.StaffScope(f.users[rv.c.owner], "cli", "demo"), rv.c.id,
 			rapport.CustomerUpdate{PreferredTime: &when})
 		if rapport.ErrorCode(err) == rapport.ENOTFOUND {
-			continue // merged into another since, or behind a wall its owner is not inside
+			continue // behind a wall whose team its owner is not in
 		} else if err != nil {
 			return err
 		}
