@@ -53,10 +53,10 @@ func (db *DB) FindAuditEvents(ctx context.Context, s rapport.Scope, f rapport.Au
 			WHERE ` + strings.Join(conds, " AND ")
 	}
 	query := from("audit_events")
-	if db.readLog != db.write {
+	if readLog := db.dialect.ReadLog(); readLog != "" {
 		// The reads are in the read log: the two tables' pages, each read in index
 		// order, are merged.
-		query += " UNION ALL " + from("reads.audit_events")
+		query += " UNION ALL " + from(readLog)
 	}
 	var events []*rapport.AuditEvent
 	err = db.view(ctx, s, func(tx *Tx) (err error) {

@@ -49,6 +49,10 @@ type Dialect interface {
 	// AddDays is the time in column col plus n days, comparable with stored times (to
 	// the millisecond on SQLite).
 	AddDays(col string, n int) string
+	// ReadLog is the read log's audit_events table as read connections see it, where
+	// the events of reads are kept in a database of their own (SQLite's read log file,
+	// "reads.audit_events"), or "" where they are kept in the main audit_events.
+	ReadLog() string
 	// Statistics returns the statement that refreshes the planner's statistics of
 	// table, and a query of how many rows they count, for tables that bulk writes
 	// grow (statistics.go); "" where plans do not depend on statistics kept apart.
@@ -88,7 +92,7 @@ type Dialect interface {
 type DB struct {
 	write   *sql.DB
 	read    *sql.DB
-	readLog *sql.DB // where reads are recorded: write, or on SQLite a file of its own
+	readLog *sql.DB // where reads are recorded: on SQLite a file of its own, on PostgreSQL a connection of its own
 	dialect Dialect
 	Now     func() time.Time
 	// CommonTermFloor is how many articles a word must be in (besides 1% of them) to
@@ -116,8 +120,8 @@ type DB struct {
 const maxReadStmts = 2000
 
 // New wraps open connection pools. The audit events of reads are written through
-// readLog into its audit_events table; if readLog is not write, the read pool must see
-// that table as reads.audit_events, and the audit trail is both tables.
+// readLog into its audit_events table; where that is a database of its own, the read
+// pool must see it as d.ReadLog(), and the audit trail is both tables.
 func New(write, read, readLog *sql.DB, d Dialect) *DB {
 	db := &DB{write: write, read: read, readLog: readLog, dialect: d, Now: time.Now}
 	if n := read.Stats().MaxOpenConnections; n > 0 {
@@ -151,10 +155,14 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Stats describes the connection pools, for metrics.
 func (db *DB) Stats() map[string]sql.DBStats {
-	if db.read == db.write {
-		return map[string]sql.DBStats{"main": db.write.Stats()}
+	stats := map[string]sql.DBStats{"main": db.write.Stats()}
+	if db.read != db.write {
+		stats = map[string]sql.DBStats{"write": db.write.Stats(), "read": db.read.Stats()}
 	}
-	return map[string]sql.DBStats{"write": db.write.Stats(), "read": db.read.Stats(), "read_log": db.readLog.Stats()}
+	if db.readLog != db.write {
+		stats["read_log"] = db.readLog.Stats()
+	}
+	return stats
 }
 
 // Tx is a transaction with the time it started and the scope it acts for. In a view,

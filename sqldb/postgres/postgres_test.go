@@ -41,7 +41,7 @@ func BenchmarkIngestInteractions(b *testing.B) {
 }
 
 // TestPoolSize reads pool_max_conns from the URL, as pgxpool does, and refuses a
-// value that is not a count.
+// value that is not a count; the read log's writer has a connection besides.
 func TestPoolSize(t *testing.T) {
 	base := sqldbtest.PostgresURL(t)
 	db, err := postgres.Open(base + "&pool_max_conns=3")
@@ -51,6 +51,9 @@ func TestPoolSize(t *testing.T) {
 	defer db.Close()
 	if got := db.Stats()["main"].MaxOpenConnections; got != 3 {
 		t.Errorf("pool_max_conns=3 opened a pool of %d", got)
+	}
+	if got := db.Stats()["read_log"].MaxOpenConnections; got != 1 {
+		t.Errorf("the read log has %d connections, want one of its own", got)
 	}
 	if _, err := postgres.Open(base + "&pool_max_conns=many"); err == nil || !strings.Contains(err.Error(), `pool_max_conns in the PostgreSQL URL must be a whole number of at least 1, not "many"`) {
 		t.Errorf("pool_max_conns=many: got %v", err)

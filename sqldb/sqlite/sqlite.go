@@ -159,6 +159,8 @@ type dialect struct{}
 
 func (dialect) Name() string { return "sqlite" }
 
+func (dialect) ReadLog() string { return "reads.audit_events" }
+
 func (dialect) Migrations() fs.FS {
 	sub, _ := fs.Sub(migrations, "migrations")
 	return sub
