@@ -429,9 +429,22 @@ func TestFillWithClock(t *testing.T) {
 
 	// Customers came in over the three years, each no later than its first interaction,
 	// so some records are a year old and unchanged (stale) and some are new.
+	// Notes are written on days of the last two years, none before its customer came in.
 	start, yearAgo := end.AddDate(-3, 0, 0), end.AddDate(-1, 0, 0)
-	var old, recent int
+	var old, recent, notes, oldNotes int
 	for _, c := range allCustomers(t, db, system) {
+		ns, _, err := db.FindNotes(ctx, system, rapport.NoteFilter{CustomerID: c.ID, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range ns {
+			if n.CreatedAt.Before(c.CreatedAt) || n.CreatedAt.Before(end.AddDate(-2, 0, 0)) || n.CreatedAt.After(end) {
+				t.Errorf("a note on %s (came in on %s) was written on %s, want within the two years before %s", c.Name, c.CreatedAt, n.CreatedAt, end)
+			}
+			if notes++; n.CreatedAt.Before(yearAgo) {
+				oldNotes++
+			}
+		}
 		if c.CreatedAt.Before(start) || c.CreatedAt.After(end) {
 			t.Errorf("%s came in on %s, outside the data's three years", c.Name, c.CreatedAt)
 		}
@@ -448,6 +461,9 @@ func TestFillWithClock(t *testing.T) {
 	}
 	if old == 0 || recent == 0 {
 		t.Errorf("customers unchanged for a year: %d, come in within the year: %d; want some of each", old, recent)
+	}
+	if oldNotes == 0 || oldNotes == notes {
+		t.Errorf("%d of %d notes are over a year old; want some, not all", oldNotes, notes)
 	}
 }
 

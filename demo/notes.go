@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,7 +13,10 @@ import (
 
 // writeNotes has the demo users write what they know about customers: many notes on
 // the largest accounts, a few on larger organisations and a sample of the rest. Notes
-// about customers behind the wall are written by Corporate Finance.
+// about customers behind the wall are written by Corporate Finance. When the demo may
+// turn the store's clock, each note is written on a day of the last two years since
+// the firm has had the customer, so that profiles show notes of different ages;
+// otherwise all are written now.
 func (f *filler) writeNotes(ctx context.Context) error {
 	r := f.rand(streamNotes)
 	began := time.Now()
@@ -22,6 +26,13 @@ func (f *filler) writeNotes(ctx context.Context) error {
 			workers[l.to] = append(workers[l.to], l.from)
 		}
 	}
+	type written struct {
+		n      *rapport.Note
+		c      *entry
+		author int
+		at     time.Time
+	}
+	var notes []written
 	for _, c := range f.pop.customers {
 		for range notesFor(r, c) {
 			author := f.noteAuthor(r, c)
@@ -32,14 +43,25 @@ func (f *filler) writeNotes(ctx context.Context) error {
 				n.Body = f.noteBody(r, c, workers[c.index])
 			}
 			f.setVisibility(r, n, author, c)
-			scope := rapport.StaffScope(f.users[author], "cli", "demo")
-			if err := f.store.CreateNote(ctx, scope, n); err != nil {
-				return fmt.Errorf("note by %s on %s: %w", demoStaff[author].email, c.name, err)
+			from := f.end.AddDate(-2, 0, 0)
+			if c.since.After(from) {
+				from = c.since
 			}
-			f.sum.Notes++
-			if f.sum.Notes%500 == 0 {
-				f.log("notes: %s%s", commas(f.sum.Notes), rate(f.sum.Notes, began))
-			}
+			at := from.Add(time.Duration(r.Int64N(int64(f.end.Sub(from)))))
+			notes = append(notes, written{n, c, author, at})
+		}
+	}
+	slices.SortStableFunc(notes, func(a, b written) int { return a.at.Compare(b.at) }) // the clock only moves forward
+	defer f.setClock(time.Time{})
+	for _, w := range notes {
+		f.setClock(w.at)
+		scope := rapport.StaffScope(f.users[w.author], "cli", "demo")
+		if err := f.store.CreateNote(ctx, scope, w.n); err != nil {
+			return fmt.Errorf("note by %s on %s: %w", demoStaff[w.author].email, w.c.name, err)
+		}
+		f.sum.Notes++
+		if f.sum.Notes%500 == 0 {
+			f.log("notes: %s%s", commas(f.sum.Notes), rate(f.sum.Notes, began))
 		}
 	}
 	f.log("notes: %s", commas(f.sum.Notes))
