@@ -47,12 +47,8 @@ func (f *filler) writeFeedback(ctx context.Context) error {
 		if c.walled {
 			scope = f.system // behind the wall, where the agent is not
 		}
-		from := recent.AddDate(0, -4, 0)
-		if c.since.After(from) { // not before the firm first dealt with them
-			from = c.since
-		}
 		fb := &rapport.Feedback{CustomerID: c.id, Kind: d.kind, Text: d.text, Channel: d.channel,
-			Product: pick(r, productLines), HeardAt: between(r, from, f.end)}
+			Product: pick(r, productLines), HeardAt: between(r, c.knownFrom(recent.AddDate(0, -4, 0)), f.end)}
 		// With the store's clock in hand, feedback is logged a few hours after it was
 		// heard and each step takes time, so that the dashboard's times are lifelike.
 		at := fb.HeardAt.Add(time.Duration(r.IntN(6*60)) * time.Minute)

@@ -43,12 +43,7 @@ func (f *filler) writeNotes(ctx context.Context) error {
 				n.Body = f.noteBody(r, c, workers[c.index])
 			}
 			f.setVisibility(r, n, author, c)
-			from := f.end.AddDate(-2, 0, 0)
-			if c.since.After(from) {
-				from = c.since
-			}
-			at := from.Add(time.Duration(r.Int64N(int64(f.end.Sub(from)))))
-			notes = append(notes, written{n, c, author, at})
+			notes = append(notes, written{n, c, author, between(r, c.knownFrom(f.end.AddDate(-2, 0, 0)), f.end)})
 		}
 	}
 	slices.SortStableFunc(notes, func(a, b written) int { return a.at.Compare(b.at) }) // the clock only moves forward

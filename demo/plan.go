@@ -58,6 +58,15 @@ type entry struct {
 	falcon   bool // in the group that the wall hides
 }
 
+// knownFrom is t, or when the firm first dealt with the customer if that is later:
+// nothing is heard from or written about a customer before then.
+func (c *entry) knownFrom(t time.Time) time.Time {
+	if c.since.After(t) {
+		return c.since
+	}
+	return t
+}
+
 func (c *entry) isProspect() bool {
 	return len(c.rels) > 0 && c.rels[0] == "prospect"
 }
