@@ -386,7 +386,7 @@ func set[T any](dst *T, v *T) {
 	}
 }
 
-// Profile is what a customer's profile page reads besides its ProfileFacts.
+// Profile is what a customer's profile page reads.
 type Profile struct {
 	Customer *Customer
 	Pinned   []*Note // the pinned notes the scope may read, at most 10, newest first
@@ -397,6 +397,7 @@ type Profile struct {
 	// People names, by id, the people whose interactions on an organisation's behalf
 	// its timeline holds.
 	People map[ID]string
+	Facts  ProfileFacts
 }
 
 // CustomerService reads and writes customer profiles.
@@ -405,10 +406,11 @@ type CustomerService interface {
 	// not see it. The read is recorded in the audit trail.
 	FindCustomerByID(ctx context.Context, s Scope, id ID) (*Customer, error)
 	// FindProfile reads the Profile of customer f.CustomerID with the page of its
-	// timeline that f selects, as FindCustomerByID, FindNotes, FindLinks, FindTimeline
-	// and FindMerges would, but at once: the scope's right to see the customer is
-	// checked once, and the read is recorded once, as FindCustomerByID records it. The
-	// Profile of a merged customer holds the customer alone.
+	// timeline that f selects, as FindCustomerByID, FindNotes, FindLinks, FindTimeline,
+	// FindMerges and the services of its facts would, but at once: the scope's right to
+	// see the customer is checked once, and the read is recorded once, as
+	// FindCustomerByID records it. The Profile of a merged customer holds the customer
+	// alone.
 	FindProfile(ctx context.Context, s Scope, f InteractionFilter) (*Profile, error)
 	// FindCustomers returns a page of customers and the cursor of the next page ("" at the end).
 	FindCustomers(ctx context.Context, s Scope, f CustomerFilter) ([]*Customer, string, error)

@@ -43,8 +43,7 @@ func (q OwnerQuality) Current() int {
 // ProfileFacts are what the profile page shows beside the customer's own fields: where
 // each golden value came from, the customer's value (nil before the value job saw a
 // purchase), the quality of the profile, the customer's consents and the segments they
-// belong to, and the workbench around them. They are part of reading the profile,
-// which FindCustomerByID records in the audit trail.
+// belong to, and the workbench around them. FindProfile reads them with the rest.
 type ProfileFacts struct {
 	Sources   []FieldSource
 	Value     *CustomerValue
@@ -65,6 +64,4 @@ type QualityService interface {
 	CustomerQuality(ctx context.Context, s Scope, customerID ID) (*Quality, error)
 	// OwnerQualities measures the visible profiles by owner, the least complete first.
 	OwnerQualities(ctx context.Context, s Scope) ([]OwnerQuality, error)
-	// FindProfileFacts reads a visible customer's ProfileFacts at once.
-	FindProfileFacts(ctx context.Context, s Scope, customerID ID) (*ProfileFacts, error)
 }

@@ -62,33 +62,42 @@ func (db *DB) FindCustomerByID(ctx context.Context, s rapport.Scope, id rapport.
 // merged into another is part of that customer, and as visible as it is: a wall over
 // the customer hides the records merged into it too.
 func (tx *Tx) findCustomer(id rapport.ID) (*rapport.Customer, error) {
-	return tx.findCustomerHolding(id, nil)
-}
-
-// findCustomerHolding is findCustomer whose statement also says, given has, which of
-// the profile's own sections hold anything (holdings.profile). The customer's details
-// are read in the same batch, and dropped if the scope may not see it.
-func (tx *Tx) findCustomerHolding(id rapport.ID, has *holdings) (*rapport.Customer, error) {
-	columns, dest := has.profile()
 	c := &rapport.Customer{ID: id}
-	var sortName string
-	var found bool
-	q := &Query{}
-	err := tx.reads(func(b *batch) {
-		b.query(`SELECT `+customerColumns+columns+` FROM `+customerFrom+`
-			WHERE c.id = `+q.Arg(id)+` AND `+visibleCustomer(q, tx.scope, "COALESCE(c.merged_into, c.id)"), q.Args(),
-			func(r Scanner) error {
-				found = true
-				return scanCustomerInto(r, c, &sortName, dest...)
-			})
-		b.customerDetails([]*rapport.Customer{c})
-	})
-	if err != nil {
+	if err := tx.reads(func(b *batch) { b.customer(c, nil, nil) }); err != nil {
 		return nil, err
-	} else if !found {
-		return nil, rapport.NotFound("customer")
 	}
 	return c, nil
+}
+
+// customer queues the read of customer c.ID into c, as findCustomer, with its
+// details, which are dropped if the scope may not see it (ENOTFOUND, once read). Given
+// has and q, the same statement says which of the profile's sections hold anything
+// and measures the profile's quality.
+func (b *batch) customer(c *rapport.Customer, has *holdings, q *rapport.Quality) {
+	columns, dest := has.columns()
+	measure := func() {}
+	if q != nil {
+		q.CustomerID = c.ID
+		more, qdest, m := quality(q, b.tx.now)
+		columns, dest, measure = columns+", "+more, append(dest, qdest...), m
+	}
+	var sortName string
+	var found bool
+	query := &Query{}
+	b.query(`SELECT `+customerColumns+columns+` FROM `+customerFrom+`
+		WHERE c.id = `+query.Arg(c.ID)+` AND `+visibleCustomer(query, b.tx.scope, "COALESCE(c.merged_into, c.id)"), query.Args(),
+		func(r Scanner) error {
+			found = true
+			return scanCustomerInto(r, c, &sortName, dest...)
+		})
+	b.then(func() error {
+		if !found {
+			return rapport.NotFound("customer")
+		}
+		measure()
+		return nil
+	})
+	b.customerDetails([]*rapport.Customer{c})
 }
 
 // RecordExport checks that the scope may export the personal data of a visible

@@ -2,23 +2,44 @@ package sqldb
 
 import (
 	"context"
+	"slices"
 
 	"github.com/rapportckm/rapport"
 )
 
-// FindProfile reads what the profile page shows of a customer, besides its
-// ProfileFacts, in one view. Reading the customer checks that the scope may see it;
-// what follows reads only what belongs to it, each query still filtering by walls and
-// note visibility what it reaches beyond (linked customers, an organisation's people).
+// FindProfile reads what the profile page shows of a customer in one view, in three
+// batches at most. The first reads the customer, which checks that the scope may see
+// it and says which sections hold anything, together with the facts that do not
+// depend on that; should the check fail, what they read is dropped. The second reads
+// the timeline and the sections that hold anything; the third what depends on those.
+// What follows the check reads only what belongs to the customer, each query still
+// filtering by walls and note visibility what it reaches beyond (linked customers, an
+// organisation's people).
 func (db *DB) FindProfile(ctx context.Context, s rapport.Scope, f rapport.InteractionFilter) (*rapport.Profile, error) {
 	id := f.CustomerID
-	p := &rapport.Profile{}
-	err := db.view(ctx, s, func(tx *Tx) (err error) {
+	c := &rapport.Customer{ID: id}
+	p := &rapport.Profile{Customer: c}
+	facts := &p.Facts
+	facts.Work, facts.Feedback = &rapport.Workbench{Closed: []*rapport.Item{}}, &rapport.CustomerFeedback{}
+	err := db.view(ctx, s, func(tx *Tx) error {
 		var has holdings
-		if p.Customer, err = tx.findCustomerHolding(id, &has); err != nil || !p.Customer.MergedInto.IsZero() {
+		err := tx.reads(func(b *batch) {
+			b.customer(c, &has, &facts.Quality)
+			b.sourcesOf(id, &c.Kind, &facts.Sources)
+			b.customerValue(id, &facts.Value)
+			b.customerSegments(id, &facts.Segments)
+			b.suggestQuestions(id, &facts.Questions)
+			b.lastContacts(id, &facts.Work.LastContacts)
+			b.contactHabit(id, &facts.Work.Habit)
+		})
+		if err != nil || !c.MergedInto.IsZero() {
 			return err
 		}
-		// The sections that hold anything, and the timeline, read together.
+		st, err := tx.setup()
+		if err != nil {
+			return err
+		}
+		facts.Systems, facts.Work.Staff, facts.Work.Teams = st.sources, st.staff, st.teams
 		err = tx.reads(func(b *batch) {
 			if has.notes {
 				var more string
@@ -27,12 +48,35 @@ func (db *DB) FindProfile(ctx context.Context, s rapport.Scope, f rapport.Intera
 			if has.links {
 				b.links(id, &p.Links)
 			}
-			b.timeline(f, p.Customer.Kind, has.notes, &p.Timeline, &p.Next)
+			b.timeline(f, c.Kind, has.notes, &p.Timeline, &p.Next)
 			if has.merges {
 				b.merges(&p.Merges, `m.target_id = $1`+newestMerges, id)
 			}
+			if has.consents {
+				b.consents(id, &facts.Consents)
+			}
+			if has.items {
+				b.workbenchItems(facts.Work, id)
+			}
+			if has.feedback {
+				b.customerFeedback(id, profileFeedback, facts.Feedback)
+			}
+			if s.IsStaff() && has.portal { // as FindPortalAccounts
+				b.portalAccounts(id, &facts.Portal)
+			}
 		})
-		if err == nil && p.Customer.Kind == rapport.KindOrganisation {
+		if err != nil {
+			return err
+		}
+		keys := make([]rapport.TipKey, len(facts.Work.OpenItems))
+		for i, it := range facts.Work.OpenItems {
+			keys[i] = rapport.TipKey{RequestType: it.RequestType, Product: it.Product, Channel: it.Channel}
+		}
+		err = tx.reads(func(b *batch) {
+			b.matchTips(keys, &facts.Tips)
+			b.attachActions(slices.Concat(facts.Feedback.Recent, facts.Feedback.Open))
+		})
+		if err == nil && c.Kind == rapport.KindOrganisation {
 			p.People, err = tx.actingPeople(id, p.Timeline, p.Links)
 		}
 		return err

@@ -505,10 +505,7 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 	if page.LinkQuery, page.LinkResults, err = s.findOthers(r, c, id, q.Get("link_q"), rapport.KindOrganisation); err != nil {
 		return nil, err
 	}
-	facts, err := s.Store.FindProfileFacts(ctx, c.scope, id)
-	if err != nil {
-		return nil, err
-	}
+	facts := &profile.Facts
 	page.SourceFilter = make([]option, len(facts.Systems))
 	for i, src := range facts.Systems { // by name, as the systems call themselves
 		page.SourceFilter[i] = option{Value: src.Name, Label: src.Name, Selected: src.Name == q.Get("source")}

@@ -224,7 +224,7 @@ func testPortalAccounts(t *testing.T, open Opener) {
 	if len(accounts) != 1 || accounts[0].ID != bobAcct.ID {
 		t.Errorf("Bob's accounts: %+v", accounts)
 	}
-	facts, err := db.FindProfileFacts(ctx, f.sales, bob.ID)
+	facts, err := profileFacts(db, f.sales, bob.ID)
 	must(t, err)
 	if len(facts.Portal) != 1 || facts.Portal[0].ID != bobAcct.ID {
 		t.Errorf("Bob's accounts on his profile: %+v", facts.Portal)

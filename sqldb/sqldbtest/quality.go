@@ -33,7 +33,7 @@ func testQuality(t *testing.T, open Opener) {
 	wantCode(t, err, rapport.ENOTFOUND)
 
 	// The profile page reads the same at once, with where each value came from.
-	facts, err := db.FindProfileFacts(ctx, f.sales, full.ID)
+	facts, err := profileFacts(db, f.sales, full.ID)
 	must(t, err)
 	if facts.Quality.Complete != 100 || facts.Value != nil || len(facts.Sources) == 0 || facts.Sources[0].Source != rapport.StaffSource {
 		t.Errorf("profile facts: %+v", facts)
@@ -54,18 +54,18 @@ func testQuality(t *testing.T, open Opener) {
 		_, err = db.CreateFeedback(ctx, f.sales, &rapport.Feedback{CustomerID: c.ID, Kind: "complaint", Text: "The brochure came late", Channel: "email"})
 		must(t, err)
 	}
-	facts, err = db.FindProfileFacts(ctx, f.sales, full.ID)
+	facts, err = profileFacts(db, f.sales, full.ID)
 	must(t, err)
 	if len(facts.Consents) != 1 || len(facts.Work.Closed) != 0 || facts.Feedback.Count != 1 {
 		t.Errorf("Ana, with a consent and feedback: consents %v, closed items %v, feedback %+v", facts.Consents, facts.Work.Closed, facts.Feedback)
 	}
-	facts, err = db.FindProfileFacts(ctx, f.sales, sparse.ID)
+	facts, err = profileFacts(db, f.sales, sparse.ID)
 	must(t, err)
 	if len(facts.Consents) != 0 || len(facts.Work.Closed) != 1 || facts.Work.OpenCount != 0 || facts.Feedback.Count != 1 || facts.Feedback.OpenCount != 1 {
 		t.Errorf("Bo, with a closed item and open feedback: consents %v, closed items %v, %d open, feedback %+v",
 			facts.Consents, facts.Work.Closed, facts.Work.OpenCount, facts.Feedback)
 	}
-	_, err = db.FindProfileFacts(ctx, f.sales, secret.ID)
+	_, err = profileFacts(db, f.sales, secret.ID)
 	wantCode(t, err, rapport.ENOTFOUND)
 
 	owners, err := db.OwnerQualities(ctx, f.sales)

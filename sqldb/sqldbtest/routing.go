@@ -438,7 +438,7 @@ func testActions(t *testing.T, open Opener) {
 				t.Errorf("after merge the item's customer is %s, want Ana %s", a.CustomerID, ana.ID)
 			}
 		}
-		facts, err := db.FindProfileFacts(ctx, f.sales, ana.ID)
+		facts, err := profileFacts(db, f.sales, ana.ID)
 		must(t, err)
 		if facts.Feedback.OpenCount != 1 || len(facts.Feedback.Open) != 1 || len(facts.Feedback.Open[0].ActionItems) != 3 {
 			t.Errorf("merged profile: %d open feedback, want 1 with its 3 action items", facts.Feedback.OpenCount)

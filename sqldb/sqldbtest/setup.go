@@ -19,7 +19,7 @@ func SharedSetup(t *testing.T, open func() (*sqldb.DB, error)) {
 	c := mustPerson(t, first, "Ada", "Quinn", "ada@example.com")
 	setup := func(db *sqldb.DB) (staff, teams, questions []string) {
 		t.Helper()
-		f, err := db.FindProfileFacts(ctx, manager, c.ID)
+		f, err := profileFacts(db, manager, c.ID)
 		must(t, err)
 		for _, u := range f.Work.Staff {
 			staff = append(staff, u.Name)

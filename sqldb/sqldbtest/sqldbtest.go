@@ -246,9 +246,18 @@ func ptr[T any](v T) *T { return &v }
 
 func atf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
+// profileFacts reads a customer's facts as the profile page does.
+func profileFacts(db *sqldb.DB, s rapport.Scope, id rapport.ID) (*rapport.ProfileFacts, error) {
+	p, err := db.FindProfile(ctx, s, rapport.InteractionFilter{CustomerID: id})
+	if err != nil {
+		return nil, err
+	}
+	return &p.Facts, nil
+}
+
 // workbenchOf reads a customer's workbench as the profile page does.
 func workbenchOf(db *sqldb.DB, s rapport.Scope, id rapport.ID) (*rapport.Workbench, error) {
-	f, err := db.FindProfileFacts(ctx, s, id)
+	f, err := profileFacts(db, s, id)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +266,7 @@ func workbenchOf(db *sqldb.DB, s rapport.Scope, id rapport.ID) (*rapport.Workben
 
 // feedbackOf reads a customer's feedback card as the profile page does.
 func feedbackOf(db *sqldb.DB, s rapport.Scope, id rapport.ID) (*rapport.CustomerFeedback, error) {
-	f, err := db.FindProfileFacts(ctx, s, id)
+	f, err := profileFacts(db, s, id)
 	if err != nil {
 		return nil, err
 	}
