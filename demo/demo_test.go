@@ -429,20 +429,33 @@ func TestFillWithClock(t *testing.T) {
 
 	// Customers came in over the three years, each no later than its first interaction,
 	// so some records are a year old and unchanged (stale) and some are new.
-	// Notes are written on days of the last two years, none before its customer came in.
+	// Notes are written on days of the last two years, none before its customer came in,
+	// in office hours: those on customers in Germany and Austria (UTC+1 in the demo) on
+	// weekdays from 8:00 to 18:00 their time. No customer has the same note twice.
 	start, yearAgo := end.AddDate(-3, 0, 0), end.AddDate(-1, 0, 0)
-	var old, recent, notes, oldNotes int
+	var old, recent, notes, oldNotes, localNotes int
 	for _, c := range allCustomers(t, db, system) {
 		ns, _, err := db.FindNotes(ctx, system, rapport.NoteFilter{CustomerID: c.ID, Limit: 100})
 		if err != nil {
 			t.Fatal(err)
 		}
+		said := map[string]bool{}
 		for _, n := range ns {
 			if n.CreatedAt.Before(c.CreatedAt) || n.CreatedAt.Before(end.AddDate(-2, 0, 0)) || n.CreatedAt.After(end) {
 				t.Errorf("a note on %s (came in on %s) was written on %s, want within the two years before %s", c.Name, c.CreatedAt, n.CreatedAt, end)
 			}
 			if notes++; n.CreatedAt.Before(yearAgo) {
 				oldNotes++
+			}
+			if said[n.Body] {
+				t.Errorf("%s has the note %q twice", c.Name, n.Body)
+			}
+			said[n.Body] = true
+			if local := n.CreatedAt.Add(time.Hour); c.Language == "de" && !n.CreatedAt.Equal(c.CreatedAt) {
+				localNotes++
+				if local.Weekday() == time.Saturday || local.Weekday() == time.Sunday || local.Hour() < 8 || local.Hour() >= 18 {
+					t.Errorf("a note on %s was written at %s local time, want a weekday between 8:00 and 18:00", c.Name, local.Format("Mon 15:04"))
+				}
 			}
 		}
 		if c.CreatedAt.Before(start) || c.CreatedAt.After(end) {
@@ -464,6 +477,9 @@ func TestFillWithClock(t *testing.T) {
 	}
 	if oldNotes == 0 || oldNotes == notes {
 		t.Errorf("%d of %d notes are over a year old; want some, not all", oldNotes, notes)
+	}
+	if localNotes == 0 {
+		t.Errorf("no notes on customers in Germany or Austria to check the hours of")
 	}
 }
 

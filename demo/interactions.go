@@ -132,30 +132,36 @@ func (g *generator) row(c *entry) rapport.IncomingInteraction {
 }
 
 // when picks a moment in the customer's history, which ends early for a lapsed
-// customer. Later days are more likely, as the firm grows; office work falls on weekdays between 8:00 and 18:00 local time.
+// customer. Later days are more likely, as the firm grows; office work falls on
+// weekdays between 8:00 and 18:00 local time.
 func (g *generator) when(c *entry, office bool) time.Time {
 	span := c.until.Sub(c.since)
 	t := c.since.Add(time.Duration(math.Sqrt(g.r.Float64()) * float64(span)))
-	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	var local time.Duration
 	if office {
-		switch day.Weekday() {
-		case time.Saturday:
-			day = day.AddDate(0, 0, -1)
-		case time.Sunday:
-			day = day.AddDate(0, 0, -2)
-		}
-		local = 8*time.Hour + time.Duration(g.r.IntN(10*60))*time.Minute
+		t = officeHours(g.r, t, c.country)
 	} else {
-		local = 7*time.Hour + time.Duration(g.r.IntN(16*3600))*time.Second
+		day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+		t = day.Add(7*time.Hour + time.Duration(g.r.IntN(16*3600))*time.Second - time.Duration(c.country.utc)*time.Hour)
 	}
-	t = day.Add(local - time.Duration(c.country.utc)*time.Hour)
 	if !t.Before(g.end) {
 		t = g.end.Add(-time.Duration(1+g.r.IntN(3600)) * time.Second)
 	} else if t.Before(g.start) {
 		t = g.start.Add(time.Duration(g.r.IntN(3600)) * time.Second)
 	}
 	return t
+}
+
+// officeHours is a moment between 8:00 and 18:00, local time in the country, on the
+// day of t, or on the Friday before if that day is a Saturday or Sunday.
+func officeHours(r *rand.Rand, t time.Time, in *country) time.Time {
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	switch day.Weekday() {
+	case time.Saturday:
+		day = day.AddDate(0, 0, -1)
+	case time.Sunday:
+		day = day.AddDate(0, 0, -2)
+	}
+	return day.Add(8*time.Hour + time.Duration(r.IntN(10*60))*time.Minute - time.Duration(in.utc)*time.Hour)
 }
 
 // staffFor is the staff user who dealt with the customer: the account manager if

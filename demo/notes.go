@@ -15,8 +15,9 @@ import (
 // the largest accounts, a few on larger organisations and a sample of the rest. Notes
 // about customers behind the wall are written by Corporate Finance. When the demo may
 // turn the store's clock, each note is written on a day of the last two years since
-// the firm has had the customer, so that profiles show notes of different ages;
-// otherwise all are written now.
+// the firm has had the customer, in office hours, so that profiles show notes of
+// different ages; otherwise all are written now. A customer's notes say different
+// things, as far as the demo's stock of them goes.
 func (f *filler) writeNotes(ctx context.Context) error {
 	r := f.rand(streamNotes)
 	began := time.Now()
@@ -34,16 +35,22 @@ func (f *filler) writeNotes(ctx context.Context) error {
 	}
 	var notes []written
 	for _, c := range f.pop.customers {
+		said := map[string]bool{}
 		for range notesFor(r, c) {
 			author := f.noteAuthor(r, c)
 			n := &rapport.Note{CustomerID: c.id, Visibility: rapport.VisibilityStaff, Pinned: chance(r, 0.1)}
 			if c.walled {
-				n.Body = falconNote(r, c, f.end)
+				n.Body = falconNote(r, c, f.end, said)
 			} else {
-				n.Body = f.noteBody(r, c, workers[c.index])
+				n.Body = f.noteBody(r, c, workers[c.index], said)
 			}
 			f.setVisibility(r, n, author, c)
-			notes = append(notes, written{n, c, author, between(r, c.knownFrom(f.end.AddDate(-2, 0, 0)), f.end)})
+			from := c.knownFrom(f.end.AddDate(-2, 0, 0))
+			at := officeHours(r, between(r, from, f.end.AddDate(0, 0, -1)), c.country)
+			if at.Before(from) || at.After(f.end) { // a customer of the last few days
+				at = from
+			}
+			notes = append(notes, written{n, c, author, at})
 		}
 	}
 	slices.SortStableFunc(notes, func(a, b written) int { return a.at.Compare(b.at) }) // the clock only moves forward
@@ -159,9 +166,9 @@ var (
 	}
 )
 
-// noteBody writes a piece of tacit knowledge about the customer; workers are the
-// people who work at an organisation.
-func (f *filler) noteBody(r *rand.Rand, c *entry, workers []int) string {
+// noteBody writes a piece of tacit knowledge about the customer, one that said does
+// not hold yet; workers are the people who work at an organisation.
+func (f *filler) noteBody(r *rand.Rand, c *entry, workers []int, said map[string]bool) string {
 	city, month := pick(r, c.country.cities).name, time.Month(1+r.IntN(12)).String()
 	language := languageName(c.country.language)
 	if c.kind == rapport.KindOrganisation {
@@ -173,13 +180,31 @@ func (f *filler) noteBody(r *rand.Rand, c *entry, workers []int) string {
 		for abroad == c.country {
 			abroad = pick(r, countries)
 		}
-		return format(pick(r, organisationNotes), city, language, month, decider, countryName(abroad.code))
+		return format(pickNew(r, organisationNotes, said), city, language, month, decider, countryName(abroad.code))
 	}
-	body := pick(r, personNotes)
-	if language == "English" && strings.Contains(body, "%[2]s") {
-		body = personNotes[0]
+	if language == "English" { // nothing to say about the language
+		for _, body := range personNotes {
+			said[body] = said[body] || strings.Contains(body, "%[2]s")
+		}
 	}
-	return format(body, city, language, month)
+	return format(pickNew(r, personNotes, said), city, language, month)
+}
+
+// pickNew picks one of values that said does not hold, and adds it; once said holds
+// them all, any.
+func pickNew(r *rand.Rand, values []string, said map[string]bool) string {
+	var fresh []string
+	for _, v := range values {
+		if !said[v] {
+			fresh = append(fresh, v)
+		}
+	}
+	if len(fresh) == 0 {
+		fresh = values
+	}
+	v := pick(r, fresh)
+	said[v] = true
+	return v
 }
 
 // format is fmt.Sprintf for templates that may use only some of the arguments, or none.
@@ -190,12 +215,12 @@ func format(template string, args ...any) string {
 	return fmt.Sprintf(template, args...)
 }
 
-func falconNote(r *rand.Rand, c *entry, end time.Time) string {
+func falconNote(r *rand.Rand, c *entry, end time.Time, said map[string]bool) string {
 	month := time.Month(1 + r.IntN(12)).String()
 	if c.kind == rapport.KindOrganisation {
-		return format(pick(r, falconNotes), end.Year()-1, 8+r.IntN(12), month)
+		return format(pickNew(r, falconNotes, said), end.Year()-1, 8+r.IntN(12), month)
 	}
-	return format(pick(r, falconPeopleNotes), c.city.name)
+	return format(pickNew(r, falconPeopleNotes, said), c.city.name)
 }
 
 func countryName(code string) string {
