@@ -32,8 +32,11 @@ func (db *DB) FindProfile(ctx context.Context, s rapport.Scope, f rapport.Intera
 			b.lastContacts(id, &facts.Work.LastContacts)
 			b.contactHabit(id, &facts.Work.Habit)
 		})
-		if err != nil || !c.MergedInto.IsZero() {
+		if err != nil {
 			return err
+		} else if !c.MergedInto.IsZero() {
+			p.Facts = rapport.ProfileFacts{} // the customer alone, shown as the one it was merged into
+			return nil
 		}
 		st, err := tx.setup()
 		if err != nil {

@@ -103,7 +103,7 @@ func testProfile(t *testing.T, open Opener) {
 	t.Run("Merged", func(t *testing.T) {
 		p, err := db.FindProfile(ctx, f.sales, rapport.InteractionFilter{CustomerID: dup.ID})
 		must(t, err)
-		if p.Customer.MergedInto != ann.ID || p.Timeline != nil || p.Links != nil {
+		if p.Customer.MergedInto != ann.ID || p.Timeline != nil || p.Links != nil || p.Facts.Work != nil {
 			t.Errorf("got %+v, want the merged customer alone", p)
 		}
 	})
