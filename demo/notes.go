@@ -182,13 +182,18 @@ func (f *filler) noteBody(r *rand.Rand, c *entry, workers []int, said map[string
 		}
 		return format(pickNew(r, organisationNotes, said), city, language, month, decider, countryName(abroad.code))
 	}
-	if language == "English" { // nothing to say about the language
-		for _, body := range personNotes {
-			said[body] = said[body] || strings.Contains(body, "%[2]s")
-		}
+	notes := personNotes
+	if language == "English" {
+		notes = personNotesInEnglish
 	}
-	return format(pickNew(r, personNotes, said), city, language, month)
+	return format(pickNew(r, notes, said), city, language, month)
 }
+
+// personNotesInEnglish are the personNotes for English speakers: without those that
+// say which language the customer prefers (%[2]s).
+var personNotesInEnglish = slices.DeleteFunc(slices.Clone(personNotes), func(body string) bool {
+	return strings.Contains(body, "%[2]s")
+})
 
 // pickNew picks one of values that said does not hold, and adds it; once said holds
 // them all, any.
