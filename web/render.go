@@ -330,6 +330,11 @@ func message(v any) string {
 // has a hundred.
 func optionElements(opts []option) template.HTML {
 	var b strings.Builder
+	size := 0
+	for _, o := range opts {
+		size += len(`<option value="" selected></option>`) + len(o.Value) + len(o.Label)
+	}
+	b.Grow(size) // escaping rarely adds more
 	for _, o := range opts {
 		b.WriteString(`<option value="`)
 		b.WriteString(template.HTMLEscapeString(o.Value))

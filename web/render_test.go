@@ -178,9 +178,9 @@ func TestInvalid(t *testing.T) {
 	}
 }
 
-// TestInteractionHTML: an interaction's entry written in Go is the markup the template
+// TestWriteInteraction: an interaction's entry written in Go is the markup the template
 // wrote before, escaping included, for text that tries to break out of it.
-func TestInteractionHTML(t *testing.T) {
+func TestWriteInteraction(t *testing.T) {
 	before := template.Must(template.New("entry").Parse(`<span class="icon{{if .Amount}} money{{end}}" aria-hidden="true">{{.Icon}}</span>` +
 		`<div><div class="summary">{{.Summary}}</div>` +
 		`<div class="meta">{{range .Meta}}<span>{{.}}</span>{{end}}{{with .ByName}}<span>by <a href="/customers/{{$.By}}">{{.}}</a></span>{{end}}<time datetime="{{.ISO}}" title="{{.When}}">{{.Time}}</time></div>` +
@@ -188,17 +188,21 @@ func TestInteractionHTML(t *testing.T) {
 		`<div class="amount">{{.Amount}}</div>`))
 	hostile := "</div><script>alert('x')</script> \" & \x00 ü 1+1"
 	person := rapport.NewID()
-	for _, c := range []struct{ icon, body, amount, by string }{{"or", "", "1,234.50 EUR", ""}, {"<x", "Line one\nline <b>two</b>", "", "Pieter de Vries"}, {"ca", hostile, hostile, hostile}} {
-		at := entryView{ISO: `2026-01-02T03:04:05Z"><x`, When: "Fri 2 Jan 2026, 03:04 UTC", Time: "03:04", by: person, byName: c.by}
-		meta := []string{"Order", "Web", "from " + hostile}
-		var want strings.Builder
-		err := before.Execute(&want, map[string]any{"Icon": c.icon, "Summary": hostile, "Meta": meta, "ISO": at.ISO, "When": at.When, "Time": at.Time, "Body": c.body, "Amount": c.amount, "By": person, "ByName": c.by})
+	for _, c := range []struct{ icon, body, source, amount, by string }{{"or", "", "shop", "1,234.50 EUR", ""}, {"<x", "Line one\nline <b>two</b>", "", "", "Pieter de Vries"}, {"ca", hostile, hostile, hostile, hostile}} {
+		e := entryView{ISO: `2026-01-02T03:04:05Z"><x`, When: "Fri 2 Jan 2026, 03:04 UTC", Time: "03:04", by: person, byName: c.by,
+			icon: c.icon, summary: hostile, body: c.body, kind: "Order", channel: hostile, source: c.source, amount: c.amount}
+		meta := []string{"Order", hostile}
+		if c.source != "" {
+			meta = append(meta, "from "+c.source)
+		}
+		var want, got strings.Builder
+		err := before.Execute(&want, map[string]any{"Icon": c.icon, "Summary": hostile, "Meta": meta, "ISO": e.ISO, "When": e.When, "Time": e.Time, "Body": c.body, "Amount": c.amount, "By": person, "ByName": c.by})
 		if err != nil {
 			t.Fatal(err)
 		}
 		// html/template also writes + as &#43;, which reads the same.
-		if got := at.interactionHTML(c.icon, hostile, c.body, meta, c.amount); string(got) != strings.ReplaceAll(want.String(), "&#43;", "+") {
-			t.Errorf("%+v:\ngot  %s\nwant %s", c, got, want.String())
+		if e.writeInteraction(&got); got.String() != strings.ReplaceAll(want.String(), "&#43;", "+") {
+			t.Errorf("%+v:\ngot  %s\nwant %s", c, got.String(), want.String())
 		}
 	}
 }
@@ -213,8 +217,8 @@ func TestTimelineHTML(t *testing.T) {
 		t.Fatal(err)
 	}
 	template.Must(before.New("before").Parse(`{{range .}}<h3 class="timeline-day">{{.Day}}</h3>
-		<ol class="entries">{{range .Entries}}{{if .Note}}{{template "note-entry" .}}
-		{{else}}<li class="entry">{{.HTML}}{{with .Attachments}}{{template "attachments" .}}{{end}}</li>{{end}}{{end}}</ol>{{end}}`))
+		<ol class="entries">{{range .Entries}}{{if .Entry.Note}}{{template "note-entry" .Entry}}
+		{{else}}<li class="entry">{{.HTML}}{{with .Entry.Attachments}}{{template "attachments" .}}{{end}}</li>{{end}}{{end}}</ol>{{end}}`))
 
 	hostile := "</li></ol><script>alert('x')</script> \" & ü 1+1"
 	customer := rapport.NewID()
@@ -222,9 +226,9 @@ func TestTimelineHTML(t *testing.T) {
 		return entryView{Day: day, ISO: "2026-01-02T" + hm + `:00Z"><x`, When: hostile, Time: hm}
 	}
 	order := at("Friday 2 January 2026", "10:00")
-	order.HTML = order.interactionHTML("or", hostile, hostile, []string{"Order", "Web"}, "12.50 EUR")
+	order.icon, order.summary, order.body, order.kind, order.channel, order.amount = "or", hostile, hostile, "Order", "Web", "12.50 EUR"
 	withFiles := at("Friday 2 January 2026", "09:00")
-	withFiles.HTML = withFiles.interactionHTML("em", "Scan", "", []string{"Letter"}, "")
+	withFiles.icon, withFiles.summary, withFiles.kind, withFiles.channel = "le", "Scan", "Letter", "Post"
 	withFiles.Attachments = []attachmentView{
 		{ID: rapport.NewID(), URL: "/attachments/1", Name: hostile, Size: "2 KB", Kind: "PNG", IsImage: true, CanRemove: true},
 		{ID: rapport.NewID(), URL: "/attachments/2", Name: "form.pdf", Size: "1 MB", Kind: "PDF", IsPDF: true},
@@ -237,19 +241,27 @@ func TestTimelineHTML(t *testing.T) {
 		{Key: "said", Text: hostile + "\nsecond line"}, {Key: "next", Text: "Call back"}}}
 	visit.NoteFor = "for all staff"
 	other := at("Monday 1 December 2025 <b>", "12:00")
-	other.HTML = other.interactionHTML("ca", "Call", "", []string{"Call", "Phone", "from " + hostile}, "")
+	other.icon, other.summary, other.kind, other.channel, other.source = "ca", "Call", "Call", "Phone", hostile
 
 	entries := []entryView{order, withFiles, free, visit, other}
+	type shown struct {
+		Entry noteEntry
+		HTML  template.HTML // an interaction as writeInteraction writes it
+	}
 	type day struct {
 		Day     string
-		Entries []noteEntry
+		Entries []shown
 	}
 	var days []day
 	for _, e := range entries {
 		if len(days) == 0 || days[len(days)-1].Day != e.Day {
 			days = append(days, day{Day: e.Day})
 		}
-		days[len(days)-1].Entries = append(days[len(days)-1].Entries, noteEntry{e, customer})
+		var html strings.Builder
+		if e.Note == nil {
+			e.writeInteraction(&html)
+		}
+		days[len(days)-1].Entries = append(days[len(days)-1].Entries, shown{noteEntry{e, customer}, template.HTML(html.String())})
 	}
 	var want strings.Builder
 	if err := before.ExecuteTemplate(&want, "before", days); err != nil {
