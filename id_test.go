@@ -45,6 +45,12 @@ func TestID(t *testing.T) {
 			t.Errorf("Scan(%T) = %v, %v", src, scanned, err)
 		}
 	}
+	for _, empty := range []any{nil, ""} {
+		if err := scanned.Scan(empty); err != nil || !scanned.IsZero() {
+			t.Errorf("Scan(%#v) = %v, %v, want the zero id", empty, scanned, err)
+		}
+		scanned = a
+	}
 	if v, _ := (rapport.ID{}).Value(); v != nil {
 		t.Errorf("got %v, want the zero id stored as NULL", v)
 	}

@@ -447,6 +447,10 @@ func human(v any) string {
 	if label, ok := labels[s]; ok {
 		return label
 	}
+	return humanize(s)
+}
+
+func humanize(s string) string {
 	s = strings.ReplaceAll(s, "_", " ")
 	if s == "" {
 		return ""
@@ -456,7 +460,31 @@ func human(v any) string {
 
 var stringerType = reflect.TypeFor[fmt.Stringer]()
 
+// labels holds the words for values that humanize would get wrong, and, worked out
+// once, those of the kinds a profile page names a hundred times: its timeline's types
+// and channels, its items, feedback, links and consents.
 var labels = map[string]string{"email": "E-mail", "sms": "SMS", "nps": "NPS", "csat": "CSAT", "ces": "CES"}
+
+func init() {
+	labelAll(rapport.InteractionTypes)
+	labelAll(rapport.Channels)
+	labelAll(rapport.ItemKinds)
+	labelAll(rapport.ItemStatuses)
+	labelAll(rapport.FeedbackKinds)
+	labelAll(rapport.FeedbackStatuses)
+	labelAll(rapport.Severities)
+	labelAll(rapport.LinkKinds)
+	labelAll(rapport.Purposes)
+	labelAll(rapport.Relationships)
+}
+
+func labelAll[T ~string](values []T) {
+	for _, v := range values {
+		if _, ok := labels[string(v)]; !ok {
+			labels[string(v)] = humanize(string(v))
+		}
+	}
+}
 
 func initial(name string) string {
 	for _, r := range name {

@@ -30,9 +30,10 @@ func TestPagerLinks(t *testing.T) {
 }
 
 func TestHuman(t *testing.T) {
-	for v, want := range map[string]string{"in_person": "In person", "email": "E-mail", "sms": "SMS", "nps": "NPS", "web_event": "Web event", "": ""} {
+	for v, want := range map[any]string{"in_person": "In person", "email": "E-mail", "sms": "SMS", "nps": "NPS", "web_event": "Web event", "": "",
+		rapport.Channel("in_person"): "In person", rapport.InteractionType("web_event"): "Web event", "loyalty_tier": "Loyalty tier"} {
 		if got := human(v); got != want {
-			t.Errorf("human(%q) = %q, want %q", v, got, want)
+			t.Errorf("human(%#v) = %q, want %q", v, got, want)
 		}
 	}
 }
