@@ -191,6 +191,19 @@ func TestGradients(t *testing.T) {
 	}
 }
 
+// TestPublishedForecast: the one published hold-out forecast for a CDNOW customer.
+// Hardie's spreadsheet for the BG/NBD paper works the conditional expectation through
+// for the sample's first customer (x = 2, t_x = 30.43, T = 38.86 weeks) with the
+// paper's parameters: 1.226 repeat purchases in the 39 weeks after the calibration
+// period. The lifetimes package checks its implementation against the same figure.
+func TestPublishedForecast(t *testing.T) {
+	paper := BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}
+	first := Customer{X: 2, Tx: 30.43, T: 38.86}
+	if got := paper.ExpectedPurchases(first, 39); math.Abs(got-1.226) > 5e-4 {
+		t.Errorf("got %.4f repeat purchases expected in the hold-out, want the published 1.226", got)
+	}
+}
+
 // TestHoldoutCDNOW forecasts the 39 hold-out weeks of every customer from the fit and
 // compares the total with the purchases made. The model's forecasts themselves are
 // checked against simulation in TestRecoversSimulated; here the aggregate is only
