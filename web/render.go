@@ -236,12 +236,13 @@ func (s *Server) staticHandler() http.Handler {
 
 func (p *pages) funcs() template.FuncMap {
 	return template.FuncMap{
-		"asset": func(name string) string { return "/static/" + name + "?v=" + p.hashes[name] },
-		"ago":   ago,
-		"date":  date,
-		"when":  when,
-		"iso":   iso,
-		"day":   day,
+		"asset":   func(name string) string { return "/static/" + name + "?v=" + p.hashes[name] },
+		"ago":     ago,
+		"timeTag": timeTag,
+		"date":    date,
+		"when":    when,
+		"iso":     iso,
+		"day":     day,
 		"money": func(a *rapport.Amount, currency string) string {
 			if a == nil {
 				return ""
@@ -347,6 +348,14 @@ func optionElements(opts []option) template.HTML {
 		b.WriteString("</option>")
 	}
 	return template.HTML(b.String())
+}
+
+// timeTag writes a time element: how long ago t was, the exact time on hover. One call
+// of a template, where three actions each with its escaper were a tenth of the calls
+// on a profile page, which shows a dozen times.
+func timeTag(t time.Time) template.HTML {
+	return template.HTML(`<time datetime="` + template.HTMLEscapeString(iso(t)) + `" title="` +
+		template.HTMLEscapeString(when(t)) + `">` + template.HTMLEscapeString(ago(t)) + `</time>`)
 }
 
 // ago says how long ago t was, or how soon it will be, in words; pages show the exact

@@ -38,6 +38,17 @@ func TestHuman(t *testing.T) {
 	}
 }
 
+func TestTimeTag(t *testing.T) {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("CET", 3600))
+	want := `<time datetime="2026-01-02T02:04:05Z" title="Fri 2 Jan 2026, 02:04 UTC">` + ago(at) + `</time>`
+	if got := string(timeTag(at)); got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	if got := string(timeTag(time.Time{})); !strings.Contains(got, `title="">never</time>`) {
+		t.Errorf("a time never set: got %s", got)
+	}
+}
+
 func TestPercent(t *testing.T) {
 	for p, want := range map[float64]string{0: "0.0 %", 0.0004: "< 0.1 %", 0.25: "25.0 %", 0.9994: "99.9 %", 0.99997: "> 99.9 %", 1: "100.0 %"} {
 		if got := percent(p); got != want {
