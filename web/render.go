@@ -350,9 +350,9 @@ func optionElements(opts []option) template.HTML {
 	return template.HTML(b.String())
 }
 
-// timeTag writes a time element: how long ago t was, the exact time on hover. One call
-// of a template, where three actions each with its escaper were a tenth of the calls
-// on a profile page, which shows a dozen times.
+// timeTag writes a time element: how long ago t was, with the exact time on hover. A
+// function rather than a template: the template's three actions, each with its escaper,
+// were a tenth of a profile page's template calls.
 func timeTag(t time.Time) template.HTML {
 	return template.HTML(`<time datetime="` + template.HTMLEscapeString(iso(t)) + `" title="` +
 		template.HTMLEscapeString(when(t)) + `">` + template.HTMLEscapeString(ago(t)) + `</time>`)

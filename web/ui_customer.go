@@ -428,7 +428,7 @@ func (s *Server) timelineHTML(entries []entryView, customerID rapport.ID) (templ
 	var b strings.Builder
 	size := 0
 	for i := range entries {
-		e := &entries[i] // the markup, the text and the time; a note or a day adds more
+		e := &entries[i] // an interaction's markup and text; a note or a day adds more
 		size += 320 + len(e.summary) + len(e.body) + len(e.source) + len(e.byName)
 	}
 	b.Grow(size)
