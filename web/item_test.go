@@ -62,8 +62,12 @@ func TestItemPages(t *testing.T) {
 				t.Errorf("the timeline lacks the item's opening")
 			}
 			_, contacts, _ := strings.Cut(body, `id="contacts-h"`)
+			contacts, _, _ = strings.Cut(contacts, "</section>")
 			if !strings.Contains(contacts, "Sales") || !strings.Contains(contacts, "Task opened: Send the brochure") {
 				t.Errorf("the last contact by team lacks Sales's latest")
+			}
+			if !strings.Contains(contacts, ">Other · ") || strings.Contains(contacts, "Other · Other") { // type and channel both other
+				t.Errorf("the last contact should name its type, and its channel only when that differs: %s", contacts)
 			}
 
 			items, _, err := e.db.FindItems(ctx, rapport.SystemScope("test"), rapport.ItemFilter{CustomerID: e.open.ID})

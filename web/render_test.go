@@ -200,10 +200,14 @@ func TestWriteInteraction(t *testing.T) {
 		`<div class="amount">{{.Amount}}</div>`))
 	hostile := "</div><script>alert('x')</script> \" & \x00 ü 1+1"
 	person := rapport.NewID()
-	for _, c := range []struct{ icon, body, source, amount, by string }{{"or", "", "shop", "1,234.50 EUR", ""}, {"<x", "Line one\nline <b>two</b>", "", "", "Pieter de Vries"}, {"ca", hostile, hostile, hostile, hostile}} {
+	for _, c := range []struct{ icon, body, channel, source, amount, by string }{{"or", "", "Web", "shop", "1,234.50 EUR", ""},
+		{"<x", "Line one\nline <b>two</b>", "", "", "", "Pieter de Vries"}, {"ca", hostile, hostile, hostile, hostile, hostile}} {
 		e := entryView{ISO: `2026-01-02T03:04:05Z"><x`, When: "Fri 2 Jan 2026, 03:04 UTC", Time: "03:04", by: person, byName: c.by,
-			icon: c.icon, summary: hostile, body: c.body, kind: "Order", channel: hostile, source: c.source, amount: c.amount}
-		meta := []string{"Order", hostile}
+			icon: c.icon, summary: hostile, body: c.body, kind: "Order", channel: c.channel, source: c.source, amount: c.amount}
+		meta := []string{"Order"}
+		if c.channel != "" {
+			meta = append(meta, c.channel)
+		}
 		if c.source != "" {
 			meta = append(meta, "from "+c.source)
 		}
@@ -215,6 +219,21 @@ func TestWriteInteraction(t *testing.T) {
 		// html/template also writes + as &#43;, which reads the same.
 		if e.writeInteraction(&got); got.String() != strings.ReplaceAll(want.String(), "&#43;", "+") {
 			t.Errorf("%+v:\ngot  %s\nwant %s", c, got.String(), want.String())
+		}
+	}
+}
+
+// TestEntryChannelOnce: an entry names its channel only when it is not its type.
+func TestEntryChannelOnce(t *testing.T) {
+	for _, c := range []struct {
+		typ     rapport.InteractionType
+		channel rapport.Channel
+		want    string
+	}{{"email", "email", `<span>E-mail</span><time`}, {"call", "phone", `<span>Call</span><span>Phone</span><time`}} {
+		e := newEntryView(rapport.TimelineEntry{At: time.Now(), Interaction: &rapport.Interaction{Type: c.typ, Channel: c.channel, Summary: "Hello"}}, rapport.Scope{}, nil)
+		var b strings.Builder
+		if e.writeInteraction(&b); !strings.Contains(b.String(), c.want) {
+			t.Errorf("%s by %s: got %s, want %s in it", c.typ, c.channel, b.String(), c.want)
 		}
 	}
 }

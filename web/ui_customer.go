@@ -351,6 +351,9 @@ func newEntryView(e rapport.TimelineEntry, s rapport.Scope, people map[rapport.I
 	in := e.Interaction
 	v.icon, v.summary, v.body = string(in.Type)[:2], in.Summary, in.Body
 	v.kind, v.channel, v.source = human(in.Type), human(in.Channel), in.Source
+	if v.channel == v.kind { // an e-mail by e-mail, a chat in a chat: said once
+		v.channel = ""
+	}
 	if in.Amount != nil {
 		v.amount = thousands.Group(in.Amount.String()) + " " + in.Currency
 	}
@@ -381,9 +384,12 @@ func (v *entryView) writeInteraction(b *strings.Builder) {
 	b.WriteString(template.HTMLEscapeString(v.summary))
 	b.WriteString(`</div><div class="meta"><span>`)
 	b.WriteString(template.HTMLEscapeString(v.kind))
-	b.WriteString(`</span><span>`)
-	b.WriteString(template.HTMLEscapeString(v.channel))
 	b.WriteString(`</span>`)
+	if v.channel != "" {
+		b.WriteString(`<span>`)
+		b.WriteString(template.HTMLEscapeString(v.channel))
+		b.WriteString(`</span>`)
+	}
 	if v.source != "" {
 		b.WriteString(`<span>from `)
 		b.WriteString(template.HTMLEscapeString(v.source))
