@@ -250,6 +250,7 @@ func (p *pages) funcs() template.FuncMap {
 			return thousands.Group(a.String()) + " " + currency
 		},
 		"human":         human,
+		"otherChannel":  otherChannel,
 		"languageName":  languageName,
 		"readableTimes": readableTimes,
 		"countryName":   countryName,

@@ -350,10 +350,7 @@ func newEntryView(e rapport.TimelineEntry, s rapport.Scope, people map[rapport.I
 	}
 	in := e.Interaction
 	v.icon, v.summary, v.body = string(in.Type)[:2], in.Summary, in.Body
-	v.kind, v.channel, v.source = human(in.Type), human(in.Channel), in.Source
-	if v.channel == v.kind { // an e-mail by e-mail, a chat in a chat: said once
-		v.channel = ""
-	}
+	v.kind, v.channel, v.source = human(in.Type), otherChannel(in.Type, in.Channel), in.Source
 	if in.Amount != nil {
 		v.amount = thousands.Group(in.Amount.String()) + " " + in.Currency
 	}
@@ -364,6 +361,15 @@ func newEntryView(e rapport.TimelineEntry, s rapport.Scope, people map[rapport.I
 		v.Attachments = append(v.Attachments, newAttachmentView(a, s))
 	}
 	return v
+}
+
+// otherChannel names the channel of an interaction of type t, or is "" where they are
+// one: an e-mail by e-mail, a chat in a chat, is said once.
+func otherChannel(t rapport.InteractionType, c rapport.Channel) string {
+	if string(t) == string(c) {
+		return ""
+	}
+	return human(c)
 }
 
 // writeInteraction writes an interaction's entry but for its files: the icon, the
