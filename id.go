@@ -102,12 +102,15 @@ func (id ID) String() string {
 
 func (id ID) MarshalText() ([]byte, error) { return []byte(id.String()), nil }
 
-func (id *ID) UnmarshalText(b []byte) error {
-	if len(b) == 0 {
+func (id *ID) UnmarshalText(b []byte) error { return id.setText(string(b)) }
+
+// setText sets the id from its canonical text, or to zero from "".
+func (id *ID) setText(s string) error {
+	if s == "" {
 		*id = ID{}
 		return nil
 	}
-	v, err := ParseID(string(b))
+	v, err := ParseID(s)
 	if err != nil {
 		return err
 	}
@@ -136,13 +139,7 @@ func (id *ID) Scan(src any) error {
 		}
 		return id.UnmarshalText(v)
 	case string:
-		if v == "" {
-			*id = ID{}
-			return nil
-		}
-		parsed, err := ParseID(v)
-		*id = parsed
-		return err
+		return id.setText(v) // without copying the text, as UnmarshalText would
 	}
 	return fmt.Errorf("cannot read %T as an id", src)
 }
