@@ -187,7 +187,7 @@ func slipping(f *rapport.AlmostFacts, base float64, o Options) (rapport.AlmostRe
 	if v.Monetary == 4 {
 		fifth = "second fifth"
 	}
-	text := fmt.Sprintf("Spent %s over %s since %s (%s by spend); ", money(v.Revenue.Float(), v.Currency), plural(v.Purchases, "purchase"),
+	text := fmt.Sprintf("Spent %s over %s since %s (%s by spend); ", money(v.Revenue.Float(), v.Currency), thousands.Count(v.Purchases, "purchase"),
 		v.FirstAt.Format("January 2006"), fifth)
 	if drop >= 0.05 {
 		text += fmt.Sprintf("chance still active fell from %s to %s since their last purchase on %s", percent(base), percent(v.PAlive), day(v.LastAt))
@@ -204,7 +204,7 @@ func frustration(f *rapport.AlmostFacts, o Options) []rapport.AlmostReason {
 	}
 	days := int(rapport.AlmostWindow.Hours() / 24)
 	if f.Complaints >= o.MinComplaints {
-		add(rapport.SignalComplaints, float64(f.Complaints)/4, "%s in the last %d days, the latest on %s", plural(f.Complaints, "complaint"), days, day(f.LastComplaintAt))
+		add(rapport.SignalComplaints, float64(f.Complaints)/4, "%s in the last %d days, the latest on %s", thousands.Count(f.Complaints, "complaint"), days, day(f.LastComplaintAt))
 	}
 	// Their usual number of contacts in AlmostBurstDays: over the year, or since their
 	// first contact in it, but over at least 90 days, so that a new customer's first
@@ -212,17 +212,17 @@ func frustration(f *rapport.AlmostFacts, o Options) []rapport.AlmostReason {
 	usual := float64(f.ContactsYear) * rapport.AlmostBurstDays / float64(min(365, max(90, f.ContactSpanDays)))
 	if f.ContactBurst >= o.MinBurst && poissonTail(f.ContactBurst, usual) < o.BurstChance {
 		add(rapport.SignalContacts, float64(f.ContactBurst)/6, "%s (tickets, calls, chats, e-mails) within %d days, up to %s; usually about %s in %d days",
-			plural(f.ContactBurst, "contact"), rapport.AlmostBurstDays, day(f.BurstAt), strconv.FormatFloat(usual, 'f', 1, 64), rapport.AlmostBurstDays)
+			thousands.Count(f.ContactBurst, "contact"), rapport.AlmostBurstDays, day(f.BurstAt), strconv.FormatFloat(usual, 'f', 1, 64), rapport.AlmostBurstDays)
 	}
 	if f.EmptySearches >= o.MinEmptySearches {
-		text := fmt.Sprintf("%s in the portal found nothing in the last %d days", plural(f.EmptySearches, "search"), days)
+		text := fmt.Sprintf("%s in the portal found nothing in the last %d days", thousands.Count(f.EmptySearches, "search"), days)
 		if q := clip(f.EmptySearch, 60); q != "" {
 			text += fmt.Sprintf(", such as “%s”", q)
 		}
 		add(rapport.SignalSearches, float64(f.EmptySearches)/5, "%s", text)
 	}
 	if f.OpenItems >= o.MinOpenItems {
-		add(rapport.SignalOpenItems, float64(f.OpenItems)/3, "%s open for more than %d days", plural(f.OpenItems, "feedback item"),
+		add(rapport.SignalOpenItems, float64(f.OpenItems)/3, "%s open for more than %d days", thousands.Count(f.OpenItems, "feedback item"),
 			int(rapport.AlmostOpenItemAge.Hours()/24))
 	}
 	return out
@@ -401,9 +401,9 @@ func lookalikes(facts []rapport.AlmostFacts, now time.Time, o Options) map[int]l
 				continue
 			}
 			s, v := facts[i].Stages[k], facts[i].Value
-			did := []string{plural(s.Purchases, "purchase")}
+			did := []string{thousands.Count(s.Purchases, "purchase")}
 			if s.Lines > 0 { // orders without a product line say nothing of it
-				did = append(did, plural(s.Lines, "product line"))
+				did = append(did, thousands.Count(s.Lines, "product line"))
 			}
 			did = append(did, money(s.Spend, v.Currency))
 			text := fmt.Sprintf("In their first %d days: %s; %d of the %d most similar customers at that stage became top-fifth customers",
@@ -422,16 +422,6 @@ func money(v float64, currency string) string {
 func percent(p float64) string { return strconv.Itoa(int(math.Round(100*p))) + " %" }
 
 func day(t time.Time) string { return t.UTC().Format("2 January 2006") }
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	if strings.HasSuffix(word, "ch") {
-		return fmt.Sprintf("%d %ses", n, word)
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
 
 // clip keeps a customer's text short and valid: at most n characters, on one line.
 func clip(s string, n int) string {

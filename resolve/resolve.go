@@ -23,6 +23,7 @@ import (
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/linkage"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // Store is what resolution reads and writes.
@@ -101,22 +102,15 @@ func (s Summary) String() string {
 	for _, tc := range s.TooCommon {
 		common += fmt.Sprintf("; a value of %s shared by %d customers left out", tc.Rule, tc.Records)
 	}
-	what := fmt.Sprintf("all %s of %s", count(s.Records, "record"), count(s.Customers, "customer"))
+	what := fmt.Sprintf("all %s of %s", thousands.Count(s.Records, "record"), thousands.Count(s.Customers, "customer"))
 	if s.Arrivals {
 		if s.Customers == 0 {
 			return "no new or changed customers"
 		}
-		what = fmt.Sprintf("%s new or changed against %s", count(s.Customers, "customer"), count(s.Records, "record"))
+		what = fmt.Sprintf("%s new or changed against %s", thousands.Count(s.Customers, "customer"), thousands.Count(s.Records, "record"))
 	}
 	return fmt.Sprintf("%s: %s compared, %d merged, %d to review (%s%s), in %.1fs",
-		what, count(s.Compared, "pair"), s.Merged, s.Proposed, s.Calibration, common, s.Took.Seconds())
-}
-
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
+		what, thousands.Count(s.Compared, "pair"), s.Merged, s.Proposed, s.Calibration, common, s.Took.Seconds())
 }
 
 // Run resolves every active person once, and keeps the model it learnt and every

@@ -14,6 +14,7 @@ import (
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/editdistance"
 	"github.com/rapportckm/rapport/textsearch"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 var _ rapport.KnowledgeSearch = (*DB)(nil)
@@ -821,18 +822,11 @@ func (db *DB) logSearch(ctx context.Context, s rapport.Scope, sq rapport.SearchQ
 		if customer.IsZero() {
 			return nil
 		}
-		summary := fmt.Sprintf("Searched the help centre for %q: %d %s", strings.TrimSpace(sq.Text), results, plural(results, "article", "articles"))
+		summary := fmt.Sprintf("Searched the help centre for %q: %s", strings.TrimSpace(sq.Text), thousands.Count(results, "article"))
 		return tx.writeEntry(entry{customer: customer, channel: "portal", summary: summary,
 			attrs: map[string]any{"event": "kb_search", "search_id": id.String(), "query": sq.Text, "results": results}})
 	})
 	return id, err
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // PrefixEnd is the first string after all those that begin with prefix, in byte order.

@@ -1,12 +1,18 @@
 // Package thousands writes numbers for people: with a comma between each group of
-// three digits of their whole part.
+// three digits of their whole part, and with the noun they count.
 package thousands
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Group puts commas into the whole part of a decimal number written in digits, with
 // an optional sign and fraction: "-1234567.5" becomes "-1,234,567.5".
 func Group(s string) string {
+	if len(s) <= 3 {
+		return s // no group to part, and pages write many small numbers
+	}
 	sign := ""
 	if strings.HasPrefix(s, "-") {
 		sign, s = "-", s[1:]
@@ -23,4 +29,18 @@ func Group(s string) string {
 		return sign + b.String() + "." + frac
 	}
 	return sign + b.String()
+}
+
+// Count writes n, grouped, with its noun, in the plural unless n is 1: "1 pair",
+// "2,357 customers", "3 searches".
+func Count(n int, noun string) string {
+	number := Group(strconv.Itoa(n))
+	switch {
+	case n == 1:
+		return number + " " + noun
+	case strings.HasSuffix(noun, "s"), strings.HasSuffix(noun, "x"), strings.HasSuffix(noun, "ch"), strings.HasSuffix(noun, "sh"):
+		return number + " " + noun + "es"
+	default:
+		return number + " " + noun + "s"
+	}
 }

@@ -12,3 +12,18 @@ func TestGroup(t *testing.T) {
 		}
 	}
 }
+
+func TestCount(t *testing.T) {
+	for _, c := range []struct {
+		n          int
+		noun, want string
+	}{
+		{0, "customer", "0 customers"}, {1, "customer", "1 customer"}, {2357, "customer", "2,357 customers"},
+		{-1, "day", "-1 days"}, {3, "search", "3 searches"}, {2, "box", "2 boxes"}, {1, "search", "1 search"},
+		{2, "feedback item", "2 feedback items"},
+	} {
+		if got := Count(c.n, c.noun); got != c.want {
+			t.Errorf("Count(%d, %q) = %q, want %q", c.n, c.noun, got, c.want)
+		}
+	}
+}

@@ -390,11 +390,11 @@ func ago(t time.Time) string {
 func span(d time.Duration) string {
 	switch {
 	case d < time.Hour:
-		return plural(int(d.Minutes()), "minute")
+		return thousands.Count(int(d.Minutes()), "minute")
 	case d < 24*time.Hour:
-		return plural(int(d.Hours()), "hour")
+		return thousands.Count(int(d.Hours()), "hour")
 	case d < 30*24*time.Hour:
-		return plural(int(d.Hours()/24), "day")
+		return thousands.Count(int(d.Hours()/24), "day")
 	}
 	return ""
 }
@@ -433,13 +433,6 @@ func percent(p float64) string {
 	default:
 		return s + " %"
 	}
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return strconv.Itoa(n) + " " + unit + "s"
 }
 
 // human turns an identifier such as "community_member" into "Community member".

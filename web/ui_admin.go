@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // Users.
@@ -315,7 +316,7 @@ func (s *Server) changeWallCustomers(w http.ResponseWriter, r *http.Request, c *
 	if err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/admin/walls/"+id.String(), "The wall now covers "+plural(wall.Covered, "customer")+".")
+	return s.redirect(w, r, "/admin/walls/"+id.String(), "The wall now covers "+thousands.Count(wall.Covered, "customer")+".")
 }
 
 func (s *Server) handleWallCustomerAdd(w http.ResponseWriter, r *http.Request, c *call) error {

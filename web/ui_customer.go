@@ -761,7 +761,7 @@ func (s *Server) handleInteractionCreate(w http.ResponseWriter, r *http.Request,
 	}
 	msg := human(in.Type) + " logged."
 	if n := len(files); n > 0 {
-		msg = fmt.Sprintf("%s logged with %s.", human(in.Type), plural(n, "file"))
+		msg = fmt.Sprintf("%s logged with %s.", human(in.Type), thousands.Count(n, "file"))
 	}
 	return s.redirect(w, r, "/customers/"+id.String()+"#timeline", msg)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // workbench is what the profile shows of the customer's service: open items, the
@@ -48,11 +49,11 @@ func newItemView(it *rapport.Item, today time.Time) itemView {
 		case days == 1:
 			v.DueText = "due tomorrow"
 		case days > 1:
-			v.DueText = "due in " + plural(days, "day")
+			v.DueText = "due in " + thousands.Count(days, "day")
 		case days == -1:
 			v.DueText = "1 day overdue"
 		default:
-			v.DueText = plural(-days, "day") + " overdue"
+			v.DueText = thousands.Count(-days, "day") + " overdue"
 		}
 	}
 	return v
@@ -78,7 +79,7 @@ func (s *Server) newWorkbench(r *http.Request, c *call, id rapport.ID, wb *rappo
 	}
 	if h := wb.Habit; h != nil {
 		w.Habit = h.Time.String()
-		w.HabitOf = plural(h.Matching, "contact") + " of their last " + strconv.Itoa(h.Of)
+		w.HabitOf = thousands.Count(h.Matching, "contact") + " of their last " + strconv.Itoa(h.Of)
 	}
 	if c.scope.CanWriteCustomers() {
 		w.Kinds = options(rapport.ItemKinds, or(form("kind"), "task"))

@@ -16,6 +16,7 @@ import (
 	"github.com/rapportckm/rapport/ingest"
 	"github.com/rapportckm/rapport/mapping"
 	"github.com/rapportckm/rapport/tabular"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // An upload is a file sent to import later, stored in the upload directory, and the
@@ -238,7 +239,7 @@ func (st importStatus) Left() string {
 	case d < time.Minute:
 		return "less than a minute"
 	case d < time.Hour:
-		return "about " + plural(int(d.Minutes()+0.5), "minute")
+		return "about " + thousands.Count(int(d.Minutes()+0.5), "minute")
 	}
-	return fmt.Sprintf("about %s %s", plural(int(d.Hours()), "hour"), plural(int(d.Minutes())%60, "minute"))
+	return fmt.Sprintf("about %s %s", thousands.Count(int(d.Hours()), "hour"), thousands.Count(int(d.Minutes())%60, "minute"))
 }
