@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // consentRates are, per purpose, the share of people with an e-mail address who were
@@ -50,11 +51,11 @@ func (f *filler) writeConsents(ctx context.Context) error {
 			}
 		}
 		if f.sum.Consents >= next {
-			f.log("consents: %s%s", commas(f.sum.Consents), rate(f.sum.Consents, began))
+			f.log("consents: %s%s", thousands.Int(f.sum.Consents), rate(f.sum.Consents, began))
 			next += 1000
 		}
 	}
-	f.log("consents: %s", commas(f.sum.Consents))
+	f.log("consents: %s", thousands.Int(f.sum.Consents))
 	return nil
 }
 

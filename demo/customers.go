@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // crmSource is the source system the customers come from.
@@ -57,7 +58,7 @@ func (f *filler) writeCustomers(ctx context.Context) error {
 				f.sum.People++
 			}
 		}
-		f.log("customers: %s of %s%s", commas(end), commas(len(all)), rate(end, began))
+		f.log("customers: %s of %s%s", thousands.Int(end), thousands.Int(len(all)), rate(end, began))
 		return nil
 	})
 }
@@ -325,7 +326,7 @@ func (f *filler) writeLinks(ctx context.Context) error {
 		}
 		f.sum.Links++
 		if done := i + 1; done%2000 == 0 || done == len(links) {
-			f.log("links: %s of %s%s", commas(done), commas(len(links)), rate(done, began))
+			f.log("links: %s of %s%s", thousands.Int(done), thousands.Int(len(links)), rate(done, began))
 		}
 	}
 	return nil

@@ -16,6 +16,7 @@ import (
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/blob"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // Options size and seed the data set.
@@ -212,7 +213,7 @@ func (o Options) normalize(now time.Time) (Options, error) {
 		return o, rapport.FieldError("customers", "the demo needs at least 10 customers, so that there are organisations to link and to wall off; got %d", o.Customers)
 	case o.Customers > maxCustomers:
 		return o, rapport.FieldError("customers", "the demo makes at most %s customers (%s interactions), as it plans them all in memory; got %s",
-			commas(maxCustomers), commas(maxCustomers*InteractionsPerCustomer), commas(o.Customers))
+			thousands.Int(maxCustomers), thousands.Int(maxCustomers*InteractionsPerCustomer), thousands.Int(o.Customers))
 	}
 	if o.End.IsZero() {
 		y, m, d := now.UTC().Date()
@@ -257,5 +258,5 @@ func rate(n int, since time.Time) string {
 	if s <= 0 {
 		return ""
 	}
-	return fmt.Sprintf(" (%s/s)", commas(int(float64(n)/s)))
+	return fmt.Sprintf(" (%s/s)", thousands.Int(int(float64(n)/s)))
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/blob"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // attachmentShare is the share of customers whose letters and documents come with
@@ -45,7 +46,7 @@ func (f *filler) writeAttachments(ctx context.Context) error {
 			}
 		}
 	}
-	f.log("attachments: %s", commas(f.sum.Attachments))
+	f.log("attachments: %s", thousands.Int(f.sum.Attachments))
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // webShop is the source system of the second records: customers who bought in the web
@@ -117,7 +118,7 @@ func (f *filler) writeDuplicates(ctx context.Context) error {
 	}
 	f.sum.Duplicates, f.sum.Interactions = len(rows)-f.sum.Households, f.sum.Interactions+len(orders)
 	f.log("web shop: %s customers with a second record, %s members of their households, %s orders",
-		commas(f.sum.Duplicates), commas(f.sum.Households), commas(len(orders)))
+		thousands.Int(f.sum.Duplicates), thousands.Int(f.sum.Households), thousands.Int(len(orders)))
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // demoFeedback is what customers tell the firm, by kind.
@@ -85,7 +86,7 @@ func (f *filler) writeFeedback(ctx context.Context) error {
 		return err
 	}
 	f.sum.Escalated = len(escalated)
-	f.log("feedback: %s, action items worked: %s, escalated: %s", commas(f.sum.Feedback), commas(f.sum.Actions), commas(f.sum.Escalated))
+	f.log("feedback: %s, action items worked: %s, escalated: %s", thousands.Int(f.sum.Feedback), thousands.Int(f.sum.Actions), thousands.Int(f.sum.Escalated))
 	return nil
 }
 

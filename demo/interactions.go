@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // firm is the name of the demo firm, as its customers see it.
@@ -60,7 +61,7 @@ func (f *filler) writeInteractions(ctx context.Context) error {
 			return err
 		}
 		f.sum.Interactions += res.Created
-		f.log("interactions: %s of ~%s%s", commas(f.sum.Interactions), commas(f.pop.total), rate(f.sum.Interactions, began))
+		f.log("interactions: %s of ~%s%s", thousands.Int(f.sum.Interactions), thousands.Int(f.pop.total), rate(f.sum.Interactions, began))
 	}
 	return ctx.Err()
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // itemKinds are the items of business the demo makes: what each is called, the kind
@@ -89,10 +90,10 @@ func (f *filler) writeItems(ctx context.Context) error {
 			f.sum.Items++
 		}
 		if f.sum.Items >= next {
-			f.log("items: %s%s", commas(f.sum.Items), rate(f.sum.Items, began))
+			f.log("items: %s%s", thousands.Int(f.sum.Items), rate(f.sum.Items, began))
 			next += 1000
 		}
 	}
-	f.log("items: %s", commas(f.sum.Items))
+	f.log("items: %s", thousands.Int(f.sum.Items))
 	return nil
 }

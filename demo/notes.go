@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // writeNotes has the demo users write what they know about customers: many notes on
@@ -63,10 +64,10 @@ func (f *filler) writeNotes(ctx context.Context) error {
 		}
 		f.sum.Notes++
 		if f.sum.Notes%500 == 0 {
-			f.log("notes: %s%s", commas(f.sum.Notes), rate(f.sum.Notes, began))
+			f.log("notes: %s%s", thousands.Int(f.sum.Notes), rate(f.sum.Notes, began))
 		}
 	}
-	f.log("notes: %s", commas(f.sum.Notes))
+	f.log("notes: %s", thousands.Int(f.sum.Notes))
 	return nil
 }
 

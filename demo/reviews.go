@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // reviewRecords has the account managers keep their customers' records current, some
@@ -51,6 +52,6 @@ func (f *filler) reviewRecords(ctx context.Context) error {
 		}
 		done++
 	}
-	f.log("records reviewed by their owners: %s", commas(done))
+	f.log("records reviewed by their owners: %s", thousands.Int(done))
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // Team names, for the rules that refer to them.
@@ -127,7 +128,7 @@ func (f *filler) checkFresh(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("count customers: %w", err)
 	} else if n > 0 {
-		return rapport.Errorf(rapport.ECONFLICT, "this database holds %s customers already: the demo fills an empty database only, so that it cannot change real data", commas(n))
+		return rapport.Errorf(rapport.ECONFLICT, "this database holds %s customers already: the demo fills an empty database only, so that it cannot change real data", thousands.Int(n))
 	}
 	return nil
 }

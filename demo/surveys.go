@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // demoSurveys are sent to the survey panel on these days before the end of the data,
@@ -117,7 +118,7 @@ func (f *filler) writeSurveys(ctx context.Context) error {
 				f.sum.SurveyComplaints++
 			}
 		}
-		f.log("surveys: %s sent %s, %s answers so far", v.Name, sent.Format(time.DateOnly), commas(f.sum.SurveyAnswers))
+		f.log("surveys: %s sent %s, %s answers so far", v.Name, sent.Format(time.DateOnly), thousands.Int(f.sum.SurveyAnswers))
 	}
 	f.opts.SetNow(time.Now)
 	support := &rapport.Survey{Name: "After a support contact", Kind: rapport.SurveyCSAT, AskEveryDays: 60, Active: true,

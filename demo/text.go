@@ -4,14 +4,11 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
-
-	"github.com/rapportckm/rapport/thousands"
 )
 
 // foldSpecial spells the letters that do not decompose into a base letter and an accent.
@@ -81,7 +78,6 @@ func fill(r *rand.Rand, template string) string {
 }
 
 // commas writes n with thousands separators: 2350000 becomes "2,350,000".
-func commas(n int) string { return thousands.Group(strconv.Itoa(n)) }
 
 // pick returns one of the values, all equally likely.
 func pick[T any](r *rand.Rand, values []T) T { return values[r.IntN(len(values))] }

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // chooseWall picks the organisations the wall is over: the group being acquired (a
@@ -85,7 +86,7 @@ func (f *filler) createWall(ctx context.Context) error {
 		return fmt.Errorf("create the wall %s: %w", wallName, err)
 	}
 	f.sum.Wall, f.sum.Walled = w.Name, w.Covered
-	f.log("wall: %s over %d organisations covers %s customers", w.Name, len(ids), commas(w.Covered))
+	f.log("wall: %s over %d organisations covers %s customers", w.Name, len(ids), thousands.Int(w.Covered))
 	return f.learnWalled(ctx)
 }
 

@@ -109,8 +109,8 @@ func (s Summary) String() string {
 		}
 		what = fmt.Sprintf("%s new or changed against %s", thousands.Count(s.Customers, "customer"), thousands.Count(s.Records, "record"))
 	}
-	return fmt.Sprintf("%s: %s compared, %d merged, %d to review (%s%s), in %.1fs",
-		what, thousands.Count(s.Compared, "pair"), s.Merged, s.Proposed, s.Calibration, common, s.Took.Seconds())
+	return fmt.Sprintf("%s: %s compared, %s merged, %s to review (%s%s), in %.1fs",
+		what, thousands.Count(s.Compared, "pair"), thousands.Int(s.Merged), thousands.Int(s.Proposed), s.Calibration, common, s.Took.Seconds())
 }
 
 // Run resolves every active person once, and keeps the model it learnt and every

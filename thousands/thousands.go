@@ -31,10 +31,13 @@ func Group(s string) string {
 	return sign + b.String()
 }
 
+// Int writes n with its groups of three digits parted: 1234567 is "1,234,567".
+func Int(n int) string { return Group(strconv.Itoa(n)) }
+
 // Count writes n, grouped, with its noun, in the plural unless n is 1: "1 pair",
 // "2,357 customers", "3 searches".
 func Count(n int, noun string) string {
-	number := Group(strconv.Itoa(n))
+	number := Int(n)
 	switch {
 	case n == 1:
 		return number + " " + noun

@@ -259,7 +259,7 @@ func (p *pages) funcs() template.FuncMap {
 		"noteTemplates": func() []rapport.NoteTemplate { return rapport.NoteTemplates },
 		"join":          strings.Join,
 		"initial":       initial,
-		"number":        func(n int) string { return thousands.Group(strconv.Itoa(n)) },
+		"number":        thousands.Int,
 		"decimal":       func(v float64, places int) string { return thousands.Group(strconv.FormatFloat(v, 'f', places, 64)) },
 		"bytes":         tabular.ByteSize,
 		"percent":       percent,
