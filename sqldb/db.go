@@ -49,6 +49,8 @@ type Dialect interface {
 	// AddDays is the time in column col plus n days, comparable with stored times (to
 	// the millisecond on SQLite).
 	AddDays(col string, n int) string
+	// Day is the UTC date of the time in column col, as text: 2026-03-01.
+	Day(col string) string
 	// ReadLog is the read log's audit_events table as read connections see it, where
 	// the events of reads are kept in a database of their own (SQLite's read log file,
 	// "reads.audit_events"), or "" where they are kept in the main audit_events.

@@ -253,48 +253,55 @@ func (db *DB) SurveyResults(ctx context.Context, s rapport.Scope, surveyID rappo
 		f.Period = "month"
 	}
 	out := &rapport.SurveyResults{By: f.By, Periods: []rapport.PeriodScore{}}
-	type row struct {
-		score   int
-		at      time.Time
-		team    string
-		product string
-		inSeg   bool
+	// The answers are counted in the database by day, score and group: a survey sent to
+	// a large panel has tens of thousands, and a few hundred counts say the same.
+	type count struct {
+		day   string
+		score int
+		group string
+		n     int
 	}
-	var rows []row
-	var invited []time.Time
-	var segName string
+	var answers, invited []count
 	err := db.view(ctx, s, func(tx *Tx) (err error) {
 		if out.Survey, err = tx.findSurvey(surveyID); err != nil {
 			return err
 		}
 		q := &Query{}
-		seg := "FALSE"
-		if f.By == "segment" {
+		group, joins := "''", "" // the invitation and its team only where the breakdown needs them
+		switch f.By {
+		case "team":
+			group = "COALESCE(t.name, " + q.Arg("No team") + ")"
+			joins = "JOIN survey_invitations i ON i.id = r.invitation_id LEFT JOIN teams t ON t.id = i.team_id"
+		case "product":
+			group = "CASE WHEN i.product = '' THEN " + q.Arg("No product") + " ELSE i.product END"
+			joins = "JOIN survey_invitations i ON i.id = r.invitation_id"
+		case "segment":
 			g, err := tx.findSegment(f.SegmentID)
 			if err != nil {
 				return err
 			}
-			segName = g.Name
-			seg = `EXISTS (SELECT 1 FROM segment_members sm WHERE sm.segment_id = ` + q.Arg(f.SegmentID) + ` AND sm.customer_id = r.customer_id)`
+			group = `CASE WHEN EXISTS (SELECT 1 FROM segment_members sm WHERE sm.segment_id = ` + q.Arg(f.SegmentID) +
+				` AND sm.customer_id = r.customer_id) THEN ` + q.Arg("In "+g.Name) + ` ELSE ` + q.Arg("Not in "+g.Name) + ` END`
 		}
-		rows, err = queryAll(tx, `SELECT r.score, r.answered_at, COALESCE(t.name, ''), i.product, `+seg+`
-			FROM survey_responses r JOIN survey_invitations i ON i.id = r.invitation_id LEFT JOIN teams t ON t.id = i.team_id
+		day := tx.db.dialect.Day("r.answered_at")
+		answers, err = queryAll(tx, `SELECT `+day+`, r.score, `+group+`, COUNT(*) FROM survey_responses r `+joins+`
 			WHERE r.survey_id = `+q.Arg(surveyID)+` AND r.answered_at >= `+q.Arg(f.Since)+` AND `+visibleCustomer(q, s, "r.customer_id")+
-			` ORDER BY r.answered_at LIMIT 200000`, q.Args(), func(rs Scanner) (row, error) {
-			var x row
-			err := rs.Scan(&x.score, &x.at, &x.team, &x.product, &x.inSeg)
-			return x, err
+			` GROUP BY 1, 2, 3`, q.Args(), func(rs Scanner) (count, error) {
+			var c count
+			err := rs.Scan(&c.day, &c.score, &c.group, &c.n)
+			return c, err
 		})
 		if err != nil {
 			return err
 		}
 		q = &Query{}
-		invited, err = queryAll(tx, `SELECT i.created_at FROM survey_invitations i WHERE i.survey_id = `+q.Arg(surveyID)+
-			` AND i.created_at >= `+q.Arg(f.Since)+` AND `+visibleCustomer(q, s, "i.customer_id")+` LIMIT 500000`, q.Args(),
-			func(rs Scanner) (time.Time, error) {
-				var t time.Time
-				err := rs.Scan(&t)
-				return t, err
+		day = tx.db.dialect.Day("i.created_at")
+		invited, err = queryAll(tx, `SELECT `+day+`, COUNT(*) FROM survey_invitations i WHERE i.survey_id = `+q.Arg(surveyID)+
+			` AND i.created_at >= `+q.Arg(f.Since)+` AND `+visibleCustomer(q, s, "i.customer_id")+` GROUP BY 1`, q.Args(),
+			func(rs Scanner) (count, error) {
+				var c count
+				err := rs.Scan(&c.day, &c.n)
+				return c, err
 			})
 		return err
 	})
@@ -302,54 +309,46 @@ func (db *DB) SurveyResults(ctx context.Context, s rapport.Scope, surveyID rappo
 		return nil, err
 	}
 	kind := out.Survey.Kind
-	period := func(t time.Time) (string, string) {
-		t = t.UTC()
+	periods := map[string][2]string{} // a day's period and the period's first day
+	period := func(day string) (string, string) {
+		if p, ok := periods[day]; ok {
+			return p[0], p[1]
+		}
+		t, _ := time.Parse(time.DateOnly, day)
+		p := [2]string{t.Format("2006-01"), t.Format("2006-01") + "-01"}
 		if f.Period == "week" {
 			y, w := t.ISOWeek()
-			start := t.AddDate(0, 0, -((int(t.Weekday()) + 6) % 7))
-			return fmt.Sprintf("%d-W%02d", y, w), start.Format(time.DateOnly)
+			p = [2]string{fmt.Sprintf("%d-W%02d", y, w), t.AddDate(0, 0, -((int(t.Weekday()) + 6) % 7)).Format(time.DateOnly)}
 		}
-		return t.Format("2006-01"), t.Format("2006-01") + "-01"
+		periods[day] = p
+		return p[0], p[1]
 	}
-	all := make([]int, 0, len(rows))
+	var all []int
 	byPeriod, starts, invitedBy := map[string][]int{}, map[string]string{}, map[string]int{}
 	groups := map[string][]int{}
-	for _, x := range rows {
-		all = append(all, x.score)
-		p, start := period(x.at)
-		byPeriod[p], starts[p] = append(byPeriod[p], x.score), start
-		var g string
-		switch f.By {
-		case "team":
-			g = x.team
-			if g == "" {
-				g = "No team"
+	for _, c := range answers {
+		p, start := period(c.day)
+		starts[p] = start
+		for range c.n {
+			all = append(all, c.score)
+			byPeriod[p] = append(byPeriod[p], c.score)
+			if f.By != "" {
+				groups[c.group] = append(groups[c.group], c.score)
 			}
-		case "product":
-			g = x.product
-			if g == "" {
-				g = "No product"
-			}
-		case "segment":
-			g = "Not in " + segName
-			if x.inSeg {
-				g = "In " + segName
-			}
-		}
-		if f.By != "" {
-			groups[g] = append(groups[g], x.score)
 		}
 	}
-	for _, t := range invited {
-		p, start := period(t)
-		invitedBy[p]++
+	invitations := 0
+	for _, c := range invited {
+		p, start := period(c.day)
+		invitedBy[p] += c.n
+		invitations += c.n
 		if _, ok := starts[p]; !ok {
 			starts[p] = start
 		}
 	}
-	out.Overall, out.Invited = rapport.ScoreOf(kind, all), len(invited)
-	if len(invited) > 0 {
-		out.ResponseRate = 100 * float64(min(len(rows), len(invited))) / float64(len(invited))
+	out.Overall, out.Invited = rapport.ScoreOf(kind, all), invitations
+	if invitations > 0 {
+		out.ResponseRate = 100 * float64(min(len(all), invitations)) / float64(invitations)
 	}
 	// The periods between with no invitation and no answer are listed too: a quiet
 	// month is a gap in the table, not a month that never was.
@@ -361,7 +360,7 @@ func (db *DB) SurveyResults(ctx context.Context, s rapport.Scope, surveyID rappo
 		from, _ := time.Parse(time.DateOnly, first)
 		to, _ := time.Parse(time.DateOnly, last)
 		for t := from; !t.After(to); {
-			p, start := period(t)
+			p, start := period(t.Format(time.DateOnly))
 			if _, ok := starts[p]; !ok {
 				starts[p] = start
 			}

@@ -197,6 +197,10 @@ func (dialect) Statistics(table string) (analyze, rows string) {
 }
 
 // AddDays adds an interval of n days.
+func (dialect) Day(col string) string {
+	return "to_char(" + col + " AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+}
+
 func (dialect) AddDays(col string, n int) string {
 	return "(" + col + " + interval '" + strconv.Itoa(n) + " days')"
 }

@@ -2,6 +2,7 @@ package sqldbtest
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -158,6 +159,25 @@ func testSurveys(t *testing.T, open Opener) {
 	if res.Overall.N != 2 || res.Overall.Value != 0 || res.Invited != 2 || res.ResponseRate != 100 {
 		t.Errorf("the admin's results: %+v", res.Overall)
 	}
+	if len(res.Groups) != 1 || res.Groups[0].Group != "No team" || res.Groups[0].N != 2 {
+		t.Errorf("the admin's results by team: %+v, want both answers under No team", res.Groups)
+	}
+	res, err = db.SurveyResults(ctx, f.admin, nps.ID, rapport.ResultsFilter{By: "product"})
+	must(t, err)
+	if len(res.Groups) != 1 || res.Groups[0].Group != "No product" || res.Groups[0].N != 2 || res.Overall.N != 2 {
+		t.Errorf("the admin's results by product: %+v, want both answers under No product", res.Groups)
+	}
+	res, err = db.SurveyResults(ctx, f.admin, nps.ID, rapport.ResultsFilter{Period: "week"})
+	must(t, err)
+	for _, p := range res.Periods {
+		start, err := time.Parse(time.DateOnly, p.Start)
+		if y, w := start.ISOWeek(); err != nil || start.Weekday() != time.Monday || p.Period != fmt.Sprintf("%d-W%02d", y, w) || p.N != 2 || p.Invited != 2 {
+			t.Errorf("the week's results: %+v", p)
+		}
+	}
+	if len(res.Periods) != 1 {
+		t.Errorf("answers of one day fall in %d weeks", len(res.Periods))
+	}
 	res, err = db.SurveyResults(ctx, manager, nps.ID, rapport.ResultsFilter{By: "segment", SegmentID: everyone.ID})
 	must(t, err)
 	if res.Overall.N != 1 || res.Overall.Value != -100 || res.Invited != 1 || len(res.Groups) != 1 || res.Groups[0].Group != "In People" {
@@ -209,7 +229,7 @@ func testSurveys(t *testing.T, open Opener) {
 
 	// Ana answers again three months on: the quiet months between are listed, each
 	// with nothing in it, one after another.
-	clock = clock.AddDate(0, 0, 60)
+	clock = clock.AddDate(0, 0, 62) // Wednesday 3 June
 	_, err = db.SendSurvey(ctx, f.admin, nps.ID, everyone.ID, "https://crm.test")
 	must(t, err)
 	answered := false
@@ -239,6 +259,11 @@ func testSurveys(t *testing.T, open Opener) {
 	}
 	if len(res.Periods) < 3 || quiet == 0 || res.Periods[0].N != 2 || res.Periods[len(res.Periods)-1].N != 1 {
 		t.Errorf("the months: %+v, want the first and the last answered and the quiet ones between", res.Periods)
+	}
+	res, err = db.SurveyResults(ctx, f.admin, nps.ID, rapport.ResultsFilter{Period: "week", Since: clock.AddDate(0, 0, -1)})
+	must(t, err)
+	if len(res.Periods) != 1 || res.Periods[0].Period != "2026-W23" || res.Periods[0].Start != "2026-06-01" || res.Periods[0].N != 1 {
+		t.Errorf("the week of Wednesday 3 June: %+v, want 2026-W23 from Monday 1 June", res.Periods)
 	}
 }
 
