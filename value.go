@@ -49,11 +49,23 @@ const (
 // Purchase is a purchase as the value job reads it.
 type Purchase struct {
 	CustomerID ID
-	Kind       CustomerKind // the customer's
+	Buyer      Buyer // whom the customer buys for
 	At         time.Time
 	Amount     Amount
 	Currency   string
 }
+
+// Buyer is whom a customer buys for, which sets the scale of what they spend: the
+// spend model is fitted to each apart. An organisation spends on another scale than a
+// person buying for themselves, and so does a person buying for an organisation they
+// work at, own or advise. Its value names the buyers in the plural.
+type Buyer string
+
+const (
+	BuyerOrganisation Buyer = "organisations"
+	BuyerForBusiness  Buyer = "people at organisations"
+	BuyerPerson       Buyer = "people"
+)
 
 // ValueService reads purchases and keeps the customers' values.
 type ValueService interface {

@@ -17,7 +17,7 @@ import (
 )
 
 // minSpenders is how many customers with repeat purchases in a group (a currency and
-// a kind of customer) the spend model needs; with fewer, a customer's expected spend
+// a kind of buyer) the spend model needs; with fewer, a customer's expected spend
 // is their own mean purchase.
 const minSpenders = 10
 
@@ -44,7 +44,7 @@ func (s Summary) String() string {
 // customer is one customer's purchases in their main currency, summarised.
 type customer struct {
 	id        rapport.ID
-	kind      rapport.CustomerKind
+	buyer     rapport.Buyer
 	currency  string
 	summary   clv.Customer
 	purchases int
@@ -77,23 +77,24 @@ func Run(ctx context.Context, store rapport.ValueService, s rapport.Scope, now t
 	weekly := math.Pow(1+rapport.ValueDiscount, 7/365.25) - 1
 	valuation := clv.Valuation{Horizon: rapport.ValueHorizon.Hours() / 24 / 7, Margin: 1, Discount: weekly}
 
-	// The spend model is fitted in each currency to people and to organisations apart:
-	// a firm's business customers spend on another scale than its consumers, and one
-	// model over both has so heavy a tail that it often has no finite mean.
+	// The spend model is fitted in each currency to each kind of buyer apart: a firm's
+	// business customers, and the people who buy for them, spend on another scale than
+	// its consumers, and one model over both has so heavy a tail that it often has no
+	// finite mean.
 	values := make([]rapport.CustomerValue, len(customers))
 	type group struct {
 		currency string
-		kind     rapport.CustomerKind
+		buyer    rapport.Buyer
 	}
 	groups, byCurrency := map[group][]int{}, map[string][]int{}
 	for i, c := range customers {
-		g := group{c.currency, c.kind}
+		g := group{c.currency, c.buyer}
 		groups[g] = append(groups[g], i)
 		byCurrency[c.currency] = append(byCurrency[c.currency], i)
 	}
 	sum.Currencies = len(byCurrency)
 	order := slices.SortedFunc(maps.Keys(groups), func(a, b group) int {
-		return cmp.Or(cmp.Compare(a.currency, b.currency), cmp.Compare(a.kind, b.kind))
+		return cmp.Or(cmp.Compare(a.currency, b.currency), cmp.Compare(a.buyer, b.buyer))
 	})
 	for _, g := range order {
 		idx := groups[g]
@@ -108,7 +109,7 @@ func Run(ctx context.Context, store rapport.ValueService, s rapport.Scope, now t
 			}
 		}
 		if spend == nil {
-			sum.OwnMeans = append(sum.OwnMeans, g.currency+" "+kindPlural(g.kind))
+			sum.OwnMeans = append(sum.OwnMeans, g.currency+" "+string(g.buyer))
 		}
 		scores := valuation.ScoreAll(bg, spend, members)
 		for j, i := range idx {
@@ -185,7 +186,7 @@ func summarise(id rapport.ID, bought []rapport.Purchase, today time.Time) (custo
 			currency = cur
 		}
 	}
-	c := customer{id: id, kind: bought[0].Kind, currency: currency}
+	c := customer{id: id, buyer: bought[0].Buyer, currency: currency}
 	var purchases []clv.Purchase
 	for _, p := range bought {
 		if p.Currency != currency {
@@ -210,13 +211,6 @@ func summarise(id rapport.ID, bought []rapport.Purchase, today time.Time) (custo
 	c.summary.ID = id.String()
 	c.purchases = c.summary.X + 1
 	return c, true
-}
-
-func kindPlural(k rapport.CustomerKind) string {
-	if k == rapport.KindOrganisation {
-		return "organisations"
-	}
-	return "people"
 }
 
 func countSpenders(cs []clv.Customer) int {

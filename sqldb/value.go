@@ -15,12 +15,34 @@ func (db *DB) EachPurchase(ctx context.Context, s rapport.Scope, fn func(rapport
 		return err
 	}
 	return db.view(ctx, s, func(tx *Tx) error {
+		// The people linked to an organisation, read once rather than looked up for
+		// each of millions of purchases.
+		q := &Query{}
+		atBusiness := map[rapport.ID]bool{}
+		if err := tx.each(`SELECT DISTINCT from_id FROM customer_links WHERE kind IN `+
+			q.In(rapport.LinkWorksAt, rapport.LinkOwns, rapport.LinkAdvises), q.Args(), func(r Scanner) error {
+			var id rapport.ID
+			err := r.Scan(&id)
+			atBusiness[id] = true
+			return err
+		}); err != nil {
+			return err
+		}
 		return tx.each(`SELECT i.customer_id, c.kind, i.occurred_at, i.amount, i.currency
 			FROM interactions i JOIN customers c ON c.id = i.customer_id
 			WHERE i.type IN ('order', 'transaction') AND i.amount > 0 ORDER BY i.customer_id, i.occurred_at`, nil, func(r Scanner) error {
 			var p rapport.Purchase
-			if err := r.Scan(&p.CustomerID, &p.Kind, &p.At, &p.Amount, &p.Currency); err != nil {
+			var kind rapport.CustomerKind
+			if err := r.Scan(&p.CustomerID, &kind, &p.At, &p.Amount, &p.Currency); err != nil {
 				return err
+			}
+			switch {
+			case kind == rapport.KindOrganisation:
+				p.Buyer = rapport.BuyerOrganisation
+			case atBusiness[p.CustomerID]:
+				p.Buyer = rapport.BuyerForBusiness
+			default:
+				p.Buyer = rapport.BuyerPerson
 			}
 			return fn(p)
 		})
