@@ -62,9 +62,9 @@ type Purchase struct {
 type Buyer string
 
 const (
-	BuyerOrganisation Buyer = "organisations"
-	BuyerForBusiness  Buyer = "people at organisations"
-	BuyerPerson       Buyer = "people"
+	BuyerOrganisation   Buyer = "organisations"
+	BuyerAtOrganisation Buyer = "people at organisations"
+	BuyerPerson         Buyer = "people"
 )
 
 // ValueService reads purchases and keeps the customers' values.

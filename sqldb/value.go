@@ -18,12 +18,12 @@ func (db *DB) EachPurchase(ctx context.Context, s rapport.Scope, fn func(rapport
 		// The people linked to an organisation, read once rather than looked up for
 		// each of millions of purchases.
 		q := &Query{}
-		atBusiness := map[rapport.ID]bool{}
+		atOrganisation := map[rapport.ID]bool{}
 		if err := tx.each(`SELECT DISTINCT from_id FROM customer_links WHERE kind IN `+
 			q.In(rapport.LinkWorksAt, rapport.LinkOwns, rapport.LinkAdvises), q.Args(), func(r Scanner) error {
 			var id rapport.ID
 			err := r.Scan(&id)
-			atBusiness[id] = true
+			atOrganisation[id] = true
 			return err
 		}); err != nil {
 			return err
@@ -39,8 +39,8 @@ func (db *DB) EachPurchase(ctx context.Context, s rapport.Scope, fn func(rapport
 			switch {
 			case kind == rapport.KindOrganisation:
 				p.Buyer = rapport.BuyerOrganisation
-			case atBusiness[p.CustomerID]:
-				p.Buyer = rapport.BuyerForBusiness
+			case atOrganisation[p.CustomerID]:
+				p.Buyer = rapport.BuyerAtOrganisation
 			default:
 				p.Buyer = rapport.BuyerPerson
 			}
