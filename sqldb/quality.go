@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -112,24 +113,67 @@ const profileFeedback = 5
 
 // OwnerQualities measures the visible, unmerged profiles by owner.
 func (db *DB) OwnerQualities(ctx context.Context, s rapport.Scope) ([]rapport.OwnerQuality, error) {
-	var out []rapport.OwnerQuality
+	type count struct {
+		owner          rapport.ID
+		name           string
+		present, stale int
+		n              int
+	}
+	var counts []count
 	err := db.view(ctx, s, func(tx *Tx) error {
 		q := &Query{}
 		staleBefore := q.Arg(tx.now.Add(-rapport.StaleAfter))
 		var err error
-		out, err = queryAll(tx, `SELECT p.owner_id, COALESCE(u.name, ''), COUNT(*), CAST(AVG(p.present) AS DOUBLE PRECISION), SUM(CASE WHEN p.present = `+fmt.Sprint(len(keyFields))+` THEN 1 ELSE 0 END),
-				SUM(CASE WHEN p.updated_at < `+staleBefore+` THEN 1 ELSE 0 END)
-			FROM (SELECT c.owner_id, c.updated_at, `+presence(" + ")+` AS present FROM customers c
-				WHERE c.merged_into IS NULL AND `+visibleCustomer(q, tx.scope, "c.id")+`) p
+		// Counted by owner, fields present and staleness: each customer's fields are
+		// then looked up once, where an aggregate over each of them would, on both
+		// databases, look them up again for each use.
+		counts, err = queryAll(tx, `SELECT p.owner_id, COALESCE(u.name, ''), p.present, p.stale, COUNT(*)
+			FROM (SELECT c.owner_id, `+presence(" + ")+` AS present, CASE WHEN c.updated_at < `+staleBefore+` THEN 1 ELSE 0 END AS stale
+				FROM customers c WHERE c.merged_into IS NULL AND `+visibleCustomer(q, tx.scope, "c.id")+`) p
 			LEFT JOIN users u ON u.id = p.owner_id
-			GROUP BY p.owner_id, u.name ORDER BY AVG(p.present), COUNT(*) DESC`, q.Args(), func(rows Scanner) (rapport.OwnerQuality, error) {
-			var o rapport.OwnerQuality
-			var mean float64
-			err := rows.Scan(&o.OwnerID, &o.OwnerName, &o.Customers, &mean, &o.Full, &o.Stale)
-			o.Complete = int(100*mean/float64(len(keyFields)) + 0.5)
-			return o, err
+			GROUP BY p.owner_id, u.name, p.present, p.stale`, q.Args(), func(rows Scanner) (count, error) {
+			var c count
+			err := rows.Scan(&c.owner, &c.name, &c.present, &c.stale, &c.n)
+			return c, err
 		})
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	var out []rapport.OwnerQuality
+	index := map[rapport.ID]int{}
+	present := map[rapport.ID]int{} // key fields present, summed over the owner's customers
+	for _, c := range counts {
+		i, ok := index[c.owner]
+		if !ok {
+			i = len(out)
+			index[c.owner] = i
+			out = append(out, rapport.OwnerQuality{OwnerID: c.owner, OwnerName: c.name})
+		}
+		o := &out[i]
+		o.Customers += c.n
+		present[c.owner] += c.present * c.n
+		if c.present == len(keyFields) {
+			o.Full += c.n
+		}
+		o.Stale += c.stale * c.n
+	}
+	for i := range out {
+		o := &out[i]
+		o.Complete = int(100*float64(present[o.OwnerID])/float64(o.Customers*len(keyFields)) + 0.5)
+	}
+	// The least complete first; among equals, the owner of more customers.
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		pa, pb := present[a.OwnerID]*b.Customers, present[b.OwnerID]*a.Customers // mean present, compared without division
+		if pa != pb {
+			return pa < pb
+		}
+		if a.Customers != b.Customers {
+			return a.Customers > b.Customers
+		}
+		return a.OwnerName < b.OwnerName
+	})
+	return out, nil
 }
