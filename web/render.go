@@ -260,6 +260,7 @@ func (p *pages) funcs() template.FuncMap {
 		"join":          strings.Join,
 		"initial":       initial,
 		"number":        thousands.Int,
+		"count":         thousands.Count,
 		"decimal":       func(v float64, places int) string { return thousands.Group(strconv.FormatFloat(v, 'f', places, 64)) },
 		"bytes":         tabular.ByteSize,
 		"percent":       percent,
