@@ -436,7 +436,6 @@ func percent(p float64) string {
 	}
 }
 
-// human turns an identifier such as "community_member" into "Community member".
 // human writes a value of an enumeration (a channel, a type, a kind) as a label:
 // in_person is "In person"; the few that are not one capital away are spelled out.
 func human(v any) string {
@@ -454,6 +453,7 @@ func human(v any) string {
 	return humanize(s)
 }
 
+// humanize turns an identifier such as "community_member" into "Community member".
 func humanize(s string) string {
 	s = strings.ReplaceAll(s, "_", " ")
 	if s == "" {

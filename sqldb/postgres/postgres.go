@@ -196,11 +196,11 @@ func (dialect) Statistics(table string) (analyze, rows string) {
 	return "ANALYZE " + table, "SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = '" + table + "'::regclass"
 }
 
-// AddDays adds an interval of n days.
 func (dialect) Day(col string) string {
 	return "to_char(" + col + " AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
 }
 
+// AddDays adds an interval of n days.
 func (dialect) AddDays(col string, n int) string {
 	return "(" + col + " + interval '" + strconv.Itoa(n) + " days')"
 }
