@@ -331,11 +331,7 @@ var activities = []activity{
 	}},
 	{"order", "phone", "shop", "SO-", [3]float64{1, 2, 3}, true, rapport.ActorStaff, func(g *generator, c *entry, n int, in *rapport.Interaction) {
 		items := 1 + int(lognormal(g.r, 0.9))
-		noun := "items"
-		if items == 1 {
-			noun = "item"
-		}
-		in.Summary, in.Attributes = fmt.Sprintf("Phone order #%d: %d %s", n, items, noun), attrs("items", items, "product", productLines[n%len(productLines)])
+		in.Summary, in.Attributes = fmt.Sprintf("Phone order #%d: %s", n, thousands.Count(items, "item")), attrs("items", items, "product", productLines[n%len(productLines)])
 		g.spend(c, in, 90, 1400)
 	}},
 	{"order", "other", "shop", "EDI-", [3]float64{0, 0, 3}, false, rapport.ActorSystem, func(g *generator, c *entry, n int, in *rapport.Interaction) {
