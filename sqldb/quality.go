@@ -1,9 +1,10 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -141,39 +142,38 @@ func (db *DB) OwnerQualities(ctx context.Context, s rapport.Scope) ([]rapport.Ow
 	if err != nil {
 		return nil, err
 	}
-	var out []rapport.OwnerQuality
+	// Each owner's report, with the key fields present summed over their customers.
+	type tally struct {
+		rapport.OwnerQuality
+		present int
+	}
+	var owners []tally
 	index := map[rapport.ID]int{}
-	present := map[rapport.ID]int{} // key fields present, summed over the owner's customers
 	for _, c := range counts {
 		i, ok := index[c.owner]
 		if !ok {
-			i = len(out)
+			i = len(owners)
 			index[c.owner] = i
-			out = append(out, rapport.OwnerQuality{OwnerID: c.owner, OwnerName: c.name})
+			owners = append(owners, tally{OwnerQuality: rapport.OwnerQuality{OwnerID: c.owner, OwnerName: c.name}})
 		}
-		o := &out[i]
+		o := &owners[i]
 		o.Customers += c.n
-		present[c.owner] += c.present * c.n
+		o.present += c.present * c.n
 		if c.present == len(keyFields) {
 			o.Full += c.n
 		}
 		o.Stale += c.stale * c.n
 	}
-	for i := range out {
-		o := &out[i]
-		o.Complete = int(100*float64(present[o.OwnerID])/float64(o.Customers*len(keyFields)) + 0.5)
-	}
-	// The least complete first; among equals, the owner of more customers.
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		pa, pb := present[a.OwnerID]*b.Customers, present[b.OwnerID]*a.Customers // mean present, compared without division
-		if pa != pb {
-			return pa < pb
-		}
-		if a.Customers != b.Customers {
-			return a.Customers > b.Customers
-		}
-		return a.OwnerName < b.OwnerName
+	// The least complete first (the means compared without dividing); among equals,
+	// the owner of more customers.
+	slices.SortFunc(owners, func(a, b tally) int {
+		return cmp.Or(cmp.Compare(a.present*b.Customers, b.present*a.Customers),
+			cmp.Compare(b.Customers, a.Customers), strings.Compare(a.OwnerName, b.OwnerName))
 	})
+	out := make([]rapport.OwnerQuality, len(owners))
+	for i, o := range owners {
+		o.Complete = int(100*float64(o.present)/float64(o.Customers*len(keyFields)) + 0.5)
+		out[i] = o.OwnerQuality
+	}
 	return out, nil
 }
