@@ -517,7 +517,8 @@ type ActionService interface {
 	// only for teams that have none; it returns the items added.
 	RouteFeedback(ctx context.Context, s Scope, feedbackID ID) ([]*ActionItem, error)
 	// EscalateOverdue escalates each open action item due before now and not yet
-	// escalated to its team's manager (else an admin), and returns them.
+	// escalated to its team's manager (else an admin), and returns them; on an error,
+	// those it escalated before, with the error.
 	EscalateOverdue(ctx context.Context, s Scope, now time.Time) ([]Escalation, error)
 }
 

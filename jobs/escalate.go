@@ -39,10 +39,8 @@ func (e *Escalator) Run(ctx context.Context, _ *rapport.Job) (string, error) {
 	if e.Now != nil {
 		now = e.Now
 	}
+	// Those escalated before an error are told all the same.
 	escalated, err := e.Store.EscalateOverdue(ctx, e.Scope, now())
-	if err != nil {
-		return "", err
-	}
 	var failed []error
 	if e.Notify != nil {
 		var people []rapport.UserRef
@@ -58,6 +56,9 @@ func (e *Escalator) Run(ctx context.Context, _ *rapport.Job) (string, error) {
 				failed = append(failed, fmt.Errorf("telling %s: %w", to.Name, err))
 			}
 		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("after escalating %d action items: %w", len(escalated), errors.Join(append([]error{err}, failed...)...))
 	}
 	result := fmt.Sprintf("action items escalated: %d", len(escalated))
 	if len(failed) > 0 {

@@ -17,6 +17,7 @@ type fakeEscalations struct {
 	queued []string
 	at     time.Time
 	out    []rapport.Escalation
+	err    error // after out was escalated
 }
 
 func (f *fakeEscalations) EnqueueJob(_ context.Context, _ rapport.Scope, kind, _ string, delay time.Duration) error {
@@ -26,7 +27,7 @@ func (f *fakeEscalations) EnqueueJob(_ context.Context, _ rapport.Scope, kind, _
 
 func (f *fakeEscalations) EscalateOverdue(_ context.Context, _ rapport.Scope, now time.Time) ([]rapport.Escalation, error) {
 	f.at = now
-	return f.out, nil
+	return f.out, f.err
 }
 
 func TestEscalatorRequeuesAndNotifies(t *testing.T) {
@@ -71,6 +72,18 @@ func TestEscalatorRequeuesAndNotifies(t *testing.T) {
 	e.Notify = nil
 	if result, _ := e.Run(context.Background(), nil); result != "action items escalated: 3" {
 		t.Errorf("result %q without a notifier", result)
+	}
+	// When the store fails part of the way, those escalated before are told, and the
+	// run fails saying how many were escalated.
+	store.out, store.err = store.out[:1], errors.New("database gone")
+	told = nil
+	e.Notify = func(_ context.Context, to rapport.UserRef, _ []*rapport.ActionItem) error {
+		told = append(told, to.Name)
+		return nil
+	}
+	_, err = e.Run(context.Background(), nil)
+	if err == nil || !strings.Contains(err.Error(), "after escalating 1 action items: database gone") || strings.Join(told, ",") != "Mia" {
+		t.Errorf("run failing after one escalation: error %v, told %q; want the error and Mia told", err, told)
 	}
 }
 

@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -428,51 +429,77 @@ func or(s, def string) string {
 // EscalateOverdue escalates every open action item due before now that was not
 // escalated yet: to the team's manager (the first active member with the role
 // manager, by name), else the first active admin. Each is audited and, with a
-// customer, written on the timeline.
+// customer, written on the timeline. The items go in transactions of
+// EscalateChunk, the earliest due first; on an error it returns what the transactions
+// before had escalated, with the error.
 func (db *DB) EscalateOverdue(ctx context.Context, s rapport.Scope, now time.Time) ([]rapport.Escalation, error) {
 	if err := rapport.Require(s.Kind == rapport.ActorSystem, "escalate action items"); err != nil {
 		return nil, err
 	}
+	chunk := cmp.Or(db.EscalateChunk, 1000)
 	var out []rapport.Escalation
-	err := db.update(ctx, s, func(tx *Tx) error {
-		due, err := queryAll(tx, `SELECT `+actionColumns+` FROM `+actionFrom+`
-			WHERE a.status = 'open' AND a.due_at < $1 AND a.escalated_at IS NULL ORDER BY a.due_at, a.id LIMIT 1000`,
-			[]any{now.UTC()}, scanAction)
-		if err != nil {
+	var last *rapport.ActionItem // where the chunk before ended: items nobody could take stay behind it
+	for {
+		var due []*rapport.ActionItem
+		var escalated []rapport.Escalation
+		err := db.update(ctx, s, func(tx *Tx) error {
+			q := &Query{}
+			after := ""
+			if last != nil {
+				after = fmt.Sprintf(` AND (a.due_at, a.id) > (%s, %s)`, q.Arg(last.DueAt.UTC()), q.Arg(last.ID))
+			}
+			var err error
+			due, err = queryAll(tx, `SELECT `+actionColumns+` FROM `+actionFrom+`
+				WHERE a.status = 'open' AND a.due_at < `+q.Arg(now.UTC())+` AND a.escalated_at IS NULL`+after+`
+				ORDER BY a.due_at, a.id LIMIT `+strconv.Itoa(chunk), q.Args(), scanAction)
+			if err != nil {
+				return err
+			}
+			escalated, err = tx.escalate(due)
 			return err
+		})
+		if err != nil {
+			return out, err
 		}
-		managers := map[rapport.ID]*rapport.UserRef{}
-		for _, a := range due {
-			to, ok := managers[a.TeamID]
-			if !ok {
-				to, err = tx.escalationTarget(a.TeamID)
-				if err != nil {
-					return err
-				}
-				managers[a.TeamID] = to
-			}
-			if to == nil {
-				continue // nobody to escalate to: no manager and no admin
-			}
-			at := tx.now
-			a.EscalatedAt, a.EscalatedTo, a.EscalatedToName = &at, to.ID, to.Name
-			if _, err := tx.exec(`UPDATE action_items SET escalated_at = $1, escalated_to = $2, updated_at = $1 WHERE id = $3`,
-				at, to.ID, a.ID); err != nil {
-				return err
-			}
-			if err := tx.actionEntry(a, rapport.ActionEscalated, "escalated to "+to.Name); err != nil {
-				return err
-			}
-			if err := tx.audit("escalate", "action_item", a.ID, a.CustomerID, false,
-				fmt.Sprintf("%s, due %s, escalated to %s", a.TeamName, a.DueAt.Format(time.RFC3339), to.Name)); err != nil {
-				return err
-			}
-			out = append(out, rapport.Escalation{Action: a, To: *to})
+		out = append(out, escalated...)
+		if len(due) < chunk {
+			return out, nil
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+		last = due[len(due)-1]
+	}
+}
+
+// escalate escalates the due items to their teams' managers (else an admin), skipping
+// those nobody can take.
+func (tx *Tx) escalate(due []*rapport.ActionItem) ([]rapport.Escalation, error) {
+	var out []rapport.Escalation
+	managers := map[rapport.ID]*rapport.UserRef{}
+	for _, a := range due {
+		to, ok := managers[a.TeamID]
+		if !ok {
+			var err error
+			if to, err = tx.escalationTarget(a.TeamID); err != nil {
+				return nil, err
+			}
+			managers[a.TeamID] = to
+		}
+		if to == nil {
+			continue // nobody to escalate to: no manager and no admin
+		}
+		at := tx.now
+		a.EscalatedAt, a.EscalatedTo, a.EscalatedToName = &at, to.ID, to.Name
+		if _, err := tx.exec(`UPDATE action_items SET escalated_at = $1, escalated_to = $2, updated_at = $1 WHERE id = $3`,
+			at, to.ID, a.ID); err != nil {
+			return nil, err
+		}
+		if err := tx.actionEntry(a, rapport.ActionEscalated, "escalated to "+to.Name); err != nil {
+			return nil, err
+		}
+		if err := tx.audit("escalate", "action_item", a.ID, a.CustomerID, false,
+			fmt.Sprintf("%s, due %s, escalated to %s", a.TeamName, a.DueAt.Format(time.RFC3339), to.Name)); err != nil {
+			return nil, err
+		}
+		out = append(out, rapport.Escalation{Action: a, To: *to})
 	}
 	return out, nil
 }

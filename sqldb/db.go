@@ -100,6 +100,9 @@ type DB struct {
 	// CommonTermFloor is how many articles a word must be in (besides 1% of them) to
 	// be a common word in searches, which only ranks; 0 is 1,000. Tests lower it.
 	CommonTermFloor int
+	// EscalateChunk is how many overdue action items one transaction escalates; 0 is
+	// 1,000. Tests lower it.
+	EscalateChunk int
 
 	// Statements of reads, prepared once; database/sql keeps one per connection.
 	readStmts     sync.Map // query text → *sql.Stmt

@@ -402,7 +402,10 @@ func testActions(t *testing.T, open Opener) {
 		// Two days on: the support items (24h, and the one reassigned), the walled
 		// one too, go to Support's manager; the Orphans item is not escalated again;
 		// the hand-made one due in 50h is not due yet.
+		// One transaction at a time: each is escalated all the same.
+		db.EscalateChunk = 1
 		esc, err = db.EscalateOverdue(ctx, system, time.Now().Add(48*time.Hour))
+		db.EscalateChunk = 0
 		must(t, err)
 		if len(esc) != 2 {
 			t.Fatalf("got %d escalations, want 2", len(esc))
