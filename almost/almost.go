@@ -212,7 +212,7 @@ func frustration(f *rapport.AlmostFacts, o Options) []rapport.AlmostReason {
 	usual := float64(f.ContactsYear) * rapport.AlmostBurstDays / float64(min(365, max(90, f.ContactSpanDays)))
 	if f.ContactBurst >= o.MinBurst && poissonTail(f.ContactBurst, usual) < o.BurstChance {
 		add(rapport.SignalContacts, float64(f.ContactBurst)/6, "%s (tickets, calls, chats, e-mails) within %d days, up to %s; usually about %s in %d days",
-			thousands.Count(f.ContactBurst, "contact"), rapport.AlmostBurstDays, day(f.BurstAt), strconv.FormatFloat(usual, 'f', 1, 64), rapport.AlmostBurstDays)
+			thousands.Count(f.ContactBurst, "contact"), rapport.AlmostBurstDays, day(f.BurstAt), rate(usual), rapport.AlmostBurstDays)
 	}
 	if f.EmptySearches >= o.MinEmptySearches {
 		text := fmt.Sprintf("%s in the portal found nothing in the last %d days", thousands.Count(f.EmptySearches, "search"), days)
@@ -420,6 +420,15 @@ func money(v float64, currency string) string {
 }
 
 func percent(p float64) string { return strconv.Itoa(int(math.Round(100*p))) + " %" }
+
+// rate writes how many times something usually happens: to a tenth below ten ("0.3",
+// "2.5"), whole from ten on ("87", not "87.3").
+func rate(x float64) string {
+	if x >= 9.95 {
+		return thousands.Int(int(math.Round(x)))
+	}
+	return strconv.FormatFloat(x, 'f', 1, 64)
+}
 
 func day(t time.Time) string { return t.UTC().Format("2 January 2006") }
 

@@ -37,6 +37,7 @@ func signals(a *rapport.AlmostCustomer) []string {
 
 func TestFrustration(t *testing.T) {
 	calm, complaining, bursting, searching, steady, both := rapport.NewID(), rapport.NewID(), rapport.NewID(), rapport.NewID(), rapport.NewID(), rapport.NewID()
+	busy := rapport.NewID()
 	facts := []rapport.AlmostFacts{
 		{CustomerID: calm, Value: value(3, 0.9, 800), Complaints: 1, ContactBurst: 2, ContactsYear: 4, EmptySearches: 1},
 		{CustomerID: complaining, Value: value(3, 0.9, 800), Complaints: 3, LastComplaintAt: now.AddDate(0, 0, -3)},
@@ -64,6 +65,14 @@ func TestFrustration(t *testing.T) {
 	if b == nil || b.Reasons[0].Signal != rapport.SignalContacts || !strings.Contains(b.Reasons[0].Text, "5 contacts") ||
 		!strings.Contains(b.Reasons[0].Text, "usually about 0.3 in 14 days") {
 		t.Errorf("the bursting customer: got %+v", b)
+	}
+	// A customer with many contacts as a rule, and far more in a fortnight: 2,275
+	// contacts a year are 87.3 in 14 days, written whole.
+	busyList, _ := almost.Score([]rapport.AlmostFacts{{CustomerID: busy, Value: value(3, 0.9, 800), ContactBurst: 125,
+		BurstAt: now.AddDate(0, 0, -10), ContactsYear: 2275, ContactSpanDays: 365}}, now, almost.Defaults)
+	if b := find(busyList, busy); b == nil || !strings.Contains(b.Reasons[0].Text, "125 contacts") ||
+		!strings.Contains(b.Reasons[0].Text, "usually about 87 in 14 days") {
+		t.Errorf("the busy customer: got %+v", b)
 	}
 	s := find(list, searching)
 	if s == nil || s.Reasons[0].Text != "3 searches in the portal found nothing in the last 90 days, such as “assembly instructions <script>”" {
