@@ -487,11 +487,20 @@ func (tx *Tx) escalate(due []*rapport.ActionItem) ([]rapport.Escalation, error) 
 			continue // nobody to escalate to: no manager and no admin
 		}
 		at := tx.now
-		a.EscalatedAt, a.EscalatedTo, a.EscalatedToName = &at, to.ID, to.Name
-		if _, err := tx.exec(`UPDATE action_items SET escalated_at = $1, escalated_to = $2, updated_at = $1 WHERE id = $3`,
-			at, to.ID, a.ID); err != nil {
+		// Another server's run may have escalated it since it was read.
+		res, err := tx.exec(`UPDATE action_items SET escalated_at = $1, escalated_to = $2, updated_at = $1
+			WHERE id = $3 AND escalated_at IS NULL`, at, to.ID, a.ID)
+		if err != nil {
 			return nil, err
 		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			continue
+		}
+		a.EscalatedAt, a.EscalatedTo, a.EscalatedToName = &at, to.ID, to.Name
 		if err := tx.actionEntry(a, rapport.ActionEscalated, "escalated to "+to.Name); err != nil {
 			return nil, err
 		}

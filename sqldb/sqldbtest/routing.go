@@ -2,6 +2,7 @@ package sqldbtest
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -459,6 +460,48 @@ func testActions(t *testing.T, open Opener) {
 		must(t, err)
 		if len(page) != 0 {
 			t.Errorf("after unmerge Ana has %d timeline entries, want none: the items' entries go back", len(page))
+		}
+	})
+
+	t.Run("EscalationByTwoServersAtOnce", func(t *testing.T) {
+		var due []rapport.ID
+		for i := range 12 {
+			fb := &rapport.Feedback{CustomerID: ana.ID, Kind: "need", Text: fmt.Sprintf("Need number %d", i)}
+			_, err := db.CreateFeedback(ctx, f.sales, fb)
+			must(t, err)
+			for _, a := range fb.ActionItems {
+				due = append(due, a.ID)
+			}
+		}
+		db.EscalateChunk = 5
+		defer func() { db.EscalateChunk = 0 }()
+		later := time.Now().Add(48 * time.Hour)
+		runs := make([][]rapport.Escalation, 2)
+		for _, err := range atOnce(len(runs), func(i int) (err error) {
+			runs[i], err = db.EscalateOverdue(ctx, system, later)
+			return err
+		}) {
+			must(t, err)
+		}
+		// Between them every item is escalated, and none twice.
+		times := map[rapport.ID]int{}
+		for _, run := range runs {
+			for _, e := range run {
+				times[e.Action.ID]++
+			}
+		}
+		for id, n := range times {
+			if n != 1 {
+				t.Errorf("item %s escalated %d times by two runs at once, want once", id, n)
+			}
+		}
+		for _, id := range due {
+			if times[id] == 0 {
+				t.Errorf("item %s was due and not escalated", id)
+			}
+		}
+		if len(due) != 12 {
+			t.Errorf("twelve needs made %d action items, want 12", len(due))
 		}
 	})
 }
