@@ -285,11 +285,11 @@ func (dialect) Attribute(q *sqldb.Query, col, key string) string {
 // SQLite's planner takes an index on the columns compared as selective.
 func (dialect) Statistics(string) (analyze, rows string) { return "", "" }
 
-// AddDays writes the time as the driver stores times (2006-01-02 15:04:05.999+00:00),
-// so that it compares with them as text; it keeps milliseconds.
 // Day: times are stored as UTC text that begins with the date.
 func (dialect) Day(col string) string { return "substr(" + col + ", 1, 10)" }
 
+// AddDays writes the time as the driver stores times (2006-01-02 15:04:05.999+00:00),
+// so that it compares with them as text; it keeps milliseconds.
 func (dialect) AddDays(col string, n int) string {
 	return "(strftime('%Y-%m-%d %H:%M:%f', " + col + ", '" + strconv.Itoa(n) + " days') || '+00:00')"
 }
