@@ -309,19 +309,14 @@ func (db *DB) SurveyResults(ctx context.Context, s rapport.Scope, surveyID rappo
 		return nil, err
 	}
 	kind := out.Survey.Kind
-	periods := map[string][2]string{} // a day's period and the period's first day
+	// period is the period a day (2026-03-01) falls in, and the period's first day.
 	period := func(day string) (string, string) {
-		if p, ok := periods[day]; ok {
-			return p[0], p[1]
-		}
 		t, _ := time.Parse(time.DateOnly, day)
-		p := [2]string{t.Format("2006-01"), t.Format("2006-01") + "-01"}
 		if f.Period == "week" {
 			y, w := t.ISOWeek()
-			p = [2]string{fmt.Sprintf("%d-W%02d", y, w), t.AddDate(0, 0, -((int(t.Weekday()) + 6) % 7)).Format(time.DateOnly)}
+			return fmt.Sprintf("%d-W%02d", y, w), t.AddDate(0, 0, -((int(t.Weekday()) + 6) % 7)).Format(time.DateOnly)
 		}
-		periods[day] = p
-		return p[0], p[1]
+		return t.Format("2006-01"), t.Format("2006-01") + "-01"
 	}
 	var all []int
 	byPeriod, starts, invitedBy := map[string][]int{}, map[string]string{}, map[string]int{}
