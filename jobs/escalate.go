@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // EscalationStore is what the escalation job needs of the database.
@@ -58,7 +59,7 @@ func (e *Escalator) Run(ctx context.Context, _ *rapport.Job) (string, error) {
 		}
 	}
 	if err != nil {
-		return "", fmt.Errorf("after escalating %d action items: %w", len(escalated), errors.Join(append([]error{err}, failed...)...))
+		return "", fmt.Errorf("after escalating %s: %w", thousands.Count(len(escalated), "action item"), errors.Join(err, errors.Join(failed...)))
 	}
 	result := fmt.Sprintf("action items escalated: %d", len(escalated))
 	if len(failed) > 0 {

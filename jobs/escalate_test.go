@@ -82,7 +82,7 @@ func TestEscalatorRequeuesAndNotifies(t *testing.T) {
 		return nil
 	}
 	_, err = e.Run(context.Background(), nil)
-	if err == nil || !strings.Contains(err.Error(), "after escalating 1 action items: database gone") || strings.Join(told, ",") != "Mia" {
+	if err == nil || !strings.Contains(err.Error(), "after escalating 1 action item: database gone") || strings.Join(told, ",") != "Mia" {
 		t.Errorf("run failing after one escalation: error %v, told %q; want the error and Mia told", err, told)
 	}
 }
