@@ -77,8 +77,6 @@ func fill(r *rand.Rand, template string) string {
 	return string(b)
 }
 
-// commas writes n with thousands separators: 2350000 becomes "2,350,000".
-
 // pick returns one of the values, all equally likely.
 func pick[T any](r *rand.Rand, values []T) T { return values[r.IntN(len(values))] }
 
