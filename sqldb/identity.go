@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 var _ rapport.IdentityService = (*DB)(nil)
@@ -610,7 +611,7 @@ func (db *DB) proposeMatches(ctx context.Context, s rapport.Scope, pairs []rappo
 		} else if pending == 0 {
 			return nil
 		}
-		return tx.audit("propose", "matches", rapport.ID{}, rapport.ID{}, false, fmt.Sprintf("%d pairs for review", pending))
+		return tx.audit("propose", "matches", rapport.ID{}, rapport.ID{}, false, thousands.Count(pending, "pair")+" for review")
 	})
 	return pending, err
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/fold"
 	"github.com/rapportckm/rapport/textsearch"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // ImportedArticle is an article loaded from a collection, such as a BEIR corpus: it is
@@ -89,7 +90,7 @@ func (db *DB) ImportArticles(ctx context.Context, s rapport.Scope, list []Import
 				return err
 			}
 		}
-		return tx.audit("import", "article", rapport.ID{}, rapport.ID{}, false, fmt.Sprintf("%d articles", written))
+		return tx.audit("import", "article", rapport.ID{}, rapport.ID{}, false, thousands.Count(written, "article"))
 	})
 	if err != nil {
 		return 0, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 var _ rapport.KnowledgeWork = (*DB)(nil)
@@ -366,7 +367,7 @@ func (db *DB) DeleteCategory(ctx context.Context, s rapport.Scope, id rapport.ID
 			return notFound(err, "category")
 		}
 		if articles+children > 0 {
-			return rapport.Errorf(rapport.ECONFLICT, "%s holds %d articles and %d subcategories; move them elsewhere before deleting it", name, articles, children)
+			return rapport.Errorf(rapport.ECONFLICT, "%s holds %s and %s; move them elsewhere before deleting it", name, thousands.Count(articles, "article"), thousands.Count(children, "subcategory"))
 		}
 		if _, err := tx.exec(`DELETE FROM kb_categories WHERE id = $1`, id); err != nil {
 			return err

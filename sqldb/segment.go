@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 var _ rapport.SegmentService = (*DB)(nil)
@@ -404,9 +405,9 @@ func (db *DB) ExportSegment(ctx context.Context, s rapport.Scope, id rapport.ID,
 		return n, err
 	}
 	return n, db.update(ctx, s, func(tx *Tx) error {
-		detail := fmt.Sprintf("%s: %d customers who agreed to %s", g.Name, n, purpose)
+		detail := fmt.Sprintf("%s: %s who agreed to %s", g.Name, thousands.Count(n, "customer"), purpose)
 		if walled > 0 {
-			detail += fmt.Sprintf(", %d of them behind walls", walled)
+			detail += fmt.Sprintf(", %s of them behind walls", thousands.Int(walled))
 		}
 		return tx.audit("export", "segment", id, rapport.ID{}, walled > 0, detail)
 	})

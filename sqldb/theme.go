@@ -12,6 +12,7 @@ import (
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/theme"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 var (
@@ -485,7 +486,15 @@ func (db *DB) SplitTheme(ctx context.Context, s rapport.Scope, id rapport.ID, sp
 				return err
 			}
 			if n != len(move) {
-				return rapport.FieldError("feedback_ids", "%d of the %d items chosen are not in this theme (or not found); choose items from the theme's list", len(move)-n, len(move))
+				which := "the item chosen is"
+				if len(move) > 1 {
+					verb := "are"
+					if len(move)-n == 1 {
+						verb = "is"
+					}
+					which = fmt.Sprintf("%s of the %s chosen %s", thousands.Int(len(move)-n), thousands.Count(len(move), "item"), verb)
+				}
+				return rapport.FieldError("feedback_ids", "%s not in this theme (or not found); choose items from the theme's list", which)
 			}
 			if n == old.Items {
 				return rapport.FieldError("feedback_ids", "choose fewer items: a split leaves at least one item in the theme")
@@ -520,7 +529,7 @@ func (db *DB) SplitTheme(ctx context.Context, s rapport.Scope, id rapport.ID, sp
 		if sp.Auto {
 			how = "automatic"
 		}
-		return tx.audit("split", "theme", id, rapport.ID{}, false, fmt.Sprintf("%d items of %q split (%s) into %s", len(move), old.Title(), how, newID))
+		return tx.audit("split", "theme", id, rapport.ID{}, false, fmt.Sprintf("%s of %q split (%s) into %s", thousands.Count(len(move), "item"), old.Title(), how, newID))
 	})
 	if err != nil {
 		return nil, err
@@ -915,6 +924,6 @@ func (db *DB) ApplyRegrouping(ctx context.Context, s rapport.Scope, r *rapport.T
 			return err
 		}
 		return tx.audit("regroup", "themes", rapport.ID{}, rapport.ID{}, false,
-			fmt.Sprintf("%d themes, %d items moved, %d themes removed, threshold %.2f", len(r.Groups), moved, removed, r.Threshold))
+			fmt.Sprintf("%s, %s moved, %s removed, threshold %.2f", thousands.Count(len(r.Groups), "theme"), thousands.Count(moved, "item"), thousands.Count(removed, "theme"), r.Threshold))
 	})
 }

@@ -35,7 +35,7 @@ func Group(s string) string {
 func Int(n int) string { return Group(strconv.Itoa(n)) }
 
 // Count writes n, grouped, with its noun, in the plural unless n is 1: "1 pair",
-// "2,357 customers", "3 searches".
+// "2,357 customers", "3 searches", "2 subcategories", "5 days".
 func Count(n int, noun string) string {
 	number := Int(n)
 	switch {
@@ -43,6 +43,8 @@ func Count(n int, noun string) string {
 		return number + " " + noun
 	case strings.HasSuffix(noun, "s"), strings.HasSuffix(noun, "x"), strings.HasSuffix(noun, "ch"), strings.HasSuffix(noun, "sh"):
 		return number + " " + noun + "es"
+	case len(noun) > 1 && noun[len(noun)-1] == 'y' && !strings.ContainsRune("aeiou", rune(noun[len(noun)-2])):
+		return number + " " + noun[:len(noun)-1] + "ies"
 	default:
 		return number + " " + noun + "s"
 	}

@@ -20,7 +20,8 @@ func TestCount(t *testing.T) {
 	}{
 		{0, "customer", "0 customers"}, {1, "customer", "1 customer"}, {2357, "customer", "2,357 customers"},
 		{-1, "day", "-1 days"}, {3, "search", "3 searches"}, {2, "box", "2 boxes"}, {1, "search", "1 search"},
-		{2, "feedback item", "2 feedback items"},
+		{2, "feedback item", "2 feedback items"}, {2, "subcategory", "2 subcategories"}, {1, "subcategory", "1 subcategory"},
+		{7, "day", "7 days"}, {2, "survey", "2 surveys"},
 	} {
 		if got := Count(c.n, c.noun); got != c.want {
 			t.Errorf("Count(%d, %q) = %q, want %q", c.n, c.noun, got, c.want)

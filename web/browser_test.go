@@ -697,7 +697,7 @@ func TestBrowser(t *testing.T) {
 					chromedp.Click(chromedp.CSS(`button[value="send"]`)),
 					chromedp.WaitVisible(chromedp.CSS("div.flash")),
 				)
-				if got := text(t, b, "div.flash"); !strings.HasPrefix(got, "Survey sent: 1 customers asked") {
+				if got := text(t, b, "div.flash"); !strings.HasPrefix(got, "Survey sent: 1 customer asked") {
 					t.Errorf("the flash says %q", got)
 				}
 				surveyURL, err := chromedp.Run(b, chromedp.Evaluate[string](`location.pathname`))
@@ -752,7 +752,7 @@ func TestBrowser(t *testing.T) {
 				if got := text(t, b, "#overall-score"); got != "-100" {
 					t.Errorf("the score reads %q, want -100", got)
 				}
-				if got := text(t, b, "#score-h + p + p"); !strings.Contains(got, "1 responses of 1 invited") || !strings.Contains(got, "detractors 100%") {
+				if got := text(t, b, "#score-h + p + p"); !strings.Contains(got, "1 response of 1 invited") || !strings.Contains(got, "detractors 100%") {
 					t.Errorf("the counts read %q, want one detractor", got)
 				}
 				if got := text(t, b, "#answers-h + table"); !strings.Contains(got, "Otto Open") || !strings.Contains(got, "3 detractor") || !strings.Contains(got, "follow-up") {

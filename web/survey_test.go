@@ -192,7 +192,7 @@ func TestSurveyPages(t *testing.T) {
 			if res.StatusCode != 303 || res.Header.Get("Location") != page {
 				t.Fatalf("send: got %d to %q", res.StatusCode, res.Header.Get("Location"))
 			}
-			if _, body := admin.get(page); !strings.Contains(body, "Survey sent: 1 customers asked; 2 not asked (no e-mail 1, no consent 1, asked recently 0).") {
+			if _, body := admin.get(page); !strings.Contains(body, "Survey sent: 1 customer asked; 2 not asked (no e-mail 1, no consent 1, asked recently 0).") {
 				t.Errorf("the flash does not say what was sent")
 			}
 			tokens := e.surveyTokens()
@@ -284,7 +284,7 @@ func TestSurveyPages(t *testing.T) {
 
 			// The results: one detractor, linked to its follow-up; escaped in the staff page too.
 			_, body = admin.get(page)
-			for _, want := range []string{`<strong id="overall-score">-100</strong>`, `<span id="response-count">1</span> responses of 1 invited (100%)`,
+			for _, want := range []string{`<strong id="overall-score">-100</strong>`, `<span id="response-count">1</span> response of 1 invited (100%)`,
 				"detractors <span class=\"cat-detractor\">100%</span>", `<a href="/feedback/` + fb[0].ID.String() + `">follow-up</a>`,
 				"&lt;script&gt;alert(1)&lt;/script&gt; Too slow.", "<svg viewBox=", `class="cat-detractor">detractor</small>`} {
 				if !strings.Contains(body, want) {
@@ -292,7 +292,7 @@ func TestSurveyPages(t *testing.T) {
 				}
 			}
 			// The feedback dashboard's satisfaction section scores it too.
-			if _, dash := admin.get("/feedback/dashboard"); !strings.Contains(dash, `href="`+page+`"`) || !strings.Contains(dash, "NPS · -100.0") || !strings.Contains(dash, "· 1 answers") {
+			if _, dash := admin.get("/feedback/dashboard"); !strings.Contains(dash, `href="`+page+`"`) || !strings.Contains(dash, "NPS · -100.0") || !strings.Contains(dash, "· 1 answer") {
 				t.Errorf("the dashboard does not show the survey's score")
 			}
 			if strings.Contains(body, "<script>alert(1)") {

@@ -10,6 +10,7 @@ import (
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/segment"
 	"github.com/rapportckm/rapport/tabular"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // segmentsPage lists the segments and holds the builder of a new one.
@@ -95,7 +96,7 @@ func (s *Server) handleSegmentCreate(w http.ResponseWriter, r *http.Request, c *
 	} else if err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/segments/"+b.Segment.ID.String(), fmt.Sprintf("Segment %s saved: %d customers.", b.Segment.Name, b.Segment.Size))
+	return s.redirect(w, r, "/segments/"+b.Segment.ID.String(), fmt.Sprintf("Segment %s saved: %s.", b.Segment.Name, thousands.Count(b.Segment.Size, "customer")))
 }
 
 func (s *Server) handleSegmentShow(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -145,7 +146,7 @@ func (s *Server) handleSegmentUpdate(w http.ResponseWriter, r *http.Request, c *
 	} else if err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/segments/"+id.String(), fmt.Sprintf("Segment %s saved: %d customers.", updated.Name, updated.Size))
+	return s.redirect(w, r, "/segments/"+id.String(), fmt.Sprintf("Segment %s saved: %s.", updated.Name, thousands.Count(updated.Size, "customer")))
 }
 
 func (s *Server) handleSegmentRefresh(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -157,7 +158,7 @@ func (s *Server) handleSegmentRefresh(w http.ResponseWriter, r *http.Request, c 
 	if err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/segments/"+id.String(), fmt.Sprintf("Refreshed: %d customers.", g.Size))
+	return s.redirect(w, r, "/segments/"+id.String(), fmt.Sprintf("Refreshed: %s.", thousands.Count(g.Size, "customer")))
 }
 
 func (s *Server) handleSegmentDelete(w http.ResponseWriter, r *http.Request, c *call) error {

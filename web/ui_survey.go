@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // surveyForm is the form that creates or changes a survey.
@@ -120,7 +121,7 @@ func (s *Server) handleSurveySettings(w http.ResponseWriter, r *http.Request, c 
 	if err := s.Store.UpdateSurveySettings(r.Context(), c.scope, rapport.SurveySettings{MinDaysBetween: n}); err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/surveys", fmt.Sprintf("No customer is asked more than once in %d days.", n))
+	return s.redirect(w, r, "/surveys", fmt.Sprintf("No customer is asked more than once in %s.", thousands.Count(n, "day")))
 }
 
 type surveyPage struct {
@@ -239,8 +240,8 @@ func (s *Server) handleSurveySend(w http.ResponseWriter, r *http.Request, c *cal
 	if err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/surveys/"+id.String(), fmt.Sprintf("Survey sent: %d customers asked; %d not asked (no e-mail %d, no consent %d, asked recently %d).",
-		plan.Asked, plan.NoEmail+plan.NoConsent+plan.AskedRecently, plan.NoEmail, plan.NoConsent, plan.AskedRecently))
+	return s.redirect(w, r, "/surveys/"+id.String(), fmt.Sprintf("Survey sent: %s asked; %d not asked (no e-mail %d, no consent %d, asked recently %d).",
+		thousands.Count(plan.Asked, "customer"), plan.NoEmail+plan.NoConsent+plan.AskedRecently, plan.NoEmail, plan.NoConsent, plan.AskedRecently))
 }
 
 func (s *Server) handleSurveyDelete(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -321,7 +322,7 @@ func newScoreChart(k rapport.SurveyKind, ps []rapport.PeriodScore, label string)
 			x = float64(c.Width) / 2
 		}
 		cp := chartPoint{X: x, Y: y(p.Value), YLow: y(p.Low), YHigh: y(p.High),
-			Label: fmt.Sprintf("%s: %s (95%% interval %s to %s), %d responses", p.Period, trimFloat(p.Value), trimFloat(p.Low), trimFloat(p.High), p.N)}
+			Label: fmt.Sprintf("%s: %s (95%% interval %s to %s), %s", p.Period, trimFloat(p.Value), trimFloat(p.Low), trimFloat(p.High), thousands.Count(p.N, "response"))}
 		c.Points = append(c.Points, cp)
 		line = append(line, fmt.Sprintf("%.1f,%.1f", cp.X, cp.Y))
 	}

@@ -254,7 +254,7 @@ func TestPages(t *testing.T) {
 					t.Errorf("counting a rule with a mistake: got %d", res.StatusCode)
 				}
 				res, body = agent.post("/segments", url.Values{"name": {"Otto's"}, "rule": {`name contains otto`}, "action": {"count"}})
-				if res.StatusCode != 200 || !strings.Contains(body, "<strong>1</strong> customers meet it now") {
+				if res.StatusCode != 200 || !strings.Contains(body, "<strong>1</strong> customer meets it now") {
 					t.Errorf("counting a rule: got %d", res.StatusCode)
 				}
 				res, _ = agent.post("/segments", url.Values{"name": {"Otto's"}, "rule": {`name contains otto`}, "action": {"save"}})

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // themeRow is a theme in the list, ready to print.
@@ -287,7 +288,7 @@ func (s *Server) handleThemeSplit(w http.ResponseWriter, r *http.Request, c *cal
 	} else if err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/themes/"+t.ID.String(), fmt.Sprintf("Split: %d items moved to this new theme, where re-groupings leave them.", t.Items))
+	return s.redirect(w, r, "/themes/"+t.ID.String(), fmt.Sprintf("Split: %s moved to this new theme, where re-groupings leave them.", thousands.Count(t.Items, "item")))
 }
 
 // handleFeedbackTheme moves feedback to another theme, from the feedback's page.

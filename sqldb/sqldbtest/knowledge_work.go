@@ -251,7 +251,11 @@ func testKnowledgeCategories(t *testing.T, open Opener) {
 			t.Errorf("%s: articles by category %v, want %v", c.name, got, c.want)
 		}
 	}
-	wantCode(t, db.DeleteCategory(ctx, manager, refunds.ID), rapport.ECONFLICT)
+	err = db.DeleteCategory(ctx, manager, refunds.ID)
+	wantCode(t, err, rapport.ECONFLICT)
+	if want := "holds 1 article and 0 subcategories"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("deleting a category with an article: %v, want it to say %q", err, want)
+	}
 	wantCode(t, db.DeleteCategory(ctx, manager, accounts.ID), rapport.ECONFLICT)
 	must(t, db.DeleteCategory(ctx, manager, billing.ID))
 	wantCode(t, db.DeleteCategory(ctx, manager, billing.ID), rapport.ENOTFOUND)

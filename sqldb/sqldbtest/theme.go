@@ -239,6 +239,9 @@ func testThemes(t *testing.T, open Opener) {
 		wantField(t, err, "name")
 		_, err = db.SplitTheme(ctx, f.sales, darkTheme, rapport.ThemeSplit{FeedbackIDs: []rapport.ID{delivery[0].ID}})
 		wantField(t, err, "feedback_ids")
+		if want := "the item chosen is not in this theme"; err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("splitting off an item of another theme: %v, want it to say %q", err, want)
+		}
 		_, err = db.ChangeTheme(ctx, f.loner, darkTheme, rapport.ThemeChange{Name: new("x")})
 		wantCode(t, err, rapport.EFORBIDDEN)
 		err = db.RequestRegrouping(ctx, f.sales)
