@@ -120,11 +120,14 @@ type AlmostFacts struct {
 	EmptySearch     string // one of their queries
 	// ContactBurst is the most contacts within AlmostBurstDays in the last AlmostWindow,
 	// ending at BurstAt; ContactsYear counts contacts over the last 365 days, the first
-	// of them ContactSpanDays ago.
+	// of them ContactSpanDays ago. ContactVariance is the variance of their counts in
+	// the whole AlmostBurstDays windows of that year before the last AlmostWindow (0
+	// with fewer than AlmostVarianceWindows of them): how much their volume varies.
 	ContactBurst    int
 	BurstAt         time.Time
 	ContactsYear    int
 	ContactSpanDays int
+	ContactVariance float64
 	// OpenItems counts feedback items open (or waiting) for more than AlmostOpenItemAge.
 	OpenItems int
 	// Stages holds, for customers with a value, their features over the first
@@ -137,6 +140,9 @@ const (
 	AlmostWindow      = 90 * 24 * time.Hour
 	AlmostBurstDays   = 14
 	AlmostOpenItemAge = 14 * 24 * time.Hour
+	// AlmostVarianceWindows is how many windows of AlmostBurstDays it takes to measure
+	// how much a customer's contacts vary.
+	AlmostVarianceWindows = 4
 )
 
 // AlmostBaseline is a customer's P(alive) when the job first saw their last purchase.

@@ -210,7 +210,7 @@ func frustration(f *rapport.AlmostFacts, o Options) []rapport.AlmostReason {
 	// first contact in it, but over at least 90 days, so that a new customer's first
 	// contacts do not make their own yardstick.
 	usual := float64(f.ContactsYear) * rapport.AlmostBurstDays / float64(min(365, max(90, f.ContactSpanDays)))
-	if f.ContactBurst >= o.MinBurst && poissonTail(f.ContactBurst, usual) < o.BurstChance {
+	if f.ContactBurst >= o.MinBurst && countTail(f.ContactBurst, usual, f.ContactVariance) < o.BurstChance {
 		add(rapport.SignalContacts, float64(f.ContactBurst)/6, "%s (tickets, calls, chats, e-mails) within %d days, up to %s; usually about %s in %d days",
 			thousands.Count(f.ContactBurst, "contact"), rapport.AlmostBurstDays, day(f.BurstAt), rate(usual), rapport.AlmostBurstDays)
 	}
@@ -228,15 +228,43 @@ func frustration(f *rapport.AlmostFacts, o Options) []rapport.AlmostReason {
 	return out
 }
 
-// poissonTail is the chance of k or more events where λ are expected: how likely a
-// burst is by chance at the customer's usual rate.
-func poissonTail(k int, lambda float64) float64 {
-	term, below := math.Exp(-lambda), 0.0
-	for i := 0; i < k; i++ {
-		below += term
-		term *= lambda / float64(i+1)
+// countTail is the chance of k or more events where mean are expected: how likely a
+// burst is by chance at the customer's usual rate. Counts that vary more than a Poisson
+// count would (variance over the mean: a busy account whose volume rises and falls)
+// follow a negative binomial of that mean and variance, whose tail is longer; else a
+// Poisson count. Terms are summed in logarithms, so that large means do not underflow.
+func countTail(k int, mean, variance float64) float64 {
+	if mean <= 0 {
+		return 0 // nothing expected: any contact is unusual
 	}
-	return max(0, 1-below)
+	if float64(k) <= mean {
+		return 1 // no more than usual: not a burst, whatever the threshold
+	}
+	// logTerm(i) is the logarithm of the chance of exactly i; step is the ratio of
+	// the chance of i+1 to that of i.
+	logTerm := func(i float64) float64 { return i*math.Log(mean) - mean - lgamma(i+1) }
+	step := func(i float64) float64 { return mean / (i + 1) }
+	if variance > mean {
+		r := mean * mean / (variance - mean) // the negative binomial's shape
+		p := r / (r + mean)
+		logTerm = func(i float64) float64 {
+			return lgamma(i+r) - lgamma(r) - lgamma(i+1) + r*math.Log(p) + i*math.Log1p(-p)
+		}
+		step = func(i float64) float64 { return (i + r) / (i + 1) * (1 - p) }
+	}
+	// Past the mean the terms fall, so the sum stops once they no longer count.
+	term := math.Exp(logTerm(float64(k)))
+	sum := 0.0
+	for i := float64(k); term > sum*1e-12; i++ {
+		sum += term
+		term *= step(i)
+	}
+	return min(1, sum)
+}
+
+func lgamma(x float64) float64 {
+	v, _ := math.Lgamma(x)
+	return v
 }
 
 // nextSteps are what to do first, by the signal of the strongest reason; on a tie, the

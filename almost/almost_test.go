@@ -74,6 +74,13 @@ func TestFrustration(t *testing.T) {
 		!strings.Contains(b.Reasons[0].Text, "usually about 87 in 14 days") {
 		t.Errorf("the busy customer: got %+v", b)
 	}
+	// The same fortnight from an account whose fortnights vary as much as the demo's
+	// busiest organisation's (from 59 to 119, variance 201) is no burst.
+	variedList, _ := almost.Score([]rapport.AlmostFacts{{CustomerID: busy, Value: value(3, 0.9, 800), ContactBurst: 125,
+		BurstAt: now.AddDate(0, 0, -10), ContactsYear: 2275, ContactSpanDays: 365, ContactVariance: 200.7}}, now, almost.Defaults)
+	if b := find(variedList, busy); b != nil {
+		t.Errorf("an account whose volume varies that much: got %+v, want it not listed", b)
+	}
 	s := find(list, searching)
 	if s == nil || s.Reasons[0].Text != "3 searches in the portal found nothing in the last 90 days, such as “assembly instructions <script>”" {
 		t.Errorf("the searching customer: got %+v", s)

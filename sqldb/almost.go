@@ -210,11 +210,38 @@ func (tx *Tx) almostRecent(now, since, year time.Time, facts func(rapport.ID) *r
 		f := facts(id)
 		f.ContactsYear, f.ContactBurst = len(times), best
 		f.ContactSpanDays = int(now.Sub(time.UnixMicro(times[0])).Hours() / 24)
+		f.ContactVariance = windowVariance(times, max(year.UnixMicro(), times[0]), from, span)
 		if best > 0 {
 			f.BurstAt = time.UnixMicro(end).UTC()
 		}
 	}
 	return nil
+}
+
+// windowVariance is the variance of the counts of sorted times in the whole windows of
+// span that end at to, to - span, … and begin at or after from; 0 with fewer than
+// rapport.AlmostVarianceWindows windows.
+func windowVariance(times []int64, from, to, span int64) float64 {
+	n := int((to - from) / span)
+	if n < rapport.AlmostVarianceWindows {
+		return 0
+	}
+	counts := make([]float64, n)
+	start := to - int64(n)*span
+	for _, t := range times {
+		if t >= start && t < to {
+			counts[(t-start)/span]++
+		}
+	}
+	var sum, squares float64
+	for _, c := range counts {
+		sum += c
+	}
+	mean := sum / float64(n)
+	for _, c := range counts {
+		squares += (c - mean) * (c - mean)
+	}
+	return squares / float64(n-1)
 }
 
 // staleOpenItems counts, per customer, the feedback items still open (or waiting) that

@@ -2,6 +2,7 @@ package sqldbtest
 
 import (
 	"encoding/json"
+	"math"
 	"testing"
 	"time"
 
@@ -22,6 +23,7 @@ func testAlmostCustomers(t *testing.T, open Opener) {
 	cy := mustPerson(t, db, "Cy", "Chen", "cy@example.com")            // a burst of contacts
 	secret := mustPerson(t, db, "Sam", "Secret", "sam@falcon.example") // complains, behind a wall
 	quiet := mustPerson(t, db, "Quinn", "Quiet", "")                   // nothing to say
+	dee := mustPerson(t, db, "Dee", "Varies", "dee@example.com")       // contacts that vary, months ago
 	mustWall(t, db, "Falcon", []rapport.ID{f.dealsTeam.ID}, secret)
 
 	amount := func(s string) *rapport.Amount { a, err := rapport.ParseAmount(s); must(t, err); return &a }
@@ -65,6 +67,11 @@ func testAlmostCustomers(t *testing.T, open Opener) {
 	for _, d := range []int{30, 29, 28, 25, 19, 60} { // five within 14 days (30 to 19 is 11 days)
 		add(cy, "call", "phone", days(d), "", nil)
 	}
+	// Dee's contacts before the last 90 days, from 159 days ago: four whole fortnights
+	// ending 90 days ago hold 3, 0, 2 and 4 of them (the one 159 days ago is in none).
+	for _, d := range []int{159, 145, 140, 135, 117, 110, 103, 100, 95, 91} {
+		add(dee, "call", "phone", days(d), "", nil)
+	}
 	// Bo's first purchase was 400 days ago: his features at each stage.
 	first := days(400)
 	add(bo, "order", "web", first, `{"product":"Sit-stand desks"}`, amount("100"))
@@ -98,6 +105,13 @@ func testAlmostCustomers(t *testing.T, open Opener) {
 	}
 	if c := byID[cy.ID]; c.ContactBurst != 5 || !c.BurstAt.Equal(days(19)) || c.ContactsYear != 6 || c.ContactSpanDays != 60 {
 		t.Errorf("Cy's facts: burst %d ending %v, %d contacts a year from %d days ago; want 5 ending %v, 6 from 60", c.ContactBurst, c.BurstAt, c.ContactsYear, c.ContactSpanDays, days(19))
+	}
+	if c := byID[cy.ID]; c.ContactVariance != 0 {
+		t.Errorf("Cy's contacts vary by %v, want 0: none are older than the last 90 days", c.ContactVariance)
+	}
+	if d := byID[dee.ID]; d.ContactBurst != 0 || d.ContactsYear != 10 || math.Abs(d.ContactVariance-35.0/12) > 1e-9 {
+		t.Errorf("Dee's facts: burst %d, %d contacts a year varying by %v; want none, 10 and 35/12 (3, 0, 2 and 4 a fortnight)",
+			d.ContactBurst, d.ContactsYear, d.ContactVariance)
 	}
 	b := byID[bo.ID]
 	if b.Value == nil || b.Value.Monetary != 5 || b.HasBaseline || len(b.Stages) != len(rapport.AlmostStages) {
