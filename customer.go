@@ -594,19 +594,11 @@ func holdsNUL(raw json.RawMessage) bool {
 	return walk(v)
 }
 
+// isLanguageTag tells whether s is a BCP 47 tag of a known language, such as en, de or
+// pt-BR: well-formed text with an unknown language ("xx-bad-123") is refused.
 func isLanguageTag(s string) bool {
-	for i, part := range strings.Split(s, "-") {
-		n := len(part)
-		if (i == 0 && (n < 2 || n > 3)) || n < 1 || n > 8 {
-			return false
-		}
-		for _, r := range part {
-			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || (i > 0 && r >= '0' && r <= '9')) {
-				return false
-			}
-		}
-	}
-	return true
+	_, err := language.Parse(s)
+	return err == nil
 }
 
 // NormalizeCountry trims a country code and puts it in capitals. UK, which common use

@@ -450,12 +450,12 @@ func money(v float64, currency string) string {
 func percent(p float64) string { return strconv.Itoa(int(math.Round(100*p))) + " %" }
 
 // rate writes how many times something usually happens: to a tenth below ten ("0.3",
-// "2.5"), whole from ten on ("87", not "87.3").
+// "2.5", "6" rather than "6.0"), whole from ten on ("87", not "87.3").
 func rate(x float64) string {
 	if x >= 9.95 {
 		return thousands.Int(int(math.Round(x)))
 	}
-	return strconv.FormatFloat(x, 'f', 1, 64)
+	return strings.TrimSuffix(strconv.FormatFloat(x, 'f', 1, 64), ".0")
 }
 
 func day(t time.Time) string { return t.UTC().Format("2 January 2006") }

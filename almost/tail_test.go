@@ -29,3 +29,11 @@ func TestCountTail(t *testing.T) {
 		}
 	}
 }
+
+func TestRate(t *testing.T) {
+	for x, want := range map[float64]string{0.3: "0.3", 6: "6", 6.04: "6", 7.5: "7.5", 9.96: "10", 87.3: "87", 2275: "2,275"} {
+		if got := rate(x); got != want {
+			t.Errorf("rate(%v) = %q, want %q", x, got, want)
+		}
+	}
+}

@@ -38,12 +38,13 @@ type chartTick struct {
 	X      float64
 	Text   string
 	Anchor string // start, middle or end: the first and last labels stay inside the box
+	Minor  bool   // left out on a phone's narrow chart, where the labels would overlap
 }
 
 // newLineChart draws series of values (NaN for none) over steps named by labels.
 func newLineChart(label, unit string, labels []string, series map[string][]float64, order []string) *lineChart {
 	c := &lineChart{Width: 600, Height: 160, Unit: unit, Label: label}
-	c.ViewBox = fmt.Sprintf("-8 -8 %d %d", c.Width+16, c.Height+24)
+	c.ViewBox = fmt.Sprintf("-8 -8 %d %d", c.Width+16, c.Height+32) // room below for the labels' descenders
 	for _, vs := range series {
 		for _, v := range vs {
 			if !math.IsNaN(v) {
@@ -78,8 +79,13 @@ func newLineChart(label, unit string, labels []string, series map[string][]float
 			case len(labels) > 1 && i == len(labels)-1:
 				anchor = "end"
 			}
-			c.Ticks = append(c.Ticks, chartTick{X: x(i), Text: l, Anchor: anchor})
+			c.Ticks = append(c.Ticks, chartTick{X: x(i), Text: l, Anchor: anchor, Minor: len(c.Ticks)%2 == 1})
 		}
+	}
+	// A phone shows every other label and the last, but not the one just before it.
+	if n := len(c.Ticks); n >= 2 {
+		c.Ticks[n-1].Minor = false
+		c.Ticks[n-2].Minor = n > 2 && (c.Ticks[n-2].Minor || n%2 == 0)
 	}
 	for n, name := range order {
 		var pts []string
@@ -103,15 +109,17 @@ func newLineChart(label, unit string, labels []string, series map[string][]float
 		c.Series = append(c.Series, chartSeries{Name: name, Class: fmt.Sprintf("series-%d", n+1), Points: strings.Join(pts, " "), Dots: dots, Last: last})
 	}
 	for i, l := range labels {
-		row := chartRow{Label: l}
+		row, filled := chartRow{Label: l}, false
 		for _, name := range order {
 			v := "—"
 			if vs := series[name]; i < len(vs) && !math.IsNaN(vs[i]) {
-				v = strings.TrimSpace(trimFloat(vs[i]) + " " + unit)
+				v, filled = strings.TrimSpace(trimFloat(vs[i])+" "+unit), true
 			}
 			row.Values = append(row.Values, v)
 		}
-		c.Rows = append(c.Rows, row)
+		if filled { // a step without a value in any series says nothing
+			c.Rows = append(c.Rows, row)
+		}
 	}
 	return c
 }

@@ -49,3 +49,39 @@ func TestLineChartFigures(t *testing.T) {
 		t.Errorf("rows %+v, want %+v", c.Rows, want)
 	}
 }
+
+// TestSizeChartByDay: a segment's sizes, kept on the days they changed, are drawn
+// each in its day's place, and the figures list only those days.
+func TestSizeChartByDay(t *testing.T) {
+	c := sizeChart([]rapport.SegmentSize{{Day: "2026-01-30", Size: 1626}, {Day: "2026-02-02", Size: 1700}, {Day: "2026-02-03", Size: 1650}})
+	want := "0.0,16.5 450.0,10.0 600.0,14.4"
+	if len(c.Series) != 1 || c.Series[0].Points != want {
+		t.Fatalf("points %+v, want %q: 30 January, 2 February and 3 February at their days' places", c.Series, want)
+	}
+	rows := []chartRow{{"30 Jan 2026", []string{"1,626"}}, {"2 Feb 2026", []string{"1,700"}}, {"3 Feb 2026", []string{"1,650"}}}
+	if !reflect.DeepEqual(c.Rows, rows) {
+		t.Errorf("rows %+v, want %+v", c.Rows, rows)
+	}
+}
+
+// TestLineChartTicksOnAPhone: a phone shows every other label and the last one, but
+// never the label just before the last.
+func TestLineChartTicksOnAPhone(t *testing.T) {
+	for n, want := range map[int]string{2: "ab", 3: "a-c", 6: "a-c--f", 12: "a-e--l"} {
+		labels := make([]string, n)
+		for i := range labels {
+			labels[i] = string(rune('a' + i))
+		}
+		got := ""
+		for _, tick := range newLineChart("test", "", labels, map[string][]float64{"x": make([]float64, n)}, []string{"x"}).Ticks {
+			if tick.Minor {
+				got += "-"
+			} else {
+				got += tick.Text
+			}
+		}
+		if got != want {
+			t.Errorf("%d labels: shown on a phone %q (- for a hidden one), want %q", n, got, want)
+		}
+	}
+}

@@ -411,7 +411,8 @@ func (s *Server) handleHelpArticle(w http.ResponseWriter, r *http.Request, c *he
 		return nil
 	}
 	// Every visitor who is not signed in, has no message waiting and has not rated the
-	// article gets the same page.
+	// article gets the same page; it says on which day the article changed, not how long
+	// ago, since the page is kept.
 	if _, err := r.Cookie(flashCookie); err == nil || c.account != nil || d.Mine != nil {
 		return s.renderHelp(w, r, c, http.StatusOK, "article", d.Article.Title, d.KeyPoints.Plain, d)
 	}

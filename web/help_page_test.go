@@ -21,6 +21,8 @@ func TestHelpArticleFresh(t *testing.T) {
 			v := e.visitor()
 			if status, body := v.get("/help/articles/" + public.Slug); status != 200 || !strings.Contains(body, "<strong>Settings</strong>") {
 				t.Fatalf("article: %d", status)
+			} else if want := ">" + public.UpdatedAt.UTC().Format("Monday 2 January 2006") + "</time>"; !strings.Contains(body, want) {
+				t.Errorf("the article page, which is kept, should say the day it changed (%s), not how long ago", want)
 			}
 			if status, _ := v.get("/help/articles/" + related.Slug); status != 200 {
 				t.Fatalf("related article: %d", status)

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"time"
 
@@ -232,17 +233,25 @@ func (s *Server) handleSegmentExport(w http.ResponseWriter, r *http.Request, c *
 
 var exportHeader = []string{"id", "kind", "name", "email", "phone", "language", "preferred_channel", "city", "country"}
 
-// sizeChart draws a segment's size by day.
+// sizeChart draws a segment's size by day, each day in its place: the sizes are kept
+// on the days they changed, and the days between are drawn without a value.
 func sizeChart(h []rapport.SegmentSize) *lineChart {
 	if len(h) == 0 {
 		return nil
 	}
-	days, sizes := make([]string, len(h)), make([]float64, len(h))
-	for i, p := range h {
-		days[i], sizes[i] = p.Day, float64(p.Size)
-		if d, err := time.Parse(time.DateOnly, p.Day); err == nil {
-			days[i] = d.Format("2 Jan")
+	var days []string
+	var sizes []float64
+	var last time.Time
+	for _, p := range h {
+		d, err := time.Parse(time.DateOnly, p.Day)
+		if err != nil {
+			continue
 		}
+		for !last.IsZero() && last.AddDate(0, 0, 1).Before(d) {
+			last = last.AddDate(0, 0, 1)
+			days, sizes = append(days, last.Format("2 Jan 2006")), append(sizes, math.NaN())
+		}
+		days, sizes, last = append(days, d.Format("2 Jan 2006")), append(sizes, float64(p.Size)), d
 	}
 	return newLineChart("Size by day", "", days, map[string][]float64{"customers": sizes}, []string{"customers"})
 }

@@ -330,7 +330,8 @@ func newScoreChart(k rapport.SurveyKind, ps []rapport.PeriodScore, label string)
 	return c
 }
 
-// trimFloat writes a score with one decimal, without a trailing .0.
+// trimFloat writes a score with one decimal, without a trailing .0, its thousands
+// grouped: 1626 is "1,626".
 func trimFloat(v float64) string {
-	return strings.TrimSuffix(strconv.FormatFloat(v, 'f', 1, 64), ".0")
+	return thousands.Group(strings.TrimSuffix(strconv.FormatFloat(v, 'f', 1, 64), ".0"))
 }

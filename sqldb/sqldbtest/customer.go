@@ -110,6 +110,7 @@ func testCustomers(t *testing.T, open Opener) {
 			{"BadCountry", rapport.Customer{Kind: rapport.KindPerson, Name: "X", Addresses: []rapport.Address{{City: "Paris", Country: "France"}}}, "addresses[0].country"},
 			{"NotACountry", rapport.Customer{Kind: rapport.KindPerson, Name: "X", Addresses: []rapport.Address{{City: "Paris", Country: "zz"}}}, "addresses[0].country"},
 			{"BadLanguage", rapport.Customer{Kind: rapport.KindPerson, Name: "X", Language: "english!"}, "language"},
+			{"UnknownLanguage", rapport.Customer{Kind: rapport.KindPerson, Name: "X", Language: "xx-bad-123"}, "language"},
 			{"BadRelationship", rapport.Customer{Kind: rapport.KindPerson, Name: "X", Relationships: []rapport.Relationship{"friend"}}, "relationships"},
 			{"AttributesNotObject", rapport.Customer{Kind: rapport.KindPerson, Name: "X", Attributes: json.RawMessage(`[1,2]`)}, "attributes"},
 			{"ControlCharacter", rapport.Customer{Kind: rapport.KindPerson, Name: "X\x07"}, "name"},
