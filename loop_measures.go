@@ -3,11 +3,12 @@ package rapport
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 )
 
 // FeedbackTimes is when one piece of feedback reached each step on its way to the
-// customer being told, and the teams that own its action items: what the loop
+// customer being told, and its action items by the team that owns them: what the loop
 // measures are worked out from.
 type FeedbackTimes struct {
 	Kind      FeedbackKind
@@ -15,9 +16,14 @@ type FeedbackTimes struct {
 	// When it was first looked at: triaged, or the first later step when triage was
 	// skipped.
 	TriagedAt, ResolvedAt, InformedAt *time.Time
-	Teams                             []TeamRef
-	// Of its action items: how many there are, done within their service level,
-	// done late, open and overdue at the time of measuring, and escalated.
+	Teams                             []TeamActions
+}
+
+// TeamActions counts one team's action items on a piece of feedback: how many there
+// are, done within their service level, done late, open and overdue at the time of
+// measuring, and escalated.
+type TeamActions struct {
+	Team                                      TeamRef
 	Actions, OnTime, Late, Overdue, Escalated int
 }
 
@@ -83,9 +89,12 @@ func MeasureLoop(rows []FeedbackTimes, since, now time.Time) *LoopMeasures {
 	for _, r := range rows {
 		month := r.CreatedAt.UTC().Format("2006-01")
 		months[month] = append(months[month], r)
+		// A team's row counts only its own action items on the feedback.
 		for _, t := range r.Teams {
-			teams[t.ID] = append(teams[t.ID], r)
-			teamRef[t.ID] = t
+			own := r
+			own.Teams = []TeamActions{t}
+			teams[t.Team.ID] = append(teams[t.Team.ID], own)
+			teamRef[t.Team.ID] = t.Team
 		}
 	}
 	m.All = loopStats(rows)
@@ -96,7 +105,12 @@ func MeasureLoop(rows []FeedbackTimes, since, now time.Time) *LoopMeasures {
 	for id, rs := range teams {
 		m.Teams = append(m.Teams, LoopTeam{Team: teamRef[id], LoopStats: loopStats(rs)})
 	}
-	slices.SortFunc(m.Teams, func(a, b LoopTeam) int { return b.Logged - a.Logged })
+	slices.SortFunc(m.Teams, func(a, b LoopTeam) int {
+		if a.Logged != b.Logged {
+			return b.Logged - a.Logged
+		}
+		return strings.Compare(a.Team.Name, b.Team.Name)
+	})
 	return m
 }
 
@@ -115,11 +129,13 @@ func loopStats(rows []FeedbackTimes) LoopStats {
 			inform = append(inform, r.InformedAt.Sub(r.CreatedAt))
 			informed++
 		}
-		s.Actions += r.Actions
-		done += r.OnTime + r.Late
-		onTime += r.OnTime
-		s.Overdue += r.Overdue
-		s.Escalated += r.Escalated
+		for _, t := range r.Teams {
+			s.Actions += t.Actions
+			done += t.OnTime + t.Late
+			onTime += t.OnTime
+			s.Overdue += t.Overdue
+			s.Escalated += t.Escalated
+		}
 	}
 	s.Triage, s.Resolve, s.Inform = durations(triage), durations(resolve), durations(inform)
 	if s.Logged > 0 {

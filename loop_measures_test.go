@@ -10,9 +10,11 @@ func TestMeasureLoop(t *testing.T) {
 	sales, service := TeamRef{ID: NewID(), Name: "Sales"}, TeamRef{ID: NewID(), Name: "Service"}
 	rows := []FeedbackTimes{
 		// Triaged in 2 h, resolved in a day, told 2 days later; one action item on time.
-		{CreatedAt: *day(1, 0), TriagedAt: day(1, 2), ResolvedAt: day(2, 0), InformedAt: day(3, 0), Teams: []TeamRef{sales}, Actions: 1, OnTime: 1},
-		// Triaged in 4 h, resolved in 3 days; two teams, one item late, one open overdue and escalated.
-		{CreatedAt: *day(5, 0), TriagedAt: day(5, 4), ResolvedAt: day(8, 0), Teams: []TeamRef{sales, service}, Actions: 2, Late: 1, Overdue: 1, Escalated: 1},
+		{CreatedAt: *day(1, 0), TriagedAt: day(1, 2), ResolvedAt: day(2, 0), InformedAt: day(3, 0), Teams: []TeamActions{{Team: sales, Actions: 1, OnTime: 1}}},
+		// Triaged in 4 h, resolved in 3 days; two teams: Sales's item late, Service's open
+		// overdue and escalated.
+		{CreatedAt: *day(5, 0), TriagedAt: day(5, 4), ResolvedAt: day(8, 0), Teams: []TeamActions{{Team: sales, Actions: 1, Late: 1},
+			{Team: service, Actions: 1, Overdue: 1, Escalated: 1}}},
 		// Triaged in 10 h, nothing more.
 		{CreatedAt: *day(9, 0), TriagedAt: day(9, 10)},
 		// Not looked at.
@@ -45,5 +47,11 @@ func TestMeasureLoop(t *testing.T) {
 	if len(m.Teams) != 2 || m.Teams[0].Team.Name != "Sales" || m.Teams[0].Logged != 2 || m.Teams[1].Logged != 1 ||
 		m.Teams[1].Resolve.Median != 72*time.Hour || m.Teams[1].OnTime != 0 {
 		t.Errorf("teams %+v", m.Teams)
+	}
+	// Each team's row counts its own action items only, so that the teams' rows add up
+	// to the whole.
+	if s, v := m.Teams[0].LoopStats, m.Teams[1].LoopStats; s.Actions != 2 || s.OnTime != 0.5 || s.Overdue != 0 || s.Escalated != 0 ||
+		v.Actions != 1 || v.Overdue != 1 || v.Escalated != 1 {
+		t.Errorf("Sales %+v and Service %+v: want Sales's two items (one on time, one late) and Service's one, overdue and escalated", s, v)
 	}
 }

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"time"
 
 	"github.com/rapportckm/rapport"
@@ -59,20 +60,22 @@ func (db *DB) MeasureFeedbackLoop(ctx context.Context, s rapport.Scope, since ti
 			if r == nil {
 				return nil
 			}
-			if !containsTeam(r.Teams, team.ID) {
-				r.Teams = append(r.Teams, team)
+			i := slices.IndexFunc(r.Teams, func(t rapport.TeamActions) bool { return t.Team.ID == team.ID })
+			if i < 0 {
+				r.Teams, i = append(r.Teams, rapport.TeamActions{Team: team}), len(r.Teams)
 			}
-			r.Actions++
+			t := &r.Teams[i]
+			t.Actions++
 			switch {
 			case done.Valid && !done.Time.After(due):
-				r.OnTime++
+				t.OnTime++
 			case done.Valid:
-				r.Late++
+				t.Late++
 			case tx.now.After(due):
-				r.Overdue++
+				t.Overdue++
 			}
 			if escalated.Valid {
-				r.Escalated++
+				t.Escalated++
 			}
 			return nil
 		}); err != nil {
@@ -86,15 +89,6 @@ func (db *DB) MeasureFeedbackLoop(ctx context.Context, s rapport.Scope, since ti
 		return tx.measureRecurrence(m, since)
 	})
 	return m, err
-}
-
-func containsTeam(ts []rapport.TeamRef, id rapport.ID) bool {
-	for _, t := range ts {
-		if t.ID == id {
-			return true
-		}
-	}
-	return false
 }
 
 // measureRecurrence counts the themes marked fixed that the scope sees feedback of, the

@@ -51,6 +51,9 @@ func testFeedbackMeasures(t *testing.T, open Opener) {
 	clock = time.Date(2026, 10, 6, 9, 0, 0, 0, time.UTC)
 	idea := log(f.sales, ana.ID, "suggestion")
 	step(f.sales, idea, 6*time.Hour, "triaged")
+	// The suggestion's action item goes to Deals, due in two days and never done.
+	_, err := db.CreateAction(ctx, boss, idea.ID, rapport.NewAction{TeamID: f.dealsTeam.ID, Title: "Consider it", DueAt: idea.CreatedAt.Add(48 * time.Hour)})
+	must(t, err)
 	// November: a walled complaint, triaged at once, seen only by its wall's team.
 	clock = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	hidden := log(f.deals, secret.ID, "complaint")
@@ -67,14 +70,16 @@ func testFeedbackMeasures(t *testing.T, open Opener) {
 		oct.Inform.Median != 50*time.Hour || oct.Informed != 0.5 {
 		t.Errorf("October: %+v", oct.LoopStats)
 	}
-	if oct.Actions != 1 || oct.Overdue != 1 || oct.OnTime != 0 {
-		t.Errorf("October's action item: %d, overdue %d, on time %v; want 1 overdue", oct.Actions, oct.Overdue, oct.OnTime)
+	if oct.Actions != 2 || oct.Overdue != 2 || oct.OnTime != 0 {
+		t.Errorf("October's action items: %d, overdue %d, on time %v; want 2 overdue", oct.Actions, oct.Overdue, oct.OnTime)
 	}
 	if m.Months[1].Logged != 0 || m.All.Logged != 2 {
 		t.Errorf("the walled complaint is counted for sales: November %d, all %d", m.Months[1].Logged, m.All.Logged)
 	}
-	if len(m.Teams) != 1 || m.Teams[0].Team.ID != f.salesTeam.ID || m.Teams[0].Logged != 1 {
-		t.Errorf("teams %+v, want Sales with the complaint", m.Teams)
+	// Each team's row counts the feedback it has action items for, and only its own items.
+	if len(m.Teams) != 2 || m.Teams[0].Team.ID != f.dealsTeam.ID || m.Teams[1].Team.ID != f.salesTeam.ID ||
+		m.Teams[0].Logged != 1 || m.Teams[0].Actions != 1 || m.Teams[1].Logged != 1 || m.Teams[1].Actions != 1 || m.Teams[1].Overdue != 1 {
+		t.Errorf("teams %+v, want Deals with the suggestion's item and Sales with the complaint's, one each", m.Teams)
 	}
 	seen, err := db.MeasureFeedbackLoop(ctx, f.deals, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC))
 	must(t, err)
