@@ -49,6 +49,14 @@ func FieldError(field, format string, args ...any) *Error {
 	return &Error{Code: EINVALID, Message: msg, Field: field, Fields: map[string]string{field: msg}}
 }
 
+// ConflictError returns an ECONFLICT error about one input field: its value is taken
+// by a record that exists already.
+func ConflictError(field, format string, args ...any) *Error {
+	e := FieldError(field, format, args...)
+	e.Code = ECONFLICT
+	return e
+}
+
 // NotFound is the error for anything missing or hidden from the actor: the two must
 // look the same, so that hidden records cannot be told apart from absent ones.
 func NotFound(what string) *Error {

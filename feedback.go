@@ -145,7 +145,11 @@ func (f *Feedback) Validate(now time.Time) error {
 		p.Add("heard_at", "the time %s is out of range: it must be after 1900 and not in the future", f.HeardAt.UTC().Format(readableTime))
 	}
 	if (f.Source == "") != (f.SourceKey == "") {
-		p.Add("source_id", "source and source_id go together: give both or neither")
+		field := "source_id"
+		if f.Source == "" {
+			field = "source"
+		}
+		p.Add(field, "source and source_id go together: give both or neither")
 	}
 	checkName(p, "source", f.Source)
 	checkText(p, "source_id", f.SourceKey, 200)

@@ -119,7 +119,11 @@ func (it *Item) check(p Problems) {
 	}
 	checkDate(p, "due", it.Due)
 	if (it.Source == "") != (it.SourceKey == "") {
-		p.Add("source_id", "source and source_id go together: give both or neither")
+		field := "source_id"
+		if it.Source == "" {
+			field = "source"
+		}
+		p.Add(field, "source and source_id go together: give both or neither")
 	}
 	checkName(p, "source", it.Source)
 	checkText(p, "source_id", it.SourceKey, 200)

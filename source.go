@@ -79,8 +79,11 @@ func (ic *IncomingCustomer) Validate() error {
 			p[f] = msg
 		}
 	}
-	if ic.Source == "" || ic.SourceKey == "" {
-		p.Add("source_id", "source and source_id are required: the system the record comes from and its id there")
+	if ic.Source == "" {
+		p.Add("source", "source is required (on the line, or ?source= for the whole request): the system the record comes from")
+	}
+	if ic.SourceKey == "" {
+		p.Add("source_id", "source_id is required: the record's id in the system it comes from")
 	}
 	checkName(p, "source", ic.Source)
 	checkReserved(p, "source", ic.Source)

@@ -2,6 +2,8 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 
 	"github.com/rapportckm/rapport"
 )
@@ -81,10 +83,13 @@ func (db *DB) CreateTeam(ctx context.Context, s rapport.Scope, t *rapport.Team) 
 	}
 	return db.update(ctx, s, func(tx *Tx) error {
 		t.ID, t.CreatedAt = rapport.NewID(), tx.now
+		if err := tx.checkTeamName(t); err != nil {
+			return err
+		}
 		if _, err := tx.exec(`INSERT INTO teams (id, name, function, description, created_at) VALUES ($1, $2, $3, $4, $5)`,
 			t.ID, t.Name, t.Function, t.Description, t.CreatedAt); err != nil {
 			if rapport.ErrorCode(tx.db.translate(err)) == rapport.ECONFLICT {
-				return rapport.FieldError("name", "a team called %s exists already", t.Name)
+				return rapport.ConflictError("name", "a team called %s exists already", t.Name)
 			}
 			return err
 		}
@@ -130,9 +135,12 @@ func (db *DB) UpdateTeam(ctx context.Context, s rapport.Scope, id rapport.ID, u 
 		if err := t.Validate(); err != nil {
 			return err
 		}
+		if err := tx.checkTeamName(t); err != nil {
+			return err
+		}
 		if _, err := tx.exec(`UPDATE teams SET name = $1, function = $2, description = $3 WHERE id = $4`, t.Name, t.Function, t.Description, id); err != nil {
 			if rapport.ErrorCode(tx.db.translate(err)) == rapport.ECONFLICT {
-				return rapport.FieldError("name", "a team called %s exists already", t.Name)
+				return rapport.ConflictError("name", "a team called %s exists already", t.Name)
 			}
 			return err
 		}
@@ -165,4 +173,17 @@ func (db *DB) DeleteTeam(ctx context.Context, s rapport.Scope, id rapport.ID) er
 		}
 		return tx.audit("delete", "team", id, rapport.ID{}, false, t.Name)
 	})
+}
+
+// checkTeamName refuses a name that another team has in any case: "sales" beside
+// "Sales" would be two teams that people, and walls, tell apart by a capital.
+func (tx *Tx) checkTeamName(t *rapport.Team) error {
+	var other string
+	err := tx.queryRow(`SELECT name FROM teams WHERE LOWER(name) = LOWER($1) AND id <> $2`, t.Name, t.ID).Scan(&other)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return rapport.ConflictError("name", "a team called %s exists already", other)
 }

@@ -158,7 +158,7 @@ func testIngestInteractions(t *testing.T, open Opener) {
 	wantErrors := []struct {
 		line  int
 		field string
-	}{{1201, "type"}, {1202, "customer_source_id"}, {1203, "source_id"}, {1204, "customer_id"}}
+	}{{1201, "type"}, {1202, "customer_source_id"}, {1203, "source"}, {1204, "customer_id"}} // 1203 has neither source nor source_id
 	for i, w := range wantErrors {
 		if e := res.Errors[i]; e.Line != w.line || e.Field != w.field || e.Message == "" {
 			t.Errorf("got error %+v, want line %d about %s with a message", e, w.line, w.field)

@@ -229,8 +229,8 @@ func testItems(t *testing.T, open Opener) {
 		bad := rapport.IncomingItem{Item: rapport.Item{CustomerID: ana.ID, Kind: "ticket", Title: "No key"}}
 		res, err := db.IngestItems(ctx, f.sales, []rapport.IncomingItem{row, bad})
 		must(t, err)
-		if res.Created != 1 || res.Rejected != 1 || res.Errors[0].Line != 2 || res.Errors[0].Field != "source_id" {
-			t.Fatalf("got %+v, want one created and line 2 rejected for its source_id", res)
+		if res.Created != 1 || res.Rejected != 1 || res.Errors[0].Line != 2 || res.Errors[0].Field != "source" {
+			t.Fatalf("got %+v, want one created and line 2 rejected for its missing source", res)
 		}
 		res, err = db.IngestItems(ctx, f.sales, []rapport.IncomingItem{row})
 		must(t, err)

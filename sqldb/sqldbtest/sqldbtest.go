@@ -208,7 +208,18 @@ func wantCode(t *testing.T, err error, code string) {
 // wantField fails unless err is EINVALID about the field.
 func wantField(t *testing.T, err error, field string) {
 	t.Helper()
-	wantCode(t, err, rapport.EINVALID)
+	wantFieldCode(t, err, field, rapport.EINVALID)
+}
+
+// wantConflict fails unless err is ECONFLICT about the field: its value is taken.
+func wantConflict(t *testing.T, err error, field string) {
+	t.Helper()
+	wantFieldCode(t, err, field, rapport.ECONFLICT)
+}
+
+func wantFieldCode(t *testing.T, err error, field, code string) {
+	t.Helper()
+	wantCode(t, err, code)
 	e := err.(*rapport.Error)
 	if _, ok := e.Fields[field]; !ok && e.Field != field {
 		t.Fatalf("got error about %v, want one about %q: %v", e.Fields, field, err)

@@ -19,7 +19,7 @@ func testUsers(t *testing.T, open Opener) {
 	if u.Email != "new.person@example.com" || len(u.Teams) != 1 || u.Teams[0].Name != "Sales" {
 		t.Errorf("got %q in %v, want the normalised address in Sales", u.Email, u.Teams)
 	}
-	wantField(t, db.CreateUser(ctx, f.admin, &rapport.User{Email: "NEW.person@example.com", Name: "Twin", Role: rapport.RoleAgent}, ""), "email")
+	wantConflict(t, db.CreateUser(ctx, f.admin, &rapport.User{Email: "NEW.person@example.com", Name: "Twin", Role: rapport.RoleAgent}, ""), "email")
 	wantField(t, db.CreateUser(ctx, f.admin, &rapport.User{Email: "x@example.com", Name: "X", Role: "boss"}, ""), "role")
 	wantField(t, db.CreateUser(ctx, f.admin, &rapport.User{Email: "y@example.com", Name: "Y", Role: rapport.RoleAgent}, "short"), "password")
 	// Every problem of the form at once: the address's and the password's.
@@ -222,7 +222,8 @@ func testAuthentication(t *testing.T, open Opener) {
 func testTeams(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	db := f.db
-	wantField(t, db.CreateTeam(ctx, f.admin, &rapport.Team{Name: "Sales", Function: "sales"}), "name")
+	wantConflict(t, db.CreateTeam(ctx, f.admin, &rapport.Team{Name: "Sales", Function: "sales"}), "name")
+	wantConflict(t, db.CreateTeam(ctx, f.admin, &rapport.Team{Name: "sales", Function: "sales"}), "name") // in any case
 	wantField(t, db.CreateTeam(ctx, f.admin, &rapport.Team{Name: "Ghosts", Function: "haunting"}), "function")
 	wantCode(t, db.CreateTeam(ctx, f.sales, &rapport.Team{Name: "Mine", Function: "sales"}), rapport.EFORBIDDEN)
 	team := &rapport.Team{Name: "Service Desk", Function: "service", Members: []rapport.UserRef{{ID: f.sales.UserID}, {ID: f.loner.UserID}}}
@@ -235,6 +236,10 @@ func testTeams(t *testing.T, open Opener) {
 	if got.Description != "First line" || len(got.Members) != 1 || got.Members[0].ID != f.loner.UserID {
 		t.Errorf("got %+v, want lou alone, described", got)
 	}
+	_, err = db.UpdateTeam(ctx, f.admin, team.ID, rapport.TeamUpdate{Name: ptr("SALES")})
+	wantConflict(t, err, "name")
+	_, err = db.UpdateTeam(ctx, f.admin, team.ID, rapport.TeamUpdate{Name: ptr("Service desk")}) // its own name, recased
+	must(t, err)
 	teams, err := db.FindTeams(ctx, f.loner)
 	must(t, err)
 	if len(teams) != 3 {
