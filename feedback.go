@@ -144,13 +144,7 @@ func (f *Feedback) Validate(now time.Time) error {
 	if !f.HeardAt.IsZero() && (f.HeardAt.Year() < 1900 || f.HeardAt.After(now.Add(time.Hour))) {
 		p.Add("heard_at", "the time %s is out of range: it must be after 1900 and not in the future", f.HeardAt.UTC().Format(readableTime))
 	}
-	if (f.Source == "") != (f.SourceKey == "") {
-		field := "source_id"
-		if f.Source == "" {
-			field = "source"
-		}
-		p.Add(field, "source and source_id go together: give both or neither")
-	}
+	checkSourceKey(p, f.Source, f.SourceKey, false)
 	checkName(p, "source", f.Source)
 	checkText(p, "source_id", f.SourceKey, 200)
 	return p.Err()

@@ -175,12 +175,7 @@ func checkSourceRow(p Problems, customerID ID, customerSource, customerKey *stri
 	case customerID.IsZero() && (*customerSource == "" || *customerKey == ""):
 		p.Add("customer_id", "name the customer: give customer_id, or customer_source and customer_source_id (the customer's id in that system)")
 	}
-	if source == "" {
-		p.Add("source", "source is required (on the line, or ?source= for the whole request), so that sending a row again updates it instead of adding a duplicate")
-	}
-	if key == "" {
-		p.Add("source_id", "source_id is required: the row's id in its source, so that sending it again updates it instead of adding a duplicate")
-	}
+	checkSourceKey(p, source, key, true)
 	checkName(p, "customer_source", *customerSource)
 }
 

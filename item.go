@@ -118,13 +118,7 @@ func (it *Item) check(p Problems) {
 		p.Add("status", "status %q is unknown; use one of %s", it.Status, list(ItemStatuses))
 	}
 	checkDate(p, "due", it.Due)
-	if (it.Source == "") != (it.SourceKey == "") {
-		field := "source_id"
-		if it.Source == "" {
-			field = "source"
-		}
-		p.Add(field, "source and source_id go together: give both or neither")
-	}
+	checkSourceKey(p, it.Source, it.SourceKey, false)
 	checkName(p, "source", it.Source)
 	checkText(p, "source_id", it.SourceKey, 200)
 	if !it.OpenedAt.IsZero() && (it.OpenedAt.Year() < 1900 || it.OpenedAt.After(time.Now().Add(time.Hour))) {

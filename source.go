@@ -67,6 +67,27 @@ type IncomingCustomer struct {
 	Raw json.RawMessage `json:"-"`
 }
 
+// checkSourceKey adds what is missing of a record's source system and its id there: a
+// row from a source system needs both, so that sending it again updates it instead of
+// adding a duplicate (required); a record logged in Rapport may have neither, but not
+// one alone.
+func checkSourceKey(p Problems, source, key string, required bool) {
+	const together = "source and source_id go together: give both or neither"
+	switch {
+	case required:
+		if source == "" {
+			p.Add("source", "source is required (on the line, or ?source= for the whole request), so that sending a row again updates it instead of adding a duplicate")
+		}
+		if key == "" {
+			p.Add("source_id", "source_id is required: the row's id in its source, so that sending it again updates it instead of adding a duplicate")
+		}
+	case source == "" && key != "":
+		p.Add("source", together)
+	case source != "" && key == "":
+		p.Add("source_id", together)
+	}
+}
+
 // Validate reports every problem with the record.
 func (ic *IncomingCustomer) Validate() error {
 	ic.Source, ic.SourceKey = strings.TrimSpace(ic.Source), strings.TrimSpace(ic.SourceKey)
@@ -79,12 +100,7 @@ func (ic *IncomingCustomer) Validate() error {
 			p[f] = msg
 		}
 	}
-	if ic.Source == "" {
-		p.Add("source", "source is required (on the line, or ?source= for the whole request): the system the record comes from")
-	}
-	if ic.SourceKey == "" {
-		p.Add("source_id", "source_id is required: the record's id in the system it comes from")
-	}
+	checkSourceKey(p, ic.Source, ic.SourceKey, true)
 	checkName(p, "source", ic.Source)
 	checkReserved(p, "source", ic.Source)
 	checkText(p, "source_id", ic.SourceKey, 200)
