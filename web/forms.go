@@ -36,6 +36,13 @@ func fieldErrors(err error) map[string]string {
 	return out
 }
 
+// formMistake tells whether err is the sender's to mend in the form shown again:
+// input that is invalid, or a value taken already.
+func formMistake(err error) bool {
+	code := rapport.ErrorCode(err)
+	return code == rapport.EINVALID || code == rapport.ECONFLICT
+}
+
 // errorAt shows an error's message at one field of a form, as a sentence.
 func errorAt(field string, err error) map[string]string {
 	return map[string]string{field: sentence(rapport.ErrorMessage(err))}

@@ -47,7 +47,7 @@ func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request, c *cal
 		u.Teams = append(u.Teams, rapport.TeamRef{ID: id})
 	}
 	err := s.Store.CreateUser(r.Context(), c.scope, u, r.PostFormValue("password"))
-	if rapport.ErrorCode(err) == rapport.EINVALID || rapport.ErrorCode(err) == rapport.ECONFLICT {
+	if formMistake(err) {
 		return s.renderUserIndex(w, r, c, http.StatusBadRequest, err)
 	} else if err != nil {
 		return err
@@ -102,7 +102,7 @@ func (s *Server) handleUserUpdate(w http.ResponseWriter, r *http.Request, c *cal
 		_, err = s.Store.UpdateUser(r.Context(), c.scope, id, rapport.UserUpdate{Name: &name, Email: &email, Role: &role, Active: &active, TeamIDs: &teams})
 		msg = "Changes to " + name + " were saved."
 	}
-	if rapport.ErrorCode(err) == rapport.EINVALID || rapport.ErrorCode(err) == rapport.ECONFLICT {
+	if formMistake(err) {
 		return s.renderUserPage(w, r, c, http.StatusBadRequest, err)
 	} else if err != nil {
 		return err
@@ -137,7 +137,7 @@ func (s *Server) handleTeamIndex(w http.ResponseWriter, r *http.Request, c *call
 func (s *Server) handleTeamCreate(w http.ResponseWriter, r *http.Request, c *call) error {
 	t := &rapport.Team{Name: r.PostFormValue("name"), Function: r.PostFormValue("function"), Description: r.PostFormValue("description")}
 	err := s.Store.CreateTeam(r.Context(), c.scope, t)
-	if rapport.ErrorCode(err) == rapport.EINVALID || rapport.ErrorCode(err) == rapport.ECONFLICT {
+	if formMistake(err) {
 		return s.renderTeamIndex(w, r, c, http.StatusBadRequest, err)
 	} else if err != nil {
 		return err
@@ -181,7 +181,7 @@ func (s *Server) handleTeamUpdate(w http.ResponseWriter, r *http.Request, c *cal
 	}
 	name, function, desc, members := r.PostFormValue("name"), r.PostFormValue("function"), r.PostFormValue("description"), formIDs(r, "member_ids")
 	_, err = s.Store.UpdateTeam(r.Context(), c.scope, id, rapport.TeamUpdate{Name: &name, Function: &function, Description: &desc, MemberIDs: &members})
-	if rapport.ErrorCode(err) == rapport.EINVALID || rapport.ErrorCode(err) == rapport.ECONFLICT {
+	if formMistake(err) {
 		return s.renderTeamPage(w, r, c, http.StatusBadRequest, err)
 	} else if err != nil {
 		return err
@@ -228,7 +228,7 @@ func (s *Server) handleWallIndex(w http.ResponseWriter, r *http.Request, c *call
 func (s *Server) handleWallCreate(w http.ResponseWriter, r *http.Request, c *call) error {
 	wall := &rapport.Wall{Name: r.PostFormValue("name"), Description: r.PostFormValue("description")}
 	err := s.Store.CreateWall(r.Context(), c.scope, wall, formIDs(r, "team_ids"), nil)
-	if rapport.ErrorCode(err) == rapport.EINVALID || rapport.ErrorCode(err) == rapport.ECONFLICT {
+	if formMistake(err) {
 		return s.renderWallIndex(w, r, c, http.StatusBadRequest, asFormError(err, "name"))
 	} else if err != nil {
 		return err
@@ -285,7 +285,7 @@ func (s *Server) handleWallUpdate(w http.ResponseWriter, r *http.Request, c *cal
 	}
 	name, desc, teams := r.PostFormValue("name"), r.PostFormValue("description"), formIDs(r, "team_ids")
 	_, err = s.Store.UpdateWall(r.Context(), c.scope, id, rapport.WallUpdate{Name: &name, Description: &desc, TeamIDs: &teams})
-	if rapport.ErrorCode(err) == rapport.EINVALID || rapport.ErrorCode(err) == rapport.ECONFLICT {
+	if formMistake(err) {
 		return s.renderWallPage(w, r, c, http.StatusBadRequest, asFormError(err, "name"))
 	} else if err != nil {
 		return err

@@ -464,7 +464,7 @@ func (s *Server) saveKBArticle(w http.ResponseWriter, r *http.Request, c *call, 
 			a, err = s.Store.SaveArticle(r.Context(), c.scope, a.ID, in)
 		}
 	}
-	if rapport.ErrorCode(err) == rapport.EINVALID || rapport.ErrorCode(err) == rapport.ECONFLICT {
+	if formMistake(err) {
 		return s.showKBEditor(w, r, c, http.StatusBadRequest, a, in, add, fieldErrors(err))
 	} else if err != nil {
 		return err
