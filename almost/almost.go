@@ -19,6 +19,7 @@ import (
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/thousands"
+	"gonum.org/v1/gonum/mathext"
 )
 
 // Options are the parameters of the signals.
@@ -232,39 +233,21 @@ func frustration(f *rapport.AlmostFacts, o Options) []rapport.AlmostReason {
 // burst is by chance at the customer's usual rate. Counts that vary more than a Poisson
 // count would (variance over the mean: a busy account whose volume rises and falls)
 // follow a negative binomial of that mean and variance, whose tail is longer; else a
-// Poisson count. Terms are summed in logarithms, so that large means do not underflow.
+// Poisson count. Both tails are regularised incomplete gamma and beta functions, which
+// neither underflow at large means nor lose tiny tails to 1 − CDF.
 func countTail(k int, mean, variance float64) float64 {
-	if mean <= 0 {
+	switch {
+	case k <= 0:
+		return 1
+	case mean <= 0:
 		return 0 // nothing expected: any contact is unusual
-	}
-	if float64(k) <= mean {
+	case float64(k) <= mean:
 		return 1 // no more than usual: not a burst, whatever the threshold
-	}
-	// logTerm(i) is the logarithm of the chance of exactly i; step is the ratio of
-	// the chance of i+1 to that of i.
-	logTerm := func(i float64) float64 { return i*math.Log(mean) - mean - lgamma(i+1) }
-	step := func(i float64) float64 { return mean / (i + 1) }
-	if variance > mean {
+	case variance > mean:
 		r := mean * mean / (variance - mean) // the negative binomial's shape
-		p := r / (r + mean)
-		logTerm = func(i float64) float64 {
-			return lgamma(i+r) - lgamma(r) - lgamma(i+1) + r*math.Log(p) + i*math.Log1p(-p)
-		}
-		step = func(i float64) float64 { return (i + r) / (i + 1) * (1 - p) }
+		return mathext.RegIncBeta(float64(k), r, mean/(r+mean))
 	}
-	// Past the mean the terms fall, so the sum stops once they no longer count.
-	term := math.Exp(logTerm(float64(k)))
-	sum := 0.0
-	for i := float64(k); term > sum*1e-12; i++ {
-		sum += term
-		term *= step(i)
-	}
-	return min(1, sum)
-}
-
-func lgamma(x float64) float64 {
-	v, _ := math.Lgamma(x)
-	return v
+	return mathext.GammaIncReg(float64(k), mean)
 }
 
 // nextSteps are what to do first, by the signal of the strongest reason; on a tie, the

@@ -16,7 +16,7 @@ func TestCountTail(t *testing.T) {
 		{125, 87.3, 0, 8.62298572462291e-05},     // Poisson
 		{125, 87.3, 87.3, 8.62298572462291e-05},  // no more varied than Poisson: Poisson
 		{5, 0.35, 0, 3.2736174753132476e-05},     // a quiet customer
-		{2100, 2000, 0, 0.013534943503806804},    // e^-2000 underflows: summed in logarithms
+		{2100, 2000, 0, 0.013534943503806804},    // e^-2000 would underflow a sum of terms
 		{125, 87.3, 200.7, 0.007710087555905246}, // negative binomial: a busy account's volume varies
 		{4, 1.5, 6, 0.14111328125},               // negative binomial, r = 0.5, p = 0.25
 		{80, 87.3, 200.7, 1},                     // fewer than usual
