@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"gonum.org/v1/gonum/stat"
 )
 
 var _ rapport.AlmostService = (*DB)(nil)
@@ -218,9 +219,9 @@ func (tx *Tx) almostRecent(now, since, year time.Time, facts func(rapport.ID) *r
 	return nil
 }
 
-// windowVariance is the variance of the counts of sorted times in the whole windows of
+// windowVariance is the variance of the counts of times in the whole windows of
 // span that end at to, to - span, … and begin at or after from; 0 with fewer than
-// rapport.AlmostVarianceWindows windows.
+// rapport.AlmostVarianceWindows windows. (The sample variance: over n - 1.)
 func windowVariance(times []int64, from, to, span int64) float64 {
 	n := int((to - from) / span)
 	if n < rapport.AlmostVarianceWindows {
@@ -233,15 +234,7 @@ func windowVariance(times []int64, from, to, span int64) float64 {
 			counts[(t-start)/span]++
 		}
 	}
-	var sum, squares float64
-	for _, c := range counts {
-		sum += c
-	}
-	mean := sum / float64(n)
-	for _, c := range counts {
-		squares += (c - mean) * (c - mean)
-	}
-	return squares / float64(n-1)
+	return stat.Variance(counts, nil)
 }
 
 // staleOpenItems counts, per customer, the feedback items still open (or waiting) that
