@@ -486,13 +486,13 @@ func (db *DB) SplitTheme(ctx context.Context, s rapport.Scope, id rapport.ID, sp
 				return err
 			}
 			if n != len(move) {
-				which := "the item chosen is"
-				if len(move) > 1 {
-					verb := "are"
-					if len(move)-n == 1 {
-						verb = "is"
-					}
-					which = fmt.Sprintf("%s of the %s chosen %s", thousands.Int(len(move)-n), thousands.Count(len(move), "item"), verb)
+				missing, verb := len(move)-n, "are"
+				if missing == 1 {
+					verb = "is"
+				}
+				which := fmt.Sprintf("%s of the %s chosen %s", thousands.Int(missing), thousands.Count(len(move), "item"), verb)
+				if len(move) == 1 {
+					which = "the item chosen is"
 				}
 				return rapport.FieldError("feedback_ids", "%s not in this theme (or not found); choose items from the theme's list", which)
 			}
