@@ -74,8 +74,8 @@ func TestFrustration(t *testing.T) {
 		!strings.Contains(b.Reasons[0].Text, "usually about 87 in 14 days") {
 		t.Errorf("the busy customer: got %+v", b)
 	}
-	// The same fortnight from an account whose fortnights vary as much as the demo's
-	// busiest organisation's (from 59 to 119, variance 201) is no burst.
+	// The same fortnight from an account whose fortnights vary by 201 around the usual
+	// 87 is no burst (a 1-in-130 chance).
 	variedList, _ := almost.Score([]rapport.AlmostFacts{{CustomerID: busy, Value: value(3, 0.9, 800), ContactBurst: 125,
 		BurstAt: now.AddDate(0, 0, -10), ContactsYear: 2275, ContactSpanDays: 365, ContactVariance: 200.7}}, now, almost.Defaults)
 	if b := find(variedList, busy); b != nil {
