@@ -344,20 +344,26 @@ func TestFill(t *testing.T) {
 		if merged != res.Merged || merged < sum.Duplicates/2 {
 			t.Errorf("got %d merges (the run says %d), want at least half of the %d duplicates", merged, res.Merged, sum.Duplicates)
 		}
-		if res.Proposed < sum.Households {
-			t.Errorf("got %d pairs to review, want at least the %d household members", res.Proposed, sum.Households)
-		}
 		queue, _, err := db.FindMatchCandidates(ctx, system, rapport.MatchFilter{Limit: 500})
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Few household members wait for review: their shared family name and address
+		// count once each, against a different given name. Those that do are marked.
+		households := 0
 		for _, m := range queue {
 			left, _, _ := strings.Cut(m.Left.Name, " ")
 			right, _, _ := strings.Cut(m.Right.Name, " ")
-			household := !sameGivenName(left, right)
-			if household && !slices.Contains(m.Conflicts(), "given_name") {
+			if sameGivenName(left, right) {
+				continue
+			}
+			households++
+			if !slices.Contains(m.Conflicts(), "given_name") {
 				t.Errorf("%s and %s wait for review without the given name marked as the difference: %+v", m.Left.Name, m.Right.Name, m.Explanation)
 			}
+		}
+		if households > sum.Households/2 {
+			t.Errorf("%d of the %d household members wait for review as likely duplicates", households, sum.Households)
 		}
 	})
 }

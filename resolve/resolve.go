@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/rapportckm/rapport"
@@ -65,9 +66,9 @@ var Config = linkage.Config{
 		{Column: "email", Kind: linkage.KindEmail},
 		{Column: "phone", Kind: linkage.KindPhone},
 		{Column: "national_id", Kind: linkage.KindIdentifier},
-		{Column: "street", Kind: linkage.KindAddress},
-		{Column: "postcode", Kind: linkage.KindPostcode},
-		{Column: "city", Kind: linkage.KindText},
+		// One field for the address: street, postcode and town say where one home is,
+		// and compared apart they would count that agreement three times over.
+		{Column: "address", Kind: linkage.KindAddress},
 	},
 	Blocking: []linkage.Rule{
 		{"email"},
@@ -76,9 +77,12 @@ var Config = linkage.Config{
 		{"date_of_birth", "soundex(family_name)"},
 		{"date_of_birth", "soundex(given_name)"},
 		{"postcode", "soundex(family_name)", "prefix1(given_name)"},
-		{"street", "city"},
+		{"address"},
 	},
 }
+
+// blockingOnly are the columns that blocking rules read and no field compares.
+var blockingOnly = []string{"postcode"}
 
 // Summary is what a run did.
 type Summary struct {
@@ -305,17 +309,19 @@ func calibrate(recs []rapport.IdentityRecord, res *linkage.Result, decided map[[
 
 // table lays the records out as linkage reads them, in the columns of Config.
 func table(recs []rapport.IdentityRecord) *linkage.Table {
-	t := &linkage.Table{Name: "customers", Columns: make([]string, len(Config.Fields))}
-	for i, f := range Config.Fields {
-		t.Columns[i] = f.Column
+	t := &linkage.Table{Name: "customers"}
+	for _, f := range Config.Fields {
+		t.Columns = append(t.Columns, f.Column)
 	}
+	t.Columns = append(t.Columns, blockingOnly...)
 	t.Rows = make([][]string, len(recs))
 	for i, r := range recs {
 		given, family := r.GivenName, r.FamilyName
 		if given == "" && family == "" {
 			family = r.Name
 		}
-		t.Rows[i] = []string{given, family, r.DateOfBirth, r.Email, r.Phone, r.NationalID, r.Street, r.Postcode, r.City}
+		address := strings.Join(slices.DeleteFunc([]string{r.Street, r.Postcode, r.City}, func(s string) bool { return s == "" }), ", ")
+		t.Rows[i] = []string{given, family, r.DateOfBirth, r.Email, r.Phone, r.NationalID, address, r.Postcode}
 	}
 	return t
 }
