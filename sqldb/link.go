@@ -2,6 +2,8 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 
 	"github.com/rapportckm/rapport"
 )
@@ -46,12 +48,25 @@ func scanLink(rows Scanner) (*rapport.Link, error) {
 	return l, err
 }
 
-// findCustomerKind returns the kind of a visible customer, or ENOTFOUND.
+// findCustomerKind returns the kind of a visible customer, or ENOTFOUND; for a record
+// merged into a visible customer, one that says which, since what the record held is
+// that customer's now.
 func (tx *Tx) findCustomerKind(id rapport.ID) (rapport.CustomerKind, error) {
 	q := &Query{}
 	var kind rapport.CustomerKind
 	err := tx.queryRow(`SELECT c.kind FROM customers c WHERE c.id = `+q.Arg(id)+` AND c.merged_into IS NULL AND `+visibleCustomer(q, tx.scope, "c.id"), q.Args()...).Scan(&kind)
-	return kind, notFound(err, "customer")
+	if !errors.Is(err, sql.ErrNoRows) {
+		return kind, err
+	}
+	q = &Query{}
+	var name string
+	var into rapport.ID
+	err = tx.queryRow(`SELECT c.name, c.merged_into FROM customers c WHERE c.id = `+q.Arg(id)+` AND c.merged_into IS NOT NULL AND `+
+		visibleCustomer(q, tx.scope, "c.merged_into"), q.Args()...).Scan(&name, &into)
+	if err != nil {
+		return "", notFound(err, "customer")
+	}
+	return "", rapport.Errorf(rapport.ENOTFOUND, "%s was merged into customer %s, which holds its records now: use that customer, or undo the merge first", name, into)
 }
 
 // CreateLink links two visible customers.

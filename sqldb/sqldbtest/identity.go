@@ -3,6 +3,7 @@ package sqldbtest
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -263,6 +264,17 @@ func testMergeWalls(t *testing.T, open Opener) {
 	}
 	if merges, err := db.FindMerges(ctx, insider, walled.ID); err != nil || len(merges) != 1 {
 		t.Errorf("the walled customer holds %d merges (%v), want the one still there", len(merges), err)
+	}
+	// What the merged record held is the customer's now: asked for it, an insider is
+	// told where it went, an outsider only that there is no such customer.
+	_, _, err = db.FindInteractions(ctx, insider, rapport.InteractionFilter{CustomerID: stub.ID})
+	wantCode(t, err, rapport.ENOTFOUND)
+	if msg := err.Error(); !strings.Contains(msg, "Xavi Stub was merged into customer "+walled.ID.String()) {
+		t.Errorf("an insider reading the merged record's interactions was told %q, want where it went", msg)
+	}
+	_, _, err = db.FindInteractions(ctx, outsider, rapport.InteractionFilter{CustomerID: stub.ID})
+	if msg := err.Error(); rapport.ErrorCode(err) != rapport.ENOTFOUND || strings.Contains(msg, "merged") || strings.Contains(msg, walled.ID.String()) {
+		t.Errorf("an outsider reading the merged record's interactions was told %q, want only that there is no such customer", msg)
 	}
 }
 
