@@ -71,6 +71,9 @@ func testAPI(t *testing.T, e *env) {
 			{"AgentCannotCreateUsers", "POST", "/api/v1/users", agent, `{"email":"x@example.com","name":"X","role":"admin"}`, 403, "forbidden", ""},
 			{"BadLimit", "GET", "/api/v1/customers?limit=9999", agent, "", 400, "invalid", "limit"},
 			{"BadCursor", "GET", "/api/v1/customers?cursor=zzz", agent, "", 400, "invalid", "cursor"},
+			{"MisspeltQueryParameter", "GET", "/api/v1/customers/" + e.open.ID.String() + "/interactions?chanel=phone", agent, "", 400, "invalid", "chanel"},
+			{"QueryParameterOnNone", "GET", "/api/v1/customers/" + e.open.ID.String() + "?expand=notes", agent, "", 400, "invalid", "expand"},
+			{"QueryParameterOnPost", "POST", "/api/v1/customers?kind=person", agent, `{"kind":"person","given_name":"X"}`, 400, "invalid", "kind"},
 			{"BadTime", "POST", "/api/v1/customers/" + e.open.ID.String() + "/interactions", agent, `{"type":"call","channel":"phone","occurred_at":"yesterday","summary":"x"}`, 400, "invalid", "occurred_at"},
 			{"BadAmount", "POST", "/api/v1/customers/" + e.open.ID.String() + "/interactions", agent, `{"type":"order","channel":"web","occurred_at":"2024-01-01T00:00:00Z","summary":"x","amount":1.23456,"currency":"EUR"}`, 400, "invalid", "amount"},
 		} {

@@ -168,8 +168,9 @@ func localPath(p string) bool {
 	return err == nil && u.Scheme == "" && u.Host == ""
 }
 
-// api serves an endpoint of the JSON API: it needs a bearer token, limits the body, and
-// honours Idempotency-Key on POST.
+// api serves an endpoint of the JSON API: it needs a bearer token, takes the query
+// parameters the OpenAPI document lists, limits the body, and honours Idempotency-Key
+// on POST.
 func (s *Server) api(h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := s.tokenCall(r)
@@ -181,6 +182,10 @@ func (s *Server) api(h handler) http.Handler {
 		// r.URL.Query drops what it cannot parse, which would widen a filtered list.
 		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
 			s.fail(w, r, rapport.Errorf(rapport.EINVALID, "the query string is malformed (%v): escape %% as %%25 and separate parameters with &", err))
+			return
+		}
+		if err := checkQuery(r); err != nil {
+			s.fail(w, r, err)
 			return
 		}
 		limit := s.bodyLimit(r)

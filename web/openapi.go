@@ -2,7 +2,13 @@ package web
 
 import (
 	_ "embed"
+	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/rapportckm/rapport"
 )
 
 // openAPI describes the JSON API; the tests check every response against it.
@@ -18,3 +24,70 @@ func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
 
 // OpenAPI returns the OpenAPI 3 document of the API.
 func OpenAPI() []byte { return openAPI }
+
+// queryParameters are the query parameters each endpoint takes, by its route pattern
+// ("GET /api/v1/customers/{id}/interactions"), as the OpenAPI document lists them.
+var queryParameters = readQueryParameters(openAPI)
+
+func readQueryParameters(doc []byte) map[string][]string {
+	type parameter struct {
+		Ref  string `json:"$ref"`
+		Name string `json:"name"`
+		In   string `json:"in"`
+	}
+	var d struct {
+		Paths      map[string]map[string]json.RawMessage `json:"paths"`
+		Components struct {
+			Parameters map[string]parameter `json:"parameters"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(doc, &d); err != nil {
+		panic("openapi.json: " + err.Error()) // embedded, and checked by the tests
+	}
+	out := map[string][]string{}
+	for path, item := range d.Paths {
+		var common []parameter
+		json.Unmarshal(item["parameters"], &common)
+		for method, raw := range item {
+			if method == "parameters" {
+				continue
+			}
+			var op struct {
+				Parameters []parameter `json:"parameters"`
+			}
+			json.Unmarshal(raw, &op)
+			names := []string{}
+			for _, p := range append(slices.Clone(common), op.Parameters...) {
+				if p.Ref != "" {
+					p = d.Components.Parameters[strings.TrimPrefix(p.Ref, "#/components/parameters/")]
+				}
+				if p.In == "query" {
+					names = append(names, p.Name)
+				}
+			}
+			out[strings.ToUpper(method)+" "+path] = names
+		}
+	}
+	return out
+}
+
+// checkQuery refuses query parameters the endpoint does not take: a misspelt filter
+// ("limt", "chanel") would otherwise be ignored, and the answer look like what was
+// asked for.
+func checkQuery(r *http.Request) error {
+	known, ok := queryParameters[r.Pattern]
+	if !ok {
+		return nil
+	}
+	for _, name := range slices.Sorted(maps.Keys(r.URL.Query())) {
+		if slices.Contains(known, name) {
+			continue
+		}
+		takes := "takes no query parameters"
+		if len(known) > 0 {
+			takes = "takes " + strings.Join(known, ", ")
+		}
+		return rapport.FieldError(name, "unknown query parameter %q: %s %s", name, r.Pattern, takes)
+	}
+	return nil
+}
