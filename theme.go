@@ -147,6 +147,7 @@ type ThemeAlert struct {
 // needs.
 type ThemeFilter struct {
 	Opportunities bool
+	Cursor        string
 	Limit         int
 }
 
@@ -209,9 +210,10 @@ func (sp *ThemeSplit) Validate() error {
 
 // ThemeService keeps feedback themes and the decisions staff make about them.
 type ThemeService interface {
-	// FindThemes lists the themes with items the scope may see, by recent volume,
-	// then by all items, with counts of those items only.
-	FindThemes(ctx context.Context, s Scope, f ThemeFilter) ([]*Theme, error)
+	// FindThemes lists a page of the themes with items the scope may see, by recent
+	// volume, then by all items, with counts of those items only, and the cursor of
+	// the next page.
+	FindThemes(ctx context.Context, s Scope, f ThemeFilter) ([]*Theme, string, error)
 	// FindThemeReport returns a theme with visible items and what its page shows of
 	// them, and records the read.
 	FindThemeReport(ctx context.Context, s Scope, id ID) (*ThemeReport, error)

@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
@@ -100,9 +101,12 @@ func (tx *Tx) findTheme(id rapport.ID) (*rapport.Theme, error) {
 	return t, err
 }
 
-// FindThemes lists the themes with visible items by recent volume.
-func (db *DB) FindThemes(ctx context.Context, s rapport.Scope, f rapport.ThemeFilter) ([]*rapport.Theme, error) {
+// FindThemes lists a page of the themes with visible items by recent volume. Their
+// counts are of the items the scope may see, so every page groups them all; the cursor
+// is the last theme's place in the order, (recent, items, id).
+func (db *DB) FindThemes(ctx context.Context, s rapport.Scope, f rapport.ThemeFilter) ([]*rapport.Theme, string, error) {
 	var out []*rapport.Theme
+	var next string
 	err := db.view(ctx, s, func(tx *Tx) (err error) {
 		q := &Query{}
 		having := ""
@@ -113,8 +117,13 @@ func (db *DB) FindThemes(ctx context.Context, s rapport.Scope, f rapport.ThemeFi
 		if err != nil {
 			return err
 		}
-		if n := limit(f.Limit, 100, 1000); len(out) > n {
+		if out, err = themesAfter(out, f.Cursor); err != nil {
+			return err
+		}
+		if n := limit(f.Limit, 50, 1000); len(out) > n {
 			out = out[:n]
+			last := out[n-1]
+			next = encodeCursor(strconv.Itoa(last.Recent), strconv.Itoa(last.Items), last.ID.String())
 		}
 		// Open alerts, of visible items, for the themes listed.
 		q = &Query{}
@@ -143,7 +152,30 @@ func (db *DB) FindThemes(ctx context.Context, s rapport.Scope, f rapport.ThemeFi
 	if out == nil {
 		out = []*rapport.Theme{}
 	}
-	return out, err
+	return out, next, err
+}
+
+// themesAfter returns the themes that come after the cursor's, in the order of
+// themeRows: most recent items first, then most items, then by id.
+func themesAfter(list []*rapport.Theme, cursor string) ([]*rapport.Theme, error) {
+	if cursor == "" {
+		return list, nil
+	}
+	parts, err := decodeCursor(cursor, 3)
+	if err != nil {
+		return nil, err
+	}
+	recent, err1 := strconv.Atoi(parts[0])
+	items, err2 := strconv.Atoi(parts[1])
+	id, err3 := rapport.ParseID(parts[2])
+	if err1 != nil || err2 != nil || err3 != nil {
+		return nil, badCursor()
+	}
+	i := 0
+	for i < len(list) && cmp.Or(cmp.Compare(recent, list[i].Recent), cmp.Compare(items, list[i].Items), bytes.Compare(list[i].ID[:], id[:])) <= 0 {
+		i++
+	}
+	return list[i:], nil
 }
 
 // themeWeeks is how many weeks of volume a theme's page charts.

@@ -10,7 +10,7 @@ import (
 // ?view=opportunities keeps those made mostly of suggestions and needs.
 func (s *Server) apiThemeIndex(w http.ResponseWriter, r *http.Request, c *call) error {
 	q := r.URL.Query()
-	f := rapport.ThemeFilter{}
+	f := rapport.ThemeFilter{Cursor: q.Get("cursor")}
 	switch q.Get("view") {
 	case "", "all":
 	case "opportunities":
@@ -22,11 +22,11 @@ func (s *Server) apiThemeIndex(w http.ResponseWriter, r *http.Request, c *call) 
 	if f.Limit, err = queryLimit(q); err != nil {
 		return err
 	}
-	list, err := s.Store.FindThemes(r.Context(), c.scope, f)
+	list, next, err := s.Store.FindThemes(r.Context(), c.scope, f)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, newList(list, ""))
+	writeJSON(w, http.StatusOK, newList(list, next))
 	return nil
 }
 

@@ -121,7 +121,7 @@ func (s *Server) renderFeedbackPageForm(w http.ResponseWriter, r *http.Request, 
 	}
 	page.CanAttach = c.scope.CanWriteNotes() && s.Attachments != nil
 	if v.CanWrite {
-		themes, err := s.Store.FindThemes(r.Context(), c.scope, rapport.ThemeFilter{Limit: 500})
+		themes, _, err := s.Store.FindThemes(r.Context(), c.scope, rapport.ThemeFilter{Limit: 500})
 		if err != nil {
 			return err
 		}

@@ -54,7 +54,7 @@ func canRegroup(s rapport.Scope) bool {
 
 func (s *Server) handleThemeIndex(w http.ResponseWriter, r *http.Request, c *call) error {
 	opp := r.URL.Query().Get("view") == "opportunities"
-	list, err := s.Store.FindThemes(r.Context(), c.scope, rapport.ThemeFilter{Opportunities: opp, Limit: 200})
+	list, _, err := s.Store.FindThemes(r.Context(), c.scope, rapport.ThemeFilter{Opportunities: opp, Limit: 200})
 	if err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ func (s *Server) themePage(r *http.Request, c *call, id rapport.ID, errs map[str
 		return nil, err
 	}
 	if page.CanWrite {
-		others, err := s.Store.FindThemes(r.Context(), c.scope, rapport.ThemeFilter{Limit: 500})
+		others, _, err := s.Store.FindThemes(r.Context(), c.scope, rapport.ThemeFilter{Limit: 500})
 		if err != nil {
 			return nil, err
 		}

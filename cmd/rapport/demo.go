@@ -80,7 +80,7 @@ func demoThemes(ctx context.Context, db *sqldb.DB) (string, error) {
 		return "", err
 	}
 	system := rapport.SystemScope("demo")
-	list, err := db.FindThemes(ctx, system, rapport.ThemeFilter{Limit: 1000})
+	list, _, err := db.FindThemes(ctx, system, rapport.ThemeFilter{Limit: 1000})
 	if err != nil {
 		return "", err
 	}

@@ -1,6 +1,7 @@
 package sqldbtest
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -179,17 +180,36 @@ func testThemes(t *testing.T, open Opener) {
 	})
 
 	t.Run("ListAndReport", func(t *testing.T) {
-		list, err := db.FindThemes(ctx, f.admin, rapport.ThemeFilter{})
+		list, _, err := db.FindThemes(ctx, f.admin, rapport.ThemeFilter{})
 		must(t, err)
 		d := findTheme(list, deliveryTheme)
 		if d == nil || d.Items != len(delivery)+1 || d.Kinds["complaint"] != d.Items || d.Recent != d.Items || d.Label == "" {
 			t.Fatalf("delivery theme for the admin: %+v; want %d complaints, all recent, with a label", d, len(delivery)+1)
 		}
-		opp, err := db.FindThemes(ctx, f.admin, rapport.ThemeFilter{Opportunities: true})
+		opp, _, err := db.FindThemes(ctx, f.admin, rapport.ThemeFilter{Opportunities: true})
 		must(t, err)
 		if len(opp) != 1 || opp[0].ID != darkTheme {
 			t.Errorf("got %d opportunities, want only the dark mode theme", len(opp))
 		}
+		// Pages of one theme each give the whole list, in its order, and then stop.
+		if len(list) < 3 {
+			t.Fatalf("got %d themes, want at least 3 to page through", len(list))
+		}
+		var paged []*rapport.Theme
+		for cursor, pages := "", 0; ; pages++ {
+			page, next, err := db.FindThemes(ctx, f.admin, rapport.ThemeFilter{Limit: 1, Cursor: cursor})
+			must(t, err)
+			paged = append(paged, page...)
+			if next == "" || pages > len(list) {
+				break
+			}
+			cursor = next
+		}
+		if got, want := themeIDs(paged), themeIDs(list); !slices.Equal(got, want) {
+			t.Errorf("paged one by one: got themes %v, want %v", got, want)
+		}
+		_, _, err = db.FindThemes(ctx, f.admin, rapport.ThemeFilter{Cursor: "bm90IGEgY3Vyc29y"})
+		wantField(t, err, "cursor")
 		r, err := db.FindThemeReport(ctx, f.sales, deliveryTheme)
 		must(t, err)
 		if r.Items != len(delivery) || r.Customers != 1 || len(r.Samples) != min(10, len(delivery)) || len(r.Weeks) == 0 || len(r.Terms) == 0 {
@@ -202,7 +222,7 @@ func testThemes(t *testing.T, open Opener) {
 	})
 
 	t.Run("Walls", func(t *testing.T) {
-		list, err := db.FindThemes(ctx, f.sales, rapport.ThemeFilter{})
+		list, _, err := db.FindThemes(ctx, f.sales, rapport.ThemeFilter{})
 		must(t, err)
 		if findTheme(list, invoiceTheme) != nil {
 			t.Errorf("sales sees the invoice theme, made only of feedback behind a wall")
@@ -490,4 +510,12 @@ func testThemeFixScores(t *testing.T, open Opener) {
 	if got.SurveyID != nps.ID || got.Before.N != 4 || got.Before.Value != -100 || got.After.N != 4 || got.After.Value != 100 || got.Change() != "better" {
 		t.Errorf("before %+v, after %+v, change %s; want the four affected customers only, -100 then 100, better", got.Before, got.After, got.Change())
 	}
+}
+
+func themeIDs(list []*rapport.Theme) []rapport.ID {
+	ids := make([]rapport.ID, len(list))
+	for i, t := range list {
+		ids[i] = t.ID
+	}
+	return ids
 }
