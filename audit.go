@@ -29,7 +29,7 @@ type AuditFilter struct {
 	UserID      ID
 	CustomerID  ID
 	Action      string
-	Entity      string
+	Entities    []string // any of these
 	ThroughWall bool
 	Since       time.Time
 	Until       time.Time

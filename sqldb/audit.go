@@ -30,8 +30,8 @@ func (db *DB) FindAuditEvents(ctx context.Context, s rapport.Scope, f rapport.Au
 	if f.Action != "" {
 		conds = append(conds, "e.action = "+q.Arg(f.Action))
 	}
-	if f.Entity != "" {
-		conds = append(conds, "e.entity = "+q.Arg(f.Entity))
+	if len(f.Entities) > 0 {
+		conds = append(conds, "e.entity IN "+q.In(anySlice(f.Entities)...))
 	}
 	if f.ThroughWall {
 		conds = append(conds, "e.through_wall")

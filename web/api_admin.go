@@ -234,7 +234,10 @@ func (s *Server) apiAuditIndex(w http.ResponseWriter, r *http.Request, c *call) 
 // are RFC 3339 or dates (YYYY-MM-DD, from midnight UTC).
 func auditFilter(r *http.Request) (rapport.AuditFilter, error) {
 	q := r.URL.Query()
-	f := rapport.AuditFilter{Action: q.Get("action"), Entity: q.Get("entity"), Cursor: q.Get("cursor")}
+	f := rapport.AuditFilter{Action: q.Get("action"), Cursor: q.Get("cursor")}
+	if e := q.Get("entity"); e != "" {
+		f.Entities = []string{e}
+	}
 	var err error
 	if f.ThroughWall, err = queryBool(q, "through_wall"); err != nil {
 		return f, err

@@ -185,7 +185,7 @@ func TestAttachmentsOnTheProfile(t *testing.T) {
 		t.Errorf("revalidation with the ETag: %d, want 304", res.StatusCode)
 	}
 	// Every read is audited, revalidations included.
-	events, _, err := e.db.FindAuditEvents(ctx, rapport.SystemScope("test"), rapport.AuditFilter{Entity: "attachment", Action: "read", CustomerID: e.open.ID})
+	events, _, err := e.db.FindAuditEvents(ctx, rapport.SystemScope("test"), rapport.AuditFilter{Entities: []string{"attachment"}, Action: "read", CustomerID: e.open.ID})
 	must(t, err)
 	if len(events) != len(tests)+2 || events[0].UserID != e.agent.ID {
 		t.Errorf("got %d audited reads of attachments, want %d, by the agent", len(events), len(tests)+2)

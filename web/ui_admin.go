@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -362,9 +363,52 @@ type auditPage struct {
 	Query         url.Values
 	Users         []*rapport.User
 	Actions       []string
-	Entities      []string
+	Subjects      []auditSubject
 	KeepReadsDays int
 }
+
+// auditSubject is a choice of the audit trail's What filter: the entities the events
+// name for one kind of thing, a record and lists of them alike (reading a customer's
+// notes is "notes", writing one is "note").
+type auditSubject struct {
+	Value, Label string
+	Entities     []string
+}
+
+var auditSubjects = []auditSubject{
+	{"customer", "Customers", []string{"customer", "customers"}},
+	{"source_records", "Source records", []string{"source_records", "golden_record"}},
+	{"interaction", "Interactions", []string{"interaction", "interactions"}},
+	{"attachment", "Attachments", []string{"attachment", "attachments"}},
+	{"note", "Notes", []string{"note", "notes"}},
+	{"link", "Links", []string{"link"}},
+	{"item", "Items", []string{"item", "items"}},
+	{"consent", "Consents", []string{"consent"}},
+	{"matches", "Duplicates", []string{"matches", "match"}},
+	{"feedback", "Feedback", []string{"feedback", "feedback_template"}},
+	{"action_item", "Action items", []string{"action_item"}},
+	{"theme", "Themes", []string{"theme", "themes", "theme_alert", "idea"}},
+	{"survey", "Surveys", []string{"survey", "survey_settings", "survey_response"}},
+	{"mail", "Mail", []string{"mail"}},
+	{"segment", "Segments", []string{"segment"}},
+	{"article", "Knowledge base", []string{"article", "article_file", "category", "question", "expert"}},
+	{"tip", "Playbook", []string{"tip", "question_rule"}},
+	{"routing_rule", "Routing", []string{"routing_rule", "routing_settings"}},
+	{"portal_account", "Portal", []string{"portal_account", "portal_settings"}},
+	{"source", "Source systems", []string{"source", "survivorship"}},
+	{"user", "Users", []string{"user"}},
+	{"token", "API tokens", []string{"token"}},
+	{"team", "Teams", []string{"team"}},
+	{"wall", "Walls", []string{"wall"}},
+	{"audit_events", "Audit trail", []string{"audit_events"}},
+}
+
+// auditActions are the actions events record, for the Action filter: the common ones
+// first, then those of one kind of thing each.
+var auditActions = []string{"read", "create", "update", "delete", "export", "import", "ingest", "sign_in", "sign_in_failed",
+	"reset_requested", "merge", "unmerge", "propose", "accepted", "rejected", "save", "submit", "withdraw", "publish", "archive",
+	"unarchive", "ask", "answer", "change answer", "article", "rate", "raise", "escalate", "acknowledge", "move", "split",
+	"regroup", "request", "record", "invite", "register", "verify", "queue", "send"}
 
 func (s *Server) handleAuditIndex(w http.ResponseWriter, r *http.Request, c *call) error {
 	f, err := auditFilter(r)
@@ -373,9 +417,10 @@ func (s *Server) handleAuditIndex(w http.ResponseWriter, r *http.Request, c *cal
 	}
 	f.Limit = 100
 	q := r.URL.Query()
-	page := auditPage{Query: q, KeepReadsDays: s.KeepReadsDays,
-		Actions:  []string{"read", "create", "update", "delete", "export", "ingest", "sign_in", "sign_in_failed"},
-		Entities: []string{"customer", "customers", "interaction", "interactions", "note", "notes", "link", "source", "source_records", "user", "team", "wall", "token", "audit_events"}}
+	if i := slices.IndexFunc(auditSubjects, func(a auditSubject) bool { return a.Value == q.Get("entity") }); i >= 0 {
+		f.Entities = auditSubjects[i].Entities
+	}
+	page := auditPage{Query: q, KeepReadsDays: s.KeepReadsDays, Actions: auditActions, Subjects: auditSubjects}
 	var next string
 	if page.Events, next, err = s.Store.FindAuditEvents(r.Context(), c.scope, f); err != nil {
 		return err

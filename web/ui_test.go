@@ -511,6 +511,18 @@ func TestPages(t *testing.T) {
 				if !strings.Contains(body, "Records of reads are kept until the server is set to delete them") {
 					t.Errorf("the audit page does not say how long records of reads are kept")
 				}
+				// What: Notes lists the reads of a customer's notes ("notes") with the
+				// writes of one note ("note"), and nothing else.
+				if res, body := e.do("GET", "/api/v1/customers/"+e.open.ID.String()+"/notes", "admin@example.com", ""); res.StatusCode != 200 {
+					t.Fatalf("reading the notes: got %d %s", res.StatusCode, body)
+				}
+				_, body = admin.get("/admin/audit?entity=note&customer_id=" + e.open.ID.String())
+				if !strings.Contains(body, `<option value="note" selected>Notes</option>`) || !strings.Contains(body, `data-label="What">Notes`) {
+					t.Errorf("the audit trail filtered by Notes does not list the read of the customer's notes")
+				}
+				if strings.Contains(body, `data-label="What">Customer`) || strings.Contains(body, `data-label="What">Interaction`) {
+					t.Errorf("the audit trail filtered by Notes lists events of other things")
+				}
 			})
 
 			t.Run("Tokens", func(t *testing.T) {

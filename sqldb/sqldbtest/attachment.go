@@ -113,7 +113,7 @@ func testAttachments(t *testing.T, open Opener) {
 		OccurredAt: time.Now(), Summary: "x", Attachments: []*rapport.Attachment{{Name: "no content"}}}), "file")
 
 	// Reads are audited.
-	events, _, err := db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{CustomerID: ana.ID, Entity: "attachment", Action: "read"})
+	events, _, err := db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{CustomerID: ana.ID, Entities: []string{"attachment"}, Action: "read"})
 	must(t, err)
 	if len(events) == 0 || events[0].UserID != f.sales.UserID {
 		t.Errorf("audit events of reading an attachment: %d, want sam's", len(events))

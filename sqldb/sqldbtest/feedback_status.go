@@ -218,7 +218,7 @@ func testFeedbackStatus(t *testing.T, open Opener) {
 		if got.Resolution != "Refunded" || steps[2].Note != "Sent a new desk" || steps[4].Note != "via email" {
 			t.Errorf("resolution %q, notes %q and %q", got.Resolution, steps[2].Note, steps[4].Note)
 		}
-		events, _, err := db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{CustomerID: ana.ID, Entity: "feedback", Action: "update"})
+		events, _, err := db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{CustomerID: ana.ID, Entities: []string{"feedback"}, Action: "update"})
 		must(t, err)
 		changes := 0
 		for _, e := range events {
@@ -229,7 +229,7 @@ func testFeedbackStatus(t *testing.T, open Opener) {
 		if changes != 4 {
 			t.Errorf("audited changes: got %d, want 4", changes)
 		}
-		reads, _, err := db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{CustomerID: ana.ID, Entity: "feedback", Action: "read"})
+		reads, _, err := db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{CustomerID: ana.ID, Entities: []string{"feedback"}, Action: "read"})
 		must(t, err)
 		if len(reads) == 0 || reads[0].EntityID != fb.ID {
 			t.Errorf("reading the history is not audited (%d reads)", len(reads))

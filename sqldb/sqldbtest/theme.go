@@ -384,7 +384,7 @@ func testThemes(t *testing.T, open Opener) {
 		if left, _ := db.FindThemeAlerts(ctx, f.sales); len(left) != 0 {
 			t.Errorf("after acknowledging: %d alerts left for sales, want 0", len(left))
 		}
-		events, _, err := db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{Entity: "theme_alert", Limit: 10})
+		events, _, err := db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{Entities: []string{"theme_alert"}, Limit: 10})
 		must(t, err)
 		actions := map[string]int{}
 		for _, e := range events {

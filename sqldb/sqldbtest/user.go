@@ -328,7 +328,7 @@ func testPruneReads(t *testing.T, open Opener) {
 	if want := []string{"read by sam", "update by sam", "create by sam"}; !eq(got, want) {
 		t.Fatalf("left %v, want %v: the recent read and every change", got, want)
 	}
-	events, _, err = db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{Action: "delete", Entity: "audit_events"})
+	events, _, err = db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{Action: "delete", Entities: []string{"audit_events"}})
 	must(t, err)
 	if len(events) != 1 || !strings.HasPrefix(events[0].Detail, "1 records of reads made before ") {
 		t.Fatalf("got %+v, want the pruning on the record", events)
@@ -336,7 +336,7 @@ func testPruneReads(t *testing.T, open Opener) {
 	if n, err := db.PruneReads(ctx, system, cutoff); err != nil || n != 0 {
 		t.Fatalf("pruned %d again (%v), want none", n, err)
 	}
-	events, _, err = db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{Action: "delete", Entity: "audit_events"})
+	events, _, err = db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{Action: "delete", Entities: []string{"audit_events"}})
 	must(t, err)
 	if len(events) != 1 {
 		t.Errorf("a run that deleted nothing left %d records, want the first run's only", len(events))
