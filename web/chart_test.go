@@ -38,6 +38,30 @@ func TestScoreChartKeepsGaps(t *testing.T) {
 	}
 }
 
+// TestScoreChartBetterIsUp: on every kind's chart a better score is drawn higher; for
+// CES, whose 1 is the easiest, that is the lower score, and the scale's ends say so.
+func TestScoreChartBetterIsUp(t *testing.T) {
+	for _, tt := range []struct {
+		kind                rapport.SurveyKind
+		better, worse       float64
+		wantTop, wantBottom string
+	}{
+		{rapport.SurveyNPS, 40, -10, "100", "-100"},
+		{rapport.SurveyCSAT, 90, 60, "100", "0"},
+		{rapport.SurveyCES, 2, 5, "1 (easy)", "7 (hard)"},
+	} {
+		ps := []rapport.PeriodScore{{Period: "2026-01", Score: rapport.Score{N: 5, Value: tt.better, Low: tt.better, High: tt.better}},
+			{Period: "2026-02", Score: rapport.Score{N: 5, Value: tt.worse, Low: tt.worse, High: tt.worse}}}
+		c := newScoreChart(tt.kind, ps, "score")
+		if c.Points[0].Y >= c.Points[1].Y {
+			t.Errorf("%s: the better score %g is drawn at y %g, not above the worse %g at y %g", tt.kind, tt.better, c.Points[0].Y, tt.worse, c.Points[1].Y)
+		}
+		if c.Top != tt.wantTop || c.Bottom != tt.wantBottom {
+			t.Errorf("%s: the scale runs from %q to %q, want %q to %q", tt.kind, c.Bottom, c.Top, tt.wantBottom, tt.wantTop)
+		}
+	}
+}
+
 // TestLineChartFigures: the figures a line chart draws are also written out, a row a
 // step and a column a series in the legend's order, for those who cannot see the
 // lines; a step without a value says so.

@@ -261,6 +261,8 @@ func scoreUnit(k rapport.SurveyKind) string {
 		return "NPS"
 	case rapport.SurveyCSAT:
 		return "% satisfied"
+	case rapport.SurveyCES:
+		return "mean effort"
 	}
 	return "mean"
 }
@@ -306,11 +308,22 @@ func newScoreChart(k rapport.SurveyKind, ps []rapport.PeriodScore, label string)
 	}
 	c := &scoreChart{Width: 600, Height: 200, Top: trimFloat(hi), Bottom: trimFloat(lo), Label: label}
 	c.ViewBox = fmt.Sprintf("-8 -8 %d %d", c.Width+16, c.Height+16)
+	// Better is up: a CES of 1 (easiest) at the top.
+	down := k == rapport.SurveyCES
+	if down {
+		c.Top, c.Bottom = trimFloat(lo)+" (easy)", trimFloat(hi)+" (hard)"
+	}
 	y := func(v float64) float64 {
 		v = math.Max(lo, math.Min(hi, v))
+		if down {
+			v = lo + hi - v
+		}
 		return float64(c.Height) - (v-lo)*float64(c.Height)/(hi-lo)
 	}
 	c.Zero = y(math.Max(lo, 0))
+	if down {
+		c.Zero = float64(c.Height)
+	}
 	step := float64(c.Width) / float64(max(last-first, 1))
 	var line []string
 	for i, p := range ps[first : last+1] {
