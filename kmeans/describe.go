@@ -61,10 +61,11 @@ func trait(f Feature, mean float64, high bool) string {
 	if high {
 		level, words = "high", f.High
 	}
+	avg := strings.TrimSpace(Number(mean) + " " + f.Unit)
 	if words == "" {
-		return fmt.Sprintf("%s %s (avg %s)", level, label, Number(mean))
+		return fmt.Sprintf("%s %s (avg %s)", level, label, avg)
 	}
-	return fmt.Sprintf("%s (avg %s %s)", words, Number(mean), label)
+	return fmt.Sprintf("%s (avg %s %s)", words, avg, label)
 }
 
 func capitalise(s string) string {

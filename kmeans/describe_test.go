@@ -4,7 +4,7 @@ import "testing"
 
 func TestDescribe(t *testing.T) {
 	features := []Feature{
-		{Name: "clv", Label: "lifetime value"},
+		{Name: "clv", Label: "lifetime value", Unit: "EUR"},
 		{Name: "recency_days", Label: "days since last purchase", Low: "bought recently", High: "lapsed"},
 		{Name: "orders"}, // no label: the name stands in
 		{Name: "tickets", Label: "support tickets"},
@@ -16,10 +16,10 @@ func TestDescribe(t *testing.T) {
 		everyone []float64 // nil: the everyone above
 		want     string
 	}{
-		{[]float64{1.2, -0.9, 0.1, 0}, nil, "High lifetime value (avg 1,240), bought recently (avg 20 days since last purchase)"},
-		{[]float64{-0.5, 0.7, -2, 0.49}, nil, "Low orders (avg 3.14), lapsed (avg 20 days since last purchase), low lifetime value (avg 1,240)"},
+		{[]float64{1.2, -0.9, 0.1, 0}, nil, "High lifetime value (avg 1,240 EUR), bought recently (avg 20 days since last purchase)"},
+		{[]float64{-0.5, 0.7, -2, 0.49}, nil, "Low orders (avg 3.14), lapsed (avg 20 days since last purchase), low lifetime value (avg 1,240 EUR)"},
 		// At most three, strongest first; equal ones in the features' order.
-		{[]float64{1, -1, 1, 3}, nil, "High support tickets (avg 0.5), high lifetime value (avg 1,240), bought recently (avg 20 days since last purchase)"},
+		{[]float64{1, -1, 1, 3}, nil, "High support tickets (avg 0.5), high lifetime value (avg 1,240 EUR), bought recently (avg 20 days since last purchase)"},
 		{[]float64{0.49, -0.49, 0, 0}, nil, "Close to the average customer"},
 		// Far in standard deviations, but the same to a reader: not named.
 		{[]float64{0.1, 0, 0, 3}, []float64{600, 45, 2, 0.501}, "Close to the average customer"},

@@ -24,6 +24,8 @@ type Feature struct {
 	// High and Low, when set, describe a cluster above or below the average in words of
 	// their own ("frequent buyers", "bought recently") instead of "high …" and "low …".
 	High, Low string
+	// Unit, when set, is written after the mean: a currency ("avg 1,730 EUR").
+	Unit string
 }
 
 // Options tune Run; the zero value asks for the defaults.

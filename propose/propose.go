@@ -92,7 +92,7 @@ func Run(ctx context.Context, store rapport.ProposalService, s rapport.Scope, no
 	if len(rows) < MinCustomers {
 		return sum, nil
 	}
-	p, err := Propose(rows, now)
+	p, err := Propose(rows, sum.Currency, now)
 	if err != nil {
 		return sum, err
 	}
@@ -105,9 +105,15 @@ func Run(ctx context.Context, store rapport.ProposalService, s rapport.Scope, no
 	return sum, store.ReplaceSegmentProposals(ctx, s, p)
 }
 
-// Propose clusters the rows (one per customer, in the order of features) and writes
-// each cluster as a rule.
-func Propose(rows [][]float64, now time.Time) (*rapport.SegmentProposals, error) {
+// Propose clusters the rows (one per customer, in the order of features, amounts in
+// currency) and writes each cluster as a rule.
+func Propose(rows [][]float64, currency string, now time.Time) (*rapport.SegmentProposals, error) {
+	features := slices.Clone(features)
+	for i, f := range features {
+		if f.Name == "revenue" || f.Name == "clv" {
+			features[i].Unit = currency
+		}
+	}
 	res, err := kmeans.Run(features, rows, kmeans.Options{Seed: 1})
 	if err != nil {
 		return nil, err

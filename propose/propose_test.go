@@ -29,7 +29,7 @@ func twoGroups(n int) (rows [][]float64, loyal []bool) {
 func TestProposeFindsTheGroupsAndWritesRulesThatFindThem(t *testing.T) {
 	rows, loyal := twoGroups(600)
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	p, err := Propose(rows, now)
+	p, err := Propose(rows, "EUR", now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestBoundRules(t *testing.T) {
 
 func TestProposeRejectsTooFewCustomers(t *testing.T) {
 	rows, _ := twoGroups(3)
-	if _, err := Propose(rows, time.Now()); err == nil {
+	if _, err := Propose(rows, "EUR", time.Now()); err == nil {
 		t.Error("3 customers clustered without an error")
 	}
 }
