@@ -2,12 +2,15 @@ package web_test
 
 import (
 	"fmt"
+	"html"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/sqldb/sqldbtest"
 )
 
 // TestItemPages works the profile's open items without JavaScript: open one, see it
@@ -241,5 +244,50 @@ func TestItemAPI(t *testing.T) {
 	res, body = e.do("PATCH", "/api/v1/customers/"+e.open.ID.String(), agent, `{"preferred_time":{"days":"weekends"}}`)
 	if c := decode[rapport.Customer](t, body); res.StatusCode != 200 || c.PreferredTime != (rapport.ContactTime{Days: "weekends", Part: "any"}) {
 		t.Errorf("got %d %s, want weekends at any time", res.StatusCode, body)
+	}
+}
+
+// TestFeedbackItemLogsAsFeedback: an open item of the kind feedback is not in the
+// feedback log, and the profile says so instead of calling the log empty without a
+// word; its Log as feedback fills the quick form in from it.
+func TestFeedbackItemLogsAsFeedback(t *testing.T) {
+	e := newEnv(t, sqldbtest.SQLite)
+	agent := e.signIn("agent@example.com")
+	profile := "/customers/" + e.open.ID.String()
+	res, _ := agent.post(profile+"/items", url.Values{"kind": {"feedback"}, "title": {"Waited too long on the phone"},
+		"body": {"Forty minutes"}, "request_type": {"complaint"}, "channel": {"phone"}})
+	if res.StatusCode != 303 {
+		t.Fatalf("got %d opening a feedback item", res.StatusCode)
+	}
+	_, body := agent.get(profile)
+	_, card, _ := strings.Cut(body, `id="open-items"`)
+	card, _, _ = strings.Cut(card, `id="add-item"`)
+	link := regexp.MustCompile(`href="(/feedback/new\?[^"]*)"[^>]*>Log as feedback<`).FindStringSubmatch(card)
+	if link == nil {
+		t.Fatalf("the feedback item has no Log as feedback link: %s", card)
+	}
+	u, err := url.Parse(html.UnescapeString(link[1]))
+	must(t, err)
+	q := u.Query()
+	if q.Get("customer_id") != e.open.ID.String() || q.Get("kind") != "complaint" || q.Get("channel") != "phone" || q.Get("text") != "Waited too long on the phone\n\nForty minutes" {
+		t.Errorf("Log as feedback fills in %v, want the customer, complaint, phone and the item's title and details", q)
+	}
+	_, feedbackCard, _ := strings.Cut(body, `id="feedback-h"`)
+	feedbackCard, _, _ = strings.Cut(feedbackCard, "</section>")
+	if !strings.Contains(feedbackCard, "Nothing logged yet") || !strings.Contains(feedbackCard, "The feedback under Open items is an item of business") {
+		t.Errorf("the empty Feedback card does not say where the feedback item is: %s", feedbackCard)
+	}
+	if status, form := agent.get(u.String()); status != 200 || !strings.Contains(form, "Waited too long on the phone\n\nForty minutes</textarea>") {
+		t.Errorf("the quick form: got %d, want it filled in with the item's words", status)
+	}
+	res, _ = agent.post("/feedback", url.Values{"kind": {q.Get("kind")}, "text": {q.Get("text")}, "customer_id": {q.Get("customer_id")}, "channel": {q.Get("channel")}})
+	if res.StatusCode != 303 {
+		t.Fatalf("got %d logging it as feedback", res.StatusCode)
+	}
+	_, body = agent.get(profile)
+	_, feedbackCard, _ = strings.Cut(body, `id="feedback-h"`)
+	feedbackCard, _, _ = strings.Cut(feedbackCard, "</section>")
+	if !strings.Contains(feedbackCard, "Waited too long on the phone") || strings.Contains(feedbackCard, "item of business") {
+		t.Errorf("after logging it, the Feedback card does not list it: %s", feedbackCard)
 	}
 }

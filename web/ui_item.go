@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,15 +35,33 @@ type workbench struct {
 // Total counts the open items and the open feedback.
 func (w *workbench) Total() int { return w.OpenCount + w.FeedbackOpen }
 
+// FeedbackItems reports whether an open item listed is of the kind feedback: an item
+// of business, which the feedback log (routing, themes, the Feedback card) does not
+// hold until someone logs it there.
+func (w *workbench) FeedbackItems() bool {
+	return slices.ContainsFunc(w.Items, func(v itemView) bool { return v.Kind == "feedback" })
+}
+
 // itemView is one open item, ready to print.
 type itemView struct {
 	*rapport.Item
 	Overdue bool
 	DueText string // "due today", "due in 3 days", "3 days overdue"
+	// LogAsFeedback is, for an item of the kind feedback, the quick feedback form
+	// filled in from it.
+	LogAsFeedback string
 }
 
 func newItemView(it *rapport.Item, today time.Time) itemView {
 	v := itemView{Item: it, Overdue: it.Overdue(today.Format(rapport.DateLayout))}
+	if it.Kind == "feedback" {
+		q := url.Values{"customer_id": {it.CustomerID.String()}, "channel": {string(it.Channel)},
+			"text": {strings.TrimSpace(it.Title + "\n\n" + it.Body)}, "back": {"/customers/" + it.CustomerID.String() + "#feedback-h"}}
+		if k := rapport.FeedbackKind(it.RequestType); k.Valid() {
+			q.Set("kind", string(k))
+		}
+		v.LogAsFeedback = "/feedback/new?" + q.Encode()
+	}
 	if due, err := time.Parse(rapport.DateLayout, it.Due); err == nil {
 		switch days := int(due.Sub(today).Hours() / 24); {
 		case days == 0:
