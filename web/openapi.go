@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/rapportckm/rapport"
 )
@@ -26,8 +28,9 @@ func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
 func OpenAPI() []byte { return openAPI }
 
 // queryParameters are the query parameters each endpoint takes, by its route pattern
-// ("GET /api/v1/customers/{id}/interactions"), as the OpenAPI document lists them.
-var queryParameters = readQueryParameters(openAPI)
+// ("GET /api/v1/customers/{id}/interactions"), as the OpenAPI document lists them:
+// read at the first API request, not when any rapport command starts (4 ms).
+var queryParameters = sync.OnceValue(func() map[string][]string { return readQueryParameters(openAPI) })
 
 func readQueryParameters(doc []byte) map[string][]string {
 	type parameter struct {
@@ -71,15 +74,20 @@ func readQueryParameters(doc []byte) map[string][]string {
 	return out
 }
 
-// checkQuery refuses query parameters the endpoint does not take: a misspelt filter
-// ("limt", "chanel") would otherwise be ignored, and the answer look like what was
-// asked for.
+// checkQuery refuses a query string that does not parse, which r.URL.Query would read
+// in part and so widen a filtered list, and query parameters the endpoint does not
+// take: a misspelt filter ("limt", "chanel") would otherwise be ignored, and the answer
+// look like what was asked for.
 func checkQuery(r *http.Request) error {
-	known, ok := queryParameters[r.Pattern]
+	values, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return rapport.Errorf(rapport.EINVALID, "the query string is malformed (%v): escape %% as %%25 and separate parameters with &", err)
+	}
+	known, ok := queryParameters()[r.Pattern]
 	if !ok {
 		return nil
 	}
-	for _, name := range slices.Sorted(maps.Keys(r.URL.Query())) {
+	for _, name := range slices.Sorted(maps.Keys(values)) {
 		if slices.Contains(known, name) {
 			continue
 		}
