@@ -58,15 +58,15 @@ func (tx *Tx) findCustomerKind(id rapport.ID) (rapport.CustomerKind, error) {
 	if !errors.Is(err, sql.ErrNoRows) {
 		return kind, err
 	}
-	q = &Query{}
-	var name string
-	var into rapport.ID
-	err = tx.queryRow(`SELECT c.name, c.merged_into FROM customers c WHERE c.id = `+q.Arg(id)+` AND c.merged_into IS NOT NULL AND `+
-		visibleCustomer(q, tx.scope, "c.merged_into"), q.Args()...).Scan(&name, &into)
+	// findCustomer finds a merged record as visible as the customer it went into.
+	c, err := tx.findCustomer(id)
 	if err != nil {
-		return "", notFound(err, "customer")
+		return "", err
 	}
-	return "", rapport.Errorf(rapport.ENOTFOUND, "%s was merged into customer %s, which holds its records now: use that customer, or undo the merge first", name, into)
+	if c.MergedInto.IsZero() { // unmerged between the two reads
+		return "", rapport.NotFound("customer")
+	}
+	return "", rapport.Errorf(rapport.ENOTFOUND, "%s was merged into customer %s, which holds its records now: use that customer, or undo the merge first", c.Name, c.MergedInto)
 }
 
 // CreateLink links two visible customers.
