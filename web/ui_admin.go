@@ -369,38 +369,40 @@ type auditPage struct {
 
 // auditSubject is a choice of the audit trail's What filter: the entities the events
 // name for one kind of thing, a record and lists of them alike (reading a customer's
-// notes is "notes", writing one is "note").
+// notes is "notes", writing one is "note"). The first is the choice's value.
 type auditSubject struct {
-	Value, Label string
-	Entities     []string
+	Label    string
+	Entities []string
 }
 
+func (a auditSubject) Value() string { return a.Entities[0] }
+
 var auditSubjects = []auditSubject{
-	{"customer", "Customers", []string{"customer", "customers"}},
-	{"source_records", "Source records", []string{"source_records", "golden_record"}},
-	{"interaction", "Interactions", []string{"interaction", "interactions"}},
-	{"attachment", "Attachments", []string{"attachment", "attachments"}},
-	{"note", "Notes", []string{"note", "notes"}},
-	{"link", "Links", []string{"link"}},
-	{"item", "Items", []string{"item", "items"}},
-	{"consent", "Consents", []string{"consent"}},
-	{"matches", "Duplicates", []string{"matches", "match"}},
-	{"feedback", "Feedback", []string{"feedback", "feedback_template"}},
-	{"action_item", "Action items", []string{"action_item"}},
-	{"theme", "Themes", []string{"theme", "themes", "theme_alert", "idea"}},
-	{"survey", "Surveys", []string{"survey", "survey_settings", "survey_response"}},
-	{"mail", "Mail", []string{"mail"}},
-	{"segment", "Segments", []string{"segment"}},
-	{"article", "Knowledge base", []string{"article", "article_file", "category", "question", "expert"}},
-	{"tip", "Playbook", []string{"tip", "question_rule"}},
-	{"routing_rule", "Routing", []string{"routing_rule", "routing_settings"}},
-	{"portal_account", "Portal", []string{"portal_account", "portal_settings"}},
-	{"source", "Source systems", []string{"source", "survivorship"}},
-	{"user", "Users", []string{"user"}},
-	{"token", "API tokens", []string{"token"}},
-	{"team", "Teams", []string{"team"}},
-	{"wall", "Walls", []string{"wall"}},
-	{"audit_events", "Audit trail", []string{"audit_events"}},
+	{"Customers", []string{"customer", "customers"}},
+	{"Source records", []string{"source_records", "golden_record"}},
+	{"Interactions", []string{"interaction", "interactions"}},
+	{"Attachments", []string{"attachment", "attachments"}},
+	{"Notes", []string{"note", "notes"}},
+	{"Links", []string{"link"}},
+	{"Items", []string{"item", "items"}},
+	{"Consents", []string{"consent"}},
+	{"Duplicates", []string{"matches", "match"}},
+	{"Feedback", []string{"feedback", "feedback_template"}},
+	{"Action items", []string{"action_item"}},
+	{"Themes", []string{"theme", "themes", "theme_alert", "idea"}},
+	{"Surveys", []string{"survey", "survey_settings", "survey_response"}},
+	{"Mail", []string{"mail"}},
+	{"Segments", []string{"segment"}},
+	{"Knowledge base", []string{"article", "article_file", "category", "question", "expert"}},
+	{"Playbook", []string{"tip", "question_rule"}},
+	{"Routing", []string{"routing_rule", "routing_settings"}},
+	{"Portal", []string{"portal_account", "portal_settings"}},
+	{"Source systems", []string{"source", "survivorship"}},
+	{"Users", []string{"user"}},
+	{"API tokens", []string{"token"}},
+	{"Teams", []string{"team"}},
+	{"Walls", []string{"wall"}},
+	{"Audit trail", []string{"audit_events"}},
 }
 
 // auditActions are the actions events record, for the Action filter: the common ones
@@ -417,7 +419,7 @@ func (s *Server) handleAuditIndex(w http.ResponseWriter, r *http.Request, c *cal
 	}
 	f.Limit = 100
 	q := r.URL.Query()
-	if i := slices.IndexFunc(auditSubjects, func(a auditSubject) bool { return a.Value == q.Get("entity") }); i >= 0 {
+	if i := slices.IndexFunc(auditSubjects, func(a auditSubject) bool { return a.Value() == q.Get("entity") }); i >= 0 {
 		f.Entities = auditSubjects[i].Entities
 	}
 	page := auditPage{Query: q, KeepReadsDays: s.KeepReadsDays, Actions: auditActions, Subjects: auditSubjects}
