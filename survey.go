@@ -48,6 +48,10 @@ func (k SurveyKind) DefaultQuestion() string {
 	return ""
 }
 
+// LowerIsBetter reports whether the kind's best answer is its lowest: CES, whose 1
+// strongly agrees that it was easy.
+func (k SurveyKind) LowerIsBetter() bool { return k == SurveyCES }
+
 // Category names a score as the kind's reports count it: NPS promoter (9–10), passive
 // (7–8) or detractor (0–6); CSAT satisfied (4–5), neutral (3), dissatisfied (1–2); CES
 // easy (1–3), neutral (4), hard (5–7); custom has none.

@@ -311,6 +311,17 @@ func TestSurveyPages(t *testing.T) {
 			if !strings.Contains(body, `<td class="num">-100</td>`) || !strings.Contains(body, "100%") || !strings.Contains(body, "Purchase") {
 				t.Errorf("the list lacks the survey's score, rate or trigger")
 			}
+			// A CES page says which way is better; an NPS page needs not.
+			res, _ = admin.post("/surveys", url.Values{"name": {"Effort"}, "kind": {"ces"}, "ask_every_days": {"90"}})
+			if res.StatusCode != 303 {
+				t.Fatalf("got %d creating a CES survey", res.StatusCode)
+			}
+			if _, body := admin.get(res.Header.Get("Location")); !strings.Contains(body, "mean effort") || !strings.Contains(body, "lower is better") {
+				t.Errorf("the CES survey's page does not say that lower is better")
+			}
+			if _, body := admin.get(page); strings.Contains(body, "lower is better") {
+				t.Errorf("the NPS survey's page says that lower is better")
+			}
 
 			// Walls: once Otto is behind a wall, the agent's results count nothing of his.
 			must(t, e.db.CreateWall(ctx, sys, &rapport.Wall{Name: "Osprey"}, []rapport.ID{e.deals.ID}, []rapport.ID{e.open.ID}))

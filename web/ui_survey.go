@@ -309,7 +309,7 @@ func newScoreChart(k rapport.SurveyKind, ps []rapport.PeriodScore, label string)
 	c := &scoreChart{Width: 600, Height: 200, Top: trimFloat(hi), Bottom: trimFloat(lo), Label: label}
 	c.ViewBox = fmt.Sprintf("-8 -8 %d %d", c.Width+16, c.Height+16)
 	// Better is up: a CES of 1 (easiest) at the top.
-	down := k == rapport.SurveyCES
+	down := k.LowerIsBetter()
 	if down {
 		c.Top, c.Bottom = trimFloat(lo)+" (easy)", trimFloat(hi)+" (hard)"
 	}
