@@ -205,12 +205,14 @@ func (s *Server) handleCustomerUpdate(w http.ResponseWriter, r *http.Request, c 
 		return err
 	}
 	in, err := customerFromForm(r)
+	// The version the form was read at goes back into a form shown again, so that the
+	// next save is still checked against changes made by others meanwhile.
+	in.Version, _ = strconv.Atoi(r.PostFormValue("version"))
 	var saved *rapport.Customer
 	if err == nil {
-		version, _ := strconv.Atoi(r.PostFormValue("version"))
 		u := rapport.CustomerUpdate{GivenName: &in.GivenName, FamilyName: &in.FamilyName, Emails: &in.Emails, Phones: &in.Phones,
 			Addresses: &in.Addresses, Language: &in.Language, PreferredChannel: &in.PreferredChannel, PreferredTime: &in.PreferredTime, Relationships: &in.Relationships,
-			Tags: &in.Tags, OwnerID: &in.OwnerID, Attributes: &in.Attributes, Version: version}
+			Tags: &in.Tags, OwnerID: &in.OwnerID, Attributes: &in.Attributes, Version: in.Version}
 		if in.Kind == rapport.KindOrganisation {
 			u.Name = &in.Name
 		}

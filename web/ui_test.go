@@ -435,6 +435,26 @@ func TestPages(t *testing.T) {
 				if res.StatusCode != 409 || !strings.Contains(body, "changed by someone else") {
 					t.Errorf("got %d, want the stale edit refused with an explanation", res.StatusCode)
 				}
+				// Saving the form as shown again is refused again: it still holds the
+				// version it was read at, not none.
+				if !strings.Contains(body, `name="version" value="1"`) {
+					t.Errorf("the form shown again lost the version it was read at")
+				}
+				// A form shown again with its errors keeps its version too: someone else's
+				// save while it is being corrected is not overwritten.
+				form.Set("version", "2")
+				form.Set("emails", "not-an-address")
+				if res, body = agent.post(path, form); res.StatusCode != 400 || !strings.Contains(body, `name="version" value="2"`) {
+					t.Errorf("got %d; the form shown with its errors must keep the version it was read at", res.StatusCode)
+				}
+				other := url.Values{"kind": {"person"}, "given_name": {"Otto"}, "family_name": {"Other"}, "version": {"2"}}
+				if res, _ = agent.post(path, other); res.StatusCode != 303 {
+					t.Fatalf("got %d saving the other edit", res.StatusCode)
+				}
+				form.Del("emails")
+				if res, _ = agent.post(path, form); res.StatusCode != 409 {
+					t.Errorf("got %d, want the corrected form refused, as the customer changed meanwhile", res.StatusCode)
+				}
 			})
 
 			t.Run("Admin", func(t *testing.T) {
