@@ -209,7 +209,14 @@ func TestHelpSessionEnded(t *testing.T) {
 					t.Errorf("%s: the sign-in link leads on to %q, want %q", c.path, got, c.next)
 				}
 			}
-			res, _ := otto.post("/help/sign-in", url.Values{"email": {"otto@open.example"}, "password": {"a long passphrase"}, "next": {"/help/feedback"}})
+			// A page asked for while signed out leads to signing in, and on to it with its whole query.
+			res, err := e.visitor().client.Get(e.srv.URL + "/help/feedback?kind=idea&product=a%26b")
+			must(t, err)
+			res.Body.Close()
+			if u, err := url.Parse(res.Header.Get("Location")); err != nil || u.Path != "/help/sign-in" || u.Query().Get("next") != "/help/feedback?kind=idea&product=a%26b" {
+				t.Errorf("signed out, a help page with a query leads to %q, want the sign-in page going on to it", res.Header.Get("Location"))
+			}
+			res, _ = otto.post("/help/sign-in", url.Values{"email": {"otto@open.example"}, "password": {"a long passphrase"}, "next": {"/help/feedback"}})
 			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/help/feedback" {
 				t.Errorf("sign in again: %d to %q, want the feedback form", res.StatusCode, res.Header.Get("Location"))
 			}

@@ -595,6 +595,15 @@ func TestSignIn(t *testing.T) {
 	if res.Header.Get("Location") != "/" {
 		t.Errorf("got redirect to %q, want / instead of another site", res.Header.Get("Location"))
 	}
+	// A page asked for while signed out is where signing in leads, its whole query kept.
+	asked, err := client.Get(e.srv.URL + "/customers?kind=organisation&relationship=client&q=a%26b")
+	must(t, err)
+	asked.Body.Close()
+	signIn, err := url.Parse(asked.Header.Get("Location"))
+	must(t, err)
+	if want := "/customers?kind=organisation&relationship=client&q=a%26b"; signIn.Path != "/sign-in" || signIn.Query().Get("next") != want {
+		t.Errorf("signed out, /customers with a query leads to %q, want the sign-in page going on to %q", asked.Header.Get("Location"), want)
+	}
 	var session *http.Cookie
 	for _, c := range res.Cookies() {
 		if c.Name == "rapport_session" {
