@@ -223,7 +223,9 @@ func (c *Customer) Validate() error {
 	default:
 		p.Add("kind", `kind %q is unknown: use "person" or "organisation"`, c.Kind)
 	}
-	checkText(p, "name", c.Name, 200)
+	if c.Kind != KindPerson || c.Name != strings.TrimSpace(c.GivenName+" "+c.FamilyName) {
+		checkText(p, "name", c.Name, 200) // a person's name made of the two below is checked by them
+	}
 	checkText(p, "given_name", c.GivenName, 100)
 	checkText(p, "family_name", c.FamilyName, 100)
 	checkContacts(p, "emails", "e-mail addresses", c.Emails, ValidEmail)
@@ -539,18 +541,35 @@ func checkContacts(p Problems, field, what string, cps []ContactPoint, valid fun
 // and text over max characters.
 func checkText(p Problems, field, s string, max int) {
 	if !utf8.ValidString(s) {
-		p.Add(field, "%s is not valid UTF-8 text; send text encoded as UTF-8", field)
+		p.Add(field, "%s is not valid UTF-8 text; send text encoded as UTF-8", fieldWords(field))
 		return
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		p.Add(field, "%s has %d characters; at most %d are allowed", field, n, max)
+		p.Add(field, "%s: %d characters, and at most %d are allowed", fieldWords(field), n, max)
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' {
-			p.Add(field, "%s holds the control character %U, which is not allowed", field, r)
+			p.Add(field, "%s holds the control character %U, which is not allowed", fieldWords(field), r)
 			return
 		}
 	}
+}
+
+// fieldWords names a field in a message in words, by the last part of its name
+// ("family_name" as "Family name", "addresses[0].street" as "Street"): a form shows the
+// message beside the field, and the API names the field beside the message.
+func fieldWords(field string) string {
+	if i := strings.LastIndexByte(field, '.'); i >= 0 {
+		field = field[i+1:]
+	}
+	if i := strings.IndexByte(field, '['); i >= 0 {
+		field = field[:i]
+	}
+	if field == "" {
+		return "The text"
+	}
+	field = strings.ReplaceAll(field, "_", " ")
+	return strings.ToUpper(field[:1]) + field[1:]
 }
 
 // checkAttributes requires a JSON object of at most 64 KiB.

@@ -372,7 +372,7 @@ func isCurrencyCode(s string) bool {
 // checkName accepts source names: lower-case letters, digits, - and _, as in "billing".
 func checkName(p Problems, field, s string) {
 	if len(s) > 64 {
-		p.Add(field, "%s has %d characters; at most 64 are allowed", field, len(s))
+		p.Add(field, "%s: %d characters, and at most 64 are allowed", fieldWords(field), len(s))
 		return
 	}
 	for _, r := range s {

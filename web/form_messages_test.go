@@ -33,6 +33,9 @@ func TestFormMessagesInWords(t *testing.T) {
 		{"consent on no day", profile + "/consents", agent,
 			url.Values{"purpose": {"marketing"}, "granted": {"yes"}, "decided_on": {"yesterday"}},
 			"Write the day as YYYY-MM-DD", `<label for="k-on">`},
+		{"family name too long", "/customers", agent,
+			url.Values{"kind": {"person"}, "given_name": {"Zed"}, "family_name": {strings.Repeat("x", 5000)}},
+			"Family name: 5000 characters, and at most 100 are allowed", `<label for="family_name">`},
 		{"survey every ninety days", "/surveys", admin,
 			url.Values{"name": {"Words NPS"}, "kind": {"nps"}, "ask_every_days": {"ninety"}},
 			"must be a whole number from 1 to 3650", `<label for="sv-every">`},
@@ -48,6 +51,8 @@ func TestFormMessagesInWords(t *testing.T) {
 			t.Errorf("%s: the message %q speaks in code", c.name, msg[1])
 		case !regexp.MustCompile(`<div class="field invalid">\s*` + regexp.QuoteMeta(c.mark)).MatchString(body):
 			t.Errorf("%s: the field %s is not marked", c.name, c.mark)
+		case strings.Count(body, `class="field invalid"`) != 1:
+			t.Errorf("%s: %d fields are marked, want the one that is wrong", c.name, strings.Count(body, `class="field invalid"`))
 		}
 	}
 }
