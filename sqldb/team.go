@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/rapportckm/rapport"
 )
@@ -168,11 +170,54 @@ func (db *DB) DeleteTeam(ctx context.Context, s rapport.Scope, id rapport.ID) er
 		if err != nil {
 			return err
 		}
+		if err := tx.checkTeamUnused(t); err != nil {
+			return err
+		}
 		if _, err := tx.exec(`DELETE FROM teams WHERE id = $1`, id); err != nil {
 			return err
 		}
 		return tx.audit("delete", "team", id, rapport.ID{}, false, t.Name)
 	})
+}
+
+// checkTeamUnused refuses to delete a team that feedback is routed to or that owes action
+// items: the database would delete the rules and the items with it, and with them the
+// record of who was asked to fix what.
+func (tx *Tx) checkTeamUnused(t *rapport.Team) error {
+	var rules, fallback, items, open int
+	err := tx.queryRow(`SELECT
+		(SELECT COUNT(*) FROM routing_rules WHERE team_id = $1),
+		(SELECT COUNT(*) FROM routing_settings WHERE fallback_team_id = $1),
+		(SELECT COUNT(*) FROM action_items WHERE team_id = $1),
+		(SELECT COUNT(*) FROM action_items WHERE team_id = $1 AND status = 'open')`, t.ID).Scan(&rules, &fallback, &items, &open)
+	if err != nil {
+		return err
+	}
+	var uses, fixes []string
+	if rules > 0 {
+		uses = append(uses, countOf(rules, "routing rule sends", "routing rules send")+" feedback to it")
+		fixes = append(fixes, "point the rules at another team")
+	}
+	if fallback > 0 {
+		uses = append(uses, "feedback no rule matches goes to it")
+		fixes = append(fixes, "choose another team for the feedback no rule matches")
+	}
+	if items > 0 {
+		uses = append(uses, fmt.Sprintf("it owes %s (%d open)", countOf(items, "action item", "action items"), open))
+		fixes = append(fixes, "keep the team for the record of its action items: rename it or take its members off instead")
+	}
+	if len(uses) == 0 {
+		return nil
+	}
+	return &rapport.Error{Code: rapport.ECONFLICT, Message: fmt.Sprintf("team %s cannot be deleted: %s. Deleting it would delete them: %s.",
+		t.Name, strings.Join(uses, ", and "), strings.Join(fixes, "; "))}
+}
+
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // checkTeamName refuses a name that another team has in any case: "sales" beside

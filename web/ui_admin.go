@@ -195,7 +195,10 @@ func (s *Server) handleTeamDelete(w http.ResponseWriter, r *http.Request, c *cal
 	if err != nil {
 		return err
 	}
-	if err := s.Store.DeleteTeam(r.Context(), c.scope, id); err != nil {
+	err = s.Store.DeleteTeam(r.Context(), c.scope, id)
+	if rapport.ErrorCode(err) == rapport.ECONFLICT { // what holds the team, said on its page
+		return s.renderTeamPage(w, r, c, http.StatusConflict, err)
+	} else if err != nil {
 		return err
 	}
 	return s.redirect(w, r, "/admin/teams", "The team was deleted.")

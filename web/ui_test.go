@@ -465,6 +465,14 @@ func TestPages(t *testing.T) {
 						t.Errorf("%s: got %d", path, status)
 					}
 				}
+				// A team that feedback is routed to stays, and its page says why.
+				rule := &rapport.RoutingRule{Name: "Everything", TeamID: e.team.ID, ServiceLevel: 24}
+				must(t, e.db.CreateRoutingRule(ctx, rapport.SystemScope("test"), rule))
+				res, body := admin.post("/admin/teams/"+e.team.ID.String()+"/delete", nil)
+				if res.StatusCode != 409 || !strings.Contains(body, `role="alert">Team Sales cannot be deleted: 1 routing rule sends feedback to it`) {
+					t.Errorf("deleting a team with a routing rule: got %d, want its page saying what holds it", res.StatusCode)
+				}
+				must(t, e.db.DeleteRoutingRule(ctx, rapport.SystemScope("test"), rule.ID))
 				must(t, e.db.QueueMail(ctx, rapport.SystemScope("test"), &rapport.Mail{Purpose: "feedback_informed", ToAddress: "ana@example.com",
 					Subject: "<script>alert(1)</script> what we did", Text: "x"}))
 				if _, body := admin.get("/admin/outbox?state=queued"); !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt; what we did") || !strings.Contains(body, "ana@example.com") {
@@ -479,7 +487,7 @@ func TestPages(t *testing.T) {
 				if status, _ := e.signIn("agent@example.com").get("/admin/outbox"); status != 403 {
 					t.Errorf("an agent read the outbox: %d", status)
 				}
-				res, body := admin.post("/admin/teams", url.Values{"name": {"Sales"}, "function": {"sales"}})
+				res, body = admin.post("/admin/teams", url.Values{"name": {"Sales"}, "function": {"sales"}})
 				if res.StatusCode != 400 || !strings.Contains(body, "exists already") {
 					t.Errorf("got %d, want a duplicate team refused", res.StatusCode)
 				}

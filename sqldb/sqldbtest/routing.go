@@ -263,6 +263,42 @@ func testRouting(t *testing.T, open Opener) {
 			t.Errorf("Late deliveries previews %d matches, %d shown; want 3, 2", p.Rules[1].Matches, len(p.Rules[1].Sample))
 		}
 	})
+
+	// A team that feedback is routed to, or that owes action items, is not deleted with
+	// them: the admin is told what holds it.
+	t.Run("TeamInUseNotDeleted", func(t *testing.T) {
+		before, err := db.FindRoutingRules(ctx, f.admin)
+		must(t, err)
+		for _, c := range []struct {
+			team *rapport.Team
+			want []string
+		}{
+			{vip, []string{"team Key accounts cannot be deleted", "2 routing rules send feedback to it", "action items", "point the rules at another team"}},
+			{billing, []string{"routing rule", "action items (", "keep the team for the record of its action items"}},
+		} {
+			err := db.DeleteTeam(ctx, f.admin, c.team.ID)
+			wantCode(t, err, rapport.ECONFLICT)
+			for _, w := range c.want {
+				if !strings.Contains(rapport.ErrorMessage(err), w) {
+					t.Errorf("deleting %s: %q does not say %q", c.team.Name, rapport.ErrorMessage(err), w)
+				}
+			}
+		}
+		after, err := db.FindRoutingRules(ctx, f.admin)
+		must(t, err)
+		if len(after) != len(before) {
+			t.Errorf("%d routing rules after refused deletions, want the %d there were", len(after), len(before))
+		}
+		spare := mustTeam(t, db, "Spare", "other")
+		must(t, db.SetRoutingSettings(ctx, manager, &rapport.RoutingSettings{FallbackTeamID: spare.ID}))
+		err = db.DeleteTeam(ctx, f.admin, spare.ID)
+		wantCode(t, err, rapport.ECONFLICT)
+		if !strings.Contains(rapport.ErrorMessage(err), "feedback no rule matches goes to it") {
+			t.Errorf("deleting the fallback team: %q, want it named as the fallback", rapport.ErrorMessage(err))
+		}
+		must(t, db.SetRoutingSettings(ctx, manager, &rapport.RoutingSettings{}))
+		must(t, db.DeleteTeam(ctx, f.admin, spare.ID))
+	})
 }
 
 // testActions: action items are added by hand, given owners, done and reopened,
