@@ -95,6 +95,18 @@ func (p Problems) Add(field, format string, args ...any) {
 	}
 }
 
+// Merge adds the field problems of err, when it is an EINVALID *Error, to those p does
+// not hold yet: a form shows the problems of reading its input and the model's own
+// checks at once, not one after the other.
+func (p Problems) Merge(err error) {
+	var e *Error
+	if errors.As(err, &e) && e.Code == EINVALID {
+		for field, msg := range e.Fields {
+			p.Add(field, "%s", msg)
+		}
+	}
+}
+
 // Err returns nil when there were no problems, or an EINVALID *Error that names the
 // first field (in sorted order, so messages are stable) and holds them all.
 func (p Problems) Err() error {

@@ -56,3 +56,38 @@ func TestFormMessagesInWords(t *testing.T) {
 		}
 	}
 }
+
+// TestFormShowsEveryProblemAtOnce: a form whose input cannot all be read (a time or an
+// amount not written as one, an id not from the list) shows those problems and the
+// rest of what is wrong with it together, not the rest only after the first are mended.
+func TestFormShowsEveryProblemAtOnce(t *testing.T) {
+	e := newEnv(t, databases()["sqlite"])
+	agent := e.signIn("agent@example.com")
+	profile := "/customers/" + e.open.ID.String()
+	for _, c := range []struct {
+		name, path string
+		form       url.Values
+		marked     []string // the fields' ids, each marked invalid
+	}{
+		{"interaction", profile + "/interactions",
+			url.Values{"type": {"call"}, "channel": {"phone"}, "amount": {"abc"}, "summary": {""}, "currency": {"euro"}, "occurred_at": {"2099-01-01T10:00"}},
+			[]string{"i-amount", "i-summary", "i-currency", "i-at"}},
+		{"feedback", "/feedback",
+			url.Values{"kind": {"complaint"}, "text": {" "}, "channel": {"phone"}, "heard_at": {"yesterday"}},
+			[]string{"fb-text", "fb-at"}},
+		{"item", profile + "/items",
+			url.Values{"kind": {"task"}, "title": {""}, "owner_id": {"someone"}},
+			[]string{"it-title", "it-owner"}},
+	} {
+		res, body := agent.post(c.path, c.form)
+		if res.StatusCode != 400 {
+			t.Errorf("%s: got %d, want the form again", c.name, res.StatusCode)
+			continue
+		}
+		for _, id := range c.marked {
+			if !strings.Contains(body, `id="`+id+`-error"`) {
+				t.Errorf("%s: no message at %s", c.name, id)
+			}
+		}
+	}
+}

@@ -749,6 +749,10 @@ func (s *Server) handleInteractionCreate(w http.ResponseWriter, r *http.Request,
 		}
 		in.Amount = &a
 	}
+	if len(p) > 0 {
+		in.Normalize()
+		p.Merge(in.Validate())
+	}
 	err = p.Err()
 	if err == nil {
 		err = s.Store.CreateInteraction(r.Context(), c.scope, in)

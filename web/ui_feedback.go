@@ -203,6 +203,10 @@ func (s *Server) handleFeedbackCreate(w http.ResponseWriter, r *http.Request, c 
 		}
 		fb.HeardBy = id
 	}
+	if len(p) > 0 {
+		fb.Normalize()
+		p.Merge(fb.Validate(time.Now()))
+	}
 	err := p.Err()
 	if err == nil {
 		_, err = s.Store.CreateFeedback(r.Context(), c.scope, fb)

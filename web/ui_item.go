@@ -132,6 +132,10 @@ func itemFromForm(r *http.Request, customerID rapport.ID) (*rapport.Item, error)
 			*dst = id
 		}
 	}
+	if len(p) > 0 {
+		it.Normalize()
+		p.Merge(it.Validate())
+	}
 	return it, p.Err()
 }
 
