@@ -296,7 +296,7 @@ var activities = []activity{
 				in.Summary = fmt.Sprintf("Searched the help centre for %q: nothing found", query)
 			}
 		case 4:
-			in.Summary, in.Attributes = fmt.Sprintf("Abandoned a basket with %d items", 1+g.r.IntN(6)), attrs("path", "/basket")
+			in.Summary, in.Attributes = "Abandoned a basket with "+thousands.Count(1+g.r.IntN(6), "item"), attrs("path", "/basket")
 		case 5:
 			in.Summary = fmt.Sprintf("Read the article %q", pick(g.r, articles))
 		default:

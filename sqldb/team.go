@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 func scanTeam(rows Scanner) (*rapport.Team, error) {
@@ -195,7 +196,11 @@ func (tx *Tx) checkTeamUnused(t *rapport.Team) error {
 	}
 	var uses, fixes []string
 	if rules > 0 {
-		uses = append(uses, countOf(rules, "routing rule sends", "routing rules send")+" feedback to it")
+		verb := "send"
+		if rules == 1 {
+			verb = "sends"
+		}
+		uses = append(uses, thousands.Count(rules, "routing rule")+" "+verb+" feedback to it")
 		fixes = append(fixes, "point the rules at another team")
 	}
 	if fallback > 0 {
@@ -203,7 +208,7 @@ func (tx *Tx) checkTeamUnused(t *rapport.Team) error {
 		fixes = append(fixes, "choose another team for the feedback no rule matches")
 	}
 	if items > 0 {
-		uses = append(uses, fmt.Sprintf("it owes %s (%d open)", countOf(items, "action item", "action items"), open))
+		uses = append(uses, fmt.Sprintf("it owes %s (%d open)", thousands.Count(items, "action item"), open))
 		fixes = append(fixes, "keep the team for the record of its action items: rename it or take its members off instead")
 	}
 	if len(uses) == 0 {
@@ -211,13 +216,6 @@ func (tx *Tx) checkTeamUnused(t *rapport.Team) error {
 	}
 	return &rapport.Error{Code: rapport.ECONFLICT, Message: fmt.Sprintf("team %s cannot be deleted: %s. Deleting it would delete them: %s.",
 		t.Name, strings.Join(uses, ", and "), strings.Join(fixes, "; "))}
-}
-
-func countOf(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 // checkTeamName refuses a name that another team has in any case: "sales" beside
