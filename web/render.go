@@ -14,6 +14,7 @@ import (
 	"path"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -498,37 +499,74 @@ func initial(name string) string {
 }
 
 // pageLinks are the links of the pager partial: to a list's next page and, past its
-// first, back to the first. Page types embed it.
-type pageLinks struct{ NextURL, FirstURL string }
+// first, to the page before and the first. Page types embed it.
+type pageLinks struct{ NextURL, PrevURL, FirstURL string }
+
+// maxBack bounds the trail of earlier pages' cursors that paging links carry; from
+// further on, the way back ends at the first page.
+const maxBack = 50
 
 // pagerLinks returns the pager's links for the list at path shown with query q, whose
-// next page starts at cursor next ("" on the last page).
+// next page starts at cursor next ("" on the last page). The lists page by cursor, which
+// only leads forward, so each link to a next page carries the cursors of the pages
+// before it ("back"), and the link to the previous page takes the last of them.
 func pagerLinks(path string, q url.Values, next string) pageLinks {
 	var l pageLinks
+	cursor, back := q.Get("cursor"), q["back"]
 	if next != "" {
-		l.NextURL = path + withParam(q, "cursor", next)
+		trail := back
+		if cursor != "" {
+			trail = append(slices.Clone(back), cursor)
+		}
+		l.NextURL = path + pageQuery(q, next, trail[max(0, len(trail)-maxBack):])
 	}
-	if q.Get("cursor") != "" {
-		l.FirstURL = path + withParam(q, "cursor", "")
+	if cursor != "" {
+		l.FirstURL = path + pageQuery(q, "", nil)
+		l.PrevURL = l.FirstURL
+		if n := len(back); n > 0 {
+			l.PrevURL = path + pageQuery(q, back[n-1], back[:n-1])
+		}
 	}
 	return l
 }
 
-// withParam returns the query string of u with key set to value (or removed when
-// value is empty) and the cursor dropped, for filter and paging links.
-func withParam(q url.Values, key, value string) string {
-	out := url.Values{}
-	for k, v := range q {
-		if k != "cursor" {
-			out[k] = v
-		}
+// pageQuery returns the query string of q at another page: cursor and back replaced.
+func pageQuery(q url.Values, cursor string, back []string) string {
+	out := filterValues(q)
+	if cursor != "" {
+		out.Set("cursor", cursor)
 	}
+	if len(back) > 0 {
+		out["back"] = back
+	}
+	return encodeQuery(out)
+}
+
+// withParam returns the query string of u with key set to value (or removed when
+// value is empty) and the paging dropped, for filter and paging links.
+func withParam(q url.Values, key, value string) string {
+	out := filterValues(q)
 	if value == "" {
 		out.Del(key)
 	} else {
 		out.Set(key, value)
 	}
-	if enc := out.Encode(); enc != "" {
+	return encodeQuery(out)
+}
+
+// filterValues copies q without its paging: a list's filters.
+func filterValues(q url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range q {
+		if k != "cursor" && k != "back" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func encodeQuery(v url.Values) string {
+	if enc := v.Encode(); enc != "" {
 		return "?" + enc
 	}
 	return ""

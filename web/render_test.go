@@ -13,19 +13,37 @@ import (
 	"github.com/rapportckm/rapport"
 )
 
-// TestPagerLinks: the next page keeps the list's filters with the new cursor; the way
-// back to the first page drops the cursor and keeps the filters.
+// TestPagerLinks: the next page keeps the list's filters with the new cursor, and the
+// cursors of the pages before it; the previous page is the last of those, and the way
+// back to the first drops the paging and keeps the filters.
 func TestPagerLinks(t *testing.T) {
-	first := pagerLinks("/customers", url.Values{"kind": {"person"}}, "abc")
-	if first != (pageLinks{NextURL: "/customers?cursor=abc&kind=person"}) {
+	first := pagerLinks("/customers", url.Values{"kind": {"person"}}, "c2")
+	if first != (pageLinks{NextURL: "/customers?cursor=c2&kind=person"}) {
 		t.Errorf("first page: got %+v", first)
 	}
-	later := pagerLinks("/customers", url.Values{"kind": {"person"}, "cursor": {"abc"}}, "def")
-	if later != (pageLinks{NextURL: "/customers?cursor=def&kind=person", FirstURL: "/customers?kind=person"}) {
-		t.Errorf("a later page: got %+v", later)
+	second := pagerLinks("/customers", url.Values{"kind": {"person"}, "cursor": {"c2"}}, "c3")
+	if second != (pageLinks{NextURL: "/customers?back=c2&cursor=c3&kind=person", PrevURL: "/customers?kind=person", FirstURL: "/customers?kind=person"}) {
+		t.Errorf("the second page: got %+v", second)
 	}
-	if last := pagerLinks("/feedback", url.Values{"cursor": {"def"}}, ""); last != (pageLinks{FirstURL: "/feedback"}) {
+	third := pagerLinks("/customers", url.Values{"kind": {"person"}, "cursor": {"c3"}, "back": {"c2"}}, "c4")
+	if third != (pageLinks{NextURL: "/customers?back=c2&back=c3&cursor=c4&kind=person", PrevURL: "/customers?cursor=c2&kind=person", FirstURL: "/customers?kind=person"}) {
+		t.Errorf("the third page: got %+v", third)
+	}
+	if last := pagerLinks("/feedback", url.Values{"cursor": {"c4"}, "back": {"c2", "c3"}}, ""); last != (pageLinks{PrevURL: "/feedback?back=c2&cursor=c3", FirstURL: "/feedback"}) {
 		t.Errorf("the last page: got %+v", last)
+	}
+	// The trail is bounded: a page far down carries the latest cursors only.
+	deep := url.Values{"cursor": {"c"}}
+	for i := range maxBack + 10 {
+		deep.Add("back", strconv.Itoa(i))
+	}
+	next, err := url.Parse(pagerLinks("/audit", deep, "d").NextURL)
+	if err != nil || len(next.Query()["back"]) != maxBack || next.Query()["back"][maxBack-1] != "c" {
+		t.Errorf("a deep page's next link carries %d cursors back, want the latest %d", len(next.Query()["back"]), maxBack)
+	}
+	// A filter changed starts the list again.
+	if got := withParam(url.Values{"cursor": {"c3"}, "back": {"c2"}, "kind": {"person"}}, "tag", "vip"); got != "?kind=person&tag=vip" {
+		t.Errorf("a filter link: got %q, want the paging dropped", got)
 	}
 }
 

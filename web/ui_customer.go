@@ -253,8 +253,7 @@ type customerPage struct {
 	Organisations []*rapport.Link // links from this customer
 	Members       []*rapport.Link // links to this customer: its people and subsidiaries
 	Timeline      template.HTML   // the entries grouped by day, see timelineHTML
-	NextURL       string          // older entries
-	NewestURL     string          // back to the start, when paging
+	pageLinks                     // the timeline's older and newer entries
 	Filtered      bool
 	Teams         []rapport.TeamRef
 	LinkResults   []*rapport.Customer
@@ -516,12 +515,11 @@ func (s *Server) customerPage(r *http.Request, c *call, id rapport.ID) (*custome
 			page.Members = append(page.Members, l)
 		}
 	}
-	base := "/customers/" + id.String()
-	if profile.Next != "" {
-		page.NextURL = base + withParam(q, "cursor", profile.Next) + "#timeline"
-	}
-	if f.Cursor != "" {
-		page.NewestURL = base + withParam(q, "cursor", "") + "#timeline"
+	page.pageLinks = pagerLinks("/customers/"+id.String(), q, profile.Next)
+	for _, u := range []*string{&page.NextURL, &page.PrevURL, &page.FirstURL} {
+		if *u != "" {
+			*u += "#timeline"
+		}
 	}
 	entries := make([]entryView, len(profile.Timeline))
 	for i, e := range profile.Timeline {
