@@ -111,17 +111,48 @@ func queryList(q url.Values, name string) []string {
 // apiNotFound answers a request no API route took: 405 with the methods the address
 // takes, when it takes some, else 404.
 func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request, c *call) error {
-	var allowed []string
+	if allowed, _ := s.apiMethods(r); len(allowed) > 0 {
+		return methodNotAllowed(w, r, allowed)
+	}
+	return rapport.Errorf(rapport.ENOTFOUND, "no API endpoint %s %s; see /api/v1/openapi.json", r.Method, r.URL.Path)
+}
+
+func methodNotAllowed(w http.ResponseWriter, r *http.Request, allowed []string) error {
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	return rapport.Errorf(rapport.EMETHOD, "%s takes %s, not %s", r.URL.Path, strings.Join(allowed, ", "), r.Method)
+}
+
+// apiMethods answers which methods the address of r takes, and its route's path: those
+// of the most specific route for the path, whatever the method. So /segments/count is the
+// address POST /segments/count, not a segment named "count" that GET /segments/{id} could
+// show, and GET /segments/count is a method that address does not take.
+func (s *Server) apiMethods(r *http.Request) (allowed []string, path string) {
 	for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
-		if _, pattern := s.mux.Handler(&http.Request{Method: method, URL: r.URL, Host: r.Host}); pattern != "/api/" {
+		_, pattern := s.mux.Handler(&http.Request{Method: method, URL: r.URL, Host: r.Host})
+		if pattern == "/api/" || pattern == "" {
+			continue
+		}
+		_, p, _ := strings.Cut(pattern, " ")
+		switch {
+		case path == "" || moreSpecific(p, path):
+			allowed, path = []string{method}, p
+		case p == path:
 			allowed = append(allowed, method)
 		}
 	}
-	if len(allowed) > 0 {
-		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		return rapport.Errorf(rapport.EMETHOD, "%s takes %s, not %s", r.URL.Path, strings.Join(allowed, ", "), r.Method)
+	return allowed, path
+}
+
+// moreSpecific reports whether route path a is more specific than b, both matching one
+// address: it has a fixed segment where b has a wildcard first.
+func moreSpecific(a, b string) bool {
+	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
+	for i := 0; i < len(as) && i < len(bs); i++ {
+		if as[i] != bs[i] {
+			return !strings.HasPrefix(as[i], "{") && strings.HasPrefix(bs[i], "{")
+		}
 	}
-	return rapport.Errorf(rapport.ENOTFOUND, "no API endpoint %s %s; see /api/v1/openapi.json", r.Method, r.URL.Path)
+	return false
 }
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, c *call) error {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/sqldb/sqldbtest"
 )
 
 type errorBody struct {
@@ -471,4 +472,34 @@ func mustBody(res *http.Response, body string) string {
 		panic(fmt.Sprintf("status %d: %s", res.StatusCode, body))
 	}
 	return body
+}
+
+// TestAPIFixedAddressOtherMethod checks that an address of a fixed route asked with a
+// method it does not take answers 405 with its own methods, though a wildcard route
+// beside it (GET /segments/{id}) takes that method.
+func TestAPIFixedAddressOtherMethod(t *testing.T) {
+	e := newEnv(t, sqldbtest.SQLite)
+	for _, tt := range []struct{ method, path, allow string }{
+		{"GET", "/api/v1/customers/bulk", "POST"},
+		{"DELETE", "/api/v1/customers/bulk", "POST"},
+		{"GET", "/api/v1/segments/count", "POST"},
+		{"POST", "/api/v1/segments/proposed", "GET"},
+		{"GET", "/api/v1/items/bulk", "POST"},
+		{"GET", "/api/v1/interactions/bulk", "POST"},
+		{"GET", "/api/v1/question-rules/test", "POST"},
+		{"GET", "/api/v1/themes/regroup", "POST"},
+		{"PATCH", "/api/v1/feedback/measures", "GET"},
+		{"PUT", "/api/v1/segments/" + rapport.NewID().String(), "GET, PATCH, DELETE"},
+	} {
+		res, body := e.do(tt.method, tt.path, "admin@example.com", "")
+		if res.StatusCode != 405 || res.Header.Get("Allow") != tt.allow {
+			t.Errorf("%s %s: got %d Allow %q %s, want 405 Allow %q", tt.method, tt.path, res.StatusCode, res.Header.Get("Allow"), body, tt.allow)
+		} else if decode[errorBody](t, body).Error.Code != "method_not_allowed" {
+			t.Errorf("%s %s: got %s, want the code method_not_allowed", tt.method, tt.path, body)
+		}
+	}
+	// The wildcard routes still take their own addresses.
+	if res, body := e.do("GET", "/api/v1/segments/"+rapport.NewID().String(), "admin@example.com", ""); res.StatusCode != 404 {
+		t.Errorf("got %d %s for an unknown segment, want 404", res.StatusCode, body)
+	}
 }
