@@ -227,6 +227,7 @@ type customerInput struct {
 	Addresses        []rapport.Address      `json:"addresses"`
 	Language         string                 `json:"language"`
 	PreferredChannel rapport.Channel        `json:"preferred_channel"`
+	PreferredTime    rapport.ContactTime    `json:"preferred_time"`
 	Relationships    []rapport.Relationship `json:"relationships"`
 	Tags             []string               `json:"tags"`
 	OwnerID          rapport.ID             `json:"owner_id"`
@@ -236,7 +237,7 @@ type customerInput struct {
 func (in customerInput) customer() *rapport.Customer {
 	return &rapport.Customer{Kind: in.Kind, Name: in.Name, GivenName: in.GivenName, FamilyName: in.FamilyName,
 		Emails: in.Emails, Phones: in.Phones, Addresses: in.Addresses, Language: in.Language,
-		PreferredChannel: in.PreferredChannel, Relationships: in.Relationships, Tags: in.Tags,
+		PreferredChannel: in.PreferredChannel, PreferredTime: in.PreferredTime, Relationships: in.Relationships, Tags: in.Tags,
 		OwnerID: in.OwnerID, Attributes: in.Attributes}
 }
 

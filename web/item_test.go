@@ -245,6 +245,15 @@ func TestItemAPI(t *testing.T) {
 	if c := decode[rapport.Customer](t, body); res.StatusCode != 200 || c.PreferredTime != (rapport.ContactTime{Days: "weekends", Part: "any"}) {
 		t.Errorf("got %d %s, want weekends at any time", res.StatusCode, body)
 	}
+	// A new customer takes it too, checked as an update's is.
+	res, body = e.do("POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"Rui","preferred_time":{"days":"weekdays","part":"morning"}}`)
+	if c := decode[rapport.Customer](t, body); res.StatusCode != 201 || c.PreferredTime != (rapport.ContactTime{Days: "weekdays", Part: "morning"}) {
+		t.Errorf("got %d %s, want a new customer reached on weekday mornings", res.StatusCode, body)
+	}
+	res, body = e.do("POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"Rui","preferred_time":{"days":"weekdays","part":"noon"}}`)
+	if res.StatusCode != 400 || decode[errorBody](t, body).Error.Field != "preferred_time.part" {
+		t.Errorf("got %d %s, want 400 about preferred_time.part", res.StatusCode, body)
+	}
 }
 
 // TestFeedbackItemLogsAsFeedback: an open item of the kind feedback is not in the
