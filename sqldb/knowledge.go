@@ -433,6 +433,7 @@ func (db *DB) CreateCategory(ctx context.Context, s rapport.Scope, c rapport.Cat
 	if err := rapport.Require(s.CanPublish(), "change the knowledge base's categories"); err != nil {
 		return nil, err
 	}
+	field := categorySlugField(c)
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -448,7 +449,7 @@ func (db *DB) CreateCategory(ctx context.Context, s rapport.Scope, c rapport.Cat
 		c.ID, c.CreatedAt = rapport.NewID(), tx.now
 		if _, err := tx.exec(`INSERT INTO kb_categories (id, parent_id, name, slug, description, position, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, c.ID, c.ParentID, c.Name, c.Slug, c.Description, c.Position, c.CreatedAt); err != nil {
-			return err
+			return tx.slugTaken(err, field, c.Slug)
 		}
 		return tx.audit("create", "category", c.ID, rapport.ID{}, false, c.Name)
 	})

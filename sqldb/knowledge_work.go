@@ -262,10 +262,31 @@ func (db *DB) CountArticles(ctx context.Context, s rapport.Scope) (*rapport.Arti
 
 // Categories.
 
+// categorySlugField is the field a clash of c's slug is about: the slug, or the name it
+// is made from when c has none of its own.
+func categorySlugField(c rapport.Category) string {
+	if c.Slug == "" {
+		return "name"
+	}
+	return "slug"
+}
+
+// slugTaken says which slug a conflict of a category's statement is about.
+func (tx *Tx) slugTaken(err error, field, slug string) error {
+	if rapport.ErrorCode(tx.db.translate(err)) != rapport.ECONFLICT {
+		return err
+	}
+	if field == "name" {
+		return rapport.ConflictError(field, "there is a category with the slug %q, which this name makes, already: give this category another name, or a slug of its own", slug)
+	}
+	return rapport.ConflictError(field, "there is a category with the slug %q already", slug)
+}
+
 func (db *DB) UpdateCategory(ctx context.Context, s rapport.Scope, c rapport.Category) (*rapport.Category, error) {
 	if err := rapport.Require(s.CanPublish(), "change the knowledge base's categories"); err != nil {
 		return nil, err
 	}
+	field := categorySlugField(c)
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -298,7 +319,7 @@ func (db *DB) UpdateCategory(ctx context.Context, s rapport.Scope, c rapport.Cat
 		}
 		if _, err := tx.exec(`UPDATE kb_categories SET parent_id = $2, name = $3, slug = $4, description = $5, position = $6 WHERE id = $1`,
 			c.ID, c.ParentID, c.Name, c.Slug, c.Description, c.Position); err != nil {
-			return err
+			return tx.slugTaken(err, field, c.Slug)
 		}
 		if err := tx.queryRow(`SELECT created_at FROM kb_categories WHERE id = $1`, c.ID).Scan(&c.CreatedAt); err != nil {
 			return err

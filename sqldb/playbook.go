@@ -196,7 +196,7 @@ func (db *DB) CreateQuestionRule(ctx context.Context, s rapport.Scope, q *rappor
 		q.ID, q.AuthorID = rapport.NewID(), s.UserID
 		if _, err := tx.exec(`INSERT INTO question_rules (`+questionColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
 			q.ID, q.Name, q.Rule, q.Question, q.Active, q.AuthorID, tx.now); err != nil {
-			return nameTaken(err, "question rule", q.Name)
+			return tx.nameTaken(err, "question rule", q.Name)
 		}
 		q.CreatedAt, q.UpdatedAt = tx.now, tx.now
 		return tx.audit("create", "question_rule", q.ID, rapport.ID{}, false, q.Name+": "+q.Rule)
@@ -220,7 +220,7 @@ func (db *DB) UpdateQuestionRule(ctx context.Context, s rapport.Scope, q *rappor
 		}
 		if _, err := tx.exec(`UPDATE question_rules SET name = $1, rule = $2, question = $3, active = $4, updated_at = $5 WHERE id = $6`,
 			q.Name, q.Rule, q.Question, q.Active, tx.now, q.ID); err != nil {
-			return nameTaken(err, "question rule", q.Name)
+			return tx.nameTaken(err, "question rule", q.Name)
 		}
 		q.AuthorID, q.CreatedAt, q.UpdatedAt = old.AuthorID, old.CreatedAt, tx.now
 		return tx.audit("update", "question_rule", q.ID, rapport.ID{}, false, q.Name+": "+q.Rule)

@@ -91,7 +91,7 @@ func (db *DB) CreateSegment(ctx context.Context, s rapport.Scope, g *rapport.Seg
 		g.ID, g.OwnerID, g.CreatedAt, g.UpdatedAt = rapport.NewID(), s.UserID, tx.now, tx.now
 		if _, err := tx.exec(`INSERT INTO segments (id, name, description, rule, owner_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 			g.ID, g.Name, g.Description, g.Rule, g.OwnerID, g.CreatedAt, g.UpdatedAt); err != nil {
-			return nameTaken(err, "segment", g.Name)
+			return tx.nameTaken(err, "segment", g.Name)
 		}
 		if err := tx.refreshSegment(g.ID, g.Rule); err != nil {
 			return err
@@ -109,11 +109,11 @@ func (db *DB) CreateSegment(ctx context.Context, s rapport.Scope, g *rapport.Seg
 }
 
 // nameTaken says which name a conflict is about: there is a segment (or other thing
-// of that kind) of that name already.
-func nameTaken(err error, kind, name string) error {
-	if rapport.ErrorCode(err) == rapport.ECONFLICT {
-		msg := fmt.Sprintf("there is a %s named %q already", kind, name)
-		return &rapport.Error{Code: rapport.ECONFLICT, Field: "name", Message: msg, Fields: map[string]string{"name": msg}}
+// of that kind) of that name already. err is the statement's own, not yet translated:
+// only the unique name can clash in the statements it is given.
+func (tx *Tx) nameTaken(err error, kind, name string) error {
+	if rapport.ErrorCode(tx.db.translate(err)) == rapport.ECONFLICT {
+		return rapport.ConflictError("name", "there is a %s named %q already", kind, name)
 	}
 	return err
 }
@@ -145,7 +145,7 @@ func (db *DB) UpdateSegment(ctx context.Context, s rapport.Scope, id rapport.ID,
 		}
 		if _, err := tx.exec(`UPDATE segments SET name = $1, description = $2, rule = $3, updated_at = $4 WHERE id = $5`,
 			g.Name, g.Description, g.Rule, tx.now, id); err != nil {
-			return nameTaken(err, "segment", g.Name)
+			return tx.nameTaken(err, "segment", g.Name)
 		}
 		if ruleChanged {
 			if err := tx.refreshSegment(id, g.Rule); err != nil {

@@ -41,7 +41,7 @@ func (db *DB) CreateSource(ctx context.Context, s rapport.Scope, src *rapport.So
 	return db.update(ctx, s, func(tx *Tx) error {
 		src.ID, src.CreatedAt = rapport.NewID(), tx.now
 		if _, err := tx.exec(`INSERT INTO sources (id, name, title, created_at) VALUES ($1, $2, $3, $4)`, src.ID, src.Name, src.Title, src.CreatedAt); err != nil {
-			return err
+			return tx.nameTaken(err, "source", src.Name)
 		}
 		return tx.audit("create", "source", src.ID, rapport.ID{}, false, src.Name)
 	})

@@ -97,7 +97,7 @@ func (db *DB) CreateSurvey(ctx context.Context, s rapport.Scope, v *rapport.Surv
 		}
 		if _, err := tx.exec(`INSERT INTO surveys (`+surveyColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 			v.ID, v.Name, string(v.Kind), v.Question, v.Intro, v.Subject, tr, fu, v.AskEveryDays, trig, v.Active, v.CreatedBy, tx.now, tx.now); err != nil {
-			return nameTaken(err, "survey", v.Name)
+			return tx.nameTaken(err, "survey", v.Name)
 		}
 		return tx.audit("create", "survey", v.ID, rapport.ID{}, false, string(v.Kind)+": "+v.Name)
 	})
@@ -128,7 +128,7 @@ func (db *DB) ReplaceSurvey(ctx context.Context, s rapport.Scope, id rapport.ID,
 		if _, err := tx.exec(`UPDATE surveys SET name = $1, question = $2, intro = $3, subject = $4, translations = $5, follow_ups = $6,
 			ask_every_days = $7, triggers = $8, active = $9, updated_at = $10 WHERE id = $11`,
 			v.Name, v.Question, v.Intro, v.Subject, tr, fu, v.AskEveryDays, trig, v.Active, tx.now, id); err != nil {
-			return nameTaken(err, "survey", v.Name)
+			return tx.nameTaken(err, "survey", v.Name)
 		}
 		return tx.audit("update", "survey", id, rapport.ID{}, false, v.Name)
 	})

@@ -88,7 +88,7 @@ func (db *DB) CreateWall(ctx context.Context, s rapport.Scope, w *rapport.Wall, 
 		w.ID, w.CreatedAt, w.UpdatedAt = rapport.NewID(), tx.now, tx.now
 		if _, err := tx.exec(`INSERT INTO walls (id, name, description, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)`,
 			w.ID, w.Name, w.Description, w.CreatedAt, w.UpdatedAt); err != nil {
-			return err
+			return tx.nameTaken(err, "wall", w.Name)
 		}
 		if err := tx.setWallMembers(w.ID, &teamIDs, &customerIDs); err != nil {
 			return err
@@ -115,7 +115,7 @@ func (db *DB) UpdateWall(ctx context.Context, s rapport.Scope, id rapport.ID, u 
 			return err
 		}
 		if _, err := tx.exec(`UPDATE walls SET name = $1, description = $2, updated_at = $3 WHERE id = $4`, w.Name, w.Description, tx.now, id); err != nil {
-			return err
+			return tx.nameTaken(err, "wall", w.Name)
 		}
 		if err := tx.setWallMembers(id, u.TeamIDs, u.CustomerIDs); err != nil {
 			return err

@@ -95,6 +95,7 @@ func Run(t *testing.T, open Opener) {
 		{"Surveys", testSurveys},
 		{"SurveyTriggers", testSurveyTriggers},
 		{"SurveyAnswersAtOnce", testSurveyAnswersAtOnce},
+		{"NameConflicts", testNameConflicts},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
