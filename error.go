@@ -10,15 +10,16 @@ import (
 // Error codes. Every error that reaches a user carries one; web/errors.go maps them to
 // HTTP statuses and cmd/rapport to exit codes.
 const (
-	EINVALID      = "invalid"            // the input is wrong; Message says how to fix it
-	ENOTFOUND     = "not_found"          // missing, or not visible to the actor
-	ECONFLICT     = "conflict"           // clashes with what is stored (duplicate, stale version)
-	EUNAUTHORIZED = "unauthorized"       // not signed in, or the credentials are wrong
-	EFORBIDDEN    = "forbidden"          // signed in, but the role may not do this
-	EMETHOD       = "method_not_allowed" // the address takes other methods
-	ETOOLARGE     = "too_large"          // the request body or file is over the limit
-	ERATELIMIT    = "rate_limited"       // too many attempts; try again later
-	EINTERNAL     = "internal"           // a fault of ours; logged, never explained to the user
+	EINVALID      = "invalid"               // the input is wrong; Message says how to fix it
+	ENOTFOUND     = "not_found"             // missing, or not visible to the actor
+	ECONFLICT     = "conflict"              // clashes with what is stored (duplicate, stale version)
+	EUNAUTHORIZED = "unauthorized"          // not signed in, or the credentials are wrong
+	EFORBIDDEN    = "forbidden"             // signed in, but the role may not do this
+	EMETHOD       = "method_not_allowed"    // the address takes other methods
+	ETOOLARGE     = "too_large"             // the request body or file is over the limit
+	ERANGE        = "range_not_satisfiable" // the Range asked for is not in the file
+	ERATELIMIT    = "rate_limited"          // too many attempts; try again later
+	EINTERNAL     = "internal"              // a fault of ours; logged, never explained to the user
 )
 
 // Error is the one error type of the domain. Message is written for the person who must

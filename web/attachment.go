@@ -217,13 +217,13 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, c *call
 		return err
 	}
 	defer rc.Close()
-	sendContent(w, r, a, rc, info, "private, no-cache") // every view comes back, to be checked and recorded
-	return nil
+	return sendContent(w, r, a, rc, info, "private, no-cache") // every view comes back, to be checked and recorded
 }
 
 // sendContent sends a stored file. Only images, PDFs and plain text are shown in the
-// browser, everything else is downloaded, and whatever it is runs in a sandbox.
-func sendContent(w http.ResponseWriter, r *http.Request, a *rapport.Attachment, rc io.ReadCloser, info blob.Info, cacheControl string) {
+// browser, everything else is downloaded, and whatever it is runs in a sandbox. A range
+// that cannot be served is the error returned, on the API, where errors are JSON.
+func sendContent(w http.ResponseWriter, r *http.Request, a *rapport.Attachment, rc io.ReadCloser, info blob.Info, cacheControl string) error {
 	inline := a.Inline() && r.URL.Query().Get("download") == ""
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -245,13 +245,59 @@ func sendContent(w http.ResponseWriter, r *http.Request, a *rapport.Attachment, 
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'")
 	h.Set("X-Frame-Options", "SAMEORIGIN")
 	if rs, ok := rc.(io.ReadSeeker); ok {
-		http.ServeContent(w, r, "", info.ModTime, rs) // ranges, If-None-Match, HEAD
-		return
+		if !isAPI(r) {
+			http.ServeContent(w, r, "", info.ModTime, rs) // ranges, If-None-Match, HEAD
+			return nil
+		}
+		rw := &rangeRefusal{ResponseWriter: w}
+		http.ServeContent(rw, r, "", info.ModTime, rs)
+		if rw.refused {
+			return rangeError(w, r.Header.Get("Range"), info.Size)
+		}
+		return nil
 	}
 	h.Set("Content-Length", fmt.Sprint(info.Size))
 	if r.Method != http.MethodHead {
 		io.Copy(w, rc)
 	}
+	return nil
+}
+
+// rangeRefusal keeps back the plain-text 416 that http.ServeContent writes for a range
+// it cannot serve, so that the API answers it in JSON as every other error.
+type rangeRefusal struct {
+	http.ResponseWriter
+	refused bool
+}
+
+func (w *rangeRefusal) WriteHeader(status int) {
+	if status == http.StatusRequestedRangeNotSatisfiable {
+		w.refused = true
+		return
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *rangeRefusal) Write(b []byte) (int, error) {
+	if w.refused {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *rangeRefusal) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// rangeError says why the Range header cannot be served. ServeContent has set
+// Content-Range (bytes */size) when the range lies past the end; the headers about the
+// file do not describe the error.
+func rangeError(w http.ResponseWriter, header string, size int64) error {
+	h := w.Header()
+	h.Del("Content-Disposition")
+	h.Del("ETag")
+	if h.Get("Content-Range") != "" {
+		return rapport.Errorf(rapport.ERANGE, "the Range %q asks for bytes past the end of the file, which has %d: the first byte is 0, the last %d", header, size, size-1)
+	}
+	return rapport.Errorf(rapport.ERANGE, "the Range %q is not one this file can be served in: write bytes=FIRST-LAST, counting from byte 0 to %d", header, size-1)
 }
 
 // startCSV begins a CSV download named name: its headers, and the byte order mark that

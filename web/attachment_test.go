@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -302,6 +303,20 @@ func TestAttachmentAPI(t *testing.T) {
 			res, content := e.do("GET", "/api/v1/attachments/"+a.ID.String(), agent, "")
 			if res.StatusCode != 200 || content != letterPDF || res.Header.Get("Content-Type") != "application/pdf" {
 				t.Errorf("content: %d %s %q", res.StatusCode, res.Header.Get("Content-Type"), content)
+			}
+			// Ranges: a part, and errors in JSON for ranges not in the file.
+			if res, part := e.do("GET", "/api/v1/attachments/"+a.ID.String(), agent, "", "Range", "bytes=0-7"); res.StatusCode != 206 || part != letterPDF[:8] {
+				t.Errorf("a range: %d %q, want 206 %q", res.StatusCode, part, letterPDF[:8])
+			}
+			for _, rng := range []string{"bytes=100000-100050", "bytes=9-5", "pages=1"} {
+				res, body := e.do("GET", "/api/v1/attachments/"+a.ID.String(), agent, "", "Range", rng)
+				if res.StatusCode != 416 || res.Header.Get("Content-Type") != "application/json" || res.Header.Get("Content-Disposition") != "" ||
+					decode[errorBody](t, body).Error.Code != "range_not_satisfiable" || !strings.Contains(body, rng) {
+					t.Errorf("Range %s: got %d %s %s, want 416 in JSON naming the range", rng, res.StatusCode, res.Header.Get("Content-Type"), body)
+				}
+			}
+			if res, _ := e.do("GET", "/api/v1/attachments/"+a.ID.String(), agent, "", "Range", "bytes=100000-100050"); res.Header.Get("Content-Range") != fmt.Sprintf("bytes */%d", len(letterPDF)) {
+				t.Errorf("a range past the end: Content-Range %q, want the size", res.Header.Get("Content-Range"))
 			}
 			_, list := e.do("GET", base, agent, "")
 			if items := decode[struct{ Data []rapport.Attachment }](t, list).Data; len(items) != 1 || items[0].ID != a.ID {

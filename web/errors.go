@@ -21,6 +21,7 @@ var statusOf = map[string]int{
 	rapport.EFORBIDDEN:    http.StatusForbidden,
 	rapport.EMETHOD:       http.StatusMethodNotAllowed,
 	rapport.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	rapport.ERANGE:        http.StatusRequestedRangeNotSatisfiable,
 	rapport.ERATELIMIT:    http.StatusTooManyRequests,
 	rapport.EINTERNAL:     http.StatusInternalServerError,
 }

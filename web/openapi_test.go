@@ -158,7 +158,7 @@ func TestOpenAPIDocument(t *testing.T) {
 		"ImportState": strs([]rapport.ImportState{rapport.ImportDraft, rapport.ImportQueued, rapport.ImportRunning, rapport.ImportDone,
 			rapport.ImportFailed, rapport.ImportUnfinished}),
 		"ErrorCode": {rapport.EINVALID, rapport.ENOTFOUND, rapport.ECONFLICT, rapport.EUNAUTHORIZED, rapport.EFORBIDDEN,
-			rapport.EMETHOD, rapport.ETOOLARGE, rapport.ERATELIMIT, rapport.EINTERNAL},
+			rapport.EMETHOD, rapport.ETOOLARGE, rapport.ERANGE, rapport.ERATELIMIT, rapport.EINTERNAL},
 	} {
 		schema := spec.doc.Components.Schemas[name]
 		if schema == nil {

@@ -140,8 +140,7 @@ func (s *Server) handleKBFile(w http.ResponseWriter, r *http.Request, c *call) e
 		return err
 	}
 	defer rc.Close()
-	sendContent(w, r, f.Attachment(), rc, info, "private, no-cache")
-	return nil
+	return sendContent(w, r, f.Attachment(), rc, info, "private, no-cache")
 }
 
 // readerScope is who reads the knowledge base: a signed-in staff member, else the
