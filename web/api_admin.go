@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/rapportckm/rapport"
@@ -235,7 +237,14 @@ func (s *Server) apiAuditIndex(w http.ResponseWriter, r *http.Request, c *call) 
 func auditFilter(r *http.Request) (rapport.AuditFilter, error) {
 	q := r.URL.Query()
 	f := rapport.AuditFilter{Action: q.Get("action"), Cursor: q.Get("cursor")}
+	// A value no event records would find nothing, as if nothing had happened.
+	if f.Action != "" && !slices.Contains(auditActions, f.Action) {
+		return f, rapport.FieldError("action", "action %q is unknown; use one of %s", f.Action, strings.Join(auditActions, ", "))
+	}
 	if e := q.Get("entity"); e != "" {
+		if !slices.Contains(auditEntities, e) {
+			return f, rapport.FieldError("entity", "entity %q is unknown; use one of %s", e, strings.Join(auditEntities, ", "))
+		}
 		f.Entities = []string{e}
 	}
 	var err error

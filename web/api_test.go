@@ -71,6 +71,8 @@ func testAPI(t *testing.T, e *env) {
 			{"AgentCannotListWalls", "GET", "/api/v1/walls", agent, "", 403, "forbidden", ""},
 			{"AgentCannotCreateUsers", "POST", "/api/v1/users", agent, `{"email":"x@example.com","name":"X","role":"admin"}`, 403, "forbidden", ""},
 			{"BadLimit", "GET", "/api/v1/customers?limit=9999", agent, "", 400, "invalid", "limit"},
+			{"UnknownAuditEntity", "GET", "/api/v1/audit-events?entity=bogus", admin, "", 400, "invalid", "entity"},
+			{"UnknownAuditAction", "GET", "/api/v1/audit-events?action=bogus", admin, "", 400, "invalid", "action"},
 			{"BadCursor", "GET", "/api/v1/customers?cursor=zzz", agent, "", 400, "invalid", "cursor"},
 			{"MisspeltQueryParameter", "GET", "/api/v1/customers/" + e.open.ID.String() + "/interactions?chanel=phone", agent, "", 400, "invalid", "chanel"},
 			{"QueryParameterOnNone", "GET", "/api/v1/customers/" + e.open.ID.String() + "?expand=notes", agent, "", 400, "invalid", "expand"},

@@ -408,6 +408,16 @@ var auditSubjects = []auditSubject{
 	{"Audit trail", []string{"audit_events"}},
 }
 
+// auditEntities are the entities events record, those of every subject: what the API's
+// entity filter takes.
+var auditEntities = func() []string {
+	var out []string
+	for _, a := range auditSubjects {
+		out = append(out, a.Entities...)
+	}
+	return out
+}()
+
 // auditActions are the actions events record, for the Action filter: the common ones
 // first, then those of one kind of thing each.
 var auditActions = []string{"read", "create", "update", "delete", "export", "import", "ingest", "sign_in", "sign_in_failed",
