@@ -135,8 +135,10 @@ func checkDate(p Problems, field, s string) {
 		return
 	}
 	d, err := time.Parse(DateLayout, s)
-	if err != nil || d.Year() < 1900 || d.Year() > 2999 {
+	if err != nil {
 		p.Add(field, "%s must be a date written YYYY-MM-DD, such as 2026-03-31", field)
+	} else if d.Year() < 1900 || d.Year() > 2999 {
+		p.Add(field, "%s %s is out of range: give a date from 1900-01-01 to 2999-12-31", field, s)
 	}
 }
 

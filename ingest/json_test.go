@@ -3,6 +3,7 @@ package ingest
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/rapportckm/rapport"
 )
@@ -13,9 +14,10 @@ func TestDecodeObject(t *testing.T) {
 		City string `json:"city"`
 	}
 	type record struct {
-		Name  string   `json:"name"`
-		Tags  []string `json:"tags"`
-		Homes []inner  `json:"homes"`
+		Name  string    `json:"name"`
+		Tags  []string  `json:"tags"`
+		Homes []inner   `json:"homes"`
+		At    time.Time `json:"at"`
 	}
 	for in, field := range map[string]string{
 		`{"name":"A","name":"B"}`:                              "name",
@@ -24,6 +26,9 @@ func TestDecodeObject(t *testing.T) {
 		`null`:            "",
 		`{"name":"A"} {}`: "",
 		`{"nmae":"A"}`:    "nmae",
+		// The zero time would be stored as if absent.
+		`{"name":"A","at":"0001-01-01T00:00:00Z"}`: "at",
+		`{"at":"0000-12-31T23:00:00-01:00"}`:       "at",
 	} {
 		var r record
 		err := DecodeObject([]byte(in), &r)
@@ -34,6 +39,11 @@ func TestDecodeObject(t *testing.T) {
 	}
 	var r record
 	if err := DecodeObject([]byte(`{"name":"A","tags":["x"],"homes":[{"city":"Porto"}]}`), &r); err != nil || r.Homes[0].City != "Porto" {
+		t.Errorf("got %+v, %v", r, err)
+	}
+	// A text that holds the zero time is a text; a time of year 1 that is not zero is kept.
+	r = record{}
+	if err := DecodeObject([]byte(`{"name":"0001-01-01T00:00:00Z","at":"0001-01-01T00:00:01Z"}`), &r); err != nil || r.Name != "0001-01-01T00:00:00Z" || r.At.Second() != 1 {
 		t.Errorf("got %+v, %v", r, err)
 	}
 }
