@@ -238,7 +238,7 @@ func (s *Server) apiImportRejects(w http.ResponseWriter, r *http.Request, c *cal
 		}
 		return enc.Encode(rej)
 	})
-	if err != nil {
+	if err != nil && !clientGone(r) {
 		s.Logger.Error("write rejects", "import", id, "error", err) // the response has begun
 	}
 	bw.WriteString("]}\n")

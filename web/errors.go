@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -62,8 +63,8 @@ func errorJSON(err error) errorBody {
 // errors are logged with their cause and shown without it.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status := Status(err)
-	if status >= 500 {
-		s.Logger.Error("internal error", "error", err, "method", r.Method, "path", r.URL.Path, "id", r.Context().Value(requestIDKey{}))
+	if s.logFailure(r, status, err) {
+		return
 	}
 	if isAPI(r) {
 		writeJSON(w, status, errorJSON(err))
@@ -74,6 +75,31 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	s.renderError(w, r, status, err)
+}
+
+// statusClientClosed is the status logged and counted for a request whose client hung
+// up before an answer began (as nginx's 499): no answer is sent, and it is no fault of
+// ours.
+const statusClientClosed = 499
+
+// clientGone reports whether the client hung up: the server cancels a request's context
+// when its connection closes, and the handler's reads and writes then fail.
+func clientGone(r *http.Request) bool {
+	return errors.Is(r.Context().Err(), context.Canceled)
+}
+
+// logFailure logs an internal error with its cause, and reports whether the client has
+// gone, when there is no one to answer and the error is not ours: it is logged only
+// for debugging.
+func (s *Server) logFailure(r *http.Request, status int, err error) (gone bool) {
+	if clientGone(r) {
+		s.Logger.Debug("client went away", "error", err, "method", r.Method, "path", loggedPath(r), "id", r.Context().Value(requestIDKey{}))
+		return true
+	}
+	if status >= 500 {
+		s.Logger.Error("internal error", "error", err, "method", r.Method, "path", r.URL.Path, "id", r.Context().Value(requestIDKey{}))
+	}
+	return false
 }
 
 func isAPI(r *http.Request) bool {

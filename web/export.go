@@ -24,7 +24,9 @@ func (s *Server) handleCustomerExport(w http.ResponseWriter, r *http.Request, c 
 	if err != nil && started {
 		// The status is sent: cut the response short, so that no one takes a truncated
 		// export for a whole one.
-		s.Logger.Error("customer export", "customer", id, "error", err)
+		if !clientGone(r) {
+			s.Logger.Error("customer export", "customer", id, "error", err)
+		}
 		panic(http.ErrAbortHandler)
 	}
 	return err

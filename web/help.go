@@ -201,8 +201,8 @@ func writeHelp(w http.ResponseWriter, c *helpCall, status int, page []byte) erro
 // is sent to its sign-in page.
 func (s *Server) helpFail(w http.ResponseWriter, r *http.Request, c *helpCall, err error) {
 	status := Status(err)
-	if status >= 500 {
-		s.Logger.Error("internal error", "error", err, "method", r.Method, "path", r.URL.Path, "id", r.Context().Value(requestIDKey{}))
+	if s.logFailure(r, status, err) {
+		return
 	}
 	if status == http.StatusUnauthorized && r.Method == http.MethodGet {
 		http.Redirect(w, r, "/help/sign-in?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)

@@ -208,8 +208,8 @@ func customerHeading(status int, notFound string) string {
 // customerFail answers a customer's link with an error page of their own.
 func (s *Server) customerFail(w http.ResponseWriter, r *http.Request, err error) {
 	status := Status(err)
-	if status >= 500 {
-		s.Logger.Error("internal error", "error", err, "method", r.Method, "path", r.URL.Path, "id", r.Context().Value(requestIDKey{}))
+	if s.logFailure(r, status, err) {
+		return
 	}
 	heading := customerHeading(status, "This link does not work")
 	data := struct{ Heading, Message string }{heading, sentence(rapport.ErrorMessage(err))}

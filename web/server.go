@@ -151,6 +151,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
 		next.ServeHTTP(rec, r) // the mux records the matched pattern on r
+		if !rec.wrote && clientGone(r) {
+			rec.status = statusClientClosed // not the 200 that nothing written would mean
+		}
 		elapsed := time.Since(start)
 		route := r.Pattern
 		if route == "" {

@@ -252,7 +252,7 @@ func (s *Server) handleImportRejects(w http.ResponseWriter, r *http.Request, c *
 		return cw.Write([]string{strconv.Itoa(rej.Line), tabular.SpreadsheetSafe(rej.Field), tabular.SpreadsheetSafe(rej.Message), tabular.SpreadsheetSafe(rej.Text)})
 	})
 	cw.Flush()
-	if err != nil {
+	if err != nil && !clientGone(r) {
 		s.Logger.Error("write rejects", "import", imp.ID, "error", err) // the response has begun
 	}
 	return nil
