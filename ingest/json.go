@@ -57,8 +57,9 @@ func JSONError(err error) error {
 
 // DecodeObject reads one JSON object into v, strictly, for request bodies and the
 // lines of bulk writes alike: an unknown field, a field named twice (also in another
-// case, which the decoder would match and keep the last of), null, or a second value
-// is refused, and the field at fault is named.
+// case, which the decoder would match and keep the last of), a lone surrogate escape
+// (which it would keep as U+FFFD), null, or a second value is refused, and the field
+// at fault is named.
 func DecodeObject(data []byte, v any) error {
 	if string(bytes.TrimSpace(data)) == "null" { // would decode as an empty object
 		return rapport.Errorf(rapport.EINVALID, "the JSON is null: send an object")
@@ -71,7 +72,7 @@ func DecodeObject(data []byte, v any) error {
 	if dec.More() {
 		return rapport.Errorf(rapport.EINVALID, "the JSON holds more than one value; send one object")
 	}
-	if err := repeatedKey(data); err != nil {
+	if err := scanStrings(data); err != nil {
 		return err
 	}
 	return zeroTime(data, v)
@@ -106,10 +107,10 @@ func zeroTime(data []byte, v any) error {
 	return nil
 }
 
-// repeatedKey refuses an object that names a key twice, also in another case. data is
-// valid JSON. It scans the bytes instead of the decoder's tokens, which cost twice a
-// line's decoding.
-func repeatedKey(data []byte) error {
+// scanStrings refuses an object that names a key twice, also in another case, or holds
+// a string with a lone surrogate escape. data is valid JSON. It scans the bytes instead
+// of the decoder's tokens, which cost twice a line's decoding.
+func scanStrings(data []byte) error {
 	type frame struct {
 		array bool
 		path  string   // of the members or elements: "homes." or "homes[1]."
@@ -134,7 +135,21 @@ func repeatedKey(data []byte) error {
 			}
 			key := data[i+1 : end]
 			i = end
-			if top == nil || top.array || !followedByColon(data[end+1:]) {
+			isKey := top != nil && !top.array && followedByColon(data[end+1:])
+			if at := loneSurrogate(key); at >= 0 {
+				var field string
+				switch {
+				case top == nil:
+				case isKey:
+					field = top.path + string(key)
+				case top.array:
+					field = fmt.Sprintf("%s[%d]", strings.TrimSuffix(top.path, "."), top.n)
+				default:
+					field = top.path + string(top.last)
+				}
+				return surrogateError(field, key[at:at+6], end-len(key)+at)
+			}
+			if !isKey {
 				continue // a value
 			}
 			if bytes.IndexByte(key, '\\') >= 0 {
@@ -171,6 +186,64 @@ func repeatedKey(data []byte) error {
 		}
 	}
 	return nil
+}
+
+// loneSurrogate is the offset in a JSON string's bytes of an escaped UTF-16 surrogate
+// that is not half of a pair (\ud800 alone, or \udc00 first), or -1. Such a
+// surrogate stands for no character; the decoder would keep U+FFFD instead.
+func loneSurrogate(s []byte) int {
+	if bytes.IndexByte(s, '\\') < 0 {
+		return -1
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			continue
+		}
+		if s[i+1] != 'u' {
+			i++ // \n, \", \\ …
+			continue
+		}
+		r := hex4(s[i+2 : i+6])
+		switch {
+		case r >= 0xd800 && r < 0xdc00: // high: a low one must follow
+			if i+12 <= len(s) && s[i+6] == '\\' && s[i+7] == 'u' {
+				if low := hex4(s[i+8 : i+12]); low >= 0xdc00 && low < 0xe000 {
+					i += 11
+					continue
+				}
+			}
+			return i
+		case r >= 0xdc00 && r < 0xe000:
+			return i
+		}
+		i += 5
+	}
+	return -1
+}
+
+// hex4 reads the four hex digits of a \u escape of valid JSON.
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		default:
+			c -= 'A' - 10
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
+}
+
+func surrogateError(field string, escape []byte, at int) error {
+	const fix = "it stands for no character: send text as UTF-8, and a character beyond U+FFFF escaped as a pair, such as \\ud83d\\ude00"
+	if field == "" {
+		return rapport.Errorf(rapport.EINVALID, "the JSON holds a lone surrogate %s at byte %d: %s", escape, at, fix)
+	}
+	return rapport.FieldError(field, "%s holds a lone surrogate %s: %s", field, escape, fix)
 }
 
 // followedByColon says whether the next byte after spaces is a colon.

@@ -29,6 +29,11 @@ func TestDecodeObject(t *testing.T) {
 		// The zero time would be stored as if absent.
 		`{"name":"A","at":"0001-01-01T00:00:00Z"}`: "at",
 		`{"at":"0000-12-31T23:00:00-01:00"}`:       "at",
+		// A lone surrogate would be stored as U+FFFD.
+		`{"name":"a\ud800b"}`:           "name",
+		`{"name":"\uD800\uD800"}`:       "name",
+		`{"homes":[{"city":"\udc00"}]}`: "homes[0].city",
+		`{"tags":["ok","x\ud83d"]}`:     "tags[1]",
 	} {
 		var r record
 		err := DecodeObject([]byte(in), &r)
@@ -39,6 +44,11 @@ func TestDecodeObject(t *testing.T) {
 	}
 	var r record
 	if err := DecodeObject([]byte(`{"name":"A","tags":["x"],"homes":[{"city":"Porto"}]}`), &r); err != nil || r.Homes[0].City != "Porto" {
+		t.Errorf("got %+v, %v", r, err)
+	}
+	// A pair of surrogates is one character; an escaped backslash before u is text.
+	r = record{}
+	if err := DecodeObject([]byte(`{"name":"\ud83d\ude00","tags":["\\ud800"]}`), &r); err != nil || r.Name != "\U0001F600" || r.Tags[0] != `\ud800` {
 		t.Errorf("got %+v, %v", r, err)
 	}
 	// A text that holds the zero time is a text; a time of year 1 that is not zero is kept.

@@ -51,6 +51,7 @@ func testAPI(t *testing.T, e *env) {
 			{"BadEmail", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"X","emails":["nope"]}`, 400, "invalid", "emails[0]"},
 			{"ControlInEmail", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"X","emails":["a\u001bb@example.com"]}`, 400, "invalid", "emails[0]"},
 			{"NotUTF8", "POST", "/api/v1/customers", agent, "{\"kind\":\"person\",\"given_name\":\"Jos\xe9\"}", 400, "invalid", ""},
+			{"LoneSurrogate", "POST", "/api/v1/customers", agent, `{"kind":"organisation","name":"a\ud800b"}`, 400, "invalid", "name"},
 			{"NULInAttributes", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"X","attributes":{"note":"a\u0000b"}}`, 400, "invalid", "attributes"},
 			{"BadOwnerID", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"X","owner_id":"abc"}`, 400, "invalid", "owner_id"},
 			{"UnknownField", "POST", "/api/v1/customers", agent, `{"kind":"person","given_name":"X","emial":"x@y.z"}`, 400, "invalid", "emial"},
@@ -530,5 +531,18 @@ func TestAPIOutOfRange(t *testing.T) {
 	if got := decode[rapport.IngestResult](t, body); res.StatusCode != 200 || len(got.Errors) != 1 || got.Errors[0].Field != "occurred_at" ||
 		!strings.Contains(got.Errors[0].Message, "out of range") {
 		t.Errorf("a bulk line at the zero time: got %d %s, want it refused as out of range", res.StatusCode, body)
+	}
+}
+
+// TestAPILoneSurrogate: a lone surrogate escape, which the decoder would keep as U+FFFD,
+// is refused in a bulk line as in a body, naming the field.
+func TestAPILoneSurrogate(t *testing.T) {
+	e := newEnv(t, sqldbtest.SQLite)
+	res, body := e.do("POST", "/api/v1/customers/bulk?source=crm", "agent@example.com",
+		`{"source_id":"C-1","kind":"organisation","name":"Acme"}`+"\n"+`{"source_id":"C-2","kind":"organisation","name":"a\ud800b"}`)
+	got := decode[rapport.IngestResult](t, body)
+	if res.StatusCode != 200 || got.Created != 1 || len(got.Errors) != 1 || got.Errors[0].Line != 2 || got.Errors[0].Field != "name" ||
+		!strings.Contains(got.Errors[0].Message, "surrogate") {
+		t.Errorf("got %d %s, want line 2 refused on name for its lone surrogate", res.StatusCode, body)
 	}
 }
