@@ -181,7 +181,7 @@ func (s *Server) api(h handler) http.Handler {
 		}
 		// A wildcard route may have caught an address of a fixed route, as GET /segments/{id}
 		// does GET /segments/count: that address does not take the method.
-		if strings.Contains(r.Pattern, "{") {
+		if wildcardHoldsFixed(r) {
 			if allowed, path := s.apiMethods(r); !strings.HasSuffix(r.Pattern, " "+path) {
 				s.fail(w, r, methodNotAllowed(w, r, allowed))
 				return

@@ -27,12 +27,20 @@ func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
 // OpenAPI returns the OpenAPI 3 document of the API.
 func OpenAPI() []byte { return openAPI }
 
-// queryParameters are the query parameters each endpoint takes, by its route pattern
-// ("GET /api/v1/customers/{id}/interactions"), as the OpenAPI document lists them:
-// read at the first API request, not when any rapport command starts (4 ms).
-var queryParameters = sync.OnceValue(func() map[string][]string { return readQueryParameters(openAPI) })
+// apiTable is what the API's handling reads from the OpenAPI document: read at the first
+// API request, not when any rapport command starts (4 ms).
+var apiTable = sync.OnceValue(func() documented { return readDocument(openAPI) })
 
-func readQueryParameters(doc []byte) map[string][]string {
+type documented struct {
+	// queryParameters are the query parameters each endpoint takes, by its route
+	// pattern ("GET /api/v1/customers/{id}/interactions").
+	queryParameters map[string][]string
+	// fixedSegments are the fixed parts of the API's paths ("customers", "bulk"): a
+	// wildcard that holds one may have caught the address of another route.
+	fixedSegments map[string]bool
+}
+
+func readDocument(doc []byte) documented {
 	type parameter struct {
 		Ref  string `json:"$ref"`
 		Name string `json:"name"`
@@ -48,7 +56,13 @@ func readQueryParameters(doc []byte) map[string][]string {
 		panic("openapi.json: " + err.Error()) // embedded, and checked by the tests
 	}
 	out := map[string][]string{}
+	fixed := map[string]bool{}
 	for path, item := range d.Paths {
+		for _, seg := range strings.Split(path, "/") {
+			if seg != "" && !strings.HasPrefix(seg, "{") {
+				fixed[seg] = true
+			}
+		}
 		var common []parameter
 		json.Unmarshal(item["parameters"], &common)
 		for method, raw := range item {
@@ -71,7 +85,24 @@ func readQueryParameters(doc []byte) map[string][]string {
 			out[strings.ToUpper(method)+" "+path] = names
 		}
 	}
-	return out
+	return documented{queryParameters: out, fixedSegments: fixed}
+}
+
+// wildcardHoldsFixed reports whether a wildcard of the route that took r holds a fixed
+// part of the API's paths, as GET /segments/{id} does for /segments/count: only then
+// may another route's address have been caught.
+func wildcardHoldsFixed(r *http.Request) bool {
+	for rest := r.Pattern; ; {
+		_, after, ok := strings.Cut(rest, "{")
+		if !ok {
+			return false
+		}
+		name, tail, _ := strings.Cut(after, "}")
+		if apiTable().fixedSegments[r.PathValue(strings.TrimSuffix(name, "..."))] {
+			return true
+		}
+		rest = tail
+	}
 }
 
 // checkQuery refuses a query string that does not parse, which r.URL.Query would read
@@ -83,7 +114,7 @@ func checkQuery(r *http.Request) error {
 	if err != nil {
 		return rapport.Errorf(rapport.EINVALID, "the query string is malformed (%v): escape %% as %%25 and separate parameters with &", err)
 	}
-	known, ok := queryParameters()[r.Pattern]
+	known, ok := apiTable().queryParameters[r.Pattern]
 	if !ok {
 		return nil
 	}
