@@ -85,6 +85,11 @@ type RecordValues struct {
 	// the languages and channels a customer's own choice overruled, as "field:key":
 	// they stay off though a source still sends them.
 	Removed []string `json:"removed,omitempty"`
+	// Rest is what a source's record gave outside the golden record (owner,
+	// relationships, tags, attributes), so that the record sent again as it was is
+	// known to be unchanged whatever its customer holds now: another record of the
+	// customer's may give an attribute another value.
+	Rest json.RawMessage `json:"rest,omitempty"`
 }
 
 // recordContact is a contact point as a record keeps it: with the form it is compared

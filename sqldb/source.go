@@ -182,6 +182,7 @@ func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.Inges
 		ref := refs[i]
 		item := rapport.IngestItem{Line: r.Line}
 		values := rapport.ValuesOf(&r.Customer) // what the record holds, as stored with it
+		values.Rest = restOf(&r.Customer)
 		var c *rapport.Customer
 		rec, seen := stored[ref]
 		match := firstMatch(byEmail, r.Emails)
@@ -223,9 +224,11 @@ func (tx *Tx) ingestCustomers(rows []*rapport.IncomingCustomer) ([]rapport.Inges
 					return nil, nil, err
 				}
 			}
-			if seen && rapport.SameJSON(rec.fields, rawFields(r)) && sameValues(rec.profile, values) && absorbsNothing(c, &r.Customer) {
+			if seen && rapport.SameJSON(rec.fields, rawFields(r)) && sameValues(rec.profile, values) {
 				// Stored as sent: neither the customer nor its record is written, so
-				// importing a file again changes nothing, not even a version.
+				// importing a file again changes nothing, not even a version. (What the
+				// record gave the customer may have been changed since, by staff or by
+				// another record of the customer's; sending it again does not undo that.)
 				item.Result = "unchanged"
 				item.ID, item.CustomerID = c.ID, c.ID
 				items = append(items, item)
@@ -291,13 +294,19 @@ type storedRecord struct {
 	profile  []byte
 }
 
-// absorbsNothing reports whether the record would change none of the customer's fields
-// outside the golden record (its golden fields come from the records as stored).
-func absorbsNothing(c, in *rapport.Customer) bool {
-	probe := cloneCustomer(c)
-	probe.Absorb(in)
-	rapport.Golden{Values: rapport.ValuesOf(c)}.ApplyTo(probe)
-	return sameCustomer(c, probe)
+// restOf is what a record gives its customer outside the golden record.
+func restOf(c *rapport.Customer) json.RawMessage {
+	var owner *rapport.ID
+	if !c.OwnerID.IsZero() {
+		owner = &c.OwnerID
+	}
+	rest, _ := json.Marshal(struct {
+		OwnerID       *rapport.ID            `json:"owner_id,omitempty"`
+		Relationships []rapport.Relationship `json:"relationships,omitempty"`
+		Tags          []string               `json:"tags,omitempty"`
+		Attributes    json.RawMessage        `json:"attributes,omitempty"`
+	}{owner, c.Relationships, c.Tags, c.Attributes})
+	return rest
 }
 
 // sameValues reports whether stored profile values are v, whatever their dates.

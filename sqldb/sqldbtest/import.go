@@ -57,6 +57,34 @@ func testIngestUnchanged(t *testing.T, open Opener) {
 	if again.Version != c.Version+1 {
 		t.Errorf("got version %d, want %d after a change", again.Version, c.Version+1)
 	}
+
+	// Two records of one customer (one e-mail) that disagree on an attribute: the file
+	// sent again changes nothing, though each record, absorbed alone, would change the
+	// attribute the other set.
+	twins := func() []rapport.IncomingCustomer { // afresh each time: ingesting fills them in
+		return []rapport.IncomingCustomer{
+			{Source: "crm", SourceKey: "T-1", Raw: json.RawMessage(`{"id": "T-1", "dob": "1970-01-01"}`),
+				Customer: rapport.Customer{Kind: rapport.KindPerson, GivenName: "Tove", Emails: []rapport.ContactPoint{{Value: "tove@example.se"}},
+					Attributes: json.RawMessage(`{"dob": "1970-01-01"}`)}},
+			{Source: "crm", SourceKey: "T-2", Raw: json.RawMessage(`{"id": "T-2", "dob": "1971-02-02"}`),
+				Customer: rapport.Customer{Kind: rapport.KindPerson, GivenName: "Tove", Emails: []rapport.ContactPoint{{Value: "tove@example.se"}},
+					Attributes: json.RawMessage(`{"dob": "1971-02-02"}`)}},
+		}
+	}
+	first, err := db.IngestCustomers(ctx, system, twins())
+	must(t, err)
+	tove, err := db.FindCustomerByID(ctx, system, first.Items[0].CustomerID)
+	must(t, err)
+	for range 2 {
+		res, err := db.IngestCustomers(ctx, system, twins())
+		must(t, err)
+		if res.Unchanged != 2 {
+			t.Errorf("the two records sent again: got %+v, want both unchanged", res)
+		}
+	}
+	if after, err := db.FindCustomerByID(ctx, system, tove.ID); err != nil || after.Version != tove.Version || string(after.Attributes) != string(tove.Attributes) {
+		t.Errorf("got %+v (%v), want the customer as it was: version %d, attributes %s", after, err, tove.Version, tove.Attributes)
+	}
 }
 
 // testImports records an import's place with its batches, resumes it, and starts a
