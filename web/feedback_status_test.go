@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -114,6 +115,53 @@ func TestFeedbackStatusPages(t *testing.T) {
 			}
 			if res, _ := analyst.post("/feedback/"+fb.ID.String()+"/status", url.Values{"status": {"in_progress"}}); res.StatusCode != 403 {
 				t.Errorf("an analyst reopening: got %d, want 403", res.StatusCode)
+			}
+		})
+	}
+}
+
+// TestFeedbackCustomerAnswerChips: the customer's answer through their link shows on
+// the list and on the feedback's page, "confirmed" for yes and "not resolved" for no.
+func TestFeedbackCustomerAnswerChips(t *testing.T) {
+	link := regexp.MustCompile(`/portal/feedback/([A-Za-z0-9_-]+)`)
+	for name, open := range databases() {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open)
+			sys := rapport.SystemScope("test")
+			answer := func(text string, resolved bool) *rapport.Feedback {
+				t.Helper()
+				fb := &rapport.Feedback{CustomerID: e.open.ID, Kind: "complaint", Text: text}
+				_, err := e.db.CreateFeedback(ctx, sys, fb)
+				must(t, err)
+				_, m, err := e.db.InformFeedbackByEmail(ctx, sys, fb.ID, rapport.FeedbackInform{Subject: "Re: {feedback}",
+					Text: "{resolution}: {link}", Resolution: "We sent a new one", BaseURL: "https://crm.test/", Firm: "Acme"})
+				must(t, err)
+				token := link.FindStringSubmatch(m.Text)
+				if token == nil {
+					t.Fatalf("no link in %q", m.Text)
+				}
+				_, err = e.db.AnswerFeedbackLink(ctx, token[1], "", rapport.FeedbackAnswer{Resolved: &resolved, Rating: 2})
+				must(t, err)
+				return fb
+			}
+			no := answer("The chair squeaks", false)
+			yes := answer("The desk wobbles", true)
+			notResolved, confirmed := `<span class="chip fb-complaint">not resolved</span>`, `<span class="chip">confirmed</span>`
+			agent := e.signIn("agent@example.com")
+			for _, c := range []struct {
+				fb         *rapport.Feedback
+				want, lack string
+			}{{no, notResolved, confirmed}, {yes, confirmed, notResolved}} {
+				_, page := agent.get("/feedback/" + c.fb.ID.String())
+				if !strings.Contains(page, c.want) || strings.Contains(page, c.lack) {
+					t.Errorf("the page of %q should show %s, not %s", c.fb.Text, c.want, c.lack)
+				}
+			}
+			_, list := agent.get("/feedback")
+			_, row, _ := strings.Cut(list, "The chair squeaks")
+			row, _, _ = strings.Cut(row, "</tr>")
+			if !strings.Contains(row, notResolved) || strings.Contains(row, confirmed) {
+				t.Errorf("the list's row of the unresolved complaint should say not resolved: %s", row)
 			}
 		})
 	}
