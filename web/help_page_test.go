@@ -67,6 +67,14 @@ func TestHelpArticleFresh(t *testing.T) {
 					t.Errorf("another visitor does not see the new score, or sees the rater's answer")
 				}
 			}
+			// The other visitor says no: their No is pressed, not their Yes.
+			if res, _ := other.post("/help/articles/"+public.Slug+"/rating", url.Values{"part": {"helpful"}, "helpful": {"no"}}); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("not helpful: got %d", res.StatusCode)
+			}
+			_, body = other.get("/help/articles/" + public.Slug)
+			if !strings.Contains(body, `value="no" aria-pressed="true"`) || strings.Contains(body, `value="yes" aria-pressed="true"`) {
+				t.Errorf("after answering no, the reader should see No pressed and Yes not")
+			}
 		})
 	}
 }
