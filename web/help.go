@@ -556,6 +556,10 @@ type helpSearch struct {
 	Categories map[rapport.ID]rapport.Category
 	Page       int
 	Prev, Next string
+	// Browse lists the articles about Product, asked for without words (an article's
+	// product link): not a search, so not logged as one that found nothing.
+	Browse   bool
+	Articles []rapport.Article
 }
 
 const helpSearchPage = 10
@@ -570,7 +574,7 @@ func (s *Server) handleHelpSearch(w http.ResponseWriter, r *http.Request, c *hel
 	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 && n <= 50 {
 		d.Page = n
 	}
-	title := "Search"
+	title, desc := "Search", "Search our help centre."
 	if d.Query != "" {
 		sq := rapport.SearchQuery{Text: d.Query, Product: d.Product, Limit: helpSearchPage, Offset: (d.Page - 1) * helpSearchPage, Log: true}
 		if id, err := rapport.ParseID(d.Category); err == nil {
@@ -593,8 +597,18 @@ func (s *Server) handleHelpSearch(w http.ResponseWriter, r *http.Request, c *hel
 			d.Next = withParam(r.URL.Query(), "page", strconv.Itoa(d.Page+1))
 		}
 		title = "Search: " + d.Query
+	} else if d.Product != "" {
+		page, err := s.Store.ListArticles(r.Context(), c.scope, rapport.ArticleFilter{Product: d.Product, Limit: 50, Cursor: q.Get("after")})
+		if err != nil {
+			return err
+		}
+		d.Browse, d.Articles = true, page.Articles
+		if page.NextCursor != "" {
+			d.Next = withParam(q, "after", page.NextCursor)
+		}
+		title, desc = d.Product, "Articles about "+d.Product+" in our help centre."
 	}
-	return s.renderHelp(w, r, c, http.StatusOK, "search", title, "Search our help centre.", d)
+	return s.renderHelp(w, r, c, http.StatusOK, "search", title, desc, d)
 }
 
 // handleSitemap lists the articles anyone may read, for search engines.

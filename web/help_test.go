@@ -1,9 +1,11 @@
 package web_test
 
 import (
+	"html"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -140,6 +142,42 @@ func TestHelpCentre(t *testing.T) {
 			status, body = v.get("/sitemap.xml")
 			if status != 200 || !strings.Contains(body, "/help/articles/"+public.Slug+"</loc>") || strings.Contains(body, forOtto.Slug) || strings.Contains(body, staff.Slug) {
 				t.Errorf("sitemap: %d %s", status, body)
+			}
+		})
+	}
+}
+
+// TestHelpProductLinks: an article's product leads to the articles about that
+// product, which is no search: it is not logged as one that found nothing.
+func TestHelpProductLinks(t *testing.T) {
+	for name, open := range databases() {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open)
+			public, related, _, staff := e.helpArticles()
+			_, err := e.db.SaveArticle(ctx, rapport.SystemScope("test"), staff.ID, rapport.ArticleInput{Title: staff.Title,
+				Products: []string{"Web app"}, Audience: rapport.AudienceStaff, Publish: true})
+			must(t, err)
+			v := e.visitor()
+			_, body := v.get("/help/articles/" + public.Slug)
+			link := regexp.MustCompile(`<a class="tag" href="([^"]+)">Web app</a>`).FindStringSubmatch(body)
+			if link == nil || link[1] != "/help/search?product=Web%20app" {
+				t.Fatalf("the article's product links to %q, want its articles", link)
+			}
+			status, body := v.get(html.UnescapeString(link[1]))
+			if status != 200 || !strings.Contains(body, `href="/help/articles/`+public.Slug+`"`) || !strings.Contains(body, "<title>Web app · Help centre</title>") ||
+				strings.Contains(body, "No results") || strings.Contains(body, "Type what you are looking for") {
+				t.Errorf("the product's page: %d, want its article listed", status)
+			}
+			if strings.Contains(body, related.Title) || strings.Contains(body, staff.Title) {
+				t.Errorf("the product's page lists an article of no product, or one for staff")
+			}
+			if _, body := v.get("/help/search?product=Nothing+of+ours"); !strings.Contains(body, "We have no articles about Nothing of ours yet") {
+				t.Errorf("a product without articles should say so")
+			}
+			in, err := e.db.KnowledgeInsights(ctx, rapport.SystemScope("test"), 4)
+			must(t, err)
+			if w := rapport.SumWeeks(in.Weeks); w.Searches != 0 || w.NoResult != 0 || len(in.Gaps) != 0 {
+				t.Errorf("browsing a product was logged as a search: %+v, gaps %+v", w, in.Gaps)
 			}
 		})
 	}
