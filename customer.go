@@ -540,16 +540,22 @@ func checkContacts(p Problems, field, what string, cps []ContactPoint, valid fun
 // checkText rejects invalid UTF-8, control characters (other than newlines and tabs)
 // and text over max characters.
 func checkText(p Problems, field, s string, max int) {
+	checkTextNamed(p, field, fieldWords(field), s, max)
+}
+
+// checkTextNamed is checkText with the field named in the messages as words, such as
+// the label a form gives it.
+func checkTextNamed(p Problems, field, words, s string, max int) {
 	if !utf8.ValidString(s) {
-		p.Add(field, "%s is not valid UTF-8 text; send text encoded as UTF-8", fieldWords(field))
+		p.Add(field, "%s is not valid UTF-8 text; send text encoded as UTF-8", words)
 		return
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		p.Add(field, "%s: %d characters, and at most %d are allowed", fieldWords(field), n, max)
+		p.Add(field, "%s: %d characters, and at most %d are allowed", words, n, max)
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' {
-			p.Add(field, "%s holds the control character %U, which is not allowed", fieldWords(field), r)
+			p.Add(field, "%s holds the control character %U, which is not allowed", words, r)
 			return
 		}
 	}

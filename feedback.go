@@ -150,6 +150,19 @@ func (f *Feedback) Validate(now time.Time) error {
 	return p.Err()
 }
 
+// ValidateGiven reports the problems of what a customer gives as feedback in the
+// portal, in words for them and naming the fields as the portal's form does; Validate's
+// messages are for staff ("what the customer said").
+func (f *Feedback) ValidateGiven() error {
+	p := Problems{}
+	if f.Text == "" {
+		p.Add("text", "write your feedback")
+	}
+	checkTextNamed(p, "text", "Your feedback", f.Text, MaxFeedbackText)
+	checkTextNamed(p, "product", "The product or area", f.Product, 100)
+	return p.Err()
+}
+
 // Tone is the word for a sentiment score: negative, neutral or positive, with the
 // customary thresholds of ±0.05.
 func Tone(score float64) string {

@@ -271,6 +271,24 @@ type MyProfileUpdate struct {
 	Consents         map[Purpose]bool
 }
 
+// Validate checks the customer's choices, in words for them: the form offers only
+// choices that pass, so these messages answer a request changed by hand.
+func (u MyProfileUpdate) Validate() error {
+	p := Problems{}
+	if u.Language != "" && !isLanguageTag(u.Language) {
+		p.Add("language", "choose one of the languages offered")
+	}
+	if u.PreferredChannel != "" && !u.PreferredChannel.Valid() {
+		p.Add("preferred_channel", "choose one of the channels offered")
+	}
+	for purpose := range u.Consents {
+		if !purpose.Valid() {
+			p.Add("consents", "%q is not something we ask consent for", purpose)
+		}
+	}
+	return p.Err()
+}
+
 // PortalSelfService is a signed-in customer's own data: the scope's CustomerID is the
 // only customer it reaches.
 type PortalSelfService interface {

@@ -365,7 +365,7 @@ func (a *SurveyAnswer) Validate(v *Survey) error {
 			continue
 		}
 		field := "answers." + k
-		checkText(p, field, ans, 2000)
+		checkTextNamed(p, field, "Your answer", ans, 2000) // not "1", the last part of its field
 		switch f := v.FollowUps[i-1]; {
 		case ans == "":
 		case f.Kind == "choice" && !oneOf(ans, f.Choices):

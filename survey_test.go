@@ -170,4 +170,10 @@ func TestSurveyAnswerFollowUps(t *testing.T) {
 	if err := a.Validate(v); err == nil || !strings.Contains(err.Error(), "from 1 to 5") {
 		t.Errorf("the message %v should say the scale", err)
 	}
+	// The customer reads the message: it names their answer, not the field's number.
+	a = SurveyAnswer{Score: 7, Answers: map[string]string{"1": strings.Repeat("x", 2001)}}
+	var e *Error
+	if err := a.Validate(v); !errors.As(err, &e) || !strings.HasPrefix(e.Fields["answers.1"], "Your answer: 2001 characters") {
+		t.Errorf("the message %v should name the answer in words", err)
+	}
 }

@@ -51,13 +51,8 @@ func (tx *Tx) myProfile() (*rapport.MyProfile, error) {
 }
 
 func (db *DB) UpdateMyProfile(ctx context.Context, s rapport.Scope, u rapport.MyProfileUpdate) (*rapport.MyProfile, error) {
-	if u.PreferredChannel != "" && !u.PreferredChannel.Valid() {
-		return nil, rapport.FieldError("preferred_channel", "choose one of the channels offered")
-	}
-	for p := range u.Consents {
-		if !p.Valid() {
-			return nil, rapport.FieldError("consents", "%q is not something we ask consent for", p)
-		}
+	if err := u.Validate(); err != nil {
+		return nil, err
 	}
 	var out *rapport.MyProfile
 	err := db.update(ctx, s, func(tx *Tx) error {
@@ -170,6 +165,11 @@ func (db *DB) GiveFeedback(ctx context.Context, s rapport.Scope, kind rapport.Fe
 	}
 	f := &rapport.Feedback{Kind: kind, Product: product, Text: text, Channel: "portal"}
 	f.Normalize()
+	// The customer reads the messages: first in their words, then the checks of all
+	// feedback, which what they can send passes.
+	if err := f.ValidateGiven(); err != nil {
+		return nil, err
+	}
 	if err := f.Validate(db.Now()); err != nil {
 		return nil, err
 	}

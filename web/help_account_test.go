@@ -123,7 +123,22 @@ func TestHelpAccounts(t *testing.T) {
 			if res, _ := otto.post("/help/account", url.Values{"preferred_channel": {"carrier pigeon"}}); res.StatusCode != 400 {
 				t.Errorf("an unknown channel: got %d", res.StatusCode)
 			}
+			if res, body := otto.post("/help/account", url.Values{"language": {"xx-bad-123"}}); res.StatusCode != 400 ||
+				!strings.Contains(body, "Choose one of the languages offered") || strings.Contains(body, "language tag") {
+				t.Errorf("an unknown language: got %d, want a message for the customer", res.StatusCode)
+			}
 
+			// Feedback: what is wrong with it is said in words for him, not for staff.
+			for _, c := range []struct{ text, product, want string }{
+				{"  ", "", "Write your feedback"},
+				{strings.Repeat("a", rapport.MaxFeedbackText+1), "", "Your feedback: 10001 characters"},
+				{"Too slow", strings.Repeat("p", 101), "The product or area: 101 characters"},
+			} {
+				res, body := otto.post("/help/feedback", url.Values{"kind": {"complaint"}, "product": {c.product}, "text": {c.text}})
+				if res.StatusCode != 400 || !strings.Contains(body, c.want) || strings.Contains(body, "the customer") {
+					t.Errorf("feedback of %d characters: got %d, want a message %q for the customer", len(c.text), res.StatusCode, c.want)
+				}
+			}
 			// Feedback: through the usual path, shown to him only.
 			res, _ = otto.post("/help/feedback", url.Values{"kind": {"complaint"}, "product": {"Web app"}, "text": {`The export breaks <script>alert("fb")</script>`}})
 			if res.StatusCode != http.StatusSeeOther {
