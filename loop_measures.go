@@ -43,9 +43,12 @@ type LoopStats struct {
 	Resolve  Durations `json:"to_resolve"`
 	Inform   Durations `json:"to_inform"`
 	Informed float64   `json:"share_informed"` // of the feedback logged, the share the customer was told about
-	// Action items: the share done within their service level of those done, and how
-	// many are open past due and were escalated.
+	// Action items: how many there are and how many are done; of those done, the
+	// share done within their service level (0 when none is done: show "—", not 0 %);
+	// how many are open past due and were escalated. Open items do not count for the
+	// share, whether overdue or not.
 	Actions   int     `json:"action_items"`
+	Done      int     `json:"action_items_done"`
 	OnTime    float64 `json:"share_on_time"`
 	Overdue   int     `json:"overdue"`
 	Escalated int     `json:"escalated"`
@@ -117,7 +120,7 @@ func MeasureLoop(rows []FeedbackTimes, since, now time.Time) *LoopMeasures {
 func loopStats(rows []FeedbackTimes) LoopStats {
 	s := LoopStats{Logged: len(rows)}
 	var triage, resolve, inform []time.Duration
-	informed, done, onTime := 0, 0, 0
+	informed, onTime := 0, 0
 	for _, r := range rows {
 		if r.TriagedAt != nil {
 			triage = append(triage, r.TriagedAt.Sub(r.CreatedAt))
@@ -131,7 +134,7 @@ func loopStats(rows []FeedbackTimes) LoopStats {
 		}
 		for _, t := range r.Teams {
 			s.Actions += t.Actions
-			done += t.OnTime + t.Late
+			s.Done += t.OnTime + t.Late
 			onTime += t.OnTime
 			s.Overdue += t.Overdue
 			s.Escalated += t.Escalated
@@ -141,8 +144,8 @@ func loopStats(rows []FeedbackTimes) LoopStats {
 	if s.Logged > 0 {
 		s.Informed = float64(informed) / float64(s.Logged)
 	}
-	if done > 0 {
-		s.OnTime = float64(onTime) / float64(done)
+	if s.Done > 0 {
+		s.OnTime = float64(onTime) / float64(s.Done)
 	}
 	return s
 }

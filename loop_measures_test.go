@@ -38,7 +38,7 @@ func TestMeasureLoop(t *testing.T) {
 	if oct.Inform.N != 1 || oct.Inform.Median != 48*time.Hour || oct.Informed != 0.25 {
 		t.Errorf("October inform %+v, share %v", oct.Inform, oct.Informed)
 	}
-	if oct.Actions != 3 || oct.OnTime != 0.5 || oct.Overdue != 1 || oct.Escalated != 1 {
+	if oct.Actions != 3 || oct.Done != 2 || oct.OnTime != 0.5 || oct.Overdue != 1 || oct.Escalated != 1 {
 		t.Errorf("October action items %+v", oct)
 	}
 	if m.All.Logged != 5 || m.All.Informed != 0.4 {
@@ -50,8 +50,8 @@ func TestMeasureLoop(t *testing.T) {
 	}
 	// Each team's row counts its own action items only, so that the teams' rows add up
 	// to the whole.
-	if s, v := m.Teams[0].LoopStats, m.Teams[1].LoopStats; s.Actions != 2 || s.OnTime != 0.5 || s.Overdue != 0 || s.Escalated != 0 ||
-		v.Actions != 1 || v.Overdue != 1 || v.Escalated != 1 {
+	if s, v := m.Teams[0].LoopStats, m.Teams[1].LoopStats; s.Actions != 2 || s.Done != 2 || s.OnTime != 0.5 || s.Overdue != 0 || s.Escalated != 0 ||
+		v.Actions != 1 || v.Done != 0 || v.Overdue != 1 || v.Escalated != 1 {
 		t.Errorf("Sales %+v and Service %+v: want Sales's two items (one on time, one late) and Service's one, overdue and escalated", s, v)
 	}
 }
