@@ -17,12 +17,17 @@ const (
 
 // FeedbackEvent names a change of status of feedback on the customer's timeline (the
 // attribute feedback_event) and in its history: created, triaged, in_progress,
-// resolved, informed and reopened.
+// resolved, informed, reopened and withdrawn.
 type FeedbackEvent string
 
 const (
 	FeedbackCreated  FeedbackEvent = "created"
 	FeedbackReopened FeedbackEvent = "reopened"
+	// FeedbackWithdrawn resolves a survey's complaint that no one had worked on when
+	// the customer changed their answer to one that needs no follow-up. It is not
+	// "resolved", so that nothing meant for a resolved complaint (a survey asking how
+	// it was handled, a rule) reacts to it.
+	FeedbackWithdrawn FeedbackEvent = "withdrawn"
 )
 
 // MaxFeedbackResolution is the longest resolution, in characters: a short note of what

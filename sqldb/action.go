@@ -419,6 +419,32 @@ func (db *DB) UpdateAction(ctx context.Context, s rapport.Scope, id rapport.ID, 
 	return a, nil
 }
 
+// closeActions marks the open action items of feedback done with a note of why, each
+// audited and on the timeline like any item finished: feedback that needs no more work
+// leaves no item to fall overdue and be escalated.
+func (tx *Tx) closeActions(feedbackID rapport.ID, note string) error {
+	open, err := queryAll(tx, `SELECT `+actionColumns+` FROM `+actionFrom+` WHERE a.feedback_id = $1 AND a.status = 'open'
+		ORDER BY a.created_at, a.id`, []any{feedbackID}, scanAction)
+	if err != nil {
+		return err
+	}
+	for _, a := range open {
+		now := tx.now
+		a.Status, a.DoneAt, a.DoneBy, a.Note, a.UpdatedAt = rapport.ActionDone, &now, rapport.ID{}, note, now
+		if _, err := tx.exec(`UPDATE action_items SET status = $1, done_at = $2, done_by = NULL, note = $3, updated_at = $2 WHERE id = $4`,
+			string(a.Status), now, note, a.ID); err != nil {
+			return err
+		}
+		if err := tx.actionEntry(a, rapport.ActionFinished, note); err != nil {
+			return err
+		}
+		if err := tx.audit("update", "action_item", a.ID, a.CustomerID, false, a.TeamName+": "+string(rapport.ActionFinished)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func or(s, def string) string {
 	if s == "" {
 		return def

@@ -44,11 +44,19 @@ func (db *DB) ChangeFeedbackStatus(ctx context.Context, s rapport.Scope, id rapp
 // not empty), its timeline entry and its audit. The caller has checked that the scope
 // may see f.
 func (tx *Tx) changeFeedbackStatus(f *rapport.Feedback, c rapport.FeedbackChange, note string) error {
+	return tx.changeFeedbackStatusAs(f, c, note, "")
+}
+
+// changeFeedbackStatusAs is changeFeedbackStatus recorded as the event ev in the
+// history, on the timeline and in the audit; "" is the usual event of the change.
+func (tx *Tx) changeFeedbackStatusAs(f *rapport.Feedback, c rapport.FeedbackChange, note string, ev rapport.FeedbackEvent) error {
 	if err := c.Validate(f); err != nil {
 		return err
 	}
 	from := f.Status
-	ev := from.EventTo(c.Status)
+	if ev == "" {
+		ev = from.EventTo(c.Status)
+	}
 	now := tx.now
 	var actor rapport.ID
 	if tx.scope.Kind == rapport.ActorStaff {
@@ -100,8 +108,11 @@ func (tx *Tx) changeFeedbackStatus(f *rapport.Feedback, c rapport.FeedbackChange
 			return err
 		}
 	}
-	return tx.audit("update", "feedback", f.ID, f.CustomerID, false,
-		fmt.Sprintf("%s: %s → %s", f.Kind, from, f.Status))
+	detail := fmt.Sprintf("%s: %s → %s", f.Kind, from, f.Status)
+	if ev == rapport.FeedbackWithdrawn {
+		detail += " (withdrawn)"
+	}
+	return tx.audit("update", "feedback", f.ID, f.CustomerID, false, detail)
 }
 
 // feedbackEvent records a step of the history of f, by the scope's actor.
@@ -126,7 +137,7 @@ func (tx *Tx) feedbackStatusEntry(f *rapport.Feedback, ev rapport.FeedbackEvent)
 	}
 	kind := string(f.Kind)
 	what := map[rapport.FeedbackEvent]string{"triaged": "triaged", "in_progress": "in progress", "resolved": "resolved",
-		"informed": "customer informed", "reopened": "reopened"}[ev]
+		"informed": "customer informed", "reopened": "reopened", "withdrawn": "withdrawn"}[ev]
 	summary := strings.ToUpper(kind[:1]) + kind[1:] + " " + what + ": " + firstWords(f.Text, 100)
 	if ev == rapport.FeedbackEvent(rapport.FeedbackResolved) {
 		summary = strings.ToUpper(kind[:1]) + kind[1:] + " resolved: " + firstWords(f.Resolution, 100)
@@ -137,7 +148,7 @@ func (tx *Tx) feedbackStatusEntry(f *rapport.Feedback, ev rapport.FeedbackEvent)
 		e.attrs["informed_via"] = string(f.InformedVia)
 		e.channel = f.InformedVia
 	}
-	if ev == rapport.FeedbackEvent(rapport.FeedbackResolved) || ev == rapport.FeedbackEvent(rapport.FeedbackInformed) {
+	if ev == rapport.FeedbackEvent(rapport.FeedbackResolved) || ev == rapport.FeedbackEvent(rapport.FeedbackInformed) || ev == rapport.FeedbackWithdrawn {
 		e.body = f.Resolution
 	}
 	return tx.writeEntry(e)

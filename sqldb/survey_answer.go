@@ -167,13 +167,14 @@ func (db *DB) AnswerSurvey(ctx context.Context, s rapport.Scope, token string, a
 		}
 		r.Score, r.Category, r.Comment, r.Answers, r.UpdatedAt = a.Score, v.Kind.Category(a.Score), a.Comment, a.Answers, tx.now
 		lo, hi := v.Kind.Scale()
-		summary := fmt.Sprintf("Survey %s: %d of %d", v.Name, r.Score, hi)
+		score := fmt.Sprintf("%d of %d", r.Score, hi)
 		if lo == 0 {
-			summary = fmt.Sprintf("Survey %s: %d of 0–%d", v.Name, r.Score, hi)
+			score = fmt.Sprintf("%d of 0–%d", r.Score, hi)
 		}
 		if r.Category != "" {
-			summary += " (" + r.Category + ")"
+			score += " (" + r.Category + ")"
 		}
+		summary := "Survey " + v.Name + ": " + score
 		attrs := map[string]any{"survey": v.Name, "survey_id": v.ID.String(), "survey_kind": string(v.Kind),
 			"score": r.Score, "category": r.Category, "invitation_id": inv.ID.String()}
 		if len(r.Answers) > 0 {
@@ -203,12 +204,27 @@ func (db *DB) AnswerSurvey(ctx context.Context, s rapport.Scope, token string, a
 				return err
 			}
 		}
-		if v.Kind.NeedsFollowUp(r.Score) && r.FeedbackID.IsZero() {
+		switch needs := v.Kind.NeedsFollowUp(r.Score); {
+		case needs && r.FeedbackID.IsZero():
 			if r.FeedbackID, err = tx.surveyComplaint(v, inv, r); err != nil {
 				return err
 			}
 			if _, err := tx.exec(`UPDATE survey_responses SET feedback_id = $1 WHERE invitation_id = $2`, r.FeedbackID, inv.ID); err != nil {
 				return err
+			}
+		case !needs && !r.FeedbackID.IsZero():
+			// Changed to an answer that needs no follow-up: the complaint is withdrawn
+			// unless someone has worked on it, and no longer linked from the answer, so
+			// that a low answer again logs a new one.
+			withdrawn, err := tx.withdrawComplaint(r.FeedbackID, score)
+			if err != nil {
+				return err
+			}
+			if withdrawn {
+				r.FeedbackID = rapport.ID{}
+				if _, err := tx.exec(`UPDATE survey_responses SET feedback_id = NULL WHERE invitation_id = $1`, inv.ID); err != nil {
+					return err
+				}
 			}
 		}
 		verb := "answer"
@@ -218,6 +234,32 @@ func (db *DB) AnswerSurvey(ctx context.Context, s rapport.Scope, token string, a
 		return tx.audit(verb, "survey_response", inv.ID, inv.CustomerID, false, summary)
 	})
 	return r, err
+}
+
+// withdrawComplaint resolves the complaint of a low score the customer has changed to
+// one that needs no follow-up (answer, such as "5 of 5 (satisfied)"), if no one has
+// worked on it: it is still new and none of its action items is done. The change is
+// the event withdrawn, by the customer, in its history, on the timeline and in the
+// audit; its open action items are closed. It reports whether it withdrew it; staff's
+// work is left as it is.
+func (tx *Tx) withdrawComplaint(id rapport.ID, answer string) (bool, error) {
+	f, err := tx.findFeedbackAnyone(id)
+	if err != nil {
+		return false, err
+	}
+	var done int
+	if err := tx.queryRow(`SELECT COUNT(*) FROM action_items WHERE feedback_id = $1 AND status = 'done'`, id).Scan(&done); err != nil {
+		return false, err
+	}
+	if f.Status != rapport.FeedbackNew || done > 0 {
+		return false, nil
+	}
+	change := rapport.FeedbackChange{Status: rapport.FeedbackResolved,
+		Resolution: "Withdrawn: the customer changed their survey answer to " + answer + ", which needs no follow-up."}
+	if err := tx.changeFeedbackStatusAs(f, change, "", rapport.FeedbackWithdrawn); err != nil {
+		return false, err
+	}
+	return true, tx.closeActions(id, "Not needed: the customer withdrew the complaint by changing their survey answer.")
 }
 
 // surveyComplaint logs a complaint for a low score: the customer's comment, or what they

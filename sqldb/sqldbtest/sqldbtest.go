@@ -96,6 +96,7 @@ func Run(t *testing.T, open Opener) {
 		{"SurveyTriggers", testSurveyTriggers},
 		{"SurveyAnswersAtOnce", testSurveyAnswersAtOnce},
 		{"NameConflicts", testNameConflicts},
+		{"SurveyAnswerChanged", testSurveyAnswerChanged},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

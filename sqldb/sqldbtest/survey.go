@@ -267,6 +267,84 @@ func testSurveys(t *testing.T, open Opener) {
 	}
 }
 
+// testSurveyAnswerChanged: a low score changed to one that needs no follow-up
+// withdraws its complaint while no one has worked on it (resolved as the event
+// withdrawn, by the customer, its action items closed, no longer linked, so that a low
+// score again logs a new one); a complaint staff have worked on stays, linked.
+func testSurveyAnswerChanged(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	db := f.db
+	ana := mustPerson(t, db, "Ana", "Changed", "ana@example.com")
+	grant(t, db, ana)
+	people := &rapport.Segment{Name: "People", Rule: `kind = person`}
+	must(t, db.CreateSegment(ctx, f.admin, people))
+	must(t, db.CreateRoutingRule(ctx, f.admin, &rapport.RoutingRule{Name: "Complaints", Kinds: []rapport.FeedbackKind{"complaint"},
+		TeamID: f.salesTeam.ID, ServiceLevel: 24}))
+	csat := &rapport.Survey{Name: "Satisfaction", Kind: rapport.SurveyCSAT}
+	must(t, db.CreateSurvey(ctx, f.admin, csat))
+	_, err := db.SendSurvey(ctx, f.admin, csat.ID, people.ID, "https://crm.test")
+	must(t, err)
+	portal := rapport.PortalScope("203.0.113.9")
+	token := surveyTokens(t, db)["ana@example.com"][0]
+
+	r, err := db.AnswerSurvey(ctx, portal, token, rapport.SurveyAnswer{Score: 2, Comment: "The desk wobbles"})
+	must(t, err)
+	first := r.FeedbackID
+	if first.IsZero() {
+		t.Fatal("a CSAT of 2 logged no complaint")
+	}
+	r, err = db.AnswerSurvey(ctx, portal, token, rapport.SurveyAnswer{Score: 5})
+	must(t, err)
+	if !r.FeedbackID.IsZero() {
+		t.Errorf("the answer of 5 still links the complaint %s", r.FeedbackID)
+	}
+	fb, steps, err := db.FindFeedbackHistory(ctx, f.admin, first)
+	must(t, err)
+	if fb.Status != rapport.FeedbackResolved || !strings.Contains(fb.Resolution, "changed their survey answer to 5 of 5 (satisfied)") {
+		t.Errorf("the withdrawn complaint: status %s, resolution %q", fb.Status, fb.Resolution)
+	}
+	if last := steps[len(steps)-1]; len(steps) != 2 || last.Event != rapport.FeedbackWithdrawn || last.ActorName != "the customer" {
+		t.Errorf("the complaint's history: %+v, want logged, then withdrawn by the customer", steps)
+	}
+	if len(fb.ActionItems) != 1 || fb.ActionItems[0].Status != rapport.ActionDone {
+		t.Errorf("the withdrawn complaint's action items: %+v, want its one item done", fb.ActionItems)
+	}
+	tl, _, err := db.FindTimeline(ctx, f.admin, rapport.InteractionFilter{CustomerID: ana.ID})
+	must(t, err)
+	withdrawn := false
+	for _, e := range tl {
+		if e.Interaction != nil && regexp.MustCompile(`"feedback_event": ?"withdrawn"`).Match(e.Interaction.Attributes) {
+			withdrawn = strings.HasPrefix(e.Interaction.Summary, "Complaint withdrawn: ")
+		}
+	}
+	if !withdrawn {
+		t.Error("no entry of the withdrawn complaint on Ana's timeline")
+	}
+	events, _, err := db.FindAuditEvents(ctx, f.admin, rapport.AuditFilter{CustomerID: ana.ID, Entities: []string{"feedback"}, Action: "update"})
+	must(t, err)
+	if len(events) != 1 || events[0].EntityID != first || events[0].Detail != "complaint: new → resolved (withdrawn)" {
+		t.Errorf("audited: %+v, want the withdrawal", events)
+	}
+
+	// Low again: a new complaint. Staff triage it; a good score then leaves it be.
+	r, err = db.AnswerSurvey(ctx, portal, token, rapport.SurveyAnswer{Score: 1})
+	must(t, err)
+	second := r.FeedbackID
+	if second.IsZero() || second == first {
+		t.Fatalf("a low score after the withdrawal: complaint %s, want a new one", second)
+	}
+	_, err = db.ChangeFeedbackStatus(ctx, f.sales, second, rapport.FeedbackChange{Status: rapport.FeedbackTriaged})
+	must(t, err)
+	r, err = db.AnswerSurvey(ctx, portal, token, rapport.SurveyAnswer{Score: 4})
+	must(t, err)
+	if r.FeedbackID != second {
+		t.Errorf("the answer of 4 links %s, want the complaint staff work on", r.FeedbackID)
+	}
+	if fb, err := db.FindFeedbackByID(ctx, f.admin, second); err != nil || fb.Status != rapport.FeedbackTriaged {
+		t.Errorf("the complaint staff triaged: %+v, %v; want it left triaged", fb, err)
+	}
+}
+
 func hasResponseOf(rs []*rapport.SurveyResponse, id rapport.ID) bool {
 	for _, r := range rs {
 		if r.CustomerID == id {
