@@ -14,12 +14,15 @@ import (
 	"html/template"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	gmhtml "github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
 )
 
 // MaxSource is the longest source rendered; longer text is cut (articles are bounded
@@ -76,4 +79,95 @@ func render(md goldmark.Markdown, src string) template.HTML {
 func PlainText(src string) string {
 	text := html.UnescapeString(strict.Sanitize(string(Render(src))))
 	return strings.Join(strings.Fields(text), " ")
+}
+
+// Literal escapes plain text so that Markdown shows it as it was written, line for
+// line: a customer's words quoted in an article are not read as markup. Every
+// character that marks up within a line is escaped, and so is what would start a block
+// at the start of a line (a list, a rule, a heading's underline, an ordered list's
+// number); lines lose their indent, which would make code, and end in a hard break.
+func Literal(text string) string {
+	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		l = strings.TrimSpace(l)
+		var b strings.Builder
+		for j, r := range l {
+			switch {
+			case strings.ContainsRune("\\`*_[]<>#|~&", r), j == 0 && strings.ContainsRune("-+=", r):
+				b.WriteByte('\\')
+			case (r == '.' || r == ')') && j > 0 && j == digitsAt(l):
+				b.WriteByte('\\') // "1." or "1)" would number a list
+			}
+			b.WriteRune(r)
+		}
+		lines[i] = b.String()
+	}
+	for i := range len(lines) - 1 {
+		if lines[i] != "" && lines[i+1] != "" {
+			lines[i] += `\`
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// digitsAt is how many ASCII digits s starts with.
+func digitsAt(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
+}
+
+// Lead is the first sentences of the first paragraph of src that is prose, passing
+// over headings, lists, tables, quotes and code: Markdown on one line of at most about
+// max characters, such as an article's key points from an answer. It is "" when src
+// has no such paragraph.
+func Lead(src string, max int) string {
+	source := []byte(src)
+	doc := md.Parser().Parse(text.NewReader(source))
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if n.Kind() != ast.KindParagraph {
+			continue
+		}
+		var b strings.Builder
+		lines := n.Lines()
+		for i := range lines.Len() {
+			seg := lines.At(i)
+			b.Write(seg.Value(source))
+			b.WriteByte(' ')
+		}
+		return firstSentences(strings.Join(strings.Fields(b.String()), " "), max)
+	}
+	return ""
+}
+
+// sentenceEnd is the end of a sentence: a full stop, question or exclamation mark (and
+// any closing quote or bracket) before a space.
+var sentenceEnd = regexp.MustCompile(`[.!?]["'”’)\]]* `)
+
+// firstSentences is the sentences that text begins with, as many as fit in max
+// characters, and at least the first, cut at a word if it is longer.
+func firstSentences(text string, max int) string {
+	if utf8.RuneCountInString(text) <= max {
+		return text
+	}
+	end := 0
+	for _, m := range sentenceEnd.FindAllStringIndex(text+" ", -1) {
+		if utf8.RuneCountInString(text[:m[1]-1]) > max {
+			break
+		}
+		end = m[1] - 1
+	}
+	if end > 0 {
+		return text[:end]
+	}
+	if r := []rune(text); len(r) > max {
+		cut := string(r[:max-1])
+		if i := strings.LastIndex(cut, " "); i > max/2 {
+			cut = cut[:i]
+		}
+		return cut + "…"
+	}
+	return text
 }

@@ -158,3 +158,60 @@ func TestPlainText(t *testing.T) {
 		}
 	}
 }
+
+// Plain text made Literal renders as the text itself, line for line: nothing in it is
+// read as markup.
+func TestLiteral(t *testing.T) {
+	for _, src := range []string{
+		"# Not a heading",
+		"- not a list\n+ nor this\n1. nor this\n2) nor this\n* nor this",
+		"**not bold** _nor this_ `nor code` ~~nor struck~~",
+		"[not a link](/x) ![nor an image](/a.png) <b>not bold</b> &amp; stays",
+		"| a | b |\n|---|---|\n| 1 | 2 |",
+		"Title\n=====\nand\n---",
+		"    not code\n\n> not a quote",
+		`back\slash\`,
+	} {
+		got := string(markdown.Render(markdown.Literal(src)))
+		var text strings.Builder
+		z := html.NewTokenizer(strings.NewReader(got))
+		for tt := z.Next(); tt != html.ErrorToken; tt = z.Next() {
+			switch tok := z.Token(); tok.Type {
+			case html.TextToken:
+				text.WriteString(tok.Data)
+			case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+				if tok.Data != "p" && tok.Data != "br" {
+					t.Errorf("Literal(%q) renders as %q, with the element %s", src, got, tok.Data)
+				}
+			}
+		}
+		var want []string
+		for l := range strings.SplitSeq(src, "\n") {
+			if l = strings.TrimSpace(l); l != "" { // a blank line parts paragraphs
+				want = append(want, l)
+			}
+		}
+		if got := strings.TrimSpace(text.String()); got != strings.Join(want, "\n") {
+			t.Errorf("Literal(%q) reads %q", src, got)
+		}
+	}
+}
+
+// Lead is the first sentences of the first paragraph of prose, on one line.
+func TestLead(t *testing.T) {
+	long := strings.Repeat("word ", 80)
+	for _, c := range []struct{ src, want string }{
+		{"Open **Settings → Team** and invite them.", "Open **Settings → Team** and invite them."},
+		{"| h | w |\n|---|---|\n| S | 40 |\n\nThe table shows the sizes. Pick one.\n\nMore later.", "The table shows the sizes. Pick one."},
+		{"## Steps\n\n1. Open it\n2. Click\n\n```\ncode.\n```\n\n> A quote.\n\nThat is all.", "That is all."},
+		{"The first sentence. " + long + "ends.", "The first sentence."},
+		{"Is it “done?” Yes. " + long, "Is it “done?” Yes."},
+		{long, strings.TrimSpace(strings.Repeat("word ", 59)) + "…"},
+		{"A line\nand the next one.", "A line and the next one."},
+		{"- only\n- a list", ""},
+	} {
+		if got := markdown.Lead(c.src, 300); got != c.want {
+			t.Errorf("Lead(%q) = %q, want %q", c.src, got, c.want)
+		}
+	}
+}

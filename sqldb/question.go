@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/markdown"
 )
 
 var _ rapport.ExpertQuestionService = (*DB)(nil)
@@ -421,8 +422,10 @@ func (db *DB) QuestionToArticle(ctx context.Context, s rapport.Scope, id rapport
 		if !q.ArticleID.IsZero() {
 			return rapport.Errorf(rapport.ECONFLICT, "the question is an article already: %s", q.ArticleTitle)
 		}
-		a := rapport.ArticleInput{Title: questionTitle(q.Question), KeyPoints: startOf(q.Answer, 300),
-			Body:     "## The question\n\n" + quoteMail(q.Question) + "\n\n## The answer\n\n" + q.Answer + "\n",
+		// The answer is the expert's Markdown, its first sentences the key points; the
+		// question is the customer's plain text, quoted to read as they wrote it.
+		a := rapport.ArticleInput{Title: questionTitle(q.Question), KeyPoints: markdown.Lead(q.Answer, 300),
+			Body:     "## The question\n\n" + quoteMail(markdown.Literal(q.Question)) + "\n\n## The answer\n\n" + q.Answer + "\n",
 			Audience: in.Audience, OwnerID: q.ExpertID, Note: "From a customer's question to " + q.ExpertName}
 		if q.Area != "" {
 			a.Tags = []string{q.Area}

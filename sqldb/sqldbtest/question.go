@@ -299,6 +299,21 @@ func testExpertQuestions(t *testing.T, open Opener) {
 	}
 	_, err = db.QuestionToArticle(ctx, sam, q1.ID, rapport.QuestionArticle{})
 	wantCode(t, err, rapport.ECONFLICT)
+	// The customer's plain text is quoted to read as written, not as Markdown; the key
+	// points are the first sentences of the answer's first paragraph, not all of it.
+	cy := mustPerson(t, db, "Cy", "Plain", "cy@example.com")
+	plain, err := ask(rapport.CustomerScope(cy.ID, ""), kimUser.ID, "", "# Sizes\n- Is *L* 40 cm? <b>[see](x)</b>\n1. Thanks")
+	must(t, err)
+	_, err = db.AnswerQuestion(ctx, kim, plain.ID, "| Size | Width |\n|---|---|\n| L | 40 cm |\n\nL is 40 cm wide. M is 35 cm.\n\nAsk us about XL.", pm)
+	must(t, err)
+	a, err = db.QuestionToArticle(ctx, kim, plain.ID, rapport.QuestionArticle{})
+	must(t, err)
+	if a.KeyPoints != "L is 40 cm wide. M is 35 cm." {
+		t.Errorf("the key points of an answer with a table: %q", a.KeyPoints)
+	}
+	if quoted := "> \\# Sizes\\\n> \\- Is \\*L\\* 40 cm? \\<b\\>\\[see\\](x)\\</b\\>\\\n> 1\\. Thanks"; !strings.Contains(a.Body, quoted) {
+		t.Errorf("the article's body %q does not quote the question as written", a.Body)
+	}
 
 	// Merge: Ana's questions follow her into the other profile, and come back.
 	other := mustPerson(t, db, "Ana", "Silva", "ana.silva@example.com")
