@@ -2,10 +2,10 @@
 // articles, and anything else written in Markdown) to HTML that is safe to put in a page.
 //
 // Rendering is goldmark with GitHub's extensions (tables, strikethrough, task lists,
-// autolinks); raw HTML in the source is dropped, and the result is sanitised again by
-// bluemonday's policy for user-generated content, so that a stored script, an event
-// attribute or a javascript: link never reaches a reader's browser, whatever the
-// renderer lets through.
+// autolinks); raw HTML in the source is dropped (a script's or style's text with its
+// tags), and the result is sanitised again by bluemonday's policy for user-generated
+// content, so that a stored script, an event attribute or a javascript: link never
+// reaches a reader's browser, whatever the renderer lets through.
 package markdown
 
 import (
@@ -23,6 +23,7 @@ import (
 	"github.com/yuin/goldmark/parser"
 	gmhtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // MaxSource is the longest source rendered; longer text is cut (articles are bounded
@@ -32,13 +33,13 @@ const MaxSource = 1 << 20
 var (
 	md = goldmark.New(
 		goldmark.WithExtensions(extension.GFM),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID(), dropScriptText),
 		// Without html.WithUnsafe, raw HTML blocks and inline tags are omitted.
 	)
 	// lines is md, but a line break within a paragraph is kept (see RenderLines).
 	lines = goldmark.New(
 		goldmark.WithExtensions(extension.GFM),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID(), dropScriptText),
 		goldmark.WithRendererOptions(gmhtml.WithHardWraps()),
 	)
 	// strict keeps the text of HTML and nothing else (see PlainText).
@@ -51,6 +52,54 @@ var (
 		return p
 	}()
 )
+
+// dropScriptText takes out what is written between <script> and </script>, or <style>
+// and </style>, within a paragraph: goldmark omits the tags, as it omits all raw HTML,
+// but would show the script between them as text. (A script on lines of its own is an
+// HTML block, omitted whole.)
+var dropScriptText = parser.WithASTTransformers(util.Prioritized(scriptText{}, 100))
+
+type scriptText struct{}
+
+// scriptTag matches the start of an opening or closing script or style tag.
+var scriptTag = regexp.MustCompile(`(?i)^<(/?)(script|style)[\s/>]`)
+
+func (scriptText) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+	src := reader.Source()
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		// Children are dropped from where an element opens to where it closes, or to
+		// the end of the paragraph, as a browser would read the rest as script.
+		open := ""
+		for c := n.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			if raw, ok := c.(*ast.RawHTML); ok {
+				var tag []byte
+				for i := range raw.Segments.Len() {
+					seg := raw.Segments.At(i)
+					tag = append(tag, seg.Value(src)...)
+				}
+				if m := scriptTag.FindSubmatch(tag); m != nil {
+					name := strings.ToLower(string(m[2]))
+					if len(m[1]) == 0 && open == "" {
+						open = name
+					} else if len(m[1]) > 0 && name == open {
+						open = ""
+					}
+					c = next
+					continue
+				}
+			}
+			if open != "" {
+				n.RemoveChild(n, c)
+			}
+			c = next
+		}
+		return ast.WalkContinue, nil
+	})
+}
 
 // Render turns Markdown into sanitised HTML.
 func Render(src string) template.HTML { return render(md, src) }

@@ -1,6 +1,7 @@
 package markdown_test
 
 import (
+	"html/template"
 	"net/url"
 	"strings"
 	"testing"
@@ -131,6 +132,31 @@ func TestUnsafeHTMLCatches(t *testing.T) {
 	}
 }
 
+// A script or style written within a paragraph goes with its text, as one on lines of
+// its own does; other tags go and leave their text.
+func TestRenderDropsScriptText(t *testing.T) {
+	for _, src := range []string{
+		"hello <script>alert(9)</script> world",
+		"hello <SCRIPT type=\"text/javascript\">alert(9)</SCRIPT> world",
+		"hello <style>p{x:alert(9)}</style> world",
+		"hello *<script>alert(9)</script>* world",
+		"hello <script>\nalert(9)\n</script> world",
+		"hello <script>alert(9) *and* more\n\nworld",
+		"<script>alert(9)</script>\n\nhello world",
+		"| a |\n|---|\n| hello <script>alert(9)</script> world |",
+	} {
+		for _, render := range []func(string) template.HTML{markdown.Render, markdown.RenderLines} {
+			got := string(render(src))
+			if strings.Contains(got, "alert(9)") || !strings.Contains(got, "hello") || !strings.Contains(got, "world") {
+				t.Errorf("%q renders as %q, want hello and world without the script", src, got)
+			}
+		}
+	}
+	if got := markdown.PlainText("a <b>bold</b> <scripted>word</scripted> c"); got != "a bold word c" {
+		t.Errorf("other tags' text: %q", got)
+	}
+}
+
 // Key points keep their lines, and are Markdown: the same renderer and sanitiser.
 func TestRenderLines(t *testing.T) {
 	got := string(markdown.RenderLines("Use *Forgot password* on the sign-in page.\nThe link works for an hour.<script>alert(1)</script>"))
@@ -150,7 +176,7 @@ func TestPlainText(t *testing.T) {
 		"Use *Forgot password* on the sign-in page; the link works for an hour.": "Use Forgot password on the sign-in page; the link works for an hour.",
 		"Every order has a tracking link.\nDeliveries arrive in 3 days.":         "Every order has a tracking link. Deliveries arrive in 3 days.",
 		"- **One** `two`\n- [three](https://example.com) & <b>four</b>":          "One two three & four",
-		"Tom's <script>alert(1)</script> \"desk\"":                               "Tom's alert(1) \"desk\"", // the tags go, as in Render
+		"Tom's <script>alert(1)</script> \"desk\"":                               "Tom's \"desk\"", // the script goes, as in Render
 		"": "",
 	} {
 		if got := markdown.PlainText(src); got != want {
