@@ -167,3 +167,61 @@ func TestBrowserFeedbackLoop(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserFeedbackListFits: the feedback list's nine columns fit a 1280-pixel
+// screen without scrolling sideways, with the widest things its cells hold (a kind's
+// chip, a sentiment with its score, the next steps' buttons, how long ago), and with
+// room to spare for longer names than these.
+func TestBrowserFeedbackListFits(t *testing.T) {
+	root := startChromium(t, 1280, 900)
+	for name, open := range databases() {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open)
+			sys := rapport.SystemScope("test")
+			service := &rapport.Team{Name: "Customer Service", Function: "service"}
+			must(t, e.db.CreateTeam(ctx, sys, service))
+			for i, f := range []*rapport.Feedback{
+				{CustomerID: e.open.ID, Kind: "complaint", Text: "The invoice shows the wrong VAT number again, after we were told it was fixed."},
+				{Kind: "observation", Text: "Visitors at the fair kept asking about cable management for the tall desks."},
+				{CustomerID: e.open.ID, Kind: "compliment", Text: "Really happy with the new chairs, the whole team loves them."},
+				{CustomerID: e.open.ID, Kind: "suggestion", Text: "A lighter chair model for home offices would sell well."},
+			} {
+				f.HeardAt, f.Product, f.Area = time.Now().Add(-34*time.Minute), "Ergonomic seating", "Delivery"
+				_, err := e.db.CreateFeedback(ctx, sys, f)
+				must(t, err)
+				_, err = e.db.CreateAction(ctx, sys, f.ID, rapport.NewAction{TeamID: service.ID, ServiceLevel: 48})
+				must(t, err)
+				switch i {
+				case 2:
+					_, err = e.db.ChangeFeedbackStatus(ctx, sys, f.ID, rapport.FeedbackChange{Status: rapport.FeedbackResolved, Resolution: "Thanked them"})
+				case 3:
+					_, err = e.db.ChangeFeedbackStatus(ctx, sys, f.ID, rapport.FeedbackChange{Status: rapport.FeedbackInProgress})
+				}
+				must(t, err)
+			}
+			b := newTab(t, root, time.Minute)
+			do(t, b, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.srv.URL+"/feedback"),
+				chromedp.WaitVisible(chromedp.CSS("#email")),
+				chromedp.SendKeys(chromedp.CSS("#email"), "agent@example.com"),
+				chromedp.SendKeys(chromedp.CSS("#password"), password),
+				chromedp.Submit(chromedp.CSS("#password")),
+				chromedp.WaitVisible(chromedp.CSS(".feedback-list")))
+			// The table's narrowest, with every cell wrapped as far as it goes, against
+			// the room it has.
+			w, err := chromedp.Run(b, chromedp.Evaluate[[]float64](`(() => {
+				const t = document.querySelector(".feedback-list"), wrap = t.closest(".table-wrap");
+				const fits = [wrap.scrollWidth, wrap.clientWidth];
+				t.style.width = "min-content";
+				const least = t.getBoundingClientRect().width;
+				t.style.width = "";
+				return [...fits, least];
+			})()`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w[0] > w[1] || w[2] > w[1]-100 {
+				t.Errorf("at 1280 pixels the feedback list is %vpx wide in %vpx, and at least %vpx: want it to fit with 100px to spare", w[0], w[1], w[2])
+			}
+		})
+	}
+}
