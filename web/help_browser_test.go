@@ -30,9 +30,24 @@ func TestHelpBrowser(t *testing.T) {
 				return s
 			}
 
-			do(t, b, chromedp.Navigate(e.srv.URL+"/help"),
-				chromedp.WaitVisible(chromedp.CSS("#help-q")),
-				chromedp.SendKeys(chromedp.CSS("#help-q"), "reset"),
+			// The search box's hint is read whole on a phone, not cut off.
+			placeholderFits := func(page string) {
+				t.Helper()
+				fits, err := chromedp.Run(b, chromedp.Evaluate[string](`(() => {
+					const i = document.querySelector("#help-q"), cs = getComputedStyle(i);
+					const c = document.createElement("canvas").getContext("2d");
+					c.font = cs.font;
+					const room = i.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight), need = c.measureText(i.placeholder).width;
+					return need <= room ? "" : i.placeholder + ": " + Math.round(need) + "px in " + room + "px";
+				})()`))
+				if err != nil || fits != "" {
+					t.Errorf("the search box's placeholder on %s at 390 px is cut off: %s %v", page, fits, err)
+				}
+			}
+			// A window is at least 500 px wide: the page is shown as on a phone.
+			do(t, b, chromedp.EmulateViewport(390, 844), chromedp.Navigate(e.srv.URL+"/help"), chromedp.WaitVisible(chromedp.CSS("#help-q")))
+			placeholderFits("the home page")
+			do(t, b, chromedp.SendKeys(chromedp.CSS("#help-q"), "reset"),
 				chromedp.Submit(chromedp.CSS("#help-q")),
 				chromedp.WaitVisible(chromedp.CSS(".hits-list")))
 			hits := text(".hits-list")
@@ -44,6 +59,7 @@ func TestHelpBrowser(t *testing.T) {
 			if got := text("#article-h"); got != public.Title {
 				t.Fatalf("opened %q, want %q", got, public.Title)
 			}
+			placeholderFits("an article")
 			if kp := text(".key-points"); !strings.Contains(kp, "Open Settings.") {
 				t.Errorf("key points: %q", kp)
 			}
