@@ -59,6 +59,9 @@ func runCLV(ctx context.Context, env *environment, args []string) error {
 			return usagef("--holdout-end must be a date written YYYY-MM-DD after --calibration-end")
 		}
 	}
+	if err := checkOutputs([]string{file}, outputFile{"--scores", scoresFile}); err != nil {
+		return err
+	}
 	if horizon == 0 {
 		horizon = 365.25 / unitDays
 	}

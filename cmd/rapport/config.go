@@ -169,15 +169,27 @@ func (c *config) openDB(ctx context.Context) (*sqldb.DB, error) {
 	return db, nil
 }
 
+// sqliteFile is the file of the SQLite database, "" with PostgreSQL: an input no
+// command may write over.
+func (c *config) sqliteFile() string {
+	switch {
+	case c.DB == "":
+		return filepath.Join(c.DataDir, "rapport.db")
+	case strings.HasPrefix(c.DB, "sqlite:"):
+		return strings.TrimPrefix(c.DB, "sqlite:")
+	}
+	return ""
+}
+
 // connect opens the database as it is, without migrating it.
 func (c *config) connect() (*sqldb.DB, error) {
 	var db *sqldb.DB
 	var err error
 	switch {
 	case c.DB == "":
-		db, err = sqlite.Open(filepath.Join(c.DataDir, "rapport.db"))
+		db, err = sqlite.Open(c.sqliteFile())
 	case strings.HasPrefix(c.DB, "sqlite:"):
-		path := strings.TrimPrefix(c.DB, "sqlite:")
+		path := c.sqliteFile()
 		if strings.TrimSpace(path) == "" || strings.HasPrefix(path, ":memory:") || strings.HasPrefix(path, "file::memory:") {
 			return nil, usagef("--db %q names no file: use sqlite:PATH, such as sqlite:data/rapport.db", c.DB)
 		}

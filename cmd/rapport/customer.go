@@ -31,10 +31,8 @@ func runCustomer(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return usagef("--id %q is not a customer id", id)
 	}
-	if output != "" {
-		if err := checkOutput("--output", output); err != nil {
-			return err
-		}
+	if err := checkOutputs([]string{cfg.sqliteFile()}, outputFile{"--output", output}); err != nil {
+		return err
 	}
 	db, err := cfg.openDB(ctx)
 	if err != nil {

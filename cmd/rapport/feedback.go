@@ -40,6 +40,9 @@ func runFeedback(ctx context.Context, env *environment, args []string) error {
 	case threshold < 0 || threshold >= 1:
 		return usagef("--threshold must be at least 0 and below 1")
 	}
+	if err := checkOutputs([]string{input}, outputFile{"--output", output}); err != nil {
+		return err
+	}
 	start := time.Now()
 	f, err := os.Open(input)
 	if err != nil {

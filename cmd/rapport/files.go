@@ -48,6 +48,48 @@ func checkOutput(flag, name string) error {
 	return nil
 }
 
+// outputFile is a file a command writes, and the flag that names it.
+type outputFile struct{ flag, name string }
+
+// checkOutputs checks the outputs of a command before it reads or writes anything:
+// each must be a file that can be written (see checkOutput), and none may be one of
+// the inputs or another output, which writing it would destroy. Unnamed outputs ("")
+// and standard input and output ("-") are left out.
+func checkOutputs(inputs []string, outputs ...outputFile) error {
+	for i, out := range outputs {
+		if out.name == "" || out.name == "-" {
+			continue
+		}
+		if err := checkOutput(out.flag, out.name); err != nil {
+			return err
+		}
+		for _, in := range inputs {
+			if in != "" && in != "-" && sameFile(in, out.name) {
+				return usagef("%s %s is also an input: name another file to write", out.flag, out.name)
+			}
+		}
+		for _, other := range outputs[:i] {
+			if other.name != "" && other.name != "-" && sameFile(other.name, out.name) {
+				return usagef("%s %s is also the file of %s: name another file", out.flag, out.name, other.flag)
+			}
+		}
+	}
+	return nil
+}
+
+// sameFile reports whether two names are the same file: the same path once cleaned
+// and made absolute, or, when both exist, the same file by another path (a link).
+func sameFile(a, b string) bool {
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	if errA == nil && errB == nil && absA == absB {
+		return true
+	}
+	infoA, errA := os.Stat(a)
+	infoB, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(infoA, infoB)
+}
+
 // cancelWriter stops a long write once ctx is done (Ctrl-C).
 type cancelWriter struct {
 	ctx context.Context

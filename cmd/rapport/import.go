@@ -49,18 +49,9 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	if source == "" && !propose {
 		return usagef("--source is required: the system the records come from, such as billing")
 	}
-	if rejects != "" {
-		// Checked before importing: the rejects are written once the files are in.
-		if err := checkOutput("--rejects", rejects); err != nil {
-			return err
-		}
-		if out, err := os.Stat(rejects); err == nil {
-			for _, name := range slices.Concat(files, []string{mapFile}) {
-				if in, err := os.Stat(name); err == nil && os.SameFile(out, in) {
-					return usagef("--rejects %s is also an input: name another file for the rejected rows", rejects)
-				}
-			}
-		}
+	// Checked before importing: the rejects are written once the files are in.
+	if err := checkOutputs(slices.Concat(files, []string{mapFile, cfg.sqliteFile()}), outputFile{"--rejects", rejects}); err != nil {
+		return err
 	}
 	var m *mapping.Mapping
 	if mapFile != "" {

@@ -47,6 +47,11 @@ func runLink(ctx context.Context, env *environment, args []string) error {
 	case threshold < 0 || threshold >= 1:
 		return usagef("--threshold must be a probability from 0 to below 1")
 	}
+	err := checkOutputs(slices.Concat(inputs, []string{configFile}),
+		outputFile{"--pairs", pairsFile}, outputFile{"--clusters", clustersFile}, outputFile{"--model", modelFile})
+	if err != nil {
+		return err
+	}
 
 	start := time.Now()
 	var tables []*linkage.Table
@@ -99,7 +104,10 @@ func runLink(ctx context.Context, env *environment, args []string) error {
 	}
 	if modelFile != "" {
 		data, _ := json.MarshalIndent(res.Model, "", "  ")
-		if err := os.WriteFile(modelFile, append(data, '\n'), 0o644); err != nil {
+		if err := writeFile("--model", modelFile, func(w io.Writer) error {
+			_, err := w.Write(append(data, '\n'))
+			return err
+		}); err != nil {
 			return err
 		}
 	}

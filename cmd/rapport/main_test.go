@@ -74,6 +74,7 @@ func TestCommands(t *testing.T) {
 		{"UserDuplicateMakesNoTeam", "", []string{"user", "create", "--email", "ann@example.com", "--name", "Ann", "--role", "agent", "--team", "Brand new team"}, exitError, "", "exists already"},
 		{"SQLiteWithoutPath", "", []string{"migrate", "--db", "sqlite:"}, exitUsage, "", "names no file"},
 		{"ExportToDevice", "", []string{"customer", "export", "--id", "01a20c0c-470d-7000-8071-59a6184ce597", "--output", "/dev/null"}, exitUsage, "", "is not a file"},
+		{"ExportOverDatabase", "", []string{"customer", "export", "--id", "01a20c0c-470d-7000-8071-59a6184ce597", "--output", filepath.Join(dir, "rapport.db")}, exitUsage, "", "is also an input"},
 		{"ExportIntoNoDirectory", "", []string{"customer", "export", "--id", "01a20c0c-470d-7000-8071-59a6184ce597", "--output", "/no/such/dir/x.json"}, exitUsage, "", "does not exist"},
 		{"CSVOnStandardInput", "id,email\n1,a@example.com\n", []string{"import", "customers", "-", "--source", "st"}, exitUsage, "", "pass --map"},
 		{"ClvNaN", "", []string{"clv", "fit", "--transactions", "x.csv", "--customer-column", "c", "--date-column", "d", "--calibration-end", "2020-01-01", "--margin", "NaN"}, exitUsage, "", "--margin must be a number"},

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestOutputIsNotAnInput: a command whose output is one of its inputs, by the same
+// name, another path or a link, refuses before it writes, and the input is whole;
+// so does one given the same file for two outputs.
+func TestOutputIsNotAnInput(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.csv")
+	const content = "id,text,date\n1,late parcel,2024-01-05\n2,late courier,2024-02-05\n1,app crash,2024-03-05\n"
+	if err := os.WriteFile(in, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.csv")
+	if err := os.Symlink(in, link); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "out.csv")
+	for _, tt := range []struct {
+		args []string
+		flag string
+	}{
+		{[]string{"feedback", "themes", "--input", in, "--text-column", "text", "--id-column", "date", "--output", in}, "--output"},
+		{[]string{"feedback", "themes", "--input", in, "--text-column", "text", "--id-column", "date", "--output", filepath.Join(dir, ".", "x", "..", "in.csv")}, "--output"},
+		{[]string{"feedback", "themes", "--input", in, "--text-column", "text", "--id-column", "date", "--output", link}, "--output"},
+		{[]string{"link", "--input", in, "--id-column", "date", "--pairs", in}, "--pairs"},
+		{[]string{"link", "--input", in, "--id-column", "date", "--clusters", link}, "--clusters"},
+		{[]string{"link", "--input", in, "--id-column", "date", "--model", in}, "--model"},
+		{[]string{"link", "--input", in, "--id-column", "date", "--pairs", other, "--clusters", other}, "--clusters " + other + " is also the file of --pairs"},
+		{[]string{"clv", "fit", "--transactions", in, "--customer-column", "id", "--date-column", "date", "--calibration-end", "2024-02-28", "--scores", in}, "--scores"},
+	} {
+		code, _, errOut := rapportCmd(t, dir, "", tt.args...)
+		if code != exitUsage || !strings.Contains(errOut, tt.flag) {
+			t.Errorf("%v: exit %d, %q; want a usage error naming %s", tt.args, code, errOut, tt.flag)
+		}
+		if b, _ := os.ReadFile(in); string(b) != content {
+			t.Fatalf("%v: the input now holds %q", tt.args, b)
+		}
+		if _, err := os.Stat(other); err == nil {
+			t.Fatalf("%v: wrote %s", tt.args, other)
+		}
+	}
+}
