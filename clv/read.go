@@ -79,7 +79,9 @@ func ReadPurchases(r io.Reader, cols Columns) ([]Purchase, error) {
 }
 
 // readSpaced reads columns separated by runs of spaces. Named columns need a header
-// line; with numbered ones, a first line whose date does not read is taken for one.
+// line; with numbered ones, the first line is a header only when its date column holds
+// no digit (such as "date"): a first line with a date that does not read is an error,
+// as on any other line, not a purchase silently dropped.
 func readSpaced(r io.Reader, cols Columns) ([]Purchase, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -111,11 +113,13 @@ func readSpaced(r io.Reader, cols Columns) ([]Purchase, error) {
 			}
 			return fields[i], nil
 		}
-		p, err := purchaseOf(line, get, cols)
-		if err != nil {
-			if line == 1 {
+		if line == 1 && header == nil {
+			if date, err := get(cols.Date); err == nil && !strings.ContainsAny(date, "0123456789") {
 				continue // a header line
 			}
+		}
+		p, err := purchaseOf(line, get, cols)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, p)
