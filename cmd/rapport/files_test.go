@@ -47,3 +47,37 @@ func TestOutputIsNotAnInput(t *testing.T) {
 		}
 	}
 }
+
+// TestLinkRefusesAmbiguousIDs: link names records by id in what it writes, so an id
+// that is empty or repeated, in one file or across two, is refused with its line.
+func TestLinkRefusesAmbiguousIDs(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	dup := write("dup.csv", "id,name\na,Ann Lee\nb,Bob Ray\na,Ann Leigh\n")
+	empty := write("empty.csv", "id,name\na,Ann Lee\n ,Bob Ray\n")
+	one := write("one.csv", "id,name\na,Ann Lee\n")
+	other := write("other.csv", "id,name\nc,Cy Bo\na,Ann Lea\n")
+	for _, tt := range []struct {
+		inputs []string
+		want   string
+	}{
+		{[]string{dup}, `dup.csv: line 4, column id: the id "a" is also on line 2; ids must be unique`},
+		{[]string{empty}, "empty.csv: line 3, column id: the id is empty"},
+		{[]string{one, other}, `other.csv: line 3, column id: the id "a" is also on line 2 of`},
+	} {
+		args := []string{"link", "--id-column", "id", "--clusters", filepath.Join(dir, "clusters.csv")}
+		for _, in := range tt.inputs {
+			args = append(args, "--input", in)
+		}
+		code, _, errOut := rapportCmd(t, dir, "", args...)
+		if code != exitError || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: exit %d, %q; want %q", tt.inputs, code, errOut, tt.want)
+		}
+	}
+}

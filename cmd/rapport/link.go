@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -55,13 +56,11 @@ func runLink(ctx context.Context, env *environment, args []string) error {
 
 	start := time.Now()
 	var tables []*linkage.Table
+	seen := map[string]idPlace{}
 	for _, name := range inputs {
-		t, err := readTable(name, env)
+		t, err := readTable(name, idColumn, seen, env)
 		if err != nil {
 			return err
-		}
-		if !slices.Contains(t.Columns, idColumn) {
-			return usagef("%s has no column %q (it has %s)", name, idColumn, strings.Join(t.Columns, ", "))
 		}
 		tables = append(tables, t)
 	}
@@ -129,7 +128,16 @@ func runLink(ctx context.Context, env *environment, args []string) error {
 	return nil
 }
 
-func readTable(name string, env *environment) (*linkage.Table, error) {
+// idPlace is where an id was read: the file and line.
+type idPlace struct {
+	file string
+	line int
+}
+
+// readTable reads a file of records whose idColumn identifies each, not empty and
+// unique in all the files read with the same seen: the pairs, the clusters and
+// --explain name records by id, and a repeated one would make them ambiguous.
+func readTable(name, idColumn string, seen map[string]idPlace, env *environment) (*linkage.Table, error) {
 	var in io.Reader = env.stdin
 	if name != "-" {
 		f, err := os.Open(name)
@@ -139,11 +147,36 @@ func readTable(name string, env *environment) (*linkage.Table, error) {
 		defer f.Close()
 		in = f
 	}
-	header, rows, err := tabular.ReadAll(in)
+	rd, err := tabular.NewReader(in)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return &linkage.Table{Name: name, Columns: header, Rows: rows}, nil
+	col := slices.Index(rd.Header, idColumn)
+	if col < 0 {
+		return nil, usagef("%s has no column %q (it has %s)", name, idColumn, strings.Join(rd.Header, ", "))
+	}
+	t := &linkage.Table{Name: name, Columns: rd.Header}
+	for {
+		row, line, err := rd.Read()
+		if errors.Is(err, io.EOF) {
+			return t, nil
+		} else if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		id := strings.TrimSpace(row[col])
+		if id == "" {
+			return nil, fmt.Errorf("%s: line %d, column %s: the id is empty; every record needs one", name, line, idColumn)
+		}
+		if at, ok := seen[id]; ok {
+			where := fmt.Sprintf("line %d", at.line)
+			if at.file != name {
+				where += " of " + at.file
+			}
+			return nil, fmt.Errorf("%s: line %d, column %s: the id %q is also on %s; ids must be unique", name, line, idColumn, id, where)
+		}
+		seen[id] = idPlace{name, line}
+		t.Rows = append(t.Rows, row)
+	}
 }
 
 func recordIDs(tables []*linkage.Table, idColumn string) []string {
