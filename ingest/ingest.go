@@ -113,7 +113,7 @@ func runNDJSON[T any](ctx context.Context, r io.Reader, opt Options, atOnce int,
 	}
 	rows, err := tabular.Open(br, tabular.Options{Format: tabular.NDJSON, MaxLine: opt.MaxLine, Unflattened: true, UTF8: true})
 	if err != nil {
-		return Result{IngestResult: rapport.IngestResult{Errors: []rapport.LineError{}}}, readError(err, 0)
+		return Result{IngestResult: rapport.IngestResult{Errors: []rapport.LineError{}}}, readError(err, 0, 0, 0)
 	}
 	return run(ctx, rows, opt, atOnce, convert, write)
 }
@@ -274,7 +274,7 @@ func run[T any](ctx context.Context, rows *tabular.Rows, opt Options, atOnce int
 			opt.Progress(done)
 		}
 		if b.err != nil {
-			return readError(b.err, done.Line)
+			return readError(b.err, done.Line, total.Received-total.Rejected, total.Rejected)
 		}
 		return nil
 	}
@@ -418,25 +418,33 @@ func readBatches[T any](ctx context.Context, rows *tabular.Rows, opt Options, co
 	}
 }
 
-// readError explains a failed read; the rows before it were written. A file that cannot
-// be read on (damaged, cut short, not the format it claims) is bad input, and says so
-// with the line at fault; a failure to read the disk is not.
-func readError(err error, line int) error {
+// readError explains a failed read after line, when the rows before it were written:
+// applied of them, and rejected. A file that cannot be read on (damaged, cut short, not
+// the format it claims) is bad input, and says so with the line at fault; a failure to
+// read the disk is not. What was applied is counted in rows, not told by the line: a
+// JSON array on one line holds many rows before its line ends.
+func readError(err error, line, applied, rejected int) error {
 	var tooBig *http.MaxBytesError
 	var pathErr *fs.PathError
-	applied := "nothing was applied"
-	if line > 0 {
-		applied = fmt.Sprintf("lines up to %d were applied", line)
+	done := "nothing was applied"
+	switch {
+	case applied == 1:
+		done = "the 1 row before it was applied"
+	case applied > 1:
+		done = fmt.Sprintf("the %d rows before it were applied", applied)
+	}
+	if rejected > 0 {
+		done += fmt.Sprintf(", %d rejected", rejected)
 	}
 	switch {
 	case errors.As(err, &tooBig):
-		return rapport.Errorf(rapport.ETOOLARGE, "the request body is over %d MiB: %s; send the rest in another request", tooBig.Limit>>20, applied)
+		return rapport.Errorf(rapport.ETOOLARGE, "the request body is over %d MiB: %s; send the rest in another request", tooBig.Limit>>20, done)
 	case errors.As(err, &pathErr), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("after line %d: %w", line, err)
 	case errors.Is(err, gzip.ErrHeader), errors.Is(err, gzip.ErrChecksum):
-		return rapport.Errorf(rapport.EINVALID, "the gzipped input is damaged after line %d (%v): %s", line, err, applied)
+		return rapport.Errorf(rapport.EINVALID, "the gzipped input is damaged after line %d (%v): %s", line, err, done)
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return rapport.Errorf(rapport.EINVALID, "the input ends unexpectedly after line %d (cut short, or a damaged gzip file): %s", line, applied)
+		return rapport.Errorf(rapport.EINVALID, "the input ends unexpectedly after line %d (cut short, or a damaged gzip file): %s", line, done)
 	}
-	return rapport.Errorf(rapport.EINVALID, "%v: %s", err, applied)
+	return rapport.Errorf(rapport.EINVALID, "%v: %s", err, done)
 }

@@ -143,3 +143,32 @@ func TestOpenRowsForTheMapping(t *testing.T) {
 		}
 	}
 }
+
+// TestCutShortSaysWhatWasApplied: a JSON array cut short says how many rows before the
+// fault were applied, counted in rows: on one line, the line says nothing of it.
+func TestCutShortSaysWhatWasApplied(t *testing.T) {
+	const person = `{"source_id":"C-%d","kind":"person","given_name":"Ana","family_name":"Silva %d"}`
+	for _, tt := range []struct {
+		name, sep, want string
+		rows            int
+	}{
+		{"one line", ",", "the 2 rows before it were applied", 2},
+		{"a line each", ",\n", "the 2 rows before it were applied", 2},
+		{"one row", ",", "the 1 row before it was applied", 1},
+		{"empty", "", "nothing was applied", 0},
+	} {
+		db := sqldbtest.SQLite(t)
+		var objects []string
+		for i := range tt.rows {
+			objects = append(objects, fmt.Sprintf(person, i, i))
+		}
+		rows, err := tabular.Open(strings.NewReader("["+strings.Join(objects, tt.sep)), tabular.Options{Format: tabular.JSON, Unflattened: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := ingest.ImportCustomers(ctx, rows, nil, db, rapport.SystemScope("test"), ingest.Options{Source: "crm"})
+		if err == nil || !strings.HasSuffix(err.Error(), tt.want) || res.Created != tt.rows {
+			t.Errorf("%s: created %d, %v; want %d created and an error ending %q", tt.name, res.Created, err, tt.rows, tt.want)
+		}
+	}
+}
