@@ -60,10 +60,10 @@ func (c *config) dbFlags(fs *flag.FlagSet, env *environment) {
 func (c *config) serverFlags(fs *flag.FlagSet, env *environment) {
 	c.Addr = envOr(env, "RAPPORT_ADDR", ":8080")
 	c.BaseURL = env.getenv("RAPPORT_BASE_URL")
-	c.TrustProxy, _ = strconv.ParseBool(env.getenv("RAPPORT_TRUST_PROXY"))
 	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on [RAPPORT_ADDR]")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "the address users open, such as https://rapport.example.com (default: http://localhost:PORT) [RAPPORT_BASE_URL]")
-	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take the client's address (the last entry of X-Forwarded-For) and scheme (X-Forwarded-Proto) from the proxy in front; only behind one proxy that sets them [RAPPORT_TRUST_PROXY]")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", false, "take the client's address (the last entry of X-Forwarded-For) and scheme (X-Forwarded-Proto) from the proxy in front; only behind one proxy that sets them [RAPPORT_TRUST_PROXY]")
+	envFlag(fs, env, "trust-proxy", "RAPPORT_TRUST_PROXY")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json [RAPPORT_LOG_FORMAT]")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error [RAPPORT_LOG_LEVEL]")
 	c.MaxUpload = envOr(env, "RAPPORT_MAX_UPLOAD", "1GiB")
@@ -246,10 +246,10 @@ type resolveSettings struct {
 
 func (r *resolveSettings) flags(fs *flag.FlagSet, env *environment) {
 	def := resolve.DefaultOptions
-	fs.Float64Var(&r.merge, "merge-threshold", envFloat(env, "RAPPORT_MERGE_THRESHOLD", def.Merge),
-		"match probability from which customers are merged without review [RAPPORT_MERGE_THRESHOLD]")
-	fs.Float64Var(&r.review, "review-threshold", envFloat(env, "RAPPORT_REVIEW_THRESHOLD", def.Review),
-		"match probability from which a pair goes to the review queue [RAPPORT_REVIEW_THRESHOLD]")
+	fs.Float64Var(&r.merge, "merge-threshold", def.Merge, "match probability from which customers are merged without review [RAPPORT_MERGE_THRESHOLD]")
+	envFlag(fs, env, "merge-threshold", "RAPPORT_MERGE_THRESHOLD")
+	fs.Float64Var(&r.review, "review-threshold", def.Review, "match probability from which a pair goes to the review queue [RAPPORT_REVIEW_THRESHOLD]")
+	envFlag(fs, env, "review-threshold", "RAPPORT_REVIEW_THRESHOLD")
 	fs.StringVar(&r.mergeOn, "merge-on", envOr(env, "RAPPORT_MERGE_ON", strings.Join(def.Deterministic, ",")),
 		"fields on which agreement alone merges customers, comma-separated: email, phone, national_id; or none [RAPPORT_MERGE_ON]")
 }
@@ -272,11 +272,42 @@ func (r *resolveSettings) options() (resolve.Options, error) {
 	return opt, nil
 }
 
-// envFloat reads a number from a variable, or returns def if it is unset or not a number
-// (the flag's check then reports the default, not a silent zero).
-func envFloat(env *environment, name string, def float64) float64 {
-	if v, err := strconv.ParseFloat(env.getenv(name), 64); err == nil {
-		return v
+// envFlag sets the flag name, defined on fs, from the variable, when it is set, as the
+// flag itself would be: a value that does not read (RAPPORT_TRUST_PROXY=yes) is a
+// usage error naming the variable, which parse reports unless the flag is given, as a
+// flag wins over its variable.
+func envFlag(fs *flag.FlagSet, env *environment, name, variable string) {
+	v := env.getenv(variable)
+	if v == "" {
+		return
 	}
-	return def
+	f := fs.Lookup(name)
+	if err := f.Value.Set(v); err != nil {
+		want := "a number"
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			want = "true or false"
+		}
+		f.Value = &badVariable{f.Value, usagef("%s %q is not %s (it sets --%s)", variable, v, want, name)}
+		return
+	}
+	f.DefValue = f.Value.String()
+}
+
+// badVariable is a flag whose variable did not read, and the error to report unless
+// the flag is given.
+type badVariable struct {
+	flag.Value
+	err error
+}
+
+func (b *badVariable) IsBoolFlag() bool {
+	bf, ok := b.Value.(interface{ IsBoolFlag() bool })
+	return ok && bf.IsBoolFlag()
+}
+
+func (b *badVariable) String() string {
+	if b == nil || b.Value == nil { // the flag package makes a zero one for -h
+		return ""
+	}
+	return b.Value.String()
 }

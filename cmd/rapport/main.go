@@ -166,7 +166,19 @@ func parseWithArgs(fs *flag.FlagSet, args []string) error {
 		rest = append(rest, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	return fs.Parse(append([]string{"--"}, rest...))
+	if err := fs.Parse(append([]string{"--"}, rest...)); err != nil {
+		return err
+	}
+	// A variable that did not read is a mistake unless its flag overrides it.
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var bad error
+	fs.VisitAll(func(f *flag.Flag) {
+		if b, ok := f.Value.(*badVariable); ok && !given[f.Name] && bad == nil {
+			bad = b.err
+		}
+	})
+	return bad
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
