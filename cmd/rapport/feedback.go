@@ -104,19 +104,25 @@ func runFeedback(ctx context.Context, env *environment, args []string) error {
 	return nil
 }
 
-// readItems reads the id and text of every row. Errors name the line and column.
+// readItems reads the id and text of every row. Errors name the line and column. In
+// JSON, whose rows name their own fields, a text that is null or missing is empty, as
+// a blank comment is; but a field no row has is a mistake in --text-column.
 func readItems(ctx context.Context, r io.Reader, idCol, textCol string) (ids, texts []string, err error) {
 	rows, err := tabular.Open(r, tabular.Options{})
 	if err != nil {
 		return nil, nil, err
 	}
 	seen := map[string]int{}
+	hasText := false
 	for {
 		if len(ids)%4096 == 0 && ctx.Err() != nil {
 			return nil, nil, ctx.Err()
 		}
 		row, err := rows.Read()
 		if errors.Is(err, io.EOF) {
+			if len(ids) > 0 && !hasText {
+				return nil, nil, fmt.Errorf("no item has the field %q: name the field of the text with --text-column", textCol)
+			}
 			return ids, texts, nil
 		} else if err != nil {
 			return nil, nil, err
@@ -137,10 +143,13 @@ func readItems(ctx context.Context, r io.Reader, idCol, textCol string) (ids, te
 		if err != nil {
 			return nil, nil, err
 		}
-		text, err := get(textCol)
-		if err != nil {
+		text, ok := "", true
+		if rows.Header == nil {
+			text, ok = row.Get(textCol)
+		} else if text, err = get(textCol); err != nil {
 			return nil, nil, err
 		}
+		hasText = hasText || ok
 		if id = strings.TrimSpace(id); id == "" {
 			return nil, nil, fmt.Errorf("line %d, column %s: the id is empty", row.Line, idCol)
 		}

@@ -89,3 +89,28 @@ func TestFeedbackThemes(t *testing.T) {
 		t.Errorf("got exit %d, %q; want the duplicate id named", code, stderr)
 	}
 }
+
+// TestFeedbackThemesNullText: in NDJSON, a text that is null or missing is an empty
+// text, in theme 0, as docs/themes.md says; a text field no item has is a mistake.
+func TestFeedbackThemesNullText(t *testing.T) {
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "feedback.ndjson"), filepath.Join(dir, "themes.csv")
+	var b strings.Builder
+	for i := range 30 {
+		fmt.Fprintf(&b, "{\"ref\":\"F%d\",\"comment\":\"parcel %d arrived late and damaged by the courier\"}\n", i, i)
+	}
+	b.WriteString(`{"ref":"N1","comment":null}` + "\n" + `{"ref":"N2"}` + "\n")
+	os.WriteFile(in, []byte(b.String()), 0o644)
+	code, stdout, stderr := rapportCmd(t, dir, "", "feedback", "themes", "--input", in, "--text-column", "comment", "--id-column", "ref", "--output", out)
+	if code != 0 || !strings.Contains(stdout, "32 items") {
+		t.Fatalf("exit %d: %s %s", code, stdout, stderr)
+	}
+	written, _ := os.ReadFile(out)
+	if !strings.HasSuffix(string(written), "N1,0,\nN2,0,\n") {
+		t.Errorf("the output ends %q; want N1 and N2 in theme 0", written[max(0, len(written)-40):])
+	}
+	code, _, stderr = rapportCmd(t, dir, "", "feedback", "themes", "--input", in, "--text-column", "text", "--id-column", "ref", "--output", out)
+	if code != 1 || !strings.Contains(stderr, `no item has the field "text"`) {
+		t.Errorf("a text field no item has: exit %d, %q", code, stderr)
+	}
+}
