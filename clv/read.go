@@ -163,6 +163,12 @@ func purchaseOf(line int, get func(string) (string, error), cols Columns) (Purch
 		if p.Amount, err = strconv.ParseFloat(strings.TrimSpace(amount), 64); err != nil || math.IsNaN(p.Amount) || math.IsInf(p.Amount, 0) {
 			return p, fmt.Errorf("line %d, column %s: %q is not an amount such as 12.50", line, cols.Amount, amount)
 		}
+		// The spend model is of what customers spend on purchases, each above 0: a
+		// refund taken in would lower a day's amount, or make it negative, and its
+		// customer would be left out of the model or break its fit.
+		if p.Amount < 0 {
+			return p, fmt.Errorf("line %d, column %s: the amount %s is negative: the models take purchases, not refunds; leave refunds out of the file, or subtract them from their purchases", line, cols.Amount, strings.TrimSpace(amount))
+		}
 	}
 	return p, nil
 }

@@ -84,6 +84,20 @@ func runCLV(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
+	if len(purchases) == 0 {
+		return fmt.Errorf("%s: there are no transactions", file)
+	}
+	// A hold-out period past the data would compare a forecast over all of it with
+	// the purchases of the part the file holds.
+	var last time.Time
+	for _, p := range purchases {
+		if p.Day.After(last) {
+			last = p.Day
+		}
+	}
+	if holdEnd != "" && holdout.After(last) {
+		return usagef("--holdout-end %s is after the last transaction in %s, on %s: end the hold-out on or before it", holdEnd, file, last.Format("2006-01-02"))
+	}
 	customers, err := clv.Summarise(purchases, calibration, holdout, u)
 	if err != nil {
 		return err
@@ -101,6 +115,13 @@ func runCLV(ctx context.Context, env *environment, args []string) error {
 			return fmt.Errorf("the spend model could not be fitted (%w); leave out --amount-column for the purchase model alone", err)
 		}
 		spend, res.GammaGamma = &gg, &fitted[clv.GammaGamma]{gg, ll}
+		// The spend model is fitted on mean amounts above 0; said, as the customers
+		// without one are valued at the population's mean instead.
+		for _, c := range customers {
+			if c.X > 0 && c.Spend <= 0 {
+				res.NoSpend++
+			}
+		}
 	}
 	valuation := clv.Valuation{Horizon: horizon, Margin: margin, Discount: discount}
 	scores := valuation.ScoreAll(bg, spend, customers)
@@ -125,6 +146,9 @@ func runCLV(ctx context.Context, env *environment, args []string) error {
 	fmt.Fprintf(w, "BG/NBD       r %.4f  alpha %.4f  a %.4f  b %.4f  log-likelihood %.2f\n", bg.R, bg.Alpha, bg.A, bg.B, ll)
 	if g := res.GammaGamma; g != nil {
 		fmt.Fprintf(w, "Gamma-Gamma  p %.4f  q %.4f  gamma %.4f  log-likelihood %.2f\n", g.Model.P, g.Model.Q, g.Model.Gamma, g.LogLikelihood)
+		if res.NoSpend > 0 {
+			fmt.Fprintf(w, "             %d customers whose repeat purchases add up to 0 are left out of its fit; their expected spend is the mean of all\n", res.NoSpend)
+		}
 	}
 	if h := res.Holdout; h != nil {
 		fmt.Fprintf(w, "hold-out to %s (%.2f %ss): predicted %.1f repeat purchases, actual %d\n", holdEnd, h.Length, unit, h.Predicted, h.Actual)
@@ -152,6 +176,7 @@ type clvResult struct {
 	CalibrationEnd string                  `json:"calibration_end"`
 	BGNBD          *fitted[clv.BGNBD]      `json:"bgnbd"`
 	GammaGamma     *fitted[clv.GammaGamma] `json:"gamma_gamma,omitempty"`
+	NoSpend        int                     `json:"customers_without_spend,omitempty"` // repeat customers left out of the spend model's fit
 	Holdout        *holdoutResult          `json:"holdout,omitempty"`
 	Seconds        float64                 `json:"seconds"`
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,5 +58,46 @@ func TestCLVFit(t *testing.T) {
 	code, _, stderr = rapportCmd(t, dir, "", "clv", "fit", "--transactions", bad, "--customer-column", "client", "--date-column", "date", "--calibration-end", "2024-06-30")
 	if code != 1 || !strings.Contains(stderr, `line 1: the header has no column "client"; its columns are customer, date, amount`) {
 		t.Errorf("got exit %d, %q; want the missing column named at the header, with the columns there are", code, stderr)
+	}
+}
+
+// TestCLVFitSaysWhatItCannotUse: a hold-out period past the last transaction is
+// refused, naming the data's end; so is a negative amount (a refund), naming its line;
+// customers whose repeat purchases add up to 0, left out of the spend model's fit, are
+// counted.
+func TestCLVFitSaysWhatItCannotUse(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("customer,date,amount\n")
+	for c := range 60 {
+		for p := range 2 + c%5 {
+			amount := 10 + (c*7+p*13)%40
+			if c == 0 {
+				amount = 0
+			}
+			fmt.Fprintf(&b, "C%d,2024-%02d-%02d,%d\n", c, 1+p*2, 1+c%28, amount)
+		}
+	}
+	file := filepath.Join(dir, "tx.csv")
+	os.WriteFile(file, []byte(b.String()), 0o644)
+	fit := func(args ...string) (int, string, string) {
+		return rapportCmd(t, dir, "", append([]string{"clv", "fit", "--transactions", file, "--customer-column", "customer", "--date-column", "date",
+			"--amount-column", "amount", "--calibration-end", "2024-06-30"}, args...)...)
+	}
+	code, _, stderr := fit("--holdout-end", "2030-06-30")
+	if code != exitUsage || !strings.Contains(stderr, "--holdout-end 2030-06-30 is after the last transaction in "+file+", on 2024-11-27") {
+		t.Errorf("a hold-out past the data: exit %d, %q", code, stderr)
+	}
+	code, stdout, stderr := fit("--json")
+	var res clvResult
+	if err := json.Unmarshal([]byte(stdout), &res); code != exitOK || err != nil || res.NoSpend != 1 || res.GammaGamma == nil {
+		t.Errorf("a customer who spent 0: exit %d, %s %s; want 1 left out of the spend model", code, stdout, stderr)
+	}
+	if code, stdout, _ := fit(); !strings.Contains(stdout, "1 customers whose repeat purchases add up to 0 are left out") {
+		t.Errorf("exit %d, %q; want the customer left out said", code, stdout)
+	}
+	os.WriteFile(file, []byte("customer,date,amount\nC1,2024-01-05,10\nC1,2024-02-05,-10\n"), 0o644)
+	if code, _, stderr := fit(); code != exitError || !strings.Contains(stderr, "line 3, column amount: the amount -10 is negative") {
+		t.Errorf("a refund: exit %d, %q", code, stderr)
 	}
 }
