@@ -193,7 +193,10 @@ func benchHTTP(ctx context.Context, env *environment, args []string) error {
 		return usagef("no paths on standard input: make them with rapport bench targets")
 	}
 	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar, Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+	// Redirects are answers, not followed: a page that sends a client without a
+	// session to /sign-in would else be timed as the sign-in page, and counted a 200.
+	client := &http.Client{Jar: jar, Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	if email != "" {
 		res, err := client.PostForm(base+"/sign-in", url.Values{"email": {email}, "password": {password}})
 		if err != nil {
@@ -246,7 +249,7 @@ func benchHTTP(ctx context.Context, env *environment, args []string) error {
 	}
 	wg.Wait()
 	if len(latencies) == 0 {
-		return fmt.Errorf("no request succeeded: %v", statuses)
+		return fmt.Errorf("no request was answered: %v", statuses)
 	}
 	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
 	pct := func(p float64) string {
@@ -266,6 +269,18 @@ func benchHTTP(ctx context.Context, env *environment, args []string) error {
 		after[i].count -= earlier[after[i].le]
 	}
 	fmt.Fprintf(env.stdout, "server time (from /metrics): p50 %s  p90 %s  p99 %s\n", quantile(after, 0.5), quantile(after, 0.9), quantile(after, 0.99))
+	// The times measure what was asked for only if it was answered: a run in which
+	// fewer than half the requests got a 2xx (a wrong token, no session) failed.
+	ok, sent := 0, 0
+	for status, n := range statuses {
+		sent += n
+		if status >= 200 && status < 300 {
+			ok += n
+		}
+	}
+	if ok*2 < sent {
+		return fmt.Errorf("only %d of %d requests were answered with a 2xx status (statuses %v): check --token or --email and the targets", ok, sent, statuses)
+	}
 	return nil
 }
 

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -65,5 +67,36 @@ func TestBenchIngest(t *testing.T) {
 	code, _, errOut = rapportCmd(t, dir, "", "bench", "ingest", "--url", link.FindString(out.String()), "--token", "wrong", "--clients", "2", orders)
 	if code != exitError || !strings.Contains(errOut, "status 401") {
 		t.Errorf("a refused request: exit %d, %q", code, errOut)
+	}
+}
+
+// TestBenchHTTPFailedRuns: a run whose requests were refused (a wrong token) or sent
+// to /sign-in (a page without a session) fails, with the redirects counted as such,
+// not followed and timed as the sign-in page; a run that was answered succeeds.
+func TestBenchHTTPFailedRuns(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/metrics", r.URL.Path == "/sign-in":
+		case strings.HasPrefix(r.URL.Path, "/api/") && r.Header.Get("Authorization") != "Bearer good":
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+		case r.URL.Path == "/customers/1":
+			http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+		}
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		path, token string
+		code        int
+		want        string
+	}{
+		{"/api/v1/customers", "bad", exitError, "statuses map[401:"},
+		{"/customers/1", "good", exitError, "statuses map[303:"},
+		{"/api/v1/customers", "good", exitOK, ""},
+	} {
+		code, out, errOut := rapportCmd(t, dir, tt.path+"\n", "bench", "http", "--url", srv.URL, "--token", tt.token, "--clients", "2", "--duration", "100ms")
+		if code != tt.code || !strings.Contains(errOut, tt.want) || (code == exitError && !strings.Contains(errOut, "were answered with a 2xx status")) {
+			t.Errorf("%s with token %s: exit %d, %q %q; want exit %d and %q", tt.path, tt.token, code, out, errOut, tt.code, tt.want)
+		}
 	}
 }
