@@ -40,8 +40,13 @@ type Options struct {
 // DefaultCustomers is the size of the data set when Options.Customers is zero.
 const DefaultCustomers = 1000
 
-// maxCustomers keeps the plan, about half a kilobyte a customer, under 500 MB.
-const maxCustomers = 1_000_000
+// MinCustomers is the fewest customers a demo has: enough organisations to link and
+// to wall off. MaxCustomers keeps the plan, about half a kilobyte a customer, under
+// 500 MB.
+const (
+	MinCustomers = 10
+	MaxCustomers = 1_000_000
+)
 
 // InteractionsPerCustomer is the average number of interactions per customer: 100,000
 // customers make about 10 million interactions.
@@ -209,11 +214,11 @@ func (o Options) normalize(now time.Time) (Options, error) {
 	switch {
 	case o.Customers == 0:
 		o.Customers = DefaultCustomers
-	case o.Customers < 10:
-		return o, rapport.FieldError("customers", "the demo needs at least 10 customers, so that there are organisations to link and to wall off; got %d", o.Customers)
-	case o.Customers > maxCustomers:
+	case o.Customers < MinCustomers:
+		return o, rapport.FieldError("customers", "the demo needs at least %d customers, so that there are organisations to link and to wall off; got %d", MinCustomers, o.Customers)
+	case o.Customers > MaxCustomers:
 		return o, rapport.FieldError("customers", "the demo makes at most %s customers (%s interactions), as it plans them all in memory; got %s",
-			thousands.Int(maxCustomers), thousands.Int(maxCustomers*InteractionsPerCustomer), thousands.Int(o.Customers))
+			thousands.Int(MaxCustomers), thousands.Int(MaxCustomers*InteractionsPerCustomer), thousands.Int(o.Customers))
 	}
 	if o.End.IsZero() {
 		y, m, d := now.UTC().Date()

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"runtime/pprof"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -65,6 +66,12 @@ func benchTargets(ctx context.Context, env *environment, args []string) error {
 	fs.BoolVar(&grouped, "grouped", false, "interactions: 100 in a row for each customer, as an export sorted by customer, instead of one customer after another at random")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
+	}
+	switch {
+	case !slices.Contains([]string{"profiles", "timelines", "searches", "interactions"}, kind):
+		return usagef("unknown targets %q: use profiles, timelines, searches or interactions", kind)
+	case count < 1:
+		return usagef("--count must be at least 1, not %d", count)
 	}
 	db, err := cfg.openDB(ctx)
 	if err != nil {
@@ -128,8 +135,6 @@ func benchTargets(ctx context.Context, env *environment, args []string) error {
 			})
 			out.Write(line)
 			out.WriteByte('\n')
-		default:
-			return usagef("unknown targets %q: use profiles, timelines, searches or interactions", kind)
 		}
 	}
 	return nil
@@ -172,6 +177,12 @@ func benchHTTP(ctx context.Context, env *environment, args []string) error {
 	fs.DurationVar(&duration, "duration", 30*time.Second, "how long to send requests")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	switch {
+	case clients < 1:
+		return usagef("--clients must be at least 1, not %d", clients)
+	case duration <= 0:
+		return usagef("--duration must be above 0, such as 30s")
 	}
 	base = strings.TrimSuffix(base, "/")
 	in := bufio.NewReader(env.stdin)
@@ -357,8 +368,13 @@ func benchIngest(ctx context.Context, env *environment, args []string) error {
 	if err := parseWithArgs(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 || token == "" || clients < 1 {
-		return usagef("give --token, one NDJSON file (make it with rapport bench targets interactions) and at least one client")
+	switch {
+	case fs.NArg() != 1 || token == "":
+		return usagef("give --token and one NDJSON file (make it with rapport bench targets interactions)")
+	case clients < 1:
+		return usagef("--clients must be at least 1, not %d", clients)
+	case lines < 1:
+		return usagef("--lines must be at least 1, not %d", lines)
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {

@@ -52,6 +52,16 @@ func benchHelp(ctx context.Context, env *environment, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	switch {
+	case articles < 1 || readers < 0:
+		return usagef("--articles must be at least 1 and --readers at least 0")
+	case clients < 1:
+		return usagef("--clients must be at least 1, not %d", clients)
+	case duration <= 0 || warmup < 0:
+		return usagef("--duration must be above 0 and --warmup at least 0, such as 20s and 5s")
+	case !(newVisitors >= 0 && newVisitors <= 1):
+		return usagef("--new-visitors must be a share from 0 to 1")
+	}
 	db, err := cfg.openDB(ctx)
 	if err != nil {
 		return err

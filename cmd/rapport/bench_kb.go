@@ -37,6 +37,9 @@ func benchKB(ctx context.Context, env *environment, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if articles < 1 || queries < 1 {
+		return usagef("--articles and --queries must be at least 1")
+	}
 	db, err := cfg.openDB(ctx)
 	if err != nil {
 		return err

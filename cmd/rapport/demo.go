@@ -13,6 +13,7 @@ import (
 	"github.com/rapportckm/rapport/grouping"
 	"github.com/rapportckm/rapport/sqldb"
 	"github.com/rapportckm/rapport/theme"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 func runDemo(ctx context.Context, env *environment, args []string) error {
@@ -21,15 +22,15 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 	fs := newFlags(env, "demo", "[--customers N] [--seed S] [--password-stdin]")
 	cfg.dbFlags(fs, env)
 	cfg.attachmentFlags(fs, env)
-	fs.IntVar(&opt.Customers, "customers", 1000, "how many customers (people and organisations); about 100 interactions each")
+	fs.IntVar(&opt.Customers, "customers", demo.DefaultCustomers, fmt.Sprintf("how many customers (people and organisations), from %d to %s; about 100 interactions each", demo.MinCustomers, thousands.Int(demo.MaxCustomers)))
 	fs.Int64Var(&opt.Seed, "seed", 1, "the same seed gives the same data set")
 	fs.StringVar(&opt.Mail.BaseURL, "base-url", env.getenv("RAPPORT_BASE_URL"), "the address users open, for links in the demo's mails (default: http://localhost:8080) [RAPPORT_BASE_URL]")
 	passwordStdin := fs.Bool("password-stdin", false, "read the demo users' password from standard input (default: a new random one, printed at the end)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if opt.Customers < 1 {
-		return usagef("--customers must be at least 1")
+	if opt.Customers < demo.MinCustomers || opt.Customers > demo.MaxCustomers {
+		return usagef("--customers must be from %d to %s (it plans them all in memory), not %d", demo.MinCustomers, thousands.Int(demo.MaxCustomers), opt.Customers)
 	}
 	if *passwordStdin {
 		pw, err := readLine(env)

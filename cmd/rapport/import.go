@@ -49,6 +49,9 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	if source == "" && !propose {
 		return usagef("--source is required: the system the records come from, such as billing")
 	}
+	if batch < 1 {
+		return usagef("--batch must be at least 1, not %d", batch)
+	}
 	// Checked before importing: the rejects are written once the files are in.
 	if err := checkOutputs(slices.Concat(files, []string{mapFile, cfg.sqliteFile()}), outputFile{"--rejects", rejects}); err != nil {
 		return err

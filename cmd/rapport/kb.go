@@ -45,6 +45,9 @@ func runKBImport(ctx context.Context, env *environment, args []string) error {
 	if format != "beir" {
 		return usagef("--format beir is the format known; got %q", format)
 	}
+	if batch < 1 {
+		return usagef("--batch must be at least 1, not %d", batch)
+	}
 	if fs.NArg() != 1 {
 		return usagef("name one file (- for standard input)")
 	}
@@ -169,6 +172,9 @@ func runKBEval(env *environment, args []string) error {
 	if qrelsFile == "" || fs.NArg() != 1 {
 		return usagef("name the run and --qrels")
 	}
+	if ndcg < 1 || recall < 1 {
+		return usagef("--ndcg and --recall must be at least 1")
+	}
 	qf, err := os.Open(qrelsFile)
 	if err != nil {
 		return err
@@ -206,6 +212,9 @@ func runKBBaseline(ctx context.Context, env *environment, args []string) error {
 	}
 	if corpus == "" || queries == "" {
 		return usagef("--corpus and --queries are required")
+	}
+	if limit < 1 {
+		return usagef("--limit must be at least 1, not %d", limit)
 	}
 	cf, err := os.Open(corpus)
 	if err != nil {

@@ -89,6 +89,17 @@ func TestCommands(t *testing.T) {
 		{"BadBaseURL", "", []string{"serve", "--base-url", "not a url"}, exitUsage, "", `--base-url "not a url" is not an address`},
 		{"IntakeWithoutAddress", "", []string{"serve", "--intake-listen", ":0"}, exitUsage, "", "--intake-address: give at least one address"},
 		{"ImportHelp", "", []string{"import", "customers", "-h"}, exitOK, "", "Usage: rapport import customers FILE… --source NAME"},
+		{"DemoTooFew", "", []string{"demo", "--customers", "1"}, exitUsage, "", "--customers must be from 10 to 1,000,000"},
+		{"DemoTooMany", "", []string{"demo", "--customers", "99999999999"}, exitUsage, "", "--customers must be from 10 to 1,000,000"},
+		{"UserBadEmail", "", []string{"user", "create", "--email", "notanemail", "--name", "N", "--role", "agent"}, exitUsage, "", `--email: "notanemail" is not an e-mail address`},
+		{"BenchNoClients", "/x\n", []string{"bench", "http", "--clients", "0"}, exitUsage, "", "--clients must be at least 1"},
+		{"BenchNoDuration", "/x\n", []string{"bench", "http", "--duration", "0s"}, exitUsage, "", "--duration must be above 0"},
+		{"BenchIngestNoLines", "", []string{"bench", "ingest", "--token", "t", "--lines", "0", "x.ndjson"}, exitUsage, "", "--lines must be at least 1"},
+		{"BenchTargetsNegative", "", []string{"bench", "targets", "profiles", "--count", "-1"}, exitUsage, "", "--count must be at least 1"},
+		{"BenchTargetsUnknown", "", []string{"bench", "targets", "people", "--count", "0"}, exitUsage, "", `unknown targets "people"`},
+		{"ImportBatchZero", "", []string{"import", "customers", "x.csv", "--source", "s", "--batch", "0"}, exitUsage, "", "--batch must be at least 1"},
+		{"KBImportBatchZero", "", []string{"kb", "import", "x.jsonl", "--format", "beir", "--batch", "-1"}, exitUsage, "", "--batch must be at least 1"},
+		{"KBEvalNoDepth", "", []string{"kb", "eval", "--qrels", "q.tsv", "--ndcg", "0", "run.txt"}, exitUsage, "", "--ndcg and --recall must be at least 1"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := rapportCmd(t, dir, tt.stdin, tt.args...)

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -36,6 +37,16 @@ func runUser(ctx context.Context, env *environment, args []string) error {
 	case !rapport.Role(role).Valid():
 		return usagef("--role must be admin, manager, agent or analyst, not %q", role)
 	}
+	u := &rapport.User{Email: email, Name: name, Role: rapport.Role(role)}
+	// Checked before anything is opened or made, so that a mistake changes nothing;
+	// every field of the user is a flag.
+	if err := u.Validate(); err != nil {
+		var e *rapport.Error
+		if errors.As(err, &e) && e.Field != "" {
+			return usagef("--%s: %s", e.Field, e.Message)
+		}
+		return err
+	}
 	password := ""
 	if passwordStdin {
 		var err error
@@ -55,11 +66,6 @@ func runUser(ctx context.Context, env *environment, args []string) error {
 	}
 	defer db.Close()
 	system := rapport.SystemScope(hostname())
-	u := &rapport.User{Email: email, Name: name, Role: rapport.Role(role)}
-	// Checked before any team is made, so that a mistake changes nothing.
-	if err := u.Validate(); err != nil {
-		return err
-	}
 	users, err := db.FindUsers(ctx, system)
 	if err != nil {
 		return err
