@@ -6,6 +6,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -53,6 +54,21 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 func benchTargets(ctx context.Context, env *environment, args []string) error {
 	if len(args) == 0 {
 		return usagef("name the targets: profiles, timelines, searches or interactions")
+	}
+	if isHelp("targets", args[0]) {
+		fmt.Fprint(env.stdout, `rapport bench targets: print what bench http or bench ingest sends, made from a random sample of the database's customers.
+
+Usage: rapport bench targets KIND [--count N] [--seed S] [--grouped] [--db URL] [--data-dir DIR]
+
+Kinds:
+  profiles      paths of customers' profile pages (/customers/ID), for bench http with --email
+  timelines     API paths of customers' timelines, for bench http with --token
+  searches      API paths of customer searches, for bench http with --token
+  interactions  NDJSON interactions, for bench ingest
+
+Run rapport bench targets KIND -h for its flags.
+`)
+		return flag.ErrHelp
 	}
 	kind := args[0]
 	var cfg config

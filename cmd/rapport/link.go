@@ -37,6 +37,11 @@ func runLink(ctx context.Context, env *environment, args []string) error {
 	fs.Float64Var(&threshold, "threshold", 0, fmt.Sprintf("match probability from which records are linked (default: the config's, else %v)", linkage.DefaultThreshold))
 	fs.Var(&explain, "explain", "print why two records match or not, as ID,ID (repeat the flag)")
 	fs.StringVar(&modelFile, "model", "", "write the estimated model (m and u of every comparison level) here as JSON")
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		fmt.Fprintln(fs.Output(), "\nrapport link generate writes synthetic people with duplicates, to try it on (rapport link generate -h).")
+	}
 	if err := parse(fs, args); err != nil {
 		return err
 	}

@@ -61,6 +61,41 @@ var commands = []command{
 	{"version", "print the version", runVersion},
 }
 
+// subcommand is one of a command's subcommands, for the command's help.
+type subcommand struct{ name, summary string }
+
+// subcommands are those of the commands that have them; the others take flags only,
+// and their help is their flags'.
+var subcommands = map[string][]subcommand{
+	"user":     {{"create", "add a member of staff, who signs in with an e-mail address and a password"}},
+	"token":    {{"create", "print a new API token that acts as a user (shown once)"}},
+	"customer": {{"export", "write everything held about one customer as JSON, for their request for their data"}},
+	"import": {
+		{"customers", "load customer records from CSV, NDJSON or JSON files; resumes where it stopped"},
+		{"interactions", "load interactions (orders, calls, e-mails …) from such files, the same way"},
+	},
+	"clv":      {{"fit", "fit BG/NBD and Gamma-Gamma to a file of transactions: P(alive), expected purchases, lifetime value"}},
+	"feedback": {{"themes", "group the texts of a file into labelled themes and write each item's theme"}},
+	"kb": {
+		{"import", "load a BEIR corpus (JSON lines of _id, title, text) as published articles"},
+		{"eval", "score a TREC run against judgements: nDCG and recall"},
+		{"baseline", "print the plain BM25 run (SQLite FTS5) of a corpus and queries, to compare with"},
+	},
+	"bench": {
+		{"targets", "print requests for bench http, or interactions for bench ingest, from the database's customers"},
+		{"http", "send the GET requests on standard input from many clients; print the latencies"},
+		{"ingest", "send a file of interactions to the bulk API; print rows a second"},
+		{"kb", "time the knowledge base's search over generated articles"},
+		{"help", "measure the help centre's article pages, served in-process"},
+	},
+}
+
+// isHelp reports whether arg asks for a command's help: -h, --help, or help, except
+// after bench, where help is the benchmark of the help centre.
+func isHelp(command, arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help" || (arg == "help" && command != "bench")
+}
+
 // environment is what a command may touch: the process's streams and variables.
 type environment struct {
 	stdin          io.Reader
@@ -77,15 +112,26 @@ func main() {
 
 // run runs the command named by args and returns the exit code.
 func run(ctx context.Context, env *environment, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(env.stderr)
-		if len(args) == 0 {
-			return exitUsage
+		return exitUsage
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		if len(args) == 1 {
+			usage(env.stdout)
+			return exitOK
 		}
-		return exitOK
+		args = []string{args[1], "-h"} // rapport help COMMAND
 	}
 	for _, c := range commands {
 		if c.name == args[0] {
+			if len(args) > 1 && isHelp(c.name, args[1]) {
+				if subs, ok := subcommands[c.name]; ok {
+					commandHelp(env.stdout, c, subs)
+					return exitOK
+				}
+				args = []string{c.name, "-h"} // its flags
+			}
 			err := c.run(ctx, env, args[1:])
 			switch {
 			case err == nil:
@@ -109,7 +155,16 @@ func usage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun rapport COMMAND -h for a command's flags. Settings also come from RAPPORT_* variables (see docs/configuration.md).")
+	fmt.Fprintln(w, "\nRun rapport COMMAND -h for a command's help. Settings also come from RAPPORT_* variables (see docs/configuration.md).")
+}
+
+// commandHelp prints the help of a command with subcommands.
+func commandHelp(w io.Writer, c command, subs []subcommand) {
+	fmt.Fprintf(w, "rapport %s: %s.\n\nUsage: rapport %s SUBCOMMAND [flags]\n\nSubcommands:\n", c.name, c.summary, c.name)
+	for _, s := range subs {
+		fmt.Fprintf(w, "  %-12s %s\n", s.name, s.summary)
+	}
+	fmt.Fprintf(w, "\nRun rapport %s SUBCOMMAND -h for its flags.\n", c.name)
 }
 
 // usageError is a mistake in the command line: exit code 2.
@@ -119,13 +174,19 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
-// newFlags makes a flag set whose parse errors are usage errors.
+// newFlags makes a flag set whose parse errors are usage errors. Its output is only
+// the help asked for with -h (see parseWithArgs), so it goes to standard output.
 func newFlags(env *environment, name, args string) *flag.FlagSet {
 	fs := flag.NewFlagSet("rapport "+name, flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
+	fs.SetOutput(env.stdout)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: rapport %s %s\n\nFlags:\n", name, args)
-		fs.PrintDefaults()
+		fmt.Fprintf(fs.Output(), "Usage: %s\n", strings.TrimSpace("rapport "+name+" "+args))
+		flags := 0
+		fs.VisitAll(func(*flag.Flag) { flags++ })
+		if flags > 0 {
+			fmt.Fprintf(fs.Output(), "\nFlags:\n")
+			fs.PrintDefaults()
+		}
 	}
 	return fs
 }

@@ -60,7 +60,7 @@ func TestCommands(t *testing.T) {
 		stderr string
 	}{
 		{"NoCommand", "", nil, exitUsage, "", "Usage: rapport COMMAND"},
-		{"Help", "", []string{"help"}, exitOK, "", "Commands:"},
+		{"Help", "", []string{"help"}, exitOK, "Commands:", ""},
 		{"Unknown", "", []string{"frobnicate"}, exitUsage, "", `unknown command "frobnicate"`},
 		{"Version", "", []string{"version"}, exitOK, "rapport ", ""},
 		{"BadFlag", "", []string{"migrate", "--nope"}, exitUsage, "", "flag provided but not defined"},
@@ -88,7 +88,7 @@ func TestCommands(t *testing.T) {
 		{"NegativeKeepReads", "", []string{"serve", "--keep-reads-days", "-1"}, exitUsage, "", `--keep-reads-days "-1" is not a number of days`},
 		{"BadBaseURL", "", []string{"serve", "--base-url", "not a url"}, exitUsage, "", `--base-url "not a url" is not an address`},
 		{"IntakeWithoutAddress", "", []string{"serve", "--intake-listen", ":0"}, exitUsage, "", "--intake-address: give at least one address"},
-		{"ImportHelp", "", []string{"import", "customers", "-h"}, exitOK, "", "Usage: rapport import customers FILE… --source NAME"},
+		{"ImportHelp", "", []string{"import", "customers", "-h"}, exitOK, "Usage: rapport import customers FILE… --source NAME", ""},
 		{"DemoTooFew", "", []string{"demo", "--customers", "1"}, exitUsage, "", "--customers must be from 10 to 1,000,000"},
 		{"DemoTooMany", "", []string{"demo", "--customers", "99999999999"}, exitUsage, "", "--customers must be from 10 to 1,000,000"},
 		{"UserBadEmail", "", []string{"user", "create", "--email", "notanemail", "--name", "N", "--role", "agent"}, exitUsage, "", `--email: "notanemail" is not an e-mail address`},
@@ -121,6 +121,43 @@ func TestCommands(t *testing.T) {
 				t.Errorf("got a multi-line error %q, want one line", errOut)
 			}
 		})
+	}
+}
+
+// TestCommandHelp: rapport COMMAND -h, --help or help prints the command's help on
+// standard output and exits 0: its subcommands, or its flags when it has none; so does
+// rapport help COMMAND. A subcommand's -h prints its flags.
+func TestCommandHelp(t *testing.T) {
+	dir := t.TempDir()
+	var cases [][]string
+	for _, c := range commands {
+		for _, h := range []string{"-h", "--help", "help"} {
+			if c.name == "bench" && h == "help" {
+				continue // bench help is the benchmark of the help centre
+			}
+			cases = append(cases, []string{c.name, h})
+		}
+		cases = append(cases, []string{"help", c.name})
+	}
+	cases = append(cases, []string{"bench", "targets", "-h"}, []string{"kb", "import", "-h"}, []string{"bench", "help", "-h"}, []string{"link", "generate", "-h"})
+	for _, args := range cases {
+		code, out, errOut := rapportCmd(t, dir, "", args...)
+		want := "Usage: rapport " + args[0]
+		if args[0] == "help" {
+			want = "Usage: rapport " + args[1]
+		}
+		if subs, ok := subcommands[args[0]]; ok && len(args) == 2 {
+			want = "  " + subs[0].name + " "
+		}
+		if code != exitOK || !strings.Contains(out, want) || errOut != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 0 and %q on stdout", args, code, out, errOut, want)
+		}
+	}
+	if _, out, _ := rapportCmd(t, dir, "", "bench", "targets", "--help"); !strings.Contains(out, "interactions  NDJSON") {
+		t.Errorf("bench targets --help: %q; want the kinds of targets", out)
+	}
+	if _, out, _ := rapportCmd(t, dir, "", "link", "-h"); !strings.Contains(out, "--id-column") || !strings.Contains(out, "rapport link generate") {
+		t.Errorf("link -h: %q; want its flags and link generate", out)
 	}
 }
 
