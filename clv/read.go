@@ -83,11 +83,13 @@ func ReadPurchases(r io.Reader, cols Columns) ([]Purchase, error) {
 // no digit (such as "date"): a first line with a date that does not read is an error,
 // as on any other line, not a purchase silently dropped.
 func readSpaced(r io.Reader, cols Columns) ([]Purchase, error) {
+	const maxLine = 1 << 20
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	sc.Buffer(make([]byte, 64<<10), maxLine)
 	var header map[string]int
 	var out []Purchase
-	for line := 1; sc.Scan(); line++ {
+	line := 1
+	for ; sc.Scan(); line++ {
 		fields := strings.Fields(sc.Text())
 		if len(fields) == 0 {
 			continue
@@ -97,12 +99,17 @@ func readSpaced(r io.Reader, cols Columns) ([]Purchase, error) {
 			for i, f := range fields {
 				header[f] = i
 			}
+			for _, col := range []string{cols.Customer, cols.Date, cols.Amount} {
+				if _, ok := header[col]; col != "" && !ok && position(col) < 1 {
+					return nil, fmt.Errorf("line 1: the header has no column %q; its columns are %s", col, strings.Join(fields, ", "))
+				}
+			}
 			continue
 		}
 		get := func(col string) (string, error) {
 			i, ok := header[col]
-			if header == nil {
-				n, _ := strconv.Atoi(col)
+			if !ok { // a position
+				n := position(col)
 				i, ok = n-1, n >= 1
 			}
 			if !ok {
@@ -124,7 +131,19 @@ func readSpaced(r io.Reader, cols Columns) ([]Purchase, error) {
 		}
 		out = append(out, p)
 	}
+	if errors.Is(sc.Err(), bufio.ErrTooLong) {
+		return nil, fmt.Errorf("line %d is longer than %d MiB, the most a line may hold", line, maxLine>>20)
+	}
 	return out, sc.Err()
+}
+
+// position is the column a name gives by its position from 1, or 0.
+func position(col string) int {
+	n, err := strconv.Atoi(col)
+	if err != nil || n < 1 {
+		return 0
+	}
+	return n
 }
 
 func allNumbers(cols Columns) bool {

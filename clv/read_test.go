@@ -30,3 +30,21 @@ func TestSpacedHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestSpacedErrors: a named column the header lacks is named at line 1, with the
+// columns there are; a line too long is named with the limit; and a position works
+// beside names.
+func TestSpacedErrors(t *testing.T) {
+	const file = " customer_id  date amount\n 1 19970101 11.77\n"
+	_, err := ReadPurchases(strings.NewReader(file), Columns{Customer: "cust", Date: "date"})
+	if err == nil || err.Error() != `line 1: the header has no column "cust"; its columns are customer_id, date, amount` {
+		t.Errorf("a column not in the header: %v", err)
+	}
+	if ps, err := ReadPurchases(strings.NewReader(file), Columns{Customer: "customer_id", Date: "2", Amount: "amount"}); err != nil || len(ps) != 1 || ps[0].Amount != 11.77 {
+		t.Errorf("a position beside names: %v, %v", ps, err)
+	}
+	long := file + " 2 19970102 " + strings.Repeat("9", 2<<20) + "\n"
+	if _, err := ReadPurchases(strings.NewReader(long), Columns{Customer: "1", Date: "2"}); err == nil || err.Error() != "line 3 is longer than 1 MiB, the most a line may hold" {
+		t.Errorf("a line too long: %v", err)
+	}
+}

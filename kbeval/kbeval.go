@@ -37,11 +37,11 @@ func ReadQrels(r io.Reader) (Qrels, error) {
 		case 4:
 			q, d, rel = f[0], f[2], f[3]
 		default:
-			return nil, fmt.Errorf("qrels line %d: want 3 or 4 fields, got %d", line, len(f))
+			return nil, fmt.Errorf("line %d: want 3 or 4 fields (query-id corpus-id score, or qid 0 docid relevance), got %d", line, len(f))
 		}
 		n, err := strconv.Atoi(rel)
 		if err != nil {
-			return nil, fmt.Errorf("qrels line %d: relevance %q is not a whole number", line, rel)
+			return nil, fmt.Errorf("line %d: relevance %q is not a whole number", line, rel)
 		}
 		if out[q] == nil {
 			out[q] = map[string]int{}
@@ -74,11 +74,11 @@ func ReadRun(r io.Reader) (Run, error) {
 			continue
 		}
 		if len(f) != 6 {
-			return nil, fmt.Errorf("run line %d: want 6 fields (qid Q0 docid rank score tag), got %d", line, len(f))
+			return nil, fmt.Errorf("line %d: want 6 fields (qid Q0 docid rank score tag), got %d", line, len(f))
 		}
 		score, err := strconv.ParseFloat(f[4], 64)
 		if err != nil {
-			return nil, fmt.Errorf("run line %d: score %q is not a number", line, f[4])
+			return nil, fmt.Errorf("line %d: score %q is not a number", line, f[4])
 		}
 		out[f[0]] = append(out[f[0]], Hit{Doc: f[2], Score: score})
 	}

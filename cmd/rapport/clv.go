@@ -71,7 +71,14 @@ func runCLV(ctx context.Context, env *environment, args []string) error {
 		if err != nil {
 			return usagef("--date-format: %v", err)
 		}
-		cols.ParseDate = func(s string) (time.Time, error) { return layout.Parse(s, time.UTC) }
+		// Said in the user's words: Go's own error shows its reference layout.
+		cols.ParseDate = func(s string) (time.Time, error) {
+			t, err := layout.Parse(s, time.UTC)
+			if err != nil {
+				return t, fmt.Errorf("%q is not a date written %s (--date-format)", s, dateFormat)
+			}
+			return t, nil
+		}
 	}
 
 	start := time.Now()

@@ -101,3 +101,16 @@ func TestCLVFitSaysWhatItCannotUse(t *testing.T) {
 		t.Errorf("a refund: exit %d, %q", code, stderr)
 	}
 }
+
+// TestCLVFitDateFormat: a date that does not read in the --date-format given is named
+// with its line and column, and the format as the user wrote it, not Go's layout.
+func TestCLVFitDateFormat(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "tx.csv")
+	os.WriteFile(file, []byte("customer,date\nC1,05/01/2024\nC1,2024-02-05\n"), 0o644)
+	code, _, stderr := rapportCmd(t, dir, "", "clv", "fit", "--transactions", file, "--customer-column", "customer", "--date-column", "date",
+		"--calibration-end", "2024-06-30", "--date-format", "DD/MM/YYYY")
+	if code != exitError || !strings.Contains(stderr, `line 3, column date: "2024-02-05" is not a date written DD/MM/YYYY (--date-format)`) {
+		t.Errorf("got exit %d, %q; want the date and the format as given", code, stderr)
+	}
+}

@@ -133,7 +133,7 @@ func runSearch(ctx context.Context, env *environment, args []string) error {
 	s := rapport.SystemScope("cli")
 	out := bufio.NewWriter(env.stdout)
 	defer out.Flush()
-	return kbeval.ReadJSONL(in, func(q kbeval.Query) error {
+	err = kbeval.ReadJSONL(in, func(q kbeval.Query) error {
 		res, err := db.SearchArticles(ctx, s, rapport.SearchQuery{Text: q.Text, Limit: limit})
 		if err != nil {
 			return fmt.Errorf("query %s: %w", q.ID, err)
@@ -156,6 +156,10 @@ func runSearch(ctx context.Context, env *environment, args []string) error {
 		}
 		return kbeval.WriteRun(out, q.ID, hits, tag)
 	})
+	if err != nil {
+		return fmt.Errorf("--queries %s: %w", queries, err)
+	}
+	return nil
 }
 
 // runKBEval scores a TREC run against judgements.
@@ -182,7 +186,7 @@ func runKBEval(env *environment, args []string) error {
 	defer qf.Close()
 	qrels, err := kbeval.ReadQrels(qf)
 	if err != nil {
-		return err
+		return fmt.Errorf("--qrels %s: %w", qrelsFile, err)
 	}
 	rf, err := os.Open(fs.Arg(0))
 	if err != nil {
@@ -191,7 +195,7 @@ func runKBEval(env *environment, args []string) error {
 	defer rf.Close()
 	run, err := kbeval.ReadRun(rf)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
 	sc := kbeval.Evaluate(run, qrels, ndcg, recall)
 	fmt.Fprintf(env.stdout, "queries %d\nndcg_cut_%d %.4f\nrecall_%d %.4f\n", sc.Queries, ndcg, sc.NDCG, recall, sc.Recall)

@@ -54,6 +54,14 @@ func TestKBCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "queries 3\nndcg_cut_10 0.6667\nrecall_100 0.6667") {
 		t.Errorf("kb eval: %d %q", code, out)
 	}
+	// A file that is not what it should be is named with its line.
+	notRun := write("ok.csv", "a,b\n")
+	if code, _, errOut := rapportCmd(t, dir, "", "kb", "eval", "--qrels", qrels, notRun); code != exitError || !strings.Contains(errOut, notRun+": line 1: want 6 fields") {
+		t.Errorf("kb eval of a CSV file: %d %q", code, errOut)
+	}
+	if code, _, errOut := rapportCmd(t, dir, "", "kb", "eval", "--qrels", notRun, runFile); code != exitError || !strings.Contains(errOut, "--qrels "+notRun+": line 1: want 3 or 4 fields") {
+		t.Errorf("kb eval with qrels of a CSV file: %d %q", code, errOut)
+	}
 	code, base, errOut := rapportCmd(t, dir, "", "kb", "baseline", "--corpus", corpus, "--queries", queries)
 	// Without stemming, stop words or typos: q1 and q2 find nothing, q3 finds "the".
 	if code != 0 || !strings.HasPrefix(base, "q3 Q0 MED-1 1 ") || strings.Contains(base, "q1 Q0") || strings.Contains(base, "q2 Q0") {
