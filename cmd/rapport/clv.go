@@ -11,6 +11,7 @@ import (
 
 	"github.com/rapportckm/rapport/clv"
 	"github.com/rapportckm/rapport/mapping"
+	"github.com/rapportckm/rapport/thousands"
 )
 
 // runCLV is customer value in file mode: fit the models to a file of transactions.
@@ -153,8 +154,12 @@ func runCLV(ctx context.Context, env *environment, args []string) error {
 	fmt.Fprintf(w, "BG/NBD       r %.4f  alpha %.4f  a %.4f  b %.4f  log-likelihood %.2f\n", bg.R, bg.Alpha, bg.A, bg.B, ll)
 	if g := res.GammaGamma; g != nil {
 		fmt.Fprintf(w, "Gamma-Gamma  p %.4f  q %.4f  gamma %.4f  log-likelihood %.2f\n", g.Model.P, g.Model.Q, g.Model.Gamma, g.LogLikelihood)
-		if res.NoSpend > 0 {
-			fmt.Fprintf(w, "             %d customers whose repeat purchases add up to 0 are left out of its fit; their expected spend is the mean of all\n", res.NoSpend)
+		if n := res.NoSpend; n > 0 {
+			verb := "are"
+			if n == 1 {
+				verb = "is"
+			}
+			fmt.Fprintf(w, "             %s whose repeat purchases add up to 0 %s left out of its fit; their expected spend is the mean of all\n", thousands.Count(n, "customer"), verb)
 		}
 	}
 	if h := res.Holdout; h != nil {

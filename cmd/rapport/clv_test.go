@@ -93,7 +93,7 @@ func TestCLVFitSaysWhatItCannotUse(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &res); code != exitOK || err != nil || res.NoSpend != 1 || res.GammaGamma == nil {
 		t.Errorf("a customer who spent 0: exit %d, %s %s; want 1 left out of the spend model", code, stdout, stderr)
 	}
-	if code, stdout, _ := fit(); !strings.Contains(stdout, "1 customers whose repeat purchases add up to 0 are left out") {
+	if code, stdout, _ := fit(); !strings.Contains(stdout, "1 customer whose repeat purchases add up to 0 is left out of its fit") {
 		t.Errorf("exit %d, %q; want the customer left out said", code, stdout)
 	}
 	os.WriteFile(file, []byte("customer,date,amount\nC1,2024-01-05,10\nC1,2024-02-05,-10\n"), 0o644)
