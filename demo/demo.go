@@ -209,6 +209,13 @@ func Fill(ctx context.Context, store Store, opts Options, progress func(format s
 	return f.sum, nil
 }
 
+// Check reports what is wrong with the options, as Fill would, without touching a
+// store: a command checks them before it makes a database to fill.
+func (o Options) Check() error {
+	_, err := o.normalize(time.Now())
+	return err
+}
+
 // normalize fills in the defaults and checks the options.
 func (o Options) normalize(now time.Time) (Options, error) {
 	switch {

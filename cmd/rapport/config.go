@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -88,14 +89,14 @@ func (c *config) serverFlags(fs *flag.FlagSet, env *environment) {
 func (c *config) mailer() (email.Sender, *mail.Address, error) {
 	from, err := mail.ParseAddress(c.MailFrom)
 	if err != nil {
-		return nil, nil, fmt.Errorf("mail-from: %q is not an e-mail address, such as \"Acme Service <service@acme.example>\"", c.MailFrom)
+		return nil, nil, usagef("--mail-from %q is not an e-mail address, such as \"Acme Service <service@acme.example>\"", c.MailFrom)
 	}
 	if c.SMTP == "" {
 		return nil, from, nil
 	}
 	s, err := email.ParseSMTPURL(c.SMTP)
 	if err != nil {
-		return nil, nil, fmt.Errorf("smtp: %w", err)
+		return nil, nil, usagef("--smtp: %v", err)
 	}
 	return s, from, nil
 }
@@ -183,23 +184,37 @@ func (c *config) sqliteFile() string {
 
 // connect opens the database as it is, without migrating it.
 func (c *config) connect() (*sqldb.DB, error) {
-	var db *sqldb.DB
-	var err error
-	switch {
-	case c.DB == "":
-		db, err = sqlite.Open(c.sqliteFile())
-	case strings.HasPrefix(c.DB, "sqlite:"):
-		path := c.sqliteFile()
-		if strings.TrimSpace(path) == "" || strings.HasPrefix(path, ":memory:") || strings.HasPrefix(path, "file::memory:") {
-			return nil, usagef("--db %q names no file: use sqlite:PATH, such as sqlite:data/rapport.db", c.DB)
-		}
-		db, err = sqlite.Open(path)
-	case strings.HasPrefix(c.DB, "postgres://"), strings.HasPrefix(c.DB, "postgresql://"):
-		db, err = postgres.Open(c.DB)
-	default:
-		return nil, usagef("--db %q is not a database address: use sqlite:PATH or postgres://user:password@host:port/name", redact(c.DB))
+	if err := c.checkDB(); err != nil {
+		return nil, err
 	}
-	return db, err
+	if strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://") {
+		return postgres.Open(c.DB)
+	}
+	return sqlite.Open(c.sqliteFile())
+}
+
+// checkDB checks the database's address without opening it, so that a command can
+// refuse a bad one before it makes anything.
+func (c *config) checkDB() error {
+	switch path := c.sqliteFile(); {
+	case c.DB == "":
+	case strings.HasPrefix(c.DB, "sqlite:"):
+		if strings.TrimSpace(path) == "" || strings.HasPrefix(path, ":memory:") || strings.HasPrefix(path, "file::memory:") {
+			return usagef("--db %q names no file: use sqlite:PATH, such as sqlite:data/rapport.db", c.DB)
+		}
+	case strings.HasPrefix(c.DB, "postgres://"), strings.HasPrefix(c.DB, "postgresql://"):
+	default:
+		return usagef("--db %q is not a database address: use sqlite:PATH or postgres://user:password@host:port/name", redact(c.DB))
+	}
+	return nil
+}
+
+// checkBaseURL checks the address users open, when one is set.
+func checkBaseURL(base string) error {
+	if u, err := url.Parse(base); base != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		return usagef("--base-url %q is not an address users can open: write it as https://rapport.example.com", base)
+	}
+	return nil
 }
 
 // redact hides the password of a database address.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -32,12 +33,25 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 	if opt.Customers < demo.MinCustomers || opt.Customers > demo.MaxCustomers {
 		return usagef("--customers must be from %d to %s (it plans them all in memory), not %d", demo.MinCustomers, thousands.Int(demo.MaxCustomers), opt.Customers)
 	}
+	if err := checkBaseURL(opt.Mail.BaseURL); err != nil {
+		return err
+	}
 	if *passwordStdin {
 		pw, err := readLine(env)
 		if err != nil {
 			return err
 		}
-		opt.Password = pw
+		if opt.Password = pw; pw == "" {
+			return rapport.Errorf(rapport.EINVALID, "--password-stdin: the first line of standard input is empty; send the password on it, or leave out --password-stdin")
+		}
+	}
+	// Checked before the database is made, so that a mistake leaves nothing behind.
+	if err := opt.Check(); err != nil {
+		var e *rapport.Error
+		if errors.As(err, &e) && e.Field == "password" {
+			return fmt.Errorf("--password-stdin: %s", e.Message)
+		}
+		return err
 	}
 	db, err := cfg.openDB(ctx)
 	if err != nil {

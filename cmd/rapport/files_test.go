@@ -81,3 +81,33 @@ func TestLinkRefusesAmbiguousIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestFailedCommandsLeaveNothing: a command that refuses its flags or input makes no
+// database, no directory of attachments, nothing, here or in the data directory.
+func TestFailedCommandsLeaveNothing(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir) // serve --db sqlite: would put its attachments here
+	data := filepath.Join(dir, "data")
+	for _, tt := range []struct {
+		stdin string
+		args  []string
+		code  int
+	}{
+		{"", []string{"serve", "--db", "sqlite:"}, exitUsage},
+		{"", []string{"serve", "--smtp", "http://mail.example.com"}, exitUsage},
+		{"", []string{"serve", "--mail-from", "nobody"}, exitUsage},
+		{"", []string{"serve", "--log-level", "loud"}, exitUsage},
+		{"", []string{"demo", "--customers", "1"}, exitUsage},
+		{"", []string{"demo", "--base-url", "::"}, exitUsage},
+		{"short\n", []string{"demo", "--password-stdin"}, exitError},
+		{"", []string{"import", "customers", "nosuch.csv", "--source", "crm"}, exitError},
+	} {
+		code, _, errOut := rapportCmd(t, data, tt.stdin, tt.args...)
+		if code != tt.code {
+			t.Errorf("%v: exit %d, %q; want %d", tt.args, code, errOut, tt.code)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+			t.Fatalf("%v left %s behind", tt.args, entries[0].Name())
+		}
+	}
+}

@@ -72,6 +72,17 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	if propose {
 		return proposeMapping(env, what, files[0])
 	}
+	// A file that cannot be read is found before the database is made or changed.
+	for _, name := range files {
+		if name == "-" {
+			continue
+		}
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		f.Close()
+	}
 	db, err := cfg.openDB(ctx)
 	if err != nil {
 		return err

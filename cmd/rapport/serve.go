@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/mail"
-	"net/url"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -63,18 +62,14 @@ func runServe(ctx context.Context, env *environment, args []string) (err error) 
 	if err != nil {
 		return err
 	}
-	if u, err := url.Parse(cfg.BaseURL); cfg.BaseURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
-		return usagef("--base-url %q is not an address users can open: write it as https://rapport.example.com", cfg.BaseURL)
+	if err := checkBaseURL(cfg.BaseURL); err != nil {
+		return err
 	}
 	var intakeAddresses []string
 	if cfg.IntakeListen != "" {
 		if intakeAddresses, err = intake.ParseAddresses(cfg.IntakeAddress); err != nil {
 			return usagef("--%v", err) // the error names intake-address
 		}
-	}
-	attachments, err := blob.NewDisk(cfg.attachmentsDir())
-	if err != nil {
-		return err
 	}
 	log, err := cfg.logger(env)
 	if err != nil {
@@ -90,11 +85,17 @@ func runServe(ctx context.Context, env *environment, args []string) (err error) 
 	if env.getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
+	// Every setting is checked above, and the database's address by openDB, before
+	// anything is made: a mistake leaves no database or directory of attachments.
 	db, err := cfg.openDB(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	attachments, err := blob.NewDisk(cfg.attachmentsDir())
+	if err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
