@@ -153,6 +153,14 @@ func TestCommandHelp(t *testing.T) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 0 and %q on stdout", args, code, out, errOut, want)
 		}
 	}
+	// The subcommands a command's help lists are those it runs: each prints its own help.
+	for name, subs := range subcommands {
+		for _, sub := range subs {
+			if code, out, _ := rapportCmd(t, dir, "", name, sub.name, "-h"); code != exitOK || !strings.Contains(out, "rapport "+name+" "+sub.name) {
+				t.Errorf("rapport %s %s -h: exit %d, %q; want its help, as rapport %s -h lists it", name, sub.name, code, out, name)
+			}
+		}
+	}
 	if _, out, _ := rapportCmd(t, dir, "", "bench", "targets", "--help"); !strings.Contains(out, "interactions  NDJSON") {
 		t.Errorf("bench targets --help: %q; want the kinds of targets", out)
 	}
