@@ -274,7 +274,12 @@ func run[T any](ctx context.Context, rows *tabular.Rows, opt Options, atOnce int
 			opt.Progress(done)
 		}
 		if b.err != nil {
-			return readError(b.err, done.Line, total.Received-total.Rejected, total.Rejected)
+			applied, rejected := total.Received-total.Rejected, total.Rejected
+			if opt.Import != nil { // and what the runs before this one, resumed, applied
+				applied += opt.Import.Read - opt.Import.Rejected
+				rejected += opt.Import.Rejected
+			}
+			return readError(b.err, done.Line, applied, rejected)
 		}
 		return nil
 	}

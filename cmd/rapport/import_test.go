@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -233,8 +234,13 @@ func TestFailedImportLeavesNoUnfinishedImport(t *testing.T) {
 	if got := imports(); !strings.HasPrefix(got, "cut.csv.gz unfinished read ") || strings.HasPrefix(got, "cut.csv.gz unfinished read 0;") {
 		t.Fatalf("got imports %q, want cut.csv.gz unfinished with the rows written", got)
 	}
+	applied := regexp.MustCompile(`the \d+ rows before it were applied`).FindString(errOut)
 	if _, _, errOut = rapportCmd(t, dir, "", args...); !strings.Contains(errOut, "cut.csv.gz: resuming after line ") {
 		t.Errorf("got %q, want the import resumed", errOut)
+	}
+	// Resumed, it breaks at the same place, and counts the rows the first run applied.
+	if applied == "" || !strings.Contains(errOut, applied) {
+		t.Errorf("resumed: %q; want it to say, as the first run did, %q", errOut, applied)
 	}
 }
 
