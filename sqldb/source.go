@@ -315,10 +315,13 @@ func sameValues(stored []byte, v rapport.RecordValues) bool {
 	if stored == nil || json.Unmarshal(stored, &was) != nil {
 		return false
 	}
-	was.ChangedAt, was.Removed = nil, nil
+	// Rest is compared as JSON: PostgreSQL's jsonb keeps an object's keys in an order
+	// of its own.
+	sameRest := rapport.SameJSON(was.Rest, v.Rest)
+	was.ChangedAt, was.Removed, was.Rest, v.Rest = nil, nil, nil, nil
 	a, errA := json.Marshal(was)
 	b, errB := json.Marshal(v)
-	return errA == nil && errB == nil && string(a) == string(b)
+	return sameRest && errA == nil && errB == nil && string(a) == string(b)
 }
 
 // sourceRecords returns the stored records among refs.

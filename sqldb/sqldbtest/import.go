@@ -65,7 +65,7 @@ func testIngestUnchanged(t *testing.T, open Opener) {
 		return []rapport.IncomingCustomer{
 			{Source: "crm", SourceKey: "T-1", Raw: json.RawMessage(`{"id": "T-1", "dob": "1970-01-01"}`),
 				Customer: rapport.Customer{Kind: rapport.KindPerson, GivenName: "Tove", Emails: []rapport.ContactPoint{{Value: "tove@example.se"}},
-					Attributes: json.RawMessage(`{"dob": "1970-01-01"}`)}},
+					Tags: []string{"vip"}, Attributes: json.RawMessage(`{"since": "2001", "dob": "1970-01-01"}`)}}, // keys out of jsonb's order
 			{Source: "crm", SourceKey: "T-2", Raw: json.RawMessage(`{"id": "T-2", "dob": "1971-02-02"}`),
 				Customer: rapport.Customer{Kind: rapport.KindPerson, GivenName: "Tove", Emails: []rapport.ContactPoint{{Value: "tove@example.se"}},
 					Attributes: json.RawMessage(`{"dob": "1971-02-02"}`)}},
