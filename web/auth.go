@@ -309,7 +309,7 @@ func (s *Server) once(w http.ResponseWriter, r *http.Request, c *call, key, hash
 	defer func() {
 		res := rapport.StoredResponse{Status: rec.status, Location: rec.Header().Get("Location"), Body: rec.body.Bytes()}
 		switch {
-		case !finished:
+		case !finished, !rec.wrote: // a panic, or a client gone before any answer: the key is released
 			res.Status = http.StatusInternalServerError
 		case res.Status < 300 && rec.Header().Get("Cache-Control") == "no-store":
 			// The answer holds a secret shown once (a new API token's), which is not
@@ -334,15 +334,17 @@ func (s *Server) once(w http.ResponseWriter, r *http.Request, c *call, key, hash
 type captureWriter struct {
 	http.ResponseWriter
 	status int
+	wrote  bool
 	body   bytes.Buffer
 }
 
 func (c *captureWriter) WriteHeader(status int) {
-	c.status = status
+	c.status, c.wrote = status, true
 	c.ResponseWriter.WriteHeader(status)
 }
 
 func (c *captureWriter) Write(b []byte) (int, error) {
+	c.wrote = true
 	c.body.Write(b)
 	return c.ResponseWriter.Write(b)
 }

@@ -10,6 +10,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/sqldb/sqldbtest"
 )
 
 // TestClientGone: a request whose client hung up is no internal error: it is logged at
@@ -59,5 +62,29 @@ func TestClientGone(t *testing.T) {
 				t.Errorf("logged %s, want the client's going at debug level", logs.String())
 			}
 		})
+	}
+}
+
+// TestIdempotentClientGone: a request with an Idempotency-Key whose client hung up
+// before any answer is not stored as done: the retry runs it, instead of being told it
+// succeeded with an empty answer.
+func TestIdempotentClientGone(t *testing.T) {
+	s := &Server{Store: sqldbtest.SQLite(t), Logger: slog.New(slog.DiscardHandler), metrics: newMetrics()}
+	c := &call{user: &rapport.User{ID: rapport.NewID()}}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.once(httptest.NewRecorder(), httptest.NewRequest("POST", "/api/v1/customers", nil).WithContext(ctx), c, "k-1", "hash",
+		func(http.ResponseWriter, *http.Request) error {
+			cancel()
+			return fmt.Errorf("create customer: %w", context.Canceled)
+		})
+	ran := false
+	rec := httptest.NewRecorder()
+	s.once(rec, httptest.NewRequest("POST", "/api/v1/customers", nil), c, "k-1", "hash", func(w http.ResponseWriter, _ *http.Request) error {
+		ran = true
+		w.WriteHeader(http.StatusCreated)
+		return nil
+	})
+	if !ran || rec.Code != http.StatusCreated {
+		t.Errorf("the retry: ran %v, answered %d %q; want it run and answered 201", ran, rec.Code, rec.Body.String())
 	}
 }
