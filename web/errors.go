@@ -97,7 +97,7 @@ func (s *Server) logFailure(r *http.Request, status int, err error) (gone bool) 
 		return true
 	}
 	if status >= 500 {
-		s.Logger.Error("internal error", "error", err, "method", r.Method, "path", r.URL.Path, "id", r.Context().Value(requestIDKey{}))
+		s.Logger.Error("internal error", "error", err, "method", r.Method, "path", loggedPath(r), "id", r.Context().Value(requestIDKey{}))
 	}
 	return false
 }

@@ -88,3 +88,17 @@ func TestIdempotentClientGone(t *testing.T) {
 		t.Errorf("the retry: ran %v, answered %d %q; want it run and answered 201", ran, rec.Code, rec.Body.String())
 	}
 }
+
+// TestInternalErrorLogHidesSecrets: an internal error on a page of a secret link (a
+// customer's or the help centre's) is logged with the link's token left out, as every
+// request's line is.
+func TestInternalErrorLogHidesSecrets(t *testing.T) {
+	var logs bytes.Buffer
+	s := &Server{Logger: slog.New(slog.NewTextHandler(&logs, nil)), metrics: newMetrics()}
+	r := httptest.NewRequest("GET", "/survey/s3cr3t-token", nil)
+	r.SetPathValue("token", "s3cr3t-token")
+	s.logFailure(r, http.StatusInternalServerError, errors.New("the disk is full"))
+	if !strings.Contains(logs.String(), "internal error") || strings.Contains(logs.String(), "s3cr3t") {
+		t.Errorf("logged %s; want the error without the token", logs.String())
+	}
+}
