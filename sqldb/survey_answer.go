@@ -256,7 +256,9 @@ func (tx *Tx) withdrawComplaint(id rapport.ID, answer string) (bool, error) {
 	}
 	change := rapport.FeedbackChange{Status: rapport.FeedbackResolved,
 		Resolution: "Withdrawn: the customer changed their survey answer to " + answer + ", which needs no follow-up."}
-	if err := tx.changeFeedbackStatusAs(f, change, "", rapport.FeedbackWithdrawn); err != nil {
+	if err := tx.changeFeedbackStatusAs(f, change, "", rapport.FeedbackWithdrawn); rapport.ErrorCode(err) == rapport.ECONFLICT {
+		return false, nil // staff moved it on meanwhile (PostgreSQL): their work stays, and the answer is saved
+	} else if err != nil {
 		return false, err
 	}
 	return true, tx.closeActions(id, "Not needed: the customer withdrew the complaint by changing their survey answer.")
