@@ -367,56 +367,63 @@ func (db *DB) UpdateAction(ctx context.Context, s rapport.Scope, id rapport.ID, 
 		if a, err = tx.findAction(id); err != nil {
 			return err
 		}
-		var changes []string
-		if u.OwnerID != nil && *u.OwnerID != a.OwnerID {
-			if _, a.OwnerName, err = tx.checkTeamOwner(a.TeamID, *u.OwnerID); err != nil {
-				return err
-			}
-			a.OwnerID = *u.OwnerID
-			changes = append(changes, "owner "+or(a.OwnerName, "none"))
-		}
-		if u.DueAt != nil {
-			a.DueAt = u.DueAt.UTC().Truncate(time.Microsecond)
-			changes = append(changes, "due "+a.DueAt.Format(time.RFC3339))
-		}
-		var ev rapport.ActionEvent
-		if u.Status != nil && *u.Status != a.Status {
-			now := tx.now
-			a.Status = *u.Status
-			if a.Status == rapport.ActionDone {
-				a.DoneAt, a.DoneBy, ev = &now, rapport.ID{}, rapport.ActionFinished
-				if tx.scope.Kind == rapport.ActorStaff {
-					a.DoneBy = tx.scope.UserID
-				}
-			} else {
-				a.DoneAt, a.DoneBy, a.Note, ev = nil, rapport.ID{}, "", rapport.ActionReopened
-			}
-			changes = append(changes, string(ev))
-		}
-		if u.Note != nil && (a.Status == rapport.ActionDone || *u.Note == "") {
-			a.Note = *u.Note
-		} else if u.Note != nil {
-			return rapport.FieldError("note", "a note goes with finishing the item: send status done with it")
-		}
-		a.UpdatedAt = tx.now
-		if _, err := tx.exec(`UPDATE action_items SET owner_id = $1, due_at = $2, status = $3, done_at = $4, done_by = $5, note = $6,
-			updated_at = $7 WHERE id = $8`, a.OwnerID, a.DueAt, string(a.Status), a.DoneAt, a.DoneBy, a.Note, tx.now, a.ID); err != nil {
+		if err := tx.changeAction(a, u); err != nil {
 			return err
 		}
-		if ev != "" {
-			if err := tx.actionEntry(a, ev, a.Note); err != nil {
-				return err
-			}
-		}
-		if a, err = tx.findAction(id); err != nil {
-			return err
-		}
-		return tx.audit("update", "action_item", a.ID, a.CustomerID, false, a.TeamName+": "+strings.Join(changes, ", "))
+		a, err = tx.findAction(id)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// changeAction makes the change u to a: one statement, a timeline entry when it is
+// finished or reopened, and the audit.
+func (tx *Tx) changeAction(a *rapport.ActionItem, u rapport.ActionUpdate) (err error) {
+	var changes []string
+	if u.OwnerID != nil && *u.OwnerID != a.OwnerID {
+		if _, a.OwnerName, err = tx.checkTeamOwner(a.TeamID, *u.OwnerID); err != nil {
+			return err
+		}
+		a.OwnerID = *u.OwnerID
+		changes = append(changes, "owner "+or(a.OwnerName, "none"))
+	}
+	if u.DueAt != nil {
+		a.DueAt = u.DueAt.UTC().Truncate(time.Microsecond)
+		changes = append(changes, "due "+a.DueAt.Format(time.RFC3339))
+	}
+	var ev rapport.ActionEvent
+	if u.Status != nil && *u.Status != a.Status {
+		now := tx.now
+		a.Status = *u.Status
+		if a.Status == rapport.ActionDone {
+			a.DoneAt, a.DoneBy, ev = &now, rapport.ID{}, rapport.ActionFinished
+			if tx.scope.Kind == rapport.ActorStaff {
+				a.DoneBy = tx.scope.UserID
+			}
+		} else {
+			a.DoneAt, a.DoneBy, a.Note, ev = nil, rapport.ID{}, "", rapport.ActionReopened
+		}
+		changes = append(changes, string(ev))
+	}
+	if u.Note != nil && (a.Status == rapport.ActionDone || *u.Note == "") {
+		a.Note = *u.Note
+	} else if u.Note != nil {
+		return rapport.FieldError("note", "a note goes with finishing the item: send status done with it")
+	}
+	a.UpdatedAt = tx.now
+	if _, err := tx.exec(`UPDATE action_items SET owner_id = $1, due_at = $2, status = $3, done_at = $4, done_by = $5, note = $6,
+		updated_at = $7 WHERE id = $8`, a.OwnerID, a.DueAt, string(a.Status), a.DoneAt, a.DoneBy, a.Note, tx.now, a.ID); err != nil {
+		return err
+	}
+	if ev != "" {
+		if err := tx.actionEntry(a, ev, a.Note); err != nil {
+			return err
+		}
+	}
+	return tx.audit("update", "action_item", a.ID, a.CustomerID, false, a.TeamName+": "+strings.Join(changes, ", "))
 }
 
 // closeActions marks the open action items of feedback done with a note of why, each
@@ -428,17 +435,9 @@ func (tx *Tx) closeActions(feedbackID rapport.ID, note string) error {
 	if err != nil {
 		return err
 	}
+	done := rapport.ActionDone
 	for _, a := range open {
-		now := tx.now
-		a.Status, a.DoneAt, a.DoneBy, a.Note, a.UpdatedAt = rapport.ActionDone, &now, rapport.ID{}, note, now
-		if _, err := tx.exec(`UPDATE action_items SET status = $1, done_at = $2, done_by = NULL, note = $3, updated_at = $2 WHERE id = $4`,
-			string(a.Status), now, note, a.ID); err != nil {
-			return err
-		}
-		if err := tx.actionEntry(a, rapport.ActionFinished, note); err != nil {
-			return err
-		}
-		if err := tx.audit("update", "action_item", a.ID, a.CustomerID, false, a.TeamName+": "+string(rapport.ActionFinished)); err != nil {
+		if err := tx.changeAction(a, rapport.ActionUpdate{Status: &done, Note: &note}); err != nil {
 			return err
 		}
 	}
