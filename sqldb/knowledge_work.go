@@ -273,13 +273,10 @@ func categorySlugField(c rapport.Category) string {
 
 // slugTaken says which slug a conflict of a category's statement is about.
 func (tx *Tx) slugTaken(err error, field, slug string) error {
-	if rapport.ErrorCode(tx.db.translate(err)) != rapport.ECONFLICT {
-		return err
-	}
 	if field == "name" {
-		return rapport.ConflictError(field, "there is a category with the slug %q, which this name makes, already: give this category another name, or a slug of its own", slug)
+		return tx.taken(err, field, "there is a category with the slug %q, which this name makes, already: give this category another name, or a slug of its own", slug)
 	}
-	return rapport.ConflictError(field, "there is a category with the slug %q already", slug)
+	return tx.taken(err, field, "there is a category with the slug %q already", slug)
 }
 
 func (db *DB) UpdateCategory(ctx context.Context, s rapport.Scope, c rapport.Category) (*rapport.Category, error) {

@@ -112,8 +112,15 @@ func (db *DB) CreateSegment(ctx context.Context, s rapport.Scope, g *rapport.Seg
 // of that kind) of that name already. err is the statement's own, not yet translated:
 // only the unique name can clash in the statements it is given.
 func (tx *Tx) nameTaken(err error, kind, name string) error {
+	return tx.taken(err, "name", "there is a %s named %q already", kind, name)
+}
+
+// taken answers a statement's error (not yet translated) that is a conflict, a value a
+// unique column holds already, as a conflict about the field the value came in, in the
+// words given; other errors as they are.
+func (tx *Tx) taken(err error, field, format string, args ...any) error {
 	if rapport.ErrorCode(tx.db.translate(err)) == rapport.ECONFLICT {
-		return rapport.ConflictError("name", "there is a %s named %q already", kind, name)
+		return rapport.ConflictError(field, format, args...)
 	}
 	return err
 }

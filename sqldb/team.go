@@ -91,10 +91,7 @@ func (db *DB) CreateTeam(ctx context.Context, s rapport.Scope, t *rapport.Team) 
 		}
 		if _, err := tx.exec(`INSERT INTO teams (id, name, function, description, created_at) VALUES ($1, $2, $3, $4, $5)`,
 			t.ID, t.Name, t.Function, t.Description, t.CreatedAt); err != nil {
-			if rapport.ErrorCode(tx.db.translate(err)) == rapport.ECONFLICT {
-				return rapport.ConflictError("name", "a team called %s exists already", t.Name)
-			}
-			return err
+			return tx.taken(err, "name", "a team called %s exists already", t.Name)
 		}
 		members := make([]rapport.ID, len(t.Members))
 		for i, m := range t.Members {
@@ -142,10 +139,7 @@ func (db *DB) UpdateTeam(ctx context.Context, s rapport.Scope, id rapport.ID, u 
 			return err
 		}
 		if _, err := tx.exec(`UPDATE teams SET name = $1, function = $2, description = $3 WHERE id = $4`, t.Name, t.Function, t.Description, id); err != nil {
-			if rapport.ErrorCode(tx.db.translate(err)) == rapport.ECONFLICT {
-				return rapport.ConflictError("name", "a team called %s exists already", t.Name)
-			}
-			return err
+			return tx.taken(err, "name", "a team called %s exists already", t.Name)
 		}
 		if u.MemberIDs != nil {
 			if err := tx.setTeamMembers(id, *u.MemberIDs); err != nil {

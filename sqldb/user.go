@@ -133,10 +133,7 @@ func (tx *Tx) createUser(u *rapport.User, password string) error {
 	u.ID, u.CreatedAt, u.Active = rapport.NewID(), tx.now, true
 	if _, err := tx.exec(`INSERT INTO users (id, email, name, role, password_hash, active, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, TRUE, $6, $6)`, u.ID, u.Email, u.Name, string(u.Role), hash, tx.now); err != nil {
-		if rapport.ErrorCode(tx.db.translate(err)) == rapport.ECONFLICT {
-			return rapport.ConflictError("email", "a user with the e-mail address %s exists already", u.Email)
-		}
-		return err
+		return tx.taken(err, "email", "a user with the e-mail address %s exists already", u.Email)
 	}
 	teamIDs := make([]rapport.ID, len(u.Teams))
 	for i, t := range u.Teams {
@@ -190,10 +187,7 @@ func (db *DB) UpdateUser(ctx context.Context, s rapport.Scope, id rapport.ID, up
 		}
 		if _, err := tx.exec(`UPDATE users SET name = $1, email = $2, role = $3, active = $4, updated_at = $5 WHERE id = $6`,
 			u.Name, u.Email, string(u.Role), u.Active, tx.now, id); err != nil {
-			if rapport.ErrorCode(tx.db.translate(err)) == rapport.ECONFLICT {
-				return rapport.ConflictError("email", "a user with the e-mail address %s exists already", u.Email)
-			}
-			return err
+			return tx.taken(err, "email", "a user with the e-mail address %s exists already", u.Email)
 		}
 		if !u.Active {
 			if _, err := tx.exec(`DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
