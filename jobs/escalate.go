@@ -59,7 +59,7 @@ func (e *Escalator) Run(ctx context.Context, _ *rapport.Job) (string, error) {
 		}
 	}
 	if err != nil {
-		return "", fmt.Errorf("after escalating %s: %w", thousands.Count(len(escalated), "action item"), errors.Join(err, errors.Join(failed...)))
+		return "", fmt.Errorf("after escalating %s: %w", thousands.Count(len(escalated), "action item"), errors.Join(append([]error{err}, failed...)...))
 	}
 	result := fmt.Sprintf("action items escalated: %d", len(escalated))
 	if len(failed) > 0 {

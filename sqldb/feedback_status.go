@@ -148,7 +148,7 @@ func (tx *Tx) feedbackStatusEntry(f *rapport.Feedback, ev rapport.FeedbackEvent)
 		e.attrs["informed_via"] = string(f.InformedVia)
 		e.channel = f.InformedVia
 	}
-	if ev == rapport.FeedbackEvent(rapport.FeedbackResolved) || ev == rapport.FeedbackEvent(rapport.FeedbackInformed) || ev == rapport.FeedbackWithdrawn {
+	if f.Status == rapport.FeedbackResolved || f.Status == rapport.FeedbackInformed { // withdrawn is resolved too
 		e.body = f.Resolution
 	}
 	return tx.writeEntry(e)
