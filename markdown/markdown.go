@@ -211,12 +211,20 @@ func firstSentences(text string, max int) string {
 	if end > 0 {
 		return text[:end]
 	}
-	if r := []rune(text); len(r) > max {
-		cut := string(r[:max-1])
-		if i := strings.LastIndex(cut, " "); i > max/2 {
-			cut = cut[:i]
-		}
-		return cut + "…"
+	return Shorten(text, max)
+}
+
+// Shorten is text on one line of at most max characters: cut at a word where it can,
+// with an ellipsis, for summaries, subjects and descriptions.
+func Shorten(text string, max int) string {
+	text = strings.Join(strings.Fields(text), " ")
+	r := []rune(text)
+	if len(r) <= max {
+		return text
 	}
-	return text
+	cut := string(r[:max-1])
+	if i := strings.LastIndex(cut, " "); i > max/2 {
+		cut = cut[:i]
+	}
+	return cut + "…"
 }

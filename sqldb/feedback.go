@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/markdown"
 	"github.com/rapportckm/rapport/sentiment"
 )
 
@@ -136,7 +136,7 @@ func (db *DB) CreateFeedback(ctx context.Context, s rapport.Scope, f *rapport.Fe
 		}
 		created = true
 		f.Sentiment = sentiment.Text(f.Text).Compound
-		return tx.insertFeedback(f, source, string(f.Kind)+": "+firstWords(f.Text, 80))
+		return tx.insertFeedback(f, source, string(f.Kind)+": "+markdown.Shorten(f.Text, 80))
 	})
 	if err != nil {
 		return false, err
@@ -191,7 +191,7 @@ func (tx *Tx) feedbackEntry(f *rapport.Feedback) error {
 	typ := map[rapport.Channel]string{"phone": "call", "email": "email", "sms": "sms", "chat": "chat",
 		"in_person": "meeting", "post": "letter"}[f.Channel]
 	kind := string(f.Kind)
-	summary := strings.ToUpper(kind[:1]) + kind[1:] + ": " + firstWords(f.Text, 120)
+	summary := strings.ToUpper(kind[:1]) + kind[1:] + ": " + markdown.Shorten(f.Text, 120)
 	attrs := map[string]any{"feedback_id": f.ID.String(), "feedback_kind": kind, "sentiment": f.Sentiment,
 		"severity": string(f.Severity)}
 	if f.Product != "" {
@@ -208,19 +208,6 @@ func (tx *Tx) feedbackEntry(f *rapport.Feedback) error {
 		e.actorKind, e.actorID = tx.scope.Kind, f.Source
 	}
 	return tx.writeEntry(e)
-}
-
-// firstWords shortens text to at most max characters on one line, at a word where it can.
-func firstWords(text string, max int) string {
-	text = strings.Join(strings.Fields(text), " ")
-	if utf8.RuneCountInString(text) <= max {
-		return text
-	}
-	r := []rune(text)[:max-1]
-	if i := strings.LastIndexByte(string(r), ' '); i > len(string(r))/2 {
-		return string(r)[:i] + "…"
-	}
-	return string(r) + "…"
 }
 
 // FindFeedbackByID returns feedback the scope may see and records the read.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/markdown"
 )
 
 var _ rapport.FeedbackLoopService = (*DB)(nil)
@@ -91,7 +92,7 @@ func (db *DB) DeleteFeedbackTemplate(ctx context.Context, s rapport.Scope, langu
 func feedbackMailValues(f *rapport.Feedback, c *rapport.Customer, firm string) rapport.FeedbackMailValues {
 	v := rapport.FeedbackMailValues{Customer: c.Name, Resolution: f.Resolution, Firm: firm}
 	if f.FromCustomer() {
-		v.Feedback = firstWords(f.Text, 200)
+		v.Feedback = markdown.Shorten(f.Text, 200)
 	}
 	if v.Resolution == "" {
 		v.Resolution = "{resolution}" // filled with the resolution given when sending
@@ -314,7 +315,7 @@ func answerNote(a rapport.FeedbackAnswer) string {
 		parts = append(parts, fmt.Sprintf("rated %d/5", a.Rating))
 	}
 	if a.Comment != "" {
-		parts = append(parts, "“"+firstWords(a.Comment, 300)+"”")
+		parts = append(parts, "“"+markdown.Shorten(a.Comment, 300)+"”")
 	}
 	return strings.Join(parts, ", ")
 }
@@ -377,7 +378,7 @@ func (tx *Tx) recordAnswer(f *rapport.Feedback, a rapport.FeedbackAnswer, channe
 		}
 		summary := "The customer answered about their " + string(f.Kind)
 		if note != "" {
-			summary += ": " + firstWords(note, 150)
+			summary += ": " + markdown.Shorten(note, 150)
 		}
 		e := entry{customer: f.CustomerID, recorded: recorded, channel: channel, at: now, actorKind: rapport.ActorCustomer,
 			actorID: f.CustomerID.String(), summary: summary, body: a.Comment, attrs: attrs}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/markdown"
 )
 
 func utcPtr(t sql.NullTime) *time.Time {
@@ -138,9 +139,9 @@ func (tx *Tx) feedbackStatusEntry(f *rapport.Feedback, ev rapport.FeedbackEvent)
 	kind := string(f.Kind)
 	what := map[rapport.FeedbackEvent]string{"triaged": "triaged", "in_progress": "in progress", "resolved": "resolved",
 		"informed": "customer informed", "reopened": "reopened", "withdrawn": "withdrawn"}[ev]
-	summary := strings.ToUpper(kind[:1]) + kind[1:] + " " + what + ": " + firstWords(f.Text, 100)
+	summary := strings.ToUpper(kind[:1]) + kind[1:] + " " + what + ": " + markdown.Shorten(f.Text, 100)
 	if ev == rapport.FeedbackEvent(rapport.FeedbackResolved) {
-		summary = strings.ToUpper(kind[:1]) + kind[1:] + " resolved: " + firstWords(f.Resolution, 100)
+		summary = strings.ToUpper(kind[:1]) + kind[1:] + " resolved: " + markdown.Shorten(f.Resolution, 100)
 	}
 	e := entry{customer: f.CustomerID, recorded: recorded, summary: summary,
 		attrs: map[string]any{"feedback_id": f.ID.String(), "feedback_event": string(ev), "feedback_kind": kind}}

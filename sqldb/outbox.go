@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/markdown"
 )
 
 var _ rapport.MailService = (*DB)(nil)
@@ -110,7 +111,7 @@ func (db *DB) MailFailed(ctx context.Context, id rapport.ID, reason string, fina
 			state, next = rapport.MailFailed, tx.now
 		}
 		if _, err := tx.exec(`UPDATE outbox SET state = $1, next_attempt_at = $2, last_error = $3 WHERE id = $4`,
-			string(state), next, firstWords(reason, 500), id); err != nil {
+			string(state), next, markdown.Shorten(reason, 500), id); err != nil {
 			return err
 		}
 		if state == rapport.MailQueued {

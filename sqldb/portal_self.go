@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/markdown"
 	"github.com/rapportckm/rapport/sentiment"
 )
 
@@ -181,7 +182,7 @@ func (db *DB) GiveFeedback(ctx context.Context, s rapport.Scope, kind rapport.Fe
 		f.CustomerID, f.CustomerName = c.ID, c.Name
 		f.ID, f.CreatedAt, f.UpdatedAt, f.HeardAt = rapport.NewID(), tx.now, tx.now, tx.now
 		f.Sentiment = sentiment.Text(f.Text).Compound
-		return tx.insertFeedback(f, rapport.ID{}, string(f.Kind)+" in the portal: "+firstWords(f.Text, 80))
+		return tx.insertFeedback(f, rapport.ID{}, string(f.Kind)+" in the portal: "+markdown.Shorten(f.Text, 80))
 	})
 	if err != nil {
 		return nil, err

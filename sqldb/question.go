@@ -68,19 +68,6 @@ func (tx *Tx) findQuestion(id rapport.ID) (*rapport.ExpertQuestion, error) {
 	return &list[0], nil
 }
 
-// startOf is the start of a text on one line, for summaries and subjects.
-func startOf(text string, n int) string {
-	text = strings.Join(strings.Fields(text), " ")
-	if r := []rune(text); len(r) > n {
-		cut := string(r[:n-1])
-		if i := strings.LastIndex(cut, " "); i > n/2 {
-			cut = cut[:i]
-		}
-		return cut + "…"
-	}
-	return text
-}
-
 func (db *DB) AskExpert(ctx context.Context, s rapport.Scope, in rapport.Question, m rapport.PortalMail) (*rapport.ExpertQuestion, error) {
 	if s.Kind != rapport.ActorCustomer || s.CustomerID.IsZero() {
 		return nil, rapport.Errorf(rapport.EUNAUTHORIZED, "sign in to the help centre to ask an expert")
@@ -135,7 +122,7 @@ func (db *DB) AskExpert(ctx context.Context, s rapport.Scope, in rapport.Questio
 			attrs["area"] = in.Area
 		}
 		if err := tx.writeEntry(entry{customer: s.CustomerID, typ: "question", channel: "portal", actorID: s.CustomerID.String(),
-			summary: "Asked " + expert.Name + ": " + startOf(in.Text, 120), body: in.Text, attrs: attrs}); err != nil {
+			summary: "Asked " + expert.Name + ": " + markdown.Shorten(in.Text, 120), body: in.Text, attrs: attrs}); err != nil {
 			return err
 		}
 		if err := tx.audit("ask", "question", id, s.CustomerID, false, "to "+expert.Name); err != nil {
@@ -175,7 +162,7 @@ func (tx *Tx) mailExpert(q *rapport.ExpertQuestion, m rapport.PortalMail) error 
 	if q.Area != "" {
 		area = " about " + q.Area
 	}
-	subject := "Question from " + startOf(q.CustomerName, 60) + ": " + startOf(q.Question, 80)
+	subject := "Question from " + markdown.Shorten(q.CustomerName, 60) + ": " + markdown.Shorten(q.Question, 80)
 	link := m.Link("/kb/questions/" + q.ID.String())
 	expert := rapport.Scope{Kind: rapport.ActorStaff, UserID: q.ExpertID, Role: role}
 	qy := &Query{}
@@ -359,7 +346,7 @@ func (db *DB) AnswerQuestion(ctx context.Context, s rapport.Scope, id rapport.ID
 			verb = "changed the answer to"
 		}
 		if err := tx.writeEntry(entry{customer: q.CustomerID, recorded: recorded, typ: "question", channel: "portal",
-			summary: out.AnsweredByName + " " + verb + " “" + startOf(q.Question, 80) + "”", body: answer,
+			summary: out.AnsweredByName + " " + verb + " “" + markdown.Shorten(q.Question, 80) + "”", body: answer,
 			attrs: map[string]any{"event": "expert_answer", "question_id": id.String(), "expert_id": q.ExpertID.String()}}); err != nil {
 			return err
 		}
@@ -458,7 +445,7 @@ func (db *DB) QuestionToArticle(ctx context.Context, s rapport.Scope, id rapport
 // word to fit a title.
 func questionTitle(question string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(question), "\n")
-	return startOf(line, 120)
+	return markdown.Shorten(line, 120)
 }
 
 func (db *DB) ExpertsFor(ctx context.Context, s rapport.Scope, labels []string, limit int) ([]rapport.Expert, error) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/markdown"
 )
 
 var _ rapport.SurveyService = (*DB)(nil)
@@ -300,7 +301,7 @@ func (db *DB) sendSurvey(ctx context.Context, s rapport.Scope, surveyID, segment
 func (tx *Tx) invite(v *rapport.Survey, c candidate, cause, ref string, team rapport.ID, product, baseURL string) (*rapport.SurveyInvitation, error) {
 	token := randomSecret(24)
 	inv := &rapport.SurveyInvitation{ID: rapport.NewID(), SurveyID: v.ID, CustomerID: c.id, CustomerName: c.name, Cause: cause,
-		CauseRef: ref, TeamID: team, Product: firstWords(product, 100), Language: c.language, CreatedAt: tx.now,
+		CauseRef: ref, TeamID: team, Product: markdown.Shorten(product, 100), Language: c.language, CreatedAt: tx.now,
 		ExpiresAt: tx.now.Add(rapport.SurveyValidity)}
 	text := v.Text(c.language)
 	link := strings.TrimRight(baseURL, "/") + "/portal/survey/" + token

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/markdown"
 	"github.com/rapportckm/rapport/sentiment"
 )
 
@@ -277,7 +278,7 @@ func (tx *Tx) surveyComplaint(v *rapport.Survey, inv *rapport.SurveyInvitation, 
 		tone = sentiment.Text(text).Compound
 	}
 	f := &rapport.Feedback{CustomerID: inv.CustomerID, CustomerName: inv.CustomerName, Kind: "complaint", Text: text,
-		Channel: "web", Product: inv.Product, Area: "survey: " + firstWords(v.Name, 90), Sentiment: tone}
+		Channel: "web", Product: inv.Product, Area: "survey: " + markdown.Shorten(v.Name, 90), Sentiment: tone}
 	f.Normalize()
 	if r.Category == "detractor" && r.Score <= 3 || r.Category == "dissatisfied" && r.Score == 1 || r.Category == "hard" && r.Score == 7 {
 		f.Severity = "high"
@@ -287,7 +288,7 @@ func (tx *Tx) surveyComplaint(v *rapport.Survey, inv *rapport.SurveyInvitation, 
 	}
 	f.ID, f.HeardAt, f.CreatedAt, f.UpdatedAt = rapport.NewID(), tx.now, tx.now, tx.now
 	// Like any feedback: on the timeline, in a theme, routed to the team that owns the fix.
-	return f.ID, tx.insertFeedback(f, rapport.ID{}, "complaint from survey "+v.Name+": "+firstWords(f.Text, 60))
+	return f.ID, tx.insertFeedback(f, rapport.ID{}, "complaint from survey "+v.Name+": "+markdown.Shorten(f.Text, 60))
 }
 
 // SurveyResults scores a survey's answers from visible customers: overall, by period

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rapportckm/rapport"
+	"github.com/rapportckm/rapport/markdown"
 	"github.com/rapportckm/rapport/theme"
 	"github.com/rapportckm/rapport/thousands"
 )
@@ -328,7 +329,7 @@ func (tx *Tx) themeAlerts(themeID rapport.ID) ([]*rapport.ThemeAlert, error) {
 			err := rows.Scan(&a.ID, &a.ThemeID, &name, &label, &a.FeedbackID, &a.FeedbackText, &a.CustomerID, &a.CustomerName,
 				&fixed, &a.RaisedAt)
 			a.ThemeTitle = (&rapport.Theme{Name: name, Label: label}).Title()
-			a.FeedbackText = firstWords(a.FeedbackText, 200)
+			a.FeedbackText = markdown.Shorten(a.FeedbackText, 200)
 			a.FixedAt, a.RaisedAt = utcPtr(fixed), a.RaisedAt.UTC()
 			return a, err
 		})

@@ -24,7 +24,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/rapportckm/rapport"
 	"github.com/rapportckm/rapport/markdown"
@@ -45,9 +44,11 @@ func (s *Server) parseHelpPages() helpPages {
 	funcs := s.pages.funcs()
 	funcs["markdown"] = markdown.Render
 	funcs["scale"] = func() []int { return []int{1, 2, 3, 4, 5} }
-	funcs["clip"] = func(s string) string { return clip(s, 200) }
+	funcs["clip"] = func(s string) string { return markdown.Shorten(s, 200) }
 	// An article's key points in a list: their text, without the Markdown.
-	funcs["summary"] = func(id rapport.ID, src string) string { return clip(s.articleKeyPoints(id, src).Plain, 200) }
+	funcs["summary"] = func(id rapport.ID, src string) string {
+		return markdown.Shorten(s.articleKeyPoints(id, src).Plain, 200)
+	}
 	funcs["add"] = func(a, b int) int { return a + b }
 	funcs["consentLabels"] = func() map[rapport.Purpose]string {
 		return map[rapport.Purpose]string{"marketing": "send you news and offers", "surveys": "ask you about your experience", "research": "invite you to research and betas"}
@@ -173,7 +174,7 @@ func (s *Server) helpHTML(w http.ResponseWriter, r *http.Request, c *helpCall, n
 	if !ok {
 		return nil, fmt.Errorf("no help page template %q", name)
 	}
-	v := helpView{Title: title, Description: clip(description, 160), Account: c.account, Flash: s.takeFlash(w, r), Data: data,
+	v := helpView{Title: title, Description: markdown.Shorten(description, 160), Account: c.account, Flash: s.takeFlash(w, r), Data: data,
 		Canonical: s.baseURL(r) + r.URL.Path}
 	if r.URL.Path == "/help/search" {
 		v.Query = r.URL.Query().Get("q")
@@ -241,19 +242,6 @@ func (s *Server) helpSignInAgain(w http.ResponseWriter, r *http.Request, c *help
 		s.Logger.Error("render help sign-in page", "error", err)
 		http.Error(w, "Please sign in again.", http.StatusUnauthorized)
 	}
-}
-
-// clip cuts text to at most n characters at a word, for meta descriptions.
-func clip(text string, n int) string {
-	text = strings.Join(strings.Fields(text), " ")
-	if utf8.RuneCountInString(text) <= n {
-		return text
-	}
-	r := []rune(text)[:n-1]
-	if i := strings.LastIndex(string(r), " "); i > n/2 {
-		return string(r)[:i] + "…"
-	}
-	return string(r) + "…"
 }
 
 // categoryIndex maps categories by id, for labels and breadcrumbs.

@@ -34,7 +34,7 @@ func (s *Server) handleKBQuestions(w http.ResponseWriter, r *http.Request, c *ca
 	}
 	rows := make([]questionRow, len(list))
 	for i, q := range list {
-		rows[i] = questionRow{ExpertQuestion: q, Short: clip(q.Question, 140)}
+		rows[i] = questionRow{ExpertQuestion: q, Short: markdown.Shorten(q.Question, 140)}
 	}
 	v := kbQuestionsPage{Questions: rows, Status: status, All: c.scope.CanPublish(), Me: c.user.ID,
 		Statuses: options(rapport.QuestionStatuses, status)}
