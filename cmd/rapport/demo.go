@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -37,20 +36,13 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	if *passwordStdin {
-		pw, err := readLine(env)
-		if err != nil {
+		var err error
+		if opt.Password, err = readPassword(env); err != nil {
 			return err
-		}
-		if opt.Password = pw; pw == "" {
-			return rapport.Errorf(rapport.EINVALID, "--password-stdin: the first line of standard input is empty; send the password on it, or leave out --password-stdin")
 		}
 	}
 	// Checked before the database is made, so that a mistake leaves nothing behind.
 	if err := opt.Check(); err != nil {
-		var e *rapport.Error
-		if errors.As(err, &e) && e.Field == "password" {
-			return fmt.Errorf("--password-stdin: %s", e.Message)
-		}
 		return err
 	}
 	db, err := cfg.openDB(ctx)

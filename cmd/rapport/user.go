@@ -50,14 +50,8 @@ func runUser(ctx context.Context, env *environment, args []string) error {
 	password := ""
 	if passwordStdin {
 		var err error
-		if password, err = readLine(env); err != nil {
+		if password, err = readPassword(env); err != nil {
 			return err
-		}
-		if password == "" {
-			return rapport.Errorf(rapport.EINVALID, "--password-stdin: the first line of standard input is empty; send the password on it, or leave out --password-stdin")
-		}
-		if msg := rapport.ValidPassword(password); msg != "" {
-			return rapport.Errorf(rapport.EINVALID, "--password-stdin: %s", msg)
 		}
 	}
 	db, err := cfg.openDB(ctx)
@@ -126,4 +120,20 @@ func findOrCreateTeam(ctx context.Context, db *sqldb.DB, s rapport.Scope, name s
 	}
 	fmt.Fprintf(env.stdout, "Created team %s (%s).\n", team.Name, team.Function)
 	return team, nil
+}
+
+// readPassword reads --password-stdin's password, the first line of standard input,
+// and checks it.
+func readPassword(env *environment) (string, error) {
+	password, err := readLine(env)
+	switch {
+	case err != nil:
+		return "", err
+	case password == "":
+		return "", rapport.Errorf(rapport.EINVALID, "--password-stdin: the first line of standard input is empty; send the password on it, or leave out --password-stdin")
+	}
+	if msg := rapport.ValidPassword(password); msg != "" {
+		return "", rapport.Errorf(rapport.EINVALID, "--password-stdin: %s", msg)
+	}
+	return password, nil
 }
