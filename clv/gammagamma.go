@@ -29,11 +29,27 @@ type spender struct {
 func spenders(cs []Customer) []spender {
 	var out []spender
 	for _, c := range cs {
-		if c.X > 0 && c.Spend > 0 {
+		if fitsSpend(c) {
 			out = append(out, spender{c.X, c.Spend, math.Log(c.Spend), math.Log(float64(c.X))})
 		}
 	}
 	return out
+}
+
+// fitsSpend reports whether the spend model rests on the customer: repeat purchases
+// whose mean amount is above 0. The others are valued at the population's mean.
+func fitsSpend(c Customer) bool { return c.X > 0 && c.Spend > 0 }
+
+// LeftOutOfSpend counts the repeat buyers the spend model leaves out: their mean amount
+// is 0 or less (refunds as large as their purchases).
+func LeftOutOfSpend(cs []Customer) int {
+	n := 0
+	for _, c := range cs {
+		if c.X > 0 && !fitsSpend(c) {
+			n++
+		}
+	}
+	return n
 }
 
 // FitGammaGamma estimates the model by maximum likelihood from the customers with
@@ -119,7 +135,7 @@ func (m GammaGamma) logLikelihood(ss []spender, grad []float64) float64 {
 // ExpectedSpend is the expected amount of the customer's future purchases: their own
 // mean, shrunk towards the population's by how few purchases it rests on.
 func (m GammaGamma) ExpectedSpend(c Customer) float64 {
-	if c.X == 0 || c.Spend <= 0 {
+	if !fitsSpend(c) {
 		return m.P * m.Gamma / (m.Q - 1)
 	}
 	x := float64(c.X)

@@ -123,13 +123,8 @@ func runCLV(ctx context.Context, env *environment, args []string) error {
 			return fmt.Errorf("the spend model could not be fitted (%w); leave out --amount-column for the purchase model alone", err)
 		}
 		spend, res.GammaGamma = &gg, &fitted[clv.GammaGamma]{gg, ll}
-		// The spend model is fitted on mean amounts above 0; said, as the customers
-		// without one are valued at the population's mean instead.
-		for _, c := range customers {
-			if c.X > 0 && c.Spend <= 0 {
-				res.NoSpend++
-			}
-		}
+		// Said, as the customers it leaves out are valued at the population's mean.
+		res.NoSpend = clv.LeftOutOfSpend(customers)
 	}
 	valuation := clv.Valuation{Horizon: horizon, Margin: margin, Discount: discount}
 	scores := valuation.ScoreAll(bg, spend, customers)
