@@ -112,7 +112,7 @@ func readItems(ctx context.Context, r io.Reader, idCol, textCol string) (ids, te
 	if err != nil {
 		return nil, nil, err
 	}
-	seen := map[string]int{}
+	seen := idsSeen{}
 	hasText := false
 	for {
 		if len(ids)%4096 == 0 && ctx.Err() != nil {
@@ -150,13 +150,10 @@ func readItems(ctx context.Context, r io.Reader, idCol, textCol string) (ids, te
 			return nil, nil, err
 		}
 		hasText = hasText || ok
-		if id = strings.TrimSpace(id); id == "" {
-			return nil, nil, fmt.Errorf("line %d, column %s: the id is empty", row.Line, idCol)
+		id = strings.TrimSpace(id)
+		if err := seen.add("", row.Line, idCol, id); err != nil {
+			return nil, nil, err
 		}
-		if line, ok := seen[id]; ok {
-			return nil, nil, fmt.Errorf("line %d, column %s: the id %q is also on line %d; ids must be unique", row.Line, idCol, id, line)
-		}
-		seen[id] = row.Line
 		if len(text) > theme.MaxTextBytes {
 			text = strings.ToValidUTF8(text[:theme.MaxTextBytes], "")
 		}

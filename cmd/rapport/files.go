@@ -102,3 +102,29 @@ func (c cancelWriter) Write(p []byte) (int, error) {
 	}
 	return c.w.Write(p)
 }
+
+// idsSeen is where each id of the records read so far was, by file and line: the ids
+// that name records in what a command writes must be there and be unique.
+type idsSeen map[string]idPlace
+
+type idPlace struct {
+	file string
+	line int
+}
+
+// add records the id read at the line of file, or says why it cannot name a record:
+// it is empty, or was seen before (in another file, it says which).
+func (s idsSeen) add(file string, line int, column, id string) error {
+	if id == "" {
+		return fmt.Errorf("line %d, column %s: the id is empty; every record needs one", line, column)
+	}
+	if at, ok := s[id]; ok {
+		where := fmt.Sprintf("line %d", at.line)
+		if at.file != file {
+			where += " of " + at.file
+		}
+		return fmt.Errorf("line %d, column %s: the id %q is also on %s; ids must be unique", line, column, id, where)
+	}
+	s[id] = idPlace{file, line}
+	return nil
+}

@@ -61,7 +61,7 @@ func runLink(ctx context.Context, env *environment, args []string) error {
 
 	start := time.Now()
 	var tables []*linkage.Table
-	seen := map[string]idPlace{}
+	seen := idsSeen{}
 	for _, name := range inputs {
 		t, err := readTable(name, idColumn, seen, env)
 		if err != nil {
@@ -133,16 +133,10 @@ func runLink(ctx context.Context, env *environment, args []string) error {
 	return nil
 }
 
-// idPlace is where an id was read: the file and line.
-type idPlace struct {
-	file string
-	line int
-}
-
 // readTable reads a file of records whose idColumn identifies each, not empty and
 // unique in all the files read with the same seen: the pairs, the clusters and
 // --explain name records by id, and a repeated one would make them ambiguous.
-func readTable(name, idColumn string, seen map[string]idPlace, env *environment) (*linkage.Table, error) {
+func readTable(name, idColumn string, seen idsSeen, env *environment) (*linkage.Table, error) {
 	var in io.Reader = env.stdin
 	if name != "-" {
 		f, err := os.Open(name)
@@ -168,18 +162,9 @@ func readTable(name, idColumn string, seen map[string]idPlace, env *environment)
 		} else if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		id := strings.TrimSpace(row[col])
-		if id == "" {
-			return nil, fmt.Errorf("%s: line %d, column %s: the id is empty; every record needs one", name, line, idColumn)
+		if err := seen.add(name, line, idColumn, strings.TrimSpace(row[col])); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		if at, ok := seen[id]; ok {
-			where := fmt.Sprintf("line %d", at.line)
-			if at.file != name {
-				where += " of " + at.file
-			}
-			return nil, fmt.Errorf("%s: line %d, column %s: the id %q is also on %s; ids must be unique", name, line, idColumn, id, where)
-		}
-		seen[id] = idPlace{name, line}
 		t.Rows = append(t.Rows, row)
 	}
 }
