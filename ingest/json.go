@@ -79,13 +79,6 @@ func DecodeObject(data []byte, v any) error {
 // a string with a lone surrogate escape. data is valid JSON. It scans the bytes instead
 // of the decoder's tokens, which cost twice a line's decoding.
 func scanStrings(data []byte) error {
-	type frame struct {
-		array bool
-		path  string   // of the members or elements: "homes." or "homes[1]."
-		keys  [][]byte // an object's keys so far, as written (unescaped if they had to be)
-		n     int      // an array's element
-		last  []byte   // an object's last key
-	}
 	stack := make([]frame, 0, 4)
 	for i := 0; i < len(data); i++ {
 		var top *frame
@@ -106,14 +99,10 @@ func scanStrings(data []byte) error {
 			isKey := top != nil && !top.array && followedByColon(data[end+1:])
 			if at := loneSurrogate(key); at >= 0 {
 				var field string
-				switch {
-				case top == nil:
-				case isKey:
+				if isKey {
 					field = top.path + string(key)
-				case top.array:
-					field = fmt.Sprintf("%s[%d]", strings.TrimSuffix(top.path, "."), top.n)
-				default:
-					field = top.path + string(top.last)
+				} else if top != nil {
+					field = top.member()
 				}
 				return surrogateError(field, key[at:at+6], end-len(key)+at)
 			}
@@ -133,12 +122,8 @@ func scanStrings(data []byte) error {
 			top.keys, top.last = append(top.keys, key), key
 		case '{', '[':
 			path := ""
-			switch {
-			case top == nil:
-			case top.array:
-				path = fmt.Sprintf("%s[%d].", strings.TrimSuffix(top.path, "."), top.n)
-			default:
-				path = top.path + string(top.last) + "."
+			if top != nil {
+				path = top.member() + "."
 			}
 			if data[i] == '[' {
 				stack = append(stack, frame{array: true, path: path})
@@ -154,6 +139,23 @@ func scanStrings(data []byte) error {
 		}
 	}
 	return nil
+}
+
+// frame is an object or array scanStrings is in.
+type frame struct {
+	array bool
+	path  string   // of the members or elements: "homes." or "homes[1]."
+	keys  [][]byte // an object's keys so far, as written (unescaped if they had to be)
+	n     int      // an array's element
+	last  []byte   // an object's last key
+}
+
+// member is the path of the member or element being read: "homes[1]" or "homes.city".
+func (f *frame) member() string {
+	if f.array {
+		return fmt.Sprintf("%s[%d]", strings.TrimSuffix(f.path, "."), f.n)
+	}
+	return f.path + string(f.last)
 }
 
 // loneSurrogate is the offset in a JSON string's bytes of an escaped UTF-16 surrogate
