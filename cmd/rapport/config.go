@@ -184,29 +184,18 @@ func (c *config) sqliteFile() string {
 
 // connect opens the database as it is, without migrating it.
 func (c *config) connect() (*sqldb.DB, error) {
-	if err := c.checkDB(); err != nil {
-		return nil, err
-	}
-	if strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://") {
-		return postgres.Open(c.DB)
-	}
-	return sqlite.Open(c.sqliteFile())
-}
-
-// checkDB checks the database's address without opening it, so that a command can
-// refuse a bad one before it makes anything.
-func (c *config) checkDB() error {
 	switch path := c.sqliteFile(); {
 	case c.DB == "":
 	case strings.HasPrefix(c.DB, "sqlite:"):
 		if strings.TrimSpace(path) == "" || strings.HasPrefix(path, ":memory:") || strings.HasPrefix(path, "file::memory:") {
-			return usagef("--db %q names no file: use sqlite:PATH, such as sqlite:data/rapport.db", c.DB)
+			return nil, usagef("--db %q names no file: use sqlite:PATH, such as sqlite:data/rapport.db", c.DB)
 		}
 	case strings.HasPrefix(c.DB, "postgres://"), strings.HasPrefix(c.DB, "postgresql://"):
+		return postgres.Open(c.DB)
 	default:
-		return usagef("--db %q is not a database address: use sqlite:PATH or postgres://user:password@host:port/name", redact(c.DB))
+		return nil, usagef("--db %q is not a database address: use sqlite:PATH or postgres://user:password@host:port/name", redact(c.DB))
 	}
-	return nil
+	return sqlite.Open(c.sqliteFile())
 }
 
 // checkBaseURL checks the address users open, when one is set.

@@ -74,7 +74,7 @@ func runKBImport(ctx context.Context, env *environment, args []string) error {
 	err = kbeval.ReadJSONL(in, func(d kbeval.Doc) error {
 		read++
 		pending = append(pending, sqldb.ImportedArticle{ExternalID: d.ID, Title: d.Title, Body: d.Text})
-		if len(pending) >= max(1, batch) {
+		if len(pending) >= batch {
 			return flush()
 		}
 		return nil

@@ -116,7 +116,7 @@ func run(ctx context.Context, env *environment, args []string) int {
 		usage(env.stderr)
 		return exitUsage
 	}
-	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if isHelp("", args[0]) {
 		if len(args) == 1 {
 			usage(env.stdout)
 			return exitOK
