@@ -502,6 +502,15 @@ func initial(name string) string {
 // first, to the page before and the first. Page types embed it.
 type pageLinks struct{ NextURL, PrevURL, FirstURL string }
 
+// Labelled is the links with the words the pager shows for them: a list's pages, or a
+// timeline's newer and older entries.
+func (l pageLinks) Labelled(prev, first, next string) pagerView { return pagerView{l, prev, first, next} }
+
+type pagerView struct {
+	pageLinks
+	Prev, First, Next string
+}
+
 // maxBack bounds the trail of earlier pages' cursors that paging links carry; from
 // further on, the way back ends at the first page.
 const maxBack = 50
