@@ -375,16 +375,6 @@ type helpArticle struct {
 	Form      rapport.ArticleRating // sent back with errors
 }
 
-// SaidHelpful and SaidNotHelpful are the reader's answer to "Was this article
-// helpful?", for its pressed button: a template's if is true of any pointer that is
-// not nil, so Helpful, a *bool, cannot be tested there.
-func (a helpArticle) SaidHelpful() bool {
-	return a.Mine != nil && a.Mine.Helpful != nil && *a.Mine.Helpful
-}
-func (a helpArticle) SaidNotHelpful() bool {
-	return a.Mine != nil && a.Mine.Helpful != nil && !*a.Mine.Helpful
-}
-
 // robot matches the user agents of search engines' crawlers and link previews
 // ("Googlebot/2.1", "bingbot/2.0", "Slackbot-LinkExpanding", "facebookexternalhit"),
 // whose visits are not readers' views of an article.

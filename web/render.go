@@ -278,7 +278,9 @@ func (p *pages) funcs() template.FuncMap {
 			}
 			return false
 		},
-		"inc":     func(n int) int { return n + 1 },
+		"inc": func(n int) int { return n + 1 },
+		// is tests a *bool, which if would take as true whenever it is set: {{if is .Confirmed false}}.
+		"is":      func(b *bool, want bool) bool { return b != nil && *b == want },
 		"options": optionElements,
 		"score1":  trimFloat,
 		"field":   fieldFor,
@@ -504,7 +506,9 @@ type pageLinks struct{ NextURL, PrevURL, FirstURL string }
 
 // Labelled is the links with the words the pager shows for them: a list's pages, or a
 // timeline's newer and older entries.
-func (l pageLinks) Labelled(prev, first, next string) pagerView { return pagerView{l, prev, first, next} }
+func (l pageLinks) Labelled(prev, first, next string) pagerView {
+	return pagerView{l, prev, first, next}
+}
 
 type pagerView struct {
 	pageLinks

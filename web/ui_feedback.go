@@ -61,12 +61,6 @@ func (v feedbackView) Heard() []string {
 	return out
 }
 
-// SaidResolved and SaidNotResolved are the customer's answer to what was done, for
-// its chip: a template's if is true of any pointer that is not nil, so Confirmed, a
-// *bool, cannot be tested there.
-func (v feedbackView) SaidResolved() bool    { return v.Confirmed != nil && *v.Confirmed }
-func (v feedbackView) SaidNotResolved() bool { return v.Confirmed != nil && !*v.Confirmed }
-
 func newFeedbackView(f *rapport.Feedback) feedbackView {
 	return feedbackView{Feedback: f, Tone: rapport.Tone(f.Sentiment), Score: strconv.FormatFloat(f.Sentiment, 'f', 2, 64)}
 }
