@@ -288,12 +288,11 @@ func (w *rangeRefusal) Write(b []byte) (int, error) {
 func (w *rangeRefusal) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // rangeError says why the Range header cannot be served. ServeContent has set
-// Content-Range (bytes */size) when the range lies past the end; the headers about the
-// file do not describe the error.
+// Content-Range (bytes */size) when the range lies past the end, and taken off the
+// file's ETag and dates; its name does not describe the error either.
 func rangeError(w http.ResponseWriter, header string, size int64) error {
 	h := w.Header()
 	h.Del("Content-Disposition")
-	h.Del("ETag")
 	if h.Get("Content-Range") != "" {
 		return rapport.Errorf(rapport.ERANGE, "the Range %q asks for bytes past the end of the file, which has %d: the first byte is 0, the last %d", header, size, size-1)
 	}

@@ -82,10 +82,11 @@ func newLineChart(label, unit string, labels []string, series map[string][]float
 			c.Ticks = append(c.Ticks, chartTick{X: x(i), Text: l, Anchor: anchor, Minor: len(c.Ticks)%2 == 1})
 		}
 	}
-	// A phone shows every other label and the last, but not the one just before it.
+	// A phone shows every other label and the last, but not the one just before it
+	// (unless that is the first).
 	if n := len(c.Ticks); n >= 2 {
 		c.Ticks[n-1].Minor = false
-		c.Ticks[n-2].Minor = n > 2 && (c.Ticks[n-2].Minor || n%2 == 0)
+		c.Ticks[n-2].Minor = n > 2
 	}
 	for n, name := range order {
 		var pts []string

@@ -320,9 +320,10 @@ func newScoreChart(k rapport.SurveyKind, ps []rapport.PeriodScore, label string)
 		}
 		return float64(c.Height) - (v-lo)*float64(c.Height)/(hi-lo)
 	}
-	c.Zero = y(math.Max(lo, 0))
 	if down {
 		c.Zero = float64(c.Height)
+	} else {
+		c.Zero = y(math.Max(lo, 0))
 	}
 	step := float64(c.Width) / float64(max(last-first, 1))
 	var line []string
