@@ -209,7 +209,7 @@ func (tx *Tx) checkTeamUnused(t *rapport.Team) error {
 		return nil
 	}
 	return &rapport.Error{Code: rapport.ECONFLICT, Message: fmt.Sprintf("team %s cannot be deleted: %s. Deleting it would delete them: %s.",
-		t.Name, strings.Join(uses, ", and "), strings.Join(fixes, "; "))}
+		t.Name, strings.Join(uses, "; "), strings.Join(fixes, "; "))}
 }
 
 // checkTeamName refuses a name that another team has in any case: "sales" beside
